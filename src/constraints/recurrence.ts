@@ -1,0 +1,33 @@
+/**
+ * constraints.md §4.6 `payment.recurrence`: a subscription set up by one L3
+ * pair. Merchant recurrence metadata has no v0.1 format, so the stateless check
+ * is structural; the ledger enforces one setup and the end date.
+ */
+import { PROFILE } from '../spec/profile.js';
+import { failed, passed, type ConstraintType, type Violation } from './types.js';
+import { isIsoDate, isMinorUnits, utcDate } from './values.js';
+
+export const RECURRENCE_FREQUENCIES = ['DAILY', 'WEEKLY', 'BIWEEKLY', 'MONTHLY', 'QUARTERLY', 'ANNUALLY'] as const;
+
+export const recurrence: ConstraintType = {
+  type: PROFILE.constraint.recurrence,
+  mandate: 'payment',
+  needs: 'payment',
+  shape(c) {
+    const out: Violation[] = [];
+    if (!RECURRENCE_FREQUENCIES.includes(c.frequency as never)) out.push({ code: 'CONSTRAINT_MALFORMED', message: `payment.recurrence frequency ${String(c.frequency)} is not registered` });
+    if (!isIsoDate(c.start_date)) out.push({ code: 'CONSTRAINT_MALFORMED', message: 'payment.recurrence start_date must be an ISO 8601 date' });
+    if (c.end_date !== undefined && !isIsoDate(c.end_date)) out.push({ code: 'CONSTRAINT_MALFORMED', message: 'payment.recurrence end_date must be an ISO 8601 date' });
+    if (c.number !== undefined && (!isMinorUnits(c.number) || c.number < 1)) out.push({ code: 'CONSTRAINT_MALFORMED', message: 'payment.recurrence number must be a positive integer' });
+    return out;
+  },
+  check(c, _f, ctx) {
+    if (ctx.strictness === 'STRICT' && c.end_date === undefined && c.number === undefined) {
+      return failed({ code: 'CONSTRAINT_MALFORMED', message: 'open-ended payment.recurrence (no end_date, no number) refused in STRICT mode' });
+    }
+    if (typeof c.end_date === 'string' && utcDate(ctx.at) > c.end_date) {
+      return failed({ code: 'CONSTRAINT_RECURRENCE_OUT_OF_WINDOW', message: `subscription setup after end_date ${c.end_date}` });
+    }
+    return passed('one setup per mandate pair is enforced by the network ledger');
+  },
+};

@@ -1,0 +1,39 @@
+/** Small value guards shared by the constraint modules. */
+import { disclosedElements } from '../sdjwt/resolve.js';
+import type { Party } from './types.js';
+
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A non-negative safe integer: the only shape money and counts take in VI. */
+export const isMinorUnits = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+export const isCurrencyCode = (v: unknown): v is string => typeof v === 'string' && /^[A-Z]{3}$/.test(v);
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+export function isIsoDate(v: unknown): v is string {
+  if (typeof v !== 'string') return false;
+  const m = ISO_DATE.exec(v);
+  if (!m) return false;
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+}
+
+/** UTC calendar date of a Unix time, YYYY-MM-DD. */
+export const utcDate = (at: number): string => new Date(at * 1000).toISOString().slice(0, 10);
+
+/** Disclosed entries of an allowlist that may hold withheld `{"...": digest}` references. */
+export function disclosedParties(list: readonly unknown[]): Party[] {
+  return disclosedElements(list).filter(isRecord) as Party[];
+}
+
+/** constraints.md §4.1/§4.3/§7.3: `id` is the key when both sides have one; else exact name and website. */
+export function sameParty(a: Party, b: Party): boolean {
+  if (typeof a.id === 'string' && typeof b.id === 'string') return a.id === b.id;
+  return typeof a.name === 'string' && a.name === b.name && typeof a.website === 'string' && a.website === b.website;
+}
+
+export function describeParty(p: unknown): string {
+  if (!isRecord(p)) return String(p);
+  const name = typeof p.name === 'string' ? p.name : '?';
+  return typeof p.id === 'string' ? `${name} (id=${p.id})` : name;
+}

@@ -1,0 +1,159 @@
+/**
+ * The one error type of vintent and its closed set of codes.
+ *
+ * Verifiers never throw: they return these as values inside a result. Issuers
+ * and presenters throw {@link VIError} when asked to build something the spec
+ * forbids. Codes are stable API; messages are for people and may change.
+ */
+
+export const ERROR_CODES = [
+  // bundle / input shape
+  'BUNDLE_MALFORMED',
+  'BUNDLE_TOO_LARGE',
+  'LIMIT_EXCEEDED',
+  // serialization
+  'SDJWT_MALFORMED',
+  'JWT_MALFORMED',
+  'DISCLOSURE_MALFORMED',
+  'DISCLOSURE_UNREFERENCED',
+  'DISCLOSURE_DUPLICATE_REFERENCE',
+  'DISCLOSURE_DUPLICATE',
+  'SD_ALG_UNSUPPORTED',
+  'CLAIM_MALFORMED',
+  // headers
+  'ALG_NOT_ALLOWED',
+  'TYP_MISMATCH',
+  'KID_MISSING',
+  // L1
+  'L1_ISSUER_KEY_UNKNOWN',
+  'L1_SIGNATURE_INVALID',
+  'L1_CLAIM_MISSING',
+  'L1_VCT_INVALID',
+  'L1_CNF_INVALID',
+  'L1_HAS_SD_HASH',
+  // time
+  'EXPIRED',
+  'IAT_IN_FUTURE',
+  'TIME_CLAIM_INVALID',
+  'LIFETIME_EXCEEDED',
+  // L2
+  'L2_SIGNATURE_INVALID',
+  'L2_SD_HASH_MISMATCH',
+  'L2_CLAIM_MISSING',
+  'L2_MODE_MIXED',
+  'L2_MODE_UNKNOWN',
+  'L2_VIEW_MISMATCH',
+  'AUD_MISMATCH',
+  'NONCE_MISMATCH',
+  // mandates
+  'MANDATE_VCT_UNKNOWN',
+  'MANDATE_MALFORMED',
+  'MANDATE_CNF_FORBIDDEN',
+  'MANDATE_CNF_MISSING',
+  'MANDATE_CNF_PAIR_MISMATCH',
+  'MANDATE_CONSTRAINTS_FORBIDDEN',
+  'MANDATE_CONSTRAINTS_MISSING',
+  'MANDATE_ORPHAN',
+  'MANDATE_DUPLICATE_PAIR',
+  'MANDATE_NONE_DISCLOSED',
+  'PAYMENT_REFERENCE_MISSING',
+  'PAYMENT_REFERENCE_MISMATCH',
+  'CHECKOUT_HASH_MISMATCH',
+  'TRANSACTION_ID_MISMATCH',
+  'CHECKOUT_JWT_MALFORMED',
+  'CHECKOUT_JWT_SIGNATURE_INVALID',
+  'CHECKOUT_JWT_KEY_UNKNOWN',
+  // L3
+  'L3_NOT_AUTONOMOUS',
+  'L3_KID_MISMATCH',
+  'L3_HEADER_JWK_FORBIDDEN',
+  'L3_SIGNATURE_INVALID',
+  'L3_CNF_FORBIDDEN',
+  'L3_SD_HASH_MISMATCH',
+  'L3_CLAIM_MISSING',
+  'L3_MANDATE_MISSING',
+  'L3_PAIR_UNBOUND',
+  'L3_PAIR_DUPLICATE',
+  'L3_CROSS_REFERENCE_MISMATCH',
+  // constraints
+  'CONSTRAINT_MALFORMED',
+  'CONSTRAINT_UNKNOWN_TYPE',
+  'CONSTRAINT_AMOUNT_ABOVE_MAX',
+  'CONSTRAINT_AMOUNT_BELOW_MIN',
+  'CONSTRAINT_AMOUNT_INVALID',
+  'CONSTRAINT_CURRENCY_MISMATCH',
+  'CONSTRAINT_PAYEE_NOT_ALLOWED',
+  'CONSTRAINT_MERCHANT_NOT_ALLOWED',
+  'CONSTRAINT_MERCHANT_UNKNOWN',
+  'CONSTRAINT_ALLOWLIST_EMPTY',
+  'CONSTRAINT_LINE_ITEM_NOT_ACCEPTABLE',
+  'CONSTRAINT_QUANTITY_EXCEEDED',
+  'CONSTRAINT_CART_EMPTY',
+  'CONSTRAINT_RECURRENCE_COMPANION_MISSING',
+  'CONSTRAINT_RECURRENCE_OUT_OF_WINDOW',
+  // network ledger (stateful enforcement)
+  'LEDGER_PAIR_ALREADY_FULFILLED',
+  'LEDGER_NONCE_REPLAY',
+  'LEDGER_BUDGET_EXCEEDED',
+  'LEDGER_OCCURRENCES_EXCEEDED',
+  'LEDGER_RECURRENCE_OUT_OF_WINDOW',
+  'LEDGER_AUTHORIZATION_UNKNOWN',
+  'LEDGER_UNAVAILABLE',
+  // issuance / usage
+  'ISSUE_INVALID_INPUT',
+  'MONEY_INVALID',
+  'KEY_INVALID',
+  'INTERNAL',
+] as const;
+
+/** A stable, machine-readable reason. Tests and integrations match on these. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Where in the chain an error arose. */
+export type Layer = 'bundle' | 'l1' | 'l2' | 'l3a' | 'l3b' | 'checkout_jwt' | 'ledger' | 'issue';
+
+export interface VIErrorInfo {
+  code: ErrorCode;
+  message: string;
+  layer?: Layer;
+  /** Index of the mandate pair concerned, when one is known. */
+  pair?: number;
+  /** The claim or constraint concerned, e.g. `payment.amount` or `sd_hash`. */
+  claim?: string;
+}
+
+const CODE_SET: ReadonlySet<string> = new Set(ERROR_CODES);
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && CODE_SET.has(value);
+}
+
+/** The error vintent throws (issuers, presenters) and reports (verifiers). */
+export class VIError extends Error {
+  readonly code: ErrorCode;
+  readonly layer: Layer | undefined;
+  readonly pair: number | undefined;
+  readonly claim: string | undefined;
+
+  constructor(info: VIErrorInfo) {
+    super(info.message);
+    this.name = 'VIError';
+    this.code = info.code;
+    this.layer = info.layer;
+    this.pair = info.pair;
+    this.claim = info.claim;
+  }
+
+  toJSON(): VIErrorInfo {
+    const out: VIErrorInfo = { code: this.code, message: this.message };
+    if (this.layer !== undefined) out.layer = this.layer;
+    if (this.pair !== undefined) out.pair = this.pair;
+    if (this.claim !== undefined) out.claim = this.claim;
+    return out;
+  }
+}
+
+/** Shorthand used by issuers for refusing bad input. */
+export function invalidInput(message: string, claim?: string): VIError {
+  return new VIError({ code: 'ISSUE_INVALID_INPUT', layer: 'issue', message, claim });
+}

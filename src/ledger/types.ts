@@ -1,0 +1,90 @@
+/**
+ * The network ledger: the state a payment network keeps to enforce what a
+ * stateless verifier cannot (credential-format §5.7 items 8–9, constraints.md
+ * §4.5–§4.7, security-model.md §4.2).
+ *
+ * The verifier produces an {@link AuthorizationRequest} from a verified network
+ * view; the ledger decides atomically and records every decision.
+ */
+import type { ErrorCode } from '../errors.js';
+
+export interface BudgetTerms {
+  currency: string;
+  /** Cap on cumulative approved spend, integer minor units. */
+  max: number;
+}
+
+export interface AgentRecurrenceTerms {
+  frequency: string;
+  /** ISO 8601 dates (YYYY-MM-DD), inclusive. */
+  startDate: string;
+  endDate: string;
+  maxOccurrences?: number;
+}
+
+export interface RecurrenceTerms {
+  frequency: string;
+  startDate: string;
+  endDate?: string;
+  number?: number;
+}
+
+export interface AuthorizationRequest {
+  /** Identifies the L2: B64U(SHA-256(L2 issuer-signed JWT)), stable across views. */
+  l2Id: string;
+  /** Identifies the mandate pair inside the L2 (Autonomous: checkout mandate disclosure digest; Immediate: checkout_hash). */
+  pairId: string;
+  /** Identifies this exact presentation: B64U(SHA-256(L3a JWT)) or, in Immediate mode, of the L2 JWT + pair. Idempotency key. */
+  presentationId: string;
+  /** JWK thumbprint of the key that signed the presentation (agent key; user key in Immediate mode). */
+  signerThumbprint: string;
+  /** The presentation's nonce (L3a nonce, or L2 nonce in Immediate mode). */
+  nonce: string;
+  /** Integer minor units. */
+  amount: number;
+  currency: string;
+  /** `transaction_id` = checkout hash, for the audit trail. */
+  transactionId: string;
+  mode: 'immediate' | 'autonomous';
+  budget?: BudgetTerms[];
+  recurrence?: RecurrenceTerms;
+  agentRecurrence?: AgentRecurrenceTerms;
+  /** Decision time, Unix seconds. */
+  at: number;
+}
+
+export type Decision =
+  | { decision: 'approved'; authorizationId: string; replayed: boolean }
+  | { decision: 'declined'; code: ErrorCode; message: string; authorizationId?: undefined; replayed: boolean };
+
+export interface ReversalResult {
+  ok: boolean;
+  code?: ErrorCode;
+  message?: string;
+  authorizationId: string;
+}
+
+export interface AuditEvent {
+  seq: number;
+  at: number;
+  kind: 'authorize' | 'reverse';
+  decision: 'approved' | 'declined' | 'reversed' | 'rejected';
+  code: ErrorCode | null;
+  l2Id: string | null;
+  pairId: string | null;
+  presentationId: string | null;
+  authorizationId: string | null;
+  amount: number | null;
+  currency: string | null;
+  detail: string;
+}
+
+export interface Ledger {
+  /** Atomically decide and record. Never throws for a business decline; throws VIError('LEDGER_UNAVAILABLE') on storage failure. */
+  authorize(req: AuthorizationRequest): Promise<Decision>;
+  /** Reverse (void) an approved authorization: releases its budget and occurrence, recorded, not deleted. */
+  reverse(authorizationId: string, at: number, reason?: string): Promise<ReversalResult>;
+  /** The audit trail, oldest first. */
+  audit(opts?: { l2Id?: string; limit?: number }): Promise<AuditEvent[]>;
+  close(): Promise<void>;
+}

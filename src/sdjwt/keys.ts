@@ -1,0 +1,146 @@
+/**
+ * ES256 keys on node:crypto. Public keys are imported once and cached by JWK
+ * thumbprint (RFC 7638) in a bounded LRU: importing a P-256 JWK costs about as
+ * much as a signature check, and the same issuer, user and agent keys recur.
+ */
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { VIError } from '../errors.js';
+import { decodeBase64url } from './base64url.js';
+import { sha256b64u } from './digest.js';
+
+/** A public EC P-256 JWK as it travels on the wire. */
+export interface PublicJwk {
+  kty: 'EC';
+  crv: 'P-256';
+  x: string;
+  y: string;
+  kid?: string;
+  [extra: string]: unknown;
+}
+
+/** A private key with its public JWK (kid included). */
+export interface SigningKey {
+  privateKey: KeyObject;
+  publicJwk: PublicJwk;
+  kid: string;
+}
+
+/** Why a JWK was refused, or undefined when it is an acceptable P-256 public key. */
+export function publicJwkProblem(jwk: unknown): string | undefined {
+  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) return 'JWK is not an object';
+  const k = jwk as Record<string, unknown>;
+  if (k.kty !== 'EC') return `JWK kty must be EC, got ${String(k.kty)}`;
+  if (k.crv !== 'P-256') return `JWK crv must be P-256, got ${String(k.crv)}`;
+  if ('d' in k) return 'JWK carries a private part (d)';
+  for (const c of ['x', 'y'] as const) {
+    const v = k[c];
+    if (typeof v !== 'string') return `JWK ${c} missing`;
+    const bytes = decodeBase64url(v);
+    if (!bytes || bytes.length !== 32) return `JWK ${c} is not a 32-byte base64url coordinate`;
+  }
+  return undefined;
+}
+
+/** RFC 7638 thumbprint of an EC public JWK (members in lexicographic order). */
+export function jwkThumbprint(jwk: PublicJwk): string {
+  return sha256b64u(`{"crv":"${jwk.crv}","kty":"${jwk.kty}","x":"${jwk.x}","y":"${jwk.y}"}`);
+}
+
+const DEFAULT_CACHE_SIZE = 1024;
+
+/** Bounded LRU of imported public keys. Map keeps insertion order; re-insert on hit. */
+export class PublicKeyCache {
+  private readonly entries = new Map<string, KeyObject>();
+  constructor(private readonly capacity = DEFAULT_CACHE_SIZE) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Import (or fetch from cache) a validated public JWK. Throws VIError KEY_INVALID. */
+  import(jwk: unknown): KeyObject {
+    const problem = publicJwkProblem(jwk);
+    if (problem) throw new VIError({ code: 'KEY_INVALID', message: problem });
+    const pub = jwk as PublicJwk;
+    const tp = jwkThumbprint(pub);
+    const hit = this.entries.get(tp);
+    if (hit) {
+      this.entries.delete(tp);
+      this.entries.set(tp, hit);
+      return hit;
+    }
+    let key: KeyObject;
+    try {
+      key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y }, format: 'jwk' });
+    } catch {
+      throw new VIError({ code: 'KEY_INVALID', message: 'JWK is not a point on P-256' });
+    }
+    this.entries.set(tp, key);
+    if (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    return key;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/** The process-wide cache verifiers use unless given their own. */
+export const sharedKeyCache = new PublicKeyCache();
+
+/** Verify a raw (r||s, 64-byte) ES256 signature. DER or any other length is refused. */
+export function verifyEs256(signingInput: string, signature: Buffer, key: KeyObject): boolean {
+  if (signature.length !== 64) return false;
+  try {
+    return verify('sha256', Buffer.from(signingInput, 'ascii'), { key, dsaEncoding: 'ieee-p1363' }, signature);
+  } catch {
+    return false;
+  }
+}
+
+export function signEs256(signingInput: string, key: KeyObject): Buffer {
+  return sign('sha256', Buffer.from(signingInput, 'ascii'), { key, dsaEncoding: 'ieee-p1363' });
+}
+
+function publicJwkOf(privateKey: KeyObject, kid: string): PublicJwk {
+  const jwk = createPublicKey(privateKey).export({ format: 'jwk' }) as { x?: string; y?: string; crv?: string };
+  if (jwk.crv !== 'P-256' || !jwk.x || !jwk.y) {
+    throw new VIError({ code: 'KEY_INVALID', message: 'signing key must be an EC P-256 key' });
+  }
+  return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid };
+}
+
+/** Generate a fresh ES256 key. The kid defaults to the key's JWK thumbprint. */
+export function generateSigningKey(kid?: string): SigningKey {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const provisional = publicJwkOf(privateKey, '');
+  const finalKid = kid ?? jwkThumbprint(provisional);
+  return { privateKey, publicJwk: { ...provisional, kid: finalKid }, kid: finalKid };
+}
+
+/** Load a signing key from a private JWK (with `d`). */
+export function signingKeyFromJwk(jwk: Record<string, unknown>, kid?: string): SigningKey {
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey({ key: jwk as never, format: 'jwk' });
+  } catch {
+    throw new VIError({ code: 'KEY_INVALID', message: 'not a usable private EC JWK' });
+  }
+  const provisional = publicJwkOf(privateKey, '');
+  const finalKid = kid ?? (typeof jwk.kid === 'string' ? jwk.kid : jwkThumbprint(provisional));
+  return { privateKey, publicJwk: { ...provisional, kid: finalKid }, kid: finalKid };
+}
+
+/** Export a signing key as a private JWK (for key files written with owner-only permissions). */
+export function exportPrivateJwk(key: SigningKey): Record<string, unknown> {
+  const jwk = key.privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
+  return { ...jwk, kid: key.kid };
+}
+
+/** The public JWK without kid, as VI puts it in `cnf.jwk`. */
+export function bareJwk(jwk: PublicJwk): PublicJwk {
+  return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
+}
