@@ -62,9 +62,9 @@ export function resolveDisclosures(
   layer: Layer,
   options: ResolveOptions = VI_RESOLVE_OPTIONS,
 ): Resolved {
-  const fail = (code: 'DISCLOSURE_DUPLICATE' | 'DISCLOSURE_DUPLICATE_REFERENCE' | 'DISCLOSURE_UNREFERENCED' | 'DISCLOSURE_MALFORMED' | 'LIMIT_EXCEEDED' | 'SD_ALG_UNSUPPORTED', message: string): never => {
+  function fail(code: 'DISCLOSURE_DUPLICATE' | 'DISCLOSURE_DUPLICATE_REFERENCE' | 'DISCLOSURE_UNREFERENCED' | 'DISCLOSURE_MALFORMED' | 'LIMIT_EXCEEDED' | 'SD_ALG_UNSUPPORTED', message: string): never {
     throw new VIError({ code, layer, message });
-  };
+  }
 
   const byDigest = new Map<string, ParsedDisclosure>();
   for (const d of disclosures) {
