@@ -1,0 +1,127 @@
+/**
+ * The merchant-signed `checkout_jwt` (credential-format §6.3, shape per the
+ * interop conventions in shared/interop/BUNDLE.md). VI leaves its content to
+ * implementations, but verifiers read `merchant` and `cart` from it to enforce
+ * allowed-merchant and line-items constraints.
+ */
+import { VIError, invalidInput } from '../errors.js';
+import { sha256b64u } from '../sdjwt/digest.js';
+import type { SigningKey } from '../sdjwt/keys.js';
+import { parseJwt } from '../sdjwt/parse.js';
+import { signJwt } from '../sdjwt/build.js';
+import { PROFILE } from '../spec/profile.js';
+import { issuedAt, isRecord, lifetime, party, requireString, type PartyInput } from './common.js';
+import { currencyExponent, toMinorUnits } from './money.js';
+
+export interface CheckoutItemInput {
+  id: string;
+  title: string;
+  quantity: number;
+  /** Decimal string in major units, or an integer already in minor units (see {@link toMinorUnits}). */
+  unitPrice: string | number;
+}
+
+export interface CreateCheckoutInput {
+  merchantKey: SigningKey;
+  merchant: PartyInput;
+  checkoutId: string;
+  currency: string;
+  items: CheckoutItemInput[];
+  /** Defaults to the merchant website. */
+  iss?: string;
+  iat?: number;
+  /** Defaults to 3600. */
+  lifetimeSeconds?: number;
+}
+
+export interface CartItem {
+  id: string;
+  title: string;
+  quantity: number;
+  unit_price: number;
+}
+
+export interface CheckoutPayload {
+  iss: string;
+  sub: string;
+  iat: number;
+  exp: number;
+  merchant: PartyInput;
+  cart: { items: CartItem[]; currency: string; total: number };
+}
+
+export interface CreatedCheckout {
+  jwt: string;
+  /** B64U(SHA-256(jwt)): the checkout_hash / transaction_id binding. */
+  checkoutHash: string;
+  payload: CheckoutPayload;
+}
+
+const DEFAULT_CHECKOUT_LIFETIME = 3600;
+
+function positiveInteger(v: unknown, claim: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw invalidInput(`${claim} must be a positive integer`, claim);
+  return v;
+}
+
+/**
+ * Sign a checkout as the merchant: ES256 JWS `{alg, typ: JWT, kid}` with the
+ * cart in integer minor units and its total computed exactly.
+ */
+export function createCheckoutJwt(input: CreateCheckoutInput): CreatedCheckout {
+  const merchant = party(input.merchant, 'merchant');
+  const sub = requireString(input.checkoutId, 'checkoutId');
+  currencyExponent(input.currency);
+  if (!Array.isArray(input.items) || input.items.length === 0) throw invalidInput('a checkout needs at least one item', 'cart.items');
+  let total = 0n; // BigInt so an overflow is detected, not rounded
+  const items: CartItem[] = input.items.map((it, i) => {
+    const claim = `cart.items[${i}]`;
+    const quantity = positiveInteger(it?.quantity, `${claim}.quantity`);
+    const unitPrice = toMinorUnits(it.unitPrice, input.currency);
+    total += BigInt(unitPrice) * BigInt(quantity);
+    return { id: requireString(it.id, `${claim}.id`), title: requireString(it.title, `${claim}.title`), quantity, unit_price: unitPrice };
+  });
+  if (total > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new VIError({ code: 'MONEY_INVALID', layer: 'issue', message: 'cart total exceeds the safe integer range', claim: 'cart.total' });
+  }
+  const iat = issuedAt(input.iat);
+  const exp = iat + lifetime(input.lifetimeSeconds ?? DEFAULT_CHECKOUT_LIFETIME);
+  const payload: CheckoutPayload = {
+    iss: input.iss ?? merchant.website,
+    sub,
+    iat,
+    exp,
+    merchant,
+    cart: { items, currency: input.currency, total: Number(total) },
+  };
+  const jwt = signJwt({ alg: PROFILE.alg, typ: PROFILE.typ.checkoutJwt, kid: input.merchantKey.kid }, payload as unknown as Record<string, unknown>, input.merchantKey);
+  return { jwt, checkoutHash: sha256b64u(jwt), payload };
+}
+
+/**
+ * Read a checkout_jwt payload without verifying its signature: issuers use it
+ * to default amounts and find the merchant. Refuses anything but the
+ * interop shape (merchant object, cart with integer total and currency).
+ */
+export function readCheckoutJwt(jwt: string): CheckoutPayload {
+  let payload: Record<string, unknown>;
+  try {
+    payload = parseJwt(requireString(jwt, 'checkout_jwt'), 'checkout_jwt').payload;
+  } catch (e) {
+    if (e instanceof VIError && e.code === 'ISSUE_INVALID_INPUT') throw e;
+    throw new VIError({ code: 'CHECKOUT_JWT_MALFORMED', layer: 'issue', message: 'checkout_jwt is not a compact JWS with a JSON payload', claim: 'checkout_jwt' });
+  }
+  const cart = payload.cart;
+  const malformed = (what: string) =>
+    new VIError({ code: 'CHECKOUT_JWT_MALFORMED', layer: 'issue', message: `checkout_jwt ${what}`, claim: 'checkout_jwt' });
+  if (!isRecord(payload.merchant)) throw malformed('names no merchant');
+  if (!isRecord(cart) || !Array.isArray(cart.items)) throw malformed('has no cart items');
+  if (typeof cart.currency !== 'string' || !/^[A-Z]{3}$/.test(cart.currency)) throw malformed('cart has no ISO 4217 currency');
+  if (typeof cart.total !== 'number' || !Number.isSafeInteger(cart.total) || cart.total < 0) throw malformed('cart total is not integer minor units');
+  for (const item of cart.items) {
+    if (!isRecord(item) || typeof item.id !== 'string' || typeof item.quantity !== 'number' || !Number.isSafeInteger(item.quantity)) {
+      throw malformed('cart item needs a string id and an integer quantity');
+    }
+  }
+  return payload as unknown as CheckoutPayload;
+}

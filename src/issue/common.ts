@@ -1,0 +1,79 @@
+/**
+ * Input checks and small helpers shared by the issuers. Issuers refuse to build
+ * what a conformant verifier would reject, so problems surface at the author.
+ */
+import { randomBytes } from 'node:crypto';
+import { VIError, invalidInput } from '../errors.js';
+import { publicJwkProblem, type PublicJwk } from '../sdjwt/keys.js';
+
+export type Json = Record<string, unknown>;
+
+/** A merchant or payee as VI carries it: `id` optional, `name` and `website` required. */
+export interface PartyInput {
+  id?: string;
+  name: string;
+  website: string;
+}
+
+/** Payment instrument descriptor (credential-format §4.4.2). */
+export interface PaymentInstrument {
+  type: string;
+  id: string;
+  description?: string;
+}
+
+/** 128-bit random nonce, base64url. */
+export function newNonce(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+export const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function requireString(v: unknown, claim: string): string {
+  if (typeof v !== 'string' || v.length === 0) throw invalidInput(`${claim} must be a non-empty string`, claim);
+  return v;
+}
+
+/** `iat` given or now; it must be a non-negative integer. */
+export function issuedAt(iat: number | undefined): number {
+  const t = iat ?? nowSeconds();
+  if (!Number.isSafeInteger(t) || t < 0) throw invalidInput('iat must be a non-negative integer (Unix seconds)', 'iat');
+  return t;
+}
+
+/** A lifetime in whole seconds, positive, at most `max` when given. */
+export function lifetime(seconds: number, max?: number): number {
+  if (!Number.isSafeInteger(seconds) || seconds <= 0) throw invalidInput('lifetimeSeconds must be a positive integer', 'exp');
+  if (max !== undefined && seconds > max) {
+    throw new VIError({ code: 'LIFETIME_EXCEEDED', layer: 'issue', message: `lifetime ${seconds}s exceeds the maximum ${max}s`, claim: 'exp' });
+  }
+  return seconds;
+}
+
+/** Normalize a party, keeping only the wire members in wire order (`id`, `name`, `website`). */
+export function party(p: unknown, claim: string): PartyInput {
+  if (!isRecord(p)) throw invalidInput(`${claim} must be an object`, claim);
+  if (p.id !== undefined && (typeof p.id !== 'string' || p.id === '')) throw invalidInput(`${claim}.id must be a non-empty string`, claim);
+  const name = requireString(p.name, `${claim}.name`);
+  const website = requireString(p.website, `${claim}.website`);
+  return p.id !== undefined ? { id: p.id as string, name, website } : { name, website };
+}
+
+export function paymentInstrument(p: unknown): PaymentInstrument {
+  const claim = 'payment_instrument';
+  if (!isRecord(p)) throw invalidInput(`${claim} must be an object`, claim);
+  const type = requireString(p.type, `${claim}.type`);
+  const id = requireString(p.id, `${claim}.id`);
+  if (p.description !== undefined && typeof p.description !== 'string') throw invalidInput(`${claim}.description must be a string`, claim);
+  return p.description !== undefined ? { type, id, description: p.description as string } : { type, id };
+}
+
+export function publicKey(jwk: unknown, claim: string): PublicJwk {
+  const problem = publicJwkProblem(jwk);
+  if (problem) throw new VIError({ code: 'KEY_INVALID', layer: 'issue', message: `${claim}: ${problem}`, claim });
+  return jwk as PublicJwk;
+}

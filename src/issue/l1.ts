@@ -1,0 +1,86 @@
+/**
+ * Layer 1: the issuer's card credential binding the user's key (credential-format §3).
+ * A plain RFC 9901 SD-JWT with `email` selectively disclosable.
+ */
+import { VIError, invalidInput } from '../errors.js';
+import { issueStandardSdJwt } from '../sdjwt/build.js';
+import { bareJwk, type PublicJwk, type SigningKey } from '../sdjwt/keys.js';
+import { PROFILE } from '../spec/profile.js';
+import { issuedAt, isRecord, lifetime, publicKey, requireString } from './common.js';
+
+export interface IssueL1Input {
+  issuerKey: SigningKey;
+  /** Issuer identifier URI. */
+  iss: string;
+  /** Opaque, stable user identifier at the issuer. */
+  sub: string;
+  /** The user's public key, bound as `cnf.jwk` (kid stripped). */
+  userPublicJwk: PublicJwk;
+  panLastFour: string;
+  scheme: string;
+  cardId?: string;
+  /** Selectively disclosable. */
+  email?: string;
+  /** Optional audience (e.g. the wallet), always visible. */
+  aud?: string;
+  /** Defaults to the Mastercard card profile. */
+  vct?: string;
+  iat?: number;
+  /** Defaults to one year; more is refused (credential-format §3.3 SHOULD). */
+  lifetimeSeconds?: number;
+  /** Additional always-visible profile claims. Reserved and structural names are refused. */
+  extraClaims?: Record<string, unknown>;
+}
+
+const RESERVED_L1_CLAIMS = new Set([
+  'iss', 'sub', 'iat', 'exp', 'nbf', 'vct', 'cnf', 'aud', 'pan_last_four', 'scheme', 'card_id', 'email',
+  PROFILE.claim.sd, PROFILE.claim.sdAlg, PROFILE.claim.sdHash, PROFILE.claim.arrayRef, PROFILE.claim.delegatePayload,
+]);
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/**
+ * Issue an L1 SD-JWT: header `{alg: ES256, typ: sd+jwt, kid}`, `cnf.jwk` = the
+ * user's key, `email` as the one disclosure. Returns `<jwt>~<email disclosure>~`
+ * (or `<jwt>~` without email): the exact string L2 `sd_hash` must cover.
+ */
+export async function issueL1(input: IssueL1Input): Promise<string> {
+  const iss = requireString(input.iss, 'iss');
+  const sub = requireString(input.sub, 'sub');
+  const userJwk = publicKey(input.userPublicJwk, 'cnf.jwk');
+  if (typeof input.panLastFour !== 'string' || !/^\d{4}$/.test(input.panLastFour)) {
+    throw invalidInput('pan_last_four must be exactly four digits', 'pan_last_four');
+  }
+  const scheme = requireString(input.scheme, 'scheme');
+  const vct = requireString(input.vct ?? PROFILE.vct.l1Card, 'vct');
+  if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/.test(vct)) throw invalidInput('vct must be a URI', 'vct');
+  if (input.cardId !== undefined) requireString(input.cardId, 'card_id');
+  if (input.aud !== undefined) requireString(input.aud, 'aud');
+  if (input.email !== undefined && (typeof input.email !== 'string' || !EMAIL.test(input.email))) {
+    throw invalidInput('email must be an address', 'email');
+  }
+  const extra = input.extraClaims ?? {};
+  if (!isRecord(extra)) throw invalidInput('extraClaims must be an object', 'extraClaims');
+  for (const name of Object.keys(extra)) {
+    if (RESERVED_L1_CLAIMS.has(name)) throw invalidInput(`extraClaims may not set the reserved claim ${name}`, name);
+  }
+  if (typeof input.issuerKey?.kid !== 'string' || input.issuerKey.kid === '') {
+    throw new VIError({ code: 'KID_MISSING', layer: 'issue', message: 'issuer key needs a kid', claim: 'kid' });
+  }
+  const iat = issuedAt(input.iat);
+  const exp = iat + lifetime(input.lifetimeSeconds ?? PROFILE.l1DefaultLifetimeSeconds, PROFILE.l1DefaultLifetimeSeconds);
+
+  // Claim order follows the reference output: structural claims, profile claims, then email.
+  const payload: Record<string, unknown> = { iss, sub, iat, exp, vct, cnf: { jwk: bareJwk(userJwk) } };
+  if (input.aud !== undefined) payload.aud = input.aud;
+  payload.pan_last_four = input.panLastFour;
+  payload.scheme = scheme;
+  if (input.cardId !== undefined) payload.card_id = input.cardId;
+  Object.assign(payload, extra);
+  if (input.email !== undefined) payload.email = input.email;
+  // _sd is a required L1 claim (§3.3) even with nothing to disclose.
+  else payload[PROFILE.claim.sd] = [];
+
+  const header = { alg: PROFILE.alg, typ: PROFILE.typ.l1, kid: input.issuerKey.kid };
+  return issueStandardSdJwt(header, payload, ['email'], input.issuerKey);
+}

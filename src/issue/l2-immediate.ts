@@ -1,0 +1,104 @@
+/**
+ * Layer 2, Immediate mode (credential-format §4.4): the user confirms final
+ * values. One checkout + payment mandate pair per checkout, both array-element
+ * disclosures referenced from `delegate_payload` and listed in `_sd`.
+ */
+import { VIError, invalidInput } from '../errors.js';
+import { makeArrayDisclosure, serializeSdJwt, signJwt } from '../sdjwt/build.js';
+import { sha256b64u } from '../sdjwt/digest.js';
+import type { SigningKey } from '../sdjwt/keys.js';
+import { PROFILE } from '../spec/profile.js';
+import { readCheckoutJwt } from './checkout.js';
+import { issuedAt, lifetime, newNonce, party, paymentInstrument, requireString, type PartyInput, type PaymentInstrument } from './common.js';
+import { boundL1 } from './l1-binding.js';
+import { toMinorUnits } from './money.js';
+import type { IssuedImmediatePair, IssuedL2Immediate } from './l2-types.js';
+
+export interface ImmediatePairInput {
+  /** The merchant-signed checkout JWT, exactly as received. */
+  checkoutJwt: string;
+  paymentInstrument: PaymentInstrument;
+  payee: PartyInput;
+  /** Defaults to the cart total; when given it must equal it. Decimal string or integer minor units. */
+  amount?: string | number;
+  /** Defaults to the cart currency; when given it must equal it. */
+  currency?: string;
+}
+
+export interface IssueL2ImmediateInput {
+  /** The user key L1 `cnf.jwk` binds. */
+  userKey: SigningKey;
+  /** L1 serialized exactly as received: `sd_hash` covers these bytes. */
+  l1: string;
+  aud: string;
+  /** Defaults to a random 128-bit value. */
+  nonce?: string;
+  iss?: string;
+  iat?: number;
+  /** Defaults to 900 (15 minutes). */
+  lifetimeSeconds?: number;
+  pairs: ImmediatePairInput[];
+}
+
+function buildPair(input: ImmediatePairInput, index: number): IssuedImmediatePair {
+  const checkoutJwt = requireString(input?.checkoutJwt, `pairs[${index}].checkoutJwt`);
+  const cart = readCheckoutJwt(checkoutJwt).cart;
+  const currency = input.currency ?? cart.currency;
+  if (currency !== cart.currency) {
+    throw new VIError({ code: 'CONSTRAINT_CURRENCY_MISMATCH', layer: 'issue', pair: index, message: `currency ${currency} differs from the cart's ${cart.currency}`, claim: 'payment_amount.currency' });
+  }
+  const amount = input.amount === undefined ? cart.total : toMinorUnits(input.amount, currency);
+  if (amount !== cart.total) {
+    throw new VIError({ code: 'ISSUE_INVALID_INPUT', layer: 'issue', pair: index, message: `amount ${amount} differs from the cart total ${cart.total}`, claim: 'payment_amount.amount' });
+  }
+  const checkoutHash = sha256b64u(checkoutJwt);
+  const checkout = makeArrayDisclosure({ vct: PROFILE.vct.checkout, checkout_jwt: checkoutJwt, checkout_hash: checkoutHash });
+  const payment = makeArrayDisclosure({
+    vct: PROFILE.vct.payment,
+    payment_instrument: paymentInstrument(input.paymentInstrument),
+    payee: party(input.payee, 'payee'),
+    // payment_amount object, not top-level amount/currency: the reference rejects the latter.
+    payment_amount: { currency, amount },
+    transaction_id: checkoutHash,
+  });
+  return { checkout, payment, checkoutJwt, checkoutHash };
+}
+
+/**
+ * Issue an Immediate-mode L2 (`typ: kb-sd-jwt`) signed by the user key.
+ * Refuses: no pairs, an amount or currency other than the cart's, the same
+ * checkout twice, malformed payee or instrument, a key L1 does not bind.
+ */
+export function issueL2Immediate(input: IssueL2ImmediateInput): IssuedL2Immediate {
+  const l1 = boundL1(input.l1, input.userKey);
+  const aud = requireString(input.aud, 'aud');
+  const nonce = input.nonce === undefined ? newNonce() : requireString(input.nonce, 'nonce');
+  if (input.iss !== undefined) requireString(input.iss, 'iss');
+  if (!Array.isArray(input.pairs) || input.pairs.length === 0) throw invalidInput('an L2 needs at least one mandate pair', PROFILE.claim.delegatePayload);
+  const pairs = input.pairs.map(buildPair);
+  const seen = new Set<string>();
+  pairs.forEach((p, i) => {
+    if (seen.has(p.checkoutHash)) {
+      throw new VIError({ code: 'MANDATE_DUPLICATE_PAIR', layer: 'issue', pair: i, message: 'the same checkout appears in two mandate pairs', claim: 'checkout_hash' });
+    }
+    seen.add(p.checkoutHash);
+  });
+  const iat = issuedAt(input.iat);
+  const exp = iat + lifetime(input.lifetimeSeconds ?? PROFILE.l2ImmediateDefaultLifetimeSeconds);
+
+  const digests = pairs.flatMap((p) => [p.checkout.digest, p.payment.digest]);
+  const payload: Record<string, unknown> = {
+    nonce,
+    aud,
+    iat,
+    sd_hash: sha256b64u(l1),
+    delegate_payload: digests.map((d) => ({ [PROFILE.claim.arrayRef]: d })),
+    _sd_alg: PROFILE.sdAlg,
+  };
+  if (input.iss !== undefined) payload.iss = input.iss;
+  payload.exp = exp;
+  payload._sd = digests;
+  const jwt = signJwt({ alg: PROFILE.alg, typ: PROFILE.typ.l2Immediate, kid: input.userKey.kid }, payload, input.userKey);
+  const serialized = serializeSdJwt(jwt, pairs.flatMap((p) => [p.checkout.encoded, p.payment.encoded]));
+  return { mode: 'immediate', serialized, jwt, payload, pairs };
+}

@@ -1,0 +1,56 @@
+/**
+ * What an issued L2 keeps for later: every disclosure with its digest, grouped
+ * by mandate pair, so that agents and presenters can build selective views
+ * without re-deriving anything. {@link readL2} rebuilds the same from a string.
+ */
+import type { BuiltDisclosure } from '../sdjwt/build.js';
+import type { PublicJwk } from '../sdjwt/keys.js';
+
+export type { BuiltDisclosure };
+
+export interface IssuedImmediatePair {
+  /** `mandate.checkout` array-element disclosure. */
+  checkout: BuiltDisclosure;
+  /** `mandate.payment` array-element disclosure. */
+  payment: BuiltDisclosure;
+  checkoutJwt: string;
+  /** = transaction_id = B64U(SHA-256(checkout_jwt)). */
+  checkoutHash: string;
+}
+
+export interface IssuedL2Immediate {
+  mode: 'immediate';
+  /** `<jwt>~<c0>~<p0>~...~`: the full L2. */
+  serialized: string;
+  /** The user-signed JWT alone. */
+  jwt: string;
+  payload: Record<string, unknown>;
+  pairs: IssuedImmediatePair[];
+}
+
+export interface IssuedAutonomousPair {
+  /** `mandate.checkout.open` disclosure. Its digest is the payment.reference target. */
+  checkout: BuiltDisclosure;
+  /** `mandate.payment.open` disclosure. */
+  payment: BuiltDisclosure;
+  /** One disclosure per allowed merchant, in allowlist order. */
+  merchants: BuiltDisclosure[];
+  /** Allowed payees; the very same objects as `merchants` when payees reuse them. */
+  payees: BuiltDisclosure[];
+  /** One disclosure per acceptable item, across all line-item entries. */
+  items: BuiltDisclosure[];
+  /** `cnf.kid` of the pair: the `kid` L3 headers must carry. */
+  agentKid: string;
+  /** `cnf.jwk` of the pair. */
+  agentJwk: PublicJwk;
+}
+
+export interface IssuedL2Autonomous {
+  mode: 'autonomous';
+  serialized: string;
+  jwt: string;
+  payload: Record<string, unknown>;
+  pairs: IssuedAutonomousPair[];
+}
+
+export type IssuedL2 = IssuedL2Immediate | IssuedL2Autonomous;

@@ -1,0 +1,73 @@
+/** Audit rows as both backends write and read them. */
+import { isErrorCode, type ErrorCode } from '../errors.js';
+import type { AuditEvent, AuthorizationRequest, Decision } from './types.js';
+import { storableAmount, storableTime } from './policy.js';
+
+/** Column values of one audit row, in schema order (seq is assigned by the database). */
+export interface AuditRowValues {
+  at: number;
+  kind: AuditEvent['kind'];
+  decision: AuditEvent['decision'];
+  code: ErrorCode | null;
+  l2_id: string | null;
+  pair_id: string | null;
+  presentation_id: string | null;
+  authorization_id: string | null;
+  amount: number | null;
+  currency: string | null;
+  detail: string;
+}
+
+export const AUDIT_COLUMNS = [
+  'at', 'kind', 'decision', 'code', 'l2_id', 'pair_id', 'presentation_id', 'authorization_id', 'amount', 'currency', 'detail',
+] as const satisfies readonly (keyof AuditRowValues)[];
+
+export function auditValues(row: AuditRowValues): unknown[] {
+  return AUDIT_COLUMNS.map((column) => row[column]);
+}
+
+export function authorizeAuditRow(req: AuthorizationRequest, decision: Decision, detail: string): AuditRowValues {
+  return {
+    at: storableTime(req.at),
+    kind: 'authorize',
+    decision: decision.decision,
+    code: decision.decision === 'declined' ? decision.code : null,
+    l2_id: req.l2Id,
+    pair_id: req.pairId,
+    presentation_id: req.presentationId,
+    authorization_id: decision.authorizationId ?? null,
+    amount: storableAmount(req.amount),
+    currency: req.currency,
+    detail,
+  };
+}
+
+/** Text recorded with a first-time decision: the decline reason, or the transaction id for approvals. */
+export function decisionDetail(req: AuthorizationRequest, decision: Decision): string {
+  if (decision.decision === 'declined') return decision.message;
+  return `approved transaction ${req.transactionId} (${req.mode})`;
+}
+
+/** Row as returned by a driver: integers may arrive as bigint or string (pg BIGINT). */
+export type StoredAuditRow = { [K in keyof AuditRowValues]: unknown } & { seq: unknown };
+
+export function toAuditEvent(row: StoredAuditRow): AuditEvent {
+  return {
+    seq: Number(row.seq),
+    at: Number(row.at),
+    kind: row.kind as AuditEvent['kind'],
+    decision: row.decision as AuditEvent['decision'],
+    code: isErrorCode(row.code) ? row.code : null,
+    l2Id: nullableString(row.l2_id),
+    pairId: nullableString(row.pair_id),
+    presentationId: nullableString(row.presentation_id),
+    authorizationId: nullableString(row.authorization_id),
+    amount: row.amount === null || row.amount === undefined ? null : Number(row.amount),
+    currency: nullableString(row.currency),
+    detail: String(row.detail),
+  };
+}
+
+function nullableString(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}

@@ -1,0 +1,13 @@
+/**
+ * Test-only seams. Production callers pass nothing; the crash-safety tests pass
+ * a hook that SIGKILLs the process while the authorization transaction is open,
+ * to prove an interrupted decision leaves no trace.
+ */
+export interface LedgerHooks {
+  /** Called inside the open authorize transaction, after the decision row is written, before commit. */
+  afterInsert?: () => void;
+}
+
+export interface LedgerOptions {
+  hooks?: LedgerHooks;
+}

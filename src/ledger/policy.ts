@@ -1,0 +1,172 @@
+/**
+ * The ledger's decision rules, free of storage: both backends load the same
+ * state inside their transaction, ask {@link planAuthorization}, and write what
+ * it says. Keeping this pure is what lets one unit-test suite cover the rules
+ * (constraints.md §4.5–§4.7, security-model.md §4.1–§4.2).
+ */
+import { randomBytes } from 'node:crypto';
+import type { ErrorCode } from '../errors.js';
+import type { AuthorizationRequest, Decision } from './types.js';
+
+/** A decision already stored for a presentationId (the idempotency record). */
+export interface RecordedDecision {
+  decision: 'approved' | 'declined';
+  code: ErrorCode | null;
+  message: string;
+  authorizationId: string | null;
+}
+
+/** What a backend reads, inside its transaction, before deciding. */
+export interface LedgerState {
+  /** Decision stored earlier for the same presentationId, if any. */
+  prior: RecordedDecision | null;
+  /** presentationId that first used (signerThumbprint, nonce), if any. */
+  nonceOwner: string | null;
+  /** Approved, non-reversed authorizations for (l2Id, pairId). */
+  pairActiveCount: number;
+  /** Approved, non-reversed spend across the whole L2, per currency, minor units. */
+  l2SpentByCurrency: ReadonlyMap<string, bigint>;
+}
+
+export type Verdict =
+  | { decision: 'approved' }
+  | { decision: 'declined'; code: ErrorCode; message: string };
+
+export type Plan =
+  /** Same presentation seen before: answer as then, write nothing but an audit note. */
+  | { kind: 'replay'; decision: Decision }
+  /** New presentation: record the verdict; claimNonce says whether to store the nonce as used by it. */
+  | { kind: 'record'; verdict: Verdict; claimNonce: boolean };
+
+export function planAuthorization(req: AuthorizationRequest, state: LedgerState): Plan {
+  if (state.prior) return { kind: 'replay', decision: replayOf(state.prior) };
+  if (state.nonceOwner !== null && state.nonceOwner !== req.presentationId) {
+    return {
+      kind: 'record',
+      claimNonce: false,
+      verdict: decline('LEDGER_NONCE_REPLAY', 'nonce already used by another presentation from the same signer'),
+    };
+  }
+  return { kind: 'record', claimNonce: state.nonceOwner === null, verdict: judge(req, state) };
+}
+
+/** The rules for a presentation seen for the first time, in a fixed order so a decline's code is predictable. */
+function judge(req: AuthorizationRequest, state: LedgerState): Verdict {
+  const amountProblem = amountDefect(req.amount);
+  if (amountProblem) return decline('LEDGER_BUDGET_EXCEEDED', amountProblem);
+
+  const day = utcDate(req.at);
+  if (req.agentRecurrence) {
+    const { startDate, endDate, maxOccurrences } = req.agentRecurrence;
+    if (day === null || !isIsoDate(startDate) || !isIsoDate(endDate) || day < startDate || day > endDate) {
+      return decline(
+        'LEDGER_RECURRENCE_OUT_OF_WINDOW',
+        `agent recurrence period is ${startDate}..${endDate}; request date ${day ?? 'invalid'}`,
+      );
+    }
+    if (maxOccurrences !== undefined) {
+      if (!Number.isSafeInteger(maxOccurrences) || maxOccurrences < 0) {
+        return decline('LEDGER_OCCURRENCES_EXCEEDED', `max_occurrences ${String(maxOccurrences)} is not a usable count`);
+      }
+      if (state.pairActiveCount >= maxOccurrences) {
+        return decline(
+          'LEDGER_OCCURRENCES_EXCEEDED',
+          `maximum occurrences exceeded: ${state.pairActiveCount} >= ${maxOccurrences}`,
+        );
+      }
+    }
+  } else {
+    // Base model, subscription setup included: one L3 pair per mandate pair.
+    if (req.recurrence?.endDate !== undefined) {
+      const end = req.recurrence.endDate;
+      if (day === null || !isIsoDate(end) || day > end) {
+        return decline(
+          'LEDGER_RECURRENCE_OUT_OF_WINDOW',
+          `recurrence ended ${end}; request date ${day ?? 'invalid'}`,
+        );
+      }
+    }
+    if (state.pairActiveCount > 0) {
+      return decline('LEDGER_PAIR_ALREADY_FULFILLED', 'mandate pair already has an approved authorization');
+    }
+  }
+
+  for (const term of req.budget ?? []) {
+    const problem = budgetProblem(term.currency, term.max, req, state);
+    if (problem) return decline('LEDGER_BUDGET_EXCEEDED', problem);
+  }
+  return { decision: 'approved' };
+}
+
+function budgetProblem(currency: string, max: number, req: AuthorizationRequest, state: LedgerState): string | null {
+  if (currency !== req.currency) return `currency mismatch: budget is in ${currency}, request in ${req.currency}`;
+  if (!Number.isSafeInteger(max) || max < 0) return `budget max ${String(max)} is not a usable integer amount`;
+  const spent = state.l2SpentByCurrency.get(currency) ?? 0n;
+  const next = spent + BigInt(req.amount);
+  if (next > BigInt(max)) return `budget exceeded: ${next} > ${max} ${currency}`;
+  return null;
+}
+
+/** Amounts must be non-negative safe integers: a float or a negative amount would corrupt the running totals. */
+function amountDefect(amount: number): string | null {
+  if (typeof amount !== 'number' || !Number.isSafeInteger(amount)) {
+    return `amount ${String(amount)} is not a safe integer number of minor units`;
+  }
+  if (amount < 0) return `amount ${amount} is negative`;
+  return null;
+}
+
+function decline(code: ErrorCode, message: string): Verdict {
+  return { decision: 'declined', code, message };
+}
+
+export function replayOf(prior: RecordedDecision): Decision {
+  if (prior.decision === 'approved' && prior.authorizationId) {
+    return { decision: 'approved', authorizationId: prior.authorizationId, replayed: true };
+  }
+  return { decision: 'declined', code: prior.code ?? 'INTERNAL', message: prior.message, replayed: true };
+}
+
+/** UTC calendar date (YYYY-MM-DD) of Unix seconds; null when `at` is not a usable time. */
+export function utcDate(at: number): string | null {
+  if (!Number.isFinite(at)) return null;
+  const date = new Date(at * 1000);
+  if (Number.isNaN(date.getTime())) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+/** Strict YYYY-MM-DD that names a real day, so string comparison orders dates correctly. */
+export function isIsoDate(value: unknown): value is string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const parsed = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
+}
+
+/** Unguessable id for an approved authorization: `auth_` + 128 random bits, base64url. */
+export function newAuthorizationId(): string {
+  return `auth_${randomBytes(16).toString('base64url')}`;
+}
+
+/** The amount to store in integer columns: null when it is not a safe integer (such requests are declined). */
+export function storableAmount(amount: number): number | null {
+  return Number.isSafeInteger(amount) ? amount : null;
+}
+
+/** Decision time for integer columns (Unix seconds). */
+export function storableTime(at: number): number {
+  return Number.isFinite(at) ? Math.trunc(at) : 0;
+}
+
+/** Fields of a request every backend needs to be present as strings; a caller bug otherwise. */
+export function requestShapeProblem(req: AuthorizationRequest): string | null {
+  for (const key of ['l2Id', 'pairId', 'presentationId', 'signerThumbprint', 'nonce', 'currency', 'transactionId'] as const) {
+    if (typeof req[key] !== 'string' || req[key].length === 0) return `authorization request needs a non-empty ${key}`;
+  }
+  return null;
+}
+
+/** Message for a reversal that cannot apply. */
+export const REVERSAL_MESSAGES = {
+  unknown: 'no approved authorization with this id',
+  alreadyReversed: 'authorization was already reversed; nothing changed',
+} as const;

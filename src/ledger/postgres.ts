@@ -1,0 +1,327 @@
+/**
+ * PostgreSQL ledger (pg Pool). Several validator processes may share one
+ * database: each decision runs in one transaction that first takes a
+ * transaction-scoped advisory lock keyed by the L2, so decisions about one L2
+ * are serialized while different L2s proceed in parallel. Unique constraints
+ * (presentation, nonce, one live approval per base-model pair) make a double
+ * approval impossible even if a path skipped the lock; a transaction that hits
+ * one is retried and then sees the winner's row.
+ */
+import pg from 'pg';
+import { VIError } from '../errors.js';
+import {
+  auditValues,
+  AUDIT_COLUMNS,
+  authorizeAuditRow,
+  decisionDetail,
+  toAuditEvent,
+  type AuditRowValues,
+  type StoredAuditRow,
+} from './audit-rows.js';
+import type { LedgerOptions } from './hooks.js';
+import {
+  newAuthorizationId,
+  planAuthorization,
+  requestShapeProblem,
+  REVERSAL_MESSAGES,
+  storableAmount,
+  storableTime,
+  type LedgerState,
+  type RecordedDecision,
+} from './policy.js';
+import type { AuditEvent, AuthorizationRequest, Decision, Ledger, ReversalResult } from './types.js';
+
+export interface PostgresLedgerOptions extends LedgerOptions {
+  /** Schema to hold the tables (created if missing); default: the connection's search_path. */
+  schema?: string;
+  /** Pool size; default 4. */
+  maxConnections?: number;
+}
+
+const SCHEMA_VERSION = 1;
+/** First key of every advisory lock we take ("VINT"), so ours never collide with other applications'. */
+const LOCK_NAMESPACE = 0x56494e54;
+const MIGRATION_LOCK_KEY = 0;
+const MAX_ATTEMPTS = 8;
+/** unique_violation, serialization_failure, deadlock_detected: another decision won a race; try again. */
+const RETRYABLE = new Set(['23505', '40001', '40P01']);
+
+const SCHEMA_V1 = `
+CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS decisions (
+  presentation_id   text PRIMARY KEY,
+  l2_id             text NOT NULL,
+  pair_id           text NOT NULL,
+  signer_thumbprint text NOT NULL,
+  nonce             text NOT NULL,
+  transaction_id    text NOT NULL,
+  mode              text NOT NULL,
+  multi_transaction boolean NOT NULL,
+  decision          text NOT NULL CHECK (decision IN ('approved', 'declined')),
+  code              text,
+  message           text NOT NULL,
+  authorization_id  text UNIQUE,
+  amount            bigint,
+  currency          text NOT NULL,
+  decided_at        bigint NOT NULL,
+  reversed_at       bigint,
+  CHECK ((decision = 'approved') = (authorization_id IS NOT NULL))
+);
+CREATE INDEX IF NOT EXISTS decisions_active_by_l2 ON decisions (l2_id, currency)
+  WHERE decision = 'approved' AND reversed_at IS NULL;
+CREATE INDEX IF NOT EXISTS decisions_active_by_pair ON decisions (l2_id, pair_id)
+  WHERE decision = 'approved' AND reversed_at IS NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS decisions_single_fulfilment ON decisions (l2_id, pair_id)
+  WHERE decision = 'approved' AND reversed_at IS NULL AND NOT multi_transaction;
+CREATE TABLE IF NOT EXISTS used_nonces (
+  signer_thumbprint text NOT NULL,
+  nonce             text NOT NULL,
+  presentation_id   text NOT NULL,
+  PRIMARY KEY (signer_thumbprint, nonce)
+);
+CREATE TABLE IF NOT EXISTS audit (
+  seq              bigserial PRIMARY KEY,
+  at               bigint NOT NULL,
+  kind             text NOT NULL,
+  decision         text NOT NULL,
+  code             text,
+  l2_id            text,
+  pair_id          text,
+  presentation_id  text,
+  authorization_id text,
+  amount           bigint,
+  currency         text,
+  detail           text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_by_l2 ON audit (l2_id, seq);
+`;
+
+export async function openPostgresLedger(url: string, options: PostgresLedgerOptions = {}): Promise<Ledger> {
+  const schema = options.schema;
+  if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+    throw new VIError({ code: 'LEDGER_UNAVAILABLE', layer: 'ledger', message: `invalid schema name ${schema}` });
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 4,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  try {
+    await migrate(pool, schema);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw unavailable(error, 'open');
+  }
+  return new PostgresLedger(pool, options);
+}
+
+async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    // Concurrent CREATE ... IF NOT EXISTS can still collide in the catalog; serialize first-time setup.
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, MIGRATION_LOCK_KEY]);
+    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query(SCHEMA_V1);
+    const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_version');
+    const version = rows[0]?.v ?? 0;
+    if (version > SCHEMA_VERSION) {
+      throw new VIError({
+        code: 'LEDGER_UNAVAILABLE',
+        layer: 'ledger',
+        message: `ledger schema version ${version} is newer than this code supports (${SCHEMA_VERSION})`,
+      });
+    }
+    if (version < SCHEMA_VERSION) await client.query('INSERT INTO schema_version (version) VALUES ($1)', [SCHEMA_VERSION]);
+  });
+}
+
+class PostgresLedger implements Ledger {
+  constructor(private readonly pool: pg.Pool, private readonly options: LedgerOptions) {}
+
+  async authorize(req: AuthorizationRequest): Promise<Decision> {
+    const shape = requestShapeProblem(req);
+    if (shape) throw new VIError({ code: 'INTERNAL', layer: 'ledger', message: shape });
+    return withRetry('authorize', () => inTransaction(this.pool, (client) => this.decide(client, req)));
+  }
+
+  async reverse(authorizationId: string, at: number, reason = ''): Promise<ReversalResult> {
+    return withRetry('reverse', () => inTransaction(this.pool, (client) => this.applyReversal(client, authorizationId, at, reason)));
+  }
+
+  async audit(opts: { l2Id?: string; limit?: number } = {}): Promise<AuditEvent[]> {
+    const limit = opts.limit === undefined ? null : Math.max(0, Math.trunc(opts.limit));
+    try {
+      // Newest N, then oldest-first.
+      const { rows } = await this.pool.query<StoredAuditRow>(
+        `SELECT * FROM (
+           SELECT * FROM audit WHERE ($1::text IS NULL OR l2_id = $1) ORDER BY seq DESC LIMIT $2
+         ) newest ORDER BY seq ASC`,
+        [opts.l2Id ?? null, limit],
+      );
+      return rows.map(toAuditEvent);
+    } catch (error) {
+      throw unavailable(error, 'audit');
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+
+  private async decide(client: pg.PoolClient, req: AuthorizationRequest): Promise<Decision> {
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE, req.l2Id]);
+    const plan = planAuthorization(req, await readState(client, req));
+    if (plan.kind === 'replay') {
+      await appendAudit(client, authorizeAuditRow(req, plan.decision, 'replay of an earlier decision for this presentation'));
+      return plan.decision;
+    }
+    const decision: Decision =
+      plan.verdict.decision === 'approved'
+        ? { decision: 'approved', authorizationId: newAuthorizationId(), replayed: false }
+        : { ...plan.verdict, replayed: false };
+    const detail = decisionDetail(req, decision);
+    await client.query(
+      `INSERT INTO decisions (
+         presentation_id, l2_id, pair_id, signer_thumbprint, nonce, transaction_id, mode, multi_transaction,
+         decision, code, message, authorization_id, amount, currency, decided_at
+       ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+      [
+        req.presentationId, req.l2Id, req.pairId, req.signerThumbprint, req.nonce, req.transactionId, req.mode,
+        Boolean(req.agentRecurrence), decision.decision, decision.decision === 'declined' ? decision.code : null,
+        detail, decision.authorizationId ?? null, storableAmount(req.amount), req.currency, storableTime(req.at),
+      ],
+    );
+    if (plan.claimNonce) {
+      await client.query('INSERT INTO used_nonces (signer_thumbprint, nonce, presentation_id) VALUES ($1, $2, $3)', [
+        req.signerThumbprint, req.nonce, req.presentationId,
+      ]);
+    }
+    await appendAudit(client, authorizeAuditRow(req, decision, detail));
+    this.options.hooks?.afterInsert?.();
+    return decision;
+  }
+
+  private async applyReversal(client: pg.PoolClient, authorizationId: string, at: number, reason: string): Promise<ReversalResult> {
+    const time = storableTime(at);
+    const found = await client.query<{ l2_id: string }>('SELECT l2_id FROM decisions WHERE authorization_id = $1', [authorizationId]);
+    // Same lock as authorize, taken first, so a reversal and a decision on one L2 never interleave.
+    if (found.rows[0]) await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE, found.rows[0].l2_id]);
+    const { rows } = await client.query<ReversalTarget>(
+      `SELECT l2_id, pair_id, presentation_id, amount, currency, reversed_at
+         FROM decisions WHERE authorization_id = $1 FOR UPDATE`,
+      [authorizationId],
+    );
+    const target = rows[0];
+    if (!target || target.reversed_at !== null) {
+      const message = target ? REVERSAL_MESSAGES.alreadyReversed : REVERSAL_MESSAGES.unknown;
+      await appendAudit(client, reversalAuditRow(target, authorizationId, time, 'rejected', message));
+      return { ok: false, code: 'LEDGER_AUTHORIZATION_UNKNOWN', message, authorizationId };
+    }
+    await client.query('UPDATE decisions SET reversed_at = $1 WHERE authorization_id = $2', [time, authorizationId]);
+    await appendAudit(client, reversalAuditRow(target, authorizationId, time, 'reversed', reason || 'reversed'));
+    return { ok: true, authorizationId };
+  }
+}
+
+async function readState(client: pg.PoolClient, req: AuthorizationRequest): Promise<LedgerState> {
+  const active = `decision = 'approved' AND reversed_at IS NULL`;
+  const prior = await client.query<RecordedDecision>(
+    `SELECT decision, code, message, authorization_id AS "authorizationId" FROM decisions WHERE presentation_id = $1`,
+    [req.presentationId],
+  );
+  const nonce = await client.query<{ presentation_id: string }>(
+    'SELECT presentation_id FROM used_nonces WHERE signer_thumbprint = $1 AND nonce = $2',
+    [req.signerThumbprint, req.nonce],
+  );
+  // COUNT and SUM come back as strings (bigint / numeric): parse exactly with BigInt.
+  const pair = await client.query<{ n: string }>(
+    `SELECT COUNT(*) AS n FROM decisions WHERE l2_id = $1 AND pair_id = $2 AND ${active}`,
+    [req.l2Id, req.pairId],
+  );
+  const spent = await client.query<{ currency: string; total: string }>(
+    `SELECT currency, SUM(amount) AS total FROM decisions WHERE l2_id = $1 AND ${active} GROUP BY currency`,
+    [req.l2Id],
+  );
+  return {
+    prior: prior.rows[0] ?? null,
+    nonceOwner: nonce.rows[0]?.presentation_id ?? null,
+    pairActiveCount: Number(pair.rows[0]?.n ?? 0),
+    l2SpentByCurrency: new Map(spent.rows.map((row) => [row.currency, BigInt(row.total)])),
+  };
+}
+
+interface ReversalTarget {
+  l2_id: string;
+  pair_id: string;
+  presentation_id: string;
+  amount: string | null;
+  currency: string;
+  reversed_at: string | null;
+}
+
+function reversalAuditRow(
+  target: ReversalTarget | undefined,
+  authorizationId: string,
+  at: number,
+  decision: 'reversed' | 'rejected',
+  detail: string,
+): AuditRowValues {
+  return {
+    at,
+    kind: 'reverse',
+    decision,
+    code: decision === 'rejected' ? 'LEDGER_AUTHORIZATION_UNKNOWN' : null,
+    l2_id: target?.l2_id ?? null,
+    pair_id: target?.pair_id ?? null,
+    presentation_id: target?.presentation_id ?? null,
+    authorization_id: authorizationId,
+    amount: target?.amount === null || target?.amount === undefined ? null : Number(target.amount),
+    currency: target?.currency ?? null,
+    detail,
+  };
+}
+
+async function appendAudit(client: pg.PoolClient, row: AuditRowValues): Promise<void> {
+  const placeholders = AUDIT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
+  await client.query(`INSERT INTO audit (${AUDIT_COLUMNS.join(', ')}) VALUES (${placeholders})`, auditValues(row));
+}
+
+async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    try {
+      await client.query('ROLLBACK');
+    } catch {
+      broken = true; // connection is gone: the server rolls back on its own; don't reuse the client.
+    }
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+async function withRetry<T>(what: string, attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (error instanceof VIError) throw error;
+      const code = (error as { code?: unknown }).code;
+      if (n < MAX_ATTEMPTS && typeof code === 'string' && RETRYABLE.has(code)) continue;
+      throw unavailable(error, what);
+    }
+  }
+}
+
+function unavailable(error: unknown, what: string): VIError {
+  if (error instanceof VIError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new VIError({ code: 'LEDGER_UNAVAILABLE', layer: 'ledger', message: `postgres ledger ${what} failed: ${reason}` });
+}

@@ -1,0 +1,162 @@
+/**
+ * The state one verification carries from step to step, and the helper that
+ * turns each small check into a recorded pass, failure or skip.
+ */
+import type { KeyObject } from 'node:crypto';
+import { VIError, type Layer, type VIErrorInfo } from '../errors.js';
+import { sharedKeyCache, type PublicKeyCache } from '../sdjwt/keys.js';
+import type { ParsedSdJwt } from '../sdjwt/parse.js';
+import type { Resolved } from '../sdjwt/resolve.js';
+import type { Bundle, Expectation } from '../spec/bundle.js';
+import { PROFILE, type MandateKind, type Mode } from '../spec/profile.js';
+import type { Strictness } from '../constraints/types.js';
+import type { CheckRecord, CheckStatus, KeyResolver, Limits, PairResult, VerifyOptions } from './types.js';
+
+export const DEFAULT_LIMITS: Limits = {
+  maxLength: 256 * 1024,
+  maxDisclosures: 256,
+  maxPairs: 32,
+  maxL3Entries: 32,
+  maxConstraints: 64,
+};
+
+/** A signature-checked L2 presentation: the main `l2` or a per-L3 view of the same L2. */
+export interface L2View {
+  label: string;
+  parsed: ParsedSdJwt;
+  resolved?: Resolved;
+}
+
+export interface MandateRecord {
+  digest: string;
+  kind: MandateKind;
+  open: boolean;
+  vct: string;
+  claims: Record<string, unknown>;
+  /** False when its shape check failed: nothing may be derived from it then. */
+  wellFormed: boolean;
+  /** Pair identifier once computed. */
+  pairId?: string;
+}
+
+export interface L3Record {
+  entry: number;
+  kind: MandateKind;
+  layer: 'l3a' | 'l3b';
+  parsed: ParsedSdJwt;
+  view: L2View | undefined;
+  resolved?: Resolved;
+  /** Set once the signature checked out against the delegated agent key. */
+  verified: boolean;
+  pairId?: string;
+  mandate?: Record<string, unknown>;
+  signer?: string;
+}
+
+export interface PairState {
+  pairId: string;
+  order: number;
+  checkout?: MandateRecord;
+  payment?: MandateRecord;
+  l3a?: L3Record;
+  l3b?: L3Record;
+  result: PairResult;
+}
+
+/** What a check function may return to say it did not apply. */
+export interface Skip {
+  skip: string;
+}
+export const skip = (reason: string): Skip => ({ skip: reason });
+
+export class VerifyContext {
+  readonly errors: VIErrorInfo[] = [];
+  readonly checks: CheckRecord[] = [];
+  readonly skew: number;
+  readonly strictness: Strictness;
+  readonly limits: Limits;
+  readonly keyCache: PublicKeyCache;
+  at = 0;
+  bundle: Bundle | undefined;
+  issuerKeys: KeyResolver | undefined;
+  merchantKeys: KeyResolver | undefined;
+  expect: { l2?: Expectation; l3a?: Expectation; l3b?: Expectation } = {};
+
+  l1: ParsedSdJwt | undefined;
+  l1Resolved: Resolved | undefined;
+  /** True once the L1 signature verified against a trusted issuer key. */
+  l1Trusted = false;
+  issuerThumbprint: string | undefined;
+  userKey: KeyObject | undefined;
+  userThumbprint: string | undefined;
+
+  l2: L2View | undefined;
+  /** Per-L3 L2 views; same issuer-signed JWT as `l2`. */
+  l2Views: L2View[] = [];
+  l2Trusted = false;
+  l2Id: string | undefined;
+  mode: Mode | undefined;
+
+  /** Disclosed mandates across all L2 views, by disclosure digest. */
+  mandates = new Map<string, MandateRecord>();
+  pairs: PairState[] = [];
+  l3: L3Record[] = [];
+
+  constructor(readonly options: VerifyOptions) {
+    this.skew = options.skewSeconds ?? PROFILE.defaultSkewSeconds;
+    this.strictness = options.strictness ?? 'PERMISSIVE';
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.keyCache = options.keyCache ?? sharedKeyCache;
+  }
+
+  get valid(): boolean {
+    return this.errors.length === 0;
+  }
+
+  pass(name: string, layer: Layer, pair?: number): void {
+    this.checks.push(pair === undefined ? { name, status: 'passed', layer } : { name, status: 'passed', layer, pair });
+  }
+
+  skipped(name: string, layer: Layer, reason: string, pair?: number): void {
+    this.checks.push(pair === undefined ? { name, status: 'skipped', layer, reason } : { name, status: 'skipped', layer, reason, pair });
+  }
+
+  failed(name: string, layer: Layer, errors: readonly VIErrorInfo[], pair?: number): void {
+    this.checks.push(pair === undefined ? { name, status: 'failed', layer } : { name, status: 'failed', layer, pair });
+    for (const e of errors) {
+      const info: VIErrorInfo = { ...e, layer: e.layer ?? layer };
+      if (pair !== undefined && info.pair === undefined) info.pair = pair;
+      this.errors.push(info);
+    }
+  }
+
+  /**
+   * Run one named check. It passes by returning, fails by throwing a VIError,
+   * and is skipped by returning {@link skip}. Returns the status recorded.
+   */
+  check(name: string, layer: Layer, fn: () => void | Skip, pair?: number): CheckStatus {
+    try {
+      const r = fn();
+      if (r && typeof r === 'object' && 'skip' in r) {
+        this.skipped(name, layer, r.skip, pair);
+        return 'skipped';
+      }
+      this.pass(name, layer, pair);
+      return 'passed';
+    } catch (e) {
+      this.failed(name, layer, [toInfo(e, layer)], pair);
+      return 'failed';
+    }
+  }
+}
+
+export function toInfo(e: unknown, layer: Layer): VIErrorInfo {
+  if (e instanceof VIError) return { ...e.toJSON(), layer: e.layer ?? layer };
+  if (process.env.VINTENT_DEBUG) console.error(e);
+  return { code: 'INTERNAL', layer, message: 'internal error while verifying' };
+}
+
+/** Throw a VIError; steps use it to fail the current check. */
+export function reject(code: VIErrorInfo['code'], message: string, claim?: string): never {
+  throw new VIError({ code, message, claim });
+}

@@ -1,0 +1,83 @@
+/**
+ * Step 0: the bundle itself. Shape, trust source, verification time, and one
+ * parse of every credential string it carries.
+ */
+import { VIError } from '../../errors.js';
+import { parseSdJwt } from '../../sdjwt/parse.js';
+import { bundleSchema } from '../../spec/bundle.js';
+import { reject, type L2View, type VerifyContext } from '../context.js';
+
+export function checkBundle(input: unknown, ctx: VerifyContext): boolean {
+  return 'passed' === ctx.check('bundle.schema', 'bundle', () => {
+    const parsed = bundleSchema.safeParse(input);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      const where = first && first.path.length ? `${first.path.join('.')}: ` : '';
+      reject('BUNDLE_MALFORMED', `bundle: ${where}${first?.message ?? 'invalid'}`);
+    }
+    const b = parsed.data;
+    ctx.bundle = b;
+    ctx.at = ctx.options.now ?? b.at ?? Math.floor(Date.now() / 1000);
+    ctx.expect = {
+      l2: { ...b.expect?.l2, ...ctx.options.expect?.l2 },
+      l3a: { ...b.expect?.l3a, ...ctx.options.expect?.l3a },
+      l3b: { ...b.expect?.l3b, ...ctx.options.expect?.l3b },
+    };
+    // Configuration wins over the bundle: a presenter must not pick its own issuer.
+    ctx.issuerKeys = ctx.options.issuerKeys ?? b.trust?.issuer_jwks;
+    ctx.merchantKeys = ctx.options.merchantKeys ?? b.trust?.merchant_jwks;
+    if (!ctx.issuerKeys) reject('BUNDLE_MALFORMED', 'no trusted issuer keys: neither options.issuerKeys nor bundle trust.issuer_jwks');
+    if ((b.l3?.length ?? 0) > ctx.limits.maxL3Entries) reject('LIMIT_EXCEEDED', `${b.l3?.length} l3 entries, limit ${ctx.limits.maxL3Entries}`);
+  });
+}
+
+/** Parse every credential once; each parse is its own check. Returns false when L1 or L2 is unreadable. */
+export function parseCredentials(ctx: VerifyContext): boolean {
+  const b = ctx.bundle!;
+  const limits = ctx.limits;
+  ctx.check('l1.parse', 'l1', () => {
+    ctx.l1 = parseSdJwt(b.l1, 'l1', limits);
+  });
+  ctx.check('l2.parse', 'l2', () => {
+    ctx.l2 = { label: 'l2', parsed: parseSdJwt(b.l2, 'l2', limits) };
+  });
+  if (!ctx.l1 || !ctx.l2) return false;
+  const main = ctx.l2;
+  const views = new Map<string, L2View>([[b.l2, main]]);
+  const viewFor = (s: string | undefined, label: string): L2View | undefined => {
+    if (s === undefined) return main;
+    const known = views.get(s);
+    if (known) return known;
+    const v: L2View = { label, parsed: parseSdJwt(s, 'l2', limits) };
+    views.set(s, v);
+    ctx.l2Views.push(v);
+    return v;
+  };
+  (b.l3 ?? []).forEach((entry, i) => {
+    if (entry.payment !== undefined) {
+      const payment = entry.payment;
+      ctx.check('l3a.parse', 'l3a', () => {
+        const parsed = parseSdJwt(payment, 'l3a', limits);
+        ctx.l3.push({ entry: i, kind: 'payment', layer: 'l3a', parsed, view: parseView(ctx, () => viewFor(entry.payment_l2, `l3[${i}].payment_l2`)), verified: false });
+      });
+    }
+    if (entry.checkout !== undefined) {
+      const checkout = entry.checkout;
+      ctx.check('l3b.parse', 'l3b', () => {
+        const parsed = parseSdJwt(checkout, 'l3b', limits);
+        ctx.l3.push({ entry: i, kind: 'checkout', layer: 'l3b', parsed, view: parseView(ctx, () => viewFor(entry.checkout_l2, `l3[${i}].checkout_l2`)), verified: false });
+      });
+    }
+  });
+  return true;
+}
+
+function parseView(ctx: VerifyContext, make: () => L2View | undefined): L2View | undefined {
+  try {
+    return make();
+  } catch (e) {
+    // A broken view is an L2 problem; report it once and let the L3 fail for lack of a view.
+    if (e instanceof VIError) ctx.failed('l2.view.parse', 'l2', [e.toJSON()]);
+    return undefined;
+  }
+}

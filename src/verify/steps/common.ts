@@ -1,0 +1,92 @@
+/** Checks shared by several layers: headers, times, expectations, key lookup. */
+import type { KeyObject } from 'node:crypto';
+import { VIError, type Layer } from '../../errors.js';
+import { publicJwkProblem, verifyEs256, type PublicJwk } from '../../sdjwt/keys.js';
+import type { ParsedJwt } from '../../sdjwt/parse.js';
+import type { Expectation } from '../../spec/bundle.js';
+import { PROFILE } from '../../spec/profile.js';
+import { reject, type VerifyContext } from '../context.js';
+import type { KeyResolver } from '../types.js';
+
+/** `alg` must be ES256 whatever the signature looks like (algorithm confusion). */
+export function requireEs256(jwt: ParsedJwt): void {
+  const alg = jwt.header.alg;
+  if (alg !== PROFILE.alg) reject('ALG_NOT_ALLOWED', `header alg must be ${PROFILE.alg}, got ${JSON.stringify(alg)}`, 'alg');
+}
+
+export function requireTyp(jwt: ParsedJwt, allowed: readonly string[]): void {
+  const typ = jwt.header.typ;
+  if (typeof typ !== 'string' || !allowed.includes(typ)) {
+    reject('TYP_MISMATCH', `header typ must be ${allowed.map((t) => `'${t}'`).join(' or ')}, got ${JSON.stringify(typ)}`, 'typ');
+  }
+}
+
+export function requireSignature(jwt: ParsedJwt, key: KeyObject, code: 'L1_SIGNATURE_INVALID' | 'L2_SIGNATURE_INVALID' | 'L3_SIGNATURE_INVALID' | 'CHECKOUT_JWT_SIGNATURE_INVALID'): void {
+  if (!verifyEs256(jwt.signingInput, jwt.signature, key)) reject(code, 'ES256 signature does not verify');
+}
+
+function isTimestamp(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+/**
+ * `exp` in the past (beyond skew) or `iat` in the future (beyond skew) rejects;
+ * both must be integer Unix seconds (no strings, no floats).
+ */
+export function requireTimes(payload: Record<string, unknown>, ctx: VerifyContext, missingCode: 'L1_CLAIM_MISSING' | 'L2_CLAIM_MISSING' | 'L3_CLAIM_MISSING'): { iat: number; exp: number } {
+  const { iat, exp } = payload;
+  for (const [name, v] of [['iat', iat], ['exp', exp]] as const) {
+    if (v === undefined) reject(missingCode, `${name} is required`, name);
+    if (!isTimestamp(v)) reject('TIME_CLAIM_INVALID', `${name} must be integer Unix seconds`, name);
+  }
+  const i = iat as number;
+  const e = exp as number;
+  if (e + ctx.skew < ctx.at) reject('EXPIRED', `expired at ${e}`, 'exp');
+  if (i - ctx.skew > ctx.at) reject('IAT_IN_FUTURE', `iat ${i} is in the future`, 'iat');
+  if (e < i) reject('TIME_CLAIM_INVALID', 'exp is before iat', 'exp');
+  return { iat: i, exp: e };
+}
+
+export function requireExpectation(payload: Record<string, unknown>, expected: Expectation | undefined): void {
+  if (!expected) return;
+  if (expected.aud !== undefined) {
+    const aud = payload.aud;
+    const ok = aud === expected.aud || (Array.isArray(aud) && aud.includes(expected.aud));
+    if (!ok) reject('AUD_MISMATCH', `aud mismatch: expected '${expected.aud}', got ${JSON.stringify(aud)}`, 'aud');
+  }
+  if (expected.nonce !== undefined && payload.nonce !== expected.nonce) {
+    reject('NONCE_MISMATCH', `nonce mismatch: expected '${expected.nonce}', got ${JSON.stringify(payload.nonce)}`, 'nonce');
+  }
+}
+
+export function requireString(payload: Record<string, unknown>, name: string, code: 'L1_CLAIM_MISSING' | 'L2_CLAIM_MISSING' | 'L3_CLAIM_MISSING'): string {
+  const v = payload[name];
+  if (typeof v !== 'string' || v.length === 0) reject(code, `${name} must be a non-empty string`, name);
+  return v;
+}
+
+/** Look a kid up in a resolver. Returns undefined when unknown; rejects unusable JWKs. */
+export async function lookupKey(resolver: KeyResolver, kid: string): Promise<PublicJwk | undefined> {
+  let jwk: unknown;
+  if (typeof resolver === 'function') {
+    jwk = await resolver(kid);
+  } else {
+    jwk = resolver.keys.find((k) => k.kid === kid);
+  }
+  if (jwk === undefined) return undefined;
+  const problem = publicJwkProblem(jwk);
+  if (problem) throw new VIError({ code: 'KEY_INVALID', message: `trusted key '${kid}': ${problem}` });
+  return jwk as PublicJwk;
+}
+
+/** Synchronous lookup when the resolver is a JWK Set (avoids an await on the hot path). */
+export function lookupKeySync(resolver: KeyResolver, kid: string): PublicJwk | undefined | Promise<PublicJwk | undefined> {
+  if (typeof resolver === 'function') return lookupKey(resolver, kid);
+  const jwk = resolver.keys.find((k) => k.kid === kid);
+  if (jwk === undefined) return undefined;
+  const problem = publicJwkProblem(jwk);
+  if (problem) throw new VIError({ code: 'KEY_INVALID', message: `trusted key '${kid}': ${problem}` });
+  return jwk as PublicJwk;
+}
+
+export type { Layer };

@@ -1,0 +1,87 @@
+/**
+ * L3 values against the disclosed L2 constraints (README §10.4 item 10,
+ * constraints.md §5). Fulfillment comes only from verified L3s and the
+ * checkout_jwt they carry.
+ */
+import { checkConstraints } from '../../constraints/registry.js';
+import type { Fulfillment, Party, PurchasedLine } from '../../constraints/types.js';
+import { isMinorUnits, isRecord } from '../../constraints/values.js';
+import type { VIErrorInfo } from '../../errors.js';
+import type { PairState, VerifyContext } from '../context.js';
+import { checkoutJwtOf } from './bindings.js';
+
+/** Normalize L3b line items: `{item:{id}}` (constraints.md §8.2), `{sku}` or `{id}` (reference). */
+function linesOf(list: unknown): PurchasedLine[] | undefined {
+  if (!Array.isArray(list)) return undefined;
+  return list.map((l) => {
+    const r = isRecord(l) ? l : {};
+    const item = isRecord(r.item) ? r.item : undefined;
+    const sku = item?.id ?? r.sku ?? r.id;
+    const quantity = r.quantity;
+    return {
+      sku: typeof sku === 'string' ? sku : JSON.stringify(sku),
+      // An unreadable quantity counts as unbounded so that it cannot slip under a limit.
+      quantity: isMinorUnits(quantity) && quantity > 0 ? quantity : Number.MAX_SAFE_INTEGER,
+    };
+  });
+}
+
+function fulfillmentOf(ctx: VerifyContext, p: PairState): Fulfillment {
+  const f: Fulfillment = {};
+  if (p.l3a?.verified && p.l3a.mandate) {
+    const m = p.l3a.mandate;
+    const pa = isRecord(m.payment_amount) ? m.payment_amount : m;
+    f.payment = { amount: pa.amount, currency: pa.currency, payee: m.payee };
+  }
+  if (p.l3b?.verified && p.l3b.mandate) {
+    const m = p.l3b.mandate;
+    let merchant: Party | undefined;
+    let cartLines: PurchasedLine[] | undefined;
+    try {
+      const payload = checkoutJwtOf(ctx, m.checkout_jwt as string).payload;
+      if (isRecord(payload.merchant)) merchant = payload.merchant as Party;
+      if (isRecord(payload.cart)) cartLines = linesOf(payload.cart.items);
+    } catch {
+      // Reported by the checkout_jwt check; no merchant can be derived.
+    }
+    f.checkout = {
+      merchant,
+      lineLists: [
+        { source: 'L3b line_items', lines: linesOf(m.line_items) },
+        { source: 'checkout_jwt cart', lines: cartLines },
+      ],
+    };
+  }
+  return f;
+}
+
+export function verifyConstraints(ctx: VerifyContext): void {
+  if (ctx.mode !== 'autonomous') return;
+  for (const p of ctx.pairs) {
+    const f = fulfillmentOf(ctx, p);
+    const i = p.result.index;
+    for (const [mandate, l3, label] of [
+      [p.payment, p.l3a, 'payment'],
+      [p.checkout, p.l3b, 'checkout'],
+    ] as const) {
+      const name = `constraints.${label}`;
+      const layer = label === 'payment' ? 'l3a' : 'l3b';
+      if (!l3) continue;
+      if (!l3.verified) {
+        ctx.skipped(name, layer, `${layer} not verified`, i);
+        continue;
+      }
+      if (!mandate) {
+        ctx.skipped(name, layer, `L2 ${label} mandate not disclosed`, i);
+        continue;
+      }
+      const reports = checkConstraints(mandate.claims.constraints as Record<string, unknown>[], f, { at: ctx.at, strictness: ctx.strictness });
+      p.result.constraints.push(...reports);
+      const errors: VIErrorInfo[] = reports.flatMap((r) =>
+        r.outcome.status === 'failed' ? r.outcome.violations.map((v) => ({ code: v.code, message: `${layer} (pair ${i}) violates ${r.type}: ${v.message}`, layer, pair: i, claim: r.type })) : [],
+      );
+      if (errors.length) ctx.failed(name, layer, errors, i);
+      else ctx.pass(name, layer, i);
+    }
+  }
+}

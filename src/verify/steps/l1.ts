@@ -1,0 +1,74 @@
+/**
+ * L1 (issuer → user): credential-format §3.5, README §10.4.
+ * The issuer key is chosen by header `kid` from configured trust only.
+ */
+import { jwkThumbprint, publicJwkProblem, type PublicJwk } from '../../sdjwt/keys.js';
+import { resolveDisclosures } from '../../sdjwt/resolve.js';
+import { PROFILE } from '../../spec/profile.js';
+import { reject, skip, type VerifyContext } from '../context.js';
+import { lookupKeySync, requireEs256, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
+
+/** RFC 3986 scheme followed by something: enough to call a vct "a well-formed URI". */
+const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
+
+export async function verifyL1(ctx: VerifyContext): Promise<void> {
+  const l1 = ctx.l1!;
+  const jwt = l1.jwt;
+  const headerOk = 'passed' === ctx.check('l1.header', 'l1', () => {
+    requireEs256(jwt);
+    requireTyp(jwt, [PROFILE.typ.l1]);
+    if (typeof jwt.header.kid !== 'string' || jwt.header.kid === '') reject('KID_MISSING', 'L1 header needs kid to select the issuer key', 'kid');
+  });
+
+  // Key lookup may be async (a JWKS fetcher); await only when it is.
+  let issuerJwk: PublicJwk | undefined;
+  if (headerOk) {
+    try {
+      const found = lookupKeySync(ctx.issuerKeys!, jwt.header.kid as string);
+      issuerJwk = found instanceof Promise ? await found : found;
+    } catch (e) {
+      ctx.check('l1.signature', 'l1', () => {
+        throw e;
+      });
+      return;
+    }
+  }
+  const sigOk = 'passed' === ctx.check('l1.signature', 'l1', () => {
+    if (!headerOk) return skip('L1 header rejected');
+    if (!issuerJwk) reject('L1_ISSUER_KEY_UNKNOWN', `no trusted issuer key with kid '${String(jwt.header.kid)}'`, 'kid');
+    requireSignature(jwt, ctx.keyCache.import(issuerJwk), 'L1_SIGNATURE_INVALID');
+  });
+  if (!sigOk) return;
+  ctx.l1Trusted = true;
+  ctx.issuerThumbprint = jwkThumbprint(issuerJwk!);
+  const payload = jwt.payload;
+
+  ctx.check('l1.disclosures', 'l1', () => {
+    ctx.l1Resolved = resolveDisclosures(payload, l1.disclosures, 'l1');
+  });
+
+  ctx.check('l1.claims', 'l1', () => {
+    requireString(payload, 'iss', 'L1_CLAIM_MISSING');
+    requireString(payload, 'sub', 'L1_CLAIM_MISSING');
+    const vct = payload.vct;
+    if (typeof vct !== 'string' || !URI.test(vct)) reject('L1_VCT_INVALID', 'vct must be an always-visible well-formed URI', 'vct');
+    if (PROFILE.claim.sdHash in payload) reject('L1_HAS_SD_HASH', 'L1 is the root credential and must not carry sd_hash', 'sd_hash');
+    if (vct === PROFILE.vct.l1Card) {
+      requireString(payload, 'pan_last_four', 'L1_CLAIM_MISSING');
+      requireString(payload, 'scheme', 'L1_CLAIM_MISSING');
+    }
+  });
+
+  ctx.check('l1.cnf', 'l1', () => {
+    const cnf = payload.cnf as Record<string, unknown> | undefined;
+    const jwk = typeof cnf === 'object' && cnf !== null ? cnf.jwk : undefined;
+    const problem = publicJwkProblem(jwk);
+    if (problem) reject('L1_CNF_INVALID', `cnf.jwk: ${problem}`, 'cnf');
+    ctx.userKey = ctx.keyCache.import(jwk);
+    ctx.userThumbprint = jwkThumbprint(jwk as PublicJwk);
+  });
+
+  ctx.check('l1.time', 'l1', () => {
+    requireTimes(payload, ctx, 'L1_CLAIM_MISSING');
+  });
+}

@@ -1,0 +1,204 @@
+/**
+ * L2 mandates: which are disclosed, the mode they imply, their shape, `cnf`
+ * presence, and pairing (credential-format §4.4–§4.7, §8; README §3.4).
+ * Content rules apply to what is disclosed; a partial view is legitimate.
+ */
+import { constraintShapeViolations } from '../../constraints/registry.js';
+import { isMinorUnits, isRecord } from '../../constraints/values.js';
+import { VIError } from '../../errors.js';
+import { sha256b64u } from '../../sdjwt/digest.js';
+import { publicJwkProblem } from '../../sdjwt/keys.js';
+import { arrayRefDigest } from '../../sdjwt/resolve.js';
+import { classifyVct, PROFILE } from '../../spec/profile.js';
+import { reject, skip, type L2View, type MandateRecord, type PairState, type VerifyContext } from '../context.js';
+
+export function verifyMandates(ctx: VerifyContext): void {
+  if (!ctx.l2Trusted || !ctx.l2?.resolved) {
+    ctx.skipped('mandates', 'l2', 'L2 not verified');
+    return;
+  }
+  const order = new Map<string, number>();
+  (ctx.l2.parsed.jwt.payload[PROFILE.claim.delegatePayload] as unknown[]).forEach((ref, i) => {
+    const d = arrayRefDigest(ref);
+    if (d !== undefined && !order.has(d)) order.set(d, i);
+  });
+
+  const collected = 'passed' === ctx.check('mandates.disclosed', 'l2', () => {
+    for (const view of [ctx.l2!, ...ctx.l2Views]) collectFrom(ctx, view);
+    if ((ctx.mandates.size + 1) / 2 > ctx.limits.maxPairs + 1) reject('LIMIT_EXCEEDED', `${ctx.mandates.size} mandates disclosed`);
+    if (ctx.mandates.size === 0) reject('MANDATE_NONE_DISCLOSED', 'no mandate disclosed: nothing to verify or delegate from');
+  });
+  if (!collected) return;
+
+  const modeOk = 'passed' === ctx.check('mandates.mode', 'l2', () => {
+    const all = [...ctx.mandates.values()];
+    const open = all.some((m) => m.open);
+    const final = all.some((m) => !m.open);
+    if (open && final) reject('L2_MODE_MIXED', 'L2 mixes open (Autonomous) and final (Immediate) mandate VCTs');
+    ctx.mode = open ? 'autonomous' : 'immediate';
+    const typ = ctx.l2!.parsed.jwt.header.typ;
+    const expected = open ? PROFILE.typ.l2Autonomous : PROFILE.typ.l2Immediate;
+    if (typ !== expected) reject('TYP_MISMATCH', `L2 header typ must be '${expected}' in ${ctx.mode} mode, got ${JSON.stringify(typ)}`, 'typ');
+  });
+  if (!modeOk) return;
+
+  if (ctx.mode === 'autonomous') {
+    ctx.check('l2.lifetime', 'l2', () => {
+      const l1exp = ctx.l1!.jwt.payload.exp;
+      const l2exp = ctx.l2!.parsed.jwt.payload.exp;
+      if (typeof l1exp === 'number' && typeof l2exp === 'number' && l2exp > l1exp) {
+        reject('LIFETIME_EXCEEDED', 'Autonomous L2 must not outlive the L1', 'exp');
+      }
+    });
+  }
+
+  for (const m of ctx.mandates.values()) {
+    m.wellFormed = 'passed' === ctx.check('mandates.shape', 'l2', () => checkShape(ctx, m));
+  }
+  pairMandates(ctx, order);
+}
+
+function collectFrom(ctx: VerifyContext, view: L2View): void {
+  if (!view.resolved) return;
+  const raw = view.parsed.jwt.payload[PROFILE.claim.delegatePayload] as unknown[];
+  const resolved = view.resolved.claims[PROFILE.claim.delegatePayload] as unknown[];
+  raw.forEach((ref, i) => {
+    const digest = arrayRefDigest(ref);
+    if (digest === undefined || !view.resolved!.byDigest.has(digest) || ctx.mandates.has(digest)) return;
+    const value = resolved[i];
+    if (!isRecord(value)) reject('MANDATE_MALFORMED', 'a delegate_payload disclosure must be a mandate object');
+    const kind = classifyVct(value.vct);
+    if (!kind) reject('MANDATE_VCT_UNKNOWN', `unrecognized mandate vct ${JSON.stringify(value.vct)}`, 'vct');
+    ctx.mandates.set(digest, { digest, kind: kind.kind, open: kind.open, vct: value.vct as string, claims: value, wellFormed: false });
+  });
+}
+
+function checkShape(ctx: VerifyContext, m: MandateRecord): void {
+  const c = m.claims;
+  if (!m.open) {
+    if ('cnf' in c) reject('MANDATE_CNF_FORBIDDEN', `Immediate ${m.kind} mandate must not carry cnf (no delegation)`, 'cnf');
+    if ('constraints' in c) reject('MANDATE_CONSTRAINTS_FORBIDDEN', `Immediate ${m.kind} mandate carries final values, not constraints`, 'constraints');
+    if (m.kind === 'checkout') {
+      if (typeof c.checkout_jwt !== 'string') reject('MANDATE_MALFORMED', 'checkout mandate needs checkout_jwt', 'checkout_jwt');
+      if (typeof c.checkout_hash !== 'string') reject('MANDATE_MALFORMED', 'checkout mandate needs checkout_hash', 'checkout_hash');
+    } else {
+      requireFinalPaymentShape(c);
+    }
+    return;
+  }
+  const cnf = c.cnf;
+  if (!isRecord(cnf) || cnf.jwk === undefined) reject('MANDATE_CNF_MISSING', `Autonomous ${m.kind} mandate needs cnf.jwk for the agent`, 'cnf');
+  if (typeof cnf.kid !== 'string' || cnf.kid === '') reject('MANDATE_CNF_MISSING', `Autonomous ${m.kind} mandate needs cnf.kid`, 'cnf.kid');
+  const problem = publicJwkProblem(cnf.jwk);
+  if (problem) reject('MANDATE_CNF_MISSING', `cnf.jwk: ${problem}`, 'cnf.jwk');
+  if (Array.isArray(c.constraints) && c.constraints.length > ctx.limits.maxConstraints) {
+    reject('LIMIT_EXCEEDED', `${c.constraints.length} constraints, limit ${ctx.limits.maxConstraints}`, 'constraints');
+  }
+  const violations = constraintShapeViolations(c.constraints, m.kind);
+  if (violations.length > 0) {
+    const first = violations[0]!;
+    throw new VIError({ code: first.code, message: violations.map((v) => v.message).join('; '), claim: 'constraints' });
+  }
+  if (m.kind === 'payment') {
+    if (!isRecord(c.payment_instrument)) reject('MANDATE_MALFORMED', 'open payment mandate needs payment_instrument', 'payment_instrument');
+    const refs = (c.constraints as Record<string, unknown>[]).filter((k) => k.type === PROFILE.constraint.reference);
+    if (refs.length !== 1) reject('PAYMENT_REFERENCE_MISSING', 'open payment mandate needs exactly one payment.reference constraint', 'constraints');
+  }
+}
+
+/** Final payment values: Immediate L2 payment mandates and L3a. */
+export function requireFinalPaymentShape(c: Record<string, unknown>): { amount: number; currency: string } {
+  const pi = c.payment_instrument;
+  if (!isRecord(pi) || typeof pi.type !== 'string' || typeof pi.id !== 'string') reject('MANDATE_MALFORMED', 'payment_instrument needs type and id', 'payment_instrument');
+  const payee = c.payee;
+  if (!isRecord(payee) || typeof payee.name !== 'string' || typeof payee.website !== 'string') reject('MANDATE_MALFORMED', 'payee needs name and website', 'payee');
+  if (typeof c.transaction_id !== 'string') reject('MANDATE_MALFORMED', 'payment mandate needs transaction_id', 'transaction_id');
+  const pa = c.payment_amount;
+  // credential-format §5.6 uses payment_amount{currency, amount}; §4.4.2 shows top-level fields.
+  const amount = isRecord(pa) ? pa.amount : c.amount;
+  const currency = isRecord(pa) ? pa.currency : c.currency;
+  if (!isMinorUnits(amount)) reject('CONSTRAINT_AMOUNT_INVALID', 'amount must be a non-negative integer in minor units', 'payment_amount.amount');
+  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) reject('MANDATE_MALFORMED', 'currency must be an ISO 4217 code', 'payment_amount.currency');
+  return { amount, currency };
+}
+
+function pairIdOf(m: MandateRecord): string | undefined {
+  if (!m.open) {
+    // Pair by the claimed hash so that a wrong checkout_hash is reported as such, not as an orphan.
+    if (m.kind === 'checkout') return typeof m.claims.checkout_hash === 'string' ? m.claims.checkout_hash : undefined;
+    return typeof m.claims.transaction_id === 'string' ? m.claims.transaction_id : undefined;
+  }
+  if (m.kind === 'checkout') return m.digest;
+  const ref = (Array.isArray(m.claims.constraints) ? m.claims.constraints : []).find(
+    (k): k is Record<string, unknown> => isRecord(k) && k.type === PROFILE.constraint.reference,
+  );
+  return typeof ref?.conditional_transaction_id === 'string' ? ref.conditional_transaction_id : undefined;
+}
+
+function pairMandates(ctx: VerifyContext, order: Map<string, number>): void {
+  const byId = new Map<string, PairState>();
+  const ok = 'passed' === ctx.check('mandates.pairing', 'l2', () => {
+    for (const m of ctx.mandates.values()) {
+      const id = pairIdOf(m);
+      if (id === undefined) reject('MANDATE_MALFORMED', `${m.kind} mandate has no pair identifier`);
+      m.pairId = id;
+      let pair = byId.get(id);
+      if (!pair) {
+        pair = { pairId: id, order: Number.MAX_SAFE_INTEGER, result: { index: 0, pairId: id, l3a: 'absent', l3b: 'absent', constraints: [], valid: true } };
+        byId.set(id, pair);
+      }
+      if (pair[m.kind]) reject('MANDATE_DUPLICATE_PAIR', `two ${m.kind} mandates share pair identifier ${id}`);
+      pair[m.kind] = m;
+      pair.order = Math.min(pair.order, order.get(m.digest) ?? Number.MAX_SAFE_INTEGER);
+    }
+    const kinds = new Set([...ctx.mandates.values()].map((m) => m.kind));
+    // Orphans are only visible where both kinds are disclosed (a merchant view has no payment mandate).
+    if (kinds.size === 2) {
+      for (const p of byId.values()) {
+        if (!p.checkout) reject('MANDATE_ORPHAN', `payment mandate ${p.pairId} has no matching checkout mandate`);
+        if (!p.payment) reject('MANDATE_ORPHAN', `checkout mandate ${p.pairId} has no matching payment mandate`);
+      }
+    }
+    if (byId.size > ctx.limits.maxPairs) reject('LIMIT_EXCEEDED', `${byId.size} mandate pairs, limit ${ctx.limits.maxPairs}`);
+  });
+  ctx.pairs = [...byId.values()].sort((a, b) => a.order - b.order);
+  ctx.pairs.forEach((p, i) => {
+    p.result.index = i;
+    if (p.checkout) p.result.checkout = { vct: p.checkout.vct, digest: p.checkout.digest, claims: p.checkout.claims };
+    if (p.payment) p.result.payment = { vct: p.payment.vct, digest: p.payment.digest, claims: p.payment.claims };
+  });
+  if (!ok) return;
+
+  for (const p of ctx.pairs) {
+    const i = p.result.index;
+    if (ctx.mode === 'immediate') {
+      ctx.check('mandates.checkout_hash', 'l2', () => {
+        if (!p.checkout) return skip('checkout mandate not disclosed');
+        if (!p.checkout.wellFormed) return skip('checkout mandate is malformed');
+        if (p.checkout.claims.checkout_hash !== sha256b64u(p.checkout.claims.checkout_jwt as string)) reject('CHECKOUT_HASH_MISMATCH', 'checkout_hash is not B64U(SHA-256(checkout_jwt))', 'checkout_hash');
+      }, i);
+      ctx.check('mandates.transaction_id', 'l2', () => {
+        if (!p.checkout || !p.payment) return skip('needs both mandates of the pair disclosed');
+        if (p.payment.claims.transaction_id !== p.checkout.claims.checkout_hash) reject('TRANSACTION_ID_MISMATCH', 'transaction_id differs from checkout_hash', 'transaction_id');
+      }, i);
+    } else {
+      ctx.check('mandates.payment_reference', 'l2', () => {
+        if (!p.payment) return skip('payment mandate not disclosed');
+        // The referenced checkout disclosure must be one the user signed into delegate_payload.
+        if (!order.has(p.pairId)) reject('PAYMENT_REFERENCE_MISMATCH', 'conditional_transaction_id names no delegate_payload entry', 'payment.reference');
+        const target = ctx.mandates.get(p.pairId);
+        if (target && target.kind !== 'checkout') reject('PAYMENT_REFERENCE_MISMATCH', 'conditional_transaction_id names a payment mandate', 'payment.reference');
+        if (!p.checkout) return skip('checkout mandate not disclosed');
+      }, i);
+      ctx.check('mandates.cnf_pair', 'l2', () => {
+        if (!p.checkout || !p.payment) return skip('needs both mandates of the pair disclosed');
+        if (!p.checkout.wellFormed || !p.payment.wellFormed) return skip('a mandate of the pair is malformed');
+        const a = p.checkout.claims.cnf as Record<string, Record<string, unknown>>;
+        const b = p.payment.claims.cnf as Record<string, Record<string, unknown>>;
+        if (a.kid !== b.kid || a.jwk?.x !== b.jwk?.x || a.jwk?.y !== b.jwk?.y) {
+          reject('MANDATE_CNF_PAIR_MISMATCH', 'checkout and payment mandates of a pair must bind the same agent key', 'cnf');
+        }
+      }, i);
+    }
+  }
+}

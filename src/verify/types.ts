@@ -1,0 +1,106 @@
+/**
+ * Public shapes of verification: options in, result out.
+ */
+import type { ErrorCode, Layer, VIErrorInfo } from '../errors.js';
+import type { PublicKeyCache, PublicJwk } from '../sdjwt/keys.js';
+import type { ParseLimits } from '../sdjwt/parse.js';
+import type { Expectation, JwkSet } from '../spec/bundle.js';
+import type { Mode } from '../spec/profile.js';
+import type { Strictness } from '../constraints/types.js';
+import type { ConstraintReport } from '../constraints/registry.js';
+
+/**
+ * Finds a public key by `kid`. A JWK Set, or a function (which may be async,
+ * e.g. a JWKS URL fetcher with a cache).
+ */
+export type KeyResolver = JwkSet | ((kid: string) => PublicJwk | undefined | Promise<PublicJwk | undefined>);
+
+export interface Limits extends ParseLimits {
+  /** Mandate pairs a verifier accepts in one L2. */
+  maxPairs: number;
+  /** L3 entries in one bundle. */
+  maxL3Entries: number;
+  /** Constraints in one mandate. */
+  maxConstraints: number;
+}
+
+export interface VerifyOptions {
+  /** Verification time (Unix seconds). Default: the bundle's `at`, else the clock. */
+  now?: number;
+  /** Clock skew tolerance, seconds. Default 300. */
+  skewSeconds?: number;
+  /** Constraint strictness (constraints.md §5.4). Default PERMISSIVE. */
+  strictness?: Strictness;
+  /**
+   * Issuer keys. When given, the bundle's `trust` is ignored: trust comes from
+   * configuration, never from the presenter.
+   */
+  issuerKeys?: KeyResolver;
+  /** Merchant keys for `checkout_jwt`. When given, overrides the bundle's `trust.merchant_jwks`. */
+  merchantKeys?: KeyResolver;
+  /** Expected `aud`/`nonce` per layer, merged over the bundle's `expect` (options win). */
+  expect?: { l2?: Expectation; l3a?: Expectation; l3b?: Expectation };
+  /** Import cache for public keys; defaults to a shared bounded LRU. */
+  keyCache?: PublicKeyCache;
+  limits?: Partial<Limits>;
+}
+
+export type CheckStatus = 'passed' | 'failed' | 'skipped';
+
+export interface CheckRecord {
+  /** Stable check name, e.g. `l2.sd_hash`. */
+  name: string;
+  status: CheckStatus;
+  layer: Layer;
+  pair?: number;
+  /** Why it was skipped (usually: something was not disclosed). */
+  reason?: string;
+}
+
+export interface MandateView {
+  vct: string;
+  /** Digest of the L2 disclosure carrying it. */
+  digest: string;
+  claims: Record<string, unknown>;
+}
+
+export interface PairResult {
+  index: number;
+  /** Autonomous: checkout mandate disclosure digest; Immediate: checkout_hash. */
+  pairId: string;
+  checkout?: MandateView;
+  payment?: MandateView;
+  l3a: 'verified' | 'failed' | 'absent';
+  l3b: 'verified' | 'failed' | 'absent';
+  /** Final values from L3a (Autonomous) or the payment mandate (Immediate), when verified and disclosed. */
+  payment_values?: { amount: number; currency: string; payee: unknown; transaction_id: string };
+  constraints: ConstraintReport[];
+  valid: boolean;
+}
+
+export interface LayerClaims {
+  header: Record<string, unknown>;
+  /** Claims after resolving the disclosures presented (withheld array entries stay as `{"...": digest}`). */
+  claims: Record<string, unknown>;
+}
+
+export interface VerificationResult {
+  valid: boolean;
+  mode: Mode | undefined;
+  /** The time verification was judged at (Unix seconds). */
+  at: number;
+  errors: VIErrorInfo[];
+  checks: CheckRecord[];
+  claims: {
+    l1?: LayerClaims;
+    l2?: LayerClaims;
+    l3: { payment?: LayerClaims; checkout?: LayerClaims }[];
+  };
+  pairs: PairResult[];
+  /** Identifies the L2 across views: B64U(SHA-256(L2 issuer-signed JWT)). */
+  l2_id?: string;
+  /** JWK thumbprints of the keys that signed each layer. */
+  signers: { l1?: string; l2?: string; l3: { payment?: string; checkout?: string }[] };
+}
+
+export type { ErrorCode, Layer, VIErrorInfo };

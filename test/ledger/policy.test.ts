@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import {
+  isIsoDate,
+  newAuthorizationId,
+  planAuthorization,
+  utcDate,
+  type LedgerState,
+  type Plan,
+} from '../../src/ledger/policy.js';
+import type { AuthorizationRequest } from '../../src/ledger/types.js';
+import { MARCH_RECURRENCE, request } from './fixtures.js';
+
+const EMPTY: LedgerState = { prior: null, nonceOwner: null, pairActiveCount: 0, l2SpentByCurrency: new Map() };
+
+function state(overrides: Partial<LedgerState> = {}): LedgerState {
+  return { ...EMPTY, ...overrides };
+}
+
+function codeOf(plan: Plan): string {
+  if (plan.kind !== 'record') throw new Error('expected a new decision, got a replay');
+  return plan.verdict.decision === 'approved' ? 'approved' : plan.verdict.code;
+}
+
+const at = (isoDate: string) => Date.parse(`${isoDate}Z`) / 1000;
+
+describe('ledger policy: idempotency', () => {
+  it('replays an approval with the same authorizationId', () => {
+    const plan = planAuthorization(
+      request(),
+      state({ prior: { decision: 'approved', code: null, message: 'ok', authorizationId: 'auth_x' } }),
+    );
+    expect(plan).toEqual({ kind: 'replay', decision: { decision: 'approved', authorizationId: 'auth_x', replayed: true } });
+  });
+
+  it('replays a decline with the same code and message, even if the state would now allow it', () => {
+    const plan = planAuthorization(
+      request(),
+      state({ prior: { decision: 'declined', code: 'LEDGER_BUDGET_EXCEEDED', message: 'budget exceeded: 2 > 1 USD', authorizationId: null } }),
+    );
+    expect(plan).toEqual({
+      kind: 'replay',
+      decision: { decision: 'declined', code: 'LEDGER_BUDGET_EXCEEDED', message: 'budget exceeded: 2 > 1 USD', replayed: true },
+    });
+  });
+});
+
+describe('ledger policy: nonce replay', () => {
+  it('declines a nonce already used by another presentation of the same signer', () => {
+    const plan = planAuthorization(request(), state({ nonceOwner: 'pres_other' }));
+    expect(codeOf(plan)).toBe('LEDGER_NONCE_REPLAY');
+    expect(plan).toMatchObject({ claimNonce: false });
+  });
+
+  it('claims an unseen nonce', () => {
+    expect(planAuthorization(request(), EMPTY)).toMatchObject({ kind: 'record', claimNonce: true, verdict: { decision: 'approved' } });
+  });
+
+  it('does not claim a nonce this presentation already owns', () => {
+    const req = request();
+    expect(planAuthorization(req, state({ nonceOwner: req.presentationId }))).toMatchObject({ claimNonce: false });
+  });
+});
+
+describe('ledger policy: one fulfilment per mandate pair', () => {
+  it('declines a second fulfilment of a base-model pair', () => {
+    expect(codeOf(planAuthorization(request(), state({ pairActiveCount: 1 })))).toBe('LEDGER_PAIR_ALREADY_FULFILLED');
+  });
+
+  it('treats payment.recurrence (subscription setup) as one fulfilment', () => {
+    const req = request({ recurrence: { frequency: 'MONTHLY', startDate: '2026-03-01', endDate: '2027-03-01', number: 12 } });
+    expect(codeOf(planAuthorization(req, EMPTY))).toBe('approved');
+    expect(codeOf(planAuthorization(req, state({ pairActiveCount: 1 })))).toBe('LEDGER_PAIR_ALREADY_FULFILLED');
+  });
+
+  it('declines subscription setup after recurrence.endDate (UTC), accepts on the end date itself', () => {
+    const recurrence = { frequency: 'MONTHLY', startDate: '2026-01-01', endDate: '2026-03-15' };
+    expect(codeOf(planAuthorization(request({ recurrence, at: at('2026-03-15T23:59:59') }), EMPTY))).toBe('approved');
+    expect(codeOf(planAuthorization(request({ recurrence, at: at('2026-03-16T00:00:00') }), EMPTY))).toBe(
+      'LEDGER_RECURRENCE_OUT_OF_WINDOW',
+    );
+  });
+
+  it('does not bound subscription setup when recurrence has no endDate', () => {
+    const req = request({ recurrence: { frequency: 'MONTHLY', startDate: '2026-01-01' }, at: at('2030-01-01T00:00:00') });
+    expect(codeOf(planAuthorization(req, EMPTY))).toBe('approved');
+  });
+});
+
+describe('ledger policy: agent_recurrence', () => {
+  const inWindow = (when: string, overrides: Partial<AuthorizationRequest> = {}) =>
+    request({ ...MARCH_RECURRENCE, at: at(when), ...overrides });
+
+  it('allows several fulfilments of one pair', () => {
+    expect(codeOf(planAuthorization(inWindow('2026-03-10T10:00:00'), state({ pairActiveCount: 3 })))).toBe('approved');
+  });
+
+  it('accepts both window ends inclusively and declines outside', () => {
+    expect(codeOf(planAuthorization(inWindow('2026-03-01T00:00:00'), EMPTY))).toBe('approved');
+    expect(codeOf(planAuthorization(inWindow('2026-03-31T23:59:59'), EMPTY))).toBe('approved');
+    expect(codeOf(planAuthorization(inWindow('2026-02-28T23:59:59'), EMPTY))).toBe('LEDGER_RECURRENCE_OUT_OF_WINDOW');
+    expect(codeOf(planAuthorization(inWindow('2026-04-01T00:00:00'), EMPTY))).toBe('LEDGER_RECURRENCE_OUT_OF_WINDOW');
+  });
+
+  it('uses the UTC date, not local time', () => {
+    // 2026-03-31T23:30 UTC is already April in UTC+1 but still March in UTC.
+    expect(codeOf(planAuthorization(inWindow('2026-03-31T23:30:00'), EMPTY))).toBe('approved');
+  });
+
+  it('declines malformed window dates', () => {
+    const bad = { ...MARCH_RECURRENCE.agentRecurrence, endDate: '2026-3-31' };
+    expect(codeOf(planAuthorization(inWindow('2026-03-10T10:00:00', { agentRecurrence: bad }), EMPTY))).toBe(
+      'LEDGER_RECURRENCE_OUT_OF_WINDOW',
+    );
+  });
+
+  it('declines once approved occurrences reach maxOccurrences', () => {
+    expect(codeOf(planAuthorization(inWindow('2026-03-10T10:00:00'), state({ pairActiveCount: 9 })))).toBe('approved');
+    expect(codeOf(planAuthorization(inWindow('2026-03-10T10:00:00'), state({ pairActiveCount: 10 })))).toBe(
+      'LEDGER_OCCURRENCES_EXCEEDED',
+    );
+  });
+
+  it('has no occurrence cap without maxOccurrences', () => {
+    const { maxOccurrences: _dropped, ...uncapped } = MARCH_RECURRENCE.agentRecurrence;
+    const req = inWindow('2026-03-10T10:00:00', { agentRecurrence: uncapped });
+    expect(codeOf(planAuthorization(req, state({ pairActiveCount: 1000 })))).toBe('approved');
+  });
+});
+
+describe('ledger policy: budget', () => {
+  const budget = [{ currency: 'USD', max: 50_000 }];
+
+  it('approves up to the cap exactly and declines one minor unit over', () => {
+    const spent = state({ l2SpentByCurrency: new Map([['USD', 49_000n]]) });
+    expect(codeOf(planAuthorization(request({ budget, amount: 1000 }), spent))).toBe('approved');
+    expect(codeOf(planAuthorization(request({ budget, amount: 1001 }), spent))).toBe('LEDGER_BUDGET_EXCEEDED');
+  });
+
+  it('counts only spend in the budget currency', () => {
+    const spent = state({ l2SpentByCurrency: new Map([['EUR', 1_000_000n], ['USD', 0n]]) });
+    expect(codeOf(planAuthorization(request({ budget, amount: 50_000 }), spent))).toBe('approved');
+  });
+
+  it('declines when a budget term is in another currency', () => {
+    const plan = planAuthorization(request({ budget: [{ currency: 'EUR', max: 50_000 }], amount: 1 }), EMPTY);
+    expect(codeOf(plan)).toBe('LEDGER_BUDGET_EXCEEDED');
+    expect(plan).toMatchObject({ verdict: { message: expect.stringContaining('currency mismatch') } });
+  });
+
+  it('checks every budget term', () => {
+    const terms = [{ currency: 'USD', max: 50_000 }, { currency: 'USD', max: 500 }];
+    expect(codeOf(planAuthorization(request({ budget: terms, amount: 501 }), EMPTY))).toBe('LEDGER_BUDGET_EXCEEDED');
+  });
+
+  it('sums exactly beyond 2^53', () => {
+    const huge = Number.MAX_SAFE_INTEGER;
+    const spent = state({ l2SpentByCurrency: new Map([['USD', BigInt(huge)]]) });
+    // As doubles, MAX_SAFE_INTEGER + 1 and + 2 round together; as BigInt they do not.
+    expect(codeOf(planAuthorization(request({ budget: [{ currency: 'USD', max: huge }], amount: 1 }), spent))).toBe(
+      'LEDGER_BUDGET_EXCEEDED',
+    );
+  });
+
+  it('declines unsafe, fractional and negative amounts', () => {
+    for (const amount of [Number.MAX_SAFE_INTEGER + 1, 10.5, -1, Number.NaN]) {
+      expect(codeOf(planAuthorization(request({ amount }), EMPTY))).toBe('LEDGER_BUDGET_EXCEEDED');
+    }
+  });
+
+  it('declines an unusable budget max', () => {
+    expect(codeOf(planAuthorization(request({ budget: [{ currency: 'USD', max: 1.5 }], amount: 1 }), EMPTY))).toBe(
+      'LEDGER_BUDGET_EXCEEDED',
+    );
+  });
+});
+
+describe('ledger policy: rule order', () => {
+  it('reports nonce replay before anything else about a new presentation', () => {
+    const plan = planAuthorization(request({ amount: -5 }), state({ nonceOwner: 'pres_other', pairActiveCount: 1 }));
+    expect(codeOf(plan)).toBe('LEDGER_NONCE_REPLAY');
+  });
+
+  it('reports a fulfilled pair before the budget', () => {
+    const plan = planAuthorization(request({ budget: [{ currency: 'USD', max: 1 }] }), state({ pairActiveCount: 1 }));
+    expect(codeOf(plan)).toBe('LEDGER_PAIR_ALREADY_FULFILLED');
+  });
+});
+
+describe('ledger policy: helpers', () => {
+  it('formats UTC dates and validates ISO dates', () => {
+    expect(utcDate(at('2026-03-31T23:59:59'))).toBe('2026-03-31');
+    expect(utcDate(Number.POSITIVE_INFINITY)).toBeNull();
+    expect(isIsoDate('2026-02-29')).toBe(false);
+    expect(isIsoDate('2028-02-29')).toBe(true);
+  });
+
+  it('makes 128-bit base64url authorization ids', () => {
+    const id = newAuthorizationId();
+    expect(id).toMatch(/^auth_[A-Za-z0-9_-]{22}$/);
+    expect(newAuthorizationId()).not.toBe(id);
+  });
+});
