@@ -1,0 +1,35 @@
+/**
+ * `vintent` command line: a table of subcommands, each in its own module.
+ * Exit codes: 0 success, 1 a verdict or check failed, 2 usage error.
+ */
+export type Command = (args: string[]) => Promise<number>;
+
+interface CommandEntry {
+  summary: string;
+  load: () => Promise<{ run: Command }>;
+}
+
+const COMMANDS: Record<string, CommandEntry> = {
+  verify: { summary: 'verify [--json] PATH...        verify bundles (files or directories of *.json)', load: () => import('./verify.js') },
+  demo: { summary: 'demo [--out DIR]               run the purchase flows end to end', load: () => import('./demo.js') },
+};
+
+export function usage(): string {
+  const lines = Object.values(COMMANDS).map((c) => `  vintent ${c.summary}`);
+  return `usage:\n${lines.join('\n')}\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    process.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    process.stderr.write(`vintent: unknown command '${name}'\n${usage()}`);
+    return 2;
+  }
+  const mod = await entry.load();
+  return mod.run(rest);
+}
