@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { VIError, type ErrorCode } from '../../src/errors.js';
 import { createCheckoutJwt } from '../../src/issue/checkout.js';
 import { issueL1 } from '../../src/issue/l1.js';
+import type { AutonomousPairInput } from '../../src/issue/l2-autonomous.js';
 import { generateSigningKey } from '../../src/sdjwt/keys.js';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
 
@@ -21,7 +22,7 @@ export const shoe = { id: 'NIK90210', title: 'Nike Air Zoom Vapor Pro 2' };
 
 export const T0 = 1781000000;
 
-export function makeL1(): Promise<string> {
+export function makeL1(iat = T0 - 1000): Promise<string> {
   return issueL1({
     issuerKey,
     iss: 'https://issuer.example-bank.test',
@@ -30,7 +31,7 @@ export function makeL1(): Promise<string> {
     panLastFour: '4242',
     scheme: 'mastercard',
     email: 'alice@example.com',
-    iat: T0 - 1000,
+    iat,
   });
 }
 
@@ -77,3 +78,19 @@ export function expect128BitSalt(salt: unknown): void {
   expect(salt as string).toMatch(/^[A-Za-z0-9_-]{22}$/);
   expect(Buffer.from(salt as string, 'base64url')).toHaveLength(16);
 }
+
+/** The reference vectors' pair 0: two merchants, two rackets, USD 100–400, annual recurrence. */
+export function autonomousPair(over: Partial<AutonomousPairInput> = {}): AutonomousPairInput {
+  return {
+    agentKey: agentKey.publicJwk,
+    merchants: [tennis, babolat],
+    lineItems: [{ id: 'line-1', acceptableItems: [racket, head], quantity: 1 }],
+    paymentInstrument: instrument,
+    amount: { currency: 'USD', min: '100.00', max: 40000 },
+    recurrence: { frequency: 'ANNUALLY', start_date: '2026-06-01', end_date: '2028-06-01', number: 2 },
+    promptSummary: 'a racket under $400',
+    riskData: { device_id: 'device-4242' },
+    ...over,
+  };
+}
+

@@ -8,6 +8,7 @@ import { bareJwk, generateSigningKey } from '../../src/sdjwt/keys.js';
 import { PROFILE } from '../../src/spec/profile.js';
 import {
   T0, agentKey, babolat, checkoutFor, codeOf, decathlon, decode, expect128BitSalt, head, instrument, makeL1, racket, shoe, tennis, userKey,
+  autonomousPair,
 } from './fixtures.js';
 
 let l1: string;
@@ -79,20 +80,6 @@ describe('issueL2Immediate', () => {
     expect(await codeOf(() => issueL2Immediate({ ...base, userKey: generateSigningKey('other'), pairs: [pair] }))).toBe('KEY_INVALID');
   });
 });
-
-export function autonomousPair(over: Partial<AutonomousPairInput> = {}): AutonomousPairInput {
-  return {
-    agentKey: agentKey.publicJwk,
-    merchants: [tennis, babolat],
-    lineItems: [{ id: 'line-1', acceptableItems: [racket, head], quantity: 1 }],
-    paymentInstrument: instrument,
-    amount: { currency: 'USD', min: '100.00', max: 40000 },
-    recurrence: { frequency: 'ANNUALLY', start_date: '2026-06-01', end_date: '2028-06-01', number: 2 },
-    promptSummary: 'a racket under $400',
-    riskData: { device_id: 'device-4242' },
-    ...over,
-  };
-}
 
 describe('issueL2Autonomous', () => {
   it('matches the reference wire structure', () => {

@@ -1,0 +1,25 @@
+/**
+ * Issuing the Verifiable Intent chain: the merchant's checkout_jwt, the
+ * issuer's L1, the user's L2 (Immediate or Autonomous) and the agent's L3 pair.
+ * Every issuer refuses, with a typed {@link VIError}, input that a conformant
+ * verifier would reject. Money is integer minor units throughout.
+ *
+ * @example
+ * const l1 = await issueL1({ issuerKey, iss, sub, userPublicJwk, panLastFour: '4242', scheme: 'mastercard' });
+ * const l2 = issueL2Autonomous({ userKey, l1, aud, pairs: [{ agentKey, merchants, lineItems, paymentInstrument, amount }] });
+ * const l3 = issueL3Pair({ agentKey, l2, pairIndex: 0, checkoutJwt, networkAud, merchantAud });
+ */
+export { toMinorUnits, fromMinorUnits, currencyExponent } from './money.js';
+export { createCheckoutJwt, readCheckoutJwt } from './checkout.js';
+export type { CreateCheckoutInput, CheckoutItemInput, CheckoutPayload, CartItem, CreatedCheckout } from './checkout.js';
+export { issueL1 } from './l1.js';
+export type { IssueL1Input } from './l1.js';
+export { issueL2Immediate } from './l2-immediate.js';
+export type { IssueL2ImmediateInput, ImmediatePairInput } from './l2-immediate.js';
+export { issueL2Autonomous } from './l2-autonomous.js';
+export type { IssueL2AutonomousInput, AutonomousPairInput, LineItemInput, AcceptableItemInput, AmountRangeInput } from './l2-autonomous.js';
+export { readL2, asIssuedL2 } from './l2-read.js';
+export type { IssuedL2, IssuedL2Immediate, IssuedL2Autonomous, IssuedImmediatePair, IssuedAutonomousPair, BuiltDisclosure } from './l2-types.js';
+export { issueL3Pair } from './l3.js';
+export type { IssueL3PairInput, IssuedL3Pair, L3LineItemInput } from './l3.js';
+export type { PartyInput, PaymentInstrument } from './common.js';

@@ -1,0 +1,243 @@
+/**
+ * Layer 3 (credential-format §5): the agent closes one Autonomous mandate pair
+ * with final values. L3a (payment, to the network) and L3b (checkout, to the
+ * merchant) each bind by `sd_hash` to their own selective view of L2, so
+ * neither recipient sees the other's mandate.
+ */
+import { VIError, invalidInput } from '../errors.js';
+import { checkConstraints } from '../constraints/registry.js';
+import type { Fulfillment, PurchasedLine } from '../constraints/types.js';
+import { sameParty } from '../constraints/values.js';
+import { makeArrayDisclosure, serializeSdJwt, signJwt, type BuiltDisclosure } from '../sdjwt/build.js';
+import { sha256b64u } from '../sdjwt/digest.js';
+import { jwkThumbprint, type SigningKey } from '../sdjwt/keys.js';
+import { arrayRefDigest } from '../sdjwt/resolve.js';
+import { PROFILE } from '../spec/profile.js';
+import type { Strictness } from '../constraints/types.js';
+import { readCheckoutJwt } from './checkout.js';
+import { isRecord, issuedAt, lifetime, newNonce, party, paymentInstrument, requireString, type Json, type PartyInput, type PaymentInstrument } from './common.js';
+import { toMinorUnits } from './money.js';
+import { asIssuedL2 } from './l2-read.js';
+import type { IssuedAutonomousPair, IssuedL2, IssuedL2Autonomous } from './l2-types.js';
+
+export interface L3LineItemInput {
+  /** The SKU bought (an acceptable item id). */
+  id: string;
+  /** Defaults to the acceptable item's title, else the cart's. */
+  title?: string;
+  quantity: number;
+}
+
+export interface IssueL3PairInput {
+  /** The private key whose public part the pair's `cnf.jwk` binds. */
+  agentKey: SigningKey;
+  /** The full Autonomous L2: as issued, or serialized exactly as received. */
+  l2: IssuedL2Autonomous | string;
+  pairIndex: number;
+  /** The merchant-signed checkout being paid. */
+  checkoutJwt: string;
+  /** Defaults to the checkout_jwt cart lines. */
+  lineItems?: L3LineItemInput[];
+  /** Defaults to the checkout_jwt merchant. Must be an allowed payee. */
+  payee?: PartyInput;
+  /** Defaults to the L2 payment mandate's instrument. */
+  paymentInstrument?: PaymentInstrument;
+  /** Defaults to the cart total; when given it must equal it. */
+  amount?: string | number;
+  /** Defaults to the cart currency; when given it must equal it. */
+  currency?: string;
+  /** L3a audience: the payment network. */
+  networkAud: string;
+  /** L3b audience: the merchant. */
+  merchantAud: string;
+  /** Random 128-bit values by default. */
+  nonces?: { payment?: string; checkout?: string };
+  iss?: string;
+  iat?: number;
+  /** Defaults to 300; above 3600 is refused (credential-format §5.3). */
+  lifetimeSeconds?: number;
+  /** Strictness for the pre-issuance constraint check (default PERMISSIVE, as verifiers default). */
+  strictness?: Strictness;
+}
+
+export interface IssuedL3Pair {
+  pairIndex: number;
+  /** L3a: `<jwt>~<selected merchant>~<mandate.payment>~`. */
+  payment: string;
+  /** The L2 view L3a's `sd_hash` covers: `<L2 jwt>~<payment mandate>~<selected payee>~`. */
+  paymentL2: string;
+  /** L3b: `<jwt>~<mandate.checkout>~`. */
+  checkout: string;
+  /** The L2 view L3b's `sd_hash` covers: `<L2 jwt>~<checkout mandate>~<selected items>~`. */
+  checkoutL2: string;
+  /** = checkout_hash = B64U(SHA-256(checkout_jwt)). */
+  transactionId: string;
+}
+
+const REF = PROFILE.claim.arrayRef;
+
+function constraintsOf(d: BuiltDisclosure): Json[] {
+  const v = d.value;
+  return isRecord(v) && Array.isArray(v.constraints) ? (v.constraints as Json[]) : [];
+}
+
+/** Constraints with every `{"...": digest}` the agent holds replaced by its value: what a full-view verifier sees. */
+function resolvedConstraints(list: Json[], known: Map<string, unknown>): Json[] {
+  const resolve = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map((e) => { const d = arrayRefDigest(e); return d !== undefined && known.has(d) ? resolve(known.get(d)) : resolve(e); });
+    if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x)]));
+    return v;
+  };
+  return list.map((c) => resolve(c) as Json);
+}
+
+function autonomousPairOf(l2: IssuedL2, index: number): IssuedAutonomousPair {
+  if (l2.mode !== 'autonomous') throw new VIError({ code: 'L3_NOT_AUTONOMOUS', layer: 'issue', message: 'L3 is only issued against an Autonomous L2' });
+  const pair = Number.isSafeInteger(index) ? l2.pairs[index] : undefined;
+  if (!pair) throw invalidInput(`L2 has no mandate pair ${index}`, 'pairIndex');
+  return pair;
+}
+
+/** The selected merchant when it may be paid, else the pair's only allowed payee; otherwise the caller must choose. */
+function defaultPayee(pair: IssuedAutonomousPair, merchant: BuiltDisclosure): unknown {
+  const merchantValue = merchant.value as Json;
+  if (pair.payees.some((p) => isRecord(p.value) && sameParty(p.value, merchantValue))) return merchantValue;
+  if (pair.payees.length === 1) return pair.payees[0]?.value;
+  throw invalidInput('several allowed payees and none is the merchant: pass payee', 'payee');
+}
+
+function refuseViolations(constraints: Json[], f: Fulfillment, at: number, strictness: Strictness, pair: number): void {
+  const reports = checkConstraints(constraints, f, { at, strictness });
+  const violations = reports.flatMap((r) => (r.outcome.status === 'failed' ? r.outcome.violations.map((v) => ({ ...v, type: r.type })) : []));
+  const first = violations[0];
+  if (first) {
+    throw new VIError({ code: first.code, layer: 'issue', pair, claim: first.type, message: violations.map((v) => v.message).join('; ') });
+  }
+}
+
+/**
+ * Issue L3a and L3b for one Autonomous mandate pair. Both headers are
+ * `{alg: ES256, typ: kb-sd-jwt, kid: <L2 cnf.kid>}` (never a header `jwk`), and
+ * neither payload carries `cnf`.
+ *
+ * Refuses: a lifetime over one hour, an agent key other than the pair's
+ * `cnf.jwk`, a merchant outside the allowlist, an amount other than the cart
+ * total, and any value that fails the pair's constraints.
+ */
+export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
+  const l2 = asIssuedL2(input.l2);
+  const pairIndex = input.pairIndex;
+  const pair = autonomousPairOf(l2, pairIndex);
+  if (jwkThumbprint(input.agentKey.publicJwk) !== jwkThumbprint(pair.agentJwk)) {
+    throw new VIError({ code: 'KEY_INVALID', layer: 'issue', pair: pairIndex, message: 'agentKey is not the key this pair delegates to (cnf.jwk)', claim: 'cnf.jwk' });
+  }
+  const iat = issuedAt(input.iat);
+  const exp = iat + lifetime(input.lifetimeSeconds ?? PROFILE.l3DefaultLifetimeSeconds, PROFILE.l3MaxLifetimeSeconds);
+  const l2Exp = l2.payload.exp;
+  if (typeof l2Exp === 'number' && iat >= l2Exp) {
+    throw new VIError({ code: 'EXPIRED', layer: 'issue', pair: pairIndex, message: 'the L2 mandate has expired', claim: 'exp' });
+  }
+  const networkAud = requireString(input.networkAud, 'networkAud');
+  const merchantAud = requireString(input.merchantAud, 'merchantAud');
+  if (input.iss !== undefined) requireString(input.iss, 'iss');
+
+  const checkoutJwt = requireString(input.checkoutJwt, 'checkoutJwt');
+  const checkoutPayload = readCheckoutJwt(checkoutJwt);
+  const cart = checkoutPayload.cart;
+  const transactionId = sha256b64u(checkoutJwt);
+
+  // The merchant is whoever signed the checkout: it must be on the pair's allowlist.
+  const selectedMerchant = pair.merchants.find((m) => isRecord(m.value) && sameParty(m.value, checkoutPayload.merchant));
+  if (!selectedMerchant) {
+    throw new VIError({ code: 'CONSTRAINT_MERCHANT_NOT_ALLOWED', layer: 'issue', pair: pairIndex, message: 'the checkout merchant is not an allowed merchant of this pair', claim: PROFILE.constraint.allowedMerchant });
+  }
+  const payee = party(input.payee ?? defaultPayee(pair, selectedMerchant), 'payee');
+  const payeeDisclosure = pair.payees.find((p) => isRecord(p.value) && sameParty(p.value, payee));
+  if (!payeeDisclosure) {
+    throw new VIError({ code: 'CONSTRAINT_PAYEE_NOT_ALLOWED', layer: 'issue', pair: pairIndex, message: 'payee is not an allowed payee of this pair', claim: PROFILE.constraint.allowedPayee });
+  }
+
+  const currency = input.currency ?? cart.currency;
+  if (currency !== cart.currency) {
+    throw new VIError({ code: 'CONSTRAINT_CURRENCY_MISMATCH', layer: 'issue', pair: pairIndex, message: `currency ${currency} differs from the cart's ${cart.currency}`, claim: 'payment_amount.currency' });
+  }
+  const amount = input.amount === undefined ? cart.total : toMinorUnits(input.amount, currency);
+  if (amount !== cart.total) {
+    throw invalidInput(`amount ${amount} differs from the cart total ${cart.total}`, 'payment_amount.amount');
+  }
+  const l2Payment = pair.payment.value as Json;
+  const instrument = paymentInstrument(input.paymentInstrument ?? l2Payment.payment_instrument);
+
+  const titleOf = (sku: string): string | undefined => {
+    const item = pair.items.find((i) => isRecord(i.value) && i.value.id === sku)?.value as Json | undefined;
+    return (item?.title as string | undefined) ?? cart.items.find((c) => c.id === sku)?.title;
+  };
+  const lines = (input.lineItems ?? cart.items.map((c) => ({ id: c.id, title: c.title, quantity: c.quantity }))).map((l, i) => {
+    const id = requireString(l?.id, `lineItems[${i}].id`);
+    if (!Number.isSafeInteger(l.quantity) || l.quantity < 1) throw invalidInput(`lineItems[${i}].quantity must be a positive integer`, 'line_items');
+    const title = l.title ?? titleOf(id);
+    return { id, title: requireString(title, `lineItems[${i}].title`), quantity: l.quantity };
+  });
+  if (lines.length === 0) throw new VIError({ code: 'CONSTRAINT_CART_EMPTY', layer: 'issue', pair: pairIndex, message: 'no line items', claim: 'line_items' });
+
+  // Check the final values against the pair's constraints as a full-view verifier would.
+  const known = new Map<string, unknown>([...pair.merchants, ...pair.payees, ...pair.items].map((d) => [d.digest, d.value]));
+  const toLines = (ls: { id: string; quantity: number }[]): PurchasedLine[] => ls.map((l) => ({ sku: l.id, quantity: l.quantity }));
+  const fulfillment: Fulfillment = {
+    payment: { amount, currency, payee },
+    checkout: {
+      merchant: checkoutPayload.merchant,
+      lineLists: [
+        { source: 'L3b line_items', lines: toLines(lines) },
+        { source: 'checkout_jwt cart', lines: toLines(cart.items) },
+      ],
+    },
+  };
+  const strictness = input.strictness ?? 'PERMISSIVE';
+  refuseViolations(resolvedConstraints(constraintsOf(pair.checkout), known), fulfillment, iat, strictness, pairIndex);
+  refuseViolations(resolvedConstraints(constraintsOf(pair.payment), known), fulfillment, iat, strictness, pairIndex);
+
+  const header = { alg: PROFILE.alg, typ: PROFILE.typ.l3, kid: pair.agentKid };
+  const timed = (payload: Json): Json => {
+    if (input.iss !== undefined) payload.iss = input.iss;
+    payload.exp = exp;
+    return payload;
+  };
+
+  // L3a: a fresh-salt disclosure of the selected merchant, then the final payment mandate.
+  const paymentL2 = serializeSdJwt(l2.jwt, [pair.payment.encoded, payeeDisclosure.encoded]);
+  const merchantDisclosure = makeArrayDisclosure(selectedMerchant.value);
+  const paymentMandate = makeArrayDisclosure({
+    vct: PROFILE.vct.payment,
+    transaction_id: transactionId,
+    payee,
+    payment_amount: { currency, amount },
+    payment_instrument: instrument,
+  });
+  const l3aPayload = timed({
+    nonce: input.nonces?.payment ?? newNonce(),
+    aud: networkAud,
+    sd_hash: sha256b64u(paymentL2),
+    iat,
+    delegate_payload: [{ [REF]: merchantDisclosure.digest }, { [REF]: paymentMandate.digest }],
+    _sd_alg: PROFILE.sdAlg,
+  });
+  const payment = serializeSdJwt(signJwt(header, l3aPayload, input.agentKey), [merchantDisclosure.encoded, paymentMandate.encoded]);
+
+  // L3b: the final checkout mandate; its L2 view carries only the items actually bought.
+  const boughtSkus = new Set(lines.map((l) => l.id));
+  const boughtItems = pair.items.filter((i, at, all) => isRecord(i.value) && boughtSkus.has(i.value.id as string) && all.findIndex((j) => j.digest === i.digest) === at);
+  const checkoutL2 = serializeSdJwt(l2.jwt, [pair.checkout.encoded, ...boughtItems.map((i) => i.encoded)]);
+  const checkoutMandate = makeArrayDisclosure({ vct: PROFILE.vct.checkout, checkout_jwt: checkoutJwt, checkout_hash: transactionId, line_items: lines });
+  const l3bPayload = timed({
+    nonce: input.nonces?.checkout ?? newNonce(),
+    aud: merchantAud,
+    sd_hash: sha256b64u(checkoutL2),
+    iat,
+    delegate_payload: [{ [REF]: checkoutMandate.digest }],
+    _sd_alg: PROFILE.sdAlg,
+  });
+  const checkout = serializeSdJwt(signJwt(header, l3bPayload, input.agentKey), [checkoutMandate.encoded]);
+
+  return { pairIndex, payment, paymentL2, checkout, checkoutL2, transactionId };
+}

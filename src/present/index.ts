@@ -1,0 +1,16 @@
+/**
+ * Presenting the chain: one bundle (shared/interop/BUNDLE.md) per recipient,
+ * each carrying only what that role may see.
+ *
+ * - {@link presentToMerchant}: checkout side of one pair (never the payment mandate).
+ * - {@link presentToNetwork}: payment side of one pair (never the checkout mandate or checkout_jwt).
+ * - {@link presentForDispute}: the full L2 and every fulfilled L3 pair.
+ *
+ * Presenters never re-encode a credential: views are the issued bytes, so
+ * every digest and `sd_hash` still holds.
+ */
+export { presentToMerchant } from './merchant.js';
+export { presentToNetwork } from './network.js';
+export { presentForDispute } from './dispute.js';
+export type { DisputePresentationInput } from './dispute.js';
+export type { PresentationBundle, PresentOptions, PairPresentationInput, BundleTrust, BundleL3Entry } from './views.js';
