@@ -6,14 +6,13 @@
  */
 import { VIError, invalidInput } from '../errors.js';
 import { checkConstraints } from '../constraints/registry.js';
-import type { Fulfillment, PurchasedLine } from '../constraints/types.js';
+import type { Fulfillment, PurchasedLine, Strictness } from '../constraints/types.js';
 import { sameParty } from '../constraints/values.js';
 import { makeArrayDisclosure, serializeSdJwt, signJwt, type BuiltDisclosure } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import { jwkThumbprint, type SigningKey } from '../sdjwt/keys.js';
 import { arrayRefDigest } from '../sdjwt/resolve.js';
 import { PROFILE } from '../spec/profile.js';
-import type { Strictness } from '../constraints/types.js';
 import { readCheckoutJwt } from './checkout.js';
 import { isRecord, issuedAt, lifetime, newNonce, party, paymentInstrument, requireString, type Json, type PartyInput, type PaymentInstrument } from './common.js';
 import { toMinorUnits } from './money.js';

@@ -7,7 +7,7 @@ import { sha256b64u } from '../../src/sdjwt/digest.js';
 import { bareJwk, generateSigningKey } from '../../src/sdjwt/keys.js';
 import { PROFILE } from '../../src/spec/profile.js';
 import {
-  T0, agentKey, babolat, checkoutFor, codeOf, decathlon, decode, expect128BitSalt, head, instrument, makeL1, racket, shoe, tennis, userKey,
+  T0, agentKey, babolat, checkoutFor, codeOf, decathlon, decode, expect128BitSalt, head, instrument, makeL1, racket, tennis, userKey,
   autonomousPair,
 } from './fixtures.js';
 

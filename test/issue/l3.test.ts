@@ -5,7 +5,6 @@ import { issueL3Pair, type IssueL3PairInput } from '../../src/issue/l3.js';
 import type { IssuedL2Autonomous } from '../../src/issue/l2-types.js';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
 import { generateSigningKey } from '../../src/sdjwt/keys.js';
-import { PROFILE } from '../../src/spec/profile.js';
 import {
   T0, agentKey, babolat, checkoutFor, codeOf, decathlon, decode, expect128BitSalt, head, instrument, makeL1, merchantKey, racket, shoe, tennis, userKey,
   autonomousPair,
@@ -117,6 +116,5 @@ describe('issueL3Pair', () => {
     expect(out.checkoutL2).toBe(`${l2.jwt}~${pair.checkout.encoded}~${pair.items[1]!.encoded}~`);
     expect(out.paymentL2).toBe(`${l2.jwt}~${pair.payment.encoded}~${pair.merchants[1]!.encoded}~`);
     expect(decode(out.payment).disclosures[0]!.array[1]).toEqual(babolat);
-    void PROFILE;
   });
 });
