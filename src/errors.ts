@@ -104,6 +104,9 @@ export const ERROR_CODES = [
   'MONEY_INVALID',
   'KEY_INVALID',
   'INTERNAL',
+  // HTTP transport (services)
+  'ROUTE_NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
 ] as const;
 
 /** A stable, machine-readable reason. Tests and integrations match on these. */

@@ -1,0 +1,72 @@
+/**
+ * Request bodies with a hard size cap enforced while streaming: an oversized
+ * body is refused before any of it is parsed, and never held in memory.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { ErrorCode } from '../errors.js';
+
+export type BodyResult =
+  | { ok: true; value: unknown }
+  | { ok: false; status: number; code: ErrorCode; message: string };
+
+/** After refusing, read and drop at most this much more so the client sees our answer instead of a reset. */
+const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
+
+function tooLarge(maxBytes: number): BodyResult {
+  return { ok: false, status: 413, code: 'BUNDLE_TOO_LARGE', message: `request body exceeds ${maxBytes} bytes` };
+}
+
+/** Discard the rest of a refused body (bounded), so closing the socket does not reset the connection under the client. */
+function drain(req: IncomingMessage): void {
+  let dropped = 0;
+  req.removeAllListeners('data');
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > DRAIN_LIMIT_BYTES) req.destroy();
+  });
+  req.resume();
+}
+
+/** Read the whole body, refusing (413 BUNDLE_TOO_LARGE) as soon as it passes `maxBytes`. */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<{ ok: true; text: string } | Extract<BodyResult, { ok: false }>> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    drain(req);
+    return Promise.resolve(tooLarge(maxBytes) as Extract<BodyResult, { ok: false }>);
+  }
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (r: { ok: true; text: string } | Extract<BodyResult, { ok: false }>) => {
+      if (done) return;
+      done = true;
+      resolve(r);
+    };
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        chunks.length = 0;
+        drain(req);
+        finish(tooLarge(maxBytes) as Extract<BodyResult, { ok: false }>);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => finish({ ok: true, text: Buffer.concat(chunks).toString('utf8') }));
+    req.on('error', () => finish({ ok: false, status: 400, code: 'BUNDLE_MALFORMED', message: 'request body could not be read' }));
+    req.on('aborted', () => finish({ ok: false, status: 400, code: 'BUNDLE_MALFORMED', message: 'request body was cut off' }));
+  });
+}
+
+/** Read and JSON-parse a body: 413 BUNDLE_TOO_LARGE, 400 BUNDLE_MALFORMED on bad JSON. */
+export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
+  const body = await readBody(req, maxBytes);
+  if (!body.ok) return body;
+  try {
+    return { ok: true, value: JSON.parse(body.text) as unknown };
+  } catch {
+    return { ok: false, status: 400, code: 'BUNDLE_MALFORMED', message: 'request body is not valid JSON' };
+  }
+}

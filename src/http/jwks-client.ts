@@ -1,0 +1,100 @@
+/**
+ * A {@link KeyResolver} backed by a remote JWK Set (e.g. an issuer's
+ * `/.well-known/jwks.json`): cached with a TTL, refreshed once when an unknown
+ * `kid` shows up (the issuer rotated keys), with refreshes rate-limited so a
+ * stream of made-up kids cannot turn the verifier into a request amplifier.
+ */
+import { publicJwkProblem, type PublicJwk } from '../sdjwt/keys.js';
+
+export interface RemoteJwksOptions {
+  /** How long a fetched set is used before fetching again. Default 300 000 ms. */
+  ttlMs?: number;
+  /** Per-fetch timeout. Default 3000 ms. */
+  timeoutMs?: number;
+  /** At most one refresh caused by an unknown kid per this interval. Default 30 000 ms. */
+  minRefreshIntervalMs?: number;
+  /** Largest JWK Set accepted. Default 64 KiB. */
+  maxBytes?: number;
+  fetch?: typeof globalThis.fetch;
+  /** Milliseconds clock, for tests. Default Date.now. */
+  clock?: () => number;
+}
+
+interface CachedSet {
+  keys: Map<string, PublicJwk>;
+  fetchedAt: number;
+}
+
+/** Public P-256 keys with a kid; anything else (a private `d`, another curve, no kid) is dropped. */
+export function usableKeys(body: unknown): Map<string, PublicJwk> {
+  const out = new Map<string, PublicJwk>();
+  const keys = typeof body === 'object' && body !== null ? (body as { keys?: unknown }).keys : undefined;
+  if (!Array.isArray(keys)) return out;
+  for (const k of keys) {
+    if (publicJwkProblem(k) !== undefined) continue; // refuses `d`: never hand a private key to a verifier
+    const jwk = k as PublicJwk;
+    if (typeof jwk.kid === 'string' && jwk.kid !== '' && !out.has(jwk.kid)) out.set(jwk.kid, jwk);
+  }
+  return out;
+}
+
+/**
+ * Resolve issuer (or merchant) keys from a JWKS URL.
+ *
+ * Never throws: a failed or timed-out fetch leaves the previous set in use,
+ * and an unknown kid resolves to `undefined` (the verifier reports the key as
+ * unknown).
+ *
+ * @example
+ * const issuerKeys = remoteJwksResolver('https://issuer.example/.well-known/jwks.json');
+ * await verifyPresentation(bundle, { issuerKeys });
+ */
+export function remoteJwksResolver(url: string, options: RemoteJwksOptions = {}): (kid: string) => Promise<PublicJwk | undefined> {
+  const ttlMs = options.ttlMs ?? 300_000;
+  const timeoutMs = options.timeoutMs ?? 3000;
+  const minRefreshMs = options.minRefreshIntervalMs ?? 30_000;
+  const maxBytes = options.maxBytes ?? 64 * 1024;
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const clock = options.clock ?? Date.now;
+
+  let cached: CachedSet | undefined;
+  let lastAttempt = Number.NEGATIVE_INFINITY;
+  let inFlight: Promise<void> | undefined;
+
+  async function fetchOnce(): Promise<void> {
+    lastAttempt = clock();
+    try {
+      const res = await doFetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+      if (!res.ok) return;
+      const text = await res.text();
+      if (Buffer.byteLength(text) > maxBytes) return;
+      cached = { keys: usableKeys(JSON.parse(text)), fetchedAt: clock() };
+    } catch {
+      // Keep what we had: an unreachable JWKS must not erase known keys.
+    }
+  }
+
+  /** Concurrent callers share one fetch. */
+  function refresh(): Promise<void> {
+    inFlight ??= fetchOnce().finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
+  }
+
+  return async (kid: string) => {
+    if (inFlight) await inFlight;
+    const stale = !cached || clock() - cached.fetchedAt >= ttlMs;
+    // A set that never arrived is retried at most once a second; an expired one once per interval.
+    const retryAfter = cached ? Math.min(minRefreshMs, ttlMs) : Math.min(minRefreshMs, 1000);
+    if (stale && clock() - lastAttempt >= retryAfter) await refresh();
+    const hit = cached?.keys.get(kid);
+    if (hit) return hit;
+    // Unknown kid: perhaps a rotation. Refresh once, unless we did so very recently.
+    if (clock() - lastAttempt >= minRefreshMs) {
+      await refresh();
+      return cached?.keys.get(kid);
+    }
+    return undefined;
+  };
+}

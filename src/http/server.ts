@@ -1,0 +1,170 @@
+/**
+ * The vintent HTTP service on node:http: merchant verification, network
+ * authorization against the ledger, the public JWK Set. Loopback by default.
+ *
+ * Every request is handled inside its own try/catch: a client can get a typed
+ * error code, never a stack trace, and can never take the process down.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { VIError } from '../errors.js';
+import type { Ledger } from '../ledger/types.js';
+import type { JwkSet } from '../spec/bundle.js';
+import type { KeyResolver, VerifyOptions } from '../verify/types.js';
+import { serviceRoutes, type EndpointContext } from './endpoints.js';
+import { errorCodes, sendError } from './respond.js';
+import { matchRoute, type Route } from './router.js';
+
+export interface ServerLimits {
+  /** Largest accepted request body; larger ones get 413 BUNDLE_TOO_LARGE. Default 1 MiB. */
+  maxBodyBytes: number;
+  /** Time allowed to receive the request headers. Default 10 s. */
+  headersTimeoutMs: number;
+  /** Time allowed to receive the whole request, body included (slow bodies are cut off). Default 30 s. */
+  requestTimeoutMs: number;
+}
+
+export interface VintentServerConfig {
+  /** Default 127.0.0.1: exposing the service is a deliberate choice. */
+  host?: string;
+  /** Default 8787; 0 picks a free port. */
+  port?: number;
+  ledger: Ledger;
+  /** Issuer keys trusted for L1. A `trust` member in a request body is ignored. */
+  issuerKeys: KeyResolver;
+  /** Merchant keys for `checkout_jwt` signatures. */
+  merchantKeys?: KeyResolver;
+  /** Public keys served at /.well-known/jwks.json (private members are stripped regardless). */
+  jwks?: JwkSet;
+  /** Expected `aud`/`nonce` values applied to every verification, e.g. this network's L3a audience. */
+  expect?: VerifyOptions['expect'];
+  limits?: Partial<ServerLimits>;
+  /** More routes, e.g. the inspector's `/inspect`. */
+  extraRoutes?: Route[];
+  /** Clock, Unix seconds. Presentations are judged at this time, never at a time the body names. */
+  now?: () => number;
+  /** One line per request. Default: stderr. */
+  log?: (line: string) => void;
+}
+
+export interface VintentServer {
+  /** Start listening; resolves with the base URL, e.g. `http://127.0.0.1:8787`. */
+  listen(): Promise<{ url: string }>;
+  /** Stop accepting, drop idle connections, resolve when closed. Does not close the ledger (its owner does). */
+  close(): Promise<void>;
+  server: Server;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = { maxBodyBytes: 1024 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 };
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Status for an exception that escaped a handler: storage outages are 503, anything else a 500 without details. */
+function failureStatus(e: unknown): { status: number; code: VIError['code']; message: string } {
+  if (e instanceof VIError && e.code === 'LEDGER_UNAVAILABLE') return { status: 503, code: e.code, message: 'ledger unavailable; try again' };
+  return { status: 500, code: 'INTERNAL', message: 'internal error' };
+}
+
+/**
+ * Create (not yet start) the service.
+ *
+ * @example
+ * const svc = createVintentServer({ ledger, issuerKeys: issuerJwks, port: 0 });
+ * const { url } = await svc.listen();
+ */
+export function createVintentServer(config: VintentServerConfig): VintentServer {
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...config.limits };
+  const log = config.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const ctx: EndpointContext = {
+    ledger: config.ledger,
+    issuerKeys: config.issuerKeys,
+    merchantKeys: config.merchantKeys,
+    expect: config.expect,
+    maxBodyBytes: limits.maxBodyBytes,
+    now: config.now ?? nowSeconds,
+    jwks: config.jwks ?? { keys: [] },
+  };
+  const routes: Route[] = [...serviceRoutes(ctx), ...(config.extraRoutes ?? [])];
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    const method = req.method ?? 'GET';
+    let path = '?';
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      path = url.pathname;
+      const route = matchRoute(routes, method, url.pathname);
+      if (route) {
+        await route.handler(req, res, url);
+      } else {
+        const allowed = (['GET', 'POST'] as const).filter((m) => matchRoute(routes, m, url.pathname));
+        if (allowed.length) sendError(res, 405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here`, { allow: allowed.join(', ') });
+        else sendError(res, 404, 'ROUTE_NOT_FOUND', `no endpoint ${url.pathname}`);
+      }
+    } catch (e) {
+      const f = failureStatus(e);
+      sendError(res, f.status, f.code, f.message);
+      errorCodes.set(res, f.code);
+      // One line, no stack: the message alone says enough to find the cause.
+      log(`vintent: ${method} ${path} failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    }
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const code = errorCodes.get(res);
+    log(`${method} ${path} ${res.statusCode} ${ms.toFixed(1)}ms${code ? ` ${code}` : ''}`);
+  }
+
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // Timeouts are checked on this interval; keep it well under the request timeout.
+      connectionsCheckingInterval: Math.max(25, Math.min(30_000, Math.floor(limits.requestTimeoutMs / 4))),
+    },
+    (req, res) => {
+      void handle(req, res);
+    },
+  );
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    // Malformed HTTP or a slow request: answer if the socket still can, never throw.
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    const status = timedOut ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const body = JSON.stringify({
+      error: timedOut
+        ? { code: 'LIMIT_EXCEEDED', message: `request not received within ${limits.requestTimeoutMs} ms` }
+        : { code: 'BUNDLE_MALFORMED', message: 'malformed HTTP request' },
+    });
+    socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    log(`clientError ${status.slice(0, 3)} ${err.code ?? ''}`.trim());
+  });
+
+  return {
+    server,
+    listen() {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port ?? 8787, config.host ?? '127.0.0.1', () => {
+          server.off('error', reject);
+          const addr = server.address() as AddressInfo;
+          const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+          resolve({ url: `http://${host}:${addr.port}` });
+        });
+      });
+    },
+    close() {
+      return new Promise((resolve) => {
+        if (!server.listening) {
+          resolve();
+          return;
+        }
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // In-flight requests get the request timeout at most; then their sockets go too.
+        setTimeout(() => server.closeAllConnections(), limits.requestTimeoutMs).unref();
+      });
+    },
+  };
+}

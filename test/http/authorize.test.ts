@@ -1,0 +1,153 @@
+/**
+ * Merchant verification and network authorization over real loopback HTTP,
+ * against SQLite always and PostgreSQL when VINTENT_PG_URL is set.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { autonomousChain, fulfil, immediateChain, immediateNetworkView, merchantView, networkView, parties, type AutonomousChain } from './chain.js';
+import { PG_URL, post, sqliteSpec, startService, type Running } from './harness.js';
+
+function authorizeSuite(ledgerSpec: () => string): void {
+  let svc: Running;
+  let chain: AutonomousChain;
+  beforeAll(async () => {
+    chain = await autonomousChain();
+    svc = await startService(ledgerSpec(), { issuerKeys: chain.p.issuerJwks, merchantKeys: chain.p.merchantJwks });
+  });
+  afterAll(() => svc.stop());
+
+  it('merchant verify: 200 with the verify --json report, checks and pairs', async () => {
+    const l3 = fulfil(chain, 0, 30000);
+    const r = await post(svc.url, '/v1/merchant/verify', merchantView(chain, l3));
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ valid: true, mode: 'autonomous', errors: [], verdict_match: null });
+    expect(r.body.checks.length).toBeGreaterThan(0);
+    expect(r.body.pairs).toHaveLength(1);
+    expect(r.body.pairs[0]).toMatchObject({ l3b: "verified", valid: true });
+  });
+
+  it('merchant verify: an invalid presentation is a 200 verdict, valid:false with codes', async () => {
+    const l3 = fulfil(chain, 0, 30000);
+    const view = merchantView(chain, l3);
+    const r = await post(svc.url, '/v1/merchant/verify', { ...view, l3: [{ checkout: l3.payment }] });
+    expect(r.status).toBe(200);
+    expect(r.body.valid).toBe(false);
+    expect(r.body.errors.length).toBeGreaterThan(0);
+  });
+
+  it('approves, replays idempotently, refuses a second L3 pair, enforces and releases the shared budget', async () => {
+    const c = await autonomousChain();
+    const s = await startService(ledgerSpec(), { issuerKeys: c.p.issuerJwks });
+    try {
+      // 300 on pair 0: approved.
+      const first = networkView(c, fulfil(c, 0, 30000));
+      const a = await post(s.url, '/v1/network/authorize', first);
+      expect(a.status).toBe(200);
+      expect(a.body).toMatchObject({ decision: 'approved', errors: [] });
+      expect(a.body.authorization_id).toMatch(/^auth_/);
+
+      // The very same L3a again: same decision, not counted twice.
+      const again = await post(s.url, '/v1/network/authorize', first);
+      expect(again.body).toMatchObject({ decision: 'approved', authorization_id: a.body.authorization_id, replayed: true });
+
+      // A new L3 pair for the same mandate pair: one fulfilment per pair.
+      const second = await post(s.url, '/v1/network/authorize', networkView(c, fulfil(c, 0, 20000)));
+      expect(second.body.decision).toBe('declined');
+      expect(second.body.errors.map((e: any) => e.code)).toEqual(['LEDGER_PAIR_ALREADY_FULFILLED']);
+      expect(second.body.errors[0].layer).toBe('ledger');
+
+      // 300 more on pair 1 would make 600 > 500.
+      const over = networkView(c, fulfil(c, 1, 30000));
+      const o = await post(s.url, '/v1/network/authorize', over);
+      expect(o.body.decision).toBe('declined');
+      expect(o.body.errors.map((e: any) => e.code)).toEqual(['LEDGER_BUDGET_EXCEEDED']);
+
+      // Reversing the first authorization releases its 300: now a fresh 300 on pair 1 fits.
+      const rev = await post(s.url, '/v1/network/reverse', { authorization_id: a.body.authorization_id });
+      expect(rev.status).toBe(200);
+      expect(rev.body).toEqual({ reversed: true, authorization_id: a.body.authorization_id });
+      const fits = await post(s.url, '/v1/network/authorize', networkView(c, fulfil(c, 1, 30000)));
+      expect(fits.body.decision).toBe('approved');
+
+      // Reversing twice, or an id never issued: typed 404.
+      const twice = await post(s.url, '/v1/network/reverse', { authorization_id: a.body.authorization_id });
+      expect(twice.status).toBe(404);
+      expect(twice.body.error.code).toBe('LEDGER_AUTHORIZATION_UNKNOWN');
+      const unknown = await post(s.url, '/v1/network/reverse', { authorization_id: 'auth_nope' });
+      expect(unknown.body.error.code).toBe('LEDGER_AUTHORIZATION_UNKNOWN');
+
+      // Counted once: one approval for the replayed presentation in the audit trail.
+      const audit = await s.ledger.audit();
+      const approvedFirst = audit.filter((e) => e.kind === 'authorize' && e.decision === 'approved' && e.authorizationId === a.body.authorization_id);
+      expect(approvedFirst.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('replay of an approved L3a is counted once: the remaining budget stays exact', async () => {
+    const c = await autonomousChain();
+    const s = await startService(ledgerSpec(), { issuerKeys: c.p.issuerJwks });
+    try {
+      const first = networkView(c, fulfil(c, 0, 30000));
+      for (let i = 0; i < 3; i++) expect((await post(s.url, '/v1/network/authorize', first)).body.decision).toBe('approved');
+      // 300 + 200 = 500 exactly fits only if the replays added nothing.
+      const rest = await post(s.url, '/v1/network/authorize', networkView(c, fulfil(c, 1, 20000)));
+      expect(rest.body.decision).toBe('approved');
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('trust comes from the server config only: an attacker issuer JWKS in the body is ignored', async () => {
+    // A complete, internally consistent chain under the attacker's own issuer key.
+    const attacker = await autonomousChain(parties('attacker'));
+    const l3 = fulfil(attacker, 0, 30000);
+    const forged = { trust: { issuer_jwks: attacker.p.issuerJwks, merchant_jwks: attacker.p.merchantJwks } };
+    const a = await post(svc.url, '/v1/network/authorize', networkView(attacker, l3, forged));
+    expect(a.status).toBe(200);
+    expect(a.body.decision).toBe('declined');
+    expect(a.body.authorization_id).toBeUndefined();
+    expect(a.body.errors.map((e: any) => e.code)).toContain('L1_ISSUER_KEY_UNKNOWN');
+    const m = await post(svc.url, '/v1/merchant/verify', merchantView(attacker, l3, forged));
+    expect(m.body.valid).toBe(false);
+    expect(m.body.errors.map((e: any) => e.code)).toContain('L1_ISSUER_KEY_UNKNOWN');
+  });
+
+  it('declines with the verifier errors when the chain is invalid', async () => {
+    const l3 = fulfil(chain, 1, 30000);
+    const view = networkView(chain, l3);
+    const tampered = { ...view, l3: [{ payment: l3.payment.replace(/\.[^.~]+~/, '.AAAA~') }] };
+    const r = await post(svc.url, '/v1/network/authorize', tampered);
+    expect(r.body.decision).toBe('declined');
+    expect(r.body.errors.length).toBeGreaterThan(0);
+    for (const e of r.body.errors) expect(Object.keys(e).sort()).toEqual(['code', 'layer', 'message', 'pair']);
+  });
+
+  it('declines a merchant view sent to the network: there is no payment to authorize', async () => {
+    const r = await post(svc.url, '/v1/network/authorize', merchantView(chain, fulfil(chain, 1, 30000)));
+    expect(r.body.decision).toBe('declined');
+    expect(r.body.errors.map((e: any) => e.code)).toEqual(['MANDATE_NONE_DISCLOSED']);
+  });
+
+  it('authorizes an Immediate payment mandate once', async () => {
+    const c = await immediateChain();
+    const s = await startService(ledgerSpec(), { issuerKeys: c.p.issuerJwks });
+    try {
+      const view = immediateNetworkView(c);
+      const a = await post(s.url, '/v1/network/authorize', view);
+      expect(a.body).toMatchObject({ decision: 'approved' });
+      const b = await post(s.url, '/v1/network/authorize', view);
+      expect(b.body).toMatchObject({ decision: 'approved', authorization_id: a.body.authorization_id, replayed: true });
+    } finally {
+      await s.stop();
+    }
+  });
+}
+
+describe('HTTP authorize on SQLite', () => {
+  authorizeSuite(sqliteSpec);
+});
+
+describe.skipIf(!PG_URL)('HTTP authorize on PostgreSQL (set VINTENT_PG_URL to run)', () => {
+  authorizeSuite(() => PG_URL!);
+});
