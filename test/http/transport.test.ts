@@ -1,0 +1,141 @@
+/**
+ * The service as an HTTP citizen: size limits enforced while streaming, typed
+ * 4xx for bad input, 404/405, slow bodies cut off, the JWK Set, health, extra
+ * routes, and no stack traces or crashes when a handler fails.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendJson } from '../../src/http/router.js';
+import { generateSigningKey, exportPrivateJwk } from '../../src/sdjwt/keys.js';
+import { parties } from './chain.js';
+import { get, post, sqliteSpec, startService, streamBody, type Running } from './harness.js';
+
+const p = parties('transport');
+const served = generateSigningKey('served-1');
+let svc: Running;
+
+beforeAll(async () => {
+  svc = await startService(sqliteSpec(), {
+    issuerKeys: p.issuerJwks,
+    // A private key by mistake in config: only its public members may be served.
+    jwks: { keys: [exportPrivateJwk(served)] },
+    limits: { maxBodyBytes: 4096, requestTimeoutMs: 400, headersTimeoutMs: 400 },
+    extraRoutes: [
+      { method: 'GET', path: '/inspect/*', handler: (_req, res, url) => sendJson(res, 200, { mounted: url.pathname }) },
+      {
+        method: 'GET',
+        path: '/boom',
+        handler: () => {
+          throw new Error('handler bug with a secret stack');
+        },
+      },
+    ],
+  });
+});
+afterAll(() => svc.stop());
+
+describe('request bodies', () => {
+  it('refuses a declared oversized body with 413 BUNDLE_TOO_LARGE before reading it', async () => {
+    const r = await post(svc.url, '/v1/merchant/verify', JSON.stringify({ vi_bundle: 1, pad: 'x'.repeat(10_000) }));
+    expect(r.status).toBe(413);
+    expect(r.body).toEqual({ error: { code: 'BUNDLE_TOO_LARGE', message: expect.any(String) } });
+  });
+
+  it('cuts off a chunked body as soon as it passes the limit', async () => {
+    const chunk = Buffer.alloc(1024, 0x20);
+    const r = await streamBody(svc.url, '/v1/network/authorize', Array.from({ length: 16 }, () => chunk));
+    expect(r.status).toBe(413);
+    expect(r.body.error.code).toBe('BUNDLE_TOO_LARGE');
+  });
+
+  it('answers 400 BUNDLE_MALFORMED for JSON that does not parse', async () => {
+    const r = await post(svc.url, '/v1/network/authorize', '{"vi_bundle": 1,');
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('BUNDLE_MALFORMED');
+  });
+
+  it('answers 400 BUNDLE_MALFORMED for a body that is not a bundle', async () => {
+    for (const body of [{ vi_bundle: 2, l1: 'a', l2: 'b' }, { vi_bundle: 1, l1: '' , l2: 'x'}, [], 'just a string', null]) {
+      const r = await post(svc.url, '/v1/merchant/verify', JSON.stringify(body));
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe('BUNDLE_MALFORMED');
+    }
+  });
+
+  it('answers 400 for a reversal without an authorization id', async () => {
+    const r = await post(svc.url, '/v1/network/reverse', { id: 'auth_x' });
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('BUNDLE_MALFORMED');
+  });
+
+  it('a well-formed bundle of garbage credentials is a 200 verdict, not an error', async () => {
+    const r = await post(svc.url, '/v1/merchant/verify', { vi_bundle: 1, l1: 'garbage~', l2: 'more garbage~' });
+    expect(r.status).toBe(200);
+    expect(r.body.valid).toBe(false);
+    const a = await post(svc.url, '/v1/network/authorize', { vi_bundle: 1, l1: 'garbage~', l2: 'more garbage~' });
+    expect(a.body.decision).toBe('declined');
+  });
+
+  it('cuts off a body that stops arriving (request timeout) with 408 LIMIT_EXCEEDED', async () => {
+    const r = await streamBody(svc.url, '/v1/network/authorize', [Buffer.from('{"vi_bundle":')], { finish: false });
+    expect(r.status).toBe(408);
+    expect(r.body.error.code).toBe('LIMIT_EXCEEDED');
+  });
+});
+
+describe('routes', () => {
+  it('unknown route: 404 ROUTE_NOT_FOUND', async () => {
+    const r = await get(svc.url, '/v1/nothing');
+    expect(r.status).toBe(404);
+    expect(r.body.error.code).toBe('ROUTE_NOT_FOUND');
+  });
+
+  it('wrong method: 405 METHOD_NOT_ALLOWED with Allow', async () => {
+    const r = await get(svc.url, '/v1/network/authorize');
+    expect(r.status).toBe(405);
+    expect(r.headers.get('allow')).toBe('POST');
+    expect(r.body.error.code).toBe('METHOD_NOT_ALLOWED');
+    const d = await get(svc.url, '/healthz', 'DELETE');
+    expect(d.status).toBe(405);
+  });
+
+  it('serves the JWK Set without private members, and health', async () => {
+    const j = await get(svc.url, '/.well-known/jwks.json');
+    expect(j.status).toBe(200);
+    expect(j.body.keys).toHaveLength(1);
+    expect(j.body.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', kid: 'served-1', x: served.publicJwk.x });
+    expect(j.body.keys[0].d).toBeUndefined();
+    expect((await get(svc.url, '/healthz')).body).toEqual({ status: 'ok' });
+  });
+
+  it('mounts extra routes (the inspector)', async () => {
+    const r = await get(svc.url, '/inspect/abc');
+    expect(r.body).toEqual({ mounted: '/inspect/abc' });
+  });
+
+  it('a failing handler is a 500 INTERNAL with no stack, logged in one line, and the server lives on', async () => {
+    const r = await get(svc.url, '/boom');
+    expect(r.status).toBe(500);
+    expect(r.body).toEqual({ error: { code: 'INTERNAL', message: 'internal error' } });
+    expect(JSON.stringify(r.body)).not.toContain('secret');
+    const line = svc.logs.find((l) => l.includes('/boom failed'));
+    expect(line).toBeDefined();
+    expect(line).not.toContain('\n');
+    expect((await get(svc.url, '/healthz')).status).toBe(200);
+  });
+});
+
+describe('ledger outage', () => {
+  it('answers 503 LEDGER_UNAVAILABLE when storage fails', async () => {
+    const s = await startService(sqliteSpec(), { issuerKeys: p.issuerJwks });
+    try {
+      const { autonomousChain, fulfil, networkView } = await import('./chain.js');
+      const c = await autonomousChain(p);
+      await s.ledger.close(); // storage gone under a running service
+      const r = await post(s.url, '/v1/network/authorize', networkView(c, fulfil(c, 0, 30000)));
+      expect(r.status).toBe(503);
+      expect(r.body.error.code).toBe('LEDGER_UNAVAILABLE');
+    } finally {
+      await s.service.close();
+    }
+  });
+});
