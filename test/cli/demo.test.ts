@@ -1,0 +1,41 @@
+/** `vintent demo --out DIR` writes every flow's role views, and every one verifies. */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { run } from '../../src/cli/demo.js';
+import { verifyPresentation } from '../../src/verify/index.js';
+
+describe('vintent demo', () => {
+  it('writes valid bundles for every flow and role', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vintent-demo-'));
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const code = await run(['--out', dir]);
+    write.mockRestore();
+    expect(code).toBe(0);
+    const files = readdirSync(dir).sort();
+    expect(files).toEqual(expect.arrayContaining(['immediate-merchant.json', 'immediate-network.json', 'autonomous-network.json', 'autonomous-multi-pair-dispute.json']));
+    for (const f of files) {
+      const bundle = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+      const r = await verifyPresentation(bundle);
+      expect({ f, valid: r.valid, errors: r.errors }).toEqual({ f, valid: true, errors: [] });
+    }
+  });
+
+  it('merchant views never carry the payment mandate; network views never the checkout', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vintent-demo-'));
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    await run(['--out', dir]);
+    write.mockRestore();
+    const decodeAll = (s: string) => s.split(/[~.]/).map((p) => Buffer.from(p, 'base64url').toString('utf8')).join('\n');
+    for (const f of readdirSync(dir)) {
+      const b = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+      const text = decodeAll([b.l2, ...(b.l3 ?? []).flatMap((e: Record<string, string>) => Object.values(e))].join('~'));
+      if (f.includes('merchant')) expect(text).not.toContain('mandate.payment');
+      if (f.includes('network')) {
+        expect(text).not.toContain('mandate.checkout');
+        expect(text).not.toContain('checkout_jwt');
+      }
+    }
+  });
+});
