@@ -1,0 +1,91 @@
+/**
+ * Writes vintent's own test vectors (vectors/) in the bundle format:
+ * valid views of every flow from the real issuers and presenters, and
+ * tampered chains that each break one check, all from the fixed keys in
+ * vectors/keys.json (test keys, never use them for anything else).
+ *
+ *   npm run vectors            # regenerate vectors/
+ *   npx tsx scripts/make-vectors.ts OUT_DIR
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { autonomousFlow, immediateFlow, type Actors } from '../src/cli/scenarios.js';
+import type { ErrorCode } from '../src/errors.js';
+import { exportPrivateJwk, generateSigningKey, signingKeyFromJwk, type SigningKey } from '../src/sdjwt/keys.js';
+import { PROFILE } from '../src/spec/profile.js';
+import { autonomousBundle, immediateBundle, useChainKeys, AT, type Hooks, type Role } from '../test/fixtures/raw-chain.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const KEYS_FILE = resolve(here, '../vectors/keys.json');
+const NAMES = ['issuer', 'user', 'agent', 'merchant1', 'merchant2'] as const;
+const KIDS = { issuer: 'issuer-key-2026', user: 'user-device-key-1', agent: 'agent-key-1', merchant1: 'merchant-key-1', merchant2: 'merchant-key-2' };
+type KeyName = (typeof NAMES)[number];
+
+function loadKeys(): Record<KeyName, SigningKey> {
+  if (!existsSync(KEYS_FILE)) {
+    const fresh = Object.fromEntries(NAMES.map((n) => [n, exportPrivateJwk(generateSigningKey(KIDS[n]))]));
+    writeFileSync(KEYS_FILE, `${JSON.stringify({ note: 'TEST KEYS for vectors/ only. Never use them elsewhere.', keys: fresh }, null, 2)}\n`);
+  }
+  const file = JSON.parse(readFileSync(KEYS_FILE, 'utf8')) as { keys: Record<KeyName, Record<string, unknown>> };
+  return Object.fromEntries(NAMES.map((n) => [n, signingKeyFromJwk(file.keys[n], KIDS[n])])) as Record<KeyName, SigningKey>;
+}
+
+type P = Record<string, unknown>;
+const rogue = { id: 'm-rogue', name: 'Rogue Rackets', website: 'https://rogue.example' };
+
+/** Each tamper breaks one check; `code` is the error a conformant verifier reports. */
+const TAMPERS: { name: string; mode: 'immediate' | 'autonomous'; role: Role; hooks: Hooks; code: ErrorCode; why: string }[] = [
+  { name: 'l1-alg-none', mode: 'immediate', role: 'dispute', hooks: { l1Header: (h) => (h.alg = 'none') }, code: 'ALG_NOT_ALLOWED', why: 'L1 alg must be ES256' },
+  { name: 'l1-expired', mode: 'immediate', role: 'dispute', hooks: { l1Payload: (p) => (p.exp = AT - 1000) }, code: 'EXPIRED', why: 'L1 expired beyond skew' },
+  { name: 'l1-cnf-with-private-key', mode: 'immediate', role: 'network', hooks: { l1Payload: (p) => ((p.cnf as { jwk: P }).jwk.d = 'AAAA') }, code: 'L1_CNF_INVALID', why: 'cnf.jwk must be a public key' },
+  { name: 'l2-sd-hash-mismatch', mode: 'immediate', role: 'merchant', hooks: { l2Payload: (p) => (p.sd_hash = 'AAAA') }, code: 'L2_SD_HASH_MISMATCH', why: 'L2 sd_hash must hash the L1 as presented' },
+  { name: 'l2-wrong-typ-for-mode', mode: 'immediate', role: 'dispute', hooks: { l2Header: (h) => (h.typ = PROFILE.typ.l2Autonomous) }, code: 'TYP_MISMATCH', why: 'Immediate L2 typ is kb-sd-jwt' },
+  { name: 'mandate-with-cnf', mode: 'immediate', role: 'dispute', hooks: { paymentMandate: (m) => (m.cnf = { kid: 'x' }) }, code: 'MANDATE_CNF_FORBIDDEN', why: 'Immediate mandates carry no cnf' },
+  { name: 'orphan-payment', mode: 'immediate', role: 'dispute', hooks: { paymentMandate: (m) => (m.transaction_id = 'AAAA') }, code: 'MANDATE_ORPHAN', why: 'transaction_id matches no checkout' },
+  { name: 'injected-disclosure', mode: 'immediate', role: 'dispute', hooks: { l2Extra: ['WyJzYWx0LXNhbHQtc2FsdCIseyJ2Y3QiOiJtYW5kYXRlLnBheW1lbnQiLCJhbW91bnQiOjF9XQ'] }, code: 'DISCLOSURE_UNREFERENCED', why: 'RFC 9901 7.1: unreferenced disclosure' },
+  { name: 'mixed-open-and-final-mandates', mode: 'autonomous', role: 'dispute', hooks: { paymentMandate: (m) => (m.vct = PROFILE.vct.payment) }, code: 'L2_MODE_MIXED', why: 'open and final VCTs in one L2' },
+  { name: 'open-mandate-unknown-constraint', mode: 'autonomous', role: 'network', hooks: { paymentMandate: (m) => (m.constraints as P[]).push({ type: 'payment.loyalty_tier' }) }, code: 'CONSTRAINT_UNKNOWN_TYPE', why: 'unknown constraint types fail closed in open mandates' },
+  { name: 'pair-cnf-mismatch', mode: 'autonomous', role: 'dispute', hooks: { paymentMandate: (m) => ((m.cnf as P).kid = 'agent-key-2') }, code: 'MANDATE_CNF_PAIR_MISMATCH', why: 'a pair binds one agent key' },
+  { name: 'l3a-header-jwk', mode: 'autonomous', role: 'network', hooks: { l3aHeader: (h) => (h.jwk = { kty: 'EC' }) }, code: 'L3_HEADER_JWK_FORBIDDEN', why: 'L3 headers must not carry jwk' },
+  { name: 'l3a-kid-mismatch', mode: 'autonomous', role: 'network', hooks: { l3aHeader: (h) => (h.kid = 'agent-key-9') }, code: 'L3_KID_MISMATCH', why: 'L3 kid must be the L2 cnf.kid' },
+  { name: 'l3a-sd-hash-over-full-l2', mode: 'autonomous', role: 'network', hooks: { l3aPayload: (p) => (p.sd_hash = 'AAAA') }, code: 'L3_SD_HASH_MISMATCH', why: 'L3a sd_hash must hash the network L2 view' },
+  { name: 'l3a-payload-cnf', mode: 'autonomous', role: 'network', hooks: { l3aPayload: (p) => (p.cnf = {}) }, code: 'L3_CNF_FORBIDDEN', why: 'terminal delegation' },
+  { name: 'l3a-lifetime-over-1h', mode: 'autonomous', role: 'network', hooks: { l3aPayload: (p) => (p.exp = (p.iat as number) + 3601) }, code: 'LIFETIME_EXCEEDED', why: 'L3 lifetime at most 1 hour' },
+  { name: 'l3b-nonce-mismatch', mode: 'autonomous', role: 'merchant', hooks: { l3bPayload: (p) => (p.nonce = 'stale') }, code: 'NONCE_MISMATCH', why: 'L3b nonce is not the expected one' },
+  { name: 'l3-cross-reference', mode: 'autonomous', role: 'dispute', hooks: { l3aMandate: (m) => (m.transaction_id = 'AAAA') }, code: 'L3_CROSS_REFERENCE_MISMATCH', why: 'L3a transaction_id must equal L3b checkout_hash' },
+  { name: 'amount-above-max', mode: 'autonomous', role: 'network', hooks: { l3aMandate: (m) => ((m.payment_amount as P).amount = 50001) }, code: 'CONSTRAINT_AMOUNT_ABOVE_MAX', why: 'payment.amount max' },
+  { name: 'payee-not-allowed', mode: 'autonomous', role: 'network', hooks: { l3aMandate: (m) => (m.payee = rogue) }, code: 'CONSTRAINT_PAYEE_NOT_ALLOWED', why: 'payment.allowed_payee' },
+  { name: 'merchant-not-allowed', mode: 'autonomous', role: 'dispute', hooks: { checkoutJwtPayload: (p) => (p.merchant = rogue) }, code: 'CONSTRAINT_MERCHANT_NOT_ALLOWED', why: 'mandate.checkout.allowed_merchant' },
+  { name: 'item-not-acceptable', mode: 'autonomous', role: 'merchant', hooks: { cart: [{ id: 'SKU-9', title: 'Other', quantity: 1, unit_price: 2000 }] }, code: 'CONSTRAINT_LINE_ITEM_NOT_ACCEPTABLE', why: 'mandate.checkout.line_items' },
+  { name: 'quantity-over-limit', mode: 'autonomous', role: 'merchant', hooks: { cart: [{ id: 'SKU-1', title: 'Pro Racket', quantity: 3, unit_price: 2000 }] }, code: 'CONSTRAINT_QUANTITY_EXCEEDED', why: 'line item quantity' },
+];
+
+export async function makeVectors(outDir: string): Promise<{ valid: number; tampered: number }> {
+  const k = loadKeys();
+  const actors: Actors = { issuer: k.issuer, user: k.user, agent: k.agent, merchants: [k.merchant1, k.merchant2] };
+  for (const sub of ['valid', 'tampered']) rmSync(join(outDir, sub), { recursive: true, force: true });
+  mkdirSync(join(outDir, 'valid'), { recursive: true });
+  mkdirSync(join(outDir, 'tampered'), { recursive: true });
+  const at = AT;
+  let valid = 0;
+  for (const flow of [await immediateFlow(actors, at), await autonomousFlow(actors, at, 1), await autonomousFlow(actors, at, 2)]) {
+    for (const [role, bundle] of Object.entries(flow.bundles)) {
+      writeFileSync(join(outDir, 'valid', `${flow.name}-${role}.json`), `${JSON.stringify({ ...bundle, verdict: { valid: true, why: 'ok' } }, null, 2)}\n`);
+      valid++;
+    }
+  }
+  useChainKeys({ issuer: k.issuer, user: k.user, agent: k.agent, merchant: k.merchant1 });
+  for (const t of TAMPERS) {
+    const bundle = t.mode === 'immediate' ? immediateBundle(t.hooks, t.role) : autonomousBundle(t.hooks, t.role);
+    const out = { ...bundle, name: `${t.mode}/${t.role}/tamper/${t.name}`, verdict: { valid: false, why: t.why, code: t.code } };
+    writeFileSync(join(outDir, 'tampered', `${t.mode}-${t.name}.json`), `${JSON.stringify(out, null, 2)}\n`);
+  }
+  return { valid, tampered: TAMPERS.length };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const out = resolve(process.argv[2] ?? join(here, '../vectors'));
+  const n = await makeVectors(out);
+  process.stdout.write(`wrote ${n.valid} valid and ${n.tampered} tampered vectors to ${out}\n`);
+}
