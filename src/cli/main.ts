@@ -12,6 +12,10 @@ interface CommandEntry {
 const COMMANDS: Record<string, CommandEntry> = {
   verify: { summary: 'verify [--json] PATH...        verify bundles (files or directories of *.json)', load: () => import('./verify.js') },
   demo: { summary: 'demo [--out DIR]               run the purchase flows end to end', load: () => import('./demo.js') },
+  keys: { summary: 'keys generate [--kid KID] [--out FILE]   new ES256 key: private JWK to a 0600 file, public JWK to stdout', load: () => import('./keys.js') },
+  serve: { summary: 'serve [--port 8787] [--ledger SPEC] --trust JWKS   run the merchant/network HTTP service', load: () => import('./serve.js') },
+  network: { summary: 'network authorize BUNDLE|reverse ID --ledger SPEC   network decision offline', load: () => import('./network.js') },
+  ledger: { summary: 'ledger show [--ledger SPEC] [--json]   the network ledger audit trail', load: () => import('./ledger.js') },
 };
 
 export function usage(): string {

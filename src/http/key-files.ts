@@ -1,0 +1,33 @@
+/**
+ * Reading the key files a service is configured with. Trust files hold public
+ * keys only: a file carrying a private member is refused, since a private
+ * key in a trust store means someone copied the wrong file.
+ */
+import { readFileSync } from 'node:fs';
+import type { JwkSet } from '../spec/bundle.js';
+
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
+
+/** A JWK Set from a file holding either a JWK Set or a single public JWK. Throws Error with a readable message. */
+export function readPublicKeySet(path: string): JwkSet {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  }
+  const set = toSet(value);
+  if (!set) throw new Error(`${path} is neither a JWK Set nor a JWK`);
+  for (const k of set.keys) {
+    if (PRIVATE_MEMBERS.some((m) => m in k)) throw new Error(`${path} contains a private key (kid ${String(k.kid)}); give the public JWK`);
+  }
+  return set;
+}
+
+function toSet(v: unknown): JwkSet | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  if (Array.isArray(o.keys) && o.keys.every((k) => typeof k === 'object' && k !== null && !Array.isArray(k))) return { keys: o.keys as Record<string, unknown>[] };
+  if (typeof o.kty === 'string') return { keys: [o] };
+  return undefined;
+}
