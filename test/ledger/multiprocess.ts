@@ -1,0 +1,100 @@
+/**
+ * Races and crashes across real OS processes sharing one ledger, for every
+ * backend: the invariants must hold no matter how decisions interleave or die.
+ */
+import { expect, it } from 'vitest';
+import type { Decision, Ledger } from '../../src/ledger/types.js';
+import { request, uniqueId } from './fixtures.js';
+import { raceInProcesses } from './processes.js';
+import type { WorkerTarget } from './worker.js';
+
+export const PROCESS_COUNT = 8;
+const REQUESTS_PER_PROCESS = 5;
+
+export interface SharedStorage {
+  target: WorkerTarget;
+  open: () => Promise<Ledger>;
+}
+
+function allDecisions(outcomes: { decisions: Decision[] | null; error: string | null }[]): Decision[] {
+  return outcomes.flatMap((o) => {
+    expect(o.error).toBeNull();
+    expect(o.decisions).not.toBeNull();
+    return o.decisions!;
+  });
+}
+
+export function defineMultiProcessSuite(sharedStorage: () => Promise<SharedStorage>): void {
+  it(`approves exactly one of ${PROCESS_COUNT} processes racing for one mandate pair`, async () => {
+    const { target, open } = await sharedStorage();
+    const pair = { l2Id: uniqueId('l2'), pairId: uniqueId('pair') };
+    const outcomes = await raceInProcesses(target, Array.from({ length: PROCESS_COUNT }, () => [request(pair)]));
+    const decisions = allDecisions(outcomes);
+    expect(decisions).toHaveLength(PROCESS_COUNT);
+    expect(decisions.filter((d) => d.decision === 'approved')).toHaveLength(1);
+    for (const d of decisions.filter((d) => d.decision === 'declined')) expect(d.code).toBe('LEDGER_PAIR_ALREADY_FULFILLED');
+
+    const ledger = await open();
+    try {
+      const trail = await ledger.audit({ l2Id: pair.l2Id });
+      expect(trail).toHaveLength(PROCESS_COUNT);
+      expect(trail.filter((e) => e.decision === 'approved')).toHaveLength(1);
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it(`keeps one L2 budget across ${PROCESS_COUNT * REQUESTS_PER_PROCESS} concurrent presentations`, async () => {
+    const { target, open } = await sharedStorage();
+    const l2Id = uniqueId('l2');
+    const cap = 2500;
+    const amount = 100;
+    const budget = [{ currency: 'USD', max: cap }];
+    const batches = Array.from({ length: PROCESS_COUNT }, () =>
+      Array.from({ length: REQUESTS_PER_PROCESS }, () => request({ l2Id, budget, amount })),
+    );
+    const decisions = allDecisions(await raceInProcesses(target, batches));
+    const approved = decisions.filter((d) => d.decision === 'approved');
+    const declined = decisions.filter((d) => d.decision === 'declined');
+    // Equal amounts: serialized decisions approve exactly cap / amount of them.
+    expect(approved.length * amount).toBeLessThanOrEqual(cap);
+    expect(approved).toHaveLength(cap / amount);
+    expect(declined.length).toBeGreaterThan(0);
+    for (const d of declined) expect(d.code).toBe('LEDGER_BUDGET_EXCEEDED');
+    expect(new Set(approved.map((d) => d.authorizationId)).size).toBe(approved.length);
+
+    const ledger = await open();
+    try {
+      const trail = await ledger.audit({ l2Id });
+      const spent = trail.filter((e) => e.decision === 'approved').reduce((sum, e) => sum + (e.amount ?? 0), 0);
+      expect(spent).toBe(cap);
+      expect(await ledger.authorize(request({ l2Id, budget, amount: 1 }))).toMatchObject({ code: 'LEDGER_BUDGET_EXCEEDED' });
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it('leaves no trace of an authorization whose process was SIGKILLed mid-transaction', async () => {
+    const { target, open } = await sharedStorage();
+    const l2Id = uniqueId('l2');
+    const budget = [{ currency: 'USD', max: 1000 }];
+    const ledger = await open();
+    try {
+      expect(await ledger.authorize(request({ l2Id, budget, amount: 600 }))).toMatchObject({ decision: 'approved' });
+      const before = await ledger.audit({ l2Id });
+
+      const doomed = request({ l2Id, budget, amount: 400 });
+      const [outcome] = await raceInProcesses(target, [[doomed]], { VINTENT_LEDGER_CRASH_POINT: 'after-insert' });
+      expect(outcome!.signal).toBe('SIGKILL');
+      expect(outcome!.decisions).toBeNull();
+
+      // Nothing of the killed transaction survived: no audit row, no spend, no claimed pair or nonce.
+      expect(await ledger.audit({ l2Id })).toEqual(before);
+      const retried = await ledger.authorize(doomed);
+      expect(retried).toMatchObject({ decision: 'approved', replayed: false });
+      expect(await ledger.authorize(request({ l2Id, budget, amount: 1 }))).toMatchObject({ code: 'LEDGER_BUDGET_EXCEEDED' });
+    } finally {
+      await ledger.close();
+    }
+  });
+}

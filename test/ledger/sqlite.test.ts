@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openLedger } from '../../src/ledger/index.js';
+import { openSqliteLedger } from '../../src/ledger/sqlite.js';
+import { defineLedgerBehaviour } from './behaviour.js';
+import { request } from './fixtures.js';
+import { defineMultiProcessSuite } from './multiprocess.js';
+
+const root = mkdtempSync(join(tmpdir(), 'vintent-ledger-'));
+let files = 0;
+const freshPath = () => join(root, `run-${++files}`, 'ledger.sqlite');
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('sqlite ledger: behaviour', () => {
+  defineLedgerBehaviour(async () => {
+    const path = freshPath();
+    return () => openSqliteLedger(path);
+  });
+});
+
+describe('sqlite ledger: several processes on one file', () => {
+  defineMultiProcessSuite(async () => {
+    const path = freshPath();
+    return { target: { spec: `sqlite:${path}` }, open: () => openSqliteLedger(path) };
+  });
+});
+
+describe('sqlite ledger: storage', () => {
+  it('creates missing parent directories, uses WAL and records its schema version', async () => {
+    const path = join(root, 'deep', 'er', 'ledger.db');
+    const ledger = await openSqliteLedger(path);
+    await ledger.close();
+    const db = new Database(path, { readonly: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('user_version', { simple: true })).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a schema newer than it knows', async () => {
+    const path = freshPath();
+    await (await openSqliteLedger(path)).close();
+    const db = new Database(path);
+    db.pragma('user_version = 99');
+    db.close();
+    await expect(openSqliteLedger(path)).rejects.toMatchObject({ code: 'LEDGER_UNAVAILABLE' });
+  });
+
+  it('opens through openLedger with sqlite: prefix or a bare path', async () => {
+    const path = freshPath();
+    const viaPrefix = await openLedger(`sqlite:${path}`);
+    const req = request();
+    const first = await viaPrefix.authorize(req);
+    await viaPrefix.close();
+    const viaBare = await openLedger(path);
+    expect(await viaBare.authorize(req)).toEqual({ ...first, replayed: true });
+    await viaBare.close();
+  });
+
+  it('reports an unusable path as LEDGER_UNAVAILABLE', async () => {
+    const blocker = join(root, 'a-file');
+    writeFileSync(blocker, 'not a directory');
+    await expect(openSqliteLedger(join(blocker, 'ledger.db'))).rejects.toMatchObject({ code: 'LEDGER_UNAVAILABLE' });
+  });
+});
