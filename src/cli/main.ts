@@ -15,6 +15,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   keys: { summary: 'keys generate [--kid KID] [--out FILE]   new ES256 key: private JWK to a 0600 file, public JWK to stdout', load: () => import('./keys.js') },
   serve: { summary: 'serve [--port 8787] [--ledger SPEC] --trust JWKS   run the merchant/network HTTP service', load: () => import('./serve.js') },
   network: { summary: 'network authorize BUNDLE|reverse ID --ledger SPEC   network decision offline', load: () => import('./network.js') },
+  inspect: { summary: 'inspect [BUNDLE] [--port N]     web page drawing a bundle\'s chain with the verdict (127.0.0.1)', load: () => import('./inspect.js') },
   ledger: { summary: 'ledger show [--ledger SPEC] [--json]   the network ledger audit trail', load: () => import('./ledger.js') },
 };
 

@@ -1,0 +1,47 @@
+/**
+ * One inspection: pick the party's view, verify it with the library's own
+ * {@link verifyPresentation}, and build the page's model.
+ */
+import { verifyPresentation } from '../../verify/index.js';
+import type { KeyResolver, VerifyOptions } from '../../verify/types.js';
+import { buildInspectView, type InspectView, type TrustSource } from './model.js';
+import { deriveRoleView, type ViewRole } from './roles.js';
+
+export interface InspectorOptions {
+  /**
+   * Issuer keys configured on the server. When given they decide trust and the
+   * bundle's `trust` is ignored; without them the inspector, being a debugging
+   * tool, trusts the keys the bundle itself names (and says so on the page).
+   */
+  issuerKeys?: KeyResolver;
+  merchantKeys?: KeyResolver;
+  /** Clock (Unix seconds) for bundles without `at`. Default: the system clock. */
+  now?: () => number;
+  /** A bundle shown when the page opens (`vintent inspect FILE`). */
+  preload?: { name: string; bundle: unknown };
+  /** Largest accepted request body. Default 1 MiB. */
+  maxBodyBytes?: number;
+}
+
+function bundleTrust(bundle: unknown): boolean {
+  const t = typeof bundle === 'object' && bundle !== null ? (bundle as { trust?: { issuer_jwks?: { keys?: unknown } } }).trust : undefined;
+  return Array.isArray(t?.issuer_jwks?.keys) && t.issuer_jwks.keys.length > 0;
+}
+
+function hasAt(bundle: unknown): boolean {
+  return typeof bundle === 'object' && bundle !== null && typeof (bundle as { at?: unknown }).at === 'number';
+}
+
+/** Verify the `role` view of `bundle` (pair `pair`) and model it for the page. Never throws. */
+export async function inspectBundle(bundle: unknown, role: ViewRole, pair: number, options: InspectorOptions = {}): Promise<InspectView> {
+  const view = deriveRoleView(bundle, role, pair);
+  const verifyOptions: VerifyOptions = {};
+  if (options.issuerKeys) verifyOptions.issuerKeys = options.issuerKeys;
+  if (options.merchantKeys) verifyOptions.merchantKeys = options.merchantKeys;
+  // A bundle's `at` is honoured here (reference vectors are judged at their own
+  // time); a service deciding real payments would use its own clock instead.
+  if (!hasAt(view.bundle) && options.now) verifyOptions.now = options.now();
+  const result = await verifyPresentation(view.bundle, verifyOptions);
+  const trust: TrustSource = options.issuerKeys ? 'server' : bundleTrust(view.bundle) ? 'bundle' : 'none';
+  return buildInspectView(view.bundle, result, { view, trust });
+}

@@ -1,0 +1,20 @@
+/** Reference bundles for the inspector tests (shared/interop/reference). */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const REFERENCE_DIR = '/work/shared/interop/reference';
+
+export function referencePath(name: string): string {
+  return join(REFERENCE_DIR, `${name}.json`);
+}
+
+export function reference(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(referencePath(name), 'utf8')) as Record<string, unknown>;
+}
+
+export function referenceNames(): string[] {
+  return readdirSync(REFERENCE_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
+}
