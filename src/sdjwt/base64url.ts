@@ -5,9 +5,18 @@ export function isBase64url(s: string): boolean {
   return B64U.test(s) && s.length % 4 !== 1;
 }
 
-/** Decode, or return undefined when `s` is not strict unpadded base64url. */
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * Decode, or return undefined when `s` is not strict unpadded base64url.
+ * The unused low bits of the last character must be zero (RFC 4648 §3.5):
+ * otherwise several strings decode to the same bytes, and a signature could
+ * be re-encoded into a "different" credential (a new l2_id) that still verifies.
+ */
 export function decodeBase64url(s: string): Buffer | undefined {
   if (!isBase64url(s)) return undefined;
+  const rem = s.length % 4;
+  if (rem !== 0 && (ALPHABET.indexOf(s[s.length - 1]!) & (rem === 2 ? 0x0f : 0x03)) !== 0) return undefined;
   return Buffer.from(s, 'base64url');
 }
 

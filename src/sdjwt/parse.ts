@@ -35,26 +35,93 @@ export interface ParsedSdJwt {
   disclosures: ParsedDisclosure[];
 }
 
+/** Bounds on what one parse accepts (spec/limits.md). Exceeding one is LIMIT_EXCEEDED. */
 export interface ParseLimits {
+  /** Characters in one serialized SD-JWT. */
   maxLength: number;
+  /** Disclosures in one SD-JWT. */
   maxDisclosures: number;
+  /** Nesting of `[`/`{` in one JSON document (header, payload, disclosure, bundle). */
+  maxJsonDepth: number;
+  /** UTF-16 length of any JSON string or member name, except `checkout_jwt` values. */
+  maxStringLength: number;
+  /** Length of a `checkout_jwt` string value. */
+  maxCheckoutJwtLength: number;
 }
 
-export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxLength: 256 * 1024, maxDisclosures: 256 };
+export const DEFAULT_PARSE_LIMITS: ParseLimits = {
+  maxLength: 256 * 1024,
+  maxDisclosures: 256,
+  maxJsonDepth: 32,
+  maxStringLength: 64 * 1024,
+  maxCheckoutJwtLength: 128 * 1024,
+};
 
 function fail(code: 'SDJWT_MALFORMED' | 'JWT_MALFORMED' | 'DISCLOSURE_MALFORMED' | 'LIMIT_EXCEEDED', layer: Layer, message: string): never {
   throw new VIError({ code, layer, message });
 }
 
-function parseJsonObject(b64: string, layer: Layer, what: string): Record<string, unknown> {
-  const bytes = decodeBase64url(b64);
-  if (!bytes) fail('JWT_MALFORMED', layer, `${what} is not base64url`);
+/**
+ * True when `text` nests `[`/`{` deeper than `max` outside string literals.
+ * Checked before JSON.parse, whose recursion would otherwise overflow the stack.
+ */
+export function jsonDepthExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/** The first string (value or member name) over its limit, as a path; undefined when none. */
+export function overlongString(value: unknown, limits: ParseLimits, path = '$'): string | undefined {
+  if (typeof value === 'string') return value.length > limits.maxStringLength ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = overlongString(value[i], limits, `${path}[${i}]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (k.length > limits.maxStringLength) return `${path} member name`;
+    if (k === 'checkout_jwt' && typeof v === 'string') {
+      if (v.length > limits.maxCheckoutJwtLength) return `${path}.checkout_jwt`;
+      continue;
+    }
+    const found = overlongString(v, limits, `${path}.${k}`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** JSON.parse within the depth and string limits. Throws VIError `code` or LIMIT_EXCEEDED. */
+function parseBoundedJson(text: string, layer: Layer, what: string, limits: ParseLimits, code: 'JWT_MALFORMED' | 'DISCLOSURE_MALFORMED'): unknown {
+  if (jsonDepthExceeds(text, limits.maxJsonDepth)) fail('LIMIT_EXCEEDED', layer, `${what} nests deeper than ${limits.maxJsonDepth}`);
   let value: unknown;
   try {
-    value = JSON.parse(bytes.toString('utf8'));
+    value = JSON.parse(text);
   } catch {
-    fail('JWT_MALFORMED', layer, `${what} is not JSON`);
+    fail(code, layer, `${what} is not JSON`);
   }
+  const long = overlongString(value, limits);
+  if (long) fail('LIMIT_EXCEEDED', layer, `${what}: string at ${long} is over the length limit`);
+  return value;
+}
+
+function parseJsonObject(b64: string, layer: Layer, what: string, limits: ParseLimits): Record<string, unknown> {
+  const bytes = decodeBase64url(b64);
+  if (!bytes) fail('JWT_MALFORMED', layer, `${what} is not base64url`);
+  const value = parseBoundedJson(bytes.toString('utf8'), layer, what, limits, 'JWT_MALFORMED');
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     fail('JWT_MALFORMED', layer, `${what} must be a JSON object`);
   }
@@ -62,27 +129,22 @@ function parseJsonObject(b64: string, layer: Layer, what: string): Record<string
 }
 
 /** Parse a compact JWS (header.payload.signature). Throws VIError. */
-export function parseJwt(compact: string, layer: Layer): ParsedJwt {
+export function parseJwt(compact: string, layer: Layer, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ParsedJwt {
   const parts = compact.split('.');
   if (parts.length !== 3) fail('JWT_MALFORMED', layer, `JWT must have 3 segments, got ${parts.length}`);
   const [h, p, s] = parts as [string, string, string];
-  const header = parseJsonObject(h, layer, 'JWT header');
-  const payload = parseJsonObject(p, layer, 'JWT payload');
+  const header = parseJsonObject(h, layer, 'JWT header', limits);
+  const payload = parseJsonObject(p, layer, 'JWT payload', limits);
   const signature = decodeBase64url(s);
   if (!signature) fail('JWT_MALFORMED', layer, 'JWT signature is not base64url');
   return { compact, signingInput: `${h}.${p}`, header, payload, signature };
 }
 
 /** Parse one disclosure and compute its digest (once). Throws VIError. */
-export function parseDisclosure(encoded: string, layer: Layer): ParsedDisclosure {
+export function parseDisclosure(encoded: string, layer: Layer, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ParsedDisclosure {
   const bytes = decodeBase64url(encoded);
   if (!bytes) fail('DISCLOSURE_MALFORMED', layer, 'disclosure is not base64url');
-  let arr: unknown;
-  try {
-    arr = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    fail('DISCLOSURE_MALFORMED', layer, 'disclosure is not JSON');
-  }
+  const arr = parseBoundedJson(bytes.toString('utf8'), layer, 'disclosure', limits, 'DISCLOSURE_MALFORMED');
   if (!Array.isArray(arr) || (arr.length !== 2 && arr.length !== 3)) {
     fail('DISCLOSURE_MALFORMED', layer, 'disclosure must be a JSON array of 2 or 3 elements');
   }
@@ -116,10 +178,10 @@ export function parseSdJwt(serialized: unknown, layer: Layer, limits: ParseLimit
   if (encodedDisclosures.length > limits.maxDisclosures) {
     fail('LIMIT_EXCEEDED', layer, `${encodedDisclosures.length} disclosures, limit ${limits.maxDisclosures}`);
   }
-  const jwt = parseJwt(parts[0] as string, layer);
+  const jwt = parseJwt(parts[0] as string, layer, limits);
   const disclosures = encodedDisclosures.map((d) => {
     if (d === '') fail('SDJWT_MALFORMED', layer, 'empty disclosure between "~"');
-    return parseDisclosure(d, layer);
+    return parseDisclosure(d, layer, limits);
   });
   return { serialized, jwt, disclosures };
 }

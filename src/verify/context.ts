@@ -5,16 +5,17 @@
 import type { KeyObject } from 'node:crypto';
 import { VIError, type Layer, type VIErrorInfo } from '../errors.js';
 import { sharedKeyCache, type PublicKeyCache } from '../sdjwt/keys.js';
-import type { ParsedSdJwt } from '../sdjwt/parse.js';
+import { DEFAULT_PARSE_LIMITS, type ParsedSdJwt } from '../sdjwt/parse.js';
 import type { Resolved } from '../sdjwt/resolve.js';
 import type { Bundle, Expectation } from '../spec/bundle.js';
 import { PROFILE, type MandateKind, type Mode } from '../spec/profile.js';
 import type { Strictness } from '../constraints/types.js';
 import type { CheckRecord, CheckStatus, KeyResolver, Limits, PairResult, VerifyOptions } from './types.js';
 
+/** Defaults for {@link Limits}; each is documented with its error code in spec/limits.md. */
 export const DEFAULT_LIMITS: Limits = {
-  maxLength: 256 * 1024,
-  maxDisclosures: 256,
+  ...DEFAULT_PARSE_LIMITS,
+  maxBundleBytes: 2 * 1024 * 1024,
   maxPairs: 32,
   maxL3Entries: 32,
   maxConstraints: 64,

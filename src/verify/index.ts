@@ -17,6 +17,7 @@ import { verifyMandates } from './steps/mandates.js';
 import type { LayerClaims, PairResult, VerificationResult, VerifyOptions } from './types.js';
 
 export type * from './types.js';
+export { parseBundleText, type BundleTextResult } from './steps/bundle.js';
 
 async function runPipeline(input: unknown, ctx: VerifyContext): Promise<void> {
   if (!checkBundle(input, ctx)) return;

@@ -16,6 +16,8 @@ import type { ConstraintReport } from '../constraints/registry.js';
 export type KeyResolver = JwkSet | ((kid: string) => PublicJwk | undefined | Promise<PublicJwk | undefined>);
 
 export interface Limits extends ParseLimits {
+  /** UTF-8 bytes of a bundle given as text (`parseBundleText`); BUNDLE_TOO_LARGE. */
+  maxBundleBytes: number;
   /** Mandate pairs a verifier accepts in one L2. */
   maxPairs: number;
   /** L3 entries in one bundle. */

@@ -3,9 +3,35 @@
  * parse of every credential string it carries.
  */
 import { VIError } from '../../errors.js';
-import { parseSdJwt } from '../../sdjwt/parse.js';
+import { jsonDepthExceeds, parseSdJwt } from '../../sdjwt/parse.js';
 import { bundleSchema } from '../../spec/bundle.js';
-import { reject, type L2View, type VerifyContext } from '../context.js';
+import { DEFAULT_LIMITS, reject, type L2View, type VerifyContext } from '../context.js';
+import type { Limits } from '../types.js';
+
+/** The outcome of reading a bundle from raw text: the JSON value, or why it was refused. */
+export type BundleTextResult = { ok: true; value: unknown } | { ok: false; error: VIError };
+
+/**
+ * Read a bundle from the bytes a CLI or HTTP server received, before any
+ * JSON is built: size first (BUNDLE_TOO_LARGE), nesting depth (LIMIT_EXCEEDED), JSON
+ * syntax (BUNDLE_MALFORMED). Never throws. Hand `value` to verifyPresentation.
+ */
+export function parseBundleText(text: string | Uint8Array, limits: Partial<Limits> = {}): BundleTextResult {
+  const l = { ...DEFAULT_LIMITS, ...limits };
+  const refuse = (code: 'BUNDLE_TOO_LARGE' | 'BUNDLE_MALFORMED' | 'LIMIT_EXCEEDED', message: string): BundleTextResult => ({
+    ok: false,
+    error: new VIError({ code, layer: 'bundle', message }),
+  });
+  const bytes = typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : text.byteLength;
+  if (bytes > l.maxBundleBytes) return refuse('BUNDLE_TOO_LARGE', `bundle is ${bytes} bytes, limit ${l.maxBundleBytes}`);
+  const s = typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8');
+  if (jsonDepthExceeds(s, l.maxJsonDepth)) return refuse('LIMIT_EXCEEDED', `bundle JSON nests deeper than ${l.maxJsonDepth}`);
+  try {
+    return { ok: true, value: JSON.parse(s) };
+  } catch {
+    return refuse('BUNDLE_MALFORMED', 'bundle is not JSON');
+  }
+}
 
 export function checkBundle(input: unknown, ctx: VerifyContext): boolean {
   return 'passed' === ctx.check('bundle.schema', 'bundle', () => {
