@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { remoteJwksResolver } from '../http/jwks-client.js';
 import { readPublicKeySet } from '../http/key-files.js';
+import { inspectorRoutes } from '../http/inspect/routes.js';
 import { createVintentServer, type VintentServerConfig } from '../http/server.js';
 import { openLedger } from '../ledger/index.js';
 import type { KeyResolver } from '../verify/types.js';
@@ -78,7 +79,9 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`vintent serve: cannot open ledger ${opts.ledger}: ${(e as Error).message}\n`);
     return 1;
   }
-  const service = createVintentServer({ ...opts.config, ledger });
+  // /inspect: the inspector page, verifying with this server's issuer keys.
+  const extraRoutes = inspectorRoutes({ issuerKeys: opts.config.issuerKeys, merchantKeys: opts.config.merchantKeys });
+  const service = createVintentServer({ ...opts.config, ledger, extraRoutes });
   let url: string;
   try {
     ({ url } = await service.listen());

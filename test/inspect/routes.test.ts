@@ -1,7 +1,7 @@
 /** The inspector over real HTTP on loopback: standalone, mounted in the service, and from the CLI. */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -141,6 +141,37 @@ describe('vintent inspect (CLI)', () => {
       child.kill('SIGTERM');
       const [code] = await exited;
       expect(code).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('vintent serve exposes /inspect, trusting its --trust keys', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vintent-serve-inspect-'));
+    const b = reference('autonomous-dispute-valid') as { trust: { issuer_jwks: unknown } };
+    const trust = join(dir, 'issuer.jwks.json');
+    writeFileSync(trust, JSON.stringify(b.trust.issuer_jwks));
+    const args = ['--import', 'tsx', join(__dirname, 'cli-entry.ts'), 'serve', '--port', '0', '--ledger', `sqlite:${join(dir, 'ledger.db')}`, '--trust', trust];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
+          if (m) resolve(m[0]);
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code} before printing a URL: ${out}`)));
+      });
+      const page = await fetch(`${url}/inspect`);
+      expect(page.status).toBe(200);
+      await page.text();
+      const r = await postVerify(url, { bundle: b });
+      expect((r.body as InspectView).trust.source).toBe('server');
+      expect((r.body as InspectView).verdict.valid).toBe(true);
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
