@@ -122,7 +122,8 @@ describe('inspector mounted in the vintent service (extraRoutes)', () => {
   });
 });
 
-describe('vintent inspect (CLI)', () => {
+// Child processes start tsx cold: allow for a slow machine (no assertion is about time).
+describe('vintent inspect (CLI)', { timeout: 60_000 }, () => {
   it('prints a loopback URL, preloads the bundle, and stops cleanly on SIGTERM', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'cli-entry.ts'), 'inspect', referencePath('immediate-full-valid'), '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
