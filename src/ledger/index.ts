@@ -2,8 +2,7 @@
  * Open a network ledger from one spec string, so configuration can name either
  * backend: `postgres://…` / `postgresql://…`, `sqlite:PATH`, or a bare file path.
  */
-import type { LedgerOptions } from './hooks.js';
-import { openPostgresLedger } from './postgres.js';
+import { openPostgresLedger, type PostgresLedgerOptions } from './postgres.js';
 import { openSqliteLedger } from './sqlite.js';
 import type { Ledger } from './types.js';
 
@@ -12,8 +11,9 @@ export type { LedgerHooks, LedgerOptions } from './hooks.js';
 export { openSqliteLedger } from './sqlite.js';
 export { openPostgresLedger, type PostgresLedgerOptions } from './postgres.js';
 
-export async function openLedger(spec: string, options: LedgerOptions = {}): Promise<Ledger> {
+/** `options.schema` etc. apply to Postgres only; hooks to both. */
+export async function openLedger(spec: string, options: PostgresLedgerOptions = {}): Promise<Ledger> {
   if (/^postgres(ql)?:\/\//i.test(spec)) return openPostgresLedger(spec, options);
   const path = spec.startsWith('sqlite:') ? spec.slice('sqlite:'.length) : spec;
-  return openSqliteLedger(path, options);
+  return openSqliteLedger(path, { hooks: options.hooks });
 }

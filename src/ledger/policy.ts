@@ -3,6 +3,15 @@
  * state inside their transaction, ask {@link planAuthorization}, and write what
  * it says. Keeping this pure is what lets one unit-test suite cover the rules
  * (constraints.md §4.5–§4.7, security-model.md §4.1–§4.2).
+ *
+ * Documented choices:
+ * - A presentationId seen before gets its first decision back (`replayed: true`),
+ *   even if that approval was later reversed; the audit trail shows the reversal.
+ * - A nonce is consumed by the first presentation that uses it, approved or not.
+ * - Reversing an already reversed authorization is refused (ok: false,
+ *   LEDGER_AUTHORIZATION_UNKNOWN, "already reversed"), never a silent success.
+ * - Amounts that are not non-negative safe integers are declined with
+ *   LEDGER_BUDGET_EXCEEDED: they could corrupt the running totals.
  */
 import { randomBytes } from 'node:crypto';
 import type { ErrorCode } from '../errors.js';

@@ -74,6 +74,16 @@ export function defineMultiProcessSuite(sharedStorage: () => Promise<SharedStora
     }
   });
 
+  it(`lets one nonce through once when ${PROCESS_COUNT} processes race it across different L2s`, async () => {
+    // Different L2s take different per-L2 locks: only the nonce's uniqueness can serialize these.
+    const { target } = await sharedStorage();
+    const nonce = uniqueId('nonce');
+    const outcomes = await raceInProcesses(target, Array.from({ length: PROCESS_COUNT }, () => [request({ nonce })]));
+    const decisions = allDecisions(outcomes);
+    expect(decisions.filter((d) => d.decision === 'approved')).toHaveLength(1);
+    for (const d of decisions.filter((d) => d.decision === 'declined')) expect(d.code).toBe('LEDGER_NONCE_REPLAY');
+  });
+
   it('leaves no trace of an authorization whose process was SIGKILLed mid-transaction', async () => {
     const { target, open } = await sharedStorage();
     const l2Id = uniqueId('l2');
