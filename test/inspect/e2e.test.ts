@@ -135,6 +135,13 @@ describe.skipIf(!chromiumAvailable)('inspector page in headless Chromium', { tim
     expect(rowText).toContain('40001');
   });
 
+  it('pasted text that is not JSON: the refusal code, no stale chain', async () => {
+    await page.locator('#bundle-text').fill('this is not a bundle');
+    await page.locator('#verify').click();
+    await page.locator('#status', { hasText: 'BUNDLE_MALFORMED' }).waitFor();
+    expect(await page.locator('#report').isHidden()).toBe(true);
+  });
+
   it('a narrow window (400 px) stacks the cards without horizontal scrolling', async () => {
     const narrow = await chrome.context.newPage();
     await narrow.setViewportSize({ width: 400, height: 800 });

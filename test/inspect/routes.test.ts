@@ -76,12 +76,21 @@ describe('inspector routes (standalone server)', () => {
   });
 
   it('answers garbage with a verdict, not an exception', async () => {
-    for (const bundle of ['not json at all', 42, null, { vi_bundle: 1, l1: 'x', l2: 'y~' }, []]) {
+    for (const bundle of [42, null, { vi_bundle: 1, l1: 'x', l2: 'y~' }, [], '"just a string"', '{"vi_bundle": 1}']) {
       const r = await postVerify(base, { bundle, role: 'merchant', pair: -3 });
       expect(r.status).toBe(200);
       expect((r.body as InspectView).verdict.valid).toBe(false);
       expect((r.body as InspectView).verdict.codes.length).toBeGreaterThan(0);
     }
+  });
+
+  it('refuses pasted text the verifier would refuse, with its code', async () => {
+    const notJson = await postVerify(base, { bundle: 'not json at all' });
+    expect(notJson.status).toBe(400);
+    expect(notJson.body.error.code).toBe('BUNDLE_MALFORMED');
+    const deep = await postVerify(base, { bundle: `${'['.repeat(5000)}${']'.repeat(5000)}` });
+    expect(deep.status).toBe(400);
+    expect(deep.body.error.code).toBe('LIMIT_EXCEEDED');
   });
 
   it('refuses non-JSON requests and bad JSON with typed codes', async () => {

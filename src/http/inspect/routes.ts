@@ -13,6 +13,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import type { ErrorCode } from '../../errors.js';
+import { parseBundleText } from '../../verify/index.js';
 import { readJsonBody } from '../body.js';
 import { sendError } from '../respond.js';
 import { sendJson, type Route } from '../router.js';
@@ -57,14 +59,15 @@ function parsePair(v: unknown): number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v < 1024 ? v : 0;
 }
 
-/** A pasted bundle may arrive as text: parse it; text that is not JSON is handed on as-is, to be reported malformed. */
-function bundleOf(v: unknown): unknown {
-  if (typeof v !== 'string') return v;
-  try {
-    return JSON.parse(v) as unknown;
-  } catch {
-    return v;
-  }
+/**
+ * A pasted bundle arrives as text: read it with the verifier's own bundle reader
+ * (size, nesting depth, JSON syntax), so the page refuses exactly what the CLI does.
+ */
+function bundleOf(v: unknown): { ok: true; bundle: unknown } | { ok: false; status: number; code: ErrorCode; message: string } {
+  if (typeof v !== 'string') return { ok: true, bundle: v };
+  const r = parseBundleText(v);
+  if (r.ok) return { ok: true, bundle: r.value };
+  return { ok: false, status: r.error.code === 'BUNDLE_TOO_LARGE' ? 413 : 400, code: r.error.code, message: r.error.message };
 }
 
 /**
@@ -112,7 +115,12 @@ export function inspectorRoutes(options: InspectorOptions = {}): Route[] {
         }
         const b = (typeof body.value === 'object' && body.value !== null ? body.value : {}) as { bundle?: unknown; role?: unknown; pair?: unknown };
         const role = isViewRole(b.role) ? b.role : 'presented';
-        sendJson(res, 200, await inspectBundle(bundleOf(b.bundle), role, parsePair(b.pair), options));
+        const read = bundleOf(b.bundle);
+        if (!read.ok) {
+          sendError(res, read.status, read.code, read.message);
+          return;
+        }
+        sendJson(res, 200, await inspectBundle(read.bundle, role, parsePair(b.pair), options));
       },
     },
   ];

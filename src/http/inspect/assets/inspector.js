@@ -52,6 +52,8 @@ async function verify() {
     });
     const body = await res.json();
     if (!res.ok) {
+      // Refused before verification (not JSON, too large, too deep): no chain to draw.
+      $('report').hidden = true;
       $('status').textContent = `${body.error?.code ?? res.status}: ${body.error?.message ?? 'request failed'}`;
       return;
     }
