@@ -29,7 +29,8 @@ export function verifyL3s(ctx: VerifyContext): void {
 /** The mandate of this L3's kind that its L2 view discloses: that is the pair it binds to. */
 function boundMandate(ctx: VerifyContext, rec: L3Record): MandateRecord | undefined {
   const view = rec.view;
-  if (!view?.resolved) return undefined;
+  // A view whose disclosures did not resolve (reported by l2.view) binds to nothing.
+  if (!view?.resolved) reject('L3_PAIR_UNBOUND', `the L2 view under ${rec.layer} did not resolve`);
   const candidates: MandateRecord[] = [];
   for (const d of view.resolved.byDigest.keys()) {
     const m = ctx.mandates.get(d);
@@ -133,6 +134,7 @@ function verifyOne(ctx: VerifyContext, rec: L3Record): void {
 function finalMandate(rec: L3Record): Record<string, unknown> {
   const raw = rec.parsed.jwt.payload[PROFILE.claim.delegatePayload] as unknown[];
   const resolved = rec.resolved!.claims[PROFILE.claim.delegatePayload] as unknown[];
+  if (!Array.isArray(raw) || !Array.isArray(resolved)) reject('L3_CLAIM_MISSING', `${rec.layer} delegate_payload must be an array`, 'delegate_payload');
   const wanted = rec.kind === 'payment' ? PROFILE.vct.payment : PROFILE.vct.checkout;
   const found: Record<string, unknown>[] = [];
   resolved.forEach((v, i) => {

@@ -17,6 +17,11 @@ export function verifyMandates(ctx: VerifyContext): void {
     ctx.skipped('mandates', 'l2', 'L2 not verified');
     return;
   }
+  // l2.claims has already failed a delegate_payload that is not an array; nothing to walk.
+  if (!Array.isArray(ctx.l2.parsed.jwt.payload[PROFILE.claim.delegatePayload])) {
+    ctx.skipped('mandates', 'l2', 'delegate_payload is not an array');
+    return;
+  }
   const order = new Map<string, number>();
   (ctx.l2.parsed.jwt.payload[PROFILE.claim.delegatePayload] as unknown[]).forEach((ref, i) => {
     const d = arrayRefDigest(ref);
