@@ -15,6 +15,12 @@ const STATUSES = new Set(['passed', 'failed', 'skipped']);
 
 export type Verified = { result: VerificationResult } | { failure: string };
 
+/** Sees every verdict reached; the long fuzz run uses it to report what the mutants hit. */
+let observer: ((r: VerificationResult) => void) | undefined;
+export function observeVerdicts(fn: ((r: VerificationResult) => void) | undefined): void {
+  observer = fn;
+}
+
 /** verifyPresentation raced against a timer; a throw or a timeout is a failure, never an exception. */
 export async function verifyBounded(bundle: unknown, options: VerifyOptions = {}, timeoutMs = CASE_TIMEOUT_MS): Promise<Verified> {
   let timer: NodeJS.Timeout | undefined;
@@ -30,6 +36,7 @@ export async function verifyBounded(bundle: unknown, options: VerifyOptions = {}
     const out = await Promise.race([run, hang]);
     // Synchronous runaway work blocks the timer too; measure it after the fact.
     const took = performance.now() - started;
+    if ('result' in out) observer?.(out.result);
     if ('result' in out && took > timeoutMs) return { failure: `slow: verdict took ${Math.round(took)} ms` };
     return out;
   } catch (e) {
@@ -50,6 +57,8 @@ export function invariantViolation(r: VerificationResult): string | undefined {
     if (!isErrorCode(e.code)) return `unknown error code ${JSON.stringify(e.code)}`;
     if (typeof e.message !== 'string') return `error ${e.code} without a message`;
     if (e.layer !== undefined && !LAYERS.has(e.layer)) return `error ${e.code} with unknown layer ${String(e.layer)}`;
+    // INTERNAL means an exception escaped a check: fail-safe, but a bug (rerun with VINTENT_DEBUG=1).
+    if (e.code === 'INTERNAL') return `INTERNAL error in check ${r.checks.find((c) => c.status === 'failed')?.name ?? '?'}`;
   }
   for (const c of r.checks) {
     if (typeof c.name !== 'string' || !STATUSES.has(c.status)) return `malformed check ${JSON.stringify(c)}`;
