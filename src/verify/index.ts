@@ -7,6 +7,7 @@
  */
 import { isRecord } from '../constraints/values.js';
 import { VerifyContext, type PairState } from './context.js';
+import { withoutPrivateKeys } from './redact.js';
 import { checkBundle, parseCredentials } from './steps/bundle.js';
 import { verifyCheckoutBindings } from './steps/bindings.js';
 import { verifyConstraints } from './steps/constraints.js';
@@ -50,7 +51,7 @@ export async function verifyPresentation(bundle: unknown, options: VerifyOptions
 }
 
 function layerClaims(header: Record<string, unknown>, claims: Record<string, unknown> | undefined): LayerClaims | undefined {
-  return claims ? { header, claims } : undefined;
+  return claims ? { header: withoutPrivateKeys(header), claims: withoutPrivateKeys(claims) } : undefined;
 }
 
 function pairResult(ctx: VerifyContext, p: PairState): PairResult {
@@ -85,7 +86,7 @@ function toResult(ctx: VerifyContext): VerificationResult {
     errors: ctx.errors,
     checks: ctx.checks,
     claims: { l3: l3Claims.map((c) => c ?? {}) },
-    pairs: ctx.pairs.map((p) => pairResult(ctx, p)),
+    pairs: ctx.pairs.map((p) => withoutPrivateKeys(pairResult(ctx, p))),
     signers: { l3: l3Signers.map((s) => s ?? {}) },
   };
   if (l1) result.claims.l1 = l1;

@@ -1,0 +1,99 @@
+/**
+ * No private key material ever leaves the verifier: not in a result (claims
+ * are echoed there), not in an error message, not in CLI output — for every
+ * vector we have and for hostile ones that smuggle private JWKs into trust
+ * sets, L1 cnf, mandate cnf and L3 headers. (Key files written 0600 are
+ * tested by test/http/cli.test.ts, "writes the private JWK with mode 0600 and
+ * prints only the public JWK".)
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { exportPrivateJwk } from '../../src/sdjwt/keys.js';
+import { verifyPresentation, type VerifyOptions } from '../../src/verify/index.js';
+import { autonomousBundle, chainKeys, immediateBundle } from '../fixtures/raw-chain.js';
+import { REFERENCE_DIR, freshSeeds } from '../fuzz/corpus.js';
+import type { Obj } from './helpers.js';
+
+const keys = chainKeys();
+const priv = (k: typeof keys.issuer) => exportPrivateJwk(k) as Obj & { d: string };
+const SECRETS = [keys.issuer, keys.user, keys.agent, keys.merchant].map((k) => priv(k).d);
+
+function hostileBundles(): [string, unknown, VerifyOptions?][] {
+  const agentCnf = { jwk: priv(keys.agent), kid: keys.agent.kid };
+  const trustD = immediateBundle();
+  trustD.trust!.issuer_jwks.keys = [priv(keys.issuer)];
+  const merchantD = immediateBundle();
+  merchantD.trust!.merchant_jwks = { keys: [priv(keys.merchant)] };
+  return [
+    ['trust issuer key with d', trustD],
+    ['trust merchant key with d', merchantD],
+    ['options.issuerKeys with d', immediateBundle(), { issuerKeys: { keys: [priv(keys.issuer)] } }],
+    ['L1 cnf.jwk with d', immediateBundle({ l1Payload: (p) => void (p.cnf = { jwk: priv(keys.user) }) })],
+    ['mandate cnf.jwk with d', autonomousBundle({ checkoutMandate: (m) => void (m.cnf = agentCnf), paymentMandate: (m) => void (m.cnf = agentCnf) })],
+    ['L3 header jwk with d', autonomousBundle({ l3aHeader: (h) => void (h.jwk = priv(keys.agent)) }, 'network')],
+    ['L1 extra claim holding a private JWK', immediateBundle({ l1Payload: (p) => void (p.backup = { keys: [priv(keys.user)] }) })],
+  ];
+}
+
+function vectorFiles(): string[] {
+  const dirs = [REFERENCE_DIR, join(__dirname, '../../vectors/valid'), join(__dirname, '../../vectors/tampered')];
+  return dirs.filter(existsSync).flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.json')).map((f) => join(d, f)));
+}
+
+/** Why `text` leaks key material, or undefined. */
+function leak(text: string): string | undefined {
+  if (/"d"\s*:/.test(text)) return 'a "d": member';
+  const s = SECRETS.find((d) => text.includes(d));
+  return s ? `a private scalar (${s.slice(0, 6)}…)` : undefined;
+}
+
+describe('no private key material in results', () => {
+  it('for every vector on disk and every fresh chain', async () => {
+    const files = vectorFiles();
+    expect(files.length).toBeGreaterThan(50);
+    const bundles: [string, unknown][] = files.map((f) => [f, JSON.parse(readFileSync(f, 'utf8'))]);
+    for (const s of await freshSeeds()) bundles.push([s.name, s.bundle]);
+    for (const [name, b] of bundles) {
+      const r = await verifyPresentation(b);
+      expect(leak(JSON.stringify(r)), name).toBeUndefined();
+    }
+  });
+  for (const [name, bundle, options] of hostileBundles()) {
+    it(`${name}: refused or echoed without d, and no message carries it`, async () => {
+      const r = await verifyPresentation(bundle, options);
+      expect(leak(JSON.stringify(r))).toBeUndefined();
+      for (const e of r.errors) expect(leak(e.message)).toBeUndefined();
+    });
+  }
+  it('the redaction is not vacuous: a private JWK in an L1 claim is echoed, minus d', async () => {
+    const r = await verifyPresentation(hostileBundles().find(([n]) => n.startsWith('L1 extra'))![1]);
+    const echoed = (r.claims.l1?.claims.backup as { keys: Obj[] }).keys[0]!;
+    expect(echoed).toMatchObject({ kty: 'EC', crv: 'P-256', x: keys.user.publicJwk.x });
+    expect(echoed).not.toHaveProperty('d');
+  });
+});
+
+describe('no private key material in CLI output', () => {
+  it('vintent verify --json over every vector and every hostile bundle', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vintent-secrets-'));
+    for (const f of vectorFiles()) writeFileSync(join(dir, `v-${f.split('/').pop()}`), readFileSync(f));
+    hostileBundles().forEach(([, b], i) => writeFileSync(join(dir, `hostile-${i}.json`), JSON.stringify(b)));
+    const out: string[] = [];
+    const w = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+    const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (out.push(String(s)), true));
+    let code: number;
+    try {
+      code = await main(['verify', '--json', dir]);
+    } finally {
+      w.mockRestore();
+      e.mockRestore();
+    }
+    expect(code).toBe(1); // the hostile bundles are invalid
+    const text = out.join('');
+    expect(text.split('\n').filter((l) => l.startsWith('{')).length).toBeGreaterThan(50);
+    expect(leak(text)).toBeUndefined();
+  });
+});
