@@ -1,0 +1,68 @@
+/** The constraint registry on its own: every registered type, shapes and outcomes (src/constraints/). */
+import { describe, expect, it } from 'vitest';
+import { checkConstraints, constraintRegistry, constraintShapeViolations } from '../../src/constraints/registry.js';
+import type { Fulfillment } from '../../src/constraints/types.js';
+import { REGISTERED_CONSTRAINT_TYPES } from '../../src/spec/profile.js';
+
+const AT = Date.UTC(2027, 2, 15) / 1000;
+const ctx = { at: AT, strictness: 'PERMISSIVE' as const };
+const shop = { id: 'm-1', name: 'Shop', website: 'https://shop.example' };
+const pay = (amount: unknown, currency = 'USD', payee: unknown = shop): Fulfillment => ({ payment: { amount, currency, payee } });
+const codes = (c: Record<string, unknown>, f: Fulfillment) =>
+  checkConstraints([c], f, ctx).flatMap((r) => (r.outcome.status === 'failed' ? r.outcome.violations.map((v) => v.code) : [r.outcome.status]));
+
+describe('constraint registry', () => {
+  it('registers exactly the eight types of constraints.md §4', () => {
+    expect([...constraintRegistry.keys()].sort()).toEqual([...REGISTERED_CONSTRAINT_TYPES].sort());
+    expect(constraintRegistry.size).toBe(8);
+  });
+
+  it('payment.amount compares integers only', () => {
+    const c = { type: 'payment.amount', currency: 'USD', min: 100, max: 200 };
+    expect(codes(c, pay(150))).toEqual(['passed']);
+    expect(codes(c, pay(200))).toEqual(['passed']);
+    expect(codes(c, pay(201))).toEqual(['CONSTRAINT_AMOUNT_ABOVE_MAX']);
+    expect(codes(c, pay(99))).toEqual(['CONSTRAINT_AMOUNT_BELOW_MIN']);
+    expect(codes(c, pay('150'))).toEqual(['CONSTRAINT_AMOUNT_INVALID']);
+    expect(codes(c, pay(150.5))).toEqual(['CONSTRAINT_AMOUNT_INVALID']);
+    expect(codes(c, pay(-1))).toEqual(['CONSTRAINT_AMOUNT_INVALID']);
+    expect(codes(c, pay(150, 'EUR'))).toEqual(['CONSTRAINT_CURRENCY_MISMATCH']);
+  });
+
+  it('allowlists: empty is unsatisfiable; withheld entries skip; id-first exact match', () => {
+    expect(constraintShapeViolations([{ type: 'payment.allowed_payee', allowed_payees: [] }, { type: 'payment.reference', conditional_transaction_id: 'x' }], 'payment').map((v) => v.code)).toEqual(['CONSTRAINT_ALLOWLIST_EMPTY']);
+    expect(codes({ type: 'payment.allowed_payee', allowed_payees: [{ '...': 'digest' }] }, pay(1))).toEqual(['skipped']);
+    expect(codes({ type: 'payment.allowed_payee', allowed_payees: [shop] }, pay(1))).toEqual(['passed']);
+    expect(codes({ type: 'payment.allowed_payee', allowed_payees: [shop] }, pay(1, 'USD', { ...shop, name: 'SHOP' }))).toEqual(['passed']);
+    expect(codes({ type: 'payment.allowed_payee', allowed_payees: [shop] }, pay(1, 'USD', { ...shop, id: 'm-2' }))).toEqual(['CONSTRAINT_PAYEE_NOT_ALLOWED']);
+    const noIds = { name: 'Shop', website: 'https://shop.example' };
+    expect(codes({ type: 'payment.allowed_payee', allowed_payees: [noIds] }, pay(1, 'USD', { name: 'Shop', website: 'https://shop.example/' }))).toEqual(['CONSTRAINT_PAYEE_NOT_ALLOWED']);
+  });
+
+  it('line items: wildcard entry, per-SKU and total limits', () => {
+    const f = (lines: { sku: string; quantity: number }[]): Fulfillment => ({ checkout: { merchant: shop, lineLists: [{ source: 'L3b', lines }] } });
+    const c = { type: 'mandate.checkout.line_items', items: [{ id: 'a', acceptable_items: [{ id: 'S1', title: 'one' }], quantity: 1 }, { id: 'b', acceptable_items: [], quantity: 2 }] };
+    expect(codes(c, f([{ sku: 'S1', quantity: 1 }, { sku: 'ANY', quantity: 2 }]))).toEqual(['passed']);
+    expect(codes(c, f([{ sku: 'S1', quantity: 4 }]))).toContain('CONSTRAINT_QUANTITY_EXCEEDED');
+    const strictItems = { type: 'mandate.checkout.line_items', items: [{ id: 'a', acceptable_items: [{ id: 'S1', title: 'one' }], quantity: 3 }] };
+    expect(codes(strictItems, f([{ sku: 'S2', quantity: 1 }]))).toEqual(['CONSTRAINT_LINE_ITEM_NOT_ACCEPTABLE']);
+    expect(codes(strictItems, f([]))).toEqual(['CONSTRAINT_CART_EMPTY']);
+  });
+
+  it('budget, recurrence and agent_recurrence stateless parts', () => {
+    expect(codes({ type: 'payment.budget', currency: 'USD', max: 100 }, pay(101))).toEqual(['CONSTRAINT_AMOUNT_ABOVE_MAX']);
+    expect(codes({ type: 'payment.recurrence', frequency: 'MONTHLY', start_date: '2027-01-01', end_date: '2027-02-01' }, pay(1))).toEqual(['CONSTRAINT_RECURRENCE_OUT_OF_WINDOW']);
+    const ar = { type: 'payment.agent_recurrence', frequency: 'ON_DEMAND', start_date: '2027-03-01', end_date: '2027-03-31' };
+    const withCompanions = checkConstraints([ar, { type: 'payment.amount', currency: 'USD', max: 10 }, { type: 'payment.budget', currency: 'USD', max: 10 }], pay(5), ctx);
+    expect(withCompanions.map((r) => r.outcome.status)).toEqual(['passed', 'passed', 'passed']);
+    expect(codes(ar, pay(5))).toEqual(['CONSTRAINT_RECURRENCE_COMPANION_MISSING', 'CONSTRAINT_RECURRENCE_COMPANION_MISSING']);
+    expect(constraintShapeViolations([{ ...ar, end_date: undefined }], 'payment').map((v) => v.code)).toEqual(['CONSTRAINT_MALFORMED']);
+    expect(constraintShapeViolations([{ ...ar, start_date: '2027-02-30' }], 'payment').map((v) => v.code)).toEqual(['CONSTRAINT_MALFORMED']);
+  });
+
+  it('unknown types fail closed and misplaced types are malformed', () => {
+    expect(constraintShapeViolations([{ type: 'urn:example:loyalty' }], 'payment').map((v) => v.code)).toEqual(['CONSTRAINT_UNKNOWN_TYPE']);
+    expect(constraintShapeViolations([{ type: 'payment.amount', currency: 'USD' }], 'checkout').map((v) => v.code)).toEqual(['CONSTRAINT_MALFORMED']);
+    expect(constraintShapeViolations([], 'payment').map((v) => v.code)).toEqual(['MANDATE_CONSTRAINTS_MISSING']);
+  });
+});
