@@ -48,39 +48,78 @@ export function jwkThumbprint(jwk: PublicJwk): string {
 
 const DEFAULT_CACHE_SIZE = 1024;
 
-/** Bounded LRU of imported public keys. Map keeps insertion order; re-insert on hit. */
+interface CachedKey {
+  key: KeyObject;
+  thumbprint: string;
+}
+
+/** The members RFC 7638 hashes besides x and y are fixed for P-256, so x and y identify the key. */
+function coordinatesOf(jwk: unknown): string | undefined {
+  if (typeof jwk !== 'object' || jwk === null) return undefined;
+  const { x, y } = jwk as Record<string, unknown>;
+  return typeof x === 'string' && typeof y === 'string' ? `${x}.${y}` : undefined;
+}
+
+/** The per-call part of {@link publicJwkProblem}: what a cached key's coordinates cannot vouch for. */
+function headerProblem(jwk: Record<string, unknown>): boolean {
+  return Array.isArray(jwk) || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk;
+}
+
+/**
+ * Bounded LRU of imported public keys with their thumbprints. Map keeps
+ * insertion order; re-insert on hit. Entries are keyed by the coordinates:
+ * a hit skips the base64url validation, the JWK import and the thumbprint
+ * hash, all of which were done when the entry was made.
+ */
 export class PublicKeyCache {
-  private readonly entries = new Map<string, KeyObject>();
-  constructor(private readonly capacity = DEFAULT_CACHE_SIZE) {}
+  private readonly entries = new Map<string, CachedKey>();
+  constructor(readonly capacity = DEFAULT_CACHE_SIZE) {}
 
   get size(): number {
     return this.entries.size;
   }
 
+  /** Like {@link publicJwkProblem}, cheap for a key already imported. */
+  problem(jwk: unknown): string | undefined {
+    const id = coordinatesOf(jwk);
+    if (id !== undefined && this.entries.has(id) && !headerProblem(jwk as Record<string, unknown>)) return undefined;
+    return publicJwkProblem(jwk);
+  }
+
   /** Import (or fetch from cache) a validated public JWK. Throws VIError KEY_INVALID. */
   import(jwk: unknown): KeyObject {
+    return this.entry(jwk).key;
+  }
+
+  /** RFC 7638 thumbprint of a public JWK, imported (and cached) on the way. Throws VIError KEY_INVALID. */
+  thumbprint(jwk: unknown): string {
+    return this.entry(jwk).thumbprint;
+  }
+
+  private entry(jwk: unknown): CachedKey {
+    const id = coordinatesOf(jwk);
+    const hit = id === undefined ? undefined : this.entries.get(id);
+    if (hit && !headerProblem(jwk as Record<string, unknown>)) {
+      this.entries.delete(id!);
+      this.entries.set(id!, hit);
+      return hit;
+    }
     const problem = publicJwkProblem(jwk);
     if (problem) throw new VIError({ code: 'KEY_INVALID', message: problem });
     const pub = jwk as PublicJwk;
-    const tp = jwkThumbprint(pub);
-    const hit = this.entries.get(tp);
-    if (hit) {
-      this.entries.delete(tp);
-      this.entries.set(tp, hit);
-      return hit;
-    }
     let key: KeyObject;
     try {
       key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y }, format: 'jwk' });
     } catch {
       throw new VIError({ code: 'KEY_INVALID', message: 'JWK is not a point on P-256' });
     }
-    this.entries.set(tp, key);
+    const entry = { key, thumbprint: jwkThumbprint(pub) };
+    this.entries.set(id!, entry);
     if (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    return key;
+    return entry;
   }
 
   clear(): void {

@@ -104,16 +104,38 @@ export function overlongString(value: unknown, limits: ParseLimits, path = '$'):
   return undefined;
 }
 
-/** JSON.parse within the depth and string limits. Throws VIError `code` or LIMIT_EXCEEDED. */
+/** True when `value` nests arrays/objects deeper than `max` (the same count as {@link jsonDepthExceeds}). */
+function valueDepthExceeds(value: unknown, max: number, depth = 1): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (depth > max) return true;
+  if (Array.isArray(value)) {
+    for (const v of value) if (valueDepthExceeds(v, max, depth + 1)) return true;
+    return false;
+  }
+  for (const k in value) if (valueDepthExceeds((value as Record<string, unknown>)[k], max, depth + 1)) return true;
+  return false;
+}
+
+/**
+ * JSON.parse within the depth and string limits. Throws VIError `code` or LIMIT_EXCEEDED.
+ *
+ * Hot path, so both limits are checked on the parsed value rather than by a
+ * character scan first: V8's JSON.parse is iterative (no stack overflow on
+ * deep input), the depth walk stops at the limit, and no string can be longer
+ * than the text it came from, so the string walk only runs for texts longer
+ * than the string limit.
+ */
 function parseBoundedJson(text: string, layer: Layer, what: string, limits: ParseLimits, code: 'JWT_MALFORMED' | 'DISCLOSURE_MALFORMED'): unknown {
-  if (jsonDepthExceeds(text, limits.maxJsonDepth)) fail('LIMIT_EXCEEDED', layer, `${what} nests deeper than ${limits.maxJsonDepth}`);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
+    // Too deep wins over malformed, as when the depth was checked first.
+    if (jsonDepthExceeds(text, limits.maxJsonDepth)) fail('LIMIT_EXCEEDED', layer, `${what} nests deeper than ${limits.maxJsonDepth}`);
     fail(code, layer, `${what} is not JSON`);
   }
-  const long = overlongString(value, limits);
+  if (valueDepthExceeds(value, limits.maxJsonDepth)) fail('LIMIT_EXCEEDED', layer, `${what} nests deeper than ${limits.maxJsonDepth}`);
+  const long = text.length > limits.maxStringLength ? overlongString(value, limits) : undefined;
   if (long) fail('LIMIT_EXCEEDED', layer, `${what}: string at ${long} is over the length limit`);
   return value;
 }
@@ -161,10 +183,25 @@ export function parseDisclosure(encoded: string, layer: Layer, limits: ParseLimi
 }
 
 /**
+ * Successful parses within one verification, by exact text. The L2 views of a
+ * dispute bundle repeat the L2 JWT and its disclosures byte for byte: each is
+ * decoded, parsed and hashed once. Parsed values are shared, never mutated.
+ */
+export interface ParseMemo {
+  jwts: Map<string, ParsedJwt>;
+  disclosures: Map<string, ParsedDisclosure>;
+}
+
+export function newParseMemo(): ParseMemo {
+  return { jwts: new Map(), disclosures: new Map() };
+}
+
+/**
  * Parse `<jwt>~<d1>~...~<dn>~`. A key-binding JWT after the last `~` is not
  * part of VI (binding is by `sd_hash` in the next layer) and is refused.
+ * With a `memo`, text already parsed in it is not parsed again.
  */
-export function parseSdJwt(serialized: unknown, layer: Layer, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ParsedSdJwt {
+export function parseSdJwt(serialized: unknown, layer: Layer, limits: ParseLimits = DEFAULT_PARSE_LIMITS, memo?: ParseMemo): ParsedSdJwt {
   if (typeof serialized !== 'string' || serialized.length === 0) {
     fail('SDJWT_MALFORMED', layer, `${layer} must be a non-empty string`);
   }
@@ -178,10 +215,20 @@ export function parseSdJwt(serialized: unknown, layer: Layer, limits: ParseLimit
   if (encodedDisclosures.length > limits.maxDisclosures) {
     fail('LIMIT_EXCEEDED', layer, `${encodedDisclosures.length} disclosures, limit ${limits.maxDisclosures}`);
   }
-  const jwt = parseJwt(parts[0] as string, layer, limits);
+  const compact = parts[0] as string;
+  let jwt = memo?.jwts.get(compact);
+  if (!jwt) {
+    jwt = parseJwt(compact, layer, limits);
+    memo?.jwts.set(compact, jwt);
+  }
   const disclosures = encodedDisclosures.map((d) => {
     if (d === '') fail('SDJWT_MALFORMED', layer, 'empty disclosure between "~"');
-    return parseDisclosure(d, layer, limits);
+    let parsed = memo?.disclosures.get(d);
+    if (!parsed) {
+      parsed = parseDisclosure(d, layer, limits);
+      memo?.disclosures.set(d, parsed);
+    }
+    return parsed;
   });
   return { serialized, jwt, disclosures };
 }

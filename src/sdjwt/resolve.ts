@@ -56,103 +56,118 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+type ResolveFailure = 'DISCLOSURE_DUPLICATE' | 'DISCLOSURE_DUPLICATE_REFERENCE' | 'DISCLOSURE_UNREFERENCED' | 'DISCLOSURE_MALFORMED' | 'LIMIT_EXCEEDED' | 'SD_ALG_UNSUPPORTED';
+
+/** What one resolution carries through the recursion (module-level functions: no closures per call). */
+interface ResolveState {
+  layer: Layer;
+  options: ResolveOptions;
+  byDigest: Map<string, ParsedDisclosure>;
+  /** Listed in the top-level _sd (array-element digests: a commitment that places nothing). */
+  committed: Set<string>;
+  /** digest → array names (or "_sd") that placed it. */
+  placedIn: Map<string, string[]>;
+}
+
+function fail(st: ResolveState, code: ResolveFailure, message: string): never {
+  throw new VIError({ code, layer: st.layer, message });
+}
+
+/** Define an own data property; plain assignment would make a "__proto__" claim the prototype. */
+function setOwn(out: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
+}
+
+function resolveValue(st: ResolveState, value: unknown, depth: number, arrayName: string | undefined): unknown {
+  if (depth > st.options.maxDepth) fail(st, 'LIMIT_EXCEEDED', `nesting deeper than ${st.options.maxDepth}`);
+  if (Array.isArray(value)) return resolveArray(st, value, depth, arrayName);
+  if (isPlainObject(value)) return resolveObject(st, value, depth, false);
+  return value;
+}
+
+function resolveArray(st: ResolveState, arr: readonly unknown[], depth: number, name: string | undefined): unknown[] {
+  let seenHere: Set<string> | undefined;
+  const out: unknown[] = [];
+  for (const el of arr) {
+    const digest = arrayRefDigest(el);
+    if (digest === undefined) {
+      out.push(resolveValue(st, el, depth + 1, undefined));
+      continue;
+    }
+    seenHere ??= new Set<string>();
+    if (seenHere.has(digest)) fail(st, 'DISCLOSURE_DUPLICATE_REFERENCE', `digest ${digest} referenced twice in ${name ?? 'an array'}`);
+    seenHere.add(digest);
+    const d = st.byDigest.get(digest);
+    if (!d) {
+      out.push(el); // withheld: keep the reference
+      continue;
+    }
+    if (d.name !== undefined) fail(st, 'DISCLOSURE_MALFORMED', `object-property disclosure ${digest} referenced as an array element`);
+    const places = st.placedIn.get(digest);
+    const label = name ?? '(array)';
+    if (places) {
+      const shareable = name !== undefined && st.options.shareableArrays.has(name) && places.every((p) => st.options.shareableArrays.has(p));
+      if (!shareable) fail(st, 'DISCLOSURE_DUPLICATE_REFERENCE', `disclosure ${digest} referenced from ${places[0]} and ${label}`);
+      places.push(label);
+    } else {
+      st.placedIn.set(digest, [label]);
+    }
+    out.push(resolveValue(st, d.value, depth + 1, undefined));
+  }
+  return out;
+}
+
+function resolveObject(st: ResolveState, obj: Record<string, unknown>, depth: number, topLevel: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(obj)) {
+    if (k === SD || (topLevel && k === PROFILE.claim.sdAlg)) continue;
+    setOwn(out, k, resolveValue(st, obj[k], depth + 1, k));
+  }
+  const sd = obj[SD];
+  if (sd === undefined) return out;
+  if (!Array.isArray(sd)) fail(st, 'DISCLOSURE_MALFORMED', '_sd must be an array');
+  const seen = new Set<string>();
+  for (const digest of sd as unknown[]) {
+    if (typeof digest !== 'string') fail(st, 'DISCLOSURE_MALFORMED', '_sd entries must be strings');
+    if (seen.has(digest)) fail(st, 'DISCLOSURE_DUPLICATE_REFERENCE', `digest ${digest} appears twice in _sd`);
+    seen.add(digest);
+    const d = st.byDigest.get(digest);
+    if (!d) continue;
+    if (d.name === undefined) {
+      // VI reference convention: the top-level _sd lists array-element digests too.
+      if (!topLevel) fail(st, 'DISCLOSURE_MALFORMED', `array-element disclosure ${digest} referenced from a nested _sd`);
+      st.committed.add(digest);
+      continue;
+    }
+    if (st.placedIn.has(digest)) fail(st, 'DISCLOSURE_DUPLICATE_REFERENCE', `disclosure ${digest} referenced twice`);
+    st.placedIn.set(digest, ['_sd']);
+    if (Object.prototype.hasOwnProperty.call(out, d.name)) fail(st, 'DISCLOSURE_MALFORMED', `disclosed claim "${d.name}" already present`);
+    setOwn(out, d.name, resolveValue(st, d.value, depth + 1, d.name));
+  }
+  return out;
+}
+
 export function resolveDisclosures(
   payload: Record<string, unknown>,
   disclosures: readonly ParsedDisclosure[],
   layer: Layer,
   options: ResolveOptions = VI_RESOLVE_OPTIONS,
 ): Resolved {
-  function fail(code: 'DISCLOSURE_DUPLICATE' | 'DISCLOSURE_DUPLICATE_REFERENCE' | 'DISCLOSURE_UNREFERENCED' | 'DISCLOSURE_MALFORMED' | 'LIMIT_EXCEEDED' | 'SD_ALG_UNSUPPORTED', message: string): never {
-    throw new VIError({ code, layer, message });
-  }
-
-  const byDigest = new Map<string, ParsedDisclosure>();
+  const st: ResolveState = { layer, options, byDigest: new Map(), committed: new Set(), placedIn: new Map() };
   for (const d of disclosures) {
-    if (byDigest.has(d.digest)) fail('DISCLOSURE_DUPLICATE', `disclosure ${d.digest} presented twice`);
-    byDigest.set(d.digest, d);
+    if (st.byDigest.has(d.digest)) fail(st, 'DISCLOSURE_DUPLICATE', `disclosure ${d.digest} presented twice`);
+    st.byDigest.set(d.digest, d);
   }
 
   const sdAlg = payload[PROFILE.claim.sdAlg];
-  if (sdAlg !== undefined && sdAlg !== PROFILE.sdAlg) fail('SD_ALG_UNSUPPORTED', `_sd_alg must be ${PROFILE.sdAlg}`);
+  if (sdAlg !== undefined && sdAlg !== PROFILE.sdAlg) fail(st, 'SD_ALG_UNSUPPORTED', `_sd_alg must be ${PROFILE.sdAlg}`);
 
-  const committed = new Set<string>(); // listed in the top-level _sd
-  const placedIn = new Map<string, string[]>(); // digest → array names that placed it
-
-  const resolveValue = (value: unknown, depth: number, arrayName: string | undefined): unknown => {
-    if (depth > options.maxDepth) fail('LIMIT_EXCEEDED', `nesting deeper than ${options.maxDepth}`);
-    if (Array.isArray(value)) return resolveArray(value, depth, arrayName);
-    if (isPlainObject(value)) return resolveObject(value, depth, false);
-    return value;
-  };
-
-  const resolveArray = (arr: readonly unknown[], depth: number, name: string | undefined): unknown[] => {
-    const seenHere = new Set<string>();
-    const out: unknown[] = [];
-    for (const el of arr) {
-      const digest = arrayRefDigest(el);
-      if (digest === undefined) {
-        out.push(resolveValue(el, depth + 1, undefined));
-        continue;
-      }
-      if (seenHere.has(digest)) fail('DISCLOSURE_DUPLICATE_REFERENCE', `digest ${digest} referenced twice in ${name ?? 'an array'}`);
-      seenHere.add(digest);
-      const d = byDigest.get(digest);
-      if (!d) {
-        out.push(el); // withheld: keep the reference
-        continue;
-      }
-      if (d.name !== undefined) fail('DISCLOSURE_MALFORMED', `object-property disclosure ${digest} referenced as an array element`);
-      const places = placedIn.get(digest);
-      const label = name ?? '(array)';
-      if (places) {
-        const shareable = name !== undefined && options.shareableArrays.has(name) && places.every((p) => options.shareableArrays.has(p));
-        if (!shareable) fail('DISCLOSURE_DUPLICATE_REFERENCE', `disclosure ${digest} referenced from ${places[0]} and ${label}`);
-        places.push(label);
-      } else {
-        placedIn.set(digest, [label]);
-      }
-      out.push(resolveValue(d.value, depth + 1, undefined));
-    }
-    return out;
-  };
-
-  const resolveObject = (obj: Record<string, unknown>, depth: number, topLevel: boolean): Record<string, unknown> => {
-    const entries: [string, unknown][] = [];
-    for (const [k, v] of Object.entries(obj)) {
-      if (k === SD || (topLevel && k === PROFILE.claim.sdAlg)) continue;
-      entries.push([k, resolveValue(v, depth + 1, k)]);
-    }
-    const sd = obj[SD];
-    if (sd !== undefined) {
-      if (!Array.isArray(sd)) fail('DISCLOSURE_MALFORMED', '_sd must be an array');
-      const seen = new Set<string>();
-      for (const digest of sd as unknown[]) {
-        if (typeof digest !== 'string') fail('DISCLOSURE_MALFORMED', '_sd entries must be strings');
-        if (seen.has(digest)) fail('DISCLOSURE_DUPLICATE_REFERENCE', `digest ${digest} appears twice in _sd`);
-        seen.add(digest);
-        const d = byDigest.get(digest);
-        if (!d) continue;
-        if (d.name === undefined) {
-          // VI reference convention: the top-level _sd lists array-element digests too.
-          if (!topLevel) fail('DISCLOSURE_MALFORMED', `array-element disclosure ${digest} referenced from a nested _sd`);
-          committed.add(digest);
-          continue;
-        }
-        if (placedIn.has(digest)) fail('DISCLOSURE_DUPLICATE_REFERENCE', `disclosure ${digest} referenced twice`);
-        placedIn.set(digest, ['_sd']);
-        if (entries.some(([k]) => k === d.name)) fail('DISCLOSURE_MALFORMED', `disclosed claim "${d.name}" already present`);
-        entries.push([d.name as string, resolveValue(d.value, depth + 1, d.name)]);
-      }
-    }
-    // fromEntries defines own properties, so a "__proto__" claim stays data.
-    return Object.fromEntries(entries);
-  };
-
-  const claims = resolveObject(payload, 0, true);
+  const claims = resolveObject(st, payload, 0, true);
   for (const d of disclosures) {
-    if (!placedIn.has(d.digest) && !committed.has(d.digest)) {
-      fail('DISCLOSURE_UNREFERENCED', `presented disclosure ${d.digest} is referenced by no digest (RFC 9901 §7.1)`);
+    if (!st.placedIn.has(d.digest) && !st.committed.has(d.digest)) {
+      fail(st, 'DISCLOSURE_UNREFERENCED', `presented disclosure ${d.digest} is referenced by no digest (RFC 9901 §7.1)`);
     }
   }
-  return { claims, byDigest };
+  return { claims, byDigest: st.byDigest };
 }

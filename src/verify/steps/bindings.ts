@@ -42,7 +42,7 @@ async function verifyCheckoutSignature(ctx: VerifyContext, jwt: string, pair: nu
   let lookupError: unknown;
   if (keys && typeof kid === 'string') {
     try {
-      const r = lookupKeySync(keys, kid);
+      const r = lookupKeySync(keys, kid, ctx.keyCache);
       jwk = r instanceof Promise ? await r : r;
     } catch (e) {
       lookupError = e;

@@ -3,8 +3,9 @@
  * parse of every credential string it carries.
  */
 import { VIError } from '../../errors.js';
-import { jsonDepthExceeds, parseSdJwt } from '../../sdjwt/parse.js';
-import { bundleSchema } from '../../spec/bundle.js';
+import { jsonDepthExceeds, newParseMemo, parseSdJwt } from '../../sdjwt/parse.js';
+import { bundleSchema, type Bundle } from '../../spec/bundle.js';
+import { plainBundle } from './bundle-shape.js';
 import { DEFAULT_LIMITS, reject, type L2View, type VerifyContext } from '../context.js';
 import type { Limits } from '../types.js';
 
@@ -33,15 +34,20 @@ export function parseBundleText(text: string | Uint8Array, limits: Partial<Limit
   }
 }
 
+/** zod's verdict on a bundle the fast check was not sure of; rejects with zod's first issue. */
+function schemaChecked(input: unknown): Bundle {
+  const parsed = bundleSchema.safeParse(input);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first && first.path.length ? `${first.path.join('.')}: ` : '';
+    reject('BUNDLE_MALFORMED', `bundle: ${where}${first?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
 export function checkBundle(input: unknown, ctx: VerifyContext): boolean {
   return 'passed' === ctx.check('bundle.schema', 'bundle', () => {
-    const parsed = bundleSchema.safeParse(input);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      const where = first && first.path.length ? `${first.path.join('.')}: ` : '';
-      reject('BUNDLE_MALFORMED', `bundle: ${where}${first?.message ?? 'invalid'}`);
-    }
-    const b = parsed.data;
+    const b = plainBundle(input) ?? schemaChecked(input);
     ctx.bundle = b;
     ctx.at = ctx.options.now ?? b.at ?? Math.floor(Date.now() / 1000);
     ctx.expect = {
@@ -61,11 +67,12 @@ export function checkBundle(input: unknown, ctx: VerifyContext): boolean {
 export function parseCredentials(ctx: VerifyContext): boolean {
   const b = ctx.bundle!;
   const limits = ctx.limits;
+  const memo = newParseMemo(); // L2 views repeat the L2 JWT and disclosures: parse each once
   ctx.check('l1.parse', 'l1', () => {
     ctx.l1 = parseSdJwt(b.l1, 'l1', limits);
   });
   ctx.check('l2.parse', 'l2', () => {
-    ctx.l2 = { label: 'l2', parsed: parseSdJwt(b.l2, 'l2', limits) };
+    ctx.l2 = { label: 'l2', parsed: parseSdJwt(b.l2, 'l2', limits, memo) };
   });
   if (!ctx.l1 || !ctx.l2) return false;
   const main = ctx.l2;
@@ -74,7 +81,7 @@ export function parseCredentials(ctx: VerifyContext): boolean {
     if (s === undefined) return main;
     const known = views.get(s);
     if (known) return known;
-    const v: L2View = { label, parsed: parseSdJwt(s, 'l2', limits) };
+    const v: L2View = { label, parsed: parseSdJwt(s, 'l2', limits, memo) };
     views.set(s, v);
     ctx.l2Views.push(v);
     return v;

@@ -1,7 +1,7 @@
 /** Checks shared by several layers: headers, times, expectations, key lookup. */
 import type { KeyObject } from 'node:crypto';
 import { VIError, type Layer } from '../../errors.js';
-import { publicJwkProblem, verifyEs256, type PublicJwk } from '../../sdjwt/keys.js';
+import { publicJwkProblem, verifyEs256, type PublicJwk, type PublicKeyCache } from '../../sdjwt/keys.js';
 import type { ParsedJwt } from '../../sdjwt/parse.js';
 import type { Expectation } from '../../spec/bundle.js';
 import { PROFILE } from '../../spec/profile.js';
@@ -79,12 +79,15 @@ export async function lookupKey(resolver: KeyResolver, kid: string): Promise<Pub
   return jwk as PublicJwk;
 }
 
-/** Synchronous lookup when the resolver is a JWK Set (avoids an await on the hot path). */
-export function lookupKeySync(resolver: KeyResolver, kid: string): PublicJwk | undefined | Promise<PublicJwk | undefined> {
+/**
+ * Synchronous lookup when the resolver is a JWK Set (avoids an await on the
+ * hot path). With `cache`, a key already imported skips re-validation.
+ */
+export function lookupKeySync(resolver: KeyResolver, kid: string, cache?: PublicKeyCache): PublicJwk | undefined | Promise<PublicJwk | undefined> {
   if (typeof resolver === 'function') return lookupKey(resolver, kid);
   const jwk = resolver.keys.find((k) => k.kid === kid);
   if (jwk === undefined) return undefined;
-  const problem = publicJwkProblem(jwk);
+  const problem = cache ? cache.problem(jwk) : publicJwkProblem(jwk);
   if (problem) throw new VIError({ code: 'KEY_INVALID', message: `trusted key '${kid}': ${problem}` });
   return jwk as PublicJwk;
 }

@@ -2,7 +2,7 @@
  * L1 (issuer → user): credential-format §3.5, README §10.4.
  * The issuer key is chosen by header `kid` from configured trust only.
  */
-import { jwkThumbprint, publicJwkProblem, type PublicJwk } from '../../sdjwt/keys.js';
+import type { PublicJwk } from '../../sdjwt/keys.js';
 import { resolveDisclosures } from '../../sdjwt/resolve.js';
 import { PROFILE } from '../../spec/profile.js';
 import { reject, skip, type VerifyContext } from '../context.js';
@@ -24,7 +24,7 @@ export async function verifyL1(ctx: VerifyContext): Promise<void> {
   let issuerJwk: PublicJwk | undefined;
   if (headerOk) {
     try {
-      const found = lookupKeySync(ctx.issuerKeys!, jwt.header.kid as string);
+      const found = lookupKeySync(ctx.issuerKeys!, jwt.header.kid as string, ctx.keyCache);
       issuerJwk = found instanceof Promise ? await found : found;
     } catch (e) {
       ctx.check('l1.signature', 'l1', () => {
@@ -40,7 +40,7 @@ export async function verifyL1(ctx: VerifyContext): Promise<void> {
   });
   if (!sigOk) return;
   ctx.l1Trusted = true;
-  ctx.issuerThumbprint = jwkThumbprint(issuerJwk!);
+  ctx.issuerThumbprint = ctx.keyCache.thumbprint(issuerJwk);
   const payload = jwt.payload;
 
   ctx.check('l1.disclosures', 'l1', () => {
@@ -62,10 +62,10 @@ export async function verifyL1(ctx: VerifyContext): Promise<void> {
   ctx.check('l1.cnf', 'l1', () => {
     const cnf = payload.cnf as Record<string, unknown> | undefined;
     const jwk = typeof cnf === 'object' && cnf !== null ? cnf.jwk : undefined;
-    const problem = publicJwkProblem(jwk);
+    const problem = ctx.keyCache.problem(jwk);
     if (problem) reject('L1_CNF_INVALID', `cnf.jwk: ${problem}`, 'cnf');
     ctx.userKey = ctx.keyCache.import(jwk);
-    ctx.userThumbprint = jwkThumbprint(jwk as PublicJwk);
+    ctx.userThumbprint = ctx.keyCache.thumbprint(jwk);
   });
 
   ctx.check('l1.time', 'l1', () => {

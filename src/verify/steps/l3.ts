@@ -5,7 +5,7 @@
  */
 import { isRecord } from '../../constraints/values.js';
 import { sha256b64u } from '../../sdjwt/digest.js';
-import { jwkThumbprint, type PublicJwk } from '../../sdjwt/keys.js';
+import type { PublicJwk } from '../../sdjwt/keys.js';
 import { arrayRefDigest, resolveDisclosures } from '../../sdjwt/resolve.js';
 import { classifyVct, PROFILE } from '../../spec/profile.js';
 import { reject, skip, type L3Record, type MandateRecord, type PairState, type VerifyContext } from '../context.js';
@@ -81,7 +81,7 @@ function verifyOne(ctx: VerifyContext, rec: L3Record): void {
     const cnf = mandate.claims.cnf as { kid: string; jwk: PublicJwk };
     if (jwt.header.kid !== cnf.kid) reject('L3_KID_MISMATCH', `header kid '${String(jwt.header.kid)}' is not the L2 cnf.kid '${cnf.kid}'`, 'kid');
     requireSignature(jwt, ctx.keyCache.import(cnf.jwk), 'L3_SIGNATURE_INVALID');
-    rec.signer = jwkThumbprint(cnf.jwk);
+    rec.signer = ctx.keyCache.thumbprint(cnf.jwk);
   }, index);
   if (!sigOk) {
     if (pair) pair.result[rec.kind === 'payment' ? 'l3a' : 'l3b'] = 'failed';

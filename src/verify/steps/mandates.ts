@@ -7,7 +7,6 @@ import { constraintShapeViolations } from '../../constraints/registry.js';
 import { isMinorUnits, isRecord } from '../../constraints/values.js';
 import { VIError } from '../../errors.js';
 import { sha256b64u } from '../../sdjwt/digest.js';
-import { publicJwkProblem } from '../../sdjwt/keys.js';
 import { arrayRefDigest } from '../../sdjwt/resolve.js';
 import { classifyVct, PROFILE } from '../../spec/profile.js';
 import { reject, skip, type L2View, type MandateRecord, type PairState, type VerifyContext } from '../context.js';
@@ -94,7 +93,7 @@ function checkShape(ctx: VerifyContext, m: MandateRecord): void {
   const cnf = c.cnf;
   if (!isRecord(cnf) || cnf.jwk === undefined) reject('MANDATE_CNF_MISSING', `Autonomous ${m.kind} mandate needs cnf.jwk for the agent`, 'cnf');
   if (typeof cnf.kid !== 'string' || cnf.kid === '') reject('MANDATE_CNF_MISSING', `Autonomous ${m.kind} mandate needs cnf.kid`, 'cnf.kid');
-  const problem = publicJwkProblem(cnf.jwk);
+  const problem = ctx.keyCache.problem(cnf.jwk);
   if (problem) reject('MANDATE_CNF_MISSING', `cnf.jwk: ${problem}`, 'cnf.jwk');
   if (Array.isArray(c.constraints) && c.constraints.length > ctx.limits.maxConstraints) {
     reject('LIMIT_EXCEEDED', `${c.constraints.length} constraints, limit ${ctx.limits.maxConstraints}`, 'constraints');

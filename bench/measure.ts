@@ -1,0 +1,45 @@
+/** One benchmark row: its floor and its scenario in alternating loops, so machine noise cancels in the ratio. */
+import { countsOf, runFloor, type FloorCounts, type FloorWork } from './floor.js';
+import { timeAgainstFloor, type LoopPlan } from './harness.js';
+import type { KeyState, Row } from './report.js';
+
+export interface RowSpec {
+  group: Row['group'];
+  name: string;
+  keys: KeyState;
+  plan: LoopPlan;
+  /** One floor per input, indexed like `op`. */
+  floors?: (i: number) => FloorWork;
+  /** What the floor counts when `floorOp` replaces the verify floor. */
+  counts?: FloorCounts;
+  /** What the floor stands for, e.g. "ES256 verify" or "ES256 sign". */
+  floorWhat?: string;
+  /** Custom floor op (issuance uses signing); defaults to {@link runFloor}. */
+  floorOp?: (i: number) => unknown;
+  op: (i: number) => unknown;
+}
+
+export async function measureRow(spec: RowSpec, log: (s: string) => void): Promise<Row> {
+  const fresh = spec.keys === 'fresh';
+  const floorOp =
+    spec.floorOp ??
+    ((i: number) => {
+      if (!runFloor(spec.floors!(i), fresh)) throw new Error(`${spec.name}: floor signature failed`);
+    });
+  const { op: t, floor, ratio } = await timeAgainstFloor(spec.op, floorOp, spec.plan);
+  const counts = spec.counts ?? countsOf(spec.floors!(0), fresh);
+  const row: Row = {
+    group: spec.group,
+    name: spec.name,
+    keys: spec.keys,
+    usPerOp: t.usPerOp,
+    opsPerSec: t.opsPerSec,
+    wallUsPerOp: t.wallUsPerOp,
+    floorUsPerOp: floor.usPerOp,
+    ratio,
+    floor: { ...counts, what: spec.floorWhat ?? 'verify' },
+    loopsUsPerOp: t.loopsUsPerOp,
+  };
+  log(`  ${spec.group}: ${spec.name} [${spec.keys}] ${t.usPerOp.toFixed(1)} µs/op, floor ${floor.usPerOp.toFixed(1)}, ${row.ratio.toFixed(2)}x`);
+  return row;
+}

@@ -1,0 +1,98 @@
+/** Benchmark rows, the printed table, and the JSON document. */
+import { cpus, totalmem } from 'node:os';
+import type { FloorCounts } from './floor.js';
+
+export type KeyState = 'cached' | 'fresh';
+
+export interface Row {
+  group: 'verify' | 'issue' | 'network';
+  name: string;
+  keys: KeyState;
+  /** Median CPU µs per operation (see bench/harness.ts). */
+  usPerOp: number;
+  /** 1e6 / usPerOp: operations per second on one core. */
+  opsPerSec: number;
+  /** Median wall-clock µs per operation. */
+  wallUsPerOp: number;
+  /** The floor, timed in loops alternating with this row's, CPU µs/op. */
+  floorUsPerOp: number;
+  /** Median of per-loop ratios usPerOp / floorUsPerOp (floor and op loops alternate). */
+  ratio: number;
+  floor: FloorCounts & { what: string };
+  loopsUsPerOp: number[];
+}
+
+export interface Target {
+  name: string;
+  /** The measured value (a ratio). */
+  value: number;
+  max: number;
+  met: boolean;
+}
+
+export interface MemoryReport {
+  verifications: number;
+  scenario: string;
+  distinctKeys: number;
+  keyCacheCapacity: number;
+  gcExposed: boolean;
+  /** RSS after each sample interval (after GC when exposed), MB. */
+  samples: { after: number; rssMb: number; heapUsedMb: number }[];
+  peakRssMb: number;
+  baselineAfter: number;
+  growthPercent: number;
+  flat: boolean;
+}
+
+export interface BenchDocument {
+  vintent: string;
+  date: string;
+  mode: 'quick' | 'full';
+  machine: { node: string; v8: string; platform: string; arch: string; cpu: string; cores: number; memoryGb: number };
+  rows: Row[];
+  targets: Target[];
+  memory?: MemoryReport;
+}
+
+export function machine(): BenchDocument['machine'] {
+  const c = cpus();
+  return {
+    node: process.version,
+    v8: process.versions.v8,
+    platform: process.platform,
+    arch: process.arch,
+    cpu: c[0]?.model.trim() ?? 'unknown',
+    cores: c.length,
+    memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+  };
+}
+
+function pad(s: string, n: number, right = false): string {
+  return right ? s.padStart(n) : s.padEnd(n);
+}
+
+const fmt = (x: number, digits = 1) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** The table as Markdown, so it can go straight into docs/performance.md. */
+export function table(doc: BenchDocument): string {
+  const head = ['scenario', 'keys', 'µs/op', 'ops/s', 'floor µs', 'x floor', 'floor: sigs + digests (+ imports)'];
+  const widths = [44, 6, 9, 9, 9, 7, 34];
+  const line = (cells: string[]) => `| ${cells.map((c, i) => pad(c, widths[i]!, i >= 2 && i <= 5)).join(' | ')} |`;
+  const out = [line(head), `|${widths.map((w, i) => (i >= 2 && i <= 5 ? `${'-'.repeat(w + 1)}:` : `${'-'.repeat(w + 2)}`)).join('|')}|`];
+  for (const r of doc.rows) {
+    const f = r.floor;
+    const what = `${f.what}: ${f.signatures} + ${f.digests}${f.imports ? ` (+ ${f.imports})` : ''}`;
+    out.push(line([`${r.group}: ${r.name}`, r.keys, fmt(r.usPerOp), fmt(r.opsPerSec, 0), fmt(r.floorUsPerOp), `${r.ratio.toFixed(2)}x`, what]));
+  }
+  const lines = [out.join('\n'), '', 'Targets:'];
+  for (const t of doc.targets) lines.push(`- ${t.met ? 'met ' : 'MISS'}  ${t.name}: ${t.value.toFixed(2)}x (≤ ${t.max}x)`);
+  const m = doc.memory;
+  if (m) {
+    lines.push('', `Memory: ${m.verifications.toLocaleString('en-US')} verifications (${m.scenario}, ${m.distinctKeys} distinct keys, key cache ${m.keyCacheCapacity}${m.gcExposed ? ', RSS after GC' : ', no --expose-gc'}):`);
+    lines.push(`  RSS MB ${m.samples.map((s) => `${s.after / 1000}k:${s.rssMb.toFixed(0)}`).join('  ')}`);
+    lines.push(`  peak ${m.peakRssMb.toFixed(0)} MB; ${m.growthPercent >= 0 ? '+' : ''}${m.growthPercent.toFixed(1)}% from ${m.baselineAfter / 1000}k to the end: ${m.flat ? 'flat' : 'GROWING'}`);
+  }
+  const mc = doc.machine;
+  lines.push('', `Node ${mc.node} (V8 ${mc.v8}), ${mc.platform}/${mc.arch}, ${mc.cpu}, ${mc.cores} cores, ${mc.memoryGb} GB; mode ${doc.mode}; ${doc.date}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,82 @@
+/**
+ * Verification scenarios: every view with cached keys (one holder, several
+ * chains) and with fresh keys (a new user and agent for every single
+ * verification, as at a busy network). Fresh chains are issued before timing.
+ */
+import { sharedKeyCache } from '../src/sdjwt/keys.js';
+import type { PresentationBundle } from '../src/present/index.js';
+import { verifyPresentation } from '../src/verify/index.js';
+import { chainViews, multiPairDispute, newHolder, NOW, type ChainViews, type Holder, type StableParties } from './chains.js';
+import { floorWork, type FloorWork } from './floor.js';
+import { opsNeeded, type LoopPlan } from './harness.js';
+import { measureRow } from './measure.js';
+import type { KeyState, Row } from './report.js';
+
+export interface VerifyPlans {
+  single: LoopPlan;
+  multi: LoopPlan;
+  /** Chains from one holder that the cached scenarios rotate through. */
+  cachedPool: number;
+}
+
+interface Input {
+  bundle: PresentationBundle;
+  floor: FloorWork;
+}
+
+type ViewName = keyof ChainViews;
+
+const VIEWS: { view: ViewName; name: string }[] = [
+  { view: 'immediateMerchant', name: 'Immediate, merchant view' },
+  { view: 'immediateNetwork', name: 'Immediate, network view' },
+  { view: 'autonomousNetwork', name: 'Autonomous, network view (+constraints)' },
+  { view: 'autonomousDispute', name: 'Autonomous, dispute view (1 pair)' },
+];
+
+export const MULTI_PAIRS = 5;
+export const multiName = `Autonomous, dispute view (${MULTI_PAIRS} pairs)`;
+
+async function assertValid(bundle: PresentationBundle, what: string): Promise<void> {
+  const r = await verifyPresentation(bundle, { now: NOW });
+  if (!r.valid) throw new Error(`${what} does not verify: ${r.errors.map((e) => e.code).join(', ')}`);
+}
+
+function keysOf(p: StableParties, h: Holder) {
+  return { issuer: p.issuer, merchant: p.merchant, user: h.user, agent: h.agent };
+}
+
+/** Build pools, then time every scenario. Returns the rows and the fresh pool (the memory run reuses it). */
+export async function runVerifySuite(p: StableParties, plans: VerifyPlans, log: (s: string) => void): Promise<{ rows: Row[]; freshNetwork: PresentationBundle[] }> {
+  log('verify: issuing chains');
+  const cachedHolder = newHolder();
+  const cached = await Promise.all(Array.from({ length: plans.cachedPool }, () => chainViews(p, cachedHolder)));
+  const freshHolders = Array.from({ length: opsNeeded(plans.single) }, () => newHolder());
+  const fresh = await Promise.all(freshHolders.map((h) => chainViews(p, h)));
+  const cachedMulti = await Promise.all(Array.from({ length: plans.cachedPool }, () => multiPairDispute(p, cachedHolder, MULTI_PAIRS)));
+  const freshMultiHolders = Array.from({ length: opsNeeded(plans.multi) }, () => newHolder());
+  const freshMulti = await Promise.all(freshMultiHolders.map((h) => multiPairDispute(p, h, MULTI_PAIRS)));
+
+  for (const v of VIEWS) await assertValid(cached[0]![v.view], v.name);
+  await assertValid(cachedMulti[0]!, multiName);
+
+  const rows: Row[] = [];
+  const scenario = async (name: string, keys: KeyState, inputs: Input[], plan: LoopPlan) => {
+    // Fresh: start from an empty cache so no user or agent key of the pool is already imported.
+    if (keys === 'fresh') sharedKeyCache.clear();
+    const at = (i: number) => inputs[i % inputs.length]!;
+    rows.push(
+      await measureRow(
+        { group: 'verify', name, keys, plan, floors: (i) => at(i).floor, op: (i) => verifyPresentation(at(i).bundle, { now: NOW }) },
+        log,
+      ),
+    );
+  };
+
+  for (const v of VIEWS) {
+    await scenario(v.name, 'cached', cached.map((c) => ({ bundle: c[v.view], floor: floorWork(c[v.view], keysOf(p, cachedHolder)) })), plans.single);
+    await scenario(v.name, 'fresh', fresh.map((c, i) => ({ bundle: c[v.view], floor: floorWork(c[v.view], keysOf(p, freshHolders[i]!)) })), plans.single);
+  }
+  await scenario(multiName, 'cached', cachedMulti.map((b) => ({ bundle: b, floor: floorWork(b, keysOf(p, cachedHolder)) })), plans.multi);
+  await scenario(multiName, 'fresh', freshMulti.map((b, i) => ({ bundle: b, floor: floorWork(b, keysOf(p, freshMultiHolders[i]!)) })), plans.multi);
+  return { rows, freshNetwork: fresh.map((c) => c.autonomousNetwork) };
+}
