@@ -181,10 +181,7 @@ function pairMandates(ctx: VerifyContext, order: Map<string, number>): void {
         if (!p.checkout.wellFormed) return skip('checkout mandate is malformed');
         if (p.checkout.claims.checkout_hash !== sha256b64u(p.checkout.claims.checkout_jwt as string)) reject('CHECKOUT_HASH_MISMATCH', 'checkout_hash is not B64U(SHA-256(checkout_jwt))', 'checkout_hash');
       }, i);
-      ctx.check('mandates.transaction_id', 'l2', () => {
-        if (!p.checkout || !p.payment) return skip('needs both mandates of the pair disclosed');
-        if (p.payment.claims.transaction_id !== p.checkout.claims.checkout_hash) reject('TRANSACTION_ID_MISMATCH', 'transaction_id differs from checkout_hash', 'transaction_id');
-      }, i);
+      // transaction_id == checkout_hash needs no check of its own: it is how the pair was formed.
     } else {
       ctx.check('mandates.payment_reference', 'l2', () => {
         if (!p.payment) return skip('payment mandate not disclosed');
