@@ -78,7 +78,7 @@ export async function verifyCheckoutBindings(ctx: VerifyContext): Promise<void> 
         const amount = isRecord(pa) ? pa.amount : p.payment.claims.amount;
         const currency = isRecord(pa) ? pa.currency : p.payment.claims.currency;
         if (amount !== cart.total || (cart.currency !== undefined && currency !== cart.currency)) {
-          reject('TRANSACTION_ID_MISMATCH', `payment ${String(amount)} ${String(currency)} differs from the signed cart total ${cart.total} ${String(cart.currency)}`, 'payment_amount');
+          reject('PAYMENT_CART_MISMATCH', `payment ${String(amount)} ${String(currency)} differs from the signed cart total ${cart.total} ${String(cart.currency)}`, 'payment_amount');
         }
       }, i);
     }

@@ -19,7 +19,7 @@ describe('mandate steps (Immediate)', () => {
     { name: 'unknown mandate vct', hooks: { paymentMandate: (m: P) => (m.vct = 'mandate.refund') }, check: 'mandates.disclosed', code: 'MANDATE_VCT_UNKNOWN' },
     { name: 'checkout_hash not the hash of checkout_jwt', hooks: { checkoutMandate: (m: P) => (m.checkout_hash = 'AAAA'), paymentMandate: (m: P) => (m.transaction_id = 'AAAA') }, check: 'mandates.checkout_hash', code: 'CHECKOUT_HASH_MISMATCH' },
     { name: 'transaction_id not the checkout hash (orphans)', hooks: { paymentMandate: (m: P) => (m.transaction_id = 'BBBB') }, check: 'mandates.pairing', code: 'MANDATE_ORPHAN' },
-    { name: 'payment amount differs from the signed cart', hooks: { paymentMandate: (m: P) => ((m.payment_amount as P).amount = 1) }, check: 'bindings.amount_matches_cart', code: 'TRANSACTION_ID_MISMATCH' },
+    { name: 'payment amount differs from the signed cart', hooks: { paymentMandate: (m: P) => ((m.payment_amount as P).amount = 1) }, check: 'bindings.amount_matches_cart', code: 'PAYMENT_CART_MISMATCH' },
     { name: 'typ of the other mode', hooks: { l2Header: (h: P) => (h.typ = PROFILE.typ.l2Autonomous) }, check: 'mandates.mode', code: 'TYP_MISMATCH' },
   ] as const;
   for (const c of cases) {
