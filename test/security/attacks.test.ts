@@ -56,9 +56,9 @@ describe('§4.3 / constraints §7.5 constraint stripping', () => {
 });
 
 describe('§4.4 checkout–payment mismatch', () => {
-  it('Immediate: payment amount differs from the merchant-signed cart total → TRANSACTION_ID_MISMATCH', async () => {
+  it('Immediate: payment amount differs from the merchant-signed cart total → PAYMENT_CART_MISMATCH', async () => {
     const b = immediateBundle({ paymentMandate: (m) => void ((m.payment_amount as Obj).amount = 100) });
-    expectRefused(await verifyPresentation(b), 'TRANSACTION_ID_MISMATCH', 'l2');
+    expectRefused(await verifyPresentation(b), 'PAYMENT_CART_MISMATCH', 'l2');
   });
   it('Immediate: the checkout mandate re-pointed at a cheaper cart (checkout_jwt swapped, hash kept) → CHECKOUT_HASH_MISMATCH', async () => {
     const cheap = immediateBundle({ cart: [{ id: 'SKU-2', title: 'Gut Strings', quantity: 1, unit_price: 100 }] });

@@ -344,7 +344,7 @@ class Builder {
       L3_PAIR_UNBOUND: l3 && `l2>${l3.id}:cnf`,
       L3_CROSS_REFERENCE_MISMATCH: entry !== undefined ? `l3#${entry}:cross` : undefined,
       CHECKOUT_HASH_MISMATCH: e.layer === 'l2' ? `pair${e.pair}:checkout_hash` : undefined,
-      TRANSACTION_ID_MISMATCH: `pair${e.pair}:transaction_id`,
+      PAYMENT_CART_MISMATCH: `pair${e.pair}:transaction_id`,
       PAYMENT_REFERENCE_MISMATCH: `pair${e.pair}:payment_reference`,
       PAYMENT_REFERENCE_MISSING: `pair${e.pair}:payment_reference`,
       MANDATE_CNF_PAIR_MISMATCH: `pair${e.pair}:cnf_pair`,
