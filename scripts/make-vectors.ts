@@ -2,7 +2,7 @@
  * Writes vintent's own test vectors (vectors/) in the bundle format:
  * valid views of every flow from the real issuers and presenters, and
  * tampered chains that each break one check, all from the fixed keys in
- * vectors/keys.json (test keys, never use them for anything else).
+ * test/fixtures/vector-keys.json (test keys, never use them for anything else).
  *
  *   npm run vectors            # regenerate vectors/
  *   npx tsx scripts/make-vectors.ts OUT_DIR
@@ -17,7 +17,7 @@ import { PROFILE } from '../src/spec/profile.js';
 import { autonomousBundle, immediateBundle, useChainKeys, AT, type Hooks, type Role } from '../test/fixtures/raw-chain.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const KEYS_FILE = resolve(here, '../vectors/keys.json');
+const KEYS_FILE = resolve(here, '../test/fixtures/vector-keys.json');
 const NAMES = ['issuer', 'user', 'agent', 'merchant1', 'merchant2'] as const;
 const KIDS = { issuer: 'issuer-key-2026', user: 'user-device-key-1', agent: 'agent-key-1', merchant1: 'merchant-key-1', merchant2: 'merchant-key-2' };
 type KeyName = (typeof NAMES)[number];

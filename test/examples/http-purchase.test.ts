@@ -12,3 +12,12 @@ describe('examples/http-purchase.ts', () => {
     expect(out).toContain('all steps as expected');
   });
 });
+
+describe('examples/readme-library.ts', () => {
+  it("the README's library example runs and both parties accept", () => {
+    const root = resolve(__dirname, '../..');
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'examples/readme-library.ts'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(out.startsWith('true true')).toBe(true);
+    expect(out).toContain('amount: 27999');
+  });
+});
