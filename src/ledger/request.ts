@@ -9,7 +9,7 @@
 import { VIError } from '../errors.js';
 import { isRecord } from '../constraints/values.js';
 import { sha256b64u } from '../sdjwt/digest.js';
-import { issuerJwtOf } from '../sdjwt/parse.js';
+import { signedContentOf } from '../sdjwt/parse.js';
 import { PROFILE } from '../spec/profile.js';
 import type { PairResult, VerificationResult } from '../verify/types.js';
 import type { AgentRecurrenceTerms, AuthorizationRequest, BudgetTerms, RecurrenceTerms } from './types.js';
@@ -84,9 +84,10 @@ function str(v: unknown): string | undefined {
  * throws) when the presentation is not something a network can authorize:
  * not valid, no payment or several, or an identifier missing.
  *
- * Identifiers: Autonomous `presentationId` = B64U(SHA-256(L3a issuer-signed
- * JWT)), signer = agent key, nonce = L3a nonce; Immediate `presentationId` =
- * B64U(SHA-256(L2 JWT + "." + pairId)), signer = user key, nonce = L2 nonce.
+ * Identifiers hash signed content only (`header.payload`; ECDSA signatures are
+ * malleable): Autonomous `presentationId` = B64U(SHA-256(L3a header.payload)),
+ * signer = agent key, nonce = L3a nonce; Immediate `presentationId` =
+ * B64U(SHA-256(L2 header.payload + "." + pairId)), signer = user key, nonce = L2 nonce.
  */
 export function authorizationRequestFrom(bundle: unknown, result: VerificationResult, at: number): AuthorizationRequest | VIError {
   if (!result.valid) return refuse('INTERNAL', 'only a valid verification can become an authorization request');
@@ -104,12 +105,12 @@ export function authorizationRequestFrom(bundle: unknown, result: VerificationRe
     const entry = l3EntryOf(result, pair);
     if (entry instanceof VIError) return entry;
     const l3 = Array.isArray(b.l3) && isRecord(b.l3[entry]) ? str(b.l3[entry].payment) : undefined;
-    presentationId = l3 === undefined ? undefined : sha256b64u(issuerJwtOf(l3));
+    presentationId = l3 === undefined ? undefined : sha256b64u(signedContentOf(l3));
     signerThumbprint = result.signers.l3[entry]?.payment;
     nonce = str(result.claims.l3[entry]?.payment?.claims.nonce);
   } else if (result.mode === 'immediate') {
     const l2 = str(b.l2);
-    presentationId = l2 === undefined ? undefined : sha256b64u(`${issuerJwtOf(l2)}.${pair.pairId}`);
+    presentationId = l2 === undefined ? undefined : sha256b64u(`${signedContentOf(l2)}.${pair.pairId}`);
     signerThumbprint = result.signers.l2;
     nonce = str(result.claims.l2?.claims.nonce);
   }

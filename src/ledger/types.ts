@@ -30,7 +30,7 @@ export interface RecurrenceTerms {
 }
 
 export interface AuthorizationRequest {
-  /** Identifies the L2: B64U(SHA-256(L2 issuer-signed JWT)), stable across views. */
+  /** Identifies the L2: B64U(SHA-256(L2 header.payload)): signature-independent, as ECDSA signatures are malleable, stable across views. */
   l2Id: string;
   /** Identifies the mandate pair inside the L2 (Autonomous: checkout mandate disclosure digest; Immediate: checkout_hash). */
   pairId: string;

@@ -238,3 +238,15 @@ export function issuerJwtOf(serialized: string): string {
   const i = serialized.indexOf('~');
   return i < 0 ? serialized : serialized.slice(0, i);
 }
+
+/**
+ * The signed content of an SD-JWT's issuer JWT (`header.payload`, no signature).
+ * Identifiers derive from this: an ECDSA signature is malleable (s → n − s
+ * verifies too), so anything keyed on the signature could be re-minted by
+ * whoever holds the credential.
+ */
+export function signedContentOf(serialized: string): string {
+  const jwt = issuerJwtOf(serialized);
+  const i = jwt.lastIndexOf('.');
+  return i < 0 ? jwt : jwt.slice(0, i);
+}

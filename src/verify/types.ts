@@ -99,7 +99,7 @@ export interface VerificationResult {
     l3: { payment?: LayerClaims; checkout?: LayerClaims }[];
   };
   pairs: PairResult[];
-  /** Identifies the L2 across views: B64U(SHA-256(L2 issuer-signed JWT)). */
+  /** Identifies the L2 across views: B64U(SHA-256(L2 header.payload)): signature-independent, as ECDSA signatures are malleable. */
   l2_id?: string;
   /** JWK thumbprints of the keys that signed each layer. */
   signers: { l1?: string; l2?: string; l3: { payment?: string; checkout?: string }[] };

@@ -26,7 +26,8 @@ export function verifyL2(ctx: VerifyContext): void {
   });
   if (!sigOk) return;
   ctx.l2Trusted = true;
-  ctx.l2Id = sha256b64u(jwt.compact);
+  // Over the signed content, not the signature: ECDSA signatures are malleable.
+  ctx.l2Id = sha256b64u(jwt.signingInput);
 
   ctx.check('l2.sd_hash', 'l2', () => {
     const expected = sha256b64u(ctx.l1!.serialized);
