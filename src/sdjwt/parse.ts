@@ -186,14 +186,49 @@ export function parseDisclosure(encoded: string, layer: Layer, limits: ParseLimi
  * Successful parses within one verification, by exact text. The L2 views of a
  * dispute bundle repeat the L2 JWT and its disclosures byte for byte: each is
  * decoded, parsed and hashed once. Parsed values are shared, never mutated.
+ *
+ * Keyed cheaply: a Map keyed by whole strings hashes every character of every
+ * fresh substring (about as costly as the SHA-256 of it), so the first JWT is
+ * matched by equality and a disclosure by the 32 characters that encode its
+ * salt, confirmed by equality. Whatever does not fit those slots (a second
+ * JWT, colliding salts) falls back to whole-string Maps, as before.
  */
-export interface ParseMemo {
-  jwts: Map<string, ParsedJwt>;
-  disclosures: Map<string, ParsedDisclosure>;
+export class ParseMemo {
+  private firstJwt: ParsedJwt | undefined;
+  private readonly jwts = new Map<string, ParsedJwt>();
+  private readonly bySalt = new Map<string, ParsedDisclosure>();
+  private readonly disclosures = new Map<string, ParsedDisclosure>();
+
+  jwt(compact: string): ParsedJwt | undefined {
+    if (this.firstJwt?.compact === compact) return this.firstJwt;
+    return this.jwts.size > 0 ? this.jwts.get(compact) : undefined;
+  }
+
+  setJwt(jwt: ParsedJwt): void {
+    if (!this.firstJwt) this.firstJwt = jwt;
+    else this.jwts.set(jwt.compact, jwt);
+  }
+
+  disclosure(encoded: string): ParsedDisclosure | undefined {
+    const slot = this.bySalt.get(saltKey(encoded));
+    if (slot?.encoded === encoded) return slot;
+    return this.disclosures.size > 0 ? this.disclosures.get(encoded) : undefined;
+  }
+
+  setDisclosure(d: ParsedDisclosure): void {
+    const key = saltKey(d.encoded);
+    if (!this.bySalt.has(key)) this.bySalt.set(key, d);
+    else this.disclosures.set(d.encoded, d);
+  }
+}
+
+/** `["<salt>",…` base64url-encoded: characters 2–33 carry the (random) salt. */
+function saltKey(encoded: string): string {
+  return encoded.slice(2, 34);
 }
 
 export function newParseMemo(): ParseMemo {
-  return { jwts: new Map(), disclosures: new Map() };
+  return new ParseMemo();
 }
 
 /**
@@ -216,17 +251,17 @@ export function parseSdJwt(serialized: unknown, layer: Layer, limits: ParseLimit
     fail('LIMIT_EXCEEDED', layer, `${encodedDisclosures.length} disclosures, limit ${limits.maxDisclosures}`);
   }
   const compact = parts[0] as string;
-  let jwt = memo?.jwts.get(compact);
+  let jwt = memo?.jwt(compact);
   if (!jwt) {
     jwt = parseJwt(compact, layer, limits);
-    memo?.jwts.set(compact, jwt);
+    memo?.setJwt(jwt);
   }
   const disclosures = encodedDisclosures.map((d) => {
     if (d === '') fail('SDJWT_MALFORMED', layer, 'empty disclosure between "~"');
-    let parsed = memo?.disclosures.get(d);
+    let parsed = memo?.disclosure(d);
     if (!parsed) {
       parsed = parseDisclosure(d, layer, limits);
-      memo?.disclosures.set(d, parsed);
+      memo?.setDisclosure(parsed);
     }
     return parsed;
   });
