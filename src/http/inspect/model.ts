@@ -308,7 +308,10 @@ class Builder {
       const inPair = (name: string) => this.result.checks.filter((c) => c.name === name && c.pair === i);
       if (this.result.mode === 'immediate') {
         this.addBinding({ id: `pair${i}:checkout_hash`, from: l2.id, to: l2.id, pair: i, label: 'checkout_hash', detail: 'checkout_hash = hash of checkout_jwt', checks: inPair('mandates.checkout_hash') });
-        this.addBinding({ id: `pair${i}:transaction_id`, from: l2.id, to: l2.id, pair: i, label: 'transaction_id = checkout_hash', detail: 'the payment mandate pays exactly this checkout', checks: inPair('mandates.transaction_id') });
+        // The verifier pairs Immediate mandates by transaction_id = checkout_hash, so this binding
+        // holds exactly when both are disclosed and paired; the amount must also match the signed cart.
+        const paired = p.checkout && p.payment ? this.result.checks.filter((c) => c.name === 'mandates.pairing') : [];
+        this.addBinding({ id: `pair${i}:transaction_id`, from: l2.id, to: l2.id, pair: i, label: 'transaction_id = checkout_hash', detail: 'the payment mandate pays exactly this checkout', checks: [...paired, ...inPair('bindings.amount_matches_cart')] });
       } else {
         this.addBinding({ id: `pair${i}:payment_reference`, from: l2.id, to: l2.id, pair: i, label: 'payment.reference', detail: 'the payment mandate references this checkout mandate', checks: inPair('mandates.payment_reference') });
         this.addBinding({ id: `pair${i}:cnf_pair`, from: l2.id, to: l2.id, pair: i, label: 'same agent key', detail: 'both mandates of the pair delegate to one agent key', checks: inPair('mandates.cnf_pair') });
