@@ -51,13 +51,10 @@ const DEFAULT_CACHE_SIZE = 1024;
 interface CachedKey {
   key: KeyObject;
   thumbprint: string;
-}
-
-/** The members RFC 7638 hashes besides x and y are fixed for P-256, so x and y identify the key. */
-function coordinatesOf(jwk: unknown): string | undefined {
-  if (typeof jwk !== 'object' || jwk === null) return undefined;
-  const { x, y } = jwk as Record<string, unknown>;
-  return typeof x === 'string' && typeof y === 'string' ? `${x}.${y}` : undefined;
+  /** With the Map key x, the coordinates that identify the key. */
+  y: string;
+  /** Value of the cache's use counter when this entry was last moved to the back. */
+  used: number;
 }
 
 /** The per-call part of {@link publicJwkProblem}: what a cached key's coordinates cannot vouch for. */
@@ -67,12 +64,17 @@ function headerProblem(jwk: Record<string, unknown>): boolean {
 
 /**
  * Bounded LRU of imported public keys with their thumbprints. Map keeps
- * insertion order; re-insert on hit. Entries are keyed by the coordinates:
- * a hit skips the base64url validation, the JWK import and the thumbprint
- * hash, all of which were done when the entry was made.
+ * insertion order; a hit moves the entry to the back. Entries are keyed by
+ * the coordinates (the members RFC 7638 hashes besides x and y are fixed for
+ * P-256): a hit skips the base64url validation, the JWK import and the
+ * thumbprint hash, all of which were done when the entry was made.
  */
 export class PublicKeyCache {
+  // Keyed by x with y checked on the entry: hashing one fresh 43-character
+  // string per lookup instead of building and hashing an 87-character one.
+  // (x, y) and (x, -y) are both points; the later import replaces the earlier.
   private readonly entries = new Map<string, CachedKey>();
+  private uses = 0;
   constructor(readonly capacity = DEFAULT_CACHE_SIZE) {}
 
   get size(): number {
@@ -81,9 +83,7 @@ export class PublicKeyCache {
 
   /** Like {@link publicJwkProblem}, cheap for a key already imported. */
   problem(jwk: unknown): string | undefined {
-    const id = coordinatesOf(jwk);
-    if (id !== undefined && this.entries.has(id) && !headerProblem(jwk as Record<string, unknown>)) return undefined;
-    return publicJwkProblem(jwk);
+    return this.hit(jwk) ? undefined : publicJwkProblem(jwk);
   }
 
   /** Import (or fetch from cache) a validated public JWK. Throws VIError KEY_INVALID. */
@@ -96,12 +96,27 @@ export class PublicKeyCache {
     return this.entry(jwk).thumbprint;
   }
 
+  /** The cached entry for exactly this key, when the JWK's other members still qualify it. */
+  private hit(jwk: unknown): CachedKey | undefined {
+    if (typeof jwk !== 'object' || jwk === null) return undefined;
+    const { x, y } = jwk as Record<string, unknown>;
+    if (typeof x !== 'string') return undefined;
+    const e = this.entries.get(x);
+    return e !== undefined && e.y === y && !headerProblem(jwk as Record<string, unknown>) ? e : undefined;
+  }
+
   private entry(jwk: unknown): CachedKey {
-    const id = coordinatesOf(jwk);
-    const hit = id === undefined ? undefined : this.entries.get(id);
-    if (hit && !headerProblem(jwk as Record<string, unknown>)) {
-      this.entries.delete(id!);
-      this.entries.set(id!, hit);
+    const hit = this.hit(jwk);
+    if (hit) {
+      // Move to the back only when it has drifted into the older half: an entry
+      // used within the last capacity/2 uses cannot be the oldest, and one
+      // verification looks the same key up several times.
+      if (this.uses - hit.used > this.capacity / 2) {
+        const x = (jwk as PublicJwk).x;
+        this.entries.delete(x);
+        this.entries.set(x, hit);
+        hit.used = ++this.uses;
+      }
       return hit;
     }
     const problem = publicJwkProblem(jwk);
@@ -113,8 +128,9 @@ export class PublicKeyCache {
     } catch {
       throw new VIError({ code: 'KEY_INVALID', message: 'JWK is not a point on P-256' });
     }
-    const entry = { key, thumbprint: jwkThumbprint(pub) };
-    this.entries.set(id!, entry);
+    const entry: CachedKey = { key, thumbprint: jwkThumbprint(pub), y: pub.y, used: ++this.uses };
+    this.entries.delete(pub.x); // (x, -y) or a re-import: the new entry goes to the back
+    this.entries.set(pub.x, entry);
     if (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);

@@ -25,8 +25,10 @@ export function withoutPrivateKeys<T>(value: T, depth = 0): T {
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      const v = withoutPrivateKeys(value[i] as unknown, depth + 1);
-      if (v !== value[i] && !out) out = value.slice(0, i);
+      const e = value[i] as unknown;
+      // Scalars (most of any claim set) are kept without a call.
+      const v = typeof e === 'object' && e !== null ? withoutPrivateKeys(e, depth + 1) : e;
+      if (v !== e && !out) out = value.slice(0, i);
       out?.push(v);
     }
     return (out ?? value) as T;
@@ -37,9 +39,10 @@ export function withoutPrivateKeys<T>(value: T, depth = 0): T {
   let out: Record<string, unknown> | undefined; // made on the first difference
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
+    const e = src[k];
     const dropped = isJwk && PRIVATE_JWK_MEMBERS.has(k);
-    const r = dropped ? undefined : withoutPrivateKeys(src[k], depth + 1);
-    if (!out && (dropped || r !== src[k])) {
+    const r = dropped || typeof e !== 'object' || e === null ? e : withoutPrivateKeys(e, depth + 1);
+    if (!out && (dropped || r !== e)) {
       out = {};
       for (let j = 0; j < i; j++) setOwn(out, keys[j]!, src[keys[j]!]);
     }
