@@ -76,13 +76,19 @@ export function parseCredentials(ctx: VerifyContext): boolean {
   });
   if (!ctx.l1 || !ctx.l2) return false;
   const main = ctx.l2;
-  const views = new Map<string, L2View>([[b.l2, main]]);
+  // The first few views are matched by equality: a Map keyed by whole view
+  // strings hashes every character of each (a request's strings are all new).
+  // Past those a Map keeps a hostile bundle's many views to one lookup each.
+  const first: L2View[] = [main];
+  const rest = new Map<string, L2View>();
   const viewFor = (s: string | undefined, label: string): L2View | undefined => {
     if (s === undefined) return main;
-    const known = views.get(s);
+    for (const known of first) if (known.parsed.serialized === s) return known;
+    const known = rest.size > 0 ? rest.get(s) : undefined;
     if (known) return known;
     const v: L2View = { label, parsed: parseSdJwt(s, 'l2', limits, memo) };
-    views.set(s, v);
+    if (first.length < 4) first.push(v);
+    else rest.set(s, v);
     ctx.l2Views.push(v);
     return v;
   };
