@@ -115,7 +115,8 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
 
   const server = createServer(
     {
-      headersTimeout: limits.headersTimeoutMs,
+      // Node refuses a headers timeout above the request timeout; a shorter request timeout wins.
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
       requestTimeout: limits.requestTimeoutMs,
       // Timeouts are checked on this interval; keep it well under the request timeout.
       connectionsCheckingInterval: Math.max(25, Math.min(30_000, Math.floor(limits.requestTimeoutMs / 4))),

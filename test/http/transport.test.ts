@@ -139,3 +139,14 @@ describe('ledger outage', () => {
     }
   });
 });
+
+describe('server configuration', () => {
+  it('accepts a request timeout shorter than the default headers timeout', async () => {
+    const s = await startService(sqliteSpec(), { issuerKeys: p.issuerJwks, limits: { maxBodyBytes: 4096, requestTimeoutMs: 2000, headersTimeoutMs: 10_000 } });
+    try {
+      expect((await get(s.url, '/healthz')).status).toBe(200);
+    } finally {
+      await s.stop();
+    }
+  });
+});
