@@ -104,8 +104,7 @@ export function defineLedgerBehaviour(freshStorage: FreshStorage): void {
       expect(await ledger.authorize(request({ l2Id, budget, amount }))).toMatchObject({ decision: 'approved' });
     }
     const over = await ledger.authorize(request({ l2Id, budget, amount: 501 }));
-    expect(over).toMatchObject({ code: 'LEDGER_BUDGET_EXCEEDED' });
-    expect(over.decision === 'declined' && over.message).toContain('2501 > 2500');
+    expect(over).toMatchObject({ decision: 'declined', code: 'LEDGER_BUDGET_EXCEEDED' });
     expect(await ledger.authorize(request({ l2Id, budget, amount: 500 }))).toMatchObject({ decision: 'approved' });
     expect(await ledger.authorize(request({ budget, amount: 2500 }))).toMatchObject({ decision: 'approved' });
     expect(await ledger.authorize(request({ l2Id, budget: [{ currency: 'EUR', max: 9999 }], amount: 1 }))).toMatchObject({
