@@ -33,6 +33,11 @@ export interface Resolved {
   claims: Record<string, unknown>;
   /** digest → disclosure, for the disclosures presented. */
   byDigest: Map<string, ParsedDisclosure>;
+  /**
+   * digest → the disclosure whose value holds its first reference, or null
+   * when the payload itself references it (see {@link resolveSubset}).
+   */
+  reachedFrom: Map<string, string | null>;
 }
 
 const REF = PROFILE.claim.arrayRef;
@@ -67,6 +72,9 @@ interface ResolveState {
   committed: Set<string>;
   /** digest → array names (or "_sd") that placed it. */
   placedIn: Map<string, string[]>;
+  reachedFrom: Map<string, string | null>;
+  /** Digest of the disclosure whose value is being resolved; null in the payload itself. */
+  within: string | null;
 }
 
 function fail(st: ResolveState, code: ResolveFailure, message: string): never {
@@ -112,10 +120,20 @@ function resolveArray(st: ResolveState, arr: readonly unknown[], depth: number, 
       places.push(label);
     } else {
       st.placedIn.set(digest, [label]);
+      st.reachedFrom.set(digest, st.within);
     }
-    out.push(resolveValue(st, d.value, depth + 1, undefined));
+    out.push(resolveDisclosed(st, d, depth + 1, undefined));
   }
   return out;
+}
+
+/** Resolve a disclosure's value, noting it as the enclosing disclosure of what it references. */
+function resolveDisclosed(st: ResolveState, d: ParsedDisclosure, depth: number, arrayName: string | undefined): unknown {
+  const outer = st.within;
+  st.within = d.digest;
+  const v = resolveValue(st, d.value, depth, arrayName);
+  st.within = outer;
+  return v;
 }
 
 function resolveObject(st: ResolveState, obj: Record<string, unknown>, depth: number, topLevel: boolean): Record<string, unknown> {
@@ -138,12 +156,14 @@ function resolveObject(st: ResolveState, obj: Record<string, unknown>, depth: nu
       // VI reference convention: the top-level _sd lists array-element digests too.
       if (!topLevel) fail(st, 'DISCLOSURE_MALFORMED', `array-element disclosure ${digest} referenced from a nested _sd`);
       st.committed.add(digest);
+      st.reachedFrom.set(digest, null); // the payload lists it: referenced in any subset
       continue;
     }
     if (st.placedIn.has(digest)) fail(st, 'DISCLOSURE_DUPLICATE_REFERENCE', `disclosure ${digest} referenced twice`);
     st.placedIn.set(digest, ['_sd']);
+    st.reachedFrom.set(digest, st.within);
     if (Object.prototype.hasOwnProperty.call(out, d.name)) fail(st, 'DISCLOSURE_MALFORMED', `disclosed claim "${d.name}" already present`);
-    setOwn(out, d.name, resolveValue(st, d.value, depth + 1, d.name));
+    setOwn(out, d.name, resolveDisclosed(st, d, depth + 1, d.name));
   }
   return out;
 }
@@ -154,7 +174,7 @@ export function resolveDisclosures(
   layer: Layer,
   options: ResolveOptions = VI_RESOLVE_OPTIONS,
 ): Resolved {
-  const st: ResolveState = { layer, options, byDigest: new Map(), committed: new Set(), placedIn: new Map() };
+  const st: ResolveState = { layer, options, byDigest: new Map(), committed: new Set(), placedIn: new Map(), reachedFrom: new Map(), within: null };
   for (const d of disclosures) {
     if (st.byDigest.has(d.digest)) fail(st, 'DISCLOSURE_DUPLICATE', `disclosure ${d.digest} presented twice`);
     st.byDigest.set(d.digest, d);
@@ -169,5 +189,56 @@ export function resolveDisclosures(
       fail(st, 'DISCLOSURE_UNREFERENCED', `presented disclosure ${d.digest} is referenced by no digest (RFC 9901 §7.1)`);
     }
   }
-  return { claims, byDigest: st.byDigest };
+  return { claims, byDigest: st.byDigest, reachedFrom: st.reachedFrom };
+}
+
+/**
+ * The resolution of a subset of `full`'s disclosures over the same payload,
+ * derived without walking the payload again; undefined when that cannot be
+ * shown to succeed (then the caller runs {@link resolveDisclosures}, which
+ * reports the exact failure).
+ *
+ * Sound because every failure of a resolution over a subset would have failed
+ * `full` too, except a duplicate (checked here) and a disclosure left
+ * unreferenced because the disclosure that references it is not in the subset
+ * (checked here by following `reachedFrom` up to the payload). `claims` is
+ * only built if read: the L2 views of a bundle need just `byDigest`.
+ */
+export function resolveSubset(
+  full: Resolved,
+  payload: Record<string, unknown>,
+  disclosures: readonly ParsedDisclosure[],
+  layer: Layer,
+  options: ResolveOptions = VI_RESOLVE_OPTIONS,
+): Resolved | undefined {
+  const byDigest = new Map<string, ParsedDisclosure>();
+  for (const d of disclosures) {
+    const known = full.byDigest.get(d.digest);
+    if (known === undefined || (known !== d && known.encoded !== d.encoded) || byDigest.has(d.digest)) return undefined;
+    byDigest.set(d.digest, d);
+  }
+  for (const d of disclosures) {
+    let from = full.reachedFrom.get(d.digest);
+    // Each hop moves to an enclosing disclosure; more hops than disclosures would be a cycle.
+    for (let hops = 0; from !== null; hops++) {
+      if (from === undefined || !byDigest.has(from) || hops > disclosures.length) return undefined;
+      from = full.reachedFrom.get(from);
+    }
+  }
+  return new SubsetResolution(byDigest, full.reachedFrom, () => resolveDisclosures(payload, disclosures, layer, options).claims);
+}
+
+/** A class, not an object literal with a getter: V8 creates those far more slowly. */
+class SubsetResolution implements Resolved {
+  private built: Record<string, unknown> | undefined;
+
+  constructor(
+    readonly byDigest: Map<string, ParsedDisclosure>,
+    readonly reachedFrom: Map<string, string | null>,
+    private readonly build: () => Record<string, unknown>,
+  ) {}
+
+  get claims(): Record<string, unknown> {
+    return (this.built ??= this.build());
+  }
 }

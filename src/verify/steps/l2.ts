@@ -3,7 +3,7 @@
  * Signed by the key in the verified L1 `cnf.jwk`, bound to the L1 string by `sd_hash`.
  */
 import { sha256b64u } from '../../sdjwt/digest.js';
-import { arrayRefDigest, resolveDisclosures } from '../../sdjwt/resolve.js';
+import { arrayRefDigest, resolveDisclosures, resolveSubset } from '../../sdjwt/resolve.js';
 import { PROFILE } from '../../spec/profile.js';
 import { reject, skip, type L2View, type VerifyContext } from '../context.js';
 import { requireEs256, requireExpectation, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
@@ -65,6 +65,9 @@ function checkView(ctx: VerifyContext, view: L2View): void {
     if (view.parsed.jwt.compact !== ctx.l2!.parsed.jwt.compact) {
       reject('L2_VIEW_MISMATCH', `${view.label} is not a presentation of the same L2`);
     }
-    view.resolved = resolveDisclosures(view.parsed.jwt.payload, view.parsed.disclosures, 'l2');
+    const { payload } = view.parsed.jwt;
+    const main = ctx.l2!.resolved;
+    // A view's disclosures are usually a subset of the main L2's: derive instead of resolving again.
+    view.resolved = (main && resolveSubset(main, payload, view.parsed.disclosures, 'l2')) ?? resolveDisclosures(payload, view.parsed.disclosures, 'l2');
   });
 }

@@ -65,11 +65,11 @@ export function verifyMandates(ctx: VerifyContext): void {
 function collectFrom(ctx: VerifyContext, view: L2View): void {
   if (!view.resolved) return;
   const raw = view.parsed.jwt.payload[PROFILE.claim.delegatePayload] as unknown[];
-  const resolved = view.resolved.claims[PROFILE.claim.delegatePayload] as unknown[];
   raw.forEach((ref, i) => {
     const digest = arrayRefDigest(ref);
     if (digest === undefined || !view.resolved!.byDigest.has(digest) || ctx.mandates.has(digest)) return;
-    const value = resolved[i];
+    // Read here, not above: a view derived by resolveSubset builds its claims only when read.
+    const value = (view.resolved!.claims[PROFILE.claim.delegatePayload] as unknown[])[i];
     if (!isRecord(value)) reject('MANDATE_MALFORMED', 'a delegate_payload disclosure must be a mandate object');
     const kind = classifyVct(value.vct);
     if (!kind) reject('MANDATE_VCT_UNKNOWN', `unrecognized mandate vct ${JSON.stringify(value.vct)}`, 'vct');
