@@ -42,14 +42,18 @@ export interface Resolved {
 
 const REF = PROFILE.claim.arrayRef;
 const SD = PROFILE.claim.sd;
+const hasOwn = Object.prototype.hasOwnProperty;
+const isEnumerable = Object.prototype.propertyIsEnumerable;
 
 /** `{"...": "<digest>"}` with nothing else: an array-element reference. */
 export function arrayRefDigest(v: unknown): string | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
-  const keys = Object.keys(v);
-  if (keys.length !== 1 || keys[0] !== REF) return undefined;
+  if (!isEnumerable.call(v, REF)) return undefined;
   const d = (v as Record<string, unknown>)[REF];
-  return typeof d === 'string' ? d : undefined;
+  if (typeof d !== 'string') return undefined;
+  // "Own enumerable keys are exactly [REF]" without Object.keys, which allocated an array per call.
+  for (const k in v) if (k !== REF && hasOwn.call(v, k)) return undefined;
+  return d;
 }
 
 /** Elements of a resolved array that were disclosed (withheld references dropped). */
@@ -138,8 +142,9 @@ function resolveDisclosed(st: ResolveState, d: ParsedDisclosure, depth: number, 
 
 function resolveObject(st: ResolveState, obj: Record<string, unknown>, depth: number, topLevel: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(obj)) {
-    if (k === SD || (topLevel && k === PROFILE.claim.sdAlg)) continue;
+  // for-in with an own check visits what Object.keys lists, in the same order, without the array.
+  for (const k in obj) {
+    if (!hasOwn.call(obj, k) || k === SD || (topLevel && k === PROFILE.claim.sdAlg)) continue;
     setOwn(out, k, resolveValue(st, obj[k], depth + 1, k));
   }
   const sd = obj[SD];

@@ -7,9 +7,10 @@
 
 /** Private members of EC, RSA and symmetric JWKs (RFC 7518 §6). */
 const PRIVATE_JWK_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);
+const hasOwn = Object.prototype.hasOwnProperty;
 
 function hasPrivateMember(value: object): boolean {
-  for (const k of PRIVATE_JWK_MEMBERS) if (Object.prototype.hasOwnProperty.call(value, k)) return true;
+  for (const k of PRIVATE_JWK_MEMBERS) if (hasOwn.call(value, k)) return true;
   return false;
 }
 
@@ -35,20 +36,32 @@ export function withoutPrivateKeys<T>(value: T, depth = 0): T {
   }
   const src = value as Record<string, unknown>;
   const isJwk = 'kty' in src && hasPrivateMember(src);
-  const keys = Object.keys(src);
   let out: Record<string, unknown> | undefined; // made on the first difference
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
+  let i = 0;
+  // for-in with an own check: Object.keys' members in its order, without allocating the array.
+  for (const k in src) {
+    if (!hasOwn.call(src, k)) continue;
     const e = src[k];
     const dropped = isJwk && PRIVATE_JWK_MEMBERS.has(k);
     const r = dropped || typeof e !== 'object' || e === null ? e : withoutPrivateKeys(e, depth + 1);
-    if (!out && (dropped || r !== e)) {
-      out = {};
-      for (let j = 0; j < i; j++) setOwn(out, keys[j]!, src[keys[j]!]);
-    }
+    if (!out && (dropped || r !== e)) out = firstMembers(src, i);
     if (out && !dropped) setOwn(out, k, r);
+    i++;
   }
   return (out ?? value) as T;
+}
+
+/** A copy of the first `n` own enumerable members of `src`. */
+function firstMembers(src: Record<string, unknown>, n: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let i = 0;
+  for (const k in src) {
+    if (i >= n) break;
+    if (!hasOwn.call(src, k)) continue;
+    setOwn(out, k, src[k]);
+    i++;
+  }
+  return out;
 }
 
 /** Define an own data property: plain assignment would make a "__proto__" claim the prototype. */
