@@ -9,17 +9,26 @@ import { parseJwt, type ParsedJwt } from '../../sdjwt/parse.js';
 import { reject, skip, type VerifyContext } from '../context.js';
 import { lookupKeySync, requireEs256, requireSignature } from './common.js';
 
-const parsedCheckouts = new WeakMap<VerifyContext, Map<string, ParsedJwt>>();
+/** Parsed checkout_jwts of one verification: the first few in a list, the rest in a Map. */
+interface CheckoutCache {
+  first: ParsedJwt[];
+  rest: Map<string, ParsedJwt>;
+}
+
+const parsedCheckouts = new WeakMap<VerifyContext, CheckoutCache>();
 
 /** Parse a checkout_jwt once per verification. Throws VIError CHECKOUT_JWT_MALFORMED. */
 export function checkoutJwtOf(ctx: VerifyContext, jwt: string): ParsedJwt {
   let cache = parsedCheckouts.get(ctx);
-  if (!cache) parsedCheckouts.set(ctx, (cache = new Map()));
-  const hit = cache.get(jwt);
+  if (!cache) parsedCheckouts.set(ctx, (cache = { first: [], rest: new Map() }));
+  // Equality first: a Map hashes every character of a new (often 1–2 KB) key string.
+  for (const known of cache.first) if (known.compact === jwt) return known;
+  const hit = cache.rest.size > 0 ? cache.rest.get(jwt) : undefined;
   if (hit) return hit;
   try {
     const parsed = parseJwt(jwt, 'checkout_jwt');
-    cache.set(jwt, parsed);
+    if (cache.first.length < 4) cache.first.push(parsed);
+    else cache.rest.set(jwt, parsed);
     return parsed;
   } catch (e) {
     throw new VIError({ code: 'CHECKOUT_JWT_MALFORMED', layer: 'checkout_jwt', message: e instanceof Error ? e.message : 'unreadable checkout_jwt' });
