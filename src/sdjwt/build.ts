@@ -2,7 +2,7 @@
  * Building SD-JWTs: signing JWS, making disclosures, serializing.
  *
  * Disclosures are encoded with @sd-jwt/utils; salts are 128 bits from
- * node:crypto (the @sd-jwt/crypto-nodejs generator gives 64 bits for 16).
+ * node:crypto (a 16-byte request to some salt generators yields 64 bits).
  * L1 is a plain RFC 9901 SD-JWT and is issued through @sd-jwt/core.
  */
 import { randomBytes } from 'node:crypto';
