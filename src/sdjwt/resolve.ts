@@ -25,7 +25,7 @@ export interface ResolveOptions {
 }
 
 export const VI_RESOLVE_OPTIONS: ResolveOptions = {
-  shareableArrays: new Set(['allowed_merchants', 'allowed_payees', 'acceptable_items']),
+  shareableArrays: new Set(PROFILE.sharedReferenceArrays),
   maxDepth: 24,
 };
 

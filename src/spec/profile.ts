@@ -40,6 +40,8 @@ export const PROFILE = {
     sdHash: 'sd_hash',
     arrayRef: '...',
   },
+  /** Allowlist arrays that may reference one merchant/item disclosure between them (the reference's L2 shares merchants between allowed_merchants and allowed_payees). */
+  sharedReferenceArrays: ['allowed_merchants', 'allowed_payees', 'acceptable_items'],
   /** Clock skew a verifier tolerates by default (seconds). */
   defaultSkewSeconds: 300,
   /** L3 lifetime: recommended default and hard maximum (seconds). */
