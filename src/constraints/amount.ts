@@ -1,7 +1,7 @@
 /** constraints.md §4.4 `payment.amount`: per-transaction range, integers in minor units. */
 import { PROFILE } from '../spec/profile.js';
-import { failed, passed, skipped, type ConstraintType, type Violation } from './types.js';
-import { isCurrencyCode, isMinorUnits } from './values.js';
+import { failed, passed, type ConstraintType, type Violation } from './types.js';
+import { isCurrencyCode, isMinorUnits, paymentToCheck } from './values.js';
 
 export const amount: ConstraintType = {
   type: PROFILE.constraint.amount,
@@ -19,9 +19,9 @@ export const amount: ConstraintType = {
     return out;
   },
   check(c, f) {
-    if (!f.payment) return skipped('no L3a payment to check');
-    const { amount: value, currency } = f.payment;
-    if (!isMinorUnits(value)) return failed({ code: 'CONSTRAINT_AMOUNT_INVALID', message: 'L3a amount is not a non-negative integer in minor units' });
+    const payment = paymentToCheck(f);
+    if ('status' in payment) return payment;
+    const { amount: value, currency } = payment;
     const v: Violation[] = [];
     if (isMinorUnits(c.max) && value > c.max) v.push({ code: 'CONSTRAINT_AMOUNT_ABOVE_MAX', message: `amount ${value} exceeds maximum ${c.max} ${String(c.currency)}` });
     if (isMinorUnits(c.min) && value < c.min) v.push({ code: 'CONSTRAINT_AMOUNT_BELOW_MIN', message: `amount ${value} below minimum ${c.min} ${String(c.currency)}` });

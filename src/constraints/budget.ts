@@ -3,8 +3,8 @@
  * the cap in the cap's currency; the cumulative sum is the network ledger's job.
  */
 import { PROFILE } from '../spec/profile.js';
-import { failed, passed, skipped, type ConstraintType, type Violation } from './types.js';
-import { isCurrencyCode, isMinorUnits } from './values.js';
+import { failed, passed, type ConstraintType, type Violation } from './types.js';
+import { isCurrencyCode, isMinorUnits, paymentToCheck } from './values.js';
 
 export const budget: ConstraintType = {
   type: PROFILE.constraint.budget,
@@ -17,9 +17,9 @@ export const budget: ConstraintType = {
     return out;
   },
   check(c, f) {
-    if (!f.payment) return skipped('no L3a payment to check');
-    const { amount: value, currency } = f.payment;
-    if (!isMinorUnits(value)) return failed({ code: 'CONSTRAINT_AMOUNT_INVALID', message: 'L3a amount is not a non-negative integer in minor units' });
+    const payment = paymentToCheck(f);
+    if ('status' in payment) return payment;
+    const { amount: value, currency } = payment;
     const v: Violation[] = [];
     if (currency !== c.currency) v.push({ code: 'CONSTRAINT_CURRENCY_MISMATCH', message: `budget currency ${String(c.currency)}, payment in ${String(currency)}` });
     if (value > (c.max as number)) v.push({ code: 'CONSTRAINT_AMOUNT_ABOVE_MAX', message: `amount ${value} alone exceeds budget ${String(c.max)}` });

@@ -1,6 +1,6 @@
 /** Small value guards shared by the constraint modules. */
 import { disclosedElements } from '../sdjwt/resolve.js';
-import type { Party } from './types.js';
+import { failed, skipped, type ConstraintOutcome, type Fulfillment, type Party } from './types.js';
 
 export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -36,4 +36,15 @@ export function describeParty(p: unknown): string {
   if (!isRecord(p)) return String(p);
   const name = typeof p.name === 'string' ? p.name : '?';
   return typeof p.id === 'string' ? `${name} (id=${p.id})` : name;
+}
+
+/**
+ * The L3a amount and currency a payment constraint checks, or the outcome
+ * when there is none to check (no L3a) or it is not integer minor units.
+ */
+export function paymentToCheck(f: Fulfillment): { amount: number; currency: unknown } | ConstraintOutcome {
+  if (!f.payment) return skipped('no L3a payment to check');
+  const { amount, currency } = f.payment;
+  if (!isMinorUnits(amount)) return failed({ code: 'CONSTRAINT_AMOUNT_INVALID', message: 'L3a amount is not a non-negative integer in minor units' });
+  return { amount, currency };
 }

@@ -8,12 +8,12 @@ import { VIError, invalidInput } from '../errors.js';
 import { constraintRegistry, constraintShapeViolations } from '../constraints/registry.js';
 import { makeArrayDisclosure, serializeSdJwt, signJwt, type BuiltDisclosure } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
-import { bareJwk, type PublicJwk, type SigningKey } from '../sdjwt/keys.js';
+import { bareJwk, type PublicJwk } from '../sdjwt/keys.js';
 import { PROFILE, type MandateKind } from '../spec/profile.js';
 import { isRecord, issuedAt, lifetime, newNonce, party, paymentInstrument, publicKey, requireString, type Json, type PartyInput, type PaymentInstrument } from './common.js';
 import { readBoundL1 } from './l1-binding.js';
 import { toMinorUnits } from './money.js';
-import type { IssuedAutonomousPair, IssuedL2Autonomous } from './l2-types.js';
+import type { IssueL2Common, IssuedAutonomousPair, IssuedL2Autonomous } from './l2-types.js';
 
 export interface AcceptableItemInput {
   id: string;
@@ -54,14 +54,7 @@ export interface AutonomousPairInput {
   riskData?: Json;
 }
 
-export interface IssueL2AutonomousInput {
-  userKey: SigningKey;
-  /** L1 serialized exactly as received. */
-  l1: string;
-  aud: string;
-  nonce?: string;
-  iss?: string;
-  iat?: number;
+export interface IssueL2AutonomousInput extends IssueL2Common {
   /** Defaults to 86400; must not reach past L1 `exp`. */
   lifetimeSeconds?: number;
   pairs: AutonomousPairInput[];

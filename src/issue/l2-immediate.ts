@@ -6,13 +6,12 @@
 import { VIError, invalidInput } from '../errors.js';
 import { makeArrayDisclosure, serializeSdJwt, signJwt } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
-import type { SigningKey } from '../sdjwt/keys.js';
 import { PROFILE } from '../spec/profile.js';
 import { readCheckoutJwt } from './checkout.js';
 import { issuedAt, lifetime, newNonce, party, paymentInstrument, requireString, type PartyInput, type PaymentInstrument } from './common.js';
 import { boundL1 } from './l1-binding.js';
 import { toMinorUnits } from './money.js';
-import type { IssuedImmediatePair, IssuedL2Immediate } from './l2-types.js';
+import type { IssueL2Common, IssuedImmediatePair, IssuedL2Immediate } from './l2-types.js';
 
 export interface ImmediatePairInput {
   /** The merchant-signed checkout JWT, exactly as received. */
@@ -25,16 +24,7 @@ export interface ImmediatePairInput {
   currency?: string;
 }
 
-export interface IssueL2ImmediateInput {
-  /** The user key L1 `cnf.jwk` binds. */
-  userKey: SigningKey;
-  /** L1 serialized exactly as received: `sd_hash` covers these bytes. */
-  l1: string;
-  aud: string;
-  /** Defaults to a random 128-bit value. */
-  nonce?: string;
-  iss?: string;
-  iat?: number;
+export interface IssueL2ImmediateInput extends IssueL2Common {
   /** Defaults to 900 (15 minutes). */
   lifetimeSeconds?: number;
   pairs: ImmediatePairInput[];

@@ -4,9 +4,22 @@
  * without re-deriving anything. {@link readL2} rebuilds the same from a string.
  */
 import type { BuiltDisclosure } from '../sdjwt/build.js';
-import type { PublicJwk } from '../sdjwt/keys.js';
+import type { PublicJwk, SigningKey } from '../sdjwt/keys.js';
 
 export type { BuiltDisclosure };
+
+/** What every L2 issuer takes, whatever the mode. */
+export interface IssueL2Common {
+  /** The user key L1 `cnf.jwk` binds. */
+  userKey: SigningKey;
+  /** L1 serialized exactly as received: `sd_hash` covers these bytes. */
+  l1: string;
+  aud: string;
+  /** Defaults to a random 128-bit value. */
+  nonce?: string;
+  iss?: string;
+  iat?: number;
+}
 
 export interface IssuedImmediatePair {
   /** `mandate.checkout` array-element disclosure. */

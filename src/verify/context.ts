@@ -5,7 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import { VIError, type Layer, type VIErrorInfo } from '../errors.js';
 import { sharedKeyCache, type PublicKeyCache } from '../sdjwt/keys.js';
-import { DEFAULT_PARSE_LIMITS, type ParsedSdJwt } from '../sdjwt/parse.js';
+import { DEFAULT_PARSE_LIMITS, type ParsedJwt, type ParsedSdJwt } from '../sdjwt/parse.js';
 import type { Resolved } from '../sdjwt/resolve.js';
 import type { Bundle, Expectation } from '../spec/bundle.js';
 import { PROFILE, type MandateKind, type Mode } from '../spec/profile.js';
@@ -100,6 +100,8 @@ export class VerifyContext {
 
   /** Disclosed mandates across all L2 views, by disclosure digest. */
   mandates = new Map<string, MandateRecord>();
+  /** checkout_jwts parsed so far (a few per verification, bounded by the pairs). */
+  checkoutJwts: ParsedJwt[] = [];
   pairs: PairState[] = [];
   l3: L3Record[] = [];
 

@@ -154,7 +154,7 @@ export const PROPERTIES: FuzzProperty[] = [
         },
         { requiredKeys: ['vi_bundle', 'l1', 'l2'] },
       );
-      return asyncProp(fc.oneof(fc.anything(), fc.jsonValue(), bundleish), seeds, (p, v) => ({ label: 'garbage', bundle: v, expect: 'invalid' }));
+      return asyncProp(fc.oneof(fc.anything(), fc.jsonValue(), bundleish), seeds, (_p, v) => ({ label: 'garbage', bundle: v, expect: 'invalid' }));
     },
   },
   {

@@ -7,28 +7,15 @@ import { isMinorUnits, isRecord } from '../../constraints/values.js';
 import { VIError } from '../../errors.js';
 import { parseJwt, type ParsedJwt } from '../../sdjwt/parse.js';
 import { reject, skip, type VerifyContext } from '../context.js';
-import { lookupKeySync, requireEs256, requireSignature } from './common.js';
-
-/** Parsed checkout_jwts of one verification: the first few in a list, the rest in a Map. */
-interface CheckoutCache {
-  first: ParsedJwt[];
-  rest: Map<string, ParsedJwt>;
-}
-
-const parsedCheckouts = new WeakMap<VerifyContext, CheckoutCache>();
+import { keyFrom, lookupKey, requireEs256, requireSignature, type KeyLookup } from './common.js';
 
 /** Parse a checkout_jwt once per verification. Throws VIError CHECKOUT_JWT_MALFORMED. */
 export function checkoutJwtOf(ctx: VerifyContext, jwt: string): ParsedJwt {
-  let cache = parsedCheckouts.get(ctx);
-  if (!cache) parsedCheckouts.set(ctx, (cache = { first: [], rest: new Map() }));
-  // Equality first: a Map hashes every character of a new (often 1–2 KB) key string.
-  for (const known of cache.first) if (known.compact === jwt) return known;
-  const hit = cache.rest.size > 0 ? cache.rest.get(jwt) : undefined;
-  if (hit) return hit;
+  // A linear scan: there are at most two per pair, and a Map would hash every 1–2 KB key.
+  for (const known of ctx.checkoutJwts) if (known.compact === jwt) return known;
   try {
     const parsed = parseJwt(jwt, 'checkout_jwt');
-    if (cache.first.length < 4) cache.first.push(parsed);
-    else cache.rest.set(jwt, parsed);
+    ctx.checkoutJwts.push(parsed);
     return parsed;
   } catch (e) {
     throw new VIError({ code: 'CHECKOUT_JWT_MALFORMED', layer: 'checkout_jwt', message: e instanceof Error ? e.message : 'unreadable checkout_jwt' });
@@ -47,24 +34,19 @@ async function verifyCheckoutSignature(ctx: VerifyContext, jwt: string, pair: nu
   }
   const keys = ctx.merchantKeys;
   const kid = parsed.header.kid;
-  let jwk: Awaited<ReturnType<typeof lookupKeySync>>;
-  let lookupError: unknown;
+  let lookup: KeyLookup = { jwk: undefined };
   if (keys && typeof kid === 'string') {
-    try {
-      const r = lookupKeySync(keys, kid, ctx.keyCache);
-      jwk = r instanceof Promise ? await r : r;
-    } catch (e) {
-      lookupError = e;
-    }
+    const found = lookupKey(keys, kid, ctx.keyCache);
+    lookup = found instanceof Promise ? await found : found;
   }
   ctx.check('checkout_jwt.signature', 'checkout_jwt', () => {
-    if (lookupError) throw lookupError;
     if (!keys) {
       if (ctx.strictness === 'STRICT') reject('CHECKOUT_JWT_KEY_UNKNOWN', 'STRICT mode requires merchant keys to check checkout_jwt');
       return skip('no merchant keys trusted; checkout_jwt signature not checked');
     }
     requireEs256(parsed);
     if (typeof kid !== 'string') reject('CHECKOUT_JWT_KEY_UNKNOWN', 'checkout_jwt header has no kid');
+    const jwk = keyFrom(lookup);
     if (!jwk) reject('CHECKOUT_JWT_KEY_UNKNOWN', `no trusted merchant key with kid '${kid}'`, 'kid');
     requireSignature(parsed, ctx.keyCache.import(jwk), 'CHECKOUT_JWT_SIGNATURE_INVALID');
   }, pair);

@@ -65,31 +65,35 @@ export function requireString(payload: Record<string, unknown>, name: string, co
   return v;
 }
 
-/** Look a kid up in a resolver. Returns undefined when unknown; rejects unusable JWKs. */
-export async function lookupKey(resolver: KeyResolver, kid: string): Promise<PublicJwk | undefined> {
-  let jwk: unknown;
-  if (typeof resolver === 'function') {
-    jwk = await resolver(kid);
-  } else {
-    jwk = resolver.keys.find((k) => k.kid === kid);
-  }
-  if (jwk === undefined) return undefined;
-  const problem = publicJwkProblem(jwk);
-  if (problem) throw new VIError({ code: 'KEY_INVALID', message: `trusted key '${kid}': ${problem}` });
-  return jwk as PublicJwk;
+/** What a key lookup came to: the trusted key (undefined when none has that kid), or why it failed. */
+export type KeyLookup = { jwk: PublicJwk | undefined } | { error: unknown };
+
+function settle(jwk: unknown, kid: string, cache: PublicKeyCache | undefined): KeyLookup {
+  if (jwk === undefined) return { jwk: undefined };
+  const problem = cache ? cache.problem(jwk) : publicJwkProblem(jwk);
+  if (problem) return { error: new VIError({ code: 'KEY_INVALID', message: `trusted key '${kid}': ${problem}` }) };
+  return { jwk: jwk as PublicJwk };
 }
 
 /**
- * Synchronous lookup when the resolver is a JWK Set (avoids an await on the
- * hot path). With `cache`, a key already imported skips re-validation.
+ * Look a kid up in a resolver; never throws. Synchronous for a JWK Set, so the
+ * hot path awaits only when the resolver itself is asynchronous (a JWKS fetcher).
+ * With `cache`, a key already imported skips re-validation.
  */
-export function lookupKeySync(resolver: KeyResolver, kid: string, cache?: PublicKeyCache): PublicJwk | undefined | Promise<PublicJwk | undefined> {
-  if (typeof resolver === 'function') return lookupKey(resolver, kid);
-  const jwk = resolver.keys.find((k) => k.kid === kid);
-  if (jwk === undefined) return undefined;
-  const problem = cache ? cache.problem(jwk) : publicJwkProblem(jwk);
-  if (problem) throw new VIError({ code: 'KEY_INVALID', message: `trusted key '${kid}': ${problem}` });
-  return jwk as PublicJwk;
+export function lookupKey(resolver: KeyResolver, kid: string, cache?: PublicKeyCache): KeyLookup | Promise<KeyLookup> {
+  if (typeof resolver !== 'function') return settle(resolver.keys.find((k) => k.kid === kid), kid, cache);
+  try {
+    const found = resolver(kid);
+    return found instanceof Promise ? found.then((jwk) => settle(jwk, kid, cache), (error: unknown) => ({ error })) : settle(found, kid, cache);
+  } catch (error) {
+    return { error };
+  }
+}
+
+/** The key a lookup found, inside the check that needs it: a failed lookup fails that check. */
+export function keyFrom(lookup: KeyLookup): PublicJwk | undefined {
+  if ('error' in lookup) throw lookup.error;
+  return lookup.jwk;
 }
 
 export type { Layer };

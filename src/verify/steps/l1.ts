@@ -6,7 +6,7 @@ import type { PublicJwk } from '../../sdjwt/keys.js';
 import { resolveDisclosures } from '../../sdjwt/resolve.js';
 import { PROFILE } from '../../spec/profile.js';
 import { reject, skip, type VerifyContext } from '../context.js';
-import { lookupKeySync, requireEs256, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
+import { keyFrom, lookupKey, type KeyLookup, requireEs256, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
 
 /** RFC 3986 scheme followed by something: enough to call a vct "a well-formed URI". */
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
@@ -21,20 +21,15 @@ export async function verifyL1(ctx: VerifyContext): Promise<void> {
   });
 
   // Key lookup may be async (a JWKS fetcher); await only when it is.
-  let issuerJwk: PublicJwk | undefined;
+  let lookup: KeyLookup = { jwk: undefined };
   if (headerOk) {
-    try {
-      const found = lookupKeySync(ctx.issuerKeys!, jwt.header.kid as string, ctx.keyCache);
-      issuerJwk = found instanceof Promise ? await found : found;
-    } catch (e) {
-      ctx.check('l1.signature', 'l1', () => {
-        throw e;
-      });
-      return;
-    }
+    const found = lookupKey(ctx.issuerKeys!, jwt.header.kid as string, ctx.keyCache);
+    lookup = found instanceof Promise ? await found : found;
   }
+  let issuerJwk: PublicJwk | undefined;
   const sigOk = 'passed' === ctx.check('l1.signature', 'l1', () => {
     if (!headerOk) return skip('L1 header rejected');
+    issuerJwk = keyFrom(lookup);
     if (!issuerJwk) reject('L1_ISSUER_KEY_UNKNOWN', `no trusted issuer key with kid '${String(jwt.header.kid)}'`, 'kid');
     requireSignature(jwt, ctx.keyCache.import(issuerJwk), 'L1_SIGNATURE_INVALID');
   });

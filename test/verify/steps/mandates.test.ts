@@ -71,7 +71,7 @@ describe('mandate steps (Autonomous)', () => {
     expectBrokenCheck(await verifyPresentation(b), 'mandates.payment_reference', 'PAYMENT_REFERENCE_MISMATCH');
   });
 
-  it('a view disclosing the payment mandate twice under two refs is caught by the resolver', async () => {
+  it('a view presenting the payment mandate disclosure twice → DISCLOSURE_DUPLICATE', async () => {
     const b = autonomousBundle({}, 'network');
     const parts = b.l2.split('~');
     b.l2 = serializeSdJwt(parts[0]!, [...parts.slice(1, -1), parts[1]!]);
