@@ -31,6 +31,8 @@ export interface PairedTiming {
   floor: Timing;
   /** Median of the per-loop ratios op / floor (each ratio from adjacent loops). */
   ratio: number;
+  /** The bare-minimum reference (bench/bare.ts), when one was given: its timing and ratio to the floor. */
+  bare?: { timing: Timing; ratio: number };
 }
 
 /** Operations a plan consumes: callers that need one fresh input per op size their pool with it. */
@@ -70,15 +72,20 @@ function timing(loops: LoopTime[]): Timing {
 }
 
 /**
- * Time `op(i)` against `floor(i)`, each call with a distinct `i` (warm-up
- * included) so an op can take a never-seen input.
+ * Time `op(i)` against `floor(i)` (and `bare(i)` when given), each call with
+ * a distinct `i` (warm-up included) so an op can take a never-seen input.
+ * The loops alternate floor, op, bare, so each ratio compares loops run
+ * side by side.
  */
-export async function timeAgainstFloor(op: Op, floor: Op, plan: LoopPlan): Promise<PairedTiming> {
+export async function timeAgainstFloor(op: Op, floor: Op, plan: LoopPlan, bare?: Op): Promise<PairedTiming> {
   await loop(floor, 0, plan.warmup);
   await loop(op, 0, plan.warmup);
+  if (bare) await loop(bare, 0, plan.warmup);
   const ops: LoopTime[] = [];
   const floors: LoopTime[] = [];
+  const bares: LoopTime[] = [];
   const ratios: number[] = [];
+  const bareRatios: number[] = [];
   for (let l = 0; l < plan.loops; l++) {
     const from = plan.warmup + l * plan.perLoop;
     const f = await loop(floor, from, plan.perLoop);
@@ -86,6 +93,13 @@ export async function timeAgainstFloor(op: Op, floor: Op, plan: LoopPlan): Promi
     floors.push(f);
     ops.push(o);
     ratios.push(o.cpu / f.cpu);
+    if (bare) {
+      const b = await loop(bare, from, plan.perLoop);
+      bares.push(b);
+      bareRatios.push(b.cpu / f.cpu);
+    }
   }
-  return { op: timing(ops), floor: timing(floors), ratio: median(ratios) };
+  const out: PairedTiming = { op: timing(ops), floor: timing(floors), ratio: median(ratios) };
+  if (bare) out.bare = { timing: timing(bares), ratio: median(bareRatios) };
+  return out;
 }

@@ -17,6 +17,8 @@ export interface RowSpec {
   /** Custom floor op (issuance uses signing); defaults to {@link runFloor}. */
   floorOp?: (i: number) => unknown;
   op: (i: number) => unknown;
+  /** The bare-minimum reference for this input (bench/bare.ts), verify rows only. */
+  bare?: (i: number) => unknown;
 }
 
 export async function measureRow(spec: RowSpec, log: (s: string) => void): Promise<Row> {
@@ -26,7 +28,7 @@ export async function measureRow(spec: RowSpec, log: (s: string) => void): Promi
     ((i: number) => {
       if (!runFloor(spec.floors!(i), fresh)) throw new Error(`${spec.name}: floor signature failed`);
     });
-  const { op: t, floor, ratio } = await timeAgainstFloor(spec.op, floorOp, spec.plan);
+  const { op: t, floor, ratio, bare } = await timeAgainstFloor(spec.op, floorOp, spec.plan, spec.bare);
   const counts = spec.counts ?? countsOf(spec.floors!(0), fresh);
   const row: Row = {
     group: spec.group,
@@ -40,6 +42,10 @@ export async function measureRow(spec: RowSpec, log: (s: string) => void): Promi
     floor: { ...counts, what: spec.floorWhat ?? 'verify' },
     loopsUsPerOp: t.loopsUsPerOp,
   };
-  log(`  ${spec.group}: ${spec.name} [${spec.keys}] ${t.usPerOp.toFixed(1)} µs/op, floor ${floor.usPerOp.toFixed(1)}, ${row.ratio.toFixed(2)}x`);
+  if (bare) {
+    row.bareUsPerOp = bare.timing.usPerOp;
+    row.bareRatio = bare.ratio;
+  }
+  log(`  ${spec.group}: ${spec.name} [${spec.keys}] ${t.usPerOp.toFixed(1)} µs/op, floor ${floor.usPerOp.toFixed(1)}, ${row.ratio.toFixed(2)}x${bare ? `, bare minimum ${bare.ratio.toFixed(2)}x` : ''}`);
   return row;
 }

@@ -20,6 +20,10 @@ export interface Row {
   ratio: number;
   floor: FloorCounts & { what: string };
   loopsUsPerOp: number[];
+  /** Verify rows: the bare minimum (bench/bare.ts) timed in the same loops, CPU µs/op. */
+  bareUsPerOp?: number;
+  /** Verify rows: median of per-loop ratios bare / floor, the lowest ratio a JavaScript verifier reaches here. */
+  bareRatio?: number;
 }
 
 export interface Target {
@@ -28,6 +32,8 @@ export interface Target {
   value: number;
   max: number;
   met: boolean;
+  /** For verify targets: the bare minimum's ratio in the same row (what no verifier can go below). */
+  bare?: number;
 }
 
 export interface MemoryReport {
@@ -75,17 +81,18 @@ const fmt = (x: number, digits = 1) => x.toLocaleString('en-US', { minimumFracti
 
 /** The table as Markdown, so it can go straight into docs/performance.md. */
 export function table(doc: BenchDocument): string {
-  const head = ['scenario', 'keys', 'µs/op', 'ops/s', 'floor µs', 'x floor', 'floor: sigs + digests (+ imports)'];
-  const widths = [44, 6, 9, 9, 9, 7, 34];
-  const line = (cells: string[]) => `| ${cells.map((c, i) => pad(c, widths[i]!, i >= 2 && i <= 5)).join(' | ')} |`;
-  const out = [line(head), `|${widths.map((w, i) => (i >= 2 && i <= 5 ? `${'-'.repeat(w + 1)}:` : `${'-'.repeat(w + 2)}`)).join('|')}|`];
+  const head = ['scenario', 'keys', 'µs/op', 'ops/s', 'floor µs', 'x floor', 'bare x floor', 'floor: sigs + digests (+ imports)'];
+  const widths = [44, 6, 9, 9, 9, 7, 12, 34];
+  const numeric = (i: number) => i >= 2 && i <= 6;
+  const line = (cells: string[]) => `| ${cells.map((c, i) => pad(c, widths[i]!, numeric(i))).join(' | ')} |`;
+  const out = [line(head), `|${widths.map((w, i) => (numeric(i) ? `${'-'.repeat(w + 1)}:` : `${'-'.repeat(w + 2)}`)).join('|')}|`];
   for (const r of doc.rows) {
     const f = r.floor;
     const what = `${f.what}: ${f.signatures} + ${f.digests}${f.imports ? ` (+ ${f.imports})` : ''}`;
-    out.push(line([`${r.group}: ${r.name}`, r.keys, fmt(r.usPerOp), fmt(r.opsPerSec, 0), fmt(r.floorUsPerOp), `${r.ratio.toFixed(2)}x`, what]));
+    out.push(line([`${r.group}: ${r.name}`, r.keys, fmt(r.usPerOp), fmt(r.opsPerSec, 0), fmt(r.floorUsPerOp), `${r.ratio.toFixed(2)}x`, r.bareRatio === undefined ? '' : `${r.bareRatio.toFixed(2)}x`, what]));
   }
   const lines = [out.join('\n'), '', 'Targets:'];
-  for (const t of doc.targets) lines.push(`- ${t.met ? 'met ' : 'MISS'}  ${t.name}: ${t.value.toFixed(2)}x (≤ ${t.max}x)`);
+  for (const t of doc.targets) lines.push(`- ${t.met ? 'met ' : 'MISS'}  ${t.name}: ${t.value.toFixed(2)}x (≤ ${t.max}x)${t.bare === undefined ? '' : `; bare minimum ${t.bare.toFixed(2)}x`}`);
   const m = doc.memory;
   if (m) {
     lines.push('', `Memory: ${m.verifications.toLocaleString('en-US')} verifications (${m.scenario}, ${m.distinctKeys} distinct keys, key cache ${m.keyCacheCapacity}${m.gcExposed ? ', RSS after GC' : ', no --expose-gc'}):`);

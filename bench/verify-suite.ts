@@ -7,6 +7,7 @@ import { sharedKeyCache } from '../src/sdjwt/keys.js';
 import type { PresentationBundle } from '../src/present/index.js';
 import { verifyPresentation } from '../src/verify/index.js';
 import { chainViews, multiPairDispute, newHolder, NOW, type ChainViews, type Holder, type StableParties } from './chains.js';
+import { bareKeys, bareVerify } from './bare.js';
 import { floorWork, runFloor, type FloorWork } from './floor.js';
 import { opsNeeded, type LoopPlan } from './harness.js';
 import { measureRow } from './measure.js';
@@ -43,6 +44,14 @@ async function assertValid(bundle: PresentationBundle, what: string): Promise<vo
   if (!r.valid) throw new Error(`${what} does not verify: ${r.errors.map((e) => e.code).join(', ')}`);
 }
 
+/** The bare minimum must do exactly the floor's signatures and digests, or its ratio means nothing. */
+function assertBareMatchesFloor(bundle: PresentationBundle, floor: FloorWork, what: string): void {
+  const done = bareVerify(bundle);
+  if (done.signatures !== floor.signatures.length || done.digests !== floor.digests.length) {
+    throw new Error(`${what}: bare minimum did ${done.signatures} + ${done.digests}, the floor counts ${floor.signatures.length} + ${floor.digests.length}`);
+  }
+}
+
 function keysOf(p: StableParties, h: Holder) {
   return { issuer: p.issuer, merchant: p.merchant, user: h.user, agent: h.agent };
 }
@@ -60,6 +69,9 @@ export async function runVerifySuite(p: StableParties, plans: VerifyPlans, log: 
 
   for (const v of VIEWS) await assertValid(cached[0]![v.view], v.name);
   await assertValid(cachedMulti[0]!, multiName);
+  const k0 = keysOf(p, cachedHolder);
+  for (const v of VIEWS) assertBareMatchesFloor(cached[0]![v.view], floorWork(cached[0]![v.view], k0), v.name);
+  assertBareMatchesFloor(cachedMulti[0]!, floorWork(cachedMulti[0]!, k0), multiName);
 
   // JIT warm-up of the whole verifier (and the floor) before the first row: a
   // row's own warm-up of a few hundred ops left the first rows of a mode partly
@@ -73,15 +85,27 @@ export async function runVerifySuite(p: StableParties, plans: VerifyPlans, log: 
   }
   const warmFloors = cached.flatMap((c) => VIEWS.map((v) => floorWork(c[v.view], keys)));
   for (let i = 0; i < JIT_WARMUP; i++) runFloor(warmFloors[i % warmFloors.length]!, false);
+  for (let i = 0; i < JIT_WARMUP; i++) bareVerify(cached[i % cached.length]![VIEWS[i % VIEWS.length]!.view]);
 
   const rows: Row[] = [];
   const scenario = async (name: string, keys: KeyState, inputs: Input[], plan: LoopPlan) => {
     // Fresh: start from an empty cache so no user or agent key of the pool is already imported.
-    if (keys === 'fresh') sharedKeyCache.clear();
+    if (keys === 'fresh') {
+      sharedKeyCache.clear();
+      bareKeys.clear();
+    }
     const at = (i: number) => inputs[i % inputs.length]!;
     rows.push(
       await measureRow(
-        { group: 'verify', name, keys, plan, floors: (i) => at(i).floor, op: (i) => verifyPresentation(at(i).bundle, { now: NOW }) },
+        {
+          group: 'verify',
+          name,
+          keys,
+          plan,
+          floors: (i) => at(i).floor,
+          op: (i) => verifyPresentation(at(i).bundle, { now: NOW }),
+          bare: (i) => bareVerify(at(i).bundle),
+        },
         log,
       ),
     );
