@@ -42,7 +42,7 @@ function plans(quick: boolean) {
   const p = (warmup: number, loops: number, perLoop: number): LoopPlan => ({ warmup, loops, perLoop });
   return quick
     ? { single: p(30, 3, 40), multi: p(10, 3, 10), cachedPool: 4, issue: p(20, 3, 30), network: p(30, 3, 40), memory: 20_000 }
-    : { single: p(200, 7, 150), multi: p(40, 7, 40), cachedPool: 8, issue: p(100, 7, 100), network: p(200, 7, 150), memory: 100_000 };
+    : { single: p(200, 21, 50), multi: p(40, 21, 14), cachedPool: 8, issue: p(100, 7, 100), network: p(200, 21, 50), memory: 100_000 };
 }
 
 function row(rows: Row[], name: string, keys: Row['keys']): Row {
