@@ -25,6 +25,14 @@ export interface SigningKey {
   kid: string;
 }
 
+/** Private members of EC, RSA and symmetric JWKs (RFC 7518 §6). */
+export const PRIVATE_JWK_MEMBERS: ReadonlySet<string> = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);
+
+/** True for a member name a private JWK uses (see {@link PRIVATE_JWK_MEMBERS}); cheap on the usual longer names. */
+export function isPrivateJwkMember(name: string): boolean {
+  return name.length <= 3 && PRIVATE_JWK_MEMBERS.has(name);
+}
+
 /** Why a JWK was refused, or undefined when it is an acceptable P-256 public key. */
 export function publicJwkProblem(jwk: unknown): string | undefined {
   if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) return 'JWK is not an object';

@@ -8,6 +8,7 @@
 import { VIError, type Layer } from '../errors.js';
 import { decodeBase64url } from './base64url.js';
 import { sha256b64u } from './digest.js';
+import { isPrivateJwkMember } from './keys.js';
 
 export interface ParsedJwt {
   /** The compact JWS exactly as received. */
@@ -16,6 +17,12 @@ export interface ParsedJwt {
   header: Record<string, unknown>;
   payload: Record<string, unknown>;
   signature: Buffer;
+  /**
+   * Header or payload has, at any depth, a member named like a private JWK
+   * member (RFC 7518 §6: d, p, q, ...). Only then can anything echoed from
+   * it need redacting (src/verify/redact.ts).
+   */
+  privateJwkMember: boolean;
 }
 
 export interface ParsedDisclosure {
@@ -26,6 +33,8 @@ export interface ParsedDisclosure {
   /** Present for object-property disclosures `[salt, name, value]`. */
   name?: string;
   value: unknown;
+  /** The claim name or a member anywhere in the value is named like a private JWK member (see {@link ParsedJwt}). */
+  privateJwkMember: boolean;
 }
 
 export interface ParsedSdJwt {
@@ -104,16 +113,38 @@ export function overlongString(value: unknown, limits: ParseLimits, path = '$'):
   return undefined;
 }
 
-/** True when `value` nests arrays/objects deeper than `max` (the same count as {@link jsonDepthExceeds}). */
-function valueDepthExceeds(value: unknown, max: number, depth = 1): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  if (depth > max) return true;
+/** What {@link scanParsed} found: nesting past the limit, a member named like a private JWK member. */
+const TOO_DEEP = 1;
+const PRIVATE_MEMBER = 2;
+
+/**
+ * One walk over a parsed value: whether it nests arrays/objects deeper than
+ * `max` (the same count as {@link jsonDepthExceeds}; the walk stops there)
+ * and whether any member name is one a private JWK uses. Bit flags, so that
+ * the hot path allocates nothing for the answer.
+ */
+function scanParsed(value: unknown, max: number, depth = 1): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  if (depth > max) return TOO_DEEP;
+  let found = 0;
   if (Array.isArray(value)) {
-    for (const v of value) if (valueDepthExceeds(v, max, depth + 1)) return true;
-    return false;
+    for (const v of value) {
+      found |= scanParsed(v, max, depth + 1);
+      if (found & TOO_DEEP) return found;
+    }
+    return found;
   }
-  for (const k in value) if (valueDepthExceeds((value as Record<string, unknown>)[k], max, depth + 1)) return true;
-  return false;
+  for (const k in value) {
+    if (isPrivateJwkMember(k)) found |= PRIVATE_MEMBER;
+    found |= scanParsed((value as Record<string, unknown>)[k], max, depth + 1);
+    if (found & TOO_DEEP) return found;
+  }
+  return found;
+}
+
+interface BoundedJson {
+  value: unknown;
+  privateJwkMember: boolean;
 }
 
 /**
@@ -123,9 +154,10 @@ function valueDepthExceeds(value: unknown, max: number, depth = 1): boolean {
  * character scan first: V8's JSON.parse is iterative (no stack overflow on
  * deep input), the depth walk stops at the limit, and no string can be longer
  * than the text it came from, so the string walk only runs for texts longer
- * than the string limit.
+ * than the string limit. The depth walk also notes private-JWK member names,
+ * while the parsed value is still in cache.
  */
-function parseBoundedJson(text: string, layer: Layer, what: string, limits: ParseLimits, code: 'JWT_MALFORMED' | 'DISCLOSURE_MALFORMED'): unknown {
+function parseBoundedJson(text: string, layer: Layer, what: string, limits: ParseLimits, code: 'JWT_MALFORMED' | 'DISCLOSURE_MALFORMED'): BoundedJson {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -134,20 +166,22 @@ function parseBoundedJson(text: string, layer: Layer, what: string, limits: Pars
     if (jsonDepthExceeds(text, limits.maxJsonDepth)) fail('LIMIT_EXCEEDED', layer, `${what} nests deeper than ${limits.maxJsonDepth}`);
     fail(code, layer, `${what} is not JSON`);
   }
-  if (valueDepthExceeds(value, limits.maxJsonDepth)) fail('LIMIT_EXCEEDED', layer, `${what} nests deeper than ${limits.maxJsonDepth}`);
+  const found = scanParsed(value, limits.maxJsonDepth);
+  if (found & TOO_DEEP) fail('LIMIT_EXCEEDED', layer, `${what} nests deeper than ${limits.maxJsonDepth}`);
   const long = text.length > limits.maxStringLength ? overlongString(value, limits) : undefined;
   if (long) fail('LIMIT_EXCEEDED', layer, `${what}: string at ${long} is over the length limit`);
-  return value;
+  return { value, privateJwkMember: (found & PRIVATE_MEMBER) !== 0 };
 }
 
-function parseJsonObject(b64: string, layer: Layer, what: string, limits: ParseLimits): Record<string, unknown> {
+function parseJsonObject(b64: string, layer: Layer, what: string, limits: ParseLimits): BoundedJson & { value: Record<string, unknown> } {
   const bytes = decodeBase64url(b64);
   if (!bytes) fail('JWT_MALFORMED', layer, `${what} is not base64url`);
-  const value = parseBoundedJson(bytes.toString('utf8'), layer, what, limits, 'JWT_MALFORMED');
+  const parsed = parseBoundedJson(bytes.toString('utf8'), layer, what, limits, 'JWT_MALFORMED');
+  const value = parsed.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     fail('JWT_MALFORMED', layer, `${what} must be a JSON object`);
   }
-  return value as Record<string, unknown>;
+  return parsed as BoundedJson & { value: Record<string, unknown> };
 }
 
 /** Parse a compact JWS (header.payload.signature). Throws VIError. */
@@ -159,14 +193,22 @@ export function parseJwt(compact: string, layer: Layer, limits: ParseLimits = DE
   const payload = parseJsonObject(p, layer, 'JWT payload', limits);
   const signature = decodeBase64url(s);
   if (!signature) fail('JWT_MALFORMED', layer, 'JWT signature is not base64url');
-  return { compact, signingInput: `${h}.${p}`, header, payload, signature };
+  return {
+    compact,
+    signingInput: `${h}.${p}`,
+    header: header.value,
+    payload: payload.value,
+    signature,
+    privateJwkMember: header.privateJwkMember || payload.privateJwkMember,
+  };
 }
 
 /** Parse one disclosure and compute its digest (once). Throws VIError. */
 export function parseDisclosure(encoded: string, layer: Layer, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ParsedDisclosure {
   const bytes = decodeBase64url(encoded);
   if (!bytes) fail('DISCLOSURE_MALFORMED', layer, 'disclosure is not base64url');
-  const arr = parseBoundedJson(bytes.toString('utf8'), layer, 'disclosure', limits, 'DISCLOSURE_MALFORMED');
+  const parsed = parseBoundedJson(bytes.toString('utf8'), layer, 'disclosure', limits, 'DISCLOSURE_MALFORMED');
+  const arr = parsed.value;
   if (!Array.isArray(arr) || (arr.length !== 2 && arr.length !== 3)) {
     fail('DISCLOSURE_MALFORMED', layer, 'disclosure must be a JSON array of 2 or 3 elements');
   }
@@ -177,9 +219,10 @@ export function parseDisclosure(encoded: string, layer: Layer, limits: ParseLimi
     const name = arr[1];
     if (typeof name !== 'string') fail('DISCLOSURE_MALFORMED', layer, 'disclosure claim name must be a string');
     if (name === '_sd' || name === '...') fail('DISCLOSURE_MALFORMED', layer, `disclosure claim name "${name}" is reserved`);
-    return { encoded, digest, salt, name, value: arr[2] };
+    // A selectively disclosed `d` lands in its JWK only once resolved: count the name too.
+    return { encoded, digest, salt, name, value: arr[2], privateJwkMember: parsed.privateJwkMember || isPrivateJwkMember(name) };
   }
-  return { encoded, digest, salt, value: arr[1] };
+  return { encoded, digest, salt, value: arr[1], privateJwkMember: parsed.privateJwkMember };
 }
 
 /**

@@ -116,6 +116,23 @@ export class VerifyContext {
     return this.errors.length === 0;
   }
 
+  /**
+   * Whether anything parsed in this verification has a member named like a
+   * private JWK member (header, payload or disclosure, at any depth, or a
+   * disclosed claim so named). Echoed claims come only from these, so when
+   * none has one there is nothing to redact.
+   */
+  mayEchoPrivateKey(): boolean {
+    const any = (p: ParsedSdJwt | undefined) => p !== undefined && (p.jwt.privateJwkMember || p.disclosures.some((d) => d.privateJwkMember));
+    return (
+      any(this.l1) ||
+      any(this.l2?.parsed) ||
+      this.l2Views.some((v) => any(v.parsed)) ||
+      this.l3.some((r) => any(r.parsed)) ||
+      this.checkoutJwts.some((j) => j.privateJwkMember)
+    );
+  }
+
   pass(name: string, layer: Layer, pair?: number): void {
     this.checks.push(pair === undefined ? { name, status: 'passed', layer } : { name, status: 'passed', layer, pair });
   }

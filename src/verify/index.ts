@@ -50,8 +50,11 @@ export async function verifyPresentation(bundle: unknown, options: VerifyOptions
   return toResult(ctx);
 }
 
-function layerClaims(header: Record<string, unknown>, claims: Record<string, unknown> | undefined): LayerClaims | undefined {
-  return claims ? { header: withoutPrivateKeys(header), claims: withoutPrivateKeys(claims) } : undefined;
+type Redact = <T>(value: T) => T;
+const asIs: Redact = (value) => value;
+
+function layerClaims(redact: Redact, header: Record<string, unknown>, claims: Record<string, unknown> | undefined): LayerClaims | undefined {
+  return claims ? { header: redact(header), claims: redact(claims) } : undefined;
 }
 
 function pairResult(ctx: VerifyContext, p: PairState): PairResult {
@@ -68,17 +71,19 @@ function pairResult(ctx: VerifyContext, p: PairState): PairResult {
 }
 
 function toResult(ctx: VerifyContext): VerificationResult {
+  // Redaction walks every echoed claim; the parser already told whether any could need it.
+  const redact: Redact = ctx.mayEchoPrivateKey() ? withoutPrivateKeys : asIs;
   const l3Claims: VerificationResult['claims']['l3'] = [];
   const l3Signers: VerificationResult['signers']['l3'] = [];
   for (const r of ctx.l3) {
     const c = (l3Claims[r.entry] ??= {});
     const s = (l3Signers[r.entry] ??= {});
-    const lc = r.verified ? layerClaims(r.parsed.jwt.header, r.resolved?.claims) : undefined;
+    const lc = r.verified ? layerClaims(redact, r.parsed.jwt.header, r.resolved?.claims) : undefined;
     if (lc) c[r.kind] = lc;
     if (r.signer) s[r.kind] = r.signer;
   }
-  const l1 = ctx.l1Trusted ? layerClaims(ctx.l1!.jwt.header, ctx.l1Resolved?.claims) : undefined;
-  const l2 = ctx.l2Trusted ? layerClaims(ctx.l2!.parsed.jwt.header, ctx.l2!.resolved?.claims) : undefined;
+  const l1 = ctx.l1Trusted ? layerClaims(redact, ctx.l1!.jwt.header, ctx.l1Resolved?.claims) : undefined;
+  const l2 = ctx.l2Trusted ? layerClaims(redact, ctx.l2!.parsed.jwt.header, ctx.l2!.resolved?.claims) : undefined;
   const result: VerificationResult = {
     valid: ctx.valid,
     mode: ctx.mode,
@@ -86,7 +91,7 @@ function toResult(ctx: VerifyContext): VerificationResult {
     errors: ctx.errors,
     checks: ctx.checks,
     claims: { l3: l3Claims.map((c) => c ?? {}) },
-    pairs: ctx.pairs.map((p) => withoutPrivateKeys(pairResult(ctx, p))),
+    pairs: ctx.pairs.map((p) => redact(pairResult(ctx, p))),
     signers: { l3: l3Signers.map((s) => s ?? {}) },
   };
   if (l1) result.claims.l1 = l1;

@@ -5,8 +5,8 @@
  * private members of any JWK-shaped object are dropped from what is echoed.
  */
 
-/** Private members of EC, RSA and symmetric JWKs (RFC 7518 §6). */
-const PRIVATE_JWK_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);
+import { PRIVATE_JWK_MEMBERS } from '../sdjwt/keys.js';
+
 const hasOwn = Object.prototype.hasOwnProperty;
 
 function hasPrivateMember(value: object): boolean {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { makePropertyDisclosure } from '../../src/sdjwt/build.js';
 import { exportPrivateJwk } from '../../src/sdjwt/keys.js';
 import { verifyPresentation, type VerifyOptions } from '../../src/verify/index.js';
 import { autonomousBundle, chainKeys, immediateBundle } from '../fixtures/raw-chain.js';
@@ -35,7 +36,17 @@ function hostileBundles(): [string, unknown, VerifyOptions?][] {
     ['mandate cnf.jwk with d', autonomousBundle({ checkoutMandate: (m) => void (m.cnf = agentCnf), paymentMandate: (m) => void (m.cnf = agentCnf) })],
     ['L3 header jwk with d', autonomousBundle({ l3aHeader: (h) => void (h.jwk = priv(keys.agent)) }, 'network')],
     ['L1 extra claim holding a private JWK', immediateBundle({ l1Payload: (p) => void (p.backup = { keys: [priv(keys.user)] }) })],
+    ['L1 claim JWK whose d is selectively disclosed', disclosedD()],
   ];
+}
+
+/** An L1 claim `backup` holding a public JWK whose `d` comes from a disclosure: only resolution makes it private. */
+function disclosedD(): unknown {
+  const d = makePropertyDisclosure('d', priv(keys.user).d);
+  return immediateBundle({
+    l1Payload: (p) => void (p.backup = { ...keys.user.publicJwk, _sd: [d.digest] }),
+    l1Serialized: (s) => `${s}${d.encoded}~`,
+  });
 }
 
 function vectorFiles(): string[] {
@@ -68,6 +79,13 @@ describe('no private key material in results', () => {
       for (const e of r.errors) expect(leak(e.message)).toBeUndefined();
     });
   }
+  it('a d disclosed into an L1 claim JWK is dropped once resolved (the parser flags the disclosure name)', async () => {
+    const r = await verifyPresentation(disclosedD());
+    expect(r.valid).toBe(true);
+    const echoed = r.claims.l1?.claims.backup as Obj;
+    expect(echoed).toMatchObject({ kty: 'EC', crv: 'P-256', x: keys.user.publicJwk.x });
+    expect(echoed).not.toHaveProperty('d');
+  });
   it('the redaction is not vacuous: a private JWK in an L1 claim is echoed, minus d', async () => {
     const r = await verifyPresentation(hostileBundles().find(([n]) => n.startsWith('L1 extra'))![1]);
     const echoed = (r.claims.l1?.claims.backup as { keys: Obj[] }).keys[0]!;
