@@ -20,14 +20,24 @@ import type { LayerClaims, PairResult, VerificationResult, VerifyOptions } from 
 export type * from './types.js';
 export { parseBundleText, type BundleTextResult } from './steps/bundle.js';
 
-async function runPipeline(input: unknown, ctx: VerifyContext): Promise<void> {
+/**
+ * The steps in order. Synchronous when every key resolver is (JWK Sets, the
+ * usual case): a promise, and the microtask hops it costs, only when a
+ * resolver is asynchronous (a JWKS fetcher).
+ */
+function runPipeline(input: unknown, ctx: VerifyContext): void | Promise<void> {
   if (!checkBundle(input, ctx)) return;
   if (!parseCredentials(ctx)) return;
-  await verifyL1(ctx);
+  const l1 = verifyL1(ctx);
+  return l1 ? l1.then(() => afterL1(ctx)) : afterL1(ctx);
+}
+
+function afterL1(ctx: VerifyContext): void | Promise<void> {
   verifyL2(ctx);
   verifyMandates(ctx);
   verifyL3s(ctx);
-  await verifyCheckoutBindings(ctx);
+  const bindings = verifyCheckoutBindings(ctx);
+  if (bindings) return bindings.then(() => verifyConstraints(ctx));
   verifyConstraints(ctx);
 }
 
@@ -41,7 +51,8 @@ async function runPipeline(input: unknown, ctx: VerifyContext): Promise<void> {
 export async function verifyPresentation(bundle: unknown, options: VerifyOptions = {}): Promise<VerificationResult> {
   const ctx = new VerifyContext(options);
   try {
-    await runPipeline(bundle, ctx);
+    const pending = runPipeline(bundle, ctx);
+    if (pending) await pending;
   } catch (e) {
     // A bug must not become an exception for the caller, nor a pass.
     if (process.env.VINTENT_DEBUG) console.error(e);

@@ -6,7 +6,7 @@
 import { isMinorUnits, isRecord } from '../../constraints/values.js';
 import { VIError } from '../../errors.js';
 import { parseJwt, type ParsedJwt } from '../../sdjwt/parse.js';
-import { reject, skip, type VerifyContext } from '../context.js';
+import { reject, skip, type PairState, type VerifyContext } from '../context.js';
 import { keyFrom, lookupKey, requireEs256, requireSignature, type KeyLookup } from './common.js';
 
 /** Parse a checkout_jwt once per verification. Throws VIError CHECKOUT_JWT_MALFORMED. */
@@ -22,7 +22,8 @@ export function checkoutJwtOf(ctx: VerifyContext, jwt: string): ParsedJwt {
   }
 }
 
-async function verifyCheckoutSignature(ctx: VerifyContext, jwt: string, pair: number): Promise<void> {
+/** Synchronous unless the merchant key resolver is asynchronous. */
+function verifyCheckoutSignature(ctx: VerifyContext, jwt: string, pair: number): void | Promise<void> {
   let parsed: ParsedJwt;
   try {
     parsed = checkoutJwtOf(ctx, jwt);
@@ -34,11 +35,14 @@ async function verifyCheckoutSignature(ctx: VerifyContext, jwt: string, pair: nu
   }
   const keys = ctx.merchantKeys;
   const kid = parsed.header.kid;
-  let lookup: KeyLookup = { jwk: undefined };
-  if (keys && typeof kid === 'string') {
-    const found = lookupKey(keys, kid, ctx.keyCache);
-    lookup = found instanceof Promise ? await found : found;
-  }
+  if (!keys || typeof kid !== 'string') return checkCheckoutSignature(ctx, parsed, pair, { jwk: undefined });
+  const found = lookupKey(keys, kid, ctx.keyCache);
+  return found instanceof Promise ? found.then((lookup) => checkCheckoutSignature(ctx, parsed, pair, lookup)) : checkCheckoutSignature(ctx, parsed, pair, found);
+}
+
+function checkCheckoutSignature(ctx: VerifyContext, parsed: ParsedJwt, pair: number, lookup: KeyLookup): void {
+  const keys = ctx.merchantKeys;
+  const kid = parsed.header.kid;
   ctx.check('checkout_jwt.signature', 'checkout_jwt', () => {
     if (!keys) {
       if (ctx.strictness === 'STRICT') reject('CHECKOUT_JWT_KEY_UNKNOWN', 'STRICT mode requires merchant keys to check checkout_jwt');
@@ -46,32 +50,45 @@ async function verifyCheckoutSignature(ctx: VerifyContext, jwt: string, pair: nu
     }
     requireEs256(parsed);
     if (typeof kid !== 'string') reject('CHECKOUT_JWT_KEY_UNKNOWN', 'checkout_jwt header has no kid');
-    const jwk = keyFrom(lookup);
+    const jwk = keyFrom(lookup, kid, 'CHECKOUT_JWT_KEY_UNKNOWN');
     if (!jwk) reject('CHECKOUT_JWT_KEY_UNKNOWN', `no trusted merchant key with kid '${kid}'`, 'kid');
     requireSignature(parsed, ctx.keyCache.import(jwk), 'CHECKOUT_JWT_SIGNATURE_INVALID');
   }, pair);
 }
 
-export async function verifyCheckoutBindings(ctx: VerifyContext): Promise<void> {
-  for (const p of ctx.pairs) {
-    const i = p.result.index;
+/**
+ * Each pair's checkout_jwt signature, then (Immediate) its cart against the
+ * payment. Synchronous unless a merchant key lookup is asynchronous; then
+ * the remaining pairs follow once it settles, in the same order.
+ */
+export function verifyCheckoutBindings(ctx: VerifyContext, from = 0): void | Promise<void> {
+  for (let k = from; k < ctx.pairs.length; k++) {
+    const p = ctx.pairs[k]!;
     // Immediate: the checkout mandate in L2; Autonomous: the final checkout in L3b.
     const checkout = ctx.mode === 'immediate' ? p.checkout?.claims : p.l3b?.verified ? p.l3b.mandate : undefined;
     const jwt = checkout?.checkout_jwt;
-    if (typeof jwt === 'string') await verifyCheckoutSignature(ctx, jwt, i);
-
-    if (ctx.mode === 'immediate') {
-      ctx.check('bindings.amount_matches_cart', 'l2', () => {
-        if (!p.checkout || !p.payment || typeof jwt !== 'string') return skip('needs both mandates of the pair disclosed');
-        const cart = checkoutJwtOf(ctx, jwt).payload.cart;
-        if (!isRecord(cart) || !isMinorUnits(cart.total)) return skip('checkout_jwt carries no cart total');
-        const pa = p.payment.claims.payment_amount;
-        const amount = isRecord(pa) ? pa.amount : p.payment.claims.amount;
-        const currency = isRecord(pa) ? pa.currency : p.payment.claims.currency;
-        if (amount !== cart.total || (cart.currency !== undefined && currency !== cart.currency)) {
-          reject('PAYMENT_CART_MISMATCH', `payment ${String(amount)} ${String(currency)} differs from the signed cart total ${cart.total} ${String(cart.currency)}`, 'payment_amount');
-        }
-      }, i);
+    const pending = typeof jwt === 'string' ? verifyCheckoutSignature(ctx, jwt, p.result.index) : undefined;
+    if (pending) {
+      return pending.then(() => {
+        checkCart(ctx, p, jwt);
+        return verifyCheckoutBindings(ctx, k + 1);
+      });
     }
+    checkCart(ctx, p, jwt);
   }
+}
+
+function checkCart(ctx: VerifyContext, p: PairState, jwt: unknown): void {
+  if (ctx.mode !== 'immediate') return;
+  ctx.check('bindings.amount_matches_cart', 'l2', () => {
+    if (!p.checkout || !p.payment || typeof jwt !== 'string') return skip('needs both mandates of the pair disclosed');
+    const cart = checkoutJwtOf(ctx, jwt).payload.cart;
+    if (!isRecord(cart) || !isMinorUnits(cart.total)) return skip('checkout_jwt carries no cart total');
+    const pa = p.payment.claims.payment_amount;
+    const amount = isRecord(pa) ? pa.amount : p.payment.claims.amount;
+    const currency = isRecord(pa) ? pa.currency : p.payment.claims.currency;
+    if (amount !== cart.total || (cart.currency !== undefined && currency !== cart.currency)) {
+      reject('PAYMENT_CART_MISMATCH', `payment ${String(amount)} ${String(currency)} differs from the signed cart total ${cart.total} ${String(cart.currency)}`, 'payment_amount');
+    }
+  }, p.result.index);
 }

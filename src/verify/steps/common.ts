@@ -90,10 +90,15 @@ export function lookupKey(resolver: KeyResolver, kid: string, cache?: PublicKeyC
   }
 }
 
-/** The key a lookup found, inside the check that needs it: a failed lookup fails that check. */
-export function keyFrom(lookup: KeyLookup): PublicJwk | undefined {
-  if ('error' in lookup) throw lookup.error;
-  return lookup.jwk;
+/**
+ * The key a lookup found, inside the check that needs it: a failed lookup
+ * fails that check. A resolver that threw or rejected counts as not knowing
+ * the key (`unknown`); what it threw is not echoed.
+ */
+export function keyFrom(lookup: KeyLookup, kid: string, unknown: 'L1_ISSUER_KEY_UNKNOWN' | 'CHECKOUT_JWT_KEY_UNKNOWN'): PublicJwk | undefined {
+  if (!('error' in lookup)) return lookup.jwk;
+  if (lookup.error instanceof VIError) throw lookup.error;
+  throw new VIError({ code: unknown, message: `the key resolver failed for kid '${kid}'`, claim: 'kid' });
 }
 
 export type { Layer };

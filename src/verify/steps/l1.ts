@@ -11,25 +11,30 @@ import { keyFrom, lookupKey, type KeyLookup, requireEs256, requireSignature, req
 /** RFC 3986 scheme followed by something: enough to call a vct "a well-formed URI". */
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
 
-export async function verifyL1(ctx: VerifyContext): Promise<void> {
-  const l1 = ctx.l1!;
-  const jwt = l1.jwt;
+/**
+ * Synchronous unless the issuer key resolver is asynchronous (a JWKS
+ * fetcher): a promise only where something is awaited.
+ */
+export function verifyL1(ctx: VerifyContext): void | Promise<void> {
+  const jwt = ctx.l1!.jwt;
   const headerOk = 'passed' === ctx.check('l1.header', 'l1', () => {
     requireEs256(jwt);
     requireTyp(jwt, [PROFILE.typ.l1]);
     if (typeof jwt.header.kid !== 'string' || jwt.header.kid === '') reject('KID_MISSING', 'L1 header needs kid to select the issuer key', 'kid');
   });
+  if (!headerOk) return verifyL1Signed(ctx, false, { jwk: undefined });
+  const found = lookupKey(ctx.issuerKeys!, jwt.header.kid as string, ctx.keyCache);
+  return found instanceof Promise ? found.then((lookup) => verifyL1Signed(ctx, true, lookup)) : verifyL1Signed(ctx, true, found);
+}
 
-  // Key lookup may be async (a JWKS fetcher); await only when it is.
-  let lookup: KeyLookup = { jwk: undefined };
-  if (headerOk) {
-    const found = lookupKey(ctx.issuerKeys!, jwt.header.kid as string, ctx.keyCache);
-    lookup = found instanceof Promise ? await found : found;
-  }
+/** The L1 signature with the key the lookup found, then everything that needs it verified. */
+function verifyL1Signed(ctx: VerifyContext, headerOk: boolean, lookup: KeyLookup): void {
+  const l1 = ctx.l1!;
+  const jwt = l1.jwt;
   let issuerJwk: PublicJwk | undefined;
   const sigOk = 'passed' === ctx.check('l1.signature', 'l1', () => {
     if (!headerOk) return skip('L1 header rejected');
-    issuerJwk = keyFrom(lookup);
+    issuerJwk = keyFrom(lookup, String(jwt.header.kid), 'L1_ISSUER_KEY_UNKNOWN');
     if (!issuerJwk) reject('L1_ISSUER_KEY_UNKNOWN', `no trusted issuer key with kid '${String(jwt.header.kid)}'`, 'kid');
     requireSignature(jwt, ctx.keyCache.import(issuerJwk), 'L1_SIGNATURE_INVALID');
   });
