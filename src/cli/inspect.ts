@@ -9,15 +9,9 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { startInspector } from '../http/inspect/standalone.js';
 import type { InspectorOptions } from '../http/inspect/service.js';
-import type { JwkSet } from '../spec/bundle.js';
+import { readJwks } from './verify.js';
 
 const USAGE = 'usage: vintent inspect [BUNDLE] [--port N] [--trust JWKS] [--merchant-keys JWKS]\n';
-
-function readJwks(path: string): JwkSet {
-  const v = JSON.parse(readFileSync(path, 'utf8')) as JwkSet;
-  if (!v || !Array.isArray(v.keys)) throw new Error(`${path} is not a JWK Set`);
-  return v;
-}
 
 export async function run(args: string[]): Promise<number> {
   const options: InspectorOptions & { port?: number } = {};

@@ -61,7 +61,8 @@ export async function verifyFile(file: string, options: VerifyOptions): Promise<
   return reportOf(file, bundle, await verifyPresentation(bundle, options));
 }
 
-function readJwks(path: string): JwkSet {
+/** Read a JWK Set file given to --trust / --merchant-keys. Throws with the path when it is not one. */
+export function readJwks(path: string): JwkSet {
   const v = JSON.parse(readFileSync(path, 'utf8')) as JwkSet;
   if (!v || !Array.isArray(v.keys)) throw new Error(`${path} is not a JWK Set`);
   return v;

@@ -30,8 +30,8 @@ export const agentRecurrence: ConstraintType = {
     if (!has(PROFILE.constraint.amount)) v.push({ code: 'CONSTRAINT_RECURRENCE_COMPANION_MISSING', message: 'payment.agent_recurrence requires a payment.amount constraint' });
     if (!has(PROFILE.constraint.budget)) v.push({ code: 'CONSTRAINT_RECURRENCE_COMPANION_MISSING', message: 'payment.agent_recurrence requires a payment.budget constraint' });
     const today = utcDate(ctx.at);
-    if (today < (c.start_date as string) || today > (c.end_date as string)) {
-      v.push({ code: 'CONSTRAINT_RECURRENCE_OUT_OF_WINDOW', message: `${today} is outside ${String(c.start_date)}..${String(c.end_date)}` });
+    if (today === null || today < (c.start_date as string) || today > (c.end_date as string)) {
+      v.push({ code: 'CONSTRAINT_RECURRENCE_OUT_OF_WINDOW', message: `${today ?? 'the verification time'} is outside ${String(c.start_date)}..${String(c.end_date)}` });
     }
     return v.length ? failed(...v) : passed('occurrence count and cumulative budget are enforced by the network ledger');
   },

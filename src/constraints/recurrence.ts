@@ -25,7 +25,8 @@ export const recurrence: ConstraintType = {
     if (ctx.strictness === 'STRICT' && c.end_date === undefined && c.number === undefined) {
       return failed({ code: 'CONSTRAINT_MALFORMED', message: 'open-ended payment.recurrence (no end_date, no number) refused in STRICT mode' });
     }
-    if (typeof c.end_date === 'string' && utcDate(ctx.at) > c.end_date) {
+    const today = utcDate(ctx.at);
+    if (typeof c.end_date === 'string' && (today === null || today > c.end_date)) {
       return failed({ code: 'CONSTRAINT_RECURRENCE_OUT_OF_WINDOW', message: `subscription setup after end_date ${c.end_date}` });
     }
     return passed('one setup per mandate pair is enforced by the network ledger');

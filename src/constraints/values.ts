@@ -9,17 +9,18 @@ export const isMinorUnits = (v: unknown): v is number => typeof v === 'number' &
 
 export const isCurrencyCode = (v: unknown): v is string => typeof v === 'string' && /^[A-Z]{3}$/.test(v);
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** Strict YYYY-MM-DD that names a real day, so string comparison orders dates correctly. */
 export function isIsoDate(v: unknown): v is string {
-  if (typeof v !== 'string') return false;
-  const m = ISO_DATE.exec(v);
-  if (!m) return false;
+  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
   const d = new Date(`${v}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
 }
 
-/** UTC calendar date of a Unix time, YYYY-MM-DD. */
-export const utcDate = (at: number): string => new Date(at * 1000).toISOString().slice(0, 10);
+/** UTC calendar date (YYYY-MM-DD) of Unix seconds; null when `at` is past what a Date holds. */
+export function utcDate(at: number): string | null {
+  const d = new Date(at * 1000);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString().slice(0, 10);
+}
 
 /** Disclosed entries of an allowlist that may hold withheld `{"...": digest}` references. */
 export function disclosedParties(list: readonly unknown[]): Party[] {

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { VIError, invalidInput } from '../errors.js';
 import { publicJwkProblem, type PublicJwk } from '../sdjwt/keys.js';
+import { PROFILE } from '../spec/profile.js';
 
 export type Json = Record<string, unknown>;
 
@@ -36,6 +37,18 @@ export const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !=
 export function requireString(v: unknown, claim: string): string {
   if (typeof v !== 'string' || v.length === 0) throw invalidInput(`${claim} must be a non-empty string`, claim);
   return v;
+}
+
+/**
+ * The inputs every L2 issuer reads alike: `aud`, `nonce` (random unless
+ * given), an optional `iss`, and at least one mandate pair.
+ */
+export function l2Basics(input: { aud: unknown; nonce?: unknown; iss?: unknown; pairs: unknown }): { aud: string; nonce: string } {
+  const aud = requireString(input.aud, 'aud');
+  const nonce = input.nonce === undefined ? newNonce() : requireString(input.nonce, 'nonce');
+  if (input.iss !== undefined) requireString(input.iss, 'iss');
+  if (!Array.isArray(input.pairs) || input.pairs.length === 0) throw invalidInput('an L2 needs at least one mandate pair', PROFILE.claim.delegatePayload);
+  return { aud, nonce };
 }
 
 /** `iat` given or now; it must be a non-negative integer. */

@@ -10,7 +10,7 @@ import { makeArrayDisclosure, serializeSdJwt, signJwt, type BuiltDisclosure } fr
 import { sha256b64u } from '../sdjwt/digest.js';
 import { bareJwk, type PublicJwk } from '../sdjwt/keys.js';
 import { PROFILE, type MandateKind } from '../spec/profile.js';
-import { isRecord, issuedAt, lifetime, newNonce, party, paymentInstrument, publicKey, requireString, type Json, type PartyInput, type PaymentInstrument } from './common.js';
+import { isRecord, issuedAt, l2Basics, lifetime, party, paymentInstrument, publicKey, requireString, type Json, type PartyInput, type PaymentInstrument } from './common.js';
 import { readBoundL1 } from './l1-binding.js';
 import { toMinorUnits } from './money.js';
 import type { IssueL2Common, IssuedAutonomousPair, IssuedL2Autonomous } from './l2-types.js';
@@ -195,10 +195,7 @@ function pairDisclosures(p: IssuedAutonomousPair): BuiltDisclosure[] {
  */
 export function issueL2Autonomous(input: IssueL2AutonomousInput): IssuedL2Autonomous {
   const l1 = readBoundL1(input.l1, input.userKey);
-  const aud = requireString(input.aud, 'aud');
-  const nonce = input.nonce === undefined ? newNonce() : requireString(input.nonce, 'nonce');
-  if (input.iss !== undefined) requireString(input.iss, 'iss');
-  if (!Array.isArray(input.pairs) || input.pairs.length === 0) throw invalidInput('an L2 needs at least one mandate pair', PROFILE.claim.delegatePayload);
+  const { aud, nonce } = l2Basics(input);
   const iat = issuedAt(input.iat);
   const exp = iat + lifetime(input.lifetimeSeconds ?? PROFILE.l2AutonomousDefaultLifetimeSeconds);
   if (l1.exp !== undefined && exp > l1.exp) {

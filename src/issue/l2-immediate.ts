@@ -3,12 +3,12 @@
  * values. One checkout + payment mandate pair per checkout, both array-element
  * disclosures referenced from `delegate_payload` and listed in `_sd`.
  */
-import { VIError, invalidInput } from '../errors.js';
+import { VIError } from '../errors.js';
 import { makeArrayDisclosure, serializeSdJwt, signJwt } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import { PROFILE } from '../spec/profile.js';
 import { readCheckoutJwt } from './checkout.js';
-import { issuedAt, lifetime, newNonce, party, paymentInstrument, requireString, type PartyInput, type PaymentInstrument } from './common.js';
+import { issuedAt, l2Basics, lifetime, party, paymentInstrument, requireString, type PartyInput, type PaymentInstrument } from './common.js';
 import { boundL1 } from './l1-binding.js';
 import { toMinorUnits } from './money.js';
 import type { IssueL2Common, IssuedImmediatePair, IssuedL2Immediate } from './l2-types.js';
@@ -61,10 +61,7 @@ function buildPair(input: ImmediatePairInput, index: number): IssuedImmediatePai
  */
 export function issueL2Immediate(input: IssueL2ImmediateInput): IssuedL2Immediate {
   const l1 = boundL1(input.l1, input.userKey);
-  const aud = requireString(input.aud, 'aud');
-  const nonce = input.nonce === undefined ? newNonce() : requireString(input.nonce, 'nonce');
-  if (input.iss !== undefined) requireString(input.iss, 'iss');
-  if (!Array.isArray(input.pairs) || input.pairs.length === 0) throw invalidInput('an L2 needs at least one mandate pair', PROFILE.claim.delegatePayload);
+  const { aud, nonce } = l2Basics(input);
   const pairs = input.pairs.map(buildPair);
   const seen = new Set<string>();
   pairs.forEach((p, i) => {

@@ -42,6 +42,38 @@ export function authorizeAuditRow(req: AuthorizationRequest, decision: Decision,
   };
 }
 
+/** The decision row a reversal names, as a driver returns it (pg BIGINT amounts arrive as strings). */
+export interface ReversalTarget {
+  l2_id: string;
+  pair_id: string;
+  presentation_id: string;
+  amount: number | string | null;
+  currency: string;
+}
+
+/** Audit row of a reversal: applied, or refused for an unknown or already reversed authorization. */
+export function reversalAuditRow(
+  target: ReversalTarget | undefined,
+  authorizationId: string,
+  at: number,
+  decision: 'reversed' | 'rejected',
+  detail: string,
+): AuditRowValues {
+  return {
+    at,
+    kind: 'reverse',
+    decision,
+    code: decision === 'rejected' ? 'LEDGER_AUTHORIZATION_UNKNOWN' : null,
+    l2_id: target?.l2_id ?? null,
+    pair_id: target?.pair_id ?? null,
+    presentation_id: target?.presentation_id ?? null,
+    authorization_id: authorizationId,
+    amount: target?.amount === null || target?.amount === undefined ? null : Number(target.amount),
+    currency: target?.currency ?? null,
+    detail,
+  };
+}
+
 /** Text recorded with a first-time decision: the decline reason, or the transaction id for approvals. */
 export function decisionDetail(req: AuthorizationRequest, decision: Decision): string {
   if (decision.decision === 'declined') return decision.message;

@@ -15,6 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ErrorCode } from '../errors.js';
+import { isIsoDate, utcDate } from '../constraints/values.js';
 import type { AuthorizationRequest, Decision } from './types.js';
 
 /** A decision already stored for a presentationId (the idempotency record). */
@@ -136,25 +137,18 @@ export function replayOf(prior: RecordedDecision): Decision {
   return { decision: 'declined', code: prior.code ?? 'INTERNAL', message: prior.message, replayed: true };
 }
 
-/** UTC calendar date (YYYY-MM-DD) of Unix seconds; null when `at` is not a usable time. */
-export function utcDate(at: number): string | null {
-  if (!Number.isFinite(at)) return null;
-  const date = new Date(at * 1000);
-  if (Number.isNaN(date.getTime())) return null;
-  return date.toISOString().slice(0, 10);
-}
-
-/** Strict YYYY-MM-DD that names a real day, so string comparison orders dates correctly. */
-export function isIsoDate(value: unknown): value is string {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const parsed = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
-}
-
 /** Unguessable id for an approved authorization: `auth_` + 128 random bits, base64url. */
 export function newAuthorizationId(): string {
   return `auth_${randomBytes(16).toString('base64url')}`;
 }
+
+/** The decision a first-time verdict becomes: an approval gets a new authorization id. */
+export function decisionOf(verdict: Verdict): Decision {
+  return verdict.decision === 'approved' ? { decision: 'approved', authorizationId: newAuthorizationId(), replayed: false } : { ...verdict, replayed: false };
+}
+
+/** Audit detail of a replayed presentation. */
+export const REPLAY_DETAIL = 'replay of an earlier decision for this presentation';
 
 /** The amount to store in integer columns: null when it is not a safe integer (such requests are declined). */
 export function storableAmount(amount: number): number | null {

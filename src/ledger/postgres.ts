@@ -14,14 +14,17 @@ import {
   AUDIT_COLUMNS,
   authorizeAuditRow,
   decisionDetail,
+  reversalAuditRow,
   toAuditEvent,
   type AuditRowValues,
+  type ReversalTarget,
   type StoredAuditRow,
 } from './audit-rows.js';
 import type { LedgerOptions } from './hooks.js';
 import {
-  newAuthorizationId,
+  decisionOf,
   planAuthorization,
+  REPLAY_DETAIL,
   requestShapeProblem,
   REVERSAL_MESSAGES,
   storableAmount,
@@ -173,13 +176,10 @@ class PostgresLedger implements Ledger {
     await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE, req.l2Id]);
     const plan = planAuthorization(req, await readState(client, req));
     if (plan.kind === 'replay') {
-      await appendAudit(client, authorizeAuditRow(req, plan.decision, 'replay of an earlier decision for this presentation'));
+      await appendAudit(client, authorizeAuditRow(req, plan.decision, REPLAY_DETAIL));
       return plan.decision;
     }
-    const decision: Decision =
-      plan.verdict.decision === 'approved'
-        ? { decision: 'approved', authorizationId: newAuthorizationId(), replayed: false }
-        : { ...plan.verdict, replayed: false };
+    const decision = decisionOf(plan.verdict);
     const detail = decisionDetail(req, decision);
     await client.query(
       `INSERT INTO decisions (
@@ -207,7 +207,7 @@ class PostgresLedger implements Ledger {
     const found = await client.query<{ l2_id: string }>('SELECT l2_id FROM decisions WHERE authorization_id = $1', [authorizationId]);
     // Same lock as authorize, taken first, so a reversal and a decision on one L2 never interleave.
     if (found.rows[0]) await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE, found.rows[0].l2_id]);
-    const { rows } = await client.query<ReversalTarget>(
+    const { rows } = await client.query<ReversalRow>(
       `SELECT l2_id, pair_id, presentation_id, amount, currency, reversed_at
          FROM decisions WHERE authorization_id = $1 FOR UPDATE`,
       [authorizationId],
@@ -251,35 +251,9 @@ async function readState(client: pg.PoolClient, req: AuthorizationRequest): Prom
   };
 }
 
-interface ReversalTarget {
-  l2_id: string;
-  pair_id: string;
-  presentation_id: string;
-  amount: string | null;
-  currency: string;
+/** The row a reversal reads: the shared target plus whether it was reversed already. */
+interface ReversalRow extends ReversalTarget {
   reversed_at: string | null;
-}
-
-function reversalAuditRow(
-  target: ReversalTarget | undefined,
-  authorizationId: string,
-  at: number,
-  decision: 'reversed' | 'rejected',
-  detail: string,
-): AuditRowValues {
-  return {
-    at,
-    kind: 'reverse',
-    decision,
-    code: decision === 'rejected' ? 'LEDGER_AUTHORIZATION_UNKNOWN' : null,
-    l2_id: target?.l2_id ?? null,
-    pair_id: target?.pair_id ?? null,
-    presentation_id: target?.presentation_id ?? null,
-    authorization_id: authorizationId,
-    amount: target?.amount === null || target?.amount === undefined ? null : Number(target.amount),
-    currency: target?.currency ?? null,
-    detail,
-  };
 }
 
 async function appendAudit(client: pg.PoolClient, row: AuditRowValues): Promise<void> {

@@ -14,14 +14,17 @@ import {
   AUDIT_COLUMNS,
   authorizeAuditRow,
   decisionDetail,
+  reversalAuditRow,
   toAuditEvent,
   type AuditRowValues,
+  type ReversalTarget,
   type StoredAuditRow,
 } from './audit-rows.js';
 import type { LedgerOptions } from './hooks.js';
 import {
-  newAuthorizationId,
+  decisionOf,
   planAuthorization,
+  REPLAY_DETAIL,
   requestShapeProblem,
   REVERSAL_MESSAGES,
   storableAmount,
@@ -159,13 +162,10 @@ class SqliteLedger implements Ledger {
   private decide(req: AuthorizationRequest): Decision {
     const plan = planAuthorization(req, this.readState(req));
     if (plan.kind === 'replay') {
-      this.appendAudit(authorizeAuditRow(req, plan.decision, 'replay of an earlier decision for this presentation'));
+      this.appendAudit(authorizeAuditRow(req, plan.decision, REPLAY_DETAIL));
       return plan.decision;
     }
-    const decision: Decision =
-      plan.verdict.decision === 'approved'
-        ? { decision: 'approved', authorizationId: newAuthorizationId(), replayed: false }
-        : { ...plan.verdict, replayed: false };
+    const decision = decisionOf(plan.verdict);
     const detail = decisionDetail(req, decision);
     this.statements.insertDecision.run({
       presentation_id: req.presentationId,
@@ -204,7 +204,7 @@ class SqliteLedger implements Ledger {
   }
 
   private applyReversal(authorizationId: string, at: number, reason: string): ReversalResult {
-    const row = this.statements.findAuthorization.get(authorizationId) as ReversalTarget | undefined;
+    const row = this.statements.findAuthorization.get(authorizationId) as ReversalRow | undefined;
     const time = storableTime(at);
     if (!row || row.reversed_at !== null) {
       const message = row ? REVERSAL_MESSAGES.alreadyReversed : REVERSAL_MESSAGES.unknown;
@@ -221,35 +221,9 @@ class SqliteLedger implements Ledger {
   }
 }
 
-interface ReversalTarget {
-  l2_id: string;
-  pair_id: string;
-  presentation_id: string;
-  amount: number | null;
-  currency: string;
+/** The row a reversal reads: the shared target plus whether it was reversed already. */
+interface ReversalRow extends ReversalTarget {
   reversed_at: number | null;
-}
-
-function reversalAuditRow(
-  target: ReversalTarget | undefined,
-  authorizationId: string,
-  at: number,
-  decision: 'reversed' | 'rejected',
-  detail: string,
-): AuditRowValues {
-  return {
-    at,
-    kind: 'reverse',
-    decision,
-    code: decision === 'rejected' ? 'LEDGER_AUTHORIZATION_UNKNOWN' : null,
-    l2_id: target?.l2_id ?? null,
-    pair_id: target?.pair_id ?? null,
-    presentation_id: target?.presentation_id ?? null,
-    authorization_id: authorizationId,
-    amount: target?.amount ?? null,
-    currency: target?.currency ?? null,
-    detail,
-  };
 }
 
 function prepareStatements(db: Database.Database) {

@@ -86,7 +86,7 @@ function fail(st: ResolveState, code: ResolveFailure, message: string): never {
 }
 
 /** Define an own data property; plain assignment would make a "__proto__" claim the prototype. */
-function setOwn(out: Record<string, unknown>, k: string, v: unknown): void {
+export function setOwn(out: Record<string, unknown>, k: string, v: unknown): void {
   if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   else out[k] = v;
 }

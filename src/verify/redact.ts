@@ -6,6 +6,7 @@
  */
 
 import { PRIVATE_JWK_MEMBERS } from '../sdjwt/keys.js';
+import { setOwn } from '../sdjwt/resolve.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -64,8 +65,3 @@ function firstMembers(src: Record<string, unknown>, n: number): Record<string, u
   return out;
 }
 
-/** Define an own data property: plain assignment would make a "__proto__" claim the prototype. */
-function setOwn(out: Record<string, unknown>, k: string, v: unknown): void {
-  if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-  else out[k] = v;
-}

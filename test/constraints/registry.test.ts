@@ -60,6 +60,15 @@ describe('constraint registry', () => {
     expect(constraintShapeViolations([{ ...ar, start_date: '2027-02-30' }], 'payment').map((v) => v.code)).toEqual(['CONSTRAINT_MALFORMED']);
   });
 
+  it('a verification time past what a Date holds is outside every recurrence window, not an exception', () => {
+    const far = { at: Number.MAX_SAFE_INTEGER, strictness: 'PERMISSIVE' as const };
+    const rec = { type: 'payment.recurrence', frequency: 'MONTHLY', start_date: '2027-01-01', end_date: '2027-12-31' };
+    const ar = { type: 'payment.agent_recurrence', frequency: 'ON_DEMAND', start_date: '2027-03-01', end_date: '2027-03-31' };
+    const companions = [{ type: 'payment.amount', currency: 'USD', max: 10 }, { type: 'payment.budget', currency: 'USD', max: 10 }];
+    const outcomes = checkConstraints([rec, ar, ...companions], pay(5), far).slice(0, 2).map((r) => r.outcome);
+    expect(outcomes.map((o) => (o.status === 'failed' ? o.violations.map((v) => v.code) : o.status))).toEqual([['CONSTRAINT_RECURRENCE_OUT_OF_WINDOW'], ['CONSTRAINT_RECURRENCE_OUT_OF_WINDOW']]);
+  });
+
   it('unknown types fail closed and misplaced types are malformed', () => {
     expect(constraintShapeViolations([{ type: 'urn:example:loyalty' }], 'payment').map((v) => v.code)).toEqual(['CONSTRAINT_UNKNOWN_TYPE']);
     expect(constraintShapeViolations([{ type: 'payment.amount', currency: 'USD' }], 'checkout').map((v) => v.code)).toEqual(['CONSTRAINT_MALFORMED']);

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  isIsoDate,
-  newAuthorizationId,
-  planAuthorization,
-  utcDate,
-  type LedgerState,
-  type Plan,
-} from '../../src/ledger/policy.js';
+import { isIsoDate, utcDate } from '../../src/constraints/values.js';
+import { decisionOf, newAuthorizationId, planAuthorization, type LedgerState, type Plan } from '../../src/ledger/policy.js';
 import type { AuthorizationRequest } from '../../src/ledger/types.js';
 import { MARCH_RECURRENCE, request } from './fixtures.js';
 
@@ -190,6 +184,7 @@ describe('ledger policy: helpers', () => {
   it('formats UTC dates and validates ISO dates', () => {
     expect(utcDate(at('2026-03-31T23:59:59'))).toBe('2026-03-31');
     expect(utcDate(Number.POSITIVE_INFINITY)).toBeNull();
+    expect(utcDate(Number.MAX_SAFE_INTEGER)).toBeNull(); // a safe integer, but past what a Date holds
     expect(isIsoDate('2026-02-29')).toBe(false);
     expect(isIsoDate('2028-02-29')).toBe(true);
   });
@@ -198,5 +193,12 @@ describe('ledger policy: helpers', () => {
     const id = newAuthorizationId();
     expect(id).toMatch(/^auth_[A-Za-z0-9_-]{22}$/);
     expect(newAuthorizationId()).not.toBe(id);
+  });
+
+  it('turns a first-time verdict into a decision: an approval gets a fresh id, a decline keeps code and message', () => {
+    const approved = decisionOf({ decision: 'approved' });
+    expect(approved).toMatchObject({ decision: 'approved', replayed: false });
+    expect(approved.authorizationId).toMatch(/^auth_/);
+    expect(decisionOf({ decision: 'declined', code: 'LEDGER_BUDGET_EXCEEDED', message: 'm' })).toEqual({ decision: 'declined', code: 'LEDGER_BUDGET_EXCEEDED', message: 'm', replayed: false });
   });
 });

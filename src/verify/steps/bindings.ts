@@ -61,7 +61,11 @@ function checkCheckoutSignature(ctx: VerifyContext, parsed: ParsedJwt, pair: num
  * payment. Synchronous unless a merchant key lookup is asynchronous; then
  * the remaining pairs follow once it settles, in the same order.
  */
-export function verifyCheckoutBindings(ctx: VerifyContext, from = 0): void | Promise<void> {
+export function verifyCheckoutBindings(ctx: VerifyContext): void | Promise<void> {
+  return bindPairsFrom(ctx, 0);
+}
+
+function bindPairsFrom(ctx: VerifyContext, from: number): void | Promise<void> {
   for (let k = from; k < ctx.pairs.length; k++) {
     const p = ctx.pairs[k]!;
     // Immediate: the checkout mandate in L2; Autonomous: the final checkout in L3b.
@@ -71,7 +75,7 @@ export function verifyCheckoutBindings(ctx: VerifyContext, from = 0): void | Pro
     if (pending) {
       return pending.then(() => {
         checkCart(ctx, p, jwt);
-        return verifyCheckoutBindings(ctx, k + 1);
+        return bindPairsFrom(ctx, k + 1);
       });
     }
     checkCart(ctx, p, jwt);
