@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startInspector, type StandaloneInspector } from '../../src/http/inspect/standalone.js';
 import { launchChromium, type LaunchedBrowser } from './browser.js';
 import { chromium, describeIf } from '../support/environment.js';

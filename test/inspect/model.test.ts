@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { decodeSdJwt, type ClaimNode } from '../../src/http/inspect/claims.js';
 import type { InspectView } from '../../src/http/inspect/model.js';
 import { inspectBundle } from '../../src/http/inspect/service.js';

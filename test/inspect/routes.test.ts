@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inspectorRoutes } from '../../src/http/inspect/routes.js';
 import { startInspector, type StandaloneInspector } from '../../src/http/inspect/standalone.js';
 import type { InspectView } from '../../src/http/inspect/model.js';
