@@ -80,7 +80,7 @@ function verifyOne(ctx: VerifyContext, rec: L3Record): void {
     if (!mandate.wellFormed) return skip('the bound L2 mandate is malformed');
     const cnf = mandate.claims.cnf as { kid: string; jwk: PublicJwk };
     if (jwt.header.kid !== cnf.kid) reject('L3_KID_MISMATCH', `header kid '${String(jwt.header.kid)}' is not the L2 cnf.kid '${cnf.kid}'`, 'kid');
-    requireSignature(jwt, ctx.keyCache.import(cnf.jwk), 'L3_SIGNATURE_INVALID');
+    requireSignature(jwt, ctx.keyCache.import(cnf.jwk), 'L3_SIGNATURE_INVALID', ctx.options.signatureCache);
     rec.signer = ctx.keyCache.thumbprint(cnf.jwk);
   }, index);
   if (!sigOk) {
