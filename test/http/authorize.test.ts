@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autonomousChain, fulfil, immediateChain, immediateNetworkView, merchantView, networkView, parties, type AutonomousChain } from './chain.js';
+import { describeIf, postgres } from '../support/environment.js';
 import { PG_URL, post, sqliteSpec, startService, type Running } from './harness.js';
 
 function authorizeSuite(ledgerSpec: () => string): void {
@@ -148,6 +149,6 @@ describe('HTTP authorize on SQLite', () => {
   authorizeSuite(sqliteSpec);
 });
 
-describe.skipIf(!PG_URL)('HTTP authorize on PostgreSQL (set VINTENT_PG_URL to run)', () => {
+describeIf(postgres)('HTTP authorize on PostgreSQL', () => {
   authorizeSuite(() => PG_URL!);
 });

@@ -8,13 +8,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/index.js';
 import { openPostgresLedger } from '../../src/ledger/postgres.js';
 import { defineLedgerBehaviour } from './behaviour.js';
+import { describeIf, PG_URL, postgres } from '../support/environment.js';
 import { request } from './fixtures.js';
 import { defineMultiProcessSuite } from './multiprocess.js';
 
-const url = process.env.VINTENT_PG_URL;
-if (!url) {
-  console.warn('[vintent] VINTENT_PG_URL is not set: skipping the PostgreSQL ledger tests. Run: export VINTENT_PG_URL="$(scripts/ci-postgres.sh)"');
-}
+const url = PG_URL;
 
 const schemas: string[] = [];
 function freshSchema(): string {
@@ -23,7 +21,7 @@ function freshSchema(): string {
   return schema;
 }
 
-describe.skipIf(!url)('postgres ledger', () => {
+describeIf(postgres)('postgres ledger', () => {
   const pgUrl = url!;
 
   afterAll(async () => {
