@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isErrorCode } from '../../src/errors.js';
-import { verifyPresentation } from '../../src/verify/index.js';
+import { verifyPresentation } from '../fixtures/vector-verify.js';
 
 const dir = resolve(process.env.VINTENT_REFERENCE_DIR ?? join(__dirname, '../../../shared/interop/reference'));
 const present = existsSync(dir);
