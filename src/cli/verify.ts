@@ -2,6 +2,8 @@
  * `vintent verify [--json] [--strict] [--trust JWKS] [--merchant-keys JWKS] PATH...`
  *
  * One line per bundle, then `N bundles, V valid, M match their verdict`.
+ * Without --trust the bundles are test vectors: their own `trust` and `at`
+ * are used (VerifyOptions.trustFromBundle), and every line says so.
  * Exit 0 when every bundle matches its verdict (or is valid when it has none),
  * 1 otherwise, 2 on usage error. A malformed file is a result, not a crash.
  */
@@ -96,6 +98,9 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`vintent verify: ${(e as Error).message}\n`);
     return 2;
   }
+  // Without --trust each bundle is checked as a test vector: against its own trust and time, and it says so.
+  if (!options.issuerKeys) options.trustFromBundle = true;
+  const tag = options.trustFromBundle ? '  [trust and time from the bundle]' : '';
   let valid = 0;
   let matched = 0;
   let allGood = true;
@@ -106,13 +111,13 @@ export async function run(args: string[]): Promise<number> {
     const good = r.verdict_match ?? r.valid;
     if (!good) allGood = false;
     if (json) {
-      process.stdout.write(`${JSON.stringify(r)}\n`);
+      process.stdout.write(`${JSON.stringify(options.trustFromBundle ? { ...r, trust: 'bundle' } : r)}\n`);
     } else {
       const mark = r.verdict_match === false ? 'MISMATCH' : r.valid ? 'VALID   ' : 'INVALID ';
       const codes = r.errors.length ? `  ${[...new Set(r.errors.map((e) => e.code))].join(', ')}` : '';
-      process.stdout.write(`${mark} ${file}${r.mode ? ` (${r.mode})` : ''}${codes}\n`);
+      process.stdout.write(`${mark} ${file}${r.mode ? ` (${r.mode})` : ''}${codes}${tag}\n`);
     }
   }
-  process.stdout.write(`${files.length} bundles, ${valid} valid, ${matched} match their verdict\n`);
+  process.stdout.write(`${files.length} bundles, ${valid} valid, ${matched} match their verdict${options.trustFromBundle ? ' (trust and time taken from each bundle: test-vector mode; pass --trust to use configured keys)' : ''}\n`);
   return allGood ? 0 : 1;
 }
