@@ -24,15 +24,18 @@ export function newSalt(): string {
   return randomBytes(16).toString('base64url');
 }
 
+/** Where disclosure salts come from: 128-bit random unless a caller reproduces fixed vectors. */
+export type SaltSource = () => string;
+
 /** An array-element disclosure `[salt, value]`. */
-export function makeArrayDisclosure(value: unknown): BuiltDisclosure {
-  const encoded = Disclosure.fromArray([newSalt(), value]).encode();
+export function makeArrayDisclosure(value: unknown, salt: SaltSource = newSalt): BuiltDisclosure {
+  const encoded = Disclosure.fromArray([salt(), value]).encode();
   return { encoded, digest: sha256b64u(encoded), value };
 }
 
 /** An object-property disclosure `[salt, name, value]`. */
-export function makePropertyDisclosure(name: string, value: unknown): BuiltDisclosure {
-  const encoded = Disclosure.fromArray([newSalt(), name, value]).encode();
+export function makePropertyDisclosure(name: string, value: unknown, salt: SaltSource = newSalt): BuiltDisclosure {
+  const encoded = Disclosure.fromArray([salt(), name, value]).encode();
   return { encoded, digest: sha256b64u(encoded), value };
 }
 
@@ -53,6 +56,7 @@ export async function issueStandardSdJwt(
   payload: Record<string, unknown>,
   sdClaims: readonly string[],
   key: SigningKey,
+  salt: SaltSource = newSalt,
 ): Promise<string> {
   const instance = new SDJwtInstance({
     signer: (data: string) => signEs256(data, key.privateKey).toString('base64url'),
@@ -60,7 +64,7 @@ export async function issueStandardSdJwt(
     hasher: (data: string | ArrayBuffer) =>
       new Uint8Array(createHash('sha256').update(typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data)).digest()),
     hashAlg: 'sha-256',
-    saltGenerator: () => newSalt(),
+    saltGenerator: () => salt(),
   });
   const frame = { _sd: sdClaims.filter((c) => c in payload) } as never;
   return instance.issue(payload as never, frame, { header });
