@@ -44,8 +44,12 @@ export interface AutonomousPairInput {
   lineItems?: LineItemInput[];
   paymentInstrument: PaymentInstrument;
   amount?: AmountRangeInput;
-  /** `'merchants'` (default) reuses the merchant disclosures as the payee allowlist. */
-  payees?: 'merchants' | PartyInput[];
+  /**
+   * `'merchants'` (default) reuses the merchant disclosures as the payee
+   * allowlist; a list may name parties of its own or `{merchantIndex}` to
+   * reuse that merchant's disclosure (one digest referenced from both allowlists).
+   */
+  payees?: 'merchants' | (PartyInput | { merchantIndex: number })[];
   /** `min` (a per-transaction floor) exists only in profiles that define it (vi-2026-04). */
   budget?: { currency: string; max: string | number; min?: string | number };
   /** `line_items.match_mode` where the profile defines it (vi-2026-04): `minimum` (default) or `exact`. */
@@ -106,7 +110,16 @@ function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfil
   const payeesInput = input.payees ?? 'merchants';
   let payees: BuiltDisclosure[];
   if (payeesInput === 'merchants') payees = merchants;
-  else if (Array.isArray(payeesInput) && payeesInput.length > 0) payees = payeesInput.map((p, i) => makeArrayDisclosure(party(p, `payees[${i}]`), salt));
+  else if (Array.isArray(payeesInput) && payeesInput.length > 0) {
+    payees = payeesInput.map((p, i) => {
+      if (isRecord(p) && 'merchantIndex' in p) {
+        const m = merchants[p.merchantIndex as number];
+        if (!m) throw invalidInput(`payees[${i}].merchantIndex names no merchant`, C.allowedPayee);
+        return m;
+      }
+      return makeArrayDisclosure(party(p, `payees[${i}]`), salt);
+    });
+  }
   else throw new VIError({ code: 'CONSTRAINT_ALLOWLIST_EMPTY', layer: 'issue', pair, message: 'an empty payee allowlist is unsatisfiable', claim: C.allowedPayee });
 
   const items: BuiltDisclosure[] = [];
@@ -202,7 +215,7 @@ function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfil
 
 /** Disclosures of a pair in serialization order: merchants, payees, items, checkout, payment. */
 function pairDisclosures(p: IssuedAutonomousPair): BuiltDisclosure[] {
-  const payees = p.payees === p.merchants ? [] : p.payees;
+  const payees = p.payees.filter((d) => !p.merchants.includes(d));
   return [...p.merchants, ...payees, ...p.items, p.checkout, p.payment];
 }
 

@@ -3,15 +3,13 @@
  *
  * Disclosures are encoded with @sd-jwt/utils; salts are 128 bits from
  * node:crypto (a 16-byte request to some salt generators yields 64 bits).
- * L1 is a plain RFC 9901 SD-JWT and is issued through @sd-jwt/core.
+ * L1 is a plain RFC 9901 SD-JWT with top-level property disclosures.
  */
 import { randomBytes } from 'node:crypto';
-import { SDJwtInstance } from '@sd-jwt/core';
 import { Disclosure } from '@sd-jwt/utils';
 import { encodeBase64url } from './base64url.js';
 import { sha256b64u } from './digest.js';
 import { signEs256, type SigningKey } from './keys.js';
-import { createHash } from 'node:crypto';
 
 export interface BuiltDisclosure {
   encoded: string;
@@ -50,22 +48,26 @@ export function serializeSdJwt(jwt: string, disclosures: readonly string[]): str
   return `${jwt}~${disclosures.map((d) => `${d}~`).join('')}`;
 }
 
-/** Issue a standard SD-JWT through @sd-jwt/core: `sdClaims` become top-level `_sd` disclosures. */
-export async function issueStandardSdJwt(
+/**
+ * Issue a standard SD-JWT whose `sdClaims` become top-level object-property
+ * disclosures: the payload keeps its member order, `_sd` (digests in claim
+ * order) and `_sd_alg` follow, as the reference implementations write them.
+ * Header members keep the caller's order (`alg, typ, kid`).
+ */
+export function issueStandardSdJwt(
   header: Record<string, unknown>,
   payload: Record<string, unknown>,
   sdClaims: readonly string[],
   key: SigningKey,
   salt: SaltSource = newSalt,
-): Promise<string> {
-  const instance = new SDJwtInstance({
-    signer: (data: string) => signEs256(data, key.privateKey).toString('base64url'),
-    signAlg: 'ES256',
-    hasher: (data: string | ArrayBuffer) =>
-      new Uint8Array(createHash('sha256').update(typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data)).digest()),
-    hashAlg: 'sha-256',
-    saltGenerator: () => salt(),
-  });
-  const frame = { _sd: sdClaims.filter((c) => c in payload) } as never;
-  return instance.issue(payload as never, frame, { header });
+): string {
+  const body: Record<string, unknown> = {};
+  const disclosures: BuiltDisclosure[] = [];
+  for (const [name, value] of Object.entries(payload)) {
+    if (sdClaims.includes(name)) disclosures.push(makePropertyDisclosure(name, value, salt));
+    else if (name !== '_sd') body[name] = value;
+  }
+  body._sd = [...(Array.isArray(payload._sd) ? (payload._sd as string[]) : []), ...disclosures.map((d) => d.digest)];
+  body._sd_alg = 'sha-256';
+  return serializeSdJwt(signJwt(header, body, key), disclosures.map((d) => d.encoded));
 }
