@@ -1,12 +1,13 @@
 /**
  * Building SD-JWTs: signing JWS, making disclosures, serializing.
  *
- * Disclosures are encoded with @sd-jwt/utils; salts are 128 bits from
+ * Disclosures are base64url(UTF-8(JSON array)), byte for byte what
+ * @sd-jwt/utils encodes (test/sdjwt/standard-sd-jwt.test.ts checks it) without
+ * its pure-JavaScript base64; salts are 128 bits from
  * node:crypto (a 16-byte request to some salt generators yields 64 bits).
- * L1 is a plain RFC 9901 SD-JWT with top-level property disclosures.
+ * L1 is a plain RFC 9901 SD-JWT ({@link issueStandardSdJwt}).
  */
 import { randomBytes } from 'node:crypto';
-import { Disclosure } from '@sd-jwt/utils';
 import { encodeBase64url } from './base64url.js';
 import { sha256b64u } from './digest.js';
 import { signEs256, type SigningKey } from './keys.js';
@@ -27,13 +28,13 @@ export type SaltSource = () => string;
 
 /** An array-element disclosure `[salt, value]`. */
 export function makeArrayDisclosure(value: unknown, salt: SaltSource = newSalt): BuiltDisclosure {
-  const encoded = Disclosure.fromArray([salt(), value]).encode();
+  const encoded = encodeBase64url(JSON.stringify([salt(), value]));
   return { encoded, digest: sha256b64u(encoded), value };
 }
 
 /** An object-property disclosure `[salt, name, value]`. */
 export function makePropertyDisclosure(name: string, value: unknown, salt: SaltSource = newSalt): BuiltDisclosure {
-  const encoded = Disclosure.fromArray([salt(), name, value]).encode();
+  const encoded = encodeBase64url(JSON.stringify([salt(), name, value]));
   return { encoded, digest: sha256b64u(encoded), value };
 }
 
@@ -49,10 +50,12 @@ export function serializeSdJwt(jwt: string, disclosures: readonly string[]): str
 }
 
 /**
- * Issue a standard SD-JWT whose `sdClaims` become top-level object-property
- * disclosures: the payload keeps its member order, `_sd` (digests in claim
- * order) and `_sd_alg` follow, as the reference implementations write them.
- * Header members keep the caller's order (`alg, typ, kid`).
+ * Issue a standard RFC 9901 SD-JWT: each claim named in `sdClaims` (top
+ * level) becomes a disclosure and its digest goes into a sorted `_sd`;
+ * `_sd_alg` is `sha-256`. Signed directly with the key's cached KeyObject,
+ * synchronously (the layout @sd-jwt/core's `issue` produces, which
+ * test/sdjwt/standard-sd-jwt.test.ts cross-checks, without its async
+ * signer and hasher hops).
  */
 export function issueStandardSdJwt(
   header: Record<string, unknown>,
@@ -61,13 +64,20 @@ export function issueStandardSdJwt(
   key: SigningKey,
   salt: SaltSource = newSalt,
 ): string {
-  const body: Record<string, unknown> = {};
-  const disclosures: BuiltDisclosure[] = [];
-  for (const [name, value] of Object.entries(payload)) {
-    if (sdClaims.includes(name)) disclosures.push(makePropertyDisclosure(name, value, salt));
-    else if (name !== '_sd') body[name] = value;
+  const packed: Record<string, unknown> = {};
+  const digests: string[] = [];
+  const disclosures: string[] = [];
+  for (const name of Object.keys(payload)) {
+    if (sdClaims.includes(name)) {
+      const d = makePropertyDisclosure(name, payload[name], salt);
+      digests.push(d.digest);
+      disclosures.push(d.encoded);
+    } else {
+      packed[name] = payload[name];
+    }
   }
-  body._sd = [...(Array.isArray(payload._sd) ? (payload._sd as string[]) : []), ...disclosures.map((d) => d.digest)];
-  body._sd_alg = 'sha-256';
-  return serializeSdJwt(signJwt(header, body, key), disclosures.map((d) => d.encoded));
+  if (digests.length > 0) packed._sd = digests.sort();
+  packed._sd_alg = 'sha-256';
+  // Header members in the caller's order: the upstream April vectors write alg, typ, kid.
+  return serializeSdJwt(signJwt(header, packed, key), disclosures);
 }

@@ -82,7 +82,7 @@ function verifyOne(ctx: VerifyContext, rec: L3Record): void {
     const cnf = mandate.claims.cnf as { jwk: PublicJwk };
     const kid = agentKidOf(mandate.profile, cnf);
     if (jwt.header.kid !== kid) reject('L3_KID_MISMATCH', `header kid '${String(jwt.header.kid)}' is not the L2 ${mandate.profile.agentKid} '${String(kid)}'`, 'kid');
-    requireSignature(jwt, ctx.keyCache.import(cnf.jwk), 'L3_SIGNATURE_INVALID');
+    requireSignature(jwt, ctx.keyCache.import(cnf.jwk), 'L3_SIGNATURE_INVALID', ctx.options.signatureCache);
     rec.signer = ctx.keyCache.thumbprint(cnf.jwk);
   }, index);
   if (!sigOk) {
