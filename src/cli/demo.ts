@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyPresentation } from '../verify/index.js';
 import type { VerificationResult } from '../verify/types.js';
+import { type CommandSpec, runCommand, stringFlag } from './args.js';
 import { autonomousFlow, immediateFlow, newActors, type Flow } from './scenarios.js';
 
 function seen(bundle: { l2: string; l3?: { payment?: string; checkout?: string }[] }, result: VerificationResult): string {
@@ -39,15 +40,22 @@ async function show(flow: Flow, out: string | undefined, log: (s: string) => voi
   return ok;
 }
 
+/** Flags and help of `vintent demo`. */
+export const DEMO_COMMAND: CommandSpec = {
+  name: 'demo',
+  summary: 'Run the purchase flows end to end with fresh keys — issue, present, verify at the merchant and the network — and show what each party sees, what stays hidden from it, and where parties say no.',
+  flags: {
+    out: { type: 'string', value: 'DIR', help: 'also write every role view as a bundle file into DIR' },
+  },
+  example: 'demo --out demo-bundles',
+  notes: ['exit status: 0 every party concluded as expected, 1 otherwise, 2 usage'],
+};
+
 export async function run(args: string[]): Promise<number> {
-  let out: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--out') out = args[++i];
-    else {
-      process.stderr.write('usage: vintent demo [--out DIR]\n');
-      return 2;
-    }
-  }
+  return runCommand(DEMO_COMMAND, args, async (values) => demo(stringFlag(values, 'out')));
+}
+
+async function demo(out: string | undefined): Promise<number> {
   if (out !== undefined) mkdirSync(out, { recursive: true });
   const log = (s: string) => process.stdout.write(`${s}\n`);
   const at = Math.floor(Date.now() / 1000);
