@@ -1,15 +1,20 @@
 /**
  * `vintent serve [--host 127.0.0.1] [--port 8787] [--ledger SPEC]
  *   (--trust ISSUER_JWKS | --trust-url URL) [--merchant-keys JWKS]
- *   [--jwks PUBLIC_JWKS] [--network-aud AUD]`
+ *   [--jwks PUBLIC_JWKS] [--network-aud AUD] [--no-signature-cache]`
  *
  * Run the merchant + network service until SIGINT/SIGTERM, then close the
  * server and the ledger cleanly. Prints the URL it listens on.
+ *
+ * Verified signatures are remembered (src/sdjwt/signature-cache.ts): a
+ * network sees the same L1 and L2 with every new L3 pair. Every other check
+ * still runs per request; `--no-signature-cache` turns the cache off.
  */
 import { remoteJwksResolver } from '../http/jwks-client.js';
 import { inspectorRoutes } from '../http/inspect/routes.js';
 import { createVintentServer, type VintentServerConfig } from '../http/server.js';
 import { openLedger } from '../ledger/index.js';
+import { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
 import type { KeyResolver } from '../verify/types.js';
 import { type CommandSpec, type ParsedValues, runCommand, stringFlag, UsageError } from './args.js';
 import { readJwks } from './verify.js';
@@ -29,6 +34,7 @@ export const SERVE_COMMAND: CommandSpec = {
     'merchant-keys': { type: 'string', value: 'JWKS', help: 'merchant public keys for checkout_jwt signatures' },
     jwks: { type: 'string', value: 'PUBLIC_JWKS', help: 'public keys this service publishes at /.well-known/jwks.json' },
     'network-aud': { type: 'string', value: 'AUD', help: 'the audience L3a must name (your network)' },
+    'no-signature-cache': { type: 'boolean', help: 'verify every signature afresh instead of remembering verified L1/L2 signatures' },
   },
   example: 'serve --port 8787 --ledger sqlite:.vintent/ledger.db --trust issuer-jwks.json',
   notes: ['prints the URL it listens on; exit status: 0 after a clean shutdown, 1 ledger or listen failure, 2 usage or an unreadable key file'],
@@ -53,6 +59,7 @@ function parse(values: ParsedValues): ServeOptions {
   if (jwks !== undefined) config.jwks = readJwks(jwks);
   const aud = stringFlag(values, 'network-aud');
   if (aud !== undefined) config.expect = { l3a: { aud } };
+  if (values['no-signature-cache'] !== true) config.signatureCache = new VerifiedSignatureCache();
   return { config, ledger: stringFlag(values, 'ledger') ?? DEFAULT_LEDGER };
 }
 

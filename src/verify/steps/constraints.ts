@@ -7,6 +7,7 @@ import { checkConstraints } from '../../constraints/registry.js';
 import type { Fulfillment, Party, PurchasedLine } from '../../constraints/types.js';
 import { isMinorUnits, isRecord } from '../../constraints/values.js';
 import type { VIErrorInfo } from '../../errors.js';
+import type { WireProfile } from '../../spec/profile.js';
 import type { PairState, VerifyContext } from '../context.js';
 import { checkoutJwtOf } from './bindings.js';
 
@@ -26,7 +27,7 @@ function linesOf(list: unknown): PurchasedLine[] | undefined {
   });
 }
 
-function fulfillmentOf(ctx: VerifyContext, p: PairState): Fulfillment {
+function fulfillmentOf(ctx: VerifyContext, p: PairState, profile: WireProfile | undefined): Fulfillment {
   const f: Fulfillment = {};
   if (p.l3a?.verified && p.l3a.mandate) {
     const m = p.l3a.mandate;
@@ -36,16 +37,19 @@ function fulfillmentOf(ctx: VerifyContext, p: PairState): Fulfillment {
   if (p.l3b?.verified && p.l3b.mandate) {
     const m = p.l3b.mandate;
     let merchant: Party | undefined;
+    let signerWebsite: string | undefined;
     let cartLines: PurchasedLine[] | undefined;
     try {
       const payload = checkoutJwtOf(ctx, m.checkout_jwt as string).payload;
       if (isRecord(payload.merchant)) merchant = payload.merchant as Party;
+      else if (profile?.checkoutMerchantFromIss && payload.merchant === undefined && typeof payload.iss === 'string' && payload.iss.startsWith('https://')) signerWebsite = payload.iss;
       if (isRecord(payload.cart)) cartLines = linesOf(payload.cart.items);
     } catch {
       // Reported by the checkout_jwt check; no merchant can be derived.
     }
     f.checkout = {
       merchant,
+      ...(signerWebsite !== undefined ? { signerWebsite } : {}),
       lineLists: [
         { source: 'L3b line_items', lines: linesOf(m.line_items) },
         { source: 'checkout_jwt cart', lines: cartLines },
@@ -58,7 +62,7 @@ function fulfillmentOf(ctx: VerifyContext, p: PairState): Fulfillment {
 export function verifyConstraints(ctx: VerifyContext): void {
   if (ctx.mode !== 'autonomous') return;
   for (const p of ctx.pairs) {
-    const f = fulfillmentOf(ctx, p);
+    const f = fulfillmentOf(ctx, p, (p.checkout ?? p.payment)?.profile);
     const i = p.result.index;
     for (const [mandate, l3, label] of [
       [p.payment, p.l3a, 'payment'],
@@ -75,7 +79,7 @@ export function verifyConstraints(ctx: VerifyContext): void {
         ctx.skipped(name, layer, `L2 ${label} mandate not disclosed`, i);
         continue;
       }
-      const reports = checkConstraints(mandate.claims.constraints as Record<string, unknown>[], f, { at: ctx.at, strictness: ctx.strictness });
+      const reports = checkConstraints(mandate.claims.constraints as Record<string, unknown>[], f, { at: ctx.at, strictness: ctx.strictness, profile: mandate.profile });
       p.result.constraints.push(...reports);
       const errors: VIErrorInfo[] = reports.flatMap((r) =>
         r.outcome.status === 'failed' ? r.outcome.violations.map((v) => ({ code: v.code, message: `${layer} (pair ${i}) violates ${r.type}: ${v.message}`, layer, pair: i, claim: r.type })) : [],
