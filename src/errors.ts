@@ -122,8 +122,15 @@ export const ERROR_CODES = [
   'KEY_INVALID',
   'INTERNAL',
   // HTTP transport (services)
-  'ROUTE_NOT_FOUND',
-  'METHOD_NOT_ALLOWED',
+  'HTTP_ROUTE_NOT_FOUND',
+  'HTTP_METHOD_NOT_ALLOWED',
+  'HTTP_UNSUPPORTED_MEDIA_TYPE',
+  'HTTP_BODY_TOO_LARGE',
+  'HTTP_BODY_MALFORMED',
+  'HTTP_REQUEST_INVALID',
+  'HTTP_REQUEST_TIMEOUT',
+  'HTTP_HEADERS_TOO_LARGE',
+  'HTTP_MALFORMED_REQUEST',
 ] as const;
 
 /** A stable, machine-readable reason. Tests and integrations match on these. */

@@ -102,8 +102,8 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
         await route.handler(req, res, url);
       } else {
         const allowed = (['GET', 'POST'] as const).filter((m) => matchRoute(routes, m, url.pathname));
-        if (allowed.length) sendError(res, 405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here`, { allow: allowed.join(', ') });
-        else sendError(res, 404, 'ROUTE_NOT_FOUND', `no endpoint ${url.pathname}`);
+        if (allowed.length) sendError(res, 405, 'HTTP_METHOD_NOT_ALLOWED', `${method} is not allowed here`, { allow: allowed.join(', ') });
+        else sendError(res, 404, 'HTTP_ROUTE_NOT_FOUND', `no endpoint ${url.pathname}`);
       }
     } catch (e) {
       const f = failureStatus(e);
@@ -136,11 +136,14 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
       return;
     }
     const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
-    const status = timedOut ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const overflow = err.code === 'HPE_HEADER_OVERFLOW';
+    const status = timedOut ? '408 Request Timeout' : overflow ? '431 Request Header Fields Too Large' : '400 Bad Request';
     const body = JSON.stringify({
       error: timedOut
-        ? { code: 'LIMIT_EXCEEDED', message: `request not received within ${limits.requestTimeoutMs} ms` }
-        : { code: 'BUNDLE_MALFORMED', message: 'malformed HTTP request' },
+        ? { code: 'HTTP_REQUEST_TIMEOUT', message: `request not received within ${limits.requestTimeoutMs} ms` }
+        : overflow
+          ? { code: 'HTTP_HEADERS_TOO_LARGE', message: 'request headers too large' }
+          : { code: 'HTTP_MALFORMED_REQUEST', message: 'malformed HTTP request' },
     });
     socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     log(`clientError ${status.slice(0, 3)} ${err.code ?? ''}`.trim());
