@@ -139,6 +139,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 /** Where in the chain an error arose. */
 export type Layer = 'bundle' | 'l1' | 'l2' | 'l3a' | 'l3b' | 'checkout_jwt' | 'ledger' | 'issue';
 
+/** The plain-data form of a {@link VIError}: its code, message, and where in the chain it arose. */
 export interface VIErrorInfo {
   code: ErrorCode;
   message: string;
@@ -151,6 +152,7 @@ export interface VIErrorInfo {
 
 const CODE_SET: ReadonlySet<string> = new Set(ERROR_CODES);
 
+/** Whether `value` is one of the closed set of {@link ERROR_CODES}. */
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && CODE_SET.has(value);
 }

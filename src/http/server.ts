@@ -16,6 +16,7 @@ import { serviceRoutes, type EndpointContext } from './endpoints.js';
 import { errorCodes, sendError } from './respond.js';
 import { matchRoute, type Route } from './router.js';
 
+/** The HTTP server's limits (body size, header and request timeouts); distinct from the verifier's input limits. */
 export interface ServerLimits {
   /** Largest accepted request body; larger ones get 413 BUNDLE_TOO_LARGE. Default 1 MiB. */
   maxBodyBytes: number;
@@ -25,6 +26,7 @@ export interface ServerLimits {
   requestTimeoutMs: number;
 }
 
+/** Configuration of {@link createVintentServer}: ledger, issuer and merchant keys, expectations, limits, extra routes. */
 export interface VintentServerConfig {
   /** Default 127.0.0.1: exposing the service is a deliberate choice. */
   host?: string;
@@ -50,6 +52,7 @@ export interface VintentServerConfig {
   log?: (line: string) => void;
 }
 
+/** A created service: start it with `listen()`, stop it with `close()`. */
 export interface VintentServer {
   /** Start listening; resolves with the base URL, e.g. `http://127.0.0.1:8787`. */
   listen(): Promise<{ url: string }>;
@@ -58,6 +61,7 @@ export interface VintentServer {
   server: Server;
 }
 
+/** Default server limits: 1 MiB bodies, 10 s for headers, 30 s per request. */
 export const DEFAULT_LIMITS: ServerLimits = { maxBodyBytes: 1024 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 };
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);

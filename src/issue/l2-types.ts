@@ -21,6 +21,7 @@ export interface IssueL2Common {
   iat?: number;
 }
 
+/** An issued Immediate pair: its checkout and payment mandate disclosures. */
 export interface IssuedImmediatePair {
   /** `mandate.checkout` array-element disclosure. */
   checkout: BuiltDisclosure;
@@ -31,6 +32,7 @@ export interface IssuedImmediatePair {
   checkoutHash: string;
 }
 
+/** An issued Immediate L2 with its disclosures, ready to be cut into views. */
 export interface IssuedL2Immediate {
   mode: 'immediate';
   /** `<jwt>~<c0>~<p0>~...~`: the full L2. */
@@ -41,6 +43,7 @@ export interface IssuedL2Immediate {
   pairs: IssuedImmediatePair[];
 }
 
+/** An issued Autonomous pair: its mandate disclosures and the agent key it delegates to. */
 export interface IssuedAutonomousPair {
   /** `mandate.checkout.open` disclosure. Its digest is the payment.reference target. */
   checkout: BuiltDisclosure;
@@ -58,6 +61,7 @@ export interface IssuedAutonomousPair {
   agentJwk: PublicJwk;
 }
 
+/** An issued Autonomous L2 with its disclosures, ready to be cut into views. */
 export interface IssuedL2Autonomous {
   mode: 'autonomous';
   serialized: string;
@@ -66,4 +70,5 @@ export interface IssuedL2Autonomous {
   pairs: IssuedAutonomousPair[];
 }
 
+/** An issued L2 of either mode. */
 export type IssuedL2 = IssuedL2Immediate | IssuedL2Autonomous;
