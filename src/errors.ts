@@ -145,8 +145,15 @@ export const ERROR_CODES = [
   'KEY_INVALID',
   'INTERNAL',
   // HTTP transport (services)
-  'ROUTE_NOT_FOUND',
-  'METHOD_NOT_ALLOWED',
+  'HTTP_ROUTE_NOT_FOUND',
+  'HTTP_METHOD_NOT_ALLOWED',
+  'HTTP_UNSUPPORTED_MEDIA_TYPE',
+  'HTTP_BODY_TOO_LARGE',
+  'HTTP_BODY_MALFORMED',
+  'HTTP_REQUEST_INVALID',
+  'HTTP_REQUEST_TIMEOUT',
+  'HTTP_HEADERS_TOO_LARGE',
+  'HTTP_MALFORMED_REQUEST',
 ] as const;
 
 /** A stable, machine-readable reason. Tests and integrations match on these. */
@@ -155,6 +162,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 /** Where in the chain an error arose. */
 export type Layer = 'bundle' | 'l1' | 'l2' | 'l3a' | 'l3b' | 'checkout_jwt' | 'ledger' | 'issue';
 
+/** The plain-data form of a {@link VIError}: its code, message, and where in the chain it arose. */
 export interface VIErrorInfo {
   code: ErrorCode;
   message: string;
@@ -167,6 +175,7 @@ export interface VIErrorInfo {
 
 const CODE_SET: ReadonlySet<string> = new Set(ERROR_CODES);
 
+/** Whether `value` is one of the closed set of {@link ERROR_CODES}. */
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && CODE_SET.has(value);
 }

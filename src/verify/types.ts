@@ -16,6 +16,7 @@ import type { ConstraintReport } from '../constraints/registry.js';
  */
 export type KeyResolver = JwkSet | ((kid: string) => PublicJwk | undefined | Promise<PublicJwk | undefined>);
 
+/** The verifier's input limits (spec/limits.md), exported as `VerifyLimits`; distinct from the HTTP server's. */
 export interface Limits extends ParseLimits {
   /** UTF-8 bytes of a bundle given as text (`parseBundleText`); BUNDLE_TOO_LARGE. */
   maxBundleBytes: number;
@@ -33,6 +34,7 @@ export interface Limits extends ParseLimits {
   maxL3LifetimeSeconds: number;
 }
 
+/** How to verify: trusted keys, time, expectations, strictness, limits and caches. */
 export interface VerifyOptions {
   /**
    * Verification time (Unix seconds). Default: the clock (the bundle's `at`
@@ -72,8 +74,10 @@ export interface VerifyOptions {
   limits?: Partial<Limits>;
 }
 
+/** A check's status in a verdict. */
 export type CheckStatus = 'passed' | 'failed' | 'skipped';
 
+/** One check the verifier ran, with its layer, pair and status. */
 export interface CheckRecord {
   /** Stable check name, e.g. `l2.sd_hash`. */
   name: string;
@@ -84,6 +88,7 @@ export interface CheckRecord {
   reason?: string;
 }
 
+/** A mandate as the verified view disclosed it. */
 export interface MandateView {
   vct: string;
   /** Digest of the L2 disclosure carrying it. */
@@ -91,6 +96,7 @@ export interface MandateView {
   claims: Record<string, unknown>;
 }
 
+/** The verdict for one mandate pair: mandates, L3s, and the values checked. */
 export interface PairResult {
   index: number;
   /** Autonomous: checkout mandate disclosure digest; Immediate: checkout_hash. */
@@ -105,12 +111,14 @@ export interface PairResult {
   valid: boolean;
 }
 
+/** The signature-checked claims of one layer. */
 export interface LayerClaims {
   header: Record<string, unknown>;
   /** Claims after resolving the disclosures presented (withheld array entries stay as `{"...": digest}`). */
   claims: Record<string, unknown>;
 }
 
+/** The verdict: valid, the errors with stable codes, every check run, per-pair results and verified claims. */
 export interface VerificationResult {
   valid: boolean;
   mode: Mode | undefined;

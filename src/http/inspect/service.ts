@@ -7,6 +7,7 @@ import type { KeyResolver, VerifyOptions } from '../../verify/types.js';
 import { buildInspectView, type InspectView, type TrustSource } from './model.js';
 import { deriveRoleView, type ViewRole } from './roles.js';
 
+/** Keys, body limit and an optional preloaded bundle for the inspector page. */
 export interface InspectorOptions {
   /**
    * Issuer keys configured on the server. When given they decide trust and the
