@@ -2,10 +2,11 @@
  * `vintent ledger show [--ledger SPEC] [--l2 L2_ID] [--limit N] [--json]`
  *
  * The network ledger's audit trail, oldest first: every decision and
- * reversal, including declines and replays. `--json` prints one event per line.
+ * reversal and revocation, including declines and replays. `--json` prints
+ * one event per line. It never creates a ledger: a missing database is an error.
  */
 import { parseArgs } from 'node:util';
-import { openLedger } from '../ledger/index.js';
+import { openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
 import type { AuditEvent } from '../ledger/types.js';
 import { DEFAULT_LEDGER } from './serve.js';
 
@@ -31,12 +32,14 @@ export async function run(args: string[]): Promise<number> {
       options: { ledger: { type: 'string', default: DEFAULT_LEDGER }, l2: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean', default: false } },
     }));
     if (values.limit !== undefined && !(Number.isSafeInteger(Number(values.limit)) && Number(values.limit) > 0)) throw new Error('--limit takes a positive integer');
+    parseLedgerSpec(values.ledger);
   } catch (e) {
     process.stderr.write(`vintent ledger: ${(e as Error).message}\n${USAGE}`);
     return 2;
   }
   try {
-    const ledger = await openLedger(values.ledger);
+    // Reading never creates: a missing file or an empty schema is an error, not a new ledger.
+    const ledger = await openLedger(values.ledger, { mustExist: true });
     try {
       const opts: { l2Id?: string; limit?: number } = {};
       if (values.l2 !== undefined) opts.l2Id = values.l2;
@@ -48,7 +51,7 @@ export async function run(args: string[]): Promise<number> {
       await ledger.close();
     }
   } catch (e) {
-    process.stderr.write(`vintent ledger: ${(e as Error).message}\n`);
+    process.stderr.write(`vintent ledger: ${redactLedgerSpec((e as Error).message)}\n`);
     return 1;
   }
   return 0;
