@@ -40,6 +40,9 @@ export type { Bundle, BundleL3Entry, Trust, Role, JwkSet, Expectation } from './
 // Issuance ----------------------------------------------------------------------
 /** Issuers (L1, checkout_jwt, L2 both modes, L3 pair) and money conversion. */
 export * from './issue/index.js';
+/** A user's revocation of an L2 (checked and recorded by the network: `vintent/ledger` checkRevocation). */
+export { issueRevocation, l2ContentId, REVOCATION_TYP } from './issue/revocation.js';
+export type { IssueRevocationInput } from './issue/revocation.js';
 
 // Presentation ------------------------------------------------------------------
 /** Role presenters: merchant, network, dispute. */
@@ -66,4 +69,4 @@ export type { ConstraintType, Fulfillment, ConstraintOutcome, Strictness } from 
 // The ledger (better-sqlite3, pg) and the HTTP services live behind the
 // `vintent/ledger` and `vintent/http` entry points, so that a merchant who only
 // verifies loads no database driver.
-export type { Ledger, AuthorizationRequest, Decision, AuditEvent } from './ledger/types.js';
+export type { Ledger, AuthorizationRequest, Decision, AuditEvent, RevocationRecord, RevocationResult, MerchantPresentation, MerchantMemoryResult } from './ledger/types.js';
