@@ -15,5 +15,5 @@ export { openPostgresLedger, type PostgresLedgerOptions } from './postgres.js';
 export async function openLedger(spec: string, options: PostgresLedgerOptions = {}): Promise<Ledger> {
   if (/^postgres(ql)?:\/\//i.test(spec)) return openPostgresLedger(spec, options);
   const path = spec.startsWith('sqlite:') ? spec.slice('sqlite:'.length) : spec;
-  return openSqliteLedger(path, { hooks: options.hooks });
+  return openSqliteLedger(path, { hooks: options.hooks, groupCommit: options.groupCommit });
 }
