@@ -1,7 +1,7 @@
 /**
  * `vintent serve [--host 127.0.0.1] [--port 8787] [--ledger SPEC]
  *   (--trust ISSUER_JWKS | --trust-url URL) [--merchant-keys JWKS]
- *   [--jwks PUBLIC_JWKS] [--network-aud AUD] [--no-signature-cache]`
+ *   [--jwks PUBLIC_JWKS] [--network-aud AUD] [--no-signature-cache] [--workers N]`
  *
  * Run the merchant + network service until SIGINT/SIGTERM, then close the
  * server and the ledger cleanly. Prints the URL it listens on.
@@ -9,7 +9,11 @@
  * Verified signatures are remembered (src/sdjwt/signature-cache.ts): a
  * network sees the same L1 and L2 with every new L3 pair. Every other check
  * still runs per request; `--no-signature-cache` turns the cache off.
+ * `--workers N` (default: the number of cores) runs N processes on one port
+ * sharing the ledger (serve-cluster.ts); `--workers 1` is one process.
  */
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { remoteJwksResolver } from '../http/jwks-client.js';
 import { readPublicKeySet } from '../http/key-files.js';
@@ -17,6 +21,7 @@ import { inspectorRoutes } from '../http/inspect/routes.js';
 import { createVintentServer, type VintentServerConfig } from '../http/server.js';
 import { openLedger } from '../ledger/index.js';
 import { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
+import { runServeCluster } from './serve-cluster.js';
 import type { KeyResolver } from '../verify/types.js';
 
 export const DEFAULT_LEDGER = 'sqlite:.vintent/ledger.db';
@@ -24,11 +29,12 @@ export const DEFAULT_LEDGER = 'sqlite:.vintent/ledger.db';
 const USAGE =
   'usage: vintent serve [--host 127.0.0.1] [--port 8787] [--ledger sqlite:PATH|postgres://...]\n' +
   '                     (--trust ISSUER_JWKS | --trust-url URL) [--merchant-keys JWKS] [--jwks PUBLIC_JWKS] [--network-aud AUD]\n' +
-  '                     [--no-signature-cache]\n';
+  '                     [--no-signature-cache] [--workers N]\n';
 
 interface ServeOptions {
   config: Omit<VintentServerConfig, 'ledger'>;
   ledger: string;
+  workers: number;
 }
 
 function parse(args: string[]): ServeOptions {
@@ -45,10 +51,13 @@ function parse(args: string[]): ServeOptions {
       jwks: { type: 'string' },
       'network-aud': { type: 'string' },
       'no-signature-cache': { type: 'boolean', default: false },
+      workers: { type: 'string', default: String(availableParallelism()) },
     },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port takes 0..65535');
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new Error('--workers takes 1..256');
   if ((values.trust === undefined) === (values['trust-url'] === undefined)) throw new Error('give exactly one of --trust FILE or --trust-url URL');
   const issuerKeys: KeyResolver = values.trust !== undefined ? readPublicKeySet(values.trust) : remoteJwksResolver(values['trust-url']!);
   const config: Omit<VintentServerConfig, 'ledger'> = { host: values.host, port, issuerKeys };
@@ -56,7 +65,7 @@ function parse(args: string[]): ServeOptions {
   if (values.jwks !== undefined) config.jwks = readPublicKeySet(values.jwks);
   if (values['network-aud'] !== undefined) config.expect = { l3a: { aud: values['network-aud'] } };
   if (!values['no-signature-cache']) config.signatureCache = new VerifiedSignatureCache();
-  return { config, ledger: values.ledger };
+  return { config, ledger: values.ledger, workers };
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
@@ -80,6 +89,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`vintent serve: ${(e as Error).message}\n${USAGE}`);
     return 2;
   }
+  if (opts.workers > 1 && cluster.isPrimary) return runServeCluster(opts.workers, opts.ledger, args);
   let ledger;
   try {
     ledger = await openLedger(opts.ledger);
@@ -99,7 +109,7 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
   const stopped = shutdownSignal();
-  process.stdout.write(`${url}\n`);
+  if (!cluster.isWorker) process.stdout.write(`${url}\n`); // with workers, the primary prints it
   const sig = await stopped;
   process.stderr.write(`vintent serve: ${sig}, closing\n`);
   await service.close();
