@@ -27,8 +27,8 @@ export interface HttpRun {
   p50Ms: number;
   p99Ms: number;
   errors: number;
-  /** Largest approved total of any one L2 against its budget (minor units), read back from the ledger. */
-  maxL2Spent: number;
+  /** Largest approved total of any one mandate pair against its budget (minor units), read back from the ledger. */
+  maxPairSpent: number;
   budget: number;
 }
 
@@ -95,11 +95,11 @@ export async function runHttp(p: StableParties, bodies: string[], workers: numbe
     const measured = bodies.length - warm;
     child.kill('SIGTERM');
     await exited;
-    // Read the decisions back: no L2 may have been approved past its budget.
+    // Read the decisions back: no mandate pair may have been approved past its budget.
     const ledger = await openSqliteLedger(ledgerPath);
     const spent = new Map<string, number>();
     try {
-      for (const e of await ledger.audit()) if (e.decision === 'approved' && e.l2Id) spent.set(e.l2Id, (spent.get(e.l2Id) ?? 0) + (e.amount ?? 0));
+      for (const e of await ledger.audit()) if (e.decision === 'approved' && e.l2Id) spent.set(`${e.l2Id} ${e.pairId}`, (spent.get(`${e.l2Id} ${e.pairId}`) ?? 0) + (e.amount ?? 0));
     } finally {
       await ledger.close();
     }
@@ -112,10 +112,10 @@ export async function runHttp(p: StableParties, bodies: string[], workers: numbe
       p50Ms: percentile(latencies, 0.5),
       p99Ms: percentile(latencies, 0.99),
       errors,
-      maxL2Spent: Math.max(0, ...spent.values()),
+      maxPairSpent: Math.max(0, ...spent.values()),
       budget,
     };
-    log(`  http: ${workers} worker(s), ${concurrency} in flight: ${run.perSecond.toFixed(0)}/s, p50 ${run.p50Ms.toFixed(1)} ms, p99 ${run.p99Ms.toFixed(1)} ms, ${errors} errors, max L2 spent ${run.maxL2Spent}/${budget}`);
+    log(`  http: ${workers} worker(s), ${concurrency} in flight: ${run.perSecond.toFixed(0)}/s, p50 ${run.p50Ms.toFixed(1)} ms, p99 ${run.p99Ms.toFixed(1)} ms, ${errors} errors, max pair spent ${run.maxPairSpent}/${budget}`);
     return run;
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');

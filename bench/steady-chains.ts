@@ -13,7 +13,7 @@ import { floorWork, type FloorWork } from './floor.js';
 
 export const L2S_PER_USER = 2;
 export const PAIRS_PER_L2 = 16;
-/** Small enough that all 16 pairs of an L2 fit its USD 500 budget: every authorization is approved. */
+/** Well inside each pair's amount range and budget: every authorization is approved. */
 export const STEADY_AMOUNT = 2999;
 
 export interface SteadyWorkload {

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GroupCommitter, type BatchOutcome } from '../../src/ledger/group-commit.js';
 import { openSqliteLedger } from '../../src/ledger/sqlite.js';
-import { request, uniqueId } from './fixtures.js';
+import { MARCH_RECURRENCE, request, uniqueId } from './fixtures.js';
 import { BATCH, batchRequest, roundL2 } from './group-commit-fixtures.js';
 
 const CHILD = fileURLToPath(new URL('./group-commit-child.ts', import.meta.url));
@@ -83,13 +83,14 @@ describe('sqlite ledger with group commit', () => {
   it(`decides ${BATCH} concurrent authorizations on one budget in arrival order`, async () => {
     const ledger = await openSqliteLedger(join(freshDir(), 'l.db'));
     try {
-      const l2Id = uniqueId('l2');
+      // One agent-managed recurring pair: its budget is what every decision of the batch competes for.
+      const recurring = { l2Id: uniqueId('l2'), pairId: uniqueId('pair'), agentRecurrence: { ...MARCH_RECURRENCE.agentRecurrence, maxOccurrences: 100 } };
       const budget = [{ currency: 'USD', max: 1000 }];
-      const decisions = await Promise.all(Array.from({ length: BATCH }, () => ledger.authorize(request({ l2Id, budget, amount: 100 }))));
+      const decisions = await Promise.all(Array.from({ length: BATCH }, () => ledger.authorize(request({ ...recurring, budget, amount: 100 }))));
       // In order: the first ten fit the budget, every later one sees them and is declined.
       expect(decisions.map((d) => d.decision)).toEqual([...Array(10).fill('approved'), ...Array(BATCH - 10).fill('declined')]);
       expect(decisions.slice(10).every((d) => d.decision === 'declined' && d.code === 'LEDGER_BUDGET_EXCEEDED')).toBe(true);
-      const again = await Promise.all([ledger.authorize(request({ l2Id, budget, amount: 1 })), ledger.authorize(request({ amount: 5 }))]);
+      const again = await Promise.all([ledger.authorize(request({ ...recurring, budget, amount: 1 })), ledger.authorize(request({ amount: 5 }))]);
       expect(again.map((d) => d.decision)).toEqual(['declined', 'approved']);
     } finally {
       await ledger.close();
@@ -127,9 +128,9 @@ describe('sqlite ledger with group commit', () => {
     const grouped = await openSqliteLedger(join(freshDir(), 'l.db'));
     const single = await openSqliteLedger(join(freshDir(), 'l.db'), { groupCommit: false });
     try {
-      const l2Id = uniqueId('l2');
+      const recurring = { l2Id: uniqueId('l2'), pairId: uniqueId('pair'), agentRecurrence: { ...MARCH_RECURRENCE.agentRecurrence, maxOccurrences: 100 } };
       const budget = [{ currency: 'USD', max: 750 }];
-      const reqs = Array.from({ length: 12 }, (_, i) => request({ l2Id, budget, amount: 50 + 10 * i }));
+      const reqs = Array.from({ length: 12 }, (_, i) => request({ ...recurring, budget, amount: 50 + 10 * i }));
       const a = await Promise.all(reqs.map((r) => grouped.authorize(r)));
       const b = await Promise.all(reqs.map((r) => single.authorize(r)));
       const shape = (d: { decision: string; code?: string }) => [d.decision, d.code ?? null];
