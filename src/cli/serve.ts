@@ -2,7 +2,7 @@
  * `vintent serve [--host 127.0.0.1] [--port 8787] [--ledger SPEC]
  *   (--trust ISSUER_JWKS | --trust-url URL) --network-aud AUD [--merchant-aud AUD]
  *   [--operator-token-file FILE] [--merchant-keys JWKS] [--jwks PUBLIC_JWKS]
- *   [--no-signature-cache]`
+ *   [--no-signature-cache] [--workers N]`
  *
  * Run the merchant + network service until SIGINT/SIGTERM, then close the
  * server and the ledger cleanly. Prints the URL it listens on (stdout); logs
@@ -18,7 +18,11 @@
  * Verified signatures are remembered (src/sdjwt/signature-cache.ts): a
  * network sees the same L1 and L2 with every new L3 pair. Every other check
  * still runs per request; `--no-signature-cache` turns the cache off.
+ * `--workers N` (default: the number of cores) runs N processes on one port
+ * sharing the ledger (serve-cluster.ts); `--workers 1` is one process.
  */
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import type { HealthCheck } from '../http/endpoints.js';
 import { remoteJwksResolver, type RemoteJwksResolver } from '../http/jwks-client.js';
@@ -26,6 +30,7 @@ import { inspectorRoutes } from '../http/inspect/routes.js';
 import { createVintentServer, DEFAULT_LIMITS, logLine, type VintentServerConfig } from '../http/server.js';
 import { openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
 import { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
+import { runServeCluster } from './serve-cluster.js';
 import type { KeyResolver } from '../verify/types.js';
 import { type CommandSpec, type ParsedValues, runCommand, stringFlag, UsageError } from './args.js';
 import { readJwks } from './verify.js';
@@ -52,6 +57,7 @@ export const SERVE_COMMAND: CommandSpec = {
     'merchant-aud': { type: 'string', value: 'AUD', help: 'the audience an L3b must name at /v1/merchant/verify (your website)' },
     'operator-token-file': { type: 'string', value: 'FILE', help: 'bearer token operators present to /v1/network/reverse (or VINTENT_OPERATOR_TOKEN); without one reversal is off' },
     'no-signature-cache': { type: 'boolean', help: 'verify every signature afresh instead of remembering verified L1/L2 signatures' },
+    workers: { type: 'string', value: 'N', default: String(availableParallelism()), help: 'processes accepting on the one port, sharing the ledger (1: this process only)' },
   },
   example: 'serve --port 8787 --ledger sqlite:.vintent/ledger.db --trust issuer-jwks.json --network-aud https://network.example',
   notes: ['logs JSON lines to stderr; exit status: 0 after a clean shutdown, 1 ledger or listen failure, 2 usage or an unreadable key file'],
@@ -60,6 +66,7 @@ export const SERVE_COMMAND: CommandSpec = {
 interface ServeOptions {
   config: Omit<VintentServerConfig, 'ledger'>;
   ledger: string;
+  workers: number;
   /** What the start line reports (no secrets). */
   effective: Record<string, unknown>;
   remote?: RemoteJwksResolver;
@@ -84,6 +91,9 @@ function parse(values: ParsedValues): ServeOptions {
   const trust = stringFlag(values, 'trust');
   const trustUrl = stringFlag(values, 'trust-url');
   if ((trust === undefined) === (trustUrl === undefined)) throw new UsageError('give exactly one of --trust FILE or --trust-url URL');
+  const workersText = stringFlag(values, 'workers') ?? String(availableParallelism());
+  const workers = Number(workersText);
+  if (!/^\d+$/.test(workersText) || workers < 1 || workers > 256) throw new UsageError('--workers takes 1..256');
   const networkAud = stringFlag(values, 'network-aud');
   if (networkAud === undefined || networkAud === '') {
     throw new UsageError('--network-aud is required: the network endpoints must only approve L3a addressed to this network');
@@ -133,9 +143,10 @@ function parse(values: ParsedValues): ServeOptions {
     merchant_keys: merchantKeys ?? null,
     operator_credential: token !== undefined ? 'configured (redacted)' : 'absent: reversal disabled',
     signature_cache: signatureCache,
+    workers,
     limits: DEFAULT_LIMITS,
   };
-  return { config, ledger: ledgerText, effective, ...(remote ? { remote } : {}) };
+  return { config, ledger: ledgerText, workers, effective, ...(remote ? { remote } : {}) };
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
@@ -152,10 +163,11 @@ function shutdownSignal(): Promise<string> {
 }
 
 export async function run(args: string[]): Promise<number> {
-  return runCommand(SERVE_COMMAND, args, async (values) => serve(parse(values)));
+  return runCommand(SERVE_COMMAND, args, async (values) => serve(parse(values), args));
 }
 
-async function serve(opts: ServeOptions): Promise<number> {
+async function serve(opts: ServeOptions, args: string[]): Promise<number> {
+  if (opts.workers > 1 && cluster.isPrimary) return runServeCluster(opts.workers, opts.ledger, args);
   let ledger: Awaited<ReturnType<typeof openLedger>>;
   try {
     ledger = await openLedger(opts.ledger);
@@ -179,7 +191,7 @@ async function serve(opts: ServeOptions): Promise<number> {
   }
   log(logLine('info', 'start', { url, config: opts.effective }));
   const stopped = shutdownSignal();
-  process.stdout.write(`${url}\n`);
+  if (!cluster.isWorker) process.stdout.write(`${url}\n`); // with workers, the primary prints it
   const sig = await stopped;
   log(logLine('info', 'stop', { signal: sig }));
   await service.close();

@@ -68,5 +68,5 @@ export async function openLedger(spec: string, options: OpenLedgerOptions = {}):
   if (options.mustExist && parsed.path !== ':memory:' && !existsSync(parsed.path)) {
     throw badSpec(`no ledger database at ${parsed.path}`);
   }
-  return openSqliteLedger(parsed.path, { hooks: options.hooks });
+  return openSqliteLedger(parsed.path, { hooks: options.hooks, groupCommit: options.groupCommit });
 }
