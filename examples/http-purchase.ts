@@ -1,11 +1,12 @@
 /**
  * An agent purchase over HTTP, end to end, against a real vintent service:
  *
- *   1. the user delegates two mandate pairs sharing a USD 500 budget;
+ *   1. the user delegates two mandate pairs: a one-off racket, and shoes bought
+ *      on demand (several purchases) under that pair's own USD 500 budget;
  *   2. the agent sends the merchant view (L3b) to /v1/merchant/verify;
  *   3. the agent sends the network view (L3a) to /v1/network/authorize -> approved;
  *   4. a NEW L3 pair for the same mandate pair -> declined LEDGER_PAIR_ALREADY_FULFILLED;
- *   5. the second pair for an amount over the remaining budget -> declined LEDGER_BUDGET_EXCEEDED.
+ *   5. the shoes pair twice: the second purchase is over that pair's remaining budget -> declined LEDGER_BUDGET_EXCEEDED.
  *
  * Run: npx tsx examples/http-purchase.ts   (exits non-zero if any step surprises)
  */
@@ -46,7 +47,7 @@ async function main(): Promise<number> {
   const merchantKey = generateSigningKey('merchant-tw-1');
   const now = Math.floor(Date.now() / 1000);
 
-  // L1: the issuer binds the user's key. L2: the user delegates two pairs under one budget.
+  // L1: the issuer binds the user's key. L2: the user delegates two pairs, each with its own budget.
   const l1 = await issueL1({ issuerKey: issuer, iss: 'https://issuer.example', sub: 'user-1', userPublicJwk: user.publicJwk, panLastFour: '4242', scheme: 'mastercard', iat: now - 60 });
   const pair = (item: { id: string; title: string }) => ({
     agentKey: agent.publicJwk,
@@ -56,8 +57,10 @@ async function main(): Promise<number> {
     amount: { currency: 'USD', min: '10.00', max: '400.00' },
     budget: { currency: 'USD', max: '500.00' },
   });
-  const l2 = issueL2Autonomous({ userKey: user, l1, aud: 'https://agent.example', iat: now - 30, pairs: [pair(racket), pair(shoes)] });
-  console.log('issued L1 and an Autonomous L2: 2 mandate pairs, USD 500.00 shared budget');
+  const day = (offset: number) => new Date((now + offset * 86400) * 1000).toISOString().slice(0, 10);
+  const onDemand = { agentRecurrence: { frequency: 'ON_DEMAND', start_date: day(-1), end_date: day(30), max_occurrences: 5 } };
+  const l2 = issueL2Autonomous({ userKey: user, l1, aud: 'https://agent.example', iat: now - 30, pairs: [pair(racket), { ...pair(shoes), ...onDemand }] });
+  console.log('issued L1 and an Autonomous L2: 2 mandate pairs, USD 500.00 budget each, the second on demand');
 
   // The network service, on loopback, with a throwaway SQLite ledger.
   const dir = mkdtempSync(join(tmpdir(), 'vintent-example-'));
@@ -97,10 +100,12 @@ async function main(): Promise<number> {
     const dup = await postJson(`${url}/v1/network/authorize`, again.networkView);
     expectStep('second fulfilment of pair 0 declined', dup.decision === 'declined' && dup.errors[0]?.code === 'LEDGER_PAIR_ALREADY_FULFILLED', dup.errors.map((e: any) => e.code));
 
-    // Pair 1: 279.99 + 229.99 > 500.00.
+    // Pair 1 (on demand): 279.99 fits its own 500.00, whatever pair 0 spent; 279.99 + 229.99 does not.
+    const shoesFirst = await postJson(`${url}/v1/network/authorize`, buy(1, shoes, '279.99').networkView);
+    expectStep('network approves USD 279.99 on pair 1 (its own budget)', shoesFirst.decision === 'approved', shoesFirst);
     const second = buy(1, shoes, '229.99');
     const over = await postJson(`${url}/v1/network/authorize`, second.networkView);
-    expectStep('pair 1 over the shared budget declined', over.decision === 'declined' && over.errors[0]?.code === 'LEDGER_BUDGET_EXCEEDED', over.errors.map((e: any) => e.code));
+    expectStep('pair 1 over its remaining budget declined', over.decision === 'declined' && over.errors[0]?.code === 'LEDGER_BUDGET_EXCEEDED', over.errors.map((e: any) => e.code));
   } finally {
     await service.close();
     await ledger.close();

@@ -1,5 +1,5 @@
 /**
- * `vintent demo [--out DIR]`: the purchase flows end to end — issue, present,
+ * `vintent demo [--out DIR] [--profile NAME]`: the purchase flows end to end — issue, present,
  * verify at the merchant, verify at the network — saying who signs what, what
  * each party sees and what it concludes. With --out, every role view is
  * written as a bundle file.
@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyPresentation } from '../verify/index.js';
 import type { VerificationResult } from '../verify/types.js';
+import { DEFAULT_PROFILE, findProfile, PROFILES } from '../spec/profile.js';
 import { autonomousFlow, immediateFlow, newActors, type Flow } from './scenarios.js';
 
 function seen(bundle: { l2: string; l3?: { payment?: string; checkout?: string }[] }, result: VerificationResult): string {
@@ -42,20 +43,27 @@ async function show(flow: Flow, out: string | undefined, log: (s: string) => voi
 
 export async function run(args: string[]): Promise<number> {
   let out: string | undefined;
+  let profileName: string = DEFAULT_PROFILE;
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--out') out = args[++i];
+    else if (args[i] === '--profile') profileName = args[++i] ?? '';
     else {
-      process.stderr.write('usage: vintent demo [--out DIR]\n');
+      process.stderr.write('usage: vintent demo [--out DIR] [--profile NAME]\n');
       return 2;
     }
+  }
+  if (!findProfile(profileName)) {
+    process.stderr.write(`vintent demo: unknown profile '${profileName}' (known: ${PROFILES.map((p) => p.name).join(', ')})\n`);
+    return 2;
   }
   if (out !== undefined) mkdirSync(out, { recursive: true });
   const log = (s: string) => process.stdout.write(`${s}\n`);
   const at = Math.floor(Date.now() / 1000);
   const actors = newActors();
   log('Verifiable Intent demo: every credential is ES256-signed and verified for real.');
+  log(`Wire profile: ${profileName} (${findProfile(profileName)!.title})`);
   log(`Actors: issuer ${actors.issuer.kid}, user ${actors.user.kid}, agent ${actors.agent.kid}, merchants ${actors.merchants.map((m) => m.kid).join(', ')}`);
-  const flows = [await immediateFlow(actors, at), await autonomousFlow(actors, at, 1), await autonomousFlow(actors, at, 2)];
+  const flows = [await immediateFlow(actors, at, profileName), await autonomousFlow(actors, at, 1, profileName), await autonomousFlow(actors, at, 2, profileName)];
   let ok = true;
   for (const f of flows) ok = (await show(f, out, log)) && ok;
   if (out) log(`\nBundles written to ${out}`);

@@ -11,7 +11,10 @@ interface CommandEntry {
 
 const COMMANDS: Record<string, CommandEntry> = {
   verify: { summary: 'verify [--json] PATH...        verify bundles (files or directories of *.json)', load: () => import('./verify.js') },
-  demo: { summary: 'demo [--out DIR]               run the purchase flows end to end', load: () => import('./demo.js') },
+  demo: { summary: 'demo [--out DIR] [--profile NAME]   run the purchase flows end to end in one wire profile', load: () => import('./demo.js') },
+  profiles: { summary: 'profiles [--json]              the wire profiles (vocabularies) vintent speaks', load: () => import('./profiles.js') },
+  adapter: { summary: 'adapter < BUNDLE                one verdict line for one bundle on stdin (the conformance protocol)', load: () => import('./adapter.js') },
+  conformance: { summary: 'conformance --verifier "CMD" [--vectors DIR] [--json]   run another verifier over our vectors', load: () => import('./conformance.js') },
   keys: { summary: 'keys generate [--kid KID] [--out FILE]   new ES256 key: private JWK to a 0600 file, public JWK to stdout', load: () => import('./keys.js') },
   serve: { summary: 'serve [--port 8787] [--ledger SPEC] --trust JWKS   run the merchant/network HTTP service', load: () => import('./serve.js') },
   network: { summary: 'network authorize BUNDLE|reverse ID --ledger SPEC   network decision offline', load: () => import('./network.js') },

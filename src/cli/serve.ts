@@ -1,10 +1,14 @@
 /**
  * `vintent serve [--host 127.0.0.1] [--port 8787] [--ledger SPEC]
  *   (--trust ISSUER_JWKS | --trust-url URL) [--merchant-keys JWKS]
- *   [--jwks PUBLIC_JWKS] [--network-aud AUD]`
+ *   [--jwks PUBLIC_JWKS] [--network-aud AUD] [--no-signature-cache]`
  *
  * Run the merchant + network service until SIGINT/SIGTERM, then close the
  * server and the ledger cleanly. Prints the URL it listens on.
+ *
+ * Verified signatures are remembered (src/sdjwt/signature-cache.ts): a
+ * network sees the same L1 and L2 with every new L3 pair. Every other check
+ * still runs per request; `--no-signature-cache` turns the cache off.
  */
 import { parseArgs } from 'node:util';
 import { remoteJwksResolver } from '../http/jwks-client.js';
@@ -12,13 +16,15 @@ import { readPublicKeySet } from '../http/key-files.js';
 import { inspectorRoutes } from '../http/inspect/routes.js';
 import { createVintentServer, type VintentServerConfig } from '../http/server.js';
 import { openLedger } from '../ledger/index.js';
+import { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
 import type { KeyResolver } from '../verify/types.js';
 
 export const DEFAULT_LEDGER = 'sqlite:.vintent/ledger.db';
 
 const USAGE =
   'usage: vintent serve [--host 127.0.0.1] [--port 8787] [--ledger sqlite:PATH|postgres://...]\n' +
-  '                     (--trust ISSUER_JWKS | --trust-url URL) [--merchant-keys JWKS] [--jwks PUBLIC_JWKS] [--network-aud AUD]\n';
+  '                     (--trust ISSUER_JWKS | --trust-url URL) [--merchant-keys JWKS] [--jwks PUBLIC_JWKS] [--network-aud AUD]\n' +
+  '                     [--no-signature-cache]\n';
 
 interface ServeOptions {
   config: Omit<VintentServerConfig, 'ledger'>;
@@ -38,6 +44,7 @@ function parse(args: string[]): ServeOptions {
       'merchant-keys': { type: 'string' },
       jwks: { type: 'string' },
       'network-aud': { type: 'string' },
+      'no-signature-cache': { type: 'boolean', default: false },
     },
   });
   const port = Number(values.port);
@@ -48,6 +55,7 @@ function parse(args: string[]): ServeOptions {
   if (values['merchant-keys'] !== undefined) config.merchantKeys = readPublicKeySet(values['merchant-keys']);
   if (values.jwks !== undefined) config.jwks = readPublicKeySet(values.jwks);
   if (values['network-aud'] !== undefined) config.expect = { l3a: { aud: values['network-aud'] } };
+  if (!values['no-signature-cache']) config.signatureCache = new VerifiedSignatureCache();
   return { config, ledger: values.ledger };
 }
 

@@ -1,18 +1,20 @@
-/** constraints.md §4.3 `payment.allowed_payee`: the payee of the L3a payment mandate. */
-import { PROFILE } from '../spec/profile.js';
+/** constraints.md §4.3 payee allowlist: the payee of the L3a payment mandate. */
+import type { WireProfile } from '../spec/profile.js';
 import type { Party } from './types.js';
 import { partyAllowlist } from './party-allowlist.js';
 import { isRecord } from './values.js';
 
-export const allowedPayee = partyAllowlist({
-  type: PROFILE.constraint.allowedPayee,
-  mandate: 'payment',
-  field: 'allowed_payees',
-  noun: 'payee',
-  partyOf: (f) => {
-    if (!f.payment) return { skip: 'no L3a payment to check' };
-    return { party: isRecord(f.payment.payee) ? (f.payment.payee as Party) : undefined };
-  },
-  notAllowed: 'CONSTRAINT_PAYEE_NOT_ALLOWED',
-  unknown: 'CONSTRAINT_PAYEE_NOT_ALLOWED',
-});
+export function allowedPayee(profile: WireProfile) {
+  return partyAllowlist({
+    type: profile.constraint.allowedPayee,
+    mandate: 'payment',
+    field: profile.allowlistField.allowedPayee,
+    noun: 'payee',
+    partyOf: (f) => {
+      if (!f.payment) return { skip: 'no L3a payment to check' };
+      return { party: isRecord(f.payment.payee) ? (f.payment.payee as Party) : undefined };
+    },
+    notAllowed: 'CONSTRAINT_PAYEE_NOT_ALLOWED',
+    unknown: 'CONSTRAINT_PAYEE_NOT_ALLOWED',
+  });
+}

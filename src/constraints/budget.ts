@@ -1,28 +1,41 @@
 /**
- * constraints.md §4.5 `payment.budget`. Statelessly, one transaction must fit
- * the cap in the cap's currency; the cumulative sum is the network ledger's job.
+ * constraints.md §4.5 `payment.budget` / `mandate.payment.budget`. Statelessly,
+ * one transaction must fit the cap in the cap's currency (and, where the
+ * profile defines `min`, reach the per-transaction floor); the cumulative sum
+ * is the network ledger's job.
  */
-import { PROFILE } from '../spec/profile.js';
+import type { WireProfile } from '../spec/profile.js';
 import { failed, passed, type ConstraintType, type Violation } from './types.js';
 import { isCurrencyCode, isMinorUnits, paymentToCheck } from './values.js';
 
-export const budget: ConstraintType = {
-  type: PROFILE.constraint.budget,
-  mandate: 'payment',
-  needs: 'payment',
-  shape(c) {
-    const out: Violation[] = [];
-    if (!isCurrencyCode(c.currency)) out.push({ code: 'CONSTRAINT_MALFORMED', message: 'payment.budget currency must be an ISO 4217 code' });
-    if (!isMinorUnits(c.max)) out.push({ code: 'CONSTRAINT_MALFORMED', message: 'payment.budget max must be a non-negative integer' });
-    return out;
-  },
-  check(c, f) {
-    const payment = paymentToCheck(f);
-    if ('status' in payment) return payment;
-    const { amount: value, currency } = payment;
-    const v: Violation[] = [];
-    if (currency !== c.currency) v.push({ code: 'CONSTRAINT_CURRENCY_MISMATCH', message: `budget currency ${String(c.currency)}, payment in ${String(currency)}` });
-    if (value > (c.max as number)) v.push({ code: 'CONSTRAINT_AMOUNT_ABOVE_MAX', message: `amount ${value} alone exceeds budget ${String(c.max)}` });
-    return v.length ? failed(...v) : passed('cumulative spend is enforced by the network ledger');
-  },
-};
+export function budget(profile: WireProfile): ConstraintType {
+  const type = profile.constraint.budget;
+  return {
+    type,
+    mandate: 'payment',
+    needs: 'payment',
+    shape(c) {
+      const out: Violation[] = [];
+      if (!isCurrencyCode(c.currency)) out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} currency must be an ISO 4217 code` });
+      if (!isMinorUnits(c.max)) out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} max must be a non-negative integer` });
+      if (profile.budgetMin && c.min !== undefined) {
+        // April §4.5: min is a positive integer, and a floor above the cap is unsatisfiable.
+        if (!isMinorUnits(c.min) || c.min < 1) out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} min must be a positive integer` });
+        else if (isMinorUnits(c.max) && c.min > c.max) out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} min exceeds max` });
+      }
+      return out;
+    },
+    check(c, f) {
+      const payment = paymentToCheck(f);
+      if ('status' in payment) return payment;
+      const { amount: value, currency } = payment;
+      const v: Violation[] = [];
+      if (currency !== c.currency) v.push({ code: 'CONSTRAINT_CURRENCY_MISMATCH', message: `budget currency ${String(c.currency)}, payment in ${String(currency)}` });
+      if (profile.budgetMin && isMinorUnits(c.min) && value < c.min) {
+        v.push({ code: 'CONSTRAINT_AMOUNT_BELOW_MIN', message: `amount ${value} below budget minimum ${c.min} ${String(c.currency)}` });
+      }
+      if (value > (c.max as number)) v.push({ code: 'CONSTRAINT_AMOUNT_ABOVE_MAX', message: `amount ${value} alone exceeds budget ${String(c.max)}` });
+      return v.length ? failed(...v) : passed('cumulative spend is enforced by the network ledger');
+    },
+  };
+}

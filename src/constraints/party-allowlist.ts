@@ -16,7 +16,7 @@ export interface PartyAllowlistSpec {
   field: string;
   noun: 'merchant' | 'payee';
   /** The party the fulfillment names, or a reason it cannot be checked. */
-  partyOf(f: Fulfillment): { party: Party | undefined } | { skip: string };
+  partyOf(f: Fulfillment): { party: Party | undefined } | { website: string } | { skip: string };
   notAllowed: ErrorCode;
   /** Code when the fulfillment names no usable party. */
   unknown: ErrorCode;
@@ -44,6 +44,11 @@ export function partyAllowlist(spec: PartyAllowlistSpec): ConstraintType {
       if (allowed.length === 0) return skipped(`no allowed ${spec.noun} disclosed to this verifier`);
       const found = spec.partyOf(f);
       if ('skip' in found) return skipped(found.skip);
+      if ('website' in found) {
+        // Only a website is known (the checkout signer's iss): it must be the website of an allowed entry.
+        if (allowed.some((a) => a.website === found.website)) return passed(`matched by checkout_jwt iss ${found.website}`);
+        return failed({ code: spec.notAllowed, message: `${spec.noun} ${found.website} (checkout_jwt iss) not in the allowed list` });
+      }
       const party = found.party;
       if (!party) return failed({ code: spec.unknown, message: `no ${spec.noun} to check against ${spec.type}` });
       if (allowed.some((a) => sameParty(a, party))) return passed();

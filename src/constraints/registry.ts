@@ -1,9 +1,12 @@
 /**
- * The constraint registry (constraints.md §6.2) and the validation loop of §5.3:
- * every constraint is evaluated, all violations collected; an unknown type in
- * an open mandate fails closed whatever the strictness (§5.4).
+ * The constraint registries (constraints.md §6.2), one per wire profile, and
+ * the validation loop of §5.3: every constraint is evaluated, all violations
+ * collected. An unknown type in an open mandate fails closed whatever the
+ * strictness (§5.4); elsewhere the global strictness decides, and a
+ * per-type policy (April constraints §5.4, "Per-Constraint Policy Overrides")
+ * replaces it for the types it names. Policy never touches registered types.
  */
-import type { MandateKind } from '../spec/profile.js';
+import { PROFILES, profileOf, type MandateKind, type WireProfile } from '../spec/profile.js';
 import { agentRecurrence } from './agent-recurrence.js';
 import { allowedMerchant } from './allowed-merchant.js';
 import { allowedPayee } from './allowed-payee.js';
@@ -12,12 +15,26 @@ import { budget } from './budget.js';
 import { lineItems } from './line-items.js';
 import { recurrence } from './recurrence.js';
 import { reference } from './reference.js';
-import type { ConstraintContext, ConstraintOutcome, ConstraintType, Fulfillment, Violation } from './types.js';
+import type { ConstraintContext, ConstraintOutcome, ConstraintType, Fulfillment, Strictness, Violation } from './types.js';
 import { isRecord } from './values.js';
 
-const REGISTERED: readonly ConstraintType[] = [allowedMerchant, lineItems, allowedPayee, amount, budget, recurrence, agentRecurrence, reference];
+/** The eight registered modules, built for one profile's names and semantics. */
+const MODULES: readonly ((p: WireProfile) => ConstraintType)[] = [allowedMerchant, lineItems, allowedPayee, amount, budget, recurrence, agentRecurrence, reference];
 
-export const constraintRegistry: ReadonlyMap<string, ConstraintType> = new Map(REGISTERED.map((t) => [t.type, t]));
+const REGISTRIES: ReadonlyMap<WireProfile, ReadonlyMap<string, ConstraintType>> = new Map(
+  PROFILES.map((p) => [p, new Map(MODULES.map((make) => make(p)).map((t) => [t.type, t]))]),
+);
+
+/** type name → module, for one profile (default: the default profile). */
+export function constraintRegistryFor(profile?: WireProfile | string): ReadonlyMap<string, ConstraintType> {
+  return REGISTRIES.get(profileOf(profile))!;
+}
+
+/**
+ * The February registry.
+ * @deprecated use {@link constraintRegistryFor} with the chain's profile
+ */
+export const constraintRegistry: ReadonlyMap<string, ConstraintType> = constraintRegistryFor('vi-2026-02');
 
 export interface ConstraintReport {
   type: string;
@@ -25,17 +42,21 @@ export interface ConstraintReport {
   outcome: ConstraintOutcome;
 }
 
+/** Per-type strictness overrides for unknown constraint types. */
+export type ConstraintPolicy = Readonly<Record<string, Strictness>>;
+
 /** L2-level validation of a mandate's constraints array: known types, right mandate, well-formed. */
-export function constraintShapeViolations(constraints: unknown, kind: MandateKind): Violation[] {
+export function constraintShapeViolations(constraints: unknown, kind: MandateKind, profile: WireProfile | string = 'vi-2026-02'): Violation[] {
   if (!Array.isArray(constraints)) return [{ code: 'MANDATE_CONSTRAINTS_MISSING', message: 'open mandate needs a constraints array' }];
   if (constraints.length === 0) return [{ code: 'MANDATE_CONSTRAINTS_MISSING', message: 'open mandate needs at least one constraint' }];
+  const registry = constraintRegistryFor(profile);
   const out: Violation[] = [];
   for (const c of constraints) {
     if (!isRecord(c) || typeof c.type !== 'string') {
       out.push({ code: 'CONSTRAINT_MALFORMED', message: 'constraint must be an object with a string type' });
       continue;
     }
-    const t = constraintRegistry.get(c.type);
+    const t = registry.get(c.type);
     if (!t) {
       out.push({ code: 'CONSTRAINT_UNKNOWN_TYPE', message: `unknown constraint type in open mandate: ${c.type}` });
       continue;
@@ -49,14 +70,60 @@ export function constraintShapeViolations(constraints: unknown, kind: MandateKin
   return out;
 }
 
-/** Check well-formed constraints (see {@link constraintShapeViolations}) against a fulfillment. */
-export function checkConstraints(constraints: readonly Record<string, unknown>[], f: Fulfillment, ctx: Omit<ConstraintContext, 'siblings'>): ConstraintReport[] {
-  const full: ConstraintContext = { ...ctx, siblings: constraints };
+export interface CheckOptions extends Omit<ConstraintContext, 'siblings'> {
+  /** Names and semantics to check by (default: February, the registry before profiles). */
+  profile?: WireProfile | string;
+  /** Constraints of an open (Autonomous) mandate: unknown types always fail. Default true. */
+  openMandate?: boolean;
+  policy?: ConstraintPolicy;
+}
+
+/** The outcome for a type the registry does not know (constraints.md §5.4). */
+function unknownOutcome(type: string, opts: CheckOptions): ConstraintOutcome {
+  if (opts.openMandate !== false) {
+    return { status: 'failed', violations: [{ code: 'CONSTRAINT_UNKNOWN_TYPE', message: `unknown constraint type in an open mandate: ${type}` }] };
+  }
+  const mode = opts.policy?.[type] ?? opts.strictness;
+  return mode === 'STRICT'
+    ? { status: 'failed', violations: [{ code: 'CONSTRAINT_UNKNOWN_TYPE', message: `unknown constraint type ${type} (STRICT)` }] }
+    : { status: 'skipped', reason: `unknown constraint type ${type} skipped (PERMISSIVE)` };
+}
+
+/** Check constraints (well-formed ones, see {@link constraintShapeViolations}) against a fulfillment. */
+export function checkConstraints(constraints: readonly Record<string, unknown>[], f: Fulfillment, opts: CheckOptions): ConstraintReport[] {
+  const registry = constraintRegistryFor(opts.profile ?? 'vi-2026-02');
+  const full: ConstraintContext = { at: opts.at, strictness: opts.strictness, siblings: constraints };
   return constraints.map((c, index) => {
-    const t = constraintRegistry.get(c.type as string);
-    const outcome: ConstraintOutcome = t
-      ? t.check(c, f, full)
-      : { status: 'failed', violations: [{ code: 'CONSTRAINT_UNKNOWN_TYPE', message: `unknown constraint type: ${String(c.type)}` }] };
-    return { type: String(c.type), index, outcome };
+    const type = String(c.type);
+    const t = registry.get(type);
+    const outcome: ConstraintOutcome = t ? t.check(c, f, full) : unknownOutcome(type, opts);
+    return { type, index, outcome };
   });
+}
+
+/** Counts in the shape the upstream conformance cases state them. */
+export interface ConstraintSummary {
+  satisfied: boolean;
+  violations: number;
+  /** Constraints a registered module evaluated. */
+  checked: number;
+  /** Unknown constraints skipped under PERMISSIVE. */
+  skipped: number;
+  reports: ConstraintReport[];
+}
+
+/** Check and summarize; `satisfied` means no violation at all. */
+export function summarizeConstraints(constraints: readonly Record<string, unknown>[], f: Fulfillment, opts: CheckOptions): ConstraintSummary {
+  const registry = constraintRegistryFor(opts.profile ?? 'vi-2026-02');
+  const reports = checkConstraints(constraints, f, opts);
+  let violations = 0;
+  let checked = 0;
+  let skipped = 0;
+  for (const r of reports) {
+    const known = registry.has(r.type);
+    if (known) checked++;
+    if (r.outcome.status === 'failed') violations += r.outcome.violations.length;
+    else if (r.outcome.status === 'skipped' && !known) skipped++;
+  }
+  return { satisfied: violations === 0, violations, checked, skipped, reports };
 }

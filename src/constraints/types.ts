@@ -27,6 +27,11 @@ export interface Fulfillment {
   checkout?: {
     /** From the checkout_jwt payload; undefined when it names none. */
     merchant: Party | undefined;
+    /**
+     * When the checkout_jwt has no merchant object and the profile allows it:
+     * its `iss`, the website of the merchant that signed it.
+     */
+    signerWebsite?: string;
     /** Each list is checked on its own: what L3b claims and what the merchant signed. */
     lineLists: { source: string; lines: PurchasedLine[] | undefined }[];
   };

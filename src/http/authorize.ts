@@ -9,6 +9,7 @@ import { authorizationRequestFrom } from '../ledger/request.js';
 import type { Ledger } from '../ledger/types.js';
 import { verifyPresentation } from '../verify/index.js';
 import type { KeyResolver, VerificationResult, VerifyOptions } from '../verify/types.js';
+import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
 
 /** One reason in an answer: the verifier's errors or the ledger's decline. */
 export interface DecisionError {
@@ -35,6 +36,8 @@ export interface NetworkTrust {
   /** Expected `aud`/`nonce` values, e.g. the network's own audience for L3a. */
   expect?: VerifyOptions['expect'];
   strictness?: VerifyOptions['strictness'];
+  /** Remembers verified signatures across presentations (the same L1 and L2 recur with every L3 pair). */
+  signatureCache?: VerifiedSignatureCache;
 }
 
 /**
@@ -53,6 +56,7 @@ export function verifyWithConfiguredTrust(bundle: unknown, trust: Omit<NetworkTr
   if (trust.merchantKeys !== undefined) options.merchantKeys = trust.merchantKeys;
   if (trust.expect !== undefined) options.expect = trust.expect;
   if (trust.strictness !== undefined) options.strictness = trust.strictness;
+  if (trust.signatureCache !== undefined) options.signatureCache = trust.signatureCache;
   return verifyPresentation(withoutPresenterTrust(bundle), options);
 }
 

@@ -59,7 +59,9 @@ async function networkReverse(req: IncomingMessage, res: ServerResponse, ctx: En
   if (body === undefined) return;
   const r = await ctx.ledger.reverse(body.authorization_id, ctx.now(), body.reason);
   if (!r.ok) {
-    sendError(res, 404, r.code ?? 'LEDGER_AUTHORIZATION_UNKNOWN', r.message ?? 'authorization cannot be reversed');
+    const code = r.code ?? 'LEDGER_AUTHORIZATION_UNKNOWN';
+    // Already reversed is a conflict with the authorization's state; never-approved is not found.
+    sendError(res, code === 'LEDGER_AUTHORIZATION_REVERSED' ? 409 : 404, code, r.message ?? 'authorization cannot be reversed');
     return;
   }
   sendJson(res, 200, { reversed: true, authorization_id: r.authorizationId });

@@ -11,6 +11,7 @@ import { VIError } from '../errors.js';
 import type { Ledger } from '../ledger/types.js';
 import type { JwkSet } from '../spec/bundle.js';
 import type { KeyResolver, VerifyOptions } from '../verify/types.js';
+import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
 import { serviceRoutes, type EndpointContext } from './endpoints.js';
 import { errorCodes, sendError } from './respond.js';
 import { matchRoute, type Route } from './router.js';
@@ -38,6 +39,8 @@ export interface VintentServerConfig {
   jwks?: JwkSet;
   /** Expected `aud`/`nonce` values applied to every verification, e.g. this network's L3a audience. */
   expect?: VerifyOptions['expect'];
+  /** Verified-signature cache shared by every request (`vintent serve` turns one on). Default: none. */
+  signatureCache?: VerifiedSignatureCache;
   limits?: Partial<ServerLimits>;
   /** More routes, e.g. the inspector's `/inspect`. */
   extraRoutes?: Route[];
@@ -80,6 +83,7 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
     issuerKeys: config.issuerKeys,
     merchantKeys: config.merchantKeys,
     expect: config.expect,
+    signatureCache: config.signatureCache,
     maxBodyBytes: limits.maxBodyBytes,
     now: config.now ?? nowSeconds,
     jwks: config.jwks ?? { keys: [] },

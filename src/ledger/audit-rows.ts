@@ -1,6 +1,6 @@
 /** Audit rows as both backends write and read them. */
 import { isErrorCode, type ErrorCode } from '../errors.js';
-import type { AuditEvent, AuthorizationRequest, Decision } from './types.js';
+import type { AuditEvent, AuthorizationRequest, Decision, RevocationRecord, RevocationResult } from './types.js';
 import { storableAmount, storableTime } from './policy.js';
 
 /** Column values of one audit row, in schema order (seq is assigned by the database). */
@@ -51,19 +51,19 @@ export interface ReversalTarget {
   currency: string;
 }
 
-/** Audit row of a reversal: applied, or refused for an unknown or already reversed authorization. */
+/** Audit row of a reversal: applied (code null), or refused with the refusal's code. */
 export function reversalAuditRow(
   target: ReversalTarget | undefined,
   authorizationId: string,
   at: number,
-  decision: 'reversed' | 'rejected',
+  refusal: ErrorCode | null,
   detail: string,
 ): AuditRowValues {
   return {
     at,
     kind: 'reverse',
-    decision,
-    code: decision === 'rejected' ? 'LEDGER_AUTHORIZATION_UNKNOWN' : null,
+    decision: refusal === null ? 'reversed' : 'rejected',
+    code: refusal,
     l2_id: target?.l2_id ?? null,
     pair_id: target?.pair_id ?? null,
     presentation_id: target?.presentation_id ?? null,
@@ -71,6 +71,24 @@ export function reversalAuditRow(
     amount: target?.amount === null || target?.amount === undefined ? null : Number(target.amount),
     currency: target?.currency ?? null,
     detail,
+  };
+}
+
+/** Audit row of a revocation, first or repeated (the detail says which and how many approvals stay). */
+export function revocationAuditRow(record: RevocationRecord, result: RevocationResult): AuditRowValues {
+  const kept = `${result.authorizationsKept} earlier authorization(s) stay`;
+  return {
+    at: storableTime(record.at),
+    kind: 'revoke',
+    decision: 'revoked',
+    code: null,
+    l2_id: record.l2Id,
+    pair_id: null,
+    presentation_id: record.revocationId,
+    authorization_id: null,
+    amount: null,
+    currency: null,
+    detail: result.newlyRevoked ? `revoked by the user (iat ${record.issuedAt}); ${kept}` : `already revoked at ${result.revokedAt}; nothing changed; ${kept}`,
   };
 }
 

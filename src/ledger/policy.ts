@@ -5,11 +5,21 @@
  * (constraints.md §4.5–§4.7, security-model.md §4.1–§4.2).
  *
  * Documented choices:
- * - A presentationId seen before gets its first decision back (`replayed: true`),
- *   even if that approval was later reversed; the audit trail shows the reversal.
+ * - A presentationId seen before gets its first decision back (`replayed: true`).
+ *   If that approval was reversed since, the answer is a decline,
+ *   LEDGER_AUTHORIZATION_REVERSED: a voided authorization is never handed out again.
  * - A nonce is consumed by the first presentation that uses it, approved or not.
+ *   The pairs of one Immediate L2 all carry that L2's nonce, so there the nonce
+ *   belongs to the L2 (each pair is its own presentation); any other L2 or L3a
+ *   from the same signer reusing it is LEDGER_NONCE_REPLAY.
+ * - Budgets are per mandate pair and per currency (constraints.md §4.5: spend
+ *   "under this mandate pair"); one pair's purchases never use another's budget.
+ * - A revoked L2 declines every new presentation (LEDGER_MANDATE_REVOKED);
+ *   decisions made before the revocation stay, and replays of them still
+ *   answer as then.
  * - Reversing an already reversed authorization is refused (ok: false,
- *   LEDGER_AUTHORIZATION_UNKNOWN, "already reversed"), never a silent success.
+ *   LEDGER_AUTHORIZATION_REVERSED), never a silent success; an id never
+ *   approved is LEDGER_AUTHORIZATION_UNKNOWN.
  * - Amounts that are not non-negative safe integers are declined with
  *   LEDGER_BUDGET_EXCEEDED: they could corrupt the running totals.
  */
@@ -24,18 +34,30 @@ export interface RecordedDecision {
   code: ErrorCode | null;
   message: string;
   authorizationId: string | null;
+  /** The approval was reversed since. */
+  reversed: boolean;
 }
 
 /** What a backend reads, inside its transaction, before deciding. */
 export interface LedgerState {
   /** Decision stored earlier for the same presentationId, if any. */
   prior: RecordedDecision | null;
-  /** presentationId that first used (signerThumbprint, nonce), if any. */
+  /** Owner ({@link nonceOwnerOf}) that first used (signerThumbprint, nonce), if any. */
   nonceOwner: string | null;
   /** Approved, non-reversed authorizations for (l2Id, pairId). */
   pairActiveCount: number;
-  /** Approved, non-reversed spend across the whole L2, per currency, minor units. */
-  l2SpentByCurrency: ReadonlyMap<string, bigint>;
+  /** Approved, non-reversed spend of this mandate pair, per currency, minor units. */
+  pairSpentByCurrency: ReadonlyMap<string, bigint>;
+  /** The L2 was revoked by its user (Unix seconds the revocation was recorded), if so. */
+  revokedAt: number | null;
+}
+
+/**
+ * Who a nonce belongs to once used. Immediate: the L2 (its pairs share the L2
+ * nonce and are separate presentations). Autonomous: the L3a presentation.
+ */
+export function nonceOwnerOf(req: Pick<AuthorizationRequest, 'mode' | 'l2Id' | 'presentationId'>): string {
+  return req.mode === 'immediate' ? `l2:${req.l2Id}` : req.presentationId;
 }
 
 export type Verdict =
@@ -50,14 +72,23 @@ export type Plan =
 
 export function planAuthorization(req: AuthorizationRequest, state: LedgerState): Plan {
   if (state.prior) return { kind: 'replay', decision: replayOf(state.prior) };
-  if (state.nonceOwner !== null && state.nonceOwner !== req.presentationId) {
+  const owner = nonceOwnerOf(req);
+  const claimNonce = state.nonceOwner === null;
+  if (state.revokedAt !== null) {
+    return {
+      kind: 'record',
+      claimNonce,
+      verdict: decline('LEDGER_MANDATE_REVOKED', `the user revoked this mandate (recorded at ${state.revokedAt})`),
+    };
+  }
+  if (state.nonceOwner !== null && state.nonceOwner !== owner) {
     return {
       kind: 'record',
       claimNonce: false,
       verdict: decline('LEDGER_NONCE_REPLAY', 'nonce already used by another presentation from the same signer'),
     };
   }
-  return { kind: 'record', claimNonce: state.nonceOwner === null, verdict: judge(req, state) };
+  return { kind: 'record', claimNonce, verdict: judge(req, state) };
 }
 
 /** The rules for a presentation seen for the first time, in a fixed order so a decline's code is predictable. */
@@ -111,9 +142,9 @@ function judge(req: AuthorizationRequest, state: LedgerState): Verdict {
 function budgetProblem(currency: string, max: number, req: AuthorizationRequest, state: LedgerState): string | null {
   if (currency !== req.currency) return `currency mismatch: budget is in ${currency}, request in ${req.currency}`;
   if (!Number.isSafeInteger(max) || max < 0) return `budget max ${String(max)} is not a usable integer amount`;
-  const spent = state.l2SpentByCurrency.get(currency) ?? 0n;
+  const spent = state.pairSpentByCurrency.get(currency) ?? 0n;
   const next = spent + BigInt(req.amount);
-  if (next > BigInt(max)) return `budget exceeded: ${next} > ${max} ${currency}`;
+  if (next > BigInt(max)) return `budget of this mandate pair exceeded: ${next} > ${max} ${currency}`;
   return null;
 }
 
@@ -131,6 +162,9 @@ function decline(code: ErrorCode, message: string): Verdict {
 }
 
 export function replayOf(prior: RecordedDecision): Decision {
+  if (prior.decision === 'approved' && prior.reversed) {
+    return { decision: 'declined', code: 'LEDGER_AUTHORIZATION_REVERSED', message: REVERSAL_MESSAGES.presentedAgain, replayed: true };
+  }
   if (prior.decision === 'approved' && prior.authorizationId) {
     return { decision: 'approved', authorizationId: prior.authorizationId, replayed: true };
   }
@@ -168,8 +202,19 @@ export function requestShapeProblem(req: AuthorizationRequest): string | null {
   return null;
 }
 
-/** Message for a reversal that cannot apply. */
+/** Messages of reversal outcomes; each goes with one code. */
 export const REVERSAL_MESSAGES = {
+  /** LEDGER_AUTHORIZATION_UNKNOWN */
   unknown: 'no approved authorization with this id',
+  /** LEDGER_AUTHORIZATION_REVERSED, on a second reversal */
   alreadyReversed: 'authorization was already reversed; nothing changed',
+  /** LEDGER_AUTHORIZATION_REVERSED, on presenting a reversed authorization's presentation again */
+  presentedAgain: 'this presentation was approved once and that authorization was reversed; it is not approved again',
 } as const;
+
+/** The refusal of a reversal that cannot apply: its code and message agree. */
+export function reversalRefusal(found: boolean): { code: ErrorCode; message: string } {
+  return found
+    ? { code: 'LEDGER_AUTHORIZATION_REVERSED', message: REVERSAL_MESSAGES.alreadyReversed }
+    : { code: 'LEDGER_AUTHORIZATION_UNKNOWN', message: REVERSAL_MESSAGES.unknown };
+}

@@ -15,6 +15,7 @@ import {
   authorizeAuditRow,
   decisionDetail,
   reversalAuditRow,
+  revocationAuditRow,
   toAuditEvent,
   type AuditRowValues,
   type ReversalTarget,
@@ -23,16 +24,27 @@ import {
 import type { LedgerOptions } from './hooks.js';
 import {
   decisionOf,
+  nonceOwnerOf,
   planAuthorization,
   REPLAY_DETAIL,
   requestShapeProblem,
-  REVERSAL_MESSAGES,
+  reversalRefusal,
   storableAmount,
   storableTime,
   type LedgerState,
   type RecordedDecision,
 } from './policy.js';
-import type { AuditEvent, AuthorizationRequest, Decision, Ledger, ReversalResult } from './types.js';
+import type {
+  AuditEvent,
+  AuthorizationRequest,
+  Decision,
+  Ledger,
+  MerchantMemoryResult,
+  MerchantPresentation,
+  ReversalResult,
+  RevocationRecord,
+  RevocationResult,
+} from './types.js';
 
 export interface PostgresLedgerOptions extends LedgerOptions {
   /** Schema to hold the tables (created if missing); default: the connection's search_path. */
@@ -41,7 +53,7 @@ export interface PostgresLedgerOptions extends LedgerOptions {
   maxConnections?: number;
 }
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 /** First key of every advisory lock we take ("VINT"), so ours never collide with other applications'. */
 const LOCK_NAMESPACE = 0x56494e54;
 const MIGRATION_LOCK_KEY = 0;
@@ -49,8 +61,9 @@ const MAX_ATTEMPTS = 8;
 /** unique_violation, serialization_failure, deadlock_detected: another decision won a race; try again. */
 const RETRYABLE = new Set(['23505', '40001', '40P01']);
 
+const VERSION_TABLE = `CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY);`;
+
 const SCHEMA_V1 = `
-CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS decisions (
   presentation_id   text PRIMARY KEY,
   l2_id             text NOT NULL,
@@ -99,6 +112,44 @@ CREATE TABLE IF NOT EXISTS audit (
 CREATE INDEX IF NOT EXISTS audit_by_l2 ON audit (l2_id, seq);
 `;
 
+/** v2, as in the SQLite ledger: per-pair spend index, nonces owned by the Immediate L2, revocations, merchant memory. */
+const SCHEMA_V2 = `
+DROP INDEX IF EXISTS decisions_active_by_l2;
+DROP INDEX IF EXISTS decisions_active_by_pair;
+CREATE INDEX decisions_active_by_pair ON decisions (l2_id, pair_id, currency)
+  WHERE decision = 'approved' AND reversed_at IS NULL;
+CREATE TABLE nonce_owners (
+  signer_thumbprint text NOT NULL,
+  nonce             text NOT NULL,
+  owner             text NOT NULL,
+  PRIMARY KEY (signer_thumbprint, nonce)
+);
+INSERT INTO nonce_owners (signer_thumbprint, nonce, owner)
+  SELECT u.signer_thumbprint, u.nonce,
+         CASE WHEN d.mode = 'immediate' THEN 'l2:' || d.l2_id ELSE u.presentation_id END
+    FROM used_nonces u LEFT JOIN decisions d ON d.presentation_id = u.presentation_id;
+DROP TABLE used_nonces;
+CREATE TABLE revocations (
+  l2_id             text PRIMARY KEY,
+  signer_thumbprint text NOT NULL,
+  issued_at         bigint NOT NULL,
+  revocation_id     text NOT NULL,
+  recorded_at       bigint NOT NULL
+);
+CREATE TABLE merchant_seen (
+  content_id        text PRIMARY KEY,
+  signer_thumbprint text NOT NULL,
+  nonce             text NOT NULL,
+  seen_at           bigint NOT NULL,
+  forget_after      bigint NOT NULL,
+  UNIQUE (signer_thumbprint, nonce)
+);
+CREATE INDEX merchant_seen_expiry ON merchant_seen (forget_after);
+`;
+
+/** Schema steps in order: step i takes a database from version i to i + 1. */
+const MIGRATIONS = [SCHEMA_V1, SCHEMA_V2];
+
 export async function openPostgresLedger(url: string, options: PostgresLedgerOptions = {}): Promise<Ledger> {
   const schema = options.schema;
   if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
@@ -125,7 +176,7 @@ async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void>
     // Concurrent CREATE ... IF NOT EXISTS can still collide in the catalog; serialize first-time setup.
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, MIGRATION_LOCK_KEY]);
     if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await client.query(SCHEMA_V1);
+    await client.query(VERSION_TABLE);
     const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_version');
     const version = rows[0]?.v ?? 0;
     if (version > SCHEMA_VERSION) {
@@ -135,6 +186,7 @@ async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void>
         message: `ledger schema version ${version} is newer than this code supports (${SCHEMA_VERSION})`,
       });
     }
+    for (let step = version; step < SCHEMA_VERSION; step++) await client.query(MIGRATIONS[step]!);
     if (version < SCHEMA_VERSION) await client.query('INSERT INTO schema_version (version) VALUES ($1)', [SCHEMA_VERSION]);
   });
 }
@@ -150,6 +202,14 @@ class PostgresLedger implements Ledger {
 
   async reverse(authorizationId: string, at: number, reason = ''): Promise<ReversalResult> {
     return withRetry('reverse', () => inTransaction(this.pool, (client) => this.applyReversal(client, authorizationId, at, reason)));
+  }
+
+  async revoke(record: RevocationRecord): Promise<RevocationResult> {
+    return withRetry('revoke', () => inTransaction(this.pool, (client) => this.applyRevocation(client, record)));
+  }
+
+  async rememberMerchantPresentation(presentation: MerchantPresentation): Promise<MerchantMemoryResult> {
+    return withRetry('merchant memory', () => inTransaction(this.pool, (client) => this.remember(client, presentation)));
   }
 
   async audit(opts: { l2Id?: string; limit?: number } = {}): Promise<AuditEvent[]> {
@@ -193,8 +253,8 @@ class PostgresLedger implements Ledger {
       ],
     );
     if (plan.claimNonce) {
-      await client.query('INSERT INTO used_nonces (signer_thumbprint, nonce, presentation_id) VALUES ($1, $2, $3)', [
-        req.signerThumbprint, req.nonce, req.presentationId,
+      await client.query('INSERT INTO nonce_owners (signer_thumbprint, nonce, owner) VALUES ($1, $2, $3)', [
+        req.signerThumbprint, req.nonce, nonceOwnerOf(req),
       ]);
     }
     await appendAudit(client, authorizeAuditRow(req, decision, detail));
@@ -214,24 +274,69 @@ class PostgresLedger implements Ledger {
     );
     const target = rows[0];
     if (!target || target.reversed_at !== null) {
-      const message = target ? REVERSAL_MESSAGES.alreadyReversed : REVERSAL_MESSAGES.unknown;
-      await appendAudit(client, reversalAuditRow(target, authorizationId, time, 'rejected', message));
-      return { ok: false, code: 'LEDGER_AUTHORIZATION_UNKNOWN', message, authorizationId };
+      const { code, message } = reversalRefusal(target !== undefined);
+      await appendAudit(client, reversalAuditRow(target, authorizationId, time, code, message));
+      return { ok: false, code, message, authorizationId };
     }
     await client.query('UPDATE decisions SET reversed_at = $1 WHERE authorization_id = $2', [time, authorizationId]);
-    await appendAudit(client, reversalAuditRow(target, authorizationId, time, 'reversed', reason || 'reversed'));
+    await appendAudit(client, reversalAuditRow(target, authorizationId, time, null, reason || 'reversed'));
     return { ok: true, authorizationId };
+  }
+
+  private async applyRevocation(client: pg.PoolClient, record: RevocationRecord): Promise<RevocationResult> {
+    const time = storableTime(record.at);
+    // The L2's decision lock: a revocation and an authorization under it never interleave.
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE, record.l2Id]);
+    const inserted = await client.query(
+      `INSERT INTO revocations (l2_id, signer_thumbprint, issued_at, revocation_id, recorded_at)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (l2_id) DO NOTHING`,
+      [record.l2Id, record.signerThumbprint, storableTime(record.issuedAt), record.revocationId, time],
+    );
+    const first = await client.query<{ recorded_at: string }>('SELECT recorded_at FROM revocations WHERE l2_id = $1', [record.l2Id]);
+    const kept = await client.query<{ n: string }>(
+      `SELECT COUNT(*) AS n FROM decisions WHERE l2_id = $1 AND decision = 'approved' AND reversed_at IS NULL`,
+      [record.l2Id],
+    );
+    const result: RevocationResult = {
+      newlyRevoked: inserted.rowCount === 1,
+      l2Id: record.l2Id,
+      revokedAt: Number(first.rows[0]?.recorded_at ?? time),
+      authorizationsKept: Number(kept.rows[0]?.n ?? 0),
+    };
+    await appendAudit(client, revocationAuditRow(record, result));
+    return result;
+  }
+
+  private async remember(client: pg.PoolClient, p: MerchantPresentation): Promise<MerchantMemoryResult> {
+    const time = storableTime(p.at);
+    await client.query('DELETE FROM merchant_seen WHERE forget_after < $1', [time]);
+    // Either unique key (content, or signer + nonce) refuses the row; a concurrent twin waits here for the winner.
+    const inserted = await client.query(
+      `INSERT INTO merchant_seen (content_id, signer_thumbprint, nonce, seen_at, forget_after)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+      [p.contentId, p.signerThumbprint, p.nonce, time, storableTime(p.forgetAfter)],
+    );
+    if (inserted.rowCount === 1) return { firstSeen: true };
+    const { rows } = await client.query<{ content_id: string; seen_at: string }>(
+      `SELECT content_id, seen_at FROM merchant_seen WHERE content_id = $1 OR (signer_thumbprint = $2 AND nonce = $3)
+        ORDER BY (content_id = $1) DESC LIMIT 1`,
+      [p.contentId, p.signerThumbprint, p.nonce],
+    );
+    const row = rows[0];
+    if (!row) throw new VIError({ code: 'LEDGER_UNAVAILABLE', layer: 'ledger', message: 'merchant memory row vanished; try again' });
+    return { firstSeen: false, matched: row.content_id === p.contentId ? 'content' : 'nonce', firstSeenAt: Number(row.seen_at) };
   }
 }
 
 async function readState(client: pg.PoolClient, req: AuthorizationRequest): Promise<LedgerState> {
   const active = `decision = 'approved' AND reversed_at IS NULL`;
   const prior = await client.query<RecordedDecision>(
-    `SELECT decision, code, message, authorization_id AS "authorizationId" FROM decisions WHERE presentation_id = $1`,
+    `SELECT decision, code, message, authorization_id AS "authorizationId", reversed_at IS NOT NULL AS reversed
+       FROM decisions WHERE presentation_id = $1`,
     [req.presentationId],
   );
-  const nonce = await client.query<{ presentation_id: string }>(
-    'SELECT presentation_id FROM used_nonces WHERE signer_thumbprint = $1 AND nonce = $2',
+  const nonce = await client.query<{ owner: string }>(
+    'SELECT owner FROM nonce_owners WHERE signer_thumbprint = $1 AND nonce = $2',
     [req.signerThumbprint, req.nonce],
   );
   // COUNT and SUM come back as strings (bigint / numeric): parse exactly with BigInt.
@@ -240,14 +345,16 @@ async function readState(client: pg.PoolClient, req: AuthorizationRequest): Prom
     [req.l2Id, req.pairId],
   );
   const spent = await client.query<{ currency: string; total: string }>(
-    `SELECT currency, SUM(amount) AS total FROM decisions WHERE l2_id = $1 AND ${active} GROUP BY currency`,
-    [req.l2Id],
+    `SELECT currency, SUM(amount) AS total FROM decisions WHERE l2_id = $1 AND pair_id = $2 AND ${active} GROUP BY currency`,
+    [req.l2Id, req.pairId],
   );
+  const revoked = await client.query<{ recorded_at: string }>('SELECT recorded_at FROM revocations WHERE l2_id = $1', [req.l2Id]);
   return {
     prior: prior.rows[0] ?? null,
-    nonceOwner: nonce.rows[0]?.presentation_id ?? null,
+    nonceOwner: nonce.rows[0]?.owner ?? null,
     pairActiveCount: Number(pair.rows[0]?.n ?? 0),
-    l2SpentByCurrency: new Map(spent.rows.map((row) => [row.currency, BigInt(row.total)])),
+    pairSpentByCurrency: new Map(spent.rows.map((row) => [row.currency, BigInt(row.total)])),
+    revokedAt: revoked.rows[0] ? Number(revoked.rows[0].recorded_at) : null,
   };
 }
 

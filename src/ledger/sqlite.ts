@@ -15,6 +15,7 @@ import {
   authorizeAuditRow,
   decisionDetail,
   reversalAuditRow,
+  revocationAuditRow,
   toAuditEvent,
   type AuditRowValues,
   type ReversalTarget,
@@ -23,18 +24,29 @@ import {
 import type { LedgerOptions } from './hooks.js';
 import {
   decisionOf,
+  nonceOwnerOf,
   planAuthorization,
   REPLAY_DETAIL,
   requestShapeProblem,
-  REVERSAL_MESSAGES,
+  reversalRefusal,
   storableAmount,
   storableTime,
   type LedgerState,
   type RecordedDecision,
 } from './policy.js';
-import type { AuditEvent, AuthorizationRequest, Decision, Ledger, ReversalResult } from './types.js';
+import type {
+  AuditEvent,
+  AuthorizationRequest,
+  Decision,
+  Ledger,
+  MerchantMemoryResult,
+  MerchantPresentation,
+  ReversalResult,
+  RevocationRecord,
+  RevocationResult,
+} from './types.js';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 const BUSY_TIMEOUT_MS = 30_000;
 
 const SCHEMA_V1 = `
@@ -87,6 +99,48 @@ CREATE TABLE audit (
 CREATE INDEX audit_by_l2 ON audit (l2_id, seq);
 `;
 
+/**
+ * v2: budgets per mandate pair (spend summed per l2, pair and currency);
+ * nonces owned by the Immediate L2 rather than by one of its pairs' presentations
+ * (rows of v1 move over with that meaning); user revocations; merchant replay memory.
+ */
+const SCHEMA_V2 = `
+DROP INDEX decisions_active_by_l2;
+DROP INDEX decisions_active_by_pair;
+CREATE INDEX decisions_active_by_pair ON decisions (l2_id, pair_id, currency)
+  WHERE decision = 'approved' AND reversed_at IS NULL;
+CREATE TABLE nonce_owners (
+  signer_thumbprint TEXT NOT NULL,
+  nonce             TEXT NOT NULL,
+  owner             TEXT NOT NULL,
+  PRIMARY KEY (signer_thumbprint, nonce)
+);
+INSERT INTO nonce_owners (signer_thumbprint, nonce, owner)
+  SELECT u.signer_thumbprint, u.nonce,
+         CASE WHEN d.mode = 'immediate' THEN 'l2:' || d.l2_id ELSE u.presentation_id END
+    FROM used_nonces u LEFT JOIN decisions d ON d.presentation_id = u.presentation_id;
+DROP TABLE used_nonces;
+CREATE TABLE revocations (
+  l2_id             TEXT PRIMARY KEY,
+  signer_thumbprint TEXT NOT NULL,
+  issued_at         INTEGER NOT NULL,
+  revocation_id     TEXT NOT NULL,
+  recorded_at       INTEGER NOT NULL
+);
+CREATE TABLE merchant_seen (
+  content_id        TEXT PRIMARY KEY,
+  signer_thumbprint TEXT NOT NULL,
+  nonce             TEXT NOT NULL,
+  seen_at           INTEGER NOT NULL,
+  forget_after      INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX merchant_seen_nonce ON merchant_seen (signer_thumbprint, nonce);
+CREATE INDEX merchant_seen_expiry ON merchant_seen (forget_after);
+`;
+
+/** Schema steps in order: step i takes a database from version i to i + 1. */
+const MIGRATIONS = [SCHEMA_V1, SCHEMA_V2];
+
 export async function openSqliteLedger(path: string, options: LedgerOptions = {}): Promise<Ledger> {
   return storageCall(() => {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -114,10 +168,8 @@ function migrate(db: Database.Database): void {
         message: `ledger schema version ${version} is newer than this code supports (${SCHEMA_VERSION})`,
       });
     }
-    if (version < 1) {
-      db.exec(SCHEMA_V1);
-      db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    }
+    for (let step = version; step < SCHEMA_VERSION; step++) db.exec(MIGRATIONS[step]!);
+    if (version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }
 
@@ -125,6 +177,8 @@ class SqliteLedger implements Ledger {
   private readonly statements;
   private readonly authorizeTx: (req: AuthorizationRequest) => Decision;
   private readonly reverseTx: (authorizationId: string, at: number, reason: string) => ReversalResult;
+  private readonly revokeTx: (record: RevocationRecord) => RevocationResult;
+  private readonly rememberTx: (presentation: MerchantPresentation) => MerchantMemoryResult;
 
   constructor(private readonly db: Database.Database, private readonly options: LedgerOptions) {
     this.statements = prepareStatements(db);
@@ -133,6 +187,10 @@ class SqliteLedger implements Ledger {
     // .immediate: take the write lock before reading, so the read-decide-write is one critical section.
     this.authorizeTx = (req) => authorizeTx.immediate(req);
     this.reverseTx = (id, at, reason) => reverseTx.immediate(id, at, reason);
+    const revokeTx = db.transaction((record: RevocationRecord) => this.applyRevocation(record));
+    this.revokeTx = (record) => revokeTx.immediate(record);
+    const rememberTx = db.transaction((p: MerchantPresentation) => this.remember(p));
+    this.rememberTx = (p) => rememberTx.immediate(p);
   }
 
   async authorize(req: AuthorizationRequest): Promise<Decision> {
@@ -143,6 +201,14 @@ class SqliteLedger implements Ledger {
 
   async reverse(authorizationId: string, at: number, reason = ''): Promise<ReversalResult> {
     return storageCall(() => this.reverseTx(authorizationId, at, reason), 'reverse');
+  }
+
+  async revoke(record: RevocationRecord): Promise<RevocationResult> {
+    return storageCall(() => this.revokeTx(record), 'revoke');
+  }
+
+  async rememberMerchantPresentation(presentation: MerchantPresentation): Promise<MerchantMemoryResult> {
+    return storageCall(() => this.rememberTx(presentation), 'merchant memory');
   }
 
   async audit(opts: { l2Id?: string; limit?: number } = {}): Promise<AuditEvent[]> {
@@ -184,35 +250,65 @@ class SqliteLedger implements Ledger {
       currency: req.currency,
       decided_at: storableTime(req.at),
     });
-    if (plan.claimNonce) this.statements.claimNonce.run(req.signerThumbprint, req.nonce, req.presentationId);
+    if (plan.claimNonce) this.statements.claimNonce.run(req.signerThumbprint, req.nonce, nonceOwnerOf(req));
     this.appendAudit(authorizeAuditRow(req, decision, detail));
     this.options.hooks?.afterInsert?.();
     return decision;
   }
 
   private readState(req: AuthorizationRequest): LedgerState {
-    const prior = this.statements.priorDecision.get(req.presentationId) as RecordedDecision | undefined;
-    const nonce = this.statements.nonceOwner.get(req.signerThumbprint, req.nonce) as { presentation_id: string } | undefined;
+    const prior = this.statements.priorDecision.get(req.presentationId) as (Omit<RecordedDecision, 'reversed'> & { reversed: bigint }) | undefined;
+    const nonce = this.statements.nonceOwner.get(req.signerThumbprint, req.nonce) as { owner: string } | undefined;
     const pair = this.statements.pairActiveCount.get(req.l2Id, req.pairId) as { n: bigint };
-    const spent = this.statements.l2Spent.all(req.l2Id) as { currency: string; total: bigint }[];
+    const spent = this.statements.pairSpent.all(req.l2Id, req.pairId) as { currency: string; total: bigint }[];
+    const revoked = this.statements.revocation.get(req.l2Id) as { recorded_at: bigint } | undefined;
     return {
-      prior: prior ?? null,
-      nonceOwner: nonce?.presentation_id ?? null,
+      prior: prior ? { ...prior, reversed: prior.reversed !== 0n } : null,
+      nonceOwner: nonce?.owner ?? null,
       pairActiveCount: Number(pair.n),
-      l2SpentByCurrency: new Map(spent.map((row) => [row.currency, BigInt(row.total)])),
+      pairSpentByCurrency: new Map(spent.map((row) => [row.currency, BigInt(row.total)])),
+      revokedAt: revoked ? Number(revoked.recorded_at) : null,
     };
+  }
+
+  private applyRevocation(record: RevocationRecord): RevocationResult {
+    const time = storableTime(record.at);
+    const earlier = this.statements.revocation.get(record.l2Id) as { recorded_at: bigint } | undefined;
+    if (!earlier) {
+      this.statements.insertRevocation.run(record.l2Id, record.signerThumbprint, storableTime(record.issuedAt), record.revocationId, time);
+    }
+    const kept = this.statements.l2ActiveCount.get(record.l2Id) as { n: bigint };
+    const result: RevocationResult = {
+      newlyRevoked: !earlier,
+      l2Id: record.l2Id,
+      revokedAt: earlier ? Number(earlier.recorded_at) : time,
+      authorizationsKept: Number(kept.n),
+    };
+    this.appendAudit(revocationAuditRow(record, result));
+    return result;
+  }
+
+  private remember(p: MerchantPresentation): MerchantMemoryResult {
+    const time = storableTime(p.at);
+    this.statements.forgetMerchant.run(time);
+    const byContent = this.statements.merchantByContent.get(p.contentId) as { seen_at: bigint } | undefined;
+    if (byContent) return { firstSeen: false, matched: 'content', firstSeenAt: Number(byContent.seen_at) };
+    const byNonce = this.statements.merchantByNonce.get(p.signerThumbprint, p.nonce) as { seen_at: bigint } | undefined;
+    if (byNonce) return { firstSeen: false, matched: 'nonce', firstSeenAt: Number(byNonce.seen_at) };
+    this.statements.insertMerchant.run(p.contentId, p.signerThumbprint, p.nonce, time, storableTime(p.forgetAfter));
+    return { firstSeen: true };
   }
 
   private applyReversal(authorizationId: string, at: number, reason: string): ReversalResult {
     const row = this.statements.findAuthorization.get(authorizationId) as ReversalRow | undefined;
     const time = storableTime(at);
     if (!row || row.reversed_at !== null) {
-      const message = row ? REVERSAL_MESSAGES.alreadyReversed : REVERSAL_MESSAGES.unknown;
-      this.appendAudit(reversalAuditRow(row, authorizationId, time, 'rejected', message));
-      return { ok: false, code: 'LEDGER_AUTHORIZATION_UNKNOWN', message, authorizationId };
+      const { code, message } = reversalRefusal(row !== undefined);
+      this.appendAudit(reversalAuditRow(row, authorizationId, time, code, message));
+      return { ok: false, code, message, authorizationId };
     }
     this.statements.markReversed.run(time, authorizationId);
-    this.appendAudit(reversalAuditRow(row, authorizationId, time, 'reversed', reason || 'reversed'));
+    this.appendAudit(reversalAuditRow(row, authorizationId, time, null, reason || 'reversed'));
     return { ok: true, authorizationId };
   }
 
@@ -229,17 +325,31 @@ interface ReversalRow extends ReversalTarget {
 function prepareStatements(db: Database.Database) {
   const active = `decision = 'approved' AND reversed_at IS NULL`;
   return {
-    priorDecision: db.prepare(
-      `SELECT decision, code, message, authorization_id AS authorizationId FROM decisions WHERE presentation_id = ?`,
-    ),
-    nonceOwner: db.prepare(`SELECT presentation_id FROM used_nonces WHERE signer_thumbprint = ? AND nonce = ?`),
+    priorDecision: db
+      .prepare(
+        `SELECT decision, code, message, authorization_id AS authorizationId, reversed_at IS NOT NULL AS reversed
+           FROM decisions WHERE presentation_id = ?`,
+      )
+      .safeIntegers(true),
+    nonceOwner: db.prepare(`SELECT owner FROM nonce_owners WHERE signer_thumbprint = ? AND nonce = ?`),
     pairActiveCount: db
       .prepare(`SELECT COUNT(*) AS n FROM decisions WHERE l2_id = ? AND pair_id = ? AND ${active}`)
       .safeIntegers(true),
+    l2ActiveCount: db.prepare(`SELECT COUNT(*) AS n FROM decisions WHERE l2_id = ? AND ${active}`).safeIntegers(true),
     // safeIntegers: totals come back as exact BigInt, never a rounded double.
-    l2Spent: db
-      .prepare(`SELECT currency, SUM(amount) AS total FROM decisions WHERE l2_id = ? AND ${active} GROUP BY currency`)
+    pairSpent: db
+      .prepare(`SELECT currency, SUM(amount) AS total FROM decisions WHERE l2_id = ? AND pair_id = ? AND ${active} GROUP BY currency`)
       .safeIntegers(true),
+    revocation: db.prepare(`SELECT recorded_at FROM revocations WHERE l2_id = ?`).safeIntegers(true),
+    insertRevocation: db.prepare(
+      `INSERT INTO revocations (l2_id, signer_thumbprint, issued_at, revocation_id, recorded_at) VALUES (?, ?, ?, ?, ?)`,
+    ),
+    forgetMerchant: db.prepare(`DELETE FROM merchant_seen WHERE forget_after < ?`),
+    merchantByContent: db.prepare(`SELECT seen_at FROM merchant_seen WHERE content_id = ?`).safeIntegers(true),
+    merchantByNonce: db.prepare(`SELECT seen_at FROM merchant_seen WHERE signer_thumbprint = ? AND nonce = ?`).safeIntegers(true),
+    insertMerchant: db.prepare(
+      `INSERT INTO merchant_seen (content_id, signer_thumbprint, nonce, seen_at, forget_after) VALUES (?, ?, ?, ?, ?)`,
+    ),
     insertDecision: db.prepare(`INSERT INTO decisions (
         presentation_id, l2_id, pair_id, signer_thumbprint, nonce, transaction_id, mode, multi_transaction,
         decision, code, message, authorization_id, amount, currency, decided_at
@@ -247,7 +357,7 @@ function prepareStatements(db: Database.Database) {
         @presentation_id, @l2_id, @pair_id, @signer_thumbprint, @nonce, @transaction_id, @mode, @multi_transaction,
         @decision, @code, @message, @authorization_id, @amount, @currency, @decided_at
       )`),
-    claimNonce: db.prepare(`INSERT INTO used_nonces (signer_thumbprint, nonce, presentation_id) VALUES (?, ?, ?)`),
+    claimNonce: db.prepare(`INSERT INTO nonce_owners (signer_thumbprint, nonce, owner) VALUES (?, ?, ?)`),
     findAuthorization: db.prepare(
       `SELECT l2_id, pair_id, presentation_id, amount, currency, reversed_at FROM decisions WHERE authorization_id = ?`,
     ),

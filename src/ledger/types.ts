@@ -64,11 +64,52 @@ export interface ReversalResult {
   authorizationId: string;
 }
 
+/** A user's revocation of an L2, already checked (signature, signer) by the caller. */
+export interface RevocationRecord {
+  /** Content id of the revoked L2 (see {@link AuthorizationRequest.l2Id}). */
+  l2Id: string;
+  /** JWK thumbprint of the key that signed the L2 and the revocation (the L1 `cnf` key). */
+  signerThumbprint: string;
+  /** The revocation's own `iat`, Unix seconds. */
+  issuedAt: number;
+  /** B64U(SHA-256(revocation header.payload)): which revocation was recorded. */
+  revocationId: string;
+  /** Recording time, Unix seconds. */
+  at: number;
+}
+
+export interface RevocationResult {
+  /** False when the L2 was revoked before: nothing changed (idempotent). */
+  newlyRevoked: boolean;
+  l2Id: string;
+  /** When the first revocation was recorded, Unix seconds. */
+  revokedAt: number;
+  /** Approved, non-reversed authorizations made under this L2 before the revocation: they stay. */
+  authorizationsKept: number;
+}
+
+/** An L3b a merchant accepted, remembered until it could no longer verify anyway. */
+export interface MerchantPresentation {
+  /** B64U(SHA-256(L3b header.payload)): signature-independent. */
+  contentId: string;
+  /** JWK thumbprint of the agent key that signed the L3b. */
+  signerThumbprint: string;
+  nonce: string;
+  /** Unix seconds. */
+  at: number;
+  /** Unix seconds after which the memory may be dropped: the L3b's `exp` plus the verifier's skew. */
+  forgetAfter: number;
+}
+
+export type MerchantMemoryResult =
+  | { firstSeen: true }
+  | { firstSeen: false; matched: 'content' | 'nonce'; firstSeenAt: number };
+
 export interface AuditEvent {
   seq: number;
   at: number;
-  kind: 'authorize' | 'reverse';
-  decision: 'approved' | 'declined' | 'reversed' | 'rejected';
+  kind: 'authorize' | 'reverse' | 'revoke';
+  decision: 'approved' | 'declined' | 'reversed' | 'rejected' | 'revoked';
   code: ErrorCode | null;
   l2Id: string | null;
   pairId: string | null;
@@ -84,6 +125,14 @@ export interface Ledger {
   authorize(req: AuthorizationRequest): Promise<Decision>;
   /** Reverse (void) an approved authorization: releases its budget and occurrence, recorded, not deleted. */
   reverse(authorizationId: string, at: number, reason?: string): Promise<ReversalResult>;
+  /** Record a user's revocation of an L2 (idempotent, audited); every later authorization under it is declined LEDGER_MANDATE_REVOKED. */
+  revoke(record: RevocationRecord): Promise<RevocationResult>;
+  /**
+   * Merchant replay memory: remember an accepted L3b by content and by
+   * (signer, nonce); say whether either was seen before. Entries past their
+   * `forgetAfter` are purged as new ones arrive.
+   */
+  rememberMerchantPresentation(presentation: MerchantPresentation): Promise<MerchantMemoryResult>;
   /** The audit trail, oldest first. */
   audit(opts?: { l2Id?: string; limit?: number }): Promise<AuditEvent[]>;
   close(): Promise<void>;

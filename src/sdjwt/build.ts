@@ -1,17 +1,16 @@
 /**
  * Building SD-JWTs: signing JWS, making disclosures, serializing.
  *
- * Disclosures are encoded with @sd-jwt/utils; salts are 128 bits from
+ * Disclosures are base64url(UTF-8(JSON array)), byte for byte what
+ * @sd-jwt/utils encodes (test/sdjwt/standard-sd-jwt.test.ts checks it) without
+ * its pure-JavaScript base64; salts are 128 bits from
  * node:crypto (a 16-byte request to some salt generators yields 64 bits).
- * L1 is a plain RFC 9901 SD-JWT and is issued through @sd-jwt/core.
+ * L1 is a plain RFC 9901 SD-JWT ({@link issueStandardSdJwt}).
  */
 import { randomBytes } from 'node:crypto';
-import { SDJwtInstance } from '@sd-jwt/core';
-import { Disclosure } from '@sd-jwt/utils';
 import { encodeBase64url } from './base64url.js';
 import { sha256b64u } from './digest.js';
 import { signEs256, type SigningKey } from './keys.js';
-import { createHash } from 'node:crypto';
 
 export interface BuiltDisclosure {
   encoded: string;
@@ -24,15 +23,18 @@ export function newSalt(): string {
   return randomBytes(16).toString('base64url');
 }
 
+/** Where disclosure salts come from: 128-bit random unless a caller reproduces fixed vectors. */
+export type SaltSource = () => string;
+
 /** An array-element disclosure `[salt, value]`. */
-export function makeArrayDisclosure(value: unknown): BuiltDisclosure {
-  const encoded = Disclosure.fromArray([newSalt(), value]).encode();
+export function makeArrayDisclosure(value: unknown, salt: SaltSource = newSalt): BuiltDisclosure {
+  const encoded = encodeBase64url(JSON.stringify([salt(), value]));
   return { encoded, digest: sha256b64u(encoded), value };
 }
 
 /** An object-property disclosure `[salt, name, value]`. */
-export function makePropertyDisclosure(name: string, value: unknown): BuiltDisclosure {
-  const encoded = Disclosure.fromArray([newSalt(), name, value]).encode();
+export function makePropertyDisclosure(name: string, value: unknown, salt: SaltSource = newSalt): BuiltDisclosure {
+  const encoded = encodeBase64url(JSON.stringify([salt(), name, value]));
   return { encoded, digest: sha256b64u(encoded), value };
 }
 
@@ -47,21 +49,35 @@ export function serializeSdJwt(jwt: string, disclosures: readonly string[]): str
   return `${jwt}~${disclosures.map((d) => `${d}~`).join('')}`;
 }
 
-/** Issue a standard SD-JWT through @sd-jwt/core: `sdClaims` become top-level `_sd` disclosures. */
-export async function issueStandardSdJwt(
+/**
+ * Issue a standard RFC 9901 SD-JWT: each claim named in `sdClaims` (top
+ * level) becomes a disclosure and its digest goes into a sorted `_sd`;
+ * `_sd_alg` is `sha-256`. Signed directly with the key's cached KeyObject,
+ * synchronously (the layout @sd-jwt/core's `issue` produces, which
+ * test/sdjwt/standard-sd-jwt.test.ts cross-checks, without its async
+ * signer and hasher hops).
+ */
+export function issueStandardSdJwt(
   header: Record<string, unknown>,
   payload: Record<string, unknown>,
   sdClaims: readonly string[],
   key: SigningKey,
-): Promise<string> {
-  const instance = new SDJwtInstance({
-    signer: (data: string) => signEs256(data, key.privateKey).toString('base64url'),
-    signAlg: 'ES256',
-    hasher: (data: string | ArrayBuffer) =>
-      new Uint8Array(createHash('sha256').update(typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data)).digest()),
-    hashAlg: 'sha-256',
-    saltGenerator: () => newSalt(),
-  });
-  const frame = { _sd: sdClaims.filter((c) => c in payload) } as never;
-  return instance.issue(payload as never, frame, { header });
+  salt: SaltSource = newSalt,
+): string {
+  const packed: Record<string, unknown> = {};
+  const digests: string[] = [];
+  const disclosures: string[] = [];
+  for (const name of Object.keys(payload)) {
+    if (sdClaims.includes(name)) {
+      const d = makePropertyDisclosure(name, payload[name], salt);
+      digests.push(d.digest);
+      disclosures.push(d.encoded);
+    } else {
+      packed[name] = payload[name];
+    }
+  }
+  if (digests.length > 0) packed._sd = digests.sort();
+  packed._sd_alg = 'sha-256';
+  // Header members in the caller's order: the upstream April vectors write alg, typ, kid.
+  return serializeSdJwt(signJwt(header, packed, key), disclosures);
 }

@@ -56,6 +56,14 @@ export function jwkThumbprint(jwk: PublicJwk): string {
 
 const DEFAULT_CACHE_SIZE = 1024;
 
+/** Thumbprints of the KeyObjects a {@link PublicKeyCache} imported: lets a signature cache name a key it is handed. */
+const importedThumbprints = new WeakMap<KeyObject, string>();
+
+/** The RFC 7638 thumbprint of a public key imported by a {@link PublicKeyCache}; undefined for any other KeyObject. */
+export function importedKeyThumbprint(key: KeyObject): string | undefined {
+  return importedThumbprints.get(key);
+}
+
 interface CachedKey {
   key: KeyObject;
   thumbprint: string;
@@ -137,6 +145,7 @@ export class PublicKeyCache {
       throw new VIError({ code: 'KEY_INVALID', message: 'JWK is not a point on P-256' });
     }
     const entry: CachedKey = { key, thumbprint: jwkThumbprint(pub), y: pub.y, used: ++this.uses };
+    importedThumbprints.set(key, entry.thumbprint);
     this.entries.delete(pub.x); // (x, -y) or a re-import: the new entry goes to the back
     this.entries.set(pub.x, entry);
     if (this.entries.size > this.capacity) {

@@ -1,10 +1,14 @@
 /**
- * Every wire name of VI v0.1 in one table.
+ * Every wire name of Verifiable Intent, as a set of named profiles.
  *
- * The standard is still a draft and a later revision renames things; code
- * reads names from here and nowhere else. See spec/profile.md.
+ * Two vocabularies are in use: the February 2026 draft (`vi-2026-02`) and the
+ * April 2026 field alignment (`vi-2026-04`). Each profile holds every name and
+ * every structural difference, so code never branches on a profile's name;
+ * adding a profile is a table entry (plus tests). See spec/profile.md.
  */
-export const PROFILE = {
+
+/** What both vocabularies share: algorithms, `typ`s, SD-JWT claim names, lifetimes. */
+export const COMMON = {
   version: '0.1',
   alg: 'ES256',
   sdAlg: 'sha-256',
@@ -15,9 +19,85 @@ export const PROFILE = {
     l3: 'kb-sd-jwt',
     checkoutJwt: 'JWT',
   },
+  /** Mastercard reference profile of the L1 card credential; not versioned by VI (April CF §10.1). */
+  l1CardVct: 'https://credentials.mastercard.com/card',
+  claim: {
+    delegatePayload: 'delegate_payload',
+    sd: '_sd',
+    sdAlg: '_sd_alg',
+    sdHash: 'sd_hash',
+    arrayRef: '...',
+  },
+  /** Clock skew a verifier tolerates by default (seconds). */
+  defaultSkewSeconds: 300,
+  /** L3 lifetime: recommended default and hard maximum (seconds). */
+  l3DefaultLifetimeSeconds: 300,
+  l3MaxLifetimeSeconds: 3600,
+  /** L2 lifetimes the issuers use by default (seconds). */
+  l2ImmediateDefaultLifetimeSeconds: 900,
+  l2AutonomousDefaultLifetimeSeconds: 86400,
+  l1DefaultLifetimeSeconds: 365 * 86400,
+} as const;
+
+/** Keys of the eight registered constraint types (constraints.md §4). */
+export type ConstraintKey = 'allowedMerchant' | 'lineItems' | 'allowedPayee' | 'amount' | 'budget' | 'recurrence' | 'agentRecurrence' | 'reference';
+
+/** Where the agent key id sits in an Autonomous mandate's `cnf`: beside `jwk`, or inside it. */
+export type AgentKidLocation = 'cnf.kid' | 'cnf.jwk.kid';
+
+/** One wire vocabulary. */
+export interface WireProfile {
+  readonly name: string;
+  /** One line for `vintent profiles` and reports. */
+  readonly title: string;
+  /** Where the upstream text of this vocabulary lives beside the repository (../shared/...). */
+  readonly specText: string;
+  readonly vct: {
+    readonly checkoutOpen: string;
+    readonly checkout: string;
+    readonly paymentOpen: string;
+    readonly payment: string;
+  };
+  readonly constraint: Readonly<Record<ConstraintKey, string>>;
+  /** The allowlist array claim of each party constraint. */
+  readonly allowlistField: { readonly allowedMerchant: string; readonly allowedPayee: string };
+  readonly agentKid: AgentKidLocation;
+  /** L2 header `kid` naming the L1 `cnf` key: whether issuers write it (verifiers accept it either way). */
+  readonly l2HeaderKid: boolean;
+  /** Whether the text defines an optional L2 `iss` (a URI when present). */
+  readonly l2Iss: boolean;
+  /**
+   * Array claims whose elements may reference one disclosure between them
+   * (one merchant disclosure is both an allowed merchant and an allowed payee).
+   */
+  readonly sharedReferenceArrays: readonly string[];
+  /** Registered `frequency` values: merchant recurrence, agent recurrence. */
+  readonly frequencies: { readonly recurrence: readonly string[]; readonly agentRecurrence: readonly string[] };
+  /** `line_items.match_mode` (April constraints §4.2): defined values, undefined when the profile has none. */
+  readonly lineItemMatchModes: readonly string[] | undefined;
+  /** `budget.min` (April constraints §4.5): a per-transaction floor. */
+  readonly budgetMin: boolean;
+  /**
+   * A checkout_jwt without a `merchant` object names its merchant by its `iss`
+   * (the upstream April vectors' shape); matched against allowlist `website`.
+   */
+  readonly checkoutMerchantFromIss: boolean;
+  /** Order issuers write an open payment mandate's registered constraints in (the reference outputs differ). */
+  readonly paymentConstraintOrder: readonly ConstraintKey[];
+  /** `risk_data` on the open payment mandate (April CF §4.5.2): allowed members; undefined when not defined. */
+  readonly riskDataMembers: readonly string[] | undefined;
+}
+
+const FEB_FREQUENCIES = ['DAILY', 'WEEKLY', 'BIWEEKLY', 'MONTHLY', 'QUARTERLY', 'ANNUALLY'] as const;
+/** ISO 20022 frequency codes (April constraints §4.6). */
+const ISO20022_FREQUENCIES = ['INDA', 'DAIL', 'WEEK', 'TOWK', 'TWMN', 'MNTH', 'TOMN', 'QUTR', 'FOMN', 'SEMI', 'YEAR', 'TYEA'] as const;
+
+/** February 2026 draft (vi-spec/). */
+export const VI_2026_02: WireProfile = {
+  name: 'vi-2026-02',
+  title: 'VI v0.1 draft, February 2026 (unversioned VCTs, payment.* constraint types)',
+  specText: 'vi-spec',
   vct: {
-    /** Mastercard reference profile of the L1 card credential. */
-    l1Card: 'https://credentials.mastercard.com/card',
     checkoutOpen: 'mandate.checkout.open',
     checkout: 'mandate.checkout',
     paymentOpen: 'mandate.payment.open',
@@ -33,48 +113,136 @@ export const PROFILE = {
     agentRecurrence: 'payment.agent_recurrence',
     reference: 'payment.reference',
   },
-  claim: {
-    delegatePayload: 'delegate_payload',
-    sd: '_sd',
-    sdAlg: '_sd_alg',
-    sdHash: 'sd_hash',
-    arrayRef: '...',
-  },
-  /** Allowlist arrays that may reference one merchant/item disclosure between them (the reference's L2 shares merchants between allowed_merchants and allowed_payees). */
+  allowlistField: { allowedMerchant: 'allowed_merchants', allowedPayee: 'allowed_payees' },
+  agentKid: 'cnf.kid',
+  l2HeaderKid: true,
+  l2Iss: true,
   sharedReferenceArrays: ['allowed_merchants', 'allowed_payees', 'acceptable_items'],
-  /** Clock skew a verifier tolerates by default (seconds). */
-  defaultSkewSeconds: 300,
-  /** L3 lifetime: recommended default and hard maximum (seconds). */
-  l3DefaultLifetimeSeconds: 300,
-  l3MaxLifetimeSeconds: 3600,
-  /** L2 lifetimes the issuers use by default (seconds). */
-  l2ImmediateDefaultLifetimeSeconds: 900,
-  l2AutonomousDefaultLifetimeSeconds: 86400,
-  l1DefaultLifetimeSeconds: 365 * 86400,
-} as const;
+  frequencies: { recurrence: FEB_FREQUENCIES, agentRecurrence: ['ON_DEMAND', ...FEB_FREQUENCIES] },
+  lineItemMatchModes: undefined,
+  budgetMin: false,
+  checkoutMerchantFromIss: false,
+  paymentConstraintOrder: ['amount', 'allowedPayee', 'budget', 'recurrence', 'agentRecurrence'],
+  riskDataMembers: undefined,
+};
 
-export type ConstraintTypeName = (typeof PROFILE.constraint)[keyof typeof PROFILE.constraint];
-export const REGISTERED_CONSTRAINT_TYPES: readonly string[] = Object.values(PROFILE.constraint);
+/** April 2026 field alignment (vi-spec-2026-04/). */
+export const VI_2026_04: WireProfile = {
+  name: 'vi-2026-04',
+  title: 'VI v0.1 field alignment, April 2026 (versioned .1 VCTs, mandate.* constraint types, cnf.jwk.kid)',
+  specText: 'vi-spec-2026-04',
+  vct: {
+    checkoutOpen: 'mandate.checkout.open.1',
+    checkout: 'mandate.checkout.1',
+    paymentOpen: 'mandate.payment.open.1',
+    payment: 'mandate.payment.1',
+  },
+  constraint: {
+    allowedMerchant: 'mandate.checkout.allowed_merchants',
+    lineItems: 'mandate.checkout.line_items',
+    allowedPayee: 'mandate.payment.allowed_payees',
+    amount: 'mandate.payment.amount_range',
+    budget: 'mandate.payment.budget',
+    recurrence: 'mandate.payment.recurrence',
+    agentRecurrence: 'mandate.payment.agent_recurrence',
+    reference: 'mandate.payment.reference',
+  },
+  allowlistField: { allowedMerchant: 'allowed', allowedPayee: 'allowed' },
+  agentKid: 'cnf.jwk.kid',
+  l2HeaderKid: true,
+  l2Iss: true,
+  sharedReferenceArrays: ['allowed', 'acceptable_items'],
+  frequencies: { recurrence: ISO20022_FREQUENCIES, agentRecurrence: ['ON_DEMAND', ...ISO20022_FREQUENCIES] },
+  lineItemMatchModes: ['minimum', 'exact'],
+  budgetMin: true,
+  checkoutMerchantFromIss: true,
+  paymentConstraintOrder: ['allowedPayee', 'amount', 'budget', 'recurrence', 'agentRecurrence'],
+  riskDataMembers: ['device_id', 'ip_address'],
+};
+
+/** Every profile, in the order `vintent profiles` lists them. */
+export const PROFILES: readonly WireProfile[] = [VI_2026_02, VI_2026_04];
+
+export type ProfileName = 'vi-2026-02' | 'vi-2026-04';
+
+/** What new credentials use unless told otherwise. */
+export const DEFAULT_PROFILE: ProfileName = 'vi-2026-04';
+
+const BY_NAME: ReadonlyMap<string, WireProfile> = new Map(PROFILES.map((p) => [p.name, p]));
+
+/** The profile of that name, or undefined. */
+export function findProfile(name: unknown): WireProfile | undefined {
+  return typeof name === 'string' ? BY_NAME.get(name) : undefined;
+}
+
+/** The profile of that name (default: {@link DEFAULT_PROFILE}); throws a TypeError on an unknown name (a caller bug). */
+export function profileOf(name: string | WireProfile | undefined): WireProfile {
+  if (typeof name === 'object' && name !== null) return name;
+  const p = BY_NAME.get(name ?? DEFAULT_PROFILE);
+  if (!p) throw new TypeError(`unknown VI profile ${JSON.stringify(name)}; known: ${PROFILES.map((x) => x.name).join(', ')}`);
+  return p;
+}
 
 export type Mode = 'immediate' | 'autonomous';
 
 export type MandateKind = 'checkout' | 'payment';
 
-/** Classify a mandate VCT: which kind and which mode it belongs to. */
-export function classifyVct(vct: unknown): { kind: MandateKind; open: boolean } | undefined {
-  switch (vct) {
-    case PROFILE.vct.checkoutOpen:
-      return { kind: 'checkout', open: true };
-    case PROFILE.vct.checkout:
-      return { kind: 'checkout', open: false };
-    case PROFILE.vct.paymentOpen:
-      return { kind: 'payment', open: true };
-    case PROFILE.vct.payment:
-      return { kind: 'payment', open: false };
-    default:
-      return undefined;
-  }
+/** A mandate VCT, classified: kind, open or final, and the profile that spells it so. */
+export interface VctClass {
+  kind: MandateKind;
+  open: boolean;
+  profile: WireProfile;
 }
+
+const VCT_CLASSES: ReadonlyMap<string, VctClass> = new Map(
+  PROFILES.flatMap((profile) => [
+    [profile.vct.checkoutOpen, { kind: 'checkout', open: true, profile }],
+    [profile.vct.checkout, { kind: 'checkout', open: false, profile }],
+    [profile.vct.paymentOpen, { kind: 'payment', open: true, profile }],
+    [profile.vct.payment, { kind: 'payment', open: false, profile }],
+  ] as [string, VctClass][]),
+);
+
+/** Classify a mandate VCT of any known profile (VCTs are matched fully versioned, April CF §10.1). */
+export function classifyVct(vct: unknown): VctClass | undefined {
+  return typeof vct === 'string' ? VCT_CLASSES.get(vct) : undefined;
+}
+
+/** The final-mandate VCT a profile uses for a kind (L3a/L3b, Immediate L2). */
+export function finalVct(profile: WireProfile, kind: MandateKind): string {
+  return kind === 'payment' ? profile.vct.payment : profile.vct.checkout;
+}
+
+/** The agent key id an Autonomous mandate's `cnf` carries, where this profile puts it. */
+export function agentKidOf(profile: WireProfile, cnf: unknown): unknown {
+  if (typeof cnf !== 'object' || cnf === null) return undefined;
+  const c = cnf as Record<string, unknown>;
+  if (profile.agentKid === 'cnf.kid') return c.kid;
+  const jwk = c.jwk;
+  return typeof jwk === 'object' && jwk !== null ? (jwk as Record<string, unknown>).kid : undefined;
+}
+
+/** The `cnf` an Autonomous mandate carries for an agent key (bare public JWK) and its kid. */
+export function agentCnf(profile: WireProfile, bareJwk: Record<string, unknown>, kid: string): Record<string, unknown> {
+  return profile.agentKid === 'cnf.kid' ? { jwk: bareJwk, kid } : { jwk: { ...bareJwk, kid } };
+}
+
+/**
+ * Compatibility view: the February names under the single-table shape the
+ * code used before profiles, with the union of shareable arrays. New code
+ * takes a {@link WireProfile}; this goes once every caller does.
+ * @deprecated use {@link profileOf} / {@link COMMON}
+ */
+export const PROFILE = {
+  ...COMMON,
+  vct: { l1Card: COMMON.l1CardVct, ...VI_2026_02.vct },
+  constraint: VI_2026_02.constraint,
+  sharedReferenceArrays: [...new Set(PROFILES.flatMap((p) => p.sharedReferenceArrays))],
+} as const;
+
+export type ConstraintTypeName = string;
+/** Every registered constraint type name of every profile. */
+export const REGISTERED_CONSTRAINT_TYPES: readonly string[] = [...new Set(PROFILES.flatMap((p) => Object.values(p.constraint)))];
 
 /** ISO 4217 minor-unit exponents for the currencies we know; default is 2. */
 export const CURRENCY_EXPONENT: Readonly<Record<string, number>> = {

@@ -8,7 +8,7 @@ import { sharedKeyCache, type PublicKeyCache } from '../sdjwt/keys.js';
 import { DEFAULT_PARSE_LIMITS, type ParsedJwt, type ParsedSdJwt } from '../sdjwt/parse.js';
 import type { Resolved } from '../sdjwt/resolve.js';
 import type { Bundle, Expectation } from '../spec/bundle.js';
-import { PROFILE, type MandateKind, type Mode } from '../spec/profile.js';
+import { PROFILE, type MandateKind, type Mode, type WireProfile } from '../spec/profile.js';
 import type { Strictness } from '../constraints/types.js';
 import type { CheckRecord, CheckStatus, KeyResolver, Limits, PairResult, VerifyOptions } from './types.js';
 
@@ -36,6 +36,8 @@ export interface MandateRecord {
   kind: MandateKind;
   open: boolean;
   vct: string;
+  /** The wire profile whose VCT this mandate carries. */
+  profile: WireProfile;
   claims: Record<string, unknown>;
   /** The disclosure's value before resolution (nested `_sd` still visible). */
   raw: unknown;

@@ -4,6 +4,7 @@
 import type { ErrorCode, Layer, VIErrorInfo } from '../errors.js';
 import type { PublicKeyCache, PublicJwk } from '../sdjwt/keys.js';
 import type { ParseLimits } from '../sdjwt/parse.js';
+import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
 import type { Expectation, JwkSet } from '../spec/bundle.js';
 import type { Mode } from '../spec/profile.js';
 import type { Strictness } from '../constraints/types.js';
@@ -62,6 +63,12 @@ export interface VerifyOptions {
   expect?: { l2?: Expectation; l3a?: Expectation; l3b?: Expectation };
   /** Import cache for public keys; defaults to a shared bounded LRU. */
   keyCache?: PublicKeyCache;
+  /**
+   * Opt-in: remember signatures that verified (exact key, signing input and
+   * signature bytes) so a repeated L1/L2 skips its signature check. Every
+   * other check still runs. Off by default; `vintent serve` turns it on.
+   */
+  signatureCache?: VerifiedSignatureCache;
   limits?: Partial<Limits>;
 }
 

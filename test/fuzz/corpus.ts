@@ -5,8 +5,7 @@
  * reach the claim checks behind the signatures.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createCheckoutJwt } from '../../src/issue/checkout.js';
 import { issueL1 } from '../../src/issue/l1.js';
 import { issueL2Autonomous } from '../../src/issue/l2-autonomous.js';
@@ -14,6 +13,7 @@ import { issueL2Immediate } from '../../src/issue/l2-immediate.js';
 import { issueL3Pair } from '../../src/issue/l3.js';
 import { presentForDispute, presentToMerchant, presentToNetwork } from '../../src/present/index.js';
 import { generateSigningKey, type SigningKey } from '../../src/sdjwt/keys.js';
+import { REFERENCE_DIR } from '../support/environment.js';
 
 export type JsonBundle = Record<string, unknown>;
 
@@ -24,7 +24,7 @@ export interface Seed {
   keys?: ReadonlyMap<string, SigningKey>;
 }
 
-export const REFERENCE_DIR = resolve(process.env.VINTENT_REFERENCE_DIR ?? join(fileURLToPath(new URL('.', import.meta.url)), '../../../shared/interop/reference'));
+export { REFERENCE_DIR };
 
 /** Every reference bundle whose verdict is valid. Empty when the directory is absent. */
 export function referenceSeeds(): Seed[] {

@@ -54,8 +54,12 @@ export interface AutonomousChain {
   l2: IssuedL2Autonomous;
 }
 
-/** Two pairs (USD 100–400 each) under one USD 500 budget, at Tennis Warehouse. */
-export async function autonomousChain(p: Parties = parties()): Promise<AutonomousChain> {
+/**
+ * Two pairs (USD 100–400 each), each with its own USD 500 budget, at Tennis
+ * Warehouse. `onDemand`: both pairs allow several purchases (agent_recurrence,
+ * June 2026, up to 10), so the per-pair budget is what bounds them.
+ */
+export async function autonomousChain(p: Parties = parties(), opts: { onDemand?: boolean } = {}): Promise<AutonomousChain> {
   const l1 = await issueL1({ issuerKey: p.issuer, iss: 'https://issuer.example', sub: 'user-1', userPublicJwk: p.user.publicJwk, panLastFour: '4242', scheme: 'mastercard', iat: T - 1000 });
   const pair = (item: { id: string; title: string }) => ({
     agentKey: p.agent.publicJwk,
@@ -64,6 +68,7 @@ export async function autonomousChain(p: Parties = parties()): Promise<Autonomou
     paymentInstrument: instrument,
     amount: { currency: 'USD', min: 100, max: 40000 },
     budget: { currency: 'USD', max: 50000 },
+    ...(opts.onDemand ? { agentRecurrence: { frequency: 'ON_DEMAND', start_date: '2026-06-01', end_date: '2026-06-30', max_occurrences: 10 } } : {}),
   });
   const l2 = issueL2Autonomous({ userKey: p.user, l1, aud: 'https://agent.example', iat: T, pairs: [pair(racket), pair(balls)] });
   return { p, l1, l2 };

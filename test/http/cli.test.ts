@@ -64,7 +64,7 @@ describe('vintent network / ledger (offline)', () => {
   it('authorizes, replays, declines over budget, reverses, and shows the audit trail', async () => {
     const dir = tempDir();
     const ledger = `sqlite:${join(dir, 'ledger.db')}`;
-    const c = await autonomousChain();
+    const c = await autonomousChain(parties(), { onDemand: true });
     const trust = join(dir, 'issuer.jwks.json');
     writeFileSync(trust, JSON.stringify(c.p.issuerJwks));
     const bundle = (name: string, b: unknown) => {
@@ -83,7 +83,7 @@ describe('vintent network / ledger (offline)', () => {
     const again = await capture(() => network(['authorize', first, ...common]));
     expect(JSON.parse(again.out)).toMatchObject({ decision: 'approved', authorization_id: approved.authorization_id, replayed: true });
 
-    const over = await capture(() => network(['authorize', bundle('over.json', networkView(c, fulfil(c, 1, 30000))), ...common]));
+    const over = await capture(() => network(['authorize', bundle('over.json', networkView(c, fulfil(c, 0, 30000))), ...common]));
     expect(over.code).toBe(1);
     expect(JSON.parse(over.out).errors[0].code).toBe('LEDGER_BUDGET_EXCEEDED');
 

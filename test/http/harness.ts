@@ -8,7 +8,7 @@ import type { Ledger } from '../../src/ledger/types.js';
 import { createVintentServer, type VintentServer, type VintentServerConfig } from '../../src/http/server.js';
 import { SERVER_NOW } from './chain.js';
 
-export const PG_URL = process.env.VINTENT_PG_URL;
+export { PG_URL } from '../support/environment.js';
 
 export function sqliteSpec(): string {
   return `sqlite:${join(mkdtempSync(join(tmpdir(), 'vintent-http-')), 'ledger.db')}`;

@@ -2,14 +2,12 @@
  * Headless Chromium for the inspector's end-to-end tests: Debian's
  * /usr/bin/chromium driven by playwright-core (no browser downloads, ever).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 
-export const CHROMIUM_PATH = process.env.VINTENT_CHROMIUM ?? '/usr/bin/chromium';
-
-export const chromiumAvailable = existsSync(CHROMIUM_PATH);
+import { CHROMIUM_PATH } from '../support/environment.js';
 
 export interface LaunchedBrowser {
   context: BrowserContext;

@@ -7,10 +7,11 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startInspector, type StandaloneInspector } from '../../src/http/inspect/standalone.js';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium, type LaunchedBrowser } from './browser.js';
-import { reference, referencePath } from './fixtures.js';
+import { launchChromium, type LaunchedBrowser } from './browser.js';
+import { chromium, describeIf } from '../support/environment.js';
+import { reference, referenceBundles, referencePath } from './fixtures.js';
 
 // Browser globals used inside page.evaluate callbacks (this project compiles without the DOM lib).
 declare const document: any;
@@ -21,10 +22,6 @@ type BrowserNode = { dataset: Record<string, string>; open: boolean };
 
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
 const DOCS_SCREENSHOT = join(__dirname, '..', '..', 'docs', 'inspector.png');
-
-if (!chromiumAvailable) {
-  console.warn(`\n*** inspector e2e tests SKIPPED: no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium) ***\n`);
-}
 
 /** Text of an element including closed <details> (innerText would skip those). */
 const textOf = (page: Page, selector: string) => page.locator(selector).evaluate((n) => n.textContent ?? '');
@@ -40,7 +37,7 @@ async function switchRole(page: Page, role: string): Promise<void> {
 }
 
 // Generous limits: a cold Chromium on a busy CI machine is slow; nothing here asserts on time.
-describe.skipIf(!chromiumAvailable)('inspector page in headless Chromium', { timeout: 60_000 }, () => {
+describeIf(chromium, referenceBundles)('inspector page in headless Chromium', { timeout: 60_000 }, () => {
   let inspector: StandaloneInspector;
   let origin: string;
   let chrome: LaunchedBrowser;
@@ -165,7 +162,7 @@ describe.skipIf(!chromiumAvailable)('inspector page in headless Chromium', { tim
   });
 });
 
-describe.skipIf(!chromiumAvailable)('inspector page with a preloaded bundle', { timeout: 60_000 }, () => {
+describeIf(chromium, referenceBundles)('inspector page with a preloaded bundle', { timeout: 60_000 }, () => {
   it('shows the preloaded bundle on open', async () => {
     const inspector = await startInspector({ preload: { name: 'immediate-full-valid.json', bundle: reference('immediate-full-valid') } });
     const chrome = await launchChromium();

@@ -1,8 +1,9 @@
-/** Reference bundles for the inspector tests (shared/interop/reference). */
+/** Reference bundles for the inspector tests (shared/interop/reference; suites using them run under describeIf(referenceBundles)). */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { REFERENCE_DIR, referenceBundles } from '../support/environment.js';
 
-export const REFERENCE_DIR = '/work/shared/interop/reference';
+export { REFERENCE_DIR, referenceBundles };
 
 export function referencePath(name: string): string {
   return join(REFERENCE_DIR, `${name}.json`);
@@ -13,6 +14,7 @@ export function reference(name: string): Record<string, unknown> {
 }
 
 export function referenceNames(): string[] {
+  if (!referenceBundles.available) return [];
   return readdirSync(REFERENCE_DIR)
     .filter((f) => f.endsWith('.json'))
     .map((f) => f.slice(0, -'.json'.length))

@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { decodeSdJwt, type ClaimNode } from '../../src/http/inspect/claims.js';
 import type { InspectView } from '../../src/http/inspect/model.js';
 import { inspectBundle } from '../../src/http/inspect/service.js';
 import { verifyPresentation } from '../fixtures/vector-verify.js';
-import { reference, referenceNames } from './fixtures.js';
+import { describeIf } from '../support/environment.js';
+import { reference, referenceBundles, referenceNames } from './fixtures.js';
 
 const binding = (v: InspectView, id: string) => v.bindings.find((b) => b.id === id);
 const card = (v: InspectView, id: string) => v.cards.find((c) => c.id === id);
@@ -18,7 +19,7 @@ function vcts(v: InspectView, id: string): unknown[] {
   return walk(card(v, id)?.claims ?? []).filter((n) => n.key === 'vct').map((n) => n.value);
 }
 
-describe('inspector view model: a valid Autonomous dispute bundle', () => {
+describeIf(referenceBundles)('inspector view model: a valid Autonomous dispute bundle', () => {
   it('draws L1 → L2 → L3a / L3b, all verified, every binding ok', async () => {
     const v = await inspectBundle(reference('autonomous-dispute-valid'), 'presented', 0);
     expect(v.verdict).toMatchObject({ valid: true, mode: 'autonomous', expected: true, codes: [] });
@@ -83,7 +84,7 @@ describe('inspector view model: a valid Autonomous dispute bundle', () => {
   });
 });
 
-describe('inspector view model: tampered bundles put the failure where it arose', () => {
+describeIf(referenceBundles)('inspector view model: tampered bundles put the failure where it arose', () => {
   it('L3a sd_hash over the full L2: the L2 → L3a sd_hash binding failed, nothing else', async () => {
     const v = await inspectBundle(reference('autonomous-tamper-l3a-sd-hash-over-full-l2'), 'presented', 0);
     expect(v.verdict.valid).toBe(false);
@@ -135,7 +136,7 @@ describe('inspector view model: tampered bundles put the failure where it arose'
   });
 });
 
-describe('inspector view model: disclosed and withheld claims', () => {
+describeIf(referenceBundles)('inspector view model: disclosed and withheld claims', () => {
   it('a network view shows the withheld checkout side as digest placeholders', async () => {
     const v = await inspectBundle(reference('autonomous-network-valid'), 'presented', 0);
     const l2 = card(v, 'l2')!;
@@ -167,7 +168,7 @@ describe('inspector view model: disclosed and withheld claims', () => {
   });
 });
 
-describe('inspector view model: role views', () => {
+describeIf(referenceBundles)('inspector view model: role views', () => {
   it('merchant view of a dispute bundle: L1 + L2 without the payment mandate + L3b, valid', async () => {
     const v = await inspectBundle(reference('autonomous-dispute-valid'), 'merchant', 0);
     expect(v.view.role).toBe('merchant');
@@ -218,7 +219,7 @@ describe('inspector view model: role views', () => {
   });
 });
 
-describe('inspector view model: trust source', () => {
+describeIf(referenceBundles)('inspector view model: trust source', () => {
   it('uses the bundle trust by default and says so', async () => {
     const v = await inspectBundle(reference('autonomous-dispute-valid'), 'presented', 0);
     expect(v.trust.source).toBe('bundle');
@@ -245,7 +246,7 @@ describe('inspector view model: trust source', () => {
   });
 });
 
-describe('inspector view model over every reference bundle', () => {
+describeIf(referenceBundles)('inspector view model over every reference bundle', () => {
   it.each(referenceNames())('%s: same verdict as verifyPresentation, every error placed', async (name) => {
     const b = reference(name);
     const direct = await verifyPresentation(b);

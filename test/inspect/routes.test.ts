@@ -4,20 +4,21 @@ import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inspectorRoutes } from '../../src/http/inspect/routes.js';
 import { startInspector, type StandaloneInspector } from '../../src/http/inspect/standalone.js';
 import type { InspectView } from '../../src/http/inspect/model.js';
 import { createVintentServer } from '../../src/http/server.js';
 import { openLedger } from '../../src/ledger/index.js';
-import { reference, referencePath } from './fixtures.js';
+import { describeIf } from '../support/environment.js';
+import { reference, referenceBundles, referencePath } from './fixtures.js';
 
 async function postVerify(base: string, body: unknown, contentType = 'application/json'): Promise<{ status: number; body: any }> {
   const res = await fetch(`${base}/inspect/api/verify`, { method: 'POST', headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   return { status: res.status, body: await res.json() };
 }
 
-describe('inspector routes (standalone server)', () => {
+describeIf(referenceBundles)('inspector routes (standalone server)', () => {
   let inspector: StandaloneInspector;
   let base: string;
   beforeAll(async () => {
@@ -109,7 +110,7 @@ describe('inspector routes (standalone server)', () => {
   });
 });
 
-describe('inspector mounted in the vintent service (extraRoutes)', () => {
+describeIf(referenceBundles)('inspector mounted in the vintent service (extraRoutes)', () => {
   it('serves /inspect next to the service endpoints and uses the configured issuer keys', async () => {
     const b = reference('autonomous-dispute-valid') as { trust: { issuer_jwks: { keys: Record<string, unknown>[] } } };
     const ledger = await openLedger(`sqlite:${join(mkdtempSync(join(tmpdir(), 'vintent-inspect-')), 'ledger.db')}`);
@@ -132,7 +133,7 @@ describe('inspector mounted in the vintent service (extraRoutes)', () => {
 });
 
 // Child processes start tsx cold: allow for a slow machine (no assertion is about time).
-describe('vintent inspect (CLI)', { timeout: 60_000 }, () => {
+describeIf(referenceBundles)('vintent inspect (CLI)', { timeout: 60_000 }, () => {
   it('prints a loopback URL, preloads the bundle, and stops cleanly on SIGTERM', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'cli-entry.ts'), 'inspect', referencePath('immediate-full-valid'), '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {

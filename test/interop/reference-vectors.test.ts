@@ -1,19 +1,17 @@
 /**
  * Every bundle the upstream reference produced must get the verdict recorded
- * in it (shared/interop/reference). CI has ../shared beside the checkout.
+ * in it (shared/interop/reference). CI has ../shared beside the checkout;
+ * a bare clone skips this file (test/support/environment.ts).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
 import { isErrorCode } from '../../src/errors.js';
 import { verifyPresentation } from '../fixtures/vector-verify.js';
+import { describeIf, REFERENCE_DIR as dir, referenceBundles } from '../support/environment.js';
 
-const dir = resolve(process.env.VINTENT_REFERENCE_DIR ?? join(__dirname, '../../../shared/interop/reference'));
-const present = existsSync(dir);
-if (!present) console.warn(`[reference vectors] SKIPPED: ${dir} not found (set VINTENT_REFERENCE_DIR)`);
-
-describe.skipIf(!present)('upstream reference bundles', () => {
-  const files = present ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+describeIf(referenceBundles)('upstream reference bundles', () => {
+  const files = referenceBundles.available ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
   it('has vectors to run', () => {
     expect(files.length).toBeGreaterThan(40);
   });

@@ -27,9 +27,8 @@ export function defineLedgerBehaviour(freshStorage: FreshStorage): void {
 
   it('approves a first presentation and replays it idempotently, counted once', async () => {
     const { ledger } = await open();
-    const l2Id = uniqueId('l2');
-    const budget = [{ currency: 'USD', max: 1000 }];
-    const first = request({ l2Id, budget, amount: 600 });
+    const pair = { l2Id: uniqueId('l2'), pairId: uniqueId('pair'), ...MARCH_RECURRENCE, budget: [{ currency: 'USD', max: 1000 }] };
+    const first = request({ ...pair, amount: 600 });
     const approved = await ledger.authorize(first);
     expect(approved).toMatchObject({ decision: 'approved', replayed: false });
     expect(approved.authorizationId).toMatch(/^auth_/);
@@ -38,8 +37,8 @@ export function defineLedgerBehaviour(freshStorage: FreshStorage): void {
     expect(again).toEqual({ decision: 'approved', authorizationId: approved.authorizationId, replayed: true });
 
     // Had the replay been counted, 600 + 600 + 400 would exceed the cap.
-    expect(await ledger.authorize(request({ l2Id, budget, amount: 400 }))).toMatchObject({ decision: 'approved' });
-    expect(await ledger.authorize(request({ l2Id, budget, amount: 1 }))).toMatchObject({ code: 'LEDGER_BUDGET_EXCEEDED' });
+    expect(await ledger.authorize(request({ ...pair, amount: 400 }))).toMatchObject({ decision: 'approved' });
+    expect(await ledger.authorize(request({ ...pair, amount: 1 }))).toMatchObject({ code: 'LEDGER_BUDGET_EXCEEDED' });
   });
 
   it('replays a decline as the same decline', async () => {
@@ -96,32 +95,92 @@ export function defineLedgerBehaviour(freshStorage: FreshStorage): void {
     expect(await ledger.authorize(request(pair))).toMatchObject({ decision: 'approved' });
   });
 
-  it('caps spend across all pairs of one L2, per currency, and keeps L2s apart', async () => {
+  it('caps spend per mandate pair and currency: one pair never uses another pair\'s budget', async () => {
     const { ledger } = await open();
     const l2Id = uniqueId('l2');
-    const budget = [{ currency: 'USD', max: 2500 }];
+    const pairA = { l2Id, pairId: uniqueId('pair'), ...MARCH_RECURRENCE, budget: [{ currency: 'USD', max: 2500 }] };
+    const pairB = { ...pairA, pairId: uniqueId('pair') };
     for (const amount of [1000, 1000]) {
-      expect(await ledger.authorize(request({ l2Id, budget, amount }))).toMatchObject({ decision: 'approved' });
+      expect(await ledger.authorize(request({ ...pairA, amount }))).toMatchObject({ decision: 'approved' });
     }
-    const over = await ledger.authorize(request({ l2Id, budget, amount: 501 }));
+    const over = await ledger.authorize(request({ ...pairA, amount: 501 }));
     expect(over).toMatchObject({ decision: 'declined', code: 'LEDGER_BUDGET_EXCEEDED' });
-    expect(await ledger.authorize(request({ l2Id, budget, amount: 500 }))).toMatchObject({ decision: 'approved' });
-    expect(await ledger.authorize(request({ budget, amount: 2500 }))).toMatchObject({ decision: 'approved' });
-    expect(await ledger.authorize(request({ l2Id, budget: [{ currency: 'EUR', max: 9999 }], amount: 1 }))).toMatchObject({
+    expect(await ledger.authorize(request({ ...pairA, amount: 500 }))).toMatchObject({ decision: 'approved' });
+    // Pair B of the same L2 has its own 2500, untouched by pair A's 2500.
+    expect(await ledger.authorize(request({ ...pairB, amount: 2500 }))).toMatchObject({ decision: 'approved' });
+    expect(await ledger.authorize(request({ ...pairB, amount: 1 }))).toMatchObject({ code: 'LEDGER_BUDGET_EXCEEDED' });
+    // Another L2 is apart; a budget in another currency than the request declines.
+    expect(await ledger.authorize(request({ ...pairA, l2Id: uniqueId('l2'), amount: 2500 }))).toMatchObject({ decision: 'approved' });
+    expect(await ledger.authorize(request({ ...pairA, budget: [{ currency: 'EUR', max: 9999 }], amount: 1 }))).toMatchObject({
       code: 'LEDGER_BUDGET_EXCEEDED',
     });
   });
 
-  it('releases budget on reversal and refuses unknown or repeated reversals', async () => {
+  it('releases budget on reversal and refuses unknown or repeated reversals with their own codes', async () => {
+    const { ledger } = await open();
+    const pair = { l2Id: uniqueId('l2'), pairId: uniqueId('pair'), ...MARCH_RECURRENCE, budget: [{ currency: 'USD', max: 1000 }] };
+    const spend = await ledger.authorize(request({ ...pair, amount: 1000 }));
+    expect(await ledger.authorize(request({ ...pair, amount: 1 }))).toMatchObject({ code: 'LEDGER_BUDGET_EXCEEDED' });
+    expect((await ledger.reverse(spend.authorizationId!, 5)).ok).toBe(true);
+    expect(await ledger.reverse(spend.authorizationId!, 6)).toMatchObject({ ok: false, code: 'LEDGER_AUTHORIZATION_REVERSED' });
+    expect(await ledger.reverse('auth_nope', 7)).toMatchObject({ ok: false, code: 'LEDGER_AUTHORIZATION_UNKNOWN' });
+    expect(await ledger.authorize(request({ ...pair, amount: 1000 }))).toMatchObject({ decision: 'approved' });
+  });
+
+  it('declines the same presentation after its approval was reversed, and does not count it', async () => {
+    const { ledger } = await open();
+    const pair = { l2Id: uniqueId('l2'), pairId: uniqueId('pair') };
+    const first = request(pair);
+    const approved = await ledger.authorize(first);
+    expect((await ledger.reverse(approved.authorizationId!, first.at + 1)).ok).toBe(true);
+    const again = await ledger.authorize(first);
+    expect(again).toMatchObject({ decision: 'declined', code: 'LEDGER_AUTHORIZATION_REVERSED', replayed: true });
+    expect(again.authorizationId).toBeUndefined();
+    // The pair is free again for a new presentation.
+    expect(await ledger.authorize(request(pair))).toMatchObject({ decision: 'approved' });
+  });
+
+  it('lets every pair of one Immediate L2 use its nonce once, and catches the nonce under another L2', async () => {
+    const { ledger } = await open();
+    const immediate = { mode: 'immediate' as const, l2Id: uniqueId('l2'), nonce: uniqueId('nonce'), signerThumbprint: 'user-key' };
+    const pair0 = request(immediate);
+    expect(await ledger.authorize(pair0)).toMatchObject({ decision: 'approved' });
+    expect(await ledger.authorize(request(immediate))).toMatchObject({ decision: 'approved' });
+    expect(await ledger.authorize(pair0)).toMatchObject({ decision: 'approved', replayed: true });
+    expect(await ledger.authorize(request({ ...immediate, l2Id: uniqueId('l2') }))).toMatchObject({ code: 'LEDGER_NONCE_REPLAY' });
+  });
+
+  it('records a revocation idempotently; later authorizations are declined, earlier ones stay', async () => {
     const { ledger } = await open();
     const l2Id = uniqueId('l2');
-    const budget = [{ currency: 'USD', max: 1000 }];
-    const spend = await ledger.authorize(request({ l2Id, budget, amount: 1000 }));
-    expect(await ledger.authorize(request({ l2Id, budget, amount: 1 }))).toMatchObject({ code: 'LEDGER_BUDGET_EXCEEDED' });
-    expect((await ledger.reverse(spend.authorizationId!, 5)).ok).toBe(true);
-    expect(await ledger.reverse(spend.authorizationId!, 6)).toMatchObject({ ok: false, code: 'LEDGER_AUTHORIZATION_UNKNOWN' });
-    expect(await ledger.reverse('auth_nope', 7)).toMatchObject({ ok: false, code: 'LEDGER_AUTHORIZATION_UNKNOWN' });
-    expect(await ledger.authorize(request({ l2Id, budget, amount: 1000 }))).toMatchObject({ decision: 'approved' });
+    const base = { l2Id, ...MARCH_RECURRENCE };
+    const pair = { ...base, pairId: uniqueId('pair') };
+    const kept = request(pair);
+    const approved = await ledger.authorize(kept);
+    await ledger.authorize(request(pair));
+    const record = { l2Id, signerThumbprint: 'user-key', issuedAt: kept.at, revocationId: uniqueId('rev'), at: kept.at + 10 };
+    expect(await ledger.revoke(record)).toEqual({ newlyRevoked: true, l2Id, revokedAt: kept.at + 10, authorizationsKept: 2 });
+    expect(await ledger.revoke({ ...record, at: kept.at + 20 })).toEqual({ newlyRevoked: false, l2Id, revokedAt: kept.at + 10, authorizationsKept: 2 });
+    expect(await ledger.authorize(request(pair))).toMatchObject({ decision: 'declined', code: 'LEDGER_MANDATE_REVOKED' });
+    expect(await ledger.authorize(request({ ...base, pairId: uniqueId('pair') }))).toMatchObject({ code: 'LEDGER_MANDATE_REVOKED' });
+    expect(await ledger.authorize(kept)).toEqual({ ...approved, replayed: true });
+    expect(await ledger.authorize(request(MARCH_RECURRENCE))).toMatchObject({ decision: 'approved' });
+    const trail = (await ledger.audit({ l2Id })).filter((e) => e.kind === 'revoke');
+    expect(trail.map((e) => e.decision)).toEqual(['revoked', 'revoked']);
+    expect(trail[1]!.detail).toContain('already revoked');
+  });
+
+  it('remembers merchant presentations by content and by nonce until they could no longer verify', async () => {
+    const { ledger } = await open();
+    const seen = { contentId: uniqueId('l3b'), signerThumbprint: 'agent', nonce: uniqueId('nonce'), at: 1000, forgetAfter: 2000 };
+    expect(await ledger.rememberMerchantPresentation(seen)).toEqual({ firstSeen: true });
+    expect(await ledger.rememberMerchantPresentation({ ...seen, at: 1500 })).toEqual({ firstSeen: false, matched: 'content', firstSeenAt: 1000 });
+    expect(await ledger.rememberMerchantPresentation({ ...seen, contentId: uniqueId('l3b'), at: 1500 })).toMatchObject({ firstSeen: false, matched: 'nonce' });
+    expect(await ledger.rememberMerchantPresentation({ ...seen, nonce: uniqueId('nonce'), at: 1500 })).toMatchObject({ matched: 'content' });
+    // Same nonce from another agent key is another presentation.
+    expect(await ledger.rememberMerchantPresentation({ ...seen, contentId: uniqueId('l3b'), signerThumbprint: 'other' })).toEqual({ firstSeen: true });
+    // Past forgetAfter the row is purged (the verifier rejects such an L3b as expired anyway).
+    expect(await ledger.rememberMerchantPresentation({ ...seen, at: 2001, forgetAfter: 3000 })).toEqual({ firstSeen: true });
   });
 
   it('declines amounts that are not safe integers', async () => {
@@ -147,7 +206,7 @@ export function defineLedgerBehaviour(freshStorage: FreshStorage): void {
       ['authorize', 'approved', null],
       ['authorize', 'declined', 'LEDGER_PAIR_ALREADY_FULFILLED'],
       ['reverse', 'reversed', null],
-      ['reverse', 'rejected', 'LEDGER_AUTHORIZATION_UNKNOWN'],
+      ['reverse', 'rejected', 'LEDGER_AUTHORIZATION_REVERSED'],
     ]);
     expect(trail[1]!.detail).toContain('replay');
     expect(trail[3]).toMatchObject({ authorizationId: approved.authorizationId, amount: 1000, currency: 'USD', detail: 'customer cancelled' });

@@ -4,7 +4,7 @@
  */
 import { expect, it } from 'vitest';
 import type { Decision, Ledger } from '../../src/ledger/types.js';
-import { request, uniqueId } from './fixtures.js';
+import { MARCH_RECURRENCE, request, uniqueId } from './fixtures.js';
 import { raceInProcesses } from './processes.js';
 import type { WorkerTarget } from './worker.js';
 
@@ -44,14 +44,15 @@ export function defineMultiProcessSuite(sharedStorage: () => Promise<SharedStora
     }
   });
 
-  it(`keeps one L2 budget across ${PROCESS_COUNT * REQUESTS_PER_PROCESS} concurrent presentations`, async () => {
+  it(`keeps one mandate pair's budget across ${PROCESS_COUNT * REQUESTS_PER_PROCESS} concurrent presentations`, async () => {
     const { target, open } = await sharedStorage();
     const l2Id = uniqueId('l2');
     const cap = 2500;
     const amount = 100;
     const budget = [{ currency: 'USD', max: cap }];
+    const pair = { l2Id, pairId: uniqueId('pair'), ...MARCH_RECURRENCE, agentRecurrence: { ...MARCH_RECURRENCE.agentRecurrence, maxOccurrences: 1000 }, budget };
     const batches = Array.from({ length: PROCESS_COUNT }, () =>
-      Array.from({ length: REQUESTS_PER_PROCESS }, () => request({ l2Id, budget, amount })),
+      Array.from({ length: REQUESTS_PER_PROCESS }, () => request({ ...pair, amount })),
     );
     const decisions = allDecisions(await raceInProcesses(target, batches));
     const approved = decisions.filter((d) => d.decision === 'approved');
@@ -68,7 +69,7 @@ export function defineMultiProcessSuite(sharedStorage: () => Promise<SharedStora
       const trail = await ledger.audit({ l2Id });
       const spent = trail.filter((e) => e.decision === 'approved').reduce((sum, e) => sum + (e.amount ?? 0), 0);
       expect(spent).toBe(cap);
-      expect(await ledger.authorize(request({ l2Id, budget, amount: 1 }))).toMatchObject({ code: 'LEDGER_BUDGET_EXCEEDED' });
+      expect(await ledger.authorize(request({ ...pair, amount: 1 }))).toMatchObject({ code: 'LEDGER_BUDGET_EXCEEDED' });
     } finally {
       await ledger.close();
     }
@@ -87,13 +88,13 @@ export function defineMultiProcessSuite(sharedStorage: () => Promise<SharedStora
   it('leaves no trace of an authorization whose process was SIGKILLed mid-transaction', async () => {
     const { target, open } = await sharedStorage();
     const l2Id = uniqueId('l2');
-    const budget = [{ currency: 'USD', max: 1000 }];
+    const pair = { l2Id, pairId: uniqueId('pair'), ...MARCH_RECURRENCE, budget: [{ currency: 'USD', max: 1000 }] };
     const ledger = await open();
     try {
-      expect(await ledger.authorize(request({ l2Id, budget, amount: 600 }))).toMatchObject({ decision: 'approved' });
+      expect(await ledger.authorize(request({ ...pair, amount: 600 }))).toMatchObject({ decision: 'approved' });
       const before = await ledger.audit({ l2Id });
 
-      const doomed = request({ l2Id, budget, amount: 400 });
+      const doomed = request({ ...pair, amount: 400 });
       const [outcome] = await raceInProcesses(target, [[doomed]], { VINTENT_LEDGER_CRASH_POINT: 'after-insert' });
       expect(outcome!.signal).toBe('SIGKILL');
       expect(outcome!.decisions).toBeNull();
@@ -102,9 +103,23 @@ export function defineMultiProcessSuite(sharedStorage: () => Promise<SharedStora
       expect(await ledger.audit({ l2Id })).toEqual(before);
       const retried = await ledger.authorize(doomed);
       expect(retried).toMatchObject({ decision: 'approved', replayed: false });
-      expect(await ledger.authorize(request({ l2Id, budget, amount: 1 }))).toMatchObject({ code: 'LEDGER_BUDGET_EXCEEDED' });
+      expect(await ledger.authorize(request({ ...pair, amount: 1 }))).toMatchObject({ code: 'LEDGER_BUDGET_EXCEEDED' });
     } finally {
       await ledger.close();
     }
+  });
+
+  it(`lets ${PROCESS_COUNT} processes racing one L3b at the merchant see it first exactly once`, async () => {
+    const { target } = await sharedStorage();
+    const seen = { contentId: uniqueId('l3b'), signerThumbprint: 'agent', nonce: uniqueId('nonce'), at: 1000, forgetAfter: 2000 };
+    // Half race the very same L3b, half a re-signed twin carrying its nonce.
+    const presentations = Array.from({ length: PROCESS_COUNT }, (_, i) => [i % 2 === 0 ? seen : { ...seen, contentId: uniqueId('l3b') }]);
+    const outcomes = await raceInProcesses(target, presentations.map(() => []), {}, presentations);
+    const memory = outcomes.flatMap((o) => {
+      expect(o.error).toBeNull();
+      return o.memory!;
+    });
+    expect(memory).toHaveLength(PROCESS_COUNT);
+    expect(memory.filter((m) => m.firstSeen)).toHaveLength(1);
   });
 }

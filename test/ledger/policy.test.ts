@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { isIsoDate, utcDate } from '../../src/constraints/values.js';
-import { decisionOf, newAuthorizationId, planAuthorization, type LedgerState, type Plan } from '../../src/ledger/policy.js';
+import { decisionOf, newAuthorizationId, nonceOwnerOf, planAuthorization, reversalRefusal, type LedgerState, type Plan } from '../../src/ledger/policy.js';
 import type { AuthorizationRequest } from '../../src/ledger/types.js';
 import { MARCH_RECURRENCE, request } from './fixtures.js';
 
-const EMPTY: LedgerState = { prior: null, nonceOwner: null, pairActiveCount: 0, l2SpentByCurrency: new Map() };
+const EMPTY: LedgerState = { prior: null, nonceOwner: null, pairActiveCount: 0, pairSpentByCurrency: new Map(), revokedAt: null };
 
 function state(overrides: Partial<LedgerState> = {}): LedgerState {
   return { ...EMPTY, ...overrides };
@@ -21,7 +21,7 @@ describe('ledger policy: idempotency', () => {
   it('replays an approval with the same authorizationId', () => {
     const plan = planAuthorization(
       request(),
-      state({ prior: { decision: 'approved', code: null, message: 'ok', authorizationId: 'auth_x' } }),
+      state({ prior: { decision: 'approved', code: null, message: 'ok', authorizationId: 'auth_x', reversed: false } }),
     );
     expect(plan).toEqual({ kind: 'replay', decision: { decision: 'approved', authorizationId: 'auth_x', replayed: true } });
   });
@@ -29,7 +29,7 @@ describe('ledger policy: idempotency', () => {
   it('replays a decline with the same code and message, even if the state would now allow it', () => {
     const plan = planAuthorization(
       request(),
-      state({ prior: { decision: 'declined', code: 'LEDGER_BUDGET_EXCEEDED', message: 'budget exceeded: 2 > 1 USD', authorizationId: null } }),
+      state({ prior: { decision: 'declined', code: 'LEDGER_BUDGET_EXCEEDED', message: 'budget exceeded: 2 > 1 USD', authorizationId: null, reversed: false } }),
     );
     expect(plan).toEqual({
       kind: 'replay',
@@ -38,7 +38,45 @@ describe('ledger policy: idempotency', () => {
   });
 });
 
+describe('ledger policy: reversed authorizations', () => {
+  it('declines a reversed approval presented again with LEDGER_AUTHORIZATION_REVERSED, never the voided id', () => {
+    const plan = planAuthorization(
+      request(),
+      state({ prior: { decision: 'approved', code: null, message: 'ok', authorizationId: 'auth_x', reversed: true } }),
+    );
+    expect(plan).toMatchObject({ kind: 'replay', decision: { decision: 'declined', code: 'LEDGER_AUTHORIZATION_REVERSED', replayed: true } });
+    expect(plan.kind === 'replay' && plan.decision.authorizationId).toBeFalsy();
+  });
+
+  it('gives a refused reversal a code and message that agree', () => {
+    expect(reversalRefusal(true)).toEqual({ code: 'LEDGER_AUTHORIZATION_REVERSED', message: expect.stringContaining('already reversed') });
+    expect(reversalRefusal(false)).toEqual({ code: 'LEDGER_AUTHORIZATION_UNKNOWN', message: expect.stringContaining('no approved authorization') });
+  });
+});
+
+describe('ledger policy: revocation', () => {
+  it('declines every new presentation under a revoked L2, before any other rule', () => {
+    const plan = planAuthorization(request({ amount: -5 }), state({ revokedAt: 1, nonceOwner: 'pres_other' }));
+    expect(codeOf(plan)).toBe('LEDGER_MANDATE_REVOKED');
+  });
+
+  it('still answers a presentation decided before the revocation as then', () => {
+    const prior = { decision: 'approved' as const, code: null, message: 'ok', authorizationId: 'auth_y', reversed: false };
+    expect(planAuthorization(request(), state({ revokedAt: 1, prior }))).toMatchObject({ kind: 'replay', decision: { decision: 'approved', authorizationId: 'auth_y' } });
+  });
+});
+
 describe('ledger policy: nonce replay', () => {
+  it('lets the pairs of one Immediate L2 share its nonce, and no other L2 or Autonomous presentation', () => {
+    const first = request({ mode: 'immediate' });
+    const owner = nonceOwnerOf(first);
+    const otherPair = request({ mode: 'immediate', l2Id: first.l2Id, nonce: first.nonce });
+    expect(codeOf(planAuthorization(otherPair, state({ nonceOwner: owner })))).toBe('approved');
+    expect(planAuthorization(otherPair, state({ nonceOwner: owner }))).toMatchObject({ claimNonce: false });
+    expect(codeOf(planAuthorization(request({ mode: 'immediate', nonce: first.nonce }), state({ nonceOwner: owner })))).toBe('LEDGER_NONCE_REPLAY');
+    expect(codeOf(planAuthorization(request({ l2Id: first.l2Id, nonce: first.nonce }), state({ nonceOwner: owner })))).toBe('LEDGER_NONCE_REPLAY');
+  });
+
   it('declines a nonce already used by another presentation of the same signer', () => {
     const plan = planAuthorization(request(), state({ nonceOwner: 'pres_other' }));
     expect(codeOf(plan)).toBe('LEDGER_NONCE_REPLAY');
@@ -125,13 +163,13 @@ describe('ledger policy: budget', () => {
   const budget = [{ currency: 'USD', max: 50_000 }];
 
   it('approves up to the cap exactly and declines one minor unit over', () => {
-    const spent = state({ l2SpentByCurrency: new Map([['USD', 49_000n]]) });
+    const spent = state({ pairSpentByCurrency: new Map([['USD', 49_000n]]) });
     expect(codeOf(planAuthorization(request({ budget, amount: 1000 }), spent))).toBe('approved');
     expect(codeOf(planAuthorization(request({ budget, amount: 1001 }), spent))).toBe('LEDGER_BUDGET_EXCEEDED');
   });
 
   it('counts only spend in the budget currency', () => {
-    const spent = state({ l2SpentByCurrency: new Map([['EUR', 1_000_000n], ['USD', 0n]]) });
+    const spent = state({ pairSpentByCurrency: new Map([['EUR', 1_000_000n], ['USD', 0n]]) });
     expect(codeOf(planAuthorization(request({ budget, amount: 50_000 }), spent))).toBe('approved');
   });
 
@@ -148,7 +186,7 @@ describe('ledger policy: budget', () => {
 
   it('sums exactly beyond 2^53', () => {
     const huge = Number.MAX_SAFE_INTEGER;
-    const spent = state({ l2SpentByCurrency: new Map([['USD', BigInt(huge)]]) });
+    const spent = state({ pairSpentByCurrency: new Map([['USD', BigInt(huge)]]) });
     // As doubles, MAX_SAFE_INTEGER + 1 and + 2 round together; as BigInt they do not.
     expect(codeOf(planAuthorization(request({ budget: [{ currency: 'USD', max: huge }], amount: 1 }), spent))).toBe(
       'LEDGER_BUDGET_EXCEEDED',

@@ -3,18 +3,18 @@
  * Every test gets its own schema (dropped afterwards), so runs never see each other's rows.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/index.js';
 import { openPostgresLedger } from '../../src/ledger/postgres.js';
 import { defineLedgerBehaviour } from './behaviour.js';
+import { describeIf, PG_URL, postgres } from '../support/environment.js';
 import { request } from './fixtures.js';
+import { expectMigratedV1 } from './migration.js';
 import { defineMultiProcessSuite } from './multiprocess.js';
 
-const url = process.env.VINTENT_PG_URL;
-if (!url) {
-  console.warn('[vintent] VINTENT_PG_URL is not set: skipping the PostgreSQL ledger tests. Run: export VINTENT_PG_URL="$(scripts/ci-postgres.sh)"');
-}
+const url = PG_URL;
 
 const schemas: string[] = [];
 function freshSchema(): string {
@@ -23,7 +23,7 @@ function freshSchema(): string {
   return schema;
 }
 
-describe.skipIf(!url)('postgres ledger', () => {
+describeIf(postgres)('postgres ledger', () => {
   const pgUrl = url!;
 
   afterAll(async () => {
@@ -59,7 +59,7 @@ describe.skipIf(!url)('postgres ledger', () => {
       await client.connect();
       try {
         const version = await client.query(`SELECT version FROM ${schema}.schema_version`);
-        expect(version.rows).toEqual([{ version: 1 }]);
+        expect(version.rows).toEqual([{ version: 2 }]);
         const indexes = await client.query<{ indexdef: string }>(
           `SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'decisions_single_fulfilment'`,
           [schema],
@@ -73,6 +73,28 @@ describe.skipIf(!url)('postgres ledger', () => {
           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`;
         await client.query(insert, row('p1', 'auth_1'));
         await expect(client.query(insert, row('p2', 'auth_2'))).rejects.toMatchObject({ code: '23505' });
+      } finally {
+        await client.end();
+      }
+    });
+
+    it('migrates a schema made by the v1 code to v2, keeping its decisions', async () => {
+      const schema = freshSchema();
+      const dump = readFileSync(new URL('./fixtures/ledger-v1.pg.sql', import.meta.url), 'utf8').replaceAll('__SCHEMA__', schema);
+      const client = new pg.Client({ connectionString: pgUrl });
+      await client.connect();
+      try {
+        await client.query(dump);
+        const ledger = await openPostgresLedger(pgUrl, { schema });
+        try {
+          await expectMigratedV1(ledger);
+        } finally {
+          await ledger.close();
+        }
+        const version = await client.query(`SELECT version FROM ${schema}.schema_version ORDER BY version`);
+        expect(version.rows).toEqual([{ version: 1 }, { version: 2 }]);
+        const tables = await client.query<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = $1', [schema]);
+        expect(tables.rows.map((r) => r.tablename)).not.toContain('used_nonces');
       } finally {
         await client.end();
       }

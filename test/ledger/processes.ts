@@ -1,7 +1,7 @@
 /** Runs ledger workers as separate OS processes and collects their decisions. */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { AuthorizationRequest, Decision } from '../../src/ledger/types.js';
+import type { AuthorizationRequest, Decision, MerchantMemoryResult, MerchantPresentation } from '../../src/ledger/types.js';
 import type { ParentMessage, WorkerMessage, WorkerTarget } from './worker.js';
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
@@ -15,6 +15,7 @@ interface Worker {
 
 export interface WorkerOutcome {
   decisions: Decision[] | null;
+  memory: MerchantMemoryResult[] | null;
   error: string | null;
   exitCode: number | null;
   signal: NodeJS.Signals | null;
@@ -28,11 +29,12 @@ function startWorker(target: WorkerTarget, env: Record<string, string>): Worker 
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let decisions: Decision[] | null = null;
+  let memory: MerchantMemoryResult[] | null = null;
   let error: string | null = null;
   const ready = new Promise<void>((resolve, reject) => {
     child.on('message', (message: WorkerMessage) => {
       if (message.type === 'ready') resolve();
-      if (message.type === 'done') decisions = message.decisions;
+      if (message.type === 'done') ({ decisions, memory } = message);
       if (message.type === 'failed') {
         error = message.error;
         reject(new Error(`worker failed: ${message.error}`));
@@ -42,7 +44,7 @@ function startWorker(target: WorkerTarget, env: Record<string, string>): Worker 
   });
   ready.catch(() => undefined);
   const result = new Promise<WorkerOutcome>((resolve) => {
-    child.once('exit', (exitCode, signal) => resolve({ decisions, error, exitCode, signal }));
+    child.once('exit', (exitCode, signal) => resolve({ decisions, memory, error, exitCode, signal }));
   });
   return { child, ready, result };
 }
@@ -55,6 +57,7 @@ export async function raceInProcesses(
   target: WorkerTarget,
   batches: AuthorizationRequest[][],
   env: Record<string, string> = {},
+  presentations: MerchantPresentation[][] = [],
 ): Promise<WorkerOutcome[]> {
   const workers = batches.map(() => startWorker(target, env));
   try {
@@ -63,6 +66,6 @@ export async function raceInProcesses(
     for (const w of workers) w.child.kill('SIGKILL');
     throw error;
   }
-  workers.forEach((w, i) => w.child.send({ type: 'go', requests: batches[i]! } satisfies ParentMessage));
+  workers.forEach((w, i) => w.child.send({ type: 'go', requests: batches[i]!, presentations: presentations[i] ?? [] } satisfies ParentMessage));
   return Promise.all(workers.map((w) => w.result));
 }

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,6 +8,7 @@ import { openLedger } from '../../src/ledger/index.js';
 import { openSqliteLedger } from '../../src/ledger/sqlite.js';
 import { defineLedgerBehaviour } from './behaviour.js';
 import { request } from './fixtures.js';
+import { expectMigratedV1 } from './migration.js';
 import { defineMultiProcessSuite } from './multiprocess.js';
 
 const root = mkdtempSync(join(tmpdir(), 'vintent-ledger-'));
@@ -30,6 +32,30 @@ describe('sqlite ledger: several processes on one file', () => {
 });
 
 describe('sqlite ledger: storage', () => {
+  it('migrates a database made by the v1 code to v2, keeping its decisions', async () => {
+    const path = freshPath();
+    mkdirSync(join(path, '..'), { recursive: true });
+    copyFileSync(fileURLToPath(new URL('./fixtures/ledger-v1.sqlite', import.meta.url)), path);
+    const before = new Database(path, { readonly: true });
+    expect(before.pragma('user_version', { simple: true })).toBe(1);
+    before.close();
+    const ledger = await openSqliteLedger(path);
+    try {
+      await expectMigratedV1(ledger);
+    } finally {
+      await ledger.close();
+    }
+    const after = new Database(path, { readonly: true });
+    try {
+      expect(after.pragma('user_version', { simple: true })).toBe(2);
+      const tables = after.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all();
+      expect(tables).not.toContain('used_nonces');
+      expect(tables).toEqual(expect.arrayContaining(['nonce_owners', 'revocations', 'merchant_seen']));
+    } finally {
+      after.close();
+    }
+  });
+
   it('creates missing parent directories, uses WAL and records its schema version', async () => {
     const path = join(root, 'deep', 'er', 'ledger.db');
     const ledger = await openSqliteLedger(path);
@@ -37,7 +63,7 @@ describe('sqlite ledger: storage', () => {
     const db = new Database(path, { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
     } finally {
       db.close();
     }

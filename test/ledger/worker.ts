@@ -9,7 +9,7 @@
 import { openPostgresLedger } from '../../src/ledger/postgres.js';
 import { openSqliteLedger } from '../../src/ledger/sqlite.js';
 import type { LedgerHooks } from '../../src/ledger/hooks.js';
-import type { AuthorizationRequest, Decision, Ledger } from '../../src/ledger/types.js';
+import type { AuthorizationRequest, Decision, Ledger, MerchantMemoryResult, MerchantPresentation } from '../../src/ledger/types.js';
 
 export interface WorkerTarget {
   /** `sqlite:PATH` or a postgres URL. */
@@ -18,10 +18,11 @@ export interface WorkerTarget {
   schema?: string;
 }
 
-export type ParentMessage = { type: 'go'; requests: AuthorizationRequest[] };
+/** Authorize `requests`, or (merchant memory races) remember `presentations`. */
+export type ParentMessage = { type: 'go'; requests: AuthorizationRequest[]; presentations?: MerchantPresentation[] };
 export type WorkerMessage =
   | { type: 'ready' }
-  | { type: 'done'; decisions: Decision[] }
+  | { type: 'done'; decisions: Decision[]; memory: MerchantMemoryResult[] }
   | { type: 'failed'; error: string };
 
 function hooks(): LedgerHooks {
@@ -46,7 +47,9 @@ async function main(): Promise<void> {
       try {
         const decisions: Decision[] = [];
         for (const req of message.requests) decisions.push(await ledger.authorize(req));
-        send({ type: 'done', decisions });
+        const memory: MerchantMemoryResult[] = [];
+        for (const p of message.presentations ?? []) memory.push(await ledger.rememberMerchantPresentation(p));
+        send({ type: 'done', decisions, memory });
       } catch (error) {
         send({ type: 'failed', error: String(error) });
       } finally {

@@ -98,8 +98,8 @@ function collectArrayRefs(v: unknown, depth: number, out: Set<string>): Set<stri
   if (depth > MAX_DEPTH) return out;
   const d = refDigest(v);
   if (d !== undefined) out.add(d);
-  else if (Array.isArray(v)) v.forEach((e) => collectArrayRefs(e, depth + 1, out));
-  else if (isObject(v)) Object.values(v).forEach((e) => collectArrayRefs(e, depth + 1, out));
+  else if (Array.isArray(v)) for (const e of v) collectArrayRefs(e, depth + 1, out);
+  else if (isObject(v)) for (const e of Object.values(v)) collectArrayRefs(e, depth + 1, out);
   return out;
 }
 

@@ -55,7 +55,7 @@ function checkCheckoutSignature(ctx: VerifyContext, parsed: ParsedJwt, pair: num
     if (typeof kid !== 'string') reject('CHECKOUT_JWT_KEY_UNKNOWN', 'checkout_jwt header has no kid');
     const jwk = keyFrom(lookup, kid, 'CHECKOUT_JWT_KEY_UNKNOWN');
     if (!jwk) reject('CHECKOUT_JWT_KEY_UNKNOWN', `no trusted merchant key with kid '${kid}'`, 'kid');
-    requireSignature(parsed, ctx.keyCache.import(jwk), 'CHECKOUT_JWT_SIGNATURE_INVALID');
+    requireSignature(parsed, ctx.keyCache.import(jwk), 'CHECKOUT_JWT_SIGNATURE_INVALID', ctx.options.signatureCache);
   }, pair);
 }
 

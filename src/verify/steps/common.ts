@@ -1,8 +1,9 @@
 /** Checks shared by several layers: headers, times, expectations, key lookup. */
 import type { KeyObject } from 'node:crypto';
 import { VIError, type Layer } from '../../errors.js';
-import { publicJwkProblem, verifyEs256, type PublicJwk, type PublicKeyCache } from '../../sdjwt/keys.js';
+import { publicJwkProblem, type PublicJwk, type PublicKeyCache } from '../../sdjwt/keys.js';
 import type { ParsedJwt } from '../../sdjwt/parse.js';
+import { verifyEs256Cached, type VerifiedSignatureCache } from '../../sdjwt/signature-cache.js';
 import type { Expectation } from '../../spec/bundle.js';
 import { PROFILE } from '../../spec/profile.js';
 import { reject, type VerifyContext } from '../context.js';
@@ -35,8 +36,9 @@ export function requireTyp(jwt: ParsedJwt, allowed: readonly string[]): void {
   }
 }
 
-export function requireSignature(jwt: ParsedJwt, key: KeyObject, code: 'L1_SIGNATURE_INVALID' | 'L2_SIGNATURE_INVALID' | 'L3_SIGNATURE_INVALID' | 'CHECKOUT_JWT_SIGNATURE_INVALID'): void {
-  if (!verifyEs256(jwt.signingInput, jwt.signature, key)) reject(code, 'ES256 signature does not verify');
+/** With `cache` (VerifyOptions.signatureCache), exactly these bytes verified before under this key count as verified. */
+export function requireSignature(jwt: ParsedJwt, key: KeyObject, code: 'L1_SIGNATURE_INVALID' | 'L2_SIGNATURE_INVALID' | 'L3_SIGNATURE_INVALID' | 'CHECKOUT_JWT_SIGNATURE_INVALID', cache?: VerifiedSignatureCache): void {
+  if (!verifyEs256Cached(jwt.signingInput, jwt.signature, key, cache)) reject(code, 'ES256 signature does not verify');
 }
 
 export function isTimestamp(v: unknown): v is number {

@@ -7,10 +7,10 @@ import { checkConstraints } from '../../constraints/registry.js';
 import type { Fulfillment, Party, PurchasedLine } from '../../constraints/types.js';
 import { isMinorUnits, isRecord } from '../../constraints/values.js';
 import type { VIErrorInfo } from '../../errors.js';
+import type { WireProfile } from '../../spec/profile.js';
 import type { PairState, VerifyContext } from '../context.js';
 import { checkoutJwtOf } from './bindings.js';
 import { arrayRefDigest } from '../../sdjwt/resolve.js';
-import { PROFILE } from '../../spec/profile.js';
 
 /** Normalize L3b line items: `{item:{id}}` (constraints.md §8.2), `{sku}` or `{id}` (reference). */
 function linesOf(list: unknown): PurchasedLine[] | undefined {
@@ -28,7 +28,7 @@ function linesOf(list: unknown): PurchasedLine[] | undefined {
   });
 }
 
-function fulfillmentOf(ctx: VerifyContext, p: PairState): Fulfillment {
+function fulfillmentOf(ctx: VerifyContext, p: PairState, profile: WireProfile | undefined): Fulfillment {
   const f: Fulfillment = {};
   if (p.l3a?.verified && p.l3a.mandate) {
     const m = p.l3a.mandate;
@@ -38,16 +38,19 @@ function fulfillmentOf(ctx: VerifyContext, p: PairState): Fulfillment {
   if (p.l3b?.verified && p.l3b.mandate) {
     const m = p.l3b.mandate;
     let merchant: Party | undefined;
+    let signerWebsite: string | undefined;
     let cartLines: PurchasedLine[] | undefined;
     try {
       const payload = checkoutJwtOf(ctx, m.checkout_jwt as string).payload;
       if (isRecord(payload.merchant)) merchant = payload.merchant as Party;
+      else if (profile?.checkoutMerchantFromIss && payload.merchant === undefined && typeof payload.iss === 'string' && payload.iss.startsWith('https://')) signerWebsite = payload.iss;
       if (isRecord(payload.cart)) cartLines = linesOf(payload.cart.items);
     } catch {
       // Reported by the checkout_jwt check; no merchant can be derived.
     }
     f.checkout = {
       merchant,
+      ...(signerWebsite !== undefined ? { signerWebsite } : {}),
       lineLists: [
         { source: 'L3b line_items', lines: linesOf(m.line_items) },
         { source: 'checkout_jwt cart', lines: cartLines },
@@ -64,13 +67,12 @@ function fulfillmentOf(ctx: VerifyContext, p: PairState): Fulfillment {
  * Others (allowed_merchant in a merchant's view of checkout + items) are left
  * out by the spec's own role view: skipped, and the report says so.
  */
-const MUST_CARRY: Record<'l3a' | 'l3b', ReadonlySet<string>> = {
-  l3a: new Set([PROFILE.constraint.allowedPayee]),
-  l3b: new Set([PROFILE.constraint.lineItems]),
-};
+function mustCarry(profile: WireProfile, layer: 'l3a' | 'l3b'): string {
+  return layer === 'l3a' ? profile.constraint.allowedPayee : profile.constraint.lineItems;
+}
 
-function allWithheld(c: Record<string, unknown>): boolean {
-  const lists: unknown[] = [c.allowed_payees, c.allowed_merchants];
+function allWithheld(profile: WireProfile, c: Record<string, unknown>): boolean {
+  const lists: unknown[] = [c[profile.allowlistField.allowedPayee], c[profile.allowlistField.allowedMerchant]];
   if (Array.isArray(c.items)) for (const e of c.items) if (isRecord(e)) lists.push(e.acceptable_items);
   const entries = lists.filter(Array.isArray).flat();
   return entries.length > 0 && entries.every((e) => arrayRefDigest(e) !== undefined);
@@ -79,7 +81,7 @@ function allWithheld(c: Record<string, unknown>): boolean {
 export function verifyConstraints(ctx: VerifyContext): void {
   if (ctx.mode !== 'autonomous') return;
   for (const p of ctx.pairs) {
-    const f = fulfillmentOf(ctx, p);
+    const f = fulfillmentOf(ctx, p, (p.checkout ?? p.payment)?.profile);
     const i = p.result.index;
     for (const [mandate, l3, label] of [
       [p.payment, p.l3a, 'payment'],
@@ -99,10 +101,10 @@ export function verifyConstraints(ctx: VerifyContext): void {
         continue;
       }
       const constraints = bound.constraints as Record<string, unknown>[];
-      const reports = checkConstraints(constraints, f, { at: ctx.at, strictness: ctx.strictness });
+      const reports = checkConstraints(constraints, f, { at: ctx.at, strictness: ctx.strictness, profile: mandate.profile });
       for (const r of reports) {
         if (r.outcome.status === 'passed') continue;
-        if (MUST_CARRY[layer].has(r.type) && allWithheld(constraints[r.index]!)) {
+        if (mustCarry(mandate.profile, layer) === r.type && allWithheld(mandate.profile, constraints[r.index]!)) {
           r.outcome = { status: 'failed', violations: [{ code: 'CONSTRAINT_UNVERIFIABLE', message: `every ${r.type} entry is withheld from the view this ${layer} binds` }] };
         } else if (r.outcome.status === 'skipped') {
           ctx.skipped(`${name}.withheld`, layer, `${r.type}: ${r.outcome.reason}`, i);

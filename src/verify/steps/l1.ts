@@ -37,7 +37,7 @@ function verifyL1Signed(ctx: VerifyContext, headerOk: boolean, lookup: KeyLookup
     if (!headerOk) return skip('L1 header rejected');
     issuerJwk = keyFrom(lookup, String(jwt.header.kid), 'L1_ISSUER_KEY_UNKNOWN');
     if (!issuerJwk) reject('L1_ISSUER_KEY_UNKNOWN', `no trusted issuer key with kid '${String(jwt.header.kid)}'`, 'kid');
-    requireSignature(jwt, ctx.keyCache.import(issuerJwk), 'L1_SIGNATURE_INVALID');
+    requireSignature(jwt, ctx.keyCache.import(issuerJwk), 'L1_SIGNATURE_INVALID', ctx.options.signatureCache);
   });
   if (!sigOk) return;
   ctx.l1Trusted = true;

@@ -23,7 +23,7 @@ export function verifyL2(ctx: VerifyContext): void {
   const sigOk = 'passed' === ctx.check('l2.signature', 'l2', () => {
     if (!headerOk) return skip('L2 header rejected');
     if (!ctx.userKey) return skip('no verified L1 cnf.jwk to check the L2 signature with');
-    requireSignature(jwt, ctx.userKey, 'L2_SIGNATURE_INVALID');
+    requireSignature(jwt, ctx.userKey, 'L2_SIGNATURE_INVALID', ctx.options.signatureCache);
   });
   if (!sigOk) return;
   ctx.l2Trusted = true;

@@ -8,7 +8,8 @@ import type { Party } from '../../constraints/types.js';
 import { sha256b64u } from '../../sdjwt/digest.js';
 import type { PublicJwk } from '../../sdjwt/keys.js';
 import { arrayRefDigest, disclosedElements, resolveDisclosures } from '../../sdjwt/resolve.js';
-import { classifyVct, PROFILE } from '../../spec/profile.js';
+import { riskDataInL3 } from '../../constraints/risk-data.js';
+import { agentKidOf, classifyVct, finalVct, PROFILE, type WireProfile } from '../../spec/profile.js';
 import { reject, skip, type L2View, type L3Record, type MandateRecord, type PairState, type VerifyContext } from '../context.js';
 import { requireFinalPaymentShape } from './mandates.js';
 import { requireEs256, requireExpectation, requireLifetime, requireNoCrit, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
@@ -92,9 +93,10 @@ function verifyOne(ctx: VerifyContext, rec: L3Record): void {
   const sigOk = 'passed' === ctx.check(`${layer}.signature`, layer, () => {
     if (!headerOk || !bound || !mandate) return skip('no delegated key to check against');
     if (!mandate.wellFormed) return skip('the bound L2 mandate is malformed');
-    const cnf = mandate.claims.cnf as { kid: string; jwk: PublicJwk };
-    if (jwt.header.kid !== cnf.kid) reject('L3_KID_MISMATCH', `header kid '${String(jwt.header.kid)}' is not the L2 cnf.kid '${cnf.kid}'`, 'kid');
-    requireSignature(jwt, ctx.keyCache.import(cnf.jwk), 'L3_SIGNATURE_INVALID');
+    const cnf = mandate.claims.cnf as { jwk: PublicJwk };
+    const kid = agentKidOf(mandate.profile, cnf);
+    if (jwt.header.kid !== kid) reject('L3_KID_MISMATCH', `header kid '${String(jwt.header.kid)}' is not the L2 ${mandate.profile.agentKid} '${String(kid)}'`, 'kid');
+    requireSignature(jwt, ctx.keyCache.import(cnf.jwk), 'L3_SIGNATURE_INVALID', ctx.options.signatureCache);
     rec.signer = ctx.keyCache.thumbprint(cnf.jwk);
   }, index);
   if (!sigOk) {
@@ -131,7 +133,9 @@ function verifyOne(ctx: VerifyContext, rec: L3Record): void {
     }, index),
     ctx.check(`${layer}.mandate`, layer, () => {
       rec.resolved = resolveDisclosures(payload, rec.parsed.disclosures, layer);
-      rec.mandate = finalMandate(rec);
+      rec.mandate = finalMandate(rec, mandate!.profile);
+      const risk = riskDataInL3(mandate!.profile, rec.mandate);
+      if (risk) reject(risk.code, risk.message, 'risk_data');
       if ('cnf' in rec.mandate) reject('L3_CNF_FORBIDDEN', 'L3 final mandate must not carry cnf', 'cnf');
       if ('constraints' in rec.mandate) reject('MANDATE_CONSTRAINTS_FORBIDDEN', 'L3 final mandate carries values, not constraints', 'constraints');
       if (rec.kind === 'payment') {
@@ -157,11 +161,12 @@ function verifyOne(ctx: VerifyContext, rec: L3Record): void {
 }
 
 /** The one final mandate of the L3's kind among its disclosed delegate_payload entries. */
-function finalMandate(rec: L3Record): Record<string, unknown> {
+function finalMandate(rec: L3Record, profile: WireProfile): Record<string, unknown> {
   const raw = rec.parsed.jwt.payload[PROFILE.claim.delegatePayload] as unknown[];
   const resolved = rec.resolved!.claims[PROFILE.claim.delegatePayload] as unknown[];
   if (!Array.isArray(raw) || !Array.isArray(resolved)) reject('L3_CLAIM_MISSING', `${rec.layer} delegate_payload must be an array`, 'delegate_payload');
-  const wanted = rec.kind === 'payment' ? PROFILE.vct.payment : PROFILE.vct.checkout;
+  // The L3 speaks the vocabulary of the L2 mandate it fulfils.
+  const wanted = finalVct(profile, rec.kind);
   const found: Record<string, unknown>[] = [];
   resolved.forEach((v, i) => {
     if (arrayRefDigest(raw[i]) === undefined || !isRecord(v)) return;
@@ -174,6 +179,7 @@ function finalMandate(rec: L3Record): Record<string, unknown> {
     const kind = classifyVct(v.vct);
     if (!kind || kind.open) reject('MANDATE_VCT_UNKNOWN', `unexpected vct ${JSON.stringify(v.vct)} in ${rec.layer}`, 'vct');
     if (v.vct === wanted) found.push(v);
+    else if (kind.profile !== profile) reject('PROFILE_MIXED', `${rec.layer} carries a ${kind.profile.name} mandate for a ${profile.name} L2`, 'vct');
     else reject('MANDATE_VCT_UNKNOWN', `${rec.layer} must carry a ${wanted} mandate, found ${String(v.vct)}`, 'vct');
   });
   if (found.length !== 1) reject('L3_MANDATE_MISSING', `${rec.layer} must disclose exactly one ${wanted} mandate, found ${found.length}`);

@@ -8,7 +8,8 @@ import { isMinorUnits, isRecord } from '../../constraints/values.js';
 import { VIError } from '../../errors.js';
 import { sha256b64u } from '../../sdjwt/digest.js';
 import { arrayRefDigest } from '../../sdjwt/resolve.js';
-import { classifyVct, PROFILE } from '../../spec/profile.js';
+import { riskDataProblem } from '../../constraints/risk-data.js';
+import { agentKidOf, classifyVct, PROFILE } from '../../spec/profile.js';
 import { reject, skip, type L2View, type MandateRecord, type PairState, type VerifyContext } from '../context.js';
 
 export function verifyMandates(ctx: VerifyContext): void {
@@ -39,6 +40,9 @@ export function verifyMandates(ctx: VerifyContext): void {
     const open = all.some((m) => m.open);
     const final = all.some((m) => !m.open);
     if (open && final) reject('L2_MODE_MIXED', 'L2 mixes open (Autonomous) and final (Immediate) mandate VCTs');
+    // One chain speaks one vocabulary (April CF §10.1: versions are matched exactly).
+    const profiles = new Set(all.map((m) => m.profile.name));
+    if (profiles.size > 1) reject('PROFILE_MIXED', `L2 mixes mandate VCTs of profiles ${[...profiles].join(', ')}`, 'vct');
     ctx.mode = open ? 'autonomous' : 'immediate';
     const typ = ctx.l2!.parsed.jwt.header.typ;
     const expected = open ? PROFILE.typ.l2Autonomous : PROFILE.typ.l2Immediate;
@@ -78,7 +82,7 @@ function collectFrom(ctx: VerifyContext, view: L2View): void {
     const kind = classifyVct(value.vct);
     if (!kind) reject('MANDATE_VCT_UNKNOWN', `unrecognized mandate vct ${JSON.stringify(value.vct)}`, 'vct');
     const raw = view.resolved!.byDigest.get(digest)!.value;
-    ctx.mandates.set(digest, { digest, kind: kind.kind, open: kind.open, vct: value.vct as string, claims: value, raw, wellFormed: false });
+    ctx.mandates.set(digest, { digest, kind: kind.kind, open: kind.open, vct: value.vct as string, profile: kind.profile, claims: value, raw, wellFormed: false });
   });
 }
 
@@ -97,7 +101,8 @@ function checkShape(ctx: VerifyContext, m: MandateRecord): void {
   }
   const cnf = c.cnf;
   if (!isRecord(cnf) || cnf.jwk === undefined) reject('MANDATE_CNF_MISSING', `Autonomous ${m.kind} mandate needs cnf.jwk for the agent`, 'cnf');
-  if (typeof cnf.kid !== 'string' || cnf.kid === '') reject('MANDATE_CNF_MISSING', `Autonomous ${m.kind} mandate needs cnf.kid`, 'cnf.kid');
+  const kid = agentKidOf(m.profile, cnf);
+  if (typeof kid !== 'string' || kid === '') reject('MANDATE_CNF_MISSING', `Autonomous ${m.kind} mandate needs ${m.profile.agentKid} (${m.profile.name})`, m.profile.agentKid);
   const problem = ctx.keyCache.problem(cnf.jwk);
   if (problem) reject('MANDATE_CNF_MISSING', `cnf.jwk: ${problem}`, 'cnf.jwk');
   if (Array.isArray(c.constraints) && c.constraints.length > ctx.limits.maxConstraints) {
@@ -105,15 +110,18 @@ function checkShape(ctx: VerifyContext, m: MandateRecord): void {
   }
   requireConstraintsFullyDisclosed(m.raw);
   requireTypedIdentifiers(c.constraints);
-  const violations = constraintShapeViolations(c.constraints, m.kind);
+  const violations = constraintShapeViolations(c.constraints, m.kind, m.profile);
   if (violations.length > 0) {
     const first = violations[0]!;
     throw new VIError({ code: first.code, message: violations.map((v) => v.message).join('; '), claim: 'constraints' });
   }
   if (m.kind === 'payment') {
     if (!isRecord(c.payment_instrument)) reject('MANDATE_MALFORMED', 'open payment mandate needs payment_instrument', 'payment_instrument');
-    const refs = (c.constraints as Record<string, unknown>[]).filter((k) => k.type === PROFILE.constraint.reference);
-    if (refs.length !== 1) reject('PAYMENT_REFERENCE_MISSING', 'open payment mandate needs exactly one payment.reference constraint', 'constraints');
+    const refType = m.profile.constraint.reference;
+    const refs = (c.constraints as Record<string, unknown>[]).filter((k) => k.type === refType);
+    if (refs.length !== 1) reject('PAYMENT_REFERENCE_MISSING', `open payment mandate needs exactly one ${refType} constraint`, 'constraints');
+    const risk = riskDataProblem(m.profile, c.risk_data);
+    if (risk) reject(risk.code, risk.message, 'risk_data');
   }
 }
 
@@ -190,7 +198,7 @@ function pairIdOf(m: MandateRecord): string | undefined {
   }
   if (m.kind === 'checkout') return m.digest;
   const ref = (Array.isArray(m.claims.constraints) ? m.claims.constraints : []).find(
-    (k): k is Record<string, unknown> => isRecord(k) && k.type === PROFILE.constraint.reference,
+    (k): k is Record<string, unknown> => isRecord(k) && k.type === m.profile.constraint.reference,
   );
   return typeof ref?.conditional_transaction_id === 'string' ? ref.conditional_transaction_id : undefined;
 }
@@ -258,7 +266,7 @@ function pairMandates(ctx: VerifyContext, order: Map<string, number>): void {
         if (!p.checkout.wellFormed || !p.payment.wellFormed) return skip('a mandate of the pair is malformed');
         const a = p.checkout.claims.cnf as Record<string, Record<string, unknown>>;
         const b = p.payment.claims.cnf as Record<string, Record<string, unknown>>;
-        if (a.kid !== b.kid || a.jwk?.x !== b.jwk?.x || a.jwk?.y !== b.jwk?.y) {
+        if (agentKidOf(p.checkout.profile, a) !== agentKidOf(p.payment.profile, b) || a.jwk?.x !== b.jwk?.x || a.jwk?.y !== b.jwk?.y) {
           reject('MANDATE_CNF_PAIR_MISMATCH', 'checkout and payment mandates of a pair must bind the same agent key', 'cnf');
         }
       }, i);

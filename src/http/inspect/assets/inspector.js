@@ -215,7 +215,7 @@ function checksList(checks) {
     el('ul', {}, checks.map((c) => el('li', { class: c.status }, `${STATUS_TEXT[c.status === 'passed' ? 'ok' : c.status]} ${c.name}${c.pair !== undefined ? ` (pair ${c.pair})` : ''}${c.reason ? ` — ${c.reason}` : ''}`))));
 }
 
-function card(c, m, innerBindings = []) {
+function card(c, _m, innerBindings = []) {
   if (!c) return null;
   const absent = c.decodeProblem !== undefined && c.claims.length === 0;
   return el('article', { class: `card ${c.layer} ${c.status}`, id: `card-${c.id.replace('#', '-')}`, dataset: { card: c.id, layer: c.layer, status: c.status } },

@@ -1,0 +1,25 @@
+/**
+ * `risk_data` (April credential-format §4.5.2): device signals captured when
+ * the user consents, on the open payment mandate of an L2 only; an L3 never
+ * carries it. Profiles without it leave the claim unread.
+ */
+import type { ErrorCode } from '../errors.js';
+import type { WireProfile } from '../spec/profile.js';
+import { isRecord } from './values.js';
+
+/** What is wrong with an L2 payment mandate's `risk_data`, or undefined when it is absent or well-formed. */
+export function riskDataProblem(profile: WireProfile, value: unknown): { code: ErrorCode; message: string } | undefined {
+  const members = profile.riskDataMembers;
+  if (members === undefined || value === undefined) return undefined;
+  if (!isRecord(value)) return { code: 'RISK_DATA_MALFORMED', message: 'risk_data must be an object' };
+  for (const k of members) {
+    if (value[k] !== undefined && typeof value[k] !== 'string') return { code: 'RISK_DATA_MALFORMED', message: `risk_data.${k} must be a string` };
+  }
+  return undefined;
+}
+
+/** An L3 mandate that carries `risk_data` (any profile that defines it): it belongs to the consent event, L2 only. */
+export function riskDataInL3(profile: WireProfile, mandate: Record<string, unknown>): { code: ErrorCode; message: string } | undefined {
+  if (profile.riskDataMembers === undefined || !('risk_data' in mandate)) return undefined;
+  return { code: 'RISK_DATA_FORBIDDEN', message: 'risk_data appears only in L2; an L3 mandate must not carry it' };
+}
