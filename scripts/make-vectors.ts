@@ -59,6 +59,25 @@ const TAMPERS: { name: string; mode: 'immediate' | 'autonomous'; role: Role; hoo
   { name: 'merchant-not-allowed', mode: 'autonomous', role: 'merchant', hooks: { checkoutViewMerchants: true, checkoutJwtPayload: (p) => (p.merchant = rogue) }, code: 'CONSTRAINT_MERCHANT_NOT_ALLOWED', why: 'mandate.checkout.allowed_merchant' },
   { name: 'item-not-acceptable', mode: 'autonomous', role: 'merchant', hooks: { cart: [{ id: 'SKU-9', title: 'Other', quantity: 1, unit_price: 2000 }] }, code: 'CONSTRAINT_LINE_ITEM_NOT_ACCEPTABLE', why: 'mandate.checkout.line_items' },
   { name: 'quantity-over-limit', mode: 'autonomous', role: 'merchant', hooks: { cart: [{ id: 'SKU-1', title: 'Pro Racket', quantity: 3, unit_price: 2000 }] }, code: 'CONSTRAINT_QUANTITY_EXCEEDED', why: 'line item quantity' },
+  // Fail-closed classes (spec/security-matrix.md § Fail-closed verification).
+  { name: 'l3a-view-withholds-payees', mode: 'autonomous', role: 'network', hooks: { selectedMerchant: null, paymentViewMerchants: [], l3aMandate: (m) => (m.payee = rogue) }, code: 'L3_VIEW_INCOMPLETE', why: 'what an L3a is judged by must be in the view it binds' },
+  { name: 'l3b-view-withholds-items', mode: 'autonomous', role: 'merchant', hooks: { checkoutViewItems: [] }, code: 'CONSTRAINT_UNVERIFIABLE', why: 'an allowlist the bound view must carry, all withheld' },
+  { name: 'l3a-foreign-instrument', mode: 'autonomous', role: 'network', hooks: { l3aMandate: (m) => (m.payment_instrument = { type: 'mastercard.srcDigitalCard', id: 'tok-stolen' }) }, code: 'PAYMENT_INSTRUMENT_MISMATCH', why: 'L3a pays with the delegated instrument only' },
+  { name: 'l1-card-id-not-instrument', mode: 'immediate', role: 'network', hooks: { l1Payload: (p) => (p.card_id = 'card-other') }, code: 'PAYMENT_INSTRUMENT_MISMATCH', why: 'payment_instrument.id is the L1 card_id' },
+  { name: 'l3a-amount-not-cart-total', mode: 'autonomous', role: 'dispute', hooks: { l3aMandate: (m) => ((m.payment_amount as P).amount = 1000) }, code: 'PAYMENT_CART_MISMATCH', why: 'L3a pays the merchant-signed cart total' },
+  { name: 'l3a-no-payment-amount', mode: 'autonomous', role: 'network', hooks: { l3aMandate: (m) => { delete m.payment_amount; m.amount = 27999; m.currency = 'USD'; } }, code: 'MANDATE_MALFORMED', why: 'payment_amount is REQUIRED' },
+  { name: 'l3a-amount-fraction-literal', mode: 'autonomous', role: 'network', hooks: { jsonText: (site, t) => (site === 'l3a.payment' ? t.replace('"amount":27999', '"amount":27999.0') : t) }, code: 'CONSTRAINT_AMOUNT_INVALID', why: 'amounts are integer literals' },
+  { name: 'l3a-inline-delegate-payload', mode: 'autonomous', role: 'network', hooks: { l3aPayload: (p) => (p.delegate_payload as unknown[]).push({ vct: 'mandate.payment', payee: rogue }) }, code: 'CLAIM_MALFORMED', why: 'L3 delegate_payload holds references only' },
+  { name: 'l3a-duplicate-member', mode: 'autonomous', role: 'network', hooks: { jsonText: (site, t) => (site === 'l3a.payload' ? t.replace('"aud":', '"aud":"https://other.example","aud":') : t) }, code: 'JSON_DUPLICATE_MEMBER', why: 'a member named twice' },
+  { name: 'l3a-crit', mode: 'autonomous', role: 'network', hooks: { l3aHeader: (h) => (h.crit = ['exp']) }, code: 'CRIT_UNSUPPORTED', why: 'crit names an extension not implemented' },
+  { name: 'l3b-nonce-is-l2-nonce', mode: 'autonomous', role: 'merchant', hooks: { l3bPayload: (p) => (p.nonce = 'nonce-l2') }, code: 'L3_NONCE_REUSED', why: 'an L3 nonce differs from the L2 nonce' },
+  { name: 'l1-lifetime-over-1y', mode: 'immediate', role: 'dispute', hooks: { l1Payload: (p) => (p.exp = (p.iat as number) + 400 * 86400) }, code: 'L1_LIFETIME_EXCEEDED', why: 'L1 lifetime at most 1 year' },
+  { name: 'l2-lifetime-over-15min', mode: 'immediate', role: 'dispute', hooks: { l2Payload: (p) => (p.exp = (p.iat as number) + 3600) }, code: 'L2_LIFETIME_EXCEEDED', why: 'Immediate L2 lifetime at most 15 minutes' },
+  { name: 'checkout-jwt-expired', mode: 'immediate', role: 'dispute', hooks: { checkoutJwtPayload: (p) => (p.exp = AT - 1000) }, code: 'EXPIRED', why: 'checkout_jwt expired beyond skew' },
+  { name: 'l3a-payee-id-not-string', mode: 'autonomous', role: 'network', hooks: { selectedMerchant: null, l3aMandate: (m) => (m.payee = { id: 1, name: 'Racket House', website: 'https://racket.example' }) }, code: 'MANDATE_MALFORMED', why: 'identifiers are strings' },
+  { name: 'l3a-selected-merchant-not-allowed', mode: 'autonomous', role: 'network', hooks: { selectedMerchant: rogue }, code: 'SELECTED_MERCHANT_NOT_ALLOWED', why: 'selected_merchant is an allowed merchant' },
+  { name: 'constraint-member-withheld', mode: 'autonomous', role: 'network', hooks: { paymentMandate: (m) => ((m.constraints as P[])[0]!._sd = ['x7Vqnp1fAb0v3GkBz5JmYw8cTRu2LDeHh4sKaXyQoNi']) }, code: 'CONSTRAINT_MALFORMED', why: 'constraints are disclosed as a unit' },
+  { name: 'l1-vct-not-accepted', mode: 'immediate', role: 'dispute', hooks: { l1Payload: (p) => (p.vct = 'https://credentials.example/loyalty') }, code: 'L1_VCT_NOT_ACCEPTED', why: 'L1 type policy' },
 ];
 
 type Bundle = Record<string, any>;

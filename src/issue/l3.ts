@@ -187,6 +187,11 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
   }
   const l2Payment = pair.payment.value as Json;
   const instrument = paymentInstrument(input.paymentInstrument ?? l2Payment.payment_instrument);
+  // A verifier refuses any other instrument (PAYMENT_INSTRUMENT_MISMATCH): the agent pays only with the one delegated.
+  const delegated = l2Payment.payment_instrument as Json | undefined;
+  if (!delegated || instrument.type !== delegated.type || instrument.id !== delegated.id) {
+    throw new VIError({ code: 'PAYMENT_INSTRUMENT_MISMATCH', layer: 'issue', pair: pairIndex, message: 'payment instrument is not the one the L2 payment mandate delegates', claim: 'payment_instrument' });
+  }
 
   const titleOf = (sku: string): string | undefined => {
     const item = pair.items.find((i) => isRecord(i.value) && i.value.id === sku)?.value as Json | undefined;

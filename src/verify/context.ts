@@ -10,6 +10,8 @@ import type { Resolved } from '../sdjwt/resolve.js';
 import type { Bundle, Expectation } from '../spec/bundle.js';
 import { PROFILE, type MandateKind, type Mode, type WireProfile } from '../spec/profile.js';
 import type { Strictness } from '../constraints/types.js';
+import type { CheckName } from './checks.js';
+import type { KeyLookup } from './steps/common.js';
 import type { CheckRecord, CheckStatus, KeyResolver, Limits, PairResult, VerifyOptions } from './types.js';
 
 /** Defaults for {@link Limits}; each is documented with its error code in spec/limits.md. */
@@ -93,6 +95,9 @@ export class VerifyContext {
   bundle: Bundle | undefined;
   issuerKeys: KeyResolver | undefined;
   merchantKeys: KeyResolver | undefined;
+  /** The key-resolution stage's answers (steps/keys.ts): the issuer key by the L1 kid, merchant keys by kid. */
+  issuerLookup: KeyLookup | undefined;
+  readonly merchantLookups = new Map<string, KeyLookup>();
   expect: { l2?: Expectation; l3a?: Expectation; l3b?: Expectation } = {};
 
   l1: ParsedSdJwt | undefined;
@@ -147,15 +152,15 @@ export class VerifyContext {
     );
   }
 
-  pass(name: string, layer: Layer, pair?: number): void {
+  pass(name: CheckName, layer: Layer, pair?: number): void {
     this.checks.push(pair === undefined ? { name, status: 'passed', layer } : { name, status: 'passed', layer, pair });
   }
 
-  skipped(name: string, layer: Layer, reason: string, pair?: number): void {
+  skipped(name: CheckName, layer: Layer, reason: string, pair?: number): void {
     this.checks.push(pair === undefined ? { name, status: 'skipped', layer, reason } : { name, status: 'skipped', layer, reason, pair });
   }
 
-  failed(name: string, layer: Layer, errors: readonly VIErrorInfo[], pair?: number): void {
+  failed(name: CheckName, layer: Layer, errors: readonly VIErrorInfo[], pair?: number): void {
     this.checks.push(pair === undefined ? { name, status: 'failed', layer } : { name, status: 'failed', layer, pair });
     for (const e of errors) {
       const info: VIErrorInfo = { ...e, layer: e.layer ?? layer };
@@ -168,7 +173,7 @@ export class VerifyContext {
    * Run one named check. It passes by returning, fails by throwing a VIError,
    * and is skipped by returning {@link skip}. Returns the status recorded.
    */
-  check(name: string, layer: Layer, fn: () => void | Skip, pair?: number): CheckStatus {
+  check(name: CheckName, layer: Layer, fn: () => void | Skip, pair?: number): CheckStatus {
     try {
       const r = fn();
       if (r && typeof r === 'object' && 'skip' in r) {

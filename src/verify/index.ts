@@ -11,6 +11,7 @@ import { withoutPrivateKeys } from './redact.js';
 import { checkBundle, parseCredentials } from './steps/bundle.js';
 import { verifyCheckoutBindings } from './steps/bindings.js';
 import { verifyConstraints } from './steps/constraints.js';
+import { resolveKeys } from './steps/keys.js';
 import { verifyL1 } from './steps/l1.js';
 import { verifyL2 } from './steps/l2.js';
 import { verifyL3s } from './steps/l3.js';
@@ -18,26 +19,30 @@ import { verifyMandates } from './steps/mandates.js';
 import type { LayerClaims, PairResult, VerificationResult, VerifyOptions } from './types.js';
 
 export type * from './types.js';
+export { CHECK_NAMES, isCheckName, type CheckName } from './checks.js';
 export { parseBundleText, type BundleTextResult } from './steps/bundle.js';
 
 /**
- * The steps in order. Synchronous when every key resolver is (JWK Sets, the
- * usual case): a promise, and the microtask hops it costs, only when a
- * resolver is asynchronous (a JWKS fetcher).
+ * The stages in order: the bundle and one parse of each credential; key
+ * resolution (the only await, and only when a resolver is asynchronous);
+ * then, synchronously, verified L1 → verified L2 with its mode → mandate
+ * pairs → L3s bound to their views → the merchant's checkout_jwt and cart →
+ * constraints. Each stage records its named checks (src/verify/checks.ts)
+ * and hands the next what it established on the context.
  */
 function runPipeline(input: unknown, ctx: VerifyContext): void | Promise<void> {
   if (!checkBundle(input, ctx)) return;
   if (!parseCredentials(ctx)) return;
-  const l1 = verifyL1(ctx);
-  return l1 ? l1.then(() => afterL1(ctx)) : afterL1(ctx);
+  const keys = resolveKeys(ctx);
+  return keys ? keys.then(() => verifyResolved(ctx)) : verifyResolved(ctx);
 }
 
-function afterL1(ctx: VerifyContext): void | Promise<void> {
+function verifyResolved(ctx: VerifyContext): void {
+  verifyL1(ctx);
   verifyL2(ctx);
   verifyMandates(ctx);
   verifyL3s(ctx);
-  const bindings = verifyCheckoutBindings(ctx);
-  if (bindings) return bindings.then(() => verifyConstraints(ctx));
+  verifyCheckoutBindings(ctx);
   verifyConstraints(ctx);
 }
 

@@ -2,6 +2,7 @@
  * Public shapes of verification: options in, result out.
  */
 import type { ErrorCode, Layer, VIErrorInfo } from '../errors.js';
+import type { CheckName, CHECK_NAMES } from './checks.js';
 import type { PublicKeyCache, PublicJwk } from '../sdjwt/keys.js';
 import type { ParseLimits } from '../sdjwt/parse.js';
 import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
@@ -79,8 +80,8 @@ export type CheckStatus = 'passed' | 'failed' | 'skipped';
 
 /** One check the verifier ran, with its layer, pair and status. */
 export interface CheckRecord {
-  /** Stable check name, e.g. `l2.sd_hash`. */
-  name: string;
+  /** Stable check name, e.g. `l2.sd_hash` (the closed set {@link CHECK_NAMES}). */
+  name: CheckName;
   status: CheckStatus;
   layer: Layer;
   pair?: number;

@@ -89,6 +89,7 @@ describe('issueL3Pair', () => {
     expect(await codeOf(() => issueL3Pair(input({ lifetimeSeconds: 3601 })))).toBe('LIFETIME_EXCEEDED');
     expect(await codeOf(() => issueL3Pair(input({ agentKey: generateSigningKey('agent-key-1') })))).toBe('KEY_INVALID');
     expect(await codeOf(() => issueL3Pair(input({ pairIndex: 5 })))).toBe('ISSUE_INVALID_INPUT');
+    expect(await codeOf(() => issueL3Pair(input({ paymentInstrument: { ...instrument, id: 'another-card' } })))).toBe('PAYMENT_INSTRUMENT_MISMATCH');
     expect(await codeOf(() => issueL3Pair(input({ checkoutJwt: checkoutFor(decathlon).jwt })))).toBe('CONSTRAINT_MERCHANT_NOT_ALLOWED');
     expect(await codeOf(() => issueL3Pair(input({ checkoutJwt: checkoutFor(tennis, racket, '400.01').jwt })))).toBe('CONSTRAINT_AMOUNT_ABOVE_MAX');
     expect(await codeOf(() => issueL3Pair(input({ checkoutJwt: checkoutFor(tennis, racket, '99.99').jwt })))).toBe('CONSTRAINT_AMOUNT_BELOW_MIN');

@@ -7,7 +7,7 @@ import { isMinorUnits, isRecord } from '../../constraints/values.js';
 import { VIError } from '../../errors.js';
 import { parseJwt, type ParsedJwt } from '../../sdjwt/parse.js';
 import { reject, skip, type PairState, type VerifyContext } from '../context.js';
-import { isTimestamp, keyFrom, lookupKey, requireEs256, requireNoCrit, requireSignature, type KeyLookup } from './common.js';
+import { isTimestamp, keyFrom, requireEs256, requireNoCrit, requireSignature, type KeyLookup } from './common.js';
 
 /** Parse a checkout_jwt once per verification. Throws VIError CHECKOUT_JWT_MALFORMED. */
 export function checkoutJwtOf(ctx: VerifyContext, jwt: string): ParsedJwt {
@@ -24,8 +24,8 @@ export function checkoutJwtOf(ctx: VerifyContext, jwt: string): ParsedJwt {
   }
 }
 
-/** Synchronous unless the merchant key resolver is asynchronous. */
-function verifyCheckoutSignature(ctx: VerifyContext, jwt: string, pair: number): void | Promise<void> {
+/** Synchronous: merchant keys were looked up by the key-resolution stage (steps/keys.ts). */
+function verifyCheckoutSignature(ctx: VerifyContext, jwt: string, pair: number): void {
   let parsed: ParsedJwt;
   try {
     parsed = checkoutJwtOf(ctx, jwt);
@@ -37,9 +37,8 @@ function verifyCheckoutSignature(ctx: VerifyContext, jwt: string, pair: number):
   }
   const keys = ctx.merchantKeys;
   const kid = parsed.header.kid;
-  if (!keys || typeof kid !== 'string') return checkCheckoutSignature(ctx, parsed, pair, { jwk: undefined });
-  const found = lookupKey(keys, kid, ctx.keyCache);
-  return found instanceof Promise ? found.then((lookup) => checkCheckoutSignature(ctx, parsed, pair, lookup)) : checkCheckoutSignature(ctx, parsed, pair, found);
+  const lookup = keys && typeof kid === 'string' ? ctx.merchantLookups.get(kid) : undefined;
+  checkCheckoutSignature(ctx, parsed, pair, lookup ?? { jwk: undefined });
 }
 
 function checkCheckoutSignature(ctx: VerifyContext, parsed: ParsedJwt, pair: number, lookup: KeyLookup): void {
@@ -87,23 +86,12 @@ function checkCheckoutClaims(ctx: VerifyContext, parsed: ParsedJwt): void {
  * payment. Synchronous unless a merchant key lookup is asynchronous; then
  * the remaining pairs follow once it settles, in the same order.
  */
-export function verifyCheckoutBindings(ctx: VerifyContext): void | Promise<void> {
-  return bindPairsFrom(ctx, 0);
-}
-
-function bindPairsFrom(ctx: VerifyContext, from: number): void | Promise<void> {
-  for (let k = from; k < ctx.pairs.length; k++) {
-    const p = ctx.pairs[k]!;
+export function verifyCheckoutBindings(ctx: VerifyContext): void {
+  for (const p of ctx.pairs) {
     // Immediate: the checkout mandate in L2; Autonomous: the final checkout in L3b.
     const checkout = ctx.mode === 'immediate' ? p.checkout?.claims : p.l3b?.verified ? p.l3b.mandate : undefined;
     const jwt = checkout?.checkout_jwt;
-    const pending = typeof jwt === 'string' ? verifyCheckoutSignature(ctx, jwt, p.result.index) : undefined;
-    if (pending) {
-      return pending.then(() => {
-        checkCart(ctx, p, jwt);
-        return bindPairsFrom(ctx, k + 1);
-      });
-    }
+    if (typeof jwt === 'string') verifyCheckoutSignature(ctx, jwt, p.result.index);
     checkCart(ctx, p, jwt);
   }
 }

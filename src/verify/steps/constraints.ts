@@ -87,7 +87,8 @@ export function verifyConstraints(ctx: VerifyContext): void {
       [p.payment, p.l3a, 'payment'],
       [p.checkout, p.l3b, 'checkout'],
     ] as const) {
-      const name = `constraints.${label}`;
+      const name = label === 'payment' ? 'constraints.payment' : 'constraints.checkout';
+      const withheldName = label === 'payment' ? 'constraints.payment.withheld' : 'constraints.checkout.withheld';
       const layer = label === 'payment' ? 'l3a' : 'l3b';
       if (!l3) continue;
       if (!l3.verified) {
@@ -107,7 +108,7 @@ export function verifyConstraints(ctx: VerifyContext): void {
         if (mustCarry(mandate.profile, layer) === r.type && allWithheld(mandate.profile, constraints[r.index]!)) {
           r.outcome = { status: 'failed', violations: [{ code: 'CONSTRAINT_UNVERIFIABLE', message: `every ${r.type} entry is withheld from the view this ${layer} binds` }] };
         } else if (r.outcome.status === 'skipped') {
-          ctx.skipped(`${name}.withheld`, layer, `${r.type}: ${r.outcome.reason}`, i);
+          ctx.skipped(withheldName, layer, `${r.type}: ${r.outcome.reason}`, i);
         }
       }
       p.result.constraints.push(...reports);

@@ -6,16 +6,13 @@ import type { PublicJwk } from '../../sdjwt/keys.js';
 import { resolveDisclosures } from '../../sdjwt/resolve.js';
 import { PROFILE } from '../../spec/profile.js';
 import { reject, skip, type VerifyContext } from '../context.js';
-import { keyFrom, lookupKey, type KeyLookup, requireEs256, requireLifetime, requireNoCrit, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
+import { keyFrom, type KeyLookup, requireEs256, requireLifetime, requireNoCrit, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
 
 /** RFC 3986 scheme followed by something: enough to call a vct "a well-formed URI". */
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
 
-/**
- * Synchronous unless the issuer key resolver is asynchronous (a JWKS
- * fetcher): a promise only where something is awaited.
- */
-export function verifyL1(ctx: VerifyContext): void | Promise<void> {
+/** Synchronous: the issuer key was looked up by the key-resolution stage (steps/keys.ts). */
+export function verifyL1(ctx: VerifyContext): void {
   const jwt = ctx.l1!.jwt;
   const headerOk = 'passed' === ctx.check('l1.header', 'l1', () => {
     requireEs256(jwt);
@@ -23,9 +20,7 @@ export function verifyL1(ctx: VerifyContext): void | Promise<void> {
     requireNoCrit(jwt);
     if (typeof jwt.header.kid !== 'string' || jwt.header.kid === '') reject('KID_MISSING', 'L1 header needs kid to select the issuer key', 'kid');
   });
-  if (!headerOk) return verifyL1Signed(ctx, false, { jwk: undefined });
-  const found = lookupKey(ctx.issuerKeys!, jwt.header.kid as string, ctx.keyCache);
-  return found instanceof Promise ? found.then((lookup) => verifyL1Signed(ctx, true, lookup)) : verifyL1Signed(ctx, true, found);
+  verifyL1Signed(ctx, headerOk, (headerOk && ctx.issuerLookup) || { jwk: undefined });
 }
 
 /** The L1 signature with the key the lookup found, then everything that needs it verified. */
