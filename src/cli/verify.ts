@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VIErrorInfo } from '../errors.js';
 import type { JwkSet } from '../spec/bundle.js';
+import { findProfile, PROFILES } from '../spec/profile.js';
 import { verifyPresentation } from '../verify/index.js';
 import type { VerificationResult, VerifyOptions } from '../verify/types.js';
 
@@ -17,6 +18,8 @@ export interface BundleReport {
   name: string | null;
   valid: boolean;
   mode: string | null;
+  /** The wire profile the chain speaks (spec/profile.md); null when no mandate was read. */
+  profile: string | null;
   errors: { code: VIErrorInfo['code']; layer: VIErrorInfo['layer'] | null; pair: number | null; message: string }[];
   /** Whether `valid` equals the bundle's recorded verdict; null when it has none. */
   verdict_match: boolean | null;
@@ -46,6 +49,7 @@ export function reportOf(file: string, bundle: unknown, result: VerificationResu
     name: typeof b.name === 'string' ? b.name : null,
     valid: result.valid,
     mode: result.mode ?? null,
+    profile: result.profile ?? null,
     errors: result.errors.map((e) => ({ code: e.code, layer: e.layer ?? null, pair: e.pair ?? null, message: e.message })),
     verdict_match: verdict === undefined ? null : verdict === result.valid,
   };
@@ -68,6 +72,14 @@ export function readJwks(path: string): JwkSet {
   return v;
 }
 
+/** `--profiles vi-2026-04,vi-2026-02`: names vintent knows, at least one. */
+function acceptedProfiles(list: string): string[] {
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !findProfile(n));
+  if (names.length === 0 || unknown.length > 0) throw new Error(`--profiles takes known profile names (${PROFILES.map((p) => p.name).join(', ')}), got '${list}'`);
+  return names;
+}
+
 export async function run(args: string[]): Promise<number> {
   let json = false;
   const options: VerifyOptions = {};
@@ -80,13 +92,14 @@ export async function run(args: string[]): Promise<number> {
       else if (a === '--trust') options.issuerKeys = readJwks(args[++i] ?? '');
       else if (a === '--merchant-keys') options.merchantKeys = readJwks(args[++i] ?? '');
       else if (a === '--now') options.now = Number.parseInt(args[++i] ?? '', 10);
+      else if (a === '--profiles') options.profiles = acceptedProfiles(args[++i] ?? '');
       else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
       else paths.push(a);
     }
     if (paths.length === 0) throw new Error('no bundle paths given');
     if (options.now !== undefined && !Number.isSafeInteger(options.now)) throw new Error('--now takes Unix seconds');
   } catch (e) {
-    process.stderr.write(`vintent verify: ${(e as Error).message}\nusage: vintent verify [--json] [--strict] [--trust JWKS] [--merchant-keys JWKS] [--now SECONDS] PATH...\n`);
+    process.stderr.write(`vintent verify: ${(e as Error).message}\nusage: vintent verify [--json] [--strict] [--trust JWKS] [--merchant-keys JWKS] [--now SECONDS] [--profiles NAME,...] PATH...\n`);
     return 2;
   }
   let files: string[];
@@ -110,7 +123,7 @@ export async function run(args: string[]): Promise<number> {
     } else {
       const mark = r.verdict_match === false ? 'MISMATCH' : r.valid ? 'VALID   ' : 'INVALID ';
       const codes = r.errors.length ? `  ${[...new Set(r.errors.map((e) => e.code))].join(', ')}` : '';
-      process.stdout.write(`${mark} ${file}${r.mode ? ` (${r.mode})` : ''}${codes}\n`);
+      process.stdout.write(`${mark} ${file}${r.mode ? ` (${r.mode}${r.profile ? `, ${r.profile}` : ''})` : ''}${codes}\n`);
     }
   }
   process.stdout.write(`${files.length} bundles, ${valid} valid, ${matched} match their verdict\n`);

@@ -43,6 +43,11 @@ export function verifyMandates(ctx: VerifyContext): void {
     // One chain speaks one vocabulary (April CF §10.1: versions are matched exactly).
     const profiles = new Set(all.map((m) => m.profile.name));
     if (profiles.size > 1) reject('PROFILE_MIXED', `L2 mixes mandate VCTs of profiles ${[...profiles].join(', ')}`, 'vct');
+    ctx.profile = all[0]!.profile;
+    const accepted = ctx.options.profiles;
+    if (accepted !== undefined && !accepted.includes(ctx.profile.name)) {
+      reject('PROFILE_NOT_ACCEPTED', `chain speaks ${ctx.profile.name}; this verifier accepts ${accepted.join(', ') || 'none'}`, 'vct');
+    }
     ctx.mode = open ? 'autonomous' : 'immediate';
     const typ = ctx.l2!.parsed.jwt.header.typ;
     const expected = open ? PROFILE.typ.l2Autonomous : PROFILE.typ.l2Immediate;
