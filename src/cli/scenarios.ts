@@ -57,7 +57,7 @@ async function l1For(a: Actors, iat: number): Promise<string> {
     userPublicJwk: a.user.publicJwk,
     panLastFour: '4242',
     scheme: 'mastercard',
-    cardId: 'card-mc-4242',
+    cardId: CARD.id, // the delegated instrument is the card this L1 vouches for
     email: 'alice@example.com',
     aud: AUDIENCES.wallet,
     iat: iat - 86400,

@@ -13,6 +13,7 @@ import { PROFILE } from '../spec/profile.js';
 import { issuedAt, isRecord, lifetime, party, requireString, type PartyInput } from './common.js';
 import { currencyExponent, toMinorUnits } from './money.js';
 
+/** One line of the cart the merchant signs: item, quantity and unit price as a decimal string. */
 export interface CheckoutItemInput {
   id: string;
   title: string;
@@ -21,6 +22,7 @@ export interface CheckoutItemInput {
   unitPrice: string | number;
 }
 
+/** Input of {@link createCheckoutJwt}: the merchant's key and identity, the cart and its currency. */
 export interface CreateCheckoutInput {
   merchantKey: SigningKey;
   merchant: PartyInput;
@@ -34,6 +36,7 @@ export interface CreateCheckoutInput {
   lifetimeSeconds?: number;
 }
 
+/** A cart line as it appears in the signed checkout JWT (prices in minor units). */
 export interface CartItem {
   id: string;
   title: string;
@@ -41,6 +44,7 @@ export interface CartItem {
   unit_price: number;
 }
 
+/** The payload of a merchant-signed checkout JWT. */
 export interface CheckoutPayload {
   iss: string;
   sub: string;
@@ -50,6 +54,7 @@ export interface CheckoutPayload {
   cart: { items: CartItem[]; currency: string; total: number };
 }
 
+/** A signed checkout: the compact JWT, its payload and its hash (what L3b's `checkout_hash` and L3a's `transaction_id` carry). */
 export interface CreatedCheckout {
   jwt: string;
   /** B64U(SHA-256(jwt)): the checkout_hash / transaction_id binding. */

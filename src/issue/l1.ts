@@ -8,6 +8,7 @@ import { bareJwk, type PublicJwk, type SigningKey } from '../sdjwt/keys.js';
 import { PROFILE } from '../spec/profile.js';
 import { issuedAt, isRecord, lifetime, publicKey, requireString } from './common.js';
 
+/** Input of {@link issueL1}: the issuer's key, the user's public key to bind, card facts and the selectively disclosable email. */
 export interface IssueL1Input {
   issuerKey: SigningKey;
   /** Issuer identifier URI. */

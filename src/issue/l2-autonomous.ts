@@ -16,11 +16,13 @@ import { readBoundL1 } from './l1-binding.js';
 import { toMinorUnits } from './money.js';
 import type { IssueL2Common, IssuedAutonomousPair, IssuedL2Autonomous } from './l2-types.js';
 
+/** An item an agent may buy for a line: its id and title. */
 export interface AcceptableItemInput {
   id: string;
   title: string;
 }
 
+/** A line-item constraint: which items are acceptable, and how many. */
 export interface LineItemInput {
   /** Line-item entry id (e.g. "line-1"), not a SKU. */
   id: string;
@@ -37,6 +39,7 @@ export interface AmountRangeInput {
   max?: string | number;
 }
 
+/** One Autonomous mandate pair: the agent's key, merchants, payees, line items, amount range, budget and recurrence. */
 export interface AutonomousPairInput {
   /** The agent's public key; its `kid` becomes `cnf.kid` and L3 header `kid`. */
   agentKey: PublicJwk;
@@ -62,6 +65,7 @@ export interface AutonomousPairInput {
   riskData?: Json;
 }
 
+/** Input of {@link issueL2Autonomous}: the user's key, the L1 it binds to, and the open mandate pairs. */
 export interface IssueL2AutonomousInput extends IssueL2Common {
   /** Defaults to 86400; must not reach past L1 `exp`. */
   lifetimeSeconds?: number;

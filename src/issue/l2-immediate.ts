@@ -14,6 +14,7 @@ import { boundL1 } from './l1-binding.js';
 import { toMinorUnits } from './money.js';
 import type { IssueL2Common, IssuedImmediatePair, IssuedL2Immediate } from './l2-types.js';
 
+/** One Immediate mandate pair: the merchant's checkout JWT, the payment instrument and the payee. */
 export interface ImmediatePairInput {
   /** The merchant-signed checkout JWT, exactly as received. */
   checkoutJwt: string;
@@ -29,6 +30,7 @@ export interface ImmediatePairInput {
   currency?: string;
 }
 
+/** Input of {@link issueL2Immediate}: the user's key, the L1 it binds to, and the final mandate pairs. */
 export interface IssueL2ImmediateInput extends IssueL2Common {
   /** Defaults to 900 (15 minutes). */
   lifetimeSeconds?: number;

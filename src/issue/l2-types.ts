@@ -26,6 +26,7 @@ export interface IssueL2Common {
   salt?: SaltSource;
 }
 
+/** An issued Immediate pair: its checkout and payment mandate disclosures. */
 export interface IssuedImmediatePair {
   /** `mandate.checkout` array-element disclosure. */
   checkout: BuiltDisclosure;
@@ -36,6 +37,7 @@ export interface IssuedImmediatePair {
   checkoutHash: string;
 }
 
+/** An issued Immediate L2 with its disclosures, ready to be cut into views. */
 export interface IssuedL2Immediate {
   mode: 'immediate';
   /** The wire profile it speaks. */
@@ -48,6 +50,7 @@ export interface IssuedL2Immediate {
   pairs: IssuedImmediatePair[];
 }
 
+/** An issued Autonomous pair: its mandate disclosures and the agent key it delegates to. */
 export interface IssuedAutonomousPair {
   /** `mandate.checkout.open` disclosure. Its digest is the payment.reference target. */
   checkout: BuiltDisclosure;
@@ -65,6 +68,7 @@ export interface IssuedAutonomousPair {
   agentJwk: PublicJwk;
 }
 
+/** An issued Autonomous L2 with its disclosures, ready to be cut into views. */
 export interface IssuedL2Autonomous {
   mode: 'autonomous';
   /** The wire profile it speaks. */
@@ -75,4 +79,5 @@ export interface IssuedL2Autonomous {
   pairs: IssuedAutonomousPair[];
 }
 
+/** An issued L2 of either mode. */
 export type IssuedL2 = IssuedL2Immediate | IssuedL2Autonomous;

@@ -19,6 +19,7 @@ import { toMinorUnits } from './money.js';
 import { asIssuedL2 } from './l2-read.js';
 import type { IssuedAutonomousPair, IssuedL2, IssuedL2Autonomous } from './l2-types.js';
 
+/** A line the agent fulfils in L3b: which line item, which item, how many. */
 export interface L3LineItemInput {
   /** The SKU bought (an acceptable item id). */
   id: string;
@@ -27,6 +28,7 @@ export interface L3LineItemInput {
   quantity: number;
 }
 
+/** Input of {@link issueL3Pair}: the agent's key, the L2 and pair it fulfils, the checkout JWT, and the two audiences. */
 export interface IssueL3PairInput {
   /** The private key whose public part the pair's `cnf.jwk` binds. */
   agentKey: SigningKey;
@@ -66,6 +68,7 @@ export interface IssueL3PairInput {
   salt?: SaltSource;
 }
 
+/** An issued L3 pair: L3a for the network and L3b for the merchant, each with the L2 view it binds. */
 export interface IssuedL3Pair {
   pairIndex: number;
   /** L3a: `<jwt>~<selected merchant>~<mandate.payment>~`. */

@@ -12,6 +12,7 @@ import { encodeBase64url } from './base64url.js';
 import { sha256b64u } from './digest.js';
 import { signEs256, type SigningKey } from './keys.js';
 
+/** A disclosure as issued: its encoded form, digest and value. */
 export interface BuiltDisclosure {
   encoded: string;
   digest: string;

@@ -183,8 +183,10 @@ export function profileOf(name: string | WireProfile | undefined): WireProfile {
   return p;
 }
 
+/** Immediate (final cart and payment) or Autonomous (open mandates for an agent). */
 export type Mode = 'immediate' | 'autonomous';
 
+/** The two mandate kinds of a pair. */
 export type MandateKind = 'checkout' | 'payment';
 
 /** A mandate VCT, classified: kind, open or final, and the profile that spells it so. */
@@ -240,6 +242,7 @@ export const PROFILE = {
   sharedReferenceArrays: [...new Set(PROFILES.flatMap((p) => p.sharedReferenceArrays))],
 } as const;
 
+/** A constraint type name such as `payment.amount`. */
 export type ConstraintTypeName = string;
 /** Every registered constraint type name of every profile. */
 export const REGISTERED_CONSTRAINT_TYPES: readonly string[] = [...new Set(PROFILES.flatMap((p) => Object.values(p.constraint)))];
