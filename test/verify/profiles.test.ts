@@ -5,7 +5,9 @@
  * rule (cnf.jwk.kid, risk_data) breaks on its own.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { autonomousFlow, immediateFlow, newActors, type Actors } from '../../src/cli/scenarios.js';
+import { autonomousFlow, CARD, immediateFlow, newActors, SHOPS, type Actors } from '../../src/cli/scenarios.js';
+import { issueL1, issueL2Autonomous } from '../../src/issue/index.js';
+import { presentForDispute } from '../../src/present/index.js';
 import { makeArrayDisclosure, serializeSdJwt, signJwt } from '../../src/sdjwt/build.js';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
 import type { SigningKey } from '../../src/sdjwt/keys.js';
@@ -114,5 +116,21 @@ describe('April structure, each rule broken alone', () => {
     const bundle: Bundle = structuredClone((await autonomousFlow(actors, AT, 1, 'vi-2026-04')).bundles.network!);
     bundle.l3[0].payment = resignL3(bundle.l3[0].payment, actors.agent, () => undefined);
     expect(await codes(bundle)).toEqual([]);
+  });
+
+  it('risk_data that is not an object of strings on the L2 payment mandate is RISK_DATA_MALFORMED', async () => {
+    const l1 = await issueL1({ issuerKey: actors.issuer, iss: 'https://issuer.example', sub: 'u-1', userPublicJwk: actors.user.publicJwk, panLastFour: '4242', scheme: 'mastercard', iat: AT - 1000 });
+    // A table that does not know risk_data lets the issuer write a bad one; the verifier reads it with the real April table.
+    const lax: WireProfile = { ...VI_2026_04, riskDataMembers: undefined };
+    const issue = (riskData: Record<string, unknown>) =>
+      issueL2Autonomous({
+        profile: lax, userKey: actors.user, l1, aud: 'https://agent.example', iat: AT - 100,
+        pairs: [{ agentKey: actors.agent.publicJwk, merchants: [SHOPS[0]!], paymentInstrument: CARD, amount: { currency: 'USD', max: 1000 }, riskData }],
+      });
+    const trust = { issuer_jwks: { keys: [actors.issuer.publicJwk] } };
+    const bad = presentForDispute({ l1, l2: issue({ device_id: 'd-1', ip_address: 7 }) }, { trust, at: AT });
+    const good = presentForDispute({ l1, l2: issue({ device_id: 'd-1', ip_address: '198.51.100.7' }) }, { trust, at: AT });
+    expect(await codes(bad)).toContain('RISK_DATA_MALFORMED');
+    expect(await codes(good)).toEqual([]);
   });
 });
