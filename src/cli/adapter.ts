@@ -2,7 +2,8 @@
  * `vintent adapter`: vintent's verifier behind the conformance adapter
  * protocol (spec/conformance.md): one bundle JSON on stdin, one verdict line
  * `{"valid": boolean, "code"?: string}` on stdout. The verdict is the
- * verifier's; an unreadable bundle is an invalid presentation, never a crash.
+ * verifier's, judged with the bundle's own trust and time (these are test
+ * vectors); an unreadable bundle is an invalid presentation, never a crash.
  */
 import { parseBundleText, verifyPresentation } from '../verify/index.js';
 
@@ -16,7 +17,7 @@ async function readStdin(): Promise<string> {
 export async function verdictLine(text: string): Promise<string> {
   const parsed = parseBundleText(text);
   if (!parsed.ok) return JSON.stringify({ valid: false, code: parsed.error.code });
-  // Conformance bundles are test vectors: they carry the trust and time they are judged by.
+  // The protocol hands over test vectors, each carrying the trust and time it is judged by.
   const result = await verifyPresentation(parsed.value, { trustFromBundle: true });
   const code = result.errors[0]?.code;
   return JSON.stringify(result.valid ? { valid: true } : { valid: false, ...(code ? { code } : {}) });

@@ -2,6 +2,7 @@
  * The purchase flows the demo runs and the vector script records: real
  * issuers, real presenters, nothing hand-assembled.
  */
+import type { WireProfile } from '../spec/profile.js';
 import { createCheckoutJwt, issueL1, issueL2Autonomous, issueL2Immediate, issueL3Pair } from '../issue/index.js';
 import type { IssuedL3Pair } from '../issue/index.js';
 import { presentForDispute, presentToMerchant, presentToNetwork } from '../present/index.js';
@@ -66,7 +67,7 @@ async function l1For(a: Actors, iat: number): Promise<string> {
 }
 
 /** Immediate mode: the user confirms one final cart; no agent credential. */
-export async function immediateFlow(a: Actors, at: number, profile?: string): Promise<Flow> {
+export async function immediateFlow(a: Actors, at: number, profile?: string | WireProfile): Promise<Flow> {
   const l1 = await l1For(a, at);
   const checkout = createCheckoutJwt({
     merchantKey: a.merchants[0]!,
@@ -103,7 +104,7 @@ export async function immediateFlow(a: Actors, at: number, profile?: string): Pr
 }
 
 /** Autonomous mode: the user delegates bounded authority; the agent buys within it. */
-export async function autonomousFlow(a: Actors, at: number, pairCount = 1, profile?: string): Promise<Flow> {
+export async function autonomousFlow(a: Actors, at: number, pairCount = 1, profile?: string | WireProfile): Promise<Flow> {
   const l1 = await l1For(a, at);
   const shops = SHOPS.slice(0, Math.max(1, Math.min(pairCount, SHOPS.length)));
   const l2 = issueL2Autonomous({

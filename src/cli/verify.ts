@@ -17,6 +17,7 @@ import { type CommandSpec, InputFileError, readInputFile, runCommand, stringFlag
 import { progressLine } from './format.js';
 import type { VIErrorInfo } from '../errors.js';
 import type { JwkSet } from '../spec/bundle.js';
+import { findProfile, PROFILES } from '../spec/profile.js';
 import { verifyPresentation } from '../verify/index.js';
 import type { VerificationResult, VerifyOptions } from '../verify/types.js';
 
@@ -25,6 +26,8 @@ export interface BundleReport {
   name: string | null;
   valid: boolean;
   mode: string | null;
+  /** The wire profile the chain speaks (spec/profile.md); null when no mandate was read. */
+  profile: string | null;
   errors: { code: VIErrorInfo['code']; layer: VIErrorInfo['layer'] | null; pair: number | null; message: string }[];
   /** Whether `valid` equals the bundle's recorded verdict; null when it has none. */
   verdict_match: boolean | null;
@@ -60,6 +63,7 @@ export function reportOf(file: string, bundle: unknown, result: VerificationResu
     name: typeof b.name === 'string' ? b.name : null,
     valid: result.valid,
     mode: result.mode ?? null,
+    profile: result.profile ?? null,
     errors: result.errors.map((e) => ({ code: e.code, layer: e.layer ?? null, pair: e.pair ?? null, message: e.message })),
     verdict_match: verdict === undefined ? null : verdict === result.valid,
   };
@@ -74,7 +78,7 @@ export async function verifyFile(file: string, options: VerifyOptions): Promise<
   const size = statSync(file).size;
   if (size > limit) {
     const error = { code: 'BUNDLE_TOO_LARGE' as const, layer: 'bundle' as const, pair: null, message: `file is ${size} bytes, limit ${limit}` };
-    return { file, name: null, valid: false, mode: null, errors: [error], verdict_match: null };
+    return { file, name: null, valid: false, mode: null, profile: null, errors: [error], verdict_match: null };
   }
   let bundle: unknown;
   try {
@@ -110,10 +114,20 @@ export const VERIFY_COMMAND: CommandSpec = {
     trust: { type: 'string', value: 'JWKS', help: "issuer public keys (JWK Set file); without it each bundle's own trust is used" },
     'merchant-keys': { type: 'string', value: 'JWKS', help: 'merchant public keys for checkout_jwt signatures (JWK Set file)' },
     now: { type: 'string', value: 'SECONDS', help: 'verify as of this Unix time instead of the clock or the bundle\'s `at`' },
+    profiles: { type: 'string', value: 'NAME,...', help: 'accept only these wire profiles (vintent profiles); others are PROFILE_NOT_ACCEPTED' },
   },
   example: 'verify --json --trust issuer-jwks.json vectors',
   notes: ['exit status: 0 every bundle matches its verdict (or is valid without one), 1 otherwise, 2 usage or unreadable path'],
 };
+
+/** `--profiles vi-2026-04,vi-2026-02`: names vintent knows, at least one. */
+function acceptedProfiles(list: string): string[] {
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0 || names.some((n) => !findProfile(n))) {
+    throw new UsageError(`--profiles takes known profile names (${PROFILES.map((p) => p.name).join(', ')}), got '${list}'`);
+  }
+  return names;
+}
 
 export async function run(args: string[]): Promise<number> {
   return runCommand(VERIFY_COMMAND, args, async (values, paths) => {
@@ -124,6 +138,8 @@ export async function run(args: string[]): Promise<number> {
     const merchantKeys = stringFlag(values, 'merchant-keys');
     const now = stringFlag(values, 'now');
     if (now !== undefined) options.now = unixSeconds(now);
+    const profiles = stringFlag(values, 'profiles');
+    if (profiles !== undefined) options.profiles = acceptedProfiles(profiles);
     if (paths.length === 0) throw new UsageError('no bundle paths given');
     if (trust !== undefined) options.issuerKeys = readJwks(trust);
     if (merchantKeys !== undefined) options.merchantKeys = readJwks(merchantKeys);
@@ -148,7 +164,7 @@ export async function run(args: string[]): Promise<number> {
       } else {
         const mark = r.verdict_match === false ? 'MISMATCH' : r.valid ? 'VALID   ' : 'INVALID ';
         const codes = r.errors.length ? `  ${[...new Set(r.errors.map((e) => e.code))].join(', ')}` : '';
-        process.stdout.write(`${mark} ${file}${r.mode ? ` (${r.mode})` : ''}${codes}${tag}\n`);
+        process.stdout.write(`${mark} ${file}${r.mode ? ` (${r.mode}${r.profile ? `, ${r.profile}` : ''})` : ''}${codes}${tag}\n`);
       }
       progress.tick(i + 1);
     }

@@ -21,13 +21,15 @@ import { isRecord } from './values.js';
 /** The eight registered modules, built for one profile's names and semantics. */
 const MODULES: readonly ((p: WireProfile) => ConstraintType)[] = [allowedMerchant, lineItems, allowedPayee, amount, budget, recurrence, agentRecurrence, reference];
 
-const REGISTRIES: ReadonlyMap<WireProfile, ReadonlyMap<string, ConstraintType>> = new Map(
-  PROFILES.map((p) => [p, new Map(MODULES.map((make) => make(p)).map((t) => [t.type, t]))]),
-);
+const build = (p: WireProfile): ReadonlyMap<string, ConstraintType> => new Map(MODULES.map((make) => make(p)).map((t) => [t.type, t]));
+const REGISTRIES = new Map<WireProfile, ReadonlyMap<string, ConstraintType>>(PROFILES.map((p) => [p, build(p)]));
 
-/** type name → module, for one profile (default: the default profile). */
+/** type name → module, for one profile (default: the default profile); a table not in PROFILES gets its own, built once. */
 export function constraintRegistryFor(profile?: WireProfile | string): ReadonlyMap<string, ConstraintType> {
-  return REGISTRIES.get(profileOf(profile))!;
+  const p = profileOf(profile);
+  let r = REGISTRIES.get(p);
+  if (!r) REGISTRIES.set(p, (r = build(p)));
+  return r;
 }
 
 /**

@@ -116,6 +116,8 @@ export class VerifyContext {
   l2Trusted = false;
   l2Id: string | undefined;
   mode: Mode | undefined;
+  /** The chain's wire profile, from its mandate VCTs. */
+  profile: WireProfile | undefined;
 
   /** Disclosed mandates across all L2 views, by disclosure digest. */
   mandates = new Map<string, MandateRecord>();

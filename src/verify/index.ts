@@ -113,6 +113,7 @@ function toResult(ctx: VerifyContext): VerificationResult {
   if (l1) result.claims.l1 = l1;
   if (l2) result.claims.l2 = l2;
   if (ctx.l2Id) result.l2_id = ctx.l2Id;
+  if (ctx.profile) result.profile = ctx.profile.name;
   if (ctx.issuerThumbprint) result.signers.l1 = ctx.issuerThumbprint;
   if (ctx.l2Trusted && ctx.userThumbprint) result.signers.l2 = ctx.userThumbprint;
   return result;

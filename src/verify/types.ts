@@ -56,6 +56,11 @@ export interface VerifyOptions {
   /** Constraint strictness (constraints.md §5.4). Default PERMISSIVE. */
   strictness?: Strictness;
   /**
+   * Wire profiles accepted (spec/profile.md), e.g. `['vi-2026-04']`. Default:
+   * every profile vintent knows. A chain in another is `PROFILE_NOT_ACCEPTED`.
+   */
+  profiles?: readonly string[];
+  /**
    * Issuer keys. Trust comes from configuration, never from the presenter:
    * the bundle's `trust` is read only with {@link VerifyOptions.trustFromBundle}, and even then these win.
    */
@@ -123,6 +128,8 @@ export interface LayerClaims {
 export interface VerificationResult {
   valid: boolean;
   mode: Mode | undefined;
+  /** The wire profile the chain's mandate VCTs name (`vi-2026-02`, `vi-2026-04`); undefined when no mandate was read. */
+  profile?: string;
   /** The time verification was judged at (Unix seconds). */
   at: number;
   errors: VIErrorInfo[];

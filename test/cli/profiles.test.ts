@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { profileOfBundle } from '../../src/cli/conformance.js';
 import { run as demo } from '../../src/cli/demo.js';
 import { run as profiles } from '../../src/cli/profiles.js';
+import { run as verify } from '../../src/cli/verify.js';
 import { DEFAULT_PROFILE, PROFILES } from '../../src/spec/profile.js';
 
 async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
@@ -50,5 +51,22 @@ describe('vintent demo --profile', () => {
 
   it('refuses an unknown profile', async () => {
     expect((await capture(() => demo(['--profile', 'vi-1999-01']))).code).toBe(2);
+  });
+});
+
+describe('vintent verify and profiles', () => {
+  it('names the profile on each line and in --json; --profiles restricts them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vintent-verify-profiles-'));
+    expect((await capture(() => demo(['--out', dir, '--profile', 'vi-2026-04']))).code).toBe(0);
+    const file = join(dir, readdirSync(dir).sort()[0]!);
+    const text = await capture(() => verify([file]));
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/\((immediate|autonomous), vi-2026-04\)/);
+    const json = JSON.parse((await capture(() => verify(['--json', file]))).out.split('\n')[0]!);
+    expect(json.profile).toBe('vi-2026-04');
+    const refused = await capture(() => verify(['--json', '--profiles', 'vi-2026-02', file]));
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.out.split('\n')[0]!).errors.map((e: { code: string }) => e.code)).toContain('PROFILE_NOT_ACCEPTED');
+    expect((await capture(() => verify(['--profiles', 'vi-1999-01', file]))).code).toBe(2);
   });
 });

@@ -106,7 +106,7 @@ export interface InspectView {
   bundleRole?: string;
   view: { role: ViewRole; how: string; warning?: string };
   trust: { source: TrustSource; detail: string };
-  verdict: { valid: boolean; mode?: string; at: number; codes: string[]; expected?: boolean; why?: string };
+  verdict: { valid: boolean; mode?: string; profile?: string; at: number; codes: string[]; expected?: boolean; why?: string };
   errors: PlacedError[];
   cards: CardView[];
   bindings: BindingView[];
@@ -467,6 +467,7 @@ export function buildInspectView(bundle: unknown, result: VerificationResult, ct
   const errors = builder.placeErrors();
   const verdictField = isRec(b.verdict) ? b.verdict : undefined;
   const verdict: InspectView['verdict'] = { valid: result.valid, at: result.at, codes: [...new Set(result.errors.map((e) => e.code))] };
+  if (result.profile) verdict.profile = result.profile;
   if (result.mode) verdict.mode = result.mode;
   if (typeof verdictField?.valid === 'boolean') verdict.expected = verdictField.valid;
   if (typeof verdictField?.why === 'string') verdict.why = verdictField.why;

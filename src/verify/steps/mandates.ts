@@ -43,6 +43,11 @@ export function verifyMandates(ctx: VerifyContext): void {
     // One chain speaks one vocabulary (April CF §10.1: versions are matched exactly).
     const profiles = new Set(all.map((m) => m.profile.name));
     if (profiles.size > 1) reject('PROFILE_MIXED', `L2 mixes mandate VCTs of profiles ${[...profiles].join(', ')}`, 'vct');
+    ctx.profile = all[0]!.profile;
+    const accepted = ctx.options.profiles;
+    if (accepted !== undefined && !accepted.includes(ctx.profile.name)) {
+      reject('PROFILE_NOT_ACCEPTED', `chain speaks ${ctx.profile.name}; this verifier accepts ${accepted.join(', ') || 'none'}`, 'vct');
+    }
     ctx.mode = open ? 'autonomous' : 'immediate';
     const typ = ctx.l2!.parsed.jwt.header.typ;
     const expected = open ? PROFILE.typ.l2Autonomous : PROFILE.typ.l2Immediate;
@@ -64,10 +69,45 @@ export function verifyMandates(ctx: VerifyContext): void {
     if (typeof l1exp === 'number' && exp > l1exp) reject('L2_OUTLIVES_L1', 'Autonomous L2 must not outlive the L1', 'exp');
   });
 
+  ctx.check('mandates.shared_references', 'l2', () => checkSharedReferences(ctx));
   for (const m of ctx.mandates.values()) {
     m.wellFormed = 'passed' === ctx.check('mandates.shape', 'l2', () => checkShape(ctx, m));
   }
   pairMandates(ctx, order);
+}
+
+/** Every `{"...": digest}` reference inside a value, with the name of the array holding it. */
+function referencesIn(value: unknown, arrayName: string | undefined, out: [string, string][], depth = 0): void {
+  if (depth > 32) return; // the parser bounds depth already; this only keeps the walk finite
+  if (Array.isArray(value)) {
+    for (const el of value) {
+      const d = arrayRefDigest(el);
+      if (d !== undefined) out.push([d, arrayName ?? '(array)']);
+      else referencesIn(el, undefined, out, depth + 1);
+    }
+  } else if (isRecord(value)) {
+    for (const k of Object.keys(value)) referencesIn(value[k], k, out, depth + 1);
+  }
+}
+
+/**
+ * A disclosure referenced from several arrays is legitimate only between the
+ * arrays the chain's profile lets share one (spec/profile.md): the resolver
+ * accepts the union of every profile's, so the chain's own list is held here.
+ */
+function checkSharedReferences(ctx: VerifyContext): void {
+  const shareable = new Set(ctx.profile!.sharedReferenceArrays);
+  const places = new Map<string, string[]>();
+  for (const m of ctx.mandates.values()) {
+    const refs: [string, string][] = [];
+    referencesIn(m.raw, undefined, refs);
+    for (const [d, name] of refs) places.set(d, [...(places.get(d) ?? []), name]);
+  }
+  for (const [d, names] of places) {
+    if (names.length > 1 && names.some((n) => !shareable.has(n))) {
+      reject('DISCLOSURE_DUPLICATE_REFERENCE', `disclosure ${d} referenced from ${names.join(' and ')}; ${ctx.profile!.name} shares only ${[...shareable].join(', ')}`);
+    }
+  }
 }
 
 function collectFrom(ctx: VerifyContext, view: L2View): void {

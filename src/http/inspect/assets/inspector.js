@@ -98,6 +98,7 @@ function verdictParts(m) {
     el('div', { class: 'verdict-main' },
       el('strong', { id: 'verdict-text' }, v.valid ? 'VALID' : 'INVALID'),
       el('span', {}, v.mode ? `${v.mode} mode` : 'mode unknown'),
+      v.profile && el('span', { class: 'profile', id: 'verdict-profile' }, v.profile),
       el('span', {}, `judged at ${when(v.at)}`),
       m.name && el('span', { class: 'name' }, m.name)),
     el('div', { class: 'verdict-meta' },
