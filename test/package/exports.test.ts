@@ -118,6 +118,6 @@ describe('public API', () => {
 
   it('test seams stay private', () => {
     for (const entry of Object.values(ENTRY_POINTS)) expect(entry.names).not.toContain('LedgerHooks');
-    expect(ENTRY_POINTS['vintent']!.names).not.toContain('DEFAULT_LIMITS');
+    expect(ENTRY_POINTS.vintent!.names).not.toContain('DEFAULT_LIMITS');
   });
 });
