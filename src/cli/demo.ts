@@ -1,5 +1,5 @@
 /**
- * `vintent demo [--out DIR]`: the purchase flows end to end — issue, present,
+ * `vintent demo [--out DIR] [--profile NAME]`: the purchase flows end to end — issue, present,
  * verify at the merchant, verify at the network — saying who signs what,
  * what each party sees and what stays hidden from it, and what it concludes.
  * Then the parties saying no: an overspending agent, a payee outside the
@@ -20,7 +20,8 @@ import { makeArrayDisclosure, serializeSdJwt, signJwt } from '../sdjwt/build.js'
 import type { SigningKey } from '../sdjwt/keys.js';
 import { verifyPresentation } from '../verify/index.js';
 import type { PairResult, VerificationResult } from '../verify/types.js';
-import { type CommandSpec, runCommand, stringFlag } from './args.js';
+import { DEFAULT_PROFILE, findProfile, PROFILES } from '../spec/profile.js';
+import { type CommandSpec, runCommand, stringFlag, UsageError } from './args.js';
 import { formatMoney } from './format.js';
 import { AUDIENCES, CARD, SHOPS, autonomousFlow, immediateFlow, l1For, newActors, trustOf, type Actors, type Flow } from './scenarios.js';
 
@@ -31,8 +32,9 @@ export const DEMO_COMMAND: CommandSpec = {
     'Run the purchase flows end to end with fresh keys — issue, present, verify at the merchant and the network — and show what each party sees, what stays hidden from it, and where parties say no.',
   flags: {
     out: { type: 'string', value: 'DIR', help: 'also write every role view as a bundle file into DIR' },
+    profile: { type: 'string', value: 'NAME', help: 'wire profile of the credentials (vintent profiles lists them)', default: 'vi-2026-04' },
   },
-  example: 'demo --out demo-bundles',
+  example: 'demo --out demo-bundles --profile vi-2026-02',
   notes: ['exit status: 0 every party concluded as expected, 1 otherwise, 2 usage'],
 };
 
@@ -90,7 +92,8 @@ async function show(flow: Flow, out: string | undefined, log: Log): Promise<bool
   for (const s of flow.steps) log(`  ${s.actor.padEnd(8)} ${s.action}`);
   let ok = true;
   for (const [role, bundle] of Object.entries(flow.bundles)) {
-    const result = await verifyPresentation(bundle);
+    // The demo's own bundles: checked as test vectors, against the trust and time they carry.
+    const result = await verifyPresentation(bundle, { trustFromBundle: true });
     ok &&= result.valid;
     log(`  ${role}`);
     log(`      sees    ${seen(result).join('; ') || 'nothing'}`);
@@ -124,7 +127,7 @@ function answerWords(a: AuthorizeAnswer): string {
 }
 
 /** The parties saying no, each with the code it reports. Returns whether every refusal happened. */
-async function refusals(a: Actors, at: number, log: Log): Promise<boolean> {
+async function refusals(a: Actors, at: number, profile: string, log: Log): Promise<boolean> {
   log('\n== Parties saying no ==');
   const l1 = await l1For(a, at);
   const shop = SHOPS[0]!;
@@ -135,6 +138,7 @@ async function refusals(a: Actors, at: number, log: Log): Promise<boolean> {
     aud: AUDIENCES.agent,
     iat: at - 3600,
     lifetimeSeconds: 7 * 86400,
+    profile,
     pairs: [0, 1].map(() => ({
       agentKey: a.agent.publicJwk,
       merchants: [shop],
@@ -151,6 +155,8 @@ async function refusals(a: Actors, at: number, log: Log): Promise<boolean> {
   };
   const networkView = (pairIndex: number, l3: IssuedL3Pair): PresentationBundle =>
     presentToNetwork({ l1, l2, pairIndex, l3 }, { trust, at, expect: { l3a: { aud: AUDIENCES.network } } });
+  // The network's own configuration: its issuer keys and its clock, never the presenter's.
+  const atNetwork = (b: PresentationBundle) => verifyPresentation(b, { issuerKeys: trust.issuer_jwks, merchantKeys: trust.merchant_jwks, now: at });
   let ok = true;
   const expectRefusal = (what: string, result: VerificationResult) => {
     log(`  ${what}`);
@@ -161,12 +167,12 @@ async function refusals(a: Actors, at: number, log: Log): Promise<boolean> {
   // 1. Overspend: the agent signs 279.99 USD against a mandate whose maximum is 250.00.
   const honest = buy(0, '199.00', 'checkout-no-1');
   const overspend = dishonestL3a(honest, a.agent, (m) => void ((m.payment_amount as { amount: number }).amount = 27999));
-  expectRefusal(`agent    signs an L3a for ${formatMoney(27999, 'USD')} on a ${formatMoney(19900, 'USD')} cart, above the mandate's ${formatMoney(25000, 'USD')}`, await verifyPresentation(networkView(0, overspend)));
+  expectRefusal(`agent    signs an L3a for ${formatMoney(27999, 'USD')} on a ${formatMoney(19900, 'USD')} cart, above the mandate's ${formatMoney(25000, 'USD')}`, await atNetwork(networkView(0, overspend)));
 
   // 2. A payee outside the mandate: the agent names another beneficiary in its L3a.
   const elsewhere = { id: 'm-elsewhere', name: 'Elsewhere Ltd', website: 'https://elsewhere.example' };
   const redirected = dishonestL3a(honest, a.agent, (m) => void (m.payee = elsewhere));
-  expectRefusal(`agent    signs an L3a paying ${elsewhere.name}, which the mandate does not allow`, await verifyPresentation(networkView(0, redirected)));
+  expectRefusal(`agent    signs an L3a paying ${elsewhere.name}, which the mandate does not allow`, await atNetwork(networkView(0, redirected)));
 
   // 3. The network decides on its ledger (SQLite in a temporary directory).
   const dir = mkdtempSync(join(tmpdir(), 'vintent-demo-ledger-'));
@@ -189,20 +195,25 @@ async function refusals(a: Actors, at: number, log: Log): Promise<boolean> {
 }
 
 export async function run(args: string[]): Promise<number> {
-  return runCommand(DEMO_COMMAND, args, async (values) => demo(stringFlag(values, 'out')));
+  return runCommand(DEMO_COMMAND, args, async (values) => {
+    const profileName = stringFlag(values, 'profile') ?? DEFAULT_PROFILE;
+    if (!findProfile(profileName)) throw new UsageError(`unknown profile '${profileName}' (known: ${PROFILES.map((p) => p.name).join(', ')})`);
+    return demo(stringFlag(values, 'out'), profileName);
+  });
 }
 
-async function demo(out: string | undefined): Promise<number> {
+async function demo(out: string | undefined, profileName: string): Promise<number> {
   if (out !== undefined) mkdirSync(out, { recursive: true });
   const log: Log = (s) => process.stdout.write(`${s}\n`);
   const at = Math.floor(Date.now() / 1000);
   const actors = newActors();
   log('Verifiable Intent demo: every credential below is ES256-signed and verified for real.');
+  log(`Wire profile: ${profileName} (${findProfile(profileName)!.title})`);
   log(`Keys: issuer ${actors.issuer.kid}, user ${actors.user.kid}, agent ${actors.agent.kid}, merchants ${actors.merchants.map((m) => m.kid).join(', ')}`);
-  const flows = [await immediateFlow(actors, at), await autonomousFlow(actors, at, 1), await autonomousFlow(actors, at, 2)];
+  const flows = [await immediateFlow(actors, at, profileName), await autonomousFlow(actors, at, 1, profileName), await autonomousFlow(actors, at, 2, profileName)];
   let ok = true;
   for (const f of flows) ok = (await show(f, out, log)) && ok;
-  ok = (await refusals(actors, at, log)) && ok;
+  ok = (await refusals(actors, at, profileName, log)) && ok;
   if (out) log(`\nBundles written to ${out}`);
   log(ok ? '\nEvery party concluded as it should.' : '\nSome party did not conclude as it should.');
   return ok ? 0 : 1;

@@ -15,6 +15,9 @@ interface CommandEntry {
 const COMMANDS: Record<string, CommandEntry> = {
   verify: { summary: 'verify bundles (files or directories of *.json) against their verdicts', load: () => import('./verify.js') },
   demo: { summary: 'run the purchase flows end to end and show what each party sees', load: () => import('./demo.js') },
+  profiles: { summary: 'the wire profiles (vocabularies) vintent speaks', load: () => import('./profiles.js') },
+  adapter: { summary: 'one verdict line for one bundle on stdin (the conformance adapter protocol)', load: () => import('./adapter.js') },
+  conformance: { summary: 'run another verifier over our vectors and print the agreement matrix', load: () => import('./conformance.js') },
   keys: { summary: 'keys generate: a new ES256 key (private JWK to a 0600 file, public JWK on stdout)', load: () => import('./keys.js') },
   serve: { summary: 'run the merchant and network HTTP service', load: () => import('./serve.js') },
   network: { summary: 'network authorize / reverse: the network decision offline, on a ledger', load: () => import('./network.js') },

@@ -6,6 +6,8 @@
  * `{"summary":true,...}`. Exit 0 when every bundle matches its verdict (or is
  * valid when it has none), 1 otherwise, 2 on usage error or a path that
  * cannot be read. A malformed file is a result, not a crash.
+ * Without --trust the bundles are test vectors: their own `trust` and `at`
+ * are used (VerifyOptions.trustFromBundle), and every line says so.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -125,6 +127,9 @@ export async function run(args: string[]): Promise<number> {
     if (paths.length === 0) throw new UsageError('no bundle paths given');
     if (trust !== undefined) options.issuerKeys = readJwks(trust);
     if (merchantKeys !== undefined) options.merchantKeys = readJwks(merchantKeys);
+    // Without --trust each bundle is checked as a test vector: against its own trust and time, and it says so.
+    if (!options.issuerKeys) options.trustFromBundle = true;
+    const tag = options.trustFromBundle ? '  [trust and time from the bundle]' : '';
     const files = collectBundleFiles(paths);
     let valid = 0;
     let matched = 0;
@@ -139,20 +144,22 @@ export async function run(args: string[]): Promise<number> {
       const good = r.verdict_match ?? r.valid;
       if (!good) allGood = false;
       if (json) {
-        process.stdout.write(`${JSON.stringify(r)}\n`);
+        process.stdout.write(`${JSON.stringify(options.trustFromBundle ? { ...r, trust: 'bundle' } : r)}\n`);
       } else {
         const mark = r.verdict_match === false ? 'MISMATCH' : r.valid ? 'VALID   ' : 'INVALID ';
         const codes = r.errors.length ? `  ${[...new Set(r.errors.map((e) => e.code))].join(', ')}` : '';
-        process.stdout.write(`${mark} ${file}${r.mode ? ` (${r.mode})` : ''}${codes}\n`);
+        process.stdout.write(`${mark} ${file}${r.mode ? ` (${r.mode})` : ''}${codes}${tag}\n`);
       }
       progress.tick(i + 1);
     }
     progress.end();
     if (json) {
-      const summary = { summary: true, bundles: files.length, valid, invalid: files.length - valid, verdict_match: matched, verdict_mismatch: mismatched, ok: allGood };
+      const summary = { summary: true, trust: options.trustFromBundle ? 'bundle' : 'configured', bundles: files.length, valid, invalid: files.length - valid, verdict_match: matched, verdict_mismatch: mismatched, ok: allGood };
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     } else {
-      process.stdout.write(`${files.length} bundles, ${valid} valid, ${matched} match their verdict\n`);
+      process.stdout.write(
+        `${files.length} bundles, ${valid} valid, ${matched} match their verdict${options.trustFromBundle ? ' (trust and time taken from each bundle: test-vector mode; pass --trust to use configured keys)' : ''}\n`,
+      );
     }
     return allGood ? 0 : 1;
   });

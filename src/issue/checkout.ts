@@ -130,3 +130,24 @@ export function readCheckoutJwt(jwt: string): CheckoutPayload {
   }
   return payload as unknown as CheckoutPayload;
 }
+
+/**
+ * The checkout_jwt payload when it follows the interop shape, else undefined
+ * (CF §6.3 leaves the content implementation-defined: the upstream April
+ * vectors carry `sku`/`unitPrice` carts without a merchant object). Throws
+ * only when the string is not a JWS with a JSON payload at all.
+ */
+export function readCheckoutJwtIfConventional(jwt: string): CheckoutPayload | undefined {
+  try {
+    return readCheckoutJwt(jwt);
+  } catch (e) {
+    if (e instanceof VIError && e.code === 'CHECKOUT_JWT_MALFORMED' && e.message.startsWith('checkout_jwt is not')) throw e;
+    if (e instanceof VIError && e.code === 'CHECKOUT_JWT_MALFORMED') return undefined;
+    throw e;
+  }
+}
+
+/** The checkout_jwt payload, unverified, as a plain object (for reading `iss` of an opaque checkout). */
+export function checkoutJwtPayload(jwt: string): Record<string, unknown> {
+  return parseJwt(requireString(jwt, 'checkout_jwt'), 'checkout_jwt').payload;
+}

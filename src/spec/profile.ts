@@ -82,6 +82,8 @@ export interface WireProfile {
    * (the upstream April vectors' shape); matched against allowlist `website`.
    */
   readonly checkoutMerchantFromIss: boolean;
+  /** Order issuers write an open payment mandate's registered constraints in (the reference outputs differ). */
+  readonly paymentConstraintOrder: readonly ConstraintKey[];
   /** `risk_data` on the open payment mandate (April CF §4.5.2): allowed members; undefined when not defined. */
   readonly riskDataMembers: readonly string[] | undefined;
 }
@@ -120,6 +122,7 @@ export const VI_2026_02: WireProfile = {
   lineItemMatchModes: undefined,
   budgetMin: false,
   checkoutMerchantFromIss: false,
+  paymentConstraintOrder: ['amount', 'allowedPayee', 'budget', 'recurrence', 'agentRecurrence'],
   riskDataMembers: undefined,
 };
 
@@ -153,6 +156,7 @@ export const VI_2026_04: WireProfile = {
   lineItemMatchModes: ['minimum', 'exact'],
   budgetMin: true,
   checkoutMerchantFromIss: true,
+  paymentConstraintOrder: ['allowedPayee', 'amount', 'budget', 'recurrence', 'agentRecurrence'],
   riskDataMembers: ['device_id', 'ip_address'],
 };
 
