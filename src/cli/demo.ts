@@ -1,51 +1,35 @@
 /**
  * `vintent demo [--out DIR] [--profile NAME]`: the purchase flows end to end — issue, present,
- * verify at the merchant, verify at the network — saying who signs what, what
- * each party sees and what it concludes. With --out, every role view is
- * written as a bundle file.
+ * verify at the merchant, verify at the network — saying who signs what,
+ * what each party sees and what stays hidden from it, and what it concludes.
+ * Then the parties saying no: an overspending agent, a payee outside the
+ * mandate, and the same mandate pair presented twice to a network deciding
+ * on an embedded SQLite ledger. With --out, every role view is written as a
+ * bundle file.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { authorizePresentation, type AuthorizeAnswer } from '../http/authorize.js';
+import { createCheckoutJwt, issueL2Autonomous, issueL3Pair } from '../issue/index.js';
+import type { IssuedL3Pair } from '../issue/index.js';
+import { openSqliteLedger } from '../ledger/sqlite.js';
+import type { PresentationBundle } from '../present/index.js';
+import { presentToNetwork } from '../present/index.js';
+import { makeArrayDisclosure, serializeSdJwt, signJwt } from '../sdjwt/build.js';
+import type { SigningKey } from '../sdjwt/keys.js';
 import { verifyPresentation } from '../verify/index.js';
-import type { VerificationResult } from '../verify/types.js';
+import type { PairResult, VerificationResult } from '../verify/types.js';
 import { DEFAULT_PROFILE, findProfile, PROFILES } from '../spec/profile.js';
 import { type CommandSpec, runCommand, stringFlag, UsageError } from './args.js';
-import { autonomousFlow, immediateFlow, newActors, type Flow } from './scenarios.js';
-
-function seen(bundle: { l2: string; l3?: { payment?: string; checkout?: string }[] }, result: VerificationResult): string {
-  const mandates = result.pairs.flatMap((p) => [p.checkout ? 'checkout mandate' : undefined, p.payment ? 'payment mandate' : undefined]).filter(Boolean);
-  const l3 = (bundle.l3 ?? []).flatMap((e) => [e.payment ? 'L3a' : undefined, e.checkout ? 'L3b' : undefined]).filter(Boolean);
-  return [...new Set([...mandates, ...l3])].join(', ') || 'nothing';
-}
-
-function conclusion(result: VerificationResult): string {
-  if (!result.valid) return `REJECTS: ${result.errors.map((e) => e.code).join(', ')}`;
-  const amounts = result.pairs
-    .map((p) => p.payment_values)
-    .filter((v) => v !== undefined)
-    .map((v) => `${v.amount} ${v.currency} minor units`);
-  const skipped = result.checks.filter((c) => c.status === 'skipped').length;
-  return `accepts (${result.checks.filter((c) => c.status === 'passed').length} checks passed, ${skipped} not applicable to this view)${amounts.length ? `; pays ${amounts.join(' + ')}` : ''}`;
-}
-
-async function show(flow: Flow, out: string | undefined, log: (s: string) => void): Promise<boolean> {
-  log(`\n== ${flow.name} (${flow.mode}) ==`);
-  for (const s of flow.steps) log(`  ${s.actor.padEnd(8)} ${s.action}`);
-  let ok = true;
-  for (const [role, bundle] of Object.entries(flow.bundles)) {
-    // The demo's own bundles: checked as test vectors, against the trust and time they carry.
-    const result = await verifyPresentation(bundle, { trustFromBundle: true });
-    ok &&= result.valid;
-    log(`  ${role.padEnd(16)} sees ${seen(bundle, result)} → ${conclusion(result)}`);
-    if (out) writeFileSync(join(out, `${flow.name}-${role}.json`), `${JSON.stringify(bundle, null, 2)}\n`);
-  }
-  return ok;
-}
+import { formatMoney } from './format.js';
+import { AUDIENCES, CARD, SHOPS, autonomousFlow, immediateFlow, l1For, newActors, trustOf, type Actors, type Flow } from './scenarios.js';
 
 /** Flags and help of `vintent demo`. */
 export const DEMO_COMMAND: CommandSpec = {
   name: 'demo',
-  summary: 'Run the purchase flows end to end with fresh keys — issue, present, verify at the merchant and the network — and show what each party sees, what stays hidden from it, and where parties say no.',
+  summary:
+    'Run the purchase flows end to end with fresh keys — issue, present, verify at the merchant and the network — and show what each party sees, what stays hidden from it, and where parties say no.',
   flags: {
     out: { type: 'string', value: 'DIR', help: 'also write every role view as a bundle file into DIR' },
     profile: { type: 'string', value: 'NAME', help: 'wire profile of the credentials (vintent profiles lists them)', default: 'vi-2026-04' },
@@ -53,6 +37,162 @@ export const DEMO_COMMAND: CommandSpec = {
   example: 'demo --out demo-bundles --profile vi-2026-02',
   notes: ['exit status: 0 every party concluded as expected, 1 otherwise, 2 usage'],
 };
+
+type Log = (s: string) => void;
+
+const TITLES: Record<string, string> = {
+  immediate: 'Immediate: the user confirms one final cart',
+  autonomous: 'Autonomous: the user sets limits, the agent buys within them',
+  'autonomous-multi-pair': 'Autonomous, two mandate pairs: two shops under one L2',
+};
+
+/** Who a party is, from the bundle's file-friendly role name (`merchant-pair-1` → merchant). */
+function partyOf(role: string): 'merchant' | 'network' | 'dispute' {
+  return role.startsWith('merchant') ? 'merchant' : role.startsWith('network') ? 'network' : 'dispute';
+}
+
+function partyName(p: unknown): string {
+  return typeof p === 'object' && p !== null && typeof (p as { name?: unknown }).name === 'string' ? (p as { name: string }).name : 'the payee';
+}
+
+/** What the verified view disclosed, per pair, in words. */
+function seen(result: VerificationResult): string[] {
+  const out: string[] = [];
+  for (const p of result.pairs) {
+    const pair = result.pairs.length > 1 ? ` (pair ${p.index})` : '';
+    if (p.checkout) out.push(`checkout mandate and cart${pair}${p.l3b === 'verified' ? ', L3b' : ''}`);
+    if (p.payment) out.push(`payment mandate${pair}: ${paymentWords(p)}${p.l3a === 'verified' ? ', L3a' : ''}`);
+  }
+  return out;
+}
+
+function paymentWords(p: PairResult): string {
+  const v = p.payment_values;
+  const card = typeof CARD.description === 'string' ? CARD.description : 'the card';
+  return v ? `${formatMoney(v.amount, v.currency)} to ${partyName(v.payee)}, ${card}` : `limits and ${card}`;
+}
+
+/** What the party's view withholds: the other party's mandate, and the email the wallet never presents. */
+function hidden(party: 'merchant' | 'network' | 'dispute', mode: string): string[] {
+  const l3 = mode === 'autonomous';
+  if (party === 'merchant') return [`the payment mandate (the card, the amount)${l3 ? ' and L3a' : ''}`, "the user's email"];
+  if (party === 'network') return [`the checkout mandate (the cart, what was bought)${l3 ? ' and L3b' : ''}`, "the user's email"];
+  return ["the user's email (the wallet presents L1 without it)"];
+}
+
+function conclusion(result: VerificationResult): string {
+  if (!result.valid) return `REFUSES: ${[...new Set(result.errors.map((e) => e.code))].join(', ')}`;
+  const paid = result.pairs.map((p) => p.payment_values).filter((v) => v !== undefined);
+  const checks = result.checks.filter((c) => c.status === 'passed').length;
+  return `accepts (${checks} checks passed)${paid.length ? `; pays ${paid.map((v) => formatMoney(v.amount, v.currency)).join(' + ')}` : ''}`;
+}
+
+async function show(flow: Flow, out: string | undefined, log: Log): Promise<boolean> {
+  log(`\n== ${TITLES[flow.name] ?? flow.name} ==`);
+  for (const s of flow.steps) log(`  ${s.actor.padEnd(8)} ${s.action}`);
+  let ok = true;
+  for (const [role, bundle] of Object.entries(flow.bundles)) {
+    // The demo's own bundles: checked as test vectors, against the trust and time they carry.
+    const result = await verifyPresentation(bundle, { trustFromBundle: true });
+    ok &&= result.valid;
+    log(`  ${role}`);
+    log(`      sees    ${seen(result).join('; ') || 'nothing'}`);
+    log(`      hidden  ${hidden(partyOf(role), flow.mode).join('; ')}`);
+    log(`      → ${conclusion(result)}`);
+    if (out) writeFileSync(join(out, `${flow.name}-${role}.json`), `${JSON.stringify(bundle, null, 2)}\n`);
+  }
+  return ok;
+}
+
+/**
+ * A dishonest agent: it holds its key and a valid L2, so it can sign an L3a
+ * saying whatever it likes. Rewrites the L3a's payment mandate and signs it
+ * again with the agent's own key; the L2 view it binds stays the same.
+ */
+function dishonestL3a(honest: IssuedL3Pair, agentKey: SigningKey, change: (mandate: Record<string, unknown>) => void): IssuedL3Pair {
+  const [jwt, merchantDisclosure, mandateDisclosure] = honest.payment.split('~');
+  const decode = (s: string) => JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
+  const [oldHeader, oldPayload] = jwt!.split('.').slice(0, 2).map(decode) as [Record<string, unknown>, Record<string, unknown>];
+  const mandate = (decode(mandateDisclosure!) as [string, Record<string, unknown>])[1];
+  change(mandate);
+  const rebuilt = makeArrayDisclosure(mandate);
+  const oldDigest = JSON.stringify(oldPayload.delegate_payload).match(/"\.\.\.":"([^"]+)"\}\]$/)?.[1];
+  const payload = JSON.parse(JSON.stringify(oldPayload).replace(oldDigest ?? '\u0000', rebuilt.digest)) as Record<string, unknown>;
+  return { ...honest, payment: serializeSdJwt(signJwt(oldHeader, payload, agentKey), [merchantDisclosure!, rebuilt.encoded]) };
+}
+
+function answerWords(a: AuthorizeAnswer): string {
+  if (a.decision === 'approved') return a.replayed ? 'approves again as a replay of the same decision (nothing is counted twice)' : `approves (${a.authorization_id})`;
+  return `DECLINES: ${[...new Set(a.errors.map((e) => e.code))].join(', ')}`;
+}
+
+/** The parties saying no, each with the code it reports. Returns whether every refusal happened. */
+async function refusals(a: Actors, at: number, profile: string, log: Log): Promise<boolean> {
+  log('\n== Parties saying no ==');
+  const l1 = await l1For(a, at);
+  const shop = SHOPS[0]!;
+  // Two open pairs at one shop, each for one racket up to 250.00.
+  const l2 = issueL2Autonomous({
+    userKey: a.user,
+    l1,
+    aud: AUDIENCES.agent,
+    iat: at - 3600,
+    lifetimeSeconds: 7 * 86400,
+    profile,
+    pairs: [0, 1].map(() => ({
+      agentKey: a.agent.publicJwk,
+      merchants: [shop],
+      lineItems: [{ id: 'line-1', acceptableItems: [{ id: 'BAB86345', title: 'Babolat Pure Aero' }], quantity: 1 }],
+      paymentInstrument: CARD,
+      amount: { currency: 'USD', min: '10.00', max: '250.00' },
+    })),
+  });
+  log(`  user     signs L2: two pairs at ${shop.name}, each for one racket at ${formatMoney(1000, 'USD')} to ${formatMoney(25000, 'USD')}`);
+  const trust = trustOf(a);
+  const buy = (pairIndex: number, price: string, id: string): IssuedL3Pair => {
+    const checkout = createCheckoutJwt({ merchantKey: a.merchants[0]!, merchant: shop, checkoutId: id, currency: 'USD', items: [{ id: 'BAB86345', title: 'Babolat Pure Aero', quantity: 1, unitPrice: price }], iat: at - 120 });
+    return issueL3Pair({ agentKey: a.agent, l2, pairIndex, checkoutJwt: checkout.jwt, networkAud: AUDIENCES.network, merchantAud: shop.website, iat: at - 60 });
+  };
+  const networkView = (pairIndex: number, l3: IssuedL3Pair): PresentationBundle =>
+    presentToNetwork({ l1, l2, pairIndex, l3 }, { trust, at, expect: { l3a: { aud: AUDIENCES.network } } });
+  // The network's own configuration: its issuer keys and its clock, never the presenter's.
+  const atNetwork = (b: PresentationBundle) => verifyPresentation(b, { issuerKeys: trust.issuer_jwks, merchantKeys: trust.merchant_jwks, now: at });
+  let ok = true;
+  const expectRefusal = (what: string, result: VerificationResult) => {
+    log(`  ${what}`);
+    log(`      → network ${conclusion(result)}`);
+    ok &&= !result.valid;
+  };
+
+  // 1. Overspend: the agent signs 279.99 USD against a mandate whose maximum is 250.00.
+  const honest = buy(0, '199.00', 'checkout-no-1');
+  const overspend = dishonestL3a(honest, a.agent, (m) => void ((m.payment_amount as { amount: number }).amount = 27999));
+  expectRefusal(`agent    signs an L3a for ${formatMoney(27999, 'USD')} on a ${formatMoney(19900, 'USD')} cart, above the mandate's ${formatMoney(25000, 'USD')}`, await atNetwork(networkView(0, overspend)));
+
+  // 2. A payee outside the mandate: the agent names another beneficiary in its L3a.
+  const elsewhere = { id: 'm-elsewhere', name: 'Elsewhere Ltd', website: 'https://elsewhere.example' };
+  const redirected = dishonestL3a(honest, a.agent, (m) => void (m.payee = elsewhere));
+  expectRefusal(`agent    signs an L3a paying ${elsewhere.name}, which the mandate does not allow`, await atNetwork(networkView(0, redirected)));
+
+  // 3. The network decides on its ledger (SQLite in a temporary directory).
+  const dir = mkdtempSync(join(tmpdir(), 'vintent-demo-ledger-'));
+  const ledger = await openSqliteLedger(join(dir, 'ledger.db'));
+  try {
+    const decide = (b: PresentationBundle) => authorizePresentation(b, { ledger, issuerKeys: trust.issuer_jwks, expect: { l3a: { aud: AUDIENCES.network } } }, at);
+    const first = await decide(networkView(0, honest));
+    log(`  network  decides on its ledger (SQLite at ${join(dir, 'ledger.db')})`);
+    log(`      pair 0, ${formatMoney(19900, 'USD')}: ${answerWords(first)}`);
+    const again = await decide(networkView(0, honest));
+    log(`      the same L3 pair again: ${answerWords(again)}`);
+    const second = await decide(networkView(0, buy(0, '99.00', 'checkout-no-2')));
+    log(`      a second L3 pair for pair 0, ${formatMoney(9900, 'USD')}: ${answerWords(second)}`);
+    ok &&= first.decision === 'approved' && again.replayed === true && second.decision === 'declined';
+  } finally {
+    await ledger.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return ok;
+}
 
 export async function run(args: string[]): Promise<number> {
   return runCommand(DEMO_COMMAND, args, async (values) => {
@@ -64,16 +204,17 @@ export async function run(args: string[]): Promise<number> {
 
 async function demo(out: string | undefined, profileName: string): Promise<number> {
   if (out !== undefined) mkdirSync(out, { recursive: true });
-  const log = (s: string) => process.stdout.write(`${s}\n`);
+  const log: Log = (s) => process.stdout.write(`${s}\n`);
   const at = Math.floor(Date.now() / 1000);
   const actors = newActors();
-  log('Verifiable Intent demo: every credential is ES256-signed and verified for real.');
+  log('Verifiable Intent demo: every credential below is ES256-signed and verified for real.');
   log(`Wire profile: ${profileName} (${findProfile(profileName)!.title})`);
-  log(`Actors: issuer ${actors.issuer.kid}, user ${actors.user.kid}, agent ${actors.agent.kid}, merchants ${actors.merchants.map((m) => m.kid).join(', ')}`);
+  log(`Keys: issuer ${actors.issuer.kid}, user ${actors.user.kid}, agent ${actors.agent.kid}, merchants ${actors.merchants.map((m) => m.kid).join(', ')}`);
   const flows = [await immediateFlow(actors, at, profileName), await autonomousFlow(actors, at, 1, profileName), await autonomousFlow(actors, at, 2, profileName)];
   let ok = true;
   for (const f of flows) ok = (await show(f, out, log)) && ok;
+  ok = (await refusals(actors, at, profileName, log)) && ok;
   if (out) log(`\nBundles written to ${out}`);
-  log(ok ? '\nAll views verified.' : '\nSome view did not verify.');
+  log(ok ? '\nEvery party concluded as it should.' : '\nSome party did not conclude as it should.');
   return ok ? 0 : 1;
 }

@@ -45,11 +45,13 @@ export interface Flow {
   bundles: Record<string, PresentationBundle>;
 }
 
-function trustOf(a: Actors) {
+/** The bundles' trust member: the issuer's and the merchants' public keys. */
+export function trustOf(a: Actors) {
   return { issuer_jwks: { keys: [a.issuer.publicJwk] }, merchant_jwks: { keys: a.merchants.map((m) => m.publicJwk) } };
 }
 
-async function l1For(a: Actors, iat: number): Promise<string> {
+/** The user's L1 as the wallet presents it (without the email disclosure). */
+export async function l1For(a: Actors, iat: number): Promise<string> {
   const full = await issueL1({
     issuerKey: a.issuer,
     iss: 'https://issuer.example-bank.test',
@@ -92,7 +94,7 @@ export async function immediateFlow(a: Actors, at: number, profile?: string | Wi
     mode: 'immediate',
     steps: [
       { actor: 'issuer', action: `signs L1 (kid ${a.issuer.kid}) binding the user key; email selectively disclosable` },
-      { actor: 'merchant', action: `signs checkout_jwt (kid ${a.merchants[0]!.kid}): 1 × HEA23102, total 24999 USD` },
+      { actor: 'merchant', action: `signs checkout_jwt (kid ${a.merchants[0]!.kid}): 1 × HEA23102, total 249.99 USD` },
       { actor: 'user', action: 'signs L2 (kb-sd-jwt) with the L1 cnf key: final checkout + payment mandates, sd_hash over L1' },
     ],
     bundles: {

@@ -15,7 +15,7 @@ import { parseJwt, parseSdJwt, signedContentOf, type ParsedJwt } from '../sdjwt/
 import type { KeyResolver } from '../verify/types.js';
 import type { RevocationRecord } from './types.js';
 
-/** A revocation request as a network receives it: the JWS, and the L1 and L2 it is judged against. */
+/** What {@link checkRevocation} judges: the signed revocation and the L1 and L2 it must come from. */
 export interface RevocationInput {
   /** The compact revocation JWS ({@link issueRevocation}). */
   revocation: unknown;
@@ -25,7 +25,7 @@ export interface RevocationInput {
   l2: unknown;
 }
 
-/** Trust and time for {@link checkRevocation}: issuer keys from configuration, the clock, tolerated skew. */
+/** The checker's configuration: issuer keys, its clock and the allowed skew. */
 export interface RevocationCheckOptions {
   issuerKeys: KeyResolver;
   /** Unix seconds. */

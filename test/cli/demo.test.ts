@@ -38,4 +38,23 @@ describe('vintent demo', () => {
       }
     }
   });
+
+  it('says per party what it sees and what stays hidden, in money, and shows the parties saying no with their codes', async () => {
+    let text = '';
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((text += String(s)), true));
+    const code = await run([]);
+    write.mockRestore();
+    expect(code).toBe(0);
+    const blocks = text.split('\n  ').filter((b) => /^(merchant|network)/.test(b));
+    expect(blocks.length).toBeGreaterThanOrEqual(6);
+    for (const b of blocks.filter((x) => x.startsWith('merchant') && x.includes('hidden'))) expect(b).toMatch(/hidden +the payment mandate \(the card/);
+    for (const b of blocks.filter((x) => x.startsWith('network') && x.includes('hidden'))) expect(b).toMatch(/hidden +the checkout mandate \(the cart/);
+    expect(text).toContain('pays 279.99 USD');
+    expect(text).not.toMatch(/minor units|\b27999\b/);
+    for (const c of ['CONSTRAINT_AMOUNT_ABOVE_MAX', 'CONSTRAINT_PAYEE_NOT_ALLOWED', 'LEDGER_PAIR_ALREADY_FULFILLED']) expect(text).toContain(c);
+    expect(text).toContain('replay');
+    const headings = text.split('\n').filter((l) => l.startsWith('== '));
+    expect(new Set(headings).size).toBe(headings.length);
+    for (const h of headings) expect(h).not.toMatch(/\((immediate|autonomous)\)/);
+  });
 });
