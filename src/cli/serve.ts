@@ -2,7 +2,13 @@
  * `vintent serve [--host 127.0.0.1] [--port 8787] [--ledger SPEC]
  *   (--trust ISSUER_JWKS | --trust-url URL) --network-aud AUD [--merchant-aud AUD]
  *   [--operator-token-file FILE] [--merchant-keys JWKS] [--jwks PUBLIC_JWKS]
- *   [--no-signature-cache]`
+ *   [--status-list TOKEN_FILE] [--check-status [--status-fail-open]] [--no-signature-cache]`
+ *
+ * `--check-status` verifies every L1 that carries a `status.status_list`
+ * reference against its Token Status List (signed by a trusted issuer key,
+ * cached for its ttl); an unreachable list fails closed unless
+ * `--status-fail-open`. `--status-list FILE` serves a Status List Token at
+ * GET /v1/status-list (re-read on each request), for tests and small issuers.
  *
  * Run the merchant + network service until SIGINT/SIGTERM, then close the
  * server and the ledger cleanly. Prints the URL it listens on (stdout); logs
@@ -24,6 +30,7 @@ import { parseArgs } from 'node:util';
 import type { HealthCheck } from '../http/endpoints.js';
 import { remoteJwksResolver, type RemoteJwksResolver } from '../http/jwks-client.js';
 import { readPublicKeySet } from '../http/key-files.js';
+import { statusListResolver } from '../http/status-client.js';
 import { inspectorRoutes } from '../http/inspect/routes.js';
 import { createVintentServer, DEFAULT_LIMITS, logLine, type VintentServerConfig } from '../http/server.js';
 import { openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
@@ -39,6 +46,7 @@ const USAGE =
   'usage: vintent serve [--host 127.0.0.1] [--port 8787] [--ledger sqlite:PATH|PATH|postgres://...]\n' +
   '                     (--trust ISSUER_JWKS | --trust-url URL) --network-aud AUD [--merchant-aud AUD]\n' +
   '                     [--operator-token-file FILE] [--merchant-keys JWKS] [--jwks PUBLIC_JWKS] [--no-signature-cache]\n' +
+  '                     [--status-list TOKEN_FILE] [--check-status [--status-fail-open]]\n' +
   '       the operator token may also come from VINTENT_OPERATOR_TOKEN\n';
 
 interface ServeOptions {
@@ -79,6 +87,9 @@ function parse(args: string[]): ServeOptions {
       'merchant-aud': { type: 'string' },
       'operator-token-file': { type: 'string' },
       'no-signature-cache': { type: 'boolean', default: false },
+      'status-list': { type: 'string' },
+      'check-status': { type: 'boolean', default: false },
+      'status-fail-open': { type: 'boolean', default: false },
     },
   });
   const port = Number(values.port);
@@ -109,6 +120,22 @@ function parse(args: string[]): ServeOptions {
   if (values['merchant-keys'] !== undefined) config.merchantKeys = readPublicKeySet(values['merchant-keys']);
   if (values.jwks !== undefined) config.jwks = readPublicKeySet(values.jwks);
   if (!values['no-signature-cache']) config.signatureCache = new VerifiedSignatureCache();
+  if (values['status-fail-open'] && !values['check-status']) throw new UsageError('--status-fail-open needs --check-status');
+  if (values['check-status']) {
+    config.statusResolver = statusListResolver({ issuerKeys, onFetchError: (uri, error) => log(logLine('warn', 'status_list_fetch_failed', { uri, error })) });
+    config.statusUnavailable = values['status-fail-open'] ? 'accept' : 'reject';
+  }
+  if (values['status-list'] !== undefined) {
+    const file = values['status-list'];
+    readFileSync(file, 'utf8'); // unreadable now is a start-up error, not a 503 later
+    config.statusListToken = () => {
+      try {
+        return readFileSync(file, 'utf8').trim();
+      } catch {
+        return undefined;
+      }
+    };
+  }
   if (remote) {
     const jwks = remote;
     config.health = (): HealthCheck[] => {
@@ -126,6 +153,8 @@ function parse(args: string[]): ServeOptions {
     merchant_keys: values['merchant-keys'] ?? null,
     operator_credential: token !== undefined ? 'configured (redacted)' : 'absent: reversal disabled',
     signature_cache: !values['no-signature-cache'],
+    status: values['check-status'] ? (values['status-fail-open'] ? 'checked, fail open' : 'checked, fail closed') : 'not checked',
+    status_list_served: values['status-list'] ?? null,
     limits: DEFAULT_LIMITS,
   };
   return { config, ledger: values.ledger, effective, ...(remote ? { remote } : {}) };

@@ -38,6 +38,18 @@ export interface EndpointContext extends NetworkTrust {
   skewSeconds: number;
   /** Extra dependency checks reported by /healthz. */
   health?: () => HealthCheck[];
+  /** The Status List Token served at GET /v1/status-list, if any. */
+  statusListToken?: () => string | undefined;
+}
+
+function statusList(res: ServerResponse, ctx: EndpointContext): void {
+  const token = ctx.statusListToken?.();
+  if (token === undefined) {
+    sendError(res, 503, 'L1_STATUS_UNAVAILABLE', 'no status list token available');
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/statuslist+jwt', 'content-length': Buffer.byteLength(token), 'cache-control': 'no-cache' });
+  res.end(token);
 }
 
 /** Read a JSON body and validate it; answers the error itself and returns undefined on failure. */
@@ -187,6 +199,7 @@ export function serviceRoutes(ctx: EndpointContext): Route[] {
     ...network,
     { method: 'GET', path: '/.well-known/jwks.json', handler: (_req, res) => sendJson(res, 200, served) },
     { method: 'GET', path: '/healthz', handler: (_req, res) => healthz(res, ctx) },
+    ...(ctx.statusListToken ? [{ method: 'GET' as const, path: '/v1/status-list', handler: (_req: IncomingMessage, res: ServerResponse) => statusList(res, ctx) }] : []),
   ];
 }
 

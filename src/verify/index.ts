@@ -12,6 +12,7 @@ import { checkBundle, parseCredentials } from './steps/bundle.js';
 import { verifyCheckoutBindings } from './steps/bindings.js';
 import { verifyConstraints } from './steps/constraints.js';
 import { verifyL1 } from './steps/l1.js';
+import { verifyL1Status } from './steps/l1-status.js';
 import { verifyL2 } from './steps/l2.js';
 import { verifyL3s } from './steps/l3.js';
 import { verifyMandates } from './steps/mandates.js';
@@ -29,7 +30,13 @@ function runPipeline(input: unknown, ctx: VerifyContext): void | Promise<void> {
   if (!checkBundle(input, ctx)) return;
   if (!parseCredentials(ctx)) return;
   const l1 = verifyL1(ctx);
-  return l1 ? l1.then(() => afterL1(ctx)) : afterL1(ctx);
+  return l1 ? l1.then(() => afterL1Signature(ctx)) : afterL1Signature(ctx);
+}
+
+/** The L1's credential status, when a status resolver is configured (steps/l1-status.ts). */
+function afterL1Signature(ctx: VerifyContext): void | Promise<void> {
+  const status = verifyL1Status(ctx);
+  return status ? status.then(() => afterL1(ctx)) : afterL1(ctx);
 }
 
 function afterL1(ctx: VerifyContext): void | Promise<void> {
