@@ -7,6 +7,7 @@
 import { sharedKeyCache } from '../src/sdjwt/keys.js';
 import type { PresentationBundle } from '../src/present/index.js';
 import { verifyPresentation } from '../src/verify/index.js';
+import type { VerifyOptions } from '../src/verify/types.js';
 import { NOW } from './chains.js';
 import type { MemoryReport } from './report.js';
 
@@ -18,13 +19,13 @@ function sample(after: number) {
   return { after, rssMb: m.rss / MB, heapUsedMb: m.heapUsed / MB };
 }
 
-export async function runMemory(pool: readonly PresentationBundle[], total: number, log: (s: string) => void): Promise<MemoryReport> {
+export async function runMemory(pool: readonly PresentationBundle[], total: number, log: (s: string) => void, options: VerifyOptions = {}): Promise<MemoryReport> {
   const every = total / 10;
   const samples: MemoryReport['samples'] = [];
   let invalid = 0;
   log(`memory: ${total} verifications over ${pool.length} chains`);
   for (let i = 1; i <= total; i++) {
-    const r = await verifyPresentation(pool[i % pool.length]!, { now: NOW });
+    const r = await verifyPresentation(pool[i % pool.length]!, { now: NOW, trustFromBundle: true, ...options });
     if (!r.valid) invalid++;
     if (i % every === 0) samples.push(sample(i));
   }

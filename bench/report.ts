@@ -30,7 +30,9 @@ export interface Target {
   name: string;
   /** The measured value (a ratio). */
   value: number;
+  /** The bound: an upper one, or a lower one when `atLeast`. */
   max: number;
+  atLeast?: boolean;
   met: boolean;
   /** For verify targets: the bare minimum's ratio in the same row (what no verifier can go below). */
   bare?: number;
@@ -58,6 +60,19 @@ export interface BenchDocument {
   rows: Row[];
   targets: Target[];
   memory?: MemoryReport;
+  /** The same memory run with the verified-signature cache on. */
+  memoryWithCache?: MemoryReport;
+  /** Steady-state network traffic: ledger, HTTP with workers (bench/steady-*.ts, ledger-suite.ts, http-suite.ts). */
+  steady?: SteadyReport;
+}
+
+export interface SteadyReport {
+  users: number;
+  authorizations: number;
+  cacheRatio: number;
+  cacheStats: { hits: number; misses: number; size: number; capacity: number };
+  ledger: import('./ledger-suite.js').LedgerBench;
+  http: import('./http-suite.js').HttpRun[];
 }
 
 export function machine(): BenchDocument['machine'] {
@@ -92,10 +107,19 @@ export function table(doc: BenchDocument): string {
     out.push(line([`${r.group}: ${r.name}`, r.keys, fmt(r.usPerOp), fmt(r.opsPerSec, 0), fmt(r.floorUsPerOp), `${r.ratio.toFixed(2)}x`, r.bareRatio === undefined ? '' : `${r.bareRatio.toFixed(2)}x`, what]));
   }
   const lines = [out.join('\n'), '', 'Targets:'];
-  for (const t of doc.targets) lines.push(`- ${t.met ? 'met ' : 'MISS'}  ${t.name}: ${t.value.toFixed(2)}x (≤ ${t.max}x)${t.bare === undefined ? '' : `; bare minimum ${t.bare.toFixed(2)}x`}`);
-  const m = doc.memory;
-  if (m) {
-    lines.push('', `Memory: ${m.verifications.toLocaleString('en-US')} verifications (${m.scenario}, ${m.distinctKeys} distinct keys, key cache ${m.keyCacheCapacity}${m.gcExposed ? ', RSS after GC' : ', no --expose-gc'}):`);
+  for (const t of doc.targets) lines.push(`- ${t.met ? 'met ' : 'MISS'}  ${t.name}: ${t.value.toFixed(2)}x (${t.atLeast ? '≥' : '≤'} ${t.max}x)${t.bare === undefined ? '' : `; bare minimum ${t.bare.toFixed(2)}x`}`);
+  const s = doc.steady;
+  if (s) {
+    const l = s.ledger;
+    lines.push('', `Steady state: ${s.users} users × 2 Autonomous L2s, ${s.authorizations} authorizations, each a fresh L3 pair; signature cache ${s.cacheStats.hits} hits / ${s.cacheStats.misses} misses in its verify row.`);
+    lines.push(`  SQLite ledger, wall µs per decision: one at a time ${fmt(l.sequentialUs, 0)}; ${l.concurrency} in flight with group commit ${fmt(l.concurrentGroupUs, 0)}, one transaction each ${fmt(l.concurrentSingleUs, 0)}; fsync (4 KiB) ${fmt(l.fsyncUs, 0)} µs median, p99 ${fmt(l.fsyncP99Us, 0)} µs`);
+    for (const h of s.http) {
+      lines.push(`  HTTP authorize, ${h.workers} worker${h.workers > 1 ? 's' : ''}, ${h.concurrency} in flight: ${fmt(h.perSecond, 0)}/s, p50 ${fmt(h.p50Ms, 1)} ms, p99 ${fmt(h.p99Ms, 1)} ms, ${h.errors} errors, largest pair total ${h.maxPairSpent} of budget ${h.budget} (${h.requests} requests)`);
+    }
+  }
+  for (const [label, m] of [['', doc.memory], [' with the signature cache', doc.memoryWithCache]] as const) {
+    if (!m) continue;
+    lines.push('', `Memory${label}: ${m.verifications.toLocaleString('en-US')} verifications (${m.scenario}, ${m.distinctKeys} distinct keys, key cache ${m.keyCacheCapacity}${m.gcExposed ? ', RSS after GC' : ', no --expose-gc'}):`);
     lines.push(`  RSS MB ${m.samples.map((s) => `${s.after / 1000}k:${s.rssMb.toFixed(0)}`).join('  ')}`);
     lines.push(`  peak ${m.peakRssMb.toFixed(0)} MB; ${m.growthPercent >= 0 ? '+' : ''}${m.growthPercent.toFixed(1)}% from ${m.baselineAfter / 1000}k to the end: ${m.flat ? 'flat' : 'GROWING'}`);
   }

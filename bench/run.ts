@@ -12,11 +12,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { stableParties } from './chains.js';
-import type { LoopPlan } from './harness.js';
+import { opsNeeded, type LoopPlan } from './harness.js';
 import { runIssueSuite } from './issue-suite.js';
 import { runMemory } from './memory.js';
+import { runHttp } from './http-suite.js';
+import { runLedgerSuite } from './ledger-suite.js';
 import { runNetworkSuite } from './network-suite.js';
-import { machine, table, type BenchDocument, type Row, type Target } from './report.js';
+import { machine, table, type BenchDocument, type Row, type SteadyReport, type Target } from './report.js';
+import { VerifiedSignatureCache } from '../src/sdjwt/signature-cache.js';
+import { steadyWorkload } from './steady-chains.js';
+import { runSteadySuite } from './steady-suite.js';
 import { multiName, runVerifySuite } from './verify-suite.js';
 
 interface Args {
@@ -41,14 +46,39 @@ function parseArgs(argv: string[]): Args | string {
 function plans(quick: boolean) {
   const p = (warmup: number, loops: number, perLoop: number): LoopPlan => ({ warmup, loops, perLoop });
   return quick
-    ? { single: p(30, 3, 40), multi: p(10, 3, 10), cachedPool: 4, issue: p(20, 3, 30), network: p(30, 3, 40), memory: 20_000 }
-    : { single: p(200, 21, 50), multi: p(40, 21, 14), cachedPool: 8, issue: p(100, 7, 100), network: p(200, 21, 50), memory: 100_000 };
+    ? { single: p(30, 3, 40), multi: p(10, 3, 10), cachedPool: 4, issue: p(20, 3, 30), network: p(30, 3, 40), memory: 20_000, ledgerDecisions: 320, http: 600 }
+    : { single: p(200, 21, 50), multi: p(40, 21, 14), cachedPool: 8, issue: p(100, 7, 100), network: p(200, 21, 50), memory: 100_000, ledgerDecisions: 1600, http: 2400 };
 }
 
 function row(rows: Row[], name: string, keys: Row['keys']): Row {
   const r = rows.find((x) => x.name === name && x.keys === keys && x.group === 'verify');
   if (!r) throw new Error(`no row ${name} ${keys}`);
   return r;
+}
+
+function issueRow(rows: Row[], name: string, keys: Row['keys']): Row {
+  const r = rows.find((x) => x.name === name && x.keys === keys && x.group === 'issue');
+  if (!r) throw new Error(`no issue row ${name} ${keys}`);
+  return r;
+}
+
+/** Issue 14's targets: steady state, workers, group commit, issuance. */
+function steadyTargets(rows: Row[], s: SteadyReport): Target[] {
+  const atMost = (name: string, value: number, max: number): Target => ({ name, value, max, met: value <= max });
+  const atLeast = (name: string, value: number, min: number): Target => ({ name, value, max: min, atLeast: true, met: value >= min });
+  const whole = 'whole Autonomous chain (L1, L2, checkout, L3 pair)';
+  const out = [atMost('steady-state network verify with signature cache / without (same loops)', s.cacheRatio, 0.55)];
+  const [one, two] = [s.http.find((h) => h.workers === 1), s.http.find((h) => h.workers === 2)];
+  if (one && two) {
+    const clean = one.errors + two.errors === 0 && Math.max(one.maxPairSpent, two.maxPairSpent) <= one.budget;
+    const t = atLeast(`HTTP authorize throughput, 2 workers / 1 worker (p99 ${two.p99Ms.toFixed(1)} / ${one.p99Ms.toFixed(1)} ms; ${one.errors + two.errors} errors; budget ${clean ? 'kept' : 'EXCEEDED'})`, two.perSecond / one.perSecond, 1.7);
+    t.met = t.met && clean;
+    out.push(t);
+  }
+  out.push(atMost(`ledger per decision, ${s.ledger.concurrency} in flight with group commit / one at a time (wall)`, s.ledger.concurrentGroupUs / s.ledger.sequentialUs, 0.5));
+  out.push(atMost('whole-chain issuance / signing floor, cached keys', issueRow(rows, whole, 'cached').ratio, 2.0));
+  out.push(atMost('whole-chain issuance / signing floor, fresh keys', issueRow(rows, whole, 'fresh').ratio, 2.0));
+  return out;
 }
 
 function targets(rows: Row[]): Target[] {
@@ -83,11 +113,21 @@ async function main(): Promise<number> {
   const verify = await runVerifySuite(parties, plan, log);
   const issue = await runIssueSuite(parties, plan.issue, log);
   const network = await runNetworkSuite(parties, plan.network, log);
-  const memory = await runMemory(verify.freshNetwork, plan.memory, log);
 
-  const rows = [...verify.rows, network, ...issue];
+  // Steady state: one workload (each L2 pair used once per row; every row has a fresh ledger and an empty cache).
+  const workload = await steadyWorkload(parties, Math.max(opsNeeded(plan.network), plan.http));
+  const steadyRows = await runSteadySuite(parties, { ...workload, views: workload.views.slice(0, opsNeeded(plan.network)) }, plan.network, log);
+  const ledgerBench = await runLedgerSuite(plan.ledgerDecisions, log);
+  const http = [];
+  for (const workers of [1, 2]) http.push(await runHttp(parties, workload.bodies.slice(0, plan.http), workers, 32, 50000, log));
+  const steady: SteadyReport = { users: workload.users, authorizations: workload.views.length, cacheRatio: steadyRows.cacheRatio, cacheStats: steadyRows.cacheStats, ledger: ledgerBench, http };
+
+  const memory = await runMemory(verify.freshNetwork, plan.memory, log);
+  const memoryWithCache = await runMemory(verify.freshNetwork, plan.memory, log, { signatureCache: new VerifiedSignatureCache() });
+
+  const rows = [...verify.rows, network, ...steadyRows.rows, ...issue];
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  const doc: BenchDocument = { vintent: pkg.version, date: new Date().toISOString(), mode: args.quick ? 'quick' : 'full', machine: machine(), rows, targets: targets(rows), memory };
+  const doc: BenchDocument = { vintent: pkg.version, date: new Date().toISOString(), mode: args.quick ? 'quick' : 'full', machine: machine(), rows, targets: [...targets(rows), ...steadyTargets(rows, steady)], memory, memoryWithCache, steady };
 
   const json = `${JSON.stringify(doc, null, 2)}\n`;
   if (args.out) {

@@ -2,7 +2,7 @@
  * `vintent serve [--host 127.0.0.1] [--port 8787] [--ledger SPEC]
  *   (--trust ISSUER_JWKS | --trust-url URL) --network-aud AUD [--merchant-aud AUD]
  *   [--operator-token-file FILE] [--merchant-keys JWKS] [--jwks PUBLIC_JWKS]
- *   [--status-list TOKEN_FILE] [--check-status [--status-fail-open]] [--no-signature-cache]`
+ *   [--status-list TOKEN_FILE] [--check-status [--status-fail-open]] [--no-signature-cache] [--workers N]`
  *
  * `--check-status` verifies every L1 that carries a `status.status_list`
  * reference against its Token Status List (signed by a trusted issuer key,
@@ -24,40 +24,63 @@
  * Verified signatures are remembered (src/sdjwt/signature-cache.ts): a
  * network sees the same L1 and L2 with every new L3 pair. Every other check
  * still runs per request; `--no-signature-cache` turns the cache off.
+ * `--workers N` (default: the number of cores) runs N processes on one port
+ * sharing the ledger (serve-cluster.ts); `--workers 1` is one process.
  */
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { HealthCheck } from '../http/endpoints.js';
 import { remoteJwksResolver, type RemoteJwksResolver } from '../http/jwks-client.js';
-import { readPublicKeySet } from '../http/key-files.js';
 import { statusListResolver } from '../http/status-client.js';
 import { inspectorRoutes } from '../http/inspect/routes.js';
 import { createVintentServer, DEFAULT_LIMITS, logLine, type VintentServerConfig } from '../http/server.js';
 import { openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
 import { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
+import { runServeCluster } from './serve-cluster.js';
 import type { KeyResolver } from '../verify/types.js';
+import { type CommandSpec, type ParsedValues, runCommand, stringFlag, UsageError } from './args.js';
+import { readJwks } from './verify.js';
 
 export const DEFAULT_LEDGER = 'sqlite:.vintent/ledger.db';
 
 /** Shortest operator token accepted: a guessable one would let anyone void authorizations. */
 export const MIN_OPERATOR_TOKEN_LENGTH = 16;
 
-const USAGE =
-  'usage: vintent serve [--host 127.0.0.1] [--port 8787] [--ledger sqlite:PATH|PATH|postgres://...]\n' +
-  '                     (--trust ISSUER_JWKS | --trust-url URL) --network-aud AUD [--merchant-aud AUD]\n' +
-  '                     [--operator-token-file FILE] [--merchant-keys JWKS] [--jwks PUBLIC_JWKS] [--no-signature-cache]\n' +
-  '                     [--status-list TOKEN_FILE] [--check-status [--status-fail-open]]\n' +
-  '       the operator token may also come from VINTENT_OPERATOR_TOKEN\n';
+/** Flags and help of `vintent serve`. */
+export const SERVE_COMMAND: CommandSpec = {
+  name: 'serve',
+  summary:
+    'Run the merchant and network HTTP service (POST /v1/merchant/verify, /v1/network/authorize, /v1/network/reverse, /v1/network/revoke, /inspect) until SIGINT or SIGTERM.',
+  flags: {
+    host: { type: 'string', value: 'HOST', default: '127.0.0.1', help: 'address to listen on' },
+    port: { type: 'string', value: 'PORT', default: '8787', help: 'port to listen on, 0 for any free one' },
+    ledger: { type: 'string', value: 'SPEC', default: DEFAULT_LEDGER, help: 'the network ledger: sqlite:PATH, a bare PATH, or postgres://USER:PASS@HOST/DB' },
+    trust: { type: 'string', value: 'JWKS', help: 'issuer public keys (JWK Set file); this or --trust-url is required' },
+    'trust-url': { type: 'string', value: 'URL', help: "the issuer's JWKS URL, fetched and cached" },
+    'merchant-keys': { type: 'string', value: 'JWKS', help: 'merchant public keys for checkout_jwt signatures' },
+    jwks: { type: 'string', value: 'PUBLIC_JWKS', help: 'public keys this service publishes at /.well-known/jwks.json' },
+    'network-aud': { type: 'string', value: 'AUD', help: 'required: the audience an L3a must name (your network)' },
+    'merchant-aud': { type: 'string', value: 'AUD', help: 'the audience an L3b must name at /v1/merchant/verify (your website)' },
+    'operator-token-file': { type: 'string', value: 'FILE', help: 'bearer token operators present to /v1/network/reverse (or VINTENT_OPERATOR_TOKEN); without one reversal is off' },
+    'status-list': { type: 'string', value: 'TOKEN_FILE', help: 'a Status List Token to serve at GET /v1/status-list (re-read per request)' },
+    'check-status': { type: 'boolean', help: 'check the Token Status List an L1 references (status.status_list); unreachable fails closed' },
+    'status-fail-open': { type: 'boolean', help: 'with --check-status: accept an L1 whose status list cannot be fetched or verified' },
+    'no-signature-cache': { type: 'boolean', help: 'verify every signature afresh instead of remembering verified L1/L2 signatures' },
+    workers: { type: 'string', value: 'N', default: String(availableParallelism()), help: 'processes accepting on the one port, sharing the ledger (1: this process only)' },
+  },
+  example: 'serve --port 8787 --ledger sqlite:.vintent/ledger.db --trust issuer-jwks.json --network-aud https://network.example',
+  notes: ['logs JSON lines to stderr; exit status: 0 after a clean shutdown, 1 ledger or listen failure, 2 usage or an unreadable key file'],
+};
 
 interface ServeOptions {
   config: Omit<VintentServerConfig, 'ledger'>;
   ledger: string;
+  workers: number;
   /** What the start line reports (no secrets). */
   effective: Record<string, unknown>;
   remote?: RemoteJwksResolver;
 }
-
-class UsageError extends Error {}
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -71,93 +94,91 @@ function operatorToken(file: string | undefined): string | undefined {
   return token;
 }
 
-function parse(args: string[]): ServeOptions {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: {
-      host: { type: 'string', default: '127.0.0.1' },
-      port: { type: 'string', default: '8787' },
-      ledger: { type: 'string', default: DEFAULT_LEDGER },
-      trust: { type: 'string' },
-      'trust-url': { type: 'string' },
-      'merchant-keys': { type: 'string' },
-      jwks: { type: 'string' },
-      'network-aud': { type: 'string' },
-      'merchant-aud': { type: 'string' },
-      'operator-token-file': { type: 'string' },
-      'no-signature-cache': { type: 'boolean', default: false },
-      'status-list': { type: 'string' },
-      'check-status': { type: 'boolean', default: false },
-      'status-fail-open': { type: 'boolean', default: false },
-    },
-  });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port takes 0..65535');
-  if ((values.trust === undefined) === (values['trust-url'] === undefined)) throw new UsageError('give exactly one of --trust FILE or --trust-url URL');
-  if (values['network-aud'] === undefined || values['network-aud'] === '') {
-    throw new UsageError('--network-aud is required: the network endpoints must only approve L3a addressed to this network');
-  }
-  let spec;
+function parse(values: ParsedValues): ServeOptions {
+  const portText = stringFlag(values, 'port') ?? '8787';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError('--port takes 0..65535');
+  const trust = stringFlag(values, 'trust');
+  const trustUrl = stringFlag(values, 'trust-url');
+  if ((trust === undefined) === (trustUrl === undefined)) throw new UsageError('give exactly one of --trust FILE or --trust-url URL');
+  const workersText = stringFlag(values, 'workers') ?? String(availableParallelism());
+  const workers = Number(workersText);
+  if (!/^\d+$/.test(workersText) || workers < 1 || workers > 256) throw new UsageError('--workers takes 1..256');
+  const ledgerText = stringFlag(values, 'ledger') ?? DEFAULT_LEDGER;
+  let spec: ReturnType<typeof parseLedgerSpec>;
   try {
-    spec = parseLedgerSpec(values.ledger);
+    spec = parseLedgerSpec(ledgerText);
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(redactLedgerSpec((e as Error).message));
   }
   let remote: RemoteJwksResolver | undefined;
   let issuerKeys: KeyResolver;
-  if (values.trust !== undefined) {
-    issuerKeys = readPublicKeySet(values.trust);
+  if (trust !== undefined) {
+    issuerKeys = readJwks(trust);
   } else {
-    const url = values['trust-url']!;
+    const url = trustUrl!;
     remote = remoteJwksResolver(url, { onFetchError: (error) => log(logLine('warn', 'jwks_fetch_failed', { url, error })) });
     issuerKeys = remote;
   }
-  const token = operatorToken(values['operator-token-file']);
-  const config: Omit<VintentServerConfig, 'ledger'> = { host: values.host, port, issuerKeys, networkAud: values['network-aud'], log };
-  if (values['merchant-aud'] !== undefined) config.merchantAud = values['merchant-aud'];
-  if (token !== undefined) config.operatorToken = token;
-  if (values['merchant-keys'] !== undefined) config.merchantKeys = readPublicKeySet(values['merchant-keys']);
-  if (values.jwks !== undefined) config.jwks = readPublicKeySet(values.jwks);
-  if (!values['no-signature-cache']) config.signatureCache = new VerifiedSignatureCache();
-  if (values['status-fail-open'] && !values['check-status']) throw new UsageError('--status-fail-open needs --check-status');
-  if (values['check-status']) {
-    config.statusResolver = statusListResolver({ issuerKeys, onFetchError: (uri, error) => log(logLine('warn', 'status_list_fetch_failed', { uri, error })) });
-    config.statusUnavailable = values['status-fail-open'] ? 'accept' : 'reject';
+  const merchantKeys = stringFlag(values, 'merchant-keys');
+  const merchantKeySet = merchantKeys !== undefined ? readJwks(merchantKeys) : undefined;
+  // Checked after the key files are read, so an unreadable file is reported with its path first.
+  const networkAud = stringFlag(values, 'network-aud');
+  if (networkAud === undefined || networkAud === '') {
+    throw new UsageError('--network-aud is required: the network endpoints must only approve L3a addressed to this network');
   }
-  if (values['status-list'] !== undefined) {
-    const file = values['status-list'];
-    readFileSync(file, 'utf8'); // unreadable now is a start-up error, not a 503 later
+  const token = operatorToken(stringFlag(values, 'operator-token-file'));
+  const host = stringFlag(values, 'host') ?? '127.0.0.1';
+  const config: Omit<VintentServerConfig, 'ledger'> = { host, port, issuerKeys, networkAud, log };
+  const merchantAud = stringFlag(values, 'merchant-aud');
+  if (merchantAud !== undefined) config.merchantAud = merchantAud;
+  if (token !== undefined) config.operatorToken = token;
+  if (merchantKeySet !== undefined) config.merchantKeys = merchantKeySet;
+  const jwks = stringFlag(values, 'jwks');
+  if (jwks !== undefined) config.jwks = readJwks(jwks);
+  const signatureCache = values['no-signature-cache'] !== true;
+  if (signatureCache) config.signatureCache = new VerifiedSignatureCache();
+  const checkStatus = values['check-status'] === true;
+  const failOpen = values['status-fail-open'] === true;
+  if (failOpen && !checkStatus) throw new UsageError('--status-fail-open needs --check-status');
+  if (checkStatus) {
+    config.statusResolver = statusListResolver({ issuerKeys, onFetchError: (uri, error) => log(logLine('warn', 'status_list_fetch_failed', { uri, error })) });
+    config.statusUnavailable = failOpen ? 'accept' : 'reject';
+  }
+  const statusFile = stringFlag(values, 'status-list');
+  if (statusFile !== undefined) {
+    readFileSync(statusFile, 'utf8'); // unreadable now is a start-up error, not a 503 later
     config.statusListToken = () => {
       try {
-        return readFileSync(file, 'utf8').trim();
+        return readFileSync(statusFile, 'utf8').trim();
       } catch {
         return undefined;
       }
     };
   }
   if (remote) {
-    const jwks = remote;
+    const jwksClient = remote;
     config.health = (): HealthCheck[] => {
-      const s = jwks.status();
+      const s = jwksClient.status();
       return [{ name: 'trust_url', ok: s.ok, detail: s.ok ? `${s.keys} keys from ${s.url}` : `${s.url}: ${s.lastError ?? 'failed'}` }];
     };
   }
   const effective: Record<string, unknown> = {
-    host: values.host,
+    host,
     port,
     ledger: spec.backend === 'postgres' ? { backend: 'postgres', url: redactLedgerSpec(spec.url) } : { backend: 'sqlite', path: spec.path },
-    trust: values.trust !== undefined ? { file: values.trust } : { url: values['trust-url'] },
-    network_aud: values['network-aud'],
-    merchant_aud: values['merchant-aud'] ?? null,
-    merchant_keys: values['merchant-keys'] ?? null,
+    trust: trust !== undefined ? { file: trust } : { url: trustUrl },
+    network_aud: networkAud,
+    merchant_aud: merchantAud ?? null,
+    merchant_keys: merchantKeys ?? null,
     operator_credential: token !== undefined ? 'configured (redacted)' : 'absent: reversal disabled',
-    signature_cache: !values['no-signature-cache'],
-    status: values['check-status'] ? (values['status-fail-open'] ? 'checked, fail open' : 'checked, fail closed') : 'not checked',
-    status_list_served: values['status-list'] ?? null,
+    signature_cache: signatureCache,
+    status: checkStatus ? (failOpen ? 'checked, fail open' : 'checked, fail closed') : 'not checked',
+    status_list_served: statusFile ?? null,
+    workers,
     limits: DEFAULT_LIMITS,
   };
-  return { config, ledger: values.ledger, effective, ...(remote ? { remote } : {}) };
+  return { config, ledger: ledgerText, workers, effective, ...(remote ? { remote } : {}) };
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
@@ -174,15 +195,12 @@ function shutdownSignal(): Promise<string> {
 }
 
 export async function run(args: string[]): Promise<number> {
-  let opts: ServeOptions;
-  try {
-    opts = parse(args);
-  } catch (e) {
-    const usage = e instanceof UsageError || (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`vintent serve: ${(e as Error).message}\n${usage ? USAGE : ''}`);
-    return usage ? 2 : 1;
-  }
-  let ledger;
+  return runCommand(SERVE_COMMAND, args, async (values) => serve(parse(values), args));
+}
+
+async function serve(opts: ServeOptions, args: string[]): Promise<number> {
+  if (opts.workers > 1 && cluster.isPrimary) return runServeCluster(opts.workers, opts.ledger, args);
+  let ledger: Awaited<ReturnType<typeof openLedger>>;
   try {
     ledger = await openLedger(opts.ledger);
   } catch (e) {
@@ -205,7 +223,7 @@ export async function run(args: string[]): Promise<number> {
   }
   log(logLine('info', 'start', { url, config: opts.effective }));
   const stopped = shutdownSignal();
-  process.stdout.write(`${url}\n`);
+  if (!cluster.isWorker) process.stdout.write(`${url}\n`); // with workers, the primary prints it
   const sig = await stopped;
   log(logLine('info', 'stop', { signal: sig }));
   await service.close();

@@ -7,6 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import type { ErrorCode } from '../errors.js';
 import { reportOf } from '../cli/verify.js';
 import { merchantPresentationsFrom } from '../ledger/merchant.js';
 import { checkRevocation } from '../ledger/revocation.js';
@@ -52,18 +53,27 @@ function statusList(res: ServerResponse, ctx: EndpointContext): void {
   res.end(token);
 }
 
-/** Read a JSON body and validate it; answers the error itself and returns undefined on failure. */
-async function validBody<T>(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext, schema: z.ZodType<T>): Promise<T | undefined> {
+/**
+ * Read a JSON body and validate it; answers the error itself and returns undefined on failure.
+ * `invalid` is the code for JSON of the wrong shape: BUNDLE_MALFORMED where a bundle is expected.
+ */
+async function validBody<T>(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: EndpointContext,
+  schema: z.ZodType<T>,
+  invalid: ErrorCode = 'HTTP_REQUEST_INVALID',
+): Promise<T | undefined> {
   const body = await readJsonBody(req, ctx.maxBodyBytes);
   if (!body.ok) {
-    sendError(res, body.status, body.code, body.message, body.status === 413 ? { connection: 'close' } : {});
+    sendError(res, body.status, body.code, body.message, body.status === 413 || body.status === 415 ? { connection: 'close' } : {});
     return undefined;
   }
   const parsed = schema.safeParse(body.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length ? `${issue.path.join('.')}: ` : '';
-    sendError(res, 400, 'BUNDLE_MALFORMED', `${where}${issue?.message ?? 'invalid request body'}`);
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    sendError(res, 400, invalid, `${where}${issue?.message ?? 'invalid request body'}`);
     return undefined;
   }
   return parsed.data;
@@ -76,7 +86,7 @@ function merchantTrust(ctx: EndpointContext): NetworkTrust {
 }
 
 async function merchantVerify(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext): Promise<void> {
-  const bundle = await validBody(req, res, ctx, bundleSchema);
+  const bundle = await validBody(req, res, ctx, bundleSchema, 'BUNDLE_MALFORMED');
   if (bundle === undefined) return;
   const result = await verifyWithConfiguredTrust(bundle, merchantTrust(ctx), ctx.now());
   const report = reportOf('-', bundle, result);
@@ -95,11 +105,13 @@ async function merchantVerify(req: IncomingMessage, res: ServerResponse, ctx: En
   }
   annotate(res, { valid: report.valid, codes: report.errors.map((e) => e.code) });
   // An invalid presentation is a verdict, not a transport error: still 200.
-  sendJson(res, 200, { ...report, checks: result.checks, pairs: result.pairs });
+  // The CLI's per-file fields (file, verdict_match) have no meaning here.
+  const { file: _file, verdict_match: _match, ...verdict } = report;
+  sendJson(res, 200, { ...verdict, checks: result.checks, pairs: result.pairs });
 }
 
 async function networkAuthorize(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext): Promise<void> {
-  const bundle = await validBody(req, res, ctx, bundleSchema);
+  const bundle = await validBody(req, res, ctx, bundleSchema, 'BUNDLE_MALFORMED');
   if (bundle === undefined) return;
   const answer = await authorizePresentation(bundle, ctx, ctx.now());
   annotate(res, { decision: answer.decision, codes: answer.errors.map((e) => e.code), replayed: answer.replayed ?? false });
@@ -124,13 +136,14 @@ export function hasOperatorCredential(req: IncomingMessage, token: string | unde
 const reversalSchema = z.object({ authorization_id: z.string().min(1).max(200), reason: z.string().max(500).optional() });
 
 async function networkReverse(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext): Promise<void> {
-  if (!hasOperatorCredential(req, ctx.operatorToken)) {
-    const why = ctx.operatorToken ? 'reversal needs the operator bearer token' : 'reversal is disabled: this server has no operator credential configured';
-    sendError(res, 401, 'OPERATOR_UNAUTHORIZED', why, { 'www-authenticate': 'Bearer realm="vintent-operator"', connection: 'close' });
-    return;
-  }
+  // The body is read (size-capped, media type checked) before the credential, so transport errors answer alike on every endpoint.
   const body = await validBody(req, res, ctx, reversalSchema);
   if (body === undefined) return;
+  if (!hasOperatorCredential(req, ctx.operatorToken)) {
+    const why = ctx.operatorToken ? 'reversal needs the operator bearer token' : 'reversal is disabled: this server has no operator credential configured';
+    sendError(res, 401, 'OPERATOR_UNAUTHORIZED', why, { 'www-authenticate': 'Bearer realm="vintent-operator"' });
+    return;
+  }
   const r = await ctx.ledger.reverse(body.authorization_id, ctx.now(), body.reason);
   if (!r.ok) {
     const code = r.code ?? 'LEDGER_AUTHORIZATION_UNKNOWN';

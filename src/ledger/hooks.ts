@@ -10,4 +10,10 @@ export interface LedgerHooks {
 
 export interface LedgerOptions {
   hooks?: LedgerHooks;
+  /**
+   * SQLite: decide authorizations that arrive while a commit is pending in
+   * one transaction with one fsync (src/ledger/group-commit.ts). Default true;
+   * false gives one transaction per decision.
+   */
+  groupCommit?: boolean;
 }

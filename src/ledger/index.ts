@@ -10,8 +10,22 @@ import { openPostgresLedger, type PostgresLedgerOptions } from './postgres.js';
 import { openSqliteLedger } from './sqlite.js';
 import type { Ledger } from './types.js';
 
-export type * from './types.js';
-export type { LedgerHooks, LedgerOptions } from './hooks.js';
+export type {
+  AgentRecurrenceTerms,
+  AuditEvent,
+  AuthorizationRequest,
+  BudgetTerms,
+  Decision,
+  Ledger,
+  MerchantMemoryResult,
+  MerchantPresentation,
+  RecurrenceTerms,
+  ReversalResult,
+  RevocationRecord,
+  RevocationResult,
+} from './types.js';
+// LedgerHooks (hooks.ts) is a test seam for the crash-safety tests and deliberately not exported.
+export { authorizationRequestFrom } from './request.js';
 export { openSqliteLedger } from './sqlite.js';
 export { openPostgresLedger, type PostgresLedgerOptions } from './postgres.js';
 export { checkRevocation, type RevocationInput, type RevocationCheckOptions } from './revocation.js';
@@ -42,6 +56,14 @@ export function redactLedgerSpec(text: string): string {
     .replace(/([?&]password=)[^&#\s]*/gi, '$1***');
 }
 
+/** `claim` of the error {@link openLedger} throws with `mustExist` when there is no ledger yet. */
+export const MISSING_LEDGER = 'ledger.missing';
+
+/** The error says there is no ledger yet (as opposed to one that failed to open). */
+export function isMissingLedger(error: unknown): boolean {
+  return error instanceof VIError && error.claim === MISSING_LEDGER;
+}
+
 export interface OpenLedgerOptions extends PostgresLedgerOptions {
   /** Refuse to create a new database: a missing SQLite file or an empty PostgreSQL schema is an error. */
   mustExist?: boolean;
@@ -52,7 +74,7 @@ export async function openLedger(spec: string, options: OpenLedgerOptions = {}):
   const parsed = parseLedgerSpec(spec);
   if (parsed.backend === 'postgres') return openPostgresLedger(parsed.url, options);
   if (options.mustExist && parsed.path !== ':memory:' && !existsSync(parsed.path)) {
-    throw badSpec(`no ledger database at ${parsed.path}`);
+    throw new VIError({ code: 'LEDGER_UNAVAILABLE', layer: 'ledger', claim: MISSING_LEDGER, message: `no ledger database at ${parsed.path}` });
   }
-  return openSqliteLedger(parsed.path, { hooks: options.hooks });
+  return openSqliteLedger(parsed.path, { hooks: options.hooks, groupCommit: options.groupCommit });
 }

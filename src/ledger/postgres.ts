@@ -46,6 +46,7 @@ import type {
   RevocationResult,
 } from './types.js';
 
+/** PostgreSQL ledger options: the schema to hold the tables and the pool size. */
 export interface PostgresLedgerOptions extends LedgerOptions {
   /** Schema to hold the tables (created if missing); default: the connection's search_path. */
   schema?: string;
@@ -152,6 +153,7 @@ CREATE INDEX merchant_seen_expiry ON merchant_seen (forget_after);
 /** Schema steps in order: step i takes a database from version i to i + 1. */
 const MIGRATIONS = [SCHEMA_V1, SCHEMA_V2];
 
+/** Open (and migrate) a PostgreSQL network ledger; safe for several validator processes. */
 export async function openPostgresLedger(url: string, options: PostgresLedgerOptions = {}): Promise<Ledger> {
   const schema = options.schema;
   if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
@@ -177,7 +179,7 @@ async function migrate(pool: pg.Pool, schema: string | undefined, mustExist: boo
   await inTransaction(pool, async (client) => {
     if (mustExist) {
       const { rows } = await client.query<{ t: string | null }>(`SELECT to_regclass('schema_version')::text AS t`);
-      if (!rows[0]?.t) throw new VIError({ code: 'LEDGER_UNAVAILABLE', layer: 'ledger', message: `no ledger in ${schema ? `schema ${schema}` : 'this database'}` });
+      if (!rows[0]?.t) throw new VIError({ code: 'LEDGER_UNAVAILABLE', layer: 'ledger', claim: 'ledger.missing', message: `no ledger in ${schema ? `schema ${schema}` : 'this database'}` });
     }
     // Concurrent CREATE ... IF NOT EXISTS can still collide in the catalog; serialize first-time setup.
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, MIGRATION_LOCK_KEY]);

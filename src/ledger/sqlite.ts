@@ -21,6 +21,7 @@ import {
   type ReversalTarget,
   type StoredAuditRow,
 } from './audit-rows.js';
+import { GroupCommitter, type BatchOutcome } from './group-commit.js';
 import type { LedgerOptions } from './hooks.js';
 import {
   decisionOf,
@@ -141,6 +142,7 @@ CREATE INDEX merchant_seen_expiry ON merchant_seen (forget_after);
 /** Schema steps in order: step i takes a database from version i to i + 1. */
 const MIGRATIONS = [SCHEMA_V1, SCHEMA_V2];
 
+/** Open (and migrate) a SQLite network ledger file, for one process. */
 export async function openSqliteLedger(path: string, options: LedgerOptions = {}): Promise<Ledger> {
   return storageCall(() => {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -176,6 +178,8 @@ function migrate(db: Database.Database): void {
 class SqliteLedger implements Ledger {
   private readonly statements;
   private readonly authorizeTx: (req: AuthorizationRequest) => Decision;
+  /** Group commit (default): one transaction and one fsync for the decisions queued meanwhile. */
+  private readonly committer: GroupCommitter<AuthorizationRequest, Decision> | undefined;
   private readonly reverseTx: (authorizationId: string, at: number, reason: string) => ReversalResult;
   private readonly revokeTx: (record: RevocationRecord) => RevocationResult;
   private readonly rememberTx: (presentation: MerchantPresentation) => MerchantMemoryResult;
@@ -187,6 +191,20 @@ class SqliteLedger implements Ledger {
     // .immediate: take the write lock before reading, so the read-decide-write is one critical section.
     this.authorizeTx = (req) => authorizeTx.immediate(req);
     this.reverseTx = (id, at, reason) => reverseTx.immediate(id, at, reason);
+    if (options.groupCommit !== false) {
+      // Inside the batch's transaction, authorizeTx runs as a savepoint: a decision
+      // that fails leaves no write behind, and the others of its batch still commit.
+      const batchTx = db.transaction((reqs: AuthorizationRequest[]) =>
+        reqs.map((req): BatchOutcome<Decision> => {
+          try {
+            return { ok: true, value: storageCall(() => authorizeTx(req), 'authorize') };
+          } catch (error) {
+            return { ok: false, error };
+          }
+        }),
+      );
+      this.committer = new GroupCommitter((reqs) => storageCall(() => batchTx.immediate(reqs), 'authorize'));
+    }
     const revokeTx = db.transaction((record: RevocationRecord) => this.applyRevocation(record));
     this.revokeTx = (record) => revokeTx.immediate(record);
     const rememberTx = db.transaction((p: MerchantPresentation) => this.remember(p));
@@ -196,6 +214,7 @@ class SqliteLedger implements Ledger {
   async authorize(req: AuthorizationRequest): Promise<Decision> {
     const shape = requestShapeProblem(req);
     if (shape) throw new VIError({ code: 'INTERNAL', layer: 'ledger', message: shape });
+    if (this.committer) return this.committer.submit(req);
     return storageCall(() => this.authorizeTx(req), 'authorize');
   }
 
@@ -222,6 +241,7 @@ class SqliteLedger implements Ledger {
   }
 
   async close(): Promise<void> {
+    if (this.db.open) this.committer?.drain();
     if (this.db.open) this.db.close();
   }
 
