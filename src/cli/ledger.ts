@@ -6,7 +6,7 @@
  * JSON Lines: one event per line (minor units, Unix seconds), then
  * `{"summary":true,...}`. It never creates a ledger: a missing database is an error.
  */
-import { openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
+import { isMissingLedger, openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
 import type { AuditEvent } from '../ledger/types.js';
 import { type CommandSpec, runCommand, runGroup, stringFlag, type Subcommand, UsageError } from './args.js';
 import { formatMoney, formatTime } from './format.js';
@@ -48,8 +48,16 @@ async function show(args: string[]): Promise<number> {
       throw new UsageError(redactLedgerSpec((e as Error).message));
     }
     try {
-      // Reading never creates: a missing file or an empty schema is an error, not a new ledger.
-      const ledger = await openLedger(spec, { mustExist: true });
+      // Reading never creates: a missing file or an empty schema is shown as an empty trail, and stays missing.
+      let ledger: Awaited<ReturnType<typeof openLedger>>;
+      try {
+        ledger = await openLedger(spec, { mustExist: true });
+      } catch (e) {
+        if (!isMissingLedger(e)) throw e;
+        if (json) process.stdout.write(`${JSON.stringify({ summary: true, events: 0 })}\n`);
+        else process.stderr.write(`0 events (${(e as Error).message}; nothing created)\n`);
+        return 0;
+      }
       try {
         const opts: { l2Id?: string; limit?: number } = {};
         if (l2 !== undefined) opts.l2Id = l2;

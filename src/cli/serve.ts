@@ -2,7 +2,13 @@
  * `vintent serve [--host 127.0.0.1] [--port 8787] [--ledger SPEC]
  *   (--trust ISSUER_JWKS | --trust-url URL) --network-aud AUD [--merchant-aud AUD]
  *   [--operator-token-file FILE] [--merchant-keys JWKS] [--jwks PUBLIC_JWKS]
- *   [--no-signature-cache] [--workers N]`
+ *   [--status-list TOKEN_FILE] [--check-status [--status-fail-open]] [--no-signature-cache] [--workers N]`
+ *
+ * `--check-status` verifies every L1 that carries a `status.status_list`
+ * reference against its Token Status List (signed by a trusted issuer key,
+ * cached for its ttl); an unreachable list fails closed unless
+ * `--status-fail-open`. `--status-list FILE` serves a Status List Token at
+ * GET /v1/status-list (re-read on each request), for tests and small issuers.
  *
  * Run the merchant + network service until SIGINT/SIGTERM, then close the
  * server and the ledger cleanly. Prints the URL it listens on (stdout); logs
@@ -26,6 +32,7 @@ import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import type { HealthCheck } from '../http/endpoints.js';
 import { remoteJwksResolver, type RemoteJwksResolver } from '../http/jwks-client.js';
+import { statusListResolver } from '../http/status-client.js';
 import { inspectorRoutes } from '../http/inspect/routes.js';
 import { createVintentServer, DEFAULT_LIMITS, logLine, type VintentServerConfig } from '../http/server.js';
 import { openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
@@ -56,6 +63,9 @@ export const SERVE_COMMAND: CommandSpec = {
     'network-aud': { type: 'string', value: 'AUD', help: 'required: the audience an L3a must name (your network)' },
     'merchant-aud': { type: 'string', value: 'AUD', help: 'the audience an L3b must name at /v1/merchant/verify (your website)' },
     'operator-token-file': { type: 'string', value: 'FILE', help: 'bearer token operators present to /v1/network/reverse (or VINTENT_OPERATOR_TOKEN); without one reversal is off' },
+    'status-list': { type: 'string', value: 'TOKEN_FILE', help: 'a Status List Token to serve at GET /v1/status-list (re-read per request)' },
+    'check-status': { type: 'boolean', help: 'check the Token Status List an L1 references (status.status_list); unreachable fails closed' },
+    'status-fail-open': { type: 'boolean', help: 'with --check-status: accept an L1 whose status list cannot be fetched or verified' },
     'no-signature-cache': { type: 'boolean', help: 'verify every signature afresh instead of remembering verified L1/L2 signatures' },
     workers: { type: 'string', value: 'N', default: String(availableParallelism()), help: 'processes accepting on the one port, sharing the ledger (1: this process only)' },
   },
@@ -94,10 +104,6 @@ function parse(values: ParsedValues): ServeOptions {
   const workersText = stringFlag(values, 'workers') ?? String(availableParallelism());
   const workers = Number(workersText);
   if (!/^\d+$/.test(workersText) || workers < 1 || workers > 256) throw new UsageError('--workers takes 1..256');
-  const networkAud = stringFlag(values, 'network-aud');
-  if (networkAud === undefined || networkAud === '') {
-    throw new UsageError('--network-aud is required: the network endpoints must only approve L3a addressed to this network');
-  }
   const ledgerText = stringFlag(values, 'ledger') ?? DEFAULT_LEDGER;
   let spec: ReturnType<typeof parseLedgerSpec>;
   try {
@@ -114,18 +120,42 @@ function parse(values: ParsedValues): ServeOptions {
     remote = remoteJwksResolver(url, { onFetchError: (error) => log(logLine('warn', 'jwks_fetch_failed', { url, error })) });
     issuerKeys = remote;
   }
+  const merchantKeys = stringFlag(values, 'merchant-keys');
+  const merchantKeySet = merchantKeys !== undefined ? readJwks(merchantKeys) : undefined;
+  // Checked after the key files are read, so an unreadable file is reported with its path first.
+  const networkAud = stringFlag(values, 'network-aud');
+  if (networkAud === undefined || networkAud === '') {
+    throw new UsageError('--network-aud is required: the network endpoints must only approve L3a addressed to this network');
+  }
   const token = operatorToken(stringFlag(values, 'operator-token-file'));
   const host = stringFlag(values, 'host') ?? '127.0.0.1';
   const config: Omit<VintentServerConfig, 'ledger'> = { host, port, issuerKeys, networkAud, log };
   const merchantAud = stringFlag(values, 'merchant-aud');
   if (merchantAud !== undefined) config.merchantAud = merchantAud;
   if (token !== undefined) config.operatorToken = token;
-  const merchantKeys = stringFlag(values, 'merchant-keys');
-  if (merchantKeys !== undefined) config.merchantKeys = readJwks(merchantKeys);
+  if (merchantKeySet !== undefined) config.merchantKeys = merchantKeySet;
   const jwks = stringFlag(values, 'jwks');
   if (jwks !== undefined) config.jwks = readJwks(jwks);
   const signatureCache = values['no-signature-cache'] !== true;
   if (signatureCache) config.signatureCache = new VerifiedSignatureCache();
+  const checkStatus = values['check-status'] === true;
+  const failOpen = values['status-fail-open'] === true;
+  if (failOpen && !checkStatus) throw new UsageError('--status-fail-open needs --check-status');
+  if (checkStatus) {
+    config.statusResolver = statusListResolver({ issuerKeys, onFetchError: (uri, error) => log(logLine('warn', 'status_list_fetch_failed', { uri, error })) });
+    config.statusUnavailable = failOpen ? 'accept' : 'reject';
+  }
+  const statusFile = stringFlag(values, 'status-list');
+  if (statusFile !== undefined) {
+    readFileSync(statusFile, 'utf8'); // unreadable now is a start-up error, not a 503 later
+    config.statusListToken = () => {
+      try {
+        return readFileSync(statusFile, 'utf8').trim();
+      } catch {
+        return undefined;
+      }
+    };
+  }
   if (remote) {
     const jwksClient = remote;
     config.health = (): HealthCheck[] => {
@@ -143,6 +173,8 @@ function parse(values: ParsedValues): ServeOptions {
     merchant_keys: merchantKeys ?? null,
     operator_credential: token !== undefined ? 'configured (redacted)' : 'absent: reversal disabled',
     signature_cache: signatureCache,
+    status: checkStatus ? (failOpen ? 'checked, fail open' : 'checked, fail closed') : 'not checked',
+    status_list_served: statusFile ?? null,
     workers,
     limits: DEFAULT_LIMITS,
   };

@@ -37,6 +37,9 @@ export interface NetworkTrust {
   /** Expected `aud`/`nonce` values, e.g. the network's own audience for L3a. */
   expect?: VerifyOptions['expect'];
   strictness?: VerifyOptions['strictness'];
+  /** Checks L1 credential status (Token Status List); see VerifyOptions.statusResolver. */
+  statusResolver?: VerifyOptions['statusResolver'];
+  statusUnavailable?: VerifyOptions['statusUnavailable'];
   /** Remembers verified signatures across presentations (the same L1 and L2 recur with every L3 pair). */
   signatureCache?: VerifiedSignatureCache;
 }
@@ -58,6 +61,8 @@ export function verifyWithConfiguredTrust(bundle: unknown, trust: Omit<NetworkTr
   if (trust.expect !== undefined) options.expect = trust.expect;
   if (trust.strictness !== undefined) options.strictness = trust.strictness;
   if (trust.signatureCache !== undefined) options.signatureCache = trust.signatureCache;
+  if (trust.statusResolver !== undefined) options.statusResolver = trust.statusResolver;
+  if (trust.statusUnavailable !== undefined) options.statusUnavailable = trust.statusUnavailable;
   return verifyPresentation(withoutPresenterTrust(bundle), options);
 }
 

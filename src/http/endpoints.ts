@@ -39,6 +39,18 @@ export interface EndpointContext extends NetworkTrust {
   skewSeconds: number;
   /** Extra dependency checks reported by /healthz. */
   health?: () => HealthCheck[];
+  /** The Status List Token served at GET /v1/status-list, if any. */
+  statusListToken?: () => string | undefined;
+}
+
+function statusList(res: ServerResponse, ctx: EndpointContext): void {
+  const token = ctx.statusListToken?.();
+  if (token === undefined) {
+    sendError(res, 503, 'L1_STATUS_UNAVAILABLE', 'no status list token available');
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/statuslist+jwt', 'content-length': Buffer.byteLength(token), 'cache-control': 'no-cache' });
+  res.end(token);
 }
 
 /**
@@ -124,13 +136,14 @@ export function hasOperatorCredential(req: IncomingMessage, token: string | unde
 const reversalSchema = z.object({ authorization_id: z.string().min(1).max(200), reason: z.string().max(500).optional() });
 
 async function networkReverse(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext): Promise<void> {
-  if (!hasOperatorCredential(req, ctx.operatorToken)) {
-    const why = ctx.operatorToken ? 'reversal needs the operator bearer token' : 'reversal is disabled: this server has no operator credential configured';
-    sendError(res, 401, 'OPERATOR_UNAUTHORIZED', why, { 'www-authenticate': 'Bearer realm="vintent-operator"', connection: 'close' });
-    return;
-  }
+  // The body is read (size-capped, media type checked) before the credential, so transport errors answer alike on every endpoint.
   const body = await validBody(req, res, ctx, reversalSchema);
   if (body === undefined) return;
+  if (!hasOperatorCredential(req, ctx.operatorToken)) {
+    const why = ctx.operatorToken ? 'reversal needs the operator bearer token' : 'reversal is disabled: this server has no operator credential configured';
+    sendError(res, 401, 'OPERATOR_UNAUTHORIZED', why, { 'www-authenticate': 'Bearer realm="vintent-operator"' });
+    return;
+  }
   const r = await ctx.ledger.reverse(body.authorization_id, ctx.now(), body.reason);
   if (!r.ok) {
     const code = r.code ?? 'LEDGER_AUTHORIZATION_UNKNOWN';
@@ -199,6 +212,7 @@ export function serviceRoutes(ctx: EndpointContext): Route[] {
     ...network,
     { method: 'GET', path: '/.well-known/jwks.json', handler: (_req, res) => sendJson(res, 200, served) },
     { method: 'GET', path: '/healthz', handler: (_req, res) => healthz(res, ctx) },
+    ...(ctx.statusListToken ? [{ method: 'GET' as const, path: '/v1/status-list', handler: (_req: IncomingMessage, res: ServerResponse) => statusList(res, ctx) }] : []),
   ];
 }
 

@@ -51,6 +51,12 @@ export interface VintentServerConfig {
   merchantAud?: string;
   /** Bearer token that authorizes `/v1/network/reverse`; without it reversal answers 401 OPERATOR_UNAUTHORIZED. */
   operatorToken?: string;
+  /** Checks every L1 that carries a status reference (e.g. statusListResolver). */
+  statusResolver?: VerifyOptions['statusResolver'];
+  /** Default 'reject': an unavailable status list fails the L1. */
+  statusUnavailable?: VerifyOptions['statusUnavailable'];
+  /** A Status List Token to serve at GET /v1/status-list (for tests and small issuers); read per request. */
+  statusListToken?: () => string | undefined;
   /** Dependency checks for /healthz (503 "degraded" when one fails). */
   health?: () => HealthCheck[];
   /** Verified-signature cache shared by every request (`vintent serve` turns one on). Default: none. */
@@ -112,6 +118,9 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
     merchantAud: config.merchantAud,
     operatorToken: config.operatorToken,
     health: config.health,
+    statusResolver: config.statusResolver,
+    statusUnavailable: config.statusUnavailable,
+    statusListToken: config.statusListToken,
     skewSeconds: COMMON.defaultSkewSeconds,
     signatureCache: config.signatureCache,
     maxBodyBytes: limits.maxBodyBytes,

@@ -57,6 +57,14 @@ export function redactLedgerSpec(text: string): string {
     .replace(/([?&]password=)[^&#\s]*/gi, '$1***');
 }
 
+/** `claim` of the error {@link openLedger} throws with `mustExist` when there is no ledger yet. */
+export const MISSING_LEDGER = 'ledger.missing';
+
+/** The error says there is no ledger yet (as opposed to one that failed to open). */
+export function isMissingLedger(error: unknown): boolean {
+  return error instanceof VIError && error.claim === MISSING_LEDGER;
+}
+
 /** Options of {@link openLedger}: the PostgreSQL ones, and whether the database must already exist. */
 export interface OpenLedgerOptions extends PostgresLedgerOptions {
   /** Refuse to create a new database: a missing SQLite file or an empty PostgreSQL schema is an error. */
@@ -68,7 +76,7 @@ export async function openLedger(spec: string, options: OpenLedgerOptions = {}):
   const parsed = parseLedgerSpec(spec);
   if (parsed.backend === 'postgres') return openPostgresLedger(parsed.url, options);
   if (options.mustExist && parsed.path !== ':memory:' && !existsSync(parsed.path)) {
-    throw badSpec(`no ledger database at ${parsed.path}`);
+    throw new VIError({ code: 'LEDGER_UNAVAILABLE', layer: 'ledger', claim: MISSING_LEDGER, message: `no ledger database at ${parsed.path}` });
   }
   return openSqliteLedger(parsed.path, { hooks: options.hooks, groupCommit: options.groupCommit });
 }

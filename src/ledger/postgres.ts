@@ -179,7 +179,7 @@ async function migrate(pool: pg.Pool, schema: string | undefined, mustExist: boo
   await inTransaction(pool, async (client) => {
     if (mustExist) {
       const { rows } = await client.query<{ t: string | null }>(`SELECT to_regclass('schema_version')::text AS t`);
-      if (!rows[0]?.t) throw new VIError({ code: 'LEDGER_UNAVAILABLE', layer: 'ledger', message: `no ledger in ${schema ? `schema ${schema}` : 'this database'}` });
+      if (!rows[0]?.t) throw new VIError({ code: 'LEDGER_UNAVAILABLE', layer: 'ledger', claim: 'ledger.missing', message: `no ledger in ${schema ? `schema ${schema}` : 'this database'}` });
     }
     // Concurrent CREATE ... IF NOT EXISTS can still collide in the catalog; serialize first-time setup.
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, MIGRATION_LOCK_KEY]);

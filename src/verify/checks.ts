@@ -18,6 +18,7 @@ export const CHECK_NAMES = [
   'l1.claims',
   'l1.cnf',
   'l1.time',
+  'l1.status',
   // stage 2: verified L2 and its mode
   'l2.header',
   'l2.signature',
@@ -29,6 +30,7 @@ export const CHECK_NAMES = [
   'l2.view',
   'mandates',
   'mandates.disclosed',
+  'mandates.shared_references',
   'mandates.mode',
   'l2.lifetime',
   'mandates.shape',

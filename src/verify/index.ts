@@ -13,6 +13,7 @@ import { verifyCheckoutBindings } from './steps/bindings.js';
 import { verifyConstraints } from './steps/constraints.js';
 import { resolveKeys } from './steps/keys.js';
 import { verifyL1 } from './steps/l1.js';
+import { verifyL1Status } from './steps/l1-status.js';
 import { verifyL2 } from './steps/l2.js';
 import { verifyL3s } from './steps/l3.js';
 import { verifyMandates } from './steps/mandates.js';
@@ -37,8 +38,14 @@ function runPipeline(input: unknown, ctx: VerifyContext): void | Promise<void> {
   return keys ? keys.then(() => verifyResolved(ctx)) : verifyResolved(ctx);
 }
 
-function verifyResolved(ctx: VerifyContext): void {
+function verifyResolved(ctx: VerifyContext): void | Promise<void> {
   verifyL1(ctx);
+  // The L1's credential status, when a status resolver is configured: the one other lookup that may wait.
+  const status = verifyL1Status(ctx);
+  return status ? status.then(() => verifyAfterL1(ctx)) : verifyAfterL1(ctx);
+}
+
+function verifyAfterL1(ctx: VerifyContext): void {
   verifyL2(ctx);
   verifyMandates(ctx);
   verifyL3s(ctx);

@@ -5,6 +5,7 @@ import type { ErrorCode, Layer, VIErrorInfo } from '../errors.js';
 import type { CheckName, CHECK_NAMES } from './checks.js';
 import type { PublicKeyCache, PublicJwk } from '../sdjwt/keys.js';
 import type { ParseLimits } from '../sdjwt/parse.js';
+import type { StatusResolver } from '../sdjwt/status-list.js';
 import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
 import type { Expectation, JwkSet } from '../spec/bundle.js';
 import type { Mode } from '../spec/profile.js';
@@ -78,6 +79,14 @@ export interface VerifyOptions {
    */
   signatureCache?: VerifiedSignatureCache;
   limits?: Partial<Limits>;
+  /**
+   * Checks an L1 that carries `status.status_list` against its Token Status
+   * List (e.g. `statusListResolver` of src/http/status-client.ts). Without it,
+   * status is not checked.
+   */
+  statusResolver?: StatusResolver;
+  /** A status list that cannot be fetched or verified: `'reject'` (default, L1_STATUS_UNAVAILABLE) or `'accept'`. */
+  statusUnavailable?: 'reject' | 'accept';
 }
 
 /** A check's status in a verdict. */

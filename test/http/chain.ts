@@ -59,8 +59,8 @@ export interface AutonomousChain {
  * Warehouse. `onDemand`: both pairs allow several purchases (agent_recurrence,
  * June 2026, up to 10), so the per-pair budget is what bounds them.
  */
-export async function autonomousChain(p: Parties = parties(), opts: { onDemand?: boolean } = {}): Promise<AutonomousChain> {
-  const l1 = await issueL1({ issuerKey: p.issuer, iss: 'https://issuer.example', sub: 'user-1', userPublicJwk: p.user.publicJwk, panLastFour: '4242', scheme: 'mastercard', iat: T - 1000 });
+export async function autonomousChain(p: Parties = parties(), opts: { onDemand?: boolean; l1Claims?: Record<string, unknown> } = {}): Promise<AutonomousChain> {
+  const l1 = await issueL1({ issuerKey: p.issuer, iss: 'https://issuer.example', sub: 'user-1', userPublicJwk: p.user.publicJwk, panLastFour: '4242', scheme: 'mastercard', iat: T - 1000, ...(opts.l1Claims ? { extraClaims: opts.l1Claims } : {}) });
   const pair = (item: { id: string; title: string }) => ({
     agentKey: p.agent.publicJwk,
     merchants: [tennis],

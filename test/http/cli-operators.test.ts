@@ -13,7 +13,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run as ledgerCmd } from '../../src/cli/ledger.js';
 import { run as network } from '../../src/cli/network.js';
 import { issueRevocation } from '../../src/issue/revocation.js';
-import { autonomousChain, fulfil, networkView, parties, SERVER_NOW, T } from './chain.js';
+import { IssuerStatusList, statusClaim } from '../../src/issue/status-list.js';
+import { autonomousChain, fulfil, NETWORK_AUD, networkView, parties, SERVER_NOW, T } from './chain.js';
 import { PG_URL } from './harness.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'vintent-ops-'));
@@ -136,12 +137,48 @@ describe('vintent serve configuration', () => {
   }, 30_000);
 });
 
+describe('vintent serve with credential status', () => {
+  it('serves a Status List Token and declines an L1 its issuer revoked (--check-status)', async () => {
+    const dir = tempDir();
+    const c0 = await autonomousChain(parties('served-status'));
+    const trust = join(dir, 'issuer.jwks.json');
+    writeFileSync(trust, JSON.stringify(c0.p.issuerJwks));
+    const tokenFile = join(dir, 'status.jwt');
+    writeFileSync(tokenFile, 'not yet');
+    const s = serve(['--ledger', `sqlite:${join(dir, 'l.db')}`, '--trust', trust, '--network-aud', NETWORK_AUD, '--status-list', tokenFile, '--check-status']);
+    const url = await s.url;
+    try {
+      const list = new IssuerStatusList({ uri: `${url}/v1/status-list`, size: 8 });
+      const ref = list.allocate();
+      const publish = () => writeFileSync(tokenFile, list.publish({ issuerKey: c0.p.issuer, ttl: 1 }));
+      publish();
+      const served = await fetch(`${url}/v1/status-list`);
+      expect(served.headers.get('content-type')).toBe('application/statuslist+jwt');
+      // The service judges at its real clock, past this chain's L2/L3 lifetimes; the L1 (valid a year) and its status check are what count here.
+      const c = await autonomousChain(c0.p, { l1Claims: statusClaim(ref) });
+      const authorize = async (amount: number) => (await fetch(`${url}/v1/network/authorize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(networkView(c, fulfil(c, 0, amount))) })).json() as Promise<any>;
+      const first = await authorize(10000);
+      expect(first.errors.map((e: any) => e.code)).not.toContain('L1_STATUS_REVOKED');
+      expect(first.errors.map((e: any) => e.code)).not.toContain('L1_STATUS_UNAVAILABLE');
+      list.set(ref.idx, 'invalid');
+      publish();
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const later = await authorize(10000);
+      expect(later.errors.map((e: any) => e.code)).toContain('L1_STATUS_REVOKED');
+    } finally {
+      s.stop();
+    }
+    await s.exited;
+  }, 30_000);
+});
+
 describe('vintent ledger show', () => {
-  it('never creates a database; an unknown scheme is a usage error', async () => {
+  it('never creates a database (a missing one shows as empty); an unknown scheme is a usage error', async () => {
     const dir = tempDir();
     const missing = join(dir, 'nowhere', 'ledger.db');
-    const r = await capture(() => ledgerCmd(['show', '--ledger', `sqlite:${missing}`]));
-    expect(r.code).toBe(1);
+    const r = await capture(() => ledgerCmd(['show', '--ledger', `sqlite:${missing}`, '--json']));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual({ summary: true, events: 0 });
     expect(existsSync(missing)).toBe(false);
     expect(existsSync(join(dir, 'nowhere'))).toBe(false);
     expect((await capture(() => ledgerCmd(['show', '--ledger', 'redis://h/0']))).code).toBe(2);

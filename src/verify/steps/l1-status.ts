@@ -1,0 +1,53 @@
+/**
+ * L1 credential status (draft-ietf-oauth-status-list §6, §8): when the
+ * verifier is given a status resolver and the verified L1 carries
+ * `status.status_list {idx, uri}`, the entry must say VALID. Revoked
+ * (INVALID) and SUSPENDED L1s get their own codes; a list that cannot be
+ * fetched or verified fails closed (L1_STATUS_UNAVAILABLE) unless the caller
+ * chose `statusUnavailable: 'accept'`.
+ */
+import { isRecord } from '../../constraints/values.js';
+import { TOKEN_STATUS, type StatusLookup, type StatusListReference } from '../../sdjwt/status-list.js';
+import { reject, skip, type VerifyContext } from '../context.js';
+
+/** The reference the L1 carries: undefined when it has none, null when it is malformed. */
+function referenceOf(payload: Record<string, unknown>): StatusListReference | null | undefined {
+  if (!('status' in payload)) return undefined;
+  const list = isRecord(payload.status) ? payload.status.status_list : undefined;
+  if (!isRecord(list) || typeof list.uri !== 'string' || !Number.isSafeInteger(list.idx) || (list.idx as number) < 0) return null;
+  return { idx: list.idx as number, uri: list.uri };
+}
+
+function judge(ctx: VerifyContext, lookup: StatusLookup): void {
+  ctx.check('l1.status', 'l1', () => {
+    if (!lookup.ok) {
+      if (ctx.options.statusUnavailable === 'accept') return skip(`status list unavailable, accepted by configuration: ${lookup.reason}`);
+      reject('L1_STATUS_UNAVAILABLE', `L1 status could not be checked: ${lookup.reason}`, 'status');
+    }
+    if (lookup.status === TOKEN_STATUS.valid) return;
+    if (lookup.status === TOKEN_STATUS.invalid) reject('L1_STATUS_REVOKED', 'the issuer revoked this L1', 'status');
+    if (lookup.status === TOKEN_STATUS.suspended) reject('L1_STATUS_SUSPENDED', 'the issuer suspended this L1', 'status');
+    reject('L1_STATUS_INVALID', `L1 status ${lookup.status} is not VALID`, 'status');
+  });
+}
+
+/** Synchronous unless the resolver is (it usually fetches): a promise only where something is awaited. */
+export function verifyL1Status(ctx: VerifyContext): void | Promise<void> {
+  const resolver = ctx.options.statusResolver;
+  if (!resolver || !ctx.l1Trusted) return;
+  const reference = referenceOf(ctx.l1!.jwt.payload);
+  if (reference === undefined) return;
+  if (reference === null) {
+    ctx.check('l1.status', 'l1', () => reject('L1_STATUS_INVALID', 'status.status_list needs a non-negative integer idx and a uri', 'status'));
+    return;
+  }
+  const unavailable = (error: unknown): StatusLookup => ({ ok: false, reason: error instanceof Error ? error.message : 'status resolver failed' });
+  let found: StatusLookup | Promise<StatusLookup>;
+  try {
+    found = resolver(reference);
+  } catch (error) {
+    found = unavailable(error);
+  }
+  if (found instanceof Promise) return found.then((lookup) => judge(ctx, lookup), (error: unknown) => judge(ctx, unavailable(error)));
+  judge(ctx, found);
+}
