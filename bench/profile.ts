@@ -22,7 +22,7 @@ const fresh = process.argv[4] === 'fresh';
 const p = stableParties();
 const holders = Array.from({ length: fresh ? count : 1 }, () => newHolder());
 const bundles = await Promise.all(holders.map(async (h) => (view === 'multi' ? multiPairDispute(p, h, 5) : (await chainViews(p, h))[view])));
-for (let i = 0; i < 200; i++) await verifyPresentation(bundles[i % bundles.length]!, { now: NOW });
+for (let i = 0; i < 200; i++) await verifyPresentation(bundles[i % bundles.length]!, { now: NOW, trustFromBundle: true });
 
 const session = new Session();
 session.connect();
@@ -30,7 +30,7 @@ await session.post('Profiler.enable');
 await session.post('Profiler.setSamplingInterval', { interval: 50 });
 await session.post('Profiler.start');
 const start = process.hrtime.bigint();
-for (let i = 0; i < count; i++) await verifyPresentation(bundles[i % bundles.length]!, { now: NOW });
+for (let i = 0; i < count; i++) await verifyPresentation(bundles[i % bundles.length]!, { now: NOW, trustFromBundle: true });
 const us = Number(process.hrtime.bigint() - start) / 1000 / count;
 const { profile } = (await session.post('Profiler.stop')) as { profile: { nodes: ProfileNode[] } };
 writeFileSync('/tmp/vintent-verify.cpuprofile', JSON.stringify(profile));

@@ -40,7 +40,7 @@ const JIT_WARMUP = 3000;
 export const multiName = `Autonomous, dispute view (${MULTI_PAIRS} pairs)`;
 
 async function assertValid(bundle: PresentationBundle, what: string): Promise<void> {
-  const r = await verifyPresentation(bundle, { now: NOW });
+  const r = await verifyPresentation(bundle, { now: NOW, trustFromBundle: true });
   if (!r.valid) throw new Error(`${what} does not verify: ${r.errors.map((e) => e.code).join(', ')}`);
 }
 
@@ -80,8 +80,8 @@ export async function runVerifySuite(p: StableParties, plans: VerifyPlans, log: 
   const keys = keysOf(p, cachedHolder);
   for (let i = 0; i < JIT_WARMUP; i++) {
     const b = cached[i % cached.length]![VIEWS[i % VIEWS.length]!.view];
-    await verifyPresentation(b, { now: NOW });
-    if (i % 50 === 0) await verifyPresentation(cachedMulti[i % cachedMulti.length]!, { now: NOW });
+    await verifyPresentation(b, { now: NOW, trustFromBundle: true });
+    if (i % 50 === 0) await verifyPresentation(cachedMulti[i % cachedMulti.length]!, { now: NOW, trustFromBundle: true });
   }
   const warmFloors = cached.flatMap((c) => VIEWS.map((v) => floorWork(c[v.view], keys)));
   for (let i = 0; i < JIT_WARMUP; i++) runFloor(warmFloors[i % warmFloors.length]!, false);
@@ -103,7 +103,7 @@ export async function runVerifySuite(p: StableParties, plans: VerifyPlans, log: 
           keys,
           plan,
           floors: (i) => at(i).floor,
-          op: (i) => verifyPresentation(at(i).bundle, { now: NOW }),
+          op: (i) => verifyPresentation(at(i).bundle, { now: NOW, trustFromBundle: true }),
           bare: (i) => bareVerify(at(i).bundle),
         },
         log,

@@ -29,7 +29,8 @@ const l3 = issueL3Pair({ agentKey: agent, l2, pairIndex: 0, checkoutJwt: cart.jw
 
 // Each party gets its own view, and verifies it.
 const trust = { issuer_jwks: { keys: [issuer.publicJwk] }, merchant_jwks: { keys: [shopKey.publicJwk] } };
-const atMerchant = await verifyPresentation(presentToMerchant({ l1, l2, pairIndex: 0, l3 }, { trust }));
+const atMerchant = await verifyPresentation(presentToMerchant({ l1, l2, pairIndex: 0, l3 }, { trust }),
+  { issuerKeys: trust.issuer_jwks, merchantKeys: trust.merchant_jwks });
 const atNetwork = await verifyPresentation(presentToNetwork({ l1, l2, pairIndex: 0, l3 }, { trust }),
   { issuerKeys: trust.issuer_jwks });               // trust from your configuration, not the bundle
 console.log(atMerchant.valid, atNetwork.valid, atNetwork.pairs[0]?.payment_values); // true true { amount: 27999, … }

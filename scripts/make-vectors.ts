@@ -51,15 +51,74 @@ const TAMPERS: { name: string; mode: 'immediate' | 'autonomous'; role: Role; hoo
   { name: 'l3a-kid-mismatch', mode: 'autonomous', role: 'network', hooks: { l3aHeader: (h) => (h.kid = 'agent-key-9') }, code: 'L3_KID_MISMATCH', why: 'L3 kid must be the L2 cnf.kid' },
   { name: 'l3a-sd-hash-over-full-l2', mode: 'autonomous', role: 'network', hooks: { l3aPayload: (p) => (p.sd_hash = 'AAAA') }, code: 'L3_SD_HASH_MISMATCH', why: 'L3a sd_hash must hash the network L2 view' },
   { name: 'l3a-payload-cnf', mode: 'autonomous', role: 'network', hooks: { l3aPayload: (p) => (p.cnf = {}) }, code: 'L3_CNF_FORBIDDEN', why: 'terminal delegation' },
-  { name: 'l3a-lifetime-over-1h', mode: 'autonomous', role: 'network', hooks: { l3aPayload: (p) => (p.exp = (p.iat as number) + 3601) }, code: 'LIFETIME_EXCEEDED', why: 'L3 lifetime at most 1 hour' },
+  { name: 'l3a-lifetime-over-1h', mode: 'autonomous', role: 'network', hooks: { l3aPayload: (p) => (p.exp = (p.iat as number) + 3601) }, code: 'L3_LIFETIME_EXCEEDED', why: 'L3 lifetime at most 1 hour' },
   { name: 'l3b-nonce-mismatch', mode: 'autonomous', role: 'merchant', hooks: { l3bPayload: (p) => (p.nonce = 'stale') }, code: 'NONCE_MISMATCH', why: 'L3b nonce is not the expected one' },
   { name: 'l3-cross-reference', mode: 'autonomous', role: 'dispute', hooks: { l3aMandate: (m) => (m.transaction_id = 'AAAA') }, code: 'L3_CROSS_REFERENCE_MISMATCH', why: 'L3a transaction_id must equal L3b checkout_hash' },
   { name: 'amount-above-max', mode: 'autonomous', role: 'network', hooks: { l3aMandate: (m) => ((m.payment_amount as P).amount = 50001) }, code: 'CONSTRAINT_AMOUNT_ABOVE_MAX', why: 'payment.amount max' },
   { name: 'payee-not-allowed', mode: 'autonomous', role: 'network', hooks: { l3aMandate: (m) => (m.payee = rogue) }, code: 'CONSTRAINT_PAYEE_NOT_ALLOWED', why: 'payment.allowed_payee' },
-  { name: 'merchant-not-allowed', mode: 'autonomous', role: 'dispute', hooks: { checkoutJwtPayload: (p) => (p.merchant = rogue) }, code: 'CONSTRAINT_MERCHANT_NOT_ALLOWED', why: 'mandate.checkout.allowed_merchant' },
+  { name: 'merchant-not-allowed', mode: 'autonomous', role: 'merchant', hooks: { checkoutViewMerchants: true, checkoutJwtPayload: (p) => (p.merchant = rogue) }, code: 'CONSTRAINT_MERCHANT_NOT_ALLOWED', why: 'mandate.checkout.allowed_merchant' },
   { name: 'item-not-acceptable', mode: 'autonomous', role: 'merchant', hooks: { cart: [{ id: 'SKU-9', title: 'Other', quantity: 1, unit_price: 2000 }] }, code: 'CONSTRAINT_LINE_ITEM_NOT_ACCEPTABLE', why: 'mandate.checkout.line_items' },
   { name: 'quantity-over-limit', mode: 'autonomous', role: 'merchant', hooks: { cart: [{ id: 'SKU-1', title: 'Pro Racket', quantity: 3, unit_price: 2000 }] }, code: 'CONSTRAINT_QUANTITY_EXCEEDED', why: 'line item quantity' },
 ];
+
+type Bundle = Record<string, any>;
+
+/**
+ * Tampers applied to a valid bundle as presented, without re-signing: what an
+ * agent or a man in the middle can do to any profile's chain. Each names the
+ * valid view it starts from and the code a conformant verifier reports.
+ */
+const BUNDLE_TAMPERS: { name: string; from: string; apply: (b: Bundle) => void; code: ErrorCode; why: string }[] = [
+  { name: 'l2-aud-unexpected', from: 'immediate-merchant', apply: (b) => (b.expect = { ...b.expect, l2: { aud: 'https://attacker.example' } }), code: 'AUD_MISMATCH', why: 'L2 aud is not the expected audience' },
+  { name: 'l3a-nonce-unexpected', from: 'autonomous-network', apply: (b) => (b.expect = { ...b.expect, l3a: { nonce: 'stale-nonce' } }), code: 'NONCE_MISMATCH', why: 'L3a nonce is not the expected one' },
+  { name: 'l3-verified-after-expiry', from: 'autonomous-network', apply: (b) => (b.at += 7200), code: 'EXPIRED', why: 'L3a judged two hours after issuance' },
+  { name: 'issuer-key-not-trusted', from: 'immediate-dispute', apply: (b) => (b.trust = { ...b.trust, issuer_jwks: { keys: [] } }), code: 'L1_ISSUER_KEY_UNKNOWN', why: 'no trusted key for the L1 kid' },
+  { name: 'l1-signature-broken', from: 'immediate-network', apply: (b) => (b.l1 = flipSignature(b.l1)), code: 'L1_SIGNATURE_INVALID', why: 'L1 signature bytes altered' },
+  { name: 'l3a-view-is-checkout-view', from: 'autonomous-dispute', apply: (b) => (b.l3[0].payment_l2 = b.l3[0].checkout_l2), code: 'L3_PAIR_UNBOUND', why: 'L3a presented with the merchant view of L2' },
+  { name: 'l2-disclosure-injected', from: 'autonomous-merchant', apply: (b) => (b.l2 = `${b.l2}${Buffer.from(JSON.stringify(['c2FsdHNhbHRzYWx0c2FsdA', { id: 'm-rogue' }])).toString('base64url')}~`), code: 'DISCLOSURE_UNREFERENCED', why: 'a disclosure no digest references' },
+  { name: 'l3a-payment-disclosure-edited', from: 'autonomous-network', apply: (b) => (b.l3[0].payment = editLastDisclosure(b.l3[0].payment)), code: 'DISCLOSURE_UNREFERENCED', why: 'the L3a payment mandate disclosure altered after signing' },
+];
+
+/** Flip one bit in a compact JWS signature (the first character of the third segment). */
+function flipSignature(serialized: string): string {
+  const [jwt, ...rest] = serialized.split('~');
+  const [h, p, sig] = jwt!.split('.');
+  const c = sig![0] === 'A' ? 'B' : 'A';
+  return [`${h}.${p}.${c}${sig!.slice(1)}`, ...rest].join('~');
+}
+
+/** Raise the amount inside the last disclosure of an SD-JWT (a re-encoded disclosure with a new digest). */
+function editLastDisclosure(serialized: string): string {
+  const parts = serialized.split('~');
+  const i = parts.length - 2;
+  const arr = JSON.parse(Buffer.from(parts[i]!, 'base64url').toString('utf8'));
+  const v = arr[arr.length - 1];
+  if (v.payment_amount) v.payment_amount.amount += 1;
+  else v.tampered = true;
+  parts[i] = Buffer.from(JSON.stringify(arr)).toString('base64url');
+  return parts.join('~');
+}
+
+/** Valid views of every flow in one profile, and the bundle-level tampers of those views. */
+async function profileVectors(outDir: string, actors: Actors, profile: string): Promise<{ valid: number; tampered: number }> {
+  const views = new Map<string, Bundle>();
+  for (const flow of [await immediateFlow(actors, AT, profile), await autonomousFlow(actors, AT, 1, profile), await autonomousFlow(actors, AT, 2, profile)]) {
+    for (const [role, bundle] of Object.entries(flow.bundles)) {
+      const name = `${flow.name}-${role}`;
+      views.set(name, bundle as Bundle);
+      writeFileSync(join(outDir, 'valid', `${profile}-${name}.json`), `${JSON.stringify({ ...bundle, profile, verdict: { valid: true, why: 'ok' } }, null, 2)}
+`);
+    }
+  }
+  for (const t of BUNDLE_TAMPERS) {
+    const b = structuredClone(views.get(t.from)!);
+    t.apply(b);
+    const out = { ...b, name: `${profile}/${t.from}/tamper/${t.name}`, profile, verdict: { valid: false, why: t.why, code: t.code } };
+    writeFileSync(join(outDir, 'tampered', `${profile}-${t.name}.json`), `${JSON.stringify(out, null, 2)}
+`);
+  }
+  return { valid: views.size, tampered: BUNDLE_TAMPERS.length };
+}
 
 export async function makeVectors(outDir: string): Promise<{ valid: number; tampered: number }> {
   const k = loadKeys();
@@ -69,7 +128,8 @@ export async function makeVectors(outDir: string): Promise<{ valid: number; tamp
   mkdirSync(join(outDir, 'tampered'), { recursive: true });
   const at = AT;
   let valid = 0;
-  for (const flow of [await immediateFlow(actors, at), await autonomousFlow(actors, at, 1), await autonomousFlow(actors, at, 2)]) {
+  // The February set keeps its historical file names; the April set is prefixed with its profile.
+  for (const flow of [await immediateFlow(actors, at, 'vi-2026-02'), await autonomousFlow(actors, at, 1, 'vi-2026-02'), await autonomousFlow(actors, at, 2, 'vi-2026-02')]) {
     for (const [role, bundle] of Object.entries(flow.bundles)) {
       writeFileSync(join(outDir, 'valid', `${flow.name}-${role}.json`), `${JSON.stringify({ ...bundle, verdict: { valid: true, why: 'ok' } }, null, 2)}\n`);
       valid++;
@@ -81,7 +141,8 @@ export async function makeVectors(outDir: string): Promise<{ valid: number; tamp
     const out = { ...bundle, name: `${t.mode}/${t.role}/tamper/${t.name}`, verdict: { valid: false, why: t.why, code: t.code } };
     writeFileSync(join(outDir, 'tampered', `${t.mode}-${t.name}.json`), `${JSON.stringify(out, null, 2)}\n`);
   }
-  return { valid, tampered: TAMPERS.length };
+  const april = await profileVectors(outDir, actors, 'vi-2026-04');
+  return { valid: valid + april.valid, tampered: TAMPERS.length + april.tampered };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

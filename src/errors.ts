@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'BUNDLE_MALFORMED',
   'BUNDLE_TOO_LARGE',
   'LIMIT_EXCEEDED',
+  /** No issuer keys configured and the caller did not opt in to the bundle's own trust. */
+  'TRUST_NOT_CONFIGURED',
   // serialization
   'SDJWT_MALFORMED',
   'JWT_MALFORMED',
@@ -20,10 +22,14 @@ export const ERROR_CODES = [
   'DISCLOSURE_DUPLICATE',
   'SD_ALG_UNSUPPORTED',
   'CLAIM_MALFORMED',
+  /** A JSON object (header, payload, disclosure, checkout_jwt) names one member twice. */
+  'JSON_DUPLICATE_MEMBER',
   // headers
   'ALG_NOT_ALLOWED',
   'TYP_MISMATCH',
   'KID_MISSING',
+  /** JOSE `crit` names an extension this verifier does not implement (RFC 7515 §4.1.11). */
+  'CRIT_UNSUPPORTED',
   // L1
   'L1_ISSUER_KEY_UNKNOWN',
   'L1_SIGNATURE_INVALID',
@@ -31,11 +37,17 @@ export const ERROR_CODES = [
   'L1_VCT_INVALID',
   'L1_CNF_INVALID',
   'L1_HAS_SD_HASH',
+  /** L1 `vct` is well formed but not one this verifier accepts. */
+  'L1_VCT_NOT_ACCEPTED',
   // time
   'EXPIRED',
   'IAT_IN_FUTURE',
   'TIME_CLAIM_INVALID',
   'LIFETIME_EXCEEDED',
+  'L1_LIFETIME_EXCEEDED',
+  'L2_LIFETIME_EXCEEDED',
+  'L2_OUTLIVES_L1',
+  'L3_LIFETIME_EXCEEDED',
   // L2
   'L2_SIGNATURE_INVALID',
   'L2_SD_HASH_MISMATCH',
@@ -43,6 +55,8 @@ export const ERROR_CODES = [
   'L2_MODE_MIXED',
   'L2_MODE_UNKNOWN',
   'L2_VIEW_MISMATCH',
+  /** The bundle's `l2` and an L3's view disclose one mandate with different disclosure strings. */
+  'L2_VIEW_INCONSISTENT',
   'AUD_MISMATCH',
   'NONCE_MISMATCH',
   // mandates
@@ -60,6 +74,8 @@ export const ERROR_CODES = [
   'PAYMENT_REFERENCE_MISMATCH',
   'CHECKOUT_HASH_MISMATCH',
   'PAYMENT_CART_MISMATCH',
+  'PAYMENT_INSTRUMENT_MISMATCH',
+  'PAYEE_MERCHANT_MISMATCH',
   'CHECKOUT_JWT_MALFORMED',
   'CHECKOUT_JWT_SIGNATURE_INVALID',
   'CHECKOUT_JWT_KEY_UNKNOWN',
@@ -75,6 +91,11 @@ export const ERROR_CODES = [
   'L3_PAIR_UNBOUND',
   'L3_PAIR_DUPLICATE',
   'L3_CROSS_REFERENCE_MISMATCH',
+  /** The L2 view an L3 binds lacks a disclosure the L3 must be judged by. */
+  'L3_VIEW_INCOMPLETE',
+  'L3_NONCE_REUSED',
+  'SELECTED_MERCHANT_NOT_ALLOWED',
+  'SELECTED_MERCHANT_PAYEE_MISMATCH',
   // constraints
   'CONSTRAINT_MALFORMED',
   'CONSTRAINT_UNKNOWN_TYPE',
@@ -98,6 +119,8 @@ export const ERROR_CODES = [
   'CONSTRAINT_LINE_ITEM_MISSING',
   'RISK_DATA_MALFORMED',
   'RISK_DATA_FORBIDDEN',
+  /** An allowlist the bound view must carry has every entry withheld. */
+  'CONSTRAINT_UNVERIFIABLE',
   // network ledger (stateful enforcement)
   'LEDGER_PAIR_ALREADY_FULFILLED',
   'LEDGER_NONCE_REPLAY',
@@ -122,8 +145,15 @@ export const ERROR_CODES = [
   'KEY_INVALID',
   'INTERNAL',
   // HTTP transport (services)
-  'ROUTE_NOT_FOUND',
-  'METHOD_NOT_ALLOWED',
+  'HTTP_ROUTE_NOT_FOUND',
+  'HTTP_METHOD_NOT_ALLOWED',
+  'HTTP_UNSUPPORTED_MEDIA_TYPE',
+  'HTTP_BODY_TOO_LARGE',
+  'HTTP_BODY_MALFORMED',
+  'HTTP_REQUEST_INVALID',
+  'HTTP_REQUEST_TIMEOUT',
+  'HTTP_HEADERS_TOO_LARGE',
+  'HTTP_MALFORMED_REQUEST',
 ] as const;
 
 /** A stable, machine-readable reason. Tests and integrations match on these. */
@@ -132,6 +162,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 /** Where in the chain an error arose. */
 export type Layer = 'bundle' | 'l1' | 'l2' | 'l3a' | 'l3b' | 'checkout_jwt' | 'ledger' | 'issue';
 
+/** The plain-data form of a {@link VIError}: its code, message, and where in the chain it arose. */
 export interface VIErrorInfo {
   code: ErrorCode;
   message: string;
@@ -144,6 +175,7 @@ export interface VIErrorInfo {
 
 const CODE_SET: ReadonlySet<string> = new Set(ERROR_CODES);
 
+/** Whether `value` is one of the closed set of {@link ERROR_CODES}. */
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && CODE_SET.has(value);
 }

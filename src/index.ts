@@ -9,20 +9,22 @@
  */
 
 // Verification -------------------------------------------------------------
-/** Verify a presentation bundle; never throws. */
-export { verifyPresentation } from './verify/index.js';
+/** Verify a presentation bundle; never throws. Read raw text with the verifier's limits first. */
+export { verifyPresentation, parseBundleText } from './verify/index.js';
+export type { BundleTextResult } from './verify/index.js';
 export type {
   VerifyOptions,
   VerificationResult,
   KeyResolver,
-  Limits,
+  Limits as VerifyLimits,
   CheckRecord,
   CheckStatus,
   PairResult,
   MandateView,
   LayerClaims,
 } from './verify/types.js';
-export { DEFAULT_LIMITS } from './verify/context.js';
+/** The verifier's input limits (spec/limits.md); the HTTP server's are DEFAULT_SERVER_LIMITS in `vintent/http`. */
+export { DEFAULT_LIMITS as DEFAULT_VERIFY_LIMITS } from './verify/context.js';
 
 // Errors ----------------------------------------------------------------------
 /** The one error type, its closed set of codes, and a guard for them. */
@@ -39,11 +41,50 @@ export type { Bundle, BundleL3Entry, Trust, Role, JwkSet, Expectation } from './
 
 // Issuance ----------------------------------------------------------------------
 /** Issuers (L1, checkout_jwt, L2 both modes, L3 pair) and money conversion. */
-export * from './issue/index.js';
+export {
+  toMinorUnits,
+  fromMinorUnits,
+  currencyExponent,
+  createCheckoutJwt,
+  readCheckoutJwt,
+  issueL1,
+  issueL2Immediate,
+  issueL2Autonomous,
+  readL2,
+  asIssuedL2,
+  issueL3Pair,
+} from './issue/index.js';
+export type {
+  CreateCheckoutInput,
+  CheckoutItemInput,
+  CheckoutPayload,
+  CartItem,
+  CreatedCheckout,
+  IssueL1Input,
+  IssueL2ImmediateInput,
+  ImmediatePairInput,
+  IssueL2AutonomousInput,
+  AutonomousPairInput,
+  LineItemInput,
+  AcceptableItemInput,
+  AmountRangeInput,
+  IssuedL2,
+  IssuedL2Immediate,
+  IssuedL2Autonomous,
+  IssuedImmediatePair,
+  IssuedAutonomousPair,
+  BuiltDisclosure,
+  IssueL3PairInput,
+  IssuedL3Pair,
+  L3LineItemInput,
+  PartyInput,
+  PaymentInstrument,
+} from './issue/index.js';
 
 // Presentation ------------------------------------------------------------------
-/** Role presenters: merchant, network, dispute. */
-export * from './present/index.js';
+/** Role presenters: merchant, network, dispute. They emit a {@link Bundle}; `Trust` and `BundleL3Entry` are the bundle's parts. */
+export { presentToMerchant, presentToNetwork, presentForDispute } from './present/index.js';
+export type { DisputePresentationInput, PresentOptions, PairPresentationInput } from './present/index.js';
 
 // Keys --------------------------------------------------------------------------
 /** ES256 keys on node:crypto, with a bounded cache of imported public keys. */

@@ -5,35 +5,43 @@
  * interrupted. BUNDLE, when given, is shown as soon as the page opens. Without
  * --trust the page verifies against each bundle's own `trust` (and says so).
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { startInspector } from '../http/inspect/standalone.js';
 import type { InspectorOptions } from '../http/inspect/service.js';
+import { type CommandSpec, readInputFile, runCommand, stringFlag, UsageError } from './args.js';
 import { readJwks } from './verify.js';
 
-const USAGE = 'usage: vintent inspect [BUNDLE] [--port N] [--trust JWKS] [--merchant-keys JWKS]\n';
+/** Flags and help of `vintent inspect`. */
+export const INSPECT_COMMAND: CommandSpec = {
+  name: 'inspect',
+  summary: "Serve the inspector page on 127.0.0.1 and print its URL: a bundle's chain drawn with the verdict, every binding and claim, and a role switch.",
+  operands: '[BUNDLE]',
+  operandsHelp: 'a bundle file to show as soon as the page opens',
+  flags: {
+    port: { type: 'string', value: 'PORT', help: 'port to listen on (default: any free one)' },
+    trust: { type: 'string', value: 'JWKS', help: "issuer public keys (JWK Set file); without it each bundle's own trust is used, and the page says so" },
+    'merchant-keys': { type: 'string', value: 'JWKS', help: 'merchant public keys for checkout_jwt signatures' },
+  },
+  example: 'inspect vectors/valid/autonomous-dispute.json --trust issuer-jwks.json',
+  notes: ['runs until Ctrl-C; exit status: 0 after Ctrl-C, 2 usage, an unreadable file or no port'],
+};
 
 export async function run(args: string[]): Promise<number> {
-  const options: InspectorOptions & { port?: number } = {};
-  let file: string | undefined;
-  try {
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i]!;
-      if (a === '--port') {
-        const port = Number(args[++i]);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port takes 0..65535');
-        options.port = port;
-      } else if (a === '--trust') options.issuerKeys = readJwks(args[++i] ?? '');
-      else if (a === '--merchant-keys') options.merchantKeys = readJwks(args[++i] ?? '');
-      else if (a === '-h' || a === '--help') {
-        process.stdout.write(USAGE);
-        return 0;
-      } else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
-      else if (file === undefined) file = a;
-      else throw new Error('one bundle at a time');
+  return runCommand(INSPECT_COMMAND, args, async (values, positionals) => {
+    const options: InspectorOptions & { port?: number } = {};
+    const port = stringFlag(values, 'port');
+    if (port !== undefined) {
+      if (!/^\d+$/.test(port) || Number(port) > 65535) throw new UsageError('--port takes 0..65535');
+      options.port = Number(port);
     }
+    const trust = stringFlag(values, 'trust');
+    if (trust !== undefined) options.issuerKeys = readJwks(trust);
+    const merchantKeys = stringFlag(values, 'merchant-keys');
+    if (merchantKeys !== undefined) options.merchantKeys = readJwks(merchantKeys);
+    if (positionals.length > 1) throw new UsageError('one bundle at a time');
+    const file = positionals[0];
     if (file !== undefined) {
-      const text = readFileSync(file, 'utf8');
+      const text = readInputFile(file);
       let bundle: unknown;
       try {
         bundle = JSON.parse(text);
@@ -42,11 +50,12 @@ export async function run(args: string[]): Promise<number> {
       }
       options.preload = { name: basename(file), bundle };
     }
-  } catch (e) {
-    process.stderr.write(`vintent inspect: ${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  let inspector;
+    return serveInspector(options);
+  });
+}
+
+async function serveInspector(options: InspectorOptions & { port?: number }): Promise<number> {
+  let inspector: Awaited<ReturnType<typeof startInspector>>;
   try {
     inspector = await startInspector(options);
   } catch (e) {

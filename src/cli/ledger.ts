@@ -2,54 +2,68 @@
  * `vintent ledger show [--ledger SPEC] [--l2 L2_ID] [--limit N] [--json]`
  *
  * The network ledger's audit trail, oldest first: every decision and
- * reversal, including declines and replays. `--json` prints one event per line.
+ * reversal, including declines and replays. `--json` prints JSON Lines: one
+ * event per line (minor units, Unix seconds), then `{"summary":true,...}`.
  */
-import { parseArgs } from 'node:util';
 import { openLedger } from '../ledger/index.js';
 import type { AuditEvent } from '../ledger/types.js';
+import { type CommandSpec, runCommand, runGroup, stringFlag, type Subcommand, UsageError } from './args.js';
+import { formatMoney, formatTime } from './format.js';
 import { DEFAULT_LEDGER } from './serve.js';
 
-const USAGE = 'usage: vintent ledger show [--ledger SPEC] [--l2 L2_ID] [--limit N] [--json]\n';
+/** Flags and help of `vintent ledger show`. */
+export const LEDGER_SHOW_COMMAND: CommandSpec = {
+  name: 'ledger show',
+  summary: 'The network ledger audit trail, oldest first: every decision and reversal, including declines and replays.',
+  flags: {
+    ledger: { type: 'string', value: 'SPEC', default: DEFAULT_LEDGER, help: 'the ledger: sqlite:PATH or postgres://USER:PASS@HOST/DB' },
+    l2: { type: 'string', value: 'L2_ID', help: 'only the events of this L2 (its id as the ledger shows it)' },
+    limit: { type: 'string', value: 'N', help: 'at most N events' },
+    json: { type: 'boolean', help: 'JSON Lines on stdout: one event per line, then {"summary":true,...}' },
+  },
+  example: 'ledger show --ledger sqlite:.vintent/ledger.db --limit 20',
+  notes: ['exit status: 0 shown, 1 the ledger could not be opened or read, 2 usage'],
+};
 
 function line(e: AuditEvent): string {
-  const when = Number.isFinite(e.at) ? new Date(e.at * 1000).toISOString() : String(e.at);
-  const money = e.amount !== null ? ` ${e.amount} ${e.currency ?? ''}`.trimEnd() : '';
+  const when = formatTime(e.at);
+  const money = e.amount !== null ? ` ${formatMoney(e.amount, e.currency)}` : '';
   const id = e.authorizationId ? ` ${e.authorizationId}` : '';
   const code = e.code ? ` ${e.code}` : '';
   const l2 = e.l2Id ? ` l2=${e.l2Id.slice(0, 10)}…` : '';
   return `#${e.seq} ${when} ${e.kind} ${e.decision}${code}${money}${id}${l2}${e.detail ? ` — ${e.detail}` : ''}`;
 }
 
-export async function run(args: string[]): Promise<number> {
-  let values: { ledger: string; l2?: string; limit?: string; json: boolean };
-  try {
-    const [sub, ...rest] = args;
-    if (sub !== 'show') throw new Error(sub === undefined ? 'missing subcommand' : `unknown subcommand '${sub}'`);
-    ({ values } = parseArgs({
-      args: rest,
-      strict: true,
-      options: { ledger: { type: 'string', default: DEFAULT_LEDGER }, l2: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean', default: false } },
-    }));
-    if (values.limit !== undefined && !(Number.isSafeInteger(Number(values.limit)) && Number(values.limit) > 0)) throw new Error('--limit takes a positive integer');
-  } catch (e) {
-    process.stderr.write(`vintent ledger: ${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  try {
-    const ledger = await openLedger(values.ledger);
+async function show(args: string[]): Promise<number> {
+  return runCommand(LEDGER_SHOW_COMMAND, args, async (values) => {
+    const spec = stringFlag(values, 'ledger') ?? DEFAULT_LEDGER;
+    const l2 = stringFlag(values, 'l2');
+    const limit = stringFlag(values, 'limit');
+    if (limit !== undefined && !(/^\d+$/.test(limit) && Number.isSafeInteger(Number(limit)) && Number(limit) > 0)) throw new UsageError('--limit takes a positive integer');
+    const json = values.json === true;
     try {
-      const opts: { l2Id?: string; limit?: number } = {};
-      if (values.l2 !== undefined) opts.l2Id = values.l2;
-      if (values.limit !== undefined) opts.limit = Number(values.limit);
-      const events = await ledger.audit(opts);
-      for (const e of events) process.stdout.write(values.json ? `${JSON.stringify(e)}\n` : `${line(e)}\n`);
-      if (!values.json) process.stderr.write(`${events.length} events\n`);
-    } finally {
-      await ledger.close();
+      const ledger = await openLedger(spec);
+      try {
+        const opts: { l2Id?: string; limit?: number } = {};
+        if (l2 !== undefined) opts.l2Id = l2;
+        if (limit !== undefined) opts.limit = Number(limit);
+        const events = await ledger.audit(opts);
+        for (const e of events) process.stdout.write(json ? `${JSON.stringify(e)}\n` : `${line(e)}\n`);
+        if (json) process.stdout.write(`${JSON.stringify({ summary: true, events: events.length })}\n`);
+        else process.stderr.write(`${events.length} events\n`);
+      } finally {
+        await ledger.close();
+      }
+    } catch (e) {
+      process.stderr.write(`vintent ledger show: ${(e as Error).message.split('\n')[0]}\n`);
+      return 1;
     }
-  } catch (e) {
-    process.stderr.write(`vintent ledger: ${(e as Error).message}\n`);
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
+}
+
+const SUBCOMMANDS: Record<string, Subcommand> = { show: { spec: LEDGER_SHOW_COMMAND, run: show } };
+
+export async function run(args: string[]): Promise<number> {
+  return runGroup('ledger', SUBCOMMANDS, args);
 }

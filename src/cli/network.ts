@@ -6,25 +6,49 @@
  * HTTP service uses ({@link authorizePresentation}). Exit 0 approved /
  * reversed, 1 declined / not reversed, 2 usage.
  */
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { authorizePresentation, type AuthorizeAnswer, type NetworkTrust } from '../http/authorize.js';
 import { remoteJwksResolver } from '../http/jwks-client.js';
-import { readPublicKeySet } from '../http/key-files.js';
 import { openLedger } from '../ledger/index.js';
 import type { Ledger } from '../ledger/types.js';
+import { type CommandSpec, readInputFile, runCommand, runGroup, stringFlag, type Subcommand, UsageError, unixSeconds } from './args.js';
 import { DEFAULT_LEDGER } from './serve.js';
+import { readJwks } from './verify.js';
 
-const USAGE =
-  'usage: vintent network authorize BUNDLE [--ledger SPEC] (--trust JWKS | --trust-url URL) [--merchant-keys JWKS] [--network-aud AUD] [--now SECONDS] [--json]\n' +
-  '       vintent network reverse AUTHORIZATION_ID [--ledger SPEC] [--reason TEXT] [--json]\n';
+const LEDGER_FLAG = { type: 'string', value: 'SPEC', default: DEFAULT_LEDGER, help: 'the ledger: sqlite:PATH or postgres://USER:PASS@HOST/DB' } as const;
 
-class UsageError extends Error {}
+/** Flags and help of `vintent network authorize`. */
+export const NETWORK_AUTHORIZE_COMMAND: CommandSpec = {
+  name: 'network authorize',
+  summary: "The payment network's decision on one network-view bundle, offline: verify the chain with your issuer keys, then decide on the ledger.",
+  operands: 'BUNDLE',
+  operandsHelp: 'the network-view bundle file (L1, L2 payment view, L3a)',
+  flags: {
+    ledger: LEDGER_FLAG,
+    trust: { type: 'string', value: 'JWKS', help: 'issuer public keys (JWK Set file); this or --trust-url is required' },
+    'trust-url': { type: 'string', value: 'URL', help: "the issuer's JWKS URL, fetched and cached" },
+    'merchant-keys': { type: 'string', value: 'JWKS', help: 'merchant public keys for checkout_jwt signatures' },
+    'network-aud': { type: 'string', value: 'AUD', help: 'the audience L3a must name (your network)' },
+    now: { type: 'string', value: 'SECONDS', help: 'decide as of this Unix time instead of the clock' },
+    json: { type: 'boolean', help: 'JSON Lines on stdout: the answer, then {"summary":true,...}' },
+  },
+  example: 'network authorize network-view.json --trust issuer-jwks.json --ledger sqlite:ledger.db',
+  notes: ['exit status: 0 approved, 1 declined, 2 usage or an unreadable file'],
+};
 
-function usageError(message: string): number {
-  process.stderr.write(`vintent network: ${message}\n${USAGE}`);
-  return 2;
-}
+/** Flags and help of `vintent network reverse`. */
+export const NETWORK_REVERSE_COMMAND: CommandSpec = {
+  name: 'network reverse',
+  summary: 'Reverse an approved authorization: its amount is released from the budget, and the reversal is recorded.',
+  operands: 'AUTHORIZATION_ID',
+  operandsHelp: 'the authorization_id an approval returned',
+  flags: {
+    ledger: LEDGER_FLAG,
+    reason: { type: 'string', value: 'TEXT', help: 'why, recorded in the audit trail' },
+    json: { type: 'boolean', help: 'one JSON object on stdout' },
+  },
+  example: 'network reverse auth_0123 --reason "customer cancelled" --ledger sqlite:ledger.db',
+  notes: ['exit status: 0 reversed, 1 not reversed, 2 usage'],
+};
 
 async function withLedger<T>(spec: string, fn: (ledger: Ledger) => Promise<T>): Promise<T> {
   const ledger = await openLedger(spec);
@@ -49,66 +73,59 @@ function printAnswer(a: AuthorizeAnswer, json: boolean): void {
 }
 
 async function authorize(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      ledger: { type: 'string', default: DEFAULT_LEDGER },
-      trust: { type: 'string' },
-      'trust-url': { type: 'string' },
-      'merchant-keys': { type: 'string' },
-      'network-aud': { type: 'string' },
-      now: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
+  return runCommand(NETWORK_AUTHORIZE_COMMAND, args, async (values, positionals) => {
+    if (positionals.length !== 1) throw new UsageError('give exactly one BUNDLE file');
+    const trustFile = stringFlag(values, 'trust');
+    const trustUrl = stringFlag(values, 'trust-url');
+    if ((trustFile === undefined) === (trustUrl === undefined)) throw new UsageError('give exactly one of --trust FILE or --trust-url URL');
+    const at = unixSeconds(stringFlag(values, 'now'));
+    const text = readInputFile(positionals[0]!); // missing or unreadable: exit 2 with the path, never a decline
+    const trust: Omit<NetworkTrust, 'ledger'> = { issuerKeys: trustFile !== undefined ? readJwks(trustFile) : remoteJwksResolver(trustUrl!) };
+    const merchantKeys = stringFlag(values, 'merchant-keys');
+    if (merchantKeys !== undefined) trust.merchantKeys = readJwks(merchantKeys);
+    const aud = stringFlag(values, 'network-aud');
+    if (aud !== undefined) trust.expect = { l3a: { aud } };
+    let bundle: unknown;
+    try {
+      bundle = JSON.parse(text);
+    } catch {
+      bundle = undefined; // declined as a malformed bundle, like the service would
+    }
+    const json = values.json === true;
+    try {
+      const answer = await withLedger(stringFlag(values, 'ledger') ?? DEFAULT_LEDGER, (ledger) => authorizePresentation(bundle, { ...trust, ledger }, at));
+      printAnswer(answer, json);
+      if (json) process.stdout.write(`${JSON.stringify({ summary: true, decision: answer.decision, replayed: answer.replayed ?? false, errors: answer.errors.length })}\n`);
+      return answer.decision === 'approved' ? 0 : 1;
+    } catch (e) {
+      process.stderr.write(`vintent network authorize: ${(e as Error).message.split('\n')[0]}\n`);
+      return 1;
+    }
   });
-  if (positionals.length !== 1) throw new UsageError('give exactly one BUNDLE file');
-  if ((values.trust === undefined) === (values['trust-url'] === undefined)) throw new UsageError('give exactly one of --trust FILE or --trust-url URL');
-  const at = values.now === undefined ? Math.floor(Date.now() / 1000) : Number(values.now);
-  if (!Number.isSafeInteger(at) || at < 0) throw new UsageError('--now takes Unix seconds');
-  const trust: Omit<NetworkTrust, 'ledger'> = {
-    issuerKeys: values.trust !== undefined ? readPublicKeySet(values.trust) : remoteJwksResolver(values['trust-url']!),
-  };
-  if (values['merchant-keys'] !== undefined) trust.merchantKeys = readPublicKeySet(values['merchant-keys']);
-  if (values['network-aud'] !== undefined) trust.expect = { l3a: { aud: values['network-aud'] } };
-
-  let bundle: unknown;
-  try {
-    bundle = JSON.parse(readFileSync(positionals[0]!, 'utf8'));
-  } catch {
-    bundle = undefined; // declined as a malformed bundle, like the service would
-  }
-  const answer = await withLedger(values.ledger, (ledger) => authorizePresentation(bundle, { ...trust, ledger }, at));
-  printAnswer(answer, values.json);
-  return answer.decision === 'approved' ? 0 : 1;
 }
 
 async function reverse(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    strict: true,
-    allowPositionals: true,
-    options: { ledger: { type: 'string', default: DEFAULT_LEDGER }, reason: { type: 'string' }, json: { type: 'boolean', default: false } },
+  return runCommand(NETWORK_REVERSE_COMMAND, args, async (values, positionals) => {
+    if (positionals.length !== 1) throw new UsageError('give exactly one AUTHORIZATION_ID');
+    const id = positionals[0]!;
+    const reason = stringFlag(values, 'reason');
+    try {
+      const r = await withLedger(stringFlag(values, 'ledger') ?? DEFAULT_LEDGER, (ledger) => ledger.reverse(id, Math.floor(Date.now() / 1000), reason));
+      if (values.json === true) process.stdout.write(`${JSON.stringify(r.ok ? { reversed: true, authorization_id: id } : { error: { code: r.code, message: r.message } })}\n`);
+      else process.stdout.write(r.ok ? `reversed ${id}\n` : `not reversed: ${r.code}: ${r.message}\n`);
+      return r.ok ? 0 : 1;
+    } catch (e) {
+      process.stderr.write(`vintent network reverse: ${(e as Error).message.split('\n')[0]}\n`);
+      return 1;
+    }
   });
-  if (positionals.length !== 1) throw new UsageError('give exactly one AUTHORIZATION_ID');
-  const id = positionals[0]!;
-  const r = await withLedger(values.ledger, (ledger) => ledger.reverse(id, Math.floor(Date.now() / 1000), values.reason));
-  if (values.json) process.stdout.write(`${JSON.stringify(r.ok ? { reversed: true, authorization_id: id } : { error: { code: r.code, message: r.message } })}\n`);
-  else process.stdout.write(r.ok ? `reversed ${id}\n` : `not reversed: ${r.code}: ${r.message}\n`);
-  return r.ok ? 0 : 1;
 }
 
+const SUBCOMMANDS: Record<string, Subcommand> = {
+  authorize: { spec: NETWORK_AUTHORIZE_COMMAND, run: authorize },
+  reverse: { spec: NETWORK_REVERSE_COMMAND, run: reverse },
+};
+
 export async function run(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  try {
-    if (sub === 'authorize') return await authorize(rest);
-    if (sub === 'reverse') return await reverse(rest);
-    return usageError(sub === undefined ? 'missing subcommand' : `unknown subcommand '${sub}'`);
-  } catch (e) {
-    // parseArgs throws TypeErrors with codes for bad flags; those are usage errors too.
-    if (e instanceof UsageError || (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) return usageError((e as Error).message);
-    process.stderr.write(`vintent network: ${(e as Error).message}\n`);
-    return 1;
-  }
+  return runGroup('network', SUBCOMMANDS, args);
 }

@@ -56,7 +56,7 @@ async function l1For(a: Actors, iat: number): Promise<string> {
     userPublicJwk: a.user.publicJwk,
     panLastFour: '4242',
     scheme: 'mastercard',
-    cardId: 'card-mc-4242',
+    cardId: CARD.id, // the delegated instrument is the card this L1 vouches for
     email: 'alice@example.com',
     aud: AUDIENCES.wallet,
     iat: iat - 86400,
@@ -66,7 +66,7 @@ async function l1For(a: Actors, iat: number): Promise<string> {
 }
 
 /** Immediate mode: the user confirms one final cart; no agent credential. */
-export async function immediateFlow(a: Actors, at: number): Promise<Flow> {
+export async function immediateFlow(a: Actors, at: number, profile?: string): Promise<Flow> {
   const l1 = await l1For(a, at);
   const checkout = createCheckoutJwt({
     merchantKey: a.merchants[0]!,
@@ -77,6 +77,7 @@ export async function immediateFlow(a: Actors, at: number): Promise<Flow> {
     iat: at - 60,
   });
   const l2 = issueL2Immediate({
+    profile,
     userKey: a.user,
     l1,
     aud: AUDIENCES.agent,
@@ -102,10 +103,11 @@ export async function immediateFlow(a: Actors, at: number): Promise<Flow> {
 }
 
 /** Autonomous mode: the user delegates bounded authority; the agent buys within it. */
-export async function autonomousFlow(a: Actors, at: number, pairCount = 1): Promise<Flow> {
+export async function autonomousFlow(a: Actors, at: number, pairCount = 1, profile?: string): Promise<Flow> {
   const l1 = await l1For(a, at);
   const shops = SHOPS.slice(0, Math.max(1, Math.min(pairCount, SHOPS.length)));
   const l2 = issueL2Autonomous({
+    profile,
     userKey: a.user,
     l1,
     aud: AUDIENCES.agent,

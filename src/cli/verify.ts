@@ -2,11 +2,19 @@
  * `vintent verify [--json] [--strict] [--trust JWKS] [--merchant-keys JWKS] PATH...`
  *
  * One line per bundle, then `N bundles, V valid, M match their verdict`.
- * Exit 0 when every bundle matches its verdict (or is valid when it has none),
- * 1 otherwise, 2 on usage error. A malformed file is a result, not a crash.
+ * With `--json`, JSON Lines on stdout only: one report per bundle, then
+ * `{"summary":true,...}`. Exit 0 when every bundle matches its verdict (or is
+ * valid when it has none), 1 otherwise, 2 on usage error or a path that
+ * cannot be read. A malformed file is a result, not a crash.
+ * Without --trust the bundles are test vectors: their own `trust` and `at`
+ * are used (VerifyOptions.trustFromBundle), and every line says so.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { readPublicKeySet } from '../http/key-files.js';
+import { DEFAULT_LIMITS } from '../verify/context.js';
+import { type CommandSpec, InputFileError, readInputFile, runCommand, stringFlag, UsageError, unixSeconds } from './args.js';
+import { progressLine } from './format.js';
 import type { VIErrorInfo } from '../errors.js';
 import type { JwkSet } from '../spec/bundle.js';
 import { verifyPresentation } from '../verify/index.js';
@@ -26,7 +34,13 @@ export interface BundleReport {
 export function collectBundleFiles(paths: string[]): string[] {
   const out: string[] = [];
   for (const p of paths) {
-    const st = statSync(p);
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new InputFileError(`${p}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (code ?? (e as Error).message)}`);
+    }
     if (st.isDirectory()) {
       const entries = readdirSync(p).sort();
       out.push(...collectBundleFiles(entries.filter((e) => e.endsWith('.json') || statSync(join(p, e)).isDirectory()).map((e) => join(p, e))));
@@ -51,7 +65,17 @@ export function reportOf(file: string, bundle: unknown, result: VerificationResu
   };
 }
 
+/**
+ * Verify one bundle file. A file over the verifier's bundle limit is not read
+ * at all: its report carries BUNDLE_TOO_LARGE, as the verifier would give.
+ */
 export async function verifyFile(file: string, options: VerifyOptions): Promise<BundleReport> {
+  const limit = options.limits?.maxBundleBytes ?? DEFAULT_LIMITS.maxBundleBytes;
+  const size = statSync(file).size;
+  if (size > limit) {
+    const error = { code: 'BUNDLE_TOO_LARGE' as const, layer: 'bundle' as const, pair: null, message: `file is ${size} bytes, limit ${limit}` };
+    return { file, name: null, valid: false, mode: null, errors: [error], verdict_match: null };
+  }
   let bundle: unknown;
   try {
     bundle = JSON.parse(readFileSync(file, 'utf8'));
@@ -61,58 +85,82 @@ export async function verifyFile(file: string, options: VerifyOptions): Promise<
   return reportOf(file, bundle, await verifyPresentation(bundle, options));
 }
 
-/** Read a JWK Set file given to --trust / --merchant-keys. Throws with the path when it is not one. */
+/**
+ * Read a JWK Set (or single public JWK) file given to --trust / --merchant-keys.
+ * @throws InputFileError with the path when it is missing, too large, not a JWK Set or holds a private key.
+ */
 export function readJwks(path: string): JwkSet {
-  const v = JSON.parse(readFileSync(path, 'utf8')) as JwkSet;
-  if (!v || !Array.isArray(v.keys)) throw new Error(`${path} is not a JWK Set`);
-  return v;
+  readInputFile(path); // missing / unreadable / oversized, with the path
+  try {
+    return readPublicKeySet(path);
+  } catch (e) {
+    throw new InputFileError((e as Error).message);
+  }
 }
 
+/** Flags and help of `vintent verify`. */
+export const VERIFY_COMMAND: CommandSpec = {
+  name: 'verify',
+  summary: 'Verify VI bundles (files, or directories searched for *.json) and compare each with its recorded verdict.',
+  operands: 'PATH...',
+  operandsHelp: 'bundle files or directories',
+  flags: {
+    json: { type: 'boolean', help: 'JSON Lines on stdout: one report per bundle, then {"summary":true,...}' },
+    strict: { type: 'boolean', help: 'STRICT constraint checking: an unknown constraint type fails' },
+    trust: { type: 'string', value: 'JWKS', help: "issuer public keys (JWK Set file); without it each bundle's own trust is used" },
+    'merchant-keys': { type: 'string', value: 'JWKS', help: 'merchant public keys for checkout_jwt signatures (JWK Set file)' },
+    now: { type: 'string', value: 'SECONDS', help: 'verify as of this Unix time instead of the clock or the bundle\'s `at`' },
+  },
+  example: 'verify --json --trust issuer-jwks.json vectors',
+  notes: ['exit status: 0 every bundle matches its verdict (or is valid without one), 1 otherwise, 2 usage or unreadable path'],
+};
+
 export async function run(args: string[]): Promise<number> {
-  let json = false;
-  const options: VerifyOptions = {};
-  const paths: string[] = [];
-  try {
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i]!;
-      if (a === '--json') json = true;
-      else if (a === '--strict') options.strictness = 'STRICT';
-      else if (a === '--trust') options.issuerKeys = readJwks(args[++i] ?? '');
-      else if (a === '--merchant-keys') options.merchantKeys = readJwks(args[++i] ?? '');
-      else if (a === '--now') options.now = Number.parseInt(args[++i] ?? '', 10);
-      else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
-      else paths.push(a);
+  return runCommand(VERIFY_COMMAND, args, async (values, paths) => {
+    const json = values.json === true;
+    const options: VerifyOptions = {};
+    if (values.strict === true) options.strictness = 'STRICT';
+    const trust = stringFlag(values, 'trust');
+    const merchantKeys = stringFlag(values, 'merchant-keys');
+    const now = stringFlag(values, 'now');
+    if (now !== undefined) options.now = unixSeconds(now);
+    if (paths.length === 0) throw new UsageError('no bundle paths given');
+    if (trust !== undefined) options.issuerKeys = readJwks(trust);
+    if (merchantKeys !== undefined) options.merchantKeys = readJwks(merchantKeys);
+    // Without --trust each bundle is checked as a test vector: against its own trust and time, and it says so.
+    if (!options.issuerKeys) options.trustFromBundle = true;
+    const tag = options.trustFromBundle ? '  [trust and time from the bundle]' : '';
+    const files = collectBundleFiles(paths);
+    let valid = 0;
+    let matched = 0;
+    let mismatched = 0;
+    let allGood = true;
+    const progress = progressLine(files.length);
+    for (const [i, file] of files.entries()) {
+      const r = await verifyFile(file, options);
+      if (r.valid) valid++;
+      if (r.verdict_match === true) matched++;
+      if (r.verdict_match === false) mismatched++;
+      const good = r.verdict_match ?? r.valid;
+      if (!good) allGood = false;
+      if (json) {
+        process.stdout.write(`${JSON.stringify(options.trustFromBundle ? { ...r, trust: 'bundle' } : r)}\n`);
+      } else {
+        const mark = r.verdict_match === false ? 'MISMATCH' : r.valid ? 'VALID   ' : 'INVALID ';
+        const codes = r.errors.length ? `  ${[...new Set(r.errors.map((e) => e.code))].join(', ')}` : '';
+        process.stdout.write(`${mark} ${file}${r.mode ? ` (${r.mode})` : ''}${codes}${tag}\n`);
+      }
+      progress.tick(i + 1);
     }
-    if (paths.length === 0) throw new Error('no bundle paths given');
-    if (options.now !== undefined && !Number.isSafeInteger(options.now)) throw new Error('--now takes Unix seconds');
-  } catch (e) {
-    process.stderr.write(`vintent verify: ${(e as Error).message}\nusage: vintent verify [--json] [--strict] [--trust JWKS] [--merchant-keys JWKS] [--now SECONDS] PATH...\n`);
-    return 2;
-  }
-  let files: string[];
-  try {
-    files = collectBundleFiles(paths);
-  } catch (e) {
-    process.stderr.write(`vintent verify: ${(e as Error).message}\n`);
-    return 2;
-  }
-  let valid = 0;
-  let matched = 0;
-  let allGood = true;
-  for (const file of files) {
-    const r = await verifyFile(file, options);
-    if (r.valid) valid++;
-    if (r.verdict_match === true) matched++;
-    const good = r.verdict_match ?? r.valid;
-    if (!good) allGood = false;
+    progress.end();
     if (json) {
-      process.stdout.write(`${JSON.stringify(r)}\n`);
+      const summary = { summary: true, trust: options.trustFromBundle ? 'bundle' : 'configured', bundles: files.length, valid, invalid: files.length - valid, verdict_match: matched, verdict_mismatch: mismatched, ok: allGood };
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
     } else {
-      const mark = r.verdict_match === false ? 'MISMATCH' : r.valid ? 'VALID   ' : 'INVALID ';
-      const codes = r.errors.length ? `  ${[...new Set(r.errors.map((e) => e.code))].join(', ')}` : '';
-      process.stdout.write(`${mark} ${file}${r.mode ? ` (${r.mode})` : ''}${codes}\n`);
+      process.stdout.write(
+        `${files.length} bundles, ${valid} valid, ${matched} match their verdict${options.trustFromBundle ? ' (trust and time taken from each bundle: test-vector mode; pass --trust to use configured keys)' : ''}\n`,
+      );
     }
-  }
-  process.stdout.write(`${files.length} bundles, ${valid} valid, ${matched} match their verdict\n`);
-  return allGood ? 0 : 1;
+    return allGood ? 0 : 1;
+  });
 }

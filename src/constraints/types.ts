@@ -37,6 +37,7 @@ export interface Fulfillment {
   };
 }
 
+/** How an unknown constraint type is treated: PERMISSIVE skips it, STRICT fails the mandate. */
 export type Strictness = 'PERMISSIVE' | 'STRICT';
 
 export interface ConstraintContext {
@@ -52,6 +53,7 @@ export interface Violation {
   message: string;
 }
 
+/** What one constraint check concluded: satisfied, violated with a code, or not applicable to this view. */
 export type ConstraintOutcome =
   | { status: 'passed'; note?: string }
   | { status: 'skipped'; reason: string }

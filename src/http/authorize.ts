@@ -28,6 +28,7 @@ export interface AuthorizeAnswer {
   errors: DecisionError[];
 }
 
+/** What the network decides with: its own keys and expectations, and the ledger that enforces state. */
 export interface NetworkTrust {
   ledger: Ledger;
   /** The network's own issuer keys; the presenter's `trust` is never consulted. */

@@ -1,6 +1,8 @@
 /**
  * Request bodies with a hard size cap enforced while streaming: an oversized
  * body is refused before any of it is parsed, and never held in memory.
+ * Problems with the HTTP request itself carry `HTTP_…` codes; what a bundle
+ * got wrong is the verifier's to say.
  */
 import type { IncomingMessage } from 'node:http';
 import type { ErrorCode } from '../errors.js';
@@ -13,7 +15,7 @@ export type BodyResult =
 const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
 
 function tooLarge(maxBytes: number): BodyResult {
-  return { ok: false, status: 413, code: 'BUNDLE_TOO_LARGE', message: `request body exceeds ${maxBytes} bytes` };
+  return { ok: false, status: 413, code: 'HTTP_BODY_TOO_LARGE', message: `request body exceeds ${maxBytes} bytes` };
 }
 
 /** Discard the rest of a refused body (bounded), so closing the socket does not reset the connection under the client. */
@@ -27,7 +29,7 @@ function drain(req: IncomingMessage): void {
   req.resume();
 }
 
-/** Read the whole body, refusing (413 BUNDLE_TOO_LARGE) as soon as it passes `maxBytes`. */
+/** Read the whole body, refusing (413 HTTP_BODY_TOO_LARGE) as soon as it passes `maxBytes`. */
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<{ ok: true; text: string } | Extract<BodyResult, { ok: false }>> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
@@ -55,18 +57,34 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<{ ok: 
       chunks.push(chunk);
     });
     req.on('end', () => finish({ ok: true, text: Buffer.concat(chunks).toString('utf8') }));
-    req.on('error', () => finish({ ok: false, status: 400, code: 'BUNDLE_MALFORMED', message: 'request body could not be read' }));
-    req.on('aborted', () => finish({ ok: false, status: 400, code: 'BUNDLE_MALFORMED', message: 'request body was cut off' }));
+    req.on('error', () => finish({ ok: false, status: 400, code: 'HTTP_BODY_MALFORMED', message: 'request body could not be read' }));
+    req.on('aborted', () => finish({ ok: false, status: 400, code: 'HTTP_BODY_MALFORMED', message: 'request body was cut off' }));
   });
 }
 
-/** Read and JSON-parse a body: 413 BUNDLE_TOO_LARGE, 400 BUNDLE_MALFORMED on bad JSON. */
+/** Whether a Content-Type header names JSON: `application/json` or any `application/…+json`, parameters allowed. */
+export function isJsonContentType(header: string | string[] | undefined): boolean {
+  const value = (Array.isArray(header) ? header[0] : header) ?? '';
+  const type = value.split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+/**
+ * Read and JSON-parse a body: 415 HTTP_UNSUPPORTED_MEDIA_TYPE unless the
+ * content type is JSON (which also keeps cross-site form posts out: they
+ * cannot send it without a CORS preflight), 413 HTTP_BODY_TOO_LARGE, 400
+ * HTTP_BODY_MALFORMED when the body is not JSON.
+ */
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
+  if (!isJsonContentType(req.headers['content-type'])) {
+    drain(req);
+    return { ok: false, status: 415, code: 'HTTP_UNSUPPORTED_MEDIA_TYPE', message: 'send the request body as application/json' };
+  }
   const body = await readBody(req, maxBytes);
   if (!body.ok) return body;
   try {
     return { ok: true, value: JSON.parse(body.text) as unknown };
   } catch {
-    return { ok: false, status: 400, code: 'BUNDLE_MALFORMED', message: 'request body is not valid JSON' };
+    return { ok: false, status: 400, code: 'HTTP_BODY_MALFORMED', message: 'request body is not valid JSON' };
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import type { ErrorCode } from '../errors.js';
 import { reportOf } from '../cli/verify.js';
 import type { Ledger } from '../ledger/types.js';
 import { bundleSchema, type JwkSet } from '../spec/bundle.js';
@@ -21,33 +22,44 @@ export interface EndpointContext extends NetworkTrust {
   jwks: JwkSet;
 }
 
-/** Read a JSON body and validate it; answers the error itself and returns undefined on failure. */
-async function validBody<T>(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext, schema: z.ZodType<T>): Promise<T | undefined> {
+/**
+ * Read a JSON body and validate it; answers the error itself and returns undefined on failure.
+ * `invalid` is the code for JSON of the wrong shape: BUNDLE_MALFORMED where a bundle is expected.
+ */
+async function validBody<T>(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: EndpointContext,
+  schema: z.ZodType<T>,
+  invalid: ErrorCode = 'HTTP_REQUEST_INVALID',
+): Promise<T | undefined> {
   const body = await readJsonBody(req, ctx.maxBodyBytes);
   if (!body.ok) {
-    sendError(res, body.status, body.code, body.message, body.status === 413 ? { connection: 'close' } : {});
+    sendError(res, body.status, body.code, body.message, body.status === 413 || body.status === 415 ? { connection: 'close' } : {});
     return undefined;
   }
   const parsed = schema.safeParse(body.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length ? `${issue.path.join('.')}: ` : '';
-    sendError(res, 400, 'BUNDLE_MALFORMED', `${where}${issue?.message ?? 'invalid request body'}`);
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    sendError(res, 400, invalid, `${where}${issue?.message ?? 'invalid request body'}`);
     return undefined;
   }
   return parsed.data;
 }
 
 async function merchantVerify(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext): Promise<void> {
-  const bundle = await validBody(req, res, ctx, bundleSchema);
+  const bundle = await validBody(req, res, ctx, bundleSchema, 'BUNDLE_MALFORMED');
   if (bundle === undefined) return;
   const result = await verifyWithConfiguredTrust(bundle, ctx, ctx.now());
   // An invalid presentation is a verdict, not a transport error: still 200.
-  sendJson(res, 200, { ...reportOf('-', bundle, result), checks: result.checks, pairs: result.pairs });
+  // The CLI's per-file fields (file, verdict_match) have no meaning here.
+  const { file: _file, verdict_match: _match, ...verdict } = reportOf('-', bundle, result);
+  sendJson(res, 200, { ...verdict, checks: result.checks, pairs: result.pairs });
 }
 
 async function networkAuthorize(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext): Promise<void> {
-  const bundle = await validBody(req, res, ctx, bundleSchema);
+  const bundle = await validBody(req, res, ctx, bundleSchema, 'BUNDLE_MALFORMED');
   if (bundle === undefined) return;
   sendJson(res, 200, await authorizePresentation(bundle, ctx, ctx.now()));
 }

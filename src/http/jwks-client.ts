@@ -6,6 +6,7 @@
  */
 import { publicJwkProblem, type PublicJwk } from '../sdjwt/keys.js';
 
+/** Cache lifetime, fetch timeout, refresh rate and size limit for {@link remoteJwksResolver}. */
 export interface RemoteJwksOptions {
   /** How long a fetched set is used before fetching again. Default 300 000 ms. */
   ttlMs?: number;

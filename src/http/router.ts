@@ -5,8 +5,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+/** An HTTP request handler; the parsed URL comes along. */
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
+/** One HTTP route: method, path (a trailing `*` matches any rest) and handler; pass extra ones as `extraRoutes`. */
 export interface Route {
   method: 'GET' | 'POST';
   /** Exact path, or a prefix when it ends with `/*`. */

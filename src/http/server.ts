@@ -16,6 +16,7 @@ import { serviceRoutes, type EndpointContext } from './endpoints.js';
 import { errorCodes, sendError } from './respond.js';
 import { matchRoute, type Route } from './router.js';
 
+/** The HTTP server's limits (body size, header and request timeouts); distinct from the verifier's input limits. */
 export interface ServerLimits {
   /** Largest accepted request body; larger ones get 413 BUNDLE_TOO_LARGE. Default 1 MiB. */
   maxBodyBytes: number;
@@ -25,6 +26,7 @@ export interface ServerLimits {
   requestTimeoutMs: number;
 }
 
+/** Configuration of {@link createVintentServer}: ledger, issuer and merchant keys, expectations, limits, extra routes. */
 export interface VintentServerConfig {
   /** Default 127.0.0.1: exposing the service is a deliberate choice. */
   host?: string;
@@ -50,6 +52,7 @@ export interface VintentServerConfig {
   log?: (line: string) => void;
 }
 
+/** A created service: start it with `listen()`, stop it with `close()`. */
 export interface VintentServer {
   /** Start listening; resolves with the base URL, e.g. `http://127.0.0.1:8787`. */
   listen(): Promise<{ url: string }>;
@@ -58,6 +61,7 @@ export interface VintentServer {
   server: Server;
 }
 
+/** Default server limits: 1 MiB bodies, 10 s for headers, 30 s per request. */
 export const DEFAULT_LIMITS: ServerLimits = { maxBodyBytes: 1024 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 };
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -102,8 +106,8 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
         await route.handler(req, res, url);
       } else {
         const allowed = (['GET', 'POST'] as const).filter((m) => matchRoute(routes, m, url.pathname));
-        if (allowed.length) sendError(res, 405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here`, { allow: allowed.join(', ') });
-        else sendError(res, 404, 'ROUTE_NOT_FOUND', `no endpoint ${url.pathname}`);
+        if (allowed.length) sendError(res, 405, 'HTTP_METHOD_NOT_ALLOWED', `${method} is not allowed here`, { allow: allowed.join(', ') });
+        else sendError(res, 404, 'HTTP_ROUTE_NOT_FOUND', `no endpoint ${url.pathname}`);
       }
     } catch (e) {
       const f = failureStatus(e);
@@ -136,11 +140,14 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
       return;
     }
     const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
-    const status = timedOut ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const overflow = err.code === 'HPE_HEADER_OVERFLOW';
+    const status = timedOut ? '408 Request Timeout' : overflow ? '431 Request Header Fields Too Large' : '400 Bad Request';
     const body = JSON.stringify({
       error: timedOut
-        ? { code: 'LIMIT_EXCEEDED', message: `request not received within ${limits.requestTimeoutMs} ms` }
-        : { code: 'BUNDLE_MALFORMED', message: 'malformed HTTP request' },
+        ? { code: 'HTTP_REQUEST_TIMEOUT', message: `request not received within ${limits.requestTimeoutMs} ms` }
+        : overflow
+          ? { code: 'HTTP_HEADERS_TOO_LARGE', message: 'request headers too large' }
+          : { code: 'HTTP_MALFORMED_REQUEST', message: 'malformed HTTP request' },
     });
     socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     log(`clientError ${status.slice(0, 3)} ${err.code ?? ''}`.trim());

@@ -13,6 +13,7 @@ import { PROFILE } from '../spec/profile.js';
 import { issuedAt, isRecord, lifetime, party, requireString, type PartyInput } from './common.js';
 import { currencyExponent, toMinorUnits } from './money.js';
 
+/** One line of the cart the merchant signs: item, quantity and unit price as a decimal string. */
 export interface CheckoutItemInput {
   id: string;
   title: string;
@@ -21,6 +22,7 @@ export interface CheckoutItemInput {
   unitPrice: string | number;
 }
 
+/** Input of {@link createCheckoutJwt}: the merchant's key and identity, the cart and its currency. */
 export interface CreateCheckoutInput {
   merchantKey: SigningKey;
   merchant: PartyInput;
@@ -34,6 +36,7 @@ export interface CreateCheckoutInput {
   lifetimeSeconds?: number;
 }
 
+/** A cart line as it appears in the signed checkout JWT (prices in minor units). */
 export interface CartItem {
   id: string;
   title: string;
@@ -41,6 +44,7 @@ export interface CartItem {
   unit_price: number;
 }
 
+/** The payload of a merchant-signed checkout JWT. */
 export interface CheckoutPayload {
   iss: string;
   sub: string;
@@ -50,6 +54,7 @@ export interface CheckoutPayload {
   cart: { items: CartItem[]; currency: string; total: number };
 }
 
+/** A signed checkout: the compact JWT, its payload and its hash (what L3b's `checkout_hash` and L3a's `transaction_id` carry). */
 export interface CreatedCheckout {
   jwt: string;
   /** B64U(SHA-256(jwt)): the checkout_hash / transaction_id binding. */
@@ -124,4 +129,25 @@ export function readCheckoutJwt(jwt: string): CheckoutPayload {
     }
   }
   return payload as unknown as CheckoutPayload;
+}
+
+/**
+ * The checkout_jwt payload when it follows the interop shape, else undefined
+ * (CF §6.3 leaves the content implementation-defined: the upstream April
+ * vectors carry `sku`/`unitPrice` carts without a merchant object). Throws
+ * only when the string is not a JWS with a JSON payload at all.
+ */
+export function readCheckoutJwtIfConventional(jwt: string): CheckoutPayload | undefined {
+  try {
+    return readCheckoutJwt(jwt);
+  } catch (e) {
+    if (e instanceof VIError && e.code === 'CHECKOUT_JWT_MALFORMED' && e.message.startsWith('checkout_jwt is not')) throw e;
+    if (e instanceof VIError && e.code === 'CHECKOUT_JWT_MALFORMED') return undefined;
+    throw e;
+  }
+}
+
+/** The checkout_jwt payload, unverified, as a plain object (for reading `iss` of an opaque checkout). */
+export function checkoutJwtPayload(jwt: string): Record<string, unknown> {
+  return parseJwt(requireString(jwt, 'checkout_jwt'), 'checkout_jwt').payload;
 }

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { VIError, invalidInput } from '../errors.js';
 import { publicJwkProblem, type PublicJwk } from '../sdjwt/keys.js';
-import { PROFILE } from '../spec/profile.js';
+import { COMMON, PROFILE, type WireProfile } from '../spec/profile.js';
 
 export type Json = Record<string, unknown>;
 
@@ -49,6 +49,13 @@ export function l2Basics(input: { aud: unknown; nonce?: unknown; iss?: unknown; 
   if (input.iss !== undefined) requireString(input.iss, 'iss');
   if (!Array.isArray(input.pairs) || input.pairs.length === 0) throw invalidInput('an L2 needs at least one mandate pair', PROFILE.claim.delegatePayload);
   return { aud, nonce };
+}
+
+/** L2 JWS header: the L1 `cnf` key's `kid` where the profile writes one (April CF §4.2, optional). */
+export function l2Header(profile: WireProfile, typ: string, kid: string | undefined): Record<string, unknown> {
+  const header: Record<string, unknown> = { alg: COMMON.alg, typ };
+  if (profile.l2HeaderKid && kid !== undefined) header.kid = kid;
+  return header;
 }
 
 /** `iat` given or now; it must be a non-negative integer. */

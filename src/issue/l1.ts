@@ -3,11 +3,12 @@
  * A plain RFC 9901 SD-JWT with `email` selectively disclosable.
  */
 import { VIError, invalidInput } from '../errors.js';
-import { issueStandardSdJwt } from '../sdjwt/build.js';
+import { issueStandardSdJwt, type SaltSource } from '../sdjwt/build.js';
 import { bareJwk, type PublicJwk, type SigningKey } from '../sdjwt/keys.js';
 import { PROFILE } from '../spec/profile.js';
 import { issuedAt, isRecord, lifetime, publicKey, requireString } from './common.js';
 
+/** Input of {@link issueL1}: the issuer's key, the user's public key to bind, card facts and the selectively disclosable email. */
 export interface IssueL1Input {
   issuerKey: SigningKey;
   /** Issuer identifier URI. */
@@ -30,6 +31,8 @@ export interface IssueL1Input {
   lifetimeSeconds?: number;
   /** Additional always-visible profile claims. Reserved and structural names are refused. */
   extraClaims?: Record<string, unknown>;
+  /** The email disclosure's salt; random 128-bit by default (fixed only to reproduce vectors). */
+  salt?: SaltSource;
 }
 
 const RESERVED_L1_CLAIMS = new Set([
@@ -82,5 +85,5 @@ export async function issueL1(input: IssueL1Input): Promise<string> {
   else payload[PROFILE.claim.sd] = [];
 
   const header = { alg: PROFILE.alg, typ: PROFILE.typ.l1, kid: input.issuerKey.kid };
-  return issueStandardSdJwt(header, payload, ['email'], input.issuerKey);
+  return issueStandardSdJwt(header, payload, ['email'], input.issuerKey, input.salt);
 }

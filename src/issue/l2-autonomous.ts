@@ -5,21 +5,24 @@
  * picked; mandates reference them by digest from inside their constraints.
  */
 import { VIError, invalidInput } from '../errors.js';
-import { constraintRegistry, constraintShapeViolations } from '../constraints/registry.js';
-import { makeArrayDisclosure, serializeSdJwt, signJwt, type BuiltDisclosure } from '../sdjwt/build.js';
+import { constraintRegistryFor, constraintShapeViolations } from '../constraints/registry.js';
+import { riskDataProblem } from '../constraints/risk-data.js';
+import { makeArrayDisclosure, serializeSdJwt, signJwt, type BuiltDisclosure, type SaltSource } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import { bareJwk, type PublicJwk } from '../sdjwt/keys.js';
-import { PROFILE, type MandateKind } from '../spec/profile.js';
-import { isRecord, issuedAt, l2Basics, lifetime, party, paymentInstrument, publicKey, requireString, type Json, type PartyInput, type PaymentInstrument } from './common.js';
+import { agentCnf as cnfFor, COMMON, profileOf, type ConstraintKey, type MandateKind, type WireProfile } from '../spec/profile.js';
+import { isRecord, issuedAt, l2Basics, l2Header, lifetime, party, paymentInstrument, publicKey, requireString, type Json, type PartyInput, type PaymentInstrument } from './common.js';
 import { readBoundL1 } from './l1-binding.js';
 import { toMinorUnits } from './money.js';
 import type { IssueL2Common, IssuedAutonomousPair, IssuedL2Autonomous } from './l2-types.js';
 
+/** An item an agent may buy for a line: its id and title. */
 export interface AcceptableItemInput {
   id: string;
   title: string;
 }
 
+/** A line-item constraint: which items are acceptable, and how many. */
 export interface LineItemInput {
   /** Line-item entry id (e.g. "line-1"), not a SKU. */
   id: string;
@@ -36,6 +39,7 @@ export interface AmountRangeInput {
   max?: string | number;
 }
 
+/** One Autonomous mandate pair: the agent's key, merchants, payees, line items, amount range, budget and recurrence. */
 export interface AutonomousPairInput {
   /** The agent's public key; its `kid` becomes `cnf.kid` and L3 header `kid`. */
   agentKey: PublicJwk;
@@ -43,9 +47,16 @@ export interface AutonomousPairInput {
   lineItems?: LineItemInput[];
   paymentInstrument: PaymentInstrument;
   amount?: AmountRangeInput;
-  /** `'merchants'` (default) reuses the merchant disclosures as the payee allowlist. */
-  payees?: 'merchants' | PartyInput[];
-  budget?: { currency: string; max: string | number };
+  /**
+   * `'merchants'` (default) reuses the merchant disclosures as the payee
+   * allowlist; a list may name parties of its own or `{merchantIndex}` to
+   * reuse that merchant's disclosure (one digest referenced from both allowlists).
+   */
+  payees?: 'merchants' | (PartyInput | { merchantIndex: number })[];
+  /** `min` (a per-transaction floor) exists only in profiles that define it (vi-2026-04). */
+  budget?: { currency: string; max: string | number; min?: string | number };
+  /** `line_items.match_mode` where the profile defines it (vi-2026-04): `minimum` (default) or `exact`. */
+  lineItemsMatchMode?: string;
   recurrence?: { frequency: string; start_date: string; end_date?: string; number?: number };
   agentRecurrence?: { frequency: string; start_date: string; end_date: string; max_occurrences?: number };
   /** Further registered constraints, placed in the mandate their type belongs to. */
@@ -54,33 +65,33 @@ export interface AutonomousPairInput {
   riskData?: Json;
 }
 
+/** Input of {@link issueL2Autonomous}: the user's key, the L1 it binds to, and the open mandate pairs. */
 export interface IssueL2AutonomousInput extends IssueL2Common {
   /** Defaults to 86400; must not reach past L1 `exp`. */
   lifetimeSeconds?: number;
   pairs: AutonomousPairInput[];
 }
 
-const REF = PROFILE.claim.arrayRef;
+const REF = COMMON.claim.arrayRef;
 const ref = (d: BuiltDisclosure) => ({ [REF]: d.digest });
-const C = PROFILE.constraint;
 
-function shapeGuard(constraints: Json[], kind: MandateKind, pair: number): void {
-  const violations = constraintShapeViolations(constraints, kind);
+function shapeGuard(constraints: Json[], kind: MandateKind, pair: number, profile: WireProfile): void {
+  const violations = constraintShapeViolations(constraints, kind, profile);
   const first = violations[0];
   if (first) {
     throw new VIError({ code: first.code, layer: 'issue', pair, message: violations.map((v) => v.message).join('; '), claim: `${kind} constraints` });
   }
 }
 
-function agentCnf(key: PublicJwk, pair: number): { jwk: PublicJwk; kid: string } {
+function agentKey(key: PublicJwk, pair: number, profile: WireProfile): { jwk: PublicJwk; kid: string } {
   const jwk = publicKey(key, 'cnf.jwk');
   if (typeof jwk.kid !== 'string' || jwk.kid === '') {
-    throw new VIError({ code: 'KID_MISSING', layer: 'issue', pair, message: 'agentKey needs a kid: L3 headers name it', claim: 'cnf.kid' });
+    throw new VIError({ code: 'KID_MISSING', layer: 'issue', pair, message: 'agentKey needs a kid: L3 headers name it', claim: profile.agentKid });
   }
   return { jwk: bareJwk(jwk), kid: jwk.kid };
 }
 
-function amountConstraint(a: AmountRangeInput, pair: number): Json {
+function amountConstraint(a: AmountRangeInput, pair: number, C: WireProfile['constraint']): Json {
   const out: Json = { type: C.amount, currency: a.currency };
   if (a.min !== undefined) out.min = toMinorUnits(a.min, a.currency);
   if (a.max !== undefined) out.max = toMinorUnits(a.max, a.currency);
@@ -88,20 +99,31 @@ function amountConstraint(a: AmountRangeInput, pair: number): Json {
   return out;
 }
 
-function buildPair(input: AutonomousPairInput, pair: number): IssuedAutonomousPair {
+function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfile, salt: SaltSource | undefined): IssuedAutonomousPair {
   if (!isRecord(input)) throw invalidInput(`pairs[${pair}] must be an object`);
-  const cnf = agentCnf(input.agentKey, pair);
+  const C = profile.constraint;
+  const agent = agentKey(input.agentKey, pair, profile);
+  const cnf = cnfFor(profile, agent.jwk as unknown as Record<string, unknown>, agent.kid);
   const instrument = paymentInstrument(input.paymentInstrument);
 
   if (!Array.isArray(input.merchants) || input.merchants.length === 0) {
     throw new VIError({ code: 'CONSTRAINT_ALLOWLIST_EMPTY', layer: 'issue', pair, message: 'an empty merchant allowlist is unsatisfiable', claim: C.allowedMerchant });
   }
-  const merchants = input.merchants.map((m, i) => makeArrayDisclosure(party(m, `merchants[${i}]`)));
+  const merchants = input.merchants.map((m, i) => makeArrayDisclosure(party(m, `merchants[${i}]`), salt));
 
   const payeesInput = input.payees ?? 'merchants';
   let payees: BuiltDisclosure[];
   if (payeesInput === 'merchants') payees = merchants;
-  else if (Array.isArray(payeesInput) && payeesInput.length > 0) payees = payeesInput.map((p, i) => makeArrayDisclosure(party(p, `payees[${i}]`)));
+  else if (Array.isArray(payeesInput) && payeesInput.length > 0) {
+    payees = payeesInput.map((p, i) => {
+      if (isRecord(p) && 'merchantIndex' in p) {
+        const m = merchants[p.merchantIndex as number];
+        if (!m) throw invalidInput(`payees[${i}].merchantIndex names no merchant`, C.allowedPayee);
+        return m;
+      }
+      return makeArrayDisclosure(party(p, `payees[${i}]`), salt);
+    });
+  }
   else throw new VIError({ code: 'CONSTRAINT_ALLOWLIST_EMPTY', layer: 'issue', pair, message: 'an empty payee allowlist is unsatisfiable', claim: C.allowedPayee });
 
   const items: BuiltDisclosure[] = [];
@@ -119,7 +141,7 @@ function buildPair(input: AutonomousPairInput, pair: number): IssuedAutonomousPa
           throw new VIError({ code: 'CONSTRAINT_ALLOWLIST_EMPTY', layer: 'issue', pair, message: `${claim}.acceptableItems is empty; use 'any' for a wildcard`, claim: C.lineItems });
         }
         acceptable = line.acceptableItems.map((it, j) =>
-          makeArrayDisclosure({ id: requireString(it?.id, `${claim}.acceptableItems[${j}].id`), title: requireString(it?.title, `${claim}.acceptableItems[${j}].title`) }),
+          makeArrayDisclosure({ id: requireString(it?.id, `${claim}.acceptableItems[${j}].id`), title: requireString(it?.title, `${claim}.acceptableItems[${j}].title`) }, salt),
         );
       }
       items.push(...acceptable);
@@ -131,56 +153,73 @@ function buildPair(input: AutonomousPairInput, pair: number): IssuedAutonomousPa
   if (!Array.isArray(extra)) throw invalidInput('extraConstraints must be an array', 'constraints');
   const extraFor = (kind: MandateKind) =>
     extra.filter((c) => {
-      const t = isRecord(c) && typeof c.type === 'string' ? constraintRegistry.get(c.type) : undefined;
+      const t = isRecord(c) && typeof c.type === 'string' ? constraintRegistryFor(profile).get(c.type) : undefined;
       // Unknown or untyped constraints go to the payment mandate, where the shape guard refuses them.
       return t ? t.mandate === kind : kind === 'payment';
     });
 
-  const checkoutConstraints: Json[] = [{ type: C.allowedMerchant, allowed_merchants: merchants.map(ref) }];
-  if (lineEntries.length > 0) checkoutConstraints.push({ type: C.lineItems, items: lineEntries });
-  checkoutConstraints.push(...extraFor('checkout'));
-  shapeGuard(checkoutConstraints, 'checkout', pair);
-
-  const checkoutValue: Json = { vct: PROFILE.vct.checkoutOpen, cnf, constraints: checkoutConstraints };
-  if (input.promptSummary !== undefined) checkoutValue.prompt_summary = requireString(input.promptSummary, 'prompt_summary');
-  const checkout = makeArrayDisclosure(checkoutValue);
-
-  const paymentConstraints: Json[] = [];
-  if (input.amount !== undefined) paymentConstraints.push(amountConstraint(input.amount, pair));
-  paymentConstraints.push({ type: C.allowedPayee, allowed_payees: payees.map(ref) });
-  if (input.budget !== undefined) {
-    paymentConstraints.push({ type: C.budget, currency: input.budget.currency, max: toMinorUnits(input.budget.max, input.budget.currency) });
+  const checkoutConstraints: Json[] = [{ type: C.allowedMerchant, [profile.allowlistField.allowedMerchant]: merchants.map(ref) }];
+  if (lineEntries.length > 0) {
+    const lineItems: Json = { type: C.lineItems, items: lineEntries };
+    if (input.lineItemsMatchMode !== undefined) {
+      if (profile.lineItemMatchModes === undefined || !profile.lineItemMatchModes.includes(input.lineItemsMatchMode)) {
+        throw invalidInput(`match_mode ${JSON.stringify(input.lineItemsMatchMode)} is not defined in ${profile.name}`, C.lineItems);
+      }
+      lineItems.match_mode = input.lineItemsMatchMode;
+    }
+    checkoutConstraints.push(lineItems);
   }
-  if (input.recurrence !== undefined) paymentConstraints.push({ type: C.recurrence, ...input.recurrence });
+  checkoutConstraints.push(...extraFor('checkout'));
+  shapeGuard(checkoutConstraints, 'checkout', pair, profile);
+
+  const checkoutValue: Json = { vct: profile.vct.checkoutOpen, cnf, constraints: checkoutConstraints };
+  if (input.promptSummary !== undefined) checkoutValue.prompt_summary = requireString(input.promptSummary, 'prompt_summary');
+  const checkout = makeArrayDisclosure(checkoutValue, salt);
+
+  const registered: Partial<Record<ConstraintKey, Json>> = {};
+  if (input.amount !== undefined) registered.amount = amountConstraint(input.amount, pair, C);
+  registered.allowedPayee = { type: C.allowedPayee, [profile.allowlistField.allowedPayee]: payees.map(ref) };
+  if (input.budget !== undefined) {
+    const b: Json = { type: C.budget, currency: input.budget.currency, max: toMinorUnits(input.budget.max, input.budget.currency) };
+    if (input.budget.min !== undefined) {
+      if (!profile.budgetMin) throw invalidInput(`budget min is not defined in ${profile.name}`, C.budget);
+      b.min = toMinorUnits(input.budget.min, input.budget.currency);
+    }
+    registered.budget = b;
+  }
+  if (input.recurrence !== undefined) registered.recurrence = { type: C.recurrence, ...input.recurrence };
   if (input.agentRecurrence !== undefined) {
     // constraints.md §4.7: agent-managed recurrence is only bounded with both a per-transaction range and a total cap.
     if (input.amount === undefined || input.budget === undefined) {
       throw new VIError({ code: 'CONSTRAINT_RECURRENCE_COMPANION_MISSING', layer: 'issue', pair, message: 'agentRecurrence needs both amount and budget', claim: C.agentRecurrence });
     }
-    paymentConstraints.push({ type: C.agentRecurrence, ...input.agentRecurrence });
+    registered.agentRecurrence = { type: C.agentRecurrence, ...input.agentRecurrence };
   }
+  const paymentConstraints: Json[] = profile.paymentConstraintOrder.flatMap((k) => (registered[k] ? [registered[k]] : []));
   paymentConstraints.push(...extraFor('payment'));
   // The reference constraint ties this payment mandate to its checkout mandate disclosure (§4.5.3).
   paymentConstraints.push({ type: C.reference, conditional_transaction_id: checkout.digest });
-  shapeGuard(paymentConstraints, 'payment', pair);
+  shapeGuard(paymentConstraints, 'payment', pair, profile);
 
-  const paymentValue: Json = { vct: PROFILE.vct.paymentOpen, cnf, constraints: paymentConstraints, payment_instrument: instrument };
+  const paymentValue: Json = { vct: profile.vct.paymentOpen, cnf, constraints: paymentConstraints, payment_instrument: instrument };
   if (input.riskData !== undefined) {
     if (!isRecord(input.riskData)) throw invalidInput('riskData must be an object', 'risk_data');
+    const problem = riskDataProblem(profile, input.riskData);
+    if (problem) throw new VIError({ code: problem.code, layer: 'issue', pair, message: problem.message, claim: 'risk_data' });
     paymentValue.risk_data = input.riskData;
   }
-  const payment = makeArrayDisclosure(paymentValue);
+  const payment = makeArrayDisclosure(paymentValue, salt);
 
   // Both mandates are built from one cnf object; re-check so a future edit cannot split them.
   if (JSON.stringify(checkoutValue.cnf) !== JSON.stringify(paymentValue.cnf)) {
     throw new VIError({ code: 'MANDATE_CNF_PAIR_MISMATCH', layer: 'issue', pair, message: 'checkout and payment mandate cnf differ', claim: 'cnf' });
   }
-  return { checkout, payment, merchants, payees, items, agentKid: cnf.kid, agentJwk: cnf.jwk };
+  return { checkout, payment, merchants, payees, items, agentKid: agent.kid, agentJwk: agent.jwk };
 }
 
 /** Disclosures of a pair in serialization order: merchants, payees, items, checkout, payment. */
 function pairDisclosures(p: IssuedAutonomousPair): BuiltDisclosure[] {
-  const payees = p.payees === p.merchants ? [] : p.payees;
+  const payees = p.payees.filter((d) => !p.merchants.includes(d));
   return [...p.merchants, ...payees, ...p.items, p.checkout, p.payment];
 }
 
@@ -197,19 +236,20 @@ export function issueL2Autonomous(input: IssueL2AutonomousInput): IssuedL2Autono
   const l1 = readBoundL1(input.l1, input.userKey);
   const { aud, nonce } = l2Basics(input);
   const iat = issuedAt(input.iat);
-  const exp = iat + lifetime(input.lifetimeSeconds ?? PROFILE.l2AutonomousDefaultLifetimeSeconds);
+  const exp = iat + lifetime(input.lifetimeSeconds ?? COMMON.l2AutonomousDefaultLifetimeSeconds);
   if (l1.exp !== undefined && exp > l1.exp) {
     throw new VIError({ code: 'LIFETIME_EXCEEDED', layer: 'issue', message: `L2 exp ${exp} would outlive L1 exp ${l1.exp}`, claim: 'exp' });
   }
 
-  const pairs = input.pairs.map(buildPair);
+  const profile = profileOf(input.profile);
+  const pairs = input.pairs.map((p, i) => buildPair(p, i, profile, input.salt));
   // L3 verifiers resolve the agent key by kid: one kid must mean one key across the whole L2.
   const keyByKid = new Map<string, string>();
   pairs.forEach((p, i) => {
     const jwk = JSON.stringify(p.agentJwk);
     const known = keyByKid.get(p.agentKid);
     if (known !== undefined && known !== jwk) {
-      throw new VIError({ code: 'MANDATE_CNF_PAIR_MISMATCH', layer: 'issue', pair: i, message: `kid ${p.agentKid} is bound to two different agent keys`, claim: 'cnf.kid' });
+      throw new VIError({ code: 'MANDATE_CNF_PAIR_MISMATCH', layer: 'issue', pair: i, message: `kid ${p.agentKid} is bound to two different agent keys`, claim: profile.agentKid });
     }
     keyByKid.set(p.agentKid, jwk);
   });
@@ -221,11 +261,11 @@ export function issueL2Autonomous(input: IssueL2AutonomousInput): IssuedL2Autono
     iat,
     sd_hash: sha256b64u(l1.serialized),
     delegate_payload: pairs.flatMap((p) => [ref(p.checkout), ref(p.payment)]),
-    _sd_alg: PROFILE.sdAlg,
+    _sd_alg: COMMON.sdAlg,
     _sd: disclosures.map((d) => d.digest),
   };
   if (input.iss !== undefined) payload.iss = input.iss;
   payload.exp = exp;
-  const jwt = signJwt({ alg: PROFILE.alg, typ: PROFILE.typ.l2Autonomous, kid: input.userKey.kid }, payload, input.userKey);
-  return { mode: 'autonomous', serialized: serializeSdJwt(jwt, disclosures.map((d) => d.encoded)), jwt, payload, pairs };
+  const jwt = signJwt(l2Header(profile, COMMON.typ.l2Autonomous, input.userKey.kid), payload, input.userKey);
+  return { mode: 'autonomous', profile, serialized: serializeSdJwt(jwt, disclosures.map((d) => d.encoded)), jwt, payload, pairs };
 }

@@ -6,33 +6,46 @@
 import { VIError } from '../errors.js';
 import { makeArrayDisclosure, serializeSdJwt, signJwt } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
-import { PROFILE } from '../spec/profile.js';
-import { readCheckoutJwt } from './checkout.js';
-import { issuedAt, l2Basics, lifetime, party, paymentInstrument, requireString, type PartyInput, type PaymentInstrument } from './common.js';
+import { COMMON, profileOf, type WireProfile } from '../spec/profile.js';
+import type { SaltSource } from '../sdjwt/build.js';
+import { readCheckoutJwtIfConventional } from './checkout.js';
+import { issuedAt, l2Basics, l2Header, lifetime, party, paymentInstrument, requireString, type PartyInput, type PaymentInstrument } from './common.js';
 import { boundL1 } from './l1-binding.js';
 import { toMinorUnits } from './money.js';
 import type { IssueL2Common, IssuedImmediatePair, IssuedL2Immediate } from './l2-types.js';
 
+/** One Immediate mandate pair: the merchant's checkout JWT, the payment instrument and the payee. */
 export interface ImmediatePairInput {
   /** The merchant-signed checkout JWT, exactly as received. */
   checkoutJwt: string;
   paymentInstrument: PaymentInstrument;
   payee: PartyInput;
-  /** Defaults to the cart total; when given it must equal it. Decimal string or integer minor units. */
+  /**
+   * Defaults to the cart total; when given it must equal it. Decimal string or
+   * integer minor units. Required, with `currency`, when the checkout_jwt does
+   * not follow the interop cart shape (its content is implementation-defined, CF §6.3).
+   */
   amount?: string | number;
   /** Defaults to the cart currency; when given it must equal it. */
   currency?: string;
 }
 
+/** Input of {@link issueL2Immediate}: the user's key, the L1 it binds to, and the final mandate pairs. */
 export interface IssueL2ImmediateInput extends IssueL2Common {
   /** Defaults to 900 (15 minutes). */
   lifetimeSeconds?: number;
   pairs: ImmediatePairInput[];
 }
 
-function buildPair(input: ImmediatePairInput, index: number): IssuedImmediatePair {
-  const checkoutJwt = requireString(input?.checkoutJwt, `pairs[${index}].checkoutJwt`);
-  const cart = readCheckoutJwt(checkoutJwt).cart;
+/** Amount and currency: the cart's, or the caller's when the checkout is not in the interop shape. */
+function finalAmount(input: ImmediatePairInput, checkoutJwt: string, index: number): { amount: number; currency: string } {
+  const cart = readCheckoutJwtIfConventional(checkoutJwt)?.cart;
+  if (!cart) {
+    if (input.amount === undefined || input.currency === undefined) {
+      throw new VIError({ code: 'CHECKOUT_JWT_MALFORMED', layer: 'issue', pair: index, message: 'checkout_jwt has no interop cart: pass amount and currency', claim: 'checkout_jwt' });
+    }
+    return { amount: toMinorUnits(input.amount, requireString(input.currency, 'currency')), currency: input.currency };
+  }
   const currency = input.currency ?? cart.currency;
   if (currency !== cart.currency) {
     throw new VIError({ code: 'CONSTRAINT_CURRENCY_MISMATCH', layer: 'issue', pair: index, message: `currency ${currency} differs from the cart's ${cart.currency}`, claim: 'payment_amount.currency' });
@@ -41,16 +54,22 @@ function buildPair(input: ImmediatePairInput, index: number): IssuedImmediatePai
   if (amount !== cart.total) {
     throw new VIError({ code: 'ISSUE_INVALID_INPUT', layer: 'issue', pair: index, message: `amount ${amount} differs from the cart total ${cart.total}`, claim: 'payment_amount.amount' });
   }
+  return { amount, currency };
+}
+
+function buildPair(input: ImmediatePairInput, index: number, profile: WireProfile, salt: SaltSource | undefined): IssuedImmediatePair {
+  const checkoutJwt = requireString(input?.checkoutJwt, `pairs[${index}].checkoutJwt`);
+  const { amount, currency } = finalAmount(input, checkoutJwt, index);
   const checkoutHash = sha256b64u(checkoutJwt);
-  const checkout = makeArrayDisclosure({ vct: PROFILE.vct.checkout, checkout_jwt: checkoutJwt, checkout_hash: checkoutHash });
+  const checkout = makeArrayDisclosure({ vct: profile.vct.checkout, checkout_jwt: checkoutJwt, checkout_hash: checkoutHash }, salt);
   const payment = makeArrayDisclosure({
-    vct: PROFILE.vct.payment,
+    vct: profile.vct.payment,
     payment_instrument: paymentInstrument(input.paymentInstrument),
     payee: party(input.payee, 'payee'),
     // payment_amount object, not top-level amount/currency: the reference rejects the latter.
     payment_amount: { currency, amount },
     transaction_id: checkoutHash,
-  });
+  }, salt);
   return { checkout, payment, checkoutJwt, checkoutHash };
 }
 
@@ -62,7 +81,8 @@ function buildPair(input: ImmediatePairInput, index: number): IssuedImmediatePai
 export function issueL2Immediate(input: IssueL2ImmediateInput): IssuedL2Immediate {
   const l1 = boundL1(input.l1, input.userKey);
   const { aud, nonce } = l2Basics(input);
-  const pairs = input.pairs.map(buildPair);
+  const profile = profileOf(input.profile);
+  const pairs = input.pairs.map((p, i) => buildPair(p, i, profile, input.salt));
   const seen = new Set<string>();
   pairs.forEach((p, i) => {
     if (seen.has(p.checkoutHash)) {
@@ -71,7 +91,7 @@ export function issueL2Immediate(input: IssueL2ImmediateInput): IssuedL2Immediat
     seen.add(p.checkoutHash);
   });
   const iat = issuedAt(input.iat);
-  const exp = iat + lifetime(input.lifetimeSeconds ?? PROFILE.l2ImmediateDefaultLifetimeSeconds);
+  const exp = iat + lifetime(input.lifetimeSeconds ?? COMMON.l2ImmediateDefaultLifetimeSeconds);
 
   const digests = pairs.flatMap((p) => [p.checkout.digest, p.payment.digest]);
   const payload: Record<string, unknown> = {
@@ -79,13 +99,13 @@ export function issueL2Immediate(input: IssueL2ImmediateInput): IssuedL2Immediat
     aud,
     iat,
     sd_hash: sha256b64u(l1),
-    delegate_payload: digests.map((d) => ({ [PROFILE.claim.arrayRef]: d })),
-    _sd_alg: PROFILE.sdAlg,
+    delegate_payload: digests.map((d) => ({ [COMMON.claim.arrayRef]: d })),
+    _sd_alg: COMMON.sdAlg,
   };
   if (input.iss !== undefined) payload.iss = input.iss;
   payload.exp = exp;
   payload._sd = digests;
-  const jwt = signJwt({ alg: PROFILE.alg, typ: PROFILE.typ.l2Immediate, kid: input.userKey.kid }, payload, input.userKey);
+  const jwt = signJwt(l2Header(profile, COMMON.typ.l2Immediate, input.userKey.kid), payload, input.userKey);
   const serialized = serializeSdJwt(jwt, pairs.flatMap((p) => [p.checkout.encoded, p.payment.encoded]));
-  return { mode: 'immediate', serialized, jwt, payload, pairs };
+  return { mode: 'immediate', profile, serialized, jwt, payload, pairs };
 }

@@ -8,7 +8,7 @@ import type { BuiltDisclosure } from '../sdjwt/build.js';
 import type { PublicJwk } from '../sdjwt/keys.js';
 import { issuerJwtOf, parseSdJwt, type ParsedDisclosure } from '../sdjwt/parse.js';
 import { arrayRefDigest } from '../sdjwt/resolve.js';
-import { PROFILE, classifyVct } from '../spec/profile.js';
+import { agentKidOf, classifyVct, COMMON as PROFILE } from '../spec/profile.js';
 import { isRecord, type Json } from './common.js';
 import type { IssuedAutonomousPair, IssuedImmediatePair, IssuedL2, IssuedL2Autonomous } from './l2-types.js';
 
@@ -27,6 +27,11 @@ function referenced(list: unknown, byDigest: Map<string, ParsedDisclosure>, clai
     if (!d) throw malformed(`${claim} references a disclosure the L2 does not carry`, claim);
     return built(d);
   });
+}
+
+function bareOf(jwk: Json): PublicJwk {
+  const { kid: _kid, ...rest } = jwk;
+  return rest as unknown as PublicJwk;
 }
 
 function constraintOf(mandate: Json, type: string): Json | undefined {
@@ -52,6 +57,9 @@ export function readL2(serialized: string): IssuedL2 {
   if (kinds.some((k) => k === undefined)) throw malformed('delegate_payload references a non-mandate', 'vct');
   const open = kinds[0]?.open ?? false;
   if (kinds.some((k) => k?.open !== open)) throw malformed('L2 mixes open and final mandates', 'vct');
+  const profile = kinds[0]!.profile;
+  if (kinds.some((k) => k?.profile !== profile)) throw new VIError({ code: 'PROFILE_MIXED', layer: 'l2', message: 'L2 mixes mandate VCTs of two profiles', claim: 'vct' });
+  const C = profile.constraint;
   const checkouts = mandates.filter((_, i) => kinds[i]?.kind === 'checkout');
   const payments = mandates.filter((_, i) => kinds[i]?.kind === 'payment');
   const jwt = issuerJwtOf(serialized);
@@ -66,20 +74,23 @@ export function readL2(serialized: string): IssuedL2 {
       }
       return { checkout, payment, checkoutJwt: v.checkout_jwt, checkoutHash: v.checkout_hash };
     });
-    return { mode: 'immediate', serialized, jwt, payload, pairs };
+    return { mode: 'immediate', profile, serialized, jwt, payload, pairs };
   }
 
   const pairs: IssuedAutonomousPair[] = checkouts.map((checkout) => {
     const c = checkout.value as Json;
-    const payment = payments.find((p) => constraintOf(p.value as Json, PROFILE.constraint.reference)?.conditional_transaction_id === checkout.digest);
-    if (!payment) throw malformed('checkout mandate without a payment mandate referencing it', PROFILE.constraint.reference);
+    const payment = payments.find((p) => constraintOf(p.value as Json, C.reference)?.conditional_transaction_id === checkout.digest);
+    if (!payment) throw malformed('checkout mandate without a payment mandate referencing it', C.reference);
     const cnf = c.cnf;
-    if (!isRecord(cnf) || typeof cnf.kid !== 'string' || !isRecord(cnf.jwk)) throw malformed('open mandate without cnf.jwk and cnf.kid', 'cnf');
-    const merchants = referenced(constraintOf(c, PROFILE.constraint.allowedMerchant)?.allowed_merchants, byDigest, 'allowed_merchants');
-    const payeeList = referenced(constraintOf(payment.value as Json, PROFILE.constraint.allowedPayee)?.allowed_payees, byDigest, 'allowed_payees');
+    const kid = agentKidOf(profile, cnf);
+    if (!isRecord(cnf) || typeof kid !== 'string' || !isRecord(cnf.jwk)) throw malformed(`open mandate without cnf.jwk and ${profile.agentKid}`, 'cnf');
+    const merchantField = profile.allowlistField.allowedMerchant;
+    const payeeField = profile.allowlistField.allowedPayee;
+    const merchants = referenced(constraintOf(c, C.allowedMerchant)?.[merchantField], byDigest, merchantField);
+    const payeeList = referenced(constraintOf(payment.value as Json, C.allowedPayee)?.[payeeField], byDigest, payeeField);
     // Keep the "payees reuse merchants" identity so views and serialization order match issuance.
     const sameAsMerchants = payeeList.length === merchants.length && payeeList.every((p, i) => p.digest === merchants[i]?.digest);
-    const lines = constraintOf(c, PROFILE.constraint.lineItems)?.items;
+    const lines = constraintOf(c, C.lineItems)?.items;
     const items = Array.isArray(lines) ? lines.flatMap((l) => (isRecord(l) ? referenced(l.acceptable_items, byDigest, 'acceptable_items') : [])) : [];
     return {
       checkout,
@@ -87,11 +98,12 @@ export function readL2(serialized: string): IssuedL2 {
       merchants,
       payees: sameAsMerchants ? merchants : payeeList,
       items,
-      agentKid: cnf.kid,
-      agentJwk: cnf.jwk as PublicJwk,
+      agentKid: kid,
+      // The bare key: in April the kid sits inside cnf.jwk, but the thumbprint and import take the key alone.
+      agentJwk: bareOf(cnf.jwk),
     };
   });
-  const result: IssuedL2Autonomous = { mode: 'autonomous', serialized, jwt, payload, pairs };
+  const result: IssuedL2Autonomous = { mode: 'autonomous', profile, serialized, jwt, payload, pairs };
   return result;
 }
 

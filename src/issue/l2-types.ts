@@ -3,8 +3,9 @@
  * by mandate pair, so that agents and presenters can build selective views
  * without re-deriving anything. {@link readL2} rebuilds the same from a string.
  */
-import type { BuiltDisclosure } from '../sdjwt/build.js';
+import type { BuiltDisclosure, SaltSource } from '../sdjwt/build.js';
 import type { PublicJwk, SigningKey } from '../sdjwt/keys.js';
+import type { WireProfile } from '../spec/profile.js';
 
 export type { BuiltDisclosure };
 
@@ -19,8 +20,13 @@ export interface IssueL2Common {
   nonce?: string;
   iss?: string;
   iat?: number;
+  /** Wire vocabulary: a profile name or table (default `vi-2026-04`). */
+  profile?: string | WireProfile;
+  /** Disclosure salts, consumed in serialization order; random 128-bit by default (fixed only to reproduce vectors). */
+  salt?: SaltSource;
 }
 
+/** An issued Immediate pair: its checkout and payment mandate disclosures. */
 export interface IssuedImmediatePair {
   /** `mandate.checkout` array-element disclosure. */
   checkout: BuiltDisclosure;
@@ -31,8 +37,11 @@ export interface IssuedImmediatePair {
   checkoutHash: string;
 }
 
+/** An issued Immediate L2 with its disclosures, ready to be cut into views. */
 export interface IssuedL2Immediate {
   mode: 'immediate';
+  /** The wire profile it speaks. */
+  profile: WireProfile;
   /** `<jwt>~<c0>~<p0>~...~`: the full L2. */
   serialized: string;
   /** The user-signed JWT alone. */
@@ -41,6 +50,7 @@ export interface IssuedL2Immediate {
   pairs: IssuedImmediatePair[];
 }
 
+/** An issued Autonomous pair: its mandate disclosures and the agent key it delegates to. */
 export interface IssuedAutonomousPair {
   /** `mandate.checkout.open` disclosure. Its digest is the payment.reference target. */
   checkout: BuiltDisclosure;
@@ -52,18 +62,22 @@ export interface IssuedAutonomousPair {
   payees: BuiltDisclosure[];
   /** One disclosure per acceptable item, across all line-item entries. */
   items: BuiltDisclosure[];
-  /** `cnf.kid` of the pair: the `kid` L3 headers must carry. */
+  /** Agent key id of the pair (`cnf.kid` or `cnf.jwk.kid` by profile): the `kid` L3 headers must carry. */
   agentKid: string;
   /** `cnf.jwk` of the pair. */
   agentJwk: PublicJwk;
 }
 
+/** An issued Autonomous L2 with its disclosures, ready to be cut into views. */
 export interface IssuedL2Autonomous {
   mode: 'autonomous';
+  /** The wire profile it speaks. */
+  profile: WireProfile;
   serialized: string;
   jwt: string;
   payload: Record<string, unknown>;
   pairs: IssuedAutonomousPair[];
 }
 
+/** An issued L2 of either mode. */
 export type IssuedL2 = IssuedL2Immediate | IssuedL2Autonomous;

@@ -8,17 +8,18 @@ import { VIError, invalidInput } from '../errors.js';
 import { checkConstraints } from '../constraints/registry.js';
 import type { Fulfillment, PurchasedLine, Strictness } from '../constraints/types.js';
 import { sameParty } from '../constraints/values.js';
-import { makeArrayDisclosure, serializeSdJwt, signJwt, type BuiltDisclosure } from '../sdjwt/build.js';
+import { makeArrayDisclosure, serializeSdJwt, signJwt, type BuiltDisclosure, type SaltSource } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import { jwkThumbprint, type SigningKey } from '../sdjwt/keys.js';
 import { arrayRefDigest } from '../sdjwt/resolve.js';
-import { PROFILE } from '../spec/profile.js';
-import { readCheckoutJwt } from './checkout.js';
+import { COMMON, type WireProfile } from '../spec/profile.js';
+import { checkoutJwtPayload, readCheckoutJwtIfConventional, type CartItem } from './checkout.js';
 import { isRecord, issuedAt, lifetime, newNonce, party, paymentInstrument, requireString, type Json, type PartyInput, type PaymentInstrument } from './common.js';
 import { toMinorUnits } from './money.js';
 import { asIssuedL2 } from './l2-read.js';
 import type { IssuedAutonomousPair, IssuedL2, IssuedL2Autonomous } from './l2-types.js';
 
+/** A line the agent fulfils in L3b: which line item, which item, how many. */
 export interface L3LineItemInput {
   /** The SKU bought (an acceptable item id). */
   id: string;
@@ -27,6 +28,7 @@ export interface L3LineItemInput {
   quantity: number;
 }
 
+/** Input of {@link issueL3Pair}: the agent's key, the L2 and pair it fulfils, the checkout JWT, and the two audiences. */
 export interface IssueL3PairInput {
   /** The private key whose public part the pair's `cnf.jwk` binds. */
   agentKey: SigningKey;
@@ -57,8 +59,16 @@ export interface IssueL3PairInput {
   lifetimeSeconds?: number;
   /** Strictness for the pre-issuance constraint check (default PERMISSIVE, as verifiers default). */
   strictness?: Strictness;
+  /**
+   * Whether L3b's checkout mandate lists `line_items` (default true). The
+   * upstream April vectors leave them to the checkout_jwt cart.
+   */
+  includeLineItems?: boolean;
+  /** Disclosure salts (merchant, payment mandate, checkout mandate); random 128-bit by default. */
+  salt?: SaltSource;
 }
 
+/** An issued L3 pair: L3a for the network and L3b for the merchant, each with the L2 view it binds. */
 export interface IssuedL3Pair {
   pairIndex: number;
   /** L3a: `<jwt>~<selected merchant>~<mandate.payment>~`. */
@@ -73,7 +83,8 @@ export interface IssuedL3Pair {
   transactionId: string;
 }
 
-const REF = PROFILE.claim.arrayRef;
+const REF = COMMON.claim.arrayRef;
+const PROFILE = COMMON;
 
 function constraintsOf(d: BuiltDisclosure): Json[] {
   const v = d.value;
@@ -105,8 +116,8 @@ function defaultPayee(pair: IssuedAutonomousPair, merchant: BuiltDisclosure): un
   throw invalidInput('several allowed payees and none is the merchant: pass payee', 'payee');
 }
 
-function refuseViolations(constraints: Json[], f: Fulfillment, at: number, strictness: Strictness, pair: number): void {
-  const reports = checkConstraints(constraints, f, { at, strictness });
+function refuseViolations(constraints: Json[], f: Fulfillment, at: number, strictness: Strictness, pair: number, profile: WireProfile): void {
+  const reports = checkConstraints(constraints, f, { at, strictness, profile });
   const violations = reports.flatMap((r) => (r.outcome.status === 'failed' ? r.outcome.violations.map((v) => ({ ...v, type: r.type })) : []));
   const first = violations[0];
   if (first) {
@@ -140,20 +151,30 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
   const merchantAud = requireString(input.merchantAud, 'merchantAud');
   if (input.iss !== undefined) requireString(input.iss, 'iss');
 
+  const profile = l2.profile;
+  const C = profile.constraint;
   const checkoutJwt = requireString(input.checkoutJwt, 'checkoutJwt');
-  const checkoutPayload = readCheckoutJwt(checkoutJwt);
-  const cart = checkoutPayload.cart;
+  const conventional = readCheckoutJwtIfConventional(checkoutJwt);
+  const opaque = conventional ? undefined : checkoutJwtPayload(checkoutJwt);
+  // An implementation-defined checkout (CF §6.3) leaves amount, currency and lines to the caller.
+  if (!conventional && (input.amount === undefined || input.currency === undefined || (input.lineItems === undefined && input.includeLineItems !== false))) {
+    throw new VIError({ code: 'CHECKOUT_JWT_MALFORMED', layer: 'issue', pair: pairIndex, message: 'checkout_jwt has no interop cart: pass amount, currency and lineItems', claim: 'checkout_jwt' });
+  }
+  const cart = conventional?.cart ?? { items: [] as CartItem[], currency: input.currency!, total: toMinorUnits(input.amount!, input.currency!) };
   const transactionId = sha256b64u(checkoutJwt);
 
   // The merchant is whoever signed the checkout: it must be on the pair's allowlist.
-  const selectedMerchant = pair.merchants.find((m) => isRecord(m.value) && sameParty(m.value, checkoutPayload.merchant));
+  const signerWebsite = opaque && opaque.merchant === undefined && profile.checkoutMerchantFromIss && typeof opaque.iss === 'string' ? opaque.iss : undefined;
+  const selectedMerchant = pair.merchants.find((m) =>
+    isRecord(m.value) && (conventional ? sameParty(m.value, conventional.merchant) : signerWebsite !== undefined && m.value.website === signerWebsite),
+  );
   if (!selectedMerchant) {
-    throw new VIError({ code: 'CONSTRAINT_MERCHANT_NOT_ALLOWED', layer: 'issue', pair: pairIndex, message: 'the checkout merchant is not an allowed merchant of this pair', claim: PROFILE.constraint.allowedMerchant });
+    throw new VIError({ code: 'CONSTRAINT_MERCHANT_NOT_ALLOWED', layer: 'issue', pair: pairIndex, message: 'the checkout merchant is not an allowed merchant of this pair', claim: C.allowedMerchant });
   }
   const payee = party(input.payee ?? defaultPayee(pair, selectedMerchant), 'payee');
   const payeeDisclosure = pair.payees.find((p) => isRecord(p.value) && sameParty(p.value, payee));
   if (!payeeDisclosure) {
-    throw new VIError({ code: 'CONSTRAINT_PAYEE_NOT_ALLOWED', layer: 'issue', pair: pairIndex, message: 'payee is not an allowed payee of this pair', claim: PROFILE.constraint.allowedPayee });
+    throw new VIError({ code: 'CONSTRAINT_PAYEE_NOT_ALLOWED', layer: 'issue', pair: pairIndex, message: 'payee is not an allowed payee of this pair', claim: C.allowedPayee });
   }
 
   const currency = input.currency ?? cart.currency;
@@ -185,16 +206,17 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
   const fulfillment: Fulfillment = {
     payment: { amount, currency, payee },
     checkout: {
-      merchant: checkoutPayload.merchant,
+      merchant: conventional?.merchant,
+      ...(signerWebsite !== undefined ? { signerWebsite } : {}),
       lineLists: [
         { source: 'L3b line_items', lines: toLines(lines) },
-        { source: 'checkout_jwt cart', lines: toLines(cart.items) },
+        { source: 'checkout_jwt cart', lines: conventional ? toLines(cart.items) : undefined },
       ],
     },
   };
   const strictness = input.strictness ?? 'PERMISSIVE';
-  refuseViolations(resolvedConstraints(constraintsOf(pair.checkout), known), fulfillment, iat, strictness, pairIndex);
-  refuseViolations(resolvedConstraints(constraintsOf(pair.payment), known), fulfillment, iat, strictness, pairIndex);
+  refuseViolations(resolvedConstraints(constraintsOf(pair.checkout), known), fulfillment, iat, strictness, pairIndex, profile);
+  refuseViolations(resolvedConstraints(constraintsOf(pair.payment), known), fulfillment, iat, strictness, pairIndex, profile);
 
   const header = { alg: PROFILE.alg, typ: PROFILE.typ.l3, kid: pair.agentKid };
   const timed = (payload: Json): Json => {
@@ -205,14 +227,14 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
 
   // L3a: a fresh-salt disclosure of the selected merchant, then the final payment mandate.
   const paymentL2 = serializeSdJwt(l2.jwt, [pair.payment.encoded, payeeDisclosure.encoded]);
-  const merchantDisclosure = makeArrayDisclosure(selectedMerchant.value);
+  const merchantDisclosure = makeArrayDisclosure(selectedMerchant.value, input.salt);
   const paymentMandate = makeArrayDisclosure({
-    vct: PROFILE.vct.payment,
+    vct: profile.vct.payment,
     transaction_id: transactionId,
     payee,
     payment_amount: { currency, amount },
     payment_instrument: instrument,
-  });
+  }, input.salt);
   const l3aPayload = timed({
     nonce: input.nonces?.payment ?? newNonce(),
     aud: networkAud,
@@ -227,7 +249,9 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
   const boughtSkus = new Set(lines.map((l) => l.id));
   const boughtItems = pair.items.filter((i, at, all) => isRecord(i.value) && boughtSkus.has(i.value.id as string) && all.findIndex((j) => j.digest === i.digest) === at);
   const checkoutL2 = serializeSdJwt(l2.jwt, [pair.checkout.encoded, ...boughtItems.map((i) => i.encoded)]);
-  const checkoutMandate = makeArrayDisclosure({ vct: PROFILE.vct.checkout, checkout_jwt: checkoutJwt, checkout_hash: transactionId, line_items: lines });
+  const checkoutValue: Json = { vct: profile.vct.checkout, checkout_jwt: checkoutJwt, checkout_hash: transactionId };
+  if (input.includeLineItems !== false) checkoutValue.line_items = lines;
+  const checkoutMandate = makeArrayDisclosure(checkoutValue, input.salt);
   const l3bPayload = timed({
     nonce: input.nonces?.checkout ?? newNonce(),
     aud: merchantAud,

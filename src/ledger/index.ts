@@ -6,8 +6,22 @@ import { openPostgresLedger, type PostgresLedgerOptions } from './postgres.js';
 import { openSqliteLedger } from './sqlite.js';
 import type { Ledger } from './types.js';
 
-export type * from './types.js';
-export type { LedgerHooks, LedgerOptions } from './hooks.js';
+export type {
+  AgentRecurrenceTerms,
+  AuditEvent,
+  AuthorizationRequest,
+  BudgetTerms,
+  Decision,
+  Ledger,
+  MerchantMemoryResult,
+  MerchantPresentation,
+  RecurrenceTerms,
+  ReversalResult,
+  RevocationRecord,
+  RevocationResult,
+} from './types.js';
+// LedgerHooks (hooks.ts) is a test seam for the crash-safety tests and deliberately not exported.
+export { authorizationRequestFrom } from './request.js';
 export { openSqliteLedger } from './sqlite.js';
 export { openPostgresLedger, type PostgresLedgerOptions } from './postgres.js';
 

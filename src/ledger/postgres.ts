@@ -46,6 +46,7 @@ import type {
   RevocationResult,
 } from './types.js';
 
+/** PostgreSQL ledger options: the schema to hold the tables and the pool size. */
 export interface PostgresLedgerOptions extends LedgerOptions {
   /** Schema to hold the tables (created if missing); default: the connection's search_path. */
   schema?: string;
@@ -150,6 +151,7 @@ CREATE INDEX merchant_seen_expiry ON merchant_seen (forget_after);
 /** Schema steps in order: step i takes a database from version i to i + 1. */
 const MIGRATIONS = [SCHEMA_V1, SCHEMA_V2];
 
+/** Open (and migrate) a PostgreSQL network ledger; safe for several validator processes. */
 export async function openPostgresLedger(url: string, options: PostgresLedgerOptions = {}): Promise<Ledger> {
   const schema = options.schema;
   if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {

@@ -10,7 +10,7 @@ import { VIError } from '../errors.js';
 import { isRecord } from '../constraints/values.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import { signedContentOf } from '../sdjwt/parse.js';
-import { PROFILE } from '../spec/profile.js';
+import { classifyVct, DEFAULT_PROFILE, profileOf } from '../spec/profile.js';
 import type { PairResult, VerificationResult } from '../verify/types.js';
 import type { AgentRecurrenceTerms, AuthorizationRequest, BudgetTerms, RecurrenceTerms } from './types.js';
 
@@ -35,13 +35,19 @@ function l3EntryOf(result: VerificationResult, pair: PairResult): number | VIErr
   result.claims.l3.forEach((entry, i) => {
     const payload = entry.payment?.claims.delegate_payload;
     if (!Array.isArray(payload) || result.signers.l3[i]?.payment === undefined) return;
-    const discloses = payload.some((m) => isRecord(m) && m.vct === PROFILE.vct.payment && m.transaction_id === txId);
+    // A final payment mandate in whichever profile the chain speaks.
+    const discloses = payload.some((m) => isRecord(m) && isFinalPayment(m.vct) && m.transaction_id === txId);
     if (discloses) candidates.push(i);
   });
   if (candidates.length !== 1) {
     return refuse('L3_MANDATE_MISSING', `expected one verified L3a paying transaction ${txId}, found ${candidates.length}`, 'l3a', pair.index);
   }
   return candidates[0]!;
+}
+
+function isFinalPayment(vct: unknown): boolean {
+  const c = classifyVct(vct);
+  return c !== undefined && c.kind === 'payment' && !c.open;
 }
 
 function constraintsOf(pair: PairResult): Json[] {
@@ -51,7 +57,8 @@ function constraintsOf(pair: PairResult): Json[] {
 
 /** Ledger terms from the disclosed L2 payment mandate's constraints (constraints.md §4.5–§4.7). */
 function ledgerTerms(pair: PairResult): Pick<AuthorizationRequest, 'budget' | 'recurrence' | 'agentRecurrence'> {
-  const C = PROFILE.constraint;
+  // Ledger terms are read with the names of the profile the payment mandate speaks.
+  const C = (classifyVct(pair.payment?.vct)?.profile ?? profileOf(DEFAULT_PROFILE)).constraint;
   const out: Pick<AuthorizationRequest, 'budget' | 'recurrence' | 'agentRecurrence'> = {};
   const budget: BudgetTerms[] = [];
   for (const c of constraintsOf(pair)) {

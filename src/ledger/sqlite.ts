@@ -142,6 +142,7 @@ CREATE INDEX merchant_seen_expiry ON merchant_seen (forget_after);
 /** Schema steps in order: step i takes a database from version i to i + 1. */
 const MIGRATIONS = [SCHEMA_V1, SCHEMA_V2];
 
+/** Open (and migrate) a SQLite network ledger file, for one process. */
 export async function openSqliteLedger(path: string, options: LedgerOptions = {}): Promise<Ledger> {
   return storageCall(() => {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

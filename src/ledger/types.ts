@@ -8,12 +8,14 @@
  */
 import type { ErrorCode } from '../errors.js';
 
+/** A mandate's budget as the ledger enforces it: currency and cumulative maximum in minor units. */
 export interface BudgetTerms {
   currency: string;
   /** Cap on cumulative approved spend, integer minor units. */
   max: number;
 }
 
+/** An agent recurrence mandate's terms as the ledger enforces them. */
 export interface AgentRecurrenceTerms {
   frequency: string;
   /** ISO 8601 dates (YYYY-MM-DD), inclusive. */
@@ -22,6 +24,7 @@ export interface AgentRecurrenceTerms {
   maxOccurrences?: number;
 }
 
+/** A one-time recurrence setup's terms as the ledger enforces them. */
 export interface RecurrenceTerms {
   frequency: string;
   startDate: string;
@@ -29,6 +32,7 @@ export interface RecurrenceTerms {
   number?: number;
 }
 
+/** What the ledger decides on, derived from a verified presentation by `authorizationRequestFrom`. */
 export interface AuthorizationRequest {
   /** Identifies the L2: B64U(SHA-256(L2 header.payload)): signature-independent, as ECDSA signatures are malleable, stable across views. */
   l2Id: string;
@@ -53,10 +57,12 @@ export interface AuthorizationRequest {
   at: number;
 }
 
+/** The ledger's answer: approved with an authorization id, or declined with a code. */
 export type Decision =
   | { decision: 'approved'; authorizationId: string; replayed: boolean }
   | { decision: 'declined'; code: ErrorCode; message: string; authorizationId?: undefined; replayed: boolean };
 
+/** The outcome of reversing an authorization. */
 export interface ReversalResult {
   ok: boolean;
   code?: ErrorCode;
@@ -78,6 +84,7 @@ export interface RevocationRecord {
   at: number;
 }
 
+/** The outcome of revoking a mandate. */
 export interface RevocationResult {
   /** False when the L2 was revoked before: nothing changed (idempotent). */
   newlyRevoked: boolean;
@@ -101,10 +108,12 @@ export interface MerchantPresentation {
   forgetAfter: number;
 }
 
+/** Whether a merchant has seen an L3b before (replay memory). */
 export type MerchantMemoryResult =
   | { firstSeen: true }
   | { firstSeen: false; matched: 'content' | 'nonce'; firstSeenAt: number };
 
+/** One audit-trail row: a decision or reversal, with its reason code, amount and time. */
 export interface AuditEvent {
   seq: number;
   at: number;
@@ -120,6 +129,7 @@ export interface AuditEvent {
   detail: string;
 }
 
+/** The network ledger: atomic authorization decisions, reversals, revocations and the audit trail. */
 export interface Ledger {
   /** Atomically decide and record. Never throws for a business decline; throws VIError('LEDGER_UNAVAILABLE') on storage failure. */
   authorize(req: AuthorizationRequest): Promise<Decision>;

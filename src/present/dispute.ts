@@ -8,6 +8,7 @@ import type { IssuedL2 } from '../issue/l2-types.js';
 import type { IssuedL3Pair } from '../issue/l3.js';
 import { bundleOf, checkL3Belongs, type BundleL3Entry, type PresentationBundle, type PresentOptions } from './views.js';
 
+/** Input of {@link presentForDispute}: the full chain with every L3 pair issued so far. */
 export interface DisputePresentationInput {
   l1: string;
   l2: IssuedL2 | string;

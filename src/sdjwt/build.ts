@@ -12,6 +12,7 @@ import { encodeBase64url } from './base64url.js';
 import { sha256b64u } from './digest.js';
 import { signEs256, type SigningKey } from './keys.js';
 
+/** A disclosure as issued: its encoded form, digest and value. */
 export interface BuiltDisclosure {
   encoded: string;
   digest: string;
@@ -23,15 +24,18 @@ export function newSalt(): string {
   return randomBytes(16).toString('base64url');
 }
 
+/** Where disclosure salts come from: 128-bit random unless a caller reproduces fixed vectors. */
+export type SaltSource = () => string;
+
 /** An array-element disclosure `[salt, value]`. */
-export function makeArrayDisclosure(value: unknown): BuiltDisclosure {
-  const encoded = encodeBase64url(JSON.stringify([newSalt(), value]));
+export function makeArrayDisclosure(value: unknown, salt: SaltSource = newSalt): BuiltDisclosure {
+  const encoded = encodeBase64url(JSON.stringify([salt(), value]));
   return { encoded, digest: sha256b64u(encoded), value };
 }
 
 /** An object-property disclosure `[salt, name, value]`. */
-export function makePropertyDisclosure(name: string, value: unknown): BuiltDisclosure {
-  const encoded = encodeBase64url(JSON.stringify([newSalt(), name, value]));
+export function makePropertyDisclosure(name: string, value: unknown, salt: SaltSource = newSalt): BuiltDisclosure {
+  const encoded = encodeBase64url(JSON.stringify([salt(), name, value]));
   return { encoded, digest: sha256b64u(encoded), value };
 }
 
@@ -59,13 +63,14 @@ export function issueStandardSdJwt(
   payload: Record<string, unknown>,
   sdClaims: readonly string[],
   key: SigningKey,
+  salt: SaltSource = newSalt,
 ): string {
   const packed: Record<string, unknown> = {};
   const digests: string[] = [];
   const disclosures: string[] = [];
   for (const name of Object.keys(payload)) {
     if (sdClaims.includes(name)) {
-      const d = makePropertyDisclosure(name, payload[name]);
+      const d = makePropertyDisclosure(name, payload[name], salt);
       digests.push(d.digest);
       disclosures.push(d.encoded);
     } else {
@@ -74,6 +79,6 @@ export function issueStandardSdJwt(
   }
   if (digests.length > 0) packed._sd = digests.sort();
   packed._sd_alg = 'sha-256';
-  const { typ, alg, ...rest } = header;
-  return serializeSdJwt(signJwt({ typ: typ ?? 'sd+jwt', alg, ...rest }, packed, key), disclosures);
+  // Header members in the caller's order: the upstream April vectors write alg, typ, kid.
+  return serializeSdJwt(signJwt(header, packed, key), disclosures);
 }

@@ -23,6 +23,8 @@ export interface ParsedJwt {
    * it need redacting (src/verify/redact.ts).
    */
   privateJwkMember: boolean;
+  /** Header or payload writes a number with a fraction or exponent (`27999.0`, `2.7999e4`): VI numbers are integers. */
+  fractionalNumber: boolean;
 }
 
 export interface ParsedDisclosure {
@@ -35,6 +37,8 @@ export interface ParsedDisclosure {
   value: unknown;
   /** The claim name or a member anywhere in the value is named like a private JWK member (see {@link ParsedJwt}). */
   privateJwkMember: boolean;
+  /** The disclosure's JSON writes a number with a fraction or exponent (see {@link ParsedJwt}). */
+  fractionalNumber: boolean;
 }
 
 export interface ParsedSdJwt {
@@ -66,7 +70,7 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = {
   maxCheckoutJwtLength: 128 * 1024,
 };
 
-function fail(code: 'SDJWT_MALFORMED' | 'JWT_MALFORMED' | 'DISCLOSURE_MALFORMED' | 'LIMIT_EXCEEDED', layer: Layer, message: string): never {
+function fail(code: 'SDJWT_MALFORMED' | 'JWT_MALFORMED' | 'DISCLOSURE_MALFORMED' | 'LIMIT_EXCEEDED' | 'JSON_DUPLICATE_MEMBER', layer: Layer, message: string): never {
   throw new VIError({ code, layer, message });
 }
 
@@ -123,6 +127,8 @@ const PRIVATE_MEMBER = 2;
  * and whether any member name is one a private JWK uses. Bit flags, so that
  * the hot path allocates nothing for the answer.
  */
+let membersSeen = 0;
+
 function scanParsed(value: unknown, max: number, depth = 1): number {
   if (typeof value !== 'object' || value === null) return 0;
   if (depth > max) return TOO_DEEP;
@@ -135,6 +141,7 @@ function scanParsed(value: unknown, max: number, depth = 1): number {
     return found;
   }
   for (const k in value) {
+    membersSeen++;
     if (isPrivateJwkMember(k)) found |= PRIVATE_MEMBER;
     found |= scanParsed((value as Record<string, unknown>)[k], max, depth + 1);
     if (found & TOO_DEEP) return found;
@@ -145,6 +152,44 @@ function scanParsed(value: unknown, max: number, depth = 1): number {
 interface BoundedJson {
   value: unknown;
   privateJwkMember: boolean;
+  fractionalNumber: boolean;
+}
+
+/** Whether the quote at `i` is escaped (an odd run of backslashes before it). */
+function escapedAt(text: string, i: number): boolean {
+  let n = 0;
+  while (text.charCodeAt(--i) === 0x5c) n++;
+  return (n & 1) === 1;
+}
+
+/**
+ * One pass over JSON text that JSON.parse accepted, strings skipped by
+ * indexOf: the number of member separators (`:`) outside strings, times two,
+ * plus one when a number is written with a fraction or an exponent.
+ * JSON.parse keeps the last of two equal member names silently, so more
+ * separators in the text than members in the value means a name was repeated;
+ * and it reads `27999.0` as 27999, so only the text tells the literal.
+ */
+function textFacts(text: string): number {
+  let members = 0;
+  let fractional = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      let j = text.indexOf('"', i + 1);
+      while (j > 0 && escapedAt(text, j)) j = text.indexOf('"', j + 1);
+      if (j < 0) break;
+      i = j;
+    } else if (c === 0x3a) members++;
+    else if (c === 0x2e) fractional = 1;
+    else if (c === 0x65 || c === 0x45) {
+      // 'e' outside a string is an exponent after a digit, else part of true/false.
+      const p = text.charCodeAt(i - 1);
+      if (p >= 0x30 && p <= 0x39) fractional = 1;
+    }
+  }
+  return members * 2 + fractional;
 }
 
 /**
@@ -166,11 +211,15 @@ function parseBoundedJson(text: string, layer: Layer, what: string, limits: Pars
     if (jsonDepthExceeds(text, limits.maxJsonDepth)) fail('LIMIT_EXCEEDED', layer, `${what} nests deeper than ${limits.maxJsonDepth}`);
     fail(code, layer, `${what} is not JSON`);
   }
+  membersSeen = 0;
   const found = scanParsed(value, limits.maxJsonDepth);
   if (found & TOO_DEEP) fail('LIMIT_EXCEEDED', layer, `${what} nests deeper than ${limits.maxJsonDepth}`);
   const long = text.length > limits.maxStringLength ? overlongString(value, limits) : undefined;
   if (long) fail('LIMIT_EXCEEDED', layer, `${what}: string at ${long} is over the length limit`);
-  return { value, privateJwkMember: (found & PRIVATE_MEMBER) !== 0 };
+  const facts = textFacts(text);
+  // security-model §5.1: a repeated member name is read differently by different parsers.
+  if (facts >> 1 > membersSeen) fail('JSON_DUPLICATE_MEMBER', layer, `${what} names a member twice`);
+  return { value, privateJwkMember: (found & PRIVATE_MEMBER) !== 0, fractionalNumber: (facts & 1) === 1 };
 }
 
 function parseJsonObject(b64: string, layer: Layer, what: string, limits: ParseLimits): BoundedJson & { value: Record<string, unknown> } {
@@ -200,6 +249,7 @@ export function parseJwt(compact: string, layer: Layer, limits: ParseLimits = DE
     payload: payload.value,
     signature,
     privateJwkMember: header.privateJwkMember || payload.privateJwkMember,
+    fractionalNumber: header.fractionalNumber || payload.fractionalNumber,
   };
 }
 
@@ -220,9 +270,9 @@ export function parseDisclosure(encoded: string, layer: Layer, limits: ParseLimi
     if (typeof name !== 'string') fail('DISCLOSURE_MALFORMED', layer, 'disclosure claim name must be a string');
     if (name === '_sd' || name === '...') fail('DISCLOSURE_MALFORMED', layer, `disclosure claim name "${name}" is reserved`);
     // A selectively disclosed `d` lands in its JWK only once resolved: count the name too.
-    return { encoded, digest, salt, name, value: arr[2], privateJwkMember: parsed.privateJwkMember || isPrivateJwkMember(name) };
+    return { encoded, digest, salt, name, value: arr[2], privateJwkMember: parsed.privateJwkMember || isPrivateJwkMember(name), fractionalNumber: parsed.fractionalNumber };
   }
-  return { encoded, digest, salt, value: arr[1], privateJwkMember: parsed.privateJwkMember };
+  return { encoded, digest, salt, value: arr[1], privateJwkMember: parsed.privateJwkMember, fractionalNumber: parsed.fractionalNumber };
 }
 
 /**

@@ -25,6 +25,7 @@ export const trustSchema = z
   })
   .loose();
 
+/** The zod schema of a version-1 presentation bundle (shared/interop/BUNDLE.md). */
 export const bundleSchema = z
   .object({
     vi_bundle: z.literal(1),
@@ -43,9 +44,15 @@ export const bundleSchema = z
   })
   .loose();
 
+/** A presentation bundle: the credentials one recipient sees, with trust, expectations and an optional verdict. */
 export type Bundle = z.infer<typeof bundleSchema>;
+/** One `l3` entry of a bundle: an L3a and/or L3b, each with the L2 view it binds. */
 export type BundleL3Entry = z.infer<typeof l3EntrySchema>;
+/** The `trust` member of a bundle (issuer and merchant JWK Sets); a verifier uses it only when configured to. */
 export type Trust = z.infer<typeof trustSchema>;
+/** Who a bundle is cut for: merchant, network or dispute. */
 export type Role = NonNullable<Bundle['role']>;
+/** A JWK Set: `{ keys: [...] }`. */
 export type JwkSet = { keys: Record<string, unknown>[] };
+/** Expected `aud` and `nonce` of a layer. */
 export type Expectation = { aud?: string; nonce?: string };

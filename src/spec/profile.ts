@@ -82,6 +82,8 @@ export interface WireProfile {
    * (the upstream April vectors' shape); matched against allowlist `website`.
    */
   readonly checkoutMerchantFromIss: boolean;
+  /** Order issuers write an open payment mandate's registered constraints in (the reference outputs differ). */
+  readonly paymentConstraintOrder: readonly ConstraintKey[];
   /** `risk_data` on the open payment mandate (April CF §4.5.2): allowed members; undefined when not defined. */
   readonly riskDataMembers: readonly string[] | undefined;
 }
@@ -120,6 +122,7 @@ export const VI_2026_02: WireProfile = {
   lineItemMatchModes: undefined,
   budgetMin: false,
   checkoutMerchantFromIss: false,
+  paymentConstraintOrder: ['amount', 'allowedPayee', 'budget', 'recurrence', 'agentRecurrence'],
   riskDataMembers: undefined,
 };
 
@@ -153,6 +156,7 @@ export const VI_2026_04: WireProfile = {
   lineItemMatchModes: ['minimum', 'exact'],
   budgetMin: true,
   checkoutMerchantFromIss: true,
+  paymentConstraintOrder: ['allowedPayee', 'amount', 'budget', 'recurrence', 'agentRecurrence'],
   riskDataMembers: ['device_id', 'ip_address'],
 };
 
@@ -179,8 +183,10 @@ export function profileOf(name: string | WireProfile | undefined): WireProfile {
   return p;
 }
 
+/** Immediate (final cart and payment) or Autonomous (open mandates for an agent). */
 export type Mode = 'immediate' | 'autonomous';
 
+/** The two mandate kinds of a pair. */
 export type MandateKind = 'checkout' | 'payment';
 
 /** A mandate VCT, classified: kind, open or final, and the profile that spells it so. */
@@ -236,6 +242,7 @@ export const PROFILE = {
   sharedReferenceArrays: [...new Set(PROFILES.flatMap((p) => p.sharedReferenceArrays))],
 } as const;
 
+/** A constraint type name such as `payment.amount`. */
 export type ConstraintTypeName = string;
 /** Every registered constraint type name of every profile. */
 export const REGISTERED_CONSTRAINT_TYPES: readonly string[] = [...new Set(PROFILES.flatMap((p) => Object.values(p.constraint)))];

@@ -19,6 +19,9 @@ export const DEFAULT_LIMITS: Limits = {
   maxPairs: 32,
   maxL3Entries: 32,
   maxConstraints: 64,
+  maxL1LifetimeSeconds: 365 * 86400,
+  maxImmediateL2LifetimeSeconds: 15 * 60,
+  maxL3LifetimeSeconds: PROFILE.l3MaxLifetimeSeconds,
 };
 
 /** A signature-checked L2 presentation: the main `l2` or a per-L3 view of the same L2. */
@@ -36,6 +39,8 @@ export interface MandateRecord {
   /** The wire profile whose VCT this mandate carries. */
   profile: WireProfile;
   claims: Record<string, unknown>;
+  /** The disclosure's value before resolution (nested `_sd` still visible). */
+  raw: unknown;
   /** False when its shape check failed: nothing may be derived from it then. */
   wellFormed: boolean;
   /** Pair identifier once computed. */
@@ -52,7 +57,12 @@ export interface L3Record {
   /** Set once the signature checked out against the delegated agent key. */
   verified: boolean;
   pairId?: string;
+  /** The L2 mandate this L3 binds, as its own view resolves it: what it is judged against. */
+  bound?: Record<string, unknown>;
+  /** The final mandate the L3 carries. */
   mandate?: Record<string, unknown>;
+  /** The selected merchant disclosed beside an L3a's payment mandate. */
+  selectedMerchant?: Record<string, unknown>;
   signer?: string;
 }
 
@@ -92,6 +102,8 @@ export class VerifyContext {
   issuerThumbprint: string | undefined;
   userKey: KeyObject | undefined;
   userThumbprint: string | undefined;
+  /** L1 `card_id` when the verified L1 carries one. */
+  cardId: string | undefined;
 
   l2: L2View | undefined;
   /** Per-L3 L2 views; same issuer-signed JWT as `l2`. */

@@ -16,6 +16,7 @@ import type { ConstraintReport } from '../constraints/registry.js';
  */
 export type KeyResolver = JwkSet | ((kid: string) => PublicJwk | undefined | Promise<PublicJwk | undefined>);
 
+/** The verifier's input limits (spec/limits.md), exported as `VerifyLimits`; distinct from the HTTP server's. */
 export interface Limits extends ParseLimits {
   /** UTF-8 bytes of a bundle given as text (`parseBundleText`); BUNDLE_TOO_LARGE. */
   maxBundleBytes: number;
@@ -25,21 +26,40 @@ export interface Limits extends ParseLimits {
   maxL3Entries: number;
   /** Constraints in one mandate. */
   maxConstraints: number;
+  /** L1 `exp − iat`, seconds (credential-format §7: 1 year); L1_LIFETIME_EXCEEDED. */
+  maxL1LifetimeSeconds: number;
+  /** Immediate L2 `exp − iat`, seconds (§7: 15 minutes); L2_LIFETIME_EXCEEDED. */
+  maxImmediateL2LifetimeSeconds: number;
+  /** L3 `exp − iat`, seconds (§7: 1 hour); L3_LIFETIME_EXCEEDED. */
+  maxL3LifetimeSeconds: number;
 }
 
+/** How to verify: trusted keys, time, expectations, strictness, limits and caches. */
 export interface VerifyOptions {
-  /** Verification time (Unix seconds). Default: the bundle's `at`, else the clock. */
+  /**
+   * Verification time (Unix seconds). Default: the clock (the bundle's `at`
+   * only with {@link VerifyOptions.trustFromBundle}).
+   */
   now?: number;
+  /**
+   * Take trust (`trust.issuer_jwks`, `trust.merchant_jwks`) and time (`at`)
+   * from the bundle itself. Only for checking test vectors: a presenter who
+   * supplies its own issuer key can vouch for anything. Without it and
+   * without `issuerKeys`, verification fails with TRUST_NOT_CONFIGURED.
+   */
+  trustFromBundle?: boolean;
+  /** L1 `vct`s accepted. Default: the card VCT of the profile table. Any other: L1_VCT_NOT_ACCEPTED. */
+  acceptedL1Vcts?: readonly string[];
   /** Clock skew tolerance, seconds. Default 300. */
   skewSeconds?: number;
   /** Constraint strictness (constraints.md §5.4). Default PERMISSIVE. */
   strictness?: Strictness;
   /**
-   * Issuer keys. When given, the bundle's `trust` is ignored: trust comes from
-   * configuration, never from the presenter.
+   * Issuer keys. Trust comes from configuration, never from the presenter:
+   * the bundle's `trust` is read only with {@link VerifyOptions.trustFromBundle}, and even then these win.
    */
   issuerKeys?: KeyResolver;
-  /** Merchant keys for `checkout_jwt`. When given, overrides the bundle's `trust.merchant_jwks`. */
+  /** Merchant keys for `checkout_jwt` (the bundle's `trust.merchant_jwks` only with `trustFromBundle`). */
   merchantKeys?: KeyResolver;
   /** Expected `aud`/`nonce` per layer, merged over the bundle's `expect` (options win). */
   expect?: { l2?: Expectation; l3a?: Expectation; l3b?: Expectation };
@@ -54,8 +74,10 @@ export interface VerifyOptions {
   limits?: Partial<Limits>;
 }
 
+/** A check's status in a verdict. */
 export type CheckStatus = 'passed' | 'failed' | 'skipped';
 
+/** One check the verifier ran, with its layer, pair and status. */
 export interface CheckRecord {
   /** Stable check name, e.g. `l2.sd_hash`. */
   name: string;
@@ -66,6 +88,7 @@ export interface CheckRecord {
   reason?: string;
 }
 
+/** A mandate as the verified view disclosed it. */
 export interface MandateView {
   vct: string;
   /** Digest of the L2 disclosure carrying it. */
@@ -73,6 +96,7 @@ export interface MandateView {
   claims: Record<string, unknown>;
 }
 
+/** The verdict for one mandate pair: mandates, L3s, and the values checked. */
 export interface PairResult {
   index: number;
   /** Autonomous: checkout mandate disclosure digest; Immediate: checkout_hash. */
@@ -87,12 +111,14 @@ export interface PairResult {
   valid: boolean;
 }
 
+/** The signature-checked claims of one layer. */
 export interface LayerClaims {
   header: Record<string, unknown>;
   /** Claims after resolving the disclosures presented (withheld array entries stay as `{"...": digest}`). */
   claims: Record<string, unknown>;
 }
 
+/** The verdict: valid, the errors with stable codes, every check run, per-pair results and verified claims. */
 export interface VerificationResult {
   valid: boolean;
   mode: Mode | undefined;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/verify.js';
-import { autonomousBundle, immediateBundle } from '../fixtures/raw-chain.js';
+import { AT, autonomousBundle, immediateBundle } from '../fixtures/raw-chain.js';
 
 async function capture(args: string[]): Promise<{ code: number; out: string[] }> {
   const out: string[] = [];
@@ -30,7 +30,7 @@ describe('vintent verify', () => {
   it('exit 0 when every bundle is valid or matches its verdict; summary line', async () => {
     const { code, out } = await capture([good, tampered]);
     expect(code).toBe(0);
-    expect(out.at(-1)).toBe('2 bundles, 1 valid, 1 match their verdict');
+    expect(out.at(-1)).toMatch(/^2 bundles, 1 valid, 1 match their verdict \(trust and time taken from each bundle/);
   });
 
   it('--json prints one object per bundle with codes', async () => {
@@ -49,7 +49,19 @@ describe('vintent verify', () => {
 
   it('directories are expanded to their *.json files', async () => {
     const { out } = await capture([dir]);
-    expect(out.at(-1)).toMatch(/^3 bundles, 1 valid, 1 match their verdict$/);
+    expect(out.at(-1)).toMatch(/^3 bundles, 1 valid, 1 match their verdict /);
+  });
+
+  it('without --trust: test-vector mode, said on every line and in the summary; with --trust: configured keys only', async () => {
+    const vector = await capture([good, tampered]);
+    for (const line of vector.out.slice(0, -1)) expect(line).toMatch(/\[trust and time from the bundle\]$/);
+    expect(vector.out.at(-1)).toMatch(/test-vector mode/);
+    expect(JSON.parse((await capture(['--json', good])).out[0]!).trust).toBe('bundle');
+    const keys = join(dir, 'other-issuer.jwks');
+    writeFileSync(keys, JSON.stringify({ keys: [] }));
+    const configured = await capture(['--trust', keys, '--now', String(AT), good]);
+    expect(configured.out[0]).toMatch(/^INVALID .*L1_ISSUER_KEY_UNKNOWN$/);
+    expect(configured.out.at(-1)).toBe('1 bundles, 0 valid, 0 match their verdict');
   });
 
   it('usage errors exit 2', async () => {

@@ -29,7 +29,7 @@ export async function verifyBounded(bundle: unknown, options: VerifyOptions = {}
   });
   const started = performance.now();
   try {
-    const run = verifyPresentation(bundle, options).then(
+    const run = verifyPresentation(bundle, { trustFromBundle: true, ...options }).then(
       (result): Verified => ({ result }),
       (e: unknown): Verified => ({ failure: `rejected: ${e instanceof Error ? e.stack ?? e.message : String(e)}` }),
     );

@@ -16,11 +16,13 @@ function authorizeSuite(ledgerSpec: () => string): void {
   });
   afterAll(() => svc.stop());
 
-  it('merchant verify: 200 with the verify --json report, checks and pairs', async () => {
+  it('merchant verify: 200 with the verdict, checks and pairs, and no CLI-only fields', async () => {
     const l3 = fulfil(chain, 0, 30000);
     const r = await post(svc.url, '/v1/merchant/verify', merchantView(chain, l3));
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ valid: true, mode: 'autonomous', errors: [], verdict_match: null });
+    expect(r.body).toMatchObject({ valid: true, mode: 'autonomous', errors: [] });
+    expect(r.body).not.toHaveProperty('file');
+    expect(r.body).not.toHaveProperty('verdict_match');
     expect(r.body.checks.length).toBeGreaterThan(0);
     expect(r.body.pairs).toHaveLength(1);
     expect(r.body.pairs[0]).toMatchObject({ l3b: "verified", valid: true });

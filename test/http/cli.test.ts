@@ -19,6 +19,13 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'vintent-cli-'));
 }
 
+/** `--json` output: every line is JSON and the last one is the summary; returns the records before it. */
+function jsonLines(out: string): any[] {
+  const lines = out.trimEnd().split('\n').map((l) => JSON.parse(l));
+  expect(lines.at(-1)).toMatchObject({ summary: true });
+  return lines.slice(0, -1);
+}
+
 /** Run a command in-process and capture what it printed. */
 async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -77,15 +84,15 @@ describe('vintent network / ledger (offline)', () => {
 
     const a = await capture(() => network(['authorize', first, ...common]));
     expect(a.code).toBe(0);
-    const approved = JSON.parse(a.out);
+    const [approved] = jsonLines(a.out);
     expect(approved.decision).toBe('approved');
 
     const again = await capture(() => network(['authorize', first, ...common]));
-    expect(JSON.parse(again.out)).toMatchObject({ decision: 'approved', authorization_id: approved.authorization_id, replayed: true });
+    expect(jsonLines(again.out)[0]).toMatchObject({ decision: 'approved', authorization_id: approved.authorization_id, replayed: true });
 
     const over = await capture(() => network(['authorize', bundle('over.json', networkView(c, fulfil(c, 0, 30000))), ...common]));
     expect(over.code).toBe(1);
-    expect(JSON.parse(over.out).errors[0].code).toBe('LEDGER_BUDGET_EXCEEDED');
+    expect(jsonLines(over.out)[0].errors[0].code).toBe('LEDGER_BUDGET_EXCEEDED');
 
     const rev = await capture(() => network(['reverse', approved.authorization_id, '--ledger', ledger]));
     expect(rev.code).toBe(0);
@@ -93,7 +100,7 @@ describe('vintent network / ledger (offline)', () => {
 
     const show = await capture(() => ledgerCmd(['show', '--ledger', ledger, '--json']));
     expect(show.code).toBe(0);
-    const events = show.out.trim().split('\n').map((l) => JSON.parse(l));
+    const events = jsonLines(show.out);
     expect(events.map((e) => e.decision)).toEqual(expect.arrayContaining(['approved', 'declined', 'reversed']));
     expect(events.find((e) => e.decision === 'declined').code).toBe('LEDGER_BUDGET_EXCEEDED');
     const human = await capture(() => ledgerCmd(['show', '--ledger', ledger]));
@@ -111,11 +118,11 @@ describe('vintent network / ledger (offline)', () => {
     const args = ['--ledger', `sqlite:${join(dir, 'l.db')}`, '--trust', trust, '--now', String(SERVER_NOW), '--json'];
     const r = await capture(() => network(['authorize', f, ...args]));
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.out).errors.map((e: any) => e.code)).toContain('L1_ISSUER_KEY_UNKNOWN');
+    expect(jsonLines(r.out)[0].errors.map((e: any) => e.code)).toContain('L1_ISSUER_KEY_UNKNOWN');
     writeFileSync(join(dir, 'junk.json'), '{not json');
     const junk = await capture(() => network(['authorize', join(dir, 'junk.json'), ...args]));
     expect(junk.code).toBe(1);
-    expect(JSON.parse(junk.out).errors[0].code).toBe('BUNDLE_MALFORMED');
+    expect(jsonLines(junk.out)[0].errors[0].code).toBe('BUNDLE_MALFORMED');
   });
 
   it('refuses a trust file holding a private key, and usage errors exit 2', async () => {
@@ -125,8 +132,9 @@ describe('vintent network / ledger (offline)', () => {
     const f = join(dir, 'b.json');
     writeFileSync(f, '{}');
     const r = await capture(() => network(['authorize', f, '--trust', priv, '--ledger', `sqlite:${join(dir, 'l.db')}`]));
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2); // an unusable input file, named in one line
     expect(r.err).toContain('private key');
+    expect(r.err).toContain(priv);
     expect((await capture(() => network(['authorize', f]))).code).toBe(2);
     expect((await capture(() => network(['pay']))).code).toBe(2);
     expect((await capture(() => ledgerCmd(['show', '--limit', 'x']))).code).toBe(2);

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { remoteJwksResolver } from '../../src/http/jwks-client.js';
 import { exportPrivateJwk, generateSigningKey } from '../../src/sdjwt/keys.js';
-import { verifyPresentation } from '../../src/verify/index.js';
+import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { autonomousChain, fulfil, networkView, parties, SERVER_NOW } from './chain.js';
 
 const k1 = generateSigningKey('rot-1');

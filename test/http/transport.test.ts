@@ -34,23 +34,49 @@ beforeAll(async () => {
 afterAll(() => svc.stop());
 
 describe('request bodies', () => {
-  it('refuses a declared oversized body with 413 BUNDLE_TOO_LARGE before reading it', async () => {
+  it('refuses a declared oversized body with 413 HTTP_BODY_TOO_LARGE before reading it', async () => {
     const r = await post(svc.url, '/v1/merchant/verify', JSON.stringify({ vi_bundle: 1, pad: 'x'.repeat(10_000) }));
     expect(r.status).toBe(413);
-    expect(r.body).toEqual({ error: { code: 'BUNDLE_TOO_LARGE', message: expect.any(String) } });
+    expect(r.body).toEqual({ error: { code: 'HTTP_BODY_TOO_LARGE', message: expect.any(String) } });
   });
 
   it('cuts off a chunked body as soon as it passes the limit', async () => {
     const chunk = Buffer.alloc(1024, 0x20);
     const r = await streamBody(svc.url, '/v1/network/authorize', Array.from({ length: 16 }, () => chunk));
     expect(r.status).toBe(413);
-    expect(r.body.error.code).toBe('BUNDLE_TOO_LARGE');
+    expect(r.body.error.code).toBe('HTTP_BODY_TOO_LARGE');
   });
 
-  it('answers 400 BUNDLE_MALFORMED for JSON that does not parse', async () => {
+  it('answers 415 HTTP_UNSUPPORTED_MEDIA_TYPE for a body that is not sent as JSON, on every POST endpoint', async () => {
+    for (const path of ['/v1/merchant/verify', '/v1/network/authorize', '/v1/network/reverse']) {
+      for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '']) {
+        const res = await fetch(`${svc.url}${path}`, { method: 'POST', headers: type ? { 'content-type': type } : {}, body: '{"vi_bundle":1}' });
+        expect(res.status, `${path} ${type}`).toBe(415);
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('HTTP_UNSUPPORTED_MEDIA_TYPE');
+      }
+    }
+    const charset = await fetch(`${svc.url}/v1/merchant/verify`, { method: 'POST', headers: { 'content-type': 'Application/JSON; charset=utf-8' }, body: '{"vi_bundle":1,"l1":"a~","l2":"b~"}' });
+    expect(charset.status).toBe(200);
+  });
+
+  it('answers a request that is not HTTP with 400 HTTP_MALFORMED_REQUEST', async () => {
+    const { connect } = await import('node:net');
+    const { port } = new URL(svc.url);
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
+      let data = '';
+      socket.on('data', (d) => (data += String(d)));
+      socket.on('end', () => resolve(data));
+      socket.on('error', reject);
+    });
+    expect(text.startsWith('HTTP/1.1 400')).toBe(true);
+    expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)).error.code).toBe('HTTP_MALFORMED_REQUEST');
+  });
+
+  it('answers 400 HTTP_BODY_MALFORMED for JSON that does not parse', async () => {
     const r = await post(svc.url, '/v1/network/authorize', '{"vi_bundle": 1,');
     expect(r.status).toBe(400);
-    expect(r.body.error.code).toBe('BUNDLE_MALFORMED');
+    expect(r.body.error.code).toBe('HTTP_BODY_MALFORMED');
   });
 
   it('answers 400 BUNDLE_MALFORMED for a body that is not a bundle', async () => {
@@ -64,7 +90,7 @@ describe('request bodies', () => {
   it('answers 400 for a reversal without an authorization id', async () => {
     const r = await post(svc.url, '/v1/network/reverse', { id: 'auth_x' });
     expect(r.status).toBe(400);
-    expect(r.body.error.code).toBe('BUNDLE_MALFORMED');
+    expect(r.body.error.code).toBe('HTTP_REQUEST_INVALID');
   });
 
   it('a well-formed bundle of garbage credentials is a 200 verdict, not an error', async () => {
@@ -75,25 +101,25 @@ describe('request bodies', () => {
     expect(a.body.decision).toBe('declined');
   });
 
-  it('cuts off a body that stops arriving (request timeout) with 408 LIMIT_EXCEEDED', async () => {
+  it('cuts off a body that stops arriving (request timeout) with 408 HTTP_REQUEST_TIMEOUT', async () => {
     const r = await streamBody(svc.url, '/v1/network/authorize', [Buffer.from('{"vi_bundle":')], { finish: false });
     expect(r.status).toBe(408);
-    expect(r.body.error.code).toBe('LIMIT_EXCEEDED');
+    expect(r.body.error.code).toBe('HTTP_REQUEST_TIMEOUT');
   });
 });
 
 describe('routes', () => {
-  it('unknown route: 404 ROUTE_NOT_FOUND', async () => {
+  it('unknown route: 404 HTTP_ROUTE_NOT_FOUND', async () => {
     const r = await get(svc.url, '/v1/nothing');
     expect(r.status).toBe(404);
-    expect(r.body.error.code).toBe('ROUTE_NOT_FOUND');
+    expect(r.body.error.code).toBe('HTTP_ROUTE_NOT_FOUND');
   });
 
-  it('wrong method: 405 METHOD_NOT_ALLOWED with Allow', async () => {
+  it('wrong method: 405 HTTP_METHOD_NOT_ALLOWED with Allow', async () => {
     const r = await get(svc.url, '/v1/network/authorize');
     expect(r.status).toBe(405);
     expect(r.headers.get('allow')).toBe('POST');
-    expect(r.body.error.code).toBe('METHOD_NOT_ALLOWED');
+    expect(r.body.error.code).toBe('HTTP_METHOD_NOT_ALLOWED');
     const d = await get(svc.url, '/healthz', 'DELETE');
     expect(d.status).toBe(405);
   });

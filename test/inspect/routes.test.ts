@@ -97,16 +97,16 @@ describeIf(referenceBundles)('inspector routes (standalone server)', () => {
   it('refuses non-JSON requests and bad JSON with typed codes', async () => {
     const plain = await postVerify(base, '{"bundle":{}}', 'text/plain');
     expect(plain.status).toBe(415);
-    expect(plain.body.error.code).toBe('BUNDLE_MALFORMED');
+    expect(plain.body.error.code).toBe('HTTP_UNSUPPORTED_MEDIA_TYPE');
     const bad = await postVerify(base, '{"bundle":');
     expect(bad.status).toBe(400);
-    expect(bad.body.error.code).toBe('BUNDLE_MALFORMED');
+    expect(bad.body.error.code).toBe('HTTP_BODY_MALFORMED');
   });
 
   it('refuses oversized bodies', async () => {
     const r = await postVerify(base, { bundle: 'x'.repeat(1024 * 1024 + 10) });
     expect(r.status).toBe(413);
-    expect(r.body.error.code).toBe('BUNDLE_TOO_LARGE');
+    expect(r.body.error.code).toBe('HTTP_BODY_TOO_LARGE');
   });
 });
 

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { isErrorCode } from '../../src/errors.js';
-import { verifyPresentation } from '../../src/verify/index.js';
+import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { describeIf, REFERENCE_DIR as dir, referenceBundles } from '../support/environment.js';
 
 describeIf(referenceBundles)('upstream reference bundles', () => {

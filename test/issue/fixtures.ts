@@ -80,14 +80,16 @@ export function expect128BitSalt(salt: unknown): void {
 }
 
 /** The reference vectors' pair 0: two merchants, two rackets, USD 100–400, annual recurrence. */
-export function autonomousPair(over: Partial<AutonomousPairInput> = {}): AutonomousPairInput {
+export function autonomousPair(over: Partial<AutonomousPairInput> = {}, profile: 'vi-2026-02' | 'vi-2026-04' = 'vi-2026-04'): AutonomousPairInput {
+  // The annual frequency in each profile's vocabulary (April: ISO 20022).
+  const annual = profile === 'vi-2026-02' ? 'ANNUALLY' : 'YEAR';
   return {
     agentKey: agentKey.publicJwk,
     merchants: [tennis, babolat],
     lineItems: [{ id: 'line-1', acceptableItems: [racket, head], quantity: 1 }],
     paymentInstrument: instrument,
     amount: { currency: 'USD', min: '100.00', max: 40000 },
-    recurrence: { frequency: 'ANNUALLY', start_date: '2026-06-01', end_date: '2028-06-01', number: 2 },
+    recurrence: { frequency: annual, start_date: '2026-06-01', end_date: '2028-06-01', number: 2 },
     promptSummary: 'a racket under $400',
     riskData: { device_id: 'device-4242' },
     ...over,

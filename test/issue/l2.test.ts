@@ -20,10 +20,13 @@ beforeAll(async () => {
 
 const ref = (digest: string) => ({ '...': digest });
 
+/** These tests hold issuance to the February reference output, so they pin that profile. */
+const febPair = (over: Partial<AutonomousPairInput> = {}) => autonomousPair(over, 'vi-2026-02');
+
 describe('issueL2Immediate', () => {
   it('matches the reference wire structure', () => {
     const co = checkoutFor();
-    const l2 = issueL2Immediate({
+    const l2 = issueL2Immediate({ profile: 'vi-2026-02',
       userKey, l1, aud: 'https://agent.example.com', nonce: 'n-1', iss: 'https://wallet.example.com', iat: T0,
       pairs: [{ checkoutJwt: co.jwt, paymentInstrument: instrument, payee: tennis }],
     });
@@ -52,7 +55,7 @@ describe('issueL2Immediate', () => {
   it('defaults nonce, omits iss and orders multi-pair delegate_payload', () => {
     const a = checkoutFor();
     const b = checkoutFor(babolat, head, '249.99', 'co-2');
-    const l2 = issueL2Immediate({
+    const l2 = issueL2Immediate({ profile: 'vi-2026-02',
       userKey, l1, aud: 'https://a', pairs: [
         { checkoutJwt: a.jwt, paymentInstrument: instrument, payee: tennis, amount: '279.99', currency: 'USD' },
         { checkoutJwt: b.jwt, paymentInstrument: instrument, payee: babolat, amount: 24999 },
@@ -71,21 +74,21 @@ describe('issueL2Immediate', () => {
     const co = checkoutFor();
     const pair = { checkoutJwt: co.jwt, paymentInstrument: instrument, payee: tennis };
     const base = { userKey, l1, aud: 'https://a' };
-    expect(await codeOf(() => issueL2Immediate({ ...base, pairs: [] }))).toBe('ISSUE_INVALID_INPUT');
-    expect(await codeOf(() => issueL2Immediate({ ...base, pairs: [{ ...pair, amount: '279.98' }] }))).toBe('ISSUE_INVALID_INPUT');
-    expect(await codeOf(() => issueL2Immediate({ ...base, pairs: [{ ...pair, amount: '279.999' }] }))).toBe('MONEY_INVALID');
-    expect(await codeOf(() => issueL2Immediate({ ...base, pairs: [{ ...pair, currency: 'EUR' }] }))).toBe('CONSTRAINT_CURRENCY_MISMATCH');
-    expect(await codeOf(() => issueL2Immediate({ ...base, pairs: [pair, pair] }))).toBe('MANDATE_DUPLICATE_PAIR');
-    expect(await codeOf(() => issueL2Immediate({ ...base, pairs: [{ ...pair, payee: { id: 'x' } as never }] }))).toBe('ISSUE_INVALID_INPUT');
-    expect(await codeOf(() => issueL2Immediate({ ...base, pairs: [{ ...pair, paymentInstrument: { type: 'card' } as never }] }))).toBe('ISSUE_INVALID_INPUT');
-    expect(await codeOf(() => issueL2Immediate({ ...base, pairs: [{ ...pair, checkoutJwt: 'garbage' }] }))).toBe('CHECKOUT_JWT_MALFORMED');
-    expect(await codeOf(() => issueL2Immediate({ ...base, userKey: generateSigningKey('other'), pairs: [pair] }))).toBe('KEY_INVALID');
+    expect(await codeOf(() => issueL2Immediate({ profile: 'vi-2026-02', ...base, pairs: [] }))).toBe('ISSUE_INVALID_INPUT');
+    expect(await codeOf(() => issueL2Immediate({ profile: 'vi-2026-02', ...base, pairs: [{ ...pair, amount: '279.98' }] }))).toBe('ISSUE_INVALID_INPUT');
+    expect(await codeOf(() => issueL2Immediate({ profile: 'vi-2026-02', ...base, pairs: [{ ...pair, amount: '279.999' }] }))).toBe('MONEY_INVALID');
+    expect(await codeOf(() => issueL2Immediate({ profile: 'vi-2026-02', ...base, pairs: [{ ...pair, currency: 'EUR' }] }))).toBe('CONSTRAINT_CURRENCY_MISMATCH');
+    expect(await codeOf(() => issueL2Immediate({ profile: 'vi-2026-02', ...base, pairs: [pair, pair] }))).toBe('MANDATE_DUPLICATE_PAIR');
+    expect(await codeOf(() => issueL2Immediate({ profile: 'vi-2026-02', ...base, pairs: [{ ...pair, payee: { id: 'x' } as never }] }))).toBe('ISSUE_INVALID_INPUT');
+    expect(await codeOf(() => issueL2Immediate({ profile: 'vi-2026-02', ...base, pairs: [{ ...pair, paymentInstrument: { type: 'card' } as never }] }))).toBe('ISSUE_INVALID_INPUT');
+    expect(await codeOf(() => issueL2Immediate({ profile: 'vi-2026-02', ...base, pairs: [{ ...pair, checkoutJwt: 'garbage' }] }))).toBe('CHECKOUT_JWT_MALFORMED');
+    expect(await codeOf(() => issueL2Immediate({ profile: 'vi-2026-02', ...base, userKey: generateSigningKey('other'), pairs: [pair] }))).toBe('KEY_INVALID');
   });
 });
 
 describe('issueL2Autonomous', () => {
   it('matches the reference wire structure', () => {
-    const l2 = issueL2Autonomous({ userKey, l1, aud: 'https://agent.example.com', nonce: 'n-2', iss: 'https://wallet.example.com', iat: T0, pairs: [autonomousPair()] });
+    const l2 = issueL2Autonomous({ profile: 'vi-2026-02', userKey, l1, aud: 'https://agent.example.com', nonce: 'n-2', iss: 'https://wallet.example.com', iat: T0, pairs: [febPair()] });
     const d = decode(l2.serialized);
     expect(d.header).toEqual({ alg: 'ES256', typ: 'kb-sd-jwt+kb', kid: userKey.kid });
     expect(d.disclosures).toHaveLength(6);
@@ -129,10 +132,10 @@ describe('issueL2Autonomous', () => {
   });
 
   it('lays out several pairs, separate payees, budget and agent recurrence', () => {
-    const l2 = issueL2Autonomous({
+    const l2 = issueL2Autonomous({ profile: 'vi-2026-02',
       userKey, l1, aud: 'https://a', iat: T0, pairs: [
-        autonomousPair({ recurrence: undefined }),
-        autonomousPair({
+        febPair({ recurrence: undefined }),
+        febPair({
           merchants: [decathlon], payees: [{ name: 'Decathlon Payments', website: 'https://pay.decathlon.example' }],
           lineItems: [{ id: 'line-2', acceptableItems: 'any', quantity: 2 }],
           amount: { currency: 'USD', max: '200' }, budget: { currency: 'USD', max: '1000' },
@@ -180,8 +183,8 @@ describe('issueL2Autonomous', () => {
 
   it('refuses what a verifier would reject', async () => {
     const base = { userKey, l1, aud: 'https://a', iat: T0 };
-    const codeFor = (over: Partial<AutonomousPairInput>) => codeOf(() => issueL2Autonomous({ ...base, pairs: [autonomousPair(over)] }));
-    expect(await codeOf(() => issueL2Autonomous({ ...base, pairs: [] }))).toBe('ISSUE_INVALID_INPUT');
+    const codeFor = (over: Partial<AutonomousPairInput>) => codeOf(() => issueL2Autonomous({ profile: 'vi-2026-02', ...base, pairs: [febPair(over)] }));
+    expect(await codeOf(() => issueL2Autonomous({ profile: 'vi-2026-02', ...base, pairs: [] }))).toBe('ISSUE_INVALID_INPUT');
     expect(await codeFor({ merchants: [] })).toBe('CONSTRAINT_ALLOWLIST_EMPTY');
     expect(await codeFor({ payees: [] })).toBe('CONSTRAINT_ALLOWLIST_EMPTY');
     expect(await codeFor({ lineItems: [] })).toBe('CONSTRAINT_ALLOWLIST_EMPTY');
@@ -197,9 +200,9 @@ describe('issueL2Autonomous', () => {
     expect(await codeFor({ agentKey: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'k' } })).toBe('KEY_INVALID');
     expect(await codeFor({ paymentInstrument: { id: 'x' } as never })).toBe('ISSUE_INVALID_INPUT');
     const other = generateSigningKey('agent-key-1');
-    expect(await codeOf(() => issueL2Autonomous({ ...base, pairs: [autonomousPair(), autonomousPair({ agentKey: other.publicJwk })] }))).toBe('MANDATE_CNF_PAIR_MISMATCH');
+    expect(await codeOf(() => issueL2Autonomous({ profile: 'vi-2026-02', ...base, pairs: [febPair(), febPair({ agentKey: other.publicJwk })] }))).toBe('MANDATE_CNF_PAIR_MISMATCH');
     // L1 from makeL1 expires at T0 - 1000 + 1 year: an L2 reaching past it is refused.
-    expect(await codeOf(() => issueL2Autonomous({ ...base, lifetimeSeconds: 365 * 86400, pairs: [autonomousPair()] }))).toBe('LIFETIME_EXCEEDED');
-    expect(await codeOf(() => issueL2Autonomous({ ...base, userKey: generateSigningKey(), pairs: [autonomousPair()] }))).toBe('KEY_INVALID');
+    expect(await codeOf(() => issueL2Autonomous({ profile: 'vi-2026-02', ...base, lifetimeSeconds: 365 * 86400, pairs: [febPair()] }))).toBe('LIFETIME_EXCEEDED');
+    expect(await codeOf(() => issueL2Autonomous({ profile: 'vi-2026-02', ...base, userKey: generateSigningKey(), pairs: [febPair()] }))).toBe('KEY_INVALID');
   });
 });

@@ -53,7 +53,7 @@ describe('issueL3Pair', () => {
     expect(merchant!.encoded).not.toBe(pair.merchants[0]!.encoded); // fresh salt
     expect128BitSalt(merchant!.array[0]);
     expect(mandate!.array[1]).toEqual({
-      vct: 'mandate.payment', transaction_id: co.checkoutHash, payee: tennis, payment_amount: { currency: 'USD', amount: 27999 }, payment_instrument: instrument,
+      vct: 'mandate.payment.1', transaction_id: co.checkoutHash, payee: tennis, payment_amount: { currency: 'USD', amount: 27999 }, payment_instrument: instrument,
     });
 
     const b = decode(out.checkout);
@@ -64,7 +64,7 @@ describe('issueL3Pair', () => {
       delegate_payload: [ref(b.disclosures[0]!.digest)], _sd_alg: 'sha-256', iss: 'https://agent.example.com', exp: AT + 300,
     });
     expect(b.disclosures[0]!.array[1]).toEqual({
-      vct: 'mandate.checkout', checkout_jwt: co.jwt, checkout_hash: co.checkoutHash, line_items: [{ ...racket, quantity: 1 }],
+      vct: 'mandate.checkout.1', checkout_jwt: co.jwt, checkout_hash: co.checkoutHash, line_items: [{ ...racket, quantity: 1 }],
     });
     for (const d of [a, b]) {
       expect(d.payload).not.toHaveProperty('cnf');

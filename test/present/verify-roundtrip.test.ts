@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { presentForDispute, presentToMerchant, presentToNetwork } from '../../src/present/index.js';
-import { verifyPresentation } from '../../src/verify/index.js';
+import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { autonomousChain, immediateChain, options } from './helpers.js';
 
 async function expectValid(bundle: unknown): Promise<void> {

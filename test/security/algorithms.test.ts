@@ -5,7 +5,7 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { verifyPresentation } from '../../src/verify/index.js';
+import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { autonomousBundle, chainKeys, immediateBundle } from '../fixtures/raw-chain.js';
 import { es256Der, es256Raw, expectRefused, headerOf, hs256, p384Key, resignSdJwt, unsigned, type Obj } from './helpers.js';
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeArrayDisclosure, serializeSdJwt } from '../../src/sdjwt/build.js';
 import { PROFILE } from '../../src/spec/profile.js';
-import { verifyPresentation } from '../../src/verify/index.js';
+import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { AUD, MERCHANTS, NONCE, autonomousBundle, buildAutonomous, chainKeys, immediateBundle } from '../fixtures/raw-chain.js';
 import { generateOtherAgent } from '../verify/steps/helpers.js';
 import { expectRefused, type Obj } from './helpers.js';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bareJwk, exportPrivateJwk } from '../../src/sdjwt/keys.js';
-import { verifyPresentation } from '../../src/verify/index.js';
+import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { autonomousBundle, chainKeys, immediateBundle } from '../fixtures/raw-chain.js';
 import { expectRefused, type Obj } from './helpers.js';
 

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/verify/context.js';
-import { parseBundleText, verifyPresentation } from '../../src/verify/index.js';
+import { parseBundleText } from '../../src/verify/index.js';
+import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { PROFILE } from '../../src/spec/profile.js';
 import { autonomousBundle, chainKeys, immediateBundle } from '../fixtures/raw-chain.js';
 import { es256Raw, expectRefused, headerOf, resignSdJwt } from './helpers.js';

@@ -3,7 +3,7 @@
  * pinned by the smallest input that showed it, plus one documented residual.
  */
 import { describe, expect, it } from 'vitest';
-import { verifyPresentation } from '../../src/verify/index.js';
+import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { autonomousBundle, chainKeys, immediateBundle } from '../fixtures/raw-chain.js';
 import { es256Raw, expectRefused, headerOf, resignSdJwt } from './helpers.js';
 

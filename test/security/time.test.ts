@@ -3,7 +3,7 @@
  * seconds only, at every layer; skew tolerance is configurable.
  */
 import { describe, expect, it } from 'vitest';
-import { verifyPresentation } from '../../src/verify/index.js';
+import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { AT, T0, autonomousBundle, chainKeys, immediateBundle } from '../fixtures/raw-chain.js';
 import { es256Raw, expectRefused, headerOf, resignSdJwt } from './helpers.js';
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { KeyResolver, VerificationResult } from '../../src/verify/types.js';
-import { verifyPresentation } from '../../src/verify/index.js';
+import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { codesOf, expectBrokenCheck } from '../fixtures/expect.js';
 import { autonomousBundle, immediateBundle } from '../fixtures/raw-chain.js';
 import type { Bundle, JwkSet } from '../../src/spec/bundle.js';

@@ -1,6 +1,6 @@
 /** The untampered fixtures are valid in every role: the baseline each tamper test departs from. */
 import { describe, it } from 'vitest';
-import { verifyPresentation } from '../../src/verify/index.js';
+import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { expectValid } from '../fixtures/expect.js';
 import { autonomousBundle, immediateBundle } from '../fixtures/raw-chain.js';
 

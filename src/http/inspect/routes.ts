@@ -91,7 +91,7 @@ export function inspectorRoutes(options: InspectorOptions = {}): Route[] {
       handler: (_req, res, url) => {
         const asset = assets.get(url.pathname.slice('/inspect/assets/'.length));
         if (asset) sendAsset(res, asset);
-        else sendError(res, 404, 'ROUTE_NOT_FOUND', 'no such asset');
+        else sendError(res, 404, 'HTTP_ROUTE_NOT_FOUND', 'no such asset');
       },
     },
     {
@@ -103,11 +103,7 @@ export function inspectorRoutes(options: InspectorOptions = {}): Route[] {
       method: 'POST',
       path: '/inspect/api/verify',
       handler: async (req, res) => {
-        // JSON only: a cross-site form cannot send it without a CORS preflight, which this server never grants.
-        if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
-          sendError(res, 415, 'BUNDLE_MALFORMED', 'send the request as application/json');
-          return;
-        }
+        // JSON only (readJsonBody answers 415 otherwise): a cross-site form cannot send it without a CORS preflight, which this server never grants.
         const body = await readJsonBody(req, maxBodyBytes);
         if (!body.ok) {
           sendError(res, body.status, body.code, body.message);

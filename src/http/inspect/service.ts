@@ -7,6 +7,7 @@ import type { KeyResolver, VerifyOptions } from '../../verify/types.js';
 import { buildInspectView, type InspectView, type TrustSource } from './model.js';
 import { deriveRoleView, type ViewRole } from './roles.js';
 
+/** Keys, body limit and an optional preloaded bundle for the inspector page. */
 export interface InspectorOptions {
   /**
    * Issuer keys configured on the server. When given they decide trust and the
@@ -38,9 +39,13 @@ export async function inspectBundle(bundle: unknown, role: ViewRole, pair: numbe
   const verifyOptions: VerifyOptions = {};
   if (options.issuerKeys) verifyOptions.issuerKeys = options.issuerKeys;
   if (options.merchantKeys) verifyOptions.merchantKeys = options.merchantKeys;
+  // The inspector is a vector-checking tool: without server keys it uses the
+  // bundle's own trust and `at`, and the page says so (trust source 'bundle').
+  if (!options.issuerKeys) verifyOptions.trustFromBundle = true;
   // A bundle's `at` is honoured here (reference vectors are judged at their own
   // time); a service deciding real payments would use its own clock instead.
-  if (!hasAt(view.bundle) && options.now) verifyOptions.now = options.now();
+  if (hasAt(view.bundle)) verifyOptions.now = (view.bundle as { at: number }).at;
+  else if (options.now) verifyOptions.now = options.now();
   const result = await verifyPresentation(view.bundle, verifyOptions);
   const trust: TrustSource = options.issuerKeys ? 'server' : bundleTrust(view.bundle) ? 'bundle' : 'none';
   return buildInspectView(view.bundle, result, { view, trust });

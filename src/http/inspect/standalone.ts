@@ -31,7 +31,7 @@ export async function startInspector(options: InspectorOptions & { port?: number
         }
         const route = matchRoute(routes, req.method ?? 'GET', url.pathname);
         if (route) await route.handler(req, res, url);
-        else sendError(res, 404, 'ROUTE_NOT_FOUND', `no page ${url.pathname}`);
+        else sendError(res, 404, 'HTTP_ROUTE_NOT_FOUND', `no page ${url.pathname}`);
       } catch {
         sendError(res, 500, 'INTERNAL', 'internal error');
       }

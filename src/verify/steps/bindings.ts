@@ -7,7 +7,7 @@ import { isMinorUnits, isRecord } from '../../constraints/values.js';
 import { VIError } from '../../errors.js';
 import { parseJwt, type ParsedJwt } from '../../sdjwt/parse.js';
 import { reject, skip, type PairState, type VerifyContext } from '../context.js';
-import { keyFrom, lookupKey, requireEs256, requireSignature, type KeyLookup } from './common.js';
+import { isTimestamp, keyFrom, lookupKey, requireEs256, requireNoCrit, requireSignature, type KeyLookup } from './common.js';
 
 /** Parse a checkout_jwt once per verification. Throws VIError CHECKOUT_JWT_MALFORMED. */
 export function checkoutJwtOf(ctx: VerifyContext, jwt: string): ParsedJwt {
@@ -18,7 +18,9 @@ export function checkoutJwtOf(ctx: VerifyContext, jwt: string): ParsedJwt {
     ctx.checkoutJwts.push(parsed);
     return parsed;
   } catch (e) {
-    throw new VIError({ code: 'CHECKOUT_JWT_MALFORMED', layer: 'checkout_jwt', message: e instanceof Error ? e.message : 'unreadable checkout_jwt' });
+    // A repeated member name keeps its own code; anything else is an unreadable checkout_jwt.
+    const code = e instanceof VIError && e.code === 'JSON_DUPLICATE_MEMBER' ? e.code : 'CHECKOUT_JWT_MALFORMED';
+    throw new VIError({ code, layer: 'checkout_jwt', message: e instanceof Error ? e.message : 'unreadable checkout_jwt' });
   }
 }
 
@@ -43,6 +45,7 @@ function verifyCheckoutSignature(ctx: VerifyContext, jwt: string, pair: number):
 function checkCheckoutSignature(ctx: VerifyContext, parsed: ParsedJwt, pair: number, lookup: KeyLookup): void {
   const keys = ctx.merchantKeys;
   const kid = parsed.header.kid;
+  ctx.check('checkout_jwt.claims', 'checkout_jwt', () => checkCheckoutClaims(ctx, parsed), pair);
   ctx.check('checkout_jwt.signature', 'checkout_jwt', () => {
     if (!keys) {
       if (ctx.strictness === 'STRICT') reject('CHECKOUT_JWT_KEY_UNKNOWN', 'STRICT mode requires merchant keys to check checkout_jwt');
@@ -54,6 +57,29 @@ function checkCheckoutSignature(ctx: VerifyContext, parsed: ParsedJwt, pair: num
     if (!jwk) reject('CHECKOUT_JWT_KEY_UNKNOWN', `no trusted merchant key with kid '${kid}'`, 'kid');
     requireSignature(parsed, ctx.keyCache.import(jwk), 'CHECKOUT_JWT_SIGNATURE_INVALID', ctx.options.signatureCache);
   }, pair);
+}
+
+/**
+ * What the merchant signed, whether or not its key is trusted here: no
+ * unknown `crit`; not expired and not issued in the future (beyond skew);
+ * merchant and cart item ids, when present, strings.
+ */
+function checkCheckoutClaims(ctx: VerifyContext, parsed: ParsedJwt): void {
+  requireNoCrit(parsed);
+  const p = parsed.payload;
+  for (const name of ['iat', 'exp'] as const) {
+    if (p[name] !== undefined && !isTimestamp(p[name])) reject('TIME_CLAIM_INVALID', `checkout_jwt ${name} must be integer Unix seconds`, name);
+  }
+  if (typeof p.exp === 'number' && p.exp + ctx.skew < ctx.at) reject('EXPIRED', `checkout_jwt expired at ${p.exp}`, 'exp');
+  if (typeof p.iat === 'number' && p.iat - ctx.skew > ctx.at) reject('IAT_IN_FUTURE', `checkout_jwt iat ${p.iat} is in the future`, 'iat');
+  if (isRecord(p.merchant) && 'id' in p.merchant && typeof p.merchant.id !== 'string') reject('CHECKOUT_JWT_MALFORMED', 'checkout_jwt merchant.id must be a string', 'merchant.id');
+  const items = isRecord(p.cart) ? p.cart.items : undefined;
+  if (Array.isArray(items)) {
+    for (const it of items) {
+      const id = isRecord(it) ? (isRecord(it.item) ? it.item.id : (it.sku ?? it.id)) : undefined;
+      if (id !== undefined && typeof id !== 'string') reject('CHECKOUT_JWT_MALFORMED', 'checkout_jwt cart item ids must be strings', 'cart.items');
+    }
+  }
 }
 
 /**
@@ -83,16 +109,43 @@ function bindPairsFrom(ctx: VerifyContext, from: number): void | Promise<void> {
 }
 
 function checkCart(ctx: VerifyContext, p: PairState, jwt: unknown): void {
-  if (ctx.mode !== 'immediate') return;
+  if (ctx.mode !== 'immediate') {
+    checkAutonomousCart(ctx, p, jwt);
+    return;
+  }
   ctx.check('bindings.amount_matches_cart', 'l2', () => {
     if (!p.checkout || !p.payment || typeof jwt !== 'string') return skip('needs both mandates of the pair disclosed');
     const cart = checkoutJwtOf(ctx, jwt).payload.cart;
     if (!isRecord(cart) || !isMinorUnits(cart.total)) return skip('checkout_jwt carries no cart total');
-    const pa = p.payment.claims.payment_amount;
-    const amount = isRecord(pa) ? pa.amount : p.payment.claims.amount;
-    const currency = isRecord(pa) ? pa.currency : p.payment.claims.currency;
-    if (amount !== cart.total || (cart.currency !== undefined && currency !== cart.currency)) {
-      reject('PAYMENT_CART_MISMATCH', `payment ${String(amount)} ${String(currency)} differs from the signed cart total ${cart.total} ${String(cart.currency)}`, 'payment_amount');
+    requireAmountIsCart(p.payment.claims.payment_amount, cart);
+  }, p.result.index);
+}
+
+function requireAmountIsCart(paymentAmount: unknown, cart: Record<string, unknown>): void {
+  const pa = isRecord(paymentAmount) ? paymentAmount : {};
+  if (pa.amount !== cart.total || (cart.currency !== undefined && pa.currency !== cart.currency)) {
+    reject('PAYMENT_CART_MISMATCH', `payment ${String(pa.amount)} ${String(pa.currency)} differs from the signed cart total ${String(cart.total)} ${String(cart.currency)}`, 'payment_amount');
+  }
+}
+
+/**
+ * security-model §4.4 in Autonomous mode: with both L3s of a pair verified,
+ * the L3a pays the merchant-signed cart total, in its currency, to the
+ * merchant that signed it (by id where both name one).
+ */
+function checkAutonomousCart(ctx: VerifyContext, p: PairState, jwt: unknown): void {
+  if (!p.l3a && !p.l3b) return;
+  ctx.check('bindings.amount_matches_cart', 'l3a', () => {
+    if (!p.l3a?.verified || !p.l3b?.verified || typeof jwt !== 'string') return skip('needs both L3a and L3b of the pair verified');
+    const payload = checkoutJwtOf(ctx, jwt).payload;
+    const cart = payload.cart;
+    if (!isRecord(cart) || !isMinorUnits(cart.total)) return skip('checkout_jwt carries no cart total');
+    const m = p.l3a.mandate!;
+    requireAmountIsCart(m.payment_amount, cart);
+    const payee = m.payee;
+    const merchant = payload.merchant;
+    if (isRecord(payee) && isRecord(merchant) && typeof payee.id === 'string' && typeof merchant.id === 'string' && payee.id !== merchant.id) {
+      reject('PAYEE_MERCHANT_MISMATCH', `L3a pays ${payee.id}, but the checkout was signed for merchant ${merchant.id}`, 'payee');
     }
   }, p.result.index);
 }

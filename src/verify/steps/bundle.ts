@@ -49,16 +49,20 @@ export function checkBundle(input: unknown, ctx: VerifyContext): boolean {
   return 'passed' === ctx.check('bundle.schema', 'bundle', () => {
     const b = plainBundle(input) ?? schemaChecked(input);
     ctx.bundle = b;
-    ctx.at = ctx.options.now ?? b.at ?? Math.floor(Date.now() / 1000);
+    // Trust and time come from configuration. The bundle's own are read only
+    // when the caller asks to check a test vector (trustFromBundle).
+    const fromBundle = ctx.options.trustFromBundle === true;
+    ctx.at = ctx.options.now ?? (fromBundle ? b.at : undefined) ?? Math.floor(Date.now() / 1000);
     ctx.expect = {
       l2: { ...b.expect?.l2, ...ctx.options.expect?.l2 },
       l3a: { ...b.expect?.l3a, ...ctx.options.expect?.l3a },
       l3b: { ...b.expect?.l3b, ...ctx.options.expect?.l3b },
     };
-    // Configuration wins over the bundle: a presenter must not pick its own issuer.
-    ctx.issuerKeys = ctx.options.issuerKeys ?? b.trust?.issuer_jwks;
-    ctx.merchantKeys = ctx.options.merchantKeys ?? b.trust?.merchant_jwks;
-    if (!ctx.issuerKeys) reject('BUNDLE_MALFORMED', 'no trusted issuer keys: neither options.issuerKeys nor bundle trust.issuer_jwks');
+    ctx.issuerKeys = ctx.options.issuerKeys ?? (fromBundle ? b.trust?.issuer_jwks : undefined);
+    ctx.merchantKeys = ctx.options.merchantKeys ?? (fromBundle ? b.trust?.merchant_jwks : undefined);
+    if (!ctx.issuerKeys) {
+      reject('TRUST_NOT_CONFIGURED', fromBundle ? 'no trusted issuer keys: neither options.issuerKeys nor bundle trust.issuer_jwks' : 'no trusted issuer keys configured (options.issuerKeys); the bundle\'s own trust is not used');
+    }
     if ((b.l3?.length ?? 0) > ctx.limits.maxL3Entries) reject('LIMIT_EXCEEDED', `${b.l3?.length} l3 entries, limit ${ctx.limits.maxL3Entries}`);
   });
 }

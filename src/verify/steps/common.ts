@@ -15,6 +15,20 @@ export function requireEs256(jwt: ParsedJwt): void {
   if (alg !== PROFILE.alg) reject('ALG_NOT_ALLOWED', `header alg must be ${PROFILE.alg}, got ${JSON.stringify(alg)}`, 'alg');
 }
 
+/**
+ * RFC 7515 §4.1.11: a `crit` header names extensions the recipient must
+ * understand. VI defines none and this verifier implements none, so any
+ * `crit` (even an empty or malformed one) is refused rather than ignored.
+ */
+export function requireNoCrit(jwt: ParsedJwt): void {
+  if ('crit' in jwt.header) reject('CRIT_UNSUPPORTED', `header crit ${JSON.stringify(jwt.header.crit)} names extensions this verifier does not implement`, 'crit');
+}
+
+/** `exp − iat` within `max` seconds (credential-format §7), else `code`. */
+export function requireLifetime(times: { iat: number; exp: number }, max: number, code: 'L1_LIFETIME_EXCEEDED' | 'L2_LIFETIME_EXCEEDED' | 'L3_LIFETIME_EXCEEDED', what: string): void {
+  if (times.exp - times.iat > max) reject(code, `${what} lifetime ${times.exp - times.iat}s exceeds the maximum ${max}s`, 'exp');
+}
+
 export function requireTyp(jwt: ParsedJwt, allowed: readonly string[]): void {
   const typ = jwt.header.typ;
   if (typeof typ !== 'string' || !allowed.includes(typ)) {
@@ -27,7 +41,7 @@ export function requireSignature(jwt: ParsedJwt, key: KeyObject, code: 'L1_SIGNA
   if (!verifyEs256Cached(jwt.signingInput, jwt.signature, key, cache)) reject(code, 'ES256 signature does not verify');
 }
 
-function isTimestamp(v: unknown): v is number {
+export function isTimestamp(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 

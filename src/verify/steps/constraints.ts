@@ -10,6 +10,7 @@ import type { VIErrorInfo } from '../../errors.js';
 import type { WireProfile } from '../../spec/profile.js';
 import type { PairState, VerifyContext } from '../context.js';
 import { checkoutJwtOf } from './bindings.js';
+import { arrayRefDigest } from '../../sdjwt/resolve.js';
 
 /** Normalize L3b line items: `{item:{id}}` (constraints.md §8.2), `{sku}` or `{id}` (reference). */
 function linesOf(list: unknown): PurchasedLine[] | undefined {
@@ -59,6 +60,24 @@ function fulfillmentOf(ctx: VerifyContext, p: PairState, profile: WireProfile | 
   return f;
 }
 
+/**
+ * Allowlists the view an L3 binds must carry (credential-format §5.4): the
+ * payee entries in a network's view, the item entries in a merchant's. With
+ * every entry withheld there, the constraint is unverifiable, which fails.
+ * Others (allowed_merchant in a merchant's view of checkout + items) are left
+ * out by the spec's own role view: skipped, and the report says so.
+ */
+function mustCarry(profile: WireProfile, layer: 'l3a' | 'l3b'): string {
+  return layer === 'l3a' ? profile.constraint.allowedPayee : profile.constraint.lineItems;
+}
+
+function allWithheld(profile: WireProfile, c: Record<string, unknown>): boolean {
+  const lists: unknown[] = [c[profile.allowlistField.allowedPayee], c[profile.allowlistField.allowedMerchant]];
+  if (Array.isArray(c.items)) for (const e of c.items) if (isRecord(e)) lists.push(e.acceptable_items);
+  const entries = lists.filter(Array.isArray).flat();
+  return entries.length > 0 && entries.every((e) => arrayRefDigest(e) !== undefined);
+}
+
 export function verifyConstraints(ctx: VerifyContext): void {
   if (ctx.mode !== 'autonomous') return;
   for (const p of ctx.pairs) {
@@ -75,11 +94,22 @@ export function verifyConstraints(ctx: VerifyContext): void {
         ctx.skipped(name, layer, `${layer} not verified`, i);
         continue;
       }
-      if (!mandate) {
-        ctx.skipped(name, layer, `L2 ${label} mandate not disclosed`, i);
+      // Judged against the mandate as the L3's own view discloses it, and nothing else.
+      const bound = l3.bound;
+      if (!mandate || !bound) {
+        ctx.skipped(name, layer, `L2 ${label} mandate not disclosed in the ${layer} view`, i);
         continue;
       }
-      const reports = checkConstraints(mandate.claims.constraints as Record<string, unknown>[], f, { at: ctx.at, strictness: ctx.strictness, profile: mandate.profile });
+      const constraints = bound.constraints as Record<string, unknown>[];
+      const reports = checkConstraints(constraints, f, { at: ctx.at, strictness: ctx.strictness, profile: mandate.profile });
+      for (const r of reports) {
+        if (r.outcome.status === 'passed') continue;
+        if (mustCarry(mandate.profile, layer) === r.type && allWithheld(mandate.profile, constraints[r.index]!)) {
+          r.outcome = { status: 'failed', violations: [{ code: 'CONSTRAINT_UNVERIFIABLE', message: `every ${r.type} entry is withheld from the view this ${layer} binds` }] };
+        } else if (r.outcome.status === 'skipped') {
+          ctx.skipped(`${name}.withheld`, layer, `${r.type}: ${r.outcome.reason}`, i);
+        }
+      }
       p.result.constraints.push(...reports);
       const errors: VIErrorInfo[] = reports.flatMap((r) =>
         r.outcome.status === 'failed' ? r.outcome.violations.map((v) => ({ code: v.code, message: `${layer} (pair ${i}) violates ${r.type}: ${v.message}`, layer, pair: i, claim: r.type })) : [],

@@ -6,7 +6,7 @@ import type { PublicJwk } from '../../sdjwt/keys.js';
 import { resolveDisclosures } from '../../sdjwt/resolve.js';
 import { PROFILE } from '../../spec/profile.js';
 import { reject, skip, type VerifyContext } from '../context.js';
-import { keyFrom, lookupKey, type KeyLookup, requireEs256, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
+import { keyFrom, lookupKey, type KeyLookup, requireEs256, requireLifetime, requireNoCrit, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
 
 /** RFC 3986 scheme followed by something: enough to call a vct "a well-formed URI". */
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
@@ -20,6 +20,7 @@ export function verifyL1(ctx: VerifyContext): void | Promise<void> {
   const headerOk = 'passed' === ctx.check('l1.header', 'l1', () => {
     requireEs256(jwt);
     requireTyp(jwt, [PROFILE.typ.l1]);
+    requireNoCrit(jwt);
     if (typeof jwt.header.kid !== 'string' || jwt.header.kid === '') reject('KID_MISSING', 'L1 header needs kid to select the issuer key', 'kid');
   });
   if (!headerOk) return verifyL1Signed(ctx, false, { jwk: undefined });
@@ -53,10 +54,14 @@ function verifyL1Signed(ctx: VerifyContext, headerOk: boolean, lookup: KeyLookup
     const vct = payload.vct;
     if (typeof vct !== 'string' || !URI.test(vct)) reject('L1_VCT_INVALID', 'vct must be an always-visible well-formed URI', 'vct');
     if (PROFILE.claim.sdHash in payload) reject('L1_HAS_SD_HASH', 'L1 is the root credential and must not carry sd_hash', 'sd_hash');
+    // Type policy: which credential types may root a delegation is the verifier's choice, not the presenter's.
+    const accepted = ctx.options.acceptedL1Vcts ?? [PROFILE.vct.l1Card];
+    if (!accepted.includes(vct)) reject('L1_VCT_NOT_ACCEPTED', `L1 vct ${JSON.stringify(vct)} is not an accepted credential type`, 'vct');
     if (vct === PROFILE.vct.l1Card) {
       requireString(payload, 'pan_last_four', 'L1_CLAIM_MISSING');
       requireString(payload, 'scheme', 'L1_CLAIM_MISSING');
     }
+    if ('card_id' in payload) ctx.cardId = requireString(payload, 'card_id', 'L1_CLAIM_MISSING');
   });
 
   ctx.check('l1.cnf', 'l1', () => {
@@ -69,6 +74,6 @@ function verifyL1Signed(ctx: VerifyContext, headerOk: boolean, lookup: KeyLookup
   });
 
   ctx.check('l1.time', 'l1', () => {
-    requireTimes(payload, ctx, 'L1_CLAIM_MISSING');
+    requireLifetime(requireTimes(payload, ctx, 'L1_CLAIM_MISSING'), ctx.limits.maxL1LifetimeSeconds, 'L1_LIFETIME_EXCEEDED', 'L1');
   });
 }

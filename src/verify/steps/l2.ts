@@ -6,7 +6,7 @@ import { sha256b64u } from '../../sdjwt/digest.js';
 import { arrayRefDigest, resolveDisclosures, resolveSubset } from '../../sdjwt/resolve.js';
 import { PROFILE } from '../../spec/profile.js';
 import { reject, skip, type L2View, type VerifyContext } from '../context.js';
-import { requireEs256, requireExpectation, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
+import { requireEs256, requireExpectation, requireNoCrit, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
 
 export function verifyL2(ctx: VerifyContext): void {
   const l2 = ctx.l2!;
@@ -17,6 +17,7 @@ export function verifyL2(ctx: VerifyContext): void {
     requireEs256(jwt);
     // Which of the two is right depends on the mode, judged from the mandates later.
     requireTyp(jwt, [PROFILE.typ.l2Immediate, PROFILE.typ.l2Autonomous]);
+    requireNoCrit(jwt);
   });
 
   const sigOk = 'passed' === ctx.check('l2.signature', 'l2', () => {

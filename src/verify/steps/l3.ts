@@ -4,14 +4,15 @@
  * `sd_hash` view discloses, matched by header `kid`; never from the L3 itself.
  */
 import { isRecord } from '../../constraints/values.js';
+import type { Party } from '../../constraints/types.js';
 import { sha256b64u } from '../../sdjwt/digest.js';
 import type { PublicJwk } from '../../sdjwt/keys.js';
-import { arrayRefDigest, resolveDisclosures } from '../../sdjwt/resolve.js';
+import { arrayRefDigest, disclosedElements, resolveDisclosures } from '../../sdjwt/resolve.js';
 import { riskDataInL3 } from '../../constraints/risk-data.js';
 import { agentKidOf, classifyVct, finalVct, PROFILE, type WireProfile } from '../../spec/profile.js';
-import { reject, skip, type L3Record, type MandateRecord, type PairState, type VerifyContext } from '../context.js';
+import { reject, skip, type L2View, type L3Record, type MandateRecord, type PairState, type VerifyContext } from '../context.js';
 import { requireFinalPaymentShape } from './mandates.js';
-import { requireEs256, requireExpectation, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
+import { requireEs256, requireExpectation, requireLifetime, requireNoCrit, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
 
 export function verifyL3s(ctx: VerifyContext): void {
   if (ctx.l3.length === 0) return;
@@ -40,7 +41,19 @@ function boundMandate(ctx: VerifyContext, rec: L3Record): MandateRecord | undefi
   if (candidates.length !== 1) {
     reject('L3_PAIR_UNBOUND', `the L2 view under ${rec.layer} must disclose exactly one ${rec.kind} mandate, found ${candidates.length}`);
   }
-  return candidates[0];
+  const m = candidates[0]!;
+  rec.bound = mandateInView(view, m.digest);
+  return m;
+}
+
+/** The mandate `digest` as `view` resolves it (its own nested disclosures, not another view's). */
+function mandateInView(view: L2View, digest: string): Record<string, unknown> {
+  const raw = view.parsed.jwt.payload[PROFILE.claim.delegatePayload] as unknown[];
+  const resolved = view.resolved!.claims[PROFILE.claim.delegatePayload] as unknown[];
+  const i = raw.findIndex((ref) => arrayRefDigest(ref) === digest);
+  const value = resolved[i];
+  if (!isRecord(value)) reject('L3_PAIR_UNBOUND', 'the bound mandate does not resolve in its view');
+  return value;
 }
 
 function pairOf(ctx: VerifyContext, pairId: string | undefined): PairState | undefined {
@@ -57,6 +70,7 @@ function verifyOne(ctx: VerifyContext, rec: L3Record): void {
     requireTyp(jwt, [PROFILE.typ.l3]);
     if (typeof jwt.header.kid !== 'string' || jwt.header.kid === '') reject('KID_MISSING', 'L3 header needs the kid of the L2 cnf key', 'kid');
     if ('jwk' in jwt.header) reject('L3_HEADER_JWK_FORBIDDEN', 'L3 headers must not carry jwk; the key comes from L2 cnf', 'jwk');
+    requireNoCrit(jwt);
   });
 
   let mandate: MandateRecord | undefined;
@@ -100,14 +114,17 @@ function verifyOne(ctx: VerifyContext, rec: L3Record): void {
       }
     }, index),
     ctx.check(`${layer}.claims`, layer, () => {
-      requireString(payload, 'nonce', 'L3_CLAIM_MISSING');
+      const nonce = requireString(payload, 'nonce', 'L3_CLAIM_MISSING');
+      // credential-format §5.3: distinct from the L2 nonce, so an L3 cannot pass for the L2's own session.
+      if (nonce === ctx.l2!.parsed.jwt.payload.nonce) reject('L3_NONCE_REUSED', `${layer} nonce must differ from the L2 nonce`, 'nonce');
       if (payload.aud === undefined) reject('L3_CLAIM_MISSING', 'aud is required', 'aud');
       const dp = payload[PROFILE.claim.delegatePayload];
       if (!Array.isArray(dp) || dp.length === 0) reject('L3_CLAIM_MISSING', 'delegate_payload must be a non-empty array', 'delegate_payload');
+      // credential-format §5.3: references only; an inline mandate would be signed but not selectively disclosed.
+      if (dp.some((e) => arrayRefDigest(e) === undefined)) reject('CLAIM_MALFORMED', 'delegate_payload entries must be {"...": digest} references', 'delegate_payload');
     }, index),
     ctx.check(`${layer}.time`, layer, () => {
-      const { iat, exp } = requireTimes(payload, ctx, 'L3_CLAIM_MISSING');
-      if (exp - iat > PROFILE.l3MaxLifetimeSeconds) reject('LIFETIME_EXCEEDED', `${layer} exp must be within ${PROFILE.l3MaxLifetimeSeconds}s of iat`, 'exp');
+      requireLifetime(requireTimes(payload, ctx, 'L3_CLAIM_MISSING'), ctx.limits.maxL3LifetimeSeconds, 'L3_LIFETIME_EXCEEDED', layer);
     }, index),
     ctx.check(`${layer}.expect`, layer, () => {
       const e = ctx.expect[layer];
@@ -122,15 +139,24 @@ function verifyOne(ctx: VerifyContext, rec: L3Record): void {
       if ('cnf' in rec.mandate) reject('L3_CNF_FORBIDDEN', 'L3 final mandate must not carry cnf', 'cnf');
       if ('constraints' in rec.mandate) reject('MANDATE_CONSTRAINTS_FORBIDDEN', 'L3 final mandate carries values, not constraints', 'constraints');
       if (rec.kind === 'payment') {
-        requireFinalPaymentShape(rec.mandate);
+        requireFinalPaymentShape(rec.mandate, rec.parsed.disclosures.some((d) => d.fractionalNumber));
+        if (rec.bound) requireSameInstrument(rec.mandate.payment_instrument, rec.bound.payment_instrument);
       } else {
         const m = rec.mandate;
         if (typeof m.checkout_jwt !== 'string') reject('MANDATE_MALFORMED', 'L3b checkout mandate needs checkout_jwt', 'checkout_jwt');
         if (m.checkout_hash !== sha256b64u(m.checkout_jwt)) reject('CHECKOUT_HASH_MISMATCH', 'L3b checkout_hash is not B64U(SHA-256(checkout_jwt))', 'checkout_hash');
+        requireTypedLines(m.line_items);
       }
     }, index),
   ];
   rec.verified = checks.every((status) => status !== 'failed');
+  // Findings about what the L3 says against its view; its own values stay verified, so constraints still judge them.
+  if (rec.verified) {
+    ctx.check(`${layer}.view`, layer, () => checkBoundView(ctx, rec), index);
+    if (rec.kind === 'payment') {
+      ctx.check('l3a.selected_merchant', layer, () => (rec.selectedMerchant ? requireSelectedMerchant(rec) : skip('no selected_merchant disclosed')), index);
+    }
+  }
   if (pair) pair.result[rec.kind === 'payment' ? 'l3a' : 'l3b'] = rec.verified ? 'verified' : 'failed';
 }
 
@@ -144,7 +170,12 @@ function finalMandate(rec: L3Record, profile: WireProfile): Record<string, unkno
   const found: Record<string, unknown>[] = [];
   resolved.forEach((v, i) => {
     if (arrayRefDigest(raw[i]) === undefined || !isRecord(v)) return;
-    if (v.vct === undefined) return; // e.g. the selected merchant beside an L3a payment mandate
+    if (v.vct === undefined) {
+      // The selected merchant beside an L3a payment mandate (credential-format §5.6); nothing else.
+      if (rec.kind !== 'payment' || rec.selectedMerchant) reject('L3_MANDATE_MISSING', `${rec.layer} discloses an entry that is neither its mandate nor a selected merchant`);
+      rec.selectedMerchant = v;
+      return;
+    }
     const kind = classifyVct(v.vct);
     if (!kind || kind.open) reject('MANDATE_VCT_UNKNOWN', `unexpected vct ${JSON.stringify(v.vct)} in ${rec.layer}`, 'vct');
     if (v.vct === wanted) found.push(v);
@@ -153,6 +184,95 @@ function finalMandate(rec: L3Record, profile: WireProfile): Record<string, unkno
   });
   if (found.length !== 1) reject('L3_MANDATE_MISSING', `${rec.layer} must disclose exactly one ${wanted} mandate, found ${found.length}`);
   return found[0]!;
+}
+
+/**
+ * L3a `payment_instrument` is the one the user delegated (credential-format
+ * §5.6, §4.4.2): same `type` and `id`, and nothing beyond `description`.
+ */
+function requireSameInstrument(final: unknown, delegated: unknown): void {
+  if (!isRecord(final) || !isRecord(delegated)) reject('PAYMENT_INSTRUMENT_MISMATCH', 'payment_instrument must be the delegated one');
+  if (final.type !== delegated.type || final.id !== delegated.id) reject('PAYMENT_INSTRUMENT_MISMATCH', 'L3a payment_instrument is not the one in the L2 payment mandate', 'payment_instrument');
+  for (const k in final) {
+    if (k !== 'type' && k !== 'id' && k !== 'description') reject('PAYMENT_INSTRUMENT_MISMATCH', `L3a payment_instrument carries ${k}, beyond type, id and description`, 'payment_instrument');
+  }
+}
+
+/** Item identifiers an L3b lists are strings: never a number or object matched some other way. */
+function requireTypedLines(lines: unknown): void {
+  if (lines === undefined) return;
+  if (!Array.isArray(lines)) reject('MANDATE_MALFORMED', 'line_items must be an array', 'line_items');
+  for (const l of lines) {
+    const item = isRecord(l) && isRecord(l.item) ? l.item : undefined;
+    const id = item ? item.id : isRecord(l) ? (l.sku ?? l.id) : undefined;
+    if (typeof id !== 'string') reject('MANDATE_MALFORMED', 'each line item needs a string id', 'line_items');
+  }
+}
+
+/** Parties the user signed into an allowlist and this view discloses: L2 disclosures shaped as a merchant. */
+function partiesInView(view: L2View): Party[] {
+  const out: Party[] = [];
+  for (const d of view.resolved!.byDigest.values()) {
+    const v = d.name === undefined ? d.value : undefined;
+    if (isRecord(v) && v.vct === undefined && typeof v.name === 'string' && typeof v.website === 'string') out.push(v as Party);
+  }
+  return out;
+}
+
+/**
+ * credential-format §5.6: `selected_merchant` is disclosed from the L2
+ * allowed merchants, so it is one of the merchants the L3a's own view
+ * discloses (by id) and it is whom the L3a pays.
+ */
+function requireSelectedMerchant(rec: L3Record): void {
+  const sel = rec.selectedMerchant!;
+  if (typeof sel.id !== 'string') reject('MANDATE_MALFORMED', 'selected_merchant needs a string id', 'selected_merchant.id');
+  const allowed = partiesInView(rec.view!);
+  if (allowed.length === 0) reject('L3_VIEW_INCOMPLETE', 'the L3a view discloses no allowed merchant to hold selected_merchant against', 'selected_merchant');
+  if (!allowed.some((a) => a.id === sel.id)) reject('SELECTED_MERCHANT_NOT_ALLOWED', `selected_merchant ${sel.id} is not an allowed merchant`, 'selected_merchant');
+  const payee = rec.mandate!.payee as Party;
+  if (payee.id !== sel.id) reject('SELECTED_MERCHANT_PAYEE_MISMATCH', `selected_merchant ${sel.id} is not the payee ${String(payee.id)}`, 'selected_merchant');
+}
+
+/** The constraint of `type` in a mandate's constraints, if any. */
+function constraintOf(mandate: Record<string, unknown>, type: string): Record<string, unknown> | undefined {
+  const list = mandate.constraints;
+  return Array.isArray(list) ? (list.find((k) => isRecord(k) && k.type === type) as Record<string, unknown> | undefined) : undefined;
+}
+
+/**
+ * credential-format §5.4: what an L3 is judged by must be in the view it binds.
+ * An L3a's view discloses its payment mandate (l3a.pair) and the merchant
+ * (payee) entry; an L3b's view its checkout mandate and item entries. A view
+ * that withholds every entry of such an allowlist is incomplete (and the
+ * constraint CONSTRAINT_UNVERIFIABLE). The disclosures the bundle's `l2` and
+ * the view share must be the very same strings.
+ */
+function checkBoundView(ctx: VerifyContext, rec: L3Record): void | ReturnType<typeof skip> {
+  const view = rec.view;
+  const bound = rec.bound;
+  if (!view?.resolved || !bound || !rec.mandate) return skip(`${rec.layer} not bound to a resolved mandate`);
+  const main = ctx.l2!.resolved;
+  if (main && view !== ctx.l2) {
+    for (const [digest, d] of view.resolved.byDigest) {
+      const other = main.byDigest.get(digest);
+      if (other && other.encoded !== d.encoded) reject('L2_VIEW_INCONSISTENT', `${view.label} and l2 disclose ${digest} differently`);
+    }
+  }
+  if (rec.kind === 'payment') {
+    const payees = constraintOf(bound, PROFILE.constraint.allowedPayee)?.allowed_payees;
+    if (Array.isArray(payees) && payees.length > 0 && disclosedElements(payees).length === 0) {
+      reject('L3_VIEW_INCOMPLETE', 'the L3a view withholds every allowed payee: none to match its payee against', 'allowed_payees');
+    }
+    return;
+  }
+  const items = constraintOf(bound, PROFILE.constraint.lineItems)?.items;
+  const lines = rec.mandate.line_items;
+  if (!Array.isArray(items) || !Array.isArray(lines) || lines.length === 0) return;
+  const entries = items.filter((e): e is Record<string, unknown> => isRecord(e) && Array.isArray(e.acceptable_items));
+  const wildcard = entries.some((e) => (e.acceptable_items as unknown[]).length === 0);
+  const shown = entries.some((e) => disclosedElements(e.acceptable_items as unknown[]).length > 0);
+  if (!wildcard && !shown) reject('L3_VIEW_INCOMPLETE', 'the L3b view withholds every acceptable item: none to match its selection against', 'line_items');
 }
 
 /** L3a.transaction_id == L3b.checkout_hash wherever both halves of a pair are at hand (§8.3). */

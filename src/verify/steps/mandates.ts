@@ -50,15 +50,19 @@ export function verifyMandates(ctx: VerifyContext): void {
   });
   if (!modeOk) return;
 
-  if (ctx.mode === 'autonomous') {
-    ctx.check('l2.lifetime', 'l2', () => {
-      const l1exp = ctx.l1!.jwt.payload.exp;
-      const l2exp = ctx.l2!.parsed.jwt.payload.exp;
-      if (typeof l1exp === 'number' && typeof l2exp === 'number' && l2exp > l1exp) {
-        reject('LIFETIME_EXCEEDED', 'Autonomous L2 must not outlive the L1', 'exp');
+  // credential-format §7: the maximum lifetime depends on the mode.
+  ctx.check('l2.lifetime', 'l2', () => {
+    const { iat, exp } = ctx.l2!.parsed.jwt.payload;
+    if (typeof iat !== 'number' || typeof exp !== 'number') return skip('L2 times rejected by l2.time');
+    if (ctx.mode === 'immediate') {
+      if (exp - iat > ctx.limits.maxImmediateL2LifetimeSeconds) {
+        reject('L2_LIFETIME_EXCEEDED', `Immediate L2 lifetime ${exp - iat}s exceeds the maximum ${ctx.limits.maxImmediateL2LifetimeSeconds}s`, 'exp');
       }
-    });
-  }
+      return;
+    }
+    const l1exp = ctx.l1!.jwt.payload.exp;
+    if (typeof l1exp === 'number' && exp > l1exp) reject('L2_OUTLIVES_L1', 'Autonomous L2 must not outlive the L1', 'exp');
+  });
 
   for (const m of ctx.mandates.values()) {
     m.wellFormed = 'passed' === ctx.check('mandates.shape', 'l2', () => checkShape(ctx, m));
@@ -77,7 +81,8 @@ function collectFrom(ctx: VerifyContext, view: L2View): void {
     if (!isRecord(value)) reject('MANDATE_MALFORMED', 'a delegate_payload disclosure must be a mandate object');
     const kind = classifyVct(value.vct);
     if (!kind) reject('MANDATE_VCT_UNKNOWN', `unrecognized mandate vct ${JSON.stringify(value.vct)}`, 'vct');
-    ctx.mandates.set(digest, { digest, kind: kind.kind, open: kind.open, vct: value.vct as string, profile: kind.profile, claims: value, wellFormed: false });
+    const raw = view.resolved!.byDigest.get(digest)!.value;
+    ctx.mandates.set(digest, { digest, kind: kind.kind, open: kind.open, vct: value.vct as string, profile: kind.profile, claims: value, raw, wellFormed: false });
   });
 }
 
@@ -90,7 +95,7 @@ function checkShape(ctx: VerifyContext, m: MandateRecord): void {
       if (typeof c.checkout_jwt !== 'string') reject('MANDATE_MALFORMED', 'checkout mandate needs checkout_jwt', 'checkout_jwt');
       if (typeof c.checkout_hash !== 'string') reject('MANDATE_MALFORMED', 'checkout mandate needs checkout_hash', 'checkout_hash');
     } else {
-      requireFinalPaymentShape(c);
+      requireFinalPaymentShape(c, fractionalIn(ctx.l2!.resolved!, m.digest));
     }
     return;
   }
@@ -103,6 +108,8 @@ function checkShape(ctx: VerifyContext, m: MandateRecord): void {
   if (Array.isArray(c.constraints) && c.constraints.length > ctx.limits.maxConstraints) {
     reject('LIMIT_EXCEEDED', `${c.constraints.length} constraints, limit ${ctx.limits.maxConstraints}`, 'constraints');
   }
+  requireConstraintsFullyDisclosed(m.raw);
+  requireTypedIdentifiers(c.constraints);
   const violations = constraintShapeViolations(c.constraints, m.kind, m.profile);
   if (violations.length > 0) {
     const first = violations[0]!;
@@ -118,18 +125,67 @@ function checkShape(ctx: VerifyContext, m: MandateRecord): void {
   }
 }
 
-/** Final payment values: Immediate L2 payment mandates and L3a. */
-export function requireFinalPaymentShape(c: Record<string, unknown>): { amount: number; currency: string } {
+/**
+ * constraints.md §6.2: a constraint is disclosed or withheld as a unit (its
+ * allowlist entries may be disclosures of their own). A member of a
+ * constraint object behind `_sd` would let a view drop, say, an amount's
+ * `max` while showing the constraint.
+ */
+function requireConstraintsFullyDisclosed(raw: unknown): void {
+  const list = isRecord(raw) ? raw.constraints : undefined;
+  if (!Array.isArray(list)) return;
+  for (const k of list) {
+    if (isRecord(k) && PROFILE.claim.sd in k) reject('CONSTRAINT_MALFORMED', 'a constraint object must not have selectively disclosable members (_sd)', 'constraints');
+  }
+}
+
+/** Allowlist entries that carry an `id` must carry a string: a number or object is never matched by name instead. */
+export function requireTypedIdentifiers(constraints: unknown): void {
+  if (!Array.isArray(constraints)) return;
+  for (const k of constraints) {
+    if (!isRecord(k)) continue;
+    const lists: unknown[] = [k.allowed_merchants, k.allowed_payees];
+    if (Array.isArray(k.items)) for (const e of k.items) if (isRecord(e)) lists.push(e.acceptable_items, [e]);
+    for (const list of lists) {
+      if (!Array.isArray(list)) continue;
+      for (const e of list) {
+        if (isRecord(e) && arrayRefDigest(e) === undefined && 'id' in e && typeof e.id !== 'string') {
+          reject('CONSTRAINT_MALFORMED', `${String(k.type)}: an entry id must be a string`, 'constraints');
+        }
+      }
+    }
+  }
+}
+
+/** Whether the disclosure `digest`, or one resolved inside it, writes a fractional or exponent number. */
+export function fractionalIn(resolved: { byDigest: Map<string, { fractionalNumber: boolean }>; reachedFrom: Map<string, string | null> }, digest: string): boolean {
+  if (resolved.byDigest.get(digest)?.fractionalNumber) return true;
+  for (const [d, from] of resolved.reachedFrom) if (from === digest && resolved.byDigest.get(d)?.fractionalNumber) return true;
+  return false;
+}
+
+/** A party (payee, merchant) whose `id`, when present, is a string. */
+function requireTypedParty(p: Record<string, unknown>, claim: string): void {
+  if ('id' in p && typeof p.id !== 'string') reject('MANDATE_MALFORMED', `${claim}.id must be a string`, `${claim}.id`);
+}
+
+/**
+ * Final payment values: Immediate L2 payment mandates and L3a. `payment_amount`
+ * is REQUIRED (credential-format §5.6, constraints §4.4) and its amount an
+ * integer literal: `fractional` says the disclosure wrote a number as
+ * `27999.0` or `2.7999e4`, which JSON.parse would read as 27999 (§7.1).
+ */
+export function requireFinalPaymentShape(c: Record<string, unknown>, fractional: boolean): { amount: number; currency: string } {
   const pi = c.payment_instrument;
   if (!isRecord(pi) || typeof pi.type !== 'string' || typeof pi.id !== 'string') reject('MANDATE_MALFORMED', 'payment_instrument needs type and id', 'payment_instrument');
   const payee = c.payee;
   if (!isRecord(payee) || typeof payee.name !== 'string' || typeof payee.website !== 'string') reject('MANDATE_MALFORMED', 'payee needs name and website', 'payee');
+  requireTypedParty(payee, 'payee');
   if (typeof c.transaction_id !== 'string') reject('MANDATE_MALFORMED', 'payment mandate needs transaction_id', 'transaction_id');
   const pa = c.payment_amount;
-  // credential-format §5.6 uses payment_amount{currency, amount}; §4.4.2 shows top-level fields.
-  const amount = isRecord(pa) ? pa.amount : c.amount;
-  const currency = isRecord(pa) ? pa.currency : c.currency;
-  if (!isMinorUnits(amount)) reject('CONSTRAINT_AMOUNT_INVALID', 'amount must be a non-negative integer in minor units', 'payment_amount.amount');
+  if (!isRecord(pa)) reject('MANDATE_MALFORMED', 'payment mandate needs payment_amount {currency, amount}', 'payment_amount');
+  const { amount, currency } = pa;
+  if (!isMinorUnits(amount) || fractional) reject('CONSTRAINT_AMOUNT_INVALID', 'amount must be a non-negative integer literal in minor units', 'payment_amount.amount');
   if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) reject('MANDATE_MALFORMED', 'currency must be an ISO 4217 code', 'payment_amount.currency');
   return { amount, currency };
 }
@@ -183,6 +239,12 @@ function pairMandates(ctx: VerifyContext, order: Map<string, number>): void {
 
   for (const p of ctx.pairs) {
     const i = p.result.index;
+    ctx.check('mandates.card_id', 'l2', () => {
+      if (ctx.cardId === undefined) return skip('L1 carries no card_id');
+      if (!p.payment) return skip('payment mandate not disclosed');
+      const pi = p.payment.claims.payment_instrument;
+      if (!isRecord(pi) || pi.id !== ctx.cardId) reject('PAYMENT_INSTRUMENT_MISMATCH', 'the payment mandate\'s payment_instrument.id is not the L1 card_id', 'payment_instrument.id');
+    }, i);
     if (ctx.mode === 'immediate') {
       ctx.check('mandates.checkout_hash', 'l2', () => {
         if (!p.checkout) return skip('checkout mandate not disclosed');

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { sha256b64u } from '../../../src/sdjwt/digest.js';
 import { generateSigningKey } from '../../../src/sdjwt/keys.js';
-import { verifyPresentation } from '../../../src/verify/index.js';
+import { verifyPresentation } from '../../fixtures/vector-verify.js';
 import { expectBrokenCheck } from '../../fixtures/expect.js';
 import { autonomousBundle, immediateBundle } from '../../fixtures/raw-chain.js';
 

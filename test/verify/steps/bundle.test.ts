@@ -1,7 +1,7 @@
 /** Bundle shape, parsing and bundle-level structure (src/verify/steps/bundle.ts, l3 entry coherence). */
 import { describe, expect, it } from 'vitest';
 import { autonomousFlow, newActors } from '../../../src/cli/scenarios.js';
-import { verifyPresentation } from '../../../src/verify/index.js';
+import { verifyPresentation } from '../../fixtures/vector-verify.js';
 import { codesOf, expectBrokenCheck } from '../../fixtures/expect.js';
 import { autonomousBundle, immediateBundle } from '../../fixtures/raw-chain.js';
 
@@ -12,10 +12,10 @@ describe('bundle and parse steps', () => {
     }
   });
 
-  it('no issuer keys from anywhere → BUNDLE_MALFORMED', async () => {
+  it('no issuer keys from anywhere → TRUST_NOT_CONFIGURED', async () => {
     const b = immediateBundle();
     delete b.trust;
-    expectBrokenCheck(await verifyPresentation(b), 'bundle.schema', 'BUNDLE_MALFORMED');
+    expectBrokenCheck(await verifyPresentation(b), 'bundle.schema', 'TRUST_NOT_CONFIGURED');
   });
 
   it('more L3 entries than the limit → LIMIT_EXCEEDED', async () => {

@@ -1,7 +1,7 @@
 /** L3 values against disclosed L2 constraints (src/verify/steps/constraints.ts + src/constraints/). */
 import { describe, expect, it } from 'vitest';
 import { PROFILE } from '../../../src/spec/profile.js';
-import { verifyPresentation } from '../../../src/verify/index.js';
+import { verifyPresentation } from '../../fixtures/vector-verify.js';
 import { expectBrokenCheck } from '../../fixtures/expect.js';
 import { autonomousBundle, MERCHANTS, type Hooks, type Role } from '../../fixtures/raw-chain.js';
 
@@ -14,8 +14,8 @@ describe('constraints against L3 values', () => {
     { name: 'amount above max', role: 'network', hooks: { cart: [{ id: 'SKU-1', title: 'Pro Racket', quantity: 1, unit_price: 50001 }], l3bLines: [] }, check: 'constraints.payment', code: 'CONSTRAINT_AMOUNT_ABOVE_MAX' },
     { name: 'amount below min', role: 'network', hooks: { l3aMandate: (m) => ((m.payment_amount as P).amount = 999) }, check: 'constraints.payment', code: 'CONSTRAINT_AMOUNT_BELOW_MIN' },
     { name: 'currency differs', role: 'network', hooks: { l3aMandate: (m) => ((m.payment_amount as P).currency = 'EUR') }, check: 'constraints.payment', code: 'CONSTRAINT_CURRENCY_MISMATCH' },
-    { name: 'payee not allowed', role: 'network', hooks: { l3aMandate: (m) => (m.payee = rogue) }, check: 'constraints.payment', code: 'CONSTRAINT_PAYEE_NOT_ALLOWED' },
-    { name: 'payee matched by id first (same name, other id)', role: 'network', hooks: { l3aMandate: (m) => (m.payee = { ...MERCHANTS[0], id: 'm-9' }) }, check: 'constraints.payment', code: 'CONSTRAINT_PAYEE_NOT_ALLOWED' },
+    { name: 'payee not allowed', role: 'network', hooks: { selectedMerchant: null, l3aMandate: (m) => (m.payee = rogue) }, check: 'constraints.payment', code: 'CONSTRAINT_PAYEE_NOT_ALLOWED' },
+    { name: 'payee matched by id first (same name, other id)', role: 'network', hooks: { selectedMerchant: null, l3aMandate: (m) => (m.payee = { ...MERCHANTS[0], id: 'm-9' }) }, check: 'constraints.payment', code: 'CONSTRAINT_PAYEE_NOT_ALLOWED' },
     { name: 'budget smaller than this one payment', role: 'network', hooks: { paymentMandate: (m) => (constraint(m, PROFILE.constraint.budget).max = 100) }, check: 'constraints.payment', code: 'CONSTRAINT_AMOUNT_ABOVE_MAX' },
     {
       name: 'agent_recurrence without payment.budget',
@@ -31,8 +31,9 @@ describe('constraints against L3 values', () => {
       check: 'constraints.payment',
       code: 'CONSTRAINT_RECURRENCE_OUT_OF_WINDOW',
     },
-    { name: 'merchant not allowed', role: 'dispute', hooks: { checkoutJwtPayload: (p) => (p.merchant = rogue) }, check: 'constraints.checkout', code: 'CONSTRAINT_MERCHANT_NOT_ALLOWED' },
-    { name: 'checkout_jwt without merchant id', role: 'dispute', hooks: { checkoutJwtPayload: (p) => (p.merchant = { name: 'Racket House', website: 'https://racket.example' }) }, check: 'constraints.checkout', code: 'CONSTRAINT_MERCHANT_UNKNOWN' },
+    // allowed_merchant is judged only where the L3b's own view discloses the merchant entries.
+    { name: 'merchant not allowed', role: 'merchant', hooks: { checkoutViewMerchants: true, checkoutJwtPayload: (p) => (p.merchant = rogue) }, check: 'constraints.checkout', code: 'CONSTRAINT_MERCHANT_NOT_ALLOWED' },
+    { name: 'checkout_jwt without merchant id', role: 'dispute', hooks: { checkoutViewMerchants: true, checkoutJwtPayload: (p) => (p.merchant = { name: 'Racket House', website: 'https://racket.example' }) }, check: 'constraints.checkout', code: 'CONSTRAINT_MERCHANT_UNKNOWN' },
     { name: 'item not acceptable', role: 'merchant', hooks: { cart: [{ id: 'SKU-9', title: 'Other', quantity: 1, unit_price: 2000 }] }, check: 'constraints.checkout', code: 'CONSTRAINT_LINE_ITEM_NOT_ACCEPTABLE' },
     { name: 'total quantity over the limit', role: 'merchant', hooks: { cart: [{ id: 'SKU-1', title: 'Pro Racket', quantity: 3, unit_price: 2000 }] }, check: 'constraints.checkout', code: 'CONSTRAINT_QUANTITY_EXCEEDED' },
     { name: 'L3b lines differ from the signed cart', role: 'merchant', hooks: { l3bLines: [{ id: 'SKU-1', quantity: 5 }] }, check: 'constraints.checkout', code: 'CONSTRAINT_QUANTITY_EXCEEDED' },
@@ -46,7 +47,8 @@ describe('constraints against L3 values', () => {
 
   it('every violation is reported, not only the first (constraints.md §5.3)', async () => {
     const r = await verifyPresentation(autonomousBundle({ l3aMandate: (m) => { m.payment_amount = { currency: 'EUR', amount: 999 }; m.payee = rogue; } }, 'network'));
-    expect(new Set(r.errors.map((e) => e.code))).toEqual(new Set(['CONSTRAINT_AMOUNT_BELOW_MIN', 'CONSTRAINT_CURRENCY_MISMATCH', 'CONSTRAINT_PAYEE_NOT_ALLOWED']));
+    // The selected merchant beside it no longer agrees with the payee either (credential-format §5.6).
+    expect(new Set(r.errors.map((e) => e.code))).toEqual(new Set(['CONSTRAINT_AMOUNT_BELOW_MIN', 'CONSTRAINT_CURRENCY_MISMATCH', 'CONSTRAINT_PAYEE_NOT_ALLOWED', 'SELECTED_MERCHANT_PAYEE_MISMATCH']));
     expect(r.pairs[0]?.valid).toBe(false);
   });
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateSigningKey } from '../../../src/sdjwt/keys.js';
 import { makePropertyDisclosure } from '../../../src/sdjwt/build.js';
-import { verifyPresentation } from '../../../src/verify/index.js';
+import { verifyPresentation } from '../../fixtures/vector-verify.js';
 import { expectBrokenCheck } from '../../fixtures/expect.js';
 import { AT, chainKeys, immediateBundle, T0 } from '../../fixtures/raw-chain.js';
 

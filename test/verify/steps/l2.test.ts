@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { serializeSdJwt } from '../../../src/sdjwt/build.js';
 import { generateSigningKey } from '../../../src/sdjwt/keys.js';
-import { verifyPresentation } from '../../../src/verify/index.js';
+import { verifyPresentation } from '../../fixtures/vector-verify.js';
 import { expectBrokenCheck } from '../../fixtures/expect.js';
 import { AT, autonomousBundle, buildAutonomous, buildL1, immediateBundle } from '../../fixtures/raw-chain.js';
 

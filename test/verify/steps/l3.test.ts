@@ -1,6 +1,6 @@
 /** Each L3 check (src/verify/steps/l3.ts), broken on its own, in the view where it matters. */
 import { describe, expect, it } from 'vitest';
-import { verifyPresentation } from '../../../src/verify/index.js';
+import { verifyPresentation } from '../../fixtures/vector-verify.js';
 import { expectBrokenCheck } from '../../fixtures/expect.js';
 import { AT, autonomousBundle, buildAutonomous, chainKeys, immediateBundle, T0, type Hooks, type Role } from '../../fixtures/raw-chain.js';
 import { generateOtherAgent } from './helpers.js';
@@ -20,7 +20,7 @@ describe('l3 steps', () => {
     { name: 'L3a sd_hash over another view', role: 'network', hooks: { l3aPayload: (p) => (p.sd_hash = 'AAAA') }, check: 'l3a.sd_hash', code: 'L3_SD_HASH_MISMATCH' },
     { name: 'L3b without nonce', role: 'merchant', hooks: { l3bPayload: (p) => delete p.nonce }, check: ['l3b.claims', 'l3b.expect'], code: 'L3_CLAIM_MISSING' },
     { name: 'L3a expired', role: 'network', hooks: { l3aPayload: (p) => (p.exp = AT - 301) }, check: 'l3a.time', code: 'EXPIRED' },
-    { name: 'L3a lifetime over an hour', role: 'network', hooks: { l3aPayload: (p) => (p.exp = T0 + 60 + 3601) }, check: 'l3a.time', code: 'LIFETIME_EXCEEDED' },
+    { name: 'L3a lifetime over an hour', role: 'network', hooks: { l3aPayload: (p) => (p.exp = T0 + 60 + 3601) }, check: 'l3a.time', code: 'L3_LIFETIME_EXCEEDED' },
     { name: 'L3a aud not expected', role: 'network', hooks: { l3aPayload: (p) => (p.aud = 'https://other-network.example') }, check: 'l3a.expect', code: 'AUD_MISMATCH' },
     { name: 'L3b nonce not expected', role: 'merchant', hooks: { l3bPayload: (p) => (p.nonce = 'stale') }, check: 'l3b.expect', code: 'NONCE_MISMATCH' },
     { name: 'L3a mandate carrying cnf', role: 'network', hooks: { l3aMandate: (m) => (m.cnf = { kid: 'x' }) }, check: 'l3a.mandate', code: 'L3_CNF_FORBIDDEN' },

@@ -1,0 +1,48 @@
+/**
+ * `vintent profiles [--json]`: the wire vocabularies vintent issues and
+ * verifies, read from the profile table (src/spec/profile.ts).
+ */
+import { DEFAULT_PROFILE, PROFILES, type WireProfile } from '../spec/profile.js';
+
+/** The facts a reader needs to tell two profiles apart. */
+export function describeProfile(p: WireProfile): Record<string, unknown> {
+  return {
+    name: p.name,
+    default: p.name === DEFAULT_PROFILE,
+    title: p.title,
+    spec: `../shared/${p.specText}/`,
+    vct: p.vct,
+    constraint: p.constraint,
+    allowlist_member: p.allowlistField,
+    agent_kid: p.agentKid,
+    frequencies: p.frequencies.recurrence,
+    line_items_match_mode: p.lineItemMatchModes ?? null,
+    budget_min: p.budgetMin,
+    risk_data: p.riskDataMembers ?? null,
+  };
+}
+
+export async function run(args: string[]): Promise<number> {
+  const json = args.includes('--json');
+  const unknown = args.filter((a) => a !== '--json');
+  if (unknown.length > 0) {
+    process.stderr.write('usage: vintent profiles [--json]\n');
+    return 2;
+  }
+  if (json) {
+    process.stdout.write(`${JSON.stringify(PROFILES.map(describeProfile))}\n`);
+    return 0;
+  }
+  for (const p of PROFILES) {
+    const mark = p.name === DEFAULT_PROFILE ? ' (default for new credentials)' : '';
+    process.stdout.write(
+      `${p.name}${mark}\n  ${p.title}\n` +
+        `  mandate VCTs     ${p.vct.checkoutOpen}, ${p.vct.paymentOpen} / ${p.vct.checkout}, ${p.vct.payment}\n` +
+        `  constraints      ${Object.values(p.constraint).join(', ')}\n` +
+        `  allowlists in    ${p.allowlistField.allowedMerchant} / ${p.allowlistField.allowedPayee}; agent key id in ${p.agentKid}\n` +
+        `  frequencies      ${p.frequencies.recurrence.join(' ')}\n` +
+        `  April additions  match_mode ${p.lineItemMatchModes ? 'yes' : 'no'}, budget.min ${p.budgetMin ? 'yes' : 'no'}, risk_data ${p.riskDataMembers ? 'yes' : 'no'}\n`,
+    );
+  }
+  return 0;
+}

@@ -1,0 +1,16 @@
+/**
+ * `vintent/http`: the merchant and network HTTP service, its parts for
+ * embedding (the network decision, the JWKS client, the inspector's routes
+ * for `extraRoutes`), and the server's limits.
+ *
+ * @packageDocumentation
+ */
+export { createVintentServer, DEFAULT_LIMITS as DEFAULT_SERVER_LIMITS } from './server.js';
+export type { ServerLimits, VintentServer, VintentServerConfig } from './server.js';
+export { authorizePresentation } from './authorize.js';
+export type { AuthorizeAnswer, DecisionError, NetworkTrust } from './authorize.js';
+export { remoteJwksResolver } from './jwks-client.js';
+export type { RemoteJwksOptions } from './jwks-client.js';
+export { inspectorRoutes } from './inspect/routes.js';
+export type { InspectorOptions } from './inspect/service.js';
+export type { Handler, Route } from './router.js';

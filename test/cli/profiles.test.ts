@@ -1,0 +1,54 @@
+/** `vintent profiles` lists the profile table; `vintent demo --profile NAME --out DIR` writes every view in that profile. */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { profileOfBundle } from '../../src/cli/conformance.js';
+import { run as demo } from '../../src/cli/demo.js';
+import { run as profiles } from '../../src/cli/profiles.js';
+import { DEFAULT_PROFILE, PROFILES } from '../../src/spec/profile.js';
+
+async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
+  const out: string[] = [];
+  const w = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    return { code: await fn(), out: out.join('') };
+  } finally {
+    w.mockRestore();
+    e.mockRestore();
+  }
+}
+
+describe('vintent profiles', () => {
+  it('lists every profile with its names, marking the default', async () => {
+    const { code, out } = await capture(() => profiles([]));
+    expect(code).toBe(0);
+    for (const p of PROFILES) expect(out).toContain(p.vct.paymentOpen);
+    expect(out).toContain(`${DEFAULT_PROFILE} (default`);
+    const json = await capture(() => profiles(['--json']));
+    const list = JSON.parse(json.out) as { name: string; default: boolean; agent_kid: string }[];
+    expect(list.map((p) => p.name)).toEqual(PROFILES.map((p) => p.name));
+    expect(list.filter((p) => p.default).map((p) => p.name)).toEqual([DEFAULT_PROFILE]);
+    expect(Object.fromEntries(list.map((p) => [p.name, p.agent_kid]))).toEqual({ 'vi-2026-02': 'cnf.kid', 'vi-2026-04': 'cnf.jwk.kid' });
+    expect((await capture(() => profiles(['--bogus']))).code).toBe(2);
+  });
+});
+
+describe('vintent demo --profile', () => {
+  for (const p of PROFILES) {
+    it(`writes every role view in ${p.name}, and each verifies`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), `vintent-demo-${p.name}-`));
+      const { code, out } = await capture(() => demo(['--out', dir, '--profile', p.name]));
+      expect(code).toBe(0);
+      expect(out).toContain(`Wire profile: ${p.name}`);
+      const files = readdirSync(dir);
+      expect(files.length).toBeGreaterThanOrEqual(11);
+      for (const f of files) expect({ f, profile: profileOfBundle(JSON.parse(readFileSync(join(dir, f), 'utf8'))) }).toEqual({ f, profile: p.name });
+    });
+  }
+
+  it('refuses an unknown profile', async () => {
+    expect((await capture(() => demo(['--profile', 'vi-1999-01']))).code).toBe(2);
+  });
+});

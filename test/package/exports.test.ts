@@ -1,0 +1,123 @@
+/**
+ * The public API, entry point by entry point: exactly these names (values and
+ * types), each with TSDoc at its declaration, nothing re-exported wholesale,
+ * no test seams. Adding an export means adding it here, on purpose.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(__dirname, '..', '..');
+
+const ENTRY_POINTS: Record<string, { file: string; names: string[] }> = {
+  vintent: {
+    file: 'src/index.ts',
+    names: [
+      // verification
+      'verifyPresentation', 'parseBundleText', 'BundleTextResult', 'VerifyOptions', 'VerificationResult', 'KeyResolver', 'VerifyLimits',
+      'CheckRecord', 'CheckStatus', 'PairResult', 'MandateView', 'LayerClaims', 'DEFAULT_VERIFY_LIMITS',
+      // errors
+      'VIError', 'ERROR_CODES', 'isErrorCode', 'ErrorCode', 'Layer', 'VIErrorInfo',
+      // wire profile and bundle
+      'PROFILE', 'REGISTERED_CONSTRAINT_TYPES', 'CURRENCY_EXPONENT', 'classifyVct', 'Mode', 'MandateKind', 'ConstraintTypeName',
+      'bundleSchema', 'Bundle', 'BundleL3Entry', 'Trust', 'Role', 'JwkSet', 'Expectation',
+      // issuance
+      'toMinorUnits', 'fromMinorUnits', 'currencyExponent', 'createCheckoutJwt', 'readCheckoutJwt', 'issueL1', 'issueL2Immediate',
+      'issueL2Autonomous', 'readL2', 'asIssuedL2', 'issueL3Pair', 'CreateCheckoutInput', 'CheckoutItemInput', 'CheckoutPayload', 'CartItem',
+      'CreatedCheckout', 'IssueL1Input', 'IssueL2ImmediateInput', 'ImmediatePairInput', 'IssueL2AutonomousInput', 'AutonomousPairInput',
+      'LineItemInput', 'AcceptableItemInput', 'AmountRangeInput', 'IssuedL2', 'IssuedL2Immediate', 'IssuedL2Autonomous', 'IssuedImmediatePair',
+      'IssuedAutonomousPair', 'BuiltDisclosure', 'IssueL3PairInput', 'IssuedL3Pair', 'L3LineItemInput', 'PartyInput', 'PaymentInstrument',
+      // presentation
+      'presentToMerchant', 'presentToNetwork', 'presentForDispute', 'DisputePresentationInput', 'PresentOptions', 'PairPresentationInput',
+      // keys
+      'generateSigningKey', 'signingKeyFromJwk', 'exportPrivateJwk', 'jwkThumbprint', 'PublicKeyCache', 'sharedKeyCache', 'SigningKey', 'PublicJwk',
+      // constraints
+      'constraintRegistry', 'checkConstraints', 'constraintShapeViolations', 'ConstraintType', 'Fulfillment', 'ConstraintOutcome', 'Strictness',
+      // ledger types (the ledger itself is vintent/ledger)
+      'Ledger', 'AuthorizationRequest', 'Decision', 'AuditEvent',
+    ],
+  },
+  'vintent/ledger': {
+    file: 'src/ledger/index.ts',
+    names: [
+      'openLedger', 'openSqliteLedger', 'openPostgresLedger', 'PostgresLedgerOptions', 'authorizationRequestFrom',
+      'AgentRecurrenceTerms', 'AuditEvent', 'AuthorizationRequest', 'BudgetTerms', 'Decision', 'Ledger', 'MerchantMemoryResult',
+      'MerchantPresentation', 'RecurrenceTerms', 'ReversalResult', 'RevocationRecord', 'RevocationResult',
+    ],
+  },
+  'vintent/http': {
+    file: 'src/http/index.ts',
+    names: [
+      'createVintentServer', 'DEFAULT_SERVER_LIMITS', 'ServerLimits', 'VintentServer', 'VintentServerConfig', 'authorizePresentation',
+      'AuthorizeAnswer', 'DecisionError', 'NetworkTrust', 'remoteJwksResolver', 'RemoteJwksOptions', 'inspectorRoutes', 'InspectorOptions',
+      'Handler', 'Route',
+    ],
+  },
+};
+
+const program = ts.createProgram(
+  Object.values(ENTRY_POINTS).map((e) => join(ROOT, e.file)),
+  { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true, noEmit: true, skipLibCheck: true },
+);
+const checker = program.getTypeChecker();
+
+function exportsOf(file: string): ts.Symbol[] {
+  const source = program.getSourceFile(join(ROOT, file));
+  if (!source) throw new Error(`${file} not in the program`);
+  return checker.getExportsOfModule(checker.getSymbolAtLocation(source)!);
+}
+
+/** The declaration's own TSDoc, following re-export aliases to where the name is declared. */
+function hasDoc(symbol: ts.Symbol): boolean {
+  const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  if (target.getDocumentationComment(checker).length > 0) return true;
+  // A documented interface/type whose comment sits on the declaration node (e.g. before `export interface`).
+  return (target.declarations ?? []).some((d) => ts.getJSDocCommentsAndTags(d).length > 0);
+}
+
+const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, { types: string }> };
+
+describe('public API', () => {
+  it('package.json exports exactly these entry points, each to its compiled module', () => {
+    expect(Object.keys(packageJson.exports).sort()).toEqual(['.', './http', './ledger', './package.json']);
+    for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
+      const key = name === 'vintent' ? '.' : `./${name.slice('vintent/'.length)}`;
+      expect(packageJson.exports[key]?.types).toBe(`./${entry.file.replace(/^src\//, 'dist/').replace(/\.ts$/, '.d.ts')}`);
+    }
+  });
+
+  for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
+    describe(name, () => {
+      it('exports exactly its listed names', () => {
+        expect(exportsOf(entry.file).map((s) => s.name).sort()).toEqual([...entry.names].sort());
+      });
+
+      it('re-exports by name only (no export *)', () => {
+        expect(readFileSync(join(ROOT, entry.file), 'utf8')).not.toMatch(/export (type )?\*/);
+      });
+
+      it('runtime values match the declared value exports', async () => {
+        const mod = (await import(join(ROOT, entry.file))) as Record<string, unknown>;
+        const values = exportsOf(entry.file)
+          .filter((s) => {
+            const t = s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s;
+            return (t.flags & ts.SymbolFlags.Value) !== 0;
+          })
+          .map((s) => s.name)
+          .sort();
+        expect(Object.keys(mod).sort()).toEqual(values);
+      });
+
+      it('every export has TSDoc at its declaration', () => {
+        const undocumented = exportsOf(entry.file).filter((s) => !hasDoc(s)).map((s) => s.name);
+        expect(undocumented).toEqual([]);
+      });
+    });
+  }
+
+  it('test seams stay private', () => {
+    for (const entry of Object.values(ENTRY_POINTS)) expect(entry.names).not.toContain('LedgerHooks');
+    expect(ENTRY_POINTS['vintent']!.names).not.toContain('DEFAULT_LIMITS');
+  });
+});
