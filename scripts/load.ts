@@ -50,6 +50,7 @@ async function serve(): Promise<void> {
     ledger,
     issuerKeys: cfg.issuerJwks,
     merchantKeys: cfg.merchantJwks,
+    networkAud: 'https://network.load.test',
     now: () => NOW,
     log: () => {},
     limits: { requestTimeoutMs: REQUEST_TIMEOUT_MS, headersTimeoutMs: REQUEST_TIMEOUT_MS, maxBodyBytes: MAX_BODY_BYTES },

@@ -80,6 +80,9 @@ export type {
   PartyInput,
   PaymentInstrument,
 } from './issue/index.js';
+/** A user's revocation of an L2 (checked and recorded by the network: `vintent/ledger` checkRevocation). */
+export { issueRevocation, l2ContentId, REVOCATION_TYP } from './issue/revocation.js';
+export type { IssueRevocationInput } from './issue/revocation.js';
 
 // Presentation ------------------------------------------------------------------
 /** Role presenters: merchant, network, dispute. They emit a {@link Bundle}; `Trust` and `BundleL3Entry` are the bundle's parts. */
@@ -107,4 +110,4 @@ export type { ConstraintType, Fulfillment, ConstraintOutcome, Strictness } from 
 // The ledger (better-sqlite3, pg) and the HTTP services live behind the
 // `vintent/ledger` and `vintent/http` entry points, so that a merchant who only
 // verifies loads no database driver.
-export type { Ledger, AuthorizationRequest, Decision, AuditEvent } from './ledger/types.js';
+export type { Ledger, AuthorizationRequest, Decision, AuditEvent, RevocationRecord, RevocationResult, MerchantPresentation, MerchantMemoryResult } from './ledger/types.js';

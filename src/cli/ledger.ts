@@ -2,10 +2,11 @@
  * `vintent ledger show [--ledger SPEC] [--l2 L2_ID] [--limit N] [--json]`
  *
  * The network ledger's audit trail, oldest first: every decision and
- * reversal, including declines and replays. `--json` prints JSON Lines: one
- * event per line (minor units, Unix seconds), then `{"summary":true,...}`.
+ * reversal and revocation, including declines and replays. `--json` prints
+ * JSON Lines: one event per line (minor units, Unix seconds), then
+ * `{"summary":true,...}`. It never creates a ledger: a missing database is an error.
  */
-import { openLedger } from '../ledger/index.js';
+import { openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
 import type { AuditEvent } from '../ledger/types.js';
 import { type CommandSpec, runCommand, runGroup, stringFlag, type Subcommand, UsageError } from './args.js';
 import { formatMoney, formatTime } from './format.js';
@@ -14,7 +15,7 @@ import { DEFAULT_LEDGER } from './serve.js';
 /** Flags and help of `vintent ledger show`. */
 export const LEDGER_SHOW_COMMAND: CommandSpec = {
   name: 'ledger show',
-  summary: 'The network ledger audit trail, oldest first: every decision and reversal, including declines and replays.',
+  summary: 'The network ledger audit trail, oldest first: every decision, reversal and revocation, including declines and replays. Never creates a ledger.',
   flags: {
     ledger: { type: 'string', value: 'SPEC', default: DEFAULT_LEDGER, help: 'the ledger: sqlite:PATH or postgres://USER:PASS@HOST/DB' },
     l2: { type: 'string', value: 'L2_ID', help: 'only the events of this L2 (its id as the ledger shows it)' },
@@ -42,7 +43,13 @@ async function show(args: string[]): Promise<number> {
     if (limit !== undefined && !(/^\d+$/.test(limit) && Number.isSafeInteger(Number(limit)) && Number(limit) > 0)) throw new UsageError('--limit takes a positive integer');
     const json = values.json === true;
     try {
-      const ledger = await openLedger(spec);
+      parseLedgerSpec(spec);
+    } catch (e) {
+      throw new UsageError(redactLedgerSpec((e as Error).message));
+    }
+    try {
+      // Reading never creates: a missing file or an empty schema is an error, not a new ledger.
+      const ledger = await openLedger(spec, { mustExist: true });
       try {
         const opts: { l2Id?: string; limit?: number } = {};
         if (l2 !== undefined) opts.l2Id = l2;
@@ -55,7 +62,7 @@ async function show(args: string[]): Promise<number> {
         await ledger.close();
       }
     } catch (e) {
-      process.stderr.write(`vintent ledger show: ${(e as Error).message.split('\n')[0]}\n`);
+      process.stderr.write(`vintent ledger show: ${redactLedgerSpec((e as Error).message.split('\n')[0] ?? '')}\n`);
       return 1;
     }
     return 0;

@@ -1,6 +1,12 @@
 /**
  * `vintent network authorize BUNDLE [--ledger SPEC] (--trust JWKS | --trust-url URL) [--merchant-keys JWKS] [--network-aud AUD] [--now SECONDS] [--json]`
  * `vintent network reverse AUTHORIZATION_ID [--ledger SPEC] [--reason TEXT] [--json]`
+ * `vintent network revoke REQUEST [--ledger SPEC] (--trust JWKS | --trust-url URL) [--now SECONDS] [--json]`
+ *
+ * `reverse` is the operator's action: whoever can run it has the ledger
+ * database itself. `revoke` records a user's revocation of an L2; REQUEST is
+ * the JSON body of POST /v1/network/revoke (`{revocation, l1, l2}`), checked
+ * the same way (src/ledger/revocation.ts).
  *
  * The payment network's decision offline, through the very function the
  * HTTP service uses ({@link authorizePresentation}). Exit 0 approved /
@@ -8,7 +14,7 @@
  */
 import { authorizePresentation, type AuthorizeAnswer, type NetworkTrust } from '../http/authorize.js';
 import { remoteJwksResolver } from '../http/jwks-client.js';
-import { openLedger } from '../ledger/index.js';
+import { checkRevocation, openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
 import type { Ledger } from '../ledger/types.js';
 import { type CommandSpec, readInputFile, runCommand, runGroup, stringFlag, type Subcommand, UsageError, unixSeconds } from './args.js';
 import { DEFAULT_LEDGER } from './serve.js';
@@ -51,7 +57,17 @@ export const NETWORK_REVERSE_COMMAND: CommandSpec = {
 };
 
 async function withLedger<T>(spec: string, fn: (ledger: Ledger) => Promise<T>): Promise<T> {
-  const ledger = await openLedger(spec);
+  try {
+    parseLedgerSpec(spec);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  let ledger: Ledger;
+  try {
+    ledger = await openLedger(spec);
+  } catch (e) {
+    throw new Error(`cannot open ledger ${redactLedgerSpec(spec)}: ${redactLedgerSpec((e as Error).message)}`);
+  }
   try {
     return await fn(ledger);
   } finally {
@@ -98,6 +114,7 @@ async function authorize(args: string[]): Promise<number> {
       if (json) process.stdout.write(`${JSON.stringify({ summary: true, decision: answer.decision, replayed: answer.replayed ?? false, errors: answer.errors.length })}\n`);
       return answer.decision === 'approved' ? 0 : 1;
     } catch (e) {
+      if (e instanceof UsageError) throw e;
       process.stderr.write(`vintent network authorize: ${(e as Error).message.split('\n')[0]}\n`);
       return 1;
     }
@@ -115,7 +132,61 @@ async function reverse(args: string[]): Promise<number> {
       else process.stdout.write(r.ok ? `reversed ${id}\n` : `not reversed: ${r.code}: ${r.message}\n`);
       return r.ok ? 0 : 1;
     } catch (e) {
+      if (e instanceof UsageError) throw e;
       process.stderr.write(`vintent network reverse: ${(e as Error).message.split('\n')[0]}\n`);
+      return 1;
+    }
+  });
+}
+
+/** Flags and help of `vintent network revoke`. */
+export const NETWORK_REVOKE_COMMAND: CommandSpec = {
+  name: 'network revoke',
+  summary: "Record a user's revocation of an Autonomous L2: every later authorization under it is declined LEDGER_MANDATE_REVOKED; earlier ones stay.",
+  operands: 'REQUEST',
+  operandsHelp: 'a JSON file {"revocation": JWS, "l1": L1, "l2": L2} (issueRevocation builds the JWS)',
+  flags: {
+    ledger: LEDGER_FLAG,
+    trust: { type: 'string', value: 'JWKS', help: 'issuer public keys (JWK Set file); this or --trust-url is required' },
+    'trust-url': { type: 'string', value: 'URL', help: "the issuer's JWKS URL, fetched and cached" },
+    now: { type: 'string', value: 'SECONDS', help: 'judge as of this Unix time instead of the clock' },
+    json: { type: 'boolean', help: 'one JSON object on stdout' },
+  },
+  example: 'network revoke revocation.json --trust issuer-jwks.json --ledger sqlite:ledger.db',
+  notes: ['exit status: 0 revoked (or already revoked), 1 refused, 2 usage or an unreadable file'],
+};
+
+async function revoke(args: string[]): Promise<number> {
+  return runCommand(NETWORK_REVOKE_COMMAND, args, async (values, positionals) => {
+    if (positionals.length !== 1) throw new UsageError('give exactly one REQUEST file ({"revocation","l1","l2"})');
+    const trust = stringFlag(values, 'trust');
+    const trustUrl = stringFlag(values, 'trust-url');
+    if ((trust === undefined) === (trustUrl === undefined)) throw new UsageError('give exactly one of --trust FILE or --trust-url URL');
+    const now = stringFlag(values, 'now');
+    const at = now === undefined ? Math.floor(Date.now() / 1000) : unixSeconds(now);
+    const issuerKeys = trust !== undefined ? readJwks(trust) : remoteJwksResolver(trustUrl!);
+    const text = readInputFile(positionals[0]!);
+    let body: Record<string, unknown> = {};
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      if (typeof parsed === 'object' && parsed !== null) body = parsed as Record<string, unknown>;
+    } catch {
+      // refused below as BUNDLE_MALFORMED, like the service
+    }
+    const json = values.json === true;
+    const record = await checkRevocation({ revocation: body.revocation, l1: body.l1, l2: body.l2 }, { issuerKeys, now: at });
+    if (!('l2Id' in record)) {
+      process.stdout.write(json ? `${JSON.stringify({ error: { code: record.code, message: record.message } })}\n` : `not revoked: ${record.code}: ${record.message}\n`);
+      return 1;
+    }
+    try {
+      const r = await withLedger(stringFlag(values, 'ledger') ?? DEFAULT_LEDGER, (ledger) => ledger.revoke(record));
+      const answer = { revoked: true, l2_id: r.l2Id, newly_revoked: r.newlyRevoked, revoked_at: r.revokedAt, authorizations_kept: r.authorizationsKept };
+      process.stdout.write(json ? `${JSON.stringify(answer)}\n` : `${r.newlyRevoked ? 'revoked' : 'already revoked'} ${r.l2Id}; ${r.authorizationsKept} earlier authorization(s) stay\n`);
+      return 0;
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      process.stderr.write(`vintent network revoke: ${(e as Error).message.split('\n')[0]}\n`);
       return 1;
     }
   });
@@ -124,6 +195,7 @@ async function reverse(args: string[]): Promise<number> {
 const SUBCOMMANDS: Record<string, Subcommand> = {
   authorize: { spec: NETWORK_AUTHORIZE_COMMAND, run: authorize },
   reverse: { spec: NETWORK_REVERSE_COMMAND, run: reverse },
+  revoke: { spec: NETWORK_REVOKE_COMMAND, run: revoke },
 };
 
 export async function run(args: string[]): Promise<number> {

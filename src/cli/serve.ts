@@ -1,10 +1,19 @@
 /**
  * `vintent serve [--host 127.0.0.1] [--port 8787] [--ledger SPEC]
- *   (--trust ISSUER_JWKS | --trust-url URL) [--merchant-keys JWKS]
- *   [--jwks PUBLIC_JWKS] [--network-aud AUD] [--no-signature-cache] [--workers N]`
+ *   (--trust ISSUER_JWKS | --trust-url URL) --network-aud AUD [--merchant-aud AUD]
+ *   [--operator-token-file FILE] [--merchant-keys JWKS] [--jwks PUBLIC_JWKS]
+ *   [--no-signature-cache] [--workers N]`
  *
  * Run the merchant + network service until SIGINT/SIGTERM, then close the
- * server and the ledger cleanly. Prints the URL it listens on.
+ * server and the ledger cleanly. Prints the URL it listens on (stdout); logs
+ * JSON lines to stderr: the effective configuration at start (secrets and
+ * database passwords redacted), every request with its decision, code and
+ * latency, and every failed `--trust-url` fetch.
+ *
+ * The ledger serves the network endpoints, so `--network-aud` is required:
+ * without it an L3a addressed to another network would be approved. The
+ * operator token (reversal) is read from a file or VINTENT_OPERATOR_TOKEN,
+ * never from the command line, where other users could read it.
  *
  * Verified signatures are remembered (src/sdjwt/signature-cache.ts): a
  * network sees the same L1 and L2 with every new L3 pair. Every other check
@@ -14,10 +23,12 @@
  */
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
-import { remoteJwksResolver } from '../http/jwks-client.js';
+import { readFileSync } from 'node:fs';
+import type { HealthCheck } from '../http/endpoints.js';
+import { remoteJwksResolver, type RemoteJwksResolver } from '../http/jwks-client.js';
 import { inspectorRoutes } from '../http/inspect/routes.js';
-import { createVintentServer, type VintentServerConfig } from '../http/server.js';
-import { openLedger } from '../ledger/index.js';
+import { createVintentServer, DEFAULT_LIMITS, logLine, type VintentServerConfig } from '../http/server.js';
+import { openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
 import { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
 import { runServeCluster } from './serve-cluster.js';
 import type { KeyResolver } from '../verify/types.js';
@@ -26,51 +37,116 @@ import { readJwks } from './verify.js';
 
 export const DEFAULT_LEDGER = 'sqlite:.vintent/ledger.db';
 
+/** Shortest operator token accepted: a guessable one would let anyone void authorizations. */
+export const MIN_OPERATOR_TOKEN_LENGTH = 16;
+
 /** Flags and help of `vintent serve`. */
 export const SERVE_COMMAND: CommandSpec = {
   name: 'serve',
-  summary: 'Run the merchant and network HTTP service (POST /v1/merchant/verify, /v1/network/authorize, /v1/network/reverse, /inspect) until SIGINT or SIGTERM.',
+  summary:
+    'Run the merchant and network HTTP service (POST /v1/merchant/verify, /v1/network/authorize, /v1/network/reverse, /v1/network/revoke, /inspect) until SIGINT or SIGTERM.',
   flags: {
     host: { type: 'string', value: 'HOST', default: '127.0.0.1', help: 'address to listen on' },
     port: { type: 'string', value: 'PORT', default: '8787', help: 'port to listen on, 0 for any free one' },
-    ledger: { type: 'string', value: 'SPEC', default: DEFAULT_LEDGER, help: 'the network ledger: sqlite:PATH or postgres://USER:PASS@HOST/DB' },
+    ledger: { type: 'string', value: 'SPEC', default: DEFAULT_LEDGER, help: 'the network ledger: sqlite:PATH, a bare PATH, or postgres://USER:PASS@HOST/DB' },
     trust: { type: 'string', value: 'JWKS', help: 'issuer public keys (JWK Set file); this or --trust-url is required' },
     'trust-url': { type: 'string', value: 'URL', help: "the issuer's JWKS URL, fetched and cached" },
     'merchant-keys': { type: 'string', value: 'JWKS', help: 'merchant public keys for checkout_jwt signatures' },
     jwks: { type: 'string', value: 'PUBLIC_JWKS', help: 'public keys this service publishes at /.well-known/jwks.json' },
-    'network-aud': { type: 'string', value: 'AUD', help: 'the audience L3a must name (your network)' },
+    'network-aud': { type: 'string', value: 'AUD', help: 'required: the audience an L3a must name (your network)' },
+    'merchant-aud': { type: 'string', value: 'AUD', help: 'the audience an L3b must name at /v1/merchant/verify (your website)' },
+    'operator-token-file': { type: 'string', value: 'FILE', help: 'bearer token operators present to /v1/network/reverse (or VINTENT_OPERATOR_TOKEN); without one reversal is off' },
     'no-signature-cache': { type: 'boolean', help: 'verify every signature afresh instead of remembering verified L1/L2 signatures' },
-    workers: { type: 'string', value: 'N', help: 'worker processes sharing the port and the ledger (default: the number of cores)' },
+    workers: { type: 'string', value: 'N', default: String(availableParallelism()), help: 'processes accepting on the one port, sharing the ledger (1: this process only)' },
   },
-  example: 'serve --port 8787 --ledger sqlite:.vintent/ledger.db --trust issuer-jwks.json',
-  notes: ['prints the URL it listens on; exit status: 0 after a clean shutdown, 1 ledger or listen failure, 2 usage or an unreadable key file'],
+  example: 'serve --port 8787 --ledger sqlite:.vintent/ledger.db --trust issuer-jwks.json --network-aud https://network.example',
+  notes: ['logs JSON lines to stderr; exit status: 0 after a clean shutdown, 1 ledger or listen failure, 2 usage or an unreadable key file'],
 };
 
 interface ServeOptions {
   config: Omit<VintentServerConfig, 'ledger'>;
   ledger: string;
   workers: number;
+  /** What the start line reports (no secrets). */
+  effective: Record<string, unknown>;
+  remote?: RemoteJwksResolver;
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function operatorToken(file: string | undefined): string | undefined {
+  const raw = file !== undefined ? readFileSync(file, 'utf8') : process.env.VINTENT_OPERATOR_TOKEN;
+  if (raw === undefined) return undefined;
+  const token = raw.trim();
+  if (token.length < MIN_OPERATOR_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(token)) {
+    throw new UsageError(`the operator token must be at least ${MIN_OPERATOR_TOKEN_LENGTH} printable characters without spaces`);
+  }
+  return token;
 }
 
 function parse(values: ParsedValues): ServeOptions {
-  const port = Number(stringFlag(values, 'port'));
-  if (!/^\d+$/.test(stringFlag(values, 'port') ?? '') || port > 65535) throw new UsageError('--port takes 0..65535');
+  const portText = stringFlag(values, 'port') ?? '8787';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError('--port takes 0..65535');
   const trust = stringFlag(values, 'trust');
   const trustUrl = stringFlag(values, 'trust-url');
   if ((trust === undefined) === (trustUrl === undefined)) throw new UsageError('give exactly one of --trust FILE or --trust-url URL');
-  const issuerKeys: KeyResolver = trust !== undefined ? readJwks(trust) : remoteJwksResolver(trustUrl!);
-  const config: Omit<VintentServerConfig, 'ledger'> = { host: stringFlag(values, 'host') ?? '127.0.0.1', port, issuerKeys };
+  const workersText = stringFlag(values, 'workers') ?? String(availableParallelism());
+  const workers = Number(workersText);
+  if (!/^\d+$/.test(workersText) || workers < 1 || workers > 256) throw new UsageError('--workers takes 1..256');
+  const networkAud = stringFlag(values, 'network-aud');
+  if (networkAud === undefined || networkAud === '') {
+    throw new UsageError('--network-aud is required: the network endpoints must only approve L3a addressed to this network');
+  }
+  const ledgerText = stringFlag(values, 'ledger') ?? DEFAULT_LEDGER;
+  let spec: ReturnType<typeof parseLedgerSpec>;
+  try {
+    spec = parseLedgerSpec(ledgerText);
+  } catch (e) {
+    throw new UsageError(redactLedgerSpec((e as Error).message));
+  }
+  let remote: RemoteJwksResolver | undefined;
+  let issuerKeys: KeyResolver;
+  if (trust !== undefined) {
+    issuerKeys = readJwks(trust);
+  } else {
+    const url = trustUrl!;
+    remote = remoteJwksResolver(url, { onFetchError: (error) => log(logLine('warn', 'jwks_fetch_failed', { url, error })) });
+    issuerKeys = remote;
+  }
+  const token = operatorToken(stringFlag(values, 'operator-token-file'));
+  const host = stringFlag(values, 'host') ?? '127.0.0.1';
+  const config: Omit<VintentServerConfig, 'ledger'> = { host, port, issuerKeys, networkAud, log };
+  const merchantAud = stringFlag(values, 'merchant-aud');
+  if (merchantAud !== undefined) config.merchantAud = merchantAud;
+  if (token !== undefined) config.operatorToken = token;
   const merchantKeys = stringFlag(values, 'merchant-keys');
   if (merchantKeys !== undefined) config.merchantKeys = readJwks(merchantKeys);
   const jwks = stringFlag(values, 'jwks');
   if (jwks !== undefined) config.jwks = readJwks(jwks);
-  const aud = stringFlag(values, 'network-aud');
-  if (aud !== undefined) config.expect = { l3a: { aud } };
-  if (values['no-signature-cache'] !== true) config.signatureCache = new VerifiedSignatureCache();
-  const workersFlag = stringFlag(values, 'workers') ?? String(availableParallelism());
-  const workers = Number(workersFlag);
-  if (!/^\d+$/.test(workersFlag) || workers < 1 || workers > 256) throw new UsageError('--workers takes 1..256');
-  return { config, ledger: stringFlag(values, 'ledger') ?? DEFAULT_LEDGER, workers };
+  const signatureCache = values['no-signature-cache'] !== true;
+  if (signatureCache) config.signatureCache = new VerifiedSignatureCache();
+  if (remote) {
+    const jwksClient = remote;
+    config.health = (): HealthCheck[] => {
+      const s = jwksClient.status();
+      return [{ name: 'trust_url', ok: s.ok, detail: s.ok ? `${s.keys} keys from ${s.url}` : `${s.url}: ${s.lastError ?? 'failed'}` }];
+    };
+  }
+  const effective: Record<string, unknown> = {
+    host,
+    port,
+    ledger: spec.backend === 'postgres' ? { backend: 'postgres', url: redactLedgerSpec(spec.url) } : { backend: 'sqlite', path: spec.path },
+    trust: trust !== undefined ? { file: trust } : { url: trustUrl },
+    network_aud: networkAud,
+    merchant_aud: merchantAud ?? null,
+    merchant_keys: merchantKeys ?? null,
+    operator_credential: token !== undefined ? 'configured (redacted)' : 'absent: reversal disabled',
+    signature_cache: signatureCache,
+    workers,
+    limits: DEFAULT_LIMITS,
+  };
+  return { config, ledger: ledgerText, workers, effective, ...(remote ? { remote } : {}) };
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
@@ -87,20 +163,21 @@ function shutdownSignal(): Promise<string> {
 }
 
 export async function run(args: string[]): Promise<number> {
-  return runCommand(SERVE_COMMAND, args, async (values) => {
-    const opts = parse(values);
-    return opts.workers > 1 && cluster.isPrimary ? runServeCluster(opts.workers, opts.ledger, args) : serve(opts);
-  });
+  return runCommand(SERVE_COMMAND, args, async (values) => serve(parse(values), args));
 }
 
-async function serve(opts: ServeOptions): Promise<number> {
+async function serve(opts: ServeOptions, args: string[]): Promise<number> {
+  if (opts.workers > 1 && cluster.isPrimary) return runServeCluster(opts.workers, opts.ledger, args);
   let ledger: Awaited<ReturnType<typeof openLedger>>;
   try {
     ledger = await openLedger(opts.ledger);
   } catch (e) {
-    process.stderr.write(`vintent serve: cannot open ledger ${opts.ledger}: ${(e as Error).message}\n`);
+    log(logLine('error', 'ledger_open_failed', { ledger: redactLedgerSpec(opts.ledger), error: redactLedgerSpec((e as Error).message) }));
+    process.stderr.write(`vintent serve: cannot open ledger ${redactLedgerSpec(opts.ledger)}\n`);
     return 1;
   }
+  // A --trust-url that cannot be fetched is reported now (and on every failed refresh), not at the first request.
+  if (opts.remote) await opts.remote.refresh();
   // /inspect: the inspector page, verifying with this server's issuer keys.
   const extraRoutes = inspectorRoutes({ issuerKeys: opts.config.issuerKeys, merchantKeys: opts.config.merchantKeys });
   const service = createVintentServer({ ...opts.config, ledger, extraRoutes });
@@ -112,10 +189,11 @@ async function serve(opts: ServeOptions): Promise<number> {
     await ledger.close();
     return 1;
   }
+  log(logLine('info', 'start', { url, config: opts.effective }));
   const stopped = shutdownSignal();
   if (!cluster.isWorker) process.stdout.write(`${url}\n`); // with workers, the primary prints it
   const sig = await stopped;
-  process.stderr.write(`vintent serve: ${sig}, closing\n`);
+  log(logLine('info', 'stop', { signal: sig }));
   await service.close();
   await ledger.close();
   return 0;

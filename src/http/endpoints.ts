@@ -1,18 +1,29 @@
 /**
- * The service's own endpoints: merchant verification, network authorization
- * and reversal, the public JWK Set and a health check. Each handler validates
- * its input and answers with a typed error code; none of them throws on input.
+ * The service's own endpoints: merchant verification, network authorization,
+ * reversal and revocation, the public JWK Set and a health check. Each handler
+ * validates its input and answers with a typed error code; none of them
+ * throws on input.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
 import { reportOf } from '../cli/verify.js';
+import { merchantPresentationsFrom } from '../ledger/merchant.js';
+import { checkRevocation } from '../ledger/revocation.js';
 import type { Ledger } from '../ledger/types.js';
 import { bundleSchema, type JwkSet } from '../spec/bundle.js';
-import { authorizePresentation, verifyWithConfiguredTrust, type NetworkTrust } from './authorize.js';
+import { authorizePresentation, verifyWithConfiguredTrust, type DecisionError, type NetworkTrust } from './authorize.js';
 import { readJsonBody } from './body.js';
 import { sendError } from './respond.js';
-import { sendJson, type Route } from './router.js';
+import { annotate, sendJson, type Route } from './router.js';
+
+/** One dependency's state for /healthz, e.g. a `--trust-url` JWKS. */
+export interface HealthCheck {
+  name: string;
+  ok: boolean;
+  detail?: string;
+}
 
 export interface EndpointContext extends NetworkTrust {
   ledger: Ledger;
@@ -20,6 +31,14 @@ export interface EndpointContext extends NetworkTrust {
   /** Unix seconds: the only clock decisions are judged by. */
   now: () => number;
   jwks: JwkSet;
+  /** Bearer token an operator must present to reverse; without one, reversal answers 401. */
+  operatorToken?: string;
+  /** Expected L3b `aud` at /v1/merchant/verify. */
+  merchantAud?: string;
+  /** Clock skew the verifier tolerates (seconds); bounds how long merchant memory is kept. */
+  skewSeconds: number;
+  /** Extra dependency checks reported by /healthz. */
+  health?: () => HealthCheck[];
 }
 
 /**
@@ -48,35 +67,98 @@ async function validBody<T>(
   return parsed.data;
 }
 
+/** The network's expectations plus the merchant's own L3b audience. */
+function merchantTrust(ctx: EndpointContext): NetworkTrust {
+  if (ctx.merchantAud === undefined) return ctx;
+  return { ...ctx, expect: { ...ctx.expect, l3b: { ...ctx.expect?.l3b, aud: ctx.merchantAud } } };
+}
+
 async function merchantVerify(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext): Promise<void> {
   const bundle = await validBody(req, res, ctx, bundleSchema, 'BUNDLE_MALFORMED');
   if (bundle === undefined) return;
-  const result = await verifyWithConfiguredTrust(bundle, ctx, ctx.now());
+  const result = await verifyWithConfiguredTrust(bundle, merchantTrust(ctx), ctx.now());
+  const report = reportOf('-', bundle, result);
+  // Replay memory: every verified L3b is remembered; one seen before (same content, or its nonce) is refused.
+  const replays: DecisionError[] = [];
+  for (const { entry, presentation } of merchantPresentationsFrom(bundle, result, ctx.skewSeconds)) {
+    const seen = await ctx.ledger.rememberMerchantPresentation(presentation);
+    if (!seen.firstSeen) {
+      const what = seen.matched === 'content' ? 'this L3b' : "this L3b's nonce";
+      replays.push({ code: 'L3B_REPLAY', layer: 'l3b', pair: result.pairs.length === 1 ? result.pairs[0]!.index : null, message: `${what} was presented before (first at ${seen.firstSeenAt}, l3 entry ${entry})` });
+    }
+  }
+  if (replays.length) {
+    report.valid = false;
+    report.errors.push(...replays);
+  }
+  annotate(res, { valid: report.valid, codes: report.errors.map((e) => e.code) });
   // An invalid presentation is a verdict, not a transport error: still 200.
   // The CLI's per-file fields (file, verdict_match) have no meaning here.
-  const { file: _file, verdict_match: _match, ...verdict } = reportOf('-', bundle, result);
+  const { file: _file, verdict_match: _match, ...verdict } = report;
   sendJson(res, 200, { ...verdict, checks: result.checks, pairs: result.pairs });
 }
 
 async function networkAuthorize(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext): Promise<void> {
   const bundle = await validBody(req, res, ctx, bundleSchema, 'BUNDLE_MALFORMED');
   if (bundle === undefined) return;
-  sendJson(res, 200, await authorizePresentation(bundle, ctx, ctx.now()));
+  const answer = await authorizePresentation(bundle, ctx, ctx.now());
+  annotate(res, { decision: answer.decision, codes: answer.errors.map((e) => e.code), replayed: answer.replayed ?? false });
+  sendJson(res, 200, answer);
+}
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/**
+ * The request carries `Authorization: Bearer <operator token>`. Compared as
+ * SHA-256 digests with timingSafeEqual: equal lengths, constant time, so the
+ * comparison leaks neither the token nor its length.
+ */
+export function hasOperatorCredential(req: IncomingMessage, token: string | undefined): boolean {
+  if (token === undefined || token === '') return false;
+  const header = req.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer ([\x21-\x7e]+)$/.exec(header) : null;
+  if (!match) return false;
+  return timingSafeEqual(digest(match[1]!), digest(token));
 }
 
 const reversalSchema = z.object({ authorization_id: z.string().min(1).max(200), reason: z.string().max(500).optional() });
 
 async function networkReverse(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext): Promise<void> {
+  if (!hasOperatorCredential(req, ctx.operatorToken)) {
+    const why = ctx.operatorToken ? 'reversal needs the operator bearer token' : 'reversal is disabled: this server has no operator credential configured';
+    sendError(res, 401, 'OPERATOR_UNAUTHORIZED', why, { 'www-authenticate': 'Bearer realm="vintent-operator"', connection: 'close' });
+    return;
+  }
   const body = await validBody(req, res, ctx, reversalSchema);
   if (body === undefined) return;
   const r = await ctx.ledger.reverse(body.authorization_id, ctx.now(), body.reason);
   if (!r.ok) {
     const code = r.code ?? 'LEDGER_AUTHORIZATION_UNKNOWN';
-    // Already reversed is a conflict with the authorization's state; never-approved is not found.
+    // Already reversed conflicts with the authorization's state; never approved is not found.
     sendError(res, code === 'LEDGER_AUTHORIZATION_REVERSED' ? 409 : 404, code, r.message ?? 'authorization cannot be reversed');
     return;
   }
+  annotate(res, { reversed: r.authorizationId });
   sendJson(res, 200, { reversed: true, authorization_id: r.authorizationId });
+}
+
+const revocationSchema = z.object({
+  revocation: z.string().min(1).max(16 * 1024),
+  l1: z.string().min(1),
+  l2: z.string().min(1),
+});
+
+async function networkRevoke(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext): Promise<void> {
+  const body = await validBody(req, res, ctx, revocationSchema);
+  if (body === undefined) return;
+  const record = await checkRevocation(body, { issuerKeys: ctx.issuerKeys, now: ctx.now(), skewSeconds: ctx.skewSeconds });
+  if (!('l2Id' in record)) {
+    sendError(res, record.code === 'BUNDLE_MALFORMED' || record.code === 'LIMIT_EXCEEDED' ? 400 : 403, record.code, record.message);
+    return;
+  }
+  const r = await ctx.ledger.revoke(record);
+  annotate(res, { revoked: r.l2Id, newly_revoked: r.newlyRevoked });
+  sendJson(res, 200, { revoked: true, l2_id: r.l2Id, newly_revoked: r.newlyRevoked, revoked_at: r.revokedAt, authorizations_kept: r.authorizationsKept });
 }
 
 /** Members of a JWK that must never leave the server (RSA/EC private parts, symmetric keys). */
@@ -87,14 +169,36 @@ export function publicJwkSet(jwks: JwkSet): JwkSet {
   return { keys: jwks.keys.map((k) => Object.fromEntries(Object.entries(k).filter(([name]) => !PRIVATE_MEMBERS.has(name)))) };
 }
 
+function healthz(res: ServerResponse, ctx: EndpointContext): void {
+  const checks = ctx.health?.() ?? [];
+  if (checks.length === 0) {
+    sendJson(res, 200, { status: 'ok' });
+    return;
+  }
+  const ok = checks.every((c) => c.ok);
+  sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', checks });
+}
+
+/** The network's own L3a audience, when configured: without it the network endpoints are not served. */
+export function networkAudienceOf(ctx: Pick<EndpointContext, 'expect'>): string | undefined {
+  return ctx.expect?.l3a?.aud;
+}
+
 /** The route table of the service's own endpoints. */
 export function serviceRoutes(ctx: EndpointContext): Route[] {
   const served = publicJwkSet(ctx.jwks);
+  const network: Route[] = networkAudienceOf(ctx) === undefined
+    ? []
+    : [
+        { method: 'POST', path: '/v1/network/authorize', handler: (req, res) => networkAuthorize(req, res, ctx) },
+        { method: 'POST', path: '/v1/network/reverse', handler: (req, res) => networkReverse(req, res, ctx) },
+        { method: 'POST', path: '/v1/network/revoke', handler: (req, res) => networkRevoke(req, res, ctx) },
+      ];
   return [
     { method: 'POST', path: '/v1/merchant/verify', handler: (req, res) => merchantVerify(req, res, ctx) },
-    { method: 'POST', path: '/v1/network/authorize', handler: (req, res) => networkAuthorize(req, res, ctx) },
-    { method: 'POST', path: '/v1/network/reverse', handler: (req, res) => networkReverse(req, res, ctx) },
+    ...network,
     { method: 'GET', path: '/.well-known/jwks.json', handler: (_req, res) => sendJson(res, 200, served) },
-    { method: 'GET', path: '/healthz', handler: (_req, res) => sendJson(res, 200, { status: 'ok' }) },
+    { method: 'GET', path: '/healthz', handler: (_req, res) => healthz(res, ctx) },
   ];
 }
+

@@ -19,7 +19,25 @@ export interface RemoteJwksOptions {
   fetch?: typeof globalThis.fetch;
   /** Milliseconds clock, for tests. Default Date.now. */
   clock?: () => number;
+  /** Told about every failed fetch (the service logs it); the previous set stays in use. */
+  onFetchError?: (message: string) => void;
 }
+
+/** State of the last fetch, for /healthz. */
+export interface RemoteJwksStatus {
+  url: string;
+  /** The last fetch succeeded (false before any fetch succeeded, or after a failed refresh). */
+  ok: boolean;
+  keys: number;
+  lastError?: string;
+}
+
+/** A key resolver over a JWKS URL, with its fetch state and an explicit refresh. */
+export type RemoteJwksResolver = ((kid: string) => Promise<PublicJwk | undefined>) & {
+  status(): RemoteJwksStatus;
+  /** Fetch now (e.g. at start), sharing any fetch in flight. */
+  refresh(): Promise<void>;
+};
 
 interface CachedSet {
   keys: Map<string, PublicJwk>;
@@ -50,7 +68,7 @@ export function usableKeys(body: unknown): Map<string, PublicJwk> {
  * const issuerKeys = remoteJwksResolver('https://issuer.example/.well-known/jwks.json');
  * await verifyPresentation(bundle, { issuerKeys });
  */
-export function remoteJwksResolver(url: string, options: RemoteJwksOptions = {}): (kid: string) => Promise<PublicJwk | undefined> {
+export function remoteJwksResolver(url: string, options: RemoteJwksOptions = {}): RemoteJwksResolver {
   const ttlMs = options.ttlMs ?? 300_000;
   const timeoutMs = options.timeoutMs ?? 3000;
   const minRefreshMs = options.minRefreshIntervalMs ?? 30_000;
@@ -61,17 +79,25 @@ export function remoteJwksResolver(url: string, options: RemoteJwksOptions = {})
   let cached: CachedSet | undefined;
   let lastAttempt = Number.NEGATIVE_INFINITY;
   let inFlight: Promise<void> | undefined;
+  let lastError: string | undefined = 'not fetched yet';
+
+  function failed(message: string): void {
+    lastError = message;
+    options.onFetchError?.(message);
+  }
 
   async function fetchOnce(): Promise<void> {
     lastAttempt = clock();
     try {
       const res = await doFetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
-      if (!res.ok) return;
+      if (!res.ok) return failed(`HTTP ${res.status}`);
       const text = await res.text();
-      if (Buffer.byteLength(text) > maxBytes) return;
+      if (Buffer.byteLength(text) > maxBytes) return failed(`JWK Set larger than ${maxBytes} bytes`);
       cached = { keys: usableKeys(JSON.parse(text)), fetchedAt: clock() };
-    } catch {
+      lastError = undefined;
+    } catch (error) {
       // Keep what we had: an unreachable JWKS must not erase known keys.
+      failed(error instanceof Error ? error.message : String(error));
     }
   }
 
@@ -83,7 +109,7 @@ export function remoteJwksResolver(url: string, options: RemoteJwksOptions = {})
     return inFlight;
   }
 
-  return async (kid: string) => {
+  const resolve = async (kid: string) => {
     if (inFlight) await inFlight;
     const stale = !cached || clock() - cached.fetchedAt >= ttlMs;
     // A set that never arrived is retried at most once a second; an expired one once per interval.
@@ -98,4 +124,8 @@ export function remoteJwksResolver(url: string, options: RemoteJwksOptions = {})
     }
     return undefined;
   };
+  return Object.assign(resolve, {
+    status: (): RemoteJwksStatus => ({ url, ok: lastError === undefined, keys: cached?.keys.size ?? 0, ...(lastError !== undefined ? { lastError } : {}) }),
+    refresh,
+  });
 }

@@ -29,3 +29,10 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
   res.end(text);
 }
+
+/** Fields a handler adds to its request's log line (decision, codes, ...). */
+export const logNotes = new WeakMap<ServerResponse, Record<string, unknown>>();
+
+export function annotate(res: ServerResponse, fields: Record<string, unknown>): void {
+  logNotes.set(res, { ...logNotes.get(res), ...fields });
+}

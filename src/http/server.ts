@@ -12,9 +12,10 @@ import type { Ledger } from '../ledger/types.js';
 import type { JwkSet } from '../spec/bundle.js';
 import type { KeyResolver, VerifyOptions } from '../verify/types.js';
 import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
-import { serviceRoutes, type EndpointContext } from './endpoints.js';
+import { networkAudienceOf, serviceRoutes, type EndpointContext, type HealthCheck } from './endpoints.js';
 import { errorCodes, sendError } from './respond.js';
-import { matchRoute, type Route } from './router.js';
+import { logNotes, matchRoute, type Route } from './router.js';
+import { COMMON } from '../spec/profile.js';
 
 /** The HTTP server's limits (body size, header and request timeouts); distinct from the verifier's input limits. */
 export interface ServerLimits {
@@ -39,8 +40,19 @@ export interface VintentServerConfig {
   merchantKeys?: KeyResolver;
   /** Public keys served at /.well-known/jwks.json (private members are stripped regardless). */
   jwks?: JwkSet;
-  /** Expected `aud`/`nonce` values applied to every verification, e.g. this network's L3a audience. */
+  /** Expected `aud`/`nonce` values applied to every verification. */
   expect?: VerifyOptions['expect'];
+  /**
+   * This network's own audience: every L3a must be addressed to it. Without it
+   * (here or as `expect.l3a.aud`) the network endpoints are not served.
+   */
+  networkAud?: string;
+  /** This merchant's audience: /v1/merchant/verify requires it as the L3b `aud`. Without it a warning is logged at start. */
+  merchantAud?: string;
+  /** Bearer token that authorizes `/v1/network/reverse`; without it reversal answers 401 OPERATOR_UNAUTHORIZED. */
+  operatorToken?: string;
+  /** Dependency checks for /healthz (503 "degraded" when one fails). */
+  health?: () => HealthCheck[];
   /** Verified-signature cache shared by every request (`vintent serve` turns one on). Default: none. */
   signatureCache?: VerifiedSignatureCache;
   limits?: Partial<ServerLimits>;
@@ -48,7 +60,7 @@ export interface VintentServerConfig {
   extraRoutes?: Route[];
   /** Clock, Unix seconds. Presentations are judged at this time, never at a time the body names. */
   now?: () => number;
-  /** One line per request. Default: stderr. */
+  /** One JSON line per request and per notable event. Default: stderr. */
   log?: (line: string) => void;
 }
 
@@ -65,6 +77,16 @@ export interface VintentServer {
 export const DEFAULT_LIMITS: ServerLimits = { maxBodyBytes: 1024 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 };
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** One JSON log line: time, level, event, then the event's fields. */
+export function logLine(level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown> = {}): string {
+  return JSON.stringify({ time: new Date().toISOString(), level, event, ...fields });
+}
+
+function withNetworkAudience(expect: VerifyOptions['expect'], networkAud: string | undefined): VerifyOptions['expect'] {
+  if (networkAud === undefined) return expect;
+  return { ...expect, l3a: { ...expect?.l3a, aud: networkAud } };
+}
 
 /** Status for an exception that escaped a handler: storage outages are 503, anything else a 500 without details. */
 function failureStatus(e: unknown): { status: number; code: VIError['code']; message: string } {
@@ -86,7 +108,11 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
     ledger: config.ledger,
     issuerKeys: config.issuerKeys,
     merchantKeys: config.merchantKeys,
-    expect: config.expect,
+    expect: withNetworkAudience(config.expect, config.networkAud),
+    merchantAud: config.merchantAud,
+    operatorToken: config.operatorToken,
+    health: config.health,
+    skewSeconds: COMMON.defaultSkewSeconds,
     signatureCache: config.signatureCache,
     maxBodyBytes: limits.maxBodyBytes,
     now: config.now ?? nowSeconds,
@@ -114,11 +140,15 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
       sendError(res, f.status, f.code, f.message);
       errorCodes.set(res, f.code);
       // One line, no stack: the message alone says enough to find the cause.
-      log(`vintent: ${method} ${path} failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+      emit('error', 'handler_failed', { method, path, error: `${method} ${path} failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` });
     }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const code = errorCodes.get(res);
-    log(`${method} ${path} ${res.statusCode} ${ms.toFixed(1)}ms${code ? ` ${code}` : ''}`);
+    emit('info', 'request', { method, path, status: res.statusCode, ms: Number(ms.toFixed(1)), ...(code ? { code } : {}), ...logNotes.get(res) });
+  }
+
+  function emit(level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown>): void {
+    log(logLine(level, event, fields));
   }
 
   const server = createServer(
@@ -150,7 +180,7 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
           : { code: 'HTTP_MALFORMED_REQUEST', message: 'malformed HTTP request' },
     });
     socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-    log(`clientError ${status.slice(0, 3)} ${err.code ?? ''}`.trim());
+    emit('warn', 'client_error', { status: Number(status.slice(0, 3)), ...(err.code ? { code: err.code } : {}) });
   });
 
   return {
@@ -162,6 +192,9 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
           server.off('error', reject);
           const addr = server.address() as AddressInfo;
           const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+          if (config.merchantAud === undefined) emit('warn', 'config', { message: 'no merchant audience configured: /v1/merchant/verify does not check the L3b aud' });
+          if (networkAudienceOf(ctx) === undefined) emit('warn', 'config', { message: 'no network audience configured: the /v1/network endpoints are not served' });
+          if (networkAudienceOf(ctx) !== undefined && !config.operatorToken) emit('warn', 'config', { message: 'no operator credential configured: /v1/network/reverse answers 401' });
           resolve({ url: `http://${host}:${addr.port}` });
         });
       });

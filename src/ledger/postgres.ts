@@ -52,6 +52,8 @@ export interface PostgresLedgerOptions extends LedgerOptions {
   schema?: string;
   /** Pool size; default 4. */
   maxConnections?: number;
+  /** Refuse to create tables: an empty schema is an error (`vintent ledger show`). */
+  mustExist?: boolean;
 }
 
 const SCHEMA_VERSION = 2;
@@ -165,7 +167,7 @@ export async function openPostgresLedger(url: string, options: PostgresLedgerOpt
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   try {
-    await migrate(pool, schema);
+    await migrate(pool, schema, options.mustExist ?? false);
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw unavailable(error, 'open');
@@ -173,8 +175,12 @@ export async function openPostgresLedger(url: string, options: PostgresLedgerOpt
   return new PostgresLedger(pool, options);
 }
 
-async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {
+async function migrate(pool: pg.Pool, schema: string | undefined, mustExist: boolean): Promise<void> {
   await inTransaction(pool, async (client) => {
+    if (mustExist) {
+      const { rows } = await client.query<{ t: string | null }>(`SELECT to_regclass('schema_version')::text AS t`);
+      if (!rows[0]?.t) throw new VIError({ code: 'LEDGER_UNAVAILABLE', layer: 'ledger', message: `no ledger in ${schema ? `schema ${schema}` : 'this database'}` });
+    }
     // Concurrent CREATE ... IF NOT EXISTS can still collide in the catalog; serialize first-time setup.
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, MIGRATION_LOCK_KEY]);
     if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);

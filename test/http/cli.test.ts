@@ -96,7 +96,9 @@ describe('vintent network / ledger (offline)', () => {
 
     const rev = await capture(() => network(['reverse', approved.authorization_id, '--ledger', ledger]));
     expect(rev.code).toBe(0);
-    expect((await capture(() => network(['reverse', approved.authorization_id, '--ledger', ledger]))).code).toBe(1);
+    const twice = await capture(() => network(['reverse', approved.authorization_id, '--ledger', ledger, '--json']));
+    expect(twice.code).toBe(1);
+    expect(JSON.parse(twice.out).error.code).toBe('LEDGER_AUTHORIZATION_REVERSED');
 
     const show = await capture(() => ledgerCmd(['show', '--ledger', ledger, '--json']));
     expect(show.code).toBe(0);
@@ -149,7 +151,7 @@ describe('vintent serve', () => {
     const gen = await capture(() => keys(['generate', '--kid', 'served', '--out', priv]));
     writeFileSync(trust, gen.out); // a single public JWK is accepted as a trust file
     const script = `import('./src/cli/main.ts').then((m) => m.main(process.argv.slice(1))).then((c) => process.exit(c))`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, 'serve', '--port', '0', '--ledger', `sqlite:${join(dir, 'l.db')}`, '--trust', trust, '--jwks', trust], {
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, 'serve', '--port', '0', '--ledger', `sqlite:${join(dir, 'l.db')}`, '--trust', trust, '--jwks', trust, '--network-aud', 'https://network.example'], {
       cwd: process.cwd(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });

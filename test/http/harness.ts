@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openLedger } from '../../src/ledger/index.js';
 import type { Ledger } from '../../src/ledger/types.js';
 import { createVintentServer, type VintentServer, type VintentServerConfig } from '../../src/http/server.js';
-import { SERVER_NOW } from './chain.js';
+import { NETWORK_AUD, SERVER_NOW } from './chain.js';
 
 export { PG_URL } from '../support/environment.js';
 
@@ -25,7 +25,7 @@ export interface Running {
 export async function startService(ledgerSpec: string, config: Omit<VintentServerConfig, 'ledger'>): Promise<Running> {
   const ledger = await openLedger(ledgerSpec);
   const logs: string[] = [];
-  const service = createVintentServer({ port: 0, now: () => SERVER_NOW, log: (l) => logs.push(l), ...config, ledger });
+  const service = createVintentServer({ port: 0, now: () => SERVER_NOW, log: (l) => logs.push(l), networkAud: NETWORK_AUD, operatorToken: OPERATOR_TOKEN, ...config, ledger });
   const { url } = await service.listen();
   return {
     url,
@@ -45,8 +45,12 @@ export interface Answer {
   body: any;
 }
 
-export async function post(url: string, path: string, body: unknown): Promise<Answer> {
-  const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+/** The operator credential the test services are configured with (reversal needs it). */
+export const OPERATOR_TOKEN = 'test-operator-token-0123456789abcdef';
+export const OPERATOR = { authorization: `Bearer ${OPERATOR_TOKEN}` };
+
+export async function post(url: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   return { status: res.status, headers: res.headers, body: await res.json() };
 }
 

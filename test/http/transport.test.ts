@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendJson } from '../../src/http/router.js';
 import { generateSigningKey, exportPrivateJwk } from '../../src/sdjwt/keys.js';
 import { parties } from './chain.js';
-import { get, post, sqliteSpec, startService, streamBody, type Running } from './harness.js';
+import { get, OPERATOR, post, sqliteSpec, startService, streamBody, type Running } from './harness.js';
 
 const p = parties('transport');
 const served = generateSigningKey('served-1');
@@ -88,7 +88,7 @@ describe('request bodies', () => {
   });
 
   it('answers 400 for a reversal without an authorization id', async () => {
-    const r = await post(svc.url, '/v1/network/reverse', { id: 'auth_x' });
+    const r = await post(svc.url, '/v1/network/reverse', { id: 'auth_x' }, OPERATOR);
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('HTTP_REQUEST_INVALID');
   });

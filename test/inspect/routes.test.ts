@@ -162,7 +162,7 @@ describeIf(referenceBundles)('vintent inspect (CLI)', { timeout: 60_000 }, () =>
     const b = reference('autonomous-dispute-valid') as { trust: { issuer_jwks: unknown } };
     const trust = join(dir, 'issuer.jwks.json');
     writeFileSync(trust, JSON.stringify(b.trust.issuer_jwks));
-    const args = ['--import', 'tsx', join(__dirname, 'cli-entry.ts'), 'serve', '--port', '0', '--ledger', `sqlite:${join(dir, 'ledger.db')}`, '--trust', trust];
+    const args = ['--import', 'tsx', join(__dirname, 'cli-entry.ts'), 'serve', '--port', '0', '--ledger', `sqlite:${join(dir, 'ledger.db')}`, '--trust', trust, '--network-aud', 'https://network.example'];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       let out = '';

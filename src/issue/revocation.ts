@@ -1,0 +1,49 @@
+/**
+ * A user's revocation of an Autonomous L2 (a mandate cancelled before it
+ * expires): a compact JWS signed by the key that signed the L2 (the L1 `cnf`
+ * key), naming the L2 by its content id. The network records it and declines
+ * every later authorization under that L2 (src/ledger/revocation.ts).
+ */
+import { signJwt } from '../sdjwt/build.js';
+import { sha256b64u } from '../sdjwt/digest.js';
+import type { SigningKey } from '../sdjwt/keys.js';
+import { signedContentOf } from '../sdjwt/parse.js';
+import { invalidInput } from '../errors.js';
+import { issuedAt } from './common.js';
+
+/** `typ` of a revocation JWS. */
+export const REVOCATION_TYP = 'vi-revocation+jwt';
+
+export interface IssueRevocationInput {
+  /** The user's key: the L1 `cnf` key that signed the L2. */
+  userKey: SigningKey;
+  /** The L2 to revoke, as issued or any view of it (only its signed content counts). */
+  l2: string;
+  /** Unix seconds; default now. */
+  iat?: number;
+  /** Free text for the audit trail. */
+  reason?: string;
+}
+
+/** Content id of an L2 (B64U(SHA-256(header.payload))), the id the ledger keys it by. */
+export function l2ContentId(l2: string): string {
+  return sha256b64u(signedContentOf(l2));
+}
+
+/**
+ * Build the revocation JWS: header `{alg: ES256, typ: vi-revocation+jwt, kid}`,
+ * payload `{l2_id, iat, reason?}`.
+ *
+ * @example
+ * const revocation = issueRevocation({ userKey, l2: issued.serialized });
+ * await fetch(`${network}/v1/network/revoke`, { method: 'POST', body: JSON.stringify({ revocation, l1, l2 }) });
+ */
+export function issueRevocation(input: IssueRevocationInput): string {
+  if (typeof input.l2 !== 'string' || input.l2.split('.').length < 3) throw invalidInput('l2 must be a serialized L2', 'l2');
+  const payload: Record<string, unknown> = { l2_id: l2ContentId(input.l2), iat: issuedAt(input.iat) };
+  if (input.reason !== undefined) {
+    if (typeof input.reason !== 'string') throw invalidInput('reason must be a string', 'reason');
+    payload.reason = input.reason;
+  }
+  return signJwt({ alg: 'ES256', typ: REVOCATION_TYP, kid: input.userKey.kid }, payload, input.userKey);
+}

@@ -1,0 +1,178 @@
+/**
+ * What an operator sees: `serve` refuses unsafe or unusable configuration,
+ * logs its effective configuration as JSON (no secrets), reports a failing
+ * --trust-url at start, in its log and at /healthz; `ledger show` never
+ * creates a database; `network revoke` records a user's revocation offline.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { run as ledgerCmd } from '../../src/cli/ledger.js';
+import { run as network } from '../../src/cli/network.js';
+import { issueRevocation } from '../../src/issue/revocation.js';
+import { autonomousChain, fulfil, networkView, parties, SERVER_NOW, T } from './chain.js';
+import { PG_URL } from './harness.js';
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'vintent-ops-'));
+
+async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: any) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: any) => ((err += String(s)), true));
+  try {
+    return { code: await fn(), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+afterEach(() => vi.restoreAllMocks());
+
+interface Served {
+  url: Promise<string>;
+  exited: Promise<number | null>;
+  stderr: () => string;
+  stop: () => void;
+}
+
+function serve(args: string[], env: Record<string, string> = {}): Served {
+  const script = `import('./src/cli/main.ts').then((m) => m.main(process.argv.slice(1))).then((c) => process.exit(c))`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, 'serve', '--port', '0', ...args], {
+    cwd: process.cwd(),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', () => reject(new Error(`serve exited before printing its URL: ${err}`)));
+  });
+  url.catch(() => undefined);
+  return { url, exited, stderr: () => err, stop: () => child.kill('SIGTERM') };
+}
+
+const jsonLines = (text: string) => text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+
+async function trustFile(dir: string): Promise<string> {
+  const c = await autonomousChain(parties('ops'));
+  const f = join(dir, 'issuer.jwks.json');
+  writeFileSync(f, JSON.stringify(c.p.issuerJwks));
+  return f;
+}
+
+describe('vintent serve configuration', () => {
+  it('refuses to start without --network-aud, with an unknown ledger scheme, or a short operator token (exit 2)', async () => {
+    const dir = tempDir();
+    const trust = await trustFile(dir);
+    const ledger = `sqlite:${join(dir, 'l.db')}`;
+    const noAud = serve(['--ledger', ledger, '--trust', trust]);
+    expect(await noAud.exited).toBe(2);
+    expect(noAud.stderr()).toContain('--network-aud');
+    const badScheme = serve(['--ledger', 'mysql://u:pw@h/db', '--trust', trust, '--network-aud', 'https://n.example']);
+    expect(await badScheme.exited).toBe(2);
+    expect(badScheme.stderr()).not.toContain('pw@');
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, 'short\n');
+    expect(await serve(['--ledger', ledger, '--trust', trust, '--network-aud', 'https://n.example', '--operator-token-file', tokenFile]).exited).toBe(2);
+    expect(existsSync(join(dir, 'l.db'))).toBe(false);
+  }, 30_000);
+
+  it('logs its effective configuration as JSON with the token redacted, warns without a merchant audience, logs each decision', async () => {
+    const dir = tempDir();
+    const trust = await trustFile(dir);
+    const token = 'operator-secret-token-0123456789';
+    const s = serve(['--ledger', `sqlite:${join(dir, 'l.db')}`, '--trust', trust, '--network-aud', 'https://n.example'], { VINTENT_OPERATOR_TOKEN: token });
+    const url = await s.url;
+    try {
+      const r = await fetch(`${url}/v1/network/reverse`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"authorization_id":"auth_x"}' });
+      expect(r.status).toBe(404);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      s.stop();
+    }
+    expect(await s.exited).toBe(0);
+    const lines = jsonLines(s.stderr());
+    const start = lines.find((l) => l.event === 'start');
+    expect(start.config).toMatchObject({ ledger: { backend: 'sqlite' }, network_aud: 'https://n.example', merchant_aud: null, trust: { file: trust } });
+    expect(start.config.operator_credential).toMatch(/^configured/);
+    expect(lines.some((l) => l.level === 'warn' && /merchant audience/.test(l.message))).toBe(true);
+    expect(lines.find((l) => l.event === 'request' && l.path === '/v1/network/reverse')).toMatchObject({ status: 404, code: 'LEDGER_AUTHORIZATION_UNKNOWN' });
+    expect(s.stderr()).not.toContain(token);
+  }, 30_000);
+
+  it('reports an unreachable --trust-url at start, in the log and at /healthz', async () => {
+    const dir = tempDir();
+    const s = serve(['--ledger', `sqlite:${join(dir, 'l.db')}`, '--trust-url', 'http://127.0.0.1:9/jwks.json', '--network-aud', 'https://n.example']);
+    const url = await s.url;
+    try {
+      const h = await fetch(`${url}/healthz`);
+      expect(h.status).toBe(503);
+      expect(await h.json()).toMatchObject({ status: 'degraded', checks: [{ name: 'trust_url', ok: false }] });
+    } finally {
+      s.stop();
+    }
+    await s.exited;
+    expect(jsonLines(s.stderr()).some((l) => l.event === 'jwks_fetch_failed' && l.url === 'http://127.0.0.1:9/jwks.json')).toBe(true);
+  }, 30_000);
+
+  it.skipIf(!PG_URL)('never prints a database password (PostgreSQL: set VINTENT_PG_URL to run)', async () => {
+    const dir = tempDir();
+    const trust = await trustFile(dir);
+    const secret = 'not-the-password-9f8e7d';
+    const bad = PG_URL!.replace(/\/\/([^:/@]+)(:[^@]*)?@/, `//$1:${secret}@`);
+    const s = serve(['--ledger', bad, '--trust', trust, '--network-aud', 'https://n.example']);
+    expect(await s.exited).toBe(1);
+    expect(s.stderr()).toContain('***');
+    expect(s.stderr()).not.toContain(secret);
+    const show = await capture(() => ledgerCmd(['show', '--ledger', bad]));
+    expect(show.code).toBe(1);
+    expect(show.err).not.toContain(secret);
+  }, 30_000);
+});
+
+describe('vintent ledger show', () => {
+  it('never creates a database; an unknown scheme is a usage error', async () => {
+    const dir = tempDir();
+    const missing = join(dir, 'nowhere', 'ledger.db');
+    const r = await capture(() => ledgerCmd(['show', '--ledger', `sqlite:${missing}`]));
+    expect(r.code).toBe(1);
+    expect(existsSync(missing)).toBe(false);
+    expect(existsSync(join(dir, 'nowhere'))).toBe(false);
+    expect((await capture(() => ledgerCmd(['show', '--ledger', 'redis://h/0']))).code).toBe(2);
+  });
+});
+
+describe('vintent network revoke', () => {
+  it('records a revocation offline, idempotently; later authorizations are declined', async () => {
+    const dir = tempDir();
+    const ledger = `sqlite:${join(dir, 'ledger.db')}`;
+    const c = await autonomousChain(parties(), { onDemand: true });
+    const trust = join(dir, 'issuer.jwks.json');
+    writeFileSync(trust, JSON.stringify(c.p.issuerJwks));
+    const file = (name: string, body: unknown) => {
+      const f = join(dir, name);
+      writeFileSync(f, JSON.stringify(body));
+      return f;
+    };
+    const common = ['--ledger', ledger, '--trust', trust, '--now', String(SERVER_NOW), '--json'];
+    expect((await capture(() => network(['authorize', file('a.json', networkView(c, fulfil(c, 0, 10000))), ...common]))).code).toBe(0);
+    const request = file('revoke.json', { revocation: issueRevocation({ userKey: c.p.user, l2: c.l2.serialized, iat: T + 150 }), l1: c.l1, l2: c.l2.serialized });
+    const first = await capture(() => network(['revoke', request, ...common]));
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.out)).toMatchObject({ revoked: true, newly_revoked: true, authorizations_kept: 1 });
+    expect(JSON.parse((await capture(() => network(['revoke', request, ...common]))).out)).toMatchObject({ newly_revoked: false });
+    const later = await capture(() => network(['authorize', file('b.json', networkView(c, fulfil(c, 1, 10000))), ...common]));
+    expect(later.code).toBe(1);
+    expect(JSON.parse(later.out).errors[0].code).toBe('LEDGER_MANDATE_REVOKED');
+    const forged = file('forged.json', { revocation: issueRevocation({ userKey: c.p.agent, l2: c.l2.serialized, iat: T + 150 }), l1: c.l1, l2: c.l2.serialized });
+    const refused = await capture(() => network(['revoke', forged, ...common]));
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.out).error.code).toBe('REVOCATION_INVALID');
+  });
+});
