@@ -72,7 +72,7 @@ interface Served {
 
 async function serve(ledger: string, trustFile: string, workers: number): Promise<Served> {
   const script = `import('./src/cli/main.ts').then((m) => m.main(process.argv.slice(1))).then((c) => process.exit(c))`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, 'serve', '--port', '0', '--workers', String(workers), '--ledger', ledger, '--trust', trustFile], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, 'serve', '--port', '0', '--workers', String(workers), '--ledger', ledger, '--trust', trustFile, '--network-aud', NETWORK_AUD], {
     cwd: process.cwd(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
