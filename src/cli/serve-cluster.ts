@@ -14,7 +14,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openLedger } from '../ledger/index.js';
+import { openLedger, redactLedgerSpec } from '../ledger/index.js';
 
 /** The worker entry sits next to this module, compiled (.js) or run from source (.ts). */
 const WORKER_ENTRY = fileURLToPath(new URL(`./serve-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
@@ -44,7 +44,7 @@ export async function runServeCluster(workers: number, ledgerSpec: string, args:
   try {
     await (await openLedger(ledgerSpec)).close();
   } catch (e) {
-    process.stderr.write(`vintent serve: cannot open ledger ${ledgerSpec}: ${(e as Error).message}\n`);
+    process.stderr.write(`vintent serve: cannot open ledger ${redactLedgerSpec(ledgerSpec)}: ${redactLedgerSpec((e as Error).message)}\n`);
     return 1;
   }
   cluster.setupPrimary({ exec: WORKER_ENTRY, args, execArgv: workerExecArgv(process.execArgv) });

@@ -14,6 +14,7 @@ import { issuedAt } from './common.js';
 /** `typ` of a revocation JWS. */
 export const REVOCATION_TYP = 'vi-revocation+jwt';
 
+/** What {@link issueRevocation} needs: the user key that signed the L2, the L2 itself, and optionally the issue time. */
 export interface IssueRevocationInput {
   /** The user's key: the L1 `cnf` key that signed the L2. */
   userKey: SigningKey;

@@ -30,6 +30,7 @@ export { openSqliteLedger } from './sqlite.js';
 export { openPostgresLedger, type PostgresLedgerOptions } from './postgres.js';
 export { checkRevocation, type RevocationInput, type RevocationCheckOptions } from './revocation.js';
 
+/** A parsed `--ledger` value: a SQLite file path or a PostgreSQL URL. */
 export type LedgerSpec = { backend: 'sqlite'; path: string } | { backend: 'postgres'; url: string };
 
 /** Parse a ledger spec; throws VIError LEDGER_UNAVAILABLE (a usage problem) for anything but the three accepted forms. */
@@ -56,6 +57,7 @@ export function redactLedgerSpec(text: string): string {
     .replace(/([?&]password=)[^&#\s]*/gi, '$1***');
 }
 
+/** Options of {@link openLedger}: PostgreSQL options, and whether the database must already exist. */
 export interface OpenLedgerOptions extends PostgresLedgerOptions {
   /** Refuse to create a new database: a missing SQLite file or an empty PostgreSQL schema is an error. */
   mustExist?: boolean;

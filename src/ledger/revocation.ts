@@ -15,6 +15,7 @@ import { parseJwt, parseSdJwt, signedContentOf, type ParsedJwt } from '../sdjwt/
 import type { KeyResolver } from '../verify/types.js';
 import type { RevocationRecord } from './types.js';
 
+/** A revocation request as a network receives it: the JWS, and the L1 and L2 it is judged against. */
 export interface RevocationInput {
   /** The compact revocation JWS ({@link issueRevocation}). */
   revocation: unknown;
@@ -24,6 +25,7 @@ export interface RevocationInput {
   l2: unknown;
 }
 
+/** Trust and time for {@link checkRevocation}: issuer keys from configuration, the clock, tolerated skew. */
 export interface RevocationCheckOptions {
   issuerKeys: KeyResolver;
   /** Unix seconds. */

@@ -19,6 +19,7 @@ import { NETWORK_AUTHORIZE_COMMAND, NETWORK_REVERSE_COMMAND } from '../../src/cl
 import { SERVE_COMMAND } from '../../src/cli/serve.js';
 import { VERIFY_COMMAND } from '../../src/cli/verify.js';
 import { immediateBundle } from '../fixtures/raw-chain.js';
+import { openLedger } from '../../src/ledger/index.js';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -106,8 +107,8 @@ describe('an input file that cannot be used: exit 2 with its path', () => {
     ['verify --trust', ['verify', '--trust', missing, bundleFile]],
     ['network authorize BUNDLE', ['network', 'authorize', missing, '--trust', bundleFile, '--ledger', `sqlite:${join(dir, 'l.db')}`]],
     ['network authorize --trust', ['network', 'authorize', bundleFile, '--trust', missing, '--ledger', `sqlite:${join(dir, 'l.db')}`]],
-    ['serve --trust', ['serve', '--port', '0', '--trust', missing]],
-    ['serve --merchant-keys', ['serve', '--port', '0', '--trust-url', 'https://issuer.example/jwks', '--merchant-keys', missing]],
+    ['serve --trust', ['serve', '--port', '0', '--network-aud', 'https://network.example', '--trust', missing]],
+    ['serve --merchant-keys', ['serve', '--port', '0', '--network-aud', 'https://network.example', '--trust-url', 'https://issuer.example/jwks', '--merchant-keys', missing]],
     ['inspect BUNDLE', ['inspect', missing, '--port', '0']],
     ['inspect --trust', ['inspect', '--trust', missing, '--port', '0']],
   ])('%s', async (_name, args) => {
@@ -160,6 +161,8 @@ describe('--json is JSON Lines on stdout with a closing summary', () => {
   });
 
   it('vintent ledger show --json on an empty ledger prints only the summary', async () => {
+    // ledger show never creates a database: make an empty one first.
+    await (await openLedger(`sqlite:${join(dir, 'empty.db')}`)).close();
     const r = await cli(['ledger', 'show', '--json', '--ledger', `sqlite:${join(dir, 'empty.db')}`]);
     expect(r.code).toBe(0);
     expect(r.out.trimEnd().split('\n').map((l) => JSON.parse(l))).toEqual([{ summary: true, events: 0 }]);

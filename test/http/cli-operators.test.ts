@@ -169,7 +169,8 @@ describe('vintent network revoke', () => {
     expect(JSON.parse((await capture(() => network(['revoke', request, ...common]))).out)).toMatchObject({ newly_revoked: false });
     const later = await capture(() => network(['authorize', file('b.json', networkView(c, fulfil(c, 1, 10000))), ...common]));
     expect(later.code).toBe(1);
-    expect(JSON.parse(later.out).errors[0].code).toBe('LEDGER_MANDATE_REVOKED');
+    // --json is JSON Lines: the answer, then the summary.
+    expect(JSON.parse(later.out.split('\n')[0]!).errors[0].code).toBe('LEDGER_MANDATE_REVOKED');
     const forged = file('forged.json', { revocation: issueRevocation({ userKey: c.p.agent, l2: c.l2.serialized, iat: T + 150 }), l1: c.l1, l2: c.l2.serialized });
     const refused = await capture(() => network(['revoke', forged, ...common]));
     expect(refused.code).toBe(1);

@@ -23,7 +23,7 @@ import { sha256b64u } from '../../src/sdjwt/digest.js';
 import { signingKeyFromJwk, verifyEs256 } from '../../src/sdjwt/keys.js';
 import { parseDisclosure } from '../../src/sdjwt/parse.js';
 import { VI_2026_04 } from '../../src/spec/profile.js';
-import { verifyPresentation } from '../../src/verify/index.js';
+import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { describeIf, UPSTREAM_DIR as dir, upstreamVectors } from '../support/environment.js';
 import { createPublicKey } from 'node:crypto';
 

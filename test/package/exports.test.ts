@@ -35,7 +35,9 @@ const ENTRY_POINTS: Record<string, { file: string; names: string[] }> = {
       // constraints
       'constraintRegistry', 'checkConstraints', 'constraintShapeViolations', 'ConstraintType', 'Fulfillment', 'ConstraintOutcome', 'Strictness',
       // ledger types (the ledger itself is vintent/ledger)
-      'Ledger', 'AuthorizationRequest', 'Decision', 'AuditEvent',
+      'Ledger', 'AuthorizationRequest', 'Decision', 'AuditEvent', 'MerchantMemoryResult', 'MerchantPresentation', 'RevocationRecord', 'RevocationResult',
+      // revocation by the user
+      'issueRevocation', 'l2ContentId', 'REVOCATION_TYP', 'IssueRevocationInput',
     ],
   },
   'vintent/ledger': {
@@ -44,6 +46,7 @@ const ENTRY_POINTS: Record<string, { file: string; names: string[] }> = {
       'openLedger', 'openSqliteLedger', 'openPostgresLedger', 'PostgresLedgerOptions', 'authorizationRequestFrom',
       'AgentRecurrenceTerms', 'AuditEvent', 'AuthorizationRequest', 'BudgetTerms', 'Decision', 'Ledger', 'MerchantMemoryResult',
       'MerchantPresentation', 'RecurrenceTerms', 'ReversalResult', 'RevocationRecord', 'RevocationResult',
+      'checkRevocation', 'RevocationInput', 'RevocationCheckOptions', 'parseLedgerSpec', 'redactLedgerSpec', 'LedgerSpec', 'OpenLedgerOptions',
     ],
   },
   'vintent/http': {
