@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { openSqliteLedger } from '../src/ledger/sqlite.js';
-import type { StableParties } from './chains.js';
+import { NETWORK_AUD, type StableParties } from './chains.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -58,7 +58,7 @@ export async function runHttp(p: StableParties, bodies: string[], workers: numbe
   writeFileSync(trust, JSON.stringify(p.issuerJwks));
   const ledgerPath = join(dir, 'ledger.db');
   const script = `import('./src/cli/main.ts').then((m) => m.main(process.argv.slice(1))).then((c) => process.exit(c))`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, 'serve', '--port', '0', '--workers', String(workers), '--ledger', `sqlite:${ledgerPath}`, '--trust', trust], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, 'serve', '--port', '0', '--workers', String(workers), '--ledger', `sqlite:${ledgerPath}`, '--trust', trust, '--network-aud', NETWORK_AUD], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'ignore'],
   });

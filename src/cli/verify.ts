@@ -15,6 +15,7 @@ import { readPublicKeySet } from '../http/key-files.js';
 import { DEFAULT_LIMITS } from '../verify/context.js';
 import { type CommandSpec, InputFileError, readInputFile, runCommand, stringFlag, UsageError, unixSeconds } from './args.js';
 import { progressLine } from './format.js';
+import { verifyReports } from './verify-pool.js';
 import type { VIErrorInfo } from '../errors.js';
 import type { JwkSet } from '../spec/bundle.js';
 import { findProfile, PROFILES } from '../spec/profile.js';
@@ -115,6 +116,7 @@ export const VERIFY_COMMAND: CommandSpec = {
     'merchant-keys': { type: 'string', value: 'JWKS', help: 'merchant public keys for checkout_jwt signatures (JWK Set file)' },
     now: { type: 'string', value: 'SECONDS', help: 'verify as of this Unix time instead of the clock or the bundle\'s `at`' },
     profiles: { type: 'string', value: 'NAME,...', help: 'accept only these wire profiles (vintent profiles); others are PROFILE_NOT_ACCEPTED' },
+    threads: { type: 'string', value: 'N', help: 'worker threads (default: one per core above 300 bundles, else 1)' },
   },
   example: 'verify --json --trust issuer-jwks.json vectors',
   notes: ['exit status: 0 every bundle matches its verdict (or is valid without one), 1 otherwise, 2 usage or unreadable path'],
@@ -152,8 +154,12 @@ export async function run(args: string[]): Promise<number> {
     let mismatched = 0;
     let allGood = true;
     const progress = progressLine(files.length);
-    for (const [i, file] of files.entries()) {
-      const r = await verifyFile(file, options);
+    let i = 0;
+    // Many files: worker threads, reports still in file order (verify-pool.ts).
+    const threadsFlag = stringFlag(values, 'threads');
+    if (threadsFlag !== undefined && !/^[1-9]\d{0,2}$/.test(threadsFlag)) throw new UsageError('--threads takes 1..999');
+    for await (const r of verifyReports(files, options, threadsFlag === undefined ? {} : { threads: Number(threadsFlag) })) {
+      const file = r.file;
       if (r.valid) valid++;
       if (r.verdict_match === true) matched++;
       if (r.verdict_match === false) mismatched++;
@@ -166,7 +172,7 @@ export async function run(args: string[]): Promise<number> {
         const codes = r.errors.length ? `  ${[...new Set(r.errors.map((e) => e.code))].join(', ')}` : '';
         process.stdout.write(`${mark} ${file}${r.mode ? ` (${r.mode}${r.profile ? `, ${r.profile}` : ''})` : ''}${codes}${tag}\n`);
       }
-      progress.tick(i + 1);
+      progress.tick(++i);
     }
     progress.end();
     if (json) {
