@@ -43,7 +43,7 @@ const ENTRY_POINTS: Record<string, { file: string; names: string[] }> = {
     file: 'src/ledger/index.ts',
     names: [
       'openLedger', 'OpenLedgerOptions', 'parseLedgerSpec', 'redactLedgerSpec', 'LedgerSpec', 'openSqliteLedger', 'openPostgresLedger', 'PostgresLedgerOptions',
-      'authorizationRequestFrom', 'checkRevocation', 'RevocationInput', 'RevocationCheckOptions',
+      'authorizationRequestFrom', 'checkRevocation', 'RevocationInput', 'RevocationCheckOptions', 'MISSING_LEDGER', 'isMissingLedger',
       'AgentRecurrenceTerms', 'AuditEvent', 'AuthorizationRequest', 'BudgetTerms', 'Decision', 'Ledger', 'MerchantMemoryResult',
       'MerchantPresentation', 'RecurrenceTerms', 'ReversalResult', 'RevocationRecord', 'RevocationResult',
     ],
