@@ -108,7 +108,7 @@ class BareRun {
 }
 
 /** The last element of a disclosure: its value. */
-const valueOf = (d: Disclosure) => d.value[d.value.length - 1] as Record<string, unknown> | null;
+const disclosedValue = (d: Disclosure) => d.value[d.value.length - 1] as Record<string, unknown> | null;
 
 /** Decode, parse, digest and verify one bundle the bare way. Returns the work done. */
 export function bareVerify(bundle: PresentationBundle): BareCounts {
@@ -127,7 +127,7 @@ export function bareVerify(bundle: PresentationBundle): BareCounts {
 
   let agent: KeyObject | undefined;
   for (const d of l2.disclosures) {
-    const v = valueOf(d);
+    const v = disclosedValue(d);
     if (v && typeof v === 'object') {
       const cnf = v.cnf as { jwk?: { x: string; y: string } } | undefined;
       if (cnf?.jwk && !agent) agent = keyOf(cnf.jwk);
@@ -143,7 +143,7 @@ export function bareVerify(bundle: PresentationBundle): BareCounts {
       run.verify(parsed.jwt, agent);
       run.digest(view ?? bundle.l2); // L3 sd_hash
       for (const d of parsed.disclosures) {
-        const v = valueOf(d);
+        const v = disclosedValue(d);
         if (v && typeof v === 'object' && typeof v.checkout_jwt === 'string') run.checkout(v.checkout_jwt, merchant);
       }
     }

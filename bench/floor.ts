@@ -72,7 +72,9 @@ export function floorWork(bundle: PresentationBundle, keys: FloorKeys): FloorWor
   const signatures: SignatureWork[] = [];
   // A Set: the same disclosure presented in two views needs hashing only once.
   const digests = new Set<string>();
-  const digest = (...xs: string[]) => xs.forEach((x) => digests.add(x));
+  const digest = (...xs: string[]) => {
+    for (const x of xs) digests.add(x);
+  };
 
   const l1 = split(bundle.l1);
   signatures.push(signatureOf(l1.jwt, issuer));

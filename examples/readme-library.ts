@@ -9,9 +9,9 @@ const agent = generateSigningKey('agent-1'), shopKey = generateSigningKey('shop-
 const shop = { id: 'm-1', name: 'Racket House', website: 'https://racket-house.example' };
 
 // Issuer → user; the wallet presents L1 without the email disclosure.
-const l1 = (await issueL1({ issuerKey: issuer, iss: 'https://bank.example', sub: 'u-1',
+const l1 = `${(await issueL1({ issuerKey: issuer, iss: 'https://bank.example', sub: 'u-1',
   userPublicJwk: user.publicJwk, panLastFour: '4242', scheme: 'mastercard', email: 'a@example.com' }))
-  .split('~')[0] + '~';
+  .split('~')[0]}~`;
 
 // User → agent: open mandates with constraints (amounts as decimal strings, stored as minor units).
 const l2 = issueL2Autonomous({ userKey: user, l1, aud: 'https://agent.example', pairs: [{

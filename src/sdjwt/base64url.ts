@@ -16,6 +16,7 @@ for (let i = 0; i < 64; i++) SEXTET['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq
  * stores one byte per character, which is every string a request carries
  * unless it holds such a character.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the class is every one-byte code unit, control characters included, on purpose
 const WIDE = /[^\x00-\xff]/;
 
 /**

@@ -44,7 +44,7 @@ export function publicJwkProblem(jwk: unknown): string | undefined {
     const v = k[c];
     if (typeof v !== 'string') return `JWK ${c} missing`;
     const bytes = decodeBase64url(v);
-    if (!bytes || bytes.length !== 32) return `JWK ${c} is not a 32-byte base64url coordinate`;
+    if (bytes?.length !== 32) return `JWK ${c} is not a 32-byte base64url coordinate`;
   }
   return undefined;
 }

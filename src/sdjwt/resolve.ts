@@ -167,7 +167,7 @@ function resolveObject(st: ResolveState, obj: Record<string, unknown>, depth: nu
     if (st.placedIn.has(digest)) fail(st, 'DISCLOSURE_DUPLICATE_REFERENCE', `disclosure ${digest} referenced twice`);
     st.placedIn.set(digest, ['_sd']);
     st.reachedFrom.set(digest, st.within);
-    if (Object.prototype.hasOwnProperty.call(out, d.name)) fail(st, 'DISCLOSURE_MALFORMED', `disclosed claim "${d.name}" already present`);
+    if (Object.hasOwn(out, d.name)) fail(st, 'DISCLOSURE_MALFORMED', `disclosed claim "${d.name}" already present`);
     setOwn(out, d.name, resolveDisclosed(st, d, depth + 1, d.name));
   }
   return out;

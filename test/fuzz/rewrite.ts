@@ -48,7 +48,9 @@ export function pathsOf(value: unknown, maxDepth = 12): JsonPath[] {
   const walk = (v: unknown, path: JsonPath): void => {
     out.push(path);
     if (path.length >= maxDepth || typeof v !== 'object' || v === null) return;
-    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+    if (Array.isArray(v)) {
+      for (const [i, x] of v.entries()) walk(x, [...path, i]);
+    }
     else for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k], [...path, k]);
   };
   walk(value, []);

@@ -66,6 +66,6 @@ export async function raceInProcesses(
     for (const w of workers) w.child.kill('SIGKILL');
     throw error;
   }
-  workers.forEach((w, i) => w.child.send({ type: 'go', requests: batches[i]!, presentations: presentations[i] ?? [] } satisfies ParentMessage));
+  for (const [i, w] of workers.entries()) w.child.send({ type: 'go', requests: batches[i]!, presentations: presentations[i] ?? [] } satisfies ParentMessage);
   return Promise.all(workers.map((w) => w.result));
 }

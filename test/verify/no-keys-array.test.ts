@@ -38,7 +38,7 @@ describe('for-in key walks', () => {
       fc.property(json, (x) => {
         const r = withoutPrivateKeys(x);
         expect(JSON.stringify(r)).toBe(JSON.stringify(x, function (this: Record<string, unknown>, k, val) {
-          return 'kty' in this && ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'].some((m) => Object.prototype.hasOwnProperty.call(this, m)) && ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'].includes(k) && !Array.isArray(this) ? undefined : val;
+          return 'kty' in this && ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'].some((m) => Object.hasOwn(this, m)) && ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'].includes(k) && !Array.isArray(this) ? undefined : val;
         }));
       }),
       { numRuns: 2000 },

@@ -39,7 +39,7 @@ function schemaChecked(input: unknown): Bundle {
   const parsed = bundleSchema.safeParse(input);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    const where = first && first.path.length ? `${first.path.join('.')}: ` : '';
+    const where = first?.path.length ? `${first.path.join('.')}: ` : '';
     reject('BUNDLE_MALFORMED', `bundle: ${where}${first?.message ?? 'invalid'}`);
   }
   return parsed.data;
