@@ -20,7 +20,7 @@
  * of `verify` calls does not pay. `countsOf` lets the benchmark check that it
  * does exactly the floor's number of signatures and digests.
  */
-import { createPublicKey, hash, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, hash, type KeyObject, verify } from 'node:crypto';
 import type { PresentationBundle } from '../src/present/index.js';
 
 interface Jwt {
@@ -135,7 +135,10 @@ export function bareVerify(bundle: PresentationBundle): BareCounts {
     }
   }
   for (const e of bundle.l3 ?? []) {
-    for (const [l3, view] of [[e.payment, e.payment_l2], [e.checkout, e.checkout_l2]] as const) {
+    for (const [l3, view] of [
+      [e.payment, e.payment_l2],
+      [e.checkout, e.checkout_l2],
+    ] as const) {
       if (!l3) continue;
       if (!agent) throw new Error('bare: no agent key in L2');
       if (view) run.sdJwt(view);

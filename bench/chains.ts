@@ -5,11 +5,11 @@
  */
 import { createCheckoutJwt } from '../src/issue/checkout.js';
 import { issueL1 } from '../src/issue/l1.js';
-import { issueL2Autonomous, type AutonomousPairInput } from '../src/issue/l2-autonomous.js';
+import { type AutonomousPairInput, issueL2Autonomous } from '../src/issue/l2-autonomous.js';
 import { issueL2Immediate } from '../src/issue/l2-immediate.js';
 import type { IssuedL2Autonomous, IssuedL2Immediate } from '../src/issue/l2-types.js';
-import { issueL3Pair, type IssuedL3Pair } from '../src/issue/l3.js';
-import { presentForDispute, presentToMerchant, presentToNetwork, type PresentationBundle } from '../src/present/index.js';
+import { type IssuedL3Pair, issueL3Pair } from '../src/issue/l3.js';
+import { type PresentationBundle, presentForDispute, presentToMerchant, presentToNetwork } from '../src/present/index.js';
 import { generateSigningKey, type SigningKey } from '../src/sdjwt/keys.js';
 import type { JwkSet } from '../src/spec/bundle.js';
 
@@ -55,13 +55,29 @@ export function newHolder(): Holder {
 }
 
 export function issueUserL1(p: StableParties, user: SigningKey): Promise<string> {
-  return issueL1({ issuerKey: p.issuer, iss: 'https://issuer.example', sub: `user-${user.kid.slice(0, 8)}`, userPublicJwk: user.publicJwk, panLastFour: '4242', scheme: 'mastercard', email: 'alice@example.com', iat: T });
+  return issueL1({
+    issuerKey: p.issuer,
+    iss: 'https://issuer.example',
+    sub: `user-${user.kid.slice(0, 8)}`,
+    userPublicJwk: user.publicJwk,
+    panLastFour: '4242',
+    scheme: 'mastercard',
+    email: 'alice@example.com',
+    iat: T,
+  });
 }
 
 let checkoutSeq = 0;
 
 export function newCheckout(p: StableParties, item: { id: string; title: string }, amount = 27999) {
-  return createCheckoutJwt({ merchantKey: p.merchant, merchant, checkoutId: `bench-${++checkoutSeq}`, currency: 'USD', items: [{ ...item, quantity: 1, unitPrice: amount }], iat: T });
+  return createCheckoutJwt({
+    merchantKey: p.merchant,
+    merchant,
+    checkoutId: `bench-${++checkoutSeq}`,
+    currency: 'USD',
+    items: [{ ...item, quantity: 1, unitPrice: amount }],
+    iat: T,
+  });
 }
 
 /** One open mandate pair: one merchant, one acceptable item, an amount range and a budget. */
@@ -88,7 +104,13 @@ export function fulfilPair(p: StableParties, agent: SigningKey, l2: IssuedL2Auto
 
 export function issueImmediateL2(p: StableParties, user: SigningKey, l1: string): IssuedL2Immediate {
   const checkout = newCheckout(p, items[0]!);
-  return issueL2Immediate({ userKey: user, l1, aud: NETWORK_AUD, iat: T, pairs: [{ checkoutJwt: checkout.jwt, paymentInstrument: instrument, payee: merchant }] });
+  return issueL2Immediate({
+    userKey: user,
+    l1,
+    aud: NETWORK_AUD,
+    iat: T,
+    pairs: [{ checkoutJwt: checkout.jwt, paymentInstrument: instrument, payee: merchant }],
+  });
 }
 
 /** Every bundle shape the benchmark verifies, for one holder. */

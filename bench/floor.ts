@@ -8,7 +8,7 @@
  *    over its L2 view) and per `checkout_hash` (Immediate checkout mandate, L3b).
  * "Fresh keys" adds the `createPublicKey` JWK imports of the new user and agent keys.
  */
-import { createHash, createPublicKey, hash, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, hash, type KeyObject, verify } from 'node:crypto';
 import type { PresentationBundle } from '../src/present/index.js';
 import type { PublicJwk, SigningKey } from '../src/sdjwt/keys.js';
 
@@ -94,7 +94,10 @@ export function floorWork(bundle: PresentationBundle, keys: FloorKeys): FloorWor
   }
 
   for (const e of bundle.l3 ?? []) {
-    for (const [l3, view] of [[e.payment, e.payment_l2], [e.checkout, e.checkout_l2]] as const) {
+    for (const [l3, view] of [
+      [e.payment, e.payment_l2],
+      [e.checkout, e.checkout_l2],
+    ] as const) {
       if (!l3) continue;
       if (!agent) throw new Error('an L3 needs the agent key');
       const { jwt, disclosures } = split(l3);

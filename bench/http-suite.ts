@@ -40,7 +40,14 @@ function percentile(xs: number[], q: number): number {
 function postBody(agent: Agent, url: URL, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { agent, host: url.hostname, port: url.port, path: '/v1/network/authorize', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: '/v1/network/authorize',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         const parts: Buffer[] = [];
         res.on('data', (c: Buffer) => parts.push(c));
@@ -52,22 +59,51 @@ function postBody(agent: Agent, url: URL, body: string): Promise<{ status: numbe
   });
 }
 
-export async function runHttp(p: StableParties, bodies: string[], workers: number, concurrency: number, budget: number, log: (s: string) => void): Promise<HttpRun> {
+export async function runHttp(
+  p: StableParties,
+  bodies: string[],
+  workers: number,
+  concurrency: number,
+  budget: number,
+  log: (s: string) => void,
+): Promise<HttpRun> {
   const dir = mkdtempSync(join(tmpdir(), 'vintent-bench-http-'));
   const trust = join(dir, 'issuer.jwks.json');
   writeFileSync(trust, JSON.stringify(p.issuerJwks));
   const ledgerPath = join(dir, 'ledger.db');
   const script = `import('./src/cli/main.ts').then((m) => m.main(process.argv.slice(1))).then((c) => process.exit(c))`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, 'serve', '--port', '0', '--workers', String(workers), '--ledger', `sqlite:${ledgerPath}`, '--trust', trust, '--network-aud', NETWORK_AUD], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '-e',
+      script,
+      'serve',
+      '--port',
+      '0',
+      '--workers',
+      String(workers),
+      '--ledger',
+      `sqlite:${ledgerPath}`,
+      '--trust',
+      trust,
+      '--network-aud',
+      NETWORK_AUD,
+    ],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    const url = new URL(await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolve);
-      child.once('exit', () => reject(new Error('serve exited before printing its URL')));
-    }));
+    const url = new URL(
+      await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout! }).once('line', resolve);
+        child.once('exit', () => reject(new Error('serve exited before printing its URL')));
+      }),
+    );
     await new Promise((r) => setTimeout(r, 1500)); // every worker up
     const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
     const warm = Math.min(Math.floor(bodies.length / 10), 200);
@@ -99,7 +135,8 @@ export async function runHttp(p: StableParties, bodies: string[], workers: numbe
     const ledger = await openSqliteLedger(ledgerPath);
     const spent = new Map<string, number>();
     try {
-      for (const e of await ledger.audit()) if (e.decision === 'approved' && e.l2Id) spent.set(`${e.l2Id} ${e.pairId}`, (spent.get(`${e.l2Id} ${e.pairId}`) ?? 0) + (e.amount ?? 0));
+      for (const e of await ledger.audit())
+        if (e.decision === 'approved' && e.l2Id) spent.set(`${e.l2Id} ${e.pairId}`, (spent.get(`${e.l2Id} ${e.pairId}`) ?? 0) + (e.amount ?? 0));
     } finally {
       await ledger.close();
     }
@@ -115,7 +152,9 @@ export async function runHttp(p: StableParties, bodies: string[], workers: numbe
       maxPairSpent: Math.max(0, ...spent.values()),
       budget,
     };
-    log(`  http: ${workers} worker(s), ${concurrency} in flight: ${run.perSecond.toFixed(0)}/s, p50 ${run.p50Ms.toFixed(1)} ms, p99 ${run.p99Ms.toFixed(1)} ms, ${errors} errors, max pair spent ${run.maxPairSpent}/${budget}`);
+    log(
+      `  http: ${workers} worker(s), ${concurrency} in flight: ${run.perSecond.toFixed(0)}/s, p50 ${run.p50Ms.toFixed(1)} ms, p99 ${run.p99Ms.toFixed(1)} ms, ${errors} errors, max pair spent ${run.maxPairSpent}/${budget}`,
+    );
     return run;
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');

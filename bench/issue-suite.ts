@@ -5,11 +5,11 @@
  */
 import { sign } from 'node:crypto';
 import { issueL2Immediate } from '../src/issue/l2-immediate.js';
-import { issueL3Pair } from '../src/issue/l3.js';
 import type { IssuedL2Autonomous } from '../src/issue/l2-types.js';
+import { issueL3Pair } from '../src/issue/l3.js';
 import type { SigningKey } from '../src/sdjwt/keys.js';
-import { fulfilPair, issueAutonomousL2, issueUserL1, MERCHANT_AUD, NETWORK_AUD, newCheckout, newHolder, T, type Holder, type StableParties } from './chains.js';
-import { opsNeeded, type LoopPlan } from './harness.js';
+import { fulfilPair, type Holder, issueAutonomousL2, issueUserL1, MERCHANT_AUD, NETWORK_AUD, newCheckout, newHolder, type StableParties, T } from './chains.js';
+import { type LoopPlan, opsNeeded } from './harness.js';
 import { measureRow } from './measure.js';
 import type { KeyState, Row } from './report.js';
 
@@ -47,13 +47,29 @@ export async function runIssueSuite(p: StableParties, plan: LoopPlan, log: (s: s
     {
       name: 'L2 Immediate (1 pair)',
       signatures: 1,
-      op: (x) => issueL2Immediate({ userKey: x.holder.user, l1: x.l1, aud: NETWORK_AUD, iat: T, pairs: [{ checkoutJwt: x.checkoutJwt, paymentInstrument: INSTRUMENT, payee: MERCHANT }] }),
+      op: (x) =>
+        issueL2Immediate({
+          userKey: x.holder.user,
+          l1: x.l1,
+          aud: NETWORK_AUD,
+          iat: T,
+          pairs: [{ checkoutJwt: x.checkoutJwt, paymentInstrument: INSTRUMENT, payee: MERCHANT }],
+        }),
     },
     { name: 'L2 Autonomous (1 pair)', signatures: 1, op: (x) => issueAutonomousL2(x.holder.user, x.holder.agent, x.l1, 1) },
     {
       name: 'L3a + L3b',
       signatures: 2,
-      op: (x) => issueL3Pair({ agentKey: x.holder.agent, l2: x.l2, pairIndex: 0, checkoutJwt: x.checkoutJwt, networkAud: NETWORK_AUD, merchantAud: MERCHANT_AUD, iat: T + 30 }),
+      op: (x) =>
+        issueL3Pair({
+          agentKey: x.holder.agent,
+          l2: x.l2,
+          pairIndex: 0,
+          checkoutJwt: x.checkoutJwt,
+          networkAud: NETWORK_AUD,
+          merchantAud: MERCHANT_AUD,
+          iat: T + 30,
+        }),
     },
     {
       name: 'whole Autonomous chain (L1, L2, checkout, L3 pair)',

@@ -51,8 +51,16 @@ let seq = 0;
 function request(): AuthorizationRequest {
   const id = `${++seq}-${randomBytes(6).toString('hex')}`;
   return {
-    l2Id: `l2-${id}`, pairId: `pair-${id}`, presentationId: `pres-${id}`, signerThumbprint: 'bench-agent', nonce: `nonce-${id}`,
-    amount: 2999, currency: 'USD', transactionId: `tx-${id}`, mode: 'autonomous', at: Math.floor(Date.now() / 1000),
+    l2Id: `l2-${id}`,
+    pairId: `pair-${id}`,
+    presentationId: `pres-${id}`,
+    signerThumbprint: 'bench-agent',
+    nonce: `nonce-${id}`,
+    amount: 2999,
+    currency: 'USD',
+    transactionId: `tx-${id}`,
+    mode: 'autonomous',
+    at: Math.floor(Date.now() / 1000),
   };
 }
 
@@ -99,7 +107,9 @@ export async function runLedgerSuite(decisions: number, log: (s: string) => void
       concurrency,
       decisions,
     };
-    log(`ledger: µs per decision (wall): sequential ${out.sequentialUs.toFixed(0)}, ${concurrency} in flight with group commit ${out.concurrentGroupUs.toFixed(0)}, without ${out.concurrentSingleUs.toFixed(0)}`);
+    log(
+      `ledger: µs per decision (wall): sequential ${out.sequentialUs.toFixed(0)}, ${concurrency} in flight with group commit ${out.concurrentGroupUs.toFixed(0)}, without ${out.concurrentSingleUs.toFixed(0)}`,
+    );
     return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 /** One benchmark row: its floor and its scenario in alternating loops, so machine noise cancels in the ratio. */
-import { countsOf, runFloor, type FloorCounts, type FloorWork } from './floor.js';
-import { timeAgainstFloor, type LoopPlan } from './harness.js';
+import { countsOf, type FloorCounts, type FloorWork, runFloor } from './floor.js';
+import { type LoopPlan, timeAgainstFloor } from './harness.js';
 import type { KeyState, Row } from './report.js';
 
 export interface RowSpec {
@@ -46,6 +46,8 @@ export async function measureRow(spec: RowSpec, log: (s: string) => void): Promi
     row.bareUsPerOp = bare.timing.usPerOp;
     row.bareRatio = bare.ratio;
   }
-  log(`  ${spec.group}: ${spec.name} [${spec.keys}] ${t.usPerOp.toFixed(1)} µs/op, floor ${floor.usPerOp.toFixed(1)}, ${row.ratio.toFixed(2)}x${bare ? `, bare minimum ${bare.ratio.toFixed(2)}x` : ''}`);
+  log(
+    `  ${spec.group}: ${spec.name} [${spec.keys}] ${t.usPerOp.toFixed(1)} µs/op, floor ${floor.usPerOp.toFixed(1)}, ${row.ratio.toFixed(2)}x${bare ? `, bare minimum ${bare.ratio.toFixed(2)}x` : ''}`,
+  );
   return row;
 }

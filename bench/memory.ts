@@ -4,8 +4,9 @@
  * chains whose user and agent keys outnumber the key cache, so the cache is
  * full and evicting throughout: growth would show any unbounded state.
  */
-import { sharedKeyCache } from '../src/sdjwt/keys.js';
+
 import type { PresentationBundle } from '../src/present/index.js';
+import { sharedKeyCache } from '../src/sdjwt/keys.js';
 import { verifyPresentation } from '../src/verify/index.js';
 import type { VerifyOptions } from '../src/verify/types.js';
 import { NOW } from './chains.js';
@@ -19,7 +20,12 @@ function sample(after: number) {
   return { after, rssMb: m.rss / MB, heapUsedMb: m.heapUsed / MB };
 }
 
-export async function runMemory(pool: readonly PresentationBundle[], total: number, log: (s: string) => void, options: VerifyOptions = {}): Promise<MemoryReport> {
+export async function runMemory(
+  pool: readonly PresentationBundle[],
+  total: number,
+  log: (s: string) => void,
+  options: VerifyOptions = {},
+): Promise<MemoryReport> {
   const every = total / 10;
   const samples: MemoryReport['samples'] = [];
   let invalid = 0;

@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { authorizePresentation } from '../src/http/authorize.js';
 import { openLedger } from '../src/ledger/index.js';
 import { presentToNetwork } from '../src/present/index.js';
-import { fulfilPair, issueAutonomousL2, issueUserL1, newHolder, NOW, type StableParties } from './chains.js';
+import { fulfilPair, issueAutonomousL2, issueUserL1, NOW, newHolder, type StableParties } from './chains.js';
 import { floorWork } from './floor.js';
-import { opsNeeded, type LoopPlan } from './harness.js';
+import { type LoopPlan, opsNeeded } from './harness.js';
 import { measureRow } from './measure.js';
 import type { Row } from './report.js';
 

@@ -3,10 +3,11 @@
  * Writes a .cpuprofile (open in Chrome DevTools) and prints the top self-time
  * functions. View: immediateMerchant | immediateNetwork | autonomousNetwork | autonomousDispute | multi.
  */
-import { Session } from 'node:inspector/promises';
+
 import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { verifyPresentation } from '../src/verify/index.js';
-import { chainViews, multiPairDispute, newHolder, NOW, stableParties, type ChainViews } from './chains.js';
+import { type ChainViews, chainViews, multiPairDispute, NOW, newHolder, stableParties } from './chains.js';
 
 interface ProfileNode {
   id: number;
@@ -53,5 +54,9 @@ for (const n of profile.nodes) {
   for (const k of onStack) inclusive.set(k, (inclusive.get(k) ?? 0) + n.hitCount);
 }
 const top = (m: Map<string, number>, n: number) =>
-  [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`).join('\n');
+  [...m]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`)
+    .join('\n');
 console.log(`${view}${fresh ? ' fresh' : ''}: ${us.toFixed(1)} µs/op over ${count}\n\nself time:\n${top(self, 25)}\n\ninclusive time:\n${top(inclusive, 40)}`);

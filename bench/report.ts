@@ -104,24 +104,53 @@ export function table(doc: BenchDocument): string {
   for (const r of doc.rows) {
     const f = r.floor;
     const what = `${f.what}: ${f.signatures} + ${f.digests}${f.imports ? ` (+ ${f.imports})` : ''}`;
-    out.push(line([`${r.group}: ${r.name}`, r.keys, fmt(r.usPerOp), fmt(r.opsPerSec, 0), fmt(r.floorUsPerOp), `${r.ratio.toFixed(2)}x`, r.bareRatio === undefined ? '' : `${r.bareRatio.toFixed(2)}x`, what]));
+    out.push(
+      line([
+        `${r.group}: ${r.name}`,
+        r.keys,
+        fmt(r.usPerOp),
+        fmt(r.opsPerSec, 0),
+        fmt(r.floorUsPerOp),
+        `${r.ratio.toFixed(2)}x`,
+        r.bareRatio === undefined ? '' : `${r.bareRatio.toFixed(2)}x`,
+        what,
+      ]),
+    );
   }
   const lines = [out.join('\n'), '', 'Targets:'];
-  for (const t of doc.targets) lines.push(`- ${t.met ? 'met ' : 'MISS'}  ${t.name}: ${t.value.toFixed(2)}x (${t.atLeast ? '≥' : '≤'} ${t.max}x)${t.bare === undefined ? '' : `; bare minimum ${t.bare.toFixed(2)}x`}`);
+  for (const t of doc.targets)
+    lines.push(
+      `- ${t.met ? 'met ' : 'MISS'}  ${t.name}: ${t.value.toFixed(2)}x (${t.atLeast ? '≥' : '≤'} ${t.max}x)${t.bare === undefined ? '' : `; bare minimum ${t.bare.toFixed(2)}x`}`,
+    );
   const s = doc.steady;
   if (s) {
     const l = s.ledger;
-    lines.push('', `Steady state: ${s.users} users × 2 Autonomous L2s, ${s.authorizations} authorizations, each a fresh L3 pair; signature cache ${s.cacheStats.hits} hits / ${s.cacheStats.misses} misses in its verify row.`);
-    lines.push(`  SQLite ledger, wall µs per decision: one at a time ${fmt(l.sequentialUs, 0)}; ${l.concurrency} in flight with group commit ${fmt(l.concurrentGroupUs, 0)}, one transaction each ${fmt(l.concurrentSingleUs, 0)}; fsync (4 KiB) ${fmt(l.fsyncUs, 0)} µs median, p99 ${fmt(l.fsyncP99Us, 0)} µs`);
+    lines.push(
+      '',
+      `Steady state: ${s.users} users × 2 Autonomous L2s, ${s.authorizations} authorizations, each a fresh L3 pair; signature cache ${s.cacheStats.hits} hits / ${s.cacheStats.misses} misses in its verify row.`,
+    );
+    lines.push(
+      `  SQLite ledger, wall µs per decision: one at a time ${fmt(l.sequentialUs, 0)}; ${l.concurrency} in flight with group commit ${fmt(l.concurrentGroupUs, 0)}, one transaction each ${fmt(l.concurrentSingleUs, 0)}; fsync (4 KiB) ${fmt(l.fsyncUs, 0)} µs median, p99 ${fmt(l.fsyncP99Us, 0)} µs`,
+    );
     for (const h of s.http) {
-      lines.push(`  HTTP authorize, ${h.workers} worker${h.workers > 1 ? 's' : ''}, ${h.concurrency} in flight: ${fmt(h.perSecond, 0)}/s, p50 ${fmt(h.p50Ms, 1)} ms, p99 ${fmt(h.p99Ms, 1)} ms, ${h.errors} errors, largest pair total ${h.maxPairSpent} of budget ${h.budget} (${h.requests} requests)`);
+      lines.push(
+        `  HTTP authorize, ${h.workers} worker${h.workers > 1 ? 's' : ''}, ${h.concurrency} in flight: ${fmt(h.perSecond, 0)}/s, p50 ${fmt(h.p50Ms, 1)} ms, p99 ${fmt(h.p99Ms, 1)} ms, ${h.errors} errors, largest pair total ${h.maxPairSpent} of budget ${h.budget} (${h.requests} requests)`,
+      );
     }
   }
-  for (const [label, m] of [['', doc.memory], [' with the signature cache', doc.memoryWithCache]] as const) {
+  for (const [label, m] of [
+    ['', doc.memory],
+    [' with the signature cache', doc.memoryWithCache],
+  ] as const) {
     if (!m) continue;
-    lines.push('', `Memory${label}: ${m.verifications.toLocaleString('en-US')} verifications (${m.scenario}, ${m.distinctKeys} distinct keys, key cache ${m.keyCacheCapacity}${m.gcExposed ? ', RSS after GC' : ', no --expose-gc'}):`);
+    lines.push(
+      '',
+      `Memory${label}: ${m.verifications.toLocaleString('en-US')} verifications (${m.scenario}, ${m.distinctKeys} distinct keys, key cache ${m.keyCacheCapacity}${m.gcExposed ? ', RSS after GC' : ', no --expose-gc'}):`,
+    );
     lines.push(`  RSS MB ${m.samples.map((s) => `${s.after / 1000}k:${s.rssMb.toFixed(0)}`).join('  ')}`);
-    lines.push(`  peak ${m.peakRssMb.toFixed(0)} MB; ${m.growthPercent >= 0 ? '+' : ''}${m.growthPercent.toFixed(1)}% from ${m.baselineAfter / 1000}k to the end: ${m.flat ? 'flat' : 'GROWING'}`);
+    lines.push(
+      `  peak ${m.peakRssMb.toFixed(0)} MB; ${m.growthPercent >= 0 ? '+' : ''}${m.growthPercent.toFixed(1)}% from ${m.baselineAfter / 1000}k to the end: ${m.flat ? 'flat' : 'GROWING'}`,
+    );
   }
   const mc = doc.machine;
   lines.push('', `Node ${mc.node} (V8 ${mc.v8}), ${mc.platform}/${mc.arch}, ${mc.cpu}, ${mc.cores} cores, ${mc.memoryGb} GB; mode ${doc.mode}; ${doc.date}`);

@@ -11,15 +11,15 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { stableParties } from './chains.js';
-import { opsNeeded, type LoopPlan } from './harness.js';
-import { runIssueSuite } from './issue-suite.js';
-import { runMemory } from './memory.js';
-import { runHttp } from './http-suite.js';
-import { runLedgerSuite } from './ledger-suite.js';
-import { runNetworkSuite } from './network-suite.js';
-import { machine, table, type BenchDocument, type Row, type SteadyReport, type Target } from './report.js';
 import { VerifiedSignatureCache } from '../src/sdjwt/signature-cache.js';
+import { stableParties } from './chains.js';
+import { type LoopPlan, opsNeeded } from './harness.js';
+import { runHttp } from './http-suite.js';
+import { runIssueSuite } from './issue-suite.js';
+import { runLedgerSuite } from './ledger-suite.js';
+import { runMemory } from './memory.js';
+import { runNetworkSuite } from './network-suite.js';
+import { type BenchDocument, machine, type Row, type SteadyReport, type Target, table } from './report.js';
 import { steadyWorkload } from './steady-chains.js';
 import { runSteadySuite } from './steady-suite.js';
 import { multiName, runVerifySuite } from './verify-suite.js';
@@ -47,7 +47,16 @@ function plans(quick: boolean) {
   const p = (warmup: number, loops: number, perLoop: number): LoopPlan => ({ warmup, loops, perLoop });
   return quick
     ? { single: p(30, 3, 40), multi: p(10, 3, 10), cachedPool: 4, issue: p(20, 3, 30), network: p(30, 3, 40), memory: 20_000, ledgerDecisions: 320, http: 600 }
-    : { single: p(200, 21, 50), multi: p(40, 21, 14), cachedPool: 8, issue: p(100, 7, 100), network: p(200, 21, 50), memory: 100_000, ledgerDecisions: 1600, http: 2400 };
+    : {
+        single: p(200, 21, 50),
+        multi: p(40, 21, 14),
+        cachedPool: 8,
+        issue: p(100, 7, 100),
+        network: p(200, 21, 50),
+        memory: 100_000,
+        ledgerDecisions: 1600,
+        http: 2400,
+      };
 }
 
 function row(rows: Row[], name: string, keys: Row['keys']): Row {
@@ -71,11 +80,21 @@ function steadyTargets(rows: Row[], s: SteadyReport): Target[] {
   const [one, two] = [s.http.find((h) => h.workers === 1), s.http.find((h) => h.workers === 2)];
   if (one && two) {
     const clean = one.errors + two.errors === 0 && Math.max(one.maxPairSpent, two.maxPairSpent) <= one.budget;
-    const t = atLeast(`HTTP authorize throughput, 2 workers / 1 worker (p99 ${two.p99Ms.toFixed(1)} / ${one.p99Ms.toFixed(1)} ms; ${one.errors + two.errors} errors; budget ${clean ? 'kept' : 'EXCEEDED'})`, two.perSecond / one.perSecond, 1.7);
+    const t = atLeast(
+      `HTTP authorize throughput, 2 workers / 1 worker (p99 ${two.p99Ms.toFixed(1)} / ${one.p99Ms.toFixed(1)} ms; ${one.errors + two.errors} errors; budget ${clean ? 'kept' : 'EXCEEDED'})`,
+      two.perSecond / one.perSecond,
+      1.7,
+    );
     t.met = t.met && clean;
     out.push(t);
   }
-  out.push(atMost(`ledger per decision, ${s.ledger.concurrency} in flight with group commit / one at a time (wall)`, s.ledger.concurrentGroupUs / s.ledger.sequentialUs, 0.5));
+  out.push(
+    atMost(
+      `ledger per decision, ${s.ledger.concurrency} in flight with group commit / one at a time (wall)`,
+      s.ledger.concurrentGroupUs / s.ledger.sequentialUs,
+      0.5,
+    ),
+  );
   out.push(atMost('whole-chain issuance / signing floor, cached keys', issueRow(rows, whole, 'cached').ratio, 2.0));
   out.push(atMost('whole-chain issuance / signing floor, fresh keys', issueRow(rows, whole, 'fresh').ratio, 2.0));
   return out;
@@ -120,14 +139,31 @@ async function main(): Promise<number> {
   const ledgerBench = await runLedgerSuite(plan.ledgerDecisions, log);
   const http = [];
   for (const workers of [1, 2]) http.push(await runHttp(parties, workload.bodies.slice(0, plan.http), workers, 32, 50000, log));
-  const steady: SteadyReport = { users: workload.users, authorizations: workload.views.length, cacheRatio: steadyRows.cacheRatio, cacheStats: steadyRows.cacheStats, ledger: ledgerBench, http };
+  const steady: SteadyReport = {
+    users: workload.users,
+    authorizations: workload.views.length,
+    cacheRatio: steadyRows.cacheRatio,
+    cacheStats: steadyRows.cacheStats,
+    ledger: ledgerBench,
+    http,
+  };
 
   const memory = await runMemory(verify.freshNetwork, plan.memory, log);
   const memoryWithCache = await runMemory(verify.freshNetwork, plan.memory, log, { signatureCache: new VerifiedSignatureCache() });
 
   const rows = [...verify.rows, network, ...steadyRows.rows, ...issue];
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  const doc: BenchDocument = { vintent: pkg.version, date: new Date().toISOString(), mode: args.quick ? 'quick' : 'full', machine: machine(), rows, targets: [...targets(rows), ...steadyTargets(rows, steady)], memory, memoryWithCache, steady };
+  const doc: BenchDocument = {
+    vintent: pkg.version,
+    date: new Date().toISOString(),
+    mode: args.quick ? 'quick' : 'full',
+    machine: machine(),
+    rows,
+    targets: [...targets(rows), ...steadyTargets(rows, steady)],
+    memory,
+    memoryWithCache,
+    steady,
+  };
 
   const json = `${JSON.stringify(doc, null, 2)}\n`;
   if (args.out) {

@@ -7,9 +7,9 @@
  */
 import type { IssuedL2Autonomous } from '../src/issue/l2-types.js';
 import { issueL3Pair } from '../src/issue/l3.js';
-import { presentToNetwork, type PresentationBundle } from '../src/present/index.js';
-import { issueAutonomousL2, issueUserL1, MERCHANT_AUD, NETWORK_AUD, newCheckout, newHolder, T, type Holder, type StableParties } from './chains.js';
-import { floorWork, type FloorWork } from './floor.js';
+import { type PresentationBundle, presentToNetwork } from '../src/present/index.js';
+import { type Holder, issueAutonomousL2, issueUserL1, MERCHANT_AUD, NETWORK_AUD, newCheckout, newHolder, type StableParties, T } from './chains.js';
+import { type FloorWork, floorWork } from './floor.js';
 
 export const L2S_PER_USER = 2;
 export const PAIRS_PER_L2 = 16;

@@ -15,7 +15,7 @@ import { sharedKeyCache } from '../src/sdjwt/keys.js';
 import { VerifiedSignatureCache } from '../src/sdjwt/signature-cache.js';
 import { verifyPresentation } from '../src/verify/index.js';
 import { NOW, type StableParties } from './chains.js';
-import { timeAgainstFloor, type LoopPlan } from './harness.js';
+import { type LoopPlan, timeAgainstFloor } from './harness.js';
 import { measureRow } from './measure.js';
 import type { Row } from './report.js';
 import type { SteadyWorkload } from './steady-chains.js';

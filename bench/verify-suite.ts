@@ -3,13 +3,14 @@
  * chains) and with fresh keys (a new user and agent for every single
  * verification, as at a busy network). Fresh chains are issued before timing.
  */
-import { sharedKeyCache } from '../src/sdjwt/keys.js';
+
 import type { PresentationBundle } from '../src/present/index.js';
+import { sharedKeyCache } from '../src/sdjwt/keys.js';
 import { verifyPresentation } from '../src/verify/index.js';
-import { chainViews, multiPairDispute, newHolder, NOW, type ChainViews, type Holder, type StableParties } from './chains.js';
 import { bareKeys, bareVerify } from './bare.js';
-import { floorWork, runFloor, type FloorWork } from './floor.js';
-import { opsNeeded, type LoopPlan } from './harness.js';
+import { type ChainViews, chainViews, type Holder, multiPairDispute, NOW, newHolder, type StableParties } from './chains.js';
+import { type FloorWork, floorWork, runFloor } from './floor.js';
+import { type LoopPlan, opsNeeded } from './harness.js';
 import { measureRow } from './measure.js';
 import type { KeyState, Row } from './report.js';
 
@@ -57,7 +58,11 @@ function keysOf(p: StableParties, h: Holder) {
 }
 
 /** Build pools, then time every scenario. Returns the rows and the fresh pool (the memory run reuses it). */
-export async function runVerifySuite(p: StableParties, plans: VerifyPlans, log: (s: string) => void): Promise<{ rows: Row[]; freshNetwork: PresentationBundle[] }> {
+export async function runVerifySuite(
+  p: StableParties,
+  plans: VerifyPlans,
+  log: (s: string) => void,
+): Promise<{ rows: Row[]; freshNetwork: PresentationBundle[] }> {
   log('verify: issuing chains');
   const cachedHolder = newHolder();
   const cached = await Promise.all(Array.from({ length: plans.cachedPool }, () => chainViews(p, cachedHolder)));
@@ -112,10 +117,30 @@ export async function runVerifySuite(p: StableParties, plans: VerifyPlans, log: 
   };
 
   for (const v of VIEWS) {
-    await scenario(v.name, 'cached', cached.map((c) => ({ bundle: c[v.view], floor: floorWork(c[v.view], keysOf(p, cachedHolder)) })), plans.single);
-    await scenario(v.name, 'fresh', fresh.map((c, i) => ({ bundle: c[v.view], floor: floorWork(c[v.view], keysOf(p, freshHolders[i]!)) })), plans.single);
+    await scenario(
+      v.name,
+      'cached',
+      cached.map((c) => ({ bundle: c[v.view], floor: floorWork(c[v.view], keysOf(p, cachedHolder)) })),
+      plans.single,
+    );
+    await scenario(
+      v.name,
+      'fresh',
+      fresh.map((c, i) => ({ bundle: c[v.view], floor: floorWork(c[v.view], keysOf(p, freshHolders[i]!)) })),
+      plans.single,
+    );
   }
-  await scenario(multiName, 'cached', cachedMulti.map((b) => ({ bundle: b, floor: floorWork(b, keysOf(p, cachedHolder)) })), plans.multi);
-  await scenario(multiName, 'fresh', freshMulti.map((b, i) => ({ bundle: b, floor: floorWork(b, keysOf(p, freshMultiHolders[i]!)) })), plans.multi);
+  await scenario(
+    multiName,
+    'cached',
+    cachedMulti.map((b) => ({ bundle: b, floor: floorWork(b, keysOf(p, cachedHolder)) })),
+    plans.multi,
+  );
+  await scenario(
+    multiName,
+    'fresh',
+    freshMulti.map((b, i) => ({ bundle: b, floor: floorWork(b, keysOf(p, freshMultiHolders[i]!)) })),
+    plans.multi,
+  );
   return { rows, freshNetwork: fresh.map((c) => c.autonomousNetwork) };
 }

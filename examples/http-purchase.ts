@@ -48,7 +48,15 @@ async function main(): Promise<number> {
   const now = Math.floor(Date.now() / 1000);
 
   // L1: the issuer binds the user's key. L2: the user delegates two pairs, each with its own budget.
-  const l1 = await issueL1({ issuerKey: issuer, iss: 'https://issuer.example', sub: 'user-1', userPublicJwk: user.publicJwk, panLastFour: '4242', scheme: 'mastercard', iat: now - 60 });
+  const l1 = await issueL1({
+    issuerKey: issuer,
+    iss: 'https://issuer.example',
+    sub: 'user-1',
+    userPublicJwk: user.publicJwk,
+    panLastFour: '4242',
+    scheme: 'mastercard',
+    iat: now - 60,
+  });
   const pair = (item: { id: string; title: string }) => ({
     agentKey: agent.publicJwk,
     merchants: [merchant],
@@ -79,7 +87,13 @@ async function main(): Promise<number> {
 
   let checkoutNo = 0;
   const buy = (pairIndex: number, item: { id: string; title: string }, price: string) => {
-    const checkout = createCheckoutJwt({ merchantKey, merchant, checkoutId: `order-${++checkoutNo}`, currency: 'USD', items: [{ ...item, quantity: 1, unitPrice: price }] });
+    const checkout = createCheckoutJwt({
+      merchantKey,
+      merchant,
+      checkoutId: `order-${++checkoutNo}`,
+      currency: 'USD',
+      items: [{ ...item, quantity: 1, unitPrice: price }],
+    });
     const l3 = issueL3Pair({ agentKey: agent, l2, pairIndex, checkoutJwt: checkout.jwt, networkAud: NETWORK_AUD, merchantAud: MERCHANT_AUD });
     return {
       merchantView: { vi_bundle: 1, role: 'merchant', l1, l2: l3.checkoutL2, l3: [{ checkout: l3.checkout }] },
@@ -98,14 +112,22 @@ async function main(): Promise<number> {
     // Pair 0 again, with a new L3 pair: a mandate pair is fulfilled once.
     const again = buy(0, racket, '249.99');
     const dup = await postJson(`${url}/v1/network/authorize`, again.networkView);
-    expectStep('second fulfilment of pair 0 declined', dup.decision === 'declined' && dup.errors[0]?.code === 'LEDGER_PAIR_ALREADY_FULFILLED', dup.errors.map((e: any) => e.code));
+    expectStep(
+      'second fulfilment of pair 0 declined',
+      dup.decision === 'declined' && dup.errors[0]?.code === 'LEDGER_PAIR_ALREADY_FULFILLED',
+      dup.errors.map((e: any) => e.code),
+    );
 
     // Pair 1 (on demand): 279.99 fits its own 500.00, whatever pair 0 spent; 279.99 + 229.99 does not.
     const shoesFirst = await postJson(`${url}/v1/network/authorize`, buy(1, shoes, '279.99').networkView);
     expectStep('network approves USD 279.99 on pair 1 (its own budget)', shoesFirst.decision === 'approved', shoesFirst);
     const second = buy(1, shoes, '229.99');
     const over = await postJson(`${url}/v1/network/authorize`, second.networkView);
-    expectStep('pair 1 over its remaining budget declined', over.decision === 'declined' && over.errors[0]?.code === 'LEDGER_BUDGET_EXCEEDED', over.errors.map((e: any) => e.code));
+    expectStep(
+      'pair 1 over its remaining budget declined',
+      over.decision === 'declined' && over.errors[0]?.code === 'LEDGER_BUDGET_EXCEEDED',
+      over.errors.map((e: any) => e.code),
+    );
   } finally {
     await service.close();
     await ledger.close();

@@ -52,7 +52,9 @@ async function main(): Promise<number> {
     if (d.failed) console.log(`  ${fc.stringify(d.counterexample)}\n  ${d.errorInstance instanceof Error ? d.errorInstance.message : String(d.errorInstance)}`);
     return d.failed ? 1 : 0;
   }
-  console.log(`fuzz: ${seeds.length} valid seed bundles (${seeds.filter((s) => s.seed.keys).length} fresh), ${PROPERTIES.length} properties, ${minutes} min, base seed ${baseSeed}`);
+  console.log(
+    `fuzz: ${seeds.length} valid seed bundles (${seeds.filter((s) => s.seed.keys).length} fresh), ${PROPERTIES.length} properties, ${minutes} min, base seed ${baseSeed}`,
+  );
 
   const tallies: Tally[] = PROPERTIES.map((p) => ({ name: p.name, cases: 0, valid: 0, invalid: 0, codes: new Map() }));
   const props = PROPERTIES.map((p) => p.property(seeds));
@@ -84,7 +86,11 @@ async function main(): Promise<number> {
 
   console.log('\nproperty | cases | valid | invalid | most frequent codes');
   for (const t of tallies) {
-    const top = [...t.codes].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([c, n]) => `${c}×${n}`).join(' ');
+    const top = [...t.codes]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([c, n]) => `${c}×${n}`)
+      .join(' ');
     console.log(`${t.failure ? 'FAIL' : 'ok  '} ${tallies.indexOf(t) + 1}. ${t.name} | ${t.cases} | ${t.valid} | ${t.invalid} | ${top}`);
   }
   const total = tallies.reduce((n, t) => n + t.cases, 0);

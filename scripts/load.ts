@@ -12,7 +12,7 @@
  *
  *   npm run load -- [--seconds 20] [--requests 20000] [--concurrency 32]
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
@@ -58,7 +58,11 @@ async function serve(): Promise<void> {
   const { url } = await svc.listen();
   process.on('message', (m) => {
     if (m === 'rss') process.send!({ rss: process.memoryUsage().rss });
-    if (m === 'stop') void svc.close().then(() => ledger.close()).then(() => process.exit(0));
+    if (m === 'stop')
+      void svc
+        .close()
+        .then(() => ledger.close())
+        .then(() => process.exit(0));
   });
   process.send!({ url });
 }
@@ -81,15 +85,49 @@ async function validBodies(n: number): Promise<{ bodies: string[]; cfg: ServeCon
   const merchant = { id: 'm-1', name: 'Load Shop', website: 'https://shop.load.test' };
   const instrument = { type: 'mastercard.srcDigitalCard', id: 'card-1' };
   const trust = { issuer_jwks: { keys: [issuer.publicJwk] } };
-  const l1 = await issueL1({ issuerKey: issuer, iss: 'https://issuer.load.test', sub: 'u', userPublicJwk: user.publicJwk, panLastFour: '4242', scheme: 'mastercard', iat: T - 1000 });
+  const l1 = await issueL1({
+    issuerKey: issuer,
+    iss: 'https://issuer.load.test',
+    sub: 'u',
+    userPublicJwk: user.publicJwk,
+    panLastFour: '4242',
+    scheme: 'mastercard',
+    iat: T - 1000,
+  });
   const bodies: string[] = [];
   for (let i = 0; i < n; i++) {
     const l2 = issueL2Autonomous({
-      userKey: user, l1, aud: 'https://agent.load.test', iat: T,
-      pairs: [{ agentKey: agent.publicJwk, merchants: [merchant], lineItems: [{ id: 'line-1', acceptableItems: [{ id: 'SKU', title: 'Thing' }], quantity: 1 }], paymentInstrument: instrument, amount: { currency: 'USD', max: 100000 } }],
+      userKey: user,
+      l1,
+      aud: 'https://agent.load.test',
+      iat: T,
+      pairs: [
+        {
+          agentKey: agent.publicJwk,
+          merchants: [merchant],
+          lineItems: [{ id: 'line-1', acceptableItems: [{ id: 'SKU', title: 'Thing' }], quantity: 1 }],
+          paymentInstrument: instrument,
+          amount: { currency: 'USD', max: 100000 },
+        },
+      ],
     });
-    const co = createCheckoutJwt({ merchantKey, merchant, checkoutId: `co-${i}`, currency: 'USD', items: [{ id: 'SKU', title: 'Thing', quantity: 1, unitPrice: 1000 + i }], iat: T + 100 });
-    const l3 = issueL3Pair({ agentKey: agent, l2, pairIndex: 0, checkoutJwt: co.jwt, networkAud: 'https://network.load.test', merchantAud: merchant.website, iat: T + 150 });
+    const co = createCheckoutJwt({
+      merchantKey,
+      merchant,
+      checkoutId: `co-${i}`,
+      currency: 'USD',
+      items: [{ id: 'SKU', title: 'Thing', quantity: 1, unitPrice: 1000 + i }],
+      iat: T + 100,
+    });
+    const l3 = issueL3Pair({
+      agentKey: agent,
+      l2,
+      pairIndex: 0,
+      checkoutJwt: co.jwt,
+      networkAud: 'https://network.load.test',
+      merchantAud: merchant.website,
+      iat: T + 150,
+    });
     bodies.push(JSON.stringify(presentToNetwork({ l1, l2, pairIndex: 0, l3 }, { trust })));
   }
   return { bodies, cfg: { issuerJwks: { keys: [issuer.publicJwk] }, merchantJwks: { keys: [merchantKey.publicJwk] } } };
@@ -109,7 +147,11 @@ function bodyFor(i: number, valid: string[]): { kind: Kind; body: string | Buffe
     return { kind: 'tampered', body: JSON.stringify(b) };
   }
   if (r < 15) return { kind: 'garbage', body: ['', '{', 'null', '[[[[[[', '\u0000\u0001', '{"vi_bundle":1,"l1":', `${'['.repeat(50_000)}`][i % 7]! };
-  if (r < 19) return { kind: 'shape', body: JSON.stringify([{ vi_bundle: 1 }, { vi_bundle: 1, l1: 5, l2: [] }, { vi_bundle: 1, l1: 'a~', l2: 'b.c.d~', l3: 'x' }, 42][i % 4]) };
+  if (r < 19)
+    return {
+      kind: 'shape',
+      body: JSON.stringify([{ vi_bundle: 1 }, { vi_bundle: 1, l1: 5, l2: [] }, { vi_bundle: 1, l1: 'a~', l2: 'b.c.d~', l3: 'x' }, 42][i % 4]),
+    };
   return { kind: 'oversized', body: Buffer.alloc(MAX_BODY_BYTES + 1024, 0x20) };
 }
 
@@ -121,11 +163,15 @@ interface Sample {
 
 function post(url: string, agent: Agent, body: string | Buffer): Promise<{ status: number }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/v1/network/authorize`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
-      res.on('error', reject);
-    });
+    const req = request(
+      `${url}/v1/network/authorize`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -202,7 +248,10 @@ async function main(): Promise<number> {
   const elapsed = (performance.now() - started) / 1000;
   const slowResults = await slow;
   const rssAfter = await ask<number>(child, 'rss', 'rss');
-  const health = await fetch(`${url}/healthz`).then((r) => r.status, () => 0);
+  const health = await fetch(`${url}/healthz`).then(
+    (r) => r.status,
+    () => 0,
+  );
   agent.destroy();
   child.send('stop');
 
@@ -218,10 +267,27 @@ async function main(): Promise<number> {
   console.log(`load: ${samples.length} requests in ${elapsed.toFixed(1)} s at concurrency ${concurrency}: ${(samples.length / elapsed).toFixed(0)} req/s`);
   console.log(`latency: p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms, max ${(lat[lat.length - 1] ?? NaN).toFixed(1)} ms`);
   const kinds = [...new Set(samples.map((x) => x.kind))].sort();
-  console.log(`latency by kind: ${kinds.map((k) => { const l = samples.filter((x) => x.kind === k).map((x) => x.ms).sort((a, b) => a - b); return `${k} p50 ${pct(l, 50).toFixed(1)} / p99 ${pct(l, 99).toFixed(1)} ms`; }).join(', ')}`);
-  console.log(`by kind and status: ${[...byStatus].sort().map(([k, n]) => `${k}: ${n}`).join(', ')}`);
+  console.log(
+    `latency by kind: ${kinds
+      .map((k) => {
+        const l = samples
+          .filter((x) => x.kind === k)
+          .map((x) => x.ms)
+          .sort((a, b) => a - b);
+        return `${k} p50 ${pct(l, 50).toFixed(1)} / p99 ${pct(l, 99).toFixed(1)} ms`;
+      })
+      .join(', ')}`,
+  );
+  console.log(
+    `by kind and status: ${[...byStatus]
+      .sort()
+      .map(([k, n]) => `${k}: ${n}`)
+      .join(', ')}`,
+  );
   console.log(`errors: ${fiveXX} 5xx, ${transportErrors} transport errors, ${validNot200} valid bodies not answered 200, ${oversizedNot413} oversized not 413`);
-  console.log(`slow bodies: ${slowResults.map((r) => `${r.answer || '(closed)'} after ${(r.ms / 1000).toFixed(1)} s`).join('; ')} (request timeout ${REQUEST_TIMEOUT_MS} ms)`);
+  console.log(
+    `slow bodies: ${slowResults.map((r) => `${r.answer || '(closed)'} after ${(r.ms / 1000).toFixed(1)} s`).join('; ')} (request timeout ${REQUEST_TIMEOUT_MS} ms)`,
+  );
   console.log(`server RSS: ${mb(rssBefore)} before, ${mb(rssAfter)} after; /healthz ${health}; server ${exitedEarly ? 'EXITED' : 'alive'}`);
 
   const ok = fiveXX === 0 && transportErrors === 0 && validNot200 === 0 && oversizedNot413 === 0 && slowCut && health === 200 && !exitedEarly;

@@ -10,11 +10,11 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { autonomousFlow, immediateFlow, type Actors } from '../src/cli/scenarios.js';
+import { type Actors, autonomousFlow, immediateFlow } from '../src/cli/scenarios.js';
 import type { ErrorCode } from '../src/errors.js';
-import { exportPrivateJwk, generateSigningKey, signingKeyFromJwk, type SigningKey } from '../src/sdjwt/keys.js';
+import { exportPrivateJwk, generateSigningKey, type SigningKey, signingKeyFromJwk } from '../src/sdjwt/keys.js';
 import { PROFILE } from '../src/spec/profile.js';
-import { autonomousBundle, immediateBundle, useChainKeys, AT, type Hooks, type Role } from '../test/fixtures/raw-chain.js';
+import { AT, autonomousBundle, type Hooks, immediateBundle, type Role, useChainKeys } from '../test/fixtures/raw-chain.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const KEYS_FILE = resolve(here, '../test/fixtures/vector-keys.json');
@@ -36,48 +36,334 @@ const rogue = { id: 'm-rogue', name: 'Rogue Rackets', website: 'https://rogue.ex
 
 /** Each tamper breaks one check; `code` is the error a conformant verifier reports. */
 const TAMPERS: { name: string; mode: 'immediate' | 'autonomous'; role: Role; hooks: Hooks; code: ErrorCode; why: string }[] = [
-  { name: 'l1-alg-none', mode: 'immediate', role: 'dispute', hooks: { l1Header: (h) => (h.alg = 'none') }, code: 'ALG_NOT_ALLOWED', why: 'L1 alg must be ES256' },
+  {
+    name: 'l1-alg-none',
+    mode: 'immediate',
+    role: 'dispute',
+    hooks: { l1Header: (h) => (h.alg = 'none') },
+    code: 'ALG_NOT_ALLOWED',
+    why: 'L1 alg must be ES256',
+  },
   { name: 'l1-expired', mode: 'immediate', role: 'dispute', hooks: { l1Payload: (p) => (p.exp = AT - 1000) }, code: 'EXPIRED', why: 'L1 expired beyond skew' },
-  { name: 'l1-cnf-with-private-key', mode: 'immediate', role: 'network', hooks: { l1Payload: (p) => ((p.cnf as { jwk: P }).jwk.d = 'AAAA') }, code: 'L1_CNF_INVALID', why: 'cnf.jwk must be a public key' },
-  { name: 'l2-sd-hash-mismatch', mode: 'immediate', role: 'merchant', hooks: { l2Payload: (p) => (p.sd_hash = 'AAAA') }, code: 'L2_SD_HASH_MISMATCH', why: 'L2 sd_hash must hash the L1 as presented' },
-  { name: 'l2-wrong-typ-for-mode', mode: 'immediate', role: 'dispute', hooks: { l2Header: (h) => (h.typ = PROFILE.typ.l2Autonomous) }, code: 'TYP_MISMATCH', why: 'Immediate L2 typ is kb-sd-jwt' },
-  { name: 'mandate-with-cnf', mode: 'immediate', role: 'dispute', hooks: { paymentMandate: (m) => (m.cnf = { kid: 'x' }) }, code: 'MANDATE_CNF_FORBIDDEN', why: 'Immediate mandates carry no cnf' },
-  { name: 'orphan-payment', mode: 'immediate', role: 'dispute', hooks: { paymentMandate: (m) => (m.transaction_id = 'AAAA') }, code: 'MANDATE_ORPHAN', why: 'transaction_id matches no checkout' },
-  { name: 'injected-disclosure', mode: 'immediate', role: 'dispute', hooks: { l2Extra: ['WyJzYWx0LXNhbHQtc2FsdCIseyJ2Y3QiOiJtYW5kYXRlLnBheW1lbnQiLCJhbW91bnQiOjF9XQ'] }, code: 'DISCLOSURE_UNREFERENCED', why: 'RFC 9901 7.1: unreferenced disclosure' },
-  { name: 'mixed-open-and-final-mandates', mode: 'autonomous', role: 'dispute', hooks: { paymentMandate: (m) => (m.vct = PROFILE.vct.payment) }, code: 'L2_MODE_MIXED', why: 'open and final VCTs in one L2' },
-  { name: 'open-mandate-unknown-constraint', mode: 'autonomous', role: 'network', hooks: { paymentMandate: (m) => (m.constraints as P[]).push({ type: 'payment.loyalty_tier' }) }, code: 'CONSTRAINT_UNKNOWN_TYPE', why: 'unknown constraint types fail closed in open mandates' },
-  { name: 'pair-cnf-mismatch', mode: 'autonomous', role: 'dispute', hooks: { paymentMandate: (m) => ((m.cnf as P).kid = 'agent-key-2') }, code: 'MANDATE_CNF_PAIR_MISMATCH', why: 'a pair binds one agent key' },
-  { name: 'l3a-header-jwk', mode: 'autonomous', role: 'network', hooks: { l3aHeader: (h) => (h.jwk = { kty: 'EC' }) }, code: 'L3_HEADER_JWK_FORBIDDEN', why: 'L3 headers must not carry jwk' },
-  { name: 'l3a-kid-mismatch', mode: 'autonomous', role: 'network', hooks: { l3aHeader: (h) => (h.kid = 'agent-key-9') }, code: 'L3_KID_MISMATCH', why: 'L3 kid must be the L2 cnf.kid' },
-  { name: 'l3a-sd-hash-over-full-l2', mode: 'autonomous', role: 'network', hooks: { l3aPayload: (p) => (p.sd_hash = 'AAAA') }, code: 'L3_SD_HASH_MISMATCH', why: 'L3a sd_hash must hash the network L2 view' },
-  { name: 'l3a-payload-cnf', mode: 'autonomous', role: 'network', hooks: { l3aPayload: (p) => (p.cnf = {}) }, code: 'L3_CNF_FORBIDDEN', why: 'terminal delegation' },
-  { name: 'l3a-lifetime-over-1h', mode: 'autonomous', role: 'network', hooks: { l3aPayload: (p) => (p.exp = (p.iat as number) + 3601) }, code: 'L3_LIFETIME_EXCEEDED', why: 'L3 lifetime at most 1 hour' },
-  { name: 'l3b-nonce-mismatch', mode: 'autonomous', role: 'merchant', hooks: { l3bPayload: (p) => (p.nonce = 'stale') }, code: 'NONCE_MISMATCH', why: 'L3b nonce is not the expected one' },
-  { name: 'l3-cross-reference', mode: 'autonomous', role: 'dispute', hooks: { l3aMandate: (m) => (m.transaction_id = 'AAAA') }, code: 'L3_CROSS_REFERENCE_MISMATCH', why: 'L3a transaction_id must equal L3b checkout_hash' },
-  { name: 'amount-above-max', mode: 'autonomous', role: 'network', hooks: { l3aMandate: (m) => ((m.payment_amount as P).amount = 50001) }, code: 'CONSTRAINT_AMOUNT_ABOVE_MAX', why: 'payment.amount max' },
-  { name: 'payee-not-allowed', mode: 'autonomous', role: 'network', hooks: { l3aMandate: (m) => (m.payee = rogue) }, code: 'CONSTRAINT_PAYEE_NOT_ALLOWED', why: 'payment.allowed_payee' },
-  { name: 'merchant-not-allowed', mode: 'autonomous', role: 'merchant', hooks: { checkoutViewMerchants: true, checkoutJwtPayload: (p) => (p.merchant = rogue) }, code: 'CONSTRAINT_MERCHANT_NOT_ALLOWED', why: 'mandate.checkout.allowed_merchant' },
-  { name: 'item-not-acceptable', mode: 'autonomous', role: 'merchant', hooks: { cart: [{ id: 'SKU-9', title: 'Other', quantity: 1, unit_price: 2000 }] }, code: 'CONSTRAINT_LINE_ITEM_NOT_ACCEPTABLE', why: 'mandate.checkout.line_items' },
-  { name: 'quantity-over-limit', mode: 'autonomous', role: 'merchant', hooks: { cart: [{ id: 'SKU-1', title: 'Pro Racket', quantity: 3, unit_price: 2000 }] }, code: 'CONSTRAINT_QUANTITY_EXCEEDED', why: 'line item quantity' },
+  {
+    name: 'l1-cnf-with-private-key',
+    mode: 'immediate',
+    role: 'network',
+    hooks: { l1Payload: (p) => ((p.cnf as { jwk: P }).jwk.d = 'AAAA') },
+    code: 'L1_CNF_INVALID',
+    why: 'cnf.jwk must be a public key',
+  },
+  {
+    name: 'l2-sd-hash-mismatch',
+    mode: 'immediate',
+    role: 'merchant',
+    hooks: { l2Payload: (p) => (p.sd_hash = 'AAAA') },
+    code: 'L2_SD_HASH_MISMATCH',
+    why: 'L2 sd_hash must hash the L1 as presented',
+  },
+  {
+    name: 'l2-wrong-typ-for-mode',
+    mode: 'immediate',
+    role: 'dispute',
+    hooks: { l2Header: (h) => (h.typ = PROFILE.typ.l2Autonomous) },
+    code: 'TYP_MISMATCH',
+    why: 'Immediate L2 typ is kb-sd-jwt',
+  },
+  {
+    name: 'mandate-with-cnf',
+    mode: 'immediate',
+    role: 'dispute',
+    hooks: { paymentMandate: (m) => (m.cnf = { kid: 'x' }) },
+    code: 'MANDATE_CNF_FORBIDDEN',
+    why: 'Immediate mandates carry no cnf',
+  },
+  {
+    name: 'orphan-payment',
+    mode: 'immediate',
+    role: 'dispute',
+    hooks: { paymentMandate: (m) => (m.transaction_id = 'AAAA') },
+    code: 'MANDATE_ORPHAN',
+    why: 'transaction_id matches no checkout',
+  },
+  {
+    name: 'injected-disclosure',
+    mode: 'immediate',
+    role: 'dispute',
+    hooks: { l2Extra: ['WyJzYWx0LXNhbHQtc2FsdCIseyJ2Y3QiOiJtYW5kYXRlLnBheW1lbnQiLCJhbW91bnQiOjF9XQ'] },
+    code: 'DISCLOSURE_UNREFERENCED',
+    why: 'RFC 9901 7.1: unreferenced disclosure',
+  },
+  {
+    name: 'mixed-open-and-final-mandates',
+    mode: 'autonomous',
+    role: 'dispute',
+    hooks: { paymentMandate: (m) => (m.vct = PROFILE.vct.payment) },
+    code: 'L2_MODE_MIXED',
+    why: 'open and final VCTs in one L2',
+  },
+  {
+    name: 'open-mandate-unknown-constraint',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: { paymentMandate: (m) => (m.constraints as P[]).push({ type: 'payment.loyalty_tier' }) },
+    code: 'CONSTRAINT_UNKNOWN_TYPE',
+    why: 'unknown constraint types fail closed in open mandates',
+  },
+  {
+    name: 'pair-cnf-mismatch',
+    mode: 'autonomous',
+    role: 'dispute',
+    hooks: { paymentMandate: (m) => ((m.cnf as P).kid = 'agent-key-2') },
+    code: 'MANDATE_CNF_PAIR_MISMATCH',
+    why: 'a pair binds one agent key',
+  },
+  {
+    name: 'l3a-header-jwk',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: { l3aHeader: (h) => (h.jwk = { kty: 'EC' }) },
+    code: 'L3_HEADER_JWK_FORBIDDEN',
+    why: 'L3 headers must not carry jwk',
+  },
+  {
+    name: 'l3a-kid-mismatch',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: { l3aHeader: (h) => (h.kid = 'agent-key-9') },
+    code: 'L3_KID_MISMATCH',
+    why: 'L3 kid must be the L2 cnf.kid',
+  },
+  {
+    name: 'l3a-sd-hash-over-full-l2',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: { l3aPayload: (p) => (p.sd_hash = 'AAAA') },
+    code: 'L3_SD_HASH_MISMATCH',
+    why: 'L3a sd_hash must hash the network L2 view',
+  },
+  {
+    name: 'l3a-payload-cnf',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: { l3aPayload: (p) => (p.cnf = {}) },
+    code: 'L3_CNF_FORBIDDEN',
+    why: 'terminal delegation',
+  },
+  {
+    name: 'l3a-lifetime-over-1h',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: { l3aPayload: (p) => (p.exp = (p.iat as number) + 3601) },
+    code: 'L3_LIFETIME_EXCEEDED',
+    why: 'L3 lifetime at most 1 hour',
+  },
+  {
+    name: 'l3b-nonce-mismatch',
+    mode: 'autonomous',
+    role: 'merchant',
+    hooks: { l3bPayload: (p) => (p.nonce = 'stale') },
+    code: 'NONCE_MISMATCH',
+    why: 'L3b nonce is not the expected one',
+  },
+  {
+    name: 'l3-cross-reference',
+    mode: 'autonomous',
+    role: 'dispute',
+    hooks: { l3aMandate: (m) => (m.transaction_id = 'AAAA') },
+    code: 'L3_CROSS_REFERENCE_MISMATCH',
+    why: 'L3a transaction_id must equal L3b checkout_hash',
+  },
+  {
+    name: 'amount-above-max',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: { l3aMandate: (m) => ((m.payment_amount as P).amount = 50001) },
+    code: 'CONSTRAINT_AMOUNT_ABOVE_MAX',
+    why: 'payment.amount max',
+  },
+  {
+    name: 'payee-not-allowed',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: { l3aMandate: (m) => (m.payee = rogue) },
+    code: 'CONSTRAINT_PAYEE_NOT_ALLOWED',
+    why: 'payment.allowed_payee',
+  },
+  {
+    name: 'merchant-not-allowed',
+    mode: 'autonomous',
+    role: 'merchant',
+    hooks: { checkoutViewMerchants: true, checkoutJwtPayload: (p) => (p.merchant = rogue) },
+    code: 'CONSTRAINT_MERCHANT_NOT_ALLOWED',
+    why: 'mandate.checkout.allowed_merchant',
+  },
+  {
+    name: 'item-not-acceptable',
+    mode: 'autonomous',
+    role: 'merchant',
+    hooks: { cart: [{ id: 'SKU-9', title: 'Other', quantity: 1, unit_price: 2000 }] },
+    code: 'CONSTRAINT_LINE_ITEM_NOT_ACCEPTABLE',
+    why: 'mandate.checkout.line_items',
+  },
+  {
+    name: 'quantity-over-limit',
+    mode: 'autonomous',
+    role: 'merchant',
+    hooks: { cart: [{ id: 'SKU-1', title: 'Pro Racket', quantity: 3, unit_price: 2000 }] },
+    code: 'CONSTRAINT_QUANTITY_EXCEEDED',
+    why: 'line item quantity',
+  },
   // Fail-closed classes (spec/security-matrix.md § Fail-closed verification).
-  { name: 'l3a-view-withholds-payees', mode: 'autonomous', role: 'network', hooks: { selectedMerchant: null, paymentViewMerchants: [], l3aMandate: (m) => (m.payee = rogue) }, code: 'L3_VIEW_INCOMPLETE', why: 'what an L3a is judged by must be in the view it binds' },
-  { name: 'l3b-view-withholds-items', mode: 'autonomous', role: 'merchant', hooks: { checkoutViewItems: [] }, code: 'CONSTRAINT_UNVERIFIABLE', why: 'an allowlist the bound view must carry, all withheld' },
-  { name: 'l3a-foreign-instrument', mode: 'autonomous', role: 'network', hooks: { l3aMandate: (m) => (m.payment_instrument = { type: 'mastercard.srcDigitalCard', id: 'tok-stolen' }) }, code: 'PAYMENT_INSTRUMENT_MISMATCH', why: 'L3a pays with the delegated instrument only' },
-  { name: 'l1-card-id-not-instrument', mode: 'immediate', role: 'network', hooks: { l1Payload: (p) => (p.card_id = 'card-other') }, code: 'PAYMENT_INSTRUMENT_MISMATCH', why: 'payment_instrument.id is the L1 card_id' },
-  { name: 'l3a-amount-not-cart-total', mode: 'autonomous', role: 'dispute', hooks: { l3aMandate: (m) => ((m.payment_amount as P).amount = 1000) }, code: 'PAYMENT_CART_MISMATCH', why: 'L3a pays the merchant-signed cart total' },
-  { name: 'l3a-no-payment-amount', mode: 'autonomous', role: 'network', hooks: { l3aMandate: (m) => { delete m.payment_amount; m.amount = 27999; m.currency = 'USD'; } }, code: 'MANDATE_MALFORMED', why: 'payment_amount is REQUIRED' },
-  { name: 'l3a-amount-fraction-literal', mode: 'autonomous', role: 'network', hooks: { jsonText: (site, t) => (site === 'l3a.payment' ? t.replace('"amount":27999', '"amount":27999.0') : t) }, code: 'CONSTRAINT_AMOUNT_INVALID', why: 'amounts are integer literals' },
-  { name: 'l3a-inline-delegate-payload', mode: 'autonomous', role: 'network', hooks: { l3aPayload: (p) => (p.delegate_payload as unknown[]).push({ vct: 'mandate.payment', payee: rogue }) }, code: 'CLAIM_MALFORMED', why: 'L3 delegate_payload holds references only' },
-  { name: 'l3a-duplicate-member', mode: 'autonomous', role: 'network', hooks: { jsonText: (site, t) => (site === 'l3a.payload' ? t.replace('"aud":', '"aud":"https://other.example","aud":') : t) }, code: 'JSON_DUPLICATE_MEMBER', why: 'a member named twice' },
-  { name: 'l3a-crit', mode: 'autonomous', role: 'network', hooks: { l3aHeader: (h) => (h.crit = ['exp']) }, code: 'CRIT_UNSUPPORTED', why: 'crit names an extension not implemented' },
-  { name: 'l3b-nonce-is-l2-nonce', mode: 'autonomous', role: 'merchant', hooks: { l3bPayload: (p) => (p.nonce = 'nonce-l2') }, code: 'L3_NONCE_REUSED', why: 'an L3 nonce differs from the L2 nonce' },
-  { name: 'l1-lifetime-over-1y', mode: 'immediate', role: 'dispute', hooks: { l1Payload: (p) => (p.exp = (p.iat as number) + 400 * 86400) }, code: 'L1_LIFETIME_EXCEEDED', why: 'L1 lifetime at most 1 year' },
-  { name: 'l2-lifetime-over-15min', mode: 'immediate', role: 'dispute', hooks: { l2Payload: (p) => (p.exp = (p.iat as number) + 3600) }, code: 'L2_LIFETIME_EXCEEDED', why: 'Immediate L2 lifetime at most 15 minutes' },
-  { name: 'checkout-jwt-expired', mode: 'immediate', role: 'dispute', hooks: { checkoutJwtPayload: (p) => (p.exp = AT - 1000) }, code: 'EXPIRED', why: 'checkout_jwt expired beyond skew' },
-  { name: 'l3a-payee-id-not-string', mode: 'autonomous', role: 'network', hooks: { selectedMerchant: null, l3aMandate: (m) => (m.payee = { id: 1, name: 'Racket House', website: 'https://racket.example' }) }, code: 'MANDATE_MALFORMED', why: 'identifiers are strings' },
-  { name: 'l3a-selected-merchant-not-allowed', mode: 'autonomous', role: 'network', hooks: { selectedMerchant: rogue }, code: 'SELECTED_MERCHANT_NOT_ALLOWED', why: 'selected_merchant is an allowed merchant' },
-  { name: 'constraint-member-withheld', mode: 'autonomous', role: 'network', hooks: { paymentMandate: (m) => ((m.constraints as P[])[0]!._sd = ['x7Vqnp1fAb0v3GkBz5JmYw8cTRu2LDeHh4sKaXyQoNi']) }, code: 'CONSTRAINT_MALFORMED', why: 'constraints are disclosed as a unit' },
-  { name: 'l1-vct-not-accepted', mode: 'immediate', role: 'dispute', hooks: { l1Payload: (p) => (p.vct = 'https://credentials.example/loyalty') }, code: 'L1_VCT_NOT_ACCEPTED', why: 'L1 type policy' },
+  {
+    name: 'l3a-view-withholds-payees',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: { selectedMerchant: null, paymentViewMerchants: [], l3aMandate: (m) => (m.payee = rogue) },
+    code: 'L3_VIEW_INCOMPLETE',
+    why: 'what an L3a is judged by must be in the view it binds',
+  },
+  {
+    name: 'l3b-view-withholds-items',
+    mode: 'autonomous',
+    role: 'merchant',
+    hooks: { checkoutViewItems: [] },
+    code: 'CONSTRAINT_UNVERIFIABLE',
+    why: 'an allowlist the bound view must carry, all withheld',
+  },
+  {
+    name: 'l3a-foreign-instrument',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: { l3aMandate: (m) => (m.payment_instrument = { type: 'mastercard.srcDigitalCard', id: 'tok-stolen' }) },
+    code: 'PAYMENT_INSTRUMENT_MISMATCH',
+    why: 'L3a pays with the delegated instrument only',
+  },
+  {
+    name: 'l1-card-id-not-instrument',
+    mode: 'immediate',
+    role: 'network',
+    hooks: { l1Payload: (p) => (p.card_id = 'card-other') },
+    code: 'PAYMENT_INSTRUMENT_MISMATCH',
+    why: 'payment_instrument.id is the L1 card_id',
+  },
+  {
+    name: 'l3a-amount-not-cart-total',
+    mode: 'autonomous',
+    role: 'dispute',
+    hooks: { l3aMandate: (m) => ((m.payment_amount as P).amount = 1000) },
+    code: 'PAYMENT_CART_MISMATCH',
+    why: 'L3a pays the merchant-signed cart total',
+  },
+  {
+    name: 'l3a-no-payment-amount',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: {
+      l3aMandate: (m) => {
+        delete m.payment_amount;
+        m.amount = 27999;
+        m.currency = 'USD';
+      },
+    },
+    code: 'MANDATE_MALFORMED',
+    why: 'payment_amount is REQUIRED',
+  },
+  {
+    name: 'l3a-amount-fraction-literal',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: { jsonText: (site, t) => (site === 'l3a.payment' ? t.replace('"amount":27999', '"amount":27999.0') : t) },
+    code: 'CONSTRAINT_AMOUNT_INVALID',
+    why: 'amounts are integer literals',
+  },
+  {
+    name: 'l3a-inline-delegate-payload',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: { l3aPayload: (p) => (p.delegate_payload as unknown[]).push({ vct: 'mandate.payment', payee: rogue }) },
+    code: 'CLAIM_MALFORMED',
+    why: 'L3 delegate_payload holds references only',
+  },
+  {
+    name: 'l3a-duplicate-member',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: { jsonText: (site, t) => (site === 'l3a.payload' ? t.replace('"aud":', '"aud":"https://other.example","aud":') : t) },
+    code: 'JSON_DUPLICATE_MEMBER',
+    why: 'a member named twice',
+  },
+  {
+    name: 'l3a-crit',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: { l3aHeader: (h) => (h.crit = ['exp']) },
+    code: 'CRIT_UNSUPPORTED',
+    why: 'crit names an extension not implemented',
+  },
+  {
+    name: 'l3b-nonce-is-l2-nonce',
+    mode: 'autonomous',
+    role: 'merchant',
+    hooks: { l3bPayload: (p) => (p.nonce = 'nonce-l2') },
+    code: 'L3_NONCE_REUSED',
+    why: 'an L3 nonce differs from the L2 nonce',
+  },
+  {
+    name: 'l1-lifetime-over-1y',
+    mode: 'immediate',
+    role: 'dispute',
+    hooks: { l1Payload: (p) => (p.exp = (p.iat as number) + 400 * 86400) },
+    code: 'L1_LIFETIME_EXCEEDED',
+    why: 'L1 lifetime at most 1 year',
+  },
+  {
+    name: 'l2-lifetime-over-15min',
+    mode: 'immediate',
+    role: 'dispute',
+    hooks: { l2Payload: (p) => (p.exp = (p.iat as number) + 3600) },
+    code: 'L2_LIFETIME_EXCEEDED',
+    why: 'Immediate L2 lifetime at most 15 minutes',
+  },
+  {
+    name: 'checkout-jwt-expired',
+    mode: 'immediate',
+    role: 'dispute',
+    hooks: { checkoutJwtPayload: (p) => (p.exp = AT - 1000) },
+    code: 'EXPIRED',
+    why: 'checkout_jwt expired beyond skew',
+  },
+  {
+    name: 'l3a-payee-id-not-string',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: { selectedMerchant: null, l3aMandate: (m) => (m.payee = { id: 1, name: 'Racket House', website: 'https://racket.example' }) },
+    code: 'MANDATE_MALFORMED',
+    why: 'identifiers are strings',
+  },
+  {
+    name: 'l3a-selected-merchant-not-allowed',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: { selectedMerchant: rogue },
+    code: 'SELECTED_MERCHANT_NOT_ALLOWED',
+    why: 'selected_merchant is an allowed merchant',
+  },
+  {
+    name: 'constraint-member-withheld',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: { paymentMandate: (m) => ((m.constraints as P[])[0]!._sd = ['x7Vqnp1fAb0v3GkBz5JmYw8cTRu2LDeHh4sKaXyQoNi']) },
+    code: 'CONSTRAINT_MALFORMED',
+    why: 'constraints are disclosed as a unit',
+  },
+  {
+    name: 'l1-vct-not-accepted',
+    mode: 'immediate',
+    role: 'dispute',
+    hooks: { l1Payload: (p) => (p.vct = 'https://credentials.example/loyalty') },
+    code: 'L1_VCT_NOT_ACCEPTED',
+    why: 'L1 type policy',
+  },
 ];
 
 type Bundle = Record<string, any>;
@@ -88,14 +374,56 @@ type Bundle = Record<string, any>;
  * valid view it starts from and the code a conformant verifier reports.
  */
 const BUNDLE_TAMPERS: { name: string; from: string; apply: (b: Bundle) => void; code: ErrorCode; why: string }[] = [
-  { name: 'l2-aud-unexpected', from: 'immediate-merchant', apply: (b) => (b.expect = { ...b.expect, l2: { aud: 'https://attacker.example' } }), code: 'AUD_MISMATCH', why: 'L2 aud is not the expected audience' },
-  { name: 'l3a-nonce-unexpected', from: 'autonomous-network', apply: (b) => (b.expect = { ...b.expect, l3a: { nonce: 'stale-nonce' } }), code: 'NONCE_MISMATCH', why: 'L3a nonce is not the expected one' },
+  {
+    name: 'l2-aud-unexpected',
+    from: 'immediate-merchant',
+    apply: (b) => (b.expect = { ...b.expect, l2: { aud: 'https://attacker.example' } }),
+    code: 'AUD_MISMATCH',
+    why: 'L2 aud is not the expected audience',
+  },
+  {
+    name: 'l3a-nonce-unexpected',
+    from: 'autonomous-network',
+    apply: (b) => (b.expect = { ...b.expect, l3a: { nonce: 'stale-nonce' } }),
+    code: 'NONCE_MISMATCH',
+    why: 'L3a nonce is not the expected one',
+  },
   { name: 'l3-verified-after-expiry', from: 'autonomous-network', apply: (b) => (b.at += 7200), code: 'EXPIRED', why: 'L3a judged two hours after issuance' },
-  { name: 'issuer-key-not-trusted', from: 'immediate-dispute', apply: (b) => (b.trust = { ...b.trust, issuer_jwks: { keys: [] } }), code: 'L1_ISSUER_KEY_UNKNOWN', why: 'no trusted key for the L1 kid' },
-  { name: 'l1-signature-broken', from: 'immediate-network', apply: (b) => (b.l1 = flipSignature(b.l1)), code: 'L1_SIGNATURE_INVALID', why: 'L1 signature bytes altered' },
-  { name: 'l3a-view-is-checkout-view', from: 'autonomous-dispute', apply: (b) => (b.l3[0].payment_l2 = b.l3[0].checkout_l2), code: 'L3_PAIR_UNBOUND', why: 'L3a presented with the merchant view of L2' },
-  { name: 'l2-disclosure-injected', from: 'autonomous-merchant', apply: (b) => (b.l2 = `${b.l2}${Buffer.from(JSON.stringify(['c2FsdHNhbHRzYWx0c2FsdA', { id: 'm-rogue' }])).toString('base64url')}~`), code: 'DISCLOSURE_UNREFERENCED', why: 'a disclosure no digest references' },
-  { name: 'l3a-payment-disclosure-edited', from: 'autonomous-network', apply: (b) => (b.l3[0].payment = editLastDisclosure(b.l3[0].payment)), code: 'DISCLOSURE_UNREFERENCED', why: 'the L3a payment mandate disclosure altered after signing' },
+  {
+    name: 'issuer-key-not-trusted',
+    from: 'immediate-dispute',
+    apply: (b) => (b.trust = { ...b.trust, issuer_jwks: { keys: [] } }),
+    code: 'L1_ISSUER_KEY_UNKNOWN',
+    why: 'no trusted key for the L1 kid',
+  },
+  {
+    name: 'l1-signature-broken',
+    from: 'immediate-network',
+    apply: (b) => (b.l1 = flipSignature(b.l1)),
+    code: 'L1_SIGNATURE_INVALID',
+    why: 'L1 signature bytes altered',
+  },
+  {
+    name: 'l3a-view-is-checkout-view',
+    from: 'autonomous-dispute',
+    apply: (b) => (b.l3[0].payment_l2 = b.l3[0].checkout_l2),
+    code: 'L3_PAIR_UNBOUND',
+    why: 'L3a presented with the merchant view of L2',
+  },
+  {
+    name: 'l2-disclosure-injected',
+    from: 'autonomous-merchant',
+    apply: (b) => (b.l2 = `${b.l2}${Buffer.from(JSON.stringify(['c2FsdHNhbHRzYWx0c2FsdA', { id: 'm-rogue' }])).toString('base64url')}~`),
+    code: 'DISCLOSURE_UNREFERENCED',
+    why: 'a disclosure no digest references',
+  },
+  {
+    name: 'l3a-payment-disclosure-edited',
+    from: 'autonomous-network',
+    apply: (b) => (b.l3[0].payment = editLastDisclosure(b.l3[0].payment)),
+    code: 'DISCLOSURE_UNREFERENCED',
+    why: 'the L3a payment mandate disclosure altered after signing',
+  },
 ];
 
 /** Flip one bit in a compact JWS signature (the first character of the third segment). */
@@ -125,16 +453,22 @@ async function profileVectors(outDir: string, actors: Actors, profile: string): 
     for (const [role, bundle] of Object.entries(flow.bundles)) {
       const name = `${flow.name}-${role}`;
       views.set(name, bundle as Bundle);
-      writeFileSync(join(outDir, 'valid', `${profile}-${name}.json`), `${JSON.stringify({ ...bundle, profile, verdict: { valid: true, why: 'ok' } }, null, 2)}
-`);
+      writeFileSync(
+        join(outDir, 'valid', `${profile}-${name}.json`),
+        `${JSON.stringify({ ...bundle, profile, verdict: { valid: true, why: 'ok' } }, null, 2)}
+`,
+      );
     }
   }
   for (const t of BUNDLE_TAMPERS) {
     const b = structuredClone(views.get(t.from)!);
     t.apply(b);
     const out = { ...b, name: `${profile}/${t.from}/tamper/${t.name}`, profile, verdict: { valid: false, why: t.why, code: t.code } };
-    writeFileSync(join(outDir, 'tampered', `${profile}-${t.name}.json`), `${JSON.stringify(out, null, 2)}
-`);
+    writeFileSync(
+      join(outDir, 'tampered', `${profile}-${t.name}.json`),
+      `${JSON.stringify(out, null, 2)}
+`,
+    );
   }
   return { valid: views.size, tampered: BUNDLE_TAMPERS.length };
 }
@@ -148,7 +482,11 @@ export async function makeVectors(outDir: string): Promise<{ valid: number; tamp
   const at = AT;
   let valid = 0;
   // The February set keeps its historical file names; the April set is prefixed with its profile.
-  for (const flow of [await immediateFlow(actors, at, 'vi-2026-02'), await autonomousFlow(actors, at, 1, 'vi-2026-02'), await autonomousFlow(actors, at, 2, 'vi-2026-02')]) {
+  for (const flow of [
+    await immediateFlow(actors, at, 'vi-2026-02'),
+    await autonomousFlow(actors, at, 1, 'vi-2026-02'),
+    await autonomousFlow(actors, at, 2, 'vi-2026-02'),
+  ]) {
     for (const [role, bundle] of Object.entries(flow.bundles)) {
       writeFileSync(join(outDir, 'valid', `${flow.name}-${role}.json`), `${JSON.stringify({ ...bundle, verdict: { valid: true, why: 'ok' } }, null, 2)}\n`);
       valid++;

@@ -8,106 +8,108 @@
  * @packageDocumentation
  */
 
-// Verification -------------------------------------------------------------
-/** Verify a presentation bundle; never throws. Read raw text with the verifier's limits first. */
-export { verifyPresentation, parseBundleText } from './verify/index.js';
-export type { BundleTextResult } from './verify/index.js';
-export type {
-  VerifyOptions,
-  VerificationResult,
-  KeyResolver,
-  Limits as VerifyLimits,
-  CheckRecord,
-  CheckStatus,
-  PairResult,
-  MandateView,
-  LayerClaims,
-} from './verify/types.js';
-/** The verifier's input limits (spec/limits.md); the HTTP server's are DEFAULT_SERVER_LIMITS in `vintent/http`. */
-export { DEFAULT_LIMITS as DEFAULT_VERIFY_LIMITS } from './verify/context.js';
-
+// Constraints -------------------------------------------------------------------
+/** The constraint registry (constraints.md §4) and the §5 validation loop. */
+export { checkConstraints, constraintRegistry, constraintShapeViolations } from './constraints/registry.js';
+export type { ConstraintOutcome, ConstraintType, Fulfillment, Strictness } from './constraints/types.js';
+export type { ErrorCode, Layer, VIErrorInfo } from './errors.js';
 // Errors ----------------------------------------------------------------------
 /** The one error type, its closed set of codes, and a guard for them. */
-export { VIError, ERROR_CODES, isErrorCode } from './errors.js';
-export type { ErrorCode, Layer, VIErrorInfo } from './errors.js';
-
-// Wire profile and bundle -----------------------------------------------------
-/** Every VI wire name (typ, vct, constraint types) in one table. */
-export { PROFILE, REGISTERED_CONSTRAINT_TYPES, CURRENCY_EXPONENT, classifyVct } from './spec/profile.js';
-export type { Mode, MandateKind, ConstraintTypeName } from './spec/profile.js';
-/** The presentation bundle schema (zod) and its types. */
-export { bundleSchema } from './spec/bundle.js';
-export type { Bundle, BundleL3Entry, Trust, Role, JwkSet, Expectation } from './spec/bundle.js';
-
-// Issuance ----------------------------------------------------------------------
-/** Issuers (L1, checkout_jwt, L2 both modes, L3 pair) and money conversion. */
-export {
-  toMinorUnits,
-  fromMinorUnits,
-  currencyExponent,
-  createCheckoutJwt,
-  readCheckoutJwt,
-  issueL1,
-  issueL2Immediate,
-  issueL2Autonomous,
-  readL2,
-  asIssuedL2,
-  issueL3Pair,
-} from './issue/index.js';
+export { ERROR_CODES, isErrorCode, VIError } from './errors.js';
 export type {
-  CreateCheckoutInput,
-  CheckoutItemInput,
-  CheckoutPayload,
-  CartItem,
-  CreatedCheckout,
-  IssueL1Input,
-  IssueL2ImmediateInput,
-  ImmediatePairInput,
-  IssueL2AutonomousInput,
-  AutonomousPairInput,
-  LineItemInput,
   AcceptableItemInput,
   AmountRangeInput,
-  IssuedL2,
-  IssuedL2Immediate,
-  IssuedL2Autonomous,
-  IssuedImmediatePair,
-  IssuedAutonomousPair,
+  AutonomousPairInput,
   BuiltDisclosure,
-  IssueL3PairInput,
+  CartItem,
+  CheckoutItemInput,
+  CheckoutPayload,
+  CreateCheckoutInput,
+  CreatedCheckout,
+  ImmediatePairInput,
+  IssuedAutonomousPair,
+  IssuedImmediatePair,
+  IssuedL2,
+  IssuedL2Autonomous,
+  IssuedL2Immediate,
   IssuedL3Pair,
+  IssueL1Input,
+  IssueL2AutonomousInput,
+  IssueL2ImmediateInput,
+  IssueL3PairInput,
   L3LineItemInput,
+  LineItemInput,
   PartyInput,
   PaymentInstrument,
 } from './issue/index.js';
+// Issuance ----------------------------------------------------------------------
+/** Issuers (L1, checkout_jwt, L2 both modes, L3 pair) and money conversion. */
+export {
+  asIssuedL2,
+  createCheckoutJwt,
+  currencyExponent,
+  fromMinorUnits,
+  issueL1,
+  issueL2Autonomous,
+  issueL2Immediate,
+  issueL3Pair,
+  readCheckoutJwt,
+  readL2,
+  toMinorUnits,
+} from './issue/index.js';
+export type { IssueRevocationInput } from './issue/revocation.js';
 /** A user's revocation of an L2 (checked and recorded by the network: `vintent/ledger` checkRevocation). */
 export { issueRevocation, l2ContentId, REVOCATION_TYP } from './issue/revocation.js';
-export type { IssueRevocationInput } from './issue/revocation.js';
-
-// Presentation ------------------------------------------------------------------
-/** Role presenters: merchant, network, dispute. They emit a {@link Bundle}; `Trust` and `BundleL3Entry` are the bundle's parts. */
-export { presentToMerchant, presentToNetwork, presentForDispute } from './present/index.js';
-export type { DisputePresentationInput, PresentOptions, PairPresentationInput } from './present/index.js';
-
-// Keys --------------------------------------------------------------------------
-/** ES256 keys on node:crypto, with a bounded cache of imported public keys. */
-export {
-  generateSigningKey,
-  signingKeyFromJwk,
-  exportPrivateJwk,
-  jwkThumbprint,
-  PublicKeyCache,
-  sharedKeyCache,
-} from './sdjwt/keys.js';
-export type { SigningKey, PublicJwk } from './sdjwt/keys.js';
-
-// Constraints -------------------------------------------------------------------
-/** The constraint registry (constraints.md §4) and the §5 validation loop. */
-export { constraintRegistry, checkConstraints, constraintShapeViolations } from './constraints/registry.js';
-export type { ConstraintType, Fulfillment, ConstraintOutcome, Strictness } from './constraints/types.js';
-
 // Network ledger ----------------------------------------------------------------
 // The ledger (better-sqlite3, pg) and the HTTP services live behind the
 // `vintent/ledger` and `vintent/http` entry points, so that a merchant who only
 // verifies loads no database driver.
-export type { Ledger, AuthorizationRequest, Decision, AuditEvent, RevocationRecord, RevocationResult, MerchantPresentation, MerchantMemoryResult } from './ledger/types.js';
+export type {
+  AuditEvent,
+  AuthorizationRequest,
+  Decision,
+  Ledger,
+  MerchantMemoryResult,
+  MerchantPresentation,
+  RevocationRecord,
+  RevocationResult,
+} from './ledger/types.js';
+export type { DisputePresentationInput, PairPresentationInput, PresentOptions } from './present/index.js';
+// Presentation ------------------------------------------------------------------
+/** Role presenters: merchant, network, dispute. They emit a {@link Bundle}; `Trust` and `BundleL3Entry` are the bundle's parts. */
+export { presentForDispute, presentToMerchant, presentToNetwork } from './present/index.js';
+export type { PublicJwk, SigningKey } from './sdjwt/keys.js';
+// Keys --------------------------------------------------------------------------
+/** ES256 keys on node:crypto, with a bounded cache of imported public keys. */
+export {
+  exportPrivateJwk,
+  generateSigningKey,
+  jwkThumbprint,
+  PublicKeyCache,
+  sharedKeyCache,
+  signingKeyFromJwk,
+} from './sdjwt/keys.js';
+export type { Bundle, BundleL3Entry, Expectation, JwkSet, Role, Trust } from './spec/bundle.js';
+/** The presentation bundle schema (zod) and its types. */
+export { bundleSchema } from './spec/bundle.js';
+export type { ConstraintTypeName, MandateKind, Mode } from './spec/profile.js';
+// Wire profile and bundle -----------------------------------------------------
+/** Every VI wire name (typ, vct, constraint types) in one table. */
+export { CURRENCY_EXPONENT, classifyVct, PROFILE, REGISTERED_CONSTRAINT_TYPES } from './spec/profile.js';
+/** The verifier's input limits (spec/limits.md); the HTTP server's are DEFAULT_SERVER_LIMITS in `vintent/http`. */
+export { DEFAULT_LIMITS as DEFAULT_VERIFY_LIMITS } from './verify/context.js';
+export type { BundleTextResult } from './verify/index.js';
+// Verification -------------------------------------------------------------
+/** Verify a presentation bundle; never throws. Read raw text with the verifier's limits first. */
+export { parseBundleText, verifyPresentation } from './verify/index.js';
+export type {
+  CheckRecord,
+  CheckStatus,
+  KeyResolver,
+  LayerClaims,
+  Limits as VerifyLimits,
+  MandateView,
+  PairResult,
+  VerificationResult,
+  VerifyOptions,
+} from './verify/types.js';

@@ -175,7 +175,9 @@ export function formatMatrix(report: ConformanceReport): string {
   const lines = [`conformance of: ${report.verifier}`, `vectors: ${report.vectors}`, ''];
   lines.push(`${'category'.padEnd(10)} ${'profile'.padEnd(11)} ${'agree'.padStart(5)} ${'disagree'.padStart(8)} ${'crashed'.padStart(7)}`);
   for (const r of report.rows) {
-    lines.push(`${r.category.padEnd(10)} ${r.profile.padEnd(11)} ${String(r.agree).padStart(5)} ${String(r.disagree).padStart(8)} ${String(r.crashed).padStart(7)}`);
+    lines.push(
+      `${r.category.padEnd(10)} ${r.profile.padEnd(11)} ${String(r.agree).padStart(5)} ${String(r.disagree).padStart(8)} ${String(r.crashed).padStart(7)}`,
+    );
     if (r.disagreeing.length) lines.push(`  disagree: ${r.disagreeing.join(', ')}`);
     if (r.crashed_names.length) lines.push(`  crashed:  ${r.crashed_names.join(', ')}`);
   }

@@ -10,20 +10,20 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { authorizePresentation, type AuthorizeAnswer } from '../http/authorize.js';
-import { createCheckoutJwt, issueL2Autonomous, issueL3Pair } from '../issue/index.js';
+import { type AuthorizeAnswer, authorizePresentation } from '../http/authorize.js';
 import type { IssuedL3Pair } from '../issue/index.js';
+import { createCheckoutJwt, issueL2Autonomous, issueL3Pair } from '../issue/index.js';
 import { openSqliteLedger } from '../ledger/sqlite.js';
 import type { PresentationBundle } from '../present/index.js';
 import { presentToNetwork } from '../present/index.js';
 import { makeArrayDisclosure, serializeSdJwt, signJwt } from '../sdjwt/build.js';
 import type { SigningKey } from '../sdjwt/keys.js';
+import { DEFAULT_PROFILE, findProfile, PROFILES } from '../spec/profile.js';
 import { verifyPresentation } from '../verify/index.js';
 import type { PairResult, VerificationResult } from '../verify/types.js';
-import { DEFAULT_PROFILE, findProfile, PROFILES } from '../spec/profile.js';
 import { type CommandSpec, runCommand, stringFlag, UsageError } from './args.js';
 import { formatMoney } from './format.js';
-import { AUDIENCES, CARD, SHOPS, autonomousFlow, immediateFlow, l1For, newActors, trustOf, type Actors, type Flow } from './scenarios.js';
+import { type Actors, AUDIENCES, autonomousFlow, CARD, type Flow, immediateFlow, l1For, newActors, SHOPS, trustOf } from './scenarios.js';
 
 /** Flags and help of `vintent demo`. */
 export const DEMO_COMMAND: CommandSpec = {
@@ -122,7 +122,8 @@ function dishonestL3a(honest: IssuedL3Pair, agentKey: SigningKey, change: (manda
 }
 
 function answerWords(a: AuthorizeAnswer): string {
-  if (a.decision === 'approved') return a.replayed ? 'approves again as a replay of the same decision (nothing is counted twice)' : `approves (${a.authorization_id})`;
+  if (a.decision === 'approved')
+    return a.replayed ? 'approves again as a replay of the same decision (nothing is counted twice)' : `approves (${a.authorization_id})`;
   return `DECLINES: ${[...new Set(a.errors.map((e) => e.code))].join(', ')}`;
 }
 
@@ -150,7 +151,14 @@ async function refusals(a: Actors, at: number, profile: string, log: Log): Promi
   log(`  user     signs L2: two pairs at ${shop.name}, each for one racket at ${formatMoney(1000, 'USD')} to ${formatMoney(25000, 'USD')}`);
   const trust = trustOf(a);
   const buy = (pairIndex: number, price: string, id: string): IssuedL3Pair => {
-    const checkout = createCheckoutJwt({ merchantKey: a.merchants[0]!, merchant: shop, checkoutId: id, currency: 'USD', items: [{ id: 'BAB86345', title: 'Babolat Pure Aero', quantity: 1, unitPrice: price }], iat: at - 120 });
+    const checkout = createCheckoutJwt({
+      merchantKey: a.merchants[0]!,
+      merchant: shop,
+      checkoutId: id,
+      currency: 'USD',
+      items: [{ id: 'BAB86345', title: 'Babolat Pure Aero', quantity: 1, unitPrice: price }],
+      iat: at - 120,
+    });
     return issueL3Pair({ agentKey: a.agent, l2, pairIndex, checkoutJwt: checkout.jwt, networkAud: AUDIENCES.network, merchantAud: shop.website, iat: at - 60 });
   };
   const networkView = (pairIndex: number, l3: IssuedL3Pair): PresentationBundle =>
@@ -167,7 +175,10 @@ async function refusals(a: Actors, at: number, profile: string, log: Log): Promi
   // 1. Overspend: the agent signs 279.99 USD against a mandate whose maximum is 250.00.
   const honest = buy(0, '199.00', 'checkout-no-1');
   const overspend = dishonestL3a(honest, a.agent, (m) => void ((m.payment_amount as { amount: number }).amount = 27999));
-  expectRefusal(`agent    signs an L3a for ${formatMoney(27999, 'USD')} on a ${formatMoney(19900, 'USD')} cart, above the mandate's ${formatMoney(25000, 'USD')}`, await atNetwork(networkView(0, overspend)));
+  expectRefusal(
+    `agent    signs an L3a for ${formatMoney(27999, 'USD')} on a ${formatMoney(19900, 'USD')} cart, above the mandate's ${formatMoney(25000, 'USD')}`,
+    await atNetwork(networkView(0, overspend)),
+  );
 
   // 2. A payee outside the mandate: the agent names another beneficiary in its L3a.
   const elsewhere = { id: 'm-elsewhere', name: 'Elsewhere Ltd', website: 'https://elsewhere.example' };
@@ -178,7 +189,8 @@ async function refusals(a: Actors, at: number, profile: string, log: Log): Promi
   const dir = mkdtempSync(join(tmpdir(), 'vintent-demo-ledger-'));
   const ledger = await openSqliteLedger(join(dir, 'ledger.db'));
   try {
-    const decide = (b: PresentationBundle) => authorizePresentation(b, { ledger, issuerKeys: trust.issuer_jwks, expect: { l3a: { aud: AUDIENCES.network } } }, at);
+    const decide = (b: PresentationBundle) =>
+      authorizePresentation(b, { ledger, issuerKeys: trust.issuer_jwks, expect: { l3a: { aud: AUDIENCES.network } } }, at);
     const first = await decide(networkView(0, honest));
     log(`  network  decides on its ledger (SQLite at ${join(dir, 'ledger.db')})`);
     log(`      pair 0, ${formatMoney(19900, 'USD')}: ${answerWords(first)}`);
@@ -210,7 +222,11 @@ async function demo(out: string | undefined, profileName: string): Promise<numbe
   log('Verifiable Intent demo: every credential below is ES256-signed and verified for real.');
   log(`Wire profile: ${profileName} (${findProfile(profileName)!.title})`);
   log(`Keys: issuer ${actors.issuer.kid}, user ${actors.user.kid}, agent ${actors.agent.kid}, merchants ${actors.merchants.map((m) => m.kid).join(', ')}`);
-  const flows = [await immediateFlow(actors, at, profileName), await autonomousFlow(actors, at, 1, profileName), await autonomousFlow(actors, at, 2, profileName)];
+  const flows = [
+    await immediateFlow(actors, at, profileName),
+    await autonomousFlow(actors, at, 1, profileName),
+    await autonomousFlow(actors, at, 2, profileName),
+  ];
   let ok = true;
   for (const f of flows) ok = (await show(f, out, log)) && ok;
   ok = (await refusals(actors, at, profileName, log)) && ok;

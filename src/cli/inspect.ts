@@ -6,8 +6,8 @@
  * --trust the page verifies against each bundle's own `trust` (and says so).
  */
 import { basename } from 'node:path';
-import { startInspector } from '../http/inspect/standalone.js';
 import type { InspectorOptions } from '../http/inspect/service.js';
+import { startInspector } from '../http/inspect/standalone.js';
 import { type CommandSpec, readInputFile, runCommand, stringFlag, UsageError } from './args.js';
 import { readJwks } from './verify.js';
 
@@ -62,7 +62,9 @@ async function serveInspector(options: InspectorOptions & { port?: number }): Pr
     process.stderr.write(`vintent inspect: cannot listen: ${(e as Error).message}\n`);
     return 2;
   }
-  process.stdout.write(`vintent inspector: ${inspector.url}\n(trust: ${options.issuerKeys ? 'issuer keys from --trust' : "each bundle's own trust"}; Ctrl-C to stop)\n`);
+  process.stdout.write(
+    `vintent inspector: ${inspector.url}\n(trust: ${options.issuerKeys ? 'issuer keys from --trust' : "each bundle's own trust"}; Ctrl-C to stop)\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);

@@ -8,7 +8,7 @@
 import { closeSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { exportPrivateJwk, generateSigningKey } from '../sdjwt/keys.js';
-import { type CommandSpec, runCommand, runGroup, stringFlag, type Subcommand, UsageError } from './args.js';
+import { type CommandSpec, runCommand, runGroup, type Subcommand, stringFlag, UsageError } from './args.js';
 
 /** The nearest existing ancestor of `path` that is not a directory, if any (`--out a.txt/key.json` when a.txt is a file). */
 function fileInTheWay(path: string): string | undefined {
@@ -64,7 +64,9 @@ async function generate(args: string[]): Promise<number> {
         process.stderr.write(`vintent keys generate: cannot write ${out}: file exists (not overwritten)\n`);
         return 1;
       }
-      process.stderr.write(`vintent keys generate: cannot write ${out}: ${err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message}\n`);
+      process.stderr.write(
+        `vintent keys generate: cannot write ${out}: ${err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message}\n`,
+      );
       return 2;
     }
     process.stderr.write(`private key written to ${out} (mode 0600)\n`);

@@ -8,7 +8,7 @@
  */
 import { isMissingLedger, openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
 import type { AuditEvent } from '../ledger/types.js';
-import { type CommandSpec, runCommand, runGroup, stringFlag, type Subcommand, UsageError } from './args.js';
+import { type CommandSpec, runCommand, runGroup, type Subcommand, stringFlag, UsageError } from './args.js';
 import { formatMoney, formatTime } from './format.js';
 import { DEFAULT_LEDGER } from './serve.js';
 
@@ -40,7 +40,8 @@ async function show(args: string[]): Promise<number> {
     const spec = stringFlag(values, 'ledger') ?? DEFAULT_LEDGER;
     const l2 = stringFlag(values, 'l2');
     const limit = stringFlag(values, 'limit');
-    if (limit !== undefined && !(/^\d+$/.test(limit) && Number.isSafeInteger(Number(limit)) && Number(limit) > 0)) throw new UsageError('--limit takes a positive integer');
+    if (limit !== undefined && !(/^\d+$/.test(limit) && Number.isSafeInteger(Number(limit)) && Number(limit) > 0))
+      throw new UsageError('--limit takes a positive integer');
     const json = values.json === true;
     try {
       parseLedgerSpec(spec);

@@ -12,11 +12,11 @@
  * HTTP service uses ({@link authorizePresentation}). Exit 0 approved /
  * reversed, 1 declined / not reversed, 2 usage.
  */
-import { authorizePresentation, type AuthorizeAnswer, type NetworkTrust } from '../http/authorize.js';
+import { type AuthorizeAnswer, authorizePresentation, type NetworkTrust } from '../http/authorize.js';
 import { remoteJwksResolver } from '../http/jwks-client.js';
 import { checkRevocation, openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
 import type { Ledger } from '../ledger/types.js';
-import { type CommandSpec, readInputFile, runCommand, runGroup, stringFlag, type Subcommand, UsageError, unixSeconds } from './args.js';
+import { type CommandSpec, readInputFile, runCommand, runGroup, type Subcommand, stringFlag, UsageError, unixSeconds } from './args.js';
 import { DEFAULT_LEDGER } from './serve.js';
 import { readJwks } from './verify.js';
 
@@ -111,7 +111,10 @@ async function authorize(args: string[]): Promise<number> {
     try {
       const answer = await withLedger(stringFlag(values, 'ledger') ?? DEFAULT_LEDGER, (ledger) => authorizePresentation(bundle, { ...trust, ledger }, at));
       printAnswer(answer, json);
-      if (json) process.stdout.write(`${JSON.stringify({ summary: true, decision: answer.decision, replayed: answer.replayed ?? false, errors: answer.errors.length })}\n`);
+      if (json)
+        process.stdout.write(
+          `${JSON.stringify({ summary: true, decision: answer.decision, replayed: answer.replayed ?? false, errors: answer.errors.length })}\n`,
+        );
       return answer.decision === 'approved' ? 0 : 1;
     } catch (e) {
       if (e instanceof UsageError) throw e;
@@ -128,7 +131,8 @@ async function reverse(args: string[]): Promise<number> {
     const reason = stringFlag(values, 'reason');
     try {
       const r = await withLedger(stringFlag(values, 'ledger') ?? DEFAULT_LEDGER, (ledger) => ledger.reverse(id, Math.floor(Date.now() / 1000), reason));
-      if (values.json === true) process.stdout.write(`${JSON.stringify(r.ok ? { reversed: true, authorization_id: id } : { error: { code: r.code, message: r.message } })}\n`);
+      if (values.json === true)
+        process.stdout.write(`${JSON.stringify(r.ok ? { reversed: true, authorization_id: id } : { error: { code: r.code, message: r.message } })}\n`);
       else process.stdout.write(r.ok ? `reversed ${id}\n` : `not reversed: ${r.code}: ${r.message}\n`);
       return r.ok ? 0 : 1;
     } catch (e) {
@@ -176,13 +180,19 @@ async function revoke(args: string[]): Promise<number> {
     const json = values.json === true;
     const record = await checkRevocation({ revocation: body.revocation, l1: body.l1, l2: body.l2 }, { issuerKeys, now: at });
     if (!('l2Id' in record)) {
-      process.stdout.write(json ? `${JSON.stringify({ error: { code: record.code, message: record.message } })}\n` : `not revoked: ${record.code}: ${record.message}\n`);
+      process.stdout.write(
+        json ? `${JSON.stringify({ error: { code: record.code, message: record.message } })}\n` : `not revoked: ${record.code}: ${record.message}\n`,
+      );
       return 1;
     }
     try {
       const r = await withLedger(stringFlag(values, 'ledger') ?? DEFAULT_LEDGER, (ledger) => ledger.revoke(record));
       const answer = { revoked: true, l2_id: r.l2Id, newly_revoked: r.newlyRevoked, revoked_at: r.revokedAt, authorizations_kept: r.authorizationsKept };
-      process.stdout.write(json ? `${JSON.stringify(answer)}\n` : `${r.newlyRevoked ? 'revoked' : 'already revoked'} ${r.l2Id}; ${r.authorizationsKept} earlier authorization(s) stay\n`);
+      process.stdout.write(
+        json
+          ? `${JSON.stringify(answer)}\n`
+          : `${r.newlyRevoked ? 'revoked' : 'already revoked'} ${r.l2Id}; ${r.authorizationsKept} earlier authorization(s) stay\n`,
+      );
       return 0;
     } catch (e) {
       if (e instanceof UsageError) throw e;

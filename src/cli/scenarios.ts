@@ -2,12 +2,13 @@
  * The purchase flows the demo runs and the vector script records: real
  * issuers, real presenters, nothing hand-assembled.
  */
-import type { WireProfile } from '../spec/profile.js';
-import { createCheckoutJwt, issueL1, issueL2Autonomous, issueL2Immediate, issueL3Pair } from '../issue/index.js';
+
 import type { IssuedL3Pair } from '../issue/index.js';
-import { presentForDispute, presentToMerchant, presentToNetwork } from '../present/index.js';
+import { createCheckoutJwt, issueL1, issueL2Autonomous, issueL2Immediate, issueL3Pair } from '../issue/index.js';
 import type { PresentationBundle } from '../present/index.js';
+import { presentForDispute, presentToMerchant, presentToNetwork } from '../present/index.js';
 import { generateSigningKey, type SigningKey } from '../sdjwt/keys.js';
+import type { WireProfile } from '../spec/profile.js';
 
 export interface Actors {
   issuer: SigningKey;
@@ -122,7 +123,13 @@ export async function autonomousFlow(a: Actors, at: number, pairCount = 1, profi
       lineItems: [
         {
           id: 'line-1',
-          acceptableItems: i === 0 ? [{ id: 'BAB86345', title: 'Babolat Pure Aero' }, { id: 'HEA23102', title: 'Head Graphene 360 Speed' }] : [{ id: 'LUX-ALU', title: 'Luxilon ALU Power 200m' }],
+          acceptableItems:
+            i === 0
+              ? [
+                  { id: 'BAB86345', title: 'Babolat Pure Aero' },
+                  { id: 'HEA23102', title: 'Head Graphene 360 Speed' },
+                ]
+              : [{ id: 'LUX-ALU', title: 'Luxilon ALU Power 200m' }],
           quantity: i === 0 ? 1 : 2,
         },
       ],
@@ -137,15 +144,36 @@ export async function autonomousFlow(a: Actors, at: number, pairCount = 1, profi
     { id: 'LUX-ALU', title: 'Luxilon ALU Power 200m', quantity: 2, unitPrice: '89.50' },
   ];
   const l3: IssuedL3Pair[] = shops.map((shop, i) => {
-    const checkout = createCheckoutJwt({ merchantKey: a.merchants[i]!, merchant: shop, checkoutId: `checkout-auto-${i}`, currency: 'USD', items: [carts[i]!], iat: at - 120 });
-    return issueL3Pair({ agentKey: a.agent, l2, pairIndex: i, checkoutJwt: checkout.jwt, networkAud: AUDIENCES.network, merchantAud: shop.website, iat: at - 60 });
+    const checkout = createCheckoutJwt({
+      merchantKey: a.merchants[i]!,
+      merchant: shop,
+      checkoutId: `checkout-auto-${i}`,
+      currency: 'USD',
+      items: [carts[i]!],
+      iat: at - 120,
+    });
+    return issueL3Pair({
+      agentKey: a.agent,
+      l2,
+      pairIndex: i,
+      checkoutJwt: checkout.jwt,
+      networkAud: AUDIENCES.network,
+      merchantAud: shop.website,
+      iat: at - 60,
+    });
   });
   const trust = trustOf(a);
   const bundles: Record<string, PresentationBundle> = {};
   l3.forEach((pair, i) => {
     const suffix = shops.length > 1 ? `-pair-${i}` : '';
-    bundles[`merchant${suffix}`] = presentToMerchant({ l1, l2, pairIndex: i, l3: pair }, { trust, at, name: `autonomous/merchant${suffix}`, expect: { l3b: { aud: shops[i]!.website } } });
-    bundles[`network${suffix}`] = presentToNetwork({ l1, l2, pairIndex: i, l3: pair }, { trust, at, name: `autonomous/network${suffix}`, expect: { l3a: { aud: AUDIENCES.network } } });
+    bundles[`merchant${suffix}`] = presentToMerchant(
+      { l1, l2, pairIndex: i, l3: pair },
+      { trust, at, name: `autonomous/merchant${suffix}`, expect: { l3b: { aud: shops[i]!.website } } },
+    );
+    bundles[`network${suffix}`] = presentToNetwork(
+      { l1, l2, pairIndex: i, l3: pair },
+      { trust, at, name: `autonomous/network${suffix}`, expect: { l3a: { aud: AUDIENCES.network } } },
+    );
   });
   bundles.dispute = presentForDispute({ l1, l2, l3 }, { trust, at, name: `autonomous/dispute${shops.length > 1 ? '-multi-pair' : ''}` });
   return {
@@ -153,9 +181,15 @@ export async function autonomousFlow(a: Actors, at: number, pairCount = 1, profi
     mode: 'autonomous',
     steps: [
       { actor: 'issuer', action: `signs L1 (kid ${a.issuer.kid}) binding the user key` },
-      { actor: 'user', action: `signs L2 (kb-sd-jwt+kb): ${shops.length} open mandate pair(s) with amount, payee, merchant, line-item and budget constraints; agent key ${a.agent.kid} in cnf` },
+      {
+        actor: 'user',
+        action: `signs L2 (kb-sd-jwt+kb): ${shops.length} open mandate pair(s) with amount, payee, merchant, line-item and budget constraints; agent key ${a.agent.kid} in cnf`,
+      },
       ...shops.map((s, i) => ({ actor: 'merchant', action: `${s.name} signs checkout_jwt ${i}: ${carts[i]!.quantity} × ${carts[i]!.id}` })),
-      { actor: 'agent', action: `signs ${shops.length} L3a (to the network) + L3b (to the merchant) pair(s) with key ${a.agent.kid}, each sd_hash over its recipient's L2 view` },
+      {
+        actor: 'agent',
+        action: `signs ${shops.length} L3a (to the network) + L3b (to the merchant) pair(s) with key ${a.agent.kid}, each sd_hash over its recipient's L2 view`,
+      },
     ],
     bundles,
   };

@@ -28,18 +28,18 @@
  * sharing the ledger (serve-cluster.ts); `--workers 1` is one process.
  */
 import cluster from 'node:cluster';
-import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { HealthCheck } from '../http/endpoints.js';
-import { remoteJwksResolver, type RemoteJwksResolver } from '../http/jwks-client.js';
-import { statusListResolver } from '../http/status-client.js';
 import { inspectorRoutes } from '../http/inspect/routes.js';
+import { type RemoteJwksResolver, remoteJwksResolver } from '../http/jwks-client.js';
 import { createVintentServer, DEFAULT_LIMITS, logLine, type VintentServerConfig } from '../http/server.js';
+import { statusListResolver } from '../http/status-client.js';
 import { openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
 import { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
-import { runServeCluster } from './serve-cluster.js';
 import type { KeyResolver } from '../verify/types.js';
 import { type CommandSpec, type ParsedValues, runCommand, stringFlag, UsageError } from './args.js';
+import { runServeCluster } from './serve-cluster.js';
 import { readJwks } from './verify.js';
 
 export const DEFAULT_LEDGER = 'sqlite:.vintent/ledger.db';
@@ -62,12 +62,21 @@ export const SERVE_COMMAND: CommandSpec = {
     jwks: { type: 'string', value: 'PUBLIC_JWKS', help: 'public keys this service publishes at /.well-known/jwks.json' },
     'network-aud': { type: 'string', value: 'AUD', help: 'required: the audience an L3a must name (your network)' },
     'merchant-aud': { type: 'string', value: 'AUD', help: 'the audience an L3b must name at /v1/merchant/verify (your website)' },
-    'operator-token-file': { type: 'string', value: 'FILE', help: 'bearer token operators present to /v1/network/reverse (or VINTENT_OPERATOR_TOKEN); without one reversal is off' },
+    'operator-token-file': {
+      type: 'string',
+      value: 'FILE',
+      help: 'bearer token operators present to /v1/network/reverse (or VINTENT_OPERATOR_TOKEN); without one reversal is off',
+    },
     'status-list': { type: 'string', value: 'TOKEN_FILE', help: 'a Status List Token to serve at GET /v1/status-list (re-read per request)' },
     'check-status': { type: 'boolean', help: 'check the Token Status List an L1 references (status.status_list); unreachable fails closed' },
     'status-fail-open': { type: 'boolean', help: 'with --check-status: accept an L1 whose status list cannot be fetched or verified' },
     'no-signature-cache': { type: 'boolean', help: 'verify every signature afresh instead of remembering verified L1/L2 signatures' },
-    workers: { type: 'string', value: 'N', default: String(availableParallelism()), help: 'processes accepting on the one port, sharing the ledger (1: this process only)' },
+    workers: {
+      type: 'string',
+      value: 'N',
+      default: String(availableParallelism()),
+      help: 'processes accepting on the one port, sharing the ledger (1: this process only)',
+    },
   },
   example: 'serve --port 8787 --ledger sqlite:.vintent/ledger.db --trust issuer-jwks.json --network-aud https://network.example',
   notes: ['logs JSON lines to stderr; exit status: 0 after a clean shutdown, 1 ledger or listen failure, 2 usage or an unreadable key file'],

@@ -1,8 +1,8 @@
 /** One `vintent verify` thread (see verify-pool.ts): verifies the chunks of files it is sent, in order. */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { VerifyOptions } from '../verify/types.js';
+import { type BundleReport, verifyFile } from './verify.js';
 import type { ChunkReply } from './verify-pool.js';
-import { verifyFile, type BundleReport } from './verify.js';
 
 const { options } = workerData as { options: VerifyOptions };
 

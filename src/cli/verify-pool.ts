@@ -9,7 +9,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { VerifyOptions } from '../verify/types.js';
-import { verifyFile, type BundleReport } from './verify.js';
+import { type BundleReport, verifyFile } from './verify.js';
 
 /** Fewer bundles than this are verified in this thread: starting threads costs more than they save. */
 export const PARALLEL_THRESHOLD = 300;

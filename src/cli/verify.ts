@@ -11,16 +11,16 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { VIErrorInfo } from '../errors.js';
 import { readPublicKeySet } from '../http/key-files.js';
+import type { JwkSet } from '../spec/bundle.js';
+import { findProfile, PROFILES } from '../spec/profile.js';
 import { DEFAULT_LIMITS } from '../verify/context.js';
+import { verifyPresentation } from '../verify/index.js';
+import type { VerificationResult, VerifyOptions } from '../verify/types.js';
 import { type CommandSpec, InputFileError, readInputFile, runCommand, stringFlag, UsageError, unixSeconds } from './args.js';
 import { progressLine } from './format.js';
 import { verifyReports } from './verify-pool.js';
-import type { VIErrorInfo } from '../errors.js';
-import type { JwkSet } from '../spec/bundle.js';
-import { findProfile, PROFILES } from '../spec/profile.js';
-import { verifyPresentation } from '../verify/index.js';
-import type { VerificationResult, VerifyOptions } from '../verify/types.js';
 
 export interface BundleReport {
   file: string;
@@ -43,7 +43,9 @@ export function collectBundleFiles(paths: string[]): string[] {
       st = statSync(p);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new InputFileError(`${p}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (code ?? (e as Error).message)}`);
+      throw new InputFileError(
+        `${p}: ${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (code ?? (e as Error).message)}`,
+      );
     }
     if (st.isDirectory()) {
       const entries = readdirSync(p).sort();
@@ -114,7 +116,7 @@ export const VERIFY_COMMAND: CommandSpec = {
     strict: { type: 'boolean', help: 'STRICT constraint checking: an unknown constraint type fails' },
     trust: { type: 'string', value: 'JWKS', help: "issuer public keys (JWK Set file); without it each bundle's own trust is used" },
     'merchant-keys': { type: 'string', value: 'JWKS', help: 'merchant public keys for checkout_jwt signatures (JWK Set file)' },
-    now: { type: 'string', value: 'SECONDS', help: 'verify as of this Unix time instead of the clock or the bundle\'s `at`' },
+    now: { type: 'string', value: 'SECONDS', help: "verify as of this Unix time instead of the clock or the bundle's `at`" },
     profiles: { type: 'string', value: 'NAME,...', help: 'accept only these wire profiles (vintent profiles); others are PROFILE_NOT_ACCEPTED' },
     threads: { type: 'string', value: 'N', help: 'worker threads (default: one per core above 300 bundles, else 1)' },
   },
@@ -124,7 +126,10 @@ export const VERIFY_COMMAND: CommandSpec = {
 
 /** `--profiles vi-2026-04,vi-2026-02`: names vintent knows, at least one. */
 function acceptedProfiles(list: string): string[] {
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0 || names.some((n) => !findProfile(n))) {
     throw new UsageError(`--profiles takes known profile names (${PROFILES.map((p) => p.name).join(', ')}), got '${list}'`);
   }
@@ -176,7 +181,16 @@ export async function run(args: string[]): Promise<number> {
     }
     progress.end();
     if (json) {
-      const summary = { summary: true, trust: options.trustFromBundle ? 'bundle' : 'configured', bundles: files.length, valid, invalid: files.length - valid, verdict_match: matched, verdict_mismatch: mismatched, ok: allGood };
+      const summary = {
+        summary: true,
+        trust: options.trustFromBundle ? 'bundle' : 'configured',
+        bundles: files.length,
+        valid,
+        invalid: files.length - valid,
+        verdict_match: matched,
+        verdict_mismatch: mismatched,
+        ok: allGood,
+      };
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     } else {
       process.stdout.write(

@@ -5,7 +5,7 @@
  * cumulative budget are the ledger's.
  */
 import type { WireProfile } from '../spec/profile.js';
-import { failed, passed, type ConstraintType, type Violation } from './types.js';
+import { type ConstraintType, failed, passed, type Violation } from './types.js';
 import { isIsoDate, isMinorUnits, utcDate } from './values.js';
 
 export function agentRecurrence(profile: WireProfile): ConstraintType {
@@ -17,7 +17,8 @@ export function agentRecurrence(profile: WireProfile): ConstraintType {
     needs: undefined,
     shape(c) {
       const out: Violation[] = [];
-      if (!frequencies.includes(c.frequency as string)) out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} frequency ${String(c.frequency)} is not registered in ${profile.name}` });
+      if (!frequencies.includes(c.frequency as string))
+        out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} frequency ${String(c.frequency)} is not registered in ${profile.name}` });
       if (!isIsoDate(c.start_date)) out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} start_date must be an ISO 8601 date` });
       if (!isIsoDate(c.end_date)) out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} end_date is required (ISO 8601 date)` });
       if (c.max_occurrences !== undefined && (!isMinorUnits(c.max_occurrences) || c.max_occurrences < 1)) {
@@ -33,7 +34,10 @@ export function agentRecurrence(profile: WireProfile): ConstraintType {
       }
       const today = utcDate(ctx.at);
       if (today === null || today < (c.start_date as string) || today > (c.end_date as string)) {
-        v.push({ code: 'CONSTRAINT_RECURRENCE_OUT_OF_WINDOW', message: `${today ?? 'the verification time'} is outside ${String(c.start_date)}..${String(c.end_date)}` });
+        v.push({
+          code: 'CONSTRAINT_RECURRENCE_OUT_OF_WINDOW',
+          message: `${today ?? 'the verification time'} is outside ${String(c.start_date)}..${String(c.end_date)}`,
+        });
       }
       return v.length ? failed(...v) : passed('occurrence count and cumulative budget are enforced by the network ledger');
     },

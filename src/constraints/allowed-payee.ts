@@ -1,7 +1,7 @@
 /** constraints.md §4.3 payee allowlist: the payee of the L3a payment mandate. */
 import type { WireProfile } from '../spec/profile.js';
-import type { Party } from './types.js';
 import { partyAllowlist } from './party-allowlist.js';
+import type { Party } from './types.js';
 import { isRecord } from './values.js';
 
 export function allowedPayee(profile: WireProfile) {

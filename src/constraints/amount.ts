@@ -1,6 +1,6 @@
 /** constraints.md §4.4 `payment.amount` / April `mandate.payment.amount_range`: per-transaction range, integers in minor units. */
 import type { WireProfile } from '../spec/profile.js';
-import { failed, passed, type ConstraintType, type Violation } from './types.js';
+import { type ConstraintType, failed, passed, type Violation } from './types.js';
 import { isCurrencyCode, isMinorUnits, paymentToCheck } from './values.js';
 
 export function amount(profile: WireProfile): ConstraintType {
@@ -25,9 +25,12 @@ export function amount(profile: WireProfile): ConstraintType {
       if ('status' in payment) return payment;
       const { amount: value, currency } = payment;
       const v: Violation[] = [];
-      if (isMinorUnits(c.max) && value > c.max) v.push({ code: 'CONSTRAINT_AMOUNT_ABOVE_MAX', message: `amount ${value} exceeds maximum ${c.max} ${String(c.currency)}` });
-      if (isMinorUnits(c.min) && value < c.min) v.push({ code: 'CONSTRAINT_AMOUNT_BELOW_MIN', message: `amount ${value} below minimum ${c.min} ${String(c.currency)}` });
-      if (currency !== c.currency) v.push({ code: 'CONSTRAINT_CURRENCY_MISMATCH', message: `currency mismatch: expected ${String(c.currency)}, got ${String(currency)}` });
+      if (isMinorUnits(c.max) && value > c.max)
+        v.push({ code: 'CONSTRAINT_AMOUNT_ABOVE_MAX', message: `amount ${value} exceeds maximum ${c.max} ${String(c.currency)}` });
+      if (isMinorUnits(c.min) && value < c.min)
+        v.push({ code: 'CONSTRAINT_AMOUNT_BELOW_MIN', message: `amount ${value} below minimum ${c.min} ${String(c.currency)}` });
+      if (currency !== c.currency)
+        v.push({ code: 'CONSTRAINT_CURRENCY_MISMATCH', message: `currency mismatch: expected ${String(c.currency)}, got ${String(currency)}` });
       return v.length ? failed(...v) : passed();
     },
   };

@@ -5,7 +5,7 @@
  * is the network ledger's job.
  */
 import type { WireProfile } from '../spec/profile.js';
-import { failed, passed, type ConstraintType, type Violation } from './types.js';
+import { type ConstraintType, failed, passed, type Violation } from './types.js';
 import { isCurrencyCode, isMinorUnits, paymentToCheck } from './values.js';
 
 export function budget(profile: WireProfile): ConstraintType {
@@ -30,7 +30,8 @@ export function budget(profile: WireProfile): ConstraintType {
       if ('status' in payment) return payment;
       const { amount: value, currency } = payment;
       const v: Violation[] = [];
-      if (currency !== c.currency) v.push({ code: 'CONSTRAINT_CURRENCY_MISMATCH', message: `budget currency ${String(c.currency)}, payment in ${String(currency)}` });
+      if (currency !== c.currency)
+        v.push({ code: 'CONSTRAINT_CURRENCY_MISMATCH', message: `budget currency ${String(c.currency)}, payment in ${String(currency)}` });
       if (profile.budgetMin && isMinorUnits(c.min) && value < c.min) {
         v.push({ code: 'CONSTRAINT_AMOUNT_BELOW_MIN', message: `amount ${value} below budget minimum ${c.min} ${String(c.currency)}` });
       }

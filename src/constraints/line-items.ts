@@ -5,7 +5,7 @@
  */
 import { disclosedElements } from '../sdjwt/resolve.js';
 import type { WireProfile } from '../spec/profile.js';
-import { failed, passed, skipped, type ConstraintType, type PurchasedLine, type Violation } from './types.js';
+import { type ConstraintType, failed, type PurchasedLine, passed, skipped, type Violation } from './types.js';
 import { isMinorUnits, isRecord } from './values.js';
 
 interface Entry {
@@ -18,7 +18,14 @@ interface Entry {
 function entriesOf(c: Record<string, unknown>): Entry[] {
   return (c.items as Record<string, unknown>[]).map((e) => {
     const list = e.acceptable_items as unknown[];
-    const skus = list.length === 0 ? undefined : new Set(disclosedElements(list).filter(isRecord).map((i) => i.id as string));
+    const skus =
+      list.length === 0
+        ? undefined
+        : new Set(
+            disclosedElements(list)
+              .filter(isRecord)
+              .map((i) => i.id as string),
+          );
     return { id: e.id as string, quantity: e.quantity as number, skus };
   });
 }
@@ -57,52 +64,55 @@ function missingEntries(entries: Entry[], lines: PurchasedLine[], source: string
 export function lineItems(profile: WireProfile): ConstraintType {
   const modes = profile.lineItemMatchModes;
   return {
-  type: profile.constraint.lineItems,
-  mandate: 'checkout',
-  needs: 'checkout',
-  shape(c) {
-    const items = c.items;
-    if (!Array.isArray(items)) return [{ code: 'CONSTRAINT_MALFORMED', message: 'line_items items must be an array' }];
-    if (items.length === 0) return [{ code: 'CONSTRAINT_ALLOWLIST_EMPTY', message: 'empty items allowlist is unsatisfiable' }];
-    const out: Violation[] = [];
-    if (modes !== undefined && c.match_mode !== undefined && typeof c.match_mode !== 'string') {
-      out.push({ code: 'CONSTRAINT_MALFORMED', message: 'line_items match_mode must be a string' });
-    }
-    for (const e of items) {
-      if (!isRecord(e) || typeof e.id !== 'string' || e.id === '' || !Array.isArray(e.acceptable_items) || !isMinorUnits(e.quantity)) {
-        out.push({ code: 'CONSTRAINT_MALFORMED', message: 'each line item entry needs id, acceptable_items[] and an integer quantity' });
-        continue;
+    type: profile.constraint.lineItems,
+    mandate: 'checkout',
+    needs: 'checkout',
+    shape(c) {
+      const items = c.items;
+      if (!Array.isArray(items)) return [{ code: 'CONSTRAINT_MALFORMED', message: 'line_items items must be an array' }];
+      if (items.length === 0) return [{ code: 'CONSTRAINT_ALLOWLIST_EMPTY', message: 'empty items allowlist is unsatisfiable' }];
+      const out: Violation[] = [];
+      if (modes !== undefined && c.match_mode !== undefined && typeof c.match_mode !== 'string') {
+        out.push({ code: 'CONSTRAINT_MALFORMED', message: 'line_items match_mode must be a string' });
       }
-      for (const item of disclosedElements(e.acceptable_items)) {
-        if (!isRecord(item) || typeof item.id !== 'string' || typeof item.title !== 'string') {
-          out.push({ code: 'CONSTRAINT_MALFORMED', message: `acceptable item in ${e.id} needs id and title` });
+      for (const e of items) {
+        if (!isRecord(e) || typeof e.id !== 'string' || e.id === '' || !Array.isArray(e.acceptable_items) || !isMinorUnits(e.quantity)) {
+          out.push({ code: 'CONSTRAINT_MALFORMED', message: 'each line item entry needs id, acceptable_items[] and an integer quantity' });
+          continue;
+        }
+        for (const item of disclosedElements(e.acceptable_items)) {
+          if (!isRecord(item) || typeof item.id !== 'string' || typeof item.title !== 'string') {
+            out.push({ code: 'CONSTRAINT_MALFORMED', message: `acceptable item in ${e.id} needs id and title` });
+          }
         }
       }
-    }
-    return out;
-  },
-  check(c, f) {
-    if (!f.checkout) return skipped('no L3b checkout to check');
-    const entries = entriesOf(c);
-    const v: Violation[] = [];
-    // Absent means minimum; a mode this profile does not define cannot be honoured, so it fails.
-    const mode = modes === undefined ? 'minimum' : (c.match_mode ?? 'minimum');
-    if (modes !== undefined && !modes.includes(mode as string)) {
-      return failed({ code: 'CONSTRAINT_MATCH_MODE_UNKNOWN', message: `line_items match_mode ${JSON.stringify(c.match_mode)} is not one of ${modes.join(', ')}` });
-    }
-    for (const { source, lines } of f.checkout.lineLists) {
-      if (lines === undefined) continue;
-      if (lines.length === 0) {
-        v.push({ code: 'CONSTRAINT_CART_EMPTY', message: `${source}: empty cart does not satisfy line_items` });
-        continue;
+      return out;
+    },
+    check(c, f) {
+      if (!f.checkout) return skipped('no L3b checkout to check');
+      const entries = entriesOf(c);
+      const v: Violation[] = [];
+      // Absent means minimum; a mode this profile does not define cannot be honoured, so it fails.
+      const mode = modes === undefined ? 'minimum' : (c.match_mode ?? 'minimum');
+      if (modes !== undefined && !modes.includes(mode as string)) {
+        return failed({
+          code: 'CONSTRAINT_MATCH_MODE_UNKNOWN',
+          message: `line_items match_mode ${JSON.stringify(c.match_mode)} is not one of ${modes.join(', ')}`,
+        });
       }
-      v.push(...checkLines(entries, lines, source));
-      if (mode === 'exact') v.push(...missingEntries(entries, lines, source));
-    }
-    if (f.checkout.lineLists.every((l) => l.lines === undefined)) {
-      v.push({ code: 'CONSTRAINT_CART_EMPTY', message: 'L3b has no line items and checkout_jwt no cart' });
-    }
-    return v.length ? failed(...v) : passed();
-  },
+      for (const { source, lines } of f.checkout.lineLists) {
+        if (lines === undefined) continue;
+        if (lines.length === 0) {
+          v.push({ code: 'CONSTRAINT_CART_EMPTY', message: `${source}: empty cart does not satisfy line_items` });
+          continue;
+        }
+        v.push(...checkLines(entries, lines, source));
+        if (mode === 'exact') v.push(...missingEntries(entries, lines, source));
+      }
+      if (f.checkout.lineLists.every((l) => l.lines === undefined)) {
+        v.push({ code: 'CONSTRAINT_CART_EMPTY', message: 'L3b has no line items and checkout_jwt no cart' });
+      }
+      return v.length ? failed(...v) : passed();
+    },
   };
 }

@@ -6,7 +6,7 @@
 import type { ErrorCode } from '../errors.js';
 import { disclosedElements } from '../sdjwt/resolve.js';
 import type { MandateKind } from '../spec/profile.js';
-import { failed, passed, skipped, type ConstraintType, type Fulfillment, type Party, type Violation } from './types.js';
+import { type ConstraintType, type Fulfillment, failed, type Party, passed, skipped, type Violation } from './types.js';
 import { describeParty, disclosedParties, isRecord, sameParty } from './values.js';
 
 export interface PartyAllowlistSpec {

@@ -5,7 +5,7 @@
  * and the end date. Frequencies are the profile's (April: ISO 20022 codes).
  */
 import type { WireProfile } from '../spec/profile.js';
-import { failed, passed, type ConstraintType, type Violation } from './types.js';
+import { type ConstraintType, failed, passed, type Violation } from './types.js';
 import { isIsoDate, isMinorUnits, utcDate } from './values.js';
 
 export function recurrence(profile: WireProfile): ConstraintType {
@@ -17,10 +17,12 @@ export function recurrence(profile: WireProfile): ConstraintType {
     needs: 'payment',
     shape(c) {
       const out: Violation[] = [];
-      if (!frequencies.includes(c.frequency as string)) out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} frequency ${String(c.frequency)} is not registered in ${profile.name}` });
+      if (!frequencies.includes(c.frequency as string))
+        out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} frequency ${String(c.frequency)} is not registered in ${profile.name}` });
       if (!isIsoDate(c.start_date)) out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} start_date must be an ISO 8601 date` });
       if (c.end_date !== undefined && !isIsoDate(c.end_date)) out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} end_date must be an ISO 8601 date` });
-      if (c.number !== undefined && (!isMinorUnits(c.number) || c.number < 1)) out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} number must be a positive integer` });
+      if (c.number !== undefined && (!isMinorUnits(c.number) || c.number < 1))
+        out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} number must be a positive integer` });
       return out;
     },
     check(c, _f, ctx) {

@@ -4,7 +4,7 @@
  * checked by the mandates step; here only its shape.
  */
 import type { WireProfile } from '../spec/profile.js';
-import { passed, type ConstraintType } from './types.js';
+import { type ConstraintType, passed } from './types.js';
 
 export function reference(profile: WireProfile): ConstraintType {
   const type = profile.constraint.reference;

@@ -6,7 +6,7 @@
  * per-type policy (April constraints §5.4, "Per-Constraint Policy Overrides")
  * replaces it for the types it names. Policy never touches registered types.
  */
-import { PROFILES, profileOf, type MandateKind, type WireProfile } from '../spec/profile.js';
+import { type MandateKind, PROFILES, profileOf, type WireProfile } from '../spec/profile.js';
 import { agentRecurrence } from './agent-recurrence.js';
 import { allowedMerchant } from './allowed-merchant.js';
 import { allowedPayee } from './allowed-payee.js';
@@ -19,7 +19,16 @@ import type { ConstraintContext, ConstraintOutcome, ConstraintType, Fulfillment,
 import { isRecord } from './values.js';
 
 /** The eight registered modules, built for one profile's names and semantics. */
-const MODULES: readonly ((p: WireProfile) => ConstraintType)[] = [allowedMerchant, lineItems, allowedPayee, amount, budget, recurrence, agentRecurrence, reference];
+const MODULES: readonly ((p: WireProfile) => ConstraintType)[] = [
+  allowedMerchant,
+  lineItems,
+  allowedPayee,
+  amount,
+  budget,
+  recurrence,
+  agentRecurrence,
+  reference,
+];
 
 const build = (p: WireProfile): ReadonlyMap<string, ConstraintType> => new Map(MODULES.map((make) => make(p)).map((t) => [t.type, t]));
 const REGISTRIES = new Map<WireProfile, ReadonlyMap<string, ConstraintType>>(PROFILES.map((p) => [p, build(p)]));

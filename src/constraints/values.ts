@@ -1,6 +1,6 @@
 /** Small value guards shared by the constraint modules. */
 import { disclosedElements } from '../sdjwt/resolve.js';
-import { failed, skipped, type ConstraintOutcome, type Fulfillment, type Party } from './types.js';
+import { type ConstraintOutcome, type Fulfillment, failed, type Party, skipped } from './types.js';
 
 export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -4,12 +4,12 @@
  * trust, turn the verified payment into a ledger request, let the ledger
  * decide. One function, so the service and the offline CLI cannot disagree.
  */
-import { VIError, type ErrorCode, type Layer } from '../errors.js';
+import { type ErrorCode, type Layer, VIError } from '../errors.js';
 import { authorizationRequestFrom } from '../ledger/request.js';
 import type { Ledger } from '../ledger/types.js';
+import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
 import { verifyPresentation } from '../verify/index.js';
 import type { KeyResolver, VerificationResult, VerifyOptions } from '../verify/types.js';
-import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
 
 /** One reason in an answer: the verifier's errors or the ledger's decline. */
 export interface DecisionError {

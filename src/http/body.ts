@@ -7,9 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ErrorCode } from '../errors.js';
 
-export type BodyResult =
-  | { ok: true; value: unknown }
-  | { ok: false; status: number; code: ErrorCode; message: string };
+export type BodyResult = { ok: true; value: unknown } | { ok: false; status: number; code: ErrorCode; message: string };
 
 /** After refusing, read and drop at most this much more so the client sees our answer instead of a reset. */
 const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;

@@ -7,16 +7,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { ErrorCode } from '../errors.js';
 import { reportOf } from '../cli/verify.js';
+import type { ErrorCode } from '../errors.js';
 import { merchantPresentationsFrom } from '../ledger/merchant.js';
 import { checkRevocation } from '../ledger/revocation.js';
 import type { Ledger } from '../ledger/types.js';
 import { bundleSchema, type JwkSet } from '../spec/bundle.js';
-import { authorizePresentation, verifyWithConfiguredTrust, type DecisionError, type NetworkTrust } from './authorize.js';
+import { authorizePresentation, type DecisionError, type NetworkTrust, verifyWithConfiguredTrust } from './authorize.js';
 import { readJsonBody } from './body.js';
 import { sendError } from './respond.js';
-import { annotate, sendJson, type Route } from './router.js';
+import { annotate, type Route, sendJson } from './router.js';
 
 /** One dependency's state for /healthz, e.g. a `--trust-url` JWKS. */
 export interface HealthCheck {
@@ -96,7 +96,12 @@ async function merchantVerify(req: IncomingMessage, res: ServerResponse, ctx: En
     const seen = await ctx.ledger.rememberMerchantPresentation(presentation);
     if (!seen.firstSeen) {
       const what = seen.matched === 'content' ? 'this L3b' : "this L3b's nonce";
-      replays.push({ code: 'L3B_REPLAY', layer: 'l3b', pair: result.pairs.length === 1 ? result.pairs[0]!.index : null, message: `${what} was presented before (first at ${seen.firstSeenAt}, l3 entry ${entry})` });
+      replays.push({
+        code: 'L3B_REPLAY',
+        layer: 'l3b',
+        pair: result.pairs.length === 1 ? result.pairs[0]!.index : null,
+        message: `${what} was presented before (first at ${seen.firstSeenAt}, l3 entry ${entry})`,
+      });
     }
   }
   if (replays.length) {
@@ -156,7 +161,10 @@ async function networkReverse(req: IncomingMessage, res: ServerResponse, ctx: En
 }
 
 const revocationSchema = z.object({
-  revocation: z.string().min(1).max(16 * 1024),
+  revocation: z
+    .string()
+    .min(1)
+    .max(16 * 1024),
   l1: z.string().min(1),
   l2: z.string().min(1),
 });
@@ -200,19 +208,21 @@ export function networkAudienceOf(ctx: Pick<EndpointContext, 'expect'>): string 
 /** The route table of the service's own endpoints. */
 export function serviceRoutes(ctx: EndpointContext): Route[] {
   const served = publicJwkSet(ctx.jwks);
-  const network: Route[] = networkAudienceOf(ctx) === undefined
-    ? []
-    : [
-        { method: 'POST', path: '/v1/network/authorize', handler: (req, res) => networkAuthorize(req, res, ctx) },
-        { method: 'POST', path: '/v1/network/reverse', handler: (req, res) => networkReverse(req, res, ctx) },
-        { method: 'POST', path: '/v1/network/revoke', handler: (req, res) => networkRevoke(req, res, ctx) },
-      ];
+  const network: Route[] =
+    networkAudienceOf(ctx) === undefined
+      ? []
+      : [
+          { method: 'POST', path: '/v1/network/authorize', handler: (req, res) => networkAuthorize(req, res, ctx) },
+          { method: 'POST', path: '/v1/network/reverse', handler: (req, res) => networkReverse(req, res, ctx) },
+          { method: 'POST', path: '/v1/network/revoke', handler: (req, res) => networkRevoke(req, res, ctx) },
+        ];
   return [
     { method: 'POST', path: '/v1/merchant/verify', handler: (req, res) => merchantVerify(req, res, ctx) },
     ...network,
     { method: 'GET', path: '/.well-known/jwks.json', handler: (_req, res) => sendJson(res, 200, served) },
     { method: 'GET', path: '/healthz', handler: (_req, res) => healthz(res, ctx) },
-    ...(ctx.statusListToken ? [{ method: 'GET' as const, path: '/v1/status-list', handler: (_req: IncomingMessage, res: ServerResponse) => statusList(res, ctx) }] : []),
+    ...(ctx.statusListToken
+      ? [{ method: 'GET' as const, path: '/v1/status-list', handler: (_req: IncomingMessage, res: ServerResponse) => statusList(res, ctx) }]
+      : []),
   ];
 }
-

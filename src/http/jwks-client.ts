@@ -4,7 +4,7 @@
  * `kid` shows up (the issuer rotated keys), with refreshes rate-limited so a
  * stream of made-up kids cannot turn the verifier into a request amplifier.
  */
-import { publicJwkProblem, type PublicJwk } from '../sdjwt/keys.js';
+import { type PublicJwk, publicJwkProblem } from '../sdjwt/keys.js';
 
 /** Cache lifetime, fetch timeout, refresh rate and size limit for {@link remoteJwksResolver}. */
 export interface RemoteJwksOptions {

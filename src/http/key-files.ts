@@ -27,7 +27,8 @@ export function readPublicKeySet(path: string): JwkSet {
 function toSet(v: unknown): JwkSet | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
   const o = v as Record<string, unknown>;
-  if (Array.isArray(o.keys) && o.keys.every((k) => typeof k === 'object' && k !== null && !Array.isArray(k))) return { keys: o.keys as Record<string, unknown>[] };
+  if (Array.isArray(o.keys) && o.keys.every((k) => typeof k === 'object' && k !== null && !Array.isArray(k)))
+    return { keys: o.keys as Record<string, unknown>[] };
   if (typeof o.kty === 'string') return { keys: [o] };
   return undefined;
 }

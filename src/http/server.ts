@@ -9,13 +9,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { VIError } from '../errors.js';
 import type { Ledger } from '../ledger/types.js';
-import type { JwkSet } from '../spec/bundle.js';
-import type { KeyResolver, VerifyOptions } from '../verify/types.js';
 import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
-import { networkAudienceOf, serviceRoutes, type EndpointContext, type HealthCheck } from './endpoints.js';
+import type { JwkSet } from '../spec/bundle.js';
+import { COMMON } from '../spec/profile.js';
+import type { KeyResolver, VerifyOptions } from '../verify/types.js';
+import { type EndpointContext, type HealthCheck, networkAudienceOf, serviceRoutes } from './endpoints.js';
 import { errorCodes, sendError } from './respond.js';
 import { logNotes, matchRoute, type Route } from './router.js';
-import { COMMON } from '../spec/profile.js';
 
 /** The HTTP server's limits (body size, header and request timeouts); distinct from the verifier's input limits. */
 export interface ServerLimits {
@@ -188,7 +188,9 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
           ? { code: 'HTTP_HEADERS_TOO_LARGE', message: 'request headers too large' }
           : { code: 'HTTP_MALFORMED_REQUEST', message: 'malformed HTTP request' },
     });
-    socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
     emit('warn', 'client_error', { status: Number(status.slice(0, 3)), ...(err.code ? { code: err.code } : {}) });
   });
 
@@ -201,9 +203,12 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
           server.off('error', reject);
           const addr = server.address() as AddressInfo;
           const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-          if (config.merchantAud === undefined) emit('warn', 'config', { message: 'no merchant audience configured: /v1/merchant/verify does not check the L3b aud' });
-          if (networkAudienceOf(ctx) === undefined) emit('warn', 'config', { message: 'no network audience configured: the /v1/network endpoints are not served' });
-          if (networkAudienceOf(ctx) !== undefined && !config.operatorToken) emit('warn', 'config', { message: 'no operator credential configured: /v1/network/reverse answers 401' });
+          if (config.merchantAud === undefined)
+            emit('warn', 'config', { message: 'no merchant audience configured: /v1/merchant/verify does not check the L3b aud' });
+          if (networkAudienceOf(ctx) === undefined)
+            emit('warn', 'config', { message: 'no network audience configured: the /v1/network endpoints are not served' });
+          if (networkAudienceOf(ctx) !== undefined && !config.operatorToken)
+            emit('warn', 'config', { message: 'no operator credential configured: /v1/network/reverse answers 401' });
           resolve({ url: `http://${host}:${addr.port}` });
         });
       });

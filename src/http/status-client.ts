@@ -8,7 +8,14 @@
  */
 import { sharedKeyCache, verifyEs256 } from '../sdjwt/keys.js';
 import { parseJwt } from '../sdjwt/parse.js';
-import { decompressStatuses, isBitsPerStatus, STATUS_LIST_TYP, type StatusLookup, type StatusListReference, type StatusResolver } from '../sdjwt/status-list.js';
+import {
+  decompressStatuses,
+  isBitsPerStatus,
+  STATUS_LIST_TYP,
+  type StatusListReference,
+  type StatusLookup,
+  type StatusResolver,
+} from '../sdjwt/status-list.js';
 import type { KeyResolver } from '../verify/types.js';
 
 export interface StatusListResolverOptions {

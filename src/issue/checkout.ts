@@ -4,13 +4,13 @@
  * implementations, but verifiers read `merchant` and `cart` from it to enforce
  * allowed-merchant and line-items constraints.
  */
-import { VIError, invalidInput } from '../errors.js';
+import { invalidInput, VIError } from '../errors.js';
+import { signJwt } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import type { SigningKey } from '../sdjwt/keys.js';
 import { parseJwt } from '../sdjwt/parse.js';
-import { signJwt } from '../sdjwt/build.js';
 import { PROFILE } from '../spec/profile.js';
-import { issuedAt, isRecord, lifetime, party, requireString, type PartyInput } from './common.js';
+import { isRecord, issuedAt, lifetime, type PartyInput, party, requireString } from './common.js';
 import { currencyExponent, toMinorUnits } from './money.js';
 
 /** One line of the cart the merchant signs: item, quantity and unit price as a decimal string. */
@@ -99,7 +99,11 @@ export function createCheckoutJwt(input: CreateCheckoutInput): CreatedCheckout {
     merchant,
     cart: { items, currency: input.currency, total: Number(total) },
   };
-  const jwt = signJwt({ alg: PROFILE.alg, typ: PROFILE.typ.checkoutJwt, kid: input.merchantKey.kid }, payload as unknown as Record<string, unknown>, input.merchantKey);
+  const jwt = signJwt(
+    { alg: PROFILE.alg, typ: PROFILE.typ.checkoutJwt, kid: input.merchantKey.kid },
+    payload as unknown as Record<string, unknown>,
+    input.merchantKey,
+  );
   return { jwt, checkoutHash: sha256b64u(jwt), payload };
 }
 
@@ -114,11 +118,15 @@ export function readCheckoutJwt(jwt: string): CheckoutPayload {
     payload = parseJwt(requireString(jwt, 'checkout_jwt'), 'checkout_jwt').payload;
   } catch (e) {
     if (e instanceof VIError && e.code === 'ISSUE_INVALID_INPUT') throw e;
-    throw new VIError({ code: 'CHECKOUT_JWT_MALFORMED', layer: 'issue', message: 'checkout_jwt is not a compact JWS with a JSON payload', claim: 'checkout_jwt' });
+    throw new VIError({
+      code: 'CHECKOUT_JWT_MALFORMED',
+      layer: 'issue',
+      message: 'checkout_jwt is not a compact JWS with a JSON payload',
+      claim: 'checkout_jwt',
+    });
   }
   const cart = payload.cart;
-  const malformed = (what: string) =>
-    new VIError({ code: 'CHECKOUT_JWT_MALFORMED', layer: 'issue', message: `checkout_jwt ${what}`, claim: 'checkout_jwt' });
+  const malformed = (what: string) => new VIError({ code: 'CHECKOUT_JWT_MALFORMED', layer: 'issue', message: `checkout_jwt ${what}`, claim: 'checkout_jwt' });
   if (!isRecord(payload.merchant)) throw malformed('names no merchant');
   if (!isRecord(cart) || !Array.isArray(cart.items)) throw malformed('has no cart items');
   if (typeof cart.currency !== 'string' || !/^[A-Z]{3}$/.test(cart.currency)) throw malformed('cart has no ISO 4217 currency');

@@ -3,8 +3,8 @@
  * what a conformant verifier would reject, so problems surface at the author.
  */
 import { randomBytes } from 'node:crypto';
-import { VIError, invalidInput } from '../errors.js';
-import { publicJwkProblem, type PublicJwk } from '../sdjwt/keys.js';
+import { invalidInput, VIError } from '../errors.js';
+import { type PublicJwk, publicJwkProblem } from '../sdjwt/keys.js';
 import { COMMON, PROFILE, type WireProfile } from '../spec/profile.js';
 
 export type Json = Record<string, unknown>;

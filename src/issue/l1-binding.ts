@@ -1,6 +1,6 @@
 /** Checks an L2 issuer makes on the L1 it binds to. */
 import { VIError } from '../errors.js';
-import { jwkThumbprint, publicJwkProblem, type PublicJwk, type SigningKey } from '../sdjwt/keys.js';
+import { jwkThumbprint, type PublicJwk, publicJwkProblem, type SigningKey } from '../sdjwt/keys.js';
 import { parseSdJwt } from '../sdjwt/parse.js';
 import { isRecord } from './common.js';
 

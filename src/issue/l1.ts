@@ -2,11 +2,11 @@
  * Layer 1: the issuer's card credential binding the user's key (credential-format §3).
  * A plain RFC 9901 SD-JWT with `email` selectively disclosable.
  */
-import { VIError, invalidInput } from '../errors.js';
+import { invalidInput, VIError } from '../errors.js';
 import { issueStandardSdJwt, type SaltSource } from '../sdjwt/build.js';
 import { bareJwk, type PublicJwk, type SigningKey } from '../sdjwt/keys.js';
 import { PROFILE } from '../spec/profile.js';
-import { issuedAt, isRecord, lifetime, publicKey, requireString } from './common.js';
+import { isRecord, issuedAt, lifetime, publicKey, requireString } from './common.js';
 
 /** Input of {@link issueL1}: the issuer's key, the user's public key to bind, card facts and the selectively disclosable email. */
 export interface IssueL1Input {
@@ -36,8 +36,23 @@ export interface IssueL1Input {
 }
 
 const RESERVED_L1_CLAIMS = new Set([
-  'iss', 'sub', 'iat', 'exp', 'nbf', 'vct', 'cnf', 'aud', 'pan_last_four', 'scheme', 'card_id', 'email',
-  PROFILE.claim.sd, PROFILE.claim.sdAlg, PROFILE.claim.sdHash, PROFILE.claim.arrayRef, PROFILE.claim.delegatePayload,
+  'iss',
+  'sub',
+  'iat',
+  'exp',
+  'nbf',
+  'vct',
+  'cnf',
+  'aud',
+  'pan_last_four',
+  'scheme',
+  'card_id',
+  'email',
+  PROFILE.claim.sd,
+  PROFILE.claim.sdAlg,
+  PROFILE.claim.sdHash,
+  PROFILE.claim.arrayRef,
+  PROFILE.claim.delegatePayload,
 ]);
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;

@@ -4,17 +4,31 @@
  * array-element disclosure, so the agent can later reveal only the one it
  * picked; mandates reference them by digest from inside their constraints.
  */
-import { VIError, invalidInput } from '../errors.js';
+
 import { constraintRegistryFor, constraintShapeViolations } from '../constraints/registry.js';
 import { riskDataProblem } from '../constraints/risk-data.js';
-import { makeArrayDisclosure, serializeSdJwt, signJwt, type BuiltDisclosure, type SaltSource } from '../sdjwt/build.js';
+import { invalidInput, VIError } from '../errors.js';
+import { type BuiltDisclosure, makeArrayDisclosure, type SaltSource, serializeSdJwt, signJwt } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import { bareJwk, type PublicJwk } from '../sdjwt/keys.js';
-import { agentCnf as cnfFor, COMMON, profileOf, type ConstraintKey, type MandateKind, type WireProfile } from '../spec/profile.js';
-import { isRecord, issuedAt, l2Basics, l2Header, lifetime, party, paymentInstrument, publicKey, requireString, type Json, type PartyInput, type PaymentInstrument } from './common.js';
+import { COMMON, type ConstraintKey, agentCnf as cnfFor, type MandateKind, profileOf, type WireProfile } from '../spec/profile.js';
+import {
+  isRecord,
+  issuedAt,
+  type Json,
+  l2Basics,
+  l2Header,
+  lifetime,
+  type PartyInput,
+  type PaymentInstrument,
+  party,
+  paymentInstrument,
+  publicKey,
+  requireString,
+} from './common.js';
 import { readBoundL1 } from './l1-binding.js';
+import type { IssuedAutonomousPair, IssuedL2Autonomous, IssueL2Common } from './l2-types.js';
 import { toMinorUnits } from './money.js';
-import type { IssueL2Common, IssuedAutonomousPair, IssuedL2Autonomous } from './l2-types.js';
 
 /** An item an agent may buy for a line: its id and title. */
 export interface AcceptableItemInput {
@@ -107,7 +121,13 @@ function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfil
   const instrument = paymentInstrument(input.paymentInstrument);
 
   if (!Array.isArray(input.merchants) || input.merchants.length === 0) {
-    throw new VIError({ code: 'CONSTRAINT_ALLOWLIST_EMPTY', layer: 'issue', pair, message: 'an empty merchant allowlist is unsatisfiable', claim: C.allowedMerchant });
+    throw new VIError({
+      code: 'CONSTRAINT_ALLOWLIST_EMPTY',
+      layer: 'issue',
+      pair,
+      message: 'an empty merchant allowlist is unsatisfiable',
+      claim: C.allowedMerchant,
+    });
   }
   const merchants = input.merchants.map((m, i) => makeArrayDisclosure(party(m, `merchants[${i}]`), salt));
 
@@ -123,14 +143,26 @@ function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfil
       }
       return makeArrayDisclosure(party(p, `payees[${i}]`), salt);
     });
-  }
-  else throw new VIError({ code: 'CONSTRAINT_ALLOWLIST_EMPTY', layer: 'issue', pair, message: 'an empty payee allowlist is unsatisfiable', claim: C.allowedPayee });
+  } else
+    throw new VIError({
+      code: 'CONSTRAINT_ALLOWLIST_EMPTY',
+      layer: 'issue',
+      pair,
+      message: 'an empty payee allowlist is unsatisfiable',
+      claim: C.allowedPayee,
+    });
 
   const items: BuiltDisclosure[] = [];
   const lineEntries: Json[] = [];
   if (input.lineItems !== undefined) {
     if (!Array.isArray(input.lineItems) || input.lineItems.length === 0) {
-      throw new VIError({ code: 'CONSTRAINT_ALLOWLIST_EMPTY', layer: 'issue', pair, message: 'an empty line-items allowlist is unsatisfiable', claim: C.lineItems });
+      throw new VIError({
+        code: 'CONSTRAINT_ALLOWLIST_EMPTY',
+        layer: 'issue',
+        pair,
+        message: 'an empty line-items allowlist is unsatisfiable',
+        claim: C.lineItems,
+      });
     }
     for (const [i, line] of input.lineItems.entries()) {
       const claim = `lineItems[${i}]`;
@@ -138,10 +170,19 @@ function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfil
       if (line?.acceptableItems !== 'any') {
         // An empty list on the wire means "anything": only an explicit 'any' may ask for that.
         if (!Array.isArray(line?.acceptableItems) || line.acceptableItems.length === 0) {
-          throw new VIError({ code: 'CONSTRAINT_ALLOWLIST_EMPTY', layer: 'issue', pair, message: `${claim}.acceptableItems is empty; use 'any' for a wildcard`, claim: C.lineItems });
+          throw new VIError({
+            code: 'CONSTRAINT_ALLOWLIST_EMPTY',
+            layer: 'issue',
+            pair,
+            message: `${claim}.acceptableItems is empty; use 'any' for a wildcard`,
+            claim: C.lineItems,
+          });
         }
         acceptable = line.acceptableItems.map((it, j) =>
-          makeArrayDisclosure({ id: requireString(it?.id, `${claim}.acceptableItems[${j}].id`), title: requireString(it?.title, `${claim}.acceptableItems[${j}].title`) }, salt),
+          makeArrayDisclosure(
+            { id: requireString(it?.id, `${claim}.acceptableItems[${j}].id`), title: requireString(it?.title, `${claim}.acceptableItems[${j}].title`) },
+            salt,
+          ),
         );
       }
       items.push(...acceptable);
@@ -191,7 +232,13 @@ function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfil
   if (input.agentRecurrence !== undefined) {
     // constraints.md §4.7: agent-managed recurrence is only bounded with both a per-transaction range and a total cap.
     if (input.amount === undefined || input.budget === undefined) {
-      throw new VIError({ code: 'CONSTRAINT_RECURRENCE_COMPANION_MISSING', layer: 'issue', pair, message: 'agentRecurrence needs both amount and budget', claim: C.agentRecurrence });
+      throw new VIError({
+        code: 'CONSTRAINT_RECURRENCE_COMPANION_MISSING',
+        layer: 'issue',
+        pair,
+        message: 'agentRecurrence needs both amount and budget',
+        claim: C.agentRecurrence,
+      });
     }
     registered.agentRecurrence = { type: C.agentRecurrence, ...input.agentRecurrence };
   }
@@ -249,7 +296,13 @@ export function issueL2Autonomous(input: IssueL2AutonomousInput): IssuedL2Autono
     const jwk = JSON.stringify(p.agentJwk);
     const known = keyByKid.get(p.agentKid);
     if (known !== undefined && known !== jwk) {
-      throw new VIError({ code: 'MANDATE_CNF_PAIR_MISMATCH', layer: 'issue', pair: i, message: `kid ${p.agentKid} is bound to two different agent keys`, claim: profile.agentKid });
+      throw new VIError({
+        code: 'MANDATE_CNF_PAIR_MISMATCH',
+        layer: 'issue',
+        pair: i,
+        message: `kid ${p.agentKid} is bound to two different agent keys`,
+        claim: profile.agentKid,
+      });
     }
     keyByKid.set(p.agentKid, jwk);
   });
@@ -267,5 +320,15 @@ export function issueL2Autonomous(input: IssueL2AutonomousInput): IssuedL2Autono
   if (input.iss !== undefined) payload.iss = input.iss;
   payload.exp = exp;
   const jwt = signJwt(l2Header(profile, COMMON.typ.l2Autonomous, input.userKey.kid), payload, input.userKey);
-  return { mode: 'autonomous', profile, serialized: serializeSdJwt(jwt, disclosures.map((d) => d.encoded)), jwt, payload, pairs };
+  return {
+    mode: 'autonomous',
+    profile,
+    serialized: serializeSdJwt(
+      jwt,
+      disclosures.map((d) => d.encoded),
+    ),
+    jwt,
+    payload,
+    pairs,
+  };
 }

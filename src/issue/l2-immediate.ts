@@ -4,15 +4,15 @@
  * disclosures referenced from `delegate_payload` and listed in `_sd`.
  */
 import { VIError } from '../errors.js';
+import type { SaltSource } from '../sdjwt/build.js';
 import { makeArrayDisclosure, serializeSdJwt, signJwt } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import { COMMON, profileOf, type WireProfile } from '../spec/profile.js';
-import type { SaltSource } from '../sdjwt/build.js';
 import { readCheckoutJwtIfConventional } from './checkout.js';
-import { issuedAt, l2Basics, l2Header, lifetime, party, paymentInstrument, requireString, type PartyInput, type PaymentInstrument } from './common.js';
+import { issuedAt, l2Basics, l2Header, lifetime, type PartyInput, type PaymentInstrument, party, paymentInstrument, requireString } from './common.js';
 import { boundL1 } from './l1-binding.js';
+import type { IssuedImmediatePair, IssuedL2Immediate, IssueL2Common } from './l2-types.js';
 import { toMinorUnits } from './money.js';
-import type { IssueL2Common, IssuedImmediatePair, IssuedL2Immediate } from './l2-types.js';
 
 /** One Immediate mandate pair: the merchant's checkout JWT, the payment instrument and the payee. */
 export interface ImmediatePairInput {
@@ -42,17 +42,35 @@ function finalAmount(input: ImmediatePairInput, checkoutJwt: string, index: numb
   const cart = readCheckoutJwtIfConventional(checkoutJwt)?.cart;
   if (!cart) {
     if (input.amount === undefined || input.currency === undefined) {
-      throw new VIError({ code: 'CHECKOUT_JWT_MALFORMED', layer: 'issue', pair: index, message: 'checkout_jwt has no interop cart: pass amount and currency', claim: 'checkout_jwt' });
+      throw new VIError({
+        code: 'CHECKOUT_JWT_MALFORMED',
+        layer: 'issue',
+        pair: index,
+        message: 'checkout_jwt has no interop cart: pass amount and currency',
+        claim: 'checkout_jwt',
+      });
     }
     return { amount: toMinorUnits(input.amount, requireString(input.currency, 'currency')), currency: input.currency };
   }
   const currency = input.currency ?? cart.currency;
   if (currency !== cart.currency) {
-    throw new VIError({ code: 'CONSTRAINT_CURRENCY_MISMATCH', layer: 'issue', pair: index, message: `currency ${currency} differs from the cart's ${cart.currency}`, claim: 'payment_amount.currency' });
+    throw new VIError({
+      code: 'CONSTRAINT_CURRENCY_MISMATCH',
+      layer: 'issue',
+      pair: index,
+      message: `currency ${currency} differs from the cart's ${cart.currency}`,
+      claim: 'payment_amount.currency',
+    });
   }
   const amount = input.amount === undefined ? cart.total : toMinorUnits(input.amount, currency);
   if (amount !== cart.total) {
-    throw new VIError({ code: 'ISSUE_INVALID_INPUT', layer: 'issue', pair: index, message: `amount ${amount} differs from the cart total ${cart.total}`, claim: 'payment_amount.amount' });
+    throw new VIError({
+      code: 'ISSUE_INVALID_INPUT',
+      layer: 'issue',
+      pair: index,
+      message: `amount ${amount} differs from the cart total ${cart.total}`,
+      claim: 'payment_amount.amount',
+    });
   }
   return { amount, currency };
 }
@@ -62,14 +80,17 @@ function buildPair(input: ImmediatePairInput, index: number, profile: WireProfil
   const { amount, currency } = finalAmount(input, checkoutJwt, index);
   const checkoutHash = sha256b64u(checkoutJwt);
   const checkout = makeArrayDisclosure({ vct: profile.vct.checkout, checkout_jwt: checkoutJwt, checkout_hash: checkoutHash }, salt);
-  const payment = makeArrayDisclosure({
-    vct: profile.vct.payment,
-    payment_instrument: paymentInstrument(input.paymentInstrument),
-    payee: party(input.payee, 'payee'),
-    // payment_amount object, not top-level amount/currency: the reference rejects the latter.
-    payment_amount: { currency, amount },
-    transaction_id: checkoutHash,
-  }, salt);
+  const payment = makeArrayDisclosure(
+    {
+      vct: profile.vct.payment,
+      payment_instrument: paymentInstrument(input.paymentInstrument),
+      payee: party(input.payee, 'payee'),
+      // payment_amount object, not top-level amount/currency: the reference rejects the latter.
+      payment_amount: { currency, amount },
+      transaction_id: checkoutHash,
+    },
+    salt,
+  );
   return { checkout, payment, checkoutJwt, checkoutHash };
 }
 
@@ -86,7 +107,13 @@ export function issueL2Immediate(input: IssueL2ImmediateInput): IssuedL2Immediat
   const seen = new Set<string>();
   pairs.forEach((p, i) => {
     if (seen.has(p.checkoutHash)) {
-      throw new VIError({ code: 'MANDATE_DUPLICATE_PAIR', layer: 'issue', pair: i, message: 'the same checkout appears in two mandate pairs', claim: 'checkout_hash' });
+      throw new VIError({
+        code: 'MANDATE_DUPLICATE_PAIR',
+        layer: 'issue',
+        pair: i,
+        message: 'the same checkout appears in two mandate pairs',
+        claim: 'checkout_hash',
+      });
     }
     seen.add(p.checkoutHash);
   });
@@ -106,6 +133,9 @@ export function issueL2Immediate(input: IssueL2ImmediateInput): IssuedL2Immediat
   payload.exp = exp;
   payload._sd = digests;
   const jwt = signJwt(l2Header(profile, COMMON.typ.l2Immediate, input.userKey.kid), payload, input.userKey);
-  const serialized = serializeSdJwt(jwt, pairs.flatMap((p) => [p.checkout.encoded, p.payment.encoded]));
+  const serialized = serializeSdJwt(
+    jwt,
+    pairs.flatMap((p) => [p.checkout.encoded, p.payment.encoded]),
+  );
   return { mode: 'immediate', profile, serialized, jwt, payload, pairs };
 }

@@ -6,7 +6,7 @@
 import { VIError } from '../errors.js';
 import type { BuiltDisclosure } from '../sdjwt/build.js';
 import type { PublicJwk } from '../sdjwt/keys.js';
-import { issuerJwtOf, parseSdJwt, type ParsedDisclosure } from '../sdjwt/parse.js';
+import { issuerJwtOf, type ParsedDisclosure, parseSdJwt } from '../sdjwt/parse.js';
 import { arrayRefDigest } from '../sdjwt/resolve.js';
 import { agentKidOf, classifyVct, COMMON as PROFILE } from '../spec/profile.js';
 import { isRecord, type Json } from './common.js';
@@ -58,7 +58,8 @@ export function readL2(serialized: string): IssuedL2 {
   const open = kinds[0]?.open ?? false;
   if (kinds.some((k) => k?.open !== open)) throw malformed('L2 mixes open and final mandates', 'vct');
   const profile = kinds[0]!.profile;
-  if (kinds.some((k) => k?.profile !== profile)) throw new VIError({ code: 'PROFILE_MIXED', layer: 'l2', message: 'L2 mixes mandate VCTs of two profiles', claim: 'vct' });
+  if (kinds.some((k) => k?.profile !== profile))
+    throw new VIError({ code: 'PROFILE_MIXED', layer: 'l2', message: 'L2 mixes mandate VCTs of two profiles', claim: 'vct' });
   const C = profile.constraint;
   const checkouts = mandates.filter((_, i) => kinds[i]?.kind === 'checkout');
   const payments = mandates.filter((_, i) => kinds[i]?.kind === 'payment');

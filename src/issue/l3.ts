@@ -4,20 +4,32 @@
  * merchant) each bind by `sd_hash` to their own selective view of L2, so
  * neither recipient sees the other's mandate.
  */
-import { VIError, invalidInput } from '../errors.js';
+
 import { checkConstraints } from '../constraints/registry.js';
 import type { Fulfillment, PurchasedLine, Strictness } from '../constraints/types.js';
 import { sameParty } from '../constraints/values.js';
-import { makeArrayDisclosure, serializeSdJwt, signJwt, type BuiltDisclosure, type SaltSource } from '../sdjwt/build.js';
+import { invalidInput, VIError } from '../errors.js';
+import { type BuiltDisclosure, makeArrayDisclosure, type SaltSource, serializeSdJwt, signJwt } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import { jwkThumbprint, type SigningKey } from '../sdjwt/keys.js';
 import { arrayRefDigest } from '../sdjwt/resolve.js';
 import { COMMON, type WireProfile } from '../spec/profile.js';
-import { checkoutJwtPayload, readCheckoutJwtIfConventional, type CartItem } from './checkout.js';
-import { isRecord, issuedAt, lifetime, newNonce, party, paymentInstrument, requireString, type Json, type PartyInput, type PaymentInstrument } from './common.js';
-import { toMinorUnits } from './money.js';
+import { type CartItem, checkoutJwtPayload, readCheckoutJwtIfConventional } from './checkout.js';
+import {
+  isRecord,
+  issuedAt,
+  type Json,
+  lifetime,
+  newNonce,
+  type PartyInput,
+  type PaymentInstrument,
+  party,
+  paymentInstrument,
+  requireString,
+} from './common.js';
 import { asIssuedL2 } from './l2-read.js';
 import type { IssuedAutonomousPair, IssuedL2, IssuedL2Autonomous } from './l2-types.js';
+import { toMinorUnits } from './money.js';
 
 /** A line the agent fulfils in L3b: which line item, which item, how many. */
 export interface L3LineItemInput {
@@ -94,7 +106,11 @@ function constraintsOf(d: BuiltDisclosure): Json[] {
 /** Constraints with every `{"...": digest}` the agent holds replaced by its value: what a full-view verifier sees. */
 function resolvedConstraints(list: Json[], known: Map<string, unknown>): Json[] {
   const resolve = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map((e) => { const d = arrayRefDigest(e); return d !== undefined && known.has(d) ? resolve(known.get(d)) : resolve(e); });
+    if (Array.isArray(v))
+      return v.map((e) => {
+        const d = arrayRefDigest(e);
+        return d !== undefined && known.has(d) ? resolve(known.get(d)) : resolve(e);
+      });
     if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x)]));
     return v;
   };
@@ -139,7 +155,13 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
   const pairIndex = input.pairIndex;
   const pair = autonomousPairOf(l2, pairIndex);
   if (jwkThumbprint(input.agentKey.publicJwk) !== jwkThumbprint(pair.agentJwk)) {
-    throw new VIError({ code: 'KEY_INVALID', layer: 'issue', pair: pairIndex, message: 'agentKey is not the key this pair delegates to (cnf.jwk)', claim: 'cnf.jwk' });
+    throw new VIError({
+      code: 'KEY_INVALID',
+      layer: 'issue',
+      pair: pairIndex,
+      message: 'agentKey is not the key this pair delegates to (cnf.jwk)',
+      claim: 'cnf.jwk',
+    });
   }
   const iat = issuedAt(input.iat);
   const exp = iat + lifetime(input.lifetimeSeconds ?? PROFILE.l3DefaultLifetimeSeconds, PROFILE.l3MaxLifetimeSeconds);
@@ -158,28 +180,52 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
   const opaque = conventional ? undefined : checkoutJwtPayload(checkoutJwt);
   // An implementation-defined checkout (CF §6.3) leaves amount, currency and lines to the caller.
   if (!conventional && (input.amount === undefined || input.currency === undefined || (input.lineItems === undefined && input.includeLineItems !== false))) {
-    throw new VIError({ code: 'CHECKOUT_JWT_MALFORMED', layer: 'issue', pair: pairIndex, message: 'checkout_jwt has no interop cart: pass amount, currency and lineItems', claim: 'checkout_jwt' });
+    throw new VIError({
+      code: 'CHECKOUT_JWT_MALFORMED',
+      layer: 'issue',
+      pair: pairIndex,
+      message: 'checkout_jwt has no interop cart: pass amount, currency and lineItems',
+      claim: 'checkout_jwt',
+    });
   }
   const cart = conventional?.cart ?? { items: [] as CartItem[], currency: input.currency!, total: toMinorUnits(input.amount!, input.currency!) };
   const transactionId = sha256b64u(checkoutJwt);
 
   // The merchant is whoever signed the checkout: it must be on the pair's allowlist.
   const signerWebsite = opaque && opaque.merchant === undefined && profile.checkoutMerchantFromIss && typeof opaque.iss === 'string' ? opaque.iss : undefined;
-  const selectedMerchant = pair.merchants.find((m) =>
-    isRecord(m.value) && (conventional ? sameParty(m.value, conventional.merchant) : signerWebsite !== undefined && m.value.website === signerWebsite),
+  const selectedMerchant = pair.merchants.find(
+    (m) => isRecord(m.value) && (conventional ? sameParty(m.value, conventional.merchant) : signerWebsite !== undefined && m.value.website === signerWebsite),
   );
   if (!selectedMerchant) {
-    throw new VIError({ code: 'CONSTRAINT_MERCHANT_NOT_ALLOWED', layer: 'issue', pair: pairIndex, message: 'the checkout merchant is not an allowed merchant of this pair', claim: C.allowedMerchant });
+    throw new VIError({
+      code: 'CONSTRAINT_MERCHANT_NOT_ALLOWED',
+      layer: 'issue',
+      pair: pairIndex,
+      message: 'the checkout merchant is not an allowed merchant of this pair',
+      claim: C.allowedMerchant,
+    });
   }
   const payee = party(input.payee ?? defaultPayee(pair, selectedMerchant), 'payee');
   const payeeDisclosure = pair.payees.find((p) => isRecord(p.value) && sameParty(p.value, payee));
   if (!payeeDisclosure) {
-    throw new VIError({ code: 'CONSTRAINT_PAYEE_NOT_ALLOWED', layer: 'issue', pair: pairIndex, message: 'payee is not an allowed payee of this pair', claim: C.allowedPayee });
+    throw new VIError({
+      code: 'CONSTRAINT_PAYEE_NOT_ALLOWED',
+      layer: 'issue',
+      pair: pairIndex,
+      message: 'payee is not an allowed payee of this pair',
+      claim: C.allowedPayee,
+    });
   }
 
   const currency = input.currency ?? cart.currency;
   if (currency !== cart.currency) {
-    throw new VIError({ code: 'CONSTRAINT_CURRENCY_MISMATCH', layer: 'issue', pair: pairIndex, message: `currency ${currency} differs from the cart's ${cart.currency}`, claim: 'payment_amount.currency' });
+    throw new VIError({
+      code: 'CONSTRAINT_CURRENCY_MISMATCH',
+      layer: 'issue',
+      pair: pairIndex,
+      message: `currency ${currency} differs from the cart's ${cart.currency}`,
+      claim: 'payment_amount.currency',
+    });
   }
   const amount = input.amount === undefined ? cart.total : toMinorUnits(input.amount, currency);
   if (amount !== cart.total) {
@@ -190,7 +236,13 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
   // A verifier refuses any other instrument (PAYMENT_INSTRUMENT_MISMATCH): the agent pays only with the one delegated.
   const delegated = l2Payment.payment_instrument as Json | undefined;
   if (!delegated || instrument.type !== delegated.type || instrument.id !== delegated.id) {
-    throw new VIError({ code: 'PAYMENT_INSTRUMENT_MISMATCH', layer: 'issue', pair: pairIndex, message: 'payment instrument is not the one the L2 payment mandate delegates', claim: 'payment_instrument' });
+    throw new VIError({
+      code: 'PAYMENT_INSTRUMENT_MISMATCH',
+      layer: 'issue',
+      pair: pairIndex,
+      message: 'payment instrument is not the one the L2 payment mandate delegates',
+      claim: 'payment_instrument',
+    });
   }
 
   const titleOf = (sku: string): string | undefined => {
@@ -233,13 +285,16 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
   // L3a: a fresh-salt disclosure of the selected merchant, then the final payment mandate.
   const paymentL2 = serializeSdJwt(l2.jwt, [pair.payment.encoded, payeeDisclosure.encoded]);
   const merchantDisclosure = makeArrayDisclosure(selectedMerchant.value, input.salt);
-  const paymentMandate = makeArrayDisclosure({
-    vct: profile.vct.payment,
-    transaction_id: transactionId,
-    payee,
-    payment_amount: { currency, amount },
-    payment_instrument: instrument,
-  }, input.salt);
+  const paymentMandate = makeArrayDisclosure(
+    {
+      vct: profile.vct.payment,
+      transaction_id: transactionId,
+      payee,
+      payment_amount: { currency, amount },
+      payment_instrument: instrument,
+    },
+    input.salt,
+  );
   const l3aPayload = timed({
     nonce: input.nonces?.payment ?? newNonce(),
     aud: networkAud,
@@ -252,7 +307,9 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
 
   // L3b: the final checkout mandate; its L2 view carries only the items actually bought.
   const boughtSkus = new Set(lines.map((l) => l.id));
-  const boughtItems = pair.items.filter((i, at, all) => isRecord(i.value) && boughtSkus.has(i.value.id as string) && all.findIndex((j) => j.digest === i.digest) === at);
+  const boughtItems = pair.items.filter(
+    (i, at, all) => isRecord(i.value) && boughtSkus.has(i.value.id as string) && all.findIndex((j) => j.digest === i.digest) === at,
+  );
   const checkoutL2 = serializeSdJwt(l2.jwt, [pair.checkout.encoded, ...boughtItems.map((i) => i.encoded)]);
   const checkoutValue: Json = { vct: profile.vct.checkout, checkout_jwt: checkoutJwt, checkout_hash: transactionId };
   if (input.includeLineItems !== false) checkoutValue.line_items = lines;

@@ -4,11 +4,12 @@
  * key), naming the L2 by its content id. The network records it and declines
  * every later authorization under that L2 (src/ledger/revocation.ts).
  */
+
+import { invalidInput } from '../errors.js';
 import { signJwt } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import type { SigningKey } from '../sdjwt/keys.js';
 import { signedContentOf } from '../sdjwt/parse.js';
-import { invalidInput } from '../errors.js';
 import { issuedAt } from './common.js';
 
 /** `typ` of a revocation JWS. */

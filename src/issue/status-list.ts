@@ -12,7 +12,7 @@
  */
 import { invalidInput } from '../errors.js';
 import type { SigningKey } from '../sdjwt/keys.js';
-import { isBitsPerStatus, signStatusListToken, TOKEN_STATUS, type BitsPerStatus, type StatusListReference } from '../sdjwt/status-list.js';
+import { type BitsPerStatus, isBitsPerStatus, type StatusListReference, signStatusListToken, TOKEN_STATUS } from '../sdjwt/status-list.js';
 import { issuedAt } from './common.js';
 
 export type StatusName = keyof typeof TOKEN_STATUS;
@@ -57,7 +57,8 @@ export class IssuerStatusList {
   set(idx: number, status: StatusName | number): void {
     if (!Number.isSafeInteger(idx) || idx < 0 || idx >= this.statuses.length) throw invalidInput(`idx ${idx} is outside the list`, 'idx');
     const value = typeof status === 'number' ? status : TOKEN_STATUS[status];
-    if (!Number.isSafeInteger(value) || value < 0 || value >= 2 ** this.bits) throw invalidInput(`status ${String(status)} does not fit ${this.bits} bits`, 'status');
+    if (!Number.isSafeInteger(value) || value < 0 || value >= 2 ** this.bits)
+      throw invalidInput(`status ${String(status)} does not fit ${this.bits} bits`, 'status');
     this.statuses[idx] = value;
   }
 
@@ -68,6 +69,14 @@ export class IssuerStatusList {
   /** The signed Status List Token for the list as it stands. */
   publish(options: { issuerKey: SigningKey; iat?: number; ttl?: number; exp?: number }): string {
     const iat = issuedAt(options.iat);
-    return signStatusListToken({ issuerKey: options.issuerKey, uri: this.uri, statuses: this.statuses, bits: this.bits, iat, ttl: options.ttl, exp: options.exp });
+    return signStatusListToken({
+      issuerKey: options.issuerKey,
+      uri: this.uri,
+      statuses: this.statuses,
+      bits: this.bits,
+      iat,
+      ttl: options.ttl,
+      exp: options.exp,
+    });
   }
 }

@@ -1,7 +1,7 @@
 /** Audit rows as both backends write and read them. */
-import { isErrorCode, type ErrorCode } from '../errors.js';
-import type { AuditEvent, AuthorizationRequest, Decision, RevocationRecord, RevocationResult } from './types.js';
+import { type ErrorCode, isErrorCode } from '../errors.js';
 import { storableAmount, storableTime } from './policy.js';
+import type { AuditEvent, AuthorizationRequest, Decision, RevocationRecord, RevocationResult } from './types.js';
 
 /** Column values of one audit row, in schema order (seq is assigned by the database). */
 export interface AuditRowValues {
@@ -19,7 +19,17 @@ export interface AuditRowValues {
 }
 
 export const AUDIT_COLUMNS = [
-  'at', 'kind', 'decision', 'code', 'l2_id', 'pair_id', 'presentation_id', 'authorization_id', 'amount', 'currency', 'detail',
+  'at',
+  'kind',
+  'decision',
+  'code',
+  'l2_id',
+  'pair_id',
+  'presentation_id',
+  'authorization_id',
+  'amount',
+  'currency',
+  'detail',
 ] as const satisfies readonly (keyof AuditRowValues)[];
 
 export function auditValues(row: AuditRowValues): unknown[] {

@@ -10,6 +10,11 @@ import { openPostgresLedger, type PostgresLedgerOptions } from './postgres.js';
 import { openSqliteLedger } from './sqlite.js';
 import type { Ledger } from './types.js';
 
+export { openPostgresLedger, type PostgresLedgerOptions } from './postgres.js';
+// LedgerHooks (hooks.ts) is a test seam for the crash-safety tests and deliberately not exported.
+export { authorizationRequestFrom } from './request.js';
+export { checkRevocation, type RevocationCheckOptions, type RevocationInput } from './revocation.js';
+export { openSqliteLedger } from './sqlite.js';
 export type {
   AgentRecurrenceTerms,
   AuditEvent,
@@ -24,11 +29,6 @@ export type {
   RevocationRecord,
   RevocationResult,
 } from './types.js';
-// LedgerHooks (hooks.ts) is a test seam for the crash-safety tests and deliberately not exported.
-export { authorizationRequestFrom } from './request.js';
-export { openSqliteLedger } from './sqlite.js';
-export { openPostgresLedger, type PostgresLedgerOptions } from './postgres.js';
-export { checkRevocation, type RevocationInput, type RevocationCheckOptions } from './revocation.js';
 
 /** A parsed ledger spec: a SQLite file or a PostgreSQL URL. */
 export type LedgerSpec = { backend: 'sqlite'; path: string } | { backend: 'postgres'; url: string };
@@ -42,7 +42,8 @@ export function parseLedgerSpec(spec: string): LedgerSpec {
     return { backend: 'sqlite', path };
   }
   // A scheme of two or more letters (one letter could be a Windows drive): not a file path.
-  if (spec === '' || /^[A-Za-z][A-Za-z0-9+.-]+:/.test(spec)) throw badSpec(`unsupported ledger ${redactLedgerSpec(spec)}: use sqlite:PATH, a file path, or postgres://...`);
+  if (spec === '' || /^[A-Za-z][A-Za-z0-9+.-]+:/.test(spec))
+    throw badSpec(`unsupported ledger ${redactLedgerSpec(spec)}: use sqlite:PATH, a file path, or postgres://...`);
   return { backend: 'sqlite', path: spec };
 }
 
@@ -52,9 +53,7 @@ function badSpec(message: string): VIError {
 
 /** A spec or message with every URL password (`user:PASSWORD@`, `?password=`) replaced by `***`, for logs and messages. */
 export function redactLedgerSpec(text: string): string {
-  return text
-    .replace(/([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#@:\s]*:)[^@/?#\s]*@/g, '$1***@')
-    .replace(/([?&]password=)[^&#\s]*/gi, '$1***');
+  return text.replace(/([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#@:\s]*:)[^@/?#\s]*@/g, '$1***@').replace(/([?&]password=)[^&#\s]*/gi, '$1***');
 }
 
 /** `claim` of the error {@link openLedger} throws with `mustExist` when there is no ledger yet. */

@@ -12,7 +12,11 @@ import type { VerificationResult } from '../verify/types.js';
 import type { MerchantPresentation } from './types.js';
 
 /** Each verified L3b of a valid verification, with the bundle entry it came from. */
-export function merchantPresentationsFrom(bundle: unknown, result: VerificationResult, skewSeconds: number): { entry: number; presentation: MerchantPresentation }[] {
+export function merchantPresentationsFrom(
+  bundle: unknown,
+  result: VerificationResult,
+  skewSeconds: number,
+): { entry: number; presentation: MerchantPresentation }[] {
   if (!result.valid) return [];
   const l3 = isRecord(bundle) && Array.isArray(bundle.l3) ? bundle.l3 : [];
   const out: { entry: number; presentation: MerchantPresentation }[] = [];

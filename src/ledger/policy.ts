@@ -24,8 +24,8 @@
  *   LEDGER_BUDGET_EXCEEDED: they could corrupt the running totals.
  */
 import { randomBytes } from 'node:crypto';
-import type { ErrorCode } from '../errors.js';
 import { isIsoDate, utcDate } from '../constraints/values.js';
+import type { ErrorCode } from '../errors.js';
 import type { AuthorizationRequest, Decision } from './types.js';
 
 /** A decision already stored for a presentationId (the idempotency record). */
@@ -60,9 +60,7 @@ export function nonceOwnerOf(req: Pick<AuthorizationRequest, 'mode' | 'l2Id' | '
   return req.mode === 'immediate' ? `l2:${req.l2Id}` : req.presentationId;
 }
 
-export type Verdict =
-  | { decision: 'approved' }
-  | { decision: 'declined'; code: ErrorCode; message: string };
+export type Verdict = { decision: 'approved' } | { decision: 'declined'; code: ErrorCode; message: string };
 
 export type Plan =
   /** Same presentation seen before: answer as then, write nothing but an audit note. */
@@ -100,20 +98,14 @@ function judge(req: AuthorizationRequest, state: LedgerState): Verdict {
   if (req.agentRecurrence) {
     const { startDate, endDate, maxOccurrences } = req.agentRecurrence;
     if (day === null || !isIsoDate(startDate) || !isIsoDate(endDate) || day < startDate || day > endDate) {
-      return decline(
-        'LEDGER_RECURRENCE_OUT_OF_WINDOW',
-        `agent recurrence period is ${startDate}..${endDate}; request date ${day ?? 'invalid'}`,
-      );
+      return decline('LEDGER_RECURRENCE_OUT_OF_WINDOW', `agent recurrence period is ${startDate}..${endDate}; request date ${day ?? 'invalid'}`);
     }
     if (maxOccurrences !== undefined) {
       if (!Number.isSafeInteger(maxOccurrences) || maxOccurrences < 0) {
         return decline('LEDGER_OCCURRENCES_EXCEEDED', `max_occurrences ${String(maxOccurrences)} is not a usable count`);
       }
       if (state.pairActiveCount >= maxOccurrences) {
-        return decline(
-          'LEDGER_OCCURRENCES_EXCEEDED',
-          `maximum occurrences exceeded: ${state.pairActiveCount} >= ${maxOccurrences}`,
-        );
+        return decline('LEDGER_OCCURRENCES_EXCEEDED', `maximum occurrences exceeded: ${state.pairActiveCount} >= ${maxOccurrences}`);
       }
     }
   } else {
@@ -121,10 +113,7 @@ function judge(req: AuthorizationRequest, state: LedgerState): Verdict {
     if (req.recurrence?.endDate !== undefined) {
       const end = req.recurrence.endDate;
       if (day === null || !isIsoDate(end) || day > end) {
-        return decline(
-          'LEDGER_RECURRENCE_OUT_OF_WINDOW',
-          `recurrence ended ${end}; request date ${day ?? 'invalid'}`,
-        );
+        return decline('LEDGER_RECURRENCE_OUT_OF_WINDOW', `recurrence ended ${end}; request date ${day ?? 'invalid'}`);
       }
     }
     if (state.pairActiveCount > 0) {

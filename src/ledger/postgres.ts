@@ -10,29 +10,29 @@
 import pg from 'pg';
 import { VIError } from '../errors.js';
 import {
-  auditValues,
   AUDIT_COLUMNS,
+  type AuditRowValues,
+  auditValues,
   authorizeAuditRow,
   decisionDetail,
+  type ReversalTarget,
   reversalAuditRow,
   revocationAuditRow,
-  toAuditEvent,
-  type AuditRowValues,
-  type ReversalTarget,
   type StoredAuditRow,
+  toAuditEvent,
 } from './audit-rows.js';
 import type { LedgerOptions } from './hooks.js';
 import {
   decisionOf,
+  type LedgerState,
   nonceOwnerOf,
   planAuthorization,
   REPLAY_DETAIL,
+  type RecordedDecision,
   requestShapeProblem,
   reversalRefusal,
   storableAmount,
   storableTime,
-  type LedgerState,
-  type RecordedDecision,
 } from './policy.js';
 import type {
   AuditEvent,
@@ -179,7 +179,13 @@ async function migrate(pool: pg.Pool, schema: string | undefined, mustExist: boo
   await inTransaction(pool, async (client) => {
     if (mustExist) {
       const { rows } = await client.query<{ t: string | null }>(`SELECT to_regclass('schema_version')::text AS t`);
-      if (!rows[0]?.t) throw new VIError({ code: 'LEDGER_UNAVAILABLE', layer: 'ledger', claim: 'ledger.missing', message: `no ledger in ${schema ? `schema ${schema}` : 'this database'}` });
+      if (!rows[0]?.t)
+        throw new VIError({
+          code: 'LEDGER_UNAVAILABLE',
+          layer: 'ledger',
+          claim: 'ledger.missing',
+          message: `no ledger in ${schema ? `schema ${schema}` : 'this database'}`,
+        });
     }
     // Concurrent CREATE ... IF NOT EXISTS can still collide in the catalog; serialize first-time setup.
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, MIGRATION_LOCK_KEY]);
@@ -200,7 +206,10 @@ async function migrate(pool: pg.Pool, schema: string | undefined, mustExist: boo
 }
 
 class PostgresLedger implements Ledger {
-  constructor(private readonly pool: pg.Pool, private readonly options: LedgerOptions) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly options: LedgerOptions,
+  ) {}
 
   async authorize(req: AuthorizationRequest): Promise<Decision> {
     const shape = requestShapeProblem(req);
@@ -255,14 +264,28 @@ class PostgresLedger implements Ledger {
          decision, code, message, authorization_id, amount, currency, decided_at
        ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
       [
-        req.presentationId, req.l2Id, req.pairId, req.signerThumbprint, req.nonce, req.transactionId, req.mode,
-        Boolean(req.agentRecurrence), decision.decision, decision.decision === 'declined' ? decision.code : null,
-        detail, decision.authorizationId ?? null, storableAmount(req.amount), req.currency, storableTime(req.at),
+        req.presentationId,
+        req.l2Id,
+        req.pairId,
+        req.signerThumbprint,
+        req.nonce,
+        req.transactionId,
+        req.mode,
+        Boolean(req.agentRecurrence),
+        decision.decision,
+        decision.decision === 'declined' ? decision.code : null,
+        detail,
+        decision.authorizationId ?? null,
+        storableAmount(req.amount),
+        req.currency,
+        storableTime(req.at),
       ],
     );
     if (plan.claimNonce) {
       await client.query('INSERT INTO nonce_owners (signer_thumbprint, nonce, owner) VALUES ($1, $2, $3)', [
-        req.signerThumbprint, req.nonce, nonceOwnerOf(req),
+        req.signerThumbprint,
+        req.nonce,
+        nonceOwnerOf(req),
       ]);
     }
     await appendAudit(client, authorizeAuditRow(req, decision, detail));
@@ -301,10 +324,9 @@ class PostgresLedger implements Ledger {
       [record.l2Id, record.signerThumbprint, storableTime(record.issuedAt), record.revocationId, time],
     );
     const first = await client.query<{ recorded_at: string }>('SELECT recorded_at FROM revocations WHERE l2_id = $1', [record.l2Id]);
-    const kept = await client.query<{ n: string }>(
-      `SELECT COUNT(*) AS n FROM decisions WHERE l2_id = $1 AND decision = 'approved' AND reversed_at IS NULL`,
-      [record.l2Id],
-    );
+    const kept = await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM decisions WHERE l2_id = $1 AND decision = 'approved' AND reversed_at IS NULL`, [
+      record.l2Id,
+    ]);
     const result: RevocationResult = {
       newlyRevoked: inserted.rowCount === 1,
       l2Id: record.l2Id,
@@ -343,15 +365,12 @@ async function readState(client: pg.PoolClient, req: AuthorizationRequest): Prom
        FROM decisions WHERE presentation_id = $1`,
     [req.presentationId],
   );
-  const nonce = await client.query<{ owner: string }>(
-    'SELECT owner FROM nonce_owners WHERE signer_thumbprint = $1 AND nonce = $2',
-    [req.signerThumbprint, req.nonce],
-  );
+  const nonce = await client.query<{ owner: string }>('SELECT owner FROM nonce_owners WHERE signer_thumbprint = $1 AND nonce = $2', [
+    req.signerThumbprint,
+    req.nonce,
+  ]);
   // COUNT and SUM come back as strings (bigint / numeric): parse exactly with BigInt.
-  const pair = await client.query<{ n: string }>(
-    `SELECT COUNT(*) AS n FROM decisions WHERE l2_id = $1 AND pair_id = $2 AND ${active}`,
-    [req.l2Id, req.pairId],
-  );
+  const pair = await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM decisions WHERE l2_id = $1 AND pair_id = $2 AND ${active}`, [req.l2Id, req.pairId]);
   const spent = await client.query<{ currency: string; total: string }>(
     `SELECT currency, SUM(amount) AS total FROM decisions WHERE l2_id = $1 AND pair_id = $2 AND ${active} GROUP BY currency`,
     [req.l2Id, req.pairId],

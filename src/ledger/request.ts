@@ -6,8 +6,9 @@
  * module is the one place that decides which verified values the ledger sees,
  * so the HTTP endpoint and the offline CLI cannot drift apart.
  */
-import { VIError } from '../errors.js';
+
 import { isRecord } from '../constraints/values.js';
+import { VIError } from '../errors.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import { signedContentOf } from '../sdjwt/parse.js';
 import { classifyVct, DEFAULT_PROFILE, profileOf } from '../spec/profile.js';
@@ -23,7 +24,8 @@ function refuse(code: VIError['code'], message: string, layer: VIError['layer'] 
 /** The one pair this presentation pays for; a network authorization covers exactly one payment. */
 function payingPair(result: VerificationResult): PairResult | VIError {
   const paying = result.pairs.filter((p) => p.payment_values !== undefined);
-  if (paying.length === 0) return refuse('MANDATE_NONE_DISCLOSED', 'no verified payment in this presentation: send the network view (L3a, or an Immediate payment mandate)');
+  if (paying.length === 0)
+    return refuse('MANDATE_NONE_DISCLOSED', 'no verified payment in this presentation: send the network view (L3a, or an Immediate payment mandate)');
   if (paying.length > 1) return refuse('LIMIT_EXCEEDED', `one authorization covers one payment; this presentation carries ${paying.length}`);
   return paying[0]!;
 }

@@ -7,11 +7,11 @@
  * revocation must verify under the same key and name exactly that L2's
  * content id. Anything else is REVOCATION_INVALID (or the L1/L2 signature code).
  */
-import { VIError, type ErrorCode } from '../errors.js';
-import { REVOCATION_TYP, l2ContentId } from '../issue/revocation.js';
+import { type ErrorCode, VIError } from '../errors.js';
+import { l2ContentId, REVOCATION_TYP } from '../issue/revocation.js';
 import { sha256b64u } from '../sdjwt/digest.js';
-import { sharedKeyCache, verifyEs256, type PublicJwk } from '../sdjwt/keys.js';
-import { parseJwt, parseSdJwt, signedContentOf, type ParsedJwt } from '../sdjwt/parse.js';
+import { type PublicJwk, sharedKeyCache, verifyEs256 } from '../sdjwt/keys.js';
+import { type ParsedJwt, parseJwt, parseSdJwt, signedContentOf } from '../sdjwt/parse.js';
 import type { KeyResolver } from '../verify/types.js';
 import type { RevocationRecord } from './types.js';
 

@@ -10,30 +10,30 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { VIError } from '../errors.js';
 import {
-  auditValues,
   AUDIT_COLUMNS,
+  type AuditRowValues,
+  auditValues,
   authorizeAuditRow,
   decisionDetail,
+  type ReversalTarget,
   reversalAuditRow,
   revocationAuditRow,
-  toAuditEvent,
-  type AuditRowValues,
-  type ReversalTarget,
   type StoredAuditRow,
+  toAuditEvent,
 } from './audit-rows.js';
-import { GroupCommitter, type BatchOutcome } from './group-commit.js';
+import { type BatchOutcome, GroupCommitter } from './group-commit.js';
 import type { LedgerOptions } from './hooks.js';
 import {
   decisionOf,
+  type LedgerState,
   nonceOwnerOf,
   planAuthorization,
   REPLAY_DETAIL,
+  type RecordedDecision,
   requestShapeProblem,
   reversalRefusal,
   storableAmount,
   storableTime,
-  type LedgerState,
-  type RecordedDecision,
 } from './policy.js';
 import type {
   AuditEvent,
@@ -184,7 +184,10 @@ class SqliteLedger implements Ledger {
   private readonly revokeTx: (record: RevocationRecord) => RevocationResult;
   private readonly rememberTx: (presentation: MerchantPresentation) => MerchantMemoryResult;
 
-  constructor(private readonly db: Database.Database, private readonly options: LedgerOptions) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly options: LedgerOptions,
+  ) {
     this.statements = prepareStatements(db);
     const authorizeTx = db.transaction((req: AuthorizationRequest) => this.decide(req));
     const reverseTx = db.transaction((id: string, at: number, reason: string) => this.applyReversal(id, at, reason));
@@ -233,9 +236,7 @@ class SqliteLedger implements Ledger {
   async audit(opts: { l2Id?: string; limit?: number } = {}): Promise<AuditEvent[]> {
     return storageCall(() => {
       const limit = auditLimit(opts.limit);
-      const rows = (opts.l2Id === undefined
-        ? this.statements.auditAll.all(limit)
-        : this.statements.auditForL2.all(opts.l2Id, limit)) as StoredAuditRow[];
+      const rows = (opts.l2Id === undefined ? this.statements.auditAll.all(limit) : this.statements.auditForL2.all(opts.l2Id, limit)) as StoredAuditRow[];
       return rows.reverse().map(toAuditEvent);
     }, 'audit');
   }
@@ -352,24 +353,18 @@ function prepareStatements(db: Database.Database) {
       )
       .safeIntegers(true),
     nonceOwner: db.prepare(`SELECT owner FROM nonce_owners WHERE signer_thumbprint = ? AND nonce = ?`),
-    pairActiveCount: db
-      .prepare(`SELECT COUNT(*) AS n FROM decisions WHERE l2_id = ? AND pair_id = ? AND ${active}`)
-      .safeIntegers(true),
+    pairActiveCount: db.prepare(`SELECT COUNT(*) AS n FROM decisions WHERE l2_id = ? AND pair_id = ? AND ${active}`).safeIntegers(true),
     l2ActiveCount: db.prepare(`SELECT COUNT(*) AS n FROM decisions WHERE l2_id = ? AND ${active}`).safeIntegers(true),
     // safeIntegers: totals come back as exact BigInt, never a rounded double.
     pairSpent: db
       .prepare(`SELECT currency, SUM(amount) AS total FROM decisions WHERE l2_id = ? AND pair_id = ? AND ${active} GROUP BY currency`)
       .safeIntegers(true),
     revocation: db.prepare(`SELECT recorded_at FROM revocations WHERE l2_id = ?`).safeIntegers(true),
-    insertRevocation: db.prepare(
-      `INSERT INTO revocations (l2_id, signer_thumbprint, issued_at, revocation_id, recorded_at) VALUES (?, ?, ?, ?, ?)`,
-    ),
+    insertRevocation: db.prepare(`INSERT INTO revocations (l2_id, signer_thumbprint, issued_at, revocation_id, recorded_at) VALUES (?, ?, ?, ?, ?)`),
     forgetMerchant: db.prepare(`DELETE FROM merchant_seen WHERE forget_after < ?`),
     merchantByContent: db.prepare(`SELECT seen_at FROM merchant_seen WHERE content_id = ?`).safeIntegers(true),
     merchantByNonce: db.prepare(`SELECT seen_at FROM merchant_seen WHERE signer_thumbprint = ? AND nonce = ?`).safeIntegers(true),
-    insertMerchant: db.prepare(
-      `INSERT INTO merchant_seen (content_id, signer_thumbprint, nonce, seen_at, forget_after) VALUES (?, ?, ?, ?, ?)`,
-    ),
+    insertMerchant: db.prepare(`INSERT INTO merchant_seen (content_id, signer_thumbprint, nonce, seen_at, forget_after) VALUES (?, ?, ?, ?, ?)`),
     insertDecision: db.prepare(`INSERT INTO decisions (
         presentation_id, l2_id, pair_id, signer_thumbprint, nonce, transaction_id, mode, multi_transaction,
         decision, code, message, authorization_id, amount, currency, decided_at
@@ -378,13 +373,9 @@ function prepareStatements(db: Database.Database) {
         @decision, @code, @message, @authorization_id, @amount, @currency, @decided_at
       )`),
     claimNonce: db.prepare(`INSERT INTO nonce_owners (signer_thumbprint, nonce, owner) VALUES (?, ?, ?)`),
-    findAuthorization: db.prepare(
-      `SELECT l2_id, pair_id, presentation_id, amount, currency, reversed_at FROM decisions WHERE authorization_id = ?`,
-    ),
+    findAuthorization: db.prepare(`SELECT l2_id, pair_id, presentation_id, amount, currency, reversed_at FROM decisions WHERE authorization_id = ?`),
     markReversed: db.prepare(`UPDATE decisions SET reversed_at = ? WHERE authorization_id = ? AND reversed_at IS NULL`),
-    insertAudit: db.prepare(
-      `INSERT INTO audit (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`,
-    ),
+    insertAudit: db.prepare(`INSERT INTO audit (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`),
     // Newest N, reversed by the caller into oldest-first order.
     auditAll: db.prepare(`SELECT * FROM audit ORDER BY seq DESC LIMIT ?`),
     auditForL2: db.prepare(`SELECT * FROM audit WHERE l2_id = ? ORDER BY seq DESC LIMIT ?`),

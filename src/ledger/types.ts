@@ -109,9 +109,7 @@ export interface MerchantPresentation {
 }
 
 /** Whether a merchant has seen an L3b before (replay memory). */
-export type MerchantMemoryResult =
-  | { firstSeen: true }
-  | { firstSeen: false; matched: 'content' | 'nonce'; firstSeenAt: number };
+export type MerchantMemoryResult = { firstSeen: true } | { firstSeen: false; matched: 'content' | 'nonce'; firstSeenAt: number };
 
 /** One audit-trail row: a decision or reversal, with its reason code, amount and time. */
 export interface AuditEvent {

@@ -6,7 +6,7 @@ import { VIError } from '../errors.js';
 import { asIssuedL2 } from '../issue/l2-read.js';
 import type { IssuedL2 } from '../issue/l2-types.js';
 import type { IssuedL3Pair } from '../issue/l3.js';
-import { bundleOf, checkL3Belongs, type BundleL3Entry, type PresentationBundle, type PresentOptions } from './views.js';
+import { type BundleL3Entry, bundleOf, checkL3Belongs, type PresentationBundle, type PresentOptions } from './views.js';
 
 /** Input of {@link presentForDispute}: the full chain with every L3 pair issued so far. */
 export interface DisputePresentationInput {
@@ -26,8 +26,10 @@ export function presentForDispute(input: DisputePresentationInput, options: Pres
   const seen = new Set<number>();
   for (const l3 of l3s) {
     checkL3Belongs(l2, l3);
-    if (!l2.pairs[l3.pairIndex]) throw new VIError({ code: 'L3_PAIR_UNBOUND', layer: 'issue', pair: l3.pairIndex, message: `L2 has no mandate pair ${l3.pairIndex}` });
-    if (seen.has(l3.pairIndex)) throw new VIError({ code: 'L3_PAIR_DUPLICATE', layer: 'issue', pair: l3.pairIndex, message: 'two L3 pairs close the same mandate pair' });
+    if (!l2.pairs[l3.pairIndex])
+      throw new VIError({ code: 'L3_PAIR_UNBOUND', layer: 'issue', pair: l3.pairIndex, message: `L2 has no mandate pair ${l3.pairIndex}` });
+    if (seen.has(l3.pairIndex))
+      throw new VIError({ code: 'L3_PAIR_DUPLICATE', layer: 'issue', pair: l3.pairIndex, message: 'two L3 pairs close the same mandate pair' });
     seen.add(l3.pairIndex);
   }
   const entries: BundleL3Entry[] = [...l3s]

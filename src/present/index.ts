@@ -9,8 +9,9 @@
  * Presenters never re-encode a credential: views are the issued bytes, so
  * every digest and `sd_hash` still holds.
  */
+
+export type { DisputePresentationInput } from './dispute.js';
+export { presentForDispute } from './dispute.js';
 export { presentToMerchant } from './merchant.js';
 export { presentToNetwork } from './network.js';
-export { presentForDispute } from './dispute.js';
-export type { DisputePresentationInput } from './dispute.js';
-export type { PresentationBundle, PresentOptions, PairPresentationInput, BundleTrust, BundleL3Entry } from './views.js';
+export type { BundleL3Entry, BundleTrust, PairPresentationInput, PresentationBundle, PresentOptions } from './views.js';

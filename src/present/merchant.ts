@@ -3,7 +3,7 @@
  * Immediate: the L2 with only this pair's checkout mandate. Autonomous: L3b
  * and the L2 view L3b is bound to (checkout mandate + items bought).
  */
-import { bundleOf, immediateView, l3For, selectPair, type PairPresentationInput, type PresentationBundle, type PresentOptions } from './views.js';
+import { bundleOf, immediateView, l3For, type PairPresentationInput, type PresentationBundle, type PresentOptions, selectPair } from './views.js';
 
 /** Build the merchant's bundle for one mandate pair. The payment mandate never appears. */
 export function presentToMerchant(input: PairPresentationInput, options: PresentOptions): PresentationBundle {

@@ -3,7 +3,7 @@
  * Immediate: the L2 with only this pair's payment mandate. Autonomous: L3a and
  * the L2 view L3a is bound to (payment mandate + the selected payee).
  */
-import { bundleOf, immediateView, l3For, selectPair, type PairPresentationInput, type PresentationBundle, type PresentOptions } from './views.js';
+import { bundleOf, immediateView, l3For, type PairPresentationInput, type PresentationBundle, type PresentOptions, selectPair } from './views.js';
 
 /** Build the network's bundle for one mandate pair. No checkout mandate, no checkout_jwt. */
 export function presentToNetwork(input: PairPresentationInput, options: PresentOptions): PresentationBundle {

@@ -4,7 +4,7 @@
  * followed by a subset of the issued disclosures, byte for byte: nothing is
  * re-encoded, so digests and `sd_hash` values stay valid.
  */
-import { VIError, invalidInput } from '../errors.js';
+import { invalidInput, VIError } from '../errors.js';
 import { asIssuedL2 } from '../issue/l2-read.js';
 import type { IssuedL2 } from '../issue/l2-types.js';
 import type { IssuedL3Pair } from '../issue/l3.js';
@@ -62,7 +62,15 @@ export function bundleOf(role: Role, l1: string, l2: string, l3: BundleL3Entry[]
   }
   if (typeof l1 !== 'string' || l1.length === 0) throw invalidInput('l1 must be the serialized L1', 'l1');
   // Built in BUNDLE.md field order, leaving out what was not asked for.
-  const ordered: PresentationBundle = { vi_bundle: 1, ...(o.name !== undefined && { name: o.name }), role, ...(o.at !== undefined && { at: o.at }), trust: o.trust, l1, l2 };
+  const ordered: PresentationBundle = {
+    vi_bundle: 1,
+    ...(o.name !== undefined && { name: o.name }),
+    role,
+    ...(o.at !== undefined && { at: o.at }),
+    trust: o.trust,
+    l1,
+    l2,
+  };
   if (l3 !== undefined) ordered.l3 = l3;
   if (o.expect !== undefined) ordered.expect = o.expect;
   return ordered;

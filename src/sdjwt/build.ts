@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { encodeBase64url } from './base64url.js';
 import { sha256b64u } from './digest.js';
-import { signEs256, type SigningKey } from './keys.js';
+import { type SigningKey, signEs256 } from './keys.js';
 
 /** A disclosure as issued: its encoded form, digest and value. */
 export interface BuiltDisclosure {

@@ -3,7 +3,7 @@
  * thumbprint (RFC 7638) in a bounded LRU: importing a P-256 JWK costs about as
  * much as a signature check, and the same issuer, user and agent keys recur.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
 import { VIError } from '../errors.js';
 import { decodeBase64url } from './base64url.js';
 import { sha256b64u } from './digest.js';

@@ -5,7 +5,7 @@
  * Signing input, header, payload and each disclosure digest are computed here
  * exactly once.
  */
-import { VIError, type Layer } from '../errors.js';
+import { type Layer, VIError } from '../errors.js';
 import { decodeBase64url } from './base64url.js';
 import { sha256b64u } from './digest.js';
 import { isPrivateJwkMember } from './keys.js';
@@ -70,7 +70,11 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = {
   maxCheckoutJwtLength: 128 * 1024,
 };
 
-function fail(code: 'SDJWT_MALFORMED' | 'JWT_MALFORMED' | 'DISCLOSURE_MALFORMED' | 'LIMIT_EXCEEDED' | 'JSON_DUPLICATE_MEMBER', layer: Layer, message: string): never {
+function fail(
+  code: 'SDJWT_MALFORMED' | 'JWT_MALFORMED' | 'DISCLOSURE_MALFORMED' | 'LIMIT_EXCEEDED' | 'JSON_DUPLICATE_MEMBER',
+  layer: Layer,
+  message: string,
+): never {
   throw new VIError({ code, layer, message });
 }
 
@@ -84,7 +88,8 @@ export function jsonDepthExceeds(text: string, max: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: the next character is escaped
+      if (c === 0x5c)
+        i++; // backslash: the next character is escaped
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -270,7 +275,15 @@ export function parseDisclosure(encoded: string, layer: Layer, limits: ParseLimi
     if (typeof name !== 'string') fail('DISCLOSURE_MALFORMED', layer, 'disclosure claim name must be a string');
     if (name === '_sd' || name === '...') fail('DISCLOSURE_MALFORMED', layer, `disclosure claim name "${name}" is reserved`);
     // A selectively disclosed `d` lands in its JWK only once resolved: count the name too.
-    return { encoded, digest, salt, name, value: arr[2], privateJwkMember: parsed.privateJwkMember || isPrivateJwkMember(name), fractionalNumber: parsed.fractionalNumber };
+    return {
+      encoded,
+      digest,
+      salt,
+      name,
+      value: arr[2],
+      privateJwkMember: parsed.privateJwkMember || isPrivateJwkMember(name),
+      fractionalNumber: parsed.fractionalNumber,
+    };
   }
   return { encoded, digest, salt, value: arr[1], privateJwkMember: parsed.privateJwkMember, fractionalNumber: parsed.fractionalNumber };
 }

@@ -14,7 +14,7 @@
  * Undisclosed array references stay in the result as `{"...": digest}` so that
  * constraint checks can tell an empty allowlist from a withheld one.
  */
-import { VIError, type Layer } from '../errors.js';
+import { type Layer, VIError } from '../errors.js';
 import { PROFILE } from '../spec/profile.js';
 import type { ParsedDisclosure } from './parse.js';
 
@@ -65,7 +65,13 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-type ResolveFailure = 'DISCLOSURE_DUPLICATE' | 'DISCLOSURE_DUPLICATE_REFERENCE' | 'DISCLOSURE_UNREFERENCED' | 'DISCLOSURE_MALFORMED' | 'LIMIT_EXCEEDED' | 'SD_ALG_UNSUPPORTED';
+type ResolveFailure =
+  | 'DISCLOSURE_DUPLICATE'
+  | 'DISCLOSURE_DUPLICATE_REFERENCE'
+  | 'DISCLOSURE_UNREFERENCED'
+  | 'DISCLOSURE_MALFORMED'
+  | 'LIMIT_EXCEEDED'
+  | 'SD_ALG_UNSUPPORTED';
 
 /** What one resolution carries through the recursion (module-level functions: no closures per call). */
 interface ResolveState {

@@ -5,7 +5,7 @@
  * every @sd-jwt import in src/sdjwt/); it signs and parses with our own ES256
  * code like every other JWT here.
  */
-import { StatusList, type BitsPerStatus } from '@sd-jwt/jwt-status-list';
+import { type BitsPerStatus, StatusList } from '@sd-jwt/jwt-status-list';
 import { signJwt } from './build.js';
 import type { SigningKey } from './keys.js';
 

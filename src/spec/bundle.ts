@@ -36,10 +36,7 @@ export const bundleSchema = z
     l1: z.string({ error: 'l1 must be a non-empty string' }).min(1, 'l1 must be a non-empty string'),
     l2: z.string({ error: 'l2 must be a non-empty string' }).min(1, 'l2 must be a non-empty string'),
     l3: z.array(l3EntrySchema).optional(),
-    expect: z
-      .object({ l2: expectation.optional(), l3a: expectation.optional(), l3b: expectation.optional() })
-      .loose()
-      .optional(),
+    expect: z.object({ l2: expectation.optional(), l3a: expectation.optional(), l3b: expectation.optional() }).loose().optional(),
     verdict: z.object({ valid: z.boolean(), why: z.string().optional() }).loose().optional(),
   })
   .loose();

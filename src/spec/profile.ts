@@ -197,12 +197,15 @@ export interface VctClass {
 }
 
 const VCT_CLASSES: ReadonlyMap<string, VctClass> = new Map(
-  PROFILES.flatMap((profile) => [
-    [profile.vct.checkoutOpen, { kind: 'checkout', open: true, profile }],
-    [profile.vct.checkout, { kind: 'checkout', open: false, profile }],
-    [profile.vct.paymentOpen, { kind: 'payment', open: true, profile }],
-    [profile.vct.payment, { kind: 'payment', open: false, profile }],
-  ] as [string, VctClass][]),
+  PROFILES.flatMap(
+    (profile) =>
+      [
+        [profile.vct.checkoutOpen, { kind: 'checkout', open: true, profile }],
+        [profile.vct.checkout, { kind: 'checkout', open: false, profile }],
+        [profile.vct.paymentOpen, { kind: 'payment', open: true, profile }],
+        [profile.vct.payment, { kind: 'payment', open: false, profile }],
+      ] as [string, VctClass][],
+  ),
 );
 
 /** Classify a mandate VCT of any known profile (VCTs are matched fully versioned, April CF §10.1). */
@@ -249,8 +252,30 @@ export const REGISTERED_CONSTRAINT_TYPES: readonly string[] = [...new Set(PROFIL
 
 /** ISO 4217 minor-unit exponents for the currencies we know; default is 2. */
 export const CURRENCY_EXPONENT: Readonly<Record<string, number>> = {
-  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0,
-  RWF: 0, UGX: 0, UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
-  CLF: 4, UYW: 4,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  UYI: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  CLF: 4,
+  UYW: 4,
 };

@@ -3,13 +3,13 @@
  * turns each small check into a recorded pass, failure or skip.
  */
 import type { KeyObject } from 'node:crypto';
-import { VIError, type Layer, type VIErrorInfo } from '../errors.js';
-import { sharedKeyCache, type PublicKeyCache } from '../sdjwt/keys.js';
+import type { Strictness } from '../constraints/types.js';
+import { type Layer, VIError, type VIErrorInfo } from '../errors.js';
+import { type PublicKeyCache, sharedKeyCache } from '../sdjwt/keys.js';
 import { DEFAULT_PARSE_LIMITS, type ParsedJwt, type ParsedSdJwt } from '../sdjwt/parse.js';
 import type { Resolved } from '../sdjwt/resolve.js';
 import type { Bundle, Expectation } from '../spec/bundle.js';
-import { PROFILE, type MandateKind, type Mode, type WireProfile } from '../spec/profile.js';
-import type { Strictness } from '../constraints/types.js';
+import { type MandateKind, type Mode, PROFILE, type WireProfile } from '../spec/profile.js';
 import type { CheckName } from './checks.js';
 import type { KeyLookup } from './steps/common.js';
 import type { CheckRecord, CheckStatus, KeyResolver, Limits, PairResult, VerifyOptions } from './types.js';

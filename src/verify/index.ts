@@ -6,10 +6,10 @@
  * layer's key comes only from the previous layer's `cnf`.
  */
 import { isRecord } from '../constraints/values.js';
-import { VerifyContext, type PairState } from './context.js';
+import { type PairState, VerifyContext } from './context.js';
 import { withoutPrivateKeys } from './redact.js';
-import { checkBundle, parseCredentials } from './steps/bundle.js';
 import { verifyCheckoutBindings } from './steps/bindings.js';
+import { checkBundle, parseCredentials } from './steps/bundle.js';
 import { verifyConstraints } from './steps/constraints.js';
 import { resolveKeys } from './steps/keys.js';
 import { verifyL1 } from './steps/l1.js';
@@ -19,9 +19,9 @@ import { verifyL3s } from './steps/l3.js';
 import { verifyMandates } from './steps/mandates.js';
 import type { LayerClaims, PairResult, VerificationResult, VerifyOptions } from './types.js';
 
+export { CHECK_NAMES, type CheckName, isCheckName } from './checks.js';
+export { type BundleTextResult, parseBundleText } from './steps/bundle.js';
 export type * from './types.js';
-export { CHECK_NAMES, isCheckName, type CheckName } from './checks.js';
-export { parseBundleText, type BundleTextResult } from './steps/bundle.js';
 
 /**
  * The stages in order: the bundle and one parse of each credential; key

@@ -64,4 +64,3 @@ function firstMembers(src: Record<string, unknown>, n: number): Record<string, u
   }
   return out;
 }
-

@@ -1,16 +1,17 @@
 /**
  * Public shapes of verification: options in, result out.
  */
+
+import type { ConstraintReport } from '../constraints/registry.js';
+import type { Strictness } from '../constraints/types.js';
 import type { ErrorCode, Layer, VIErrorInfo } from '../errors.js';
-import type { CheckName, CHECK_NAMES } from './checks.js';
-import type { PublicKeyCache, PublicJwk } from '../sdjwt/keys.js';
+import type { PublicJwk, PublicKeyCache } from '../sdjwt/keys.js';
 import type { ParseLimits } from '../sdjwt/parse.js';
-import type { StatusResolver } from '../sdjwt/status-list.js';
 import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
+import type { StatusResolver } from '../sdjwt/status-list.js';
 import type { Expectation, JwkSet } from '../spec/bundle.js';
 import type { Mode } from '../spec/profile.js';
-import type { Strictness } from '../constraints/types.js';
-import type { ConstraintReport } from '../constraints/registry.js';
+import type { CHECK_NAMES, CheckName } from './checks.js';
 
 /**
  * Finds a public key by `kid`. A JWK Set, or a function (which may be async,

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bareVerify } from '../../bench/bare.js';
-import { chainViews, multiPairDispute, newHolder, stableParties, type ChainViews, type Holder, type StableParties } from '../../bench/chains.js';
+import { type ChainViews, chainViews, type Holder, multiPairDispute, newHolder, type StableParties, stableParties } from '../../bench/chains.js';
 import { floorWork } from '../../bench/floor.js';
 import type { PresentationBundle } from '../../src/present/index.js';
 

@@ -44,7 +44,7 @@ describe('adapter protocol pieces', () => {
     expect(JSON.parse(await verdictLine('{"vi_bundle":1}'))).toMatchObject({ valid: false });
   });
 
-  it('tells a bundle\'s profile from its L2 mandate VCTs', async () => {
+  it("tells a bundle's profile from its L2 mandate VCTs", async () => {
     const dir = sampleVectors();
     const { readFileSync } = await import('node:fs');
     const read = (c: string, f: string) => JSON.parse(readFileSync(join(dir, c, f), 'utf8'));
@@ -90,10 +90,15 @@ describe('conformance matrix', () => {
   });
 });
 
-describeIf(builtCli)('vintent\'s own verifier through the protocol', () => {
+describeIf(builtCli)("vintent's own verifier through the protocol", () => {
   it('agrees with every vector of every category and profile', { timeout: 120_000 }, async () => {
     const report = await runConformance({ verifier: `"${process.execPath}" "${BIN}" adapter`, vectorsDir: sampleVectors() });
     expect(report.total).toEqual({ agree: 8, disagree: 0, crashed: 0 });
-    expect(report.rows.map((r) => `${r.category}/${r.profile}`).sort()).toEqual(['tampered/vi-2026-02', 'tampered/vi-2026-04', 'valid/vi-2026-02', 'valid/vi-2026-04']);
+    expect(report.rows.map((r) => `${r.category}/${r.profile}`).sort()).toEqual([
+      'tampered/vi-2026-02',
+      'tampered/vi-2026-04',
+      'valid/vi-2026-02',
+      'valid/vi-2026-04',
+    ]);
   });
 });

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { helpText, type CommandSpec } from '../../src/cli/args.js';
+import { type CommandSpec, helpText } from '../../src/cli/args.js';
 import { DEMO_COMMAND } from '../../src/cli/demo.js';
 import { formatMoney, formatTime, progressLine } from '../../src/cli/format.js';
 import { INSPECT_COMMAND } from '../../src/cli/inspect.js';
@@ -34,7 +34,16 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
   }
 }
 
-const SPECS: CommandSpec[] = [VERIFY_COMMAND, DEMO_COMMAND, KEYS_GENERATE_COMMAND, SERVE_COMMAND, NETWORK_AUTHORIZE_COMMAND, NETWORK_REVERSE_COMMAND, LEDGER_SHOW_COMMAND, INSPECT_COMMAND];
+const SPECS: CommandSpec[] = [
+  VERIFY_COMMAND,
+  DEMO_COMMAND,
+  KEYS_GENERATE_COMMAND,
+  SERVE_COMMAND,
+  NETWORK_AUTHORIZE_COMMAND,
+  NETWORK_REVERSE_COMMAND,
+  LEDGER_SHOW_COMMAND,
+  INSPECT_COMMAND,
+];
 const dir = mkdtempSync(join(tmpdir(), 'vintent-cli-'));
 const missing = join(dir, 'nope', 'missing.json');
 const bundleFile = join(dir, 'bundle.json');
@@ -108,7 +117,10 @@ describe('an input file that cannot be used: exit 2 with its path', () => {
     ['network authorize BUNDLE', ['network', 'authorize', missing, '--trust', bundleFile, '--ledger', `sqlite:${join(dir, 'l.db')}`]],
     ['network authorize --trust', ['network', 'authorize', bundleFile, '--trust', missing, '--ledger', `sqlite:${join(dir, 'l.db')}`]],
     ['serve --trust', ['serve', '--port', '0', '--network-aud', 'https://network.example', '--trust', missing]],
-    ['serve --merchant-keys', ['serve', '--port', '0', '--network-aud', 'https://network.example', '--trust-url', 'https://issuer.example/jwks', '--merchant-keys', missing]],
+    [
+      'serve --merchant-keys',
+      ['serve', '--port', '0', '--network-aud', 'https://network.example', '--trust-url', 'https://issuer.example/jwks', '--merchant-keys', missing],
+    ],
     ['inspect BUNDLE', ['inspect', missing, '--port', '0']],
     ['inspect --trust', ['inspect', '--trust', missing, '--port', '0']],
   ])('%s', async (_name, args) => {
@@ -136,7 +148,10 @@ describe('an input file that cannot be used: exit 2 with its path', () => {
     writeFileSync(join(sub, 'huge.json'), `{"pad":"${'x'.repeat(3 * 1024 * 1024)}"}`);
     const r = await cli(['verify', '--json', sub]);
     expect(r.code).toBe(1);
-    const [report] = r.out.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const [report] = r.out
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(report.errors.map((e: { code: string }) => e.code)).toEqual(['BUNDLE_TOO_LARGE']);
   });
 
@@ -153,7 +168,10 @@ describe('--json is JSON Lines on stdout with a closing summary', () => {
   it('vintent verify --json vectors: every line parses, the last is the summary', async () => {
     const r = await cli(['verify', '--json', join(__dirname, '../../vectors')]);
     expect(r.err).toBe('');
-    const lines = r.out.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = r.out
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const summary = lines.at(-1);
     // Whether every vector matches is test/vectors' business; here: the shape, and the exit code agreeing with the summary.
     expect(summary).toMatchObject({ summary: true, bundles: lines.length - 1 });
@@ -165,7 +183,12 @@ describe('--json is JSON Lines on stdout with a closing summary', () => {
     await (await openSqliteLedger(join(dir, 'empty.db'))).close();
     const r = await cli(['ledger', 'show', '--json', '--ledger', `sqlite:${join(dir, 'empty.db')}`]);
     expect(r.code).toBe(0);
-    expect(r.out.trimEnd().split('\n').map((l) => JSON.parse(l))).toEqual([{ summary: true, events: 0 }]);
+    expect(
+      r.out
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([{ summary: true, events: 0 }]);
   });
 });
 

@@ -14,7 +14,9 @@ describe('vintent demo', () => {
     write.mockRestore();
     expect(code).toBe(0);
     const files = readdirSync(dir).sort();
-    expect(files).toEqual(expect.arrayContaining(['immediate-merchant.json', 'immediate-network.json', 'autonomous-network.json', 'autonomous-multi-pair-dispute.json']));
+    expect(files).toEqual(
+      expect.arrayContaining(['immediate-merchant.json', 'immediate-network.json', 'autonomous-network.json', 'autonomous-multi-pair-dispute.json']),
+    );
     for (const f of files) {
       const bundle = JSON.parse(readFileSync(join(dir, f), 'utf8'));
       const r = await verifyPresentation(bundle);
@@ -27,7 +29,11 @@ describe('vintent demo', () => {
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     await run(['--out', dir]);
     write.mockRestore();
-    const decodeAll = (s: string) => s.split(/[~.]/).map((p) => Buffer.from(p, 'base64url').toString('utf8')).join('\n');
+    const decodeAll = (s: string) =>
+      s
+        .split(/[~.]/)
+        .map((p) => Buffer.from(p, 'base64url').toString('utf8'))
+        .join('\n');
     for (const f of readdirSync(dir)) {
       const b = JSON.parse(readFileSync(join(dir, f), 'utf8'));
       const text = decodeAll([b.l2, ...(b.l3 ?? []).flatMap((e: Record<string, string>) => Object.values(e))].join('~'));

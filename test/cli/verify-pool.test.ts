@@ -6,9 +6,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PARALLEL_THRESHOLD, threadsFor, verifyReports } from '../../src/cli/verify-pool.js';
-import { collectBundleFiles } from '../../src/cli/verify.js';
 import type { BundleReport } from '../../src/cli/verify.js';
+import { collectBundleFiles } from '../../src/cli/verify.js';
+import { PARALLEL_THRESHOLD, threadsFor, verifyReports } from '../../src/cli/verify-pool.js';
 import { autonomousBundle, immediateBundle } from '../fixtures/raw-chain.js';
 
 async function all(gen: AsyncGenerator<BundleReport>): Promise<BundleReport[]> {

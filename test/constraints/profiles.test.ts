@@ -22,14 +22,22 @@ describe('constraint registries per profile', () => {
     for (const p of PROFILES) {
       expect([...constraintRegistryFor(p).keys()].sort()).toEqual(Object.values(p.constraint).sort());
     }
-    expect(constraintShapeViolations([{ type: 'payment.amount', currency: 'USD', max: 1 }], 'payment', VI_2026_04).map((v) => v.code)).toEqual(['CONSTRAINT_UNKNOWN_TYPE']);
-    expect(constraintShapeViolations([{ type: 'mandate.payment.amount_range', currency: 'USD', max: 1 }], 'payment', VI_2026_02).map((v) => v.code)).toEqual(['CONSTRAINT_UNKNOWN_TYPE']);
+    expect(constraintShapeViolations([{ type: 'payment.amount', currency: 'USD', max: 1 }], 'payment', VI_2026_04).map((v) => v.code)).toEqual([
+      'CONSTRAINT_UNKNOWN_TYPE',
+    ]);
+    expect(constraintShapeViolations([{ type: 'mandate.payment.amount_range', currency: 'USD', max: 1 }], 'payment', VI_2026_02).map((v) => v.code)).toEqual([
+      'CONSTRAINT_UNKNOWN_TYPE',
+    ]);
   });
 
   it('April allowlists live in `allowed`; the February member name is not read', () => {
     expect(codes({ type: 'mandate.payment.allowed_payees', allowed: [shop] }, pay(1))).toEqual(['passed']);
-    expect(constraintShapeViolations([{ type: 'mandate.payment.allowed_payees', allowed_payees: [shop] }], 'payment', VI_2026_04).map((v) => v.code)).toEqual(['CONSTRAINT_MALFORMED']);
-    expect(constraintShapeViolations([{ type: 'payment.allowed_payee', allowed: [shop] }], 'payment', VI_2026_02).map((v) => v.code)).toEqual(['CONSTRAINT_MALFORMED']);
+    expect(constraintShapeViolations([{ type: 'mandate.payment.allowed_payees', allowed_payees: [shop] }], 'payment', VI_2026_04).map((v) => v.code)).toEqual([
+      'CONSTRAINT_MALFORMED',
+    ]);
+    expect(constraintShapeViolations([{ type: 'payment.allowed_payee', allowed: [shop] }], 'payment', VI_2026_02).map((v) => v.code)).toEqual([
+      'CONSTRAINT_MALFORMED',
+    ]);
   });
 
   it('line_items match_mode: minimum by default, exact needs every entry, unknown is a violation', () => {
@@ -41,10 +49,35 @@ describe('constraint registries per profile', () => {
     expect(codes(base, cart([{ sku: 'S1', quantity: 1 }]))).toEqual(['passed']);
     expect(codes({ ...base, match_mode: 'minimum' }, cart([{ sku: 'S1', quantity: 1 }]))).toEqual(['passed']);
     expect(codes({ ...base, match_mode: 'exact' }, cart([{ sku: 'S1', quantity: 1 }]))).toEqual(['CONSTRAINT_LINE_ITEM_MISSING']);
-    expect(codes({ ...base, match_mode: 'exact' }, cart([{ sku: 'S1', quantity: 1 }, { sku: 'S2', quantity: 1 }]))).toEqual(['passed']);
+    expect(
+      codes(
+        { ...base, match_mode: 'exact' },
+        cart([
+          { sku: 'S1', quantity: 1 },
+          { sku: 'S2', quantity: 1 },
+        ]),
+      ),
+    ).toEqual(['passed']);
     // exact does not relax the subset or quantity rules
-    expect(codes({ ...base, match_mode: 'exact' }, cart([{ sku: 'S1', quantity: 3 }, { sku: 'S2', quantity: 1 }]))).toContain('CONSTRAINT_QUANTITY_EXCEEDED');
-    expect(codes({ ...base, match_mode: 'exact' }, cart([{ sku: 'S1', quantity: 1 }, { sku: 'S2', quantity: 1 }, { sku: 'S3', quantity: 1 }]))).toContain('CONSTRAINT_LINE_ITEM_NOT_ACCEPTABLE');
+    expect(
+      codes(
+        { ...base, match_mode: 'exact' },
+        cart([
+          { sku: 'S1', quantity: 3 },
+          { sku: 'S2', quantity: 1 },
+        ]),
+      ),
+    ).toContain('CONSTRAINT_QUANTITY_EXCEEDED');
+    expect(
+      codes(
+        { ...base, match_mode: 'exact' },
+        cart([
+          { sku: 'S1', quantity: 1 },
+          { sku: 'S2', quantity: 1 },
+          { sku: 'S3', quantity: 1 },
+        ]),
+      ),
+    ).toContain('CONSTRAINT_LINE_ITEM_NOT_ACCEPTABLE');
     expect(codes({ ...base, match_mode: 'maximum' }, cart([{ sku: 'S1', quantity: 1 }]))).toEqual(['CONSTRAINT_MATCH_MODE_UNKNOWN']);
     // a withheld acceptable item cannot show the entry fulfilled: exact fails closed
     const withheld = { type: 'mandate.checkout.line_items', match_mode: 'exact', items: [{ id: 'a', acceptable_items: [{ '...': 'digest' }], quantity: 1 }] };
@@ -71,13 +104,21 @@ describe('constraint registries per profile', () => {
       expect(constraintShapeViolations([rec('mandate.payment.recurrence', f)], 'payment', VI_2026_04)).toEqual([]);
       expect(constraintShapeViolations([rec('payment.recurrence', f)], 'payment', VI_2026_02).map((v) => v.code)).toEqual(['CONSTRAINT_MALFORMED']);
     }
-    expect(constraintShapeViolations([rec('mandate.payment.recurrence', 'MONTHLY')], 'payment', VI_2026_04).map((v) => v.code)).toEqual(['CONSTRAINT_MALFORMED']);
+    expect(constraintShapeViolations([rec('mandate.payment.recurrence', 'MONTHLY')], 'payment', VI_2026_04).map((v) => v.code)).toEqual([
+      'CONSTRAINT_MALFORMED',
+    ]);
     expect(constraintShapeViolations([rec('mandate.payment.agent_recurrence', 'ON_DEMAND')], 'payment', VI_2026_04)).toEqual([]);
     expect(constraintShapeViolations([rec('mandate.payment.agent_recurrence', 'WEEK')], 'payment', VI_2026_04)).toEqual([]);
     // companions are the profile's own amount and budget types
     const ar = { type: 'mandate.payment.agent_recurrence', frequency: 'WEEK', start_date: '2027-03-01', end_date: '2027-03-31' };
-    const feb = [{ type: 'payment.amount', currency: 'USD', max: 10 }, { type: 'payment.budget', currency: 'USD', max: 10 }];
-    const apr = [{ type: 'mandate.payment.amount_range', currency: 'USD', max: 10 }, { type: 'mandate.payment.budget', currency: 'USD', max: 10 }];
+    const feb = [
+      { type: 'payment.amount', currency: 'USD', max: 10 },
+      { type: 'payment.budget', currency: 'USD', max: 10 },
+    ];
+    const apr = [
+      { type: 'mandate.payment.amount_range', currency: 'USD', max: 10 },
+      { type: 'mandate.payment.budget', currency: 'USD', max: 10 },
+    ];
     expect(checkConstraints([ar, ...apr], pay(5), april)[0]!.outcome.status).toBe('passed');
     expect(checkConstraints([ar, ...feb], pay(5), { ...april, openMandate: false })[0]!.outcome.status).toBe('failed');
   });
@@ -87,14 +128,20 @@ describe('constraint registries per profile', () => {
     const other = { type: 'com.acme.points' };
     const run = (opts: Partial<Parameters<typeof summarizeConstraints>[2]>) => summarizeConstraints([unknown, other], {}, { ...april, ...opts });
     expect(run({ openMandate: true })).toMatchObject({ satisfied: false, violations: 2, skipped: 0 });
-    expect(run({ openMandate: true, policy: { 'urn:example:loyalty': 'PERMISSIVE', 'com.acme.points': 'PERMISSIVE' } })).toMatchObject({ satisfied: false, violations: 2 });
+    expect(run({ openMandate: true, policy: { 'urn:example:loyalty': 'PERMISSIVE', 'com.acme.points': 'PERMISSIVE' } })).toMatchObject({
+      satisfied: false,
+      violations: 2,
+    });
     expect(run({ openMandate: false })).toMatchObject({ satisfied: true, violations: 0, skipped: 2 });
     expect(run({ openMandate: false, policy: { 'urn:example:loyalty': 'STRICT' } })).toMatchObject({ satisfied: false, violations: 1, skipped: 1 });
     expect(run({ openMandate: false, strictness: 'STRICT' })).toMatchObject({ violations: 2, skipped: 0 });
     expect(run({ openMandate: false, strictness: 'STRICT', policy: { 'com.acme.points': 'PERMISSIVE' } })).toMatchObject({ violations: 1, skipped: 1 });
     // policy does not change registered types
     const amount = { type: 'mandate.payment.amount_range', currency: 'USD', max: 10 };
-    expect(summarizeConstraints([amount], pay(11), { ...april, openMandate: false, policy: { 'mandate.payment.amount_range': 'PERMISSIVE' } })).toMatchObject({ violations: 1, checked: 1 });
+    expect(summarizeConstraints([amount], pay(11), { ...april, openMandate: false, policy: { 'mandate.payment.amount_range': 'PERMISSIVE' } })).toMatchObject({
+      violations: 1,
+      checked: 1,
+    });
   });
 
   it('risk_data: an object of string signals on the April L2 payment mandate, never in an L3', () => {

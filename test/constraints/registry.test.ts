@@ -30,19 +30,43 @@ describe('constraint registry', () => {
   });
 
   it('allowlists: empty is unsatisfiable; withheld entries skip; id-first exact match', () => {
-    expect(constraintShapeViolations([{ type: 'payment.allowed_payee', allowed_payees: [] }, { type: 'payment.reference', conditional_transaction_id: 'x' }], 'payment').map((v) => v.code)).toEqual(['CONSTRAINT_ALLOWLIST_EMPTY']);
+    expect(
+      constraintShapeViolations(
+        [
+          { type: 'payment.allowed_payee', allowed_payees: [] },
+          { type: 'payment.reference', conditional_transaction_id: 'x' },
+        ],
+        'payment',
+      ).map((v) => v.code),
+    ).toEqual(['CONSTRAINT_ALLOWLIST_EMPTY']);
     expect(codes({ type: 'payment.allowed_payee', allowed_payees: [{ '...': 'digest' }] }, pay(1))).toEqual(['skipped']);
     expect(codes({ type: 'payment.allowed_payee', allowed_payees: [shop] }, pay(1))).toEqual(['passed']);
     expect(codes({ type: 'payment.allowed_payee', allowed_payees: [shop] }, pay(1, 'USD', { ...shop, name: 'SHOP' }))).toEqual(['passed']);
     expect(codes({ type: 'payment.allowed_payee', allowed_payees: [shop] }, pay(1, 'USD', { ...shop, id: 'm-2' }))).toEqual(['CONSTRAINT_PAYEE_NOT_ALLOWED']);
     const noIds = { name: 'Shop', website: 'https://shop.example' };
-    expect(codes({ type: 'payment.allowed_payee', allowed_payees: [noIds] }, pay(1, 'USD', { name: 'Shop', website: 'https://shop.example/' }))).toEqual(['CONSTRAINT_PAYEE_NOT_ALLOWED']);
+    expect(codes({ type: 'payment.allowed_payee', allowed_payees: [noIds] }, pay(1, 'USD', { name: 'Shop', website: 'https://shop.example/' }))).toEqual([
+      'CONSTRAINT_PAYEE_NOT_ALLOWED',
+    ]);
   });
 
   it('line items: wildcard entry, per-SKU and total limits', () => {
     const f = (lines: { sku: string; quantity: number }[]): Fulfillment => ({ checkout: { merchant: shop, lineLists: [{ source: 'L3b', lines }] } });
-    const c = { type: 'mandate.checkout.line_items', items: [{ id: 'a', acceptable_items: [{ id: 'S1', title: 'one' }], quantity: 1 }, { id: 'b', acceptable_items: [], quantity: 2 }] };
-    expect(codes(c, f([{ sku: 'S1', quantity: 1 }, { sku: 'ANY', quantity: 2 }]))).toEqual(['passed']);
+    const c = {
+      type: 'mandate.checkout.line_items',
+      items: [
+        { id: 'a', acceptable_items: [{ id: 'S1', title: 'one' }], quantity: 1 },
+        { id: 'b', acceptable_items: [], quantity: 2 },
+      ],
+    };
+    expect(
+      codes(
+        c,
+        f([
+          { sku: 'S1', quantity: 1 },
+          { sku: 'ANY', quantity: 2 },
+        ]),
+      ),
+    ).toEqual(['passed']);
     expect(codes(c, f([{ sku: 'S1', quantity: 4 }]))).toContain('CONSTRAINT_QUANTITY_EXCEEDED');
     const strictItems = { type: 'mandate.checkout.line_items', items: [{ id: 'a', acceptable_items: [{ id: 'S1', title: 'one' }], quantity: 3 }] };
     expect(codes(strictItems, f([{ sku: 'S2', quantity: 1 }]))).toEqual(['CONSTRAINT_LINE_ITEM_NOT_ACCEPTABLE']);
@@ -51,9 +75,15 @@ describe('constraint registry', () => {
 
   it('budget, recurrence and agent_recurrence stateless parts', () => {
     expect(codes({ type: 'payment.budget', currency: 'USD', max: 100 }, pay(101))).toEqual(['CONSTRAINT_AMOUNT_ABOVE_MAX']);
-    expect(codes({ type: 'payment.recurrence', frequency: 'MONTHLY', start_date: '2027-01-01', end_date: '2027-02-01' }, pay(1))).toEqual(['CONSTRAINT_RECURRENCE_OUT_OF_WINDOW']);
+    expect(codes({ type: 'payment.recurrence', frequency: 'MONTHLY', start_date: '2027-01-01', end_date: '2027-02-01' }, pay(1))).toEqual([
+      'CONSTRAINT_RECURRENCE_OUT_OF_WINDOW',
+    ]);
     const ar = { type: 'payment.agent_recurrence', frequency: 'ON_DEMAND', start_date: '2027-03-01', end_date: '2027-03-31' };
-    const withCompanions = checkConstraints([ar, { type: 'payment.amount', currency: 'USD', max: 10 }, { type: 'payment.budget', currency: 'USD', max: 10 }], pay(5), ctx);
+    const withCompanions = checkConstraints(
+      [ar, { type: 'payment.amount', currency: 'USD', max: 10 }, { type: 'payment.budget', currency: 'USD', max: 10 }],
+      pay(5),
+      ctx,
+    );
     expect(withCompanions.map((r) => r.outcome.status)).toEqual(['passed', 'passed', 'passed']);
     expect(codes(ar, pay(5))).toEqual(['CONSTRAINT_RECURRENCE_COMPANION_MISSING', 'CONSTRAINT_RECURRENCE_COMPANION_MISSING']);
     expect(constraintShapeViolations([{ ...ar, end_date: undefined }], 'payment').map((v) => v.code)).toEqual(['CONSTRAINT_MALFORMED']);
@@ -64,9 +94,17 @@ describe('constraint registry', () => {
     const far = { at: Number.MAX_SAFE_INTEGER, strictness: 'PERMISSIVE' as const };
     const rec = { type: 'payment.recurrence', frequency: 'MONTHLY', start_date: '2027-01-01', end_date: '2027-12-31' };
     const ar = { type: 'payment.agent_recurrence', frequency: 'ON_DEMAND', start_date: '2027-03-01', end_date: '2027-03-31' };
-    const companions = [{ type: 'payment.amount', currency: 'USD', max: 10 }, { type: 'payment.budget', currency: 'USD', max: 10 }];
-    const outcomes = checkConstraints([rec, ar, ...companions], pay(5), far).slice(0, 2).map((r) => r.outcome);
-    expect(outcomes.map((o) => (o.status === 'failed' ? o.violations.map((v) => v.code) : o.status))).toEqual([['CONSTRAINT_RECURRENCE_OUT_OF_WINDOW'], ['CONSTRAINT_RECURRENCE_OUT_OF_WINDOW']]);
+    const companions = [
+      { type: 'payment.amount', currency: 'USD', max: 10 },
+      { type: 'payment.budget', currency: 'USD', max: 10 },
+    ];
+    const outcomes = checkConstraints([rec, ar, ...companions], pay(5), far)
+      .slice(0, 2)
+      .map((r) => r.outcome);
+    expect(outcomes.map((o) => (o.status === 'failed' ? o.violations.map((v) => v.code) : o.status))).toEqual([
+      ['CONSTRAINT_RECURRENCE_OUT_OF_WINDOW'],
+      ['CONSTRAINT_RECURRENCE_OUT_OF_WINDOW'],
+    ]);
   });
 
   it('unknown types fail closed and misplaced types are malformed', () => {

@@ -54,28 +54,64 @@ export async function freshSeeds(): Promise<Seed[]> {
   const trust = { issuer_jwks: { keys: [issuerKey.publicJwk] }, merchant_jwks: { keys: [merchantKey.publicJwk] } };
   const opts = (name: string) => ({ trust, at: AT, name });
 
-  const l1 = await issueL1({ issuerKey, iss: 'https://issuer.fuzz.test', sub: 'user-1', userPublicJwk: userKey.publicJwk, panLastFour: '4242', scheme: 'mastercard', email: 'a@b.test', iat: T0 - 1000 });
+  const l1 = await issueL1({
+    issuerKey,
+    iss: 'https://issuer.fuzz.test',
+    sub: 'user-1',
+    userPublicJwk: userKey.publicJwk,
+    panLastFour: '4242',
+    scheme: 'mastercard',
+    email: 'a@b.test',
+    iat: T0 - 1000,
+  });
   const checkout = (merchant: typeof tennis, item: typeof racket, price: string, id: string) =>
     createCheckoutJwt({ merchantKey, merchant, checkoutId: id, currency: 'USD', items: [{ ...item, quantity: 1, unitPrice: price }], iat: T0 + 100 });
   const co0 = checkout(tennis, racket, '279.99', 'co-0');
   const co1 = checkout(decathlon, shoe, '120.00', 'co-1');
 
   const imm = issueL2Immediate({
-    userKey, l1, aud: 'https://agent.fuzz.test', iat: T0 + 150,
+    userKey,
+    l1,
+    aud: 'https://agent.fuzz.test',
+    iat: T0 + 150,
     pairs: [
       { checkoutJwt: co0.jwt, paymentInstrument: instrument, payee: tennis },
       { checkoutJwt: co1.jwt, paymentInstrument: instrument, payee: decathlon },
     ],
   });
   const auto = issueL2Autonomous({
-    userKey, l1, aud: 'https://agent.fuzz.test', iat: T0,
+    userKey,
+    l1,
+    aud: 'https://agent.fuzz.test',
+    iat: T0,
     pairs: [
-      { agentKey: agentKey.publicJwk, merchants: [tennis, decathlon], lineItems: [{ id: 'line-1', acceptableItems: [racket, shoe], quantity: 1 }], paymentInstrument: instrument, amount: { currency: 'USD', min: '10.00', max: 40000 } },
-      { agentKey: agentKey.publicJwk, merchants: [decathlon], lineItems: [{ id: 'line-2', acceptableItems: 'any', quantity: 2 }], paymentInstrument: instrument, amount: { currency: 'USD', max: '200' }, budget: { currency: 'USD', max: '1000' } },
+      {
+        agentKey: agentKey.publicJwk,
+        merchants: [tennis, decathlon],
+        lineItems: [{ id: 'line-1', acceptableItems: [racket, shoe], quantity: 1 }],
+        paymentInstrument: instrument,
+        amount: { currency: 'USD', min: '10.00', max: 40000 },
+      },
+      {
+        agentKey: agentKey.publicJwk,
+        merchants: [decathlon],
+        lineItems: [{ id: 'line-2', acceptableItems: 'any', quantity: 2 }],
+        paymentInstrument: instrument,
+        amount: { currency: 'USD', max: '200' },
+        budget: { currency: 'USD', max: '1000' },
+      },
     ],
   });
   const l3 = (pairIndex: number, co: typeof co0) =>
-    issueL3Pair({ agentKey, l2: auto, pairIndex, checkoutJwt: co.jwt, networkAud: 'https://network.fuzz.test/authorize', merchantAud: 'https://merchant.fuzz.test', iat: AT });
+    issueL3Pair({
+      agentKey,
+      l2: auto,
+      pairIndex,
+      checkoutJwt: co.jwt,
+      networkAud: 'https://network.fuzz.test/authorize',
+      merchantAud: 'https://merchant.fuzz.test',
+      iat: AT,
+    });
   const l3s = [l3(0, co0), l3(1, co1)];
 
   const bundles: [string, unknown][] = [

@@ -5,7 +5,7 @@
  * nothing leaked onto Object.prototype.
  */
 import { isErrorCode } from '../../src/errors.js';
-import { verifyPresentation, type VerificationResult, type VerifyOptions } from '../../src/verify/index.js';
+import { type VerificationResult, type VerifyOptions, verifyPresentation } from '../../src/verify/index.js';
 
 /** Generous: a case takes milliseconds; only a hang or runaway work comes near. */
 export const CASE_TIMEOUT_MS = 2000;
@@ -31,7 +31,7 @@ export async function verifyBounded(bundle: unknown, options: VerifyOptions = {}
   try {
     const run = verifyPresentation(bundle, { trustFromBundle: true, ...options }).then(
       (result): Verified => ({ result }),
-      (e: unknown): Verified => ({ failure: `rejected: ${e instanceof Error ? e.stack ?? e.message : String(e)}` }),
+      (e: unknown): Verified => ({ failure: `rejected: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` }),
     );
     const out = await Promise.race([run, hang]);
     // Synchronous runaway work blocks the timer too; measure it after the fact.
@@ -40,7 +40,7 @@ export async function verifyBounded(bundle: unknown, options: VerifyOptions = {}
     if ('result' in out && took > timeoutMs) return { failure: `slow: verdict took ${Math.round(took)} ms` };
     return out;
   } catch (e) {
-    return { failure: `threw synchronously: ${e instanceof Error ? e.stack ?? e.message : String(e)}` };
+    return { failure: `threw synchronously: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` };
   } finally {
     clearTimeout(timer);
   }

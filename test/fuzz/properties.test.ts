@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allSeeds } from './corpus.js';
-import { PROPERTIES, prepare, type Prepared } from './properties.js';
+import { PROPERTIES, type Prepared, prepare } from './properties.js';
 
 const SEED = Number(process.env.VINTENT_FUZZ_SEED ?? 20260611);
 const RUNS = Number(process.env.VINTENT_FUZZ_RUNS ?? 60);

@@ -22,14 +22,14 @@
  */
 import { sign } from 'node:crypto';
 import fc from 'fast-check';
+import { isErrorCode } from '../../src/errors.js';
 import { generateSigningKey } from '../../src/sdjwt/keys.js';
 import { parseBundleText, type VerificationResult } from '../../src/verify/index.js';
-import { isErrorCode } from '../../src/errors.js';
-import { B64U_ALPHABET, b64u, clone, coveredSlots, joinSd, slotsOf, splitSd, unb64u, type SdParts } from './codec.js';
+import { B64U_ALPHABET, b64u, clone, coveredSlots, joinSd, type SdParts, slotsOf, splitSd, unb64u } from './codec.js';
 import type { JsonBundle, Seed } from './corpus.js';
 import { invariantViolation, mandateDigests, verifyBounded } from './harness.js';
-import { applyTextEdit, type TextEdit } from './rewrite.js';
 import { ChainEditor } from './resign.js';
+import { applyTextEdit, type TextEdit } from './rewrite.js';
 
 export type Expect = 'invalid' | 'subset' | 'same' | 'any';
 
@@ -193,13 +193,17 @@ export const PROPERTIES: FuzzProperty[] = [
   {
     name: 'an inserted character anywhere makes it invalid',
     property: (seeds) =>
-      asyncProp(fc.tuple(idx, idx, fc.constantFrom('~', '.', '=', ' ', '\n', 'A', '"', '\\', '%', '\u0000', 'é', '~~', '..')), seeds, (p, [slotN, posN, ch]) => {
-        const s = slotAt(p, slotN);
-        if (!s) return undefined;
-        const pos = posN % (s.str.length + 1);
-        s.slot.set(s.b, s.str.slice(0, pos) + ch + s.str.slice(pos));
-        return { label: `insert ${JSON.stringify(ch)} into ${s.slot.path} @${pos}`, bundle: s.b, expect: 'invalid' };
-      }),
+      asyncProp(
+        fc.tuple(idx, idx, fc.constantFrom('~', '.', '=', ' ', '\n', 'A', '"', '\\', '%', '\u0000', 'é', '~~', '..')),
+        seeds,
+        (p, [slotN, posN, ch]) => {
+          const s = slotAt(p, slotN);
+          if (!s) return undefined;
+          const pos = posN % (s.str.length + 1);
+          s.slot.set(s.b, s.str.slice(0, pos) + ch + s.str.slice(pos));
+          return { label: `insert ${JSON.stringify(ch)} into ${s.slot.path} @${pos}`, bundle: s.b, expect: 'invalid' };
+        },
+      ),
   },
   {
     name: 'removing a disclosure leaves a valid partial view of the same L2, or makes it invalid',
@@ -239,7 +243,11 @@ export const PROPERTIES: FuzzProperty[] = [
         }
         if (ds.every((d, i) => d === s.parts.disclosures[i])) return undefined;
         const covered = p.covered.has(s.slot.path);
-        return { label: `reorder ${s.slot.path}${covered ? ' (covered by an sd_hash)' : ''}`, bundle: withParts(s.b, s.slot, { ...s.parts, disclosures: ds }), expect: covered ? 'invalid' : 'same' };
+        return {
+          label: `reorder ${s.slot.path}${covered ? ' (covered by an sd_hash)' : ''}`,
+          bundle: withParts(s.b, s.slot, { ...s.parts, disclosures: ds }),
+          expect: covered ? 'invalid' : 'same',
+        };
       }),
   },
   {
@@ -254,11 +262,16 @@ export const PROPERTIES: FuzzProperty[] = [
         disclosures.splice(atN % (disclosures.length + 1), 0, d);
         // Legitimate only as a wider view of the same, uncovered credential.
         const validAllowed = from.parts.jwt === to.parts.jwt && !to.parts.disclosures.includes(d) && !p.covered.has(to.slot.path);
-        return { label: `transplant ${from.slot.path} → ${to.slot.path}`, bundle: withParts(to.b, to.slot, { ...to.parts, disclosures }), expect: 'any', validAllowed };
+        return {
+          label: `transplant ${from.slot.path} → ${to.slot.path}`,
+          bundle: withParts(to.b, to.slot, { ...to.parts, disclosures }),
+          expect: 'any',
+          validAllowed,
+        };
       }),
   },
   {
-    name: 'editing a disclosure\'s JSON (same salt, re-encoded) makes it invalid',
+    name: "editing a disclosure's JSON (same salt, re-encoded) makes it invalid",
     property: (seeds) =>
       asyncProp(fc.tuple(idx, idx, textEdit), seeds, (p, [slotN, iN, edit]) => {
         const s = slotAt(p, slotN);
@@ -288,7 +301,11 @@ export const PROPERTIES: FuzzProperty[] = [
         if (variant >= 1) header = { ...header, kid: intruder.kid };
         if (variant === 2) header = { ...header, jwk: intruder.publicJwk };
         const jwt = signWith(s.parts.jwt, variant === 0 ? unb64u(h) : JSON.stringify(header));
-        return { label: `re-sign ${s.slot.path} with a wrong key (variant ${variant})`, bundle: withParts(s.b, s.slot, { ...s.parts, jwt }), expect: 'invalid' };
+        return {
+          label: `re-sign ${s.slot.path} with a wrong key (variant ${variant})`,
+          bundle: withParts(s.b, s.slot, { ...s.parts, jwt }),
+          expect: 'invalid',
+        };
       }),
   },
   {
@@ -302,7 +319,11 @@ export const PROPERTIES: FuzzProperty[] = [
         const next = applyTextEdit(unb64u(segs[part]!), edit);
         if (next === undefined || b64u(next) === segs[part]) return undefined;
         segs[part] = b64u(next);
-        return { label: `${edit.kind} in ${s.slot.path} ${part ? 'payload' : 'header'}`, bundle: withParts(s.b, s.slot, { ...s.parts, jwt: segs.join('.') }), expect: 'invalid' };
+        return {
+          label: `${edit.kind} in ${s.slot.path} ${part ? 'payload' : 'header'}`,
+          bundle: withParts(s.b, s.slot, { ...s.parts, jwt: segs.join('.') }),
+          expect: 'invalid',
+        };
       }),
   },
   {

@@ -9,7 +9,7 @@
  */
 import { sign } from 'node:crypto';
 import type { SigningKey } from '../../src/sdjwt/keys.js';
-import { b64u, clone, coverageOf, joinSd, sha, slotsOf, splitSd, unb64u, type Slot } from './codec.js';
+import { b64u, clone, coverageOf, joinSd, type Slot, sha, slotsOf, splitSd, unb64u } from './codec.js';
 import type { JsonBundle } from './corpus.js';
 
 const es256 = (input: string, key: SigningKey): string =>
@@ -20,7 +20,10 @@ export class ChainEditor {
   private readonly covers: Map<string, string>;
   private readonly slots: Slot[];
 
-  constructor(bundle: JsonBundle, private readonly keys: ReadonlyMap<string, SigningKey>) {
+  constructor(
+    bundle: JsonBundle,
+    private readonly keys: ReadonlyMap<string, SigningKey>,
+  ) {
     this.bundle = clone(bundle);
     this.covers = coverageOf(bundle);
     this.slots = slotsOf(this.bundle);

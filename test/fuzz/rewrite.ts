@@ -50,8 +50,7 @@ export function pathsOf(value: unknown, maxDepth = 12): JsonPath[] {
     if (path.length >= maxDepth || typeof v !== 'object' || v === null) return;
     if (Array.isArray(v)) {
       for (const [i, x] of v.entries()) walk(x, [...path, i]);
-    }
-    else for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k], [...path, k]);
+    } else for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k], [...path, k]);
   };
   walk(value, []);
   return out;

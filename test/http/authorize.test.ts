@@ -3,9 +3,9 @@
  * against SQLite always and PostgreSQL when VINTENT_PG_URL is set.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { autonomousChain, fulfil, immediateChain, immediateNetworkView, merchantView, networkView, parties, type AutonomousChain } from './chain.js';
 import { describeIf, postgres } from '../support/environment.js';
-import { PG_URL, post, sqliteSpec, startService, type Running } from './harness.js';
+import { type AutonomousChain, autonomousChain, fulfil, immediateChain, immediateNetworkView, merchantView, networkView, parties } from './chain.js';
+import { PG_URL, post, type Running, sqliteSpec, startService } from './harness.js';
 
 function authorizeSuite(ledgerSpec: () => string): void {
   let svc: Running;
@@ -25,7 +25,7 @@ function authorizeSuite(ledgerSpec: () => string): void {
     expect(r.body).not.toHaveProperty('verdict_match');
     expect(r.body.checks.length).toBeGreaterThan(0);
     expect(r.body.pairs).toHaveLength(1);
-    expect(r.body.pairs[0]).toMatchObject({ l3b: "verified", valid: true });
+    expect(r.body.pairs[0]).toMatchObject({ l3b: 'verified', valid: true });
   });
 
   it('merchant verify: an invalid presentation is a 200 verdict, valid:false with codes', async () => {
@@ -71,7 +71,7 @@ function authorizeSuite(ledgerSpec: () => string): void {
     }
   });
 
-  it('on-demand pairs: enforces each pair\'s budget, replays count once', async () => {
+  it("on-demand pairs: enforces each pair's budget, replays count once", async () => {
     const c = await autonomousChain(parties(), { onDemand: true });
     const s = await startService(ledgerSpec(), { issuerKeys: c.p.issuerJwks });
     try {

@@ -8,7 +8,7 @@ import { issueL1 } from '../../src/issue/l1.js';
 import { issueL2Autonomous } from '../../src/issue/l2-autonomous.js';
 import { issueL2Immediate } from '../../src/issue/l2-immediate.js';
 import type { IssuedL2Autonomous, IssuedL2Immediate } from '../../src/issue/l2-types.js';
-import { issueL3Pair, type IssuedL3Pair } from '../../src/issue/l3.js';
+import { type IssuedL3Pair, issueL3Pair } from '../../src/issue/l3.js';
 import { serializeSdJwt } from '../../src/sdjwt/build.js';
 import { generateSigningKey, type SigningKey } from '../../src/sdjwt/keys.js';
 import type { JwkSet } from '../../src/spec/bundle.js';
@@ -60,7 +60,16 @@ export interface AutonomousChain {
  * June 2026, up to 10), so the per-pair budget is what bounds them.
  */
 export async function autonomousChain(p: Parties = parties(), opts: { onDemand?: boolean; l1Claims?: Record<string, unknown> } = {}): Promise<AutonomousChain> {
-  const l1 = await issueL1({ issuerKey: p.issuer, iss: 'https://issuer.example', sub: 'user-1', userPublicJwk: p.user.publicJwk, panLastFour: '4242', scheme: 'mastercard', iat: T - 1000, ...(opts.l1Claims ? { extraClaims: opts.l1Claims } : {}) });
+  const l1 = await issueL1({
+    issuerKey: p.issuer,
+    iss: 'https://issuer.example',
+    sub: 'user-1',
+    userPublicJwk: p.user.publicJwk,
+    panLastFour: '4242',
+    scheme: 'mastercard',
+    iat: T - 1000,
+    ...(opts.l1Claims ? { extraClaims: opts.l1Claims } : {}),
+  });
   const pair = (item: { id: string; title: string }) => ({
     agentKey: p.agent.publicJwk,
     merchants: [tennis],
@@ -87,7 +96,15 @@ export function fulfil(chain: AutonomousChain, pairIndex: 0 | 1, amount: number)
     items: [{ ...item, quantity: 1, unitPrice: amount }],
     iat: T + 50,
   });
-  return issueL3Pair({ agentKey: chain.p.agent, l2: chain.l2, pairIndex, checkoutJwt: checkout.jwt, networkAud: NETWORK_AUD, merchantAud: MERCHANT_AUD, iat: T + 100 });
+  return issueL3Pair({
+    agentKey: chain.p.agent,
+    l2: chain.l2,
+    pairIndex,
+    checkoutJwt: checkout.jwt,
+    networkAud: NETWORK_AUD,
+    merchantAud: MERCHANT_AUD,
+    iat: T + 100,
+  });
 }
 
 /** What the agent sends the payment network: L3a and the L2 view it binds to. */
@@ -107,9 +124,30 @@ export interface ImmediateChain {
 }
 
 export async function immediateChain(p: Parties = parties('imm')): Promise<ImmediateChain> {
-  const l1 = await issueL1({ issuerKey: p.issuer, iss: 'https://issuer.example', sub: 'user-2', userPublicJwk: p.user.publicJwk, panLastFour: '4242', scheme: 'mastercard', iat: T - 1000 });
-  const checkout = createCheckoutJwt({ merchantKey: p.merchant, merchant: tennis, checkoutId: `imm-${++checkoutSeq}`, currency: 'USD', items: [{ ...racket, quantity: 1, unitPrice: 24999 }], iat: T });
-  const l2 = issueL2Immediate({ userKey: p.user, l1, aud: NETWORK_AUD, iat: T, pairs: [{ checkoutJwt: checkout.jwt, paymentInstrument: instrument, payee: tennis }] });
+  const l1 = await issueL1({
+    issuerKey: p.issuer,
+    iss: 'https://issuer.example',
+    sub: 'user-2',
+    userPublicJwk: p.user.publicJwk,
+    panLastFour: '4242',
+    scheme: 'mastercard',
+    iat: T - 1000,
+  });
+  const checkout = createCheckoutJwt({
+    merchantKey: p.merchant,
+    merchant: tennis,
+    checkoutId: `imm-${++checkoutSeq}`,
+    currency: 'USD',
+    items: [{ ...racket, quantity: 1, unitPrice: 24999 }],
+    iat: T,
+  });
+  const l2 = issueL2Immediate({
+    userKey: p.user,
+    l1,
+    aud: NETWORK_AUD,
+    iat: T,
+    pairs: [{ checkoutJwt: checkout.jwt, paymentInstrument: instrument, payee: tennis }],
+  });
   return { p, l1, l2 };
 }
 

@@ -58,7 +58,11 @@ function serve(args: string[], env: Record<string, string> = {}): Served {
   return { url, exited, stderr: () => err, stop: () => child.kill('SIGTERM') };
 }
 
-const jsonLines = (text: string) => text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+const jsonLines = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
 
 async function trustFile(dir: string): Promise<string> {
   const c = await autonomousChain(parties('ops'));
@@ -91,7 +95,11 @@ describe('vintent serve configuration', () => {
     const s = serve(['--ledger', `sqlite:${join(dir, 'l.db')}`, '--trust', trust, '--network-aud', 'https://n.example'], { VINTENT_OPERATOR_TOKEN: token });
     const url = await s.url;
     try {
-      const r = await fetch(`${url}/v1/network/reverse`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"authorization_id":"auth_x"}' });
+      const r = await fetch(`${url}/v1/network/reverse`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{"authorization_id":"auth_x"}',
+      });
       expect(r.status).toBe(404);
       await new Promise((resolve) => setTimeout(resolve, 100));
     } finally {
@@ -122,19 +130,23 @@ describe('vintent serve configuration', () => {
     expect(jsonLines(s.stderr()).some((l) => l.event === 'jwks_fetch_failed' && l.url === 'http://127.0.0.1:9/jwks.json')).toBe(true);
   }, 30_000);
 
-  it.skipIf(!PG_URL)('never prints a database password (PostgreSQL: set VINTENT_PG_URL to run)', async () => {
-    const dir = tempDir();
-    const trust = await trustFile(dir);
-    const secret = 'not-the-password-9f8e7d';
-    const bad = PG_URL!.replace(/\/\/([^:/@]+)(:[^@]*)?@/, `//$1:${secret}@`);
-    const s = serve(['--ledger', bad, '--trust', trust, '--network-aud', 'https://n.example']);
-    expect(await s.exited).toBe(1);
-    expect(s.stderr()).toContain('***');
-    expect(s.stderr()).not.toContain(secret);
-    const show = await capture(() => ledgerCmd(['show', '--ledger', bad]));
-    expect(show.code).toBe(1);
-    expect(show.err).not.toContain(secret);
-  }, 30_000);
+  it.skipIf(!PG_URL)(
+    'never prints a database password (PostgreSQL: set VINTENT_PG_URL to run)',
+    async () => {
+      const dir = tempDir();
+      const trust = await trustFile(dir);
+      const secret = 'not-the-password-9f8e7d';
+      const bad = PG_URL!.replace(/\/\/([^:/@]+)(:[^@]*)?@/, `//$1:${secret}@`);
+      const s = serve(['--ledger', bad, '--trust', trust, '--network-aud', 'https://n.example']);
+      expect(await s.exited).toBe(1);
+      expect(s.stderr()).toContain('***');
+      expect(s.stderr()).not.toContain(secret);
+      const show = await capture(() => ledgerCmd(['show', '--ledger', bad]));
+      expect(show.code).toBe(1);
+      expect(show.err).not.toContain(secret);
+    },
+    30_000,
+  );
 });
 
 describe('vintent serve with credential status', () => {
@@ -156,7 +168,14 @@ describe('vintent serve with credential status', () => {
       expect(served.headers.get('content-type')).toBe('application/statuslist+jwt');
       // The service judges at its real clock, past this chain's L2/L3 lifetimes; the L1 (valid a year) and its status check are what count here.
       const c = await autonomousChain(c0.p, { l1Claims: statusClaim(ref) });
-      const authorize = async (amount: number) => (await fetch(`${url}/v1/network/authorize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(networkView(c, fulfil(c, 0, amount))) })).json() as Promise<any>;
+      const authorize = async (amount: number) =>
+        (
+          await fetch(`${url}/v1/network/authorize`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(networkView(c, fulfil(c, 0, amount))),
+          })
+        ).json() as Promise<any>;
       const first = await authorize(10000);
       expect(first.errors.map((e: any) => e.code)).not.toContain('L1_STATUS_REVOKED');
       expect(first.errors.map((e: any) => e.code)).not.toContain('L1_STATUS_UNAVAILABLE');
@@ -199,7 +218,11 @@ describe('vintent network revoke', () => {
     };
     const common = ['--ledger', ledger, '--trust', trust, '--now', String(SERVER_NOW), '--json'];
     expect((await capture(() => network(['authorize', file('a.json', networkView(c, fulfil(c, 0, 10000))), ...common]))).code).toBe(0);
-    const request = file('revoke.json', { revocation: issueRevocation({ userKey: c.p.user, l2: c.l2.serialized, iat: T + 150 }), l1: c.l1, l2: c.l2.serialized });
+    const request = file('revoke.json', {
+      revocation: issueRevocation({ userKey: c.p.user, l2: c.l2.serialized, iat: T + 150 }),
+      l1: c.l1,
+      l2: c.l2.serialized,
+    });
     const first = await capture(() => network(['revoke', request, ...common]));
     expect(first.code).toBe(0);
     expect(JSON.parse(first.out)).toMatchObject({ revoked: true, newly_revoked: true, authorizations_kept: 1 });
@@ -207,7 +230,11 @@ describe('vintent network revoke', () => {
     const later = await capture(() => network(['authorize', file('b.json', networkView(c, fulfil(c, 1, 10000))), ...common]));
     expect(later.code).toBe(1);
     expect(jsonLines(later.out)[0].errors[0].code).toBe('LEDGER_MANDATE_REVOKED');
-    const forged = file('forged.json', { revocation: issueRevocation({ userKey: c.p.agent, l2: c.l2.serialized, iat: T + 150 }), l1: c.l1, l2: c.l2.serialized });
+    const forged = file('forged.json', {
+      revocation: issueRevocation({ userKey: c.p.agent, l2: c.l2.serialized, iat: T + 150 }),
+      l1: c.l1,
+      l2: c.l2.serialized,
+    });
     const refused = await capture(() => network(['revoke', forged, ...common]));
     expect(refused.code).toBe(1);
     expect(JSON.parse(refused.out).error.code).toBe('REVOCATION_INVALID');

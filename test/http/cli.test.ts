@@ -21,7 +21,10 @@ function tempDir(): string {
 
 /** `--json` output: every line is JSON and the last one is the summary; returns the records before it. */
 function jsonLines(out: string): any[] {
-  const lines = out.trimEnd().split('\n').map((l) => JSON.parse(l));
+  const lines = out
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   expect(lines.at(-1)).toMatchObject({ summary: true });
   return lines.slice(0, -1);
 }
@@ -151,10 +154,30 @@ describe('vintent serve', () => {
     const gen = await capture(() => keys(['generate', '--kid', 'served', '--out', priv]));
     writeFileSync(trust, gen.out); // a single public JWK is accepted as a trust file
     const script = `import('./src/cli/main.ts').then((m) => m.main(process.argv.slice(1))).then((c) => process.exit(c))`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, 'serve', '--port', '0', '--ledger', `sqlite:${join(dir, 'l.db')}`, '--trust', trust, '--jwks', trust, '--network-aud', 'https://network.example'], {
-      cwd: process.cwd(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        script,
+        'serve',
+        '--port',
+        '0',
+        '--ledger',
+        `sqlite:${join(dir, 'l.db')}`,
+        '--trust',
+        trust,
+        '--jwks',
+        trust,
+        '--network-aud',
+        'https://network.example',
+      ],
+      {
+        cwd: process.cwd(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const url = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child.stdout! }).once('line', resolve);
@@ -162,7 +185,7 @@ describe('vintent serve', () => {
     });
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const jwks = (await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
-    expect(jwks.keys[0]?.kid).toBe("served");
+    expect(jwks.keys[0]?.kid).toBe('served');
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

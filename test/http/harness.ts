@@ -3,9 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createVintentServer, type VintentServer, type VintentServerConfig } from '../../src/http/server.js';
 import { openLedger } from '../../src/ledger/index.js';
 import type { Ledger } from '../../src/ledger/types.js';
-import { createVintentServer, type VintentServer, type VintentServerConfig } from '../../src/http/server.js';
 import { NETWORK_AUD, SERVER_NOW } from './chain.js';
 
 export { PG_URL } from '../support/environment.js';
@@ -25,7 +25,15 @@ export interface Running {
 export async function startService(ledgerSpec: string, config: Omit<VintentServerConfig, 'ledger'>): Promise<Running> {
   const ledger = await openLedger(ledgerSpec);
   const logs: string[] = [];
-  const service = createVintentServer({ port: 0, now: () => SERVER_NOW, log: (l) => logs.push(l), networkAud: NETWORK_AUD, operatorToken: OPERATOR_TOKEN, ...config, ledger });
+  const service = createVintentServer({
+    port: 0,
+    now: () => SERVER_NOW,
+    log: (l) => logs.push(l),
+    networkAud: NETWORK_AUD,
+    operatorToken: OPERATOR_TOKEN,
+    ...config,
+    ledger,
+  });
   const { url } = await service.listen();
   return {
     url,
@@ -50,7 +58,11 @@ export const OPERATOR_TOKEN = 'test-operator-token-0123456789abcdef';
 export const OPERATOR = { authorization: `Bearer ${OPERATOR_TOKEN}` };
 
 export async function post(url: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-  const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: res.status, headers: res.headers, body: await res.json() };
 }
 

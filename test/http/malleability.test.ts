@@ -7,11 +7,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCheckoutJwt, issueL3Pair } from '../../src/issue/index.js';
 import { authorizePresentation } from '../../src/http/authorize.js';
+import { createCheckoutJwt, issueL3Pair } from '../../src/issue/index.js';
 import { openLedger } from '../../src/ledger/index.js';
 import type { Ledger } from '../../src/ledger/types.js';
-import { autonomousChain, fulfil, MERCHANT_AUD, NETWORK_AUD, networkView, SERVER_NOW, T, type AutonomousChain } from './chain.js';
+import { type AutonomousChain, autonomousChain, fulfil, MERCHANT_AUD, NETWORK_AUD, networkView, SERVER_NOW, T } from './chain.js';
 
 const N = BigInt('0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551');
 
@@ -48,8 +48,23 @@ describe('ECDSA malleability at the network', () => {
 
   it('an L3 re-signed over a malleated L2 is a second fulfilment of the same pair, and shares its budget', async () => {
     const full = malleateSdJwt(chain.l2.serialized);
-    const checkout = createCheckoutJwt({ merchantKey: chain.p.merchant, merchant: { id: 'm-tw-001', name: 'Tennis Warehouse', website: 'https://tennis-warehouse.example' }, checkoutId: 'c-mall', currency: 'USD', items: [{ id: 'BAB86345', title: 'Babolat Pure Aero', quantity: 1, unitPrice: 30000 }], iat: T + 50 });
-    const l3 = issueL3Pair({ agentKey: chain.p.agent, l2: full, pairIndex: 0, checkoutJwt: checkout.jwt, networkAud: NETWORK_AUD, merchantAud: MERCHANT_AUD, iat: T + 100 });
+    const checkout = createCheckoutJwt({
+      merchantKey: chain.p.merchant,
+      merchant: { id: 'm-tw-001', name: 'Tennis Warehouse', website: 'https://tennis-warehouse.example' },
+      checkoutId: 'c-mall',
+      currency: 'USD',
+      items: [{ id: 'BAB86345', title: 'Babolat Pure Aero', quantity: 1, unitPrice: 30000 }],
+      iat: T + 50,
+    });
+    const l3 = issueL3Pair({
+      agentKey: chain.p.agent,
+      l2: full,
+      pairIndex: 0,
+      checkoutJwt: checkout.jwt,
+      networkAud: NETWORK_AUD,
+      merchantAud: MERCHANT_AUD,
+      iat: T + 100,
+    });
     const again = await authorize({ vi_bundle: 1, l1: chain.l1, l2: l3.paymentL2, l3: [{ payment: l3.payment }] });
     expect(again.decision).toBe('declined');
     expect(again.errors.map((e) => e.code)).toEqual(['LEDGER_PAIR_ALREADY_FULFILLED']);

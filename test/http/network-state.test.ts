@@ -10,8 +10,8 @@ import { issueL2Immediate } from '../../src/issue/l2-immediate.js';
 import { issueL3Pair } from '../../src/issue/l3.js';
 import { issueRevocation } from '../../src/issue/revocation.js';
 import { serializeSdJwt } from '../../src/sdjwt/build.js';
-import { autonomousChain, fulfil, immediateChain, MERCHANT_AUD, merchantView, NETWORK_AUD, networkView, parties, T, type AutonomousChain } from './chain.js';
-import { OPERATOR, PG_URL, post, sqliteSpec, startService, type Running } from './harness.js';
+import { type AutonomousChain, autonomousChain, fulfil, immediateChain, MERCHANT_AUD, merchantView, NETWORK_AUD, networkView, parties, T } from './chain.js';
+import { OPERATOR, PG_URL, post, type Running, sqliteSpec, startService } from './harness.js';
 
 const N = BigInt('0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551');
 /** The other valid ES256 signature of an SD-JWT's issuer JWT: s → n − s. */
@@ -79,8 +79,23 @@ function networkStateSuite(ledgerSpec: () => string): void {
   });
 
   it('declines an L3a addressed to another network; without a network audience the network endpoints are not served', async () => {
-    const checkout = createCheckoutJwt({ merchantKey: chain.p.merchant, merchant: tennis, checkoutId: 'elsewhere', currency: 'USD', items: [{ id: 'BAB86345', title: 'Babolat Pure Aero', quantity: 1, unitPrice: 10000 }], iat: T + 50 });
-    const l3 = issueL3Pair({ agentKey: chain.p.agent, l2: chain.l2, pairIndex: 0, checkoutJwt: checkout.jwt, networkAud: 'https://other-network.example', merchantAud: MERCHANT_AUD, iat: T + 100 });
+    const checkout = createCheckoutJwt({
+      merchantKey: chain.p.merchant,
+      merchant: tennis,
+      checkoutId: 'elsewhere',
+      currency: 'USD',
+      items: [{ id: 'BAB86345', title: 'Babolat Pure Aero', quantity: 1, unitPrice: 10000 }],
+      iat: T + 50,
+    });
+    const l3 = issueL3Pair({
+      agentKey: chain.p.agent,
+      l2: chain.l2,
+      pairIndex: 0,
+      checkoutJwt: checkout.jwt,
+      networkAud: 'https://other-network.example',
+      merchantAud: MERCHANT_AUD,
+      iat: T + 100,
+    });
     const r = await post(svc.url, '/v1/network/authorize', networkView(chain, l3));
     expect(r.body.decision).toBe('declined');
     expect(codes(r.body)).toContain('AUD_MISMATCH');
@@ -97,9 +112,20 @@ function networkStateSuite(ledgerSpec: () => string): void {
   it('authorizes each pair of a multi-pair Immediate L2 once, though they share its nonce', async () => {
     const p = parties('imm2');
     const { l1 } = await immediateChain(p);
-    const cart = (id: string, price: number) => createCheckoutJwt({ merchantKey: p.merchant, merchant: tennis, checkoutId: id, currency: 'USD', items: [{ id: 'BAB86345', title: 'Babolat Pure Aero', quantity: 1, unitPrice: price }], iat: T });
+    const cart = (id: string, price: number) =>
+      createCheckoutJwt({
+        merchantKey: p.merchant,
+        merchant: tennis,
+        checkoutId: id,
+        currency: 'USD',
+        items: [{ id: 'BAB86345', title: 'Babolat Pure Aero', quantity: 1, unitPrice: price }],
+        iat: T,
+      });
     const l2 = issueL2Immediate({
-      userKey: p.user, l1, aud: NETWORK_AUD, iat: T,
+      userKey: p.user,
+      l1,
+      aud: NETWORK_AUD,
+      iat: T,
       pairs: [cart('imm2-a', 5000), cart('imm2-b', 7000)].map((c) => ({ checkoutJwt: c.jwt, paymentInstrument: instrument, payee: tennis })),
     });
     const s = await startService(ledgerSpec(), { issuerKeys: p.issuerJwks });
@@ -110,15 +136,34 @@ function networkStateSuite(ledgerSpec: () => string): void {
       const second = await post(s.url, '/v1/network/authorize', view(1));
       expect(second.body).toMatchObject({ decision: 'approved', replayed: false });
       expect(second.body.authorization_id).not.toBe(first.body.authorization_id);
-      expect((await post(s.url, '/v1/network/authorize', view(0))).body).toMatchObject({ decision: 'approved', authorization_id: first.body.authorization_id, replayed: true });
+      expect((await post(s.url, '/v1/network/authorize', view(0))).body).toMatchObject({
+        decision: 'approved',
+        authorization_id: first.body.authorization_id,
+        replayed: true,
+      });
     } finally {
       await s.stop();
     }
   });
 
   it('merchant verify checks the configured L3b audience', async () => {
-    const checkout = createCheckoutJwt({ merchantKey: chain.p.merchant, merchant: tennis, checkoutId: 'aud-b', currency: 'USD', items: [{ id: 'BAB86345', title: 'Babolat Pure Aero', quantity: 1, unitPrice: 10000 }], iat: T + 50 });
-    const l3 = issueL3Pair({ agentKey: chain.p.agent, l2: chain.l2, pairIndex: 0, checkoutJwt: checkout.jwt, networkAud: NETWORK_AUD, merchantAud: 'https://another-shop.example', iat: T + 100 });
+    const checkout = createCheckoutJwt({
+      merchantKey: chain.p.merchant,
+      merchant: tennis,
+      checkoutId: 'aud-b',
+      currency: 'USD',
+      items: [{ id: 'BAB86345', title: 'Babolat Pure Aero', quantity: 1, unitPrice: 10000 }],
+      iat: T + 50,
+    });
+    const l3 = issueL3Pair({
+      agentKey: chain.p.agent,
+      l2: chain.l2,
+      pairIndex: 0,
+      checkoutJwt: checkout.jwt,
+      networkAud: NETWORK_AUD,
+      merchantAud: 'https://another-shop.example',
+      iat: T + 100,
+    });
     const r = await post(svc.url, '/v1/merchant/verify', merchantView(chain, l3));
     expect(r.body.valid).toBe(false);
     expect(codes(r.body)).toContain('AUD_MISMATCH');
@@ -138,10 +183,35 @@ function networkStateSuite(ledgerSpec: () => string): void {
     expect(codes(twin.body)).toEqual(['L3B_REPLAY']);
 
     // A new L3b (new content) carrying a nonce already seen from this agent.
-    const checkout = createCheckoutJwt({ merchantKey: chain.p.merchant, merchant: tennis, checkoutId: 'nonce-reuse', currency: 'USD', items: [{ id: 'BAB86345', title: 'Babolat Pure Aero', quantity: 1, unitPrice: 10000 }], iat: T + 50 });
+    const checkout = createCheckoutJwt({
+      merchantKey: chain.p.merchant,
+      merchant: tennis,
+      checkoutId: 'nonce-reuse',
+      currency: 'USD',
+      items: [{ id: 'BAB86345', title: 'Babolat Pure Aero', quantity: 1, unitPrice: 10000 }],
+      iat: T + 50,
+    });
     const nonce = 'merchant-nonce-reused-0001';
-    const one = issueL3Pair({ agentKey: chain.p.agent, l2: chain.l2, pairIndex: 0, checkoutJwt: checkout.jwt, networkAud: NETWORK_AUD, merchantAud: MERCHANT_AUD, nonces: { checkout: nonce }, iat: T + 100 });
-    const two = issueL3Pair({ agentKey: chain.p.agent, l2: chain.l2, pairIndex: 0, checkoutJwt: checkout.jwt, networkAud: NETWORK_AUD, merchantAud: MERCHANT_AUD, nonces: { checkout: nonce }, iat: T + 101 });
+    const one = issueL3Pair({
+      agentKey: chain.p.agent,
+      l2: chain.l2,
+      pairIndex: 0,
+      checkoutJwt: checkout.jwt,
+      networkAud: NETWORK_AUD,
+      merchantAud: MERCHANT_AUD,
+      nonces: { checkout: nonce },
+      iat: T + 100,
+    });
+    const two = issueL3Pair({
+      agentKey: chain.p.agent,
+      l2: chain.l2,
+      pairIndex: 0,
+      checkoutJwt: checkout.jwt,
+      networkAud: NETWORK_AUD,
+      merchantAud: MERCHANT_AUD,
+      nonces: { checkout: nonce },
+      iat: T + 101,
+    });
     expect((await post(svc.url, '/v1/merchant/verify', merchantView(chain, one))).body.valid).toBe(true);
     const reused = await post(svc.url, '/v1/merchant/verify', merchantView(chain, two));
     expect(codes(reused.body)).toEqual(['L3B_REPLAY']);

@@ -6,8 +6,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IssuerStatusList, statusClaim } from '../../src/issue/status-list.js';
 import { statusListResolver } from '../../src/http/status-client.js';
+import { IssuerStatusList, statusClaim } from '../../src/issue/status-list.js';
 import { generateSigningKey } from '../../src/sdjwt/keys.js';
 import { decompressStatuses, TOKEN_STATUS } from '../../src/sdjwt/status-list.js';
 

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendJson } from '../../src/http/router.js';
-import { generateSigningKey, exportPrivateJwk } from '../../src/sdjwt/keys.js';
+import { exportPrivateJwk, generateSigningKey } from '../../src/sdjwt/keys.js';
 import { parties } from './chain.js';
-import { get, OPERATOR, post, sqliteSpec, startService, streamBody, type Running } from './harness.js';
+import { get, OPERATOR, post, type Running, sqliteSpec, startService, streamBody } from './harness.js';
 
 const p = parties('transport');
 const served = generateSigningKey('served-1');
@@ -42,7 +42,11 @@ describe('request bodies', () => {
 
   it('cuts off a chunked body as soon as it passes the limit', async () => {
     const chunk = Buffer.alloc(1024, 0x20);
-    const r = await streamBody(svc.url, '/v1/network/authorize', Array.from({ length: 16 }, () => chunk));
+    const r = await streamBody(
+      svc.url,
+      '/v1/network/authorize',
+      Array.from({ length: 16 }, () => chunk),
+    );
     expect(r.status).toBe(413);
     expect(r.body.error.code).toBe('HTTP_BODY_TOO_LARGE');
   });
@@ -56,7 +60,11 @@ describe('request bodies', () => {
         expect(((await res.json()) as { error: { code: string } }).error.code).toBe('HTTP_UNSUPPORTED_MEDIA_TYPE');
       }
     }
-    const charset = await fetch(`${svc.url}/v1/merchant/verify`, { method: 'POST', headers: { 'content-type': 'Application/JSON; charset=utf-8' }, body: '{"vi_bundle":1,"l1":"a~","l2":"b~"}' });
+    const charset = await fetch(`${svc.url}/v1/merchant/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'Application/JSON; charset=utf-8' },
+      body: '{"vi_bundle":1,"l1":"a~","l2":"b~"}',
+    });
     expect(charset.status).toBe(200);
   });
 
@@ -81,7 +89,7 @@ describe('request bodies', () => {
   });
 
   it('answers 400 BUNDLE_MALFORMED for a body that is not a bundle', async () => {
-    for (const body of [{ vi_bundle: 2, l1: 'a', l2: 'b' }, { vi_bundle: 1, l1: '' , l2: 'x'}, [], 'just a string', null]) {
+    for (const body of [{ vi_bundle: 2, l1: 'a', l2: 'b' }, { vi_bundle: 1, l1: '', l2: 'x' }, [], 'just a string', null]) {
       const r = await post(svc.url, '/v1/merchant/verify', JSON.stringify(body));
       expect(r.status).toBe(400);
       expect(r.body.error.code).toBe('BUNDLE_MALFORMED');

@@ -4,7 +4,7 @@
  * workers still approve exactly one per mandate pair and never exceed the
  * L2 budget, on SQLite always and on PostgreSQL when VINTENT_PG_URL is set.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,7 +42,15 @@ const day = (offset: number) => new Date((T + offset * 86400) * 1000).toISOStrin
 async function chain(issuer: SigningKey, merchant: SigningKey, pairs: number, budget: number, recurring = false): Promise<Chain> {
   const user = generateSigningKey('w-user');
   const agent = generateSigningKey('w-agent');
-  const l1 = await issueL1({ issuerKey: issuer, iss: 'https://issuer.example', sub: 'user-w', userPublicJwk: user.publicJwk, panLastFour: '4242', scheme: 'mastercard', iat: T - 100 });
+  const l1 = await issueL1({
+    issuerKey: issuer,
+    iss: 'https://issuer.example',
+    sub: 'user-w',
+    userPublicJwk: user.publicJwk,
+    panLastFour: '4242',
+    scheme: 'mastercard',
+    iat: T - 100,
+  });
   const pair = () => ({
     agentKey: agent.publicJwk,
     merchants: [tennis],
@@ -58,8 +66,23 @@ async function chain(issuer: SigningKey, merchant: SigningKey, pairs: number, bu
 
 let seq = 0;
 function networkView(c: Chain, pairIndex: number, amount: number): Record<string, unknown> {
-  const checkout = createCheckoutJwt({ merchantKey: c.merchant, merchant: tennis, checkoutId: `w-${++seq}`, currency: 'USD', items: [{ ...item, quantity: 1, unitPrice: amount }], iat: T + 10 });
-  const l3 = issueL3Pair({ agentKey: c.agent, l2: c.l2, pairIndex, checkoutJwt: checkout.jwt, networkAud: NETWORK_AUD, merchantAud: 'https://tennis-warehouse.example', iat: T + 20 });
+  const checkout = createCheckoutJwt({
+    merchantKey: c.merchant,
+    merchant: tennis,
+    checkoutId: `w-${++seq}`,
+    currency: 'USD',
+    items: [{ ...item, quantity: 1, unitPrice: amount }],
+    iat: T + 10,
+  });
+  const l3 = issueL3Pair({
+    agentKey: c.agent,
+    l2: c.l2,
+    pairIndex,
+    checkoutJwt: checkout.jwt,
+    networkAud: NETWORK_AUD,
+    merchantAud: 'https://tennis-warehouse.example',
+    iat: T + 20,
+  });
   return { vi_bundle: 1, role: 'network', l1: c.l1, l2: l3.paymentL2, l3: [{ payment: l3.payment }] };
 }
 
@@ -72,10 +95,30 @@ interface Served {
 
 async function serve(ledger: string, trustFile: string, workers: number): Promise<Served> {
   const script = `import('./src/cli/main.ts').then((m) => m.main(process.argv.slice(1))).then((c) => process.exit(c))`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, 'serve', '--port', '0', '--workers', String(workers), '--ledger', ledger, '--trust', trustFile, '--network-aud', NETWORK_AUD], {
-    cwd: process.cwd(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '-e',
+      script,
+      'serve',
+      '--port',
+      '0',
+      '--workers',
+      String(workers),
+      '--ledger',
+      ledger,
+      '--trust',
+      trustFile,
+      '--network-aud',
+      NETWORK_AUD,
+    ],
+    {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

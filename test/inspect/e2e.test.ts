@@ -8,9 +8,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startInspector, type StandaloneInspector } from '../../src/http/inspect/standalone.js';
-import { launchChromium, type LaunchedBrowser } from './browser.js';
+import { type StandaloneInspector, startInspector } from '../../src/http/inspect/standalone.js';
 import { chromium, describeIf } from '../support/environment.js';
+import { type LaunchedBrowser, launchChromium } from './browser.js';
 import { reference, referenceBundles, referencePath } from './fixtures.js';
 
 // Browser globals used inside page.evaluate callbacks (this project compiles without the DOM lib).

@@ -1,5 +1,5 @@
 /** Reference bundles for the inspector tests (shared/interop/reference; suites using them run under describeIf(referenceBundles)). */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REFERENCE_DIR, referenceBundles } from '../support/environment.js';
 

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { decodeSdJwt, type ClaimNode } from '../../src/http/inspect/claims.js';
+import { type ClaimNode, decodeSdJwt } from '../../src/http/inspect/claims.js';
 import type { InspectView } from '../../src/http/inspect/model.js';
 import { inspectBundle } from '../../src/http/inspect/service.js';
 import { verifyPresentation } from '../fixtures/vector-verify.js';
@@ -16,7 +16,9 @@ function walk(nodes: ClaimNode[]): ClaimNode[] {
 
 /** `vct` values anywhere in a card's claims. */
 function vcts(v: InspectView, id: string): unknown[] {
-  return walk(card(v, id)?.claims ?? []).filter((n) => n.key === 'vct').map((n) => n.value);
+  return walk(card(v, id)?.claims ?? [])
+    .filter((n) => n.key === 'vct')
+    .map((n) => n.value);
 }
 
 describeIf(referenceBundles)('inspector view model: a valid Autonomous dispute bundle', () => {
@@ -32,7 +34,17 @@ describeIf(referenceBundles)('inspector view model: a valid Autonomous dispute b
     expect(card(v, 'l3a#0')?.pair).toBe(0);
     expect(card(v, 'l3b#0')?.boundView?.source).toBe('l3[0].checkout_l2');
     expect(v.bindings.map((b) => b.id).sort()).toEqual(
-      ['l1>l2:cnf', 'l1>l2:sd_hash', 'pair0:payment_reference', 'pair0:cnf_pair', 'l2>l3a#0:cnf', 'l2>l3a#0:sd_hash', 'l2>l3b#0:cnf', 'l2>l3b#0:sd_hash', 'l3#0:cross'].sort(),
+      [
+        'l1>l2:cnf',
+        'l1>l2:sd_hash',
+        'pair0:payment_reference',
+        'pair0:cnf_pair',
+        'l2>l3a#0:cnf',
+        'l2>l3a#0:sd_hash',
+        'l2>l3b#0:cnf',
+        'l2>l3b#0:sd_hash',
+        'l3#0:cross',
+      ].sort(),
     );
     expect(v.bindings.every((b) => b.status === 'ok')).toBe(true);
     expect(v.errors).toEqual([]);
@@ -228,7 +240,9 @@ describeIf(referenceBundles)('inspector view model: trust source', () => {
   it('server-configured issuer keys win over the bundle', async () => {
     const b = reference('autonomous-dispute-valid');
     const other = reference('immediate-tamper-wrong-issuer-key-in-trust') as { trust: { issuer_jwks: { keys: Record<string, unknown>[] } } };
-    const good = await inspectBundle(b, 'presented', 0, { issuerKeys: (b as { trust: { issuer_jwks: { keys: Record<string, unknown>[] } } }).trust.issuer_jwks });
+    const good = await inspectBundle(b, 'presented', 0, {
+      issuerKeys: (b as { trust: { issuer_jwks: { keys: Record<string, unknown>[] } } }).trust.issuer_jwks,
+    });
     expect(good.trust.source).toBe('server');
     expect(good.verdict.valid).toBe(true);
     const bad = await inspectBundle(b, 'presented', 0, { issuerKeys: other.trust.issuer_jwks });

@@ -5,16 +5,20 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { inspectorRoutes } from '../../src/http/inspect/routes.js';
-import { startInspector, type StandaloneInspector } from '../../src/http/inspect/standalone.js';
 import type { InspectView } from '../../src/http/inspect/model.js';
+import { inspectorRoutes } from '../../src/http/inspect/routes.js';
+import { type StandaloneInspector, startInspector } from '../../src/http/inspect/standalone.js';
 import { createVintentServer } from '../../src/http/server.js';
 import { openLedger } from '../../src/ledger/index.js';
 import { describeIf } from '../support/environment.js';
 import { reference, referenceBundles, referencePath } from './fixtures.js';
 
 async function postVerify(base: string, body: unknown, contentType = 'application/json'): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${base}/inspect/api/verify`, { method: 'POST', headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`${base}/inspect/api/verify`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -135,7 +139,11 @@ describeIf(referenceBundles)('inspector mounted in the vintent service (extraRou
 // Child processes start tsx cold: allow for a slow machine (no assertion is about time).
 describeIf(referenceBundles)('vintent inspect (CLI)', { timeout: 60_000 }, () => {
   it('prints a loopback URL, preloads the bundle, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'cli-entry.ts'), 'inspect', referencePath('immediate-full-valid'), '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, 'cli-entry.ts'), 'inspect', referencePath('immediate-full-valid'), '--port', '0'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     try {
       let out = '';
       const url = await new Promise<string>((resolve, reject) => {
@@ -162,7 +170,20 @@ describeIf(referenceBundles)('vintent inspect (CLI)', { timeout: 60_000 }, () =>
     const b = reference('autonomous-dispute-valid') as { trust: { issuer_jwks: unknown } };
     const trust = join(dir, 'issuer.jwks.json');
     writeFileSync(trust, JSON.stringify(b.trust.issuer_jwks));
-    const args = ['--import', 'tsx', join(__dirname, 'cli-entry.ts'), 'serve', '--port', '0', '--ledger', `sqlite:${join(dir, 'ledger.db')}`, '--trust', trust, '--network-aud', 'https://network.example'];
+    const args = [
+      '--import',
+      'tsx',
+      join(__dirname, 'cli-entry.ts'),
+      'serve',
+      '--port',
+      '0',
+      '--ledger',
+      `sqlite:${join(dir, 'ledger.db')}`,
+      '--trust',
+      trust,
+      '--network-aud',
+      'https://network.example',
+    ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       let out = '';

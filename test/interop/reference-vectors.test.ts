@@ -11,7 +11,11 @@ import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { describeIf, REFERENCE_DIR as dir, referenceBundles } from '../support/environment.js';
 
 describeIf(referenceBundles)('upstream reference bundles', () => {
-  const files = referenceBundles.available ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+  const files = referenceBundles.available
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
   it('has vectors to run', () => {
     expect(files.length).toBeGreaterThan(40);
   });

@@ -7,12 +7,14 @@
  * maps to; the constraint registry matches every constraint case's counts;
  * and every bundle in upstream/bundles gets its recorded verdict.
  */
+
+import { createPublicKey } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { summarizeConstraints } from '../../src/constraints/registry.js';
 import type { Fulfillment } from '../../src/constraints/types.js';
-import { isErrorCode, type ErrorCode } from '../../src/errors.js';
+import { type ErrorCode, isErrorCode } from '../../src/errors.js';
 import { issueL1 } from '../../src/issue/l1.js';
 import { issueL2Autonomous } from '../../src/issue/l2-autonomous.js';
 import { issueL2Immediate } from '../../src/issue/l2-immediate.js';
@@ -25,7 +27,6 @@ import { parseDisclosure } from '../../src/sdjwt/parse.js';
 import { VI_2026_04 } from '../../src/spec/profile.js';
 import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { describeIf, UPSTREAM_DIR as dir, upstreamVectors } from '../support/environment.js';
-import { createPublicKey } from 'node:crypto';
 
 const present = upstreamVectors.available;
 
@@ -159,7 +160,9 @@ describeIf(upstreamVectors)('upstream golden vectors (vi-2026-04)', () => {
       lifetimeSeconds: inp.exp - inp.iat,
       salt: saltsOf(V.immediate.l2.salts),
       // The upstream checkout_jwt cart is implementation-defined (sku, float unitPrice): amount comes from the caller.
-      pairs: [{ checkoutJwt: inp.checkout_mandate.checkout_jwt, paymentInstrument: pm.payment_instrument, payee: pm.payee, amount: pm.amount, currency: pm.currency }],
+      pairs: [
+        { checkoutJwt: inp.checkout_mandate.checkout_jwt, paymentInstrument: pm.payment_instrument, payee: pm.payee, amount: pm.amount, currency: pm.currency },
+      ],
     });
     expectLayer(l2.serialized, V.immediate.l2, keys.user.public);
     expect(l2.payload.delegate_payload).toEqual(V.immediate.delegate_payload);
@@ -247,9 +250,10 @@ describeIf(upstreamVectors)('upstream golden vectors (vi-2026-04)', () => {
       it(s.name, async () => {
         // A bundle cannot skip issuer verification: supply the issuer key, as the upstream bundles do.
         const issuer = s.issuer_public ?? (s.skip_issuer_verification ? keys.issuer.public : undefined);
-        const l3 = s.l3_payment || s.l3_checkout
-          ? [{ payment: s.l3_payment, payment_l2: s.l2_payment_serialized, checkout: s.l3_checkout, checkout_l2: s.l2_checkout_serialized }]
-          : undefined;
+        const l3 =
+          s.l3_payment || s.l3_checkout
+            ? [{ payment: s.l3_payment, payment_l2: s.l2_payment_serialized, checkout: s.l3_checkout, checkout_l2: s.l2_checkout_serialized }]
+            : undefined;
         const bundle = {
           vi_bundle: 1,
           at: s.current_time,
@@ -266,7 +270,11 @@ describeIf(upstreamVectors)('upstream golden vectors (vi-2026-04)', () => {
         const result = await verifyPresentation(bundle);
         const codes = result.errors.map((e) => e.code);
         expect({ valid: result.valid, codes }).toMatchObject({ valid: s.expected_valid });
-        for (const e of s.expected_errors) expect(codes.some((c) => codesForReferenceError(e)!.includes(c)), `${e} → ${codes.join(', ')}`).toBe(true);
+        for (const e of s.expected_errors)
+          expect(
+            codes.some((c) => codesForReferenceError(e)!.includes(c)),
+            `${e} → ${codes.join(', ')}`,
+          ).toBe(true);
       });
     }
   });
@@ -276,7 +284,14 @@ describeIf(upstreamVectors)('upstream golden vectors (vi-2026-04)', () => {
     /** The reference's fulfillment (final values by name) in our Fulfillment shape. */
     const fulfillmentOf = (f: Json): Fulfillment => ({
       ...(f.payment_amount || f.payee ? { payment: { amount: f.payment_amount?.amount, currency: f.payment_amount?.currency, payee: f.payee } } : {}),
-      ...(f.line_items ? { checkout: { merchant: undefined, lineLists: [{ source: 'line_items', lines: f.line_items.map((l: Json) => ({ sku: l.id, quantity: l.quantity })) }] } } : {}),
+      ...(f.line_items
+        ? {
+            checkout: {
+              merchant: undefined,
+              lineLists: [{ source: 'line_items', lines: f.line_items.map((l: Json) => ({ sku: l.id, quantity: l.quantity })) }],
+            },
+          }
+        : {}),
     });
     for (const c of cases) {
       it(c.name, () => {
@@ -297,7 +312,10 @@ describeIf(upstreamVectors)('upstream golden vectors (vi-2026-04)', () => {
       switch (c.kind) {
         case 'checkout_hash':
           // CF §6.2: recompute from checkout_jwt; both checkout_hash and transaction_id must equal it.
-          return sha256b64u(c.checkout_mandate.checkout_jwt) === c.checkout_mandate.checkout_hash && c.payment_mandate.transaction_id === c.checkout_mandate.checkout_hash;
+          return (
+            sha256b64u(c.checkout_mandate.checkout_jwt) === c.checkout_mandate.checkout_hash &&
+            c.payment_mandate.transaction_id === c.checkout_mandate.checkout_hash
+          );
         case 'l3_xref':
           return c.l3_payment_claims.delegate_payload[0].transaction_id === c.l3_checkout_claims.delegate_payload[0].checkout_hash;
         case 'l2_ref': {
@@ -313,7 +331,11 @@ describeIf(upstreamVectors)('upstream golden vectors (vi-2026-04)', () => {
   });
 
   describe('bundles get their recorded verdicts', () => {
-    const files = present ? readdirSync(join(dir, 'bundles')).filter((f) => f.endsWith('.json')).sort() : [];
+    const files = present
+      ? readdirSync(join(dir, 'bundles'))
+          .filter((f) => f.endsWith('.json'))
+          .sort()
+      : [];
     it('has bundles to run', () => expect(files.length).toBeGreaterThan(10));
     for (const f of files) {
       it(f, async () => {

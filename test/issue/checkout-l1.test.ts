@@ -4,7 +4,7 @@ import { issueL1 } from '../../src/issue/l1.js';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
 import { bareJwk } from '../../src/sdjwt/keys.js';
 import { PROFILE } from '../../src/spec/profile.js';
-import { T0, codeOf, decode, expect128BitSalt, issuerKey, makeL1, merchantKey, racket, tennis, userKey } from './fixtures.js';
+import { codeOf, decode, expect128BitSalt, issuerKey, makeL1, merchantKey, racket, T0, tennis, userKey } from './fixtures.js';
 
 describe('createCheckoutJwt', () => {
   it('signs the interop checkout shape with an exact total', () => {
@@ -79,7 +79,17 @@ describe('issueL1', () => {
 
   it('keeps card_id and profile claims visible', async () => {
     const d = decode(
-      await issueL1({ issuerKey, iss: 'https://i.test', sub: 'u', userPublicJwk: userKey.publicJwk, panLastFour: '0001', scheme: 'visa', cardId: 'card-9', aud: 'https://wallet.test', extraClaims: { tier: 'gold' } }),
+      await issueL1({
+        issuerKey,
+        iss: 'https://i.test',
+        sub: 'u',
+        userPublicJwk: userKey.publicJwk,
+        panLastFour: '0001',
+        scheme: 'visa',
+        cardId: 'card-9',
+        aud: 'https://wallet.test',
+        extraClaims: { tier: 'gold' },
+      }),
     );
     expect(d.payload).toMatchObject({ card_id: 'card-9', aud: 'https://wallet.test', tier: 'gold', _sd: [] });
     expect(d.disclosures).toHaveLength(0);

@@ -1,11 +1,11 @@
 /** Shared keys, parties and decoders for the issue/present tests. */
 import { expect } from 'vitest';
-import { VIError, type ErrorCode } from '../../src/errors.js';
+import { type ErrorCode, VIError } from '../../src/errors.js';
 import { createCheckoutJwt } from '../../src/issue/checkout.js';
 import { issueL1 } from '../../src/issue/l1.js';
 import type { AutonomousPairInput } from '../../src/issue/l2-autonomous.js';
-import { generateSigningKey } from '../../src/sdjwt/keys.js';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
+import { generateSigningKey } from '../../src/sdjwt/keys.js';
 
 export const issuerKey = generateSigningKey('issuer-es256-test');
 export const userKey = generateSigningKey('user-device-key-1');
@@ -95,4 +95,3 @@ export function autonomousPair(over: Partial<AutonomousPairInput> = {}, profile:
     ...over,
   };
 }
-

@@ -1,30 +1,67 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createCheckoutJwt } from '../../src/issue/checkout.js';
 import { issueL2Autonomous } from '../../src/issue/l2-autonomous.js';
 import { issueL2Immediate } from '../../src/issue/l2-immediate.js';
-import { issueL3Pair, type IssueL3PairInput } from '../../src/issue/l3.js';
 import type { IssuedL2Autonomous } from '../../src/issue/l2-types.js';
+import { type IssueL3PairInput, issueL3Pair } from '../../src/issue/l3.js';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
 import { generateSigningKey } from '../../src/sdjwt/keys.js';
 import {
-  T0, agentKey, babolat, checkoutFor, codeOf, decathlon, decode, expect128BitSalt, head, instrument, makeL1, merchantKey, racket, shoe, tennis, userKey,
+  agentKey,
   autonomousPair,
+  babolat,
+  checkoutFor,
+  codeOf,
+  decathlon,
+  decode,
+  expect128BitSalt,
+  head,
+  instrument,
+  makeL1,
+  merchantKey,
+  racket,
+  shoe,
+  T0,
+  tennis,
+  userKey,
 } from './fixtures.js';
-import { createCheckoutJwt } from '../../src/issue/checkout.js';
 
 let l1: string;
 let l2: IssuedL2Autonomous;
 const AT = T0 + 200;
 beforeAll(async () => {
   l1 = await makeL1();
-  l2 = issueL2Autonomous({ userKey, l1, aud: 'https://agent.example.com', iat: T0, pairs: [autonomousPair(), autonomousPair({ merchants: [decathlon], lineItems: [{ id: 'line-2', acceptableItems: [shoe], quantity: 1 }], amount: { currency: 'USD', max: '200' }, recurrence: undefined })] });
+  l2 = issueL2Autonomous({
+    userKey,
+    l1,
+    aud: 'https://agent.example.com',
+    iat: T0,
+    pairs: [
+      autonomousPair(),
+      autonomousPair({
+        merchants: [decathlon],
+        lineItems: [{ id: 'line-2', acceptableItems: [shoe], quantity: 1 }],
+        amount: { currency: 'USD', max: '200' },
+        recurrence: undefined,
+      }),
+    ],
+  });
 });
 
 const ref = (digest: string) => ({ '...': digest });
 
 function input(over: Partial<IssueL3PairInput> = {}): IssueL3PairInput {
   return {
-    agentKey, l2, pairIndex: 0, checkoutJwt: checkoutFor().jwt, networkAud: 'https://network.example.com/vi/authorize', merchantAud: tennis.website,
-    nonces: { payment: 'n-l3a', checkout: 'n-l3b' }, iss: 'https://agent.example.com', iat: AT, ...over,
+    agentKey,
+    l2,
+    pairIndex: 0,
+    checkoutJwt: checkoutFor().jwt,
+    networkAud: 'https://network.example.com/vi/authorize',
+    merchantAud: tennis.website,
+    nonces: { payment: 'n-l3a', checkout: 'n-l3b' },
+    iss: 'https://agent.example.com',
+    iat: AT,
+    ...over,
   };
 }
 
@@ -46,25 +83,44 @@ describe('issueL3Pair', () => {
     const [merchant, mandate] = a.disclosures;
     expect(Object.keys(a.payload)).toEqual(['nonce', 'aud', 'sd_hash', 'iat', 'delegate_payload', '_sd_alg', 'iss', 'exp']);
     expect(a.payload).toEqual({
-      nonce: 'n-l3a', aud: 'https://network.example.com/vi/authorize', sd_hash: sha256b64u(out.paymentL2), iat: AT,
-      delegate_payload: [ref(merchant!.digest), ref(mandate!.digest)], _sd_alg: 'sha-256', iss: 'https://agent.example.com', exp: AT + 300,
+      nonce: 'n-l3a',
+      aud: 'https://network.example.com/vi/authorize',
+      sd_hash: sha256b64u(out.paymentL2),
+      iat: AT,
+      delegate_payload: [ref(merchant!.digest), ref(mandate!.digest)],
+      _sd_alg: 'sha-256',
+      iss: 'https://agent.example.com',
+      exp: AT + 300,
     });
     expect(merchant!.array[1]).toEqual(tennis);
     expect(merchant!.encoded).not.toBe(pair.merchants[0]!.encoded); // fresh salt
     expect128BitSalt(merchant!.array[0]);
     expect(mandate!.array[1]).toEqual({
-      vct: 'mandate.payment.1', transaction_id: co.checkoutHash, payee: tennis, payment_amount: { currency: 'USD', amount: 27999 }, payment_instrument: instrument,
+      vct: 'mandate.payment.1',
+      transaction_id: co.checkoutHash,
+      payee: tennis,
+      payment_amount: { currency: 'USD', amount: 27999 },
+      payment_instrument: instrument,
     });
 
     const b = decode(out.checkout);
     expect(b.header).toEqual({ alg: 'ES256', typ: 'kb-sd-jwt', kid: 'agent-key-1' });
     expect(b.disclosures).toHaveLength(1);
     expect(b.payload).toEqual({
-      nonce: 'n-l3b', aud: tennis.website, sd_hash: sha256b64u(out.checkoutL2), iat: AT,
-      delegate_payload: [ref(b.disclosures[0]!.digest)], _sd_alg: 'sha-256', iss: 'https://agent.example.com', exp: AT + 300,
+      nonce: 'n-l3b',
+      aud: tennis.website,
+      sd_hash: sha256b64u(out.checkoutL2),
+      iat: AT,
+      delegate_payload: [ref(b.disclosures[0]!.digest)],
+      _sd_alg: 'sha-256',
+      iss: 'https://agent.example.com',
+      exp: AT + 300,
     });
     expect(b.disclosures[0]!.array[1]).toEqual({
-      vct: 'mandate.checkout.1', checkout_jwt: co.jwt, checkout_hash: co.checkoutHash, line_items: [{ ...racket, quantity: 1 }],
+      vct: 'mandate.checkout.1',
+      checkout_jwt: co.jwt,
+      checkout_hash: co.checkoutHash,
+      line_items: [{ ...racket, quantity: 1 }],
     });
     for (const d of [a, b]) {
       expect(d.payload).not.toHaveProperty('cnf');
@@ -73,7 +129,14 @@ describe('issueL3Pair', () => {
   });
 
   it('works from the serialized L2 alone, for any pair', () => {
-    const co = createCheckoutJwt({ merchantKey, merchant: decathlon, checkoutId: 'c2', currency: 'USD', items: [{ ...shoe, quantity: 1, unitPrice: '159.99' }], iat: T0 });
+    const co = createCheckoutJwt({
+      merchantKey,
+      merchant: decathlon,
+      checkoutId: 'c2',
+      currency: 'USD',
+      items: [{ ...shoe, quantity: 1, unitPrice: '159.99' }],
+      iat: T0,
+    });
     const out = issueL3Pair(input({ l2: l2.serialized, pairIndex: 1, checkoutJwt: co.jwt, merchantAud: decathlon.website, nonces: undefined, iss: undefined }));
     const pair = l2.pairs[1]!;
     expect(out.pairIndex).toBe(1);
@@ -111,7 +174,14 @@ describe('issueL3Pair', () => {
   });
 
   it('discloses only the items bought and keeps ids as the selectors', () => {
-    const co = createCheckoutJwt({ merchantKey, merchant: babolat, checkoutId: 'c3', currency: 'USD', items: [{ ...head, quantity: 1, unitPrice: '249.99' }], iat: T0 });
+    const co = createCheckoutJwt({
+      merchantKey,
+      merchant: babolat,
+      checkoutId: 'c3',
+      currency: 'USD',
+      items: [{ ...head, quantity: 1, unitPrice: '249.99' }],
+      iat: T0,
+    });
     const out = issueL3Pair(input({ checkoutJwt: co.jwt, merchantAud: babolat.website }));
     const pair = l2.pairs[0]!;
     expect(out.checkoutL2).toBe(`${l2.jwt}~${pair.checkout.encoded}~${pair.items[1]!.encoded}~`);

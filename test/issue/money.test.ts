@@ -66,7 +66,12 @@ describe('fromMinorUnits', () => {
   });
 
   it('round-trips', () => {
-    for (const [s, c] of [['279.99', 'USD'], ['1500', 'JPY'], ['1.234', 'KWD'], ['0.00', 'USD']] as const) {
+    for (const [s, c] of [
+      ['279.99', 'USD'],
+      ['1500', 'JPY'],
+      ['1.234', 'KWD'],
+      ['0.00', 'USD'],
+    ] as const) {
       expect(fromMinorUnits(toMinorUnits(s, c), c)).toBe(s);
     }
   });

@@ -95,7 +95,7 @@ export function defineLedgerBehaviour(freshStorage: FreshStorage): void {
     expect(await ledger.authorize(request(pair))).toMatchObject({ decision: 'approved' });
   });
 
-  it('caps spend per mandate pair and currency: one pair never uses another pair\'s budget', async () => {
+  it("caps spend per mandate pair and currency: one pair never uses another pair's budget", async () => {
     const { ledger } = await open();
     const l2Id = uniqueId('l2');
     const pairA = { l2Id, pairId: uniqueId('pair'), ...MARCH_RECURRENCE, budget: [{ currency: 'USD', max: 2500 }] };

@@ -11,7 +11,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { openSqliteLedger } from '../../src/ledger/sqlite.js';
-import { batchRequest, BATCH } from './group-commit-fixtures.js';
+import { BATCH, batchRequest } from './group-commit-fixtures.js';
 
 async function main(): Promise<void> {
   const [path, acks, prefix, roundsArg, crashArg] = process.argv.slice(2);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GroupCommitter, type BatchOutcome } from '../../src/ledger/group-commit.js';
+import { type BatchOutcome, GroupCommitter } from '../../src/ledger/group-commit.js';
 import { openSqliteLedger } from '../../src/ledger/sqlite.js';
 import { MARCH_RECURRENCE, request, uniqueId } from './fixtures.js';
 import { BATCH, batchRequest, roundL2 } from './group-commit-fixtures.js';
@@ -23,10 +23,12 @@ let files = 0;
 const freshDir = () => join(root, `run-${++files}`);
 
 describe('GroupCommitter', () => {
-  const doubling = (calls: number[][]) => (items: number[]): BatchOutcome<number>[] => {
-    calls.push(items);
-    return items.map((n) => (n < 0 ? { ok: false, error: new Error(`bad ${n}`) } : { ok: true, value: n * 2 }));
-  };
+  const doubling =
+    (calls: number[][]) =>
+    (items: number[]): BatchOutcome<number>[] => {
+      calls.push(items);
+      return items.map((n) => (n < 0 ? { ok: false, error: new Error(`bad ${n}`) } : { ok: true, value: n * 2 }));
+    };
 
   it('commits everything submitted together as one batch, in submission order', async () => {
     const calls: number[][] = [];

@@ -47,7 +47,13 @@ export async function expectMigratedV1(ledger: Ledger): Promise<void> {
   expect(await ledger.authorize(request({ ...immediate, l2Id: uniqueId('l2') }))).toMatchObject({ code: 'LEDGER_NONCE_REPLAY' });
 
   // The new v2 state works on a migrated database.
-  const revoked = await ledger.revoke({ l2Id: 'l2-v1-recurring', signerThumbprint: 'user-thumb', issuedAt: MID_MARCH_2026, revocationId: 'rev-1', at: MID_MARCH_2026 + 1 });
+  const revoked = await ledger.revoke({
+    l2Id: 'l2-v1-recurring',
+    signerThumbprint: 'user-thumb',
+    issuedAt: MID_MARCH_2026,
+    revocationId: 'rev-1',
+    at: MID_MARCH_2026 + 1,
+  });
   expect(revoked).toMatchObject({ newlyRevoked: true, authorizationsKept: 5 });
   expect(await ledger.authorize(request({ ...recurring, pairId: 'pair-a', amount: 1 }))).toMatchObject({ code: 'LEDGER_MANDATE_REVOKED' });
   expect(await ledger.rememberMerchantPresentation({ contentId: 'c', signerThumbprint: 'a', nonce: 'n', at: 1, forgetAfter: 2 })).toEqual({ firstSeen: true });

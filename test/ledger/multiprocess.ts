@@ -28,7 +28,10 @@ export function defineMultiProcessSuite(sharedStorage: () => Promise<SharedStora
   it(`approves exactly one of ${PROCESS_COUNT} processes racing for one mandate pair`, async () => {
     const { target, open } = await sharedStorage();
     const pair = { l2Id: uniqueId('l2'), pairId: uniqueId('pair') };
-    const outcomes = await raceInProcesses(target, Array.from({ length: PROCESS_COUNT }, () => [request(pair)]));
+    const outcomes = await raceInProcesses(
+      target,
+      Array.from({ length: PROCESS_COUNT }, () => [request(pair)]),
+    );
     const decisions = allDecisions(outcomes);
     expect(decisions).toHaveLength(PROCESS_COUNT);
     expect(decisions.filter((d) => d.decision === 'approved')).toHaveLength(1);
@@ -50,10 +53,14 @@ export function defineMultiProcessSuite(sharedStorage: () => Promise<SharedStora
     const cap = 2500;
     const amount = 100;
     const budget = [{ currency: 'USD', max: cap }];
-    const pair = { l2Id, pairId: uniqueId('pair'), ...MARCH_RECURRENCE, agentRecurrence: { ...MARCH_RECURRENCE.agentRecurrence, maxOccurrences: 1000 }, budget };
-    const batches = Array.from({ length: PROCESS_COUNT }, () =>
-      Array.from({ length: REQUESTS_PER_PROCESS }, () => request({ ...pair, amount })),
-    );
+    const pair = {
+      l2Id,
+      pairId: uniqueId('pair'),
+      ...MARCH_RECURRENCE,
+      agentRecurrence: { ...MARCH_RECURRENCE.agentRecurrence, maxOccurrences: 1000 },
+      budget,
+    };
+    const batches = Array.from({ length: PROCESS_COUNT }, () => Array.from({ length: REQUESTS_PER_PROCESS }, () => request({ ...pair, amount })));
     const decisions = allDecisions(await raceInProcesses(target, batches));
     const approved = decisions.filter((d) => d.decision === 'approved');
     const declined = decisions.filter((d) => d.decision === 'declined');
@@ -79,7 +86,10 @@ export function defineMultiProcessSuite(sharedStorage: () => Promise<SharedStora
     // Different L2s take different per-L2 locks: only the nonce's uniqueness can serialize these.
     const { target } = await sharedStorage();
     const nonce = uniqueId('nonce');
-    const outcomes = await raceInProcesses(target, Array.from({ length: PROCESS_COUNT }, () => [request({ nonce })]));
+    const outcomes = await raceInProcesses(
+      target,
+      Array.from({ length: PROCESS_COUNT }, () => [request({ nonce })]),
+    );
     const decisions = allDecisions(outcomes);
     expect(decisions.filter((d) => d.decision === 'approved')).toHaveLength(1);
     for (const d of decisions.filter((d) => d.decision === 'declined')) expect(d.code).toBe('LEDGER_NONCE_REPLAY');
@@ -114,7 +124,12 @@ export function defineMultiProcessSuite(sharedStorage: () => Promise<SharedStora
     const seen = { contentId: uniqueId('l3b'), signerThumbprint: 'agent', nonce: uniqueId('nonce'), at: 1000, forgetAfter: 2000 };
     // Half race the very same L3b, half a re-signed twin carrying its nonce.
     const presentations = Array.from({ length: PROCESS_COUNT }, (_, i) => [i % 2 === 0 ? seen : { ...seen, contentId: uniqueId('l3b') }]);
-    const outcomes = await raceInProcesses(target, presentations.map(() => []), {}, presentations);
+    const outcomes = await raceInProcesses(
+      target,
+      presentations.map(() => []),
+      {},
+      presentations,
+    );
     const memory = outcomes.flatMap((o) => {
       expect(o.error).toBeNull();
       return o.memory!;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isIsoDate, utcDate } from '../../src/constraints/values.js';
-import { decisionOf, newAuthorizationId, nonceOwnerOf, planAuthorization, reversalRefusal, type LedgerState, type Plan } from '../../src/ledger/policy.js';
+import { decisionOf, type LedgerState, newAuthorizationId, nonceOwnerOf, type Plan, planAuthorization, reversalRefusal } from '../../src/ledger/policy.js';
 import type { AuthorizationRequest } from '../../src/ledger/types.js';
 import { MARCH_RECURRENCE, request } from './fixtures.js';
 
@@ -40,10 +40,7 @@ describe('ledger policy: idempotency', () => {
 
 describe('ledger policy: reversed authorizations', () => {
   it('declines a reversed approval presented again with LEDGER_AUTHORIZATION_REVERSED, never the voided id', () => {
-    const plan = planAuthorization(
-      request(),
-      state({ prior: { decision: 'approved', code: null, message: 'ok', authorizationId: 'auth_x', reversed: true } }),
-    );
+    const plan = planAuthorization(request(), state({ prior: { decision: 'approved', code: null, message: 'ok', authorizationId: 'auth_x', reversed: true } }));
     expect(plan).toMatchObject({ kind: 'replay', decision: { decision: 'declined', code: 'LEDGER_AUTHORIZATION_REVERSED', replayed: true } });
     expect(plan.kind === 'replay' && plan.decision.authorizationId).toBeFalsy();
   });
@@ -62,7 +59,10 @@ describe('ledger policy: revocation', () => {
 
   it('still answers a presentation decided before the revocation as then', () => {
     const prior = { decision: 'approved' as const, code: null, message: 'ok', authorizationId: 'auth_y', reversed: false };
-    expect(planAuthorization(request(), state({ revokedAt: 1, prior }))).toMatchObject({ kind: 'replay', decision: { decision: 'approved', authorizationId: 'auth_y' } });
+    expect(planAuthorization(request(), state({ revokedAt: 1, prior }))).toMatchObject({
+      kind: 'replay',
+      decision: { decision: 'approved', authorizationId: 'auth_y' },
+    });
   });
 });
 
@@ -107,9 +107,7 @@ describe('ledger policy: one fulfilment per mandate pair', () => {
   it('declines subscription setup after recurrence.endDate (UTC), accepts on the end date itself', () => {
     const recurrence = { frequency: 'MONTHLY', startDate: '2026-01-01', endDate: '2026-03-15' };
     expect(codeOf(planAuthorization(request({ recurrence, at: at('2026-03-15T23:59:59') }), EMPTY))).toBe('approved');
-    expect(codeOf(planAuthorization(request({ recurrence, at: at('2026-03-16T00:00:00') }), EMPTY))).toBe(
-      'LEDGER_RECURRENCE_OUT_OF_WINDOW',
-    );
+    expect(codeOf(planAuthorization(request({ recurrence, at: at('2026-03-16T00:00:00') }), EMPTY))).toBe('LEDGER_RECURRENCE_OUT_OF_WINDOW');
   });
 
   it('does not bound subscription setup when recurrence has no endDate', () => {
@@ -119,8 +117,7 @@ describe('ledger policy: one fulfilment per mandate pair', () => {
 });
 
 describe('ledger policy: agent_recurrence', () => {
-  const inWindow = (when: string, overrides: Partial<AuthorizationRequest> = {}) =>
-    request({ ...MARCH_RECURRENCE, at: at(when), ...overrides });
+  const inWindow = (when: string, overrides: Partial<AuthorizationRequest> = {}) => request({ ...MARCH_RECURRENCE, at: at(when), ...overrides });
 
   it('allows several fulfilments of one pair', () => {
     expect(codeOf(planAuthorization(inWindow('2026-03-10T10:00:00'), state({ pairActiveCount: 3 })))).toBe('approved');
@@ -140,16 +137,12 @@ describe('ledger policy: agent_recurrence', () => {
 
   it('declines malformed window dates', () => {
     const bad = { ...MARCH_RECURRENCE.agentRecurrence, endDate: '2026-3-31' };
-    expect(codeOf(planAuthorization(inWindow('2026-03-10T10:00:00', { agentRecurrence: bad }), EMPTY))).toBe(
-      'LEDGER_RECURRENCE_OUT_OF_WINDOW',
-    );
+    expect(codeOf(planAuthorization(inWindow('2026-03-10T10:00:00', { agentRecurrence: bad }), EMPTY))).toBe('LEDGER_RECURRENCE_OUT_OF_WINDOW');
   });
 
   it('declines once approved occurrences reach maxOccurrences', () => {
     expect(codeOf(planAuthorization(inWindow('2026-03-10T10:00:00'), state({ pairActiveCount: 9 })))).toBe('approved');
-    expect(codeOf(planAuthorization(inWindow('2026-03-10T10:00:00'), state({ pairActiveCount: 10 })))).toBe(
-      'LEDGER_OCCURRENCES_EXCEEDED',
-    );
+    expect(codeOf(planAuthorization(inWindow('2026-03-10T10:00:00'), state({ pairActiveCount: 10 })))).toBe('LEDGER_OCCURRENCES_EXCEEDED');
   });
 
   it('has no occurrence cap without maxOccurrences', () => {
@@ -169,7 +162,12 @@ describe('ledger policy: budget', () => {
   });
 
   it('counts only spend in the budget currency', () => {
-    const spent = state({ pairSpentByCurrency: new Map([['EUR', 1_000_000n], ['USD', 0n]]) });
+    const spent = state({
+      pairSpentByCurrency: new Map([
+        ['EUR', 1_000_000n],
+        ['USD', 0n],
+      ]),
+    });
     expect(codeOf(planAuthorization(request({ budget, amount: 50_000 }), spent))).toBe('approved');
   });
 
@@ -180,7 +178,10 @@ describe('ledger policy: budget', () => {
   });
 
   it('checks every budget term', () => {
-    const terms = [{ currency: 'USD', max: 50_000 }, { currency: 'USD', max: 500 }];
+    const terms = [
+      { currency: 'USD', max: 50_000 },
+      { currency: 'USD', max: 500 },
+    ];
     expect(codeOf(planAuthorization(request({ budget: terms, amount: 501 }), EMPTY))).toBe('LEDGER_BUDGET_EXCEEDED');
   });
 
@@ -188,9 +189,7 @@ describe('ledger policy: budget', () => {
     const huge = Number.MAX_SAFE_INTEGER;
     const spent = state({ pairSpentByCurrency: new Map([['USD', BigInt(huge)]]) });
     // As doubles, MAX_SAFE_INTEGER + 1 and + 2 round together; as BigInt they do not.
-    expect(codeOf(planAuthorization(request({ budget: [{ currency: 'USD', max: huge }], amount: 1 }), spent))).toBe(
-      'LEDGER_BUDGET_EXCEEDED',
-    );
+    expect(codeOf(planAuthorization(request({ budget: [{ currency: 'USD', max: huge }], amount: 1 }), spent))).toBe('LEDGER_BUDGET_EXCEEDED');
   });
 
   it('declines unsafe, fractional and negative amounts', () => {
@@ -200,9 +199,7 @@ describe('ledger policy: budget', () => {
   });
 
   it('declines an unusable budget max', () => {
-    expect(codeOf(planAuthorization(request({ budget: [{ currency: 'USD', max: 1.5 }], amount: 1 }), EMPTY))).toBe(
-      'LEDGER_BUDGET_EXCEEDED',
-    );
+    expect(codeOf(planAuthorization(request({ budget: [{ currency: 'USD', max: 1.5 }], amount: 1 }), EMPTY))).toBe('LEDGER_BUDGET_EXCEEDED');
   });
 });
 
@@ -237,6 +234,11 @@ describe('ledger policy: helpers', () => {
     const approved = decisionOf({ decision: 'approved' });
     expect(approved).toMatchObject({ decision: 'approved', replayed: false });
     expect(approved.authorizationId).toMatch(/^auth_/);
-    expect(decisionOf({ decision: 'declined', code: 'LEDGER_BUDGET_EXCEEDED', message: 'm' })).toEqual({ decision: 'declined', code: 'LEDGER_BUDGET_EXCEEDED', message: 'm', replayed: false });
+    expect(decisionOf({ decision: 'declined', code: 'LEDGER_BUDGET_EXCEEDED', message: 'm' })).toEqual({
+      decision: 'declined',
+      code: 'LEDGER_BUDGET_EXCEEDED',
+      message: 'm',
+      replayed: false,
+    });
   });
 });

@@ -8,8 +8,8 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/index.js';
 import { openPostgresLedger } from '../../src/ledger/postgres.js';
-import { defineLedgerBehaviour } from './behaviour.js';
 import { describeIf, PG_URL, postgres } from '../support/environment.js';
+import { defineLedgerBehaviour } from './behaviour.js';
 import { request } from './fixtures.js';
 import { expectMigratedV1 } from './migration.js';
 import { defineMultiProcessSuite } from './multiprocess.js';
@@ -67,7 +67,23 @@ describeIf(postgres)('postgres ledger', () => {
         expect(indexes.rows[0]?.indexdef).toMatch(/UNIQUE INDEX .*\(l2_id, pair_id\) WHERE/);
 
         // Bypass the ledger's lock and insert a second live approval for one pair directly: the index refuses it.
-        const row = (presentation: string, auth: string) => [presentation, 'l2', 'pair', 't', presentation, 'tx', 'autonomous', false, 'approved', null, 'ok', auth, 1, 'USD', 0];
+        const row = (presentation: string, auth: string) => [
+          presentation,
+          'l2',
+          'pair',
+          't',
+          presentation,
+          'tx',
+          'autonomous',
+          false,
+          'approved',
+          null,
+          'ok',
+          auth,
+          1,
+          'USD',
+          0,
+        ];
         const insert = `INSERT INTO ${schema}.decisions (presentation_id, l2_id, pair_id, signer_thumbprint, nonce, transaction_id, mode,
           multi_transaction, decision, code, message, authorization_id, amount, currency, decided_at)
           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`;

@@ -1,5 +1,5 @@
 /** Runs ledger workers as separate OS processes and collects their decisions. */
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { AuthorizationRequest, Decision, MerchantMemoryResult, MerchantPresentation } from '../../src/ledger/types.js';
 import type { ParentMessage, WorkerMessage, WorkerTarget } from './worker.js';

@@ -6,9 +6,10 @@
  * VINTENT_LEDGER_CRASH_POINT=after-insert makes the ledger SIGKILL this process
  * inside the open authorization transaction, after the decision row is written.
  */
+
+import type { LedgerHooks } from '../../src/ledger/hooks.js';
 import { openPostgresLedger } from '../../src/ledger/postgres.js';
 import { openSqliteLedger } from '../../src/ledger/sqlite.js';
-import type { LedgerHooks } from '../../src/ledger/hooks.js';
 import type { AuthorizationRequest, Decision, Ledger, MerchantMemoryResult, MerchantPresentation } from '../../src/ledger/types.js';
 
 export interface WorkerTarget {
@@ -20,10 +21,7 @@ export interface WorkerTarget {
 
 /** Authorize `requests`, or (merchant memory races) remember `presentations`. */
 export type ParentMessage = { type: 'go'; requests: AuthorizationRequest[]; presentations?: MerchantPresentation[] };
-export type WorkerMessage =
-  | { type: 'ready' }
-  | { type: 'done'; decisions: Decision[]; memory: MerchantMemoryResult[] }
-  | { type: 'failed'; error: string };
+export type WorkerMessage = { type: 'ready' } | { type: 'done'; decisions: Decision[]; memory: MerchantMemoryResult[] } | { type: 'failed'; error: string };
 
 function hooks(): LedgerHooks {
   if (process.env.VINTENT_LEDGER_CRASH_POINT !== 'after-insert') return {};

@@ -5,7 +5,20 @@ import { issueL2Immediate } from '../../src/issue/l2-immediate.js';
 import { issueL3Pair } from '../../src/issue/l3.js';
 import type { PresentOptions } from '../../src/present/views.js';
 import {
-  T0, agentKey, autonomousPair, babolat, checkoutFor, decathlon, head, instrument, issuerKey, makeL1, merchantKey, shoe, tennis, userKey,
+  agentKey,
+  autonomousPair,
+  babolat,
+  checkoutFor,
+  decathlon,
+  head,
+  instrument,
+  issuerKey,
+  makeL1,
+  merchantKey,
+  shoe,
+  T0,
+  tennis,
+  userKey,
 } from '../issue/fixtures.js';
 
 export const AT = T0 + 200;
@@ -21,7 +34,11 @@ export async function immediateChain() {
   const coB = checkoutFor(babolat, head, '249.99', 'co-b');
   const otherInstrument = { type: 'mastercard.srcDigitalCard', id: 'second-instrument-9f1e', description: 'Mastercard **** 9999' };
   const l2 = issueL2Immediate({
-    userKey, l1, aud: 'https://agent.example.com', nonce: 'n-imm', iat: T0,
+    userKey,
+    l1,
+    aud: 'https://agent.example.com',
+    nonce: 'n-imm',
+    iat: T0,
     pairs: [
       { checkoutJwt: coA.jwt, paymentInstrument: instrument, payee: tennis },
       { checkoutJwt: coB.jwt, paymentInstrument: otherInstrument, payee: babolat },
@@ -33,17 +50,39 @@ export async function immediateChain() {
 export async function autonomousChain() {
   const l1 = await makeL1();
   const l2 = issueL2Autonomous({
-    userKey, l1, aud: 'https://agent.example.com', nonce: 'n-auto', iat: T0,
+    userKey,
+    l1,
+    aud: 'https://agent.example.com',
+    nonce: 'n-auto',
+    iat: T0,
     pairs: [
       autonomousPair(),
-      autonomousPair({ merchants: [decathlon], lineItems: [{ id: 'line-2', acceptableItems: [shoe], quantity: 1 }], amount: { currency: 'USD', max: '200' }, recurrence: undefined }),
+      autonomousPair({
+        merchants: [decathlon],
+        lineItems: [{ id: 'line-2', acceptableItems: [shoe], quantity: 1 }],
+        amount: { currency: 'USD', max: '200' },
+        recurrence: undefined,
+      }),
     ],
   });
   const coA = checkoutFor();
-  const coB = createCheckoutJwt({ merchantKey, merchant: decathlon, checkoutId: 'co-d', currency: 'USD', items: [{ ...shoe, quantity: 1, unitPrice: '159.99' }], iat: T0 + 100 });
+  const coB = createCheckoutJwt({
+    merchantKey,
+    merchant: decathlon,
+    checkoutId: 'co-d',
+    currency: 'USD',
+    items: [{ ...shoe, quantity: 1, unitPrice: '159.99' }],
+    iat: T0 + 100,
+  });
   const common = { agentKey, l2, networkAud: 'https://network.example.com/vi/authorize', iat: AT };
   const l3A = issueL3Pair({ ...common, pairIndex: 0, checkoutJwt: coA.jwt, merchantAud: tennis.website, nonces: { payment: 'n-l3a-0', checkout: 'n-l3b-0' } });
-  const l3B = issueL3Pair({ ...common, pairIndex: 1, checkoutJwt: coB.jwt, merchantAud: decathlon.website, nonces: { payment: 'n-l3a-1', checkout: 'n-l3b-1' } });
+  const l3B = issueL3Pair({
+    ...common,
+    pairIndex: 1,
+    checkoutJwt: coB.jwt,
+    merchantAud: decathlon.website,
+    nonces: { payment: 'n-l3a-1', checkout: 'n-l3b-1' },
+  });
   return { l1, l2, coA, coB, l3A, l3B };
 }
 
@@ -62,8 +101,10 @@ export function exposedText(bundle: unknown): string {
   };
   visit(bundle);
   // Nested JWTs (checkout_jwt inside a disclosure) are decoded one level further.
-  const nested = decoded.flatMap((t) => [...t.matchAll(/eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+/g)].flatMap((m) => m[0].split('.').map((s) => Buffer.from(s, 'base64url').toString('latin1'))));
+  const nested = decoded.flatMap((t) =>
+    [...t.matchAll(/eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+/g)].flatMap((m) => m[0].split('.').map((s) => Buffer.from(s, 'base64url').toString('latin1'))),
+  );
   return [json, ...decoded, ...nested].join('\n');
 }
 
-export { instrument, tennis, babolat, decathlon };
+export { babolat, decathlon, instrument, tennis };

@@ -14,7 +14,16 @@ describe('Immediate mode', () => {
     expect(b.l3).toBeUndefined();
     const text = exposedText(b);
     expect(text).toContain(coA.jwt);
-    for (const hidden of ['mandate.payment', instrument.id, otherInstrument.id, 'payment_instrument', coB.jwt, coB.checkoutHash, l2.pairs[0]!.payment.encoded, l2.pairs[1]!.checkout.encoded]) {
+    for (const hidden of [
+      'mandate.payment',
+      instrument.id,
+      otherInstrument.id,
+      'payment_instrument',
+      coB.jwt,
+      coB.checkoutHash,
+      l2.pairs[0]!.payment.encoded,
+      l2.pairs[1]!.checkout.encoded,
+    ]) {
       expect(text).not.toContain(hidden);
     }
   });
@@ -49,8 +58,17 @@ describe('Autonomous mode', () => {
     expect(text).toContain(coA.jwt);
     const pair = l2.pairs[0]!;
     for (const hidden of [
-      'mandate.payment', 'payment_instrument', instrument.id, PROFILE.constraint.amount, PROFILE.constraint.reference, 'risk_data',
-      pair.payment.encoded, l3A.payment, coB.jwt, 'Decathlon', 'Head Graphene', // the other pair, and the item not bought
+      'mandate.payment',
+      'payment_instrument',
+      instrument.id,
+      PROFILE.constraint.amount,
+      PROFILE.constraint.reference,
+      'risk_data',
+      pair.payment.encoded,
+      l3A.payment,
+      coB.jwt,
+      'Decathlon',
+      'Head Graphene', // the other pair, and the item not bought
     ]) {
       expect(text).not.toContain(hidden);
     }
@@ -65,7 +83,16 @@ describe('Autonomous mode', () => {
     expect(b.l3).toEqual([{ payment: l3B.payment }]);
     const text = exposedText(b);
     expect(text).toContain(instrument.id);
-    for (const hidden of ['mandate.checkout', 'checkout_jwt', coB.jwt, 'line_items', 'Nike Air', 'Tennis Warehouse', l2.pairs[1]!.checkout.encoded, l3B.checkout]) {
+    for (const hidden of [
+      'mandate.checkout',
+      'checkout_jwt',
+      coB.jwt,
+      'line_items',
+      'Nike Air',
+      'Tennis Warehouse',
+      l2.pairs[1]!.checkout.encoded,
+      l3B.checkout,
+    ]) {
       expect(text).not.toContain(hidden);
     }
   });

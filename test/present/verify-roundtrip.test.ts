@@ -25,7 +25,10 @@ describe('presented bundles verify', () => {
 
   it('Autonomous: merchant, network, dispute, per pair', async () => {
     const { l1, l2, l3A, l3B } = await autonomousChain();
-    for (const [pairIndex, l3] of [[0, l3A], [1, l3B]] as const) {
+    for (const [pairIndex, l3] of [
+      [0, l3A],
+      [1, l3B],
+    ] as const) {
       await expectValid(presentToMerchant({ l1, l2, pairIndex, l3 }, options));
       await expectValid(presentToNetwork({ l1, l2: l2.serialized, pairIndex, l3 }, options));
     }

@@ -15,7 +15,34 @@ function roundTrip(s: string): Buffer | undefined {
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 /** What a lenient decoder might read as something else: the base64 alphabet, padding, whitespace, Latin-1, wide and lone-surrogate units. */
-const HOSTILE = ['+', '/', '=', '==', ' ', '\n', '\t', '\r', '\0', '.', '~', '%', '\\', '"', '\u0080', '\u00c1', '\u00ff', '\u0100', '\u0130', '\u012d', '\u0141', '\u015f', '\u2028', '\uff41', '\ud800', '\u{1F600}'];
+const HOSTILE = [
+  '+',
+  '/',
+  '=',
+  '==',
+  ' ',
+  '\n',
+  '\t',
+  '\r',
+  '\0',
+  '.',
+  '~',
+  '%',
+  '\\',
+  '"',
+  '\u0080',
+  '\u00c1',
+  '\u00ff',
+  '\u0100',
+  '\u0130',
+  '\u012d',
+  '\u0141',
+  '\u015f',
+  '\u2028',
+  '\uff41',
+  '\ud800',
+  '\u{1F600}',
+];
 
 function agree(s: string): void {
   const want = roundTrip(s);

@@ -2,7 +2,7 @@
  * Our node:crypto JOSE primitives agree with an independent implementation
  * (jose): thumbprints, and ES256 JWS in both directions.
  */
-import { calculateJwkThumbprint, compactVerify, CompactSign, importJWK } from 'jose';
+import { CompactSign, calculateJwkThumbprint, compactVerify, importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { signJwt } from '../../src/sdjwt/build.js';
 import { exportPrivateJwk, generateSigningKey, jwkThumbprint, sharedKeyCache, verifyEs256 } from '../../src/sdjwt/keys.js';

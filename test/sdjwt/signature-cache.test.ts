@@ -93,7 +93,7 @@ describe('VerifiedSignatureCache', () => {
           expect(cache.verify(thumb, changed, sig, key)).toBe(false);
         } else if (part === 'signature') {
           const changed = Buffer.from(sig);
-          changed[at % 64] = changed[at % 64]! ^ (1 << at % 8);
+          changed[at % 64] = changed[at % 64]! ^ (1 << (at % 8));
           expect(cache.has(thumb, input, changed)).toBe(false);
           expect(cache.verify(thumb, input, changed, key)).toBe(false);
         } else {

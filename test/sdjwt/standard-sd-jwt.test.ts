@@ -16,14 +16,20 @@ const reference = new SDJwtInstance({
   signer: (data: string) => signEs256(data, key.privateKey).toString('base64url'),
   verifier: (data: string, sig: string) => verifyEs256(data, Buffer.from(sig, 'base64url'), pub),
   signAlg: 'ES256',
-  hasher: (data: string | ArrayBuffer) => new Uint8Array(createHash('sha256').update(typeof data === 'string' ? data : Buffer.from(data)).digest()),
+  hasher: (data: string | ArrayBuffer) =>
+    new Uint8Array(
+      createHash('sha256')
+        .update(typeof data === 'string' ? data : Buffer.from(data))
+        .digest(),
+    ),
   hashAlg: 'sha-256',
   saltGenerator: () => newSalt(),
 });
 const header = { alg: 'ES256', typ: 'sd+jwt', kid: 'std-issuer' };
 const now = Math.floor(Date.now() / 1000);
 const payload = { iss: 'https://issuer.example', sub: 'u', iat: now - 10, exp: now + 3600, cnf: { jwk: { kty: 'EC' } }, email: 'a@b.example', scheme: 'x' };
-const decodePart = (jwt: string, i: number) => JSON.parse(Buffer.from(jwt.split('~')[0]!.split('.')[i]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+const decodePart = (jwt: string, i: number) =>
+  JSON.parse(Buffer.from(jwt.split('~')[0]!.split('.')[i]!, 'base64url').toString('utf8')) as Record<string, unknown>;
 
 describe('issueStandardSdJwt', () => {
   it('is read, verified and resolved by @sd-jwt/core', async () => {

@@ -5,9 +5,9 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { autonomousBundle, chainKeys, immediateBundle } from '../fixtures/raw-chain.js';
-import { es256Der, es256Raw, expectRefused, headerOf, hs256, p384Key, resignSdJwt, unsigned, type Obj } from './helpers.js';
+import { verifyPresentation } from '../fixtures/vector-verify.js';
+import { es256Der, es256Raw, expectRefused, headerOf, hs256, type Obj, p384Key, resignSdJwt, unsigned } from './helpers.js';
 
 const keys = chainKeys();
 const issuerPub = createPublicKey(keys.issuer.privateKey);
@@ -16,7 +16,10 @@ const PUBLIC_KEY_SECRETS: [string, string | Buffer][] = [
   ['the JWK JSON', JSON.stringify(keys.issuer.publicJwk)],
   ['the SPKI PEM', issuerPub.export({ type: 'spki', format: 'pem' }) as string],
   ['the SPKI DER', issuerPub.export({ type: 'spki', format: 'der' })],
-  ['the raw point 04||x||y', Buffer.concat([Buffer.from([4]), Buffer.from(keys.issuer.publicJwk.x, 'base64url'), Buffer.from(keys.issuer.publicJwk.y, 'base64url')])],
+  [
+    'the raw point 04||x||y',
+    Buffer.concat([Buffer.from([4]), Buffer.from(keys.issuer.publicJwk.x, 'base64url'), Buffer.from(keys.issuer.publicJwk.y, 'base64url')]),
+  ],
 ];
 
 /** Rewrite L1's JWT with another header and signer; L2 and below are rebuilt over it, so only L1 is wrong. */
@@ -59,12 +62,12 @@ describe('HS256 with the public key as HMAC secret', () => {
       expectRefused(await verifyPresentation(l1With((h) => h, hs256(secret))), 'L1_SIGNATURE_INVALID', 'l1');
     });
   }
-  it('Immediate L2 HMAC\'d with the user key from L1 cnf → ALG_NOT_ALLOWED', async () => {
+  it("Immediate L2 HMAC'd with the user key from L1 cnf → ALG_NOT_ALLOWED", async () => {
     const b = immediateBundle({}, 'network');
     b.l2 = resignSdJwt(b.l2, { ...headerOf(b.l2), alg: 'HS256' }, hs256(JSON.stringify(keys.user.publicJwk)));
     expectRefused(await verifyPresentation(b), 'ALG_NOT_ALLOWED', 'l2');
   });
-  it('L3b HMAC\'d with the agent key from L2 cnf → ALG_NOT_ALLOWED', async () => {
+  it("L3b HMAC'd with the agent key from L2 cnf → ALG_NOT_ALLOWED", async () => {
     const b = autonomousBundle({}, 'merchant');
     const l3b = b.l3![0]!.checkout!;
     b.l3![0]!.checkout = resignSdJwt(l3b, { ...headerOf(l3b), alg: 'HS256' }, hs256(JSON.stringify(keys.agent.publicJwk)));

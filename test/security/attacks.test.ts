@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { makeArrayDisclosure, serializeSdJwt } from '../../src/sdjwt/build.js';
 import { PROFILE } from '../../src/spec/profile.js';
+import { AUD, autonomousBundle, buildAutonomous, chainKeys, immediateBundle, MERCHANTS, NONCE } from '../fixtures/raw-chain.js';
 import { verifyPresentation } from '../fixtures/vector-verify.js';
-import { AUD, MERCHANTS, NONCE, autonomousBundle, buildAutonomous, chainKeys, immediateBundle } from '../fixtures/raw-chain.js';
 import { generateOtherAgent } from '../verify/steps/helpers.js';
 import { expectRefused, type Obj } from './helpers.js';
 
@@ -21,10 +21,18 @@ describe('§4.1 replay: aud and nonce are what the verifier expects, not what th
     expectRefused(await verifyPresentation(b, { expect: { l3a: { nonce: 'fresh-nonce-from-this-session' } } }), 'NONCE_MISMATCH', 'l3a');
   });
   it('an L3b replayed to another merchant → AUD_MISMATCH', async () => {
-    expectRefused(await verifyPresentation(autonomousBundle({}, 'merchant'), { expect: { l3b: { aud: 'https://other-merchant.example' } } }), 'AUD_MISMATCH', 'l3b');
+    expectRefused(
+      await verifyPresentation(autonomousBundle({}, 'merchant'), { expect: { l3b: { aud: 'https://other-merchant.example' } } }),
+      'AUD_MISMATCH',
+      'l3b',
+    );
   });
   it('an Immediate L2 replayed to another agent → AUD_MISMATCH', async () => {
-    expectRefused(await verifyPresentation(immediateBundle(), { expect: { l2: { aud: 'https://other-agent.example', nonce: NONCE.l2 } } }), 'AUD_MISMATCH', 'l2');
+    expectRefused(
+      await verifyPresentation(immediateBundle(), { expect: { l2: { aud: 'https://other-agent.example', nonce: NONCE.l2 } } }),
+      'AUD_MISMATCH',
+      'l2',
+    );
   });
   it('the matching expectation passes (the tests above are not vacuous)', async () => {
     expect((await verifyPresentation(autonomousBundle({}, 'network'), { expect: { l3a: { aud: AUD.l3a, nonce: NONCE.l3a } } })).valid).toBe(true);
@@ -37,12 +45,15 @@ describe('§4.3 / constraints §7.5 constraint stripping', () => {
     const parts = b.l2.split('~');
     const i = parts.findIndex((d, n) => n > 0 && d !== '' && (decode(d)[1] as Obj | undefined)?.vct === PROFILE.vct.paymentOpen);
     const [salt, mandate] = decode(parts[i]!) as [string, Obj];
-    const stripped = { ...mandate, constraints: constraintsOf(mandate).filter((k) => k.type !== PROFILE.constraint.amount && k.type !== PROFILE.constraint.budget) };
+    const stripped = {
+      ...mandate,
+      constraints: constraintsOf(mandate).filter((k) => k.type !== PROFILE.constraint.amount && k.type !== PROFILE.constraint.budget),
+    };
     parts[i] = encode([salt, stripped]);
     b.l2 = parts.join('~');
     expectRefused(await verifyPresentation(b), 'DISCLOSURE_UNREFERENCED', 'l2');
   });
-  it('a stripped copy added as a new disclosure and referenced from delegate_payload without the user\'s signature → L2_SIGNATURE_INVALID', async () => {
+  it("a stripped copy added as a new disclosure and referenced from delegate_payload without the user's signature → L2_SIGNATURE_INVALID", async () => {
     const b = autonomousBundle();
     const [jwt, ...rest] = b.l2.split('~');
     const [h, p, s] = jwt!.split('.') as [string, string, string];
@@ -136,9 +147,18 @@ describe('§4.9 split agent', () => {
 });
 
 describe('constraints §7.1 amount range bypass', () => {
-  for (const [what, amount] of [['a numeric string', '27999'], ['a float', 279.99], ['negative', -1], ['2^53 + 1', 2 ** 53 + 2]] as const) {
+  for (const [what, amount] of [
+    ['a numeric string', '27999'],
+    ['a float', 279.99],
+    ['negative', -1],
+    ['2^53 + 1', 2 ** 53 + 2],
+  ] as const) {
     it(`L3a amount as ${what} → CONSTRAINT_AMOUNT_INVALID`, async () => {
-      expectRefused(await verifyPresentation(autonomousBundle({ l3aMandate: (m) => void ((m.payment_amount as Obj).amount = amount) }, 'network')), 'CONSTRAINT_AMOUNT_INVALID', 'l3a');
+      expectRefused(
+        await verifyPresentation(autonomousBundle({ l3aMandate: (m) => void ((m.payment_amount as Obj).amount = amount) }, 'network')),
+        'CONSTRAINT_AMOUNT_INVALID',
+        'l3a',
+      );
     });
   }
   it('an amount above max by one minor unit → CONSTRAINT_AMOUNT_ABOVE_MAX', async () => {
@@ -156,7 +176,11 @@ describe('constraints §7.3 payee manipulation: exact comparison only', () => {
   ];
   for (const [what, payee] of variants) {
     it(`L3a payee ${what} → CONSTRAINT_PAYEE_NOT_ALLOWED`, async () => {
-      expectRefused(await verifyPresentation(autonomousBundle({ l3aMandate: (m) => void (m.payee = payee) }, 'network')), 'CONSTRAINT_PAYEE_NOT_ALLOWED', 'l3a');
+      expectRefused(
+        await verifyPresentation(autonomousBundle({ l3aMandate: (m) => void (m.payee = payee) }, 'network')),
+        'CONSTRAINT_PAYEE_NOT_ALLOWED',
+        'l3a',
+      );
     });
   }
 });

@@ -9,7 +9,7 @@ import { serializeSdJwt } from '../../src/sdjwt/build.js';
 import { PROFILE } from '../../src/spec/profile.js';
 import { verifyPresentation as verifyWithOptions } from '../../src/verify/index.js';
 import type { VerificationResult } from '../../src/verify/types.js';
-import { AT, INSTRUMENT, MERCHANTS, NONCE, T0, autonomousBundle, buildAutonomous, chainKeys, immediateBundle, type Hooks } from '../fixtures/raw-chain.js';
+import { AT, autonomousBundle, buildAutonomous, chainKeys, type Hooks, INSTRUMENT, immediateBundle, MERCHANTS, NONCE, T0 } from '../fixtures/raw-chain.js';
 import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { codes, expectRefused, type Obj } from './helpers.js';
 
@@ -30,7 +30,9 @@ function disputeWith(h: Hooks, l2: (c: ReturnType<typeof buildAutonomous>) => st
 describe('bound views: each L3 is judged only against the L2 view its sd_hash binds', () => {
   it('a bare payment mandate in the bundle l2 does not hide the payee allowlist of the L3a view → CONSTRAINT_PAYEE_NOT_ALLOWED', async () => {
     // The attack: l2 shows the payment mandate with every payee withheld; payment_l2 (bound by sd_hash) shows one.
-    const b = disputeWith({ selectedMerchant: null, l3aMandate: (m) => void (m.payee = rogue) }, (c) => serializeSdJwt(c.l2Jwt, [c.payment.encoded, c.checkout.encoded]));
+    const b = disputeWith({ selectedMerchant: null, l3aMandate: (m) => void (m.payee = rogue) }, (c) =>
+      serializeSdJwt(c.l2Jwt, [c.payment.encoded, c.checkout.encoded]),
+    );
     expectRefused(await verifyPresentation(b), 'CONSTRAINT_PAYEE_NOT_ALLOWED', 'l3a');
   });
   it('an L3a whose own view withholds every allowed payee → L3_VIEW_INCOMPLETE and CONSTRAINT_UNVERIFIABLE, never skipped', async () => {
@@ -96,7 +98,13 @@ describe('2. checkout–payment integrity in Autonomous mode (security-model §4
     expectRefused(await verifyPresentation(b), 'PAYMENT_CART_MISMATCH', 'l3a');
   });
   it('with both L3s, another currency than the cart → PAYMENT_CART_MISMATCH', async () => {
-    const b = autonomousBundle({ paymentMandate: (m) => void (constraintOf(m, PROFILE.constraint.amount).currency = 'EUR'), l3aMandate: (m) => void ((m.payment_amount as Obj).currency = 'EUR') }, 'dispute');
+    const b = autonomousBundle(
+      {
+        paymentMandate: (m) => void (constraintOf(m, PROFILE.constraint.amount).currency = 'EUR'),
+        l3aMandate: (m) => void ((m.payment_amount as Obj).currency = 'EUR'),
+      },
+      'dispute',
+    );
     expectRefused(await verifyPresentation(b), 'PAYMENT_CART_MISMATCH', 'l3a');
   });
   it('with both L3s, paying another party than the merchant that signed the checkout → PAYEE_MERCHANT_MISMATCH', async () => {
@@ -197,7 +205,11 @@ describe('7. nonces (CF §5.3)', () => {
 
 describe('8. maximum lifetimes (CF §7), each a limit with its own code', () => {
   it('L1 valid for more than a year → L1_LIFETIME_EXCEEDED; a tighter limit applies', async () => {
-    expectRefused(await verifyPresentation(immediateBundle({ l1Payload: (p) => void (p.exp = (p.iat as number) + 366 * 86400) })), 'L1_LIFETIME_EXCEEDED', 'l1');
+    expectRefused(
+      await verifyPresentation(immediateBundle({ l1Payload: (p) => void (p.exp = (p.iat as number) + 366 * 86400) })),
+      'L1_LIFETIME_EXCEEDED',
+      'l1',
+    );
     expectRefused(await verifyPresentation(immediateBundle(), { limits: { maxL1LifetimeSeconds: 30 * 86400 } }), 'L1_LIFETIME_EXCEEDED', 'l1');
   });
   it('Immediate L2 valid for more than 15 minutes → L2_LIFETIME_EXCEEDED', async () => {
@@ -208,12 +220,20 @@ describe('8. maximum lifetimes (CF §7), each a limit with its own code', () => 
     expect((await verifyPresentation(autonomousBundle())).valid).toBe(true);
   });
   it('L3 valid for more than an hour → L3_LIFETIME_EXCEEDED; a tighter limit applies', async () => {
-    expectRefused(await verifyPresentation(autonomousBundle({ l3bPayload: (p) => void (p.exp = (p.iat as number) + 3601) }, 'merchant')), 'L3_LIFETIME_EXCEEDED', 'l3b');
+    expectRefused(
+      await verifyPresentation(autonomousBundle({ l3bPayload: (p) => void (p.exp = (p.iat as number) + 3601) }, 'merchant')),
+      'L3_LIFETIME_EXCEEDED',
+      'l3b',
+    );
     expectRefused(await verifyPresentation(autonomousBundle({}, 'network'), { limits: { maxL3LifetimeSeconds: 200 } }), 'L3_LIFETIME_EXCEEDED', 'l3a');
   });
   it('a checkout_jwt expired beyond skew → EXPIRED; issued in the future → IAT_IN_FUTURE (on checkout_jwt)', async () => {
     expectRefused(await verifyPresentation(immediateBundle({ checkoutJwtPayload: (p) => void (p.exp = AT - 301) })), 'EXPIRED', 'checkout_jwt');
-    expectRefused(await verifyPresentation(autonomousBundle({ checkoutJwtPayload: (p) => void (p.iat = AT + 301) }, 'merchant')), 'IAT_IN_FUTURE', 'checkout_jwt');
+    expectRefused(
+      await verifyPresentation(autonomousBundle({ checkoutJwtPayload: (p) => void (p.iat = AT + 301) }, 'merchant')),
+      'IAT_IN_FUTURE',
+      'checkout_jwt',
+    );
     expectRefused(await verifyPresentation(immediateBundle({ checkoutJwtPayload: (p) => void (p.exp = '2099-01-01') })), 'TIME_CLAIM_INVALID', 'checkout_jwt');
   });
 });
@@ -224,7 +244,11 @@ describe('9. typed identifiers: never a reason to fall back to name matching', (
     expectRefused(await verifyPresentation(b), 'MANDATE_MALFORMED', 'l3a');
   });
   it('an Immediate payee id that is an object → MANDATE_MALFORMED', async () => {
-    expectRefused(await verifyPresentation(immediateBundle({ paymentMandate: (m) => void (m.payee = { ...MERCHANTS[0], id: { eq: 'm-1' } }) }, 'network')), 'MANDATE_MALFORMED', 'l2');
+    expectRefused(
+      await verifyPresentation(immediateBundle({ paymentMandate: (m) => void (m.payee = { ...MERCHANTS[0], id: { eq: 'm-1' } }) }, 'network')),
+      'MANDATE_MALFORMED',
+      'l2',
+    );
   });
   it('a checkout_jwt merchant id that is a number → CHECKOUT_JWT_MALFORMED', async () => {
     const b = autonomousBundle({ checkoutJwtPayload: (p) => void (p.merchant = { ...MERCHANTS[0], id: 7 }) }, 'merchant');
@@ -234,7 +258,13 @@ describe('9. typed identifiers: never a reason to fall back to name matching', (
     expectRefused(await verifyPresentation(autonomousBundle({ l3bLines: [{ id: 1, quantity: 1 }] }, 'merchant')), 'MANDATE_MALFORMED', 'l3b');
   });
   it('an allowed payee entry whose id is a number → CONSTRAINT_MALFORMED', async () => {
-    const b = autonomousBundle({ paymentMandate: (m) => void (constraintOf(m, PROFILE.constraint.allowedPayee).allowed_payees as unknown[]).push({ id: 9, name: 'X', website: 'https://x.example' }) }, 'network');
+    const b = autonomousBundle(
+      {
+        paymentMandate: (m) =>
+          void (constraintOf(m, PROFILE.constraint.allowedPayee).allowed_payees as unknown[]).push({ id: 9, name: 'X', website: 'https://x.example' }),
+      },
+      'network',
+    );
     expectRefused(await verifyPresentation(b), 'CONSTRAINT_MALFORMED', 'l2');
   });
 });
@@ -259,13 +289,16 @@ describe('10. selected_merchant (CF §5.6)', () => {
 
 describe('11. constraints with undisclosed members (constraints §6.2)', () => {
   it('a payment.amount constraint with an _sd member (its max withheld) → CONSTRAINT_MALFORMED', async () => {
-    const b = autonomousBundle({
-      paymentMandate: (m) => {
-        const amount = constraintOf(m, PROFILE.constraint.amount);
-        delete amount.max;
-        amount._sd = ['x7Vqnp1fAb0v3GkBz5JmYw8cTRu2LDeHh4sKaXyQoNi'];
+    const b = autonomousBundle(
+      {
+        paymentMandate: (m) => {
+          const amount = constraintOf(m, PROFILE.constraint.amount);
+          delete amount.max;
+          amount._sd = ['x7Vqnp1fAb0v3GkBz5JmYw8cTRu2LDeHh4sKaXyQoNi'];
+        },
       },
-    }, 'network');
+      'network',
+    );
     expectRefused(await verifyPresentation(b), 'CONSTRAINT_MALFORMED', 'l2');
   });
 });
@@ -285,13 +318,13 @@ describe('13. no trust and no time from the bundle by default', () => {
   it('without issuerKeys, a bundle carrying its own trust → TRUST_NOT_CONFIGURED', async () => {
     expectRefused(await verifyWithOptions(immediateBundle()), 'TRUST_NOT_CONFIGURED', 'bundle');
   });
-  it('with issuerKeys, the bundle\'s at is not the clock: this chain (issued in 2027) is not yet valid now', async () => {
+  it("with issuerKeys, the bundle's at is not the clock: this chain (issued in 2027) is not yet valid now", async () => {
     const r = await verifyWithOptions(immediateBundle(), { issuerKeys: issuerKeys() });
     expect(r.at).not.toBe(AT);
     expect(Math.abs(r.at - Date.now() / 1000)).toBeLessThan(60);
     expectRefused(r, 'IAT_IN_FUTURE');
   });
-  it('with issuerKeys and now, the bundle\'s merchant_jwks are not used either', async () => {
+  it("with issuerKeys and now, the bundle's merchant_jwks are not used either", async () => {
     const r = await verifyWithOptions(immediateBundle(), { issuerKeys: issuerKeys(), now: AT });
     expect(r.valid).toBe(true);
     expect(checkOf(r, 'checkout_jwt.signature').map((c) => c.status)).toEqual(['skipped']);

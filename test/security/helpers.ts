@@ -2,9 +2,9 @@
  * Helpers for hostile credentials: re-sign a JWS with any algorithm, key or
  * encoding, and look at results by code and layer (never by message).
  */
-import { createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createHmac, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { expect } from 'vitest';
-import { isErrorCode, type ErrorCode, type Layer } from '../../src/errors.js';
+import { type ErrorCode, isErrorCode, type Layer } from '../../src/errors.js';
 import type { SigningKey } from '../../src/sdjwt/keys.js';
 import type { VerificationResult } from '../../src/verify/types.js';
 
@@ -16,9 +16,18 @@ export const unb64uJson = (s: string): Obj => JSON.parse(Buffer.from(s, 'base64u
 /** Signature bytes over a signing input. */
 export type Signer = (signingInput: string) => Buffer;
 
-export const es256Raw = (key: KeyObject): Signer => (input) => sign('sha256', Buffer.from(input, 'ascii'), { key, dsaEncoding: 'ieee-p1363' });
-export const es256Der = (key: KeyObject): Signer => (input) => sign('sha256', Buffer.from(input, 'ascii'), { key, dsaEncoding: 'der' });
-export const hs256 = (secret: string | Buffer): Signer => (input) => createHmac('sha256', secret).update(input, 'ascii').digest();
+export const es256Raw =
+  (key: KeyObject): Signer =>
+  (input) =>
+    sign('sha256', Buffer.from(input, 'ascii'), { key, dsaEncoding: 'ieee-p1363' });
+export const es256Der =
+  (key: KeyObject): Signer =>
+  (input) =>
+    sign('sha256', Buffer.from(input, 'ascii'), { key, dsaEncoding: 'der' });
+export const hs256 =
+  (secret: string | Buffer): Signer =>
+  (input) =>
+    createHmac('sha256', secret).update(input, 'ascii').digest();
 export const unsigned: Signer = () => Buffer.alloc(0);
 
 /**

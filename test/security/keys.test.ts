@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bareJwk, exportPrivateJwk } from '../../src/sdjwt/keys.js';
-import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { autonomousBundle, chainKeys, immediateBundle } from '../fixtures/raw-chain.js';
+import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { expectRefused, type Obj } from './helpers.js';
 
 const keys = chainKeys();
@@ -32,7 +32,7 @@ describe('private key material (d) where only public keys belong', () => {
   it('issuer key carrying d from a resolver function → KEY_INVALID', async () => {
     expectRefused(await verifyPresentation(immediateBundle(), { issuerKeys: () => privateOf(keys.issuer) as never }), 'KEY_INVALID', 'l1');
   });
-  it('L1 cnf.jwk carrying the user\'s d → L1_CNF_INVALID', async () => {
+  it("L1 cnf.jwk carrying the user's d → L1_CNF_INVALID", async () => {
     const { kid: _kid, ...priv } = privateOf(keys.user);
     expectRefused(await verifyPresentation(immediateBundle({ l1Payload: (p) => void (p.cnf = { jwk: priv }) })), 'L1_CNF_INVALID', 'l1');
   });
@@ -46,7 +46,7 @@ describe('private key material (d) where only public keys belong', () => {
     b.trust!.merchant_jwks = { keys: [privateOf(keys.merchant)] };
     expectRefused(await verifyPresentation(b), 'KEY_INVALID', 'checkout_jwt');
   });
-  it('L3 header jwk (even the agent\'s private one) → L3_HEADER_JWK_FORBIDDEN', async () => {
+  it("L3 header jwk (even the agent's private one) → L3_HEADER_JWK_FORBIDDEN", async () => {
     const b = autonomousBundle({ l3aHeader: (h) => void (h.jwk = privateOf(keys.agent)) }, 'network');
     expectRefused(await verifyPresentation(b), 'L3_HEADER_JWK_FORBIDDEN', 'l3a');
   });
@@ -83,7 +83,15 @@ describe('points not on P-256', () => {
 });
 
 describe('kid with path characters', () => {
-  const hostileKids = ['../../etc/passwd', '/etc/passwd', '..\\..\\windows\\win.ini', 'file:///etc/passwd', 'http://169.254.169.254/latest/meta-data', '%2e%2e%2fetc%2fpasswd', 'issuer-key-1\u0000.json'];
+  const hostileKids = [
+    '../../etc/passwd',
+    '/etc/passwd',
+    '..\\..\\windows\\win.ini',
+    'file:///etc/passwd',
+    'http://169.254.169.254/latest/meta-data',
+    '%2e%2e%2fetc%2fpasswd',
+    'issuer-key-1\u0000.json',
+  ];
   for (const kid of hostileKids) {
     it(`L1 kid ${JSON.stringify(kid)} against a JWK Set → L1_ISSUER_KEY_UNKNOWN`, async () => {
       expectRefused(await verifyPresentation(immediateBundle({ l1Header: (h) => void (h.kid = kid) })), 'L1_ISSUER_KEY_UNKNOWN', 'l1');

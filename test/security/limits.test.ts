@@ -3,11 +3,11 @@
  * and each is configurable through VerifyOptions.limits.
  */
 import { describe, expect, it } from 'vitest';
+import { PROFILE } from '../../src/spec/profile.js';
 import { DEFAULT_LIMITS } from '../../src/verify/context.js';
 import { parseBundleText } from '../../src/verify/index.js';
-import { verifyPresentation } from '../fixtures/vector-verify.js';
-import { PROFILE } from '../../src/spec/profile.js';
 import { autonomousBundle, chainKeys, immediateBundle } from '../fixtures/raw-chain.js';
+import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { es256Raw, expectRefused, headerOf, resignSdJwt } from './helpers.js';
 
 const keys = chainKeys();
@@ -130,7 +130,10 @@ describe('JSON limits inside credentials', () => {
   it('limits apply to the L3 as well', async () => {
     const b = autonomousBundle({}, 'network');
     const l3a = b.l3![0]!.payment!;
-    b.l3![0]!.payment = resignSdJwt(l3a, headerOf(l3a), es256Raw(keys.agent.privateKey), (p) => ({ ...p, pad: 'y'.repeat(DEFAULT_LIMITS.maxStringLength + 1) }));
+    b.l3![0]!.payment = resignSdJwt(l3a, headerOf(l3a), es256Raw(keys.agent.privateKey), (p) => ({
+      ...p,
+      pad: 'y'.repeat(DEFAULT_LIMITS.maxStringLength + 1),
+    }));
     expectRefused(await verifyPresentation(b), 'LIMIT_EXCEEDED', 'l3a');
   });
 });

@@ -3,8 +3,8 @@
  * pinned by the smallest input that showed it, plus one documented residual.
  */
 import { describe, expect, it } from 'vitest';
-import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { autonomousBundle, chainKeys, immediateBundle } from '../fixtures/raw-chain.js';
+import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { es256Raw, expectRefused, headerOf, resignSdJwt } from './helpers.js';
 
 const B64U = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

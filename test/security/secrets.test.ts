@@ -14,8 +14,8 @@ import { main } from '../../src/cli/main.js';
 import { makePropertyDisclosure } from '../../src/sdjwt/build.js';
 import { exportPrivateJwk } from '../../src/sdjwt/keys.js';
 import type { VerifyOptions } from '../../src/verify/index.js';
-import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { autonomousBundle, chainKeys, immediateBundle } from '../fixtures/raw-chain.js';
+import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { freshSeeds } from '../fuzz/corpus.js';
 import { REFERENCE_DIR, referenceBundles } from '../support/environment.js';
 import type { Obj } from './helpers.js';
@@ -56,7 +56,11 @@ const SHIPPED_DIRS = [join(__dirname, '../../vectors/valid'), join(__dirname, '.
 /** The shipped vectors always, plus the shared reference bundles when they are beside the checkout. */
 function vectorFiles(): string[] {
   const dirs = [...SHIPPED_DIRS, ...(referenceBundles.available ? [REFERENCE_DIR] : [])];
-  return dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.json')).map((f) => join(d, f)));
+  return dirs.flatMap((d) =>
+    readdirSync(d)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => join(d, f)),
+  );
 }
 
 /** How many files vectorFiles() must find at least: every shipped vector exists, and the reference set has 40+. */

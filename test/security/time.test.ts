@@ -3,8 +3,8 @@
  * seconds only, at every layer; skew tolerance is configurable.
  */
 import { describe, expect, it } from 'vitest';
+import { AT, autonomousBundle, chainKeys, immediateBundle, T0 } from '../fixtures/raw-chain.js';
 import { verifyPresentation } from '../fixtures/vector-verify.js';
-import { AT, T0, autonomousBundle, chainKeys, immediateBundle } from '../fixtures/raw-chain.js';
 import { es256Raw, expectRefused, headerOf, resignSdJwt } from './helpers.js';
 
 /** Values that are not integer Unix seconds, as JSON text (1e309 cannot be made with JSON.stringify). */
@@ -72,7 +72,7 @@ describe('clock skew (security-model.md §4.6)', () => {
   it('the same L3 is EXPIRED under a tighter skewSeconds: 60', async () => {
     expectRefused(await verifyPresentation(autonomousBundle({}, 'network'), { now: late, skewSeconds: 60 }), 'EXPIRED', 'l3a');
   });
-  it('options.now wins over the presenter\'s bundle.at', async () => {
+  it("options.now wins over the presenter's bundle.at", async () => {
     const b = autonomousBundle({}, 'network');
     b.at = AT; // the presenter claims a time at which everything is fresh
     expectRefused(await verifyPresentation(b, { now: T0 + 86400 * 2 }), 'EXPIRED');

@@ -35,9 +35,10 @@ function jsonFilesIn(dir: string): string[] {
 }
 
 /** The reference bundles: present when REFERENCE_DIR holds at least one bundle. */
-export const referenceBundles: Requirement = jsonFilesIn(REFERENCE_DIR).length > 0
-  ? { available: true, reason: '' }
-  : { available: false, reason: `no reference bundles at ${REFERENCE_DIR} (put the shared folder beside the checkout or set VINTENT_SHARED_DIR)` };
+export const referenceBundles: Requirement =
+  jsonFilesIn(REFERENCE_DIR).length > 0
+    ? { available: true, reason: '' }
+    : { available: false, reason: `no reference bundles at ${REFERENCE_DIR} (put the shared folder beside the checkout or set VINTENT_SHARED_DIR)` };
 
 /** The upstream April vectors. */
 export const upstreamVectors: Requirement = existsSync(join(UPSTREAM_DIR, 'vectors.json'))

@@ -4,15 +4,18 @@
  * verdict through the same checks in the same order.
  */
 import { describe, expect, it } from 'vitest';
+import type { PublicJwk } from '../../src/sdjwt/keys.js';
+import type { Bundle, JwkSet } from '../../src/spec/bundle.js';
 import type { KeyResolver, VerificationResult } from '../../src/verify/types.js';
-import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { codesOf, expectBrokenCheck } from '../fixtures/expect.js';
 import { autonomousBundle, immediateBundle } from '../fixtures/raw-chain.js';
-import type { Bundle, JwkSet } from '../../src/spec/bundle.js';
-import type { PublicJwk } from '../../src/sdjwt/keys.js';
+import { verifyPresentation } from '../fixtures/vector-verify.js';
 
 /** The same keys behind a resolver that answers a tick later, as a JWKS fetcher does. */
-const later = (set: JwkSet): KeyResolver => (kid) => new Promise((resolve) => setTimeout(() => resolve(set.keys.find((k) => k.kid === kid) as PublicJwk | undefined), 1));
+const later =
+  (set: JwkSet): KeyResolver =>
+  (kid) =>
+    new Promise((resolve) => setTimeout(() => resolve(set.keys.find((k) => k.kid === kid) as PublicJwk | undefined), 1));
 
 const trace = (r: VerificationResult) => ({ valid: r.valid, codes: codesOf(r), checks: r.checks.map((c) => `${c.name}:${c.status}`) });
 
@@ -29,7 +32,10 @@ describe('asynchronous key resolvers', () => {
     ['Immediate merchant view (checkout_jwt signature and cart)', () => immediateBundle({}, 'merchant')],
     ['Immediate dispute view', () => immediateBundle({}, 'dispute')],
     ['Autonomous dispute view', () => autonomousBundle({}, 'dispute')],
-    ['Immediate view whose payment differs from the signed cart', () => immediateBundle({ paymentMandate: (m) => void ((m.payment_amount as { amount: number }).amount += 1) }, 'dispute')],
+    [
+      'Immediate view whose payment differs from the signed cart',
+      () => immediateBundle({ paymentMandate: (m) => void ((m.payment_amount as { amount: number }).amount += 1) }, 'dispute'),
+    ],
   ];
   for (const [name, make] of cases) {
     it(`${name}: same verdict, same checks in the same order`, async () => {

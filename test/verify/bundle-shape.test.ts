@@ -12,7 +12,11 @@ const VECTORS = join(__dirname, '../../vectors');
 /** Shipped vectors always; the shared reference bundles when they are beside the checkout. */
 function bundleFiles(): string[] {
   const dirs = [join(VECTORS, 'valid'), join(VECTORS, 'tampered'), ...(referenceBundles.available ? [REFERENCE_DIR] : [])];
-  return dirs.flatMap((d) => readdirSync(d).filter((n) => n.endsWith('.json')).map((n) => join(d, n)));
+  return dirs.flatMap((d) =>
+    readdirSync(d)
+      .filter((n) => n.endsWith('.json'))
+      .map((n) => join(d, n)),
+  );
 }
 
 describe('plainBundle', () => {
@@ -42,7 +46,11 @@ describe('plainBundle', () => {
         l1: str,
         l2: str,
         l3: fc.oneof(fc.array(fc.oneof(entry, fc.integer())), fc.constant(undefined), fc.constant({})),
-        expect: fc.oneof(fc.record({ l2: fc.record({ aud: str, nonce: str }, { requiredKeys: [] }) }, { requiredKeys: [] }), fc.constant(undefined), fc.constant(1)),
+        expect: fc.oneof(
+          fc.record({ l2: fc.record({ aud: str, nonce: str }, { requiredKeys: [] }) }, { requiredKeys: [] }),
+          fc.constant(undefined),
+          fc.constant(1),
+        ),
         verdict: fc.oneof(fc.record({ valid: fc.oneof(fc.boolean(), fc.constant(1)), why: str }, { requiredKeys: [] }), fc.constant(undefined)),
       },
       { requiredKeys: [] },

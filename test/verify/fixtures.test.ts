@@ -1,8 +1,8 @@
 /** The untampered fixtures are valid in every role: the baseline each tamper test departs from. */
 import { describe, it } from 'vitest';
-import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { expectValid } from '../fixtures/expect.js';
 import { autonomousBundle, immediateBundle } from '../fixtures/raw-chain.js';
+import { verifyPresentation } from '../fixtures/vector-verify.js';
 
 describe('baseline fixtures', () => {
   for (const role of ['merchant', 'network', 'dispute'] as const) {

@@ -5,15 +5,15 @@
  * rule (cnf.jwk.kid, risk_data) breaks on its own.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { autonomousFlow, CARD, immediateFlow, newActors, SHOPS, type Actors } from '../../src/cli/scenarios.js';
+import { type Actors, autonomousFlow, CARD, immediateFlow, newActors, SHOPS } from '../../src/cli/scenarios.js';
 import { issueL1, issueL2Autonomous } from '../../src/issue/index.js';
 import { presentForDispute } from '../../src/present/index.js';
 import { makeArrayDisclosure, serializeSdJwt, signJwt } from '../../src/sdjwt/build.js';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
 import type { SigningKey } from '../../src/sdjwt/keys.js';
 import { PROFILES, VI_2026_02, VI_2026_04, type WireProfile } from '../../src/spec/profile.js';
-import { verifyPresentation } from '../fixtures/vector-verify.js';
 import type { VerifyOptions } from '../../src/verify/types.js';
+import { verifyPresentation } from '../fixtures/vector-verify.js';
 
 type Bundle = Record<string, any>;
 const AT = 1_790_000_000;
@@ -119,12 +119,24 @@ describe('April structure, each rule broken alone', () => {
   });
 
   it('risk_data that is not an object of strings on the L2 payment mandate is RISK_DATA_MALFORMED', async () => {
-    const l1 = await issueL1({ issuerKey: actors.issuer, iss: 'https://issuer.example', sub: 'u-1', userPublicJwk: actors.user.publicJwk, panLastFour: '4242', scheme: 'mastercard', iat: AT - 1000 });
+    const l1 = await issueL1({
+      issuerKey: actors.issuer,
+      iss: 'https://issuer.example',
+      sub: 'u-1',
+      userPublicJwk: actors.user.publicJwk,
+      panLastFour: '4242',
+      scheme: 'mastercard',
+      iat: AT - 1000,
+    });
     // A table that does not know risk_data lets the issuer write a bad one; the verifier reads it with the real April table.
     const lax: WireProfile = { ...VI_2026_04, riskDataMembers: undefined };
     const issue = (riskData: Record<string, unknown>) =>
       issueL2Autonomous({
-        profile: lax, userKey: actors.user, l1, aud: 'https://agent.example', iat: AT - 100,
+        profile: lax,
+        userKey: actors.user,
+        l1,
+        aud: 'https://agent.example',
+        iat: AT - 100,
         pairs: [{ agentKey: actors.agent.publicJwk, merchants: [SHOPS[0]!], paymentInstrument: CARD, amount: { currency: 'USD', max: 1000 }, riskData }],
       });
     const trust = { issuer_jwks: { keys: [actors.issuer.publicJwk] } };
@@ -134,7 +146,7 @@ describe('April structure, each rule broken alone', () => {
     expect(await codes(good)).toEqual([]);
   });
 
-  it('one disclosure in two allowlists is shared only between the arrays of the chain\'s profile', async () => {
+  it("one disclosure in two allowlists is shared only between the arrays of the chain's profile", async () => {
     // April VCTs with the February member names: the merchant disclosure sits in allowed_merchants and allowed_payees.
     const febMembers: WireProfile = { ...VI_2026_04, allowlistField: VI_2026_02.allowlistField };
     const bundle = (await autonomousFlow(actors, AT, 1, febMembers)).bundles.dispute!;

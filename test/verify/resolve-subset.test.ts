@@ -5,7 +5,9 @@ import type { ParsedDisclosure } from '../../src/sdjwt/parse.js';
 import { resolveDisclosures, resolveSubset } from '../../src/sdjwt/resolve.js';
 
 const disc = (digest: string, value: unknown, name?: string): ParsedDisclosure =>
-  name === undefined ? { encoded: `e-${digest}`, digest, salt: digest, value, privateJwkMember: false, fractionalNumber: false } : { encoded: `e-${digest}`, digest, salt: digest, name, value, privateJwkMember: false, fractionalNumber: false };
+  name === undefined
+    ? { encoded: `e-${digest}`, digest, salt: digest, value, privateJwkMember: false, fractionalNumber: false }
+    : { encoded: `e-${digest}`, digest, salt: digest, name, value, privateJwkMember: false, fractionalNumber: false };
 
 // Mandates in delegate_payload, a merchant shared by two allowlists, a nested
 // object-property disclosure, and an array element committed in the top-level _sd.

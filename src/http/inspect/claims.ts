@@ -69,7 +69,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
 function refDigest(v: unknown): string | undefined {
   if (!isObject(v)) return undefined;
   const keys = Object.keys(v);
-  return keys.length === 1 && keys[0] === PROFILE.claim.arrayRef && typeof v[PROFILE.claim.arrayRef] === 'string' ? (v[PROFILE.claim.arrayRef] as string) : undefined;
+  return keys.length === 1 && keys[0] === PROFILE.claim.arrayRef && typeof v[PROFILE.claim.arrayRef] === 'string'
+    ? (v[PROFILE.claim.arrayRef] as string)
+    : undefined;
 }
 
 /** Decode the header and payload of a compact JWS without checking anything. */

@@ -3,10 +3,11 @@
  * verdict. Routes for any server on src/http/router.ts, a standalone loopback
  * server for `vintent inspect`, and the view model behind the page.
  */
-export { inspectorRoutes, ASSETS_DIR } from './routes.js';
-export { startInspector, type StandaloneInspector } from './standalone.js';
-export { inspectBundle, type InspectorOptions } from './service.js';
+
+export { type ClaimNode, decodeSdJwt } from './claims.js';
+export type { BindingView, CardView, ConstraintRow, InspectView, KeyRef, Lifetime, PlacedError, TrustSource } from './model.js';
 export { buildInspectView } from './model.js';
-export type { InspectView, CardView, BindingView, ConstraintRow, PlacedError, TrustSource, Lifetime, KeyRef } from './model.js';
-export { deriveRoleView, VIEW_ROLES, type ViewRole, type RoleView } from './roles.js';
-export { decodeSdJwt, type ClaimNode } from './claims.js';
+export { deriveRoleView, type RoleView, VIEW_ROLES, type ViewRole } from './roles.js';
+export { ASSETS_DIR, inspectorRoutes } from './routes.js';
+export { type InspectorOptions, inspectBundle } from './service.js';
+export { type StandaloneInspector, startInspector } from './standalone.js';

@@ -10,9 +10,9 @@
  */
 import { constraintRegistry } from '../../constraints/registry.js';
 import type { VIErrorInfo } from '../../errors.js';
-import { jwkThumbprint, publicJwkProblem, type PublicJwk } from '../../sdjwt/keys.js';
+import { jwkThumbprint, type PublicJwk, publicJwkProblem } from '../../sdjwt/keys.js';
 import type { CheckRecord, PairResult, VerificationResult } from '../../verify/types.js';
-import { decodeJws, decodeSdJwt, disclosedMandates, type ClaimNode, type DecodedSdJwt } from './claims.js';
+import { type ClaimNode, type DecodedSdJwt, decodeJws, decodeSdJwt, disclosedMandates } from './claims.js';
 import type { RoleView, ViewRole } from './roles.js';
 
 /** Where the L1 issuer keys came from. */
@@ -175,11 +175,25 @@ function sourcesOf(bundle: Rec): Source[] {
     if (!isRec(e)) return;
     if (e.payment !== undefined) {
       const own = e.payment_l2 !== undefined;
-      out.push({ id: `l3a#${entry}`, layer: 'l3a', title: 'L3a · agent → network', serialized: e.payment, entry, view: { serialized: own ? e.payment_l2 : bundle.l2, source: own ? `l3[${entry}].payment_l2` : 'l2' } });
+      out.push({
+        id: `l3a#${entry}`,
+        layer: 'l3a',
+        title: 'L3a · agent → network',
+        serialized: e.payment,
+        entry,
+        view: { serialized: own ? e.payment_l2 : bundle.l2, source: own ? `l3[${entry}].payment_l2` : 'l2' },
+      });
     }
     if (e.checkout !== undefined) {
       const own = e.checkout_l2 !== undefined;
-      out.push({ id: `l3b#${entry}`, layer: 'l3b', title: 'L3b · agent → merchant', serialized: e.checkout, entry, view: { serialized: own ? e.checkout_l2 : bundle.l2, source: own ? `l3[${entry}].checkout_l2` : 'l2' } });
+      out.push({
+        id: `l3b#${entry}`,
+        layer: 'l3b',
+        title: 'L3b · agent → merchant',
+        serialized: e.checkout,
+        entry,
+        view: { serialized: own ? e.checkout_l2 : bundle.l2, source: own ? `l3[${entry}].checkout_l2` : 'l2' },
+      });
     }
   });
   return out;
@@ -189,7 +203,10 @@ function sourcesOf(bundle: Rec): Source[] {
 function pairOfView(view: DecodedSdJwt | undefined, layer: 'l3a' | 'l3b', pairs: PairResult[]): number | undefined {
   if (!view) return undefined;
   const kind = layer === 'l3a' ? 'payment' : 'checkout';
-  const hits = pairs.filter((p) => { const d = p[kind]?.digest; return d !== undefined && view.disclosures.has(d); });
+  const hits = pairs.filter((p) => {
+    const d = p[kind]?.digest;
+    return d !== undefined && view.disclosures.has(d);
+  });
   return hits.length === 1 ? hits[0]!.index : undefined;
 }
 
@@ -199,7 +216,10 @@ class Builder {
   /** Card id → its decoded L3 final mandate. */
   readonly finals = new Map<string, Rec>();
 
-  constructor(readonly bundle: Rec, readonly result: VerificationResult) {}
+  constructor(
+    readonly bundle: Rec,
+    readonly result: VerificationResult,
+  ) {}
 
   card(layer: CardLayer, pair: number | undefined): CardView | undefined {
     const same = this.cards.filter((c) => c.layer === layer);
@@ -291,8 +311,13 @@ class Builder {
     }
     for (const card of this.cards) {
       const layer = card.layer;
-      const own = this.result.checks.filter((c) => c.layer === layer || (c.layer === 'checkout_jwt' && layer === (this.result.mode === 'autonomous' ? 'l3b' : 'l2')));
-      card.checks = layer === 'l3a' || layer === 'l3b' ? own.filter((c) => c.pair === undefined ? this.cards.filter((x) => x.layer === layer).length === 1 : c.pair === card.pair) : own;
+      const own = this.result.checks.filter(
+        (c) => c.layer === layer || (c.layer === 'checkout_jwt' && layer === (this.result.mode === 'autonomous' ? 'l3b' : 'l2')),
+      );
+      card.checks =
+        layer === 'l3a' || layer === 'l3b'
+          ? own.filter((c) => (c.pair === undefined ? this.cards.filter((x) => x.layer === layer).length === 1 : c.pair === card.pair))
+          : own;
       const sig = this.checksFor(`${layer}.signature`, layer, card);
       if (sig.some((c) => c.status === 'passed')) card.status = 'verified';
     }
@@ -301,27 +326,89 @@ class Builder {
   buildBindings(): void {
     const l1 = this.card('l1', undefined)!;
     const l2 = this.card('l2', undefined)!;
-    this.addBinding({ id: 'l1>l2:cnf', from: l1.id, to: l2.id, label: 'cnf → signer', detail: 'L1 cnf.jwk (the user key) signed L2', checks: [...this.checksFor('l1.cnf', 'l1', l1), ...this.checksFor('l2.signature', 'l2', l2)] });
-    this.addBinding({ id: 'l1>l2:sd_hash', from: l1.id, to: l2.id, label: 'sd_hash', detail: 'L2 sd_hash = hash of the L1 presentation', checks: this.checksFor('l2.sd_hash', 'l2', l2) });
+    this.addBinding({
+      id: 'l1>l2:cnf',
+      from: l1.id,
+      to: l2.id,
+      label: 'cnf → signer',
+      detail: 'L1 cnf.jwk (the user key) signed L2',
+      checks: [...this.checksFor('l1.cnf', 'l1', l1), ...this.checksFor('l2.signature', 'l2', l2)],
+    });
+    this.addBinding({
+      id: 'l1>l2:sd_hash',
+      from: l1.id,
+      to: l2.id,
+      label: 'sd_hash',
+      detail: 'L2 sd_hash = hash of the L1 presentation',
+      checks: this.checksFor('l2.sd_hash', 'l2', l2),
+    });
     for (const p of this.result.pairs) {
       const i = p.index;
       const inPair = (name: string) => this.result.checks.filter((c) => c.name === name && c.pair === i);
       if (this.result.mode === 'immediate') {
-        this.addBinding({ id: `pair${i}:checkout_hash`, from: l2.id, to: l2.id, pair: i, label: 'checkout_hash', detail: 'checkout_hash = hash of checkout_jwt', checks: inPair('mandates.checkout_hash') });
+        this.addBinding({
+          id: `pair${i}:checkout_hash`,
+          from: l2.id,
+          to: l2.id,
+          pair: i,
+          label: 'checkout_hash',
+          detail: 'checkout_hash = hash of checkout_jwt',
+          checks: inPair('mandates.checkout_hash'),
+        });
         // The verifier pairs Immediate mandates by transaction_id = checkout_hash, so this binding
         // holds exactly when both are disclosed and paired; the amount must also match the signed cart.
         const paired = p.checkout && p.payment ? this.result.checks.filter((c) => c.name === 'mandates.pairing') : [];
-        this.addBinding({ id: `pair${i}:transaction_id`, from: l2.id, to: l2.id, pair: i, label: 'transaction_id = checkout_hash', detail: 'the payment mandate pays exactly this checkout', checks: [...paired, ...inPair('bindings.amount_matches_cart')] });
+        this.addBinding({
+          id: `pair${i}:transaction_id`,
+          from: l2.id,
+          to: l2.id,
+          pair: i,
+          label: 'transaction_id = checkout_hash',
+          detail: 'the payment mandate pays exactly this checkout',
+          checks: [...paired, ...inPair('bindings.amount_matches_cart')],
+        });
       } else {
-        this.addBinding({ id: `pair${i}:payment_reference`, from: l2.id, to: l2.id, pair: i, label: 'payment.reference', detail: 'the payment mandate references this checkout mandate', checks: inPair('mandates.payment_reference') });
-        this.addBinding({ id: `pair${i}:cnf_pair`, from: l2.id, to: l2.id, pair: i, label: 'same agent key', detail: 'both mandates of the pair delegate to one agent key', checks: inPair('mandates.cnf_pair') });
+        this.addBinding({
+          id: `pair${i}:payment_reference`,
+          from: l2.id,
+          to: l2.id,
+          pair: i,
+          label: 'payment.reference',
+          detail: 'the payment mandate references this checkout mandate',
+          checks: inPair('mandates.payment_reference'),
+        });
+        this.addBinding({
+          id: `pair${i}:cnf_pair`,
+          from: l2.id,
+          to: l2.id,
+          pair: i,
+          label: 'same agent key',
+          detail: 'both mandates of the pair delegate to one agent key',
+          checks: inPair('mandates.cnf_pair'),
+        });
       }
     }
     for (const c of this.cards) {
       if (c.layer !== 'l3a' && c.layer !== 'l3b') continue;
       const pairPart = c.pair !== undefined ? { pair: c.pair } : {};
-      this.addBinding({ id: `l2>${c.id}:cnf`, from: l2.id, to: c.id, ...pairPart, label: 'cnf → signer', detail: `the ${c.layer === 'l3a' ? 'payment' : 'checkout'} mandate's cnf key (kid) signed ${c.layer.toUpperCase()}`, checks: [...this.checksFor(`${c.layer}.pair`, c.layer, c), ...this.checksFor(`${c.layer}.signature`, c.layer, c)] });
-      this.addBinding({ id: `l2>${c.id}:sd_hash`, from: l2.id, to: c.id, ...pairPart, label: 'sd_hash', detail: `${c.layer.toUpperCase()} sd_hash = hash of the L2 view presented with it (${c.boundView?.source ?? 'l2'})`, checks: this.checksFor(`${c.layer}.sd_hash`, c.layer, c) });
+      this.addBinding({
+        id: `l2>${c.id}:cnf`,
+        from: l2.id,
+        to: c.id,
+        ...pairPart,
+        label: 'cnf → signer',
+        detail: `the ${c.layer === 'l3a' ? 'payment' : 'checkout'} mandate's cnf key (kid) signed ${c.layer.toUpperCase()}`,
+        checks: [...this.checksFor(`${c.layer}.pair`, c.layer, c), ...this.checksFor(`${c.layer}.signature`, c.layer, c)],
+      });
+      this.addBinding({
+        id: `l2>${c.id}:sd_hash`,
+        from: l2.id,
+        to: c.id,
+        ...pairPart,
+        label: 'sd_hash',
+        detail: `${c.layer.toUpperCase()} sd_hash = hash of the L2 view presented with it (${c.boundView?.source ?? 'l2'})`,
+        checks: this.checksFor(`${c.layer}.sd_hash`, c.layer, c),
+      });
     }
     const entries = new Set(this.cards.flatMap((c) => (c.entry !== undefined ? [c.entry] : [])));
     for (const e of entries) {
@@ -330,7 +417,15 @@ class Builder {
       if (!a || !b) continue; // one half only (a merchant or network view): nothing to cross-check
       const pair = a.pair ?? b.pair;
       const checks = pair === undefined ? [] : this.result.checks.filter((c) => c.name === 'l3.cross_reference' && c.pair === pair);
-      this.addBinding({ id: `l3#${e}:cross`, from: a.id, to: b.id, ...(pair !== undefined && { pair }), label: 'transaction_id = checkout_hash', detail: 'L3a pays exactly the checkout L3b confirms', checks });
+      this.addBinding({
+        id: `l3#${e}:cross`,
+        from: a.id,
+        to: b.id,
+        ...(pair !== undefined && { pair }),
+        label: 'transaction_id = checkout_hash',
+        detail: 'L3a pays exactly the checkout L3b confirms',
+        checks,
+      });
     }
   }
 
@@ -447,9 +542,9 @@ export interface ModelContext {
 function trustDetail(source: TrustSource): string {
   switch (source) {
     case 'server':
-      return 'issuer keys configured on this server (the bundle\'s trust is ignored)';
+      return "issuer keys configured on this server (the bundle's trust is ignored)";
     case 'bundle':
-      return 'the bundle\'s own trust.issuer_jwks: fine for debugging, never for deciding';
+      return "the bundle's own trust.issuer_jwks: fine for debugging, never for deciding";
     default:
       return 'no issuer keys: neither configured nor in the bundle';
   }

@@ -11,7 +11,7 @@
 import { readL2 } from '../../issue/l2-read.js';
 import type { IssuedL2 } from '../../issue/l2-types.js';
 import type { IssuedL3Pair } from '../../issue/l3.js';
-import { presentToMerchant, presentToNetwork, type PresentOptions } from '../../present/index.js';
+import { type PresentOptions, presentToMerchant, presentToNetwork } from '../../present/index.js';
 import { sha256b64u as sha } from '../../sdjwt/digest.js';
 import { decodeSdJwt } from './claims.js';
 
@@ -47,7 +47,8 @@ function mandateDigests(l2: unknown, kind: Side): Set<string> {
   const out = new Set<string>();
   if (!d.ok) return out;
   for (const disc of d.decoded.disclosures.values()) {
-    if (isRec(disc.value) && typeof disc.value.vct === 'string' && disc.value.vct.startsWith(kind === 'checkout' ? 'mandate.checkout' : 'mandate.payment')) out.add(disc.digest);
+    if (isRec(disc.value) && typeof disc.value.vct === 'string' && disc.value.vct.startsWith(kind === 'checkout' ? 'mandate.checkout' : 'mandate.payment'))
+      out.add(disc.digest);
   }
   return out;
 }
@@ -115,7 +116,14 @@ function viaFilter(b: Rec, role: 'merchant' | 'network', pairIndex: number): { b
   const other: Side = side === 'checkout' ? 'payment' : 'checkout';
   const l3Key = role === 'merchant' ? 'l3b' : 'l3a';
   const expect = isRec(b.expect) ? { ...(isRec(b.expect.l2) && { l2: b.expect.l2 }), ...(isRec(b.expect[l3Key]) && { [l3Key]: b.expect[l3Key] }) } : undefined;
-  const out: Rec = { vi_bundle: b.vi_bundle, name: `${typeof b.name === 'string' ? b.name : 'bundle'} — ${role} view`, role, ...(b.at !== undefined && { at: b.at }), trust: b.trust, l1: b.l1 };
+  const out: Rec = {
+    vi_bundle: b.vi_bundle,
+    name: `${typeof b.name === 'string' ? b.name : 'bundle'} — ${role} view`,
+    role,
+    ...(b.at !== undefined && { at: b.at }),
+    trust: b.trust,
+    l1: b.l1,
+  };
   if (expect) out.expect = expect;
   const halves = entriesOf(b).filter((e) => typeof e[side] === 'string');
   const e = halves[Math.min(pairIndex, halves.length - 1)];
@@ -145,14 +153,23 @@ export function deriveRoleView(bundle: unknown, role: ViewRole, pairIndex = 0): 
   if (role === 'dispute') {
     const full = mandateDigests(bundle.l2, 'checkout').size > 0 && mandateDigests(bundle.l2, 'payment').size > 0;
     const view: RoleView = { role, bundle: { ...bundle, role: 'dispute' }, how: 'the whole bundle' };
-    if (!full) view.warning = `this bundle is a ${typeof bundle.role === 'string' ? bundle.role : 'partial'} view: withheld disclosures cannot be recovered, so the dispute view is incomplete`;
+    if (!full)
+      view.warning = `this bundle is a ${typeof bundle.role === 'string' ? bundle.role : 'partial'} view: withheld disclosures cannot be recovered, so the dispute view is incomplete`;
     return view;
   }
   const presented = viaPresenters(bundle, role, pairIndex);
-  if (presented !== undefined) return { role, bundle: presented, how: `cut from the full L2 by src/present (${role === 'merchant' ? 'presentToMerchant' : 'presentToNetwork'}), pair ${pairIndex}` };
+  if (presented !== undefined)
+    return {
+      role,
+      bundle: presented,
+      how: `cut from the full L2 by src/present (${role === 'merchant' ? 'presentToMerchant' : 'presentToNetwork'}), pair ${pairIndex}`,
+    };
   const { bundle: filtered, complete } = viaFilter(bundle, role, pairIndex);
-  const view: RoleView = { role, bundle: filtered, how: `filtered from the bundle: ${role === 'merchant' ? 'L1 + L2 without the payment mandate + L3b' : 'L1 + L2 without the checkout mandate + L3a'}` };
+  const view: RoleView = {
+    role,
+    bundle: filtered,
+    how: `filtered from the bundle: ${role === 'merchant' ? 'L1 + L2 without the payment mandate + L3b' : 'L1 + L2 without the checkout mandate + L3a'}`,
+  };
   if (!complete) view.warning = `the bundle does not carry the ${role === 'merchant' ? 'checkout' : 'payment'} side, so the ${role} view is incomplete`;
   return view;
 }
-

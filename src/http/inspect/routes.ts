@@ -10,16 +10,16 @@
  * then run one code path (verifyPresentation), and no crypto or SD-JWT code has
  * to be bundled for, or trusted in, the browser.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { ErrorCode } from '../../errors.js';
 import { parseBundleText } from '../../verify/index.js';
 import { readJsonBody } from '../body.js';
 import { sendError } from '../respond.js';
-import { sendJson, type Route } from '../router.js';
+import { type Route, sendJson } from '../router.js';
 import { isViewRole } from './roles.js';
-import { inspectBundle, type InspectorOptions } from './service.js';
+import { type InspectorOptions, inspectBundle } from './service.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -30,7 +30,8 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** No external requests, no inline script: the page may load only its own files. */
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',

@@ -5,9 +5,9 @@
  */
 import { isMinorUnits, isRecord } from '../../constraints/values.js';
 import { VIError } from '../../errors.js';
-import { parseJwt, type ParsedJwt } from '../../sdjwt/parse.js';
-import { reject, skip, type PairState, type VerifyContext } from '../context.js';
-import { isTimestamp, keyFrom, requireEs256, requireNoCrit, requireSignature, type KeyLookup } from './common.js';
+import { type ParsedJwt, parseJwt } from '../../sdjwt/parse.js';
+import { type PairState, reject, skip, type VerifyContext } from '../context.js';
+import { isTimestamp, type KeyLookup, keyFrom, requireEs256, requireNoCrit, requireSignature } from './common.js';
 
 /** Parse a checkout_jwt once per verification. Throws VIError CHECKOUT_JWT_MALFORMED. */
 export function checkoutJwtOf(ctx: VerifyContext, jwt: string): ParsedJwt {
@@ -30,9 +30,14 @@ function verifyCheckoutSignature(ctx: VerifyContext, jwt: string, pair: number):
   try {
     parsed = checkoutJwtOf(ctx, jwt);
   } catch (e) {
-    ctx.check('checkout_jwt.signature', 'checkout_jwt', () => {
-      throw e;
-    }, pair);
+    ctx.check(
+      'checkout_jwt.signature',
+      'checkout_jwt',
+      () => {
+        throw e;
+      },
+      pair,
+    );
     return;
   }
   const keys = ctx.merchantKeys;
@@ -45,17 +50,22 @@ function checkCheckoutSignature(ctx: VerifyContext, parsed: ParsedJwt, pair: num
   const keys = ctx.merchantKeys;
   const kid = parsed.header.kid;
   ctx.check('checkout_jwt.claims', 'checkout_jwt', () => checkCheckoutClaims(ctx, parsed), pair);
-  ctx.check('checkout_jwt.signature', 'checkout_jwt', () => {
-    if (!keys) {
-      if (ctx.strictness === 'STRICT') reject('CHECKOUT_JWT_KEY_UNKNOWN', 'STRICT mode requires merchant keys to check checkout_jwt');
-      return skip('no merchant keys trusted; checkout_jwt signature not checked');
-    }
-    requireEs256(parsed);
-    if (typeof kid !== 'string') reject('CHECKOUT_JWT_KEY_UNKNOWN', 'checkout_jwt header has no kid');
-    const jwk = keyFrom(lookup, kid, 'CHECKOUT_JWT_KEY_UNKNOWN');
-    if (!jwk) reject('CHECKOUT_JWT_KEY_UNKNOWN', `no trusted merchant key with kid '${kid}'`, 'kid');
-    requireSignature(parsed, ctx.keyCache.import(jwk), 'CHECKOUT_JWT_SIGNATURE_INVALID', ctx.options.signatureCache);
-  }, pair);
+  ctx.check(
+    'checkout_jwt.signature',
+    'checkout_jwt',
+    () => {
+      if (!keys) {
+        if (ctx.strictness === 'STRICT') reject('CHECKOUT_JWT_KEY_UNKNOWN', 'STRICT mode requires merchant keys to check checkout_jwt');
+        return skip('no merchant keys trusted; checkout_jwt signature not checked');
+      }
+      requireEs256(parsed);
+      if (typeof kid !== 'string') reject('CHECKOUT_JWT_KEY_UNKNOWN', 'checkout_jwt header has no kid');
+      const jwk = keyFrom(lookup, kid, 'CHECKOUT_JWT_KEY_UNKNOWN');
+      if (!jwk) reject('CHECKOUT_JWT_KEY_UNKNOWN', `no trusted merchant key with kid '${kid}'`, 'kid');
+      requireSignature(parsed, ctx.keyCache.import(jwk), 'CHECKOUT_JWT_SIGNATURE_INVALID', ctx.options.signatureCache);
+    },
+    pair,
+  );
 }
 
 /**
@@ -71,7 +81,8 @@ function checkCheckoutClaims(ctx: VerifyContext, parsed: ParsedJwt): void {
   }
   if (typeof p.exp === 'number' && p.exp + ctx.skew < ctx.at) reject('EXPIRED', `checkout_jwt expired at ${p.exp}`, 'exp');
   if (typeof p.iat === 'number' && p.iat - ctx.skew > ctx.at) reject('IAT_IN_FUTURE', `checkout_jwt iat ${p.iat} is in the future`, 'iat');
-  if (isRecord(p.merchant) && 'id' in p.merchant && typeof p.merchant.id !== 'string') reject('CHECKOUT_JWT_MALFORMED', 'checkout_jwt merchant.id must be a string', 'merchant.id');
+  if (isRecord(p.merchant) && 'id' in p.merchant && typeof p.merchant.id !== 'string')
+    reject('CHECKOUT_JWT_MALFORMED', 'checkout_jwt merchant.id must be a string', 'merchant.id');
   const items = isRecord(p.cart) ? p.cart.items : undefined;
   if (Array.isArray(items)) {
     for (const it of items) {
@@ -101,18 +112,27 @@ function checkCart(ctx: VerifyContext, p: PairState, jwt: unknown): void {
     checkAutonomousCart(ctx, p, jwt);
     return;
   }
-  ctx.check('bindings.amount_matches_cart', 'l2', () => {
-    if (!p.checkout || !p.payment || typeof jwt !== 'string') return skip('needs both mandates of the pair disclosed');
-    const cart = checkoutJwtOf(ctx, jwt).payload.cart;
-    if (!isRecord(cart) || !isMinorUnits(cart.total)) return skip('checkout_jwt carries no cart total');
-    requireAmountIsCart(p.payment.claims.payment_amount, cart);
-  }, p.result.index);
+  ctx.check(
+    'bindings.amount_matches_cart',
+    'l2',
+    () => {
+      if (!p.checkout || !p.payment || typeof jwt !== 'string') return skip('needs both mandates of the pair disclosed');
+      const cart = checkoutJwtOf(ctx, jwt).payload.cart;
+      if (!isRecord(cart) || !isMinorUnits(cart.total)) return skip('checkout_jwt carries no cart total');
+      requireAmountIsCart(p.payment.claims.payment_amount, cart);
+    },
+    p.result.index,
+  );
 }
 
 function requireAmountIsCart(paymentAmount: unknown, cart: Record<string, unknown>): void {
   const pa = isRecord(paymentAmount) ? paymentAmount : {};
   if (pa.amount !== cart.total || (cart.currency !== undefined && pa.currency !== cart.currency)) {
-    reject('PAYMENT_CART_MISMATCH', `payment ${String(pa.amount)} ${String(pa.currency)} differs from the signed cart total ${String(cart.total)} ${String(cart.currency)}`, 'payment_amount');
+    reject(
+      'PAYMENT_CART_MISMATCH',
+      `payment ${String(pa.amount)} ${String(pa.currency)} differs from the signed cart total ${String(cart.total)} ${String(cart.currency)}`,
+      'payment_amount',
+    );
   }
 }
 
@@ -123,17 +143,22 @@ function requireAmountIsCart(paymentAmount: unknown, cart: Record<string, unknow
  */
 function checkAutonomousCart(ctx: VerifyContext, p: PairState, jwt: unknown): void {
   if (!p.l3a && !p.l3b) return;
-  ctx.check('bindings.amount_matches_cart', 'l3a', () => {
-    if (!p.l3a?.verified || !p.l3b?.verified || typeof jwt !== 'string') return skip('needs both L3a and L3b of the pair verified');
-    const payload = checkoutJwtOf(ctx, jwt).payload;
-    const cart = payload.cart;
-    if (!isRecord(cart) || !isMinorUnits(cart.total)) return skip('checkout_jwt carries no cart total');
-    const m = p.l3a.mandate!;
-    requireAmountIsCart(m.payment_amount, cart);
-    const payee = m.payee;
-    const merchant = payload.merchant;
-    if (isRecord(payee) && isRecord(merchant) && typeof payee.id === 'string' && typeof merchant.id === 'string' && payee.id !== merchant.id) {
-      reject('PAYEE_MERCHANT_MISMATCH', `L3a pays ${payee.id}, but the checkout was signed for merchant ${merchant.id}`, 'payee');
-    }
-  }, p.result.index);
+  ctx.check(
+    'bindings.amount_matches_cart',
+    'l3a',
+    () => {
+      if (!p.l3a?.verified || !p.l3b?.verified || typeof jwt !== 'string') return skip('needs both L3a and L3b of the pair verified');
+      const payload = checkoutJwtOf(ctx, jwt).payload;
+      const cart = payload.cart;
+      if (!isRecord(cart) || !isMinorUnits(cart.total)) return skip('checkout_jwt carries no cart total');
+      const m = p.l3a.mandate!;
+      requireAmountIsCart(m.payment_amount, cart);
+      const payee = m.payee;
+      const merchant = payload.merchant;
+      if (isRecord(payee) && isRecord(merchant) && typeof payee.id === 'string' && typeof merchant.id === 'string' && payee.id !== merchant.id) {
+        reject('PAYEE_MERCHANT_MISMATCH', `L3a pays ${payee.id}, but the checkout was signed for merchant ${merchant.id}`, 'payee');
+      }
+    },
+    p.result.index,
+  );
 }

@@ -28,7 +28,12 @@ function isExpectation(v: unknown): boolean {
 function isL3Entry(v: unknown): boolean {
   if (!isObject(v)) return false;
   if (v.payment === undefined && v.checkout === undefined) return false;
-  return optional(v.payment, isNonEmptyString) && optional(v.payment_l2, isNonEmptyString) && optional(v.checkout, isNonEmptyString) && optional(v.checkout_l2, isNonEmptyString);
+  return (
+    optional(v.payment, isNonEmptyString) &&
+    optional(v.payment_l2, isNonEmptyString) &&
+    optional(v.checkout, isNonEmptyString) &&
+    optional(v.checkout_l2, isNonEmptyString)
+  );
 }
 
 const ROLES = new Set(['merchant', 'network', 'dispute']);

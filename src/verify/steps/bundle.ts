@@ -4,10 +4,10 @@
  */
 import { VIError } from '../../errors.js';
 import { jsonDepthExceeds, newParseMemo, parseSdJwt } from '../../sdjwt/parse.js';
-import { bundleSchema, type Bundle } from '../../spec/bundle.js';
-import { plainBundle } from './bundle-shape.js';
-import { DEFAULT_LIMITS, reject, type L2View, type VerifyContext } from '../context.js';
+import { type Bundle, bundleSchema } from '../../spec/bundle.js';
+import { DEFAULT_LIMITS, type L2View, reject, type VerifyContext } from '../context.js';
 import type { Limits } from '../types.js';
+import { plainBundle } from './bundle-shape.js';
 
 /** The outcome of reading a bundle from raw text: the JSON value, or why it was refused. */
 export type BundleTextResult = { ok: true; value: unknown } | { ok: false; error: VIError };
@@ -46,25 +46,33 @@ function schemaChecked(input: unknown): Bundle {
 }
 
 export function checkBundle(input: unknown, ctx: VerifyContext): boolean {
-  return 'passed' === ctx.check('bundle.schema', 'bundle', () => {
-    const b = plainBundle(input) ?? schemaChecked(input);
-    ctx.bundle = b;
-    // Trust and time come from configuration. The bundle's own are read only
-    // when the caller asks to check a test vector (trustFromBundle).
-    const fromBundle = ctx.options.trustFromBundle === true;
-    ctx.at = ctx.options.now ?? (fromBundle ? b.at : undefined) ?? Math.floor(Date.now() / 1000);
-    ctx.expect = {
-      l2: { ...b.expect?.l2, ...ctx.options.expect?.l2 },
-      l3a: { ...b.expect?.l3a, ...ctx.options.expect?.l3a },
-      l3b: { ...b.expect?.l3b, ...ctx.options.expect?.l3b },
-    };
-    ctx.issuerKeys = ctx.options.issuerKeys ?? (fromBundle ? b.trust?.issuer_jwks : undefined);
-    ctx.merchantKeys = ctx.options.merchantKeys ?? (fromBundle ? b.trust?.merchant_jwks : undefined);
-    if (!ctx.issuerKeys) {
-      reject('TRUST_NOT_CONFIGURED', fromBundle ? 'no trusted issuer keys: neither options.issuerKeys nor bundle trust.issuer_jwks' : 'no trusted issuer keys configured (options.issuerKeys); the bundle\'s own trust is not used');
-    }
-    if ((b.l3?.length ?? 0) > ctx.limits.maxL3Entries) reject('LIMIT_EXCEEDED', `${b.l3?.length} l3 entries, limit ${ctx.limits.maxL3Entries}`);
-  });
+  return (
+    'passed' ===
+    ctx.check('bundle.schema', 'bundle', () => {
+      const b = plainBundle(input) ?? schemaChecked(input);
+      ctx.bundle = b;
+      // Trust and time come from configuration. The bundle's own are read only
+      // when the caller asks to check a test vector (trustFromBundle).
+      const fromBundle = ctx.options.trustFromBundle === true;
+      ctx.at = ctx.options.now ?? (fromBundle ? b.at : undefined) ?? Math.floor(Date.now() / 1000);
+      ctx.expect = {
+        l2: { ...b.expect?.l2, ...ctx.options.expect?.l2 },
+        l3a: { ...b.expect?.l3a, ...ctx.options.expect?.l3a },
+        l3b: { ...b.expect?.l3b, ...ctx.options.expect?.l3b },
+      };
+      ctx.issuerKeys = ctx.options.issuerKeys ?? (fromBundle ? b.trust?.issuer_jwks : undefined);
+      ctx.merchantKeys = ctx.options.merchantKeys ?? (fromBundle ? b.trust?.merchant_jwks : undefined);
+      if (!ctx.issuerKeys) {
+        reject(
+          'TRUST_NOT_CONFIGURED',
+          fromBundle
+            ? 'no trusted issuer keys: neither options.issuerKeys nor bundle trust.issuer_jwks'
+            : "no trusted issuer keys configured (options.issuerKeys); the bundle's own trust is not used",
+        );
+      }
+      if ((b.l3?.length ?? 0) > ctx.limits.maxL3Entries) reject('LIMIT_EXCEEDED', `${b.l3?.length} l3 entries, limit ${ctx.limits.maxL3Entries}`);
+    })
+  );
 }
 
 /** Parse every credential once; each parse is its own check. Returns false when L1 or L2 is unreadable. */
@@ -101,14 +109,28 @@ export function parseCredentials(ctx: VerifyContext): boolean {
       const payment = entry.payment;
       ctx.check('l3a.parse', 'l3a', () => {
         const parsed = parseSdJwt(payment, 'l3a', limits);
-        ctx.l3.push({ entry: i, kind: 'payment', layer: 'l3a', parsed, view: parseView(ctx, () => viewFor(entry.payment_l2, `l3[${i}].payment_l2`)), verified: false });
+        ctx.l3.push({
+          entry: i,
+          kind: 'payment',
+          layer: 'l3a',
+          parsed,
+          view: parseView(ctx, () => viewFor(entry.payment_l2, `l3[${i}].payment_l2`)),
+          verified: false,
+        });
       });
     }
     if (entry.checkout !== undefined) {
       const checkout = entry.checkout;
       ctx.check('l3b.parse', 'l3b', () => {
         const parsed = parseSdJwt(checkout, 'l3b', limits);
-        ctx.l3.push({ entry: i, kind: 'checkout', layer: 'l3b', parsed, view: parseView(ctx, () => viewFor(entry.checkout_l2, `l3[${i}].checkout_l2`)), verified: false });
+        ctx.l3.push({
+          entry: i,
+          kind: 'checkout',
+          layer: 'l3b',
+          parsed,
+          view: parseView(ctx, () => viewFor(entry.checkout_l2, `l3[${i}].checkout_l2`)),
+          verified: false,
+        });
       });
     }
   });

@@ -1,9 +1,9 @@
 /** Checks shared by several layers: headers, times, expectations, key lookup. */
 import type { KeyObject } from 'node:crypto';
-import { VIError, type Layer } from '../../errors.js';
-import { publicJwkProblem, type PublicJwk, type PublicKeyCache } from '../../sdjwt/keys.js';
+import { type Layer, VIError } from '../../errors.js';
+import { type PublicJwk, type PublicKeyCache, publicJwkProblem } from '../../sdjwt/keys.js';
 import type { ParsedJwt } from '../../sdjwt/parse.js';
-import { verifyEs256Cached, type VerifiedSignatureCache } from '../../sdjwt/signature-cache.js';
+import { type VerifiedSignatureCache, verifyEs256Cached } from '../../sdjwt/signature-cache.js';
 import type { Expectation } from '../../spec/bundle.js';
 import { PROFILE } from '../../spec/profile.js';
 import { reject, type VerifyContext } from '../context.js';
@@ -21,11 +21,17 @@ export function requireEs256(jwt: ParsedJwt): void {
  * `crit` (even an empty or malformed one) is refused rather than ignored.
  */
 export function requireNoCrit(jwt: ParsedJwt): void {
-  if ('crit' in jwt.header) reject('CRIT_UNSUPPORTED', `header crit ${JSON.stringify(jwt.header.crit)} names extensions this verifier does not implement`, 'crit');
+  if ('crit' in jwt.header)
+    reject('CRIT_UNSUPPORTED', `header crit ${JSON.stringify(jwt.header.crit)} names extensions this verifier does not implement`, 'crit');
 }
 
 /** `exp − iat` within `max` seconds (credential-format §7), else `code`. */
-export function requireLifetime(times: { iat: number; exp: number }, max: number, code: 'L1_LIFETIME_EXCEEDED' | 'L2_LIFETIME_EXCEEDED' | 'L3_LIFETIME_EXCEEDED', what: string): void {
+export function requireLifetime(
+  times: { iat: number; exp: number },
+  max: number,
+  code: 'L1_LIFETIME_EXCEEDED' | 'L2_LIFETIME_EXCEEDED' | 'L3_LIFETIME_EXCEEDED',
+  what: string,
+): void {
   if (times.exp - times.iat > max) reject(code, `${what} lifetime ${times.exp - times.iat}s exceeds the maximum ${max}s`, 'exp');
 }
 
@@ -37,7 +43,12 @@ export function requireTyp(jwt: ParsedJwt, allowed: readonly string[]): void {
 }
 
 /** With `cache` (VerifyOptions.signatureCache), exactly these bytes verified before under this key count as verified. */
-export function requireSignature(jwt: ParsedJwt, key: KeyObject, code: 'L1_SIGNATURE_INVALID' | 'L2_SIGNATURE_INVALID' | 'L3_SIGNATURE_INVALID' | 'CHECKOUT_JWT_SIGNATURE_INVALID', cache?: VerifiedSignatureCache): void {
+export function requireSignature(
+  jwt: ParsedJwt,
+  key: KeyObject,
+  code: 'L1_SIGNATURE_INVALID' | 'L2_SIGNATURE_INVALID' | 'L3_SIGNATURE_INVALID' | 'CHECKOUT_JWT_SIGNATURE_INVALID',
+  cache?: VerifiedSignatureCache,
+): void {
   if (!verifyEs256Cached(jwt.signingInput, jwt.signature, key, cache)) reject(code, 'ES256 signature does not verify');
 }
 
@@ -49,9 +60,16 @@ export function isTimestamp(v: unknown): v is number {
  * `exp` in the past (beyond skew) or `iat` in the future (beyond skew) rejects;
  * both must be integer Unix seconds (no strings, no floats).
  */
-export function requireTimes(payload: Record<string, unknown>, ctx: VerifyContext, missingCode: 'L1_CLAIM_MISSING' | 'L2_CLAIM_MISSING' | 'L3_CLAIM_MISSING'): { iat: number; exp: number } {
+export function requireTimes(
+  payload: Record<string, unknown>,
+  ctx: VerifyContext,
+  missingCode: 'L1_CLAIM_MISSING' | 'L2_CLAIM_MISSING' | 'L3_CLAIM_MISSING',
+): { iat: number; exp: number } {
   const { iat, exp } = payload;
-  for (const [name, v] of [['iat', iat], ['exp', exp]] as const) {
+  for (const [name, v] of [
+    ['iat', iat],
+    ['exp', exp],
+  ] as const) {
     if (v === undefined) reject(missingCode, `${name} is required`, name);
     if (!isTimestamp(v)) reject('TIME_CLAIM_INVALID', `${name} must be integer Unix seconds`, name);
   }
@@ -97,10 +115,20 @@ function settle(jwk: unknown, kid: string, cache: PublicKeyCache | undefined): K
  * With `cache`, a key already imported skips re-validation.
  */
 export function lookupKey(resolver: KeyResolver, kid: string, cache?: PublicKeyCache): KeyLookup | Promise<KeyLookup> {
-  if (typeof resolver !== 'function') return settle(resolver.keys.find((k) => k.kid === kid), kid, cache);
+  if (typeof resolver !== 'function')
+    return settle(
+      resolver.keys.find((k) => k.kid === kid),
+      kid,
+      cache,
+    );
   try {
     const found = resolver(kid);
-    return found instanceof Promise ? found.then((jwk) => settle(jwk, kid, cache), (error: unknown) => ({ error })) : settle(found, kid, cache);
+    return found instanceof Promise
+      ? found.then(
+          (jwk) => settle(jwk, kid, cache),
+          (error: unknown) => ({ error }),
+        )
+      : settle(found, kid, cache);
   } catch (error) {
     return { error };
   }

@@ -7,10 +7,10 @@ import { checkConstraints } from '../../constraints/registry.js';
 import type { Fulfillment, Party, PurchasedLine } from '../../constraints/types.js';
 import { isMinorUnits, isRecord } from '../../constraints/values.js';
 import type { VIErrorInfo } from '../../errors.js';
+import { arrayRefDigest } from '../../sdjwt/resolve.js';
 import type { WireProfile } from '../../spec/profile.js';
 import type { PairState, VerifyContext } from '../context.js';
 import { checkoutJwtOf } from './bindings.js';
-import { arrayRefDigest } from '../../sdjwt/resolve.js';
 
 /** Normalize L3b line items: `{item:{id}}` (constraints.md §8.2), `{sku}` or `{id}` (reference). */
 function linesOf(list: unknown): PurchasedLine[] | undefined {
@@ -43,7 +43,8 @@ function fulfillmentOf(ctx: VerifyContext, p: PairState, profile: WireProfile | 
     try {
       const payload = checkoutJwtOf(ctx, m.checkout_jwt as string).payload;
       if (isRecord(payload.merchant)) merchant = payload.merchant as Party;
-      else if (profile?.checkoutMerchantFromIss && payload.merchant === undefined && typeof payload.iss === 'string' && payload.iss.startsWith('https://')) signerWebsite = payload.iss;
+      else if (profile?.checkoutMerchantFromIss && payload.merchant === undefined && typeof payload.iss === 'string' && payload.iss.startsWith('https://'))
+        signerWebsite = payload.iss;
       if (isRecord(payload.cart)) cartLines = linesOf(payload.cart.items);
     } catch {
       // Reported by the checkout_jwt check; no merchant can be derived.
@@ -106,14 +107,19 @@ export function verifyConstraints(ctx: VerifyContext): void {
       for (const r of reports) {
         if (r.outcome.status === 'passed') continue;
         if (mustCarry(mandate.profile, layer) === r.type && allWithheld(mandate.profile, constraints[r.index]!)) {
-          r.outcome = { status: 'failed', violations: [{ code: 'CONSTRAINT_UNVERIFIABLE', message: `every ${r.type} entry is withheld from the view this ${layer} binds` }] };
+          r.outcome = {
+            status: 'failed',
+            violations: [{ code: 'CONSTRAINT_UNVERIFIABLE', message: `every ${r.type} entry is withheld from the view this ${layer} binds` }],
+          };
         } else if (r.outcome.status === 'skipped') {
           ctx.skipped(withheldName, layer, `${r.type}: ${r.outcome.reason}`, i);
         }
       }
       p.result.constraints.push(...reports);
       const errors: VIErrorInfo[] = reports.flatMap((r) =>
-        r.outcome.status === 'failed' ? r.outcome.violations.map((v) => ({ code: v.code, message: `${layer} (pair ${i}) violates ${r.type}: ${v.message}`, layer, pair: i, claim: r.type })) : [],
+        r.outcome.status === 'failed'
+          ? r.outcome.violations.map((v) => ({ code: v.code, message: `${layer} (pair ${i}) violates ${r.type}: ${v.message}`, layer, pair: i, claim: r.type }))
+          : [],
       );
       if (errors.length) ctx.failed(name, layer, errors, i);
       else ctx.pass(name, layer, i);

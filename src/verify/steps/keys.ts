@@ -9,9 +9,9 @@
 import { isRecord } from '../../constraints/values.js';
 import type { ParsedDisclosure } from '../../sdjwt/parse.js';
 import type { VerifyContext } from '../context.js';
-import { checkoutJwtOf } from './bindings.js';
-import { lookupKey, type KeyLookup } from './common.js';
 import type { KeyResolver } from '../types.js';
+import { checkoutJwtOf } from './bindings.js';
+import { type KeyLookup, lookupKey } from './common.js';
 
 /** The kid of every readable checkout_jwt among the disclosures presented (L2 views, L3b). */
 function checkoutKids(ctx: VerifyContext): Set<string> {

@@ -7,7 +7,7 @@
  * chose `statusUnavailable: 'accept'`.
  */
 import { isRecord } from '../../constraints/values.js';
-import { TOKEN_STATUS, type StatusLookup, type StatusListReference } from '../../sdjwt/status-list.js';
+import { type StatusListReference, type StatusLookup, TOKEN_STATUS } from '../../sdjwt/status-list.js';
 import { reject, skip, type VerifyContext } from '../context.js';
 
 /** The reference the L1 carries: undefined when it has none, null when it is malformed. */
@@ -48,6 +48,10 @@ export function verifyL1Status(ctx: VerifyContext): void | Promise<void> {
   } catch (error) {
     found = unavailable(error);
   }
-  if (found instanceof Promise) return found.then((lookup) => judge(ctx, lookup), (error: unknown) => judge(ctx, unavailable(error)));
+  if (found instanceof Promise)
+    return found.then(
+      (lookup) => judge(ctx, lookup),
+      (error: unknown) => judge(ctx, unavailable(error)),
+    );
   judge(ctx, found);
 }

@@ -6,7 +6,7 @@ import type { PublicJwk } from '../../sdjwt/keys.js';
 import { resolveDisclosures } from '../../sdjwt/resolve.js';
 import { PROFILE } from '../../spec/profile.js';
 import { reject, skip, type VerifyContext } from '../context.js';
-import { keyFrom, type KeyLookup, requireEs256, requireLifetime, requireNoCrit, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
+import { type KeyLookup, keyFrom, requireEs256, requireLifetime, requireNoCrit, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
 
 /** RFC 3986 scheme followed by something: enough to call a vct "a well-formed URI". */
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
@@ -14,12 +14,14 @@ const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
 /** Synchronous: the issuer key was looked up by the key-resolution stage (steps/keys.ts). */
 export function verifyL1(ctx: VerifyContext): void {
   const jwt = ctx.l1!.jwt;
-  const headerOk = 'passed' === ctx.check('l1.header', 'l1', () => {
-    requireEs256(jwt);
-    requireTyp(jwt, [PROFILE.typ.l1]);
-    requireNoCrit(jwt);
-    if (typeof jwt.header.kid !== 'string' || jwt.header.kid === '') reject('KID_MISSING', 'L1 header needs kid to select the issuer key', 'kid');
-  });
+  const headerOk =
+    'passed' ===
+    ctx.check('l1.header', 'l1', () => {
+      requireEs256(jwt);
+      requireTyp(jwt, [PROFILE.typ.l1]);
+      requireNoCrit(jwt);
+      if (typeof jwt.header.kid !== 'string' || jwt.header.kid === '') reject('KID_MISSING', 'L1 header needs kid to select the issuer key', 'kid');
+    });
   verifyL1Signed(ctx, headerOk, (headerOk && ctx.issuerLookup) || { jwk: undefined });
 }
 
@@ -28,12 +30,14 @@ function verifyL1Signed(ctx: VerifyContext, headerOk: boolean, lookup: KeyLookup
   const l1 = ctx.l1!;
   const jwt = l1.jwt;
   let issuerJwk: PublicJwk | undefined;
-  const sigOk = 'passed' === ctx.check('l1.signature', 'l1', () => {
-    if (!headerOk) return skip('L1 header rejected');
-    issuerJwk = keyFrom(lookup, String(jwt.header.kid), 'L1_ISSUER_KEY_UNKNOWN');
-    if (!issuerJwk) reject('L1_ISSUER_KEY_UNKNOWN', `no trusted issuer key with kid '${String(jwt.header.kid)}'`, 'kid');
-    requireSignature(jwt, ctx.keyCache.import(issuerJwk), 'L1_SIGNATURE_INVALID', ctx.options.signatureCache);
-  });
+  const sigOk =
+    'passed' ===
+    ctx.check('l1.signature', 'l1', () => {
+      if (!headerOk) return skip('L1 header rejected');
+      issuerJwk = keyFrom(lookup, String(jwt.header.kid), 'L1_ISSUER_KEY_UNKNOWN');
+      if (!issuerJwk) reject('L1_ISSUER_KEY_UNKNOWN', `no trusted issuer key with kid '${String(jwt.header.kid)}'`, 'kid');
+      requireSignature(jwt, ctx.keyCache.import(issuerJwk), 'L1_SIGNATURE_INVALID', ctx.options.signatureCache);
+    });
   if (!sigOk) return;
   ctx.l1Trusted = true;
   ctx.issuerThumbprint = ctx.keyCache.thumbprint(issuerJwk);

@@ -5,7 +5,7 @@
 import { sha256b64u } from '../../sdjwt/digest.js';
 import { arrayRefDigest, resolveDisclosures, resolveSubset } from '../../sdjwt/resolve.js';
 import { PROFILE } from '../../spec/profile.js';
-import { reject, skip, type L2View, type VerifyContext } from '../context.js';
+import { type L2View, reject, skip, type VerifyContext } from '../context.js';
 import { requireEs256, requireExpectation, requireNoCrit, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
 
 export function verifyL2(ctx: VerifyContext): void {
@@ -13,18 +13,22 @@ export function verifyL2(ctx: VerifyContext): void {
   const jwt = l2.parsed.jwt;
   const payload = jwt.payload;
 
-  const headerOk = 'passed' === ctx.check('l2.header', 'l2', () => {
-    requireEs256(jwt);
-    // Which of the two is right depends on the mode, judged from the mandates later.
-    requireTyp(jwt, [PROFILE.typ.l2Immediate, PROFILE.typ.l2Autonomous]);
-    requireNoCrit(jwt);
-  });
+  const headerOk =
+    'passed' ===
+    ctx.check('l2.header', 'l2', () => {
+      requireEs256(jwt);
+      // Which of the two is right depends on the mode, judged from the mandates later.
+      requireTyp(jwt, [PROFILE.typ.l2Immediate, PROFILE.typ.l2Autonomous]);
+      requireNoCrit(jwt);
+    });
 
-  const sigOk = 'passed' === ctx.check('l2.signature', 'l2', () => {
-    if (!headerOk) return skip('L2 header rejected');
-    if (!ctx.userKey) return skip('no verified L1 cnf.jwk to check the L2 signature with');
-    requireSignature(jwt, ctx.userKey, 'L2_SIGNATURE_INVALID', ctx.options.signatureCache);
-  });
+  const sigOk =
+    'passed' ===
+    ctx.check('l2.signature', 'l2', () => {
+      if (!headerOk) return skip('L2 header rejected');
+      if (!ctx.userKey) return skip('no verified L1 cnf.jwk to check the L2 signature with');
+      requireSignature(jwt, ctx.userKey, 'L2_SIGNATURE_INVALID', ctx.options.signatureCache);
+    });
   if (!sigOk) return;
   ctx.l2Trusted = true;
   // Over the signed content, not the signature: ECDSA signatures are malleable.
@@ -40,7 +44,8 @@ export function verifyL2(ctx: VerifyContext): void {
     if (payload.aud === undefined) reject('L2_CLAIM_MISSING', 'aud is required', 'aud');
     const dp = payload[PROFILE.claim.delegatePayload];
     if (!Array.isArray(dp) || dp.length === 0) reject('L2_CLAIM_MISSING', 'delegate_payload must be a non-empty array', 'delegate_payload');
-    if (dp.some((e) => arrayRefDigest(e) === undefined)) reject('CLAIM_MALFORMED', 'delegate_payload entries must be {"...": digest} references', 'delegate_payload');
+    if (dp.some((e) => arrayRefDigest(e) === undefined))
+      reject('CLAIM_MALFORMED', 'delegate_payload entries must be {"...": digest} references', 'delegate_payload');
     if (dp.length > 2 * ctx.limits.maxPairs) reject('LIMIT_EXCEEDED', `delegate_payload has ${dp.length} entries, limit ${2 * ctx.limits.maxPairs}`);
   });
 

@@ -3,16 +3,17 @@
  * The signing key comes only from the L2 mandate `cnf` of the pair the L3's
  * `sd_hash` view discloses, matched by header `kid`; never from the L3 itself.
  */
-import { isRecord } from '../../constraints/values.js';
+
+import { riskDataInL3 } from '../../constraints/risk-data.js';
 import type { Party } from '../../constraints/types.js';
+import { isRecord } from '../../constraints/values.js';
 import { sha256b64u } from '../../sdjwt/digest.js';
 import type { PublicJwk } from '../../sdjwt/keys.js';
 import { arrayRefDigest, disclosedElements, resolveDisclosures } from '../../sdjwt/resolve.js';
-import { riskDataInL3 } from '../../constraints/risk-data.js';
 import { agentKidOf, classifyVct, finalVct, PROFILE, type WireProfile } from '../../spec/profile.js';
-import { reject, skip, type L2View, type L3Record, type MandateRecord, type PairState, type VerifyContext } from '../context.js';
-import { requireFinalPaymentShape } from './mandates.js';
+import { type L2View, type L3Record, type MandateRecord, type PairState, reject, skip, type VerifyContext } from '../context.js';
 import { requireEs256, requireExpectation, requireLifetime, requireNoCrit, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
+import { requireFinalPaymentShape } from './mandates.js';
 
 export function verifyL3s(ctx: VerifyContext): void {
   if (ctx.l3.length === 0) return;
@@ -65,20 +66,24 @@ function verifyOne(ctx: VerifyContext, rec: L3Record): void {
   const jwt = rec.parsed.jwt;
   const payload = jwt.payload;
 
-  const headerOk = 'passed' === ctx.check(`${layer}.header`, layer, () => {
-    requireEs256(jwt);
-    requireTyp(jwt, [PROFILE.typ.l3]);
-    if (typeof jwt.header.kid !== 'string' || jwt.header.kid === '') reject('KID_MISSING', 'L3 header needs the kid of the L2 cnf key', 'kid');
-    if ('jwk' in jwt.header) reject('L3_HEADER_JWK_FORBIDDEN', 'L3 headers must not carry jwk; the key comes from L2 cnf', 'jwk');
-    requireNoCrit(jwt);
-  });
+  const headerOk =
+    'passed' ===
+    ctx.check(`${layer}.header`, layer, () => {
+      requireEs256(jwt);
+      requireTyp(jwt, [PROFILE.typ.l3]);
+      if (typeof jwt.header.kid !== 'string' || jwt.header.kid === '') reject('KID_MISSING', 'L3 header needs the kid of the L2 cnf key', 'kid');
+      if ('jwk' in jwt.header) reject('L3_HEADER_JWK_FORBIDDEN', 'L3 headers must not carry jwk; the key comes from L2 cnf', 'jwk');
+      requireNoCrit(jwt);
+    });
 
   let mandate: MandateRecord | undefined;
-  const bound = 'passed' === ctx.check(`${layer}.pair`, layer, () => {
-    if (!rec.view) reject('L3_PAIR_UNBOUND', 'no readable L2 view for this L3');
-    mandate = boundMandate(ctx, rec);
-    rec.pairId = mandate!.pairId;
-  });
+  const bound =
+    'passed' ===
+    ctx.check(`${layer}.pair`, layer, () => {
+      if (!rec.view) reject('L3_PAIR_UNBOUND', 'no readable L2 view for this L3');
+      mandate = boundMandate(ctx, rec);
+      rec.pairId = mandate!.pairId;
+    });
   const pair = pairOf(ctx, rec.pairId);
   const index = pair?.result.index;
   if (pair) {
@@ -90,64 +95,107 @@ function verifyOne(ctx: VerifyContext, rec: L3Record): void {
     }
   }
 
-  const sigOk = 'passed' === ctx.check(`${layer}.signature`, layer, () => {
-    if (!headerOk || !bound || !mandate) return skip('no delegated key to check against');
-    if (!mandate.wellFormed) return skip('the bound L2 mandate is malformed');
-    const cnf = mandate.claims.cnf as { jwk: PublicJwk };
-    const kid = agentKidOf(mandate.profile, cnf);
-    if (jwt.header.kid !== kid) reject('L3_KID_MISMATCH', `header kid '${String(jwt.header.kid)}' is not the L2 ${mandate.profile.agentKid} '${String(kid)}'`, 'kid');
-    requireSignature(jwt, ctx.keyCache.import(cnf.jwk), 'L3_SIGNATURE_INVALID', ctx.options.signatureCache);
-    rec.signer = ctx.keyCache.thumbprint(cnf.jwk);
-  }, index);
+  const sigOk =
+    'passed' ===
+    ctx.check(
+      `${layer}.signature`,
+      layer,
+      () => {
+        if (!headerOk || !bound || !mandate) return skip('no delegated key to check against');
+        if (!mandate.wellFormed) return skip('the bound L2 mandate is malformed');
+        const cnf = mandate.claims.cnf as { jwk: PublicJwk };
+        const kid = agentKidOf(mandate.profile, cnf);
+        if (jwt.header.kid !== kid)
+          reject('L3_KID_MISMATCH', `header kid '${String(jwt.header.kid)}' is not the L2 ${mandate.profile.agentKid} '${String(kid)}'`, 'kid');
+        requireSignature(jwt, ctx.keyCache.import(cnf.jwk), 'L3_SIGNATURE_INVALID', ctx.options.signatureCache);
+        rec.signer = ctx.keyCache.thumbprint(cnf.jwk);
+      },
+      index,
+    );
   if (!sigOk) {
     if (pair) pair.result[rec.kind === 'payment' ? 'l3a' : 'l3b'] = 'failed';
     return;
   }
 
   const checks = [
-    ctx.check(`${layer}.cnf`, layer, () => {
-      if ('cnf' in payload) reject('L3_CNF_FORBIDDEN', 'L3 payload must not carry cnf (terminal delegation)', 'cnf');
-    }, index),
-    ctx.check(`${layer}.sd_hash`, layer, () => {
-      if (payload.sd_hash !== sha256b64u(rec.view!.parsed.serialized)) {
-        reject('L3_SD_HASH_MISMATCH', `${layer} sd_hash is not the hash of the L2 view presented with it`, 'sd_hash');
-      }
-    }, index),
-    ctx.check(`${layer}.claims`, layer, () => {
-      const nonce = requireString(payload, 'nonce', 'L3_CLAIM_MISSING');
-      // credential-format §5.3: distinct from the L2 nonce, so an L3 cannot pass for the L2's own session.
-      if (nonce === ctx.l2!.parsed.jwt.payload.nonce) reject('L3_NONCE_REUSED', `${layer} nonce must differ from the L2 nonce`, 'nonce');
-      if (payload.aud === undefined) reject('L3_CLAIM_MISSING', 'aud is required', 'aud');
-      const dp = payload[PROFILE.claim.delegatePayload];
-      if (!Array.isArray(dp) || dp.length === 0) reject('L3_CLAIM_MISSING', 'delegate_payload must be a non-empty array', 'delegate_payload');
-      // credential-format §5.3: references only; an inline mandate would be signed but not selectively disclosed.
-      if (dp.some((e) => arrayRefDigest(e) === undefined)) reject('CLAIM_MALFORMED', 'delegate_payload entries must be {"...": digest} references', 'delegate_payload');
-    }, index),
-    ctx.check(`${layer}.time`, layer, () => {
-      requireLifetime(requireTimes(payload, ctx, 'L3_CLAIM_MISSING'), ctx.limits.maxL3LifetimeSeconds, 'L3_LIFETIME_EXCEEDED', layer);
-    }, index),
-    ctx.check(`${layer}.expect`, layer, () => {
-      const e = ctx.expect[layer];
-      if (!e?.aud && !e?.nonce) return skip(`no expected aud/nonce given for ${layer}`);
-      requireExpectation(payload, e);
-    }, index),
-    ctx.check(`${layer}.mandate`, layer, () => {
-      rec.resolved = resolveDisclosures(payload, rec.parsed.disclosures, layer);
-      rec.mandate = finalMandate(rec, mandate!.profile);
-      const risk = riskDataInL3(mandate!.profile, rec.mandate);
-      if (risk) reject(risk.code, risk.message, 'risk_data');
-      if ('cnf' in rec.mandate) reject('L3_CNF_FORBIDDEN', 'L3 final mandate must not carry cnf', 'cnf');
-      if ('constraints' in rec.mandate) reject('MANDATE_CONSTRAINTS_FORBIDDEN', 'L3 final mandate carries values, not constraints', 'constraints');
-      if (rec.kind === 'payment') {
-        requireFinalPaymentShape(rec.mandate, rec.parsed.disclosures.some((d) => d.fractionalNumber));
-        if (rec.bound) requireSameInstrument(rec.mandate.payment_instrument, rec.bound.payment_instrument);
-      } else {
-        const m = rec.mandate;
-        if (typeof m.checkout_jwt !== 'string') reject('MANDATE_MALFORMED', 'L3b checkout mandate needs checkout_jwt', 'checkout_jwt');
-        if (m.checkout_hash !== sha256b64u(m.checkout_jwt)) reject('CHECKOUT_HASH_MISMATCH', 'L3b checkout_hash is not B64U(SHA-256(checkout_jwt))', 'checkout_hash');
-        requireTypedLines(m.line_items);
-      }
-    }, index),
+    ctx.check(
+      `${layer}.cnf`,
+      layer,
+      () => {
+        if ('cnf' in payload) reject('L3_CNF_FORBIDDEN', 'L3 payload must not carry cnf (terminal delegation)', 'cnf');
+      },
+      index,
+    ),
+    ctx.check(
+      `${layer}.sd_hash`,
+      layer,
+      () => {
+        if (payload.sd_hash !== sha256b64u(rec.view!.parsed.serialized)) {
+          reject('L3_SD_HASH_MISMATCH', `${layer} sd_hash is not the hash of the L2 view presented with it`, 'sd_hash');
+        }
+      },
+      index,
+    ),
+    ctx.check(
+      `${layer}.claims`,
+      layer,
+      () => {
+        const nonce = requireString(payload, 'nonce', 'L3_CLAIM_MISSING');
+        // credential-format §5.3: distinct from the L2 nonce, so an L3 cannot pass for the L2's own session.
+        if (nonce === ctx.l2!.parsed.jwt.payload.nonce) reject('L3_NONCE_REUSED', `${layer} nonce must differ from the L2 nonce`, 'nonce');
+        if (payload.aud === undefined) reject('L3_CLAIM_MISSING', 'aud is required', 'aud');
+        const dp = payload[PROFILE.claim.delegatePayload];
+        if (!Array.isArray(dp) || dp.length === 0) reject('L3_CLAIM_MISSING', 'delegate_payload must be a non-empty array', 'delegate_payload');
+        // credential-format §5.3: references only; an inline mandate would be signed but not selectively disclosed.
+        if (dp.some((e) => arrayRefDigest(e) === undefined))
+          reject('CLAIM_MALFORMED', 'delegate_payload entries must be {"...": digest} references', 'delegate_payload');
+      },
+      index,
+    ),
+    ctx.check(
+      `${layer}.time`,
+      layer,
+      () => {
+        requireLifetime(requireTimes(payload, ctx, 'L3_CLAIM_MISSING'), ctx.limits.maxL3LifetimeSeconds, 'L3_LIFETIME_EXCEEDED', layer);
+      },
+      index,
+    ),
+    ctx.check(
+      `${layer}.expect`,
+      layer,
+      () => {
+        const e = ctx.expect[layer];
+        if (!e?.aud && !e?.nonce) return skip(`no expected aud/nonce given for ${layer}`);
+        requireExpectation(payload, e);
+      },
+      index,
+    ),
+    ctx.check(
+      `${layer}.mandate`,
+      layer,
+      () => {
+        rec.resolved = resolveDisclosures(payload, rec.parsed.disclosures, layer);
+        rec.mandate = finalMandate(rec, mandate!.profile);
+        const risk = riskDataInL3(mandate!.profile, rec.mandate);
+        if (risk) reject(risk.code, risk.message, 'risk_data');
+        if ('cnf' in rec.mandate) reject('L3_CNF_FORBIDDEN', 'L3 final mandate must not carry cnf', 'cnf');
+        if ('constraints' in rec.mandate) reject('MANDATE_CONSTRAINTS_FORBIDDEN', 'L3 final mandate carries values, not constraints', 'constraints');
+        if (rec.kind === 'payment') {
+          requireFinalPaymentShape(
+            rec.mandate,
+            rec.parsed.disclosures.some((d) => d.fractionalNumber),
+          );
+          if (rec.bound) requireSameInstrument(rec.mandate.payment_instrument, rec.bound.payment_instrument);
+        } else {
+          const m = rec.mandate;
+          if (typeof m.checkout_jwt !== 'string') reject('MANDATE_MALFORMED', 'L3b checkout mandate needs checkout_jwt', 'checkout_jwt');
+          if (m.checkout_hash !== sha256b64u(m.checkout_jwt))
+            reject('CHECKOUT_HASH_MISMATCH', 'L3b checkout_hash is not B64U(SHA-256(checkout_jwt))', 'checkout_hash');
+          requireTypedLines(m.line_items);
+        }
+      },
+      index,
+    ),
   ];
   rec.verified = checks.every((status) => status !== 'failed');
   // Findings about what the L3 says against its view; its own values stay verified, so constraints still judge them.
@@ -172,7 +220,8 @@ function finalMandate(rec: L3Record, profile: WireProfile): Record<string, unkno
     if (arrayRefDigest(raw[i]) === undefined || !isRecord(v)) return;
     if (v.vct === undefined) {
       // The selected merchant beside an L3a payment mandate (credential-format §5.6); nothing else.
-      if (rec.kind !== 'payment' || rec.selectedMerchant) reject('L3_MANDATE_MISSING', `${rec.layer} discloses an entry that is neither its mandate nor a selected merchant`);
+      if (rec.kind !== 'payment' || rec.selectedMerchant)
+        reject('L3_MANDATE_MISSING', `${rec.layer} discloses an entry that is neither its mandate nor a selected merchant`);
       rec.selectedMerchant = v;
       return;
     }
@@ -192,9 +241,11 @@ function finalMandate(rec: L3Record, profile: WireProfile): Record<string, unkno
  */
 function requireSameInstrument(final: unknown, delegated: unknown): void {
   if (!isRecord(final) || !isRecord(delegated)) reject('PAYMENT_INSTRUMENT_MISMATCH', 'payment_instrument must be the delegated one');
-  if (final.type !== delegated.type || final.id !== delegated.id) reject('PAYMENT_INSTRUMENT_MISMATCH', 'L3a payment_instrument is not the one in the L2 payment mandate', 'payment_instrument');
+  if (final.type !== delegated.type || final.id !== delegated.id)
+    reject('PAYMENT_INSTRUMENT_MISMATCH', 'L3a payment_instrument is not the one in the L2 payment mandate', 'payment_instrument');
   for (const k in final) {
-    if (k !== 'type' && k !== 'id' && k !== 'description') reject('PAYMENT_INSTRUMENT_MISMATCH', `L3a payment_instrument carries ${k}, beyond type, id and description`, 'payment_instrument');
+    if (k !== 'type' && k !== 'id' && k !== 'description')
+      reject('PAYMENT_INSTRUMENT_MISMATCH', `L3a payment_instrument carries ${k}, beyond type, id and description`, 'payment_instrument');
   }
 }
 
@@ -229,7 +280,8 @@ function requireSelectedMerchant(rec: L3Record): void {
   if (typeof sel.id !== 'string') reject('MANDATE_MALFORMED', 'selected_merchant needs a string id', 'selected_merchant.id');
   const allowed = partiesInView(rec.view!);
   if (allowed.length === 0) reject('L3_VIEW_INCOMPLETE', 'the L3a view discloses no allowed merchant to hold selected_merchant against', 'selected_merchant');
-  if (!allowed.some((a) => a.id === sel.id)) reject('SELECTED_MERCHANT_NOT_ALLOWED', `selected_merchant ${sel.id} is not an allowed merchant`, 'selected_merchant');
+  if (!allowed.some((a) => a.id === sel.id))
+    reject('SELECTED_MERCHANT_NOT_ALLOWED', `selected_merchant ${sel.id} is not an allowed merchant`, 'selected_merchant');
   const payee = rec.mandate!.payee as Party;
   if (payee.id !== sel.id) reject('SELECTED_MERCHANT_PAYEE_MISMATCH', `selected_merchant ${sel.id} is not the payee ${String(payee.id)}`, 'selected_merchant');
 }
@@ -279,12 +331,21 @@ function checkBoundView(ctx: VerifyContext, rec: L3Record): void | ReturnType<ty
 function crossReference(ctx: VerifyContext): void {
   for (const p of ctx.pairs) {
     if (!p.l3a && !p.l3b) continue;
-    ctx.check('l3.cross_reference', 'l3a', () => {
-      if (!p.l3a?.verified || !p.l3b?.verified) return skip('needs both L3a and L3b of the pair verified');
-      if (p.l3a.mandate!.transaction_id !== p.l3b.mandate!.checkout_hash) {
-        reject('L3_CROSS_REFERENCE_MISMATCH', `L3a transaction_id ${String(p.l3a.mandate!.transaction_id)} != L3b checkout_hash ${String(p.l3b.mandate!.checkout_hash)}`, 'transaction_id');
-      }
-    }, p.result.index);
+    ctx.check(
+      'l3.cross_reference',
+      'l3a',
+      () => {
+        if (!p.l3a?.verified || !p.l3b?.verified) return skip('needs both L3a and L3b of the pair verified');
+        if (p.l3a.mandate!.transaction_id !== p.l3b.mandate!.checkout_hash) {
+          reject(
+            'L3_CROSS_REFERENCE_MISMATCH',
+            `L3a transaction_id ${String(p.l3a.mandate!.transaction_id)} != L3b checkout_hash ${String(p.l3b.mandate!.checkout_hash)}`,
+            'transaction_id',
+          );
+        }
+      },
+      p.result.index,
+    );
   }
   // One bundle entry is one fulfilment: its two halves must bind to the same pair.
   const byEntry = new Map<number, L3Record[]>();

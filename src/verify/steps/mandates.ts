@@ -4,13 +4,13 @@
  * Content rules apply to what is disclosed; a partial view is legitimate.
  */
 import { constraintShapeViolations } from '../../constraints/registry.js';
+import { riskDataProblem } from '../../constraints/risk-data.js';
 import { isMinorUnits, isRecord } from '../../constraints/values.js';
 import { VIError } from '../../errors.js';
 import { sha256b64u } from '../../sdjwt/digest.js';
 import { arrayRefDigest } from '../../sdjwt/resolve.js';
-import { riskDataProblem } from '../../constraints/risk-data.js';
 import { agentKidOf, classifyVct, PROFILE } from '../../spec/profile.js';
-import { reject, skip, type L2View, type MandateRecord, type PairState, type VerifyContext } from '../context.js';
+import { type L2View, type MandateRecord, type PairState, reject, skip, type VerifyContext } from '../context.js';
 
 export function verifyMandates(ctx: VerifyContext): void {
   if (!ctx.l2Trusted || !ctx.l2?.resolved) {
@@ -28,31 +28,35 @@ export function verifyMandates(ctx: VerifyContext): void {
     if (d !== undefined && !order.has(d)) order.set(d, i);
   });
 
-  const collected = 'passed' === ctx.check('mandates.disclosed', 'l2', () => {
-    for (const view of [ctx.l2!, ...ctx.l2Views]) collectFrom(ctx, view);
-    if ((ctx.mandates.size + 1) / 2 > ctx.limits.maxPairs + 1) reject('LIMIT_EXCEEDED', `${ctx.mandates.size} mandates disclosed`);
-    if (ctx.mandates.size === 0) reject('MANDATE_NONE_DISCLOSED', 'no mandate disclosed: nothing to verify or delegate from');
-  });
+  const collected =
+    'passed' ===
+    ctx.check('mandates.disclosed', 'l2', () => {
+      for (const view of [ctx.l2!, ...ctx.l2Views]) collectFrom(ctx, view);
+      if ((ctx.mandates.size + 1) / 2 > ctx.limits.maxPairs + 1) reject('LIMIT_EXCEEDED', `${ctx.mandates.size} mandates disclosed`);
+      if (ctx.mandates.size === 0) reject('MANDATE_NONE_DISCLOSED', 'no mandate disclosed: nothing to verify or delegate from');
+    });
   if (!collected) return;
 
-  const modeOk = 'passed' === ctx.check('mandates.mode', 'l2', () => {
-    const all = [...ctx.mandates.values()];
-    const open = all.some((m) => m.open);
-    const final = all.some((m) => !m.open);
-    if (open && final) reject('L2_MODE_MIXED', 'L2 mixes open (Autonomous) and final (Immediate) mandate VCTs');
-    // One chain speaks one vocabulary (April CF §10.1: versions are matched exactly).
-    const profiles = new Set(all.map((m) => m.profile.name));
-    if (profiles.size > 1) reject('PROFILE_MIXED', `L2 mixes mandate VCTs of profiles ${[...profiles].join(', ')}`, 'vct');
-    ctx.profile = all[0]!.profile;
-    const accepted = ctx.options.profiles;
-    if (accepted !== undefined && !accepted.includes(ctx.profile.name)) {
-      reject('PROFILE_NOT_ACCEPTED', `chain speaks ${ctx.profile.name}; this verifier accepts ${accepted.join(', ') || 'none'}`, 'vct');
-    }
-    ctx.mode = open ? 'autonomous' : 'immediate';
-    const typ = ctx.l2!.parsed.jwt.header.typ;
-    const expected = open ? PROFILE.typ.l2Autonomous : PROFILE.typ.l2Immediate;
-    if (typ !== expected) reject('TYP_MISMATCH', `L2 header typ must be '${expected}' in ${ctx.mode} mode, got ${JSON.stringify(typ)}`, 'typ');
-  });
+  const modeOk =
+    'passed' ===
+    ctx.check('mandates.mode', 'l2', () => {
+      const all = [...ctx.mandates.values()];
+      const open = all.some((m) => m.open);
+      const final = all.some((m) => !m.open);
+      if (open && final) reject('L2_MODE_MIXED', 'L2 mixes open (Autonomous) and final (Immediate) mandate VCTs');
+      // One chain speaks one vocabulary (April CF §10.1: versions are matched exactly).
+      const profiles = new Set(all.map((m) => m.profile.name));
+      if (profiles.size > 1) reject('PROFILE_MIXED', `L2 mixes mandate VCTs of profiles ${[...profiles].join(', ')}`, 'vct');
+      ctx.profile = all[0]!.profile;
+      const accepted = ctx.options.profiles;
+      if (accepted !== undefined && !accepted.includes(ctx.profile.name)) {
+        reject('PROFILE_NOT_ACCEPTED', `chain speaks ${ctx.profile.name}; this verifier accepts ${accepted.join(', ') || 'none'}`, 'vct');
+      }
+      ctx.mode = open ? 'autonomous' : 'immediate';
+      const typ = ctx.l2!.parsed.jwt.header.typ;
+      const expected = open ? PROFILE.typ.l2Autonomous : PROFILE.typ.l2Immediate;
+      if (typ !== expected) reject('TYP_MISMATCH', `L2 header typ must be '${expected}' in ${ctx.mode} mode, got ${JSON.stringify(typ)}`, 'typ');
+    });
   if (!modeOk) return;
 
   // credential-format §7: the maximum lifetime depends on the mode.
@@ -105,7 +109,10 @@ function checkSharedReferences(ctx: VerifyContext): void {
   }
   for (const [d, names] of places) {
     if (names.length > 1 && names.some((n) => !shareable.has(n))) {
-      reject('DISCLOSURE_DUPLICATE_REFERENCE', `disclosure ${d} referenced from ${names.join(' and ')}; ${ctx.profile!.name} shares only ${[...shareable].join(', ')}`);
+      reject(
+        'DISCLOSURE_DUPLICATE_REFERENCE',
+        `disclosure ${d} referenced from ${names.join(' and ')}; ${ctx.profile!.name} shares only ${[...shareable].join(', ')}`,
+      );
     }
   }
 }
@@ -122,7 +129,16 @@ function collectFrom(ctx: VerifyContext, view: L2View): void {
     const kind = classifyVct(value.vct);
     if (!kind) reject('MANDATE_VCT_UNKNOWN', `unrecognized mandate vct ${JSON.stringify(value.vct)}`, 'vct');
     const raw = view.resolved!.byDigest.get(digest)!.value;
-    ctx.mandates.set(digest, { digest, kind: kind.kind, open: kind.open, vct: value.vct as string, profile: kind.profile, claims: value, raw, wellFormed: false });
+    ctx.mandates.set(digest, {
+      digest,
+      kind: kind.kind,
+      open: kind.open,
+      vct: value.vct as string,
+      profile: kind.profile,
+      claims: value,
+      raw,
+      wellFormed: false,
+    });
   });
 }
 
@@ -142,7 +158,8 @@ function checkShape(ctx: VerifyContext, m: MandateRecord): void {
   const cnf = c.cnf;
   if (!isRecord(cnf) || cnf.jwk === undefined) reject('MANDATE_CNF_MISSING', `Autonomous ${m.kind} mandate needs cnf.jwk for the agent`, 'cnf');
   const kid = agentKidOf(m.profile, cnf);
-  if (typeof kid !== 'string' || kid === '') reject('MANDATE_CNF_MISSING', `Autonomous ${m.kind} mandate needs ${m.profile.agentKid} (${m.profile.name})`, m.profile.agentKid);
+  if (typeof kid !== 'string' || kid === '')
+    reject('MANDATE_CNF_MISSING', `Autonomous ${m.kind} mandate needs ${m.profile.agentKid} (${m.profile.name})`, m.profile.agentKid);
   const problem = ctx.keyCache.problem(cnf.jwk);
   if (problem) reject('MANDATE_CNF_MISSING', `cnf.jwk: ${problem}`, 'cnf.jwk');
   if (Array.isArray(c.constraints) && c.constraints.length > ctx.limits.maxConstraints) {
@@ -175,7 +192,8 @@ function requireConstraintsFullyDisclosed(raw: unknown): void {
   const list = isRecord(raw) ? raw.constraints : undefined;
   if (!Array.isArray(list)) return;
   for (const k of list) {
-    if (isRecord(k) && PROFILE.claim.sd in k) reject('CONSTRAINT_MALFORMED', 'a constraint object must not have selectively disclosable members (_sd)', 'constraints');
+    if (isRecord(k) && PROFILE.claim.sd in k)
+      reject('CONSTRAINT_MALFORMED', 'a constraint object must not have selectively disclosable members (_sd)', 'constraints');
   }
 }
 
@@ -198,7 +216,10 @@ export function requireTypedIdentifiers(constraints: unknown): void {
 }
 
 /** Whether the disclosure `digest`, or one resolved inside it, writes a fractional or exponent number. */
-export function fractionalIn(resolved: { byDigest: Map<string, { fractionalNumber: boolean }>; reachedFrom: Map<string, string | null> }, digest: string): boolean {
+export function fractionalIn(
+  resolved: { byDigest: Map<string, { fractionalNumber: boolean }>; reachedFrom: Map<string, string | null> },
+  digest: string,
+): boolean {
   if (resolved.byDigest.get(digest)?.fractionalNumber) return true;
   for (const [d, from] of resolved.reachedFrom) if (from === digest && resolved.byDigest.get(d)?.fractionalNumber) return true;
   return false;
@@ -217,15 +238,18 @@ function requireTypedParty(p: Record<string, unknown>, claim: string): void {
  */
 export function requireFinalPaymentShape(c: Record<string, unknown>, fractional: boolean): { amount: number; currency: string } {
   const pi = c.payment_instrument;
-  if (!isRecord(pi) || typeof pi.type !== 'string' || typeof pi.id !== 'string') reject('MANDATE_MALFORMED', 'payment_instrument needs type and id', 'payment_instrument');
+  if (!isRecord(pi) || typeof pi.type !== 'string' || typeof pi.id !== 'string')
+    reject('MANDATE_MALFORMED', 'payment_instrument needs type and id', 'payment_instrument');
   const payee = c.payee;
-  if (!isRecord(payee) || typeof payee.name !== 'string' || typeof payee.website !== 'string') reject('MANDATE_MALFORMED', 'payee needs name and website', 'payee');
+  if (!isRecord(payee) || typeof payee.name !== 'string' || typeof payee.website !== 'string')
+    reject('MANDATE_MALFORMED', 'payee needs name and website', 'payee');
   requireTypedParty(payee, 'payee');
   if (typeof c.transaction_id !== 'string') reject('MANDATE_MALFORMED', 'payment mandate needs transaction_id', 'transaction_id');
   const pa = c.payment_amount;
   if (!isRecord(pa)) reject('MANDATE_MALFORMED', 'payment mandate needs payment_amount {currency, amount}', 'payment_amount');
   const { amount, currency } = pa;
-  if (!isMinorUnits(amount) || fractional) reject('CONSTRAINT_AMOUNT_INVALID', 'amount must be a non-negative integer literal in minor units', 'payment_amount.amount');
+  if (!isMinorUnits(amount) || fractional)
+    reject('CONSTRAINT_AMOUNT_INVALID', 'amount must be a non-negative integer literal in minor units', 'payment_amount.amount');
   if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) reject('MANDATE_MALFORMED', 'currency must be an ISO 4217 code', 'payment_amount.currency');
   return { amount, currency };
 }
@@ -245,30 +269,32 @@ function pairIdOf(m: MandateRecord): string | undefined {
 
 function pairMandates(ctx: VerifyContext, order: Map<string, number>): void {
   const byId = new Map<string, PairState>();
-  const ok = 'passed' === ctx.check('mandates.pairing', 'l2', () => {
-    for (const m of ctx.mandates.values()) {
-      const id = pairIdOf(m);
-      if (id === undefined) reject('MANDATE_MALFORMED', `${m.kind} mandate has no pair identifier`);
-      m.pairId = id;
-      let pair = byId.get(id);
-      if (!pair) {
-        pair = { pairId: id, order: Number.MAX_SAFE_INTEGER, result: { index: 0, pairId: id, l3a: 'absent', l3b: 'absent', constraints: [], valid: true } };
-        byId.set(id, pair);
+  const ok =
+    'passed' ===
+    ctx.check('mandates.pairing', 'l2', () => {
+      for (const m of ctx.mandates.values()) {
+        const id = pairIdOf(m);
+        if (id === undefined) reject('MANDATE_MALFORMED', `${m.kind} mandate has no pair identifier`);
+        m.pairId = id;
+        let pair = byId.get(id);
+        if (!pair) {
+          pair = { pairId: id, order: Number.MAX_SAFE_INTEGER, result: { index: 0, pairId: id, l3a: 'absent', l3b: 'absent', constraints: [], valid: true } };
+          byId.set(id, pair);
+        }
+        if (pair[m.kind]) reject('MANDATE_DUPLICATE_PAIR', `two ${m.kind} mandates share pair identifier ${id}`);
+        pair[m.kind] = m;
+        pair.order = Math.min(pair.order, order.get(m.digest) ?? Number.MAX_SAFE_INTEGER);
       }
-      if (pair[m.kind]) reject('MANDATE_DUPLICATE_PAIR', `two ${m.kind} mandates share pair identifier ${id}`);
-      pair[m.kind] = m;
-      pair.order = Math.min(pair.order, order.get(m.digest) ?? Number.MAX_SAFE_INTEGER);
-    }
-    const kinds = new Set([...ctx.mandates.values()].map((m) => m.kind));
-    // Orphans are only visible where both kinds are disclosed (a merchant view has no payment mandate).
-    if (kinds.size === 2) {
-      for (const p of byId.values()) {
-        if (!p.checkout) reject('MANDATE_ORPHAN', `payment mandate ${p.pairId} has no matching checkout mandate`);
-        if (!p.payment) reject('MANDATE_ORPHAN', `checkout mandate ${p.pairId} has no matching payment mandate`);
+      const kinds = new Set([...ctx.mandates.values()].map((m) => m.kind));
+      // Orphans are only visible where both kinds are disclosed (a merchant view has no payment mandate).
+      if (kinds.size === 2) {
+        for (const p of byId.values()) {
+          if (!p.checkout) reject('MANDATE_ORPHAN', `payment mandate ${p.pairId} has no matching checkout mandate`);
+          if (!p.payment) reject('MANDATE_ORPHAN', `checkout mandate ${p.pairId} has no matching payment mandate`);
+        }
       }
-    }
-    if (byId.size > ctx.limits.maxPairs) reject('LIMIT_EXCEEDED', `${byId.size} mandate pairs, limit ${ctx.limits.maxPairs}`);
-  });
+      if (byId.size > ctx.limits.maxPairs) reject('LIMIT_EXCEEDED', `${byId.size} mandate pairs, limit ${ctx.limits.maxPairs}`);
+    });
   ctx.pairs = [...byId.values()].sort((a, b) => a.order - b.order);
   ctx.pairs.forEach((p, i) => {
     p.result.index = i;
@@ -279,37 +305,60 @@ function pairMandates(ctx: VerifyContext, order: Map<string, number>): void {
 
   for (const p of ctx.pairs) {
     const i = p.result.index;
-    ctx.check('mandates.card_id', 'l2', () => {
-      if (ctx.cardId === undefined) return skip('L1 carries no card_id');
-      if (!p.payment) return skip('payment mandate not disclosed');
-      const pi = p.payment.claims.payment_instrument;
-      if (!isRecord(pi) || pi.id !== ctx.cardId) reject('PAYMENT_INSTRUMENT_MISMATCH', 'the payment mandate\'s payment_instrument.id is not the L1 card_id', 'payment_instrument.id');
-    }, i);
+    ctx.check(
+      'mandates.card_id',
+      'l2',
+      () => {
+        if (ctx.cardId === undefined) return skip('L1 carries no card_id');
+        if (!p.payment) return skip('payment mandate not disclosed');
+        const pi = p.payment.claims.payment_instrument;
+        if (!isRecord(pi) || pi.id !== ctx.cardId)
+          reject('PAYMENT_INSTRUMENT_MISMATCH', "the payment mandate's payment_instrument.id is not the L1 card_id", 'payment_instrument.id');
+      },
+      i,
+    );
     if (ctx.mode === 'immediate') {
-      ctx.check('mandates.checkout_hash', 'l2', () => {
-        if (!p.checkout) return skip('checkout mandate not disclosed');
-        if (!p.checkout.wellFormed) return skip('checkout mandate is malformed');
-        if (p.checkout.claims.checkout_hash !== sha256b64u(p.checkout.claims.checkout_jwt as string)) reject('CHECKOUT_HASH_MISMATCH', 'checkout_hash is not B64U(SHA-256(checkout_jwt))', 'checkout_hash');
-      }, i);
+      ctx.check(
+        'mandates.checkout_hash',
+        'l2',
+        () => {
+          if (!p.checkout) return skip('checkout mandate not disclosed');
+          if (!p.checkout.wellFormed) return skip('checkout mandate is malformed');
+          if (p.checkout.claims.checkout_hash !== sha256b64u(p.checkout.claims.checkout_jwt as string))
+            reject('CHECKOUT_HASH_MISMATCH', 'checkout_hash is not B64U(SHA-256(checkout_jwt))', 'checkout_hash');
+        },
+        i,
+      );
       // transaction_id == checkout_hash needs no check of its own: it is how the pair was formed.
     } else {
-      ctx.check('mandates.payment_reference', 'l2', () => {
-        if (!p.payment) return skip('payment mandate not disclosed');
-        // The referenced checkout disclosure must be one the user signed into delegate_payload.
-        if (!order.has(p.pairId)) reject('PAYMENT_REFERENCE_MISMATCH', 'conditional_transaction_id names no delegate_payload entry', 'payment.reference');
-        const target = ctx.mandates.get(p.pairId);
-        if (target && target.kind !== 'checkout') reject('PAYMENT_REFERENCE_MISMATCH', 'conditional_transaction_id names a payment mandate', 'payment.reference');
-        if (!p.checkout) return skip('checkout mandate not disclosed');
-      }, i);
-      ctx.check('mandates.cnf_pair', 'l2', () => {
-        if (!p.checkout || !p.payment) return skip('needs both mandates of the pair disclosed');
-        if (!p.checkout.wellFormed || !p.payment.wellFormed) return skip('a mandate of the pair is malformed');
-        const a = p.checkout.claims.cnf as Record<string, Record<string, unknown>>;
-        const b = p.payment.claims.cnf as Record<string, Record<string, unknown>>;
-        if (agentKidOf(p.checkout.profile, a) !== agentKidOf(p.payment.profile, b) || a.jwk?.x !== b.jwk?.x || a.jwk?.y !== b.jwk?.y) {
-          reject('MANDATE_CNF_PAIR_MISMATCH', 'checkout and payment mandates of a pair must bind the same agent key', 'cnf');
-        }
-      }, i);
+      ctx.check(
+        'mandates.payment_reference',
+        'l2',
+        () => {
+          if (!p.payment) return skip('payment mandate not disclosed');
+          // The referenced checkout disclosure must be one the user signed into delegate_payload.
+          if (!order.has(p.pairId)) reject('PAYMENT_REFERENCE_MISMATCH', 'conditional_transaction_id names no delegate_payload entry', 'payment.reference');
+          const target = ctx.mandates.get(p.pairId);
+          if (target && target.kind !== 'checkout')
+            reject('PAYMENT_REFERENCE_MISMATCH', 'conditional_transaction_id names a payment mandate', 'payment.reference');
+          if (!p.checkout) return skip('checkout mandate not disclosed');
+        },
+        i,
+      );
+      ctx.check(
+        'mandates.cnf_pair',
+        'l2',
+        () => {
+          if (!p.checkout || !p.payment) return skip('needs both mandates of the pair disclosed');
+          if (!p.checkout.wellFormed || !p.payment.wellFormed) return skip('a mandate of the pair is malformed');
+          const a = p.checkout.claims.cnf as Record<string, Record<string, unknown>>;
+          const b = p.payment.claims.cnf as Record<string, Record<string, unknown>>;
+          if (agentKidOf(p.checkout.profile, a) !== agentKidOf(p.payment.profile, b) || a.jwk?.x !== b.jwk?.x || a.jwk?.y !== b.jwk?.y) {
+            reject('MANDATE_CNF_PAIR_MISMATCH', 'checkout and payment mandates of a pair must bind the same agent key', 'cnf');
+          }
+        },
+        i,
+      );
     }
   }
 }

@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { sha256b64u } from '../../../src/sdjwt/digest.js';
 import { generateSigningKey } from '../../../src/sdjwt/keys.js';
-import { verifyPresentation } from '../../fixtures/vector-verify.js';
 import { expectBrokenCheck } from '../../fixtures/expect.js';
 import { autonomousBundle, immediateBundle } from '../../fixtures/raw-chain.js';
+import { verifyPresentation } from '../../fixtures/vector-verify.js';
 
 describe('checkout_jwt', () => {
   it('Immediate: checkout_jwt signed by a key other than the trusted merchant kid → CHECKOUT_JWT_SIGNATURE_INVALID', async () => {
@@ -28,7 +28,15 @@ describe('checkout_jwt', () => {
   });
 
   it('an unreadable checkout_jwt → CHECKOUT_JWT_MALFORMED', async () => {
-    const b = autonomousBundle({ l3bMandate: (m) => { m.checkout_jwt = 'not-a-jwt'; m.checkout_hash = sha256b64u('not-a-jwt'); } }, 'merchant');
+    const b = autonomousBundle(
+      {
+        l3bMandate: (m) => {
+          m.checkout_jwt = 'not-a-jwt';
+          m.checkout_hash = sha256b64u('not-a-jwt');
+        },
+      },
+      'merchant',
+    );
     const r = await verifyPresentation(b);
     expect(r.valid).toBe(false);
     expect(r.errors.map((e) => e.code)).toContain('CHECKOUT_JWT_MALFORMED');

@@ -1,9 +1,9 @@
 /** Bundle shape, parsing and bundle-level structure (src/verify/steps/bundle.ts, l3 entry coherence). */
 import { describe, expect, it } from 'vitest';
 import { autonomousFlow, newActors } from '../../../src/cli/scenarios.js';
-import { verifyPresentation } from '../../fixtures/vector-verify.js';
 import { codesOf, expectBrokenCheck } from '../../fixtures/expect.js';
 import { autonomousBundle, immediateBundle } from '../../fixtures/raw-chain.js';
+import { verifyPresentation } from '../../fixtures/vector-verify.js';
 
 describe('bundle and parse steps', () => {
   it('not a bundle → BUNDLE_MALFORMED', async () => {

@@ -1,4 +1,5 @@
 import { generateSigningKey, type SigningKey } from '../../../src/sdjwt/keys.js';
+
 export { autonomousBundle, buildAutonomous, buildImmediate, immediateBundle } from '../../fixtures/raw-chain.js';
 
 let other: SigningKey | undefined;

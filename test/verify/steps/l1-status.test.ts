@@ -23,7 +23,9 @@ async function verify(view: unknown, c: { p: { issuerJwks: any } }, extra: Recor
   return verifyPresentation(view, { issuerKeys: c.p.issuerJwks, now: SERVER_NOW, ...extra });
 }
 const codes = (r: { errors: { code: string }[] }) => r.errors.map((e) => e.code);
-const fixed = (status: number): StatusResolver => () => ({ ok: true, status });
+const fixed =
+  (status: number): StatusResolver =>
+  () => ({ ok: true, status });
 
 describe('L1 status', () => {
   it('passes a VALID entry and rejects INVALID, SUSPENDED and other values with their own codes', async () => {
@@ -43,7 +45,15 @@ describe('L1 status', () => {
     const down: StatusResolver = async () => ({ ok: false, reason: 'HTTP 503' });
     expect(codes(await verify(view, c, { statusResolver: down }))).toEqual(['L1_STATUS_UNAVAILABLE']);
     expect(codes(await verify(view, c, { statusResolver: () => Promise.reject(new Error('boom')) }))).toEqual(['L1_STATUS_UNAVAILABLE']);
-    expect(codes(await verify(view, c, { statusResolver: () => { throw new Error('sync boom'); } }))).toEqual(['L1_STATUS_UNAVAILABLE']);
+    expect(
+      codes(
+        await verify(view, c, {
+          statusResolver: () => {
+            throw new Error('sync boom');
+          },
+        }),
+      ),
+    ).toEqual(['L1_STATUS_UNAVAILABLE']);
     const open = await verify(view, c, { statusResolver: down, statusUnavailable: 'accept' });
     expect(open.valid).toBe(true);
     expect(open.checks.find((k) => k.name === 'l1.status')?.status).toBe('skipped');

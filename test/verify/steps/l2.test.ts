@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { serializeSdJwt } from '../../../src/sdjwt/build.js';
 import { generateSigningKey } from '../../../src/sdjwt/keys.js';
-import { verifyPresentation } from '../../fixtures/vector-verify.js';
 import { expectBrokenCheck } from '../../fixtures/expect.js';
 import { AT, autonomousBundle, buildAutonomous, buildL1, immediateBundle } from '../../fixtures/raw-chain.js';
+import { verifyPresentation } from '../../fixtures/vector-verify.js';
 
 type P = Record<string, unknown>;
 
@@ -16,7 +16,12 @@ describe('l2 steps', () => {
     { name: 'sd_hash over something else', hooks: { l2Payload: (p: P) => (p.sd_hash = 'AAAA') }, check: 'l2.sd_hash', code: 'L2_SD_HASH_MISMATCH' },
     { name: 'no nonce', hooks: { l2Payload: (p: P) => delete p.nonce }, check: ['l2.claims', 'l2.expect'], code: 'L2_CLAIM_MISSING' },
     { name: 'no aud', hooks: { l2Payload: (p: P) => delete p.aud }, check: ['l2.claims', 'l2.expect'], code: 'L2_CLAIM_MISSING' },
-    { name: 'delegate_payload entry not a reference', hooks: { l2Payload: (p: P) => (p.delegate_payload as unknown[]).push({ vct: 'inline' }) }, check: 'l2.claims', code: 'CLAIM_MALFORMED' },
+    {
+      name: 'delegate_payload entry not a reference',
+      hooks: { l2Payload: (p: P) => (p.delegate_payload as unknown[]).push({ vct: 'inline' }) },
+      check: 'l2.claims',
+      code: 'CLAIM_MALFORMED',
+    },
     { name: 'expired', hooks: { l2Payload: (p: P) => (p.exp = AT - 400) }, check: 'l2.time', code: 'EXPIRED' },
     { name: 'iat in the future', hooks: { l2Payload: (p: P) => (p.iat = AT + 400) }, check: 'l2.time', code: 'IAT_IN_FUTURE' },
     { name: 'aud not the expected one', hooks: { l2Payload: (p: P) => (p.aud = 'https://elsewhere.example') }, check: 'l2.expect', code: 'AUD_MISMATCH' },

@@ -95,40 +95,71 @@ function codeChip(e) {
 function verdictParts(m) {
   const v = m.verdict;
   const parts = [
-    el('div', { class: 'verdict-main' },
+    el(
+      'div',
+      { class: 'verdict-main' },
       el('strong', { id: 'verdict-text' }, v.valid ? 'VALID' : 'INVALID'),
       el('span', {}, v.mode ? `${v.mode} mode` : 'mode unknown'),
       v.profile && el('span', { class: 'profile', id: 'verdict-profile' }, v.profile),
       el('span', {}, `judged at ${when(v.at)}`),
-      m.name && el('span', { class: 'name' }, m.name)),
-    el('div', { class: 'verdict-meta' },
+      m.name && el('span', { class: 'name' }, m.name),
+    ),
+    el(
+      'div',
+      { class: 'verdict-meta' },
       el('span', { class: `trust trust-${m.trust.source}`, id: 'trust-source' }, `trust: ${m.trust.source}`),
-      el('span', { class: 'muted' }, m.trust.detail)),
-    el('div', { class: 'verdict-meta' },
+      el('span', { class: 'muted' }, m.trust.detail),
+    ),
+    el(
+      'div',
+      { class: 'verdict-meta' },
       el('span', { class: 'view-role', id: 'view-role' }, `view: ${m.view.role}`),
       el('span', { class: 'muted' }, m.view.how),
-      m.view.warning && el('span', { class: 'warning' }, m.view.warning)),
+      m.view.warning && el('span', { class: 'warning' }, m.view.warning),
+    ),
   ];
   if (v.expected !== undefined) {
     const match = v.expected === v.valid;
-    parts.push(el('div', { class: `verdict-meta ${match ? '' : 'mismatch'}` },
-      el('span', {}, `bundle verdict: ${v.expected ? 'valid' : 'invalid'} ${match ? '(matches)' : '(DOES NOT MATCH)'}`),
-      v.why && el('span', { class: 'muted' }, `— ${v.why}`)));
+    parts.push(
+      el(
+        'div',
+        { class: `verdict-meta ${match ? '' : 'mismatch'}` },
+        el('span', {}, `bundle verdict: ${v.expected ? 'valid' : 'invalid'} ${match ? '(matches)' : '(DOES NOT MATCH)'}`),
+        v.why && el('span', { class: 'muted' }, `— ${v.why}`),
+      ),
+    );
   }
   if (m.errors.length) {
-    parts.push(el('ul', { class: 'errors' }, m.errors.map((e) =>
-      el('li', { dataset: { at: e.at } }, codeChip(e), ' ', e.message, el('span', { class: 'where' }, ` @ ${e.at}${e.pair !== undefined ? ` · pair ${e.pair}` : ''}`)))));
+    parts.push(
+      el(
+        'ul',
+        { class: 'errors' },
+        m.errors.map((e) =>
+          el(
+            'li',
+            { dataset: { at: e.at } },
+            codeChip(e),
+            ' ',
+            e.message,
+            el('span', { class: 'where' }, ` @ ${e.at}${e.pair !== undefined ? ` · pair ${e.pair}` : ''}`),
+          ),
+        ),
+      ),
+    );
   }
   return parts;
 }
 
 function bindingChip(b) {
-  return el('div', { class: `binding ${b.status}`, dataset: { binding: b.id, status: b.status }, title: b.detail },
+  return el(
+    'div',
+    { class: `binding ${b.status}`, dataset: { binding: b.id, status: b.status }, title: b.detail },
     el('span', { class: 'mark' }, STATUS_TEXT[b.status]),
     el('span', { class: 'label' }, b.label),
     el('span', { class: 'bstatus' }, b.status),
     b.errors.map(codeChip),
-    b.status === 'skipped' && b.reasons.length ? el('span', { class: 'reason' }, b.reasons.join('; ')) : null);
+    b.status === 'skipped' && b.reasons.length ? el('span', { class: 'reason' }, b.reasons.join('; ')) : null,
+  );
 }
 
 function connector(bindings, caption) {
@@ -157,23 +188,51 @@ function chainParts(m) {
   }
   if (!l3s.length && m.verdict.mode === 'autonomous') l3s.push(el('p', { class: 'muted none' }, 'No L3 in this view: no mandate pair fulfilled yet.'));
   return [
-    el('div', { class: 'col col-l1' }, el('div', { class: 'connector start' }, el('div', { class: 'caption' }, 'trust → L1'), el('span', { class: `trust trust-${m.trust.source}` }, `issuer keys: ${m.trust.source}`)), card(l1, m)),
-    el('div', { class: 'col col-l2' }, connector(between('l1', 'l2'), 'L1 → L2'), card(l2, m, m.bindings.filter((b) => b.from === 'l2' && b.to === 'l2'))),
+    el(
+      'div',
+      { class: 'col col-l1' },
+      el(
+        'div',
+        { class: 'connector start' },
+        el('div', { class: 'caption' }, 'trust → L1'),
+        el('span', { class: `trust trust-${m.trust.source}` }, `issuer keys: ${m.trust.source}`),
+      ),
+      card(l1, m),
+    ),
+    el(
+      'div',
+      { class: 'col col-l2' },
+      connector(between('l1', 'l2'), 'L1 → L2'),
+      card(
+        l2,
+        m,
+        m.bindings.filter((b) => b.from === 'l2' && b.to === 'l2'),
+      ),
+    ),
     l3s.length ? el('div', { class: 'col col-l3' }, l3s) : null,
   ].filter(Boolean);
 }
 
 function keyRef(k) {
-  return el('span', { class: 'key' },
+  return el(
+    'span',
+    { class: 'key' },
     el('span', { class: 'krole' }, k.role),
     k.kid && el('span', { class: 'kid', title: 'kid' }, k.kid),
-    k.thumbprint && el('span', { class: 'thumb', title: `JWK thumbprint ${k.thumbprint}` }, `#${short(k.thumbprint, 10)}`));
+    k.thumbprint && el('span', { class: 'thumb', title: `JWK thumbprint ${k.thumbprint}` }, `#${short(k.thumbprint, 10)}`),
+  );
 }
 
 function lifetimeBar(l) {
   if (!l) return null;
   const known = typeof l.position === 'number';
-  const label = !known ? 'lifetime unknown' : l.state === 'expired' ? `expired ${duration(l.at - l.exp)} ago` : l.state === 'not-yet' ? `not valid for another ${duration(l.iat - l.at)}` : `${duration(l.exp - l.at)} left of ${duration(l.exp - l.iat)}`;
+  const label = !known
+    ? 'lifetime unknown'
+    : l.state === 'expired'
+      ? `expired ${duration(l.at - l.exp)} ago`
+      : l.state === 'not-yet'
+        ? `not valid for another ${duration(l.iat - l.at)}`
+        : `${duration(l.exp - l.at)} left of ${duration(l.exp - l.iat)}`;
   const track = el('div', { class: `track ${l.state}` });
   if (known) {
     const fill = el('div', { class: 'fill' });
@@ -182,10 +241,13 @@ function lifetimeBar(l) {
     mark.style.left = `${(l.position * 100).toFixed(1)}%`;
     track.append(fill, mark);
   }
-  return el('div', { class: 'lifetime', dataset: { state: l.state } },
+  return el(
+    'div',
+    { class: 'lifetime', dataset: { state: l.state } },
     el('div', { class: 'lt-ends' }, el('span', {}, `iat ${when(l.iat)}`), el('span', {}, `exp ${when(l.exp)}`)),
     track,
-    el('div', { class: `lt-label ${l.state}` }, label));
+    el('div', { class: `lt-label ${l.state}` }, label),
+  );
 }
 
 function valueText(v) {
@@ -194,53 +256,118 @@ function valueText(v) {
 }
 
 function claimTree(nodes, depth = 0) {
-  return el('ul', { class: depth === 0 ? 'claims' : 'claims nested' }, nodes.map((n) => {
-    const head = el('span', { class: 'ckey' }, n.key);
-    const tag = n.state !== 'plain' ? el('span', { class: `ctag ${n.state}`, title: n.digest ? `digest ${n.digest}` : '' }, n.state === 'withheld' ? `withheld · ${short(n.digest, 10)}` : 'disclosed') : null;
-    const attrs = { class: `claim ${n.state}`, dataset: { state: n.state, key: n.key } };
-    if (n.children) {
-      const summary = el('summary', {}, head, el('span', { class: 'ctype' }, n.container === 'array' ? `[${n.children.length}]` : `{${n.children.length}}`), tag);
-      const open = depth < 2 && n.children.length <= 12 && n.key !== 'cnf';
-      return el('li', attrs, el('details', { open }, summary, claimTree(n.children, depth + 1)));
-    }
-    if (n.state === 'withheld') return el('li', attrs, head, tag);
-    const text = valueText(n.value);
-    return el('li', attrs, head, el('span', { class: 'cval', title: text.length > 60 ? text : null }, text.length > 60 ? `${text.slice(0, 57)}…` : text), tag);
-  }));
+  return el(
+    'ul',
+    { class: depth === 0 ? 'claims' : 'claims nested' },
+    nodes.map((n) => {
+      const head = el('span', { class: 'ckey' }, n.key);
+      const tag =
+        n.state !== 'plain'
+          ? el(
+              'span',
+              { class: `ctag ${n.state}`, title: n.digest ? `digest ${n.digest}` : '' },
+              n.state === 'withheld' ? `withheld · ${short(n.digest, 10)}` : 'disclosed',
+            )
+          : null;
+      const attrs = { class: `claim ${n.state}`, dataset: { state: n.state, key: n.key } };
+      if (n.children) {
+        const summary = el(
+          'summary',
+          {},
+          head,
+          el('span', { class: 'ctype' }, n.container === 'array' ? `[${n.children.length}]` : `{${n.children.length}}`),
+          tag,
+        );
+        const open = depth < 2 && n.children.length <= 12 && n.key !== 'cnf';
+        return el('li', attrs, el('details', { open }, summary, claimTree(n.children, depth + 1)));
+      }
+      if (n.state === 'withheld') return el('li', attrs, head, tag);
+      const text = valueText(n.value);
+      return el(
+        'li',
+        attrs,
+        head,
+        el('span', { class: 'cval', title: text.length > 60 ? text : null }, text.length > 60 ? `${text.slice(0, 57)}…` : text),
+        tag,
+      );
+    }),
+  );
 }
 
 function checksList(checks) {
   const count = (s) => checks.filter((c) => c.status === s).length;
-  return el('details', { class: 'checks' },
+  return el(
+    'details',
+    { class: 'checks' },
     el('summary', {}, `checks: ${count('passed')} passed · ${count('failed')} failed · ${count('skipped')} skipped`),
-    el('ul', {}, checks.map((c) => el('li', { class: c.status }, `${STATUS_TEXT[c.status === 'passed' ? 'ok' : c.status]} ${c.name}${c.pair !== undefined ? ` (pair ${c.pair})` : ''}${c.reason ? ` — ${c.reason}` : ''}`))));
+    el(
+      'ul',
+      {},
+      checks.map((c) =>
+        el(
+          'li',
+          { class: c.status },
+          `${STATUS_TEXT[c.status === 'passed' ? 'ok' : c.status]} ${c.name}${c.pair !== undefined ? ` (pair ${c.pair})` : ''}${c.reason ? ` — ${c.reason}` : ''}`,
+        ),
+      ),
+    ),
+  );
 }
 
 function card(c, _m, innerBindings = []) {
   if (!c) return null;
   const absent = c.decodeProblem !== undefined && c.claims.length === 0;
-  return el('article', { class: `card ${c.layer} ${c.status}`, id: `card-${c.id.replace('#', '-')}`, dataset: { card: c.id, layer: c.layer, status: c.status } },
-    el('header', {},
+  return el(
+    'article',
+    { class: `card ${c.layer} ${c.status}`, id: `card-${c.id.replace('#', '-')}`, dataset: { card: c.id, layer: c.layer, status: c.status } },
+    el(
+      'header',
+      {},
       el('h2', {}, c.title),
       c.pair !== undefined && el('span', { class: 'pair' }, `pair ${c.pair}`),
-      el('span', { class: `badge ${c.status}` }, c.status)),
+      el('span', { class: `badge ${c.status}` }, c.status),
+    ),
     absent ? el('p', { class: 'problem' }, `cannot decode: ${c.decodeProblem}`) : null,
-    el('dl', { class: 'meta' },
-      el('dt', {}, 'typ'), el('dd', {}, c.typ ?? '—', c.alg ? el('span', { class: 'muted' }, ` · ${c.alg}`) : null),
-      el('dt', {}, 'signed by'), el('dd', {}, keyRef(c.signer)),
+    el(
+      'dl',
+      { class: 'meta' },
+      el('dt', {}, 'typ'),
+      el('dd', {}, c.typ ?? '—', c.alg ? el('span', { class: 'muted' }, ` · ${c.alg}`) : null),
+      el('dt', {}, 'signed by'),
+      el('dd', {}, keyRef(c.signer)),
       c.delegatesTo.length ? [el('dt', {}, 'cnf →'), el('dd', {}, c.delegatesTo.map(keyRef))] : null,
       c.boundView ? [el('dt', {}, 'bound to'), el('dd', {}, `${c.boundView.source} (${c.boundView.disclosures} disclosures)`)] : null,
-      c.checkouts.length ? [el('dt', {}, 'checkout'), el('dd', {}, c.checkouts.map(checkoutLine))] : null),
+      c.checkouts.length ? [el('dt', {}, 'checkout'), el('dd', {}, c.checkouts.map(checkoutLine))] : null,
+    ),
     lifetimeBar(c.lifetime),
-    c.errors.length ? el('ul', { class: 'errors' }, c.errors.map((e) => el('li', {}, codeChip(e), ' ', e.message))) : null,
-    innerBindings.length ? el('div', { class: 'inner-bindings' }, el('div', { class: 'caption' }, 'mandate pair bindings'), el('div', { class: 'chips' }, innerBindings.map(bindingChip))) : null,
-    el('div', { class: 'claims-head' }, `claims · ${c.disclosed} disclosed · ${c.withheld} withheld`, c.unreferenced.length ? el('span', { class: 'warning' }, ` · ${c.unreferenced.length} unreferenced disclosure(s)`) : null),
+    c.errors.length
+      ? el(
+          'ul',
+          { class: 'errors' },
+          c.errors.map((e) => el('li', {}, codeChip(e), ' ', e.message)),
+        )
+      : null,
+    innerBindings.length
+      ? el(
+          'div',
+          { class: 'inner-bindings' },
+          el('div', { class: 'caption' }, 'mandate pair bindings'),
+          el('div', { class: 'chips' }, innerBindings.map(bindingChip)),
+        )
+      : null,
+    el(
+      'div',
+      { class: 'claims-head' },
+      `claims · ${c.disclosed} disclosed · ${c.withheld} withheld`,
+      c.unreferenced.length ? el('span', { class: 'warning' }, ` · ${c.unreferenced.length} unreferenced disclosure(s)`) : null,
+    ),
     claimTree(c.claims),
-    checksList(c.checks));
+    checksList(c.checks),
+  );
 }
 
 function checkoutLine(co) {
-  const merchant = co.merchant && typeof co.merchant === 'object' ? co.merchant.name ?? co.merchant.id : undefined;
+  const merchant = co.merchant && typeof co.merchant === 'object' ? (co.merchant.name ?? co.merchant.id) : undefined;
   const cart = co.cart && typeof co.cart === 'object' ? co.cart : undefined;
   const total = cart && typeof cart.total === 'number' ? `${cart.total} ${cart.currency ?? ''} (minor units)` : undefined;
   return el('span', { class: 'checkout' }, [merchant ?? 'unnamed merchant', total, co.kid && `signed ${co.kid}`].filter(Boolean).join(' · '));
@@ -253,23 +380,55 @@ function json(v) {
 
 function constraintParts(m) {
   if (!m.constraints.length) {
-    const why = m.verdict.mode === 'immediate' ? 'Immediate mode: the user confirmed final values, there are no constraints.' : 'No open mandate constraints are disclosed in this view.';
+    const why =
+      m.verdict.mode === 'immediate'
+        ? 'Immediate mode: the user confirmed final values, there are no constraints.'
+        : 'No open mandate constraints are disclosed in this view.';
     return [el('h2', {}, 'Constraints'), el('p', { class: 'muted' }, why)];
   }
   return [
     el('h2', {}, 'Constraints vs L3 values'),
-    el('div', { class: 'table-wrap' }, el('table', {},
-      el('thead', {}, el('tr', {}, ['pair', 'mandate', 'constraint', 'L2 says', 'checked against', 'outcome'].map((h) => el('th', {}, h)))),
-      el('tbody', {}, m.constraints.map((r) => {
-        const { type, ...rest } = r.constraint && typeof r.constraint === 'object' ? r.constraint : { type: r.type };
-        return el('tr', { class: r.status, dataset: { constraint: r.type, status: r.status, pair: r.pair } },
-          el('td', {}, String(r.pair)),
-          el('td', {}, r.mandate),
-          el('td', {}, el('strong', {}, r.type)),
-          el('td', {}, json(rest)),
-          el('td', {}, r.against ? [el('span', { class: 'muted' }, `${r.against.label}: `), json(r.against.value)] : '—'),
-          el('td', { class: 'outcome' }, el('span', { class: `badge ${r.status}` }, r.status), r.violations.map(codeChip), r.note ? el('div', { class: 'muted' }, r.note) : null));
-      }))))];
+    el(
+      'div',
+      { class: 'table-wrap' },
+      el(
+        'table',
+        {},
+        el(
+          'thead',
+          {},
+          el(
+            'tr',
+            {},
+            ['pair', 'mandate', 'constraint', 'L2 says', 'checked against', 'outcome'].map((h) => el('th', {}, h)),
+          ),
+        ),
+        el(
+          'tbody',
+          {},
+          m.constraints.map((r) => {
+            const { type, ...rest } = r.constraint && typeof r.constraint === 'object' ? r.constraint : { type: r.type };
+            return el(
+              'tr',
+              { class: r.status, dataset: { constraint: r.type, status: r.status, pair: r.pair } },
+              el('td', {}, String(r.pair)),
+              el('td', {}, r.mandate),
+              el('td', {}, el('strong', {}, r.type)),
+              el('td', {}, json(rest)),
+              el('td', {}, r.against ? [el('span', { class: 'muted' }, `${r.against.label}: `), json(r.against.value)] : '—'),
+              el(
+                'td',
+                { class: 'outcome' },
+                el('span', { class: `badge ${r.status}` }, r.status),
+                r.violations.map(codeChip),
+                r.note ? el('div', { class: 'muted' }, r.note) : null,
+              ),
+            );
+          }),
+        ),
+      ),
+    ),
+  ];
 }
 
 // ---------------------------------------------------------------- input
@@ -282,7 +441,10 @@ function loadText(text) {
 }
 
 function wire() {
-  $('verify').addEventListener('click', () => { state.pairs = 0; void verify(); });
+  $('verify').addEventListener('click', () => {
+    state.pairs = 0;
+    void verify();
+  });
   $('file').addEventListener('change', async (ev) => {
     const f = ev.target.files?.[0];
     if (f) loadText(await f.text());
@@ -298,8 +460,15 @@ function wire() {
     void verify();
   });
   let depth = 0;
-  document.addEventListener('dragenter', (e) => { e.preventDefault(); depth++; $('drop').hidden = false; });
-  document.addEventListener('dragleave', () => { depth = Math.max(0, depth - 1); if (depth === 0) $('drop').hidden = true; });
+  document.addEventListener('dragenter', (e) => {
+    e.preventDefault();
+    depth++;
+    $('drop').hidden = false;
+  });
+  document.addEventListener('dragleave', () => {
+    depth = Math.max(0, depth - 1);
+    if (depth === 0) $('drop').hidden = true;
+  });
   document.addEventListener('dragover', (e) => e.preventDefault());
   document.addEventListener('drop', async (e) => {
     e.preventDefault();
