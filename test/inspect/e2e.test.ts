@@ -156,6 +156,60 @@ describeIf(chromium, referenceBundles)('inspector page in headless Chromium', { 
     await narrow.close();
   });
 
+  it('a 420 px window: constraint rows stack with every column readable, focus is visible', async () => {
+    const narrow = await chrome.context.newPage();
+    await narrow.setViewportSize({ width: 420, height: 800 });
+    await narrow.goto(inspector.url);
+    await narrow.locator('#bundle-text').fill(JSON.stringify(reference('autonomous-dispute-valid')));
+    await narrow.locator('#verify').click();
+    await narrow.locator('#verdict-text').waitFor();
+    const cells = await narrow.locator('#constraints td').evaluateAll((tds) =>
+      tds.map((td) => {
+        const r = td.getBoundingClientRect();
+        return { label: (td as HTMLElement).dataset.label, left: r.left, right: r.right, width: r.width };
+      }),
+    );
+    expect(cells.length).toBeGreaterThan(0);
+    for (const c of cells) {
+      expect(c.label, 'every cell names its column').toBeTruthy();
+      expect(c.left).toBeGreaterThanOrEqual(0);
+      expect(c.right).toBeLessThanOrEqual(420);
+      expect(c.width, `${c.label} is readable`).toBeGreaterThan(300);
+    }
+    expect(await narrow.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
+    await narrow.locator('#verify').focus();
+    await narrow.keyboard.press('Tab');
+    await narrow.keyboard.press('Shift+Tab');
+    const outline = await narrow.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+    expect(outline).not.toBe('none');
+    await narrow.locator('#constraints').screenshot({ path: join(ARTIFACTS, 'inspector-420-constraints.png') });
+    await narrow.close();
+  });
+
+  it('a role switch draws only the latest answer, even when an earlier one arrives last', async () => {
+    const p2 = await chrome.context.newPage();
+    await p2.goto(inspector.url);
+    await p2.locator('#bundle-text').fill(JSON.stringify(reference('autonomous-dispute-valid')));
+    await p2.locator('#verify').click();
+    await p2.locator('#verdict-text').waitFor();
+    let held = true;
+    await p2.route('**/inspect/api/verify', async (route) => {
+      // The first switch's answer is held back until after the second one's.
+      if (held) {
+        held = false;
+        await new Promise((r) => setTimeout(r, 1500));
+      }
+      await route.continue();
+    });
+    await p2.locator('input[name=role][value=merchant]').check();
+    await p2.locator('input[name=role][value=network]').check();
+    await p2.waitForFunction(() => document.body.dataset.role === 'network');
+    await p2.waitForTimeout(2000);
+    expect(await p2.evaluate(() => document.body.dataset.role)).toBe('network');
+    expect(await p2.locator('[data-card="l3b#0"]').count()).toBe(0);
+    await p2.close();
+  });
+
   it('made no request outside the inspector itself', () => {
     expect(requests.length).toBeGreaterThan(0);
     expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:'))).toEqual([]);

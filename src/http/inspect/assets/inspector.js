@@ -35,7 +35,7 @@ const STATUS_TEXT = { ok: '✓', failed: '✗', skipped: '–', 'not-checked': '
 
 // ---------------------------------------------------------------- state
 
-const state = { role: 'presented', pair: 0, text: '', pairs: 0 };
+const state = { role: 'presented', pair: 0, text: '', pairs: 0, request: 0 };
 
 async function verify() {
   state.text = $('bundle-text').value;
@@ -44,6 +44,9 @@ async function verify() {
     return;
   }
   $('status').textContent = 'verifying…';
+  // Role and pair switches can overlap: only the answer to the latest request is drawn.
+  const request = ++state.request;
+  const latest = () => request === state.request;
   try {
     const res = await fetch('/inspect/api/verify', {
       method: 'POST',
@@ -51,6 +54,7 @@ async function verify() {
       body: JSON.stringify({ bundle: state.text, role: state.role, pair: state.pair }),
     });
     const body = await res.json();
+    if (!latest()) return;
     if (!res.ok) {
       // Refused before verification (not JSON, too large, too deep): no chain to draw.
       $('report').hidden = true;
@@ -60,6 +64,7 @@ async function verify() {
     render(body);
     $('status').textContent = '';
   } catch (e) {
+    if (!latest()) return;
     $('status').textContent = `could not reach the inspector server (${e.message})`;
   }
 }
@@ -378,6 +383,14 @@ function json(v) {
   return el('code', { title: text.length > 90 ? text : null }, text.length > 90 ? `${text.slice(0, 87)}…` : text);
 }
 
+/**
+ * A constraints table cell: its content in one box, and its column named in
+ * data-label, so a narrow window can stack the row as labelled lines.
+ */
+function cell(label, attrs, ...children) {
+  return el('td', { ...attrs, dataset: { label } }, el('div', { class: 'cell' }, ...children));
+}
+
 function constraintParts(m) {
   if (!m.constraints.length) {
     const why =
@@ -411,13 +424,13 @@ function constraintParts(m) {
             return el(
               'tr',
               { class: r.status, dataset: { constraint: r.type, status: r.status, pair: r.pair } },
-              el('td', {}, String(r.pair)),
-              el('td', {}, r.mandate),
-              el('td', {}, el('strong', {}, r.type)),
-              el('td', {}, json(rest)),
-              el('td', {}, r.against ? [el('span', { class: 'muted' }, `${r.against.label}: `), json(r.against.value)] : '—'),
-              el(
-                'td',
+              cell('pair', {}, String(r.pair)),
+              cell('mandate', {}, r.mandate),
+              cell('constraint', {}, el('strong', {}, r.type)),
+              cell('L2 says', {}, json(rest)),
+              cell('checked against', {}, r.against ? [el('span', { class: 'muted' }, `${r.against.label}: `), json(r.against.value)] : '—'),
+              cell(
+                'outcome',
                 { class: 'outcome' },
                 el('span', { class: `badge ${r.status}` }, r.status),
                 r.violations.map(codeChip),
