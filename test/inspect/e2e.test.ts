@@ -18,6 +18,7 @@ declare const document: any;
 declare const DataTransfer: any;
 declare const DragEvent: any;
 declare const File: any;
+declare const getComputedStyle: (element: unknown) => { outlineStyle: string };
 type BrowserNode = { dataset: Record<string, string>; open: boolean };
 
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
@@ -166,7 +167,7 @@ describeIf(chromium, referenceBundles)('inspector page in headless Chromium', { 
     const cells = await narrow.locator('#constraints td').evaluateAll((tds) =>
       tds.map((td) => {
         const r = td.getBoundingClientRect();
-        return { label: (td as HTMLElement).dataset.label, left: r.left, right: r.right, width: r.width };
+        return { label: (td as unknown as { dataset: { label?: string } }).dataset.label, left: r.left, right: r.right, width: r.width };
       }),
     );
     expect(cells.length).toBeGreaterThan(0);
@@ -180,7 +181,7 @@ describeIf(chromium, referenceBundles)('inspector page in headless Chromium', { 
     await narrow.locator('#verify').focus();
     await narrow.keyboard.press('Tab');
     await narrow.keyboard.press('Shift+Tab');
-    const outline = await narrow.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+    const outline = await narrow.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
     expect(outline).not.toBe('none');
     await narrow.locator('#constraints').screenshot({ path: join(ARTIFACTS, 'inspector-420-constraints.png') });
     await narrow.close();
