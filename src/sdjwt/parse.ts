@@ -125,33 +125,40 @@ export function overlongString(value: unknown, limits: ParseLimits, path = '$'):
 /** What {@link scanParsed} found: nesting past the limit, a member named like a private JWK member. */
 const TOO_DEEP = 1;
 const PRIVATE_MEMBER = 2;
+/** The low bits of a scan are flags; the rest counts object members. */
+const FLAG_BITS = 2;
+const FLAGS = (1 << FLAG_BITS) - 1;
 
 /**
  * One walk over a parsed value: whether it nests arrays/objects deeper than
- * `max` (the same count as {@link jsonDepthExceeds}; the walk stops there)
- * and whether any member name is one a private JWK uses. Bit flags, so that
- * the hot path allocates nothing for the answer.
+ * `max` (the same count as {@link jsonDepthExceeds}; the walk stops there),
+ * whether any member name is one a private JWK uses, and how many object
+ * members it holds. Packed in one number (flags in the low bits, the count
+ * above them), so that the hot path allocates nothing for the answer.
  */
-let membersSeen = 0;
-
 function scanParsed(value: unknown, max: number, depth = 1): number {
   if (typeof value !== 'object' || value === null) return 0;
   if (depth > max) return TOO_DEEP;
-  let found = 0;
+  let flags = 0;
+  let members = 0;
   if (Array.isArray(value)) {
     for (const v of value) {
-      found |= scanParsed(v, max, depth + 1);
-      if (found & TOO_DEEP) return found;
+      const r = scanParsed(v, max, depth + 1);
+      flags |= r & FLAGS;
+      members += r >>> FLAG_BITS;
+      if (flags & TOO_DEEP) break;
     }
-    return found;
+  } else {
+    for (const k in value) {
+      members++;
+      if (isPrivateJwkMember(k)) flags |= PRIVATE_MEMBER;
+      const r = scanParsed((value as Record<string, unknown>)[k], max, depth + 1);
+      flags |= r & FLAGS;
+      members += r >>> FLAG_BITS;
+      if (flags & TOO_DEEP) break;
+    }
   }
-  for (const k in value) {
-    membersSeen++;
-    if (isPrivateJwkMember(k)) found |= PRIVATE_MEMBER;
-    found |= scanParsed((value as Record<string, unknown>)[k], max, depth + 1);
-    if (found & TOO_DEEP) return found;
-  }
-  return found;
+  return flags | (members << FLAG_BITS);
 }
 
 interface BoundedJson {
@@ -216,14 +223,13 @@ function parseBoundedJson(text: string, layer: Layer, what: string, limits: Pars
     if (jsonDepthExceeds(text, limits.maxJsonDepth)) fail('LIMIT_EXCEEDED', layer, `${what} nests deeper than ${limits.maxJsonDepth}`);
     fail(code, layer, `${what} is not JSON`);
   }
-  membersSeen = 0;
   const found = scanParsed(value, limits.maxJsonDepth);
   if (found & TOO_DEEP) fail('LIMIT_EXCEEDED', layer, `${what} nests deeper than ${limits.maxJsonDepth}`);
   const long = text.length > limits.maxStringLength ? overlongString(value, limits) : undefined;
   if (long) fail('LIMIT_EXCEEDED', layer, `${what}: string at ${long} is over the length limit`);
   const facts = textFacts(text);
   // security-model §5.1: a repeated member name is read differently by different parsers.
-  if (facts >> 1 > membersSeen) fail('JSON_DUPLICATE_MEMBER', layer, `${what} names a member twice`);
+  if (facts >> 1 > found >>> FLAG_BITS) fail('JSON_DUPLICATE_MEMBER', layer, `${what} names a member twice`);
   return { value, privateJwkMember: (found & PRIVATE_MEMBER) !== 0, fractionalNumber: (facts & 1) === 1 };
 }
 
