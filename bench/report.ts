@@ -70,9 +70,14 @@ export interface SteadyReport {
   users: number;
   authorizations: number;
   cacheRatio: number;
+  /** (with cache x floor) / (without x floor) from the two verify rows: a cross-check of cacheRatio. */
+  rowCacheRatio?: number;
+  pairedCacheStats?: { hits: number; misses: number };
   cacheStats: { hits: number; misses: number; size: number; capacity: number };
   ledger: import('./ledger-suite.js').LedgerBench;
-  http: import('./http-suite.js').HttpRun[];
+  /** Each worker count's medians over alternating runs (bench/http-suite.ts). */
+  http: import('./http-suite.js').HttpSummary[];
+  verifyThreads?: import('./verify-threads-suite.js').VerifyThreadsResult;
 }
 
 export function machine(): BenchDocument['machine'] {
@@ -132,11 +137,20 @@ export function table(doc: BenchDocument): string {
     lines.push(
       `  SQLite ledger, wall µs per decision: one at a time ${fmt(l.sequentialUs, 0)}; ${l.concurrency} in flight with group commit ${fmt(l.concurrentGroupUs, 0)}, one transaction each ${fmt(l.concurrentSingleUs, 0)}; fsync (4 KiB) ${fmt(l.fsyncUs, 0)} µs median, p99 ${fmt(l.fsyncP99Us, 0)} µs`,
     );
+    if (s.rowCacheRatio !== undefined)
+      lines.push(
+        `  signature cache, steady state: with / without ${s.cacheRatio.toFixed(2)}x in alternating loops (${s.pairedCacheStats?.hits ?? '?'} hits, ${s.pairedCacheStats?.misses ?? '?'} misses: every L3a is new); ${s.rowCacheRatio.toFixed(2)}x from the two rows' x floor`,
+      );
     for (const h of s.http) {
       lines.push(
-        `  HTTP authorize, ${h.workers} worker${h.workers > 1 ? 's' : ''}, ${h.concurrency} in flight: ${fmt(h.perSecond, 0)}/s, p50 ${fmt(h.p50Ms, 1)} ms, p99 ${fmt(h.p99Ms, 1)} ms, ${h.errors} errors, largest pair total ${h.maxPairSpent} of budget ${h.budget} (${h.requests} requests)`,
+        `  HTTP authorize, ${h.workers} worker${h.workers > 1 ? 's' : ''}, ${h.concurrency} in flight (median of ${h.runs?.length ?? 1} runs): ${fmt(h.perSecond, 0)}/s, p50 ${fmt(h.p50Ms, 1)} ms, p99 ${fmt(h.p99Ms, 1)} ms, ${h.errors} errors, largest pair total ${h.maxPairSpent} of budget ${h.budget} (${h.requests} requests); CPU per request: client ${fmt(h.clientCpuUsPerRequest, 0)} µs (${(h.clientCpuShare * 100).toFixed(1)}% of all), server ${fmt(h.serverCpuUsPerRequest, 0)} µs (${fmt(h.serverOtherThreadsUsPerRequest, 0)} off its main threads); load average ${h.loadAverage.toFixed(2)}`,
       );
     }
+    const v = s.verifyThreads;
+    if (v)
+      lines.push(
+        `  vintent verify, ${v.bundles} bundle files (compiled CLI, wall): 1 thread ${v.oneThreadSeconds.toFixed(2)} s, 2 threads ${v.twoThreadSeconds.toFixed(2)} s (medians of ${v.runs.length / 2}); output ${v.identicalOutput ? 'byte-identical' : 'DIFFERENT'}; load average ${v.runs.map((r) => r.loadAverage.toFixed(1)).join(' ')}`,
+      );
   }
   for (const [label, m] of [
     ['', doc.memory],

@@ -14,7 +14,7 @@ import { dirname } from 'node:path';
 import { VerifiedSignatureCache } from '../src/sdjwt/signature-cache.js';
 import { stableParties } from './chains.js';
 import { type LoopPlan, opsNeeded } from './harness.js';
-import { runHttp } from './http-suite.js';
+import { runHttpAlternating } from './http-suite.js';
 import { runIssueSuite } from './issue-suite.js';
 import { runLedgerSuite } from './ledger-suite.js';
 import { runMemory } from './memory.js';
@@ -23,6 +23,7 @@ import { type BenchDocument, machine, type Row, type SteadyReport, type Target, 
 import { steadyWorkload } from './steady-chains.js';
 import { runSteadySuite } from './steady-suite.js';
 import { multiName, runVerifySuite } from './verify-suite.js';
+import { runVerifyThreads } from './verify-threads-suite.js';
 
 interface Args {
   json: boolean;
@@ -46,7 +47,19 @@ function parseArgs(argv: string[]): Args | string {
 function plans(quick: boolean) {
   const p = (warmup: number, loops: number, perLoop: number): LoopPlan => ({ warmup, loops, perLoop });
   return quick
-    ? { single: p(30, 3, 40), multi: p(10, 3, 10), cachedPool: 4, issue: p(20, 3, 30), network: p(30, 3, 40), memory: 20_000, ledgerDecisions: 320, http: 600 }
+    ? {
+        single: p(30, 3, 40),
+        multi: p(10, 3, 10),
+        cachedPool: 4,
+        issue: p(20, 3, 30),
+        network: p(30, 3, 40),
+        memory: 20_000,
+        ledgerDecisions: 320,
+        http: 1200,
+        httpRounds: 1,
+        verifyFiles: 1200,
+        verifyRounds: 1,
+      }
     : {
         single: p(200, 21, 50),
         multi: p(40, 21, 14),
@@ -55,7 +68,11 @@ function plans(quick: boolean) {
         network: p(200, 21, 50),
         memory: 100_000,
         ledgerDecisions: 1600,
-        http: 2400,
+        // Per run: 600 warm-up requests per worker, the rest timed; runs alternate 1, 2, 1, 2 workers.
+        http: 4000,
+        httpRounds: 2,
+        verifyFiles: 1200,
+        verifyRounds: 3,
       };
 }
 
@@ -86,6 +103,16 @@ function steadyTargets(rows: Row[], s: SteadyReport): Target[] {
       1.7,
     );
     t.met = t.met && clean;
+    out.push(t);
+  }
+  const v = s.verifyThreads;
+  if (v) {
+    const t = atLeast(
+      `vintent verify, ${v.bundles} bundle files, 2 threads / 1 (wall ${v.twoThreadSeconds.toFixed(2)} s / ${v.oneThreadSeconds.toFixed(2)} s; output ${v.identicalOutput ? 'byte-identical' : 'DIFFERENT'})`,
+      v.speedup,
+      1.7,
+    );
+    t.met = t.met && v.identicalOutput;
     out.push(t);
   }
   out.push(
@@ -137,13 +164,17 @@ async function main(): Promise<number> {
   const workload = await steadyWorkload(parties, Math.max(opsNeeded(plan.network), plan.http));
   const steadyRows = await runSteadySuite(parties, { ...workload, views: workload.views.slice(0, opsNeeded(plan.network)) }, plan.network, log);
   const ledgerBench = await runLedgerSuite(plan.ledgerDecisions, log);
-  const http = [];
-  for (const workers of [1, 2]) http.push(await runHttp(parties, workload.bodies.slice(0, plan.http), workers, 32, 50000, log));
+  // Every run has a fresh ledger, so the same bodies serve every run.
+  const http = await runHttpAlternating(parties, workload.bodies.slice(0, plan.http), [1, 2], plan.httpRounds, 32, 50000, log);
+  const verifyThreads = await runVerifyThreads(plan.verifyFiles, plan.verifyRounds, log);
   const steady: SteadyReport = {
     users: workload.users,
     authorizations: workload.views.length,
     cacheRatio: steadyRows.cacheRatio,
+    rowCacheRatio: steadyRows.rowCacheRatio,
+    pairedCacheStats: steadyRows.pairedCacheStats,
     cacheStats: steadyRows.cacheStats,
+    verifyThreads,
     ledger: ledgerBench,
     http,
   };

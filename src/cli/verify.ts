@@ -118,7 +118,7 @@ export const VERIFY_COMMAND: CommandSpec = {
     'merchant-keys': { type: 'string', value: 'JWKS', help: 'merchant public keys for checkout_jwt signatures (JWK Set file)' },
     now: { type: 'string', value: 'SECONDS', help: "verify as of this Unix time instead of the clock or the bundle's `at`" },
     profiles: { type: 'string', value: 'NAME,...', help: 'accept only these wire profiles (vintent profiles); others are PROFILE_NOT_ACCEPTED' },
-    threads: { type: 'string', value: 'N', help: 'worker threads (default: one per core above 300 bundles, else 1)' },
+    threads: { type: 'string', value: 'N', help: 'threads to verify on, this one included (default: one per core above 300 bundles, else 1)' },
   },
   example: 'verify --json --trust issuer-jwks.json vectors',
   notes: ['exit status: 0 every bundle matches its verdict (or is valid without one), 1 otherwise, 2 usage or unreadable path'],
