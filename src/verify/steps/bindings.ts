@@ -6,8 +6,8 @@
 import { isMinorUnits, isRecord } from '../../constraints/values.js';
 import { VIError } from '../../errors.js';
 import { type ParsedJwt, parseJwt } from '../../sdjwt/parse.js';
-import { type CheckLog, reject, type Skip, skip } from '../context.js';
-import type { BoundL3s, CheckoutJwts, MandateSet, Pair, Pairs, ReadBundle, ResolvedKeys } from '../stages.js';
+import { type Check, type CheckLog, reject, type Skip, skip, toInfo } from '../context.js';
+import type { BoundL3s, CheckoutJwts, MandateSet, Pair, PairL3s, Pairs, ReadBundle, ResolvedKeys } from '../stages.js';
 import { isTimestamp, keyFrom, requireEs256, requireNoCrit, requireSignature } from './common.js';
 
 /** Parse one checkout_jwt. Throws VIError CHECKOUT_JWT_MALFORMED (a repeated member name keeps JSON_DUPLICATE_MEMBER). */
@@ -35,50 +35,46 @@ export function checkoutJwtMemo(): CheckoutJwts {
   };
 }
 
+/** One pair's checkout: what its checks read. */
 interface CheckoutInput {
   readonly read: ReadBundle;
   readonly keys: ResolvedKeys;
   readonly checkoutJwts: CheckoutJwts;
+  readonly pair: Pair;
+  readonly l3s: PairL3s | undefined;
+  /** The checkout_jwt judged: the Immediate checkout mandate's, or a verified L3b's final checkout's. */
+  readonly jwt: unknown;
 }
 
-/** checkout_jwt.claims, then checkout_jwt.signature with the merchant key the key stage found (synchronous). */
-function verifyCheckoutJwt(log: CheckLog, input: CheckoutInput, jwt: string, pair: number): void {
-  let parsed: ParsedJwt;
-  try {
-    parsed = input.checkoutJwts.of(jwt);
-  } catch (e) {
-    log.check(
-      'checkout_jwt.signature',
-      'checkout_jwt',
-      () => {
-        throw e;
-      },
-      pair,
-    );
-    return;
-  }
-  const { read, keys } = input;
-  const merchantKeys = read.merchantKeys;
-  const kid = parsed.header.kid;
-  const lookup = (merchantKeys && typeof kid === 'string' ? keys.merchants.get(kid) : undefined) ?? { jwk: undefined };
-  log.check('checkout_jwt.claims', 'checkout_jwt', () => checkCheckoutClaims(parsed, read.at, read.config.skew), pair);
-  log.check(
-    'checkout_jwt.signature',
-    'checkout_jwt',
-    () => {
-      if (!merchantKeys) {
-        if (read.config.strictness === 'STRICT') reject('CHECKOUT_JWT_KEY_UNKNOWN', 'STRICT mode requires merchant keys to check checkout_jwt');
-        return skip('no merchant keys trusted; checkout_jwt signature not checked');
-      }
-      requireEs256(parsed);
-      if (typeof kid !== 'string') reject('CHECKOUT_JWT_KEY_UNKNOWN', 'checkout_jwt header has no kid');
-      const jwk = keyFrom(lookup, kid, 'CHECKOUT_JWT_KEY_UNKNOWN');
-      if (!jwk) reject('CHECKOUT_JWT_KEY_UNKNOWN', `no trusted merchant key with kid '${kid}'`, 'kid');
-      requireSignature(parsed, read.config.keyCache.import(jwk), 'CHECKOUT_JWT_SIGNATURE_INVALID', read.config.options.signatureCache);
-    },
-    pair,
-  );
+/** The checkout_jwt, parsed (checkout_jwt checks run only once it is). */
+interface CheckoutFindings {
+  readonly parsed: ParsedJwt;
 }
+
+function checkoutJwtClaims({ read }: CheckoutInput, { parsed }: CheckoutFindings): void {
+  checkCheckoutClaims(parsed, read.at, read.config.skew);
+}
+
+/** The signature, under the merchant key the key stage found for its kid (synchronous). */
+function checkoutJwtSignature({ read, keys }: CheckoutInput, { parsed }: CheckoutFindings): void | Skip {
+  const merchantKeys = read.merchantKeys;
+  if (!merchantKeys) {
+    if (read.config.strictness === 'STRICT') reject('CHECKOUT_JWT_KEY_UNKNOWN', 'STRICT mode requires merchant keys to check checkout_jwt');
+    return skip('no merchant keys trusted; checkout_jwt signature not checked');
+  }
+  requireEs256(parsed);
+  const kid = parsed.header.kid;
+  if (typeof kid !== 'string') reject('CHECKOUT_JWT_KEY_UNKNOWN', 'checkout_jwt header has no kid');
+  const jwk = keyFrom(keys.merchants.get(kid) ?? { jwk: undefined }, kid, 'CHECKOUT_JWT_KEY_UNKNOWN');
+  if (!jwk) reject('CHECKOUT_JWT_KEY_UNKNOWN', `no trusted merchant key with kid '${kid}'`, 'kid');
+  requireSignature(parsed, read.config.keyCache.import(jwk), 'CHECKOUT_JWT_SIGNATURE_INVALID', read.config.options.signatureCache);
+}
+
+/** Per pair whose checkout_jwt is at hand; an unreadable one fails checkout_jwt.signature alone. */
+const CHECKOUT_JWT_CHECKS: readonly Check<CheckoutInput, CheckoutFindings>[] = [
+  { name: 'checkout_jwt.claims', layer: 'checkout_jwt', run: checkoutJwtClaims },
+  { name: 'checkout_jwt.signature', layer: 'checkout_jwt', run: checkoutJwtSignature },
+];
 
 /**
  * What the merchant signed, whether or not its key is trusted here: no
@@ -116,7 +112,7 @@ function requireAmountIsCart(paymentAmount: unknown, cart: Record<string, unknow
 }
 
 /** Immediate: the payment mandate pays the signed cart total. */
-function immediateCart(checkoutJwts: CheckoutJwts, pair: Pair, jwt: unknown): void | Skip {
+function immediateCart({ checkoutJwts, pair, jwt }: CheckoutInput): void | Skip {
   if (!pair.checkout || !pair.payment || typeof jwt !== 'string') return skip('needs both mandates of the pair disclosed');
   const cart = checkoutJwts.of(jwt).payload.cart;
   if (!isRecord(cart) || !isMinorUnits(cart.total)) return skip('checkout_jwt carries no cart total');
@@ -128,8 +124,8 @@ function immediateCart(checkoutJwts: CheckoutJwts, pair: Pair, jwt: unknown): vo
  * the L3a pays the merchant-signed cart total, in its currency, to the
  * merchant that signed it (by id where both name one).
  */
-function autonomousCart(checkoutJwts: CheckoutJwts, l3s: BoundL3s['byPair'][number], jwt: unknown): void | Skip {
-  if (!l3s.l3a?.verified || !l3s.l3b?.verified || typeof jwt !== 'string') return skip('needs both L3a and L3b of the pair verified');
+function autonomousCart({ checkoutJwts, l3s, jwt }: CheckoutInput): void | Skip {
+  if (!l3s?.l3a?.verified || !l3s.l3b?.verified || typeof jwt !== 'string') return skip('needs both L3a and L3b of the pair verified');
   const payload = checkoutJwts.of(jwt).payload;
   const cart = payload.cart;
   if (!isRecord(cart) || !isMinorUnits(cart.total)) return skip('checkout_jwt carries no cart total');
@@ -141,6 +137,12 @@ function autonomousCart(checkoutJwts: CheckoutJwts, l3s: BoundL3s['byPair'][numb
     reject('PAYEE_MERCHANT_MISMATCH', `L3a pays ${payee.id}, but the checkout was signed for merchant ${merchant.id}`, 'payee');
   }
 }
+
+const NO_FINDINGS = {} as const;
+
+const IMMEDIATE_CART_CHECK: Check<CheckoutInput, typeof NO_FINDINGS> = { name: 'bindings.amount_matches_cart', layer: 'l2', run: immediateCart };
+/** Run where the pair has an L3. */
+const AUTONOMOUS_CART_CHECK: Check<CheckoutInput, typeof NO_FINDINGS> = { name: 'bindings.amount_matches_cart', layer: 'l3a', run: autonomousCart };
 
 /**
  * Stage: each pair's checkout_jwt (Immediate: the checkout mandate's in L2;
@@ -157,14 +159,22 @@ export function verifyCheckouts(
   log: CheckLog,
 ): void {
   if (!pairs) return;
-  const input: CheckoutInput = { read, keys, checkoutJwts };
   const immediate = set?.mode === 'immediate';
-  for (const p of pairs.list) {
-    const bound = l3s.byPair[p.index];
-    const checkout = immediate ? p.checkout?.claims : bound?.l3b?.verified ? bound.l3b.final : undefined;
+  for (const pair of pairs.list) {
+    const bound = l3s.byPair[pair.index];
+    const checkout = immediate ? pair.checkout?.claims : bound?.l3b?.verified ? bound.l3b.final : undefined;
     const jwt = checkout?.checkout_jwt;
-    if (typeof jwt === 'string') verifyCheckoutJwt(log, input, jwt, p.index);
-    if (immediate) log.check('bindings.amount_matches_cart', 'l2', () => immediateCart(checkoutJwts, p, jwt), p.index);
-    else if (bound?.l3a || bound?.l3b) log.check('bindings.amount_matches_cart', 'l3a', () => autonomousCart(checkoutJwts, bound, jwt), p.index);
+    const input: CheckoutInput = { read, keys, checkoutJwts, pair, l3s: bound, jwt };
+    if (typeof jwt === 'string') {
+      let parsed: ParsedJwt | undefined;
+      try {
+        parsed = checkoutJwts.of(jwt);
+      } catch (e) {
+        log.failed('checkout_jwt.signature', 'checkout_jwt', [toInfo(e, 'checkout_jwt')], pair.index);
+      }
+      if (parsed) log.runAll(CHECKOUT_JWT_CHECKS, input, { parsed }, pair.index);
+    }
+    if (immediate) log.run(IMMEDIATE_CART_CHECK, input, NO_FINDINGS, pair.index);
+    else if (bound?.l3a || bound?.l3b) log.run(AUTONOMOUS_CART_CHECK, input, NO_FINDINGS, pair.index);
   }
 }

@@ -7,7 +7,7 @@ import type { KeyObject } from 'node:crypto';
 import type { PublicJwk } from '../../sdjwt/keys.js';
 import { type Resolved, resolveDisclosures } from '../../sdjwt/resolve.js';
 import { PROFILE } from '../../spec/profile.js';
-import { type Check, type CheckLog, reject, skip } from '../context.js';
+import { type Check, type CheckLog, reject, type Skip, skip } from '../context.js';
 import type { ParsedChain, ResolvedKeys, VerifiedL1 } from '../stages.js';
 import { keyFrom, requireEs256, requireLifetime, requireNoCrit, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
 
@@ -39,7 +39,7 @@ function l1Header({ chain }: L1Input, found: L1Findings): void {
   found.headerOk = true;
 }
 
-function l1Signature({ chain, keys }: L1Input, found: L1Findings): void | ReturnType<typeof skip> {
+function l1Signature({ chain, keys }: L1Input, found: L1Findings): void | Skip {
   if (!found.headerOk) return skip('L1 header rejected');
   const jwt = chain.l1.jwt;
   const kid = String(jwt.header.kid);

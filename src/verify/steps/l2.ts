@@ -5,7 +5,7 @@
 import { sha256b64u } from '../../sdjwt/digest.js';
 import { arrayRefDigest, type Resolved, resolveDisclosures, resolveSubset } from '../../sdjwt/resolve.js';
 import { PROFILE } from '../../spec/profile.js';
-import { type Check, type CheckLog, reject, skip } from '../context.js';
+import { type Check, type CheckLog, reject, type Skip, skip } from '../context.js';
 import type { ParsedChain, ParsedView, ResolvedView, VerifiedL1, VerifiedL2 } from '../stages.js';
 import { requireEs256, requireExpectation, requireNoCrit, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
 
@@ -32,7 +32,7 @@ function l2Header({ chain }: L2Input, found: L2Findings): void {
   found.headerOk = true;
 }
 
-function l2Signature({ chain, l1 }: L2Input, found: L2Findings): void | ReturnType<typeof skip> {
+function l2Signature({ chain, l1 }: L2Input, found: L2Findings): void | Skip {
   if (!found.headerOk) return skip('L2 header rejected');
   if (!l1?.userKey) return skip('no verified L1 cnf.jwk to check the L2 signature with');
   requireSignature(l2Of(chain).jwt, l1.userKey, 'L2_SIGNATURE_INVALID', chain.read.config.options.signatureCache);
@@ -60,7 +60,7 @@ function l2Time({ chain }: L2Input): void {
   requireTimes(l2Of(chain).jwt.payload, chain.read.at, chain.read.config.skew, 'L2_CLAIM_MISSING');
 }
 
-function l2Expect({ chain }: L2Input): void | ReturnType<typeof skip> {
+function l2Expect({ chain }: L2Input): void | Skip {
   const expected = chain.read.expect.l2;
   if (!expected.aud && !expected.nonce) return skip('no expected aud/nonce given for L2');
   requireExpectation(l2Of(chain).jwt.payload, expected);
@@ -82,18 +82,28 @@ const L2_CHECKS: readonly Check<L2Input, L2Findings>[] = [
   { name: 'l2.disclosures', layer: 'l2', run: l2Disclosures },
 ];
 
-/** A per-L3 view must be the same signed L2 with its own (valid) disclosure subset; its resolution, or why not. */
-function resolveView(log: CheckLog, main: ParsedView, mainResolved: Resolved | undefined, view: ParsedView): ResolvedView {
-  let resolved: Resolved | undefined;
-  log.check('l2.view', 'l2', () => {
-    if (view.parsed.jwt.compact !== main.parsed.jwt.compact) reject('L2_VIEW_MISMATCH', `${view.label} is not a presentation of the same L2`);
-    const { payload } = view.parsed.jwt;
-    // A view's disclosures are usually a subset of the main L2's: derive instead of resolving again.
-    resolved =
-      (mainResolved && resolveSubset(mainResolved, payload, view.parsed.disclosures, 'l2')) ?? resolveDisclosures(payload, view.parsed.disclosures, 'l2');
-  });
-  return { ...view, resolved };
+interface ViewInput {
+  readonly main: ParsedView;
+  readonly mainResolved: Resolved | undefined;
 }
+
+interface ViewFindings {
+  readonly view: ParsedView;
+  resolved?: Resolved;
+}
+
+/** A per-L3 view must be the same signed L2 with its own (valid) disclosure subset. */
+function l2View({ main, mainResolved }: ViewInput, found: ViewFindings): void {
+  const view = found.view;
+  if (view.parsed.jwt.compact !== main.parsed.jwt.compact) reject('L2_VIEW_MISMATCH', `${view.label} is not a presentation of the same L2`);
+  const { payload } = view.parsed.jwt;
+  // A view's disclosures are usually a subset of the main L2's: derive instead of resolving again.
+  found.resolved =
+    (mainResolved && resolveSubset(mainResolved, payload, view.parsed.disclosures, 'l2')) ?? resolveDisclosures(payload, view.parsed.disclosures, 'l2');
+}
+
+/** Run once per per-L3 view, in order of first use. */
+const VIEW_CHECK: Check<ViewInput, ViewFindings> = { name: 'l2.view', layer: 'l2', run: l2View };
 
 /** Stage: the verified L2 and each of its views resolved, or undefined when its signature did not verify. */
 export function verifyL2(chain: ParsedChain, l1: VerifiedL1 | undefined, log: CheckLog): VerifiedL2 | undefined {
@@ -102,7 +112,12 @@ export function verifyL2(chain: ParsedChain, l1: VerifiedL1 | undefined, log: Ch
   if (!found.signed) return undefined;
   const main = chain.views[0]!;
   const views: ResolvedView[] = [{ ...main, resolved: found.resolved }];
-  for (let i = 1; i < chain.views.length; i++) views.push(resolveView(log, main, found.resolved, chain.views[i]!));
+  const input: ViewInput = { main, mainResolved: found.resolved };
+  for (let i = 1; i < chain.views.length; i++) {
+    const view: ViewFindings = { view: chain.views[i]! };
+    log.run(VIEW_CHECK, input, view);
+    views.push({ ...view.view, resolved: view.resolved });
+  }
   // Over the signed content, not the signature: ECDSA signatures are malleable.
   return { id: sha256b64u(main.parsed.jwt.signingInput), views };
 }

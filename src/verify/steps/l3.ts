@@ -377,26 +377,27 @@ export function bindL3s(chain: ParsedChain, set: MandateSet | undefined, pairs: 
   return { l3, byPair };
 }
 
+function l3CrossReference({ l3a, l3b }: PairL3s): void | Skip {
+  if (!l3a?.verified || !l3b?.verified) return skip('needs both L3a and L3b of the pair verified');
+  if (l3a.final!.transaction_id !== l3b.final!.checkout_hash) {
+    reject(
+      'L3_CROSS_REFERENCE_MISMATCH',
+      `L3a transaction_id ${String(l3a.final!.transaction_id)} != L3b checkout_hash ${String(l3b.final!.checkout_hash)}`,
+      'transaction_id',
+    );
+  }
+}
+
+const NO_FINDINGS = {} as const;
+
+/** Run once per pair with an L3 bound to it. */
+const CROSS_REFERENCE_CHECK: Check<PairL3s, typeof NO_FINDINGS> = { name: 'l3.cross_reference', layer: 'l3a', run: l3CrossReference };
+
 /** L3a.transaction_id == L3b.checkout_hash wherever both halves of a pair are at hand (§8.3); one bundle entry, one pair. */
 function crossReference(log: CheckLog, pairCount: number, byPair: readonly PairL3s[], l3: readonly BoundL3[]): void {
   for (let i = 0; i < pairCount; i++) {
-    const { l3a, l3b } = byPair[i]!;
-    if (!l3a && !l3b) continue;
-    log.check(
-      'l3.cross_reference',
-      'l3a',
-      () => {
-        if (!l3a?.verified || !l3b?.verified) return skip('needs both L3a and L3b of the pair verified');
-        if (l3a.final!.transaction_id !== l3b.final!.checkout_hash) {
-          reject(
-            'L3_CROSS_REFERENCE_MISMATCH',
-            `L3a transaction_id ${String(l3a.final!.transaction_id)} != L3b checkout_hash ${String(l3b.final!.checkout_hash)}`,
-            'transaction_id',
-          );
-        }
-      },
-      i,
-    );
+    const l3s = byPair[i]!;
+    if (l3s.l3a || l3s.l3b) log.run(CROSS_REFERENCE_CHECK, l3s, NO_FINDINGS, i);
   }
   // One bundle entry is one fulfilment: its two halves must bind to the same pair.
   const byEntry = new Map<number, BoundL3[]>();

@@ -11,7 +11,7 @@ import { VIError } from '../../errors.js';
 import { sha256b64u } from '../../sdjwt/digest.js';
 import { arrayRefDigest } from '../../sdjwt/resolve.js';
 import { agentKidOf, classifyVct, type Mode, PROFILE, type WireProfile } from '../../spec/profile.js';
-import { type Check, type CheckLog, reject, skip } from '../context.js';
+import { type Check, type CheckLog, reject, type Skip, skip } from '../context.js';
 import type { Mandate, MandateSet, Pair, Pairs, ParsedChain, ResolvedView, VerifiedL1, VerifiedL2 } from '../stages.js';
 
 type MandateDraft = { -readonly [K in keyof Mandate]: Mandate[K] };
@@ -61,7 +61,7 @@ function mandatesMode({ chain, l2 }: MandateInput, found: MandateFindings): void
 }
 
 /** credential-format §7: the maximum lifetime depends on the mode. */
-function l2Lifetime({ chain, l2 }: MandateInput, found: MandateFindings): void | ReturnType<typeof skip> {
+function l2Lifetime({ chain, l2 }: MandateInput, found: MandateFindings): void | Skip {
   const { iat, exp } = l2.views[0]!.parsed.jwt.payload;
   if (typeof iat !== 'number' || typeof exp !== 'number') return skip('L2 times rejected by l2.time');
   const limits = chain.read.config.limits;
@@ -82,6 +82,9 @@ const MANDATE_CHECKS: readonly Check<MandateInput, MandateFindings>[] = [
   { name: 'l2.lifetime', layer: 'l2', run: l2Lifetime },
   { name: 'mandates.shared_references', layer: 'l2', run: mandatesSharedReferences },
 ];
+
+/** Run once per mandate collected, in disclosure order. */
+const SHAPE_CHECK: Check<MandateInput, Mandate> = { name: 'mandates.shape', layer: 'l2', run: checkShape };
 
 /**
  * Stage: the mandates the L2 views disclose, with the mode and profile they
@@ -111,7 +114,7 @@ export function readMandates(chain: ParsedChain, l2: VerifiedL2 | undefined, log
   if (!found.collected) return undefined;
   if (found.moded) {
     for (const m of found.mandates.values()) {
-      m.wellFormed = 'passed' === log.check('mandates.shape', 'l2', () => checkShape(input, m));
+      m.wellFormed = 'passed' === log.run(SHAPE_CHECK, input, m);
     }
   }
   return { l2, mandates: found.mandates, order, profile: found.profile, mode: found.mode, moded: found.moded };
@@ -350,7 +353,7 @@ interface PairInput {
   readonly l1: VerifiedL1;
 }
 
-function mandatesCardId({ pair, l1 }: PairInput): void | ReturnType<typeof skip> {
+function mandatesCardId({ pair, l1 }: PairInput): void | Skip {
   if (l1.cardId === undefined) return skip('L1 carries no card_id');
   if (!pair.payment) return skip('payment mandate not disclosed');
   const pi = pair.payment.claims.payment_instrument;
@@ -358,14 +361,14 @@ function mandatesCardId({ pair, l1 }: PairInput): void | ReturnType<typeof skip>
     reject('PAYMENT_INSTRUMENT_MISMATCH', "the payment mandate's payment_instrument.id is not the L1 card_id", 'payment_instrument.id');
 }
 
-function mandatesCheckoutHash({ pair }: PairInput): void | ReturnType<typeof skip> {
+function mandatesCheckoutHash({ pair }: PairInput): void | Skip {
   if (!pair.checkout) return skip('checkout mandate not disclosed');
   if (!pair.checkout.wellFormed) return skip('checkout mandate is malformed');
   if (pair.checkout.claims.checkout_hash !== sha256b64u(pair.checkout.claims.checkout_jwt as string))
     reject('CHECKOUT_HASH_MISMATCH', 'checkout_hash is not B64U(SHA-256(checkout_jwt))', 'checkout_hash');
 }
 
-function mandatesPaymentReference({ pair, set }: PairInput): void | ReturnType<typeof skip> {
+function mandatesPaymentReference({ pair, set }: PairInput): void | Skip {
   if (!pair.payment) return skip('payment mandate not disclosed');
   // The referenced checkout disclosure must be one the user signed into delegate_payload.
   if (!set.order.has(pair.pairId)) reject('PAYMENT_REFERENCE_MISMATCH', 'conditional_transaction_id names no delegate_payload entry', 'payment.reference');
@@ -374,7 +377,7 @@ function mandatesPaymentReference({ pair, set }: PairInput): void | ReturnType<t
   if (!pair.checkout) return skip('checkout mandate not disclosed');
 }
 
-function mandatesCnfPair({ pair }: PairInput): void | ReturnType<typeof skip> {
+function mandatesCnfPair({ pair }: PairInput): void | Skip {
   const { checkout, payment } = pair;
   if (!checkout || !payment) return skip('needs both mandates of the pair disclosed');
   if (!checkout.wellFormed || !payment.wellFormed) return skip('a mandate of the pair is malformed');
