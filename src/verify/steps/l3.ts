@@ -12,7 +12,6 @@ import { sha256b64u } from '../../sdjwt/digest.js';
 import type { PublicJwk } from '../../sdjwt/keys.js';
 import { arrayRefDigest, disclosedElements, type Resolved, resolveDisclosures } from '../../sdjwt/resolve.js';
 import { agentKidOf, classifyVct, finalVct, PROFILE, type WireProfile } from '../../spec/profile.js';
-import type { CheckName } from '../checks.js';
 import { type Check, type CheckLog, reject, type Skip, skip } from '../context.js';
 import type { BoundL3, BoundL3s, Mandate, MandateSet, PairL3s, Pairs, ParsedChain, ParsedL3, ResolvedView } from '../stages.js';
 import { requireEs256, requireExpectation, requireLifetime, requireNoCrit, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
@@ -284,26 +283,42 @@ interface L3Tables {
   readonly view: readonly Check<L3Input, L3Findings>[];
 }
 
-function l3Tables(layer: 'l3a' | 'l3b'): L3Tables {
-  const check = (name: string, run: Check<L3Input, L3Findings>['run'], gate?: true): Check<L3Input, L3Findings> =>
-    gate ? { name: `${layer}.${name}` as CheckName, layer, run, gate } : { name: `${layer}.${name}` as CheckName, layer, run };
-  return {
-    binding: [check('header', l3Header), check('pair', l3Pair)],
-    signed: [
-      check('signature', l3Signature, true),
-      check('cnf', l3Cnf),
-      check('sd_hash', l3SdHash),
-      check('claims', l3Claims),
-      check('time', l3Time),
-      check('expect', l3Expect),
-      check('mandate', l3Mandate),
-    ],
-    view: layer === 'l3a' ? [check('view', l3View), check('selected_merchant', l3aSelectedMerchant)] : [check('view', l3View)],
-  };
-}
+const L3A_CHECKS: L3Tables = {
+  binding: [
+    { name: 'l3a.header', layer: 'l3a', run: l3Header },
+    { name: 'l3a.pair', layer: 'l3a', run: l3Pair },
+  ],
+  signed: [
+    { name: 'l3a.signature', layer: 'l3a', run: l3Signature, gate: true },
+    { name: 'l3a.cnf', layer: 'l3a', run: l3Cnf },
+    { name: 'l3a.sd_hash', layer: 'l3a', run: l3SdHash },
+    { name: 'l3a.claims', layer: 'l3a', run: l3Claims },
+    { name: 'l3a.time', layer: 'l3a', run: l3Time },
+    { name: 'l3a.expect', layer: 'l3a', run: l3Expect },
+    { name: 'l3a.mandate', layer: 'l3a', run: l3Mandate },
+  ],
+  view: [
+    { name: 'l3a.view', layer: 'l3a', run: l3View },
+    { name: 'l3a.selected_merchant', layer: 'l3a', run: l3aSelectedMerchant },
+  ],
+};
 
-const L3A_CHECKS = l3Tables('l3a');
-const L3B_CHECKS = l3Tables('l3b');
+const L3B_CHECKS: L3Tables = {
+  binding: [
+    { name: 'l3b.header', layer: 'l3b', run: l3Header },
+    { name: 'l3b.pair', layer: 'l3b', run: l3Pair },
+  ],
+  signed: [
+    { name: 'l3b.signature', layer: 'l3b', run: l3Signature, gate: true },
+    { name: 'l3b.cnf', layer: 'l3b', run: l3Cnf },
+    { name: 'l3b.sd_hash', layer: 'l3b', run: l3SdHash },
+    { name: 'l3b.claims', layer: 'l3b', run: l3Claims },
+    { name: 'l3b.time', layer: 'l3b', run: l3Time },
+    { name: 'l3b.expect', layer: 'l3b', run: l3Expect },
+    { name: 'l3b.mandate', layer: 'l3b', run: l3Mandate },
+  ],
+  view: [{ name: 'l3b.view', layer: 'l3b', run: l3View }],
+};
 
 interface PairSlots {
   l3a?: number;
