@@ -473,6 +473,61 @@ async function profileVectors(outDir: string, actors: Actors, profile: string): 
   return { valid: views.size, tampered: BUNDLE_TAMPERS.length };
 }
 
+/**
+ * Class 13 (no trust and no time from the bundle by default) as vectors. A
+ * vector's `trust` and `at` are, by the bundle format, the verifier's own
+ * configuration, so a bundle that vouches for itself is valid as a vector and
+ * stays in valid/ with that verdict (`vintent verify vectors/` matches it).
+ * What makes it an attack is said in `configured`, a field verifiers ignore
+ * (BUNDLE.md: fields beyond the table describe how a vector was made): the
+ * trust and time of every other vector, and the verdict a verifier configured
+ * with them must reach.
+ */
+function configuredTrustVectors(outDir: string, k: Record<KeyName, SigningKey>): number {
+  const configured = (code: ErrorCode, why: string) => ({
+    issuer_jwks: { keys: [k.issuer.publicJwk] },
+    merchant_jwks: { keys: [k.merchant1.publicJwk] },
+    now: AT,
+    verdict: { valid: false, code, why },
+  });
+  // The attacker's own issuer key, under the genuine issuer's kid, is the one the bundle's trust lists.
+  const forger = generateSigningKey(KIDS.issuer);
+  const selfVouching = immediateBundle({ l1SignWith: forger }, 'dispute');
+  selfVouching.trust = { ...selfVouching.trust, issuer_jwks: { keys: [forger.publicJwk as P] } };
+  // A genuine chain whose Immediate L2 expired before the verifier's time; the bundle's `at` is from when it was fresh.
+  const selfTimed = immediateBundle(
+    {
+      l2Payload: (p) => {
+        p.iat = AT - 2000;
+        p.exp = AT - 1100;
+      },
+      checkoutJwtPayload: (p) => (p.iat = AT - 2500),
+    },
+    'dispute',
+  );
+  selfTimed.at = AT - 1500;
+  const vectors: [string, Bundle, string, ReturnType<typeof configured>][] = [
+    [
+      'immediate-self-vouching-issuer',
+      selfVouching,
+      "the L1 is signed by the presenter's own key, which the bundle's trust lists under the issuer's kid",
+      configured('L1_SIGNATURE_INVALID', "with the issuer's key configured, the L1 signature does not verify"),
+    ],
+    [
+      'immediate-self-chosen-time',
+      selfTimed,
+      "the bundle's at is set back to when its expired L2 was fresh",
+      configured('EXPIRED', 'at the configured time the L2 expired beyond skew'),
+    ],
+  ];
+  for (const [name, bundle, tamper, conf] of vectors) {
+    const why = 'valid only as a test vector, under its own trust and time; see configured';
+    const out = { ...bundle, name: `immediate/dispute/trust/${name}`, tamper, verdict: { valid: true, why }, configured: conf };
+    writeFileSync(join(outDir, 'valid', `${name}.json`), `${JSON.stringify(out, null, 2)}\n`);
+  }
+  return vectors.length;
+}
+
 export async function makeVectors(outDir: string): Promise<{ valid: number; tampered: number }> {
   const k = loadKeys();
   const actors: Actors = { issuer: k.issuer, user: k.user, agent: k.agent, merchants: [k.merchant1, k.merchant2] };
@@ -498,6 +553,7 @@ export async function makeVectors(outDir: string): Promise<{ valid: number; tamp
     const out = { ...bundle, name: `${t.mode}/${t.role}/tamper/${t.name}`, verdict: { valid: false, why: t.why, code: t.code } };
     writeFileSync(join(outDir, 'tampered', `${t.mode}-${t.name}.json`), `${JSON.stringify(out, null, 2)}\n`);
   }
+  valid += configuredTrustVectors(outDir, k);
   const april = await profileVectors(outDir, actors, 'vi-2026-04');
   return { valid: valid + april.valid, tampered: TAMPERS.length + april.tampered };
 }

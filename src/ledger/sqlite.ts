@@ -3,7 +3,10 @@
  * WAL lets readers proceed, and every decision runs in BEGIN IMMEDIATE, which
  * takes the database's single write lock before reading state, so two
  * processes can never both decide from the same totals. busy_timeout makes a
- * waiting process queue for that lock instead of failing.
+ * waiting process queue for that lock instead of failing; a group-committed
+ * batch instead tries the lock without waiting and retries from the event
+ * loop (group-commit.ts), so a process never sleeps in SQLite while requests
+ * wait to be verified.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -21,7 +24,7 @@ import {
   type StoredAuditRow,
   toAuditEvent,
 } from './audit-rows.js';
-import { type BatchOutcome, GroupCommitter } from './group-commit.js';
+import { type BatchOutcome, GroupCommitter, LOCK_BUSY } from './group-commit.js';
 import type { LedgerOptions } from './hooks.js';
 import {
   decisionOf,
@@ -206,7 +209,26 @@ class SqliteLedger implements Ledger {
           }
         }),
       );
-      this.committer = new GroupCommitter((reqs) => storageCall(() => batchTx.immediate(reqs), 'authorize'));
+      // busy_timeout is switched off for a 'try' only: a taken lock then fails BEGIN IMMEDIATE at
+      // once (nothing done) and the committer retries later instead of sleeping in the driver.
+      // db.pragma prepares afresh each time: SQLite applies busy_timeout while preparing the
+      // statement, so a kept prepared statement would not set it again when run.
+      const noWait = () => db.pragma('busy_timeout = 0');
+      const wait = () => db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      this.committer = new GroupCommitter((reqs, mode) =>
+        storageCall(() => {
+          if (mode === 'wait') return batchTx.immediate(reqs);
+          noWait();
+          try {
+            return batchTx.immediate(reqs);
+          } catch (error) {
+            if (lockBusy(error)) return LOCK_BUSY;
+            throw error;
+          } finally {
+            wait();
+          }
+        }, 'authorize'),
+      );
     }
     const revokeTx = db.transaction((record: RevocationRecord) => this.applyRevocation(record));
     this.revokeTx = (record) => revokeTx.immediate(record);
@@ -386,6 +408,12 @@ function prepareStatements(db: Database.Database) {
 export function auditLimit(limit: number | undefined): number {
   if (limit === undefined) return -1 >>> 1;
   return Math.max(0, Math.trunc(limit));
+}
+
+/** SQLITE_BUSY (and its extended codes): another connection holds the lock this one needs. */
+function lockBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 /** Run a storage operation, turning driver failures into LEDGER_UNAVAILABLE. */

@@ -4,16 +4,15 @@
  * --trust-url at start, in its log and at /healthz; `ledger show` never
  * creates a database; `network revoke` records a user's revocation offline.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run as ledgerCmd } from '../../src/cli/ledger.js';
 import { run as network } from '../../src/cli/network.js';
 import { issueRevocation } from '../../src/issue/revocation.js';
 import { IssuerStatusList, statusClaim } from '../../src/issue/status-list.js';
+import { type ServeChild, spawnServe } from '../support/serve.js';
 import { autonomousChain, fulfil, NETWORK_AUD, networkView, parties, SERVER_NOW, T } from './chain.js';
 import { PG_URL } from './harness.js';
 
@@ -33,29 +32,8 @@ async function capture(fn: () => Promise<number>): Promise<{ code: number; out: 
 }
 afterEach(() => vi.restoreAllMocks());
 
-interface Served {
-  url: Promise<string>;
-  exited: Promise<number | null>;
-  stderr: () => string;
-  stop: () => void;
-}
-
-function serve(args: string[], env: Record<string, string> = {}): Served {
-  const script = `import('./src/cli/main.ts').then((m) => m.main(process.argv.slice(1))).then((c) => process.exit(c))`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, 'serve', '--port', '0', ...args], {
-    cwd: process.cwd(),
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', () => reject(new Error(`serve exited before printing its URL: ${err}`)));
-  });
-  url.catch(() => undefined);
-  return { url, exited, stderr: () => err, stop: () => child.kill('SIGTERM') };
+function serve(args: string[], env: Record<string, string> = {}): ServeChild {
+  return spawnServe(args, { env });
 }
 
 const jsonLines = (text: string) =>
@@ -103,7 +81,7 @@ describe('vintent serve configuration', () => {
       expect(r.status).toBe(404);
       await new Promise((resolve) => setTimeout(resolve, 100));
     } finally {
-      s.stop();
+      void s.stop();
     }
     expect(await s.exited).toBe(0);
     const lines = jsonLines(s.stderr());
@@ -124,7 +102,7 @@ describe('vintent serve configuration', () => {
       expect(h.status).toBe(503);
       expect(await h.json()).toMatchObject({ status: 'degraded', checks: [{ name: 'trust_url', ok: false }] });
     } finally {
-      s.stop();
+      void s.stop();
     }
     await s.exited;
     expect(jsonLines(s.stderr()).some((l) => l.event === 'jwks_fetch_failed' && l.url === 'http://127.0.0.1:9/jwks.json')).toBe(true);
@@ -185,7 +163,7 @@ describe('vintent serve with credential status', () => {
       const later = await authorize(10000);
       expect(later.errors.map((e: any) => e.code)).toContain('L1_STATUS_REVOKED');
     } finally {
-      s.stop();
+      void s.stop();
     }
     await s.exited;
   }, 30_000);

@@ -4,15 +4,14 @@
  * HTTP endpoint), reversal, the audit trail, and `serve` as a process that
  * answers over HTTP and exits cleanly on SIGTERM.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run as keys } from '../../src/cli/keys.js';
 import { run as ledgerCmd } from '../../src/cli/ledger.js';
 import { run as network } from '../../src/cli/network.js';
+import { startServe } from '../support/serve.js';
 import { autonomousChain, fulfil, networkView, parties, SERVER_NOW } from './chain.js';
 
 function tempDir(): string {
@@ -153,41 +152,12 @@ describe('vintent serve', () => {
     const priv = join(dir, 'issuer.private.json');
     const gen = await capture(() => keys(['generate', '--kid', 'served', '--out', priv]));
     writeFileSync(trust, gen.out); // a single public JWK is accepted as a trust file
-    const script = `import('./src/cli/main.ts').then((m) => m.main(process.argv.slice(1))).then((c) => process.exit(c))`;
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '-e',
-        script,
-        'serve',
-        '--port',
-        '0',
-        '--ledger',
-        `sqlite:${join(dir, 'l.db')}`,
-        '--trust',
-        trust,
-        '--jwks',
-        trust,
-        '--network-aud',
-        'https://network.example',
-      ],
-      {
-        cwd: process.cwd(),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const url = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolve);
-      child.once('exit', () => reject(new Error('serve exited before printing its URL')));
-    });
+    const served = await startServe(['--ledger', `sqlite:${join(dir, 'l.db')}`, '--trust', trust, '--jwks', trust, '--network-aud', 'https://network.example']);
+    const url = served.url;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const jwks = (await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
     expect(jwks.keys[0]?.kid).toBe('served');
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await served.stop()).toBe(0);
   }, 20_000);
 });

@@ -4,12 +4,10 @@
  * workers still approve exactly one per mandate pair and never exceed the
  * L2 budget, on SQLite always and on PostgreSQL when VINTENT_PG_URL is set.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workerExecArgv } from '../../src/cli/serve-cluster.js';
@@ -20,6 +18,7 @@ import type { IssuedL2Autonomous } from '../../src/issue/l2-types.js';
 import { issueL3Pair } from '../../src/issue/l3.js';
 import { generateSigningKey, type SigningKey } from '../../src/sdjwt/keys.js';
 import { describeIf, PG_URL, postgres } from '../support/environment.js';
+import { type StartedServe, startServe } from '../support/serve.js';
 import { post } from './harness.js';
 
 const NETWORK_AUD = 'https://network.example/authorize';
@@ -86,63 +85,15 @@ function networkView(c: Chain, pairIndex: number, amount: number): Record<string
   return { vi_bundle: 1, role: 'network', l1: c.l1, l2: l3.paymentL2, l3: [{ payment: l3.payment }] };
 }
 
-interface Served {
-  url: string;
-  child: ChildProcess;
-  stderr: () => string;
-  stop: () => Promise<number | null>;
-}
-
-async function serve(ledger: string, trustFile: string, workers: number): Promise<Served> {
-  const script = `import('./src/cli/main.ts').then((m) => m.main(process.argv.slice(1))).then((c) => process.exit(c))`;
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '-e',
-      script,
-      'serve',
-      '--port',
-      '0',
-      '--workers',
-      String(workers),
-      '--ledger',
-      ledger,
-      '--trust',
-      trustFile,
-      '--network-aud',
-      NETWORK_AUD,
-    ],
-    {
-      cwd: process.cwd(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', () => reject(new Error(`serve exited before printing its URL: ${stderr}`)));
-  });
+async function serve(ledger: string, trustFile: string, workers: number): Promise<StartedServe> {
   // Every worker up before the race starts, so the race really spans processes.
-  for (let i = 0; i < 200 && !stderr.includes(`${workers} workers listening`); i++) await new Promise((r) => setTimeout(r, 25));
-  return {
-    url,
-    child,
-    stderr: () => stderr,
-    stop: async () => {
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
+  return startServe(['--ledger', ledger, '--trust', trustFile, '--network-aud', NETWORK_AUD], { workers });
 }
 
 function workersSuite(ledgerSpec: () => string): void {
   const issuer = generateSigningKey('w-issuer-1');
   const merchant = generateSigningKey('w-merchant-1');
-  let svc: Served;
+  let svc: StartedServe;
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vintent-workers-'));
     const trust = join(dir, 'issuer.jwks.json');

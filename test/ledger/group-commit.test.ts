@@ -9,8 +9,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type BatchOutcome, GroupCommitter } from '../../src/ledger/group-commit.js';
+import { type BatchOutcome, GroupCommitter, LOCK_BUSY, type LockMode } from '../../src/ledger/group-commit.js';
 import { openSqliteLedger } from '../../src/ledger/sqlite.js';
 import { MARCH_RECURRENCE, request, uniqueId } from './fixtures.js';
 import { BATCH, batchRequest, roundL2 } from './group-commit-fixtures.js';
@@ -35,7 +36,7 @@ describe('GroupCommitter', () => {
     const c = new GroupCommitter(doubling(calls));
     expect(await Promise.all([1, 2, 3, 4].map((n) => c.submit(n)))).toEqual([2, 4, 6, 8]);
     expect(calls).toEqual([[1, 2, 3, 4]]);
-    expect(c.stats()).toEqual({ batches: 1, items: 4, largestBatch: 4 });
+    expect(c.stats()).toEqual({ batches: 1, items: 4, largestBatch: 4, busyTries: 0 });
   });
 
   it('gives awaited, one-at-a-time submissions a batch each', async () => {
@@ -81,7 +82,98 @@ describe('GroupCommitter', () => {
   });
 });
 
+describe('GroupCommitter with a lock another process holds', () => {
+  const retry = { firstDelayMs: 1, maxDelayMs: 2, maxTryMs: 60_000 };
+
+  it('puts a batch that found the lock busy back in front, in order, and commits it with what arrived meanwhile', async () => {
+    const calls: [number[], LockMode][] = [];
+    let busy = 2;
+    const c = new GroupCommitter(
+      (items: number[], mode: LockMode) => {
+        calls.push([items, mode]);
+        if (busy-- > 0) return LOCK_BUSY;
+        return items.map((value) => ({ ok: true as const, value }));
+      },
+      256,
+      retry,
+    );
+    const first = [1, 2, 3].map((n) => c.submit(n));
+    await new Promise((r) => setImmediate(r)); // the first try has run and failed
+    const later = [4, 5].map((n) => c.submit(n));
+    expect(await Promise.all([...first, ...later])).toEqual([1, 2, 3, 4, 5]);
+    expect(calls.map(([, mode]) => mode)).toEqual(['try', 'try', 'try']);
+    expect(calls.at(-1)![0]).toEqual([1, 2, 3, 4, 5]);
+    expect(c.stats()).toMatchObject({ batches: 1, items: 5, busyTries: 2 });
+  });
+
+  it('keeps the event loop running while it waits: other work proceeds between tries', async () => {
+    let locked = true;
+    let ticks = 0;
+    const c = new GroupCommitter((items: number[]) => (locked ? LOCK_BUSY : items.map((value) => ({ ok: true as const, value }))), 256, retry);
+    const pending = c.submit(7);
+    const ticker = setInterval(() => ticks++, 1);
+    await new Promise((r) => setTimeout(r, 30));
+    locked = false;
+    expect(await pending).toBe(7);
+    clearInterval(ticker);
+    expect(ticks).toBeGreaterThan(5);
+  });
+
+  it('waits for the lock after maxTryMs of failed tries, and drain always waits', async () => {
+    const modes: LockMode[] = [];
+    const c = new GroupCommitter(
+      (items: number[], mode: LockMode) => {
+        modes.push(mode);
+        return mode === 'try' ? LOCK_BUSY : items.map((value) => ({ ok: true as const, value }));
+      },
+      256,
+      { firstDelayMs: 1, maxDelayMs: 2, maxTryMs: 15 },
+    );
+    expect(await c.submit(1)).toBe(1);
+    expect(modes.at(-1)).toBe('wait');
+    expect(modes.filter((m) => m === 'try').length).toBeGreaterThan(1);
+    const drained = new GroupCommitter((items: number[], mode: LockMode) =>
+      mode === 'try' ? LOCK_BUSY : items.map((value) => ({ ok: true as const, value })),
+    );
+    const p = drained.submit(2);
+    drained.drain();
+    expect(await p).toBe(2);
+  });
+
+  it('rejects the batch when a waiting commit is answered busy', async () => {
+    const c = new GroupCommitter<number, number>(() => LOCK_BUSY);
+    const p = c.submit(1);
+    c.drain();
+    await expect(p).rejects.toThrow();
+  });
+});
+
 describe('sqlite ledger with group commit', () => {
+  it('does not sleep in SQLite while another connection holds the write lock, and decides once it is released', async () => {
+    const path = join(freshDir(), 'l.db');
+    const ledger = await openSqliteLedger(path);
+    const other = new Database(path);
+    try {
+      other.prepare('BEGIN IMMEDIATE').run();
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 1);
+      const req = request();
+      let settled = false;
+      const pending = ledger.authorize(req).finally(() => (settled = true));
+      await new Promise((r) => setTimeout(r, 60));
+      // Blocked in the driver's busy handler, the event loop would not have ticked and the decision would be in.
+      expect(settled).toBe(false);
+      expect(ticks).toBeGreaterThan(10);
+      other.prepare('COMMIT').run();
+      expect(await pending).toMatchObject({ decision: 'approved' });
+      clearInterval(ticker);
+    } finally {
+      if (other.inTransaction) other.prepare('COMMIT').run();
+      other.close();
+      await ledger.close();
+    }
+  });
+
   it(`decides ${BATCH} concurrent authorizations on one budget in arrival order`, async () => {
     const ledger = await openSqliteLedger(join(freshDir(), 'l.db'));
     try {
