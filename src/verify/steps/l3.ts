@@ -252,14 +252,16 @@ function l3View({ rec, view, set }: L3Input, found: L3Findings): void | Skip {
       if (other && other.encoded !== d.encoded) reject('L2_VIEW_INCONSISTENT', `${view.label} and l2 disclose ${digest} differently`);
     }
   }
+  // The constraint and its allowlist as the bound mandate's own profile names them.
+  const profile = found.mandate!.profile;
   if (rec.kind === 'payment') {
-    const payees = constraintOf(bound, PROFILE.constraint.allowedPayee)?.allowed_payees;
+    const payees = constraintOf(bound, profile.constraint.allowedPayee)?.[profile.allowlistField.allowedPayee];
     if (Array.isArray(payees) && payees.length > 0 && disclosedElements(payees).length === 0) {
       reject('L3_VIEW_INCOMPLETE', 'the L3a view withholds every allowed payee: none to match its payee against', 'allowed_payees');
     }
     return;
   }
-  const items = constraintOf(bound, PROFILE.constraint.lineItems)?.items;
+  const items = constraintOf(bound, profile.constraint.lineItems)?.items;
   const lines = found.final.line_items;
   if (!Array.isArray(items) || !Array.isArray(lines) || lines.length === 0) return;
   const entries = items.filter((e): e is Record<string, unknown> => isRecord(e) && Array.isArray(e.acceptable_items));

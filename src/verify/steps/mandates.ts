@@ -208,7 +208,7 @@ function checkShape(input: MandateInput, m: Mandate): void {
     reject('LIMIT_EXCEEDED', `${c.constraints.length} constraints, limit ${limits.maxConstraints}`, 'constraints');
   }
   requireConstraintsFullyDisclosed(m.raw);
-  requireTypedIdentifiers(c.constraints);
+  requireTypedIdentifiers(c.constraints, m.profile);
   const violations = constraintShapeViolations(c.constraints, m.kind, m.profile);
   if (violations.length > 0) {
     const first = violations[0]!;
@@ -239,12 +239,17 @@ function requireConstraintsFullyDisclosed(raw: unknown): void {
   }
 }
 
-/** Allowlist entries that carry an `id` must carry a string: a number or object is never matched by name instead. */
-export function requireTypedIdentifiers(constraints: unknown): void {
+/**
+ * Allowlist entries that carry an `id` must carry a string: a number or
+ * object is never matched by name instead. The allowlists are named as the
+ * mandate's own profile names them (`allowed_payees` in February, `allowed` in April).
+ */
+export function requireTypedIdentifiers(constraints: unknown, profile: WireProfile): void {
   if (!Array.isArray(constraints)) return;
+  const { allowedMerchant, allowedPayee } = profile.allowlistField;
   for (const k of constraints) {
     if (!isRecord(k)) continue;
-    const lists: unknown[] = [k.allowed_merchants, k.allowed_payees];
+    const lists: unknown[] = allowedMerchant === allowedPayee ? [k[allowedMerchant]] : [k[allowedMerchant], k[allowedPayee]];
     if (Array.isArray(k.items)) for (const e of k.items) if (isRecord(e)) lists.push(e.acceptable_items, [e]);
     for (const list of lists) {
       if (!Array.isArray(list)) continue;
