@@ -99,7 +99,7 @@ const L1_CHECKS: readonly Check<L1Input, L1Findings>[] = [
 
 /** Stage: the verified L1, or undefined when its signature did not verify under a trusted key. */
 export function verifyL1(chain: ParsedChain, keys: ResolvedKeys, log: CheckLog): VerifiedL1 | undefined {
-  const found: L1Findings = { headerOk: false };
+  const found: L1Findings = { headerOk: false, issuerJwk: undefined, resolved: undefined, cardId: undefined, userKey: undefined, userThumbprint: undefined };
   log.runAll(L1_CHECKS, { chain, keys }, found);
   if (!found.issuerJwk) return undefined;
   return {

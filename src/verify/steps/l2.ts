@@ -107,7 +107,7 @@ const VIEW_CHECK: Check<ViewInput, ViewFindings> = { name: 'l2.view', layer: 'l2
 
 /** Stage: the verified L2 and each of its views resolved, or undefined when its signature did not verify. */
 export function verifyL2(chain: ParsedChain, l1: VerifiedL1 | undefined, log: CheckLog): VerifiedL2 | undefined {
-  const found: L2Findings = { headerOk: false, signed: false };
+  const found: L2Findings = { headerOk: false, signed: false, resolved: undefined };
   log.runAll(L2_CHECKS, { chain, l1 }, found);
   if (!found.signed) return undefined;
   const main = chain.views[0]!;

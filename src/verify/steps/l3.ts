@@ -335,7 +335,17 @@ const NOT_JUDGED: BoundL3s = { l3: [], byPair: [] };
 function judgeL3(log: CheckLog, input: L3Input, slots: PairSlots[], position: number): BoundL3 {
   const { rec, pairs } = input;
   const tables = rec.layer === 'l3a' ? L3A_CHECKS : L3B_CHECKS;
-  const found: L3Findings = { headerOk: false };
+  // Every member present from the start: one object shape for every L3, whatever its checks establish.
+  const found: L3Findings = {
+    headerOk: false,
+    mandate: undefined,
+    bound: undefined,
+    pairId: undefined,
+    signer: undefined,
+    resolved: undefined,
+    final: undefined,
+    selectedMerchant: undefined,
+  };
   log.runAll(tables.binding, input, found);
   const pair = found.pairId === undefined ? undefined : pairs?.list.find((p) => p.pairId === found.pairId);
   const index = pair?.index;
