@@ -1,18 +1,16 @@
 /**
- * The state one verification carries from step to step, and the helper that
- * turns each small check into a recorded pass, failure or skip.
+ * What one verification shares across its stages: the fixed configuration
+ * and the {@link CheckLog} that records each named check as passed, failed
+ * or skipped. Nothing else is shared; each stage hands the next a typed,
+ * readonly value (src/verify/stages.ts).
  */
-import type { KeyObject } from 'node:crypto';
 import type { Strictness } from '../constraints/types.js';
 import { type Layer, VIError, type VIErrorInfo } from '../errors.js';
 import { type PublicKeyCache, sharedKeyCache } from '../sdjwt/keys.js';
-import { DEFAULT_PARSE_LIMITS, type ParsedJwt, type ParsedSdJwt } from '../sdjwt/parse.js';
-import type { Resolved } from '../sdjwt/resolve.js';
-import type { Bundle, Expectation } from '../spec/bundle.js';
-import { type MandateKind, type Mode, PROFILE, type WireProfile } from '../spec/profile.js';
+import { DEFAULT_PARSE_LIMITS } from '../sdjwt/parse.js';
+import { PROFILE } from '../spec/profile.js';
 import type { CheckName } from './checks.js';
-import type { KeyLookup } from './steps/common.js';
-import type { CheckRecord, CheckStatus, KeyResolver, Limits, PairResult, VerifyOptions } from './types.js';
+import type { CheckRecord, CheckStatus, Limits, VerifyOptions } from './types.js';
 
 /** Defaults for {@link Limits}; each is documented with its error code in spec/limits.md. */
 export const DEFAULT_LIMITS: Limits = {
@@ -26,56 +24,24 @@ export const DEFAULT_LIMITS: Limits = {
   maxL3LifetimeSeconds: PROFILE.l3MaxLifetimeSeconds,
 };
 
-/** A signature-checked L2 presentation: the main `l2` or a per-L3 view of the same L2. */
-export interface L2View {
-  label: string;
-  parsed: ParsedSdJwt;
-  resolved?: Resolved;
+/** The options of one verification with their defaults applied; never changes during it. */
+export interface VerifyConfig {
+  readonly options: VerifyOptions;
+  readonly skew: number;
+  readonly strictness: Strictness;
+  readonly limits: Limits;
+  readonly keyCache: PublicKeyCache;
 }
 
-export interface MandateRecord {
-  digest: string;
-  kind: MandateKind;
-  open: boolean;
-  vct: string;
-  /** The wire profile whose VCT this mandate carries. */
-  profile: WireProfile;
-  claims: Record<string, unknown>;
-  /** The disclosure's value before resolution (nested `_sd` still visible). */
-  raw: unknown;
-  /** False when its shape check failed: nothing may be derived from it then. */
-  wellFormed: boolean;
-  /** Pair identifier once computed. */
-  pairId?: string;
-}
-
-export interface L3Record {
-  entry: number;
-  kind: MandateKind;
-  layer: 'l3a' | 'l3b';
-  parsed: ParsedSdJwt;
-  view: L2View | undefined;
-  resolved?: Resolved;
-  /** Set once the signature checked out against the delegated agent key. */
-  verified: boolean;
-  pairId?: string;
-  /** The L2 mandate this L3 binds, as its own view resolves it: what it is judged against. */
-  bound?: Record<string, unknown>;
-  /** The final mandate the L3 carries. */
-  mandate?: Record<string, unknown>;
-  /** The selected merchant disclosed beside an L3a's payment mandate. */
-  selectedMerchant?: Record<string, unknown>;
-  signer?: string;
-}
-
-export interface PairState {
-  pairId: string;
-  order: number;
-  checkout?: MandateRecord;
-  payment?: MandateRecord;
-  l3a?: L3Record;
-  l3b?: L3Record;
-  result: PairResult;
+/** {@link VerifyConfig} for `options`. */
+export function configOf(options: VerifyOptions): VerifyConfig {
+  return {
+    options,
+    skew: options.skewSeconds ?? PROFILE.defaultSkewSeconds,
+    strictness: options.strictness ?? 'PERMISSIVE',
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    keyCache: options.keyCache ?? sharedKeyCache,
+  };
 }
 
 /** What a check function may return to say it did not apply. */
@@ -84,74 +50,35 @@ export interface Skip {
 }
 export const skip = (reason: string): Skip => ({ skip: reason });
 
-export class VerifyContext {
+/**
+ * One named check in a stage's table. `run` gets the stage's input and the
+ * stage's findings so far (what earlier checks of the same stage
+ * established); it passes by returning, fails by throwing a VIError (see
+ * {@link reject}) and is skipped by returning {@link skip}.
+ */
+export interface Check<In, Found> {
+  readonly name: CheckName;
+  readonly layer: Layer;
+  readonly run: (input: In, found: Found) => void | Skip;
+  /** The stage goes no further unless this check passed (a signature: nothing after it may be read otherwise). */
+  readonly gate?: true;
+}
+
+/** The output being written: every check record and every error, in order. The one mutable thing a verification shares. */
+export class CheckLog {
   readonly errors: VIErrorInfo[] = [];
   readonly checks: CheckRecord[] = [];
-  readonly skew: number;
-  readonly strictness: Strictness;
-  readonly limits: Limits;
-  readonly keyCache: PublicKeyCache;
-  at = 0;
-  bundle: Bundle | undefined;
-  issuerKeys: KeyResolver | undefined;
-  merchantKeys: KeyResolver | undefined;
-  /** The key-resolution stage's answers (steps/keys.ts): the issuer key by the L1 kid, merchant keys by kid. */
-  issuerLookup: KeyLookup | undefined;
-  readonly merchantLookups = new Map<string, KeyLookup>();
-  expect: { l2?: Expectation; l3a?: Expectation; l3b?: Expectation } = {};
 
-  l1: ParsedSdJwt | undefined;
-  l1Resolved: Resolved | undefined;
-  /** True once the L1 signature verified against a trusted issuer key. */
-  l1Trusted = false;
-  issuerThumbprint: string | undefined;
-  userKey: KeyObject | undefined;
-  userThumbprint: string | undefined;
-  /** L1 `card_id` when the verified L1 carries one. */
-  cardId: string | undefined;
-
-  l2: L2View | undefined;
-  /** Per-L3 L2 views; same issuer-signed JWT as `l2`. */
-  l2Views: L2View[] = [];
-  l2Trusted = false;
-  l2Id: string | undefined;
-  mode: Mode | undefined;
-  /** The chain's wire profile, from its mandate VCTs. */
-  profile: WireProfile | undefined;
-
-  /** Disclosed mandates across all L2 views, by disclosure digest. */
-  mandates = new Map<string, MandateRecord>();
-  /** checkout_jwts parsed so far (a few per verification, bounded by the pairs). */
-  checkoutJwts: ParsedJwt[] = [];
-  pairs: PairState[] = [];
-  l3: L3Record[] = [];
-
-  constructor(readonly options: VerifyOptions) {
-    this.skew = options.skewSeconds ?? PROFILE.defaultSkewSeconds;
-    this.strictness = options.strictness ?? 'PERMISSIVE';
-    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-    this.keyCache = options.keyCache ?? sharedKeyCache;
-  }
+  constructor(readonly config: VerifyConfig) {}
 
   get valid(): boolean {
     return this.errors.length === 0;
   }
 
-  /**
-   * Whether anything parsed in this verification has a member named like a
-   * private JWK member (header, payload or disclosure, at any depth, or a
-   * disclosed claim so named). Echoed claims come only from these, so when
-   * none has one there is nothing to redact.
-   */
-  mayEchoPrivateKey(): boolean {
-    const any = (p: ParsedSdJwt | undefined) => p !== undefined && (p.jwt.privateJwkMember || p.disclosures.some((d) => d.privateJwkMember));
-    return (
-      any(this.l1) ||
-      any(this.l2?.parsed) ||
-      this.l2Views.some((v) => any(v.parsed)) ||
-      this.l3.some((r) => any(r.parsed)) ||
-      this.checkoutJwts.some((j) => j.privateJwkMember)
-    );
+  /** Whether some error concerns pair `index`. */
+  pairFailed(index: number): boolean {
+    for (const e of this.errors) if (e.pair === index) return true;
+    return false;
   }
 
   pass(name: CheckName, layer: Layer, pair?: number): void {
@@ -171,23 +98,52 @@ export class VerifyContext {
     }
   }
 
-  /**
-   * Run one named check. It passes by returning, fails by throwing a VIError,
-   * and is skipped by returning {@link skip}. Returns the status recorded.
-   */
-  check(name: CheckName, layer: Layer, fn: () => void | Skip, pair?: number): CheckStatus {
+  /** Record what `outcome` (a check's return value, or what it threw) means. */
+  private settle(name: CheckName, layer: Layer, outcome: void | Skip, pair: number | undefined): CheckStatus {
+    if (outcome && typeof outcome === 'object' && 'skip' in outcome) {
+      this.skipped(name, layer, outcome.skip, pair);
+      return 'skipped';
+    }
+    this.pass(name, layer, pair);
+    return 'passed';
+  }
+
+  /** Run one check of a table on the stage's input and findings. */
+  run<In, Found>(check: Check<In, Found>, input: In, found: Found, pair?: number): CheckStatus {
+    let outcome: void | Skip;
     try {
-      const r = fn();
-      if (r && typeof r === 'object' && 'skip' in r) {
-        this.skipped(name, layer, r.skip, pair);
-        return 'skipped';
-      }
-      this.pass(name, layer, pair);
-      return 'passed';
+      outcome = check.run(input, found);
+    } catch (e) {
+      this.failed(check.name, check.layer, [toInfo(e, check.layer)], pair);
+      return 'failed';
+    }
+    return this.settle(check.name, check.layer, outcome, pair);
+  }
+
+  /**
+   * Run a stage's table in order. Returns false when a gate check did not
+   * pass (the rest is not run), else whether no check failed.
+   */
+  runAll<In, Found>(table: readonly Check<In, Found>[], input: In, found: Found, pair?: number): boolean {
+    let ok = true;
+    for (const check of table) {
+      const status = this.run(check, input, found, pair);
+      if (status === 'failed') ok = false;
+      if (check.gate && status !== 'passed') return false;
+    }
+    return ok;
+  }
+
+  /** Run one check given as a function (where a stage checks once per item and a table entry would add nothing). */
+  check(name: CheckName, layer: Layer, fn: () => void | Skip, pair?: number): CheckStatus {
+    let outcome: void | Skip;
+    try {
+      outcome = fn();
     } catch (e) {
       this.failed(name, layer, [toInfo(e, layer)], pair);
       return 'failed';
     }
+    return this.settle(name, layer, outcome, pair);
   }
 }
 
@@ -197,7 +153,7 @@ export function toInfo(e: unknown, layer: Layer): VIErrorInfo {
   return { code: 'INTERNAL', layer, message: 'internal error while verifying' };
 }
 
-/** Throw a VIError; steps use it to fail the current check. */
+/** Throw a VIError; checks use it to fail. */
 export function reject(code: VIErrorInfo['code'], message: string, claim?: string): never {
   throw new VIError({ code, message, claim });
 }

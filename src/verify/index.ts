@@ -1,56 +1,82 @@
 /**
  * Verification driver: a bundle in, a verdict out, never an exception.
  *
- * The chain is walked as a fixed pipeline of small named checks (steps/).
- * Claims are only read from what a signature check has accepted; each later
- * layer's key comes only from the previous layer's `cnf`.
+ * The chain is walked as a fixed sequence of stages (src/verify/steps/),
+ * each a function from the previous stages' typed, readonly values
+ * (src/verify/stages.ts) to its own, or undefined when the chain cannot go
+ * on. Inside a stage the checks are small named functions listed in order in
+ * a table; each is recorded in the one shared {@link CheckLog}. Claims are
+ * only read from what a signature check has accepted; each later layer's
+ * key comes only from the previous layer's `cnf`.
  */
 import { isRecord } from '../constraints/values.js';
-import { type PairState, VerifyContext } from './context.js';
+import type { ParsedSdJwt } from '../sdjwt/parse.js';
+import { CheckLog, configOf } from './context.js';
 import { withoutPrivateKeys } from './redact.js';
-import { verifyCheckoutBindings } from './steps/bindings.js';
-import { checkBundle, parseCredentials } from './steps/bundle.js';
-import { verifyConstraints } from './steps/constraints.js';
+import type { BoundL3s, ConstraintReports, MandateSet, Pair, Pairs, ParsedChain, ResolvedKeys, VerifiedL1, VerifiedL2 } from './stages.js';
+import { verifyCheckouts } from './steps/bindings.js';
+import { parseChain, readBundle } from './steps/bundle.js';
+import { judgeConstraints } from './steps/constraints.js';
 import { resolveKeys } from './steps/keys.js';
 import { verifyL1 } from './steps/l1.js';
 import { verifyL1Status } from './steps/l1-status.js';
 import { verifyL2 } from './steps/l2.js';
-import { verifyL3s } from './steps/l3.js';
-import { verifyMandates } from './steps/mandates.js';
+import { bindL3s } from './steps/l3.js';
+import { pairMandates, readMandates } from './steps/mandates.js';
 import type { LayerClaims, PairResult, VerificationResult, VerifyOptions } from './types.js';
 
 export { CHECK_NAMES, type CheckName, isCheckName } from './checks.js';
 export { type BundleTextResult, parseBundleText } from './steps/bundle.js';
 export type * from './types.js';
 
+/** Everything the stages established, as far as they got: what the result is built from. */
+interface Outcome {
+  at: number;
+  chain?: ParsedChain;
+  l1?: VerifiedL1;
+  l2?: VerifiedL2;
+  set?: MandateSet;
+  pairs?: Pairs;
+  l3s?: BoundL3s;
+  constraints?: ConstraintReports;
+}
+
 /**
- * The stages in order: the bundle and one parse of each credential; key
- * resolution (the only await, and only when a resolver is asynchronous);
- * then, synchronously, verified L1 → verified L2 with its mode → mandate
- * pairs → L3s bound to their views → the merchant's checkout_jwt and cart →
- * constraints. Each stage records its named checks (src/verify/checks.ts)
- * and hands the next what it established on the context.
+ * The stages in order: the bundle (`readBundle`) and one parse of each
+ * credential (`parseChain`); key resolution (`resolveKeys`: the only await
+ * besides the optional L1 status lookup, and only when a resolver is
+ * asynchronous); then, synchronously, verified L1 → verified L2 with its
+ * views → mandates with their mode → pairs → L3s bound to their views →
+ * the merchant's checkout_jwt and cart → constraints.
  */
-function runPipeline(input: unknown, ctx: VerifyContext): void | Promise<void> {
-  if (!checkBundle(input, ctx)) return;
-  if (!parseCredentials(ctx)) return;
-  const keys = resolveKeys(ctx);
-  return keys ? keys.then(() => verifyResolved(ctx)) : verifyResolved(ctx);
+function runPipeline(input: unknown, log: CheckLog, outcome: Outcome): void | Promise<void> {
+  const { at, read } = readBundle(input, log);
+  outcome.at = at;
+  if (!read) return;
+  const chain = parseChain(read, log);
+  if (!chain) return;
+  outcome.chain = chain;
+  const keys = resolveKeys(chain);
+  return keys instanceof Promise ? keys.then((k) => verifyWithKeys(chain, k, log, outcome)) : verifyWithKeys(chain, keys, log, outcome);
 }
 
-function verifyResolved(ctx: VerifyContext): void | Promise<void> {
-  verifyL1(ctx);
+function verifyWithKeys(chain: ParsedChain, keys: ResolvedKeys, log: CheckLog, outcome: Outcome): void | Promise<void> {
+  const l1 = verifyL1(chain, keys, log);
+  outcome.l1 = l1;
   // The L1's credential status, when a status resolver is configured: the one other lookup that may wait.
-  const status = verifyL1Status(ctx);
-  return status ? status.then(() => verifyAfterL1(ctx)) : verifyAfterL1(ctx);
+  const status = l1 && verifyL1Status(l1, log);
+  return status ? status.then(() => verifyAfterL1(chain, keys, l1, log, outcome)) : verifyAfterL1(chain, keys, l1, log, outcome);
 }
 
-function verifyAfterL1(ctx: VerifyContext): void {
-  verifyL2(ctx);
-  verifyMandates(ctx);
-  verifyL3s(ctx);
-  verifyCheckoutBindings(ctx);
-  verifyConstraints(ctx);
+function verifyAfterL1(chain: ParsedChain, keys: ResolvedKeys, l1: VerifiedL1 | undefined, log: CheckLog, outcome: Outcome): void {
+  // Each value is kept as soon as it exists: a bug in a later stage still reports what was established.
+  const l2 = (outcome.l2 = verifyL2(chain, l1, log));
+  const set = (outcome.set = readMandates(chain, l2, log));
+  // An L2 verifies only under the L1's key, so `l1` is there whenever `set` is.
+  const pairs = (outcome.pairs = set?.moded && l1 ? pairMandates(set, l1, log) : undefined);
+  const l3s = (outcome.l3s = bindL3s(chain, set, pairs, log));
+  verifyCheckouts(chain.read, keys, chain.checkoutJwts, set, pairs, l3s, log);
+  outcome.constraints = judgeConstraints(chain.read, chain.checkoutJwts, set, pairs, l3s, log);
 }
 
 /**
@@ -61,16 +87,17 @@ function verifyAfterL1(ctx: VerifyContext): void {
  * if (!result.valid) console.log(result.errors.map((e) => e.code));
  */
 export async function verifyPresentation(bundle: unknown, options: VerifyOptions = {}): Promise<VerificationResult> {
-  const ctx = new VerifyContext(options);
+  const log = new CheckLog(configOf(options));
+  const outcome: Outcome = { at: 0 };
   try {
-    const pending = runPipeline(bundle, ctx);
+    const pending = runPipeline(bundle, log, outcome);
     if (pending) await pending;
   } catch (e) {
     // A bug must not become an exception for the caller, nor a pass.
     if (process.env.VINTENT_DEBUG) console.error(e);
-    ctx.failed('internal', 'bundle', [{ code: 'INTERNAL', message: 'internal error while verifying' }]);
+    log.failed('internal', 'bundle', [{ code: 'INTERNAL', message: 'internal error while verifying' }]);
   }
-  return toResult(ctx);
+  return toResult(log, outcome);
 }
 
 type Redact = <T>(value: T) => T;
@@ -80,10 +107,31 @@ function layerClaims(redact: Redact, header: Record<string, unknown>, claims: Re
   return claims ? { header: redact(header), claims: redact(claims) } : undefined;
 }
 
-function pairResult(ctx: VerifyContext, p: PairState): PairResult {
-  const r = p.result;
-  r.valid = !ctx.errors.some((e) => e.pair === r.index);
-  const values = ctx.mode === 'immediate' ? p.payment?.claims : p.l3a?.verified ? p.l3a.mandate : undefined;
+/**
+ * Whether anything parsed in this verification has a member named like a
+ * private JWK member (header, payload or disclosure, at any depth, or a
+ * disclosed claim so named). Echoed claims come only from these, so when
+ * none has one there is nothing to redact.
+ */
+function mayEchoPrivateKey(chain: ParsedChain | undefined): boolean {
+  if (!chain) return false;
+  const any = (p: ParsedSdJwt) => p.jwt.privateJwkMember || p.disclosures.some((d) => d.privateJwkMember);
+  return any(chain.l1) || chain.views.some((v) => any(v.parsed)) || chain.l3.some((r) => any(r.parsed)) || chain.checkoutJwts.anyPrivateJwkMember();
+}
+
+function pairResult(log: CheckLog, o: Outcome, p: Pair): PairResult {
+  const l3s = o.l3s?.byPair[p.index];
+  const r: PairResult = {
+    index: p.index,
+    pairId: p.pairId,
+    l3a: l3s?.l3aStatus ?? 'absent',
+    l3b: l3s?.l3bStatus ?? 'absent',
+    constraints: [...(o.constraints?.[p.index] ?? [])],
+    valid: !log.pairFailed(p.index),
+  };
+  if (p.checkout) r.checkout = { vct: p.checkout.vct, digest: p.checkout.digest, claims: p.checkout.claims };
+  if (p.payment) r.payment = { vct: p.payment.vct, digest: p.payment.digest, claims: p.payment.claims };
+  const values = o.set?.mode === 'immediate' ? p.payment?.claims : l3s?.l3a?.verified ? l3s.l3a.final : undefined;
   if (values && r.valid) {
     const pa = isRecord(values.payment_amount) ? values.payment_amount : values;
     if (typeof pa.amount === 'number' && typeof pa.currency === 'string' && typeof values.transaction_id === 'string') {
@@ -93,35 +141,42 @@ function pairResult(ctx: VerifyContext, p: PairState): PairResult {
   return r;
 }
 
-function toResult(ctx: VerifyContext): VerificationResult {
+function toResult(log: CheckLog, o: Outcome): VerificationResult {
+  const { chain, l1, l2 } = o;
   // Redaction walks every echoed claim; the parser already told whether any could need it.
-  const redact: Redact = ctx.mayEchoPrivateKey() ? withoutPrivateKeys : asIs;
+  const redact: Redact = mayEchoPrivateKey(chain) ? withoutPrivateKeys : asIs;
   const l3Claims: VerificationResult['claims']['l3'] = [];
   const l3Signers: VerificationResult['signers']['l3'] = [];
-  for (const r of ctx.l3) {
-    const c = (l3Claims[r.entry] ??= {});
-    const s = (l3Signers[r.entry] ??= {});
+  const judged = o.l3s?.l3 ?? [];
+  const parsedL3 = chain?.l3 ?? [];
+  for (let i = 0; i < parsedL3.length; i++) {
+    const rec = parsedL3[i]!;
+    const c = (l3Claims[rec.entry] ??= {});
+    const s = (l3Signers[rec.entry] ??= {});
+    const r = judged[i];
+    if (!r) continue;
     const lc = r.verified ? layerClaims(redact, r.parsed.jwt.header, r.resolved?.claims) : undefined;
     if (lc) c[r.kind] = lc;
     if (r.signer) s[r.kind] = r.signer;
   }
-  const l1 = ctx.l1Trusted ? layerClaims(redact, ctx.l1!.jwt.header, ctx.l1Resolved?.claims) : undefined;
-  const l2 = ctx.l2Trusted ? layerClaims(redact, ctx.l2!.parsed.jwt.header, ctx.l2!.resolved?.claims) : undefined;
+  const l1Claims = l1 ? layerClaims(redact, l1.parsed.jwt.header, l1.resolved?.claims) : undefined;
+  const main = l2?.views[0];
+  const l2Claims = main ? layerClaims(redact, main.parsed.jwt.header, main.resolved?.claims) : undefined;
   const result: VerificationResult = {
-    valid: ctx.valid,
-    mode: ctx.mode,
-    at: ctx.at,
-    errors: ctx.errors,
-    checks: ctx.checks,
+    valid: log.valid,
+    mode: o.set?.mode,
+    at: o.at,
+    errors: log.errors,
+    checks: log.checks,
     claims: { l3: l3Claims.map((c) => c ?? {}) },
-    pairs: ctx.pairs.map((p) => redact(pairResult(ctx, p))),
+    pairs: (o.pairs?.list ?? []).map((p) => redact(pairResult(log, o, p))),
     signers: { l3: l3Signers.map((s) => s ?? {}) },
   };
-  if (l1) result.claims.l1 = l1;
-  if (l2) result.claims.l2 = l2;
-  if (ctx.l2Id) result.l2_id = ctx.l2Id;
-  if (ctx.profile) result.profile = ctx.profile.name;
-  if (ctx.issuerThumbprint) result.signers.l1 = ctx.issuerThumbprint;
-  if (ctx.l2Trusted && ctx.userThumbprint) result.signers.l2 = ctx.userThumbprint;
+  if (l1Claims) result.claims.l1 = l1Claims;
+  if (l2Claims) result.claims.l2 = l2Claims;
+  if (l2) result.l2_id = l2.id;
+  if (o.set?.profile) result.profile = o.set.profile.name;
+  if (l1) result.signers.l1 = l1.issuerThumbprint;
+  if (l2 && l1?.userThumbprint) result.signers.l2 = l1.userThumbprint;
   return result;
 }

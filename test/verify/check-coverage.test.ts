@@ -300,10 +300,6 @@ const ROWS: Row[] = [
     check: 'mandates.shape',
     how: 'an allowlist entry (not a disclosure) whose id is a number',
     code: 'CONSTRAINT_MALFORMED',
-    knownBug: {
-      profiles: ['vi-2026-04'],
-      what: 'the typed-identifier rule reads allowed_merchants / allowed_payees only (February names); April `allowed` entries are not checked',
-    },
     make: (p) =>
       auto(
         p,
@@ -462,10 +458,6 @@ const ROWS: Row[] = [
     how: 'the bound view withholds every allowed payee',
     code: 'L3_VIEW_INCOMPLETE',
     cascade: { checks: ['constraints.payment'], why: 'the payee allowlist judged on the same view is unverifiable (CONSTRAINT_UNVERIFIABLE)' },
-    knownBug: {
-      profiles: ['vi-2026-04'],
-      what: 'l3a.view looks for the payee allowlist under the February names (payment.allowed_payee / allowed_payees), so in April it passes; only constraints.payment rejects (CONSTRAINT_UNVERIFIABLE)',
-    },
     make: (p) => auto(p, { selectedMerchant: null, paymentViewMerchants: [] }, 'network'),
   },
   {

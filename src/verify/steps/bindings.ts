@@ -1,86 +1,94 @@
 /**
- * The merchant's `checkout_jwt` (credential-format §6.3): parsed once, its
- * signature checked when merchant keys are trusted, and its cart held against
- * the payment the user or agent signed.
+ * Stage: the merchant's `checkout_jwt` (credential-format §6.3), parsed once
+ * per verification, its signature checked when merchant keys are trusted,
+ * and its cart held against the payment the user or agent signed.
  */
 import { isMinorUnits, isRecord } from '../../constraints/values.js';
 import { VIError } from '../../errors.js';
 import { type ParsedJwt, parseJwt } from '../../sdjwt/parse.js';
-import { type PairState, reject, skip, type VerifyContext } from '../context.js';
-import { isTimestamp, type KeyLookup, keyFrom, requireEs256, requireNoCrit, requireSignature } from './common.js';
+import { type Check, type CheckLog, reject, type Skip, skip, toInfo } from '../context.js';
+import type { BoundL3s, CheckoutJwts, MandateSet, Pair, PairL3s, Pairs, ReadBundle, ResolvedKeys } from '../stages.js';
+import { isTimestamp, keyFrom, requireEs256, requireNoCrit, requireSignature } from './common.js';
 
-/** Parse a checkout_jwt once per verification. Throws VIError CHECKOUT_JWT_MALFORMED. */
-export function checkoutJwtOf(ctx: VerifyContext, jwt: string): ParsedJwt {
-  // A linear scan: there are at most two per pair, and a Map would hash every 1–2 KB key.
-  for (const known of ctx.checkoutJwts) if (known.compact === jwt) return known;
+/** Parse one checkout_jwt. Throws VIError CHECKOUT_JWT_MALFORMED (a repeated member name keeps JSON_DUPLICATE_MEMBER). */
+function parseCheckoutJwt(jwt: string): ParsedJwt {
   try {
-    const parsed = parseJwt(jwt, 'checkout_jwt');
-    ctx.checkoutJwts.push(parsed);
-    return parsed;
+    return parseJwt(jwt, 'checkout_jwt');
   } catch (e) {
-    // A repeated member name keeps its own code; anything else is an unreadable checkout_jwt.
     const code = e instanceof VIError && e.code === 'JSON_DUPLICATE_MEMBER' ? e.code : 'CHECKOUT_JWT_MALFORMED';
     throw new VIError({ code, layer: 'checkout_jwt', message: e instanceof Error ? e.message : 'unreadable checkout_jwt' });
   }
 }
 
-/** Synchronous: merchant keys were looked up by the key-resolution stage (steps/keys.ts). */
-function verifyCheckoutSignature(ctx: VerifyContext, jwt: string, pair: number): void {
-  let parsed: ParsedJwt;
-  try {
-    parsed = checkoutJwtOf(ctx, jwt);
-  } catch (e) {
-    ctx.check(
-      'checkout_jwt.signature',
-      'checkout_jwt',
-      () => {
-        throw e;
-      },
-      pair,
-    );
-    return;
-  }
-  const keys = ctx.merchantKeys;
-  const kid = parsed.header.kid;
-  const lookup = keys && typeof kid === 'string' ? ctx.merchantLookups.get(kid) : undefined;
-  checkCheckoutSignature(ctx, parsed, pair, lookup ?? { jwk: undefined });
+/** A fresh {@link CheckoutJwts} memo for one verification. */
+export function checkoutJwtMemo(): CheckoutJwts {
+  // A linear scan: there are at most two per pair, and a Map would hash every 1–2 KB key.
+  const parsed: ParsedJwt[] = [];
+  return {
+    of(jwt: string): ParsedJwt {
+      for (const known of parsed) if (known.compact === jwt) return known;
+      const p = parseCheckoutJwt(jwt);
+      parsed.push(p);
+      return p;
+    },
+    anyPrivateJwkMember: () => parsed.some((j) => j.privateJwkMember),
+  };
 }
 
-function checkCheckoutSignature(ctx: VerifyContext, parsed: ParsedJwt, pair: number, lookup: KeyLookup): void {
-  const keys = ctx.merchantKeys;
-  const kid = parsed.header.kid;
-  ctx.check('checkout_jwt.claims', 'checkout_jwt', () => checkCheckoutClaims(ctx, parsed), pair);
-  ctx.check(
-    'checkout_jwt.signature',
-    'checkout_jwt',
-    () => {
-      if (!keys) {
-        if (ctx.strictness === 'STRICT') reject('CHECKOUT_JWT_KEY_UNKNOWN', 'STRICT mode requires merchant keys to check checkout_jwt');
-        return skip('no merchant keys trusted; checkout_jwt signature not checked');
-      }
-      requireEs256(parsed);
-      if (typeof kid !== 'string') reject('CHECKOUT_JWT_KEY_UNKNOWN', 'checkout_jwt header has no kid');
-      const jwk = keyFrom(lookup, kid, 'CHECKOUT_JWT_KEY_UNKNOWN');
-      if (!jwk) reject('CHECKOUT_JWT_KEY_UNKNOWN', `no trusted merchant key with kid '${kid}'`, 'kid');
-      requireSignature(parsed, ctx.keyCache.import(jwk), 'CHECKOUT_JWT_SIGNATURE_INVALID', ctx.options.signatureCache);
-    },
-    pair,
-  );
+/** One pair's checkout: what its checks read. */
+interface CheckoutInput {
+  readonly read: ReadBundle;
+  readonly keys: ResolvedKeys;
+  readonly checkoutJwts: CheckoutJwts;
+  readonly pair: Pair;
+  readonly l3s: PairL3s | undefined;
+  /** The checkout_jwt judged: the Immediate checkout mandate's, or a verified L3b's final checkout's. */
+  readonly jwt: unknown;
 }
+
+/** The checkout_jwt, parsed (checkout_jwt checks run only once it is). */
+interface CheckoutFindings {
+  readonly parsed: ParsedJwt;
+}
+
+function checkoutJwtClaims({ read }: CheckoutInput, { parsed }: CheckoutFindings): void {
+  checkCheckoutClaims(parsed, read.at, read.config.skew);
+}
+
+/** The signature, under the merchant key the key stage found for its kid (synchronous). */
+function checkoutJwtSignature({ read, keys }: CheckoutInput, { parsed }: CheckoutFindings): void | Skip {
+  const merchantKeys = read.merchantKeys;
+  if (!merchantKeys) {
+    if (read.config.strictness === 'STRICT') reject('CHECKOUT_JWT_KEY_UNKNOWN', 'STRICT mode requires merchant keys to check checkout_jwt');
+    return skip('no merchant keys trusted; checkout_jwt signature not checked');
+  }
+  requireEs256(parsed);
+  const kid = parsed.header.kid;
+  if (typeof kid !== 'string') reject('CHECKOUT_JWT_KEY_UNKNOWN', 'checkout_jwt header has no kid');
+  const jwk = keyFrom(keys.merchants.get(kid) ?? { jwk: undefined }, kid, 'CHECKOUT_JWT_KEY_UNKNOWN');
+  if (!jwk) reject('CHECKOUT_JWT_KEY_UNKNOWN', `no trusted merchant key with kid '${kid}'`, 'kid');
+  requireSignature(parsed, read.config.keyCache.import(jwk), 'CHECKOUT_JWT_SIGNATURE_INVALID', read.config.options.signatureCache);
+}
+
+/** Per pair whose checkout_jwt is at hand; an unreadable one fails checkout_jwt.signature alone. */
+const CHECKOUT_JWT_CHECKS: readonly Check<CheckoutInput, CheckoutFindings>[] = [
+  { name: 'checkout_jwt.claims', layer: 'checkout_jwt', run: checkoutJwtClaims },
+  { name: 'checkout_jwt.signature', layer: 'checkout_jwt', run: checkoutJwtSignature },
+];
 
 /**
  * What the merchant signed, whether or not its key is trusted here: no
  * unknown `crit`; not expired and not issued in the future (beyond skew);
  * merchant and cart item ids, when present, strings.
  */
-function checkCheckoutClaims(ctx: VerifyContext, parsed: ParsedJwt): void {
+function checkCheckoutClaims(parsed: ParsedJwt, at: number, skew: number): void {
   requireNoCrit(parsed);
   const p = parsed.payload;
   for (const name of ['iat', 'exp'] as const) {
     if (p[name] !== undefined && !isTimestamp(p[name])) reject('TIME_CLAIM_INVALID', `checkout_jwt ${name} must be integer Unix seconds`, name);
   }
-  if (typeof p.exp === 'number' && p.exp + ctx.skew < ctx.at) reject('EXPIRED', `checkout_jwt expired at ${p.exp}`, 'exp');
-  if (typeof p.iat === 'number' && p.iat - ctx.skew > ctx.at) reject('IAT_IN_FUTURE', `checkout_jwt iat ${p.iat} is in the future`, 'iat');
+  if (typeof p.exp === 'number' && p.exp + skew < at) reject('EXPIRED', `checkout_jwt expired at ${p.exp}`, 'exp');
+  if (typeof p.iat === 'number' && p.iat - skew > at) reject('IAT_IN_FUTURE', `checkout_jwt iat ${p.iat} is in the future`, 'iat');
   if (isRecord(p.merchant) && 'id' in p.merchant && typeof p.merchant.id !== 'string')
     reject('CHECKOUT_JWT_MALFORMED', 'checkout_jwt merchant.id must be a string', 'merchant.id');
   const items = isRecord(p.cart) ? p.cart.items : undefined;
@@ -90,39 +98,6 @@ function checkCheckoutClaims(ctx: VerifyContext, parsed: ParsedJwt): void {
       if (id !== undefined && typeof id !== 'string') reject('CHECKOUT_JWT_MALFORMED', 'checkout_jwt cart item ids must be strings', 'cart.items');
     }
   }
-}
-
-/**
- * Each pair's checkout_jwt signature, then (Immediate) its cart against the
- * payment. Synchronous unless a merchant key lookup is asynchronous; then
- * the remaining pairs follow once it settles, in the same order.
- */
-export function verifyCheckoutBindings(ctx: VerifyContext): void {
-  for (const p of ctx.pairs) {
-    // Immediate: the checkout mandate in L2; Autonomous: the final checkout in L3b.
-    const checkout = ctx.mode === 'immediate' ? p.checkout?.claims : p.l3b?.verified ? p.l3b.mandate : undefined;
-    const jwt = checkout?.checkout_jwt;
-    if (typeof jwt === 'string') verifyCheckoutSignature(ctx, jwt, p.result.index);
-    checkCart(ctx, p, jwt);
-  }
-}
-
-function checkCart(ctx: VerifyContext, p: PairState, jwt: unknown): void {
-  if (ctx.mode !== 'immediate') {
-    checkAutonomousCart(ctx, p, jwt);
-    return;
-  }
-  ctx.check(
-    'bindings.amount_matches_cart',
-    'l2',
-    () => {
-      if (!p.checkout || !p.payment || typeof jwt !== 'string') return skip('needs both mandates of the pair disclosed');
-      const cart = checkoutJwtOf(ctx, jwt).payload.cart;
-      if (!isRecord(cart) || !isMinorUnits(cart.total)) return skip('checkout_jwt carries no cart total');
-      requireAmountIsCart(p.payment.claims.payment_amount, cart);
-    },
-    p.result.index,
-  );
 }
 
 function requireAmountIsCart(paymentAmount: unknown, cart: Record<string, unknown>): void {
@@ -136,29 +111,70 @@ function requireAmountIsCart(paymentAmount: unknown, cart: Record<string, unknow
   }
 }
 
+/** Immediate: the payment mandate pays the signed cart total. */
+function immediateCart({ checkoutJwts, pair, jwt }: CheckoutInput): void | Skip {
+  if (!pair.checkout || !pair.payment || typeof jwt !== 'string') return skip('needs both mandates of the pair disclosed');
+  const cart = checkoutJwts.of(jwt).payload.cart;
+  if (!isRecord(cart) || !isMinorUnits(cart.total)) return skip('checkout_jwt carries no cart total');
+  requireAmountIsCart(pair.payment.claims.payment_amount, cart);
+}
+
 /**
  * security-model §4.4 in Autonomous mode: with both L3s of a pair verified,
  * the L3a pays the merchant-signed cart total, in its currency, to the
  * merchant that signed it (by id where both name one).
  */
-function checkAutonomousCart(ctx: VerifyContext, p: PairState, jwt: unknown): void {
-  if (!p.l3a && !p.l3b) return;
-  ctx.check(
-    'bindings.amount_matches_cart',
-    'l3a',
-    () => {
-      if (!p.l3a?.verified || !p.l3b?.verified || typeof jwt !== 'string') return skip('needs both L3a and L3b of the pair verified');
-      const payload = checkoutJwtOf(ctx, jwt).payload;
-      const cart = payload.cart;
-      if (!isRecord(cart) || !isMinorUnits(cart.total)) return skip('checkout_jwt carries no cart total');
-      const m = p.l3a.mandate!;
-      requireAmountIsCart(m.payment_amount, cart);
-      const payee = m.payee;
-      const merchant = payload.merchant;
-      if (isRecord(payee) && isRecord(merchant) && typeof payee.id === 'string' && typeof merchant.id === 'string' && payee.id !== merchant.id) {
-        reject('PAYEE_MERCHANT_MISMATCH', `L3a pays ${payee.id}, but the checkout was signed for merchant ${merchant.id}`, 'payee');
+function autonomousCart({ checkoutJwts, l3s, jwt }: CheckoutInput): void | Skip {
+  if (!l3s?.l3a?.verified || !l3s.l3b?.verified || typeof jwt !== 'string') return skip('needs both L3a and L3b of the pair verified');
+  const payload = checkoutJwts.of(jwt).payload;
+  const cart = payload.cart;
+  if (!isRecord(cart) || !isMinorUnits(cart.total)) return skip('checkout_jwt carries no cart total');
+  const m = l3s.l3a.final!;
+  requireAmountIsCart(m.payment_amount, cart);
+  const payee = m.payee;
+  const merchant = payload.merchant;
+  if (isRecord(payee) && isRecord(merchant) && typeof payee.id === 'string' && typeof merchant.id === 'string' && payee.id !== merchant.id) {
+    reject('PAYEE_MERCHANT_MISMATCH', `L3a pays ${payee.id}, but the checkout was signed for merchant ${merchant.id}`, 'payee');
+  }
+}
+
+const NO_FINDINGS = {} as const;
+
+const IMMEDIATE_CART_CHECK: Check<CheckoutInput, typeof NO_FINDINGS> = { name: 'bindings.amount_matches_cart', layer: 'l2', run: immediateCart };
+/** Run where the pair has an L3. */
+const AUTONOMOUS_CART_CHECK: Check<CheckoutInput, typeof NO_FINDINGS> = { name: 'bindings.amount_matches_cart', layer: 'l3a', run: autonomousCart };
+
+/**
+ * Stage: each pair's checkout_jwt (Immediate: the checkout mandate's in L2;
+ * Autonomous: the final checkout's in a verified L3b), then its cart against
+ * the payment. Synchronous: merchant keys were looked up by the key stage.
+ */
+export function verifyCheckouts(
+  read: ReadBundle,
+  keys: ResolvedKeys,
+  checkoutJwts: CheckoutJwts,
+  set: MandateSet | undefined,
+  pairs: Pairs | undefined,
+  l3s: BoundL3s,
+  log: CheckLog,
+): void {
+  if (!pairs) return;
+  const immediate = set?.mode === 'immediate';
+  for (const pair of pairs.list) {
+    const bound = l3s.byPair[pair.index];
+    const checkout = immediate ? pair.checkout?.claims : bound?.l3b?.verified ? bound.l3b.final : undefined;
+    const jwt = checkout?.checkout_jwt;
+    const input: CheckoutInput = { read, keys, checkoutJwts, pair, l3s: bound, jwt };
+    if (typeof jwt === 'string') {
+      let parsed: ParsedJwt | undefined;
+      try {
+        parsed = checkoutJwts.of(jwt);
+      } catch (e) {
+        log.failed('checkout_jwt.signature', 'checkout_jwt', [toInfo(e, 'checkout_jwt')], pair.index);
       }
-    },
-    p.result.index,
-  );
+      if (parsed) log.runAll(CHECKOUT_JWT_CHECKS, input, { parsed }, pair.index);
+    }
+    if (immediate) log.run(IMMEDIATE_CART_CHECK, input, NO_FINDINGS, pair.index);
+    else if (bound?.l3a || bound?.l3b) log.run(AUTONOMOUS_CART_CHECK, input, NO_FINDINGS, pair.index);
+  }
 }

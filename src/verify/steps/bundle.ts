@@ -1,12 +1,15 @@
 /**
- * Step 0: the bundle itself. Shape, trust source, verification time, and one
- * parse of every credential string it carries.
+ * Stage 0: the bundle itself ({@link ReadBundle}: shape, trust source,
+ * verification time), then one parse of every credential string it carries
+ * ({@link ParsedChain}).
  */
 import { VIError } from '../../errors.js';
-import { jsonDepthExceeds, newParseMemo, parseSdJwt } from '../../sdjwt/parse.js';
+import { jsonDepthExceeds, newParseMemo, type ParsedSdJwt, type ParseMemo, parseSdJwt } from '../../sdjwt/parse.js';
 import { type Bundle, bundleSchema } from '../../spec/bundle.js';
-import { DEFAULT_LIMITS, type L2View, reject, type VerifyContext } from '../context.js';
-import type { Limits } from '../types.js';
+import { type CheckLog, DEFAULT_LIMITS, reject } from '../context.js';
+import type { ParsedChain, ParsedL3, ParsedView, ReadBundle } from '../stages.js';
+import type { KeyResolver, Limits } from '../types.js';
+import { checkoutJwtMemo } from './bindings.js';
 import { plainBundle } from './bundle-shape.js';
 
 /** The outcome of reading a bundle from raw text: the JSON value, or why it was refused. */
@@ -45,104 +48,140 @@ function schemaChecked(input: unknown): Bundle {
   return parsed.data;
 }
 
-export function checkBundle(input: unknown, ctx: VerifyContext): boolean {
-  return (
-    'passed' ===
-    ctx.check('bundle.schema', 'bundle', () => {
-      const b = plainBundle(input) ?? schemaChecked(input);
-      ctx.bundle = b;
-      // Trust and time come from configuration. The bundle's own are read only
-      // when the caller asks to check a test vector (trustFromBundle).
-      const fromBundle = ctx.options.trustFromBundle === true;
-      ctx.at = ctx.options.now ?? (fromBundle ? b.at : undefined) ?? Math.floor(Date.now() / 1000);
-      ctx.expect = {
-        l2: { ...b.expect?.l2, ...ctx.options.expect?.l2 },
-        l3a: { ...b.expect?.l3a, ...ctx.options.expect?.l3a },
-        l3b: { ...b.expect?.l3b, ...ctx.options.expect?.l3b },
-      };
-      ctx.issuerKeys = ctx.options.issuerKeys ?? (fromBundle ? b.trust?.issuer_jwks : undefined);
-      ctx.merchantKeys = ctx.options.merchantKeys ?? (fromBundle ? b.trust?.merchant_jwks : undefined);
-      if (!ctx.issuerKeys) {
-        reject(
-          'TRUST_NOT_CONFIGURED',
-          fromBundle
-            ? 'no trusted issuer keys: neither options.issuerKeys nor bundle trust.issuer_jwks'
-            : "no trusted issuer keys configured (options.issuerKeys); the bundle's own trust is not used",
-        );
-      }
-      if ((b.l3?.length ?? 0) > ctx.limits.maxL3Entries) reject('LIMIT_EXCEEDED', `${b.l3?.length} l3 entries, limit ${ctx.limits.maxL3Entries}`);
-    })
-  );
+interface BundleInput {
+  readonly input: unknown;
+  readonly log: CheckLog;
 }
 
-/** Parse every credential once; each parse is its own check. Returns false when L1 or L2 is unreadable. */
-export function parseCredentials(ctx: VerifyContext): boolean {
-  const b = ctx.bundle!;
-  const limits = ctx.limits;
-  const memo = newParseMemo(); // L2 views repeat the L2 JWT and disclosures: parse each once
-  ctx.check('l1.parse', 'l1', () => {
-    ctx.l1 = parseSdJwt(b.l1, 'l1', limits);
-  });
-  ctx.check('l2.parse', 'l2', () => {
-    ctx.l2 = { label: 'l2', parsed: parseSdJwt(b.l2, 'l2', limits, memo) };
-  });
-  if (!ctx.l1 || !ctx.l2) return false;
-  const main = ctx.l2;
-  // The first few views are matched by equality: a Map keyed by whole view
-  // strings hashes every character of each (a request's strings are all new).
-  // Past those a Map keeps a hostile bundle's many views to one lookup each.
-  const first: L2View[] = [main];
-  const rest = new Map<string, L2View>();
-  const viewFor = (s: string | undefined, label: string): L2View | undefined => {
-    if (s === undefined) return main;
-    for (const known of first) if (known.parsed.serialized === s) return known;
-    const known = rest.size > 0 ? rest.get(s) : undefined;
-    if (known) return known;
-    const v: L2View = { label, parsed: parseSdJwt(s, 'l2', limits, memo) };
-    if (first.length < 4) first.push(v);
-    else rest.set(s, v);
-    ctx.l2Views.push(v);
-    return v;
+/** What `bundle.schema` established; `at` is known once the shape is, even if trust then fails. */
+interface BundleFindings {
+  at: number;
+  read?: ReadBundle;
+}
+
+/** Shape, then trust and time from configuration (the bundle's own only for test vectors), then limits. */
+function bundleSchemaCheck({ input, log }: BundleInput, found: BundleFindings): void {
+  const b = plainBundle(input) ?? schemaChecked(input);
+  const options = log.config.options;
+  // Trust and time come from configuration. The bundle's own are read only
+  // when the caller asks to check a test vector (trustFromBundle).
+  const fromBundle = options.trustFromBundle === true;
+  found.at = options.now ?? (fromBundle ? b.at : undefined) ?? Math.floor(Date.now() / 1000);
+  const issuerKeys = options.issuerKeys ?? (fromBundle ? b.trust?.issuer_jwks : undefined);
+  const merchantKeys = options.merchantKeys ?? (fromBundle ? b.trust?.merchant_jwks : undefined);
+  if (!issuerKeys) {
+    reject(
+      'TRUST_NOT_CONFIGURED',
+      fromBundle
+        ? 'no trusted issuer keys: neither options.issuerKeys nor bundle trust.issuer_jwks'
+        : "no trusted issuer keys configured (options.issuerKeys); the bundle's own trust is not used",
+    );
+  }
+  const maxL3 = log.config.limits.maxL3Entries;
+  if ((b.l3?.length ?? 0) > maxL3) reject('LIMIT_EXCEEDED', `${b.l3?.length} l3 entries, limit ${maxL3}`);
+  found.read = {
+    bundle: b,
+    config: log.config,
+    at: found.at,
+    expect: {
+      l2: { ...b.expect?.l2, ...options.expect?.l2 },
+      l3a: { ...b.expect?.l3a, ...options.expect?.l3a },
+      l3b: { ...b.expect?.l3b, ...options.expect?.l3b },
+    },
+    issuerKeys: issuerKeys as KeyResolver,
+    merchantKeys,
   };
-  (b.l3 ?? []).forEach((entry, i) => {
+}
+
+const BUNDLE_CHECKS = [{ name: 'bundle.schema', layer: 'bundle', run: bundleSchemaCheck }] as const;
+
+/**
+ * Stage: the bundle. `read` is undefined when it is refused; `at` is the
+ * verification time as far as it was established (0 before the shape is known).
+ */
+export function readBundle(input: unknown, log: CheckLog): { readonly at: number; readonly read: ReadBundle | undefined } {
+  const found: BundleFindings = { at: 0 };
+  log.runAll(BUNDLE_CHECKS, { input, log }, found);
+  return { at: found.at, read: found.read };
+}
+
+/**
+ * The L2 views of a bundle, each distinct string parsed once. The first few
+ * are matched by equality: a Map keyed by whole view strings hashes every
+ * character of each (a request's strings are all new). Past those a Map
+ * keeps a hostile bundle's many views to one lookup each.
+ */
+class ViewTable {
+  readonly views: ParsedView[];
+  private readonly first: ParsedView[];
+  private readonly rest = new Map<string, ParsedView>();
+
+  constructor(
+    main: ParsedView,
+    private readonly limits: Limits,
+    private readonly memo: ParseMemo,
+  ) {
+    this.views = [main];
+    this.first = [main];
+  }
+
+  /** The view an entry names (the bundle's `l2` when it names none). Throws VIError when a new one does not parse. */
+  viewFor(s: string | undefined, label: string): ParsedView {
+    if (s === undefined) return this.views[0]!;
+    for (const known of this.first) if (known.parsed.serialized === s) return known;
+    const known = this.rest.size > 0 ? this.rest.get(s) : undefined;
+    if (known) return known;
+    const v: ParsedView = { index: this.views.length, label, parsed: parseSdJwt(s, 'l2', this.limits, this.memo) };
+    if (this.first.length < 4) this.first.push(v);
+    else this.rest.set(s, v);
+    this.views.push(v);
+    return v;
+  }
+}
+
+/** Stage: parse every credential once; each parse is its own check. Undefined when L1 or L2 is unreadable. */
+export function parseChain(read: ReadBundle, log: CheckLog): ParsedChain | undefined {
+  const b = read.bundle;
+  const limits = read.config.limits;
+  const memo = newParseMemo(); // L2 views repeat the L2 JWT and disclosures: parse each once
+  let l1: ParsedSdJwt | undefined;
+  let l2: ParsedSdJwt | undefined;
+  log.check('l1.parse', 'l1', () => {
+    l1 = parseSdJwt(b.l1, 'l1', limits);
+  });
+  log.check('l2.parse', 'l2', () => {
+    l2 = parseSdJwt(b.l2, 'l2', limits, memo);
+  });
+  if (!l1 || !l2) return undefined;
+  const views = new ViewTable({ index: 0, label: 'l2', parsed: l2 }, limits, memo);
+  const l3: ParsedL3[] = [];
+  const entries = b.l3 ?? [];
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
     if (entry.payment !== undefined) {
       const payment = entry.payment;
-      ctx.check('l3a.parse', 'l3a', () => {
+      log.check('l3a.parse', 'l3a', () => {
         const parsed = parseSdJwt(payment, 'l3a', limits);
-        ctx.l3.push({
-          entry: i,
-          kind: 'payment',
-          layer: 'l3a',
-          parsed,
-          view: parseView(ctx, () => viewFor(entry.payment_l2, `l3[${i}].payment_l2`)),
-          verified: false,
-        });
+        l3.push({ entry: i, kind: 'payment', layer: 'l3a', parsed, view: parseView(log, views, entry.payment_l2, `l3[${i}].payment_l2`) });
       });
     }
     if (entry.checkout !== undefined) {
       const checkout = entry.checkout;
-      ctx.check('l3b.parse', 'l3b', () => {
+      log.check('l3b.parse', 'l3b', () => {
         const parsed = parseSdJwt(checkout, 'l3b', limits);
-        ctx.l3.push({
-          entry: i,
-          kind: 'checkout',
-          layer: 'l3b',
-          parsed,
-          view: parseView(ctx, () => viewFor(entry.checkout_l2, `l3[${i}].checkout_l2`)),
-          verified: false,
-        });
+        l3.push({ entry: i, kind: 'checkout', layer: 'l3b', parsed, view: parseView(log, views, entry.checkout_l2, `l3[${i}].checkout_l2`) });
       });
     }
-  });
-  return true;
+  }
+  return { read, l1, views: views.views, l3, checkoutJwts: checkoutJwtMemo() };
 }
 
-function parseView(ctx: VerifyContext, make: () => L2View | undefined): L2View | undefined {
+function parseView(log: CheckLog, views: ViewTable, s: string | undefined, label: string): number | undefined {
   try {
-    return make();
+    return views.viewFor(s, label).index;
   } catch (e) {
     // A broken view is an L2 problem; report it once and let the L3 fail for lack of a view.
-    if (e instanceof VIError) ctx.failed('l2.view.parse', 'l2', [e.toJSON()]);
+    if (e instanceof VIError) log.failed('l2.view.parse', 'l2', [e.toJSON()]);
     return undefined;
   }
 }

@@ -6,7 +6,7 @@ import type { ParsedJwt } from '../../sdjwt/parse.js';
 import { type VerifiedSignatureCache, verifyEs256Cached } from '../../sdjwt/signature-cache.js';
 import type { Expectation } from '../../spec/bundle.js';
 import { PROFILE } from '../../spec/profile.js';
-import { reject, type VerifyContext } from '../context.js';
+import { reject } from '../context.js';
 import type { KeyResolver } from '../types.js';
 
 /** `alg` must be ES256 whatever the signature looks like (algorithm confusion). */
@@ -62,7 +62,8 @@ export function isTimestamp(v: unknown): v is number {
  */
 export function requireTimes(
   payload: Record<string, unknown>,
-  ctx: VerifyContext,
+  at: number,
+  skew: number,
   missingCode: 'L1_CLAIM_MISSING' | 'L2_CLAIM_MISSING' | 'L3_CLAIM_MISSING',
 ): { iat: number; exp: number } {
   const { iat, exp } = payload;
@@ -75,8 +76,8 @@ export function requireTimes(
   }
   const i = iat as number;
   const e = exp as number;
-  if (e + ctx.skew < ctx.at) reject('EXPIRED', `expired at ${e}`, 'exp');
-  if (i - ctx.skew > ctx.at) reject('IAT_IN_FUTURE', `iat ${i} is in the future`, 'iat');
+  if (e + skew < at) reject('EXPIRED', `expired at ${e}`, 'exp');
+  if (i - skew > at) reject('IAT_IN_FUTURE', `iat ${i} is in the future`, 'iat');
   if (e < i) reject('TIME_CLAIM_INVALID', 'exp is before iat', 'exp');
   return { iat: i, exp: e };
 }

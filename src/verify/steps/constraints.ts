@@ -1,16 +1,16 @@
 /**
- * L3 values against the disclosed L2 constraints (README §10.4 item 10,
- * constraints.md §5). Fulfillment comes only from verified L3s and the
+ * Stage: L3 values against the disclosed L2 constraints (README §10.4 item
+ * 10, constraints.md §5). Fulfillment comes only from verified L3s and the
  * checkout_jwt they carry.
  */
-import { checkConstraints } from '../../constraints/registry.js';
+import { type ConstraintReport, checkConstraints } from '../../constraints/registry.js';
 import type { Fulfillment, Party, PurchasedLine } from '../../constraints/types.js';
 import { isMinorUnits, isRecord } from '../../constraints/values.js';
 import type { VIErrorInfo } from '../../errors.js';
 import { arrayRefDigest } from '../../sdjwt/resolve.js';
 import type { WireProfile } from '../../spec/profile.js';
-import type { PairState, VerifyContext } from '../context.js';
-import { checkoutJwtOf } from './bindings.js';
+import type { CheckLog } from '../context.js';
+import type { BoundL3s, CheckoutJwts, ConstraintReports, MandateSet, PairL3s, Pairs, ReadBundle } from '../stages.js';
 
 /** Normalize L3b line items: `{item:{id}}` (constraints.md §8.2), `{sku}` or `{id}` (reference). */
 function linesOf(list: unknown): PurchasedLine[] | undefined {
@@ -28,20 +28,22 @@ function linesOf(list: unknown): PurchasedLine[] | undefined {
   });
 }
 
-function fulfillmentOf(ctx: VerifyContext, p: PairState, profile: WireProfile | undefined): Fulfillment {
+function fulfillmentOf(checkoutJwts: CheckoutJwts, l3s: PairL3s | undefined, profile: WireProfile | undefined): Fulfillment {
   const f: Fulfillment = {};
-  if (p.l3a?.verified && p.l3a.mandate) {
-    const m = p.l3a.mandate;
+  const l3a = l3s?.l3a;
+  const l3b = l3s?.l3b;
+  if (l3a?.verified && l3a.final) {
+    const m = l3a.final;
     const pa = isRecord(m.payment_amount) ? m.payment_amount : m;
     f.payment = { amount: pa.amount, currency: pa.currency, payee: m.payee };
   }
-  if (p.l3b?.verified && p.l3b.mandate) {
-    const m = p.l3b.mandate;
+  if (l3b?.verified && l3b.final) {
+    const m = l3b.final;
     let merchant: Party | undefined;
     let signerWebsite: string | undefined;
     let cartLines: PurchasedLine[] | undefined;
     try {
-      const payload = checkoutJwtOf(ctx, m.checkout_jwt as string).payload;
+      const payload = checkoutJwts.of(m.checkout_jwt as string).payload;
       if (isRecord(payload.merchant)) merchant = payload.merchant as Party;
       else if (profile?.checkoutMerchantFromIss && payload.merchant === undefined && typeof payload.iss === 'string' && payload.iss.startsWith('https://'))
         signerWebsite = payload.iss;
@@ -79,31 +81,49 @@ function allWithheld(profile: WireProfile, c: Record<string, unknown>): boolean 
   return entries.length > 0 && entries.every((e) => arrayRefDigest(e) !== undefined);
 }
 
-export function verifyConstraints(ctx: VerifyContext): void {
-  if (ctx.mode !== 'autonomous') return;
-  for (const p of ctx.pairs) {
-    const f = fulfillmentOf(ctx, p, (p.checkout ?? p.payment)?.profile);
-    const i = p.result.index;
-    for (const [mandate, l3, label] of [
-      [p.payment, p.l3a, 'payment'],
-      [p.checkout, p.l3b, 'checkout'],
-    ] as const) {
-      const name = label === 'payment' ? 'constraints.payment' : 'constraints.checkout';
-      const withheldName = label === 'payment' ? 'constraints.payment.withheld' : 'constraints.checkout.withheld';
-      const layer = label === 'payment' ? 'l3a' : 'l3b';
+/** The two halves of a pair, each with its check names and layer. */
+const HALVES = [
+  { kind: 'payment', layer: 'l3a', name: 'constraints.payment', withheld: 'constraints.payment.withheld' },
+  { kind: 'checkout', layer: 'l3b', name: 'constraints.checkout', withheld: 'constraints.checkout.withheld' },
+] as const;
+
+/**
+ * Stage: per pair with a verified L3, its constraints judged against the
+ * mandate as that L3's bound view resolves it (Autonomous only). Returns
+ * the reports by pair index.
+ */
+export function judgeConstraints(
+  read: ReadBundle,
+  checkoutJwts: CheckoutJwts,
+  set: MandateSet | undefined,
+  pairs: Pairs | undefined,
+  l3s: BoundL3s,
+  log: CheckLog,
+): ConstraintReports {
+  if (set?.mode !== 'autonomous' || !pairs) return [];
+  const out: ConstraintReport[][] = [];
+  for (const p of pairs.list) {
+    const reportsOfPair: ConstraintReport[] = [];
+    out.push(reportsOfPair);
+    const bound = l3s.byPair[p.index];
+    const f = fulfillmentOf(checkoutJwts, bound, (p.checkout ?? p.payment)?.profile);
+    const i = p.index;
+    for (const half of HALVES) {
+      const { name, layer, kind } = half;
+      const mandate = p[kind];
+      const l3 = bound?.[layer];
       if (!l3) continue;
       if (!l3.verified) {
-        ctx.skipped(name, layer, `${layer} not verified`, i);
+        log.skipped(name, layer, `${layer} not verified`, i);
         continue;
       }
       // Judged against the mandate as the L3's own view discloses it, and nothing else.
-      const bound = l3.bound;
-      if (!mandate || !bound) {
-        ctx.skipped(name, layer, `L2 ${label} mandate not disclosed in the ${layer} view`, i);
+      if (!mandate || !l3.bound) {
+        log.skipped(name, layer, `L2 ${kind} mandate not disclosed in the ${layer} view`, i);
         continue;
       }
-      const constraints = bound.constraints as Record<string, unknown>[];
-      const reports = checkConstraints(constraints, f, { at: ctx.at, strictness: ctx.strictness, profile: mandate.profile });
+      const constraints = l3.bound.constraints as Record<string, unknown>[];
+      const reports = checkConstraints(constraints, f, { at: read.at, strictness: read.config.strictness, profile: mandate.profile });
       for (const r of reports) {
         if (r.outcome.status === 'passed') continue;
         if (mustCarry(mandate.profile, layer) === r.type && allWithheld(mandate.profile, constraints[r.index]!)) {
@@ -112,17 +132,18 @@ export function verifyConstraints(ctx: VerifyContext): void {
             violations: [{ code: 'CONSTRAINT_UNVERIFIABLE', message: `every ${r.type} entry is withheld from the view this ${layer} binds` }],
           };
         } else if (r.outcome.status === 'skipped') {
-          ctx.skipped(withheldName, layer, `${r.type}: ${r.outcome.reason}`, i);
+          log.skipped(half.withheld, layer, `${r.type}: ${r.outcome.reason}`, i);
         }
       }
-      p.result.constraints.push(...reports);
+      reportsOfPair.push(...reports);
       const errors: VIErrorInfo[] = reports.flatMap((r) =>
         r.outcome.status === 'failed'
           ? r.outcome.violations.map((v) => ({ code: v.code, message: `${layer} (pair ${i}) violates ${r.type}: ${v.message}`, layer, pair: i, claim: r.type }))
           : [],
       );
-      if (errors.length) ctx.failed(name, layer, errors, i);
-      else ctx.pass(name, layer, i);
+      if (errors.length) log.failed(name, layer, errors, i);
+      else log.pass(name, layer, i);
     }
   }
+  return out;
 }

@@ -8,7 +8,8 @@
  */
 import { isRecord } from '../../constraints/values.js';
 import { type StatusListReference, type StatusLookup, TOKEN_STATUS } from '../../sdjwt/status-list.js';
-import { reject, skip, type VerifyContext } from '../context.js';
+import { type CheckLog, reject, skip } from '../context.js';
+import type { VerifiedL1 } from '../stages.js';
 
 /** The reference the L1 carries: undefined when it has none, null when it is malformed. */
 function referenceOf(payload: Record<string, unknown>): StatusListReference | null | undefined {
@@ -18,10 +19,10 @@ function referenceOf(payload: Record<string, unknown>): StatusListReference | nu
   return { idx: list.idx as number, uri: list.uri };
 }
 
-function judge(ctx: VerifyContext, lookup: StatusLookup): void {
-  ctx.check('l1.status', 'l1', () => {
+function judge(log: CheckLog, lookup: StatusLookup): void {
+  log.check('l1.status', 'l1', () => {
     if (!lookup.ok) {
-      if (ctx.options.statusUnavailable === 'accept') return skip(`status list unavailable, accepted by configuration: ${lookup.reason}`);
+      if (log.config.options.statusUnavailable === 'accept') return skip(`status list unavailable, accepted by configuration: ${lookup.reason}`);
       reject('L1_STATUS_UNAVAILABLE', `L1 status could not be checked: ${lookup.reason}`, 'status');
     }
     if (lookup.status === TOKEN_STATUS.valid) return;
@@ -31,14 +32,18 @@ function judge(ctx: VerifyContext, lookup: StatusLookup): void {
   });
 }
 
-/** Synchronous unless the resolver is (it usually fetches): a promise only where something is awaited. */
-export function verifyL1Status(ctx: VerifyContext): void | Promise<void> {
-  const resolver = ctx.options.statusResolver;
-  if (!resolver || !ctx.l1Trusted) return;
-  const reference = referenceOf(ctx.l1!.jwt.payload);
+/**
+ * Stage: the verified L1's credential status, when a status resolver is
+ * configured: the one lookup besides keys that may wait. Synchronous unless
+ * the resolver is (it usually fetches): a promise only where something is awaited.
+ */
+export function verifyL1Status(l1: VerifiedL1, log: CheckLog): void | Promise<void> {
+  const resolver = log.config.options.statusResolver;
+  if (!resolver) return;
+  const reference = referenceOf(l1.parsed.jwt.payload);
   if (reference === undefined) return;
   if (reference === null) {
-    ctx.check('l1.status', 'l1', () => reject('L1_STATUS_INVALID', 'status.status_list needs a non-negative integer idx and a uri', 'status'));
+    log.check('l1.status', 'l1', () => reject('L1_STATUS_INVALID', 'status.status_list needs a non-negative integer idx and a uri', 'status'));
     return;
   }
   const unavailable = (error: unknown): StatusLookup => ({ ok: false, reason: error instanceof Error ? error.message : 'status resolver failed' });
@@ -50,8 +55,8 @@ export function verifyL1Status(ctx: VerifyContext): void | Promise<void> {
   }
   if (found instanceof Promise)
     return found.then(
-      (lookup) => judge(ctx, lookup),
-      (error: unknown) => judge(ctx, unavailable(error)),
+      (lookup) => judge(log, lookup),
+      (error: unknown) => judge(log, unavailable(error)),
     );
-  judge(ctx, found);
+  judge(log, found);
 }

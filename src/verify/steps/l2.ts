@@ -1,79 +1,123 @@
 /**
- * L2 (user → agent or verifier): credential-format §4.7.
+ * Stage L2 (user → agent or verifier): credential-format §4.7.
  * Signed by the key in the verified L1 `cnf.jwk`, bound to the L1 string by `sd_hash`.
  */
 import { sha256b64u } from '../../sdjwt/digest.js';
-import { arrayRefDigest, resolveDisclosures, resolveSubset } from '../../sdjwt/resolve.js';
+import { arrayRefDigest, type Resolved, resolveDisclosures, resolveSubset } from '../../sdjwt/resolve.js';
 import { PROFILE } from '../../spec/profile.js';
-import { type L2View, reject, skip, type VerifyContext } from '../context.js';
+import { type Check, type CheckLog, reject, type Skip, skip } from '../context.js';
+import type { ParsedChain, ParsedView, ResolvedView, VerifiedL1, VerifiedL2 } from '../stages.js';
 import { requireEs256, requireExpectation, requireNoCrit, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
 
-export function verifyL2(ctx: VerifyContext): void {
-  const l2 = ctx.l2!;
-  const jwt = l2.parsed.jwt;
-  const payload = jwt.payload;
+interface L2Input {
+  readonly chain: ParsedChain;
+  /** Undefined when the L1 did not verify: then there is no key to check the L2 with. */
+  readonly l1: VerifiedL1 | undefined;
+}
 
-  const headerOk =
-    'passed' ===
-    ctx.check('l2.header', 'l2', () => {
-      requireEs256(jwt);
-      // Which of the two is right depends on the mode, judged from the mandates later.
-      requireTyp(jwt, [PROFILE.typ.l2Immediate, PROFILE.typ.l2Autonomous]);
-      requireNoCrit(jwt);
-    });
+interface L2Findings {
+  headerOk: boolean;
+  signed: boolean;
+  resolved?: Resolved;
+}
 
-  const sigOk =
-    'passed' ===
-    ctx.check('l2.signature', 'l2', () => {
-      if (!headerOk) return skip('L2 header rejected');
-      if (!ctx.userKey) return skip('no verified L1 cnf.jwk to check the L2 signature with');
-      requireSignature(jwt, ctx.userKey, 'L2_SIGNATURE_INVALID', ctx.options.signatureCache);
-    });
-  if (!sigOk) return;
-  ctx.l2Trusted = true;
-  // Over the signed content, not the signature: ECDSA signatures are malleable.
-  ctx.l2Id = sha256b64u(jwt.signingInput);
+const l2Of = (chain: ParsedChain) => chain.views[0]!.parsed;
 
-  ctx.check('l2.sd_hash', 'l2', () => {
-    const expected = sha256b64u(ctx.l1!.serialized);
-    if (payload.sd_hash !== expected) reject('L2_SD_HASH_MISMATCH', 'L2 sd_hash is not the hash of the L1 as presented', 'sd_hash');
-  });
+function l2Header({ chain }: L2Input, found: L2Findings): void {
+  const jwt = l2Of(chain).jwt;
+  requireEs256(jwt);
+  // Which of the two is right depends on the mode, judged from the mandates later.
+  requireTyp(jwt, [PROFILE.typ.l2Immediate, PROFILE.typ.l2Autonomous]);
+  requireNoCrit(jwt);
+  found.headerOk = true;
+}
 
-  ctx.check('l2.claims', 'l2', () => {
-    requireString(payload, 'nonce', 'L2_CLAIM_MISSING');
-    if (payload.aud === undefined) reject('L2_CLAIM_MISSING', 'aud is required', 'aud');
-    const dp = payload[PROFILE.claim.delegatePayload];
-    if (!Array.isArray(dp) || dp.length === 0) reject('L2_CLAIM_MISSING', 'delegate_payload must be a non-empty array', 'delegate_payload');
-    if (dp.some((e) => arrayRefDigest(e) === undefined))
-      reject('CLAIM_MALFORMED', 'delegate_payload entries must be {"...": digest} references', 'delegate_payload');
-    if (dp.length > 2 * ctx.limits.maxPairs) reject('LIMIT_EXCEEDED', `delegate_payload has ${dp.length} entries, limit ${2 * ctx.limits.maxPairs}`);
-  });
+function l2Signature({ chain, l1 }: L2Input, found: L2Findings): void | Skip {
+  if (!found.headerOk) return skip('L2 header rejected');
+  if (!l1?.userKey) return skip('no verified L1 cnf.jwk to check the L2 signature with');
+  requireSignature(l2Of(chain).jwt, l1.userKey, 'L2_SIGNATURE_INVALID', chain.read.config.options.signatureCache);
+  found.signed = true;
+}
 
-  ctx.check('l2.time', 'l2', () => {
-    requireTimes(payload, ctx, 'L2_CLAIM_MISSING');
-  });
+function l2SdHash({ chain }: L2Input): void {
+  const expected = sha256b64u(chain.l1.serialized);
+  if (l2Of(chain).jwt.payload.sd_hash !== expected) reject('L2_SD_HASH_MISMATCH', 'L2 sd_hash is not the hash of the L1 as presented', 'sd_hash');
+}
 
-  ctx.check('l2.expect', 'l2', () => {
-    if (!ctx.expect.l2?.aud && !ctx.expect.l2?.nonce) return skip('no expected aud/nonce given for L2');
-    requireExpectation(payload, ctx.expect.l2);
-  });
+function l2Claims({ chain }: L2Input): void {
+  const payload = l2Of(chain).jwt.payload;
+  requireString(payload, 'nonce', 'L2_CLAIM_MISSING');
+  if (payload.aud === undefined) reject('L2_CLAIM_MISSING', 'aud is required', 'aud');
+  const dp = payload[PROFILE.claim.delegatePayload];
+  if (!Array.isArray(dp) || dp.length === 0) reject('L2_CLAIM_MISSING', 'delegate_payload must be a non-empty array', 'delegate_payload');
+  if (dp.some((e) => arrayRefDigest(e) === undefined))
+    reject('CLAIM_MALFORMED', 'delegate_payload entries must be {"...": digest} references', 'delegate_payload');
+  const maxPairs = chain.read.config.limits.maxPairs;
+  if (dp.length > 2 * maxPairs) reject('LIMIT_EXCEEDED', `delegate_payload has ${dp.length} entries, limit ${2 * maxPairs}`);
+}
 
-  ctx.check('l2.disclosures', 'l2', () => {
-    l2.resolved = resolveDisclosures(payload, l2.parsed.disclosures, 'l2');
-  });
+function l2Time({ chain }: L2Input): void {
+  requireTimes(l2Of(chain).jwt.payload, chain.read.at, chain.read.config.skew, 'L2_CLAIM_MISSING');
+}
 
-  for (const view of ctx.l2Views) checkView(ctx, view);
+function l2Expect({ chain }: L2Input): void | Skip {
+  const expected = chain.read.expect.l2;
+  if (!expected.aud && !expected.nonce) return skip('no expected aud/nonce given for L2');
+  requireExpectation(l2Of(chain).jwt.payload, expected);
+}
+
+function l2Disclosures({ chain }: L2Input, found: L2Findings): void {
+  const l2 = l2Of(chain);
+  found.resolved = resolveDisclosures(l2.jwt.payload, l2.disclosures, 'l2');
+}
+
+/** The L2 checks in order; nothing after the signature runs unless it verified under the L1 `cnf` key. */
+const L2_CHECKS: readonly Check<L2Input, L2Findings>[] = [
+  { name: 'l2.header', layer: 'l2', run: l2Header },
+  { name: 'l2.signature', layer: 'l2', run: l2Signature, gate: true },
+  { name: 'l2.sd_hash', layer: 'l2', run: l2SdHash },
+  { name: 'l2.claims', layer: 'l2', run: l2Claims },
+  { name: 'l2.time', layer: 'l2', run: l2Time },
+  { name: 'l2.expect', layer: 'l2', run: l2Expect },
+  { name: 'l2.disclosures', layer: 'l2', run: l2Disclosures },
+];
+
+interface ViewInput {
+  readonly main: ParsedView;
+  readonly mainResolved: Resolved | undefined;
+}
+
+interface ViewFindings {
+  readonly view: ParsedView;
+  resolved?: Resolved;
 }
 
 /** A per-L3 view must be the same signed L2 with its own (valid) disclosure subset. */
-function checkView(ctx: VerifyContext, view: L2View): void {
-  ctx.check('l2.view', 'l2', () => {
-    if (view.parsed.jwt.compact !== ctx.l2!.parsed.jwt.compact) {
-      reject('L2_VIEW_MISMATCH', `${view.label} is not a presentation of the same L2`);
-    }
-    const { payload } = view.parsed.jwt;
-    const main = ctx.l2!.resolved;
-    // A view's disclosures are usually a subset of the main L2's: derive instead of resolving again.
-    view.resolved = (main && resolveSubset(main, payload, view.parsed.disclosures, 'l2')) ?? resolveDisclosures(payload, view.parsed.disclosures, 'l2');
-  });
+function l2View({ main, mainResolved }: ViewInput, found: ViewFindings): void {
+  const view = found.view;
+  if (view.parsed.jwt.compact !== main.parsed.jwt.compact) reject('L2_VIEW_MISMATCH', `${view.label} is not a presentation of the same L2`);
+  const { payload } = view.parsed.jwt;
+  // A view's disclosures are usually a subset of the main L2's: derive instead of resolving again.
+  found.resolved =
+    (mainResolved && resolveSubset(mainResolved, payload, view.parsed.disclosures, 'l2')) ?? resolveDisclosures(payload, view.parsed.disclosures, 'l2');
+}
+
+/** Run once per per-L3 view, in order of first use. */
+const VIEW_CHECK: Check<ViewInput, ViewFindings> = { name: 'l2.view', layer: 'l2', run: l2View };
+
+/** Stage: the verified L2 and each of its views resolved, or undefined when its signature did not verify. */
+export function verifyL2(chain: ParsedChain, l1: VerifiedL1 | undefined, log: CheckLog): VerifiedL2 | undefined {
+  const found: L2Findings = { headerOk: false, signed: false, resolved: undefined };
+  log.runAll(L2_CHECKS, { chain, l1 }, found);
+  if (!found.signed) return undefined;
+  const main = chain.views[0]!;
+  const views: ResolvedView[] = [{ ...main, resolved: found.resolved }];
+  const input: ViewInput = { main, mainResolved: found.resolved };
+  for (let i = 1; i < chain.views.length; i++) {
+    const view: ViewFindings = { view: chain.views[i]! };
+    log.run(VIEW_CHECK, input, view);
+    views.push({ ...view.view, resolved: view.resolved });
+  }
+  // Over the signed content, not the signature: ECDSA signatures are malleable.
+  return { id: sha256b64u(main.parsed.jwt.signingInput), views };
 }

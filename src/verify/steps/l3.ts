@@ -1,7 +1,8 @@
 /**
- * L3a / L3b (agent → network / merchant): credential-format §5.7, README §3.2.
- * The signing key comes only from the L2 mandate `cnf` of the pair the L3's
- * `sd_hash` view discloses, matched by header `kid`; never from the L3 itself.
+ * Stage L3a / L3b (agent → network / merchant): credential-format §5.7, README §3.2.
+ * Each L3 is judged against the L2 view its `sd_hash` binds; its signing key
+ * comes only from the `cnf` of the mandate that view discloses, matched by
+ * header `kid`; never from the L3 itself.
  */
 
 import { riskDataInL3 } from '../../constraints/risk-data.js';
@@ -9,46 +10,67 @@ import type { Party } from '../../constraints/types.js';
 import { isRecord } from '../../constraints/values.js';
 import { sha256b64u } from '../../sdjwt/digest.js';
 import type { PublicJwk } from '../../sdjwt/keys.js';
-import { arrayRefDigest, disclosedElements, resolveDisclosures } from '../../sdjwt/resolve.js';
+import { arrayRefDigest, disclosedElements, type Resolved, resolveDisclosures } from '../../sdjwt/resolve.js';
 import { agentKidOf, classifyVct, finalVct, PROFILE, type WireProfile } from '../../spec/profile.js';
-import { type L2View, type L3Record, type MandateRecord, type PairState, reject, skip, type VerifyContext } from '../context.js';
+import { type Check, type CheckLog, reject, type Skip, skip } from '../context.js';
+import type { BoundL3, BoundL3s, Mandate, MandateSet, PairL3s, Pairs, ParsedChain, ParsedL3, ResolvedView } from '../stages.js';
 import { requireEs256, requireExpectation, requireLifetime, requireNoCrit, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
 import { requireFinalPaymentShape } from './mandates.js';
 
-export function verifyL3s(ctx: VerifyContext): void {
-  if (ctx.l3.length === 0) return;
-  if (!ctx.l2Trusted || !ctx.mode) {
-    ctx.skipped('l3', 'l3a', 'L2 not verified');
-    return;
-  }
-  if (ctx.mode !== 'autonomous') {
-    ctx.failed('l3.mode', 'l3a', [{ code: 'L3_NOT_AUTONOMOUS', message: 'L3 credentials exist only in Autonomous mode' }]);
-    return;
-  }
-  for (const rec of ctx.l3) verifyOne(ctx, rec);
-  crossReference(ctx);
+interface L3Input {
+  readonly rec: ParsedL3;
+  /** The L2 view presented with it, as the L2 stage resolved it. */
+  readonly view: ResolvedView | undefined;
+  readonly chain: ParsedChain;
+  readonly set: MandateSet;
+  readonly pairs: Pairs | undefined;
+}
+
+/** What one L3's checks establish, in table order. */
+interface L3Findings {
+  headerOk: boolean;
+  /** The L2 mandate its view discloses, once l3*.pair bound it. */
+  mandate?: Mandate;
+  /** That mandate as the L3's own view resolves it. */
+  bound?: Record<string, unknown>;
+  pairId?: string;
+  signer?: string;
+  resolved?: Resolved;
+  final?: Record<string, unknown>;
+  selectedMerchant?: Record<string, unknown>;
+}
+
+function l3Header({ rec }: L3Input, found: L3Findings): void {
+  const jwt = rec.parsed.jwt;
+  requireEs256(jwt);
+  requireTyp(jwt, [PROFILE.typ.l3]);
+  if (typeof jwt.header.kid !== 'string' || jwt.header.kid === '') reject('KID_MISSING', 'L3 header needs the kid of the L2 cnf key', 'kid');
+  if ('jwk' in jwt.header) reject('L3_HEADER_JWK_FORBIDDEN', 'L3 headers must not carry jwk; the key comes from L2 cnf', 'jwk');
+  requireNoCrit(jwt);
+  found.headerOk = true;
 }
 
 /** The mandate of this L3's kind that its L2 view discloses: that is the pair it binds to. */
-function boundMandate(ctx: VerifyContext, rec: L3Record): MandateRecord | undefined {
-  const view = rec.view;
+function l3Pair({ rec, view, set, pairs }: L3Input, found: L3Findings): void {
+  if (rec.view === undefined) reject('L3_PAIR_UNBOUND', 'no readable L2 view for this L3');
   // A view whose disclosures did not resolve (reported by l2.view) binds to nothing.
   if (!view?.resolved) reject('L3_PAIR_UNBOUND', `the L2 view under ${rec.layer} did not resolve`);
-  const candidates: MandateRecord[] = [];
+  const candidates: Mandate[] = [];
   for (const d of view.resolved.byDigest.keys()) {
-    const m = ctx.mandates.get(d);
+    const m = set.mandates.get(d);
     if (m && m.kind === rec.kind) candidates.push(m);
   }
   if (candidates.length !== 1) {
     reject('L3_PAIR_UNBOUND', `the L2 view under ${rec.layer} must disclose exactly one ${rec.kind} mandate, found ${candidates.length}`);
   }
   const m = candidates[0]!;
-  rec.bound = mandateInView(view, m.digest);
-  return m;
+  found.bound = mandateInView(view, m.digest);
+  found.mandate = m;
+  found.pairId = pairs?.pairIdOf.get(m.digest);
 }
 
 /** The mandate `digest` as `view` resolves it (its own nested disclosures, not another view's). */
-function mandateInView(view: L2View, digest: string): Record<string, unknown> {
+function mandateInView(view: ResolvedView, digest: string): Record<string, unknown> {
   const raw = view.parsed.jwt.payload[PROFILE.claim.delegatePayload] as unknown[];
   const resolved = view.resolved!.claims[PROFILE.claim.delegatePayload] as unknown[];
   const i = raw.findIndex((ref) => arrayRefDigest(ref) === digest);
@@ -57,182 +79,103 @@ function mandateInView(view: L2View, digest: string): Record<string, unknown> {
   return value;
 }
 
-function pairOf(ctx: VerifyContext, pairId: string | undefined): PairState | undefined {
-  return ctx.pairs.find((p) => p.pairId === pairId);
-}
-
-function verifyOne(ctx: VerifyContext, rec: L3Record): void {
-  const layer = rec.layer;
+function l3Signature({ rec, chain }: L3Input, found: L3Findings): void | Skip {
+  const mandate = found.mandate;
+  if (!found.headerOk || !found.bound || !mandate) return skip('no delegated key to check against');
+  if (!mandate.wellFormed) return skip('the bound L2 mandate is malformed');
   const jwt = rec.parsed.jwt;
-  const payload = jwt.payload;
-
-  const headerOk =
-    'passed' ===
-    ctx.check(`${layer}.header`, layer, () => {
-      requireEs256(jwt);
-      requireTyp(jwt, [PROFILE.typ.l3]);
-      if (typeof jwt.header.kid !== 'string' || jwt.header.kid === '') reject('KID_MISSING', 'L3 header needs the kid of the L2 cnf key', 'kid');
-      if ('jwk' in jwt.header) reject('L3_HEADER_JWK_FORBIDDEN', 'L3 headers must not carry jwk; the key comes from L2 cnf', 'jwk');
-      requireNoCrit(jwt);
-    });
-
-  let mandate: MandateRecord | undefined;
-  const bound =
-    'passed' ===
-    ctx.check(`${layer}.pair`, layer, () => {
-      if (!rec.view) reject('L3_PAIR_UNBOUND', 'no readable L2 view for this L3');
-      mandate = boundMandate(ctx, rec);
-      rec.pairId = mandate!.pairId;
-    });
-  const pair = pairOf(ctx, rec.pairId);
-  const index = pair?.result.index;
-  if (pair) {
-    const slot = rec.kind === 'payment' ? 'l3a' : 'l3b';
-    if (pair[slot]) {
-      ctx.failed(`${layer}.pair`, layer, [{ code: 'L3_PAIR_DUPLICATE', message: `a second ${layer} for the same mandate pair` }], index);
-    } else {
-      pair[slot] = rec;
-    }
-  }
-
-  const sigOk =
-    'passed' ===
-    ctx.check(
-      `${layer}.signature`,
-      layer,
-      () => {
-        if (!headerOk || !bound || !mandate) return skip('no delegated key to check against');
-        if (!mandate.wellFormed) return skip('the bound L2 mandate is malformed');
-        const cnf = mandate.claims.cnf as { jwk: PublicJwk };
-        const kid = agentKidOf(mandate.profile, cnf);
-        if (jwt.header.kid !== kid)
-          reject('L3_KID_MISMATCH', `header kid '${String(jwt.header.kid)}' is not the L2 ${mandate.profile.agentKid} '${String(kid)}'`, 'kid');
-        requireSignature(jwt, ctx.keyCache.import(cnf.jwk), 'L3_SIGNATURE_INVALID', ctx.options.signatureCache);
-        rec.signer = ctx.keyCache.thumbprint(cnf.jwk);
-      },
-      index,
-    );
-  if (!sigOk) {
-    if (pair) pair.result[rec.kind === 'payment' ? 'l3a' : 'l3b'] = 'failed';
-    return;
-  }
-
-  const checks = [
-    ctx.check(
-      `${layer}.cnf`,
-      layer,
-      () => {
-        if ('cnf' in payload) reject('L3_CNF_FORBIDDEN', 'L3 payload must not carry cnf (terminal delegation)', 'cnf');
-      },
-      index,
-    ),
-    ctx.check(
-      `${layer}.sd_hash`,
-      layer,
-      () => {
-        if (payload.sd_hash !== sha256b64u(rec.view!.parsed.serialized)) {
-          reject('L3_SD_HASH_MISMATCH', `${layer} sd_hash is not the hash of the L2 view presented with it`, 'sd_hash');
-        }
-      },
-      index,
-    ),
-    ctx.check(
-      `${layer}.claims`,
-      layer,
-      () => {
-        const nonce = requireString(payload, 'nonce', 'L3_CLAIM_MISSING');
-        // credential-format §5.3: distinct from the L2 nonce, so an L3 cannot pass for the L2's own session.
-        if (nonce === ctx.l2!.parsed.jwt.payload.nonce) reject('L3_NONCE_REUSED', `${layer} nonce must differ from the L2 nonce`, 'nonce');
-        if (payload.aud === undefined) reject('L3_CLAIM_MISSING', 'aud is required', 'aud');
-        const dp = payload[PROFILE.claim.delegatePayload];
-        if (!Array.isArray(dp) || dp.length === 0) reject('L3_CLAIM_MISSING', 'delegate_payload must be a non-empty array', 'delegate_payload');
-        // credential-format §5.3: references only; an inline mandate would be signed but not selectively disclosed.
-        if (dp.some((e) => arrayRefDigest(e) === undefined))
-          reject('CLAIM_MALFORMED', 'delegate_payload entries must be {"...": digest} references', 'delegate_payload');
-      },
-      index,
-    ),
-    ctx.check(
-      `${layer}.time`,
-      layer,
-      () => {
-        requireLifetime(requireTimes(payload, ctx, 'L3_CLAIM_MISSING'), ctx.limits.maxL3LifetimeSeconds, 'L3_LIFETIME_EXCEEDED', layer);
-      },
-      index,
-    ),
-    ctx.check(
-      `${layer}.expect`,
-      layer,
-      () => {
-        const e = ctx.expect[layer];
-        if (!e?.aud && !e?.nonce) return skip(`no expected aud/nonce given for ${layer}`);
-        requireExpectation(payload, e);
-      },
-      index,
-    ),
-    ctx.check(
-      `${layer}.mandate`,
-      layer,
-      () => {
-        rec.resolved = resolveDisclosures(payload, rec.parsed.disclosures, layer);
-        rec.mandate = finalMandate(rec, mandate!.profile);
-        const risk = riskDataInL3(mandate!.profile, rec.mandate);
-        if (risk) reject(risk.code, risk.message, 'risk_data');
-        if ('cnf' in rec.mandate) reject('L3_CNF_FORBIDDEN', 'L3 final mandate must not carry cnf', 'cnf');
-        if ('constraints' in rec.mandate) reject('MANDATE_CONSTRAINTS_FORBIDDEN', 'L3 final mandate carries values, not constraints', 'constraints');
-        if (rec.kind === 'payment') {
-          requireFinalPaymentShape(
-            rec.mandate,
-            rec.parsed.disclosures.some((d) => d.fractionalNumber),
-          );
-          if (rec.bound) requireSameInstrument(rec.mandate.payment_instrument, rec.bound.payment_instrument);
-        } else {
-          const m = rec.mandate;
-          if (typeof m.checkout_jwt !== 'string') reject('MANDATE_MALFORMED', 'L3b checkout mandate needs checkout_jwt', 'checkout_jwt');
-          if (m.checkout_hash !== sha256b64u(m.checkout_jwt))
-            reject('CHECKOUT_HASH_MISMATCH', 'L3b checkout_hash is not B64U(SHA-256(checkout_jwt))', 'checkout_hash');
-          requireTypedLines(m.line_items);
-        }
-      },
-      index,
-    ),
-  ];
-  rec.verified = checks.every((status) => status !== 'failed');
-  // Findings about what the L3 says against its view; its own values stay verified, so constraints still judge them.
-  if (rec.verified) {
-    ctx.check(`${layer}.view`, layer, () => checkBoundView(ctx, rec), index);
-    if (rec.kind === 'payment') {
-      ctx.check('l3a.selected_merchant', layer, () => (rec.selectedMerchant ? requireSelectedMerchant(rec) : skip('no selected_merchant disclosed')), index);
-    }
-  }
-  if (pair) pair.result[rec.kind === 'payment' ? 'l3a' : 'l3b'] = rec.verified ? 'verified' : 'failed';
+  const cnf = mandate.claims.cnf as { jwk: PublicJwk };
+  const kid = agentKidOf(mandate.profile, cnf);
+  if (jwt.header.kid !== kid)
+    reject('L3_KID_MISMATCH', `header kid '${String(jwt.header.kid)}' is not the L2 ${mandate.profile.agentKid} '${String(kid)}'`, 'kid');
+  const { keyCache, options } = chain.read.config;
+  requireSignature(jwt, keyCache.import(cnf.jwk), 'L3_SIGNATURE_INVALID', options.signatureCache);
+  found.signer = keyCache.thumbprint(cnf.jwk);
 }
 
-/** The one final mandate of the L3's kind among its disclosed delegate_payload entries. */
-function finalMandate(rec: L3Record, profile: WireProfile): Record<string, unknown> {
+function l3Cnf({ rec }: L3Input): void {
+  if ('cnf' in rec.parsed.jwt.payload) reject('L3_CNF_FORBIDDEN', 'L3 payload must not carry cnf (terminal delegation)', 'cnf');
+}
+
+function l3SdHash({ rec, view }: L3Input): void {
+  if (rec.parsed.jwt.payload.sd_hash !== sha256b64u(view!.parsed.serialized)) {
+    reject('L3_SD_HASH_MISMATCH', `${rec.layer} sd_hash is not the hash of the L2 view presented with it`, 'sd_hash');
+  }
+}
+
+function l3Claims({ rec, set }: L3Input): void {
+  const payload = rec.parsed.jwt.payload;
+  const nonce = requireString(payload, 'nonce', 'L3_CLAIM_MISSING');
+  // credential-format §5.3: distinct from the L2 nonce, so an L3 cannot pass for the L2's own session.
+  if (nonce === set.l2.views[0]!.parsed.jwt.payload.nonce) reject('L3_NONCE_REUSED', `${rec.layer} nonce must differ from the L2 nonce`, 'nonce');
+  if (payload.aud === undefined) reject('L3_CLAIM_MISSING', 'aud is required', 'aud');
+  const dp = payload[PROFILE.claim.delegatePayload];
+  if (!Array.isArray(dp) || dp.length === 0) reject('L3_CLAIM_MISSING', 'delegate_payload must be a non-empty array', 'delegate_payload');
+  // credential-format §5.3: references only; an inline mandate would be signed but not selectively disclosed.
+  if (dp.some((e) => arrayRefDigest(e) === undefined))
+    reject('CLAIM_MALFORMED', 'delegate_payload entries must be {"...": digest} references', 'delegate_payload');
+}
+
+function l3Time({ rec, chain }: L3Input): void {
+  const { at, config } = chain.read;
+  const times = requireTimes(rec.parsed.jwt.payload, at, config.skew, 'L3_CLAIM_MISSING');
+  requireLifetime(times, config.limits.maxL3LifetimeSeconds, 'L3_LIFETIME_EXCEEDED', rec.layer);
+}
+
+function l3Expect({ rec, chain }: L3Input): void | Skip {
+  const e = chain.read.expect[rec.layer];
+  if (!e.aud && !e.nonce) return skip(`no expected aud/nonce given for ${rec.layer}`);
+  requireExpectation(rec.parsed.jwt.payload, e);
+}
+
+function l3Mandate({ rec }: L3Input, found: L3Findings): void {
+  const profile = found.mandate!.profile;
+  found.resolved = resolveDisclosures(rec.parsed.jwt.payload, rec.parsed.disclosures, rec.layer);
+  const m = finalMandate(rec, found.resolved, profile, found);
+  found.final = m;
+  const risk = riskDataInL3(profile, m);
+  if (risk) reject(risk.code, risk.message, 'risk_data');
+  if ('cnf' in m) reject('L3_CNF_FORBIDDEN', 'L3 final mandate must not carry cnf', 'cnf');
+  if ('constraints' in m) reject('MANDATE_CONSTRAINTS_FORBIDDEN', 'L3 final mandate carries values, not constraints', 'constraints');
+  if (rec.kind === 'payment') {
+    requireFinalPaymentShape(
+      m,
+      rec.parsed.disclosures.some((d) => d.fractionalNumber),
+    );
+    if (found.bound) requireSameInstrument(m.payment_instrument, found.bound.payment_instrument);
+  } else {
+    if (typeof m.checkout_jwt !== 'string') reject('MANDATE_MALFORMED', 'L3b checkout mandate needs checkout_jwt', 'checkout_jwt');
+    if (m.checkout_hash !== sha256b64u(m.checkout_jwt))
+      reject('CHECKOUT_HASH_MISMATCH', 'L3b checkout_hash is not B64U(SHA-256(checkout_jwt))', 'checkout_hash');
+    requireTypedLines(m.line_items);
+  }
+}
+
+/** The one final mandate of the L3's kind among its disclosed delegate_payload entries (and an L3a's selected merchant). */
+function finalMandate(rec: ParsedL3, resolvedL3: Resolved, profile: WireProfile, found: L3Findings): Record<string, unknown> {
   const raw = rec.parsed.jwt.payload[PROFILE.claim.delegatePayload] as unknown[];
-  const resolved = rec.resolved!.claims[PROFILE.claim.delegatePayload] as unknown[];
+  const resolved = resolvedL3.claims[PROFILE.claim.delegatePayload] as unknown[];
   if (!Array.isArray(raw) || !Array.isArray(resolved)) reject('L3_CLAIM_MISSING', `${rec.layer} delegate_payload must be an array`, 'delegate_payload');
   // The L3 speaks the vocabulary of the L2 mandate it fulfils.
   const wanted = finalVct(profile, rec.kind);
-  const found: Record<string, unknown>[] = [];
+  const matches: Record<string, unknown>[] = [];
   resolved.forEach((v, i) => {
     if (arrayRefDigest(raw[i]) === undefined || !isRecord(v)) return;
     if (v.vct === undefined) {
       // The selected merchant beside an L3a payment mandate (credential-format §5.6); nothing else.
-      if (rec.kind !== 'payment' || rec.selectedMerchant)
+      if (rec.kind !== 'payment' || found.selectedMerchant)
         reject('L3_MANDATE_MISSING', `${rec.layer} discloses an entry that is neither its mandate nor a selected merchant`);
-      rec.selectedMerchant = v;
+      found.selectedMerchant = v;
       return;
     }
     const kind = classifyVct(v.vct);
     if (!kind || kind.open) reject('MANDATE_VCT_UNKNOWN', `unexpected vct ${JSON.stringify(v.vct)} in ${rec.layer}`, 'vct');
-    if (v.vct === wanted) found.push(v);
+    if (v.vct === wanted) matches.push(v);
     else if (kind.profile !== profile) reject('PROFILE_MIXED', `${rec.layer} carries a ${kind.profile.name} mandate for a ${profile.name} L2`, 'vct');
     else reject('MANDATE_VCT_UNKNOWN', `${rec.layer} must carry a ${wanted} mandate, found ${String(v.vct)}`, 'vct');
   });
-  if (found.length !== 1) reject('L3_MANDATE_MISSING', `${rec.layer} must disclose exactly one ${wanted} mandate, found ${found.length}`);
-  return found[0]!;
+  if (matches.length !== 1) reject('L3_MANDATE_MISSING', `${rec.layer} must disclose exactly one ${wanted} mandate, found ${matches.length}`);
+  return matches[0]!;
 }
 
 /**
@@ -261,7 +204,7 @@ function requireTypedLines(lines: unknown): void {
 }
 
 /** Parties the user signed into an allowlist and this view discloses: L2 disclosures shaped as a merchant. */
-function partiesInView(view: L2View): Party[] {
+function partiesInView(view: ResolvedView): Party[] {
   const out: Party[] = [];
   for (const d of view.resolved!.byDigest.values()) {
     const v = d.name === undefined ? d.value : undefined;
@@ -275,14 +218,13 @@ function partiesInView(view: L2View): Party[] {
  * allowed merchants, so it is one of the merchants the L3a's own view
  * discloses (by id) and it is whom the L3a pays.
  */
-function requireSelectedMerchant(rec: L3Record): void {
-  const sel = rec.selectedMerchant!;
+function requireSelectedMerchant(view: ResolvedView, sel: Record<string, unknown>, final: Record<string, unknown>): void {
   if (typeof sel.id !== 'string') reject('MANDATE_MALFORMED', 'selected_merchant needs a string id', 'selected_merchant.id');
-  const allowed = partiesInView(rec.view!);
+  const allowed = partiesInView(view);
   if (allowed.length === 0) reject('L3_VIEW_INCOMPLETE', 'the L3a view discloses no allowed merchant to hold selected_merchant against', 'selected_merchant');
   if (!allowed.some((a) => a.id === sel.id))
     reject('SELECTED_MERCHANT_NOT_ALLOWED', `selected_merchant ${sel.id} is not an allowed merchant`, 'selected_merchant');
-  const payee = rec.mandate!.payee as Party;
+  const payee = final.payee as Party;
   if (payee.id !== sel.id) reject('SELECTED_MERCHANT_PAYEE_MISMATCH', `selected_merchant ${sel.id} is not the payee ${String(payee.id)}`, 'selected_merchant');
 }
 
@@ -300,26 +242,27 @@ function constraintOf(mandate: Record<string, unknown>, type: string): Record<st
  * constraint CONSTRAINT_UNVERIFIABLE). The disclosures the bundle's `l2` and
  * the view share must be the very same strings.
  */
-function checkBoundView(ctx: VerifyContext, rec: L3Record): void | ReturnType<typeof skip> {
-  const view = rec.view;
-  const bound = rec.bound;
-  if (!view?.resolved || !bound || !rec.mandate) return skip(`${rec.layer} not bound to a resolved mandate`);
-  const main = ctx.l2!.resolved;
-  if (main && view !== ctx.l2) {
+function l3View({ rec, view, set }: L3Input, found: L3Findings): void | Skip {
+  const bound = found.bound;
+  if (!view?.resolved || !bound || !found.final) return skip(`${rec.layer} not bound to a resolved mandate`);
+  const main = set.l2.views[0]!.resolved;
+  if (main && view.index !== 0) {
     for (const [digest, d] of view.resolved.byDigest) {
       const other = main.byDigest.get(digest);
       if (other && other.encoded !== d.encoded) reject('L2_VIEW_INCONSISTENT', `${view.label} and l2 disclose ${digest} differently`);
     }
   }
+  // The constraint and its allowlist as the bound mandate's own profile names them.
+  const profile = found.mandate!.profile;
   if (rec.kind === 'payment') {
-    const payees = constraintOf(bound, PROFILE.constraint.allowedPayee)?.allowed_payees;
+    const payees = constraintOf(bound, profile.constraint.allowedPayee)?.[profile.allowlistField.allowedPayee];
     if (Array.isArray(payees) && payees.length > 0 && disclosedElements(payees).length === 0) {
       reject('L3_VIEW_INCOMPLETE', 'the L3a view withholds every allowed payee: none to match its payee against', 'allowed_payees');
     }
     return;
   }
-  const items = constraintOf(bound, PROFILE.constraint.lineItems)?.items;
-  const lines = rec.mandate.line_items;
+  const items = constraintOf(bound, profile.constraint.lineItems)?.items;
+  const lines = found.final.line_items;
   if (!Array.isArray(items) || !Array.isArray(lines) || lines.length === 0) return;
   const entries = items.filter((e): e is Record<string, unknown> => isRecord(e) && Array.isArray(e.acceptable_items));
   const wildcard = entries.some((e) => (e.acceptable_items as unknown[]).length === 0);
@@ -327,33 +270,169 @@ function checkBoundView(ctx: VerifyContext, rec: L3Record): void | ReturnType<ty
   if (!wildcard && !shown) reject('L3_VIEW_INCOMPLETE', 'the L3b view withholds every acceptable item: none to match its selection against', 'line_items');
 }
 
-/** L3a.transaction_id == L3b.checkout_hash wherever both halves of a pair are at hand (§8.3). */
-function crossReference(ctx: VerifyContext): void {
-  for (const p of ctx.pairs) {
-    if (!p.l3a && !p.l3b) continue;
-    ctx.check(
-      'l3.cross_reference',
-      'l3a',
-      () => {
-        if (!p.l3a?.verified || !p.l3b?.verified) return skip('needs both L3a and L3b of the pair verified');
-        if (p.l3a.mandate!.transaction_id !== p.l3b.mandate!.checkout_hash) {
-          reject(
-            'L3_CROSS_REFERENCE_MISMATCH',
-            `L3a transaction_id ${String(p.l3a.mandate!.transaction_id)} != L3b checkout_hash ${String(p.l3b.mandate!.checkout_hash)}`,
-            'transaction_id',
-          );
-        }
-      },
-      p.result.index,
+function l3aSelectedMerchant({ view }: L3Input, found: L3Findings): void | Skip {
+  if (!found.selectedMerchant) return skip('no selected_merchant disclosed');
+  requireSelectedMerchant(view!, found.selectedMerchant, found.final!);
+}
+
+/** One layer's L3 checks, in three runs: binding, then (with the pair known) the signed content, then the view. */
+interface L3Tables {
+  /** Recorded without a pair: the pair is what l3*.pair finds. */
+  readonly binding: readonly Check<L3Input, L3Findings>[];
+  /** The signature is the gate; the L3 is verified when none of these failed. */
+  readonly signed: readonly Check<L3Input, L3Findings>[];
+  /** Findings about what a verified L3 says against its view; its own values stay verified. */
+  readonly view: readonly Check<L3Input, L3Findings>[];
+}
+
+const L3A_CHECKS: L3Tables = {
+  binding: [
+    { name: 'l3a.header', layer: 'l3a', run: l3Header },
+    { name: 'l3a.pair', layer: 'l3a', run: l3Pair },
+  ],
+  signed: [
+    { name: 'l3a.signature', layer: 'l3a', run: l3Signature, gate: true },
+    { name: 'l3a.cnf', layer: 'l3a', run: l3Cnf },
+    { name: 'l3a.sd_hash', layer: 'l3a', run: l3SdHash },
+    { name: 'l3a.claims', layer: 'l3a', run: l3Claims },
+    { name: 'l3a.time', layer: 'l3a', run: l3Time },
+    { name: 'l3a.expect', layer: 'l3a', run: l3Expect },
+    { name: 'l3a.mandate', layer: 'l3a', run: l3Mandate },
+  ],
+  view: [
+    { name: 'l3a.view', layer: 'l3a', run: l3View },
+    { name: 'l3a.selected_merchant', layer: 'l3a', run: l3aSelectedMerchant },
+  ],
+};
+
+const L3B_CHECKS: L3Tables = {
+  binding: [
+    { name: 'l3b.header', layer: 'l3b', run: l3Header },
+    { name: 'l3b.pair', layer: 'l3b', run: l3Pair },
+  ],
+  signed: [
+    { name: 'l3b.signature', layer: 'l3b', run: l3Signature, gate: true },
+    { name: 'l3b.cnf', layer: 'l3b', run: l3Cnf },
+    { name: 'l3b.sd_hash', layer: 'l3b', run: l3SdHash },
+    { name: 'l3b.claims', layer: 'l3b', run: l3Claims },
+    { name: 'l3b.time', layer: 'l3b', run: l3Time },
+    { name: 'l3b.expect', layer: 'l3b', run: l3Expect },
+    { name: 'l3b.mandate', layer: 'l3b', run: l3Mandate },
+  ],
+  view: [{ name: 'l3b.view', layer: 'l3b', run: l3View }],
+};
+
+interface PairSlots {
+  l3a?: number;
+  l3b?: number;
+  l3aStatus: PairL3s['l3aStatus'];
+  l3bStatus: PairL3s['l3bStatus'];
+}
+
+const NOT_JUDGED: BoundL3s = { l3: [], byPair: [] };
+
+/** One L3 through its tables; claims its pair's slot for its kind (a second one is L3_PAIR_DUPLICATE). */
+function judgeL3(log: CheckLog, input: L3Input, slots: PairSlots[], position: number): BoundL3 {
+  const { rec, pairs } = input;
+  const tables = rec.layer === 'l3a' ? L3A_CHECKS : L3B_CHECKS;
+  // Every member present from the start: one object shape for every L3, whatever its checks establish.
+  const found: L3Findings = {
+    headerOk: false,
+    mandate: undefined,
+    bound: undefined,
+    pairId: undefined,
+    signer: undefined,
+    resolved: undefined,
+    final: undefined,
+    selectedMerchant: undefined,
+  };
+  log.runAll(tables.binding, input, found);
+  const pair = found.pairId === undefined ? undefined : pairs?.list.find((p) => p.pairId === found.pairId);
+  const index = pair?.index;
+  const slot = pair ? slots[pair.index]! : undefined;
+  if (slot) {
+    if (slot[rec.layer] !== undefined) {
+      log.failed(`${rec.layer}.pair`, rec.layer, [{ code: 'L3_PAIR_DUPLICATE', message: `a second ${rec.layer} for the same mandate pair` }], index);
+    } else {
+      slot[rec.layer] = position;
+    }
+  }
+  const verified = log.runAll(tables.signed, input, found, index);
+  if (verified) log.runAll(tables.view, input, found, index);
+  if (slot) slot[rec.layer === 'l3a' ? 'l3aStatus' : 'l3bStatus'] = verified ? 'verified' : 'failed';
+  return {
+    ...rec,
+    boundView: input.view,
+    verified,
+    pairId: found.pairId,
+    bound: found.bound,
+    resolved: found.resolved,
+    final: found.final,
+    signer: found.signer,
+  };
+}
+
+/**
+ * Stage: every L3 judged against the view its sd_hash binds, then the
+ * checks across L3s (`l3.cross_reference`, `l3.entry`). Only in a known
+ * Autonomous mode; otherwise `l3` is skipped or `l3.mode` fails.
+ */
+export function bindL3s(chain: ParsedChain, set: MandateSet | undefined, pairs: Pairs | undefined, log: CheckLog): BoundL3s {
+  if (chain.l3.length === 0) return NOT_JUDGED;
+  if (!set?.mode) {
+    log.skipped('l3', 'l3a', 'L2 not verified');
+    return NOT_JUDGED;
+  }
+  if (set.mode !== 'autonomous') {
+    log.failed('l3.mode', 'l3a', [{ code: 'L3_NOT_AUTONOMOUS', message: 'L3 credentials exist only in Autonomous mode' }]);
+    return NOT_JUDGED;
+  }
+  const pairList = pairs?.list ?? [];
+  const slots: PairSlots[] = pairList.map(() => ({ l3aStatus: 'absent', l3bStatus: 'absent' }));
+  const l3: BoundL3[] = [];
+  for (const rec of chain.l3) {
+    const view = rec.view === undefined ? undefined : set.l2.views[rec.view];
+    l3.push(judgeL3(log, { rec, view, chain, set, pairs }, slots, l3.length));
+  }
+  const byPair: PairL3s[] = slots.map((s) => ({
+    l3a: s.l3a === undefined ? undefined : l3[s.l3a],
+    l3b: s.l3b === undefined ? undefined : l3[s.l3b],
+    l3aStatus: s.l3aStatus,
+    l3bStatus: s.l3bStatus,
+  }));
+  crossReference(log, pairList.length, byPair, l3);
+  return { l3, byPair };
+}
+
+function l3CrossReference({ l3a, l3b }: PairL3s): void | Skip {
+  if (!l3a?.verified || !l3b?.verified) return skip('needs both L3a and L3b of the pair verified');
+  if (l3a.final!.transaction_id !== l3b.final!.checkout_hash) {
+    reject(
+      'L3_CROSS_REFERENCE_MISMATCH',
+      `L3a transaction_id ${String(l3a.final!.transaction_id)} != L3b checkout_hash ${String(l3b.final!.checkout_hash)}`,
+      'transaction_id',
     );
   }
+}
+
+const NO_FINDINGS = {} as const;
+
+/** Run once per pair with an L3 bound to it. */
+const CROSS_REFERENCE_CHECK: Check<PairL3s, typeof NO_FINDINGS> = { name: 'l3.cross_reference', layer: 'l3a', run: l3CrossReference };
+
+/** L3a.transaction_id == L3b.checkout_hash wherever both halves of a pair are at hand (§8.3); one bundle entry, one pair. */
+function crossReference(log: CheckLog, pairCount: number, byPair: readonly PairL3s[], l3: readonly BoundL3[]): void {
+  for (let i = 0; i < pairCount; i++) {
+    const l3s = byPair[i]!;
+    if (l3s.l3a || l3s.l3b) log.run(CROSS_REFERENCE_CHECK, l3s, NO_FINDINGS, i);
+  }
   // One bundle entry is one fulfilment: its two halves must bind to the same pair.
-  const byEntry = new Map<number, L3Record[]>();
-  for (const r of ctx.l3) byEntry.set(r.entry, [...(byEntry.get(r.entry) ?? []), r]);
+  const byEntry = new Map<number, BoundL3[]>();
+  for (const r of l3) byEntry.set(r.entry, [...(byEntry.get(r.entry) ?? []), r]);
   for (const [entry, recs] of byEntry) {
     const [a, b] = recs;
     if (a && b && a.pairId !== undefined && b.pairId !== undefined && a.pairId !== b.pairId) {
-      ctx.failed('l3.entry', 'l3a', [{ code: 'L3_PAIR_UNBOUND', message: `l3[${entry}] payment and checkout bind to different mandate pairs` }]);
+      log.failed('l3.entry', 'l3a', [{ code: 'L3_PAIR_UNBOUND', message: `l3[${entry}] payment and checkout bind to different mandate pairs` }]);
     }
   }
 }

@@ -1,6 +1,7 @@
 /**
- * L2 mandates: which are disclosed, the mode they imply, their shape, `cnf`
- * presence, and pairing (credential-format §4.4–§4.7, §8; README §3.4).
+ * Stages on the L2's mandates (credential-format §4.4–§4.7, §8; README §3.4):
+ * {@link readMandates} (which are disclosed, the mode and profile they imply,
+ * their shape) and {@link pairMandates} (pairing and the per-pair checks).
  * Content rules apply to what is disclosed; a partial view is legitimate.
  */
 import { constraintShapeViolations } from '../../constraints/registry.js';
@@ -9,75 +10,114 @@ import { isMinorUnits, isRecord } from '../../constraints/values.js';
 import { VIError } from '../../errors.js';
 import { sha256b64u } from '../../sdjwt/digest.js';
 import { arrayRefDigest } from '../../sdjwt/resolve.js';
-import { agentKidOf, classifyVct, PROFILE } from '../../spec/profile.js';
-import { type L2View, type MandateRecord, type PairState, reject, skip, type VerifyContext } from '../context.js';
+import { agentKidOf, classifyVct, type Mode, PROFILE, type WireProfile } from '../../spec/profile.js';
+import { type Check, type CheckLog, reject, type Skip, skip } from '../context.js';
+import type { Mandate, MandateSet, Pair, Pairs, ParsedChain, ResolvedView, VerifiedL1, VerifiedL2 } from '../stages.js';
 
-export function verifyMandates(ctx: VerifyContext): void {
-  if (!ctx.l2Trusted || !ctx.l2?.resolved) {
-    ctx.skipped('mandates', 'l2', 'L2 not verified');
+type MandateDraft = { -readonly [K in keyof Mandate]: Mandate[K] };
+
+interface MandateInput {
+  readonly chain: ParsedChain;
+  readonly l2: VerifiedL2;
+}
+
+/** What the mandate checks establish, in table order. */
+interface MandateFindings {
+  readonly mandates: Map<string, MandateDraft>;
+  collected: boolean;
+  profile?: WireProfile;
+  mode?: Mode;
+  moded: boolean;
+}
+
+function mandatesDisclosed({ chain, l2 }: MandateInput, found: MandateFindings): void {
+  for (const view of l2.views) collectFrom(found.mandates, view);
+  const size = found.mandates.size;
+  if ((size + 1) / 2 > chain.read.config.limits.maxPairs + 1) reject('LIMIT_EXCEEDED', `${size} mandates disclosed`);
+  if (size === 0) reject('MANDATE_NONE_DISCLOSED', 'no mandate disclosed: nothing to verify or delegate from');
+  found.collected = true;
+}
+
+function mandatesMode({ chain, l2 }: MandateInput, found: MandateFindings): void {
+  const all = [...found.mandates.values()];
+  const open = all.some((m) => m.open);
+  const final = all.some((m) => !m.open);
+  if (open && final) reject('L2_MODE_MIXED', 'L2 mixes open (Autonomous) and final (Immediate) mandate VCTs');
+  // One chain speaks one vocabulary (April CF §10.1: versions are matched exactly).
+  const profiles = new Set(all.map((m) => m.profile.name));
+  if (profiles.size > 1) reject('PROFILE_MIXED', `L2 mixes mandate VCTs of profiles ${[...profiles].join(', ')}`, 'vct');
+  const profile = all[0]!.profile;
+  found.profile = profile;
+  const accepted = chain.read.config.options.profiles;
+  if (accepted !== undefined && !accepted.includes(profile.name)) {
+    reject('PROFILE_NOT_ACCEPTED', `chain speaks ${profile.name}; this verifier accepts ${accepted.join(', ') || 'none'}`, 'vct');
+  }
+  const mode = open ? 'autonomous' : 'immediate';
+  found.mode = mode;
+  const typ = l2.views[0]!.parsed.jwt.header.typ;
+  const expected = open ? PROFILE.typ.l2Autonomous : PROFILE.typ.l2Immediate;
+  if (typ !== expected) reject('TYP_MISMATCH', `L2 header typ must be '${expected}' in ${mode} mode, got ${JSON.stringify(typ)}`, 'typ');
+  found.moded = true;
+}
+
+/** credential-format §7: the maximum lifetime depends on the mode. */
+function l2Lifetime({ chain, l2 }: MandateInput, found: MandateFindings): void | Skip {
+  const { iat, exp } = l2.views[0]!.parsed.jwt.payload;
+  if (typeof iat !== 'number' || typeof exp !== 'number') return skip('L2 times rejected by l2.time');
+  const limits = chain.read.config.limits;
+  if (found.mode === 'immediate') {
+    if (exp - iat > limits.maxImmediateL2LifetimeSeconds) {
+      reject('L2_LIFETIME_EXCEEDED', `Immediate L2 lifetime ${exp - iat}s exceeds the maximum ${limits.maxImmediateL2LifetimeSeconds}s`, 'exp');
+    }
     return;
   }
+  const l1exp = chain.l1.jwt.payload.exp;
+  if (typeof l1exp === 'number' && exp > l1exp) reject('L2_OUTLIVES_L1', 'Autonomous L2 must not outlive the L1', 'exp');
+}
+
+/** The mandate-set checks in order; the mode is judged only over what was collected, the rest only in a known mode. */
+const MANDATE_CHECKS: readonly Check<MandateInput, MandateFindings>[] = [
+  { name: 'mandates.disclosed', layer: 'l2', run: mandatesDisclosed, gate: true },
+  { name: 'mandates.mode', layer: 'l2', run: mandatesMode, gate: true },
+  { name: 'l2.lifetime', layer: 'l2', run: l2Lifetime },
+  { name: 'mandates.shared_references', layer: 'l2', run: mandatesSharedReferences },
+];
+
+/** Run once per mandate collected, in disclosure order. */
+const SHAPE_CHECK: Check<MandateInput, Mandate> = { name: 'mandates.shape', layer: 'l2', run: checkShape };
+
+/**
+ * Stage: the mandates the L2 views disclose, with the mode and profile they
+ * imply, each shape-checked (`mandates.shape`, per mandate) once the mode is
+ * known. Undefined when none could be collected.
+ */
+export function readMandates(chain: ParsedChain, l2: VerifiedL2 | undefined, log: CheckLog): MandateSet | undefined {
+  const main = l2?.views[0];
+  if (!l2 || !main?.resolved) {
+    log.skipped('mandates', 'l2', 'L2 not verified');
+    return undefined;
+  }
+  const delegatePayload = main.parsed.jwt.payload[PROFILE.claim.delegatePayload];
   // l2.claims has already failed a delegate_payload that is not an array; nothing to walk.
-  if (!Array.isArray(ctx.l2.parsed.jwt.payload[PROFILE.claim.delegatePayload])) {
-    ctx.skipped('mandates', 'l2', 'delegate_payload is not an array');
-    return;
+  if (!Array.isArray(delegatePayload)) {
+    log.skipped('mandates', 'l2', 'delegate_payload is not an array');
+    return undefined;
   }
   const order = new Map<string, number>();
-  (ctx.l2.parsed.jwt.payload[PROFILE.claim.delegatePayload] as unknown[]).forEach((ref, i) => {
+  delegatePayload.forEach((ref, i) => {
     const d = arrayRefDigest(ref);
     if (d !== undefined && !order.has(d)) order.set(d, i);
   });
-
-  const collected =
-    'passed' ===
-    ctx.check('mandates.disclosed', 'l2', () => {
-      for (const view of [ctx.l2!, ...ctx.l2Views]) collectFrom(ctx, view);
-      if ((ctx.mandates.size + 1) / 2 > ctx.limits.maxPairs + 1) reject('LIMIT_EXCEEDED', `${ctx.mandates.size} mandates disclosed`);
-      if (ctx.mandates.size === 0) reject('MANDATE_NONE_DISCLOSED', 'no mandate disclosed: nothing to verify or delegate from');
-    });
-  if (!collected) return;
-
-  const modeOk =
-    'passed' ===
-    ctx.check('mandates.mode', 'l2', () => {
-      const all = [...ctx.mandates.values()];
-      const open = all.some((m) => m.open);
-      const final = all.some((m) => !m.open);
-      if (open && final) reject('L2_MODE_MIXED', 'L2 mixes open (Autonomous) and final (Immediate) mandate VCTs');
-      // One chain speaks one vocabulary (April CF §10.1: versions are matched exactly).
-      const profiles = new Set(all.map((m) => m.profile.name));
-      if (profiles.size > 1) reject('PROFILE_MIXED', `L2 mixes mandate VCTs of profiles ${[...profiles].join(', ')}`, 'vct');
-      ctx.profile = all[0]!.profile;
-      const accepted = ctx.options.profiles;
-      if (accepted !== undefined && !accepted.includes(ctx.profile.name)) {
-        reject('PROFILE_NOT_ACCEPTED', `chain speaks ${ctx.profile.name}; this verifier accepts ${accepted.join(', ') || 'none'}`, 'vct');
-      }
-      ctx.mode = open ? 'autonomous' : 'immediate';
-      const typ = ctx.l2!.parsed.jwt.header.typ;
-      const expected = open ? PROFILE.typ.l2Autonomous : PROFILE.typ.l2Immediate;
-      if (typ !== expected) reject('TYP_MISMATCH', `L2 header typ must be '${expected}' in ${ctx.mode} mode, got ${JSON.stringify(typ)}`, 'typ');
-    });
-  if (!modeOk) return;
-
-  // credential-format §7: the maximum lifetime depends on the mode.
-  ctx.check('l2.lifetime', 'l2', () => {
-    const { iat, exp } = ctx.l2!.parsed.jwt.payload;
-    if (typeof iat !== 'number' || typeof exp !== 'number') return skip('L2 times rejected by l2.time');
-    if (ctx.mode === 'immediate') {
-      if (exp - iat > ctx.limits.maxImmediateL2LifetimeSeconds) {
-        reject('L2_LIFETIME_EXCEEDED', `Immediate L2 lifetime ${exp - iat}s exceeds the maximum ${ctx.limits.maxImmediateL2LifetimeSeconds}s`, 'exp');
-      }
-      return;
+  const found: MandateFindings = { mandates: new Map(), collected: false, moded: false };
+  const input: MandateInput = { chain, l2 };
+  log.runAll(MANDATE_CHECKS, input, found);
+  if (!found.collected) return undefined;
+  if (found.moded) {
+    for (const m of found.mandates.values()) {
+      m.wellFormed = 'passed' === log.run(SHAPE_CHECK, input, m);
     }
-    const l1exp = ctx.l1!.jwt.payload.exp;
-    if (typeof l1exp === 'number' && exp > l1exp) reject('L2_OUTLIVES_L1', 'Autonomous L2 must not outlive the L1', 'exp');
-  });
-
-  ctx.check('mandates.shared_references', 'l2', () => checkSharedReferences(ctx));
-  for (const m of ctx.mandates.values()) {
-    m.wellFormed = 'passed' === ctx.check('mandates.shape', 'l2', () => checkShape(ctx, m));
   }
-  pairMandates(ctx, order);
+  return { l2, mandates: found.mandates, order, profile: found.profile, mode: found.mode, moded: found.moded };
 }
 
 /** Every `{"...": digest}` reference inside a value, with the name of the array holding it. */
@@ -99,10 +139,11 @@ function referencesIn(value: unknown, arrayName: string | undefined, out: [strin
  * arrays the chain's profile lets share one (spec/profile.md): the resolver
  * accepts the union of every profile's, so the chain's own list is held here.
  */
-function checkSharedReferences(ctx: VerifyContext): void {
-  const shareable = new Set(ctx.profile!.sharedReferenceArrays);
+function mandatesSharedReferences(_: MandateInput, found: MandateFindings): void {
+  const profile = found.profile!;
+  const shareable = new Set(profile.sharedReferenceArrays);
   const places = new Map<string, string[]>();
-  for (const m of ctx.mandates.values()) {
+  for (const m of found.mandates.values()) {
     const refs: [string, string][] = [];
     referencesIn(m.raw, undefined, refs);
     for (const [d, name] of refs) places.set(d, [...(places.get(d) ?? []), name]);
@@ -111,25 +152,25 @@ function checkSharedReferences(ctx: VerifyContext): void {
     if (names.length > 1 && names.some((n) => !shareable.has(n))) {
       reject(
         'DISCLOSURE_DUPLICATE_REFERENCE',
-        `disclosure ${d} referenced from ${names.join(' and ')}; ${ctx.profile!.name} shares only ${[...shareable].join(', ')}`,
+        `disclosure ${d} referenced from ${names.join(' and ')}; ${profile.name} shares only ${[...shareable].join(', ')}`,
       );
     }
   }
 }
 
-function collectFrom(ctx: VerifyContext, view: L2View): void {
+function collectFrom(mandates: Map<string, MandateDraft>, view: ResolvedView): void {
   if (!view.resolved) return;
   const raw = view.parsed.jwt.payload[PROFILE.claim.delegatePayload] as unknown[];
   raw.forEach((ref, i) => {
     const digest = arrayRefDigest(ref);
-    if (digest === undefined || !view.resolved!.byDigest.has(digest) || ctx.mandates.has(digest)) return;
+    if (digest === undefined || !view.resolved!.byDigest.has(digest) || mandates.has(digest)) return;
     // Read here, not above: a view derived by resolveSubset builds its claims only when read.
     const value = (view.resolved!.claims[PROFILE.claim.delegatePayload] as unknown[])[i];
     if (!isRecord(value)) reject('MANDATE_MALFORMED', 'a delegate_payload disclosure must be a mandate object');
     const kind = classifyVct(value.vct);
     if (!kind) reject('MANDATE_VCT_UNKNOWN', `unrecognized mandate vct ${JSON.stringify(value.vct)}`, 'vct');
     const raw = view.resolved!.byDigest.get(digest)!.value;
-    ctx.mandates.set(digest, {
+    mandates.set(digest, {
       digest,
       kind: kind.kind,
       open: kind.open,
@@ -142,7 +183,8 @@ function collectFrom(ctx: VerifyContext, view: L2View): void {
   });
 }
 
-function checkShape(ctx: VerifyContext, m: MandateRecord): void {
+function checkShape(input: MandateInput, m: Mandate): void {
+  const { keyCache, limits } = input.chain.read.config;
   const c = m.claims;
   if (!m.open) {
     if ('cnf' in c) reject('MANDATE_CNF_FORBIDDEN', `Immediate ${m.kind} mandate must not carry cnf (no delegation)`, 'cnf');
@@ -151,7 +193,7 @@ function checkShape(ctx: VerifyContext, m: MandateRecord): void {
       if (typeof c.checkout_jwt !== 'string') reject('MANDATE_MALFORMED', 'checkout mandate needs checkout_jwt', 'checkout_jwt');
       if (typeof c.checkout_hash !== 'string') reject('MANDATE_MALFORMED', 'checkout mandate needs checkout_hash', 'checkout_hash');
     } else {
-      requireFinalPaymentShape(c, fractionalIn(ctx.l2!.resolved!, m.digest));
+      requireFinalPaymentShape(c, fractionalIn(input.l2.views[0]!.resolved!, m.digest));
     }
     return;
   }
@@ -160,13 +202,13 @@ function checkShape(ctx: VerifyContext, m: MandateRecord): void {
   const kid = agentKidOf(m.profile, cnf);
   if (typeof kid !== 'string' || kid === '')
     reject('MANDATE_CNF_MISSING', `Autonomous ${m.kind} mandate needs ${m.profile.agentKid} (${m.profile.name})`, m.profile.agentKid);
-  const problem = ctx.keyCache.problem(cnf.jwk);
+  const problem = keyCache.problem(cnf.jwk);
   if (problem) reject('MANDATE_CNF_MISSING', `cnf.jwk: ${problem}`, 'cnf.jwk');
-  if (Array.isArray(c.constraints) && c.constraints.length > ctx.limits.maxConstraints) {
-    reject('LIMIT_EXCEEDED', `${c.constraints.length} constraints, limit ${ctx.limits.maxConstraints}`, 'constraints');
+  if (Array.isArray(c.constraints) && c.constraints.length > limits.maxConstraints) {
+    reject('LIMIT_EXCEEDED', `${c.constraints.length} constraints, limit ${limits.maxConstraints}`, 'constraints');
   }
   requireConstraintsFullyDisclosed(m.raw);
-  requireTypedIdentifiers(c.constraints);
+  requireTypedIdentifiers(c.constraints, m.profile);
   const violations = constraintShapeViolations(c.constraints, m.kind, m.profile);
   if (violations.length > 0) {
     const first = violations[0]!;
@@ -197,12 +239,17 @@ function requireConstraintsFullyDisclosed(raw: unknown): void {
   }
 }
 
-/** Allowlist entries that carry an `id` must carry a string: a number or object is never matched by name instead. */
-export function requireTypedIdentifiers(constraints: unknown): void {
+/**
+ * Allowlist entries that carry an `id` must carry a string: a number or
+ * object is never matched by name instead. The allowlists are named as the
+ * mandate's own profile names them (`allowed_payees` in February, `allowed` in April).
+ */
+export function requireTypedIdentifiers(constraints: unknown, profile: WireProfile): void {
   if (!Array.isArray(constraints)) return;
+  const { allowedMerchant, allowedPayee } = profile.allowlistField;
   for (const k of constraints) {
     if (!isRecord(k)) continue;
-    const lists: unknown[] = [k.allowed_merchants, k.allowed_payees];
+    const lists: unknown[] = allowedMerchant === allowedPayee ? [k[allowedMerchant]] : [k[allowedMerchant], k[allowedPayee]];
     if (Array.isArray(k.items)) for (const e of k.items) if (isRecord(e)) lists.push(e.acceptable_items, [e]);
     for (const list of lists) {
       if (!Array.isArray(list)) continue;
@@ -254,7 +301,7 @@ export function requireFinalPaymentShape(c: Record<string, unknown>, fractional:
   return { amount, currency };
 }
 
-function pairIdOf(m: MandateRecord): string | undefined {
+function pairIdOf(m: Mandate): string | undefined {
   if (!m.open) {
     // Pair by the claimed hash so that a wrong checkout_hash is reported as such, not as an orphan.
     if (m.kind === 'checkout') return typeof m.claims.checkout_hash === 'string' ? m.claims.checkout_hash : undefined;
@@ -267,98 +314,114 @@ function pairIdOf(m: MandateRecord): string | undefined {
   return typeof ref?.conditional_transaction_id === 'string' ? ref.conditional_transaction_id : undefined;
 }
 
-function pairMandates(ctx: VerifyContext, order: Map<string, number>): void {
-  const byId = new Map<string, PairState>();
-  const ok =
-    'passed' ===
-    ctx.check('mandates.pairing', 'l2', () => {
-      for (const m of ctx.mandates.values()) {
-        const id = pairIdOf(m);
-        if (id === undefined) reject('MANDATE_MALFORMED', `${m.kind} mandate has no pair identifier`);
-        m.pairId = id;
-        let pair = byId.get(id);
-        if (!pair) {
-          pair = { pairId: id, order: Number.MAX_SAFE_INTEGER, result: { index: 0, pairId: id, l3a: 'absent', l3b: 'absent', constraints: [], valid: true } };
-          byId.set(id, pair);
-        }
-        if (pair[m.kind]) reject('MANDATE_DUPLICATE_PAIR', `two ${m.kind} mandates share pair identifier ${id}`);
-        pair[m.kind] = m;
-        pair.order = Math.min(pair.order, order.get(m.digest) ?? Number.MAX_SAFE_INTEGER);
-      }
-      const kinds = new Set([...ctx.mandates.values()].map((m) => m.kind));
-      // Orphans are only visible where both kinds are disclosed (a merchant view has no payment mandate).
-      if (kinds.size === 2) {
-        for (const p of byId.values()) {
-          if (!p.checkout) reject('MANDATE_ORPHAN', `payment mandate ${p.pairId} has no matching checkout mandate`);
-          if (!p.payment) reject('MANDATE_ORPHAN', `checkout mandate ${p.pairId} has no matching payment mandate`);
-        }
-      }
-      if (byId.size > ctx.limits.maxPairs) reject('LIMIT_EXCEEDED', `${byId.size} mandate pairs, limit ${ctx.limits.maxPairs}`);
-    });
-  ctx.pairs = [...byId.values()].sort((a, b) => a.order - b.order);
-  ctx.pairs.forEach((p, i) => {
-    p.result.index = i;
-    if (p.checkout) p.result.checkout = { vct: p.checkout.vct, digest: p.checkout.digest, claims: p.checkout.claims };
-    if (p.payment) p.result.payment = { vct: p.payment.vct, digest: p.payment.digest, claims: p.payment.claims };
-  });
-  if (!ok) return;
+interface PairDraft {
+  pairId: string;
+  order: number;
+  checkout?: Mandate;
+  payment?: Mandate;
+}
 
-  for (const p of ctx.pairs) {
-    const i = p.result.index;
-    ctx.check(
-      'mandates.card_id',
-      'l2',
-      () => {
-        if (ctx.cardId === undefined) return skip('L1 carries no card_id');
-        if (!p.payment) return skip('payment mandate not disclosed');
-        const pi = p.payment.claims.payment_instrument;
-        if (!isRecord(pi) || pi.id !== ctx.cardId)
-          reject('PAYMENT_INSTRUMENT_MISMATCH', "the payment mandate's payment_instrument.id is not the L1 card_id", 'payment_instrument.id');
-      },
-      i,
-    );
-    if (ctx.mode === 'immediate') {
-      ctx.check(
-        'mandates.checkout_hash',
-        'l2',
-        () => {
-          if (!p.checkout) return skip('checkout mandate not disclosed');
-          if (!p.checkout.wellFormed) return skip('checkout mandate is malformed');
-          if (p.checkout.claims.checkout_hash !== sha256b64u(p.checkout.claims.checkout_jwt as string))
-            reject('CHECKOUT_HASH_MISMATCH', 'checkout_hash is not B64U(SHA-256(checkout_jwt))', 'checkout_hash');
-        },
-        i,
-      );
-      // transaction_id == checkout_hash needs no check of its own: it is how the pair was formed.
-    } else {
-      ctx.check(
-        'mandates.payment_reference',
-        'l2',
-        () => {
-          if (!p.payment) return skip('payment mandate not disclosed');
-          // The referenced checkout disclosure must be one the user signed into delegate_payload.
-          if (!order.has(p.pairId)) reject('PAYMENT_REFERENCE_MISMATCH', 'conditional_transaction_id names no delegate_payload entry', 'payment.reference');
-          const target = ctx.mandates.get(p.pairId);
-          if (target && target.kind !== 'checkout')
-            reject('PAYMENT_REFERENCE_MISMATCH', 'conditional_transaction_id names a payment mandate', 'payment.reference');
-          if (!p.checkout) return skip('checkout mandate not disclosed');
-        },
-        i,
-      );
-      ctx.check(
-        'mandates.cnf_pair',
-        'l2',
-        () => {
-          if (!p.checkout || !p.payment) return skip('needs both mandates of the pair disclosed');
-          if (!p.checkout.wellFormed || !p.payment.wellFormed) return skip('a mandate of the pair is malformed');
-          const a = p.checkout.claims.cnf as Record<string, Record<string, unknown>>;
-          const b = p.payment.claims.cnf as Record<string, Record<string, unknown>>;
-          if (agentKidOf(p.checkout.profile, a) !== agentKidOf(p.payment.profile, b) || a.jwk?.x !== b.jwk?.x || a.jwk?.y !== b.jwk?.y) {
-            reject('MANDATE_CNF_PAIR_MISMATCH', 'checkout and payment mandates of a pair must bind the same agent key', 'cnf');
-          }
-        },
-        i,
-      );
+/** Group the mandates into pairs; throws at the first that cannot be paired, leaving `byId` and `pairIds` as far as it got. */
+function formPairs(set: MandateSet, maxPairs: number, byId: Map<string, PairDraft>, pairIds: Map<string, string>): void {
+  for (const m of set.mandates.values()) {
+    const id = pairIdOf(m);
+    if (id === undefined) reject('MANDATE_MALFORMED', `${m.kind} mandate has no pair identifier`);
+    pairIds.set(m.digest, id);
+    let pair = byId.get(id);
+    if (!pair) {
+      pair = { pairId: id, order: Number.MAX_SAFE_INTEGER };
+      byId.set(id, pair);
+    }
+    if (pair[m.kind]) reject('MANDATE_DUPLICATE_PAIR', `two ${m.kind} mandates share pair identifier ${id}`);
+    pair[m.kind] = m;
+    pair.order = Math.min(pair.order, set.order.get(m.digest) ?? Number.MAX_SAFE_INTEGER);
+  }
+  let checkouts = false;
+  let payments = false;
+  for (const m of set.mandates.values()) {
+    if (m.kind === 'checkout') checkouts = true;
+    else payments = true;
+  }
+  // Orphans are only visible where both kinds are disclosed (a merchant view has no payment mandate).
+  if (checkouts && payments) {
+    for (const p of byId.values()) {
+      if (!p.checkout) reject('MANDATE_ORPHAN', `payment mandate ${p.pairId} has no matching checkout mandate`);
+      if (!p.payment) reject('MANDATE_ORPHAN', `checkout mandate ${p.pairId} has no matching payment mandate`);
     }
   }
+  if (byId.size > maxPairs) reject('LIMIT_EXCEEDED', `${byId.size} mandate pairs, limit ${maxPairs}`);
+}
+
+interface PairInput {
+  readonly pair: Pair;
+  readonly set: MandateSet;
+  readonly l1: VerifiedL1;
+}
+
+function mandatesCardId({ pair, l1 }: PairInput): void | Skip {
+  if (l1.cardId === undefined) return skip('L1 carries no card_id');
+  if (!pair.payment) return skip('payment mandate not disclosed');
+  const pi = pair.payment.claims.payment_instrument;
+  if (!isRecord(pi) || pi.id !== l1.cardId)
+    reject('PAYMENT_INSTRUMENT_MISMATCH', "the payment mandate's payment_instrument.id is not the L1 card_id", 'payment_instrument.id');
+}
+
+function mandatesCheckoutHash({ pair }: PairInput): void | Skip {
+  if (!pair.checkout) return skip('checkout mandate not disclosed');
+  if (!pair.checkout.wellFormed) return skip('checkout mandate is malformed');
+  if (pair.checkout.claims.checkout_hash !== sha256b64u(pair.checkout.claims.checkout_jwt as string))
+    reject('CHECKOUT_HASH_MISMATCH', 'checkout_hash is not B64U(SHA-256(checkout_jwt))', 'checkout_hash');
+}
+
+function mandatesPaymentReference({ pair, set }: PairInput): void | Skip {
+  if (!pair.payment) return skip('payment mandate not disclosed');
+  // The referenced checkout disclosure must be one the user signed into delegate_payload.
+  if (!set.order.has(pair.pairId)) reject('PAYMENT_REFERENCE_MISMATCH', 'conditional_transaction_id names no delegate_payload entry', 'payment.reference');
+  const target = set.mandates.get(pair.pairId);
+  if (target && target.kind !== 'checkout') reject('PAYMENT_REFERENCE_MISMATCH', 'conditional_transaction_id names a payment mandate', 'payment.reference');
+  if (!pair.checkout) return skip('checkout mandate not disclosed');
+}
+
+function mandatesCnfPair({ pair }: PairInput): void | Skip {
+  const { checkout, payment } = pair;
+  if (!checkout || !payment) return skip('needs both mandates of the pair disclosed');
+  if (!checkout.wellFormed || !payment.wellFormed) return skip('a mandate of the pair is malformed');
+  const a = checkout.claims.cnf as Record<string, Record<string, unknown>>;
+  const b = payment.claims.cnf as Record<string, Record<string, unknown>>;
+  if (agentKidOf(checkout.profile, a) !== agentKidOf(payment.profile, b) || a.jwk?.x !== b.jwk?.x || a.jwk?.y !== b.jwk?.y) {
+    reject('MANDATE_CNF_PAIR_MISMATCH', 'checkout and payment mandates of a pair must bind the same agent key', 'cnf');
+  }
+}
+
+const NO_FINDINGS = {} as const;
+
+/** Per pair, Immediate mode. transaction_id == checkout_hash needs no check of its own: it is how the pair was formed. */
+const IMMEDIATE_PAIR_CHECKS: readonly Check<PairInput, typeof NO_FINDINGS>[] = [
+  { name: 'mandates.card_id', layer: 'l2', run: mandatesCardId },
+  { name: 'mandates.checkout_hash', layer: 'l2', run: mandatesCheckoutHash },
+];
+
+/** Per pair, Autonomous mode. */
+const AUTONOMOUS_PAIR_CHECKS: readonly Check<PairInput, typeof NO_FINDINGS>[] = [
+  { name: 'mandates.card_id', layer: 'l2', run: mandatesCardId },
+  { name: 'mandates.payment_reference', layer: 'l2', run: mandatesPaymentReference },
+  { name: 'mandates.cnf_pair', layer: 'l2', run: mandatesCnfPair },
+];
+
+/**
+ * Stage: the mandate pairs, in delegate_payload order (as far as
+ * `mandates.pairing` got when it fails), then each pair's checks.
+ */
+export function pairMandates(set: MandateSet, l1: VerifiedL1, log: CheckLog): Pairs {
+  const byId = new Map<string, PairDraft>();
+  const pairIdOf = new Map<string, string>();
+  const ok = 'passed' === log.check('mandates.pairing', 'l2', () => formPairs(set, log.config.limits.maxPairs, byId, pairIdOf));
+  const list: Pair[] = [...byId.values()]
+    .sort((a, b) => a.order - b.order)
+    .map((p, index) => ({ index, pairId: p.pairId, checkout: p.checkout, payment: p.payment }));
+  if (ok) {
+    const table = set.mode === 'immediate' ? IMMEDIATE_PAIR_CHECKS : AUTONOMOUS_PAIR_CHECKS;
+    for (const pair of list) log.runAll(table, { pair, set, l1 }, NO_FINDINGS, pair.index);
+  }
+  return { list, pairIdOf };
 }
