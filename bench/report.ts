@@ -64,14 +64,17 @@ export interface BenchDocument {
   memoryWithCache?: MemoryReport;
   /** Steady-state network traffic: ledger, HTTP with workers (bench/steady-*.ts, ledger-suite.ts, http-suite.ts). */
   steady?: SteadyReport;
+  /** The suites run when `--only` picked some (absent: all of them). */
+  suites?: string[];
 }
 
+/** Steady state; with `--only`, the parts of a suite not run are absent (http empty). */
 export interface SteadyReport {
-  users: number;
-  authorizations: number;
-  cacheRatio: number;
-  cacheStats: { hits: number; misses: number; size: number; capacity: number };
-  ledger: import('./ledger-suite.js').LedgerBench;
+  users?: number;
+  authorizations?: number;
+  cacheRatio?: number;
+  cacheStats?: { hits: number; misses: number; size: number; capacity: number };
+  ledger?: import('./ledger-suite.js').LedgerBench;
   http: import('./http-suite.js').HttpRun[];
 }
 
@@ -125,13 +128,17 @@ export function table(doc: BenchDocument): string {
   const s = doc.steady;
   if (s) {
     const l = s.ledger;
-    lines.push(
-      '',
-      `Steady state: ${s.users} users × 2 Autonomous L2s, ${s.authorizations} authorizations, each a fresh L3 pair; signature cache ${s.cacheStats.hits} hits / ${s.cacheStats.misses} misses in its verify row.`,
-    );
-    lines.push(
-      `  SQLite ledger, wall µs per decision: one at a time ${fmt(l.sequentialUs, 0)}; ${l.concurrency} in flight with group commit ${fmt(l.concurrentGroupUs, 0)}, one transaction each ${fmt(l.concurrentSingleUs, 0)}; fsync (4 KiB) ${fmt(l.fsyncUs, 0)} µs median, p99 ${fmt(l.fsyncP99Us, 0)} µs`,
-    );
+    lines.push('');
+    if (s.cacheStats) {
+      lines.push(
+        `Steady state: ${s.users} users × 2 Autonomous L2s, ${s.authorizations} authorizations, each a fresh L3 pair; signature cache ${s.cacheStats.hits} hits / ${s.cacheStats.misses} misses in its verify row.`,
+      );
+    }
+    if (l) {
+      lines.push(
+        `  SQLite ledger, wall µs per decision: one at a time ${fmt(l.sequentialUs, 0)}; ${l.concurrency} in flight with group commit ${fmt(l.concurrentGroupUs, 0)}, one transaction each ${fmt(l.concurrentSingleUs, 0)}; fsync (4 KiB) ${fmt(l.fsyncUs, 0)} µs median, p99 ${fmt(l.fsyncP99Us, 0)} µs`,
+      );
+    }
     for (const h of s.http) {
       lines.push(
         `  HTTP authorize, ${h.workers} worker${h.workers > 1 ? 's' : ''}, ${h.concurrency} in flight: ${fmt(h.perSecond, 0)}/s, p50 ${fmt(h.p50Ms, 1)} ms, p99 ${fmt(h.p99Ms, 1)} ms, ${h.errors} errors, largest pair total ${h.maxPairSpent} of budget ${h.budget} (${h.requests} requests)`,
