@@ -11,6 +11,7 @@ import type { SigningKey } from '../sdjwt/keys.js';
 import { parseJwt } from '../sdjwt/parse.js';
 import { PROFILE } from '../spec/profile.js';
 import { isRecord, issuedAt, lifetime, type PartyInput, party, requireString } from './common.js';
+import { frozenCheckoutPayload, issuedCheckouts } from './issued.js';
 import { currencyExponent, toMinorUnits } from './money.js';
 
 /** One line of the cart the merchant signs: item, quantity and unit price as a decimal string. */
@@ -104,7 +105,9 @@ export function createCheckoutJwt(input: CreateCheckoutInput): CreatedCheckout {
     payload as unknown as Record<string, unknown>,
     input.merchantKey,
   );
-  return { jwt, checkoutHash: sha256b64u(jwt), payload };
+  const checkoutHash = sha256b64u(jwt);
+  issuedCheckouts.set(jwt, { payload: frozenCheckoutPayload(payload), checkoutHash });
+  return { jwt, checkoutHash, payload };
 }
 
 /**
@@ -153,6 +156,24 @@ export function readCheckoutJwtIfConventional(jwt: string): CheckoutPayload | un
     if (e instanceof VIError && e.code === 'CHECKOUT_JWT_MALFORMED') return undefined;
     throw e;
   }
+}
+
+/** What an issuer binding a checkout_jwt reads from it: the interop payload (undefined when opaque) and `checkout_hash`. */
+export interface CheckoutFacts {
+  conventional: Readonly<CheckoutPayload> | undefined;
+  checkoutHash: string;
+}
+
+/**
+ * {@link readCheckoutJwtIfConventional} and the checkout's hash, for issuers.
+ * A checkout signed by {@link createCheckoutJwt} in this process was built in
+ * the interop shape from checked input, so its facts are remembered by exact
+ * text (src/issue/issued.ts); any other string is parsed and checked here.
+ */
+export function checkoutFacts(jwt: string): CheckoutFacts {
+  const known = issuedCheckouts.get(jwt);
+  if (known) return { conventional: known.payload, checkoutHash: known.checkoutHash };
+  return { conventional: readCheckoutJwtIfConventional(jwt), checkoutHash: sha256b64u(jwt) };
 }
 
 /** The checkout_jwt payload, unverified, as a plain object (for reading `iss` of an opaque checkout). */

@@ -2,8 +2,8 @@
  * Input checks and small helpers shared by the issuers. Issuers refuse to build
  * what a conformant verifier would reject, so problems surface at the author.
  */
-import { randomBytes } from 'node:crypto';
 import { invalidInput, VIError } from '../errors.js';
+import { random128 } from '../sdjwt/build.js';
 import { type PublicJwk, publicJwkProblem } from '../sdjwt/keys.js';
 import { COMMON, PROFILE, type WireProfile } from '../spec/profile.js';
 
@@ -25,7 +25,7 @@ export interface PaymentInstrument {
 
 /** 128-bit random nonce, base64url. */
 export function newNonce(): string {
-  return randomBytes(16).toString('base64url');
+  return random128();
 }
 
 export function nowSeconds(): number {

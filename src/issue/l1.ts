@@ -7,6 +7,7 @@ import { issueStandardSdJwt, type SaltSource } from '../sdjwt/build.js';
 import { bareJwk, type PublicJwk, type SigningKey } from '../sdjwt/keys.js';
 import { PROFILE } from '../spec/profile.js';
 import { isRecord, issuedAt, lifetime, publicKey, requireString } from './common.js';
+import { issuedL1s } from './issued.js';
 
 /** Input of {@link issueL1}: the issuer's key, the user's public key to bind, card facts and the selectively disclosable email. */
 export interface IssueL1Input {
@@ -100,5 +101,8 @@ export async function issueL1(input: IssueL1Input): Promise<string> {
   else payload[PROFILE.claim.sd] = [];
 
   const header = { alg: PROFILE.alg, typ: PROFILE.typ.l1, kid: input.issuerKey.kid };
-  return issueStandardSdJwt(header, payload, ['email'], input.issuerKey, input.salt);
+  const serialized = issueStandardSdJwt(header, payload, ['email'], input.issuerKey, input.salt);
+  // What an L2 issuer checks of this L1, known here already (src/issue/issued.ts).
+  issuedL1s.set(serialized, { cnfX: userJwk.x, cnfY: userJwk.y, exp });
+  return serialized;
 }

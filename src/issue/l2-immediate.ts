@@ -8,7 +8,7 @@ import type { SaltSource } from '../sdjwt/build.js';
 import { makeArrayDisclosure, serializeSdJwt, signJwt } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import { COMMON, profileOf, type WireProfile } from '../spec/profile.js';
-import { readCheckoutJwtIfConventional } from './checkout.js';
+import { type CheckoutFacts, checkoutFacts } from './checkout.js';
 import { issuedAt, l2Basics, l2Header, lifetime, type PartyInput, type PaymentInstrument, party, paymentInstrument, requireString } from './common.js';
 import { boundL1 } from './l1-binding.js';
 import type { IssuedImmediatePair, IssuedL2Immediate, IssueL2Common } from './l2-types.js';
@@ -38,8 +38,8 @@ export interface IssueL2ImmediateInput extends IssueL2Common {
 }
 
 /** Amount and currency: the cart's, or the caller's when the checkout is not in the interop shape. */
-function finalAmount(input: ImmediatePairInput, checkoutJwt: string, index: number): { amount: number; currency: string } {
-  const cart = readCheckoutJwtIfConventional(checkoutJwt)?.cart;
+function finalAmount(input: ImmediatePairInput, facts: CheckoutFacts, index: number): { amount: number; currency: string } {
+  const cart = facts.conventional?.cart;
   if (!cart) {
     if (input.amount === undefined || input.currency === undefined) {
       throw new VIError({
@@ -77,8 +77,9 @@ function finalAmount(input: ImmediatePairInput, checkoutJwt: string, index: numb
 
 function buildPair(input: ImmediatePairInput, index: number, profile: WireProfile, salt: SaltSource | undefined): IssuedImmediatePair {
   const checkoutJwt = requireString(input?.checkoutJwt, `pairs[${index}].checkoutJwt`);
-  const { amount, currency } = finalAmount(input, checkoutJwt, index);
-  const checkoutHash = sha256b64u(checkoutJwt);
+  const facts = checkoutFacts(checkoutJwt);
+  const { amount, currency } = finalAmount(input, facts, index);
+  const checkoutHash = facts.checkoutHash;
   const checkout = makeArrayDisclosure({ vct: profile.vct.checkout, checkout_jwt: checkoutJwt, checkout_hash: checkoutHash }, salt);
   const payment = makeArrayDisclosure(
     {

@@ -11,10 +11,10 @@ import { sameParty } from '../constraints/values.js';
 import { invalidInput, VIError } from '../errors.js';
 import { type BuiltDisclosure, makeArrayDisclosure, type SaltSource, serializeSdJwt, signJwt } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
-import { jwkThumbprint, type SigningKey } from '../sdjwt/keys.js';
+import type { PublicJwk, SigningKey } from '../sdjwt/keys.js';
 import { arrayRefDigest } from '../sdjwt/resolve.js';
 import { COMMON, type WireProfile } from '../spec/profile.js';
-import { type CartItem, checkoutJwtPayload, readCheckoutJwtIfConventional } from './checkout.js';
+import { type CartItem, checkoutFacts, checkoutJwtPayload } from './checkout.js';
 import {
   isRecord,
   issuedAt,
@@ -103,18 +103,45 @@ function constraintsOf(d: BuiltDisclosure): Json[] {
   return isRecord(v) && Array.isArray(v.constraints) ? (v.constraints as Json[]) : [];
 }
 
-/** Constraints with every `{"...": digest}` the agent holds replaced by its value: what a full-view verifier sees. */
+/**
+ * Constraints with every `{"...": digest}` the agent holds replaced by its
+ * value: what a full-view verifier sees. Copy on write: a branch without a
+ * reference in it is the very object the mandate holds (nothing mutates either).
+ */
 function resolvedConstraints(list: Json[], known: Map<string, unknown>): Json[] {
   const resolve = (v: unknown): unknown => {
-    if (Array.isArray(v))
-      return v.map((e) => {
+    if (typeof v !== 'object' || v === null) return v;
+    if (Array.isArray(v)) {
+      let out: unknown[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const e = v[i];
         const d = arrayRefDigest(e);
-        return d !== undefined && known.has(d) ? resolve(known.get(d)) : resolve(e);
-      });
-    if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x)]));
-    return v;
+        const r = d !== undefined && known.has(d) ? resolve(known.get(d)) : resolve(e);
+        if (r !== e) (out ??= v.slice(0, i)).push(r);
+        else out?.push(e);
+      }
+      return out ?? v;
+    }
+    let out: Json | undefined;
+    const o = v as Json;
+    for (const k of Object.keys(o)) {
+      const x = o[k];
+      const r = resolve(x);
+      if (r === x) continue;
+      out ??= { ...o };
+      // A parsed L2 may hold an own "__proto__" member: define it, never assign it.
+      Object.defineProperty(out, k, { value: r, enumerable: true, writable: true, configurable: true });
+    }
+    return out ?? o;
   };
   return list.map((c) => resolve(c) as Json);
+}
+
+/** The same P-256 key as RFC 7638 thumbprint equality decides (kty, crv, x, y), compared without hashing. */
+function sameKey(a: PublicJwk | undefined, b: PublicJwk | undefined): boolean {
+  return (
+    a !== undefined && b !== undefined && a.kty === b.kty && a.crv === b.crv && typeof a.x === 'string' && a.x === b.x && typeof a.y === 'string' && a.y === b.y
+  );
 }
 
 function autonomousPairOf(l2: IssuedL2, index: number): IssuedAutonomousPair {
@@ -154,7 +181,7 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
   const l2 = asIssuedL2(input.l2);
   const pairIndex = input.pairIndex;
   const pair = autonomousPairOf(l2, pairIndex);
-  if (jwkThumbprint(input.agentKey.publicJwk) !== jwkThumbprint(pair.agentJwk)) {
+  if (!sameKey(input.agentKey?.publicJwk, pair.agentJwk)) {
     throw new VIError({
       code: 'KEY_INVALID',
       layer: 'issue',
@@ -176,7 +203,7 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
   const profile = l2.profile;
   const C = profile.constraint;
   const checkoutJwt = requireString(input.checkoutJwt, 'checkoutJwt');
-  const conventional = readCheckoutJwtIfConventional(checkoutJwt);
+  const { conventional, checkoutHash: transactionId } = checkoutFacts(checkoutJwt);
   const opaque = conventional ? undefined : checkoutJwtPayload(checkoutJwt);
   // An implementation-defined checkout (CF §6.3) leaves amount, currency and lines to the caller.
   if (!conventional && (input.amount === undefined || input.currency === undefined || (input.lineItems === undefined && input.includeLineItems !== false))) {
@@ -189,7 +216,6 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
     });
   }
   const cart = conventional?.cart ?? { items: [] as CartItem[], currency: input.currency!, total: toMinorUnits(input.amount!, input.currency!) };
-  const transactionId = sha256b64u(checkoutJwt);
 
   // The merchant is whoever signed the checkout: it must be on the pair's allowlist.
   const signerWebsite = opaque && opaque.merchant === undefined && profile.checkoutMerchantFromIss && typeof opaque.iss === 'string' ? opaque.iss : undefined;

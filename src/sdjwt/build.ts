@@ -7,7 +7,7 @@
  * node:crypto (a 16-byte request to some salt generators yields 64 bits).
  * L1 is a plain RFC 9901 SD-JWT ({@link issueStandardSdJwt}).
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { encodeBase64url } from './base64url.js';
 import { sha256b64u } from './digest.js';
 import { type SigningKey, signEs256 } from './keys.js';
@@ -19,29 +19,64 @@ export interface BuiltDisclosure {
   value: unknown;
 }
 
+/**
+ * CSPRNG bytes drawn ahead in one `randomFillSync` and handed out 16 at a
+ * time, each slice once: a `randomBytes(16)` call per salt costs about as
+ * much as encoding the disclosure it salts. The pool is per process (cluster
+ * workers and worker threads each fill their own) and refilled only after
+ * every slice of it has been used.
+ */
+const RANDOM_POOL_BYTES = 4096;
+const randomPool = Buffer.allocUnsafe(RANDOM_POOL_BYTES);
+let randomPoolOffset = RANDOM_POOL_BYTES;
+
+/** 16 fresh CSPRNG bytes (128 bits), base64url (22 characters). Never the same bytes twice from one pool fill. */
+export function random128(): string {
+  if (randomPoolOffset + 16 > RANDOM_POOL_BYTES) {
+    randomFillSync(randomPool);
+    randomPoolOffset = 0;
+  }
+  const start = randomPoolOffset;
+  randomPoolOffset += 16;
+  return randomPool.toString('base64url', start, start + 16);
+}
+
 /** 128-bit random salt, base64url. */
 export function newSalt(): string {
-  return randomBytes(16).toString('base64url');
+  return random128();
 }
 
 /** Where disclosure salts come from: 128-bit random unless a caller reproduces fixed vectors. */
 export type SaltSource = () => string;
 
+/**
+ * base64url of the UTF-8 of `text`, written through one reused buffer rather
+ * than a new Buffer per segment (the write and the encode are synchronous, so
+ * nothing can reuse the buffer in between); longer texts get their own.
+ */
+const encodeScratch = Buffer.allocUnsafe(32 * 1024);
+
+function base64urlOfText(text: string): string {
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+  if (text.length * 3 > encodeScratch.length) return encodeBase64url(text);
+  return encodeScratch.toString('base64url', 0, encodeScratch.write(text, 0, 'utf8'));
+}
+
 /** An array-element disclosure `[salt, value]`. */
 export function makeArrayDisclosure(value: unknown, salt: SaltSource = newSalt): BuiltDisclosure {
-  const encoded = encodeBase64url(JSON.stringify([salt(), value]));
+  const encoded = base64urlOfText(JSON.stringify([salt(), value]));
   return { encoded, digest: sha256b64u(encoded), value };
 }
 
 /** An object-property disclosure `[salt, name, value]`. */
 export function makePropertyDisclosure(name: string, value: unknown, salt: SaltSource = newSalt): BuiltDisclosure {
-  const encoded = encodeBase64url(JSON.stringify([salt(), name, value]));
+  const encoded = base64urlOfText(JSON.stringify([salt(), name, value]));
   return { encoded, digest: sha256b64u(encoded), value };
 }
 
 /** Sign a compact ES256 JWS over JSON header and payload. */
 export function signJwt(header: Record<string, unknown>, payload: Record<string, unknown>, key: SigningKey): string {
-  const signingInput = `${encodeBase64url(JSON.stringify(header))}.${encodeBase64url(JSON.stringify(payload))}`;
+  const signingInput = `${base64urlOfText(JSON.stringify(header))}.${base64urlOfText(JSON.stringify(payload))}`;
   return `${signingInput}.${signEs256(signingInput, key.privateKey).toString('base64url')}`;
 }
 
