@@ -3,7 +3,8 @@ import { expect } from 'vitest';
 import { type ErrorCode, VIError } from '../../src/errors.js';
 import { createCheckoutJwt } from '../../src/issue/checkout.js';
 import { issueL1 } from '../../src/issue/l1.js';
-import type { AutonomousPairInput } from '../../src/issue/l2-autonomous.js';
+import { type AutonomousPairInput, issueL2Autonomous } from '../../src/issue/l2-autonomous.js';
+import type { IssuedL2Autonomous } from '../../src/issue/l2-types.js';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
 import { generateSigningKey } from '../../src/sdjwt/keys.js';
 
@@ -94,4 +95,28 @@ export function autonomousPair(over: Partial<AutonomousPairInput> = {}, profile:
     riskData: { device_id: 'device-4242' },
     ...over,
   };
+}
+
+/**
+ * The two-pair Autonomous L2 the issuer and presenter tests share: the
+ * default pair (Tennis Warehouse, a racket) and a Decathlon pair for one shoe
+ * up to 200 USD without recurrence.
+ */
+export function twoPairAutonomousL2(l1: string, nonce?: string): IssuedL2Autonomous {
+  return issueL2Autonomous({
+    userKey,
+    l1,
+    aud: 'https://agent.example.com',
+    ...(nonce === undefined ? {} : { nonce }),
+    iat: T0,
+    pairs: [
+      autonomousPair(),
+      autonomousPair({
+        merchants: [decathlon],
+        lineItems: [{ id: 'line-2', acceptableItems: [shoe], quantity: 1 }],
+        amount: { currency: 'USD', max: '200' },
+        recurrence: undefined,
+      }),
+    ],
+  });
 }

@@ -23,6 +23,7 @@ import {
   shoe,
   T0,
   tennis,
+  twoPairAutonomousL2,
   userKey,
 } from './fixtures.js';
 
@@ -31,21 +32,7 @@ let l2: IssuedL2Autonomous;
 const AT = T0 + 200;
 beforeAll(async () => {
   l1 = await makeL1();
-  l2 = issueL2Autonomous({
-    userKey,
-    l1,
-    aud: 'https://agent.example.com',
-    iat: T0,
-    pairs: [
-      autonomousPair(),
-      autonomousPair({
-        merchants: [decathlon],
-        lineItems: [{ id: 'line-2', acceptableItems: [shoe], quantity: 1 }],
-        amount: { currency: 'USD', max: '200' },
-        recurrence: undefined,
-      }),
-    ],
-  });
+  l2 = twoPairAutonomousL2(l1);
 });
 
 const ref = (digest: string) => ({ '...': digest });

@@ -1,12 +1,10 @@
 /** Everything a presenter test needs: a whole chain in both modes, and a leak detector. */
 import { createCheckoutJwt } from '../../src/issue/checkout.js';
-import { issueL2Autonomous } from '../../src/issue/l2-autonomous.js';
 import { issueL2Immediate } from '../../src/issue/l2-immediate.js';
 import { issueL3Pair } from '../../src/issue/l3.js';
 import type { PresentOptions } from '../../src/present/views.js';
 import {
   agentKey,
-  autonomousPair,
   babolat,
   checkoutFor,
   decathlon,
@@ -18,6 +16,7 @@ import {
   shoe,
   T0,
   tennis,
+  twoPairAutonomousL2,
   userKey,
 } from '../issue/fixtures.js';
 
@@ -49,22 +48,7 @@ export async function immediateChain() {
 
 export async function autonomousChain() {
   const l1 = await makeL1();
-  const l2 = issueL2Autonomous({
-    userKey,
-    l1,
-    aud: 'https://agent.example.com',
-    nonce: 'n-auto',
-    iat: T0,
-    pairs: [
-      autonomousPair(),
-      autonomousPair({
-        merchants: [decathlon],
-        lineItems: [{ id: 'line-2', acceptableItems: [shoe], quantity: 1 }],
-        amount: { currency: 'USD', max: '200' },
-        recurrence: undefined,
-      }),
-    ],
-  });
+  const l2 = twoPairAutonomousL2(l1, 'n-auto');
   const coA = checkoutFor();
   const coB = createCheckoutJwt({
     merchantKey,
