@@ -123,13 +123,15 @@ export function processTreeCpu(root: number): TreeCpu {
 }
 
 /**
- * Requests each worker gets before the clock starts. Fewer, and V8's
- * optimizing compiler still runs on its background thread during the timed
- * part (≈ 0.5 ms of CPU per request off the main thread after 100, against
- * ≈ 0.2 ms at steady state), and a second worker's share of it is a cost no
- * deployed server pays per request.
+ * Requests each worker gets before the clock starts. V8 keeps optimizing
+ * (and re-optimizing) the request path on its background compiler thread for
+ * the first few thousand requests: measured on this machine, CPU off the main
+ * threads was ≈ 270 µs per request with 600 warm-up requests per worker and
+ * 25–45 µs after 5,000. A shorter warm-up times the compiler, not the server,
+ * and charges a second worker its whole warm-up again (each process compiles
+ * its own code), which no long-running deployment pays per request.
  */
-const WARM_UP_PER_WORKER = 600;
+export const WARM_UP_PER_WORKER = 5000;
 
 /** The bytes of one POST /v1/network/authorize, ready to write. */
 function requestBytes(host: string, body: string): Buffer {
@@ -216,6 +218,10 @@ export interface HttpOptions {
   serveArgs?: string[];
   /** Node flags for the server and its workers. */
   nodeArgs?: string[];
+  /** Requests per worker sent before the clock starts (default {@link WARM_UP_PER_WORKER}). */
+  warmUpPerWorker?: number;
+  /** Requests timed after the warm-up (default: every body left). */
+  measured?: number;
 }
 
 /** One run: a fresh ledger, `vintent serve --workers N`, every body once (warm-up first), then the ledger read back. */
@@ -242,7 +248,8 @@ export async function runHttp(
     const requests = bodies.map((b) => requestBytes(url.host, b));
     const connections = await Promise.all(Array.from({ length: concurrency }, () => LeanConnection.open(Number(url.port), url.hostname)));
     // Warm-up: every worker's JIT and signature cache see traffic before the clock starts.
-    const warm = Math.min(Math.floor(bodies.length / 3), WARM_UP_PER_WORKER * workers);
+    const warm = Math.min(Math.floor(bodies.length / 3), (options.warmUpPerWorker ?? WARM_UP_PER_WORKER) * workers);
+    const end = options.measured === undefined ? bodies.length : Math.min(bodies.length, warm + options.measured);
     let errors = 0;
     let next = 0;
     const latencies: number[] = [];
@@ -263,7 +270,7 @@ export async function runHttp(
     const serverCpu0 = processTreeCpu(served.child.pid!);
     const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
-    await drive(bodies.length, true);
+    await drive(end, true);
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const cpu = process.cpuUsage(cpu0);
     const serverCpu1 = processTreeCpu(served.child.pid!);
@@ -271,7 +278,7 @@ export async function runHttp(
     const serverOther = serverCpu1.other - serverCpu0.other;
     const serverCpu = serverMain + serverOther;
     for (const c of connections) c.close();
-    const measured = bodies.length - warm;
+    const measured = end - warm;
     await served.stop();
     // Read the decisions back: no mandate pair may have been approved past its budget.
     const spent = new Map<string, number>();

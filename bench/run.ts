@@ -56,6 +56,8 @@ function plans(quick: boolean) {
         memory: 20_000,
         ledgerDecisions: 320,
         http: 1200,
+        httpWarmUp: 200,
+        httpMeasured: 600,
         httpRounds: 1,
         verifyFiles: 1200,
         verifyRounds: 1,
@@ -68,9 +70,12 @@ function plans(quick: boolean) {
         network: p(200, 21, 50),
         memory: 100_000,
         ledgerDecisions: 1600,
-        // Per run: 600 warm-up requests per worker, the rest timed; runs alternate 1, 2, 1, 2 workers.
-        http: 4000,
-        httpRounds: 2,
+        // Per run: 5,000 warm-up requests per worker (see WARM_UP_PER_WORKER), then 6,000 timed;
+        // runs alternate 1, 2, 1, 2, 1, 2 workers. 2 workers use 16,000 bodies, each (L2, pair) once.
+        http: 16000,
+        httpWarmUp: 5000,
+        httpMeasured: 6000,
+        httpRounds: 3,
         verifyFiles: 1200,
         verifyRounds: 3,
       };
@@ -165,7 +170,10 @@ async function main(): Promise<number> {
   const steadyRows = await runSteadySuite(parties, { ...workload, views: workload.views.slice(0, opsNeeded(plan.network)) }, plan.network, log);
   const ledgerBench = await runLedgerSuite(plan.ledgerDecisions, log);
   // Every run has a fresh ledger, so the same bodies serve every run.
-  const http = await runHttpAlternating(parties, workload.bodies.slice(0, plan.http), [1, 2], plan.httpRounds, 32, 50000, log);
+  const http = await runHttpAlternating(parties, workload.bodies.slice(0, plan.http), [1, 2], plan.httpRounds, 32, 50000, log, {
+    warmUpPerWorker: plan.httpWarmUp,
+    measured: plan.httpMeasured,
+  });
   const verifyThreads = await runVerifyThreads(plan.verifyFiles, plan.verifyRounds, log);
   const steady: SteadyReport = {
     users: workload.users,
