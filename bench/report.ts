@@ -64,17 +64,20 @@ export interface BenchDocument {
   memoryWithCache?: MemoryReport;
   /** Steady-state network traffic: ledger, HTTP with workers (bench/steady-*.ts, ledger-suite.ts, http-suite.ts). */
   steady?: SteadyReport;
+  /** The suites run when `--only` picked some (absent: all of them). */
+  suites?: string[];
 }
 
+/** Steady state; with `--only`, the parts of a suite not run are absent (http empty). */
 export interface SteadyReport {
-  users: number;
-  authorizations: number;
-  cacheRatio: number;
+  users?: number;
+  authorizations?: number;
+  cacheRatio?: number;
   /** (with cache x floor) / (without x floor) from the two verify rows: a cross-check of cacheRatio. */
   rowCacheRatio?: number;
   pairedCacheStats?: { hits: number; misses: number };
-  cacheStats: { hits: number; misses: number; size: number; capacity: number };
-  ledger: import('./ledger-suite.js').LedgerBench;
+  cacheStats?: { hits: number; misses: number; size: number; capacity: number };
+  ledger?: import('./ledger-suite.js').LedgerBench;
   /** Each worker count's medians over alternating runs (bench/http-suite.ts). */
   http: import('./http-suite.js').HttpSummary[];
   verifyThreads?: import('./verify-threads-suite.js').VerifyThreadsResult;
@@ -130,16 +133,20 @@ export function table(doc: BenchDocument): string {
   const s = doc.steady;
   if (s) {
     const l = s.ledger;
-    lines.push(
-      '',
-      `Steady state: ${s.users} users × 2 Autonomous L2s, ${s.authorizations} authorizations, each a fresh L3 pair; signature cache ${s.cacheStats.hits} hits / ${s.cacheStats.misses} misses in its verify row.`,
-    );
-    lines.push(
-      `  SQLite ledger, wall µs per decision: one at a time ${fmt(l.sequentialUs, 0)}; ${l.concurrency} in flight with group commit ${fmt(l.concurrentGroupUs, 0)}, one transaction each ${fmt(l.concurrentSingleUs, 0)}; fsync (4 KiB) ${fmt(l.fsyncUs, 0)} µs median, p99 ${fmt(l.fsyncP99Us, 0)} µs`,
-    );
+    lines.push('');
+    if (s.cacheStats) {
+      lines.push(
+        `Steady state: ${s.users} users × 2 Autonomous L2s, ${s.authorizations} authorizations, each a fresh L3 pair; signature cache ${s.cacheStats.hits} hits / ${s.cacheStats.misses} misses in its verify row.`,
+      );
+    }
+    if (l) {
+      lines.push(
+        `  SQLite ledger, wall µs per decision: one at a time ${fmt(l.sequentialUs, 0)}; ${l.concurrency} in flight with group commit ${fmt(l.concurrentGroupUs, 0)}, one transaction each ${fmt(l.concurrentSingleUs, 0)}; fsync (4 KiB) ${fmt(l.fsyncUs, 0)} µs median, p99 ${fmt(l.fsyncP99Us, 0)} µs`,
+      );
+    }
     if (s.rowCacheRatio !== undefined)
       lines.push(
-        `  signature cache, steady state: with / without ${s.cacheRatio.toFixed(2)}x in alternating loops (${s.pairedCacheStats?.hits ?? '?'} hits, ${s.pairedCacheStats?.misses ?? '?'} misses: every L3a is new); ${s.rowCacheRatio.toFixed(2)}x from the two rows' x floor`,
+        `  signature cache, steady state: with / without ${s.cacheRatio?.toFixed(2)}x in alternating loops (${s.pairedCacheStats?.hits ?? '?'} hits, ${s.pairedCacheStats?.misses ?? '?'} misses: every L3a is new); ${s.rowCacheRatio.toFixed(2)}x from the two rows' x floor`,
       );
     for (const h of s.http) {
       lines.push(

@@ -6,40 +6,64 @@
  *   npm run bench -- --json        the same as JSON on stdout
  *   npm run bench -- --quick       a fast smoke run (fewer loops, 20k verifications for memory)
  *   npm run bench -- --out FILE    also write the JSON to FILE (e.g. bench/results/latest.json)
+ *   npm run bench -- --only issue  only the named suites (comma-separated or repeated) and their targets:
+ *                                  verify, issue, network, steady, ledger, http, threads, memory
  *
  * Runs under `node --expose-gc --import tsx` so memory samples follow a full GC.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { PresentationBundle } from '../src/present/index.js';
 import { VerifiedSignatureCache } from '../src/sdjwt/signature-cache.js';
-import { stableParties } from './chains.js';
+import { chainViews, newHolder, type StableParties, stableParties } from './chains.js';
 import { type LoopPlan, opsNeeded } from './harness.js';
 import { runHttpAlternating } from './http-suite.js';
 import { runIssueSuite } from './issue-suite.js';
 import { runLedgerSuite } from './ledger-suite.js';
 import { runMemory } from './memory.js';
 import { runNetworkSuite } from './network-suite.js';
-import { type BenchDocument, machine, type Row, type SteadyReport, type Target, table } from './report.js';
+import { type BenchDocument, type MemoryReport, machine, type Row, type SteadyReport, type Target, table } from './report.js';
 import { steadyWorkload } from './steady-chains.js';
 import { runSteadySuite } from './steady-suite.js';
 import { multiName, runVerifySuite } from './verify-suite.js';
 import { runVerifyThreads } from './verify-threads-suite.js';
 
+/** The suites `--only` can pick; a run without it runs them all. */
+const SUITES = ['verify', 'issue', 'network', 'steady', 'ledger', 'http', 'threads', 'memory'] as const;
+type Suite = (typeof SUITES)[number];
+
 interface Args {
   json: boolean;
   quick: boolean;
   out?: string;
+  /** Undefined: every suite. */
+  only?: Set<Suite>;
+}
+
+const USAGE = `usage: bench [--json] [--quick] [--out FILE] [--only ${SUITES.join('|')}[,...]]`;
+
+function addSuites(a: Args, list: string): string | undefined {
+  a.only ??= new Set();
+  for (const name of list.split(',')) {
+    if (!(SUITES as readonly string[]).includes(name)) return `unknown suite ${JSON.stringify(name)}; ${USAGE}`;
+    a.only.add(name as Suite);
+  }
+  return undefined;
 }
 
 function parseArgs(argv: string[]): Args | string {
   const a: Args = { json: false, quick: false };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i];
+    let problem: string | undefined;
     if (x === '--json') a.json = true;
     else if (x === '--quick') a.quick = true;
     else if (x === '--out' && argv[i + 1]) a.out = argv[++i];
     else if (x?.startsWith('--out=')) a.out = x.slice('--out='.length);
-    else return `unknown argument ${x}; usage: bench [--json] [--quick] [--out FILE]`;
+    else if (x === '--only' && argv[i + 1]) problem = addSuites(a, argv[++i]!);
+    else if (x?.startsWith('--only=')) problem = addSuites(a, x.slice('--only='.length));
+    else return `unknown argument ${x}; ${USAGE}`;
+    if (problem) return problem;
   }
   return a;
 }
@@ -93,12 +117,13 @@ function issueRow(rows: Row[], name: string, keys: Row['keys']): Row {
   return r;
 }
 
-/** Issue 14's targets: steady state, workers, group commit, issuance. */
-function steadyTargets(rows: Row[], s: SteadyReport): Target[] {
-  const atMost = (name: string, value: number, max: number): Target => ({ name, value, max, met: value <= max });
-  const atLeast = (name: string, value: number, min: number): Target => ({ name, value, max: min, atLeast: true, met: value >= min });
-  const whole = 'whole Autonomous chain (L1, L2, checkout, L3 pair)';
-  const out = [atMost('steady-state network verify with signature cache / without (same loops)', s.cacheRatio, 0.55)];
+const atMost = (name: string, value: number, max: number): Target => ({ name, value, max, met: value <= max });
+const atLeast = (name: string, value: number, min: number): Target => ({ name, value, max: min, atLeast: true, met: value >= min });
+
+/** Issue 14's targets for what ran: steady state, workers, verify threads, group commit. */
+function steadyTargets(s: SteadyReport): Target[] {
+  const out: Target[] = [];
+  if (s.cacheRatio !== undefined) out.push(atMost('steady-state network verify with signature cache / without (same loops)', s.cacheRatio, 0.55));
   const [one, two] = [s.http.find((h) => h.workers === 1), s.http.find((h) => h.workers === 2)];
   if (one && two) {
     const clean = one.errors + two.errors === 0 && Math.max(one.maxPairSpent, two.maxPairSpent) <= one.budget;
@@ -120,16 +145,25 @@ function steadyTargets(rows: Row[], s: SteadyReport): Target[] {
     t.met = t.met && v.identicalOutput;
     out.push(t);
   }
-  out.push(
-    atMost(
-      `ledger per decision, ${s.ledger.concurrency} in flight with group commit / one at a time (wall)`,
-      s.ledger.concurrentGroupUs / s.ledger.sequentialUs,
-      0.5,
-    ),
-  );
-  out.push(atMost('whole-chain issuance / signing floor, cached keys', issueRow(rows, whole, 'cached').ratio, 2.0));
-  out.push(atMost('whole-chain issuance / signing floor, fresh keys', issueRow(rows, whole, 'fresh').ratio, 2.0));
+  if (s.ledger) {
+    out.push(
+      atMost(
+        `ledger per decision, ${s.ledger.concurrency} in flight with group commit / one at a time (wall)`,
+        s.ledger.concurrentGroupUs / s.ledger.sequentialUs,
+        0.5,
+      ),
+    );
+  }
   return out;
+}
+
+/** Issue 14's issuance target. */
+function issueTargets(rows: Row[]): Target[] {
+  const whole = 'whole Autonomous chain (L1, L2, checkout, L3 pair)';
+  return [
+    atMost('whole-chain issuance / signing floor, cached keys', issueRow(rows, whole, 'cached').ratio, 2.0),
+    atMost('whole-chain issuance / signing floor, fresh keys', issueRow(rows, whole, 'fresh').ratio, 2.0),
+  ];
 }
 
 function targets(rows: Row[]): Target[] {
@@ -151,32 +185,42 @@ function targets(rows: Row[]): Target[] {
   ];
 }
 
+/** The memory run's pool when the verify suite did not build it: fresh Autonomous network views. */
+async function freshNetworkPool(p: StableParties, n: number): Promise<PresentationBundle[]> {
+  return Promise.all(Array.from({ length: n }, async () => (await chainViews(p, newHolder())).autonomousNetwork));
+}
+
 /**
- * The steady-state rows. The workload (16,000 issued network views in a full
- * run) lives only in here, so the memory rows after it do not count it.
+ * The steady-state suites that `runs` selects. The workload (16,000 issued
+ * network views in a full run) lives only in here, so the memory rows after
+ * it do not count it.
  */
-async function runSteady(parties: ReturnType<typeof stableParties>, plan: ReturnType<typeof plans>, log: (s: string) => void) {
-  // Steady state: one workload (each L2 pair used once per row; every row has a fresh ledger and an empty cache).
-  const workload = await steadyWorkload(parties, Math.max(opsNeeded(plan.network), plan.http));
-  const steadyRows = await runSteadySuite(parties, { ...workload, views: workload.views.slice(0, opsNeeded(plan.network)) }, plan.network, log);
-  const ledgerBench = await runLedgerSuite(plan.ledgerDecisions, log);
+async function runSteady(parties: StableParties, plan: ReturnType<typeof plans>, runs: (s: Suite) => boolean, log: (s: string) => void) {
+  // One workload (each L2 pair used once per row; every row has a fresh ledger and an empty cache).
+  const steadyRows: Row[] = [];
+  if (!(runs('steady') || runs('ledger') || runs('http') || runs('threads'))) return { steady: undefined, steadyRows };
+  const workload = runs('steady') || runs('http') ? await steadyWorkload(parties, Math.max(opsNeeded(plan.network), plan.http)) : undefined;
+  const steady: SteadyReport = { http: [] };
+  if (workload && runs('steady')) {
+    const s = await runSteadySuite(parties, { ...workload, views: workload.views.slice(0, opsNeeded(plan.network)) }, plan.network, log);
+    steadyRows.push(...s.rows);
+    Object.assign(steady, {
+      users: workload.users,
+      authorizations: workload.views.length,
+      cacheRatio: s.cacheRatio,
+      rowCacheRatio: s.rowCacheRatio,
+      pairedCacheStats: s.pairedCacheStats,
+      cacheStats: s.cacheStats,
+    });
+  }
+  if (runs('ledger')) steady.ledger = await runLedgerSuite(plan.ledgerDecisions, log);
   // Every run has a fresh ledger, so the same bodies serve every run.
-  const http = await runHttpAlternating(parties, workload.bodies.slice(0, plan.http), [1, 2], plan.httpRounds, 32, 50000, log, {
-    warmUpPerWorker: plan.httpWarmUp,
-    measured: plan.httpMeasured,
-  });
-  const verifyThreads = await runVerifyThreads(plan.verifyFiles, plan.verifyRounds, log);
-  const steady: SteadyReport = {
-    users: workload.users,
-    authorizations: workload.views.length,
-    cacheRatio: steadyRows.cacheRatio,
-    rowCacheRatio: steadyRows.rowCacheRatio,
-    pairedCacheStats: steadyRows.pairedCacheStats,
-    cacheStats: steadyRows.cacheStats,
-    verifyThreads,
-    ledger: ledgerBench,
-    http,
-  };
+  if (workload && runs('http'))
+    steady.http = await runHttpAlternating(parties, workload.bodies.slice(0, plan.http), [1, 2], plan.httpRounds, 32, 50000, log, {
+      warmUpPerWorker: plan.httpWarmUp,
+      measured: plan.httpMeasured,
+    });
+  if (runs('threads')) steady.verifyThreads = await runVerifyThreads(plan.verifyFiles, plan.verifyRounds, log);
   return { steady, steadyRows };
 }
 
@@ -186,20 +230,28 @@ async function main(): Promise<number> {
     console.error(args);
     return 2;
   }
+  const runs = (s: Suite) => args.only === undefined || args.only.has(s);
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const plan = plans(args.quick);
   const parties = stableParties();
 
-  const verify = await runVerifySuite(parties, plan, log);
-  const issue = await runIssueSuite(parties, plan.issue, log);
-  const network = await runNetworkSuite(parties, plan.network, log);
+  // Suites run in this order (a full run's JIT and heap history stays as it was); rows print verify, network, steady, issue.
+  const verify = runs('verify') ? await runVerifySuite(parties, plan, log) : undefined;
+  const issue = runs('issue') ? await runIssueSuite(parties, plan.issue, log) : [];
+  const network = runs('network') ? [await runNetworkSuite(parties, plan.network, log)] : [];
 
-  const { steady, steadyRows } = await runSteady(parties, plan, log);
+  const { steady, steadyRows } = await runSteady(parties, plan, runs, log);
 
-  const memory = await runMemory(verify.freshNetwork, plan.memory, log);
-  const memoryWithCache = await runMemory(verify.freshNetwork, plan.memory, log, { signatureCache: new VerifiedSignatureCache() });
+  let memory: MemoryReport | undefined;
+  let memoryWithCache: MemoryReport | undefined;
+  if (runs('memory')) {
+    const pool = verify?.freshNetwork ?? (await freshNetworkPool(parties, opsNeeded(plan.single)));
+    memory = await runMemory(pool, plan.memory, log);
+    memoryWithCache = await runMemory(pool, plan.memory, log, { signatureCache: new VerifiedSignatureCache() });
+  }
 
-  const rows = [...verify.rows, network, ...steadyRows.rows, ...issue];
+  const rows = [...(verify?.rows ?? []), ...network, ...steadyRows, ...issue];
+  const targetList = [...(verify ? targets(verify.rows) : []), ...(steady ? steadyTargets(steady) : []), ...(issue.length > 0 ? issueTargets(issue) : [])];
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   const doc: BenchDocument = {
     vintent: pkg.version,
@@ -207,11 +259,12 @@ async function main(): Promise<number> {
     mode: args.quick ? 'quick' : 'full',
     machine: machine(),
     rows,
-    targets: [...targets(rows), ...steadyTargets(rows, steady)],
-    memory,
-    memoryWithCache,
-    steady,
+    targets: targetList,
   };
+  if (args.only) doc.suites = [...args.only];
+  if (memory) doc.memory = memory;
+  if (memoryWithCache) doc.memoryWithCache = memoryWithCache;
+  if (steady) doc.steady = steady;
 
   const json = `${JSON.stringify(doc, null, 2)}\n`;
   if (args.out) {
