@@ -195,11 +195,16 @@ async function freshNetworkPool(p: StableParties, n: number): Promise<Presentati
  * network views in a full run) lives only in here, so the memory rows after
  * it do not count it.
  */
+/** Authorizations in the steady-state verify rows' workload (the size those rows had before the HTTP runs grew). */
+const STEADY_AUTHORIZATIONS = 4000;
+
 async function runSteady(parties: StableParties, plan: ReturnType<typeof plans>, runs: (s: Suite) => boolean, log: (s: string) => void) {
   // One workload (each L2 pair used once per row; every row has a fresh ledger and an empty cache).
   const steadyRows: Row[] = [];
   if (!(runs('steady') || runs('ledger') || runs('http') || runs('threads'))) return { steady: undefined, steadyRows };
-  const workload = runs('steady') || runs('http') ? await steadyWorkload(parties, Math.max(opsNeeded(plan.network), plan.http)) : undefined;
+  // The steady rows keep their own workload of 4,000 (125 users, so each L1 and L2 recurs as before);
+  // the HTTP runs need 16,000 distinct (L2, pair)s, which spreads them over 500 users.
+  const workload = runs('steady') ? await steadyWorkload(parties, Math.max(opsNeeded(plan.network), Math.min(STEADY_AUTHORIZATIONS, plan.http))) : undefined;
   const steady: SteadyReport = { http: [] };
   if (workload && runs('steady')) {
     const s = await runSteadySuite(parties, { ...workload, views: workload.views.slice(0, opsNeeded(plan.network)) }, plan.network, log);
@@ -215,8 +220,8 @@ async function runSteady(parties: StableParties, plan: ReturnType<typeof plans>,
   }
   if (runs('ledger')) steady.ledger = await runLedgerSuite(plan.ledgerDecisions, log);
   // Every run has a fresh ledger, so the same bodies serve every run.
-  if (workload && runs('http'))
-    steady.http = await runHttpAlternating(parties, workload.bodies.slice(0, plan.http), [1, 2], plan.httpRounds, 32, 50000, log, {
+  if (runs('http'))
+    steady.http = await runHttpAlternating(parties, (await steadyWorkload(parties, plan.http)).bodies, [1, 2], plan.httpRounds, 32, 50000, log, {
       warmUpPerWorker: plan.httpWarmUp,
       measured: plan.httpMeasured,
     });
