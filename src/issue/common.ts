@@ -23,6 +23,16 @@ export interface PaymentInstrument {
   description?: string;
 }
 
+/**
+ * `{"...": digest}`, an array-element reference (RFC 9901 §4.2.4.2). The
+ * member name is written as a literal, so V8 builds the object from one
+ * template instead of defining a computed key at run time; the return type
+ * is keyed by `COMMON.claim.arrayRef`, so the two cannot drift apart.
+ */
+export function arrayRef(digest: string): { [K in typeof COMMON.claim.arrayRef]: string } {
+  return { '...': digest };
+}
+
 /** 128-bit random nonce, base64url. */
 export function newNonce(): string {
   return random128();
@@ -77,19 +87,22 @@ export function lifetime(seconds: number, max?: number): number {
 /** Normalize a party, keeping only the wire members in wire order (`id`, `name`, `website`). */
 export function party(p: unknown, claim: string): PartyInput {
   if (!isRecord(p)) throw invalidInput(`${claim} must be an object`, claim);
-  if (p.id !== undefined && (typeof p.id !== 'string' || p.id === '')) throw invalidInput(`${claim}.id must be a non-empty string`, claim);
-  const name = requireString(p.name, `${claim}.name`);
-  const website = requireString(p.website, `${claim}.website`);
-  return p.id !== undefined ? { id: p.id as string, name, website } : { name, website };
+  const { id, name, website } = p;
+  if (id !== undefined && (typeof id !== 'string' || id === '')) throw invalidInput(`${claim}.id must be a non-empty string`, claim);
+  // Sub-claim names are built only for the error (requireString's checks, spelled out).
+  if (typeof name !== 'string' || name === '') throw invalidInput(`${claim}.name must be a non-empty string`, `${claim}.name`);
+  if (typeof website !== 'string' || website === '') throw invalidInput(`${claim}.website must be a non-empty string`, `${claim}.website`);
+  return id !== undefined ? { id, name, website } : { name, website };
 }
 
 export function paymentInstrument(p: unknown): PaymentInstrument {
   const claim = 'payment_instrument';
   if (!isRecord(p)) throw invalidInput(`${claim} must be an object`, claim);
-  const type = requireString(p.type, `${claim}.type`);
-  const id = requireString(p.id, `${claim}.id`);
-  if (p.description !== undefined && typeof p.description !== 'string') throw invalidInput(`${claim}.description must be a string`, claim);
-  return p.description !== undefined ? { type, id, description: p.description as string } : { type, id };
+  const type = requireString(p.type, 'payment_instrument.type');
+  const id = requireString(p.id, 'payment_instrument.id');
+  const description = p.description;
+  if (description !== undefined && typeof description !== 'string') throw invalidInput(`${claim}.description must be a string`, claim);
+  return description !== undefined ? { type, id, description } : { type, id };
 }
 
 export function publicKey(jwk: unknown, claim: string): PublicJwk {

@@ -78,7 +78,10 @@ export function forgetIssued(): void {
 
 /** A deep-frozen copy of a checkout payload, so the memo cannot be changed through the object the caller got. */
 export function frozenCheckoutPayload(p: CheckoutPayload): Readonly<CheckoutPayload> {
-  const items = Object.freeze(p.cart.items.map((i) => Object.freeze({ ...i })));
-  const cart = Object.freeze({ items: items as CheckoutPayload['cart']['items'], currency: p.cart.currency, total: p.cart.total });
-  return Object.freeze({ iss: p.iss, sub: p.sub, iat: p.iat, exp: p.exp, merchant: Object.freeze({ ...p.merchant }), cart });
+  // Member by member: createCheckoutJwt built every one of these objects with exactly these members.
+  const items = p.cart.items.map((i) => Object.freeze({ id: i.id, title: i.title, quantity: i.quantity, unit_price: i.unit_price }));
+  const cart = Object.freeze({ items: Object.freeze(items) as CheckoutPayload['cart']['items'], currency: p.cart.currency, total: p.cart.total });
+  const m = p.merchant;
+  const merchant = Object.freeze(m.id !== undefined ? { id: m.id, name: m.name, website: m.website } : { name: m.name, website: m.website });
+  return Object.freeze({ iss: p.iss, sub: p.sub, iat: p.iat, exp: p.exp, merchant, cart });
 }

@@ -74,15 +74,27 @@ export function makePropertyDisclosure(name: string, value: unknown, salt: SaltS
   return { encoded, digest: sha256b64u(encoded), value };
 }
 
+/** The first segment of a compact JWS: base64url of the header's JSON. */
+export function encodeJwtHeader(header: Record<string, unknown>): string {
+  return base64urlOfText(JSON.stringify(header));
+}
+
+/** Sign a compact ES256 JWS over a header already encoded by {@link encodeJwtHeader} (several JWTs sharing one header) and a JSON payload. */
+export function signJwtWithHeader(encodedHeader: string, payload: Record<string, unknown>, key: SigningKey): string {
+  const signingInput = `${encodedHeader}.${base64urlOfText(JSON.stringify(payload))}`;
+  return `${signingInput}.${signEs256(signingInput, key.privateKey).toString('base64url')}`;
+}
+
 /** Sign a compact ES256 JWS over JSON header and payload. */
 export function signJwt(header: Record<string, unknown>, payload: Record<string, unknown>, key: SigningKey): string {
-  const signingInput = `${base64urlOfText(JSON.stringify(header))}.${base64urlOfText(JSON.stringify(payload))}`;
-  return `${signingInput}.${signEs256(signingInput, key.privateKey).toString('base64url')}`;
+  return signJwtWithHeader(encodeJwtHeader(header), payload, key);
 }
 
 /** `<jwt>~<d1>~...~` */
 export function serializeSdJwt(jwt: string, disclosures: readonly string[]): string {
-  return `${jwt}~${disclosures.map((d) => `${d}~`).join('')}`;
+  let out = `${jwt}~`;
+  for (const d of disclosures) out += `${d}~`;
+  return out;
 }
 
 /**
