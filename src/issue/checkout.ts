@@ -5,7 +5,7 @@
  * allowed-merchant and line-items constraints.
  */
 import { invalidInput, VIError } from '../errors.js';
-import { signJwt } from '../sdjwt/build.js';
+import { encodeEs256Header, signJwtWithHeader } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import type { SigningKey } from '../sdjwt/keys.js';
 import { parseJwt } from '../sdjwt/parse.js';
@@ -106,8 +106,8 @@ export function createCheckoutJwt(input: CreateCheckoutInput): CreatedCheckout {
     merchant,
     cart: { items, currency: input.currency, total: Number(total) },
   };
-  const jwt = signJwt(
-    { alg: PROFILE.alg, typ: PROFILE.typ.checkoutJwt, kid: input.merchantKey.kid },
+  const jwt = signJwtWithHeader(
+    encodeEs256Header(PROFILE.typ.checkoutJwt, input.merchantKey.kid),
     payload as unknown as Record<string, unknown>,
     input.merchantKey,
   );

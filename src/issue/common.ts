@@ -3,9 +3,9 @@
  * what a conformant verifier would reject, so problems surface at the author.
  */
 import { invalidInput, VIError } from '../errors.js';
-import { random128 } from '../sdjwt/build.js';
+import { encodeEs256Header, random128 } from '../sdjwt/build.js';
 import { type PublicJwk, publicJwkProblem } from '../sdjwt/keys.js';
-import { COMMON, PROFILE, type WireProfile } from '../spec/profile.js';
+import { type COMMON, PROFILE, type WireProfile } from '../spec/profile.js';
 
 export type Json = Record<string, unknown>;
 
@@ -61,11 +61,9 @@ export function l2Basics(input: { aud: unknown; nonce?: unknown; iss?: unknown; 
   return { aud, nonce };
 }
 
-/** L2 JWS header: the L1 `cnf` key's `kid` where the profile writes one (April CF §4.2, optional). */
-export function l2Header(profile: WireProfile, typ: string, kid: string | undefined): Record<string, unknown> {
-  const header: Record<string, unknown> = { alg: COMMON.alg, typ };
-  if (profile.l2HeaderKid && kid !== undefined) header.kid = kid;
-  return header;
+/** L2 JWS header, encoded: the L1 `cnf` key's `kid` where the profile writes one (April CF §4.2, optional). */
+export function l2Header(profile: WireProfile, typ: string, kid: string | undefined): string {
+  return encodeEs256Header(typ, profile.l2HeaderKid ? kid : undefined);
 }
 
 /** `iat` given or now; it must be a non-negative integer. */

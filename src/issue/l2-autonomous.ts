@@ -8,7 +8,7 @@
 import { constraintRegistryFor, constraintShapeViolations } from '../constraints/registry.js';
 import { riskDataProblem } from '../constraints/risk-data.js';
 import { invalidInput, VIError } from '../errors.js';
-import { type BuiltDisclosure, makeArrayDisclosure, type SaltSource, serializeSdJwt, signJwt } from '../sdjwt/build.js';
+import { type BuiltDisclosure, makeArrayDisclosure, type SaltSource, serializeSdJwt, signJwtWithHeader } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import { bareJwk, type PublicJwk } from '../sdjwt/keys.js';
 import { COMMON, type ConstraintKey, agentCnf as cnfFor, type MandateKind, profileOf, type WireProfile } from '../spec/profile.js';
@@ -347,7 +347,7 @@ export function issueL2Autonomous(input: IssueL2AutonomousInput): IssuedL2Autono
   };
   if (input.iss !== undefined) payload.iss = input.iss;
   payload.exp = exp;
-  const jwt = signJwt(l2Header(profile, COMMON.typ.l2Autonomous, input.userKey.kid), payload, input.userKey);
+  const jwt = signJwtWithHeader(l2Header(profile, COMMON.typ.l2Autonomous, input.userKey.kid), payload, input.userKey);
   return {
     mode: 'autonomous',
     profile,

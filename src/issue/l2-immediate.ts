@@ -5,7 +5,7 @@
  */
 import { VIError } from '../errors.js';
 import type { SaltSource } from '../sdjwt/build.js';
-import { makeArrayDisclosure, serializeSdJwt, signJwt } from '../sdjwt/build.js';
+import { makeArrayDisclosure, serializeSdJwt, signJwtWithHeader } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import { COMMON, profileOf, type WireProfile } from '../spec/profile.js';
 import { type CheckoutFacts, checkoutFacts } from './checkout.js';
@@ -149,7 +149,7 @@ export function issueL2Immediate(input: IssueL2ImmediateInput): IssuedL2Immediat
   if (input.iss !== undefined) payload.iss = input.iss;
   payload.exp = exp;
   payload._sd = digests;
-  const jwt = signJwt(l2Header(profile, COMMON.typ.l2Immediate, input.userKey.kid), payload, input.userKey);
+  const jwt = signJwtWithHeader(l2Header(profile, COMMON.typ.l2Immediate, input.userKey.kid), payload, input.userKey);
   const serialized = serializeSdJwt(jwt, encoded);
   return { mode: 'immediate', profile, serialized, jwt, payload, pairs };
 }

@@ -9,7 +9,7 @@ import { checkConstraints } from '../constraints/registry.js';
 import type { Fulfillment, PurchasedLine, Strictness } from '../constraints/types.js';
 import { sameParty } from '../constraints/values.js';
 import { type ErrorCode, invalidInput, VIError } from '../errors.js';
-import { type BuiltDisclosure, encodeJwtHeader, makeArrayDisclosure, type SaltSource, serializeSdJwt, signJwtWithHeader } from '../sdjwt/build.js';
+import { type BuiltDisclosure, encodeEs256Header, makeArrayDisclosure, type SaltSource, serializeSdJwt, signJwtWithHeader } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import type { PublicJwk, SigningKey } from '../sdjwt/keys.js';
 import { arrayRefDigest } from '../sdjwt/resolve.js';
@@ -306,7 +306,7 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
   refuseViolations(resolvedConstraints(constraintsOf(pair.payment), known), fulfillment, iat, strictness, pairIndex, profile);
 
   // One header for both L3s, encoded once.
-  const header = encodeJwtHeader({ alg: PROFILE.alg, typ: PROFILE.typ.l3, kid: pair.agentKid });
+  const header = encodeEs256Header(PROFILE.typ.l3, pair.agentKid);
   const timed = (payload: Json): Json => {
     if (input.iss !== undefined) payload.iss = input.iss;
     payload.exp = exp;
