@@ -103,8 +103,24 @@ export function paymentInstrument(p: unknown): PaymentInstrument {
   return description !== undefined ? { type, id, description } : { type, id };
 }
 
+/**
+ * x → y of the public keys {@link publicKey} accepted: whether the
+ * coordinates decode to a P-256 key depends on these two strings alone, so
+ * an issuer handed the same user or agent key again skips decoding them.
+ * kty, crv and the absence of `d` are checked on every call. Bounded: cleared when full.
+ */
+const acceptedCoordinates = new Map<string, string>();
+const ACCEPTED_COORDINATES_MAX = 1024;
+
 export function publicKey(jwk: unknown, claim: string): PublicJwk {
+  if (isRecord(jwk) && jwk.kty === 'EC' && jwk.crv === 'P-256' && !('d' in jwk) && typeof jwk.x === 'string') {
+    const y = acceptedCoordinates.get(jwk.x);
+    if (y !== undefined && y === jwk.y) return jwk as PublicJwk;
+  }
   const problem = publicJwkProblem(jwk);
   if (problem) throw new VIError({ code: 'KEY_INVALID', layer: 'issue', message: `${claim}: ${problem}`, claim });
-  return jwk as PublicJwk;
+  const key = jwk as PublicJwk;
+  if (acceptedCoordinates.size >= ACCEPTED_COORDINATES_MAX) acceptedCoordinates.clear();
+  acceptedCoordinates.set(key.x, key.y);
+  return key;
 }

@@ -186,12 +186,14 @@ function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfil
             claim: C.lineItems,
           });
         }
-        acceptable = line.acceptableItems.map((it, j) =>
-          makeArrayDisclosure(
-            { id: requireString(it?.id, `${claim}.acceptableItems[${j}].id`), title: requireString(it?.title, `${claim}.acceptableItems[${j}].title`) },
-            salt,
-          ),
-        );
+        acceptable = line.acceptableItems.map((it, j) => {
+          const id = it?.id;
+          const title = it?.title;
+          // The claim names are built only for an error (requireString's checks, spelled out).
+          if (typeof id !== 'string' || id === '') requireString(id, `${claim}.acceptableItems[${j}].id`);
+          if (typeof title !== 'string' || title === '') requireString(title, `${claim}.acceptableItems[${j}].title`);
+          return makeArrayDisclosure({ id, title }, salt);
+        });
       }
       for (const d of acceptable) items.push(d);
       lineEntries.push({ id: requireString(line.id, `${claim}.id`), acceptable_items: refsOf(acceptable), quantity: line.quantity });
