@@ -204,6 +204,36 @@ export function resolveDisclosures(
 }
 
 /**
+ * The value an array-element disclosure resolves to under `resolved`'s
+ * disclosures: what its place in `resolved.claims` holds, without building
+ * those claims (a view derived by {@link resolveSubset} needs one mandate,
+ * not the whole payload walked again). Undefined when `digest` is not an
+ * array-element disclosure of `resolved`.
+ *
+ * Equal to the element of the whole resolution because that resolution
+ * succeeds (resolveSubset shows it does, resolveDisclosures did): resolving a
+ * part of it can fail only where the whole would, and builds the same value.
+ * Depth is counted as for a `delegate_payload` element of the payload.
+ */
+export function resolveElement(resolved: Resolved, digest: string, layer: Layer, options: ResolveOptions = VI_RESOLVE_OPTIONS): unknown {
+  const d = resolved.byDigest.get(digest);
+  if (d === undefined || d.name !== undefined) return undefined;
+  const st: ResolveState = {
+    layer,
+    options,
+    byDigest: resolved.byDigest,
+    committed: new Set(),
+    placedIn: new Map(),
+    reachedFrom: new Map(),
+    within: null,
+  };
+  return resolveDisclosed(st, d, ELEMENT_DEPTH, undefined);
+}
+
+/** The depth resolveDisclosures reaches a top-level array's element at: payload 0, array 1, element 2. */
+const ELEMENT_DEPTH = 2;
+
+/**
  * The resolution of a subset of `full`'s disclosures over the same payload,
  * derived without walking the payload again; undefined when that cannot be
  * shown to succeed (then the caller runs {@link resolveDisclosures}, which
