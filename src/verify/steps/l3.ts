@@ -368,8 +368,13 @@ function judgeL3(log: CheckLog, input: L3Input, slots: PairSlots[], position: nu
   const verified = log.runAll(tables.signed, input, found, index);
   if (verified) log.runAll(tables.view, input, found, index);
   if (slot) slot[rec.layer === 'l3a' ? 'l3aStatus' : 'l3bStatus'] = verified ? 'verified' : 'failed';
+  // Every member written out: a spread of rec made this the costliest line of an L3's verification.
   return {
-    ...rec,
+    entry: rec.entry,
+    kind: rec.kind,
+    layer: rec.layer,
+    parsed: rec.parsed,
+    view: rec.view,
     boundView: input.view,
     verified,
     pairId: found.pairId,
@@ -436,7 +441,11 @@ function crossReference(log: CheckLog, pairCount: number, byPair: readonly PairL
   }
   // One bundle entry is one fulfilment: its two halves must bind to the same pair.
   const byEntry = new Map<number, BoundL3[]>();
-  for (const r of l3) byEntry.set(r.entry, [...(byEntry.get(r.entry) ?? []), r]);
+  for (const r of l3) {
+    const recs = byEntry.get(r.entry);
+    if (recs) recs.push(r);
+    else byEntry.set(r.entry, [r]);
+  }
   for (const [entry, recs] of byEntry) {
     const [a, b] = recs;
     if (a && b && a.pairId !== undefined && b.pairId !== undefined && a.pairId !== b.pairId) {
