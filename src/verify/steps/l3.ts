@@ -10,7 +10,7 @@ import type { Party } from '../../constraints/types.js';
 import { isRecord } from '../../constraints/values.js';
 import { sha256b64u } from '../../sdjwt/digest.js';
 import type { PublicJwk } from '../../sdjwt/keys.js';
-import { arrayRefDigest, disclosedElements, type Resolved, resolveDisclosures, resolveElement } from '../../sdjwt/resolve.js';
+import { arrayRefDigest, disclosedElements, disclosesAlikeWithin, type Resolved, resolveDisclosures, resolveElement } from '../../sdjwt/resolve.js';
 import { agentKidOf, classifyVct, finalVct, PROFILE, type WireProfile } from '../../spec/profile.js';
 import { type Check, type CheckLog, reject, type Skip, skip } from '../context.js';
 import type { BoundL3, BoundL3s, Mandate, MandateSet, PairL3s, Pairs, ParsedChain, ParsedL3, ResolvedView } from '../stages.js';
@@ -73,16 +73,16 @@ function l3Pair({ rec, view, set, pairs }: L3Input, found: L3Findings): void {
  * The mandate `digest` as `view` resolves it (its own nested disclosures,
  * not another view's). Every view is the same signed L2, so the mandate's
  * delegate_payload position is the one `set.order` holds. The bundle's `l2`
- * was resolved whole; another view resolves just this mandate.
+ * was resolved whole; another view that discloses exactly what `l2` does
+ * inside this mandate resolves it to the same value, else just this mandate
+ * is resolved under the view's own disclosures.
  */
 function mandateInView(view: ResolvedView, set: MandateSet, digest: string): Record<string, unknown> {
   const i = set.order.get(digest);
-  const value =
-    i === undefined
-      ? undefined
-      : view.index === 0
-        ? (view.resolved!.claims[PROFILE.claim.delegatePayload] as unknown[])[i]
-        : resolveElement(view.resolved!, digest, 'l2');
+  const own = view.resolved!;
+  const main = set.l2.views[0]!.resolved;
+  const whole = view.index === 0 ? own : main && disclosesAlikeWithin(main, own, digest) ? main : undefined;
+  const value = i === undefined ? undefined : whole ? (whole.claims[PROFILE.claim.delegatePayload] as unknown[])[i] : resolveElement(own, digest, 'l2');
   if (!isRecord(value)) reject('L3_PAIR_UNBOUND', 'the bound mandate does not resolve in its view');
   return value;
 }
