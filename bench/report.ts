@@ -156,7 +156,7 @@ export function table(doc: BenchDocument): string {
     const v = s.verifyThreads;
     if (v)
       lines.push(
-        `  vintent verify, ${v.bundles} bundle files (compiled CLI, wall): 1 thread ${v.oneThreadSeconds.toFixed(2)} s, 2 threads ${v.twoThreadSeconds.toFixed(2)} s (medians of ${v.runs.length / 2}); output ${v.identicalOutput ? 'byte-identical' : 'DIFFERENT'}; load average ${v.runs.map((r) => r.loadAverage.toFixed(1)).join(' ')}`,
+        `  vintent verify, ${v.bundles} bundle files (compiled CLI, wall, medians): both cores free, 1 thread ${v.oneThreadSeconds.toFixed(2)} s, 2 threads ${v.twoThreadSeconds.toFixed(2)} s (${(v.oneThreadSeconds / v.twoThreadSeconds).toFixed(2)}x)${v.coreSpeedup === undefined ? '' : `; pinned, 1 core ${v.oneCoreSeconds!.toFixed(2)} s, 2 cores ${v.twoCoreSeconds!.toFixed(2)} s (${v.coreSpeedup.toFixed(2)}x)`}; output ${v.identicalOutput ? 'byte-identical' : 'DIFFERENT'}; load average ${v.runs.map((r) => r.loadAverage.toFixed(1)).join(' ')}`,
       );
   }
   for (const [label, m] of [

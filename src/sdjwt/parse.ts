@@ -122,22 +122,24 @@ export function overlongString(value: unknown, limits: ParseLimits, path = '$'):
   return undefined;
 }
 
-/** What {@link scanParsed} found: nesting past the limit, a member named like a private JWK member. */
+/** What {@link scanParsed} found: nesting past the limit, a member named like a private JWK member, a number. */
 const TOO_DEEP = 1;
 const PRIVATE_MEMBER = 2;
+const NUMBER = 4;
 /** The low bits of a scan are flags; the rest counts object members. */
-const FLAG_BITS = 2;
+const FLAG_BITS = 3;
 const FLAGS = (1 << FLAG_BITS) - 1;
 
 /**
  * One walk over a parsed value: whether it nests arrays/objects deeper than
  * `max` (the same count as {@link jsonDepthExceeds}; the walk stops there),
- * whether any member name is one a private JWK uses, and how many object
+ * whether any member name is one a private JWK uses, whether it holds a
+ * number, and how many object
  * members it holds. Packed in one number (flags in the low bits, the count
  * above them), so that the hot path allocates nothing for the answer.
  */
 function scanParsed(value: unknown, max: number, depth = 1): number {
-  if (typeof value !== 'object' || value === null) return 0;
+  if (typeof value !== 'object' || value === null) return typeof value === 'number' ? NUMBER : 0;
   if (depth > max) return TOO_DEEP;
   let flags = 0;
   let members = 0;
@@ -227,7 +229,9 @@ function parseBoundedJson(text: string, layer: Layer, what: string, limits: Pars
   if (found & TOO_DEEP) fail('LIMIT_EXCEEDED', layer, `${what} nests deeper than ${limits.maxJsonDepth}`);
   const long = text.length > limits.maxStringLength ? overlongString(value, limits) : undefined;
   if (long) fail('LIMIT_EXCEEDED', layer, `${what}: string at ${long} is over the length limit`);
-  const facts = textFacts(text);
+  // Only a text with an object can repeat a member name, and only one with a number can write 27999.0:
+  // a disclosure of strings (a salt, a name, an email) needs no second pass.
+  const facts = found >>> FLAG_BITS > 0 || (found & NUMBER) !== 0 ? textFacts(text) : 0;
   // security-model §5.1: a repeated member name is read differently by different parsers.
   if (facts >> 1 > found >>> FLAG_BITS) fail('JSON_DUPLICATE_MEMBER', layer, `${what} names a member twice`);
   return { value, privateJwkMember: (found & PRIVATE_MEMBER) !== 0, fractionalNumber: (facts & 1) === 1 };
