@@ -268,6 +268,22 @@ export function parseJwt(compact: string, layer: Layer, limits: ParseLimits = DE
   };
 }
 
+const signingInputDigests = new WeakMap<ParsedJwt, string>();
+
+/**
+ * B64U(SHA-256(signing input)) of a parsed JWT, computed at most once: an
+ * L2's id across its views and its signature-cache key both need it, and an
+ * L2 of many pairs is kilobytes long.
+ */
+export function signingInputDigest(jwt: ParsedJwt): string {
+  let d = signingInputDigests.get(jwt);
+  if (d === undefined) {
+    d = sha256b64u(jwt.signingInput);
+    signingInputDigests.set(jwt, d);
+  }
+  return d;
+}
+
 /** Parse one disclosure and compute its digest (once). Throws VIError. */
 export function parseDisclosure(encoded: string, layer: Layer, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ParsedDisclosure {
   const bytes = decodeBase64url(encoded);

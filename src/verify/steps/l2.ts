@@ -3,6 +3,7 @@
  * Signed by the key in the verified L1 `cnf.jwk`, bound to the L1 string by `sd_hash`.
  */
 import { sha256b64u } from '../../sdjwt/digest.js';
+import { signingInputDigest } from '../../sdjwt/parse.js';
 import { arrayRefDigest, type Resolved, resolveDisclosures, resolveSubset } from '../../sdjwt/resolve.js';
 import { PROFILE } from '../../spec/profile.js';
 import { type Check, type CheckLog, reject, type Skip, skip } from '../context.js';
@@ -124,5 +125,5 @@ export function verifyL2(chain: ParsedChain, l1: VerifiedL1 | undefined, log: Ch
     views.push(resolvedView(view.view, view.resolved));
   }
   // Over the signed content, not the signature: ECDSA signatures are malleable.
-  return { id: sha256b64u(main.parsed.jwt.signingInput), views };
+  return { id: signingInputDigest(main.parsed.jwt), views };
 }
