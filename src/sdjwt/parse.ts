@@ -9,6 +9,7 @@ import { type Layer, VIError } from '../errors.js';
 import { decodeBase64url } from './base64url.js';
 import { sha256b64u } from './digest.js';
 import { isPrivateJwkMember } from './keys.js';
+import type { ParsedJwtCache } from './parse-cache.js';
 
 export interface ParsedJwt {
   /** The compact JWS exactly as received. */
@@ -366,9 +367,17 @@ export function newParseMemo(): ParseMemo {
 /**
  * Parse `<jwt>~<d1>~...~<dn>~`. A key-binding JWT after the last `~` is not
  * part of VI (binding is by `sd_hash` in the next layer) and is refused.
- * With a `memo`, text already parsed in it is not parsed again.
+ * With a `memo`, text already parsed in it is not parsed again; with a
+ * `recurring` cache, neither is an issuer JWT parsed in an earlier
+ * verification under the same limits.
  */
-export function parseSdJwt(serialized: unknown, layer: Layer, limits: ParseLimits = DEFAULT_PARSE_LIMITS, memo?: ParseMemo): ParsedSdJwt {
+export function parseSdJwt(
+  serialized: unknown,
+  layer: Layer,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+  memo?: ParseMemo,
+  recurring?: ParsedJwtCache,
+): ParsedSdJwt {
   if (typeof serialized !== 'string' || serialized.length === 0) {
     fail('SDJWT_MALFORMED', layer, `${layer} must be a non-empty string`);
   }
@@ -385,7 +394,12 @@ export function parseSdJwt(serialized: unknown, layer: Layer, limits: ParseLimit
   const compact = parts[0] as string;
   let jwt = memo?.jwt(compact);
   if (!jwt) {
-    jwt = parseJwt(compact, layer, limits);
+    const cache = recurring?.serves(limits) ? recurring : undefined;
+    jwt = cache?.get(compact);
+    if (!jwt) {
+      jwt = parseJwt(compact, layer, limits);
+      cache?.set(jwt);
+    }
     memo?.setJwt(jwt);
   }
   const disclosures = encodedDisclosures.map((d) => {
