@@ -76,6 +76,8 @@ export interface SteadyReport {
   /** (with cache x floor) / (without x floor) from the two verify rows: a cross-check of cacheRatio. */
   rowCacheRatio?: number;
   pairedCacheStats?: { hits: number; misses: number };
+  /** The paired ratio with the parse cache off on both sides. */
+  cacheRatioWithoutParseCache?: number;
   cacheStats?: { hits: number; misses: number; size: number; capacity: number };
   ledger?: import('./ledger-suite.js').LedgerBench;
   /** Each worker count's medians over alternating runs (bench/http-suite.ts). */
@@ -146,7 +148,7 @@ export function table(doc: BenchDocument): string {
     }
     if (s.rowCacheRatio !== undefined)
       lines.push(
-        `  signature cache, steady state: with / without ${s.cacheRatio?.toFixed(2)}x in alternating loops (${s.pairedCacheStats?.hits ?? '?'} hits, ${s.pairedCacheStats?.misses ?? '?'} misses: every L3a is new); ${s.rowCacheRatio.toFixed(2)}x from the two rows' x floor`,
+        `  signature cache, steady state: with / without ${s.cacheRatio?.toFixed(2)}x in alternating loops (${s.pairedCacheStats?.hits ?? '?'} hits, ${s.pairedCacheStats?.misses ?? '?'} misses: every L3a is new; parse cache on both sides); ${s.rowCacheRatio.toFixed(2)}x from the two rows' x floor; ${s.cacheRatioWithoutParseCache?.toFixed(2) ?? '?'}x with the parse cache off on both sides`,
       );
     for (const h of s.http) {
       lines.push(
@@ -156,12 +158,12 @@ export function table(doc: BenchDocument): string {
     const v = s.verifyThreads;
     if (v)
       lines.push(
-        `  vintent verify, ${v.bundles} bundle files (compiled CLI, wall): 1 thread ${v.oneThreadSeconds.toFixed(2)} s, 2 threads ${v.twoThreadSeconds.toFixed(2)} s (medians of ${v.runs.length / 2}); output ${v.identicalOutput ? 'byte-identical' : 'DIFFERENT'}; load average ${v.runs.map((r) => r.loadAverage.toFixed(1)).join(' ')}`,
+        `  vintent verify, ${v.bundles} bundle files (compiled CLI, wall, medians): both cores free, 1 thread ${v.oneThreadSeconds.toFixed(2)} s, 2 threads ${v.twoThreadSeconds.toFixed(2)} s (${(v.oneThreadSeconds / v.twoThreadSeconds).toFixed(2)}x)${v.coreSpeedup === undefined ? '' : `; pinned, 1 core ${v.oneCoreSeconds!.toFixed(2)} s, 2 cores ${v.twoCoreSeconds!.toFixed(2)} s (${v.coreSpeedup.toFixed(2)}x)`}; output ${v.identicalOutput ? 'byte-identical' : 'DIFFERENT'}; load average ${v.runs.map((r) => r.loadAverage.toFixed(1)).join(' ')}`,
       );
   }
   for (const [label, m] of [
     ['', doc.memory],
-    [' with the signature cache', doc.memoryWithCache],
+    [' with the signature and parse caches', doc.memoryWithCache],
   ] as const) {
     if (!m) continue;
     lines.push(

@@ -14,6 +14,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { PresentationBundle } from '../src/present/index.js';
+import { ParsedJwtCache } from '../src/sdjwt/parse-cache.js';
 import { VerifiedSignatureCache } from '../src/sdjwt/signature-cache.js';
 import { chainViews, newHolder, type StableParties, stableParties } from './chains.js';
 import { type LoopPlan, opsNeeded } from './harness.js';
@@ -77,6 +78,7 @@ function plans(quick: boolean) {
         cachedPool: 4,
         issue: p(20, 3, 30),
         network: p(30, 3, 40),
+        steady: p(300, 3, 40),
         memory: 20_000,
         ledgerDecisions: 320,
         http: 1200,
@@ -92,6 +94,9 @@ function plans(quick: boolean) {
         cachedPool: 8,
         issue: p(100, 7, 100),
         network: p(200, 21, 50),
+        // Steady state: V8 is still optimizing until about 5,000 verifications (docs/performance.md),
+        // and by then every user's L1 and L2 has been seen; only then do the timed loops start.
+        steady: p(5000, 21, 100),
         memory: 100_000,
         ledgerDecisions: 1600,
         // Per run: 5,000 warm-up requests per worker (see WARM_UP_PER_WORKER), then 6,000 timed;
@@ -118,7 +123,10 @@ const atLeast = (name: string, value: number, min: number): Target => ({ name, v
 /** Issue 14's targets for what ran: steady state, workers, verify threads, group commit. */
 function steadyTargets(s: SteadyReport): Target[] {
   const out: Target[] = [];
-  if (s.cacheRatio !== undefined) out.push(atMost('steady-state network verify with signature cache / without (same loops)', s.cacheRatio, 0.55));
+  if (s.cacheRatio !== undefined)
+    out.push(
+      atMost('steady-state network verify with signature cache / without (same loops; parse cache on both sides, as in vintent serve)', s.cacheRatio, 0.55),
+    );
   const [one, two] = [s.http.find((h) => h.workers === 1), s.http.find((h) => h.workers === 2)];
   if (one && two) {
     const clean = one.errors + two.errors === 0 && Math.max(one.maxPairSpent, two.maxPairSpent) <= one.budget;
@@ -132,11 +140,20 @@ function steadyTargets(s: SteadyReport): Target[] {
   }
   const v = s.verifyThreads;
   if (v) {
-    const t = atLeast(
-      `vintent verify, ${v.bundles} bundle files, 2 threads / 1 (wall ${v.twoThreadSeconds.toFixed(2)} s / ${v.oneThreadSeconds.toFixed(2)} s; output ${v.identicalOutput ? 'byte-identical' : 'DIFFERENT'})`,
-      v.speedup,
-      1.7,
-    );
+    const output = `output ${v.identicalOutput ? 'byte-identical' : 'DIFFERENT'}`;
+    // The issue's wording: on 2 cores against on 1 (pinned; the command picks one thread per core).
+    const t =
+      v.coreSpeedup !== undefined
+        ? atLeast(
+            `vintent verify, ${v.bundles} bundle files, on 2 cores / on 1 (taskset; wall ${v.twoCoreSeconds!.toFixed(2)} s / ${v.oneCoreSeconds!.toFixed(2)} s; ${output})`,
+            v.coreSpeedup,
+            1.7,
+          )
+        : atLeast(
+            `vintent verify, ${v.bundles} bundle files, 2 threads / 1, no taskset to pin cores (wall ${v.twoThreadSeconds.toFixed(2)} s / ${v.oneThreadSeconds.toFixed(2)} s; ${output})`,
+            v.speedup,
+            1.7,
+          );
     t.met = t.met && v.identicalOutput;
     out.push(t);
   }
@@ -192,23 +209,21 @@ async function freshNetworkPool(p: StableParties, n: number): Promise<Presentati
   return Promise.all(Array.from({ length: n }, async () => (await chainViews(p, newHolder())).autonomousNetwork));
 }
 
-/** Authorizations in the steady-state verify rows' workload (125 users, so each L1 and L2 recurs). */
-const STEADY_AUTHORIZATIONS = 4000;
-
 /**
- * The steady-state suites that `runs` selects. Their workloads (4,000 views
- * for the verify rows, 16,000 bodies for HTTP in a full run) live only in
- * here, so the memory rows after them do not count them.
+ * The steady-state suites that `runs` selects. Their workloads (one view per
+ * operation of the steady plan for the verify and authorize rows, 16,000
+ * bodies for HTTP in a full run) live only in here, so the memory rows after
+ * them do not count them.
  */
 async function runSteady(parties: StableParties, plan: ReturnType<typeof plans>, runs: (s: Suite) => boolean, log: (s: string) => void) {
   const steadyRows: Row[] = [];
   if (!(runs('steady') || runs('ledger') || runs('http') || runs('threads'))) return { steady: undefined, steadyRows };
-  // Each L2 pair is used once per row, and every row has a fresh ledger and an empty cache. The HTTP
-  // runs get a workload of their own: 16,000 distinct (L2, pair)s would spread these rows over 500 users.
-  const workload = runs('steady') ? await steadyWorkload(parties, Math.max(opsNeeded(plan.network), Math.min(STEADY_AUTHORIZATIONS, plan.http))) : undefined;
+  // One view per operation, each (L2, pair) once, so every L3 pair is new and the ledger approves each.
+  // The warm-up alone walks every user's L1 and both L2s many times over: the timed loops are steady state.
+  const workload = runs('steady') ? await steadyWorkload(parties, opsNeeded(plan.steady)) : undefined;
   const steady: SteadyReport = { http: [] };
   if (workload) {
-    const s = await runSteadySuite(parties, { ...workload, views: workload.views.slice(0, opsNeeded(plan.network)) }, plan.network, log);
+    const s = await runSteadySuite(parties, workload, plan.steady, log);
     steadyRows.push(...s.rows);
     Object.assign(steady, {
       users: workload.users,
@@ -216,6 +231,7 @@ async function runSteady(parties: StableParties, plan: ReturnType<typeof plans>,
       cacheRatio: s.cacheRatio,
       rowCacheRatio: s.rowCacheRatio,
       pairedCacheStats: s.pairedCacheStats,
+      cacheRatioWithoutParseCache: s.cacheRatioWithoutParseCache,
       cacheStats: s.cacheStats,
     });
   }
@@ -253,7 +269,7 @@ async function main(): Promise<number> {
   if (runs('memory')) {
     const pool = verify?.freshNetwork ?? (await freshNetworkPool(parties, opsNeeded(plan.single)));
     memory = await runMemory(pool, plan.memory, log);
-    memoryWithCache = await runMemory(pool, plan.memory, log, { signatureCache: new VerifiedSignatureCache() });
+    memoryWithCache = await runMemory(pool, plan.memory, log, { signatureCache: new VerifiedSignatureCache(), parseCache: new ParsedJwtCache() });
   }
 
   const rows = [...(verify?.rows ?? []), ...network, ...steadyRows, ...issue];

@@ -14,6 +14,11 @@
  * said 0.71. The report gives both that quotient of the rows' own x-floor
  * ratios (which cancels the drift) and the paired figure; the paired one is
  * the target's.
+ *
+ * Every steady row runs as `vintent serve` does, with the recurring-credential
+ * parse cache on (src/sdjwt/parse-cache.ts) on both sides of each ratio: the
+ * signature cache is what a row toggles. The paired ratio is also taken with
+ * the parse cache off on both sides, as a diagnostic.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +26,7 @@ import { join } from 'node:path';
 import { authorizePresentation } from '../src/http/authorize.js';
 import { openLedger } from '../src/ledger/index.js';
 import { sharedKeyCache } from '../src/sdjwt/keys.js';
+import { ParsedJwtCache } from '../src/sdjwt/parse-cache.js';
 import { VerifiedSignatureCache } from '../src/sdjwt/signature-cache.js';
 import { verifyPresentation } from '../src/verify/index.js';
 import { NOW, type StableParties } from './chains.js';
@@ -38,6 +44,8 @@ export interface SteadyResult {
   /** Signature-cache hits and misses during the paired loops (every L3a signature is new: a miss). */
   pairedCacheStats: { hits: number; misses: number };
   cacheStats: ReturnType<VerifiedSignatureCache['stats']>;
+  /** The paired ratio with the parse cache off on both sides (diagnostic: what parsing the L2 again costs the ratio). */
+  cacheRatioWithoutParseCache: number;
 }
 
 export async function runSteadySuite(p: StableParties, w: SteadyWorkload, plan: LoopPlan, log: (s: string) => void): Promise<SteadyResult> {
@@ -45,10 +53,16 @@ export async function runSteadySuite(p: StableParties, w: SteadyWorkload, plan: 
   const rows: Row[] = [];
   const floors = (i: number) => w.floors[i]!;
   const cache = new VerifiedSignatureCache();
-  const verifyOpts = (withCache: boolean) => ({ now: NOW, issuerKeys: p.issuerJwks, ...(withCache ? { signatureCache: cache } : {}) });
+  const parses = new ParsedJwtCache();
+  const verifyOpts = (withCache: boolean, parseCache = true) => ({
+    now: NOW,
+    issuerKeys: p.issuerJwks,
+    ...(withCache ? { signatureCache: cache } : {}),
+    ...(parseCache ? { parseCache: parses } : {}),
+  });
   let invalid = 0;
-  const verifyOp = (withCache: boolean) => {
-    const opts = verifyOpts(withCache);
+  const verifyOp = (withCache: boolean, parseCache = true) => {
+    const opts = verifyOpts(withCache, parseCache);
     return async (i: number) => {
       if (!(await verifyPresentation(w.views[i]!, opts)).valid) invalid++;
     };
@@ -56,6 +70,7 @@ export async function runSteadySuite(p: StableParties, w: SteadyWorkload, plan: 
 
   for (const withCache of [false, true]) {
     cache.clear();
+    parses.clear();
     sharedKeyCache.clear();
     const name = `steady state: network view, ${withCache ? 'with' : 'no'} signature cache`;
     rows.push(await measureRow({ group: 'verify', name, keys: 'cached', plan, floors, op: verifyOp(withCache) }, log));
@@ -75,12 +90,16 @@ export async function runSteadySuite(p: StableParties, w: SteadyWorkload, plan: 
   log(
     `  steady state: with cache / without, same loops: ${paired.ratio.toFixed(2)}x (${pairedCacheStats.hits} hits, ${pairedCacheStats.misses} misses); from the rows' x floor: ${rowCacheRatio.toFixed(2)}x; from the rows' µs/op (loops a minute apart): ${(cacheRow.usPerOp / noCacheRow.usPerOp).toFixed(2)}x`,
   );
+  cache.clear();
+  const unparsed = await timeAgainstFloor(verifyOp(true, false), verifyOp(false, false), plan);
+  log(`  steady state: the same with the parse cache off on both sides: ${unparsed.ratio.toFixed(2)}x`);
 
   for (const withCache of [false, true]) {
     cache.clear();
     const dir = mkdtempSync(join(tmpdir(), 'vintent-bench-steady-'));
     const ledger = await openLedger(`sqlite:${join(dir, 'ledger.db')}`);
-    const trust = { ledger, issuerKeys: p.issuerJwks, ...(withCache ? { signatureCache: cache } : {}) };
+    parses.clear();
+    const trust = { ledger, issuerKeys: p.issuerJwks, parseCache: parses, ...(withCache ? { signatureCache: cache } : {}) };
     let declined = 0;
     try {
       const name = `steady state: authorize (verify + SQLite), ${withCache ? 'with' : 'no'} signature cache`;
@@ -106,5 +125,5 @@ export async function runSteadySuite(p: StableParties, w: SteadyWorkload, plan: 
     if (declined) throw new Error(`steady state: ${declined} authorizations declined; the workload expects approvals`);
   }
   if (invalid) throw new Error(`steady state: ${invalid} verifications failed`);
-  return { rows, cacheRatio: paired.ratio, rowCacheRatio, pairedCacheStats, cacheStats: stats };
+  return { rows, cacheRatio: paired.ratio, rowCacheRatio, pairedCacheStats, cacheStats: stats, cacheRatioWithoutParseCache: unparsed.ratio };
 }

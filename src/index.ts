@@ -89,6 +89,11 @@ export {
   sharedKeyCache,
   signingKeyFromJwk,
 } from './sdjwt/keys.js';
+export type { ParseCacheStats } from './sdjwt/parse-cache.js';
+/** Opt-in caches for a verifier that sees the same L1/L2 again (a network): a parse of exact JWT text, a verified signature of exact bytes. */
+export { DEFAULT_PARSE_CACHE_SIZE, ParsedJwtCache } from './sdjwt/parse-cache.js';
+export type { SignatureCacheStats } from './sdjwt/signature-cache.js';
+export { DEFAULT_SIGNATURE_CACHE_SIZE, VerifiedSignatureCache } from './sdjwt/signature-cache.js';
 export type { Bundle, BundleL3Entry, Expectation, JwkSet, Role, Trust } from './spec/bundle.js';
 /** The presentation bundle schema (zod) and its types. */
 export { bundleSchema } from './spec/bundle.js';

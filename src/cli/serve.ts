@@ -36,6 +36,7 @@ import { type RemoteJwksResolver, remoteJwksResolver } from '../http/jwks-client
 import { createVintentServer, DEFAULT_LIMITS, logLine, type VintentServerConfig } from '../http/server.js';
 import { statusListResolver } from '../http/status-client.js';
 import { openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
+import { ParsedJwtCache } from '../sdjwt/parse-cache.js';
 import { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
 import type { KeyResolver } from '../verify/types.js';
 import { type CommandSpec, type ParsedValues, runCommand, stringFlag, UsageError } from './args.js';
@@ -71,6 +72,7 @@ export const SERVE_COMMAND: CommandSpec = {
     'check-status': { type: 'boolean', help: 'check the Token Status List an L1 references (status.status_list); unreachable fails closed' },
     'status-fail-open': { type: 'boolean', help: 'with --check-status: accept an L1 whose status list cannot be fetched or verified' },
     'no-signature-cache': { type: 'boolean', help: 'verify every signature afresh instead of remembering verified L1/L2 signatures' },
+    'no-parse-cache': { type: 'boolean', help: 'parse every L1/L2 afresh instead of remembering the parse of recurring ones' },
     workers: {
       type: 'string',
       value: 'N',
@@ -147,6 +149,8 @@ function parse(values: ParsedValues): ServeOptions {
   if (jwks !== undefined) config.jwks = readJwks(jwks);
   const signatureCache = values['no-signature-cache'] !== true;
   if (signatureCache) config.signatureCache = new VerifiedSignatureCache();
+  const parseCache = values['no-parse-cache'] !== true;
+  if (parseCache) config.parseCache = new ParsedJwtCache();
   const checkStatus = values['check-status'] === true;
   const failOpen = values['status-fail-open'] === true;
   if (failOpen && !checkStatus) throw new UsageError('--status-fail-open needs --check-status');
@@ -182,6 +186,7 @@ function parse(values: ParsedValues): ServeOptions {
     merchant_keys: merchantKeys ?? null,
     operator_credential: token !== undefined ? 'configured (redacted)' : 'absent: reversal disabled',
     signature_cache: signatureCache,
+    parse_cache: parseCache,
     status: checkStatus ? (failOpen ? 'checked, fail open' : 'checked, fail closed') : 'not checked',
     status_list_served: statusFile ?? null,
     workers,

@@ -50,7 +50,12 @@ export function threadsFor(files: number, requested?: number): number {
  */
 export async function* verifyReports(files: readonly string[], options: VerifyOptions, pool: PoolOptions = {}): AsyncGenerator<BundleReport> {
   const threads = threadsFor(files.length, pool.threads);
-  const cloneable = typeof options.issuerKeys !== 'function' && typeof options.merchantKeys !== 'function' && !options.keyCache && !options.signatureCache;
+  const cloneable =
+    typeof options.issuerKeys !== 'function' &&
+    typeof options.merchantKeys !== 'function' &&
+    !options.keyCache &&
+    !options.signatureCache &&
+    !options.parseCache;
   if (threads <= 1 || !cloneable) {
     for (const file of files) yield await verifyFile(file, options);
     return;

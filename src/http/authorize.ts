@@ -7,6 +7,7 @@
 import { type ErrorCode, type Layer, VIError } from '../errors.js';
 import { authorizationRequestFrom } from '../ledger/request.js';
 import type { Ledger } from '../ledger/types.js';
+import type { ParsedJwtCache } from '../sdjwt/parse-cache.js';
 import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
 import { verifyPresentation } from '../verify/index.js';
 import type { KeyResolver, VerificationResult, VerifyOptions } from '../verify/types.js';
@@ -42,6 +43,8 @@ export interface NetworkTrust {
   statusUnavailable?: VerifyOptions['statusUnavailable'];
   /** Remembers verified signatures across presentations (the same L1 and L2 recur with every L3 pair). */
   signatureCache?: VerifiedSignatureCache;
+  /** Remembers the parse of recurring L1/L2 issuer JWTs across presentations; every check still runs. */
+  parseCache?: ParsedJwtCache;
 }
 
 /**
@@ -61,6 +64,7 @@ export function verifyWithConfiguredTrust(bundle: unknown, trust: Omit<NetworkTr
   if (trust.expect !== undefined) options.expect = trust.expect;
   if (trust.strictness !== undefined) options.strictness = trust.strictness;
   if (trust.signatureCache !== undefined) options.signatureCache = trust.signatureCache;
+  if (trust.parseCache !== undefined) options.parseCache = trust.parseCache;
   if (trust.statusResolver !== undefined) options.statusResolver = trust.statusResolver;
   if (trust.statusUnavailable !== undefined) options.statusUnavailable = trust.statusUnavailable;
   return verifyPresentation(withoutPresenterTrust(bundle), options);

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { VIError } from '../errors.js';
 import type { Ledger } from '../ledger/types.js';
+import type { ParsedJwtCache } from '../sdjwt/parse-cache.js';
 import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
 import type { JwkSet } from '../spec/bundle.js';
 import { COMMON } from '../spec/profile.js';
@@ -61,6 +62,8 @@ export interface VintentServerConfig {
   health?: () => HealthCheck[];
   /** Verified-signature cache shared by every request (`vintent serve` turns one on). Default: none. */
   signatureCache?: VerifiedSignatureCache;
+  /** Parse cache of recurring L1/L2 issuer JWTs shared by every request (`vintent serve` turns one on). Default: none. */
+  parseCache?: ParsedJwtCache;
   limits?: Partial<ServerLimits>;
   /** More routes, e.g. the inspector's `/inspect`. */
   extraRoutes?: Route[];
@@ -123,6 +126,7 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
     statusListToken: config.statusListToken,
     skewSeconds: COMMON.defaultSkewSeconds,
     signatureCache: config.signatureCache,
+    parseCache: config.parseCache,
     maxBodyBytes: limits.maxBodyBytes,
     now: config.now ?? nowSeconds,
     jwks: config.jwks ?? { keys: [] },

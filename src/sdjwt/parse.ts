@@ -9,6 +9,7 @@ import { type Layer, VIError } from '../errors.js';
 import { decodeBase64url } from './base64url.js';
 import { sha256b64u } from './digest.js';
 import { isPrivateJwkMember } from './keys.js';
+import type { ParsedJwtCache } from './parse-cache.js';
 
 export interface ParsedJwt {
   /** The compact JWS exactly as received. */
@@ -122,22 +123,24 @@ export function overlongString(value: unknown, limits: ParseLimits, path = '$'):
   return undefined;
 }
 
-/** What {@link scanParsed} found: nesting past the limit, a member named like a private JWK member. */
+/** What {@link scanParsed} found: nesting past the limit, a member named like a private JWK member, a number. */
 const TOO_DEEP = 1;
 const PRIVATE_MEMBER = 2;
+const NUMBER = 4;
 /** The low bits of a scan are flags; the rest counts object members. */
-const FLAG_BITS = 2;
+const FLAG_BITS = 3;
 const FLAGS = (1 << FLAG_BITS) - 1;
 
 /**
  * One walk over a parsed value: whether it nests arrays/objects deeper than
  * `max` (the same count as {@link jsonDepthExceeds}; the walk stops there),
- * whether any member name is one a private JWK uses, and how many object
+ * whether any member name is one a private JWK uses, whether it holds a
+ * number, and how many object
  * members it holds. Packed in one number (flags in the low bits, the count
  * above them), so that the hot path allocates nothing for the answer.
  */
 function scanParsed(value: unknown, max: number, depth = 1): number {
-  if (typeof value !== 'object' || value === null) return 0;
+  if (typeof value !== 'object' || value === null) return typeof value === 'number' ? NUMBER : 0;
   if (depth > max) return TOO_DEEP;
   let flags = 0;
   let members = 0;
@@ -227,7 +230,9 @@ function parseBoundedJson(text: string, layer: Layer, what: string, limits: Pars
   if (found & TOO_DEEP) fail('LIMIT_EXCEEDED', layer, `${what} nests deeper than ${limits.maxJsonDepth}`);
   const long = text.length > limits.maxStringLength ? overlongString(value, limits) : undefined;
   if (long) fail('LIMIT_EXCEEDED', layer, `${what}: string at ${long} is over the length limit`);
-  const facts = textFacts(text);
+  // Only a text with an object can repeat a member name, and only one with a number can write 27999.0:
+  // a disclosure of strings (a salt, a name, an email) needs no second pass.
+  const facts = found >>> FLAG_BITS > 0 || (found & NUMBER) !== 0 ? textFacts(text) : 0;
   // security-model §5.1: a repeated member name is read differently by different parsers.
   if (facts >> 1 > found >>> FLAG_BITS) fail('JSON_DUPLICATE_MEMBER', layer, `${what} names a member twice`);
   return { value, privateJwkMember: (found & PRIVATE_MEMBER) !== 0, fractionalNumber: (facts & 1) === 1 };
@@ -262,6 +267,22 @@ export function parseJwt(compact: string, layer: Layer, limits: ParseLimits = DE
     privateJwkMember: header.privateJwkMember || payload.privateJwkMember,
     fractionalNumber: header.fractionalNumber || payload.fractionalNumber,
   };
+}
+
+const signingInputDigests = new WeakMap<ParsedJwt, string>();
+
+/**
+ * B64U(SHA-256(signing input)) of a parsed JWT, computed at most once: an
+ * L2's id across its views and its signature-cache key both need it, and an
+ * L2 of many pairs is kilobytes long.
+ */
+export function signingInputDigest(jwt: ParsedJwt): string {
+  let d = signingInputDigests.get(jwt);
+  if (d === undefined) {
+    d = sha256b64u(jwt.signingInput);
+    signingInputDigests.set(jwt, d);
+  }
+  return d;
 }
 
 /** Parse one disclosure and compute its digest (once). Throws VIError. */
@@ -346,9 +367,17 @@ export function newParseMemo(): ParseMemo {
 /**
  * Parse `<jwt>~<d1>~...~<dn>~`. A key-binding JWT after the last `~` is not
  * part of VI (binding is by `sd_hash` in the next layer) and is refused.
- * With a `memo`, text already parsed in it is not parsed again.
+ * With a `memo`, text already parsed in it is not parsed again; with a
+ * `recurring` cache, neither is an issuer JWT parsed in an earlier
+ * verification under the same limits.
  */
-export function parseSdJwt(serialized: unknown, layer: Layer, limits: ParseLimits = DEFAULT_PARSE_LIMITS, memo?: ParseMemo): ParsedSdJwt {
+export function parseSdJwt(
+  serialized: unknown,
+  layer: Layer,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+  memo?: ParseMemo,
+  recurring?: ParsedJwtCache,
+): ParsedSdJwt {
   if (typeof serialized !== 'string' || serialized.length === 0) {
     fail('SDJWT_MALFORMED', layer, `${layer} must be a non-empty string`);
   }
@@ -365,7 +394,12 @@ export function parseSdJwt(serialized: unknown, layer: Layer, limits: ParseLimit
   const compact = parts[0] as string;
   let jwt = memo?.jwt(compact);
   if (!jwt) {
-    jwt = parseJwt(compact, layer, limits);
+    const cache = recurring?.serves(limits) ? recurring : undefined;
+    jwt = cache?.get(compact);
+    if (!jwt) {
+      jwt = parseJwt(compact, layer, limits);
+      cache?.set(jwt);
+    }
     memo?.setJwt(jwt);
   }
   const disclosures = encodedDisclosures.map((d) => {

@@ -204,6 +204,75 @@ export function resolveDisclosures(
 }
 
 /**
+ * The value an array-element disclosure resolves to under `resolved`'s
+ * disclosures: what its place in `resolved.claims` holds, without building
+ * those claims (a view derived by {@link resolveSubset} needs one mandate,
+ * not the whole payload walked again). Undefined when `digest` is not an
+ * array-element disclosure of `resolved`.
+ *
+ * Equal to the element of the whole resolution because that resolution
+ * succeeds (resolveSubset shows it does, resolveDisclosures did): resolving a
+ * part of it can fail only where the whole would, and builds the same value.
+ * Depth is counted as for a `delegate_payload` element of the payload.
+ */
+export function resolveElement(resolved: Resolved, digest: string, layer: Layer, options: ResolveOptions = VI_RESOLVE_OPTIONS): unknown {
+  const d = resolved.byDigest.get(digest);
+  if (d === undefined || d.name !== undefined) return undefined;
+  const st: ResolveState = {
+    layer,
+    options,
+    byDigest: resolved.byDigest,
+    committed: new Set(),
+    placedIn: new Map(),
+    reachedFrom: new Map(),
+    within: null,
+  };
+  return resolveDisclosed(st, d, ELEMENT_DEPTH, undefined);
+}
+
+/**
+ * Whether `a` and `b` (two presentations of one payload) disclose exactly
+ * the same disclosures inside the disclosure `digest` and, transitively,
+ * inside those: then `digest` resolves to the same value under both. A
+ * digest names its bytes, so presence in both means the same disclosure.
+ * Walks the raw values (every `{"...": d}` and `_sd` entry), not the first
+ * recorded reference: a shareable disclosure may sit in several mandates.
+ */
+export function disclosesAlikeWithin(a: Resolved, b: Resolved, digest: string, options: ResolveOptions = VI_RESOLVE_OPTIONS): boolean {
+  const d = a.byDigest.get(digest);
+  return d !== undefined && b.byDigest.has(digest) && alikeIn(a, b, d.value, ELEMENT_DEPTH, options.maxDepth);
+}
+
+function alikeRef(a: Resolved, b: Resolved, digest: string, depth: number, max: number): boolean {
+  const d = a.byDigest.get(digest);
+  if (d === undefined) return !b.byDigest.has(digest);
+  return b.byDigest.has(digest) && alikeIn(a, b, d.value, depth + 1, max);
+}
+
+function alikeIn(a: Resolved, b: Resolved, value: unknown, depth: number, max: number): boolean {
+  if (depth > max) return false;
+  if (Array.isArray(value)) {
+    for (const el of value) {
+      const ref = arrayRefDigest(el);
+      if (!(ref === undefined ? alikeIn(a, b, el, depth + 1, max) : alikeRef(a, b, ref, depth, max))) return false;
+    }
+    return true;
+  }
+  if (!isPlainObject(value)) return true;
+  for (const k in value) {
+    if (!hasOwn.call(value, k)) continue;
+    const v = value[k];
+    if (k === SD && Array.isArray(v)) {
+      for (const ref of v) if (typeof ref === 'string' && !alikeRef(a, b, ref, depth, max)) return false;
+    } else if (!alikeIn(a, b, v, depth + 1, max)) return false;
+  }
+  return true;
+}
+
+/** The depth resolveDisclosures reaches a top-level array's element at: payload 0, array 1, element 2. */
+const ELEMENT_DEPTH = 2;
+
+/**
  * The resolution of a subset of `full`'s disclosures over the same payload,
  * derived without walking the payload again; undefined when that cannot be
  * shown to succeed (then the caller runs {@link resolveDisclosures}, which

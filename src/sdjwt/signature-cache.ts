@@ -30,10 +30,12 @@ export interface SignatureCacheStats {
 /**
  * The lookup key for one signature: thumbprint and signature (base64url, no
  * newline possible) come first, each ended by a newline, so no two different
- * triples encode alike; the signing input is everything after.
+ * triples encode alike; the SHA-256 of the signing input comes last. A
+ * verifier has that digest already for an L2 (its id across views), so the
+ * long signing input is hashed once per verification, not twice.
  */
-export function signatureCacheKey(thumbprint: string, signingInput: string, signature: Buffer): string {
-  return sha256b64u(`${thumbprint}\n${signature.toString('base64url')}\n${signingInput}`);
+export function signatureCacheKey(thumbprint: string, signingInputDigest: string, signature: Buffer): string {
+  return sha256b64u(`${thumbprint}\n${signature.toString('base64url')}\n${signingInputDigest}`);
 }
 
 /** Bounded LRU of verified ES256 signatures. Map keeps insertion order; a hit moves the entry to the back. */
@@ -56,17 +58,18 @@ export class VerifiedSignatureCache {
 
   /** True when exactly this (thumbprint, signing input, signature) verified before and is still remembered. */
   has(thumbprint: string, signingInput: string, signature: Buffer): boolean {
-    return this.entries.has(signatureCacheKey(thumbprint, signingInput, signature));
+    return this.entries.has(signatureCacheKey(thumbprint, sha256b64u(signingInput), signature));
   }
 
   /**
    * Verify an ES256 signature, answering from the cache when exactly these
    * bytes verified under the key with this thumbprint before. The caller
-   * vouches that `thumbprint` is the RFC 7638 thumbprint of `key`.
+   * vouches that `thumbprint` is the RFC 7638 thumbprint of `key`, and that
+   * `signingInputDigest`, when given, is B64U(SHA-256(signingInput)).
    */
-  verify(thumbprint: string, signingInput: string, signature: Buffer, key: KeyObject): boolean {
+  verify(thumbprint: string, signingInput: string, signature: Buffer, key: KeyObject, signingInputDigest = sha256b64u(signingInput)): boolean {
     if (signature.length !== 64) return false;
-    const id = signatureCacheKey(thumbprint, signingInput, signature);
+    const id = signatureCacheKey(thumbprint, signingInputDigest, signature);
     if (this.entries.has(id)) {
       this.hitCount++;
       this.entries.delete(id);
@@ -93,10 +96,18 @@ export class VerifiedSignatureCache {
 /**
  * Verify an ES256 signature, through `cache` when one is given and the key
  * came from a {@link PublicKeyCache} (so its thumbprint is known); a plain
- * verification otherwise.
+ * verification otherwise. `signingInputDigest`, when the caller has it, is
+ * B64U(SHA-256(signingInput)).
  */
-export function verifyEs256Cached(signingInput: string, signature: Buffer, key: KeyObject, cache: VerifiedSignatureCache | undefined): boolean {
+export function verifyEs256Cached(
+  signingInput: string,
+  signature: Buffer,
+  key: KeyObject,
+  cache: VerifiedSignatureCache | undefined,
+  signingInputDigest?: string,
+): boolean {
   if (cache === undefined) return verifyEs256(signingInput, signature, key);
   const thumbprint = importedKeyThumbprint(key);
-  return thumbprint === undefined ? verifyEs256(signingInput, signature, key) : cache.verify(thumbprint, signingInput, signature, key);
+  if (thumbprint === undefined) return verifyEs256(signingInput, signature, key);
+  return cache.verify(thumbprint, signingInput, signature, key, signingInputDigest ?? sha256b64u(signingInput));
 }

@@ -7,6 +7,7 @@ import type { Strictness } from '../constraints/types.js';
 import type { ErrorCode, Layer, VIErrorInfo } from '../errors.js';
 import type { PublicJwk, PublicKeyCache } from '../sdjwt/keys.js';
 import type { ParseLimits } from '../sdjwt/parse.js';
+import type { ParsedJwtCache } from '../sdjwt/parse-cache.js';
 import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
 import type { StatusResolver } from '../sdjwt/status-list.js';
 import type { Expectation, JwkSet } from '../spec/bundle.js';
@@ -79,6 +80,13 @@ export interface VerifyOptions {
    * other check still runs. Off by default; `vintent serve` turns it on.
    */
   signatureCache?: VerifiedSignatureCache;
+  /**
+   * Opt-in: remember the parse (header, payload, signature bytes) of L1 and
+   * L2 issuer JWTs by their exact text, so a recurring credential is not
+   * decoded and parsed again. Every check still runs. Off by default;
+   * `vintent serve` turns it on.
+   */
+  parseCache?: ParsedJwtCache;
   limits?: Partial<Limits>;
   /**
    * Checks an L1 that carries `status.status_list` against its Token Status

@@ -40,3 +40,36 @@ describe('privateJwkMember', () => {
     expect(sd.disclosures.map((x) => x.privateJwkMember)).toEqual([true, false]);
   });
 });
+
+/** A disclosure whose JSON text is exactly `json` (salt included). */
+const disclosureOf = (json: string) => Buffer.from(json).toString('base64url');
+
+describe('literal facts JSON.parse hides', () => {
+  it.each([
+    ['a property value', '["c2FsdHNhbHRzYWx0c2FsdA","amount",27999.0]'],
+    ['an array element value', '["c2FsdHNhbHRzYWx0c2FsdA",2.7999e4]'],
+    ['a number inside an array', '["c2FsdHNhbHRzYWx0c2FsdA","n",[1,2.5]]'],
+    ['a number inside an object', '["c2FsdHNhbHRzYWx0c2FsdA",{"min":1E3}]'],
+  ])('notes a fraction or exponent in %s', (_, json) => {
+    expect(parseDisclosure(disclosureOf(json), 'l2').fractionalNumber).toBe(true);
+  });
+
+  it.each([
+    ['strings only', '["c2FsdHNhbHRzYWx0c2FsdA","email","a.b@e.example"]'],
+    ['integers', '["c2FsdHNhbHRzYWx0c2FsdA",{"min":1000,"list":[1,2]}]'],
+    ['a number-like string', '["c2FsdHNhbHRzYWx0c2FsdA","amount","27999.0"]'],
+  ])('notes none in %s', (_, json) => {
+    expect(parseDisclosure(disclosureOf(json), 'l2').fractionalNumber).toBe(false);
+  });
+
+  it.each([
+    ['at the top of the value', '["c2FsdHNhbHRzYWx0c2FsdA",{"id":"a","id":"b"}]'],
+    ['nested in an array', '["c2FsdHNhbHRzYWx0c2FsdA","m",[{"x":1},{"y":"a","y":"b"}]]'],
+  ])('rejects a member named twice %s', (_, json) => {
+    expect(() => parseDisclosure(disclosureOf(json), 'l2')).toThrow(expect.objectContaining({ code: 'JSON_DUPLICATE_MEMBER' }));
+  });
+
+  it('accepts a colon inside strings as no member', () => {
+    expect(() => parseDisclosure(disclosureOf('["c2FsdHNhbHRzYWx0c2FsdA","url","https://a.example:443/"]'), 'l2')).not.toThrow();
+  });
+});

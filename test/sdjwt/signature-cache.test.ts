@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sha256b64u } from '../../src/sdjwt/digest.js';
 import { generateSigningKey, jwkThumbprint, PublicKeyCache, signEs256 } from '../../src/sdjwt/keys.js';
 import { signatureCacheKey, VerifiedSignatureCache, verifyEs256Cached } from '../../src/sdjwt/signature-cache.js';
 
@@ -57,11 +58,20 @@ describe('VerifiedSignatureCache', () => {
     expect(cache.verify(jwkThumbprint(other.publicJwk), input, sig, otherKey)).toBe(false);
   });
 
+  it('keys by the digest of the signing input: a digest the caller already has finds the same entry', () => {
+    const cache = new VerifiedSignatureCache(16);
+    const input = inputOf('{"b":2}');
+    const sig = signEs256(input, signer.privateKey);
+    expect(cache.verify(thumb, input, sig, key, sha256b64u(input))).toBe(true);
+    expect(cache.verify(thumb, input, sig, key)).toBe(true);
+    expect(cache.stats()).toMatchObject({ hits: 1, misses: 1, size: 1 });
+  });
+
   it('keeps the encoding of the three parts injective', () => {
     const sig = Buffer.alloc(64, 7);
-    // Moving bytes between signing input and thumbprint cannot produce the same key.
-    expect(signatureCacheKey('ab', 'c.d', sig)).not.toBe(signatureCacheKey('a', 'bc.d', sig));
-    expect(signatureCacheKey('ab', 'c.d', sig)).not.toBe(signatureCacheKey('abc', '.d', sig));
+    // Moving bytes between the signing input's digest and the thumbprint cannot produce the same key.
+    expect(signatureCacheKey('ab', 'cd', sig)).not.toBe(signatureCacheKey('a', 'bcd', sig));
+    expect(signatureCacheKey('ab', 'cd', sig)).not.toBe(signatureCacheKey('abc', 'd', sig));
   });
 
   it('stays within its capacity, evicting the least recently used', () => {

@@ -1,8 +1,11 @@
-/** resolveSubset may only accept a view that resolveDisclosures accepts, with the same result. */
+/**
+ * resolveSubset may only accept a view that resolveDisclosures accepts, with the same result;
+ * disclosesAlikeWithin may only say so of a mandate that resolves the same in both.
+ */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ParsedDisclosure } from '../../src/sdjwt/parse.js';
-import { resolveDisclosures, resolveSubset } from '../../src/sdjwt/resolve.js';
+import { disclosesAlikeWithin, resolveDisclosures, resolveElement, resolveSubset } from '../../src/sdjwt/resolve.js';
 
 const disc = (digest: string, value: unknown, name?: string): ParsedDisclosure =>
   name === undefined
@@ -69,5 +72,69 @@ describe('resolveSubset', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('disclosesAlikeWithin', () => {
+  const full = resolveDisclosures(payload, FULL, 'l2');
+  const mandateIn = (claims: Record<string, unknown>, digest: string) => (claims.delegate_payload as unknown[])[digest === 'dC' ? 0 : 1];
+
+  it('holds for a view with every disclosure inside the mandate, and then the mandate resolves the same', () => {
+    const view = resolveDisclosures(payload, [payment, merchant], 'l2');
+    expect(disclosesAlikeWithin(full, view, 'dP')).toBe(true);
+    expect(mandateIn(view.claims, 'dP')).toEqual(mandateIn(full.claims, 'dP'));
+  });
+
+  it('fails for a view withholding a merchant the mandate shares with another one (first reached from that other one)', () => {
+    const view = resolveDisclosures(payload, [payment], 'l2');
+    expect(disclosesAlikeWithin(full, view, 'dP')).toBe(false);
+  });
+
+  it('fails for a view withholding a nested object-property disclosure', () => {
+    const view = resolveDisclosures(payload, [checkout, merchant], 'l2');
+    expect(disclosesAlikeWithin(full, view, 'dC')).toBe(false);
+  });
+
+  it('fails for a mandate the view does not disclose', () => {
+    expect(disclosesAlikeWithin(full, resolveDisclosures(payload, [payment, merchant], 'l2'), 'dC')).toBe(false);
+  });
+
+  it('never claims alike for a mandate that resolves differently (any subset)', () => {
+    fc.assert(
+      fc.property(fc.subarray(FULL), (subset) => {
+        let view: ReturnType<typeof resolveDisclosures>;
+        try {
+          view = resolveDisclosures(payload, subset, 'l2');
+        } catch {
+          return;
+        }
+        for (const m of ['dC', 'dP']) {
+          if (disclosesAlikeWithin(full, view, m)) expect(mandateIn(view.claims, m)).toEqual(mandateIn(full.claims, m));
+        }
+      }),
+    );
+  });
+});
+
+describe('resolveElement', () => {
+  it('resolves one mandate as the whole resolution places it (any subset that resolves)', () => {
+    fc.assert(
+      fc.property(fc.subarray(FULL), (subset) => {
+        let view: ReturnType<typeof resolveDisclosures>;
+        try {
+          view = resolveDisclosures(payload, subset, 'l2');
+        } catch {
+          return;
+        }
+        const placed = view.claims.delegate_payload as unknown[];
+        ['dC', 'dP'].forEach((m, i) => {
+          expect(resolveElement(view, m, 'l2')).toEqual(view.byDigest.has(m) ? placed[i] : undefined);
+        });
+      }),
+    );
+  });
+
+  it('is undefined for an object-property disclosure', () => {
+    expect(resolveElement(resolveDisclosures(payload, FULL, 'l2'), 'dE', 'l2')).toBeUndefined();
   });
 });

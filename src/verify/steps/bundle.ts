@@ -146,11 +146,13 @@ export function parseChain(read: ReadBundle, log: CheckLog): ParsedChain | undef
   const memo = newParseMemo(); // L2 views repeat the L2 JWT and disclosures: parse each once
   let l1: ParsedSdJwt | undefined;
   let l2: ParsedSdJwt | undefined;
+  // L1 and L2 recur across a network's presentations; L3s and checkouts are new every time.
+  const recurring = read.config.options.parseCache;
   log.check('l1.parse', 'l1', () => {
-    l1 = parseSdJwt(b.l1, 'l1', limits);
+    l1 = parseSdJwt(b.l1, 'l1', limits, undefined, recurring);
   });
   log.check('l2.parse', 'l2', () => {
-    l2 = parseSdJwt(b.l2, 'l2', limits, memo);
+    l2 = parseSdJwt(b.l2, 'l2', limits, memo, recurring);
   });
   if (!l1 || !l2) return undefined;
   const views = new ViewTable({ index: 0, label: 'l2', parsed: l2 }, limits, memo);

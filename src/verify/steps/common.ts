@@ -2,7 +2,7 @@
 import type { KeyObject } from 'node:crypto';
 import { type Layer, VIError } from '../../errors.js';
 import { type PublicJwk, type PublicKeyCache, publicJwkProblem } from '../../sdjwt/keys.js';
-import type { ParsedJwt } from '../../sdjwt/parse.js';
+import { type ParsedJwt, signingInputDigest } from '../../sdjwt/parse.js';
 import { type VerifiedSignatureCache, verifyEs256Cached } from '../../sdjwt/signature-cache.js';
 import type { Expectation } from '../../spec/bundle.js';
 import { PROFILE } from '../../spec/profile.js';
@@ -49,7 +49,9 @@ export function requireSignature(
   code: 'L1_SIGNATURE_INVALID' | 'L2_SIGNATURE_INVALID' | 'L3_SIGNATURE_INVALID' | 'CHECKOUT_JWT_SIGNATURE_INVALID',
   cache?: VerifiedSignatureCache,
 ): void {
-  if (!verifyEs256Cached(jwt.signingInput, jwt.signature, key, cache)) reject(code, 'ES256 signature does not verify');
+  // The digest is only worth computing when the cache is asked (an L2's id reuses it).
+  const digest = cache === undefined ? undefined : signingInputDigest(jwt);
+  if (!verifyEs256Cached(jwt.signingInput, jwt.signature, key, cache, digest)) reject(code, 'ES256 signature does not verify');
 }
 
 export function isTimestamp(v: unknown): v is number {

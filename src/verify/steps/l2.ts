@@ -3,6 +3,7 @@
  * Signed by the key in the verified L1 `cnf.jwk`, bound to the L1 string by `sd_hash`.
  */
 import { sha256b64u } from '../../sdjwt/digest.js';
+import { signingInputDigest } from '../../sdjwt/parse.js';
 import { arrayRefDigest, type Resolved, resolveDisclosures, resolveSubset } from '../../sdjwt/resolve.js';
 import { PROFILE } from '../../spec/profile.js';
 import { type Check, type CheckLog, reject, type Skip, skip } from '../context.js';
@@ -105,19 +106,24 @@ function l2View({ main, mainResolved }: ViewInput, found: ViewFindings): void {
 /** Run once per per-L3 view, in order of first use. */
 const VIEW_CHECK: Check<ViewInput, ViewFindings> = { name: 'l2.view', layer: 'l2', run: l2View };
 
+/** A view with its resolution; members written out, not spread (spreads build slow objects). */
+function resolvedView(v: ParsedView, resolved: Resolved | undefined): ResolvedView {
+  return { index: v.index, label: v.label, parsed: v.parsed, resolved };
+}
+
 /** Stage: the verified L2 and each of its views resolved, or undefined when its signature did not verify. */
 export function verifyL2(chain: ParsedChain, l1: VerifiedL1 | undefined, log: CheckLog): VerifiedL2 | undefined {
   const found: L2Findings = { headerOk: false, signed: false, resolved: undefined };
   log.runAll(L2_CHECKS, { chain, l1 }, found);
   if (!found.signed) return undefined;
   const main = chain.views[0]!;
-  const views: ResolvedView[] = [{ ...main, resolved: found.resolved }];
+  const views: ResolvedView[] = [resolvedView(main, found.resolved)];
   const input: ViewInput = { main, mainResolved: found.resolved };
   for (let i = 1; i < chain.views.length; i++) {
     const view: ViewFindings = { view: chain.views[i]! };
     log.run(VIEW_CHECK, input, view);
-    views.push({ ...view.view, resolved: view.resolved });
+    views.push(resolvedView(view.view, view.resolved));
   }
   // Over the signed content, not the signature: ECDSA signatures are malleable.
-  return { id: sha256b64u(main.parsed.jwt.signingInput), views };
+  return { id: signingInputDigest(main.parsed.jwt), views };
 }

@@ -120,17 +120,22 @@ export function readMandates(chain: ParsedChain, l2: VerifiedL2 | undefined, log
   return { l2, mandates: found.mandates, order, profile: found.profile, mode: found.mode, moded: found.moded };
 }
 
-/** Every `{"...": digest}` reference inside a value, with the name of the array holding it. */
-function referencesIn(value: unknown, arrayName: string | undefined, out: [string, string][], depth = 0): void {
+/** Every `{"...": digest}` reference inside a value, noted in `places` under the name of the array holding it. */
+function referencesIn(value: unknown, arrayName: string | undefined, places: Map<string, string[]>, depth = 0): void {
   if (depth > 32) return; // the parser bounds depth already; this only keeps the walk finite
   if (Array.isArray(value)) {
     for (const el of value) {
       const d = arrayRefDigest(el);
-      if (d !== undefined) out.push([d, arrayName ?? '(array)']);
-      else referencesIn(el, undefined, out, depth + 1);
+      if (d === undefined) referencesIn(el, undefined, places, depth + 1);
+      else {
+        const name = arrayName ?? '(array)';
+        const names = places.get(d);
+        if (names) names.push(name);
+        else places.set(d, [name]);
+      }
     }
   } else if (isRecord(value)) {
-    for (const k of Object.keys(value)) referencesIn(value[k], k, out, depth + 1);
+    for (const k in value) if (Object.hasOwn(value, k)) referencesIn(value[k], k, places, depth + 1);
   }
 }
 
@@ -143,11 +148,7 @@ function mandatesSharedReferences(_: MandateInput, found: MandateFindings): void
   const profile = found.profile!;
   const shareable = new Set(profile.sharedReferenceArrays);
   const places = new Map<string, string[]>();
-  for (const m of found.mandates.values()) {
-    const refs: [string, string][] = [];
-    referencesIn(m.raw, undefined, refs);
-    for (const [d, name] of refs) places.set(d, [...(places.get(d) ?? []), name]);
-  }
+  for (const m of found.mandates.values()) referencesIn(m.raw, undefined, places);
   for (const [d, names] of places) {
     if (names.length > 1 && names.some((n) => !shareable.has(n))) {
       reject(

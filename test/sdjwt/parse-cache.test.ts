@@ -1,0 +1,110 @@
+/**
+ * The recurring-credential parse cache answers only for exactly the same
+ * text under the same limits, and what it hands out cannot be changed.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { signJwt } from '../../src/sdjwt/build.js';
+import { generateSigningKey } from '../../src/sdjwt/keys.js';
+import { DEFAULT_PARSE_LIMITS, parseJwt, parseSdJwt } from '../../src/sdjwt/parse.js';
+import { ParsedJwtCache } from '../../src/sdjwt/parse-cache.js';
+import { verifyPresentation } from '../../src/verify/index.js';
+
+const key = generateSigningKey('parse-cache-test');
+const compact = signJwt({ alg: 'ES256', kid: key.kid }, { iss: 'https://issuer.example', cnf: { jwk: key.publicJwk }, list: [{ id: 'a' }] }, key);
+const sdJwt = `${compact}~`;
+
+/** Change character i to another base64url character. */
+const changeChar = (s: string, i: number) => `${s.slice(0, i)}${s[i] === 'A' ? 'B' : 'A'}${s.slice(i + 1)}`;
+
+describe('ParsedJwtCache', () => {
+  it('answers a repeat of the exact text with the same parse, frozen', () => {
+    const cache = new ParsedJwtCache(8);
+    const first = parseSdJwt(sdJwt, 'l1', DEFAULT_PARSE_LIMITS, undefined, cache).jwt;
+    const again = parseSdJwt(sdJwt, 'l1', DEFAULT_PARSE_LIMITS, undefined, cache).jwt;
+    expect(again).toBe(first);
+    expect(again).toEqual(parseJwt(compact, 'l1'));
+    expect(cache.stats()).toMatchObject({ hits: 1, misses: 1, size: 1 });
+    expect(Object.isFrozen(again) && Object.isFrozen(again.payload) && Object.isFrozen(again.header)).toBe(true);
+    const list = again.payload.list as { id: string }[];
+    expect(() => {
+      list[0]!.id = 'b';
+    }).toThrow(TypeError);
+    expect(() => list.push({ id: 'c' })).toThrow(TypeError);
+  });
+
+  it('misses on a one-character change anywhere in the JWT', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: compact.length - 1 }), (i) => {
+        const cache = new ParsedJwtCache(8);
+        parseSdJwt(sdJwt, 'l1', DEFAULT_PARSE_LIMITS, undefined, cache);
+        const changed = changeChar(compact, i);
+        if (changed === compact || changed[i] === '.') return;
+        try {
+          const parsed = parseSdJwt(`${changed}~`, 'l1', DEFAULT_PARSE_LIMITS, undefined, cache).jwt;
+          expect(parsed.compact).toBe(changed);
+        } catch {
+          // Not parseable any more: then nothing was answered from the cache either.
+        }
+        expect(cache.stats().hits).toBe(0);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('is bypassed under other parse limits, so a stricter limit is still applied', () => {
+    const cache = new ParsedJwtCache(8);
+    parseSdJwt(sdJwt, 'l1', DEFAULT_PARSE_LIMITS, undefined, cache);
+    const strict = { ...DEFAULT_PARSE_LIMITS, maxJsonDepth: 2 };
+    expect(cache.serves(strict)).toBe(false);
+    expect(() => parseSdJwt(sdJwt, 'l1', strict, undefined, cache)).toThrow(expect.objectContaining({ code: 'LIMIT_EXCEEDED' }));
+    expect(cache.serves({ ...DEFAULT_PARSE_LIMITS })).toBe(true);
+  });
+
+  it('does not remember what failed to parse', () => {
+    const cache = new ParsedJwtCache(8);
+    const bad = `${compact.slice(0, compact.indexOf('.'))}.e30x.${compact.split('.')[2]}~`;
+    expect(() => parseSdJwt(bad, 'l1', DEFAULT_PARSE_LIMITS, undefined, cache)).toThrow();
+    expect(cache.size).toBe(0);
+  });
+
+  it('stays within its capacity, evicting the least recently used', () => {
+    const cache = new ParsedJwtCache(2);
+    const jwts = [1, 2, 3].map((n) => signJwt({ alg: 'ES256' }, { n }, key));
+    cache.set(parseJwt(jwts[0]!, 'l2'));
+    cache.set(parseJwt(jwts[1]!, 'l2'));
+    expect(cache.get(jwts[0]!)).toBeDefined(); // 0 is now the most recent
+    cache.set(parseJwt(jwts[2]!, 'l2')); // evicts 1
+    expect(cache.size).toBe(2);
+    expect(cache.get(jwts[1]!)).toBeUndefined();
+    expect(cache.get(jwts[0]!)?.payload.n).toBe(1);
+  });
+
+  it('rejects a capacity that is not a positive integer', () => {
+    expect(() => new ParsedJwtCache(0)).toThrow(RangeError);
+  });
+});
+
+describe('verifyPresentation with a parse cache', () => {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '../../vectors');
+  const vectors = ['valid', 'tampered'].flatMap((kind) =>
+    readdirSync(join(root, kind))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => [`${kind}/${f}`, JSON.parse(readFileSync(join(root, kind, f), 'utf8'))] as const),
+  );
+
+  it('gives every shipped vector, seen once and seen again, exactly the verdict it gets without one', async () => {
+    const cache = new ParsedJwtCache();
+    for (const [name, bundle] of vectors) {
+      const plain = await verifyPresentation(bundle, { trustFromBundle: true });
+      for (let round = 0; round < 2; round++) {
+        const cached = await verifyPresentation(bundle, { trustFromBundle: true, parseCache: cache });
+        expect({ name, result: cached }).toEqual({ name, result: plain });
+      }
+    }
+    expect(cache.stats().hits).toBeGreaterThan(vectors.length);
+  });
+});
