@@ -80,8 +80,8 @@ export function createCheckoutJwt(input: CreateCheckoutInput): CreatedCheckout {
   currencyExponent(input.currency);
   if (!Array.isArray(input.items) || input.items.length === 0) throw invalidInput('a checkout needs at least one item', 'cart.items');
   let total = 0n; // BigInt so an overflow is detected, not rounded
-  const items = new Array<CartItem>(input.items.length);
-  for (let i = 0; i < items.length; i++) {
+  const items: CartItem[] = [];
+  for (let i = 0; i < input.items.length; i++) {
     const it = input.items[i];
     const quantity = it?.quantity;
     // Claim names are built only for an error.
@@ -91,7 +91,7 @@ export function createCheckoutJwt(input: CreateCheckoutInput): CreatedCheckout {
     const { id, title } = it!;
     if (typeof id !== 'string' || id === '') requireString(id, `cart.items[${i}].id`);
     if (typeof title !== 'string' || title === '') requireString(title, `cart.items[${i}].title`);
-    items[i] = { id, title, quantity: quantity as number, unit_price: unitPrice };
+    items.push({ id, title, quantity: quantity as number, unit_price: unitPrice });
   }
   if (total > BigInt(Number.MAX_SAFE_INTEGER)) {
     throw new VIError({ code: 'MONEY_INVALID', layer: 'issue', message: 'cart total exceeds the safe integer range', claim: 'cart.total' });

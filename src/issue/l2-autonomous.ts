@@ -89,10 +89,17 @@ export interface IssueL2AutonomousInput extends IssueL2Common {
 
 const ref = (d: BuiltDisclosure) => arrayRef(d.digest);
 
+/*
+ * Arrays here are built by push onto a literal, not with Array.prototype.map
+ * or `new Array(n)`: those give arrays whose elements kind changes once the
+ * builder is optimized, and every function reading them was deoptimized
+ * ("wrong map") a few hundred issuances in.
+ */
+
 /** `{"...": digest}` of each disclosure, in order. */
 function refsOf(ds: readonly BuiltDisclosure[]): { '...': string }[] {
-  const out = new Array<{ '...': string }>(ds.length);
-  for (let i = 0; i < ds.length; i++) out[i] = arrayRef(ds[i]!.digest);
+  const out: { '...': string }[] = [];
+  for (let i = 0; i < ds.length; i++) out.push(arrayRef(ds[i]!.digest));
   return out;
 }
 
@@ -136,20 +143,22 @@ function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfil
       claim: C.allowedMerchant,
     });
   }
-  const merchants = input.merchants.map((m, i) => makeArrayDisclosure(party(m, `merchants[${i}]`), salt));
+  const merchants: BuiltDisclosure[] = [];
+  for (let i = 0; i < input.merchants.length; i++) merchants.push(makeArrayDisclosure(party(input.merchants[i], `merchants[${i}]`), salt));
 
   const payeesInput = input.payees ?? 'merchants';
   let payees: BuiltDisclosure[];
   if (payeesInput === 'merchants') payees = merchants;
   else if (Array.isArray(payeesInput) && payeesInput.length > 0) {
-    payees = payeesInput.map((p, i) => {
+    payees = [];
+    for (let i = 0; i < payeesInput.length; i++) {
+      const p = payeesInput[i];
       if (isRecord(p) && 'merchantIndex' in p) {
         const m = merchants[p.merchantIndex as number];
         if (!m) throw invalidInput(`payees[${i}].merchantIndex names no merchant`, C.allowedPayee);
-        return m;
-      }
-      return makeArrayDisclosure(party(p, `payees[${i}]`), salt);
-    });
+        payees.push(m);
+      } else payees.push(makeArrayDisclosure(party(p, `payees[${i}]`), salt));
+    }
   } else
     throw new VIError({
       code: 'CONSTRAINT_ALLOWLIST_EMPTY',
@@ -174,7 +183,7 @@ function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfil
     for (let i = 0; i < input.lineItems.length; i++) {
       const line = input.lineItems[i]!;
       const claim = `lineItems[${i}]`;
-      let acceptable: BuiltDisclosure[] = [];
+      const acceptable: BuiltDisclosure[] = [];
       if (line?.acceptableItems !== 'any') {
         // An empty list on the wire means "anything": only an explicit 'any' may ask for that.
         if (!Array.isArray(line?.acceptableItems) || line.acceptableItems.length === 0) {
@@ -186,14 +195,15 @@ function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfil
             claim: C.lineItems,
           });
         }
-        acceptable = line.acceptableItems.map((it, j) => {
+        for (let j = 0; j < line.acceptableItems.length; j++) {
+          const it = line.acceptableItems[j];
           const id = it?.id;
           const title = it?.title;
           // The claim names are built only for an error (requireString's checks, spelled out).
           if (typeof id !== 'string' || id === '') requireString(id, `${claim}.acceptableItems[${j}].id`);
           if (typeof title !== 'string' || title === '') requireString(title, `${claim}.acceptableItems[${j}].title`);
-          return makeArrayDisclosure({ id, title }, salt);
-        });
+          acceptable.push(makeArrayDisclosure({ id, title }, salt));
+        }
       }
       for (const d of acceptable) items.push(d);
       lineEntries.push({ id: requireString(line.id, `${claim}.id`), acceptable_items: refsOf(acceptable), quantity: line.quantity });
@@ -308,7 +318,8 @@ export function issueL2Autonomous(input: IssueL2AutonomousInput): IssuedL2Autono
   }
 
   const profile = profileOf(input.profile);
-  const pairs = input.pairs.map((p, i) => buildPair(p, i, profile, input.salt));
+  const pairs: IssuedAutonomousPair[] = [];
+  for (let i = 0; i < input.pairs.length; i++) pairs.push(buildPair(input.pairs[i]!, i, profile, input.salt));
   // L3 verifiers resolve the agent key by kid: one kid must mean one key across the whole L2.
   const keyByKid = new Map<string, PublicJwk>();
   pairs.forEach((p, i) => {
@@ -332,11 +343,11 @@ export function issueL2Autonomous(input: IssueL2AutonomousInput): IssuedL2Autono
     pushPairDisclosures(p, disclosures);
     delegatePayload.push(ref(p.checkout), ref(p.payment));
   }
-  const sd = new Array<string>(disclosures.length);
-  const encoded = new Array<string>(disclosures.length);
-  for (let i = 0; i < disclosures.length; i++) {
-    sd[i] = disclosures[i]!.digest;
-    encoded[i] = disclosures[i]!.encoded;
+  const sd: string[] = [];
+  const encoded: string[] = [];
+  for (const d of disclosures) {
+    sd.push(d.digest);
+    encoded.push(d.encoded);
   }
   const payload: Record<string, unknown> = {
     nonce,

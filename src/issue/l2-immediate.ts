@@ -115,7 +115,8 @@ export function issueL2Immediate(input: IssueL2ImmediateInput): IssuedL2Immediat
   const l1 = boundL1(input.l1, input.userKey);
   const { aud, nonce } = l2Basics(input);
   const profile = profileOf(input.profile);
-  const pairs = input.pairs.map((p, i) => buildPair(p, i, profile, input.salt));
+  const pairs: IssuedImmediatePair[] = [];
+  for (let i = 0; i < input.pairs.length; i++) pairs.push(buildPair(input.pairs[i]!, i, profile, input.salt));
   const seen = new Set<string>();
   pairs.forEach((p, i) => {
     if (seen.has(p.checkoutHash)) {
@@ -143,7 +144,7 @@ export function issueL2Immediate(input: IssueL2ImmediateInput): IssuedL2Immediat
     aud,
     iat,
     sd_hash: sha256b64u(l1),
-    delegate_payload: digests.map(arrayRef),
+    delegate_payload: digests.map((d) => arrayRef(d)),
     _sd_alg: COMMON.sdAlg,
   };
   if (input.iss !== undefined) payload.iss = input.iss;

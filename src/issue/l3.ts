@@ -135,7 +135,10 @@ function resolvedConstraints(list: Json[], known: Map<string, unknown>): Json[] 
     }
     return out ?? o;
   };
-  return list.map((c) => resolve(c) as Json);
+  // Pushed onto a literal, not mapped: see the note on arrays in l2-autonomous.ts.
+  const out: Json[] = [];
+  for (const c of list) out.push(resolve(c) as Json);
+  return out;
 }
 
 /** The same P-256 key as RFC 7638 thumbprint equality decides (kty, crv, x, y), compared without hashing. */
@@ -280,18 +283,25 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
     const item = pair.items.find((i) => isRecord(i.value) && i.value.id === sku)?.value as Json | undefined;
     return (item?.title as string | undefined) ?? cart.items.find((c) => c.id === sku)?.title;
   };
-  const lines = (input.lineItems ?? cart.items.map((c) => ({ id: c.id, title: c.title, quantity: c.quantity }))).map((l, i) => {
+  const asked: readonly L3LineItemInput[] = input.lineItems ?? cart.items;
+  const lines: { id: string; title: string; quantity: number }[] = [];
+  for (let i = 0; i < asked.length; i++) {
+    const l = asked[i]!;
     const id = requireString(l?.id, `lineItems[${i}].id`);
     if (!Number.isSafeInteger(l.quantity) || l.quantity < 1) throw invalidInput(`lineItems[${i}].quantity must be a positive integer`, 'line_items');
     const title = l.title ?? titleOf(id);
-    return { id, title: requireString(title, `lineItems[${i}].title`), quantity: l.quantity };
-  });
+    lines.push({ id, title: requireString(title, `lineItems[${i}].title`), quantity: l.quantity });
+  }
   if (lines.length === 0) throw new VIError({ code: 'CONSTRAINT_CART_EMPTY', layer: 'issue', pair: pairIndex, message: 'no line items', claim: 'line_items' });
 
   // Check the final values against the pair's constraints as a full-view verifier would.
   const known = new Map<string, unknown>();
   for (const list of [pair.merchants, pair.payees, pair.items]) for (const d of list) known.set(d.digest, d.value);
-  const toLines = (ls: { id: string; quantity: number }[]): PurchasedLine[] => ls.map((l) => ({ sku: l.id, quantity: l.quantity }));
+  const toLines = (ls: readonly { id: string; quantity: number }[]): PurchasedLine[] => {
+    const out: PurchasedLine[] = [];
+    for (const l of ls) out.push({ sku: l.id, quantity: l.quantity });
+    return out;
+  };
   const checkoutFulfillment: Fulfillment['checkout'] = {
     merchant: conventional?.merchant,
     lineLists: [
