@@ -75,7 +75,9 @@ export function newCheckout(p: StableParties, item: { id: string; title: string 
     merchant,
     checkoutId: `bench-${++checkoutSeq}`,
     currency: 'USD',
-    items: [{ ...item, quantity: 1, unitPrice: amount }],
+    // Member by member, not `{ ...item, quantity, unitPrice }`: in V8 11 members added after a spread cost
+    // about a microsecond and leave an object every later read of it pays for, none of which is issuance.
+    items: [{ id: item.id, title: item.title, quantity: 1, unitPrice: amount }],
     iat: T,
   });
 }

@@ -5,7 +5,7 @@
  * allowed-merchant and line-items constraints.
  */
 import { invalidInput, VIError } from '../errors.js';
-import { signJwt } from '../sdjwt/build.js';
+import { encodeEs256Header, signJwtWithHeader } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import type { SigningKey } from '../sdjwt/keys.js';
 import { parseJwt } from '../sdjwt/parse.js';
@@ -80,13 +80,19 @@ export function createCheckoutJwt(input: CreateCheckoutInput): CreatedCheckout {
   currencyExponent(input.currency);
   if (!Array.isArray(input.items) || input.items.length === 0) throw invalidInput('a checkout needs at least one item', 'cart.items');
   let total = 0n; // BigInt so an overflow is detected, not rounded
-  const items: CartItem[] = input.items.map((it, i) => {
-    const claim = `cart.items[${i}]`;
-    const quantity = positiveInteger(it?.quantity, `${claim}.quantity`);
-    const unitPrice = toMinorUnits(it.unitPrice, input.currency);
-    total += BigInt(unitPrice) * BigInt(quantity);
-    return { id: requireString(it.id, `${claim}.id`), title: requireString(it.title, `${claim}.title`), quantity, unit_price: unitPrice };
-  });
+  const items: CartItem[] = [];
+  for (let i = 0; i < input.items.length; i++) {
+    const it = input.items[i];
+    const quantity = it?.quantity;
+    // Claim names are built only for an error.
+    if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity) || quantity < 1) positiveInteger(quantity, `cart.items[${i}].quantity`);
+    const unitPrice = toMinorUnits(it!.unitPrice, input.currency);
+    total += BigInt(unitPrice) * BigInt(quantity as number);
+    const { id, title } = it!;
+    if (typeof id !== 'string' || id === '') requireString(id, `cart.items[${i}].id`);
+    if (typeof title !== 'string' || title === '') requireString(title, `cart.items[${i}].title`);
+    items.push({ id, title, quantity: quantity as number, unit_price: unitPrice });
+  }
   if (total > BigInt(Number.MAX_SAFE_INTEGER)) {
     throw new VIError({ code: 'MONEY_INVALID', layer: 'issue', message: 'cart total exceeds the safe integer range', claim: 'cart.total' });
   }
@@ -100,8 +106,8 @@ export function createCheckoutJwt(input: CreateCheckoutInput): CreatedCheckout {
     merchant,
     cart: { items, currency: input.currency, total: Number(total) },
   };
-  const jwt = signJwt(
-    { alg: PROFILE.alg, typ: PROFILE.typ.checkoutJwt, kid: input.merchantKey.kid },
+  const jwt = signJwtWithHeader(
+    encodeEs256Header(PROFILE.typ.checkoutJwt, input.merchantKey.kid),
     payload as unknown as Record<string, unknown>,
     input.merchantKey,
   );

@@ -3,9 +3,9 @@
  * what a conformant verifier would reject, so problems surface at the author.
  */
 import { invalidInput, VIError } from '../errors.js';
-import { random128 } from '../sdjwt/build.js';
+import { encodeEs256Header, random128 } from '../sdjwt/build.js';
 import { type PublicJwk, publicJwkProblem } from '../sdjwt/keys.js';
-import { COMMON, PROFILE, type WireProfile } from '../spec/profile.js';
+import { type COMMON, PROFILE, type WireProfile } from '../spec/profile.js';
 
 export type Json = Record<string, unknown>;
 
@@ -21,6 +21,16 @@ export interface PaymentInstrument {
   type: string;
   id: string;
   description?: string;
+}
+
+/**
+ * `{"...": digest}`, an array-element reference (RFC 9901 §4.2.4.2). The
+ * member name is written as a literal, so V8 builds the object from one
+ * template instead of defining a computed key at run time; the return type
+ * is keyed by `COMMON.claim.arrayRef`, so the two cannot drift apart.
+ */
+export function arrayRef(digest: string): { [K in typeof COMMON.claim.arrayRef]: string } {
+  return { '...': digest };
 }
 
 /** 128-bit random nonce, base64url. */
@@ -51,11 +61,9 @@ export function l2Basics(input: { aud: unknown; nonce?: unknown; iss?: unknown; 
   return { aud, nonce };
 }
 
-/** L2 JWS header: the L1 `cnf` key's `kid` where the profile writes one (April CF §4.2, optional). */
-export function l2Header(profile: WireProfile, typ: string, kid: string | undefined): Record<string, unknown> {
-  const header: Record<string, unknown> = { alg: COMMON.alg, typ };
-  if (profile.l2HeaderKid && kid !== undefined) header.kid = kid;
-  return header;
+/** L2 JWS header, encoded: the L1 `cnf` key's `kid` where the profile writes one (April CF §4.2, optional). */
+export function l2Header(profile: WireProfile, typ: string, kid: string | undefined): string {
+  return encodeEs256Header(typ, profile.l2HeaderKid ? kid : undefined);
 }
 
 /** `iat` given or now; it must be a non-negative integer. */
@@ -77,23 +85,42 @@ export function lifetime(seconds: number, max?: number): number {
 /** Normalize a party, keeping only the wire members in wire order (`id`, `name`, `website`). */
 export function party(p: unknown, claim: string): PartyInput {
   if (!isRecord(p)) throw invalidInput(`${claim} must be an object`, claim);
-  if (p.id !== undefined && (typeof p.id !== 'string' || p.id === '')) throw invalidInput(`${claim}.id must be a non-empty string`, claim);
-  const name = requireString(p.name, `${claim}.name`);
-  const website = requireString(p.website, `${claim}.website`);
-  return p.id !== undefined ? { id: p.id as string, name, website } : { name, website };
+  const { id, name, website } = p;
+  if (id !== undefined && (typeof id !== 'string' || id === '')) throw invalidInput(`${claim}.id must be a non-empty string`, claim);
+  // Sub-claim names are built only for the error (requireString's checks, spelled out).
+  if (typeof name !== 'string' || name === '') throw invalidInput(`${claim}.name must be a non-empty string`, `${claim}.name`);
+  if (typeof website !== 'string' || website === '') throw invalidInput(`${claim}.website must be a non-empty string`, `${claim}.website`);
+  return id !== undefined ? { id, name, website } : { name, website };
 }
 
 export function paymentInstrument(p: unknown): PaymentInstrument {
   const claim = 'payment_instrument';
   if (!isRecord(p)) throw invalidInput(`${claim} must be an object`, claim);
-  const type = requireString(p.type, `${claim}.type`);
-  const id = requireString(p.id, `${claim}.id`);
-  if (p.description !== undefined && typeof p.description !== 'string') throw invalidInput(`${claim}.description must be a string`, claim);
-  return p.description !== undefined ? { type, id, description: p.description as string } : { type, id };
+  const type = requireString(p.type, 'payment_instrument.type');
+  const id = requireString(p.id, 'payment_instrument.id');
+  const description = p.description;
+  if (description !== undefined && typeof description !== 'string') throw invalidInput(`${claim}.description must be a string`, claim);
+  return description !== undefined ? { type, id, description } : { type, id };
 }
 
+/**
+ * x → y of the public keys {@link publicKey} accepted: whether the
+ * coordinates decode to a P-256 key depends on these two strings alone, so
+ * an issuer handed the same user or agent key again skips decoding them.
+ * kty, crv and the absence of `d` are checked on every call. Bounded: cleared when full.
+ */
+const acceptedCoordinates = new Map<string, string>();
+const ACCEPTED_COORDINATES_MAX = 1024;
+
 export function publicKey(jwk: unknown, claim: string): PublicJwk {
+  if (isRecord(jwk) && jwk.kty === 'EC' && jwk.crv === 'P-256' && !('d' in jwk) && typeof jwk.x === 'string') {
+    const y = acceptedCoordinates.get(jwk.x);
+    if (y !== undefined && y === jwk.y) return jwk as PublicJwk;
+  }
   const problem = publicJwkProblem(jwk);
   if (problem) throw new VIError({ code: 'KEY_INVALID', layer: 'issue', message: `${claim}: ${problem}`, claim });
-  return jwk as PublicJwk;
+  const key = jwk as PublicJwk;
+  if (acceptedCoordinates.size >= ACCEPTED_COORDINATES_MAX) acceptedCoordinates.clear();
+  acceptedCoordinates.set(key.x, key.y);
+  return key;
 }

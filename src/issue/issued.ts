@@ -11,7 +11,7 @@
  * does to the objects an issuer returned can change them. Bounded: the oldest
  * entry goes first.
  */
-import type { CheckoutPayload } from './checkout.js';
+import type { CartItem, CheckoutPayload } from './checkout.js';
 
 /** The L1 facts an L2 issuer needs: the bound key's coordinates and the expiry. */
 export interface L1Facts {
@@ -78,7 +78,12 @@ export function forgetIssued(): void {
 
 /** A deep-frozen copy of a checkout payload, so the memo cannot be changed through the object the caller got. */
 export function frozenCheckoutPayload(p: CheckoutPayload): Readonly<CheckoutPayload> {
-  const items = Object.freeze(p.cart.items.map((i) => Object.freeze({ ...i })));
-  const cart = Object.freeze({ items: items as CheckoutPayload['cart']['items'], currency: p.cart.currency, total: p.cart.total });
-  return Object.freeze({ iss: p.iss, sub: p.sub, iat: p.iat, exp: p.exp, merchant: Object.freeze({ ...p.merchant }), cart });
+  // Member by member: createCheckoutJwt built every one of these objects with exactly these members.
+  // Pushed onto a literal, not mapped: see the note on arrays in l2-autonomous.ts.
+  const items: CartItem[] = [];
+  for (const i of p.cart.items) items.push(Object.freeze({ id: i.id, title: i.title, quantity: i.quantity, unit_price: i.unit_price }));
+  const cart = Object.freeze({ items: Object.freeze(items) as CheckoutPayload['cart']['items'], currency: p.cart.currency, total: p.cart.total });
+  const m = p.merchant;
+  const merchant = Object.freeze(m.id !== undefined ? { id: m.id, name: m.name, website: m.website } : { name: m.name, website: m.website });
+  return Object.freeze({ iss: p.iss, sub: p.sub, iat: p.iat, exp: p.exp, merchant, cart });
 }

@@ -3,7 +3,7 @@
  * A plain RFC 9901 SD-JWT with `email` selectively disclosable.
  */
 import { invalidInput, VIError } from '../errors.js';
-import { issueStandardSdJwt, type SaltSource } from '../sdjwt/build.js';
+import { encodeEs256Header, issueStandardSdJwt, type SaltSource } from '../sdjwt/build.js';
 import { bareJwk, type PublicJwk, type SigningKey } from '../sdjwt/keys.js';
 import { PROFILE } from '../spec/profile.js';
 import { isRecord, issuedAt, lifetime, publicKey, requireString } from './common.js';
@@ -100,7 +100,7 @@ export async function issueL1(input: IssueL1Input): Promise<string> {
   // _sd is a required L1 claim (§3.3) even with nothing to disclose.
   else payload[PROFILE.claim.sd] = [];
 
-  const header = { alg: PROFILE.alg, typ: PROFILE.typ.l1, kid: input.issuerKey.kid };
+  const header = encodeEs256Header(PROFILE.typ.l1, input.issuerKey.kid);
   const serialized = issueStandardSdJwt(header, payload, ['email'], input.issuerKey, input.salt);
   // What an L2 issuer checks of this L1, known here already (src/issue/issued.ts).
   issuedL1s.set(serialized, { cnfX: userJwk.x, cnfY: userJwk.y, exp });

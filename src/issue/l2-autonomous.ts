@@ -8,11 +8,12 @@
 import { constraintRegistryFor, constraintShapeViolations } from '../constraints/registry.js';
 import { riskDataProblem } from '../constraints/risk-data.js';
 import { invalidInput, VIError } from '../errors.js';
-import { type BuiltDisclosure, makeArrayDisclosure, type SaltSource, serializeSdJwt, signJwt } from '../sdjwt/build.js';
+import { type BuiltDisclosure, makeArrayDisclosure, type SaltSource, serializeSdJwt, signJwtWithHeader } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import { bareJwk, type PublicJwk } from '../sdjwt/keys.js';
 import { COMMON, type ConstraintKey, agentCnf as cnfFor, type MandateKind, profileOf, type WireProfile } from '../spec/profile.js';
 import {
+  arrayRef,
   isRecord,
   issuedAt,
   type Json,
@@ -86,8 +87,21 @@ export interface IssueL2AutonomousInput extends IssueL2Common {
   pairs: AutonomousPairInput[];
 }
 
-const REF = COMMON.claim.arrayRef;
-const ref = (d: BuiltDisclosure) => ({ [REF]: d.digest });
+const ref = (d: BuiltDisclosure) => arrayRef(d.digest);
+
+/*
+ * Arrays here are built by push onto a literal, not with Array.prototype.map
+ * or `new Array(n)`: those give arrays whose elements kind changes once the
+ * builder is optimized, and every function reading them was deoptimized
+ * ("wrong map") a few hundred issuances in.
+ */
+
+/** `{"...": digest}` of each disclosure, in order. */
+function refsOf(ds: readonly BuiltDisclosure[]): { '...': string }[] {
+  const out: { '...': string }[] = [];
+  for (let i = 0; i < ds.length; i++) out.push(arrayRef(ds[i]!.digest));
+  return out;
+}
 
 function shapeGuard(constraints: Json[], kind: MandateKind, pair: number, profile: WireProfile): void {
   const violations = constraintShapeViolations(constraints, kind, profile);
@@ -129,20 +143,22 @@ function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfil
       claim: C.allowedMerchant,
     });
   }
-  const merchants = input.merchants.map((m, i) => makeArrayDisclosure(party(m, `merchants[${i}]`), salt));
+  const merchants: BuiltDisclosure[] = [];
+  for (let i = 0; i < input.merchants.length; i++) merchants.push(makeArrayDisclosure(party(input.merchants[i], `merchants[${i}]`), salt));
 
   const payeesInput = input.payees ?? 'merchants';
   let payees: BuiltDisclosure[];
   if (payeesInput === 'merchants') payees = merchants;
   else if (Array.isArray(payeesInput) && payeesInput.length > 0) {
-    payees = payeesInput.map((p, i) => {
+    payees = [];
+    for (let i = 0; i < payeesInput.length; i++) {
+      const p = payeesInput[i];
       if (isRecord(p) && 'merchantIndex' in p) {
         const m = merchants[p.merchantIndex as number];
         if (!m) throw invalidInput(`payees[${i}].merchantIndex names no merchant`, C.allowedPayee);
-        return m;
-      }
-      return makeArrayDisclosure(party(p, `payees[${i}]`), salt);
-    });
+        payees.push(m);
+      } else payees.push(makeArrayDisclosure(party(p, `payees[${i}]`), salt));
+    }
   } else
     throw new VIError({
       code: 'CONSTRAINT_ALLOWLIST_EMPTY',
@@ -164,9 +180,10 @@ function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfil
         claim: C.lineItems,
       });
     }
-    for (const [i, line] of input.lineItems.entries()) {
+    for (let i = 0; i < input.lineItems.length; i++) {
+      const line = input.lineItems[i]!;
       const claim = `lineItems[${i}]`;
-      let acceptable: BuiltDisclosure[] = [];
+      const acceptable: BuiltDisclosure[] = [];
       if (line?.acceptableItems !== 'any') {
         // An empty list on the wire means "anything": only an explicit 'any' may ask for that.
         if (!Array.isArray(line?.acceptableItems) || line.acceptableItems.length === 0) {
@@ -178,28 +195,34 @@ function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfil
             claim: C.lineItems,
           });
         }
-        acceptable = line.acceptableItems.map((it, j) =>
-          makeArrayDisclosure(
-            { id: requireString(it?.id, `${claim}.acceptableItems[${j}].id`), title: requireString(it?.title, `${claim}.acceptableItems[${j}].title`) },
-            salt,
-          ),
-        );
+        for (let j = 0; j < line.acceptableItems.length; j++) {
+          const it = line.acceptableItems[j];
+          const id = it?.id;
+          const title = it?.title;
+          // The claim names are built only for an error (requireString's checks, spelled out).
+          if (typeof id !== 'string' || id === '') requireString(id, `${claim}.acceptableItems[${j}].id`);
+          if (typeof title !== 'string' || title === '') requireString(title, `${claim}.acceptableItems[${j}].title`);
+          acceptable.push(makeArrayDisclosure({ id, title }, salt));
+        }
       }
-      items.push(...acceptable);
-      lineEntries.push({ id: requireString(line.id, `${claim}.id`), acceptable_items: acceptable.map(ref), quantity: line.quantity });
+      for (const d of acceptable) items.push(d);
+      lineEntries.push({ id: requireString(line.id, `${claim}.id`), acceptable_items: refsOf(acceptable), quantity: line.quantity });
     }
   }
 
   const extra = input.extraConstraints ?? [];
   if (!Array.isArray(extra)) throw invalidInput('extraConstraints must be an array', 'constraints');
-  const extraFor = (kind: MandateKind) =>
-    extra.filter((c) => {
-      const t = isRecord(c) && typeof c.type === 'string' ? constraintRegistryFor(profile).get(c.type) : undefined;
+  const extraFor: Record<MandateKind, Json[]> = { checkout: [], payment: [] };
+  if (extra.length > 0) {
+    const registry = constraintRegistryFor(profile);
+    for (const c of extra) {
+      const t = isRecord(c) && typeof c.type === 'string' ? registry.get(c.type) : undefined;
       // Unknown or untyped constraints go to the payment mandate, where the shape guard refuses them.
-      return t ? t.mandate === kind : kind === 'payment';
-    });
+      extraFor[t ? t.mandate : 'payment'].push(c);
+    }
+  }
 
-  const checkoutConstraints: Json[] = [{ type: C.allowedMerchant, [profile.allowlistField.allowedMerchant]: merchants.map(ref) }];
+  const checkoutConstraints: Json[] = [{ type: C.allowedMerchant, [profile.allowlistField.allowedMerchant]: refsOf(merchants) }];
   if (lineEntries.length > 0) {
     const lineItems: Json = { type: C.lineItems, items: lineEntries };
     if (input.lineItemsMatchMode !== undefined) {
@@ -210,7 +233,7 @@ function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfil
     }
     checkoutConstraints.push(lineItems);
   }
-  checkoutConstraints.push(...extraFor('checkout'));
+  for (const c of extraFor.checkout) checkoutConstraints.push(c);
   shapeGuard(checkoutConstraints, 'checkout', pair, profile);
 
   const checkoutValue: Json = { vct: profile.vct.checkoutOpen, cnf, constraints: checkoutConstraints };
@@ -219,7 +242,7 @@ function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfil
 
   const registered: Partial<Record<ConstraintKey, Json>> = {};
   if (input.amount !== undefined) registered.amount = amountConstraint(input.amount, pair, C);
-  registered.allowedPayee = { type: C.allowedPayee, [profile.allowlistField.allowedPayee]: payees.map(ref) };
+  registered.allowedPayee = { type: C.allowedPayee, [profile.allowlistField.allowedPayee]: refsOf(payees) };
   if (input.budget !== undefined) {
     const b: Json = { type: C.budget, currency: input.budget.currency, max: toMinorUnits(input.budget.max, input.budget.currency) };
     if (input.budget.min !== undefined) {
@@ -242,8 +265,12 @@ function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfil
     }
     registered.agentRecurrence = { type: C.agentRecurrence, ...input.agentRecurrence };
   }
-  const paymentConstraints: Json[] = profile.paymentConstraintOrder.flatMap((k) => (registered[k] ? [registered[k]] : []));
-  paymentConstraints.push(...extraFor('payment'));
+  const paymentConstraints: Json[] = [];
+  for (const k of profile.paymentConstraintOrder) {
+    const c = registered[k];
+    if (c) paymentConstraints.push(c);
+  }
+  for (const c of extraFor.payment) paymentConstraints.push(c);
   // The reference constraint ties this payment mandate to its checkout mandate disclosure (§4.5.3).
   paymentConstraints.push({ type: C.reference, conditional_transaction_id: checkout.digest });
   shapeGuard(paymentConstraints, 'payment', pair, profile);
@@ -257,17 +284,19 @@ function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfil
   }
   const payment = makeArrayDisclosure(paymentValue, salt);
 
-  // Both mandates are built from one cnf object; re-check so a future edit cannot split them.
-  if (JSON.stringify(checkoutValue.cnf) !== JSON.stringify(paymentValue.cnf)) {
+  // Both mandates carry the one cnf object built above; re-check so a future edit cannot split them.
+  if (checkoutValue.cnf !== paymentValue.cnf) {
     throw new VIError({ code: 'MANDATE_CNF_PAIR_MISMATCH', layer: 'issue', pair, message: 'checkout and payment mandate cnf differ', claim: 'cnf' });
   }
   return { checkout, payment, merchants, payees, items, agentKid: agent.kid, agentJwk: agent.jwk };
 }
 
-/** Disclosures of a pair in serialization order: merchants, payees, items, checkout, payment. */
-function pairDisclosures(p: IssuedAutonomousPair): BuiltDisclosure[] {
-  const payees = p.payees.filter((d) => !p.merchants.includes(d));
-  return [...p.merchants, ...payees, ...p.items, p.checkout, p.payment];
+/** Append a pair's disclosures in serialization order: merchants, payees (those not reusing a merchant's), items, checkout, payment. */
+function pushPairDisclosures(p: IssuedAutonomousPair, out: BuiltDisclosure[]): void {
+  for (const d of p.merchants) out.push(d);
+  if (p.payees !== p.merchants) for (const d of p.payees) if (!p.merchants.includes(d)) out.push(d);
+  for (const d of p.items) out.push(d);
+  out.push(p.checkout, p.payment);
 }
 
 /**
@@ -289,13 +318,14 @@ export function issueL2Autonomous(input: IssueL2AutonomousInput): IssuedL2Autono
   }
 
   const profile = profileOf(input.profile);
-  const pairs = input.pairs.map((p, i) => buildPair(p, i, profile, input.salt));
+  const pairs: IssuedAutonomousPair[] = [];
+  for (let i = 0; i < input.pairs.length; i++) pairs.push(buildPair(input.pairs[i]!, i, profile, input.salt));
   // L3 verifiers resolve the agent key by kid: one kid must mean one key across the whole L2.
-  const keyByKid = new Map<string, string>();
+  const keyByKid = new Map<string, PublicJwk>();
   pairs.forEach((p, i) => {
-    const jwk = JSON.stringify(p.agentJwk);
     const known = keyByKid.get(p.agentKid);
-    if (known !== undefined && known !== jwk) {
+    // Both are bare P-256 JWKs built by agentKey (kty, crv, x, y): the same key when the coordinates match.
+    if (known !== undefined && (known.x !== p.agentJwk.x || known.y !== p.agentJwk.y)) {
       throw new VIError({
         code: 'MANDATE_CNF_PAIR_MISMATCH',
         layer: 'issue',
@@ -304,29 +334,37 @@ export function issueL2Autonomous(input: IssueL2AutonomousInput): IssuedL2Autono
         claim: profile.agentKid,
       });
     }
-    keyByKid.set(p.agentKid, jwk);
+    keyByKid.set(p.agentKid, p.agentJwk);
   });
 
-  const disclosures = pairs.flatMap(pairDisclosures);
+  const disclosures: BuiltDisclosure[] = [];
+  const delegatePayload: { '...': string }[] = [];
+  for (const p of pairs) {
+    pushPairDisclosures(p, disclosures);
+    delegatePayload.push(ref(p.checkout), ref(p.payment));
+  }
+  const sd: string[] = [];
+  const encoded: string[] = [];
+  for (const d of disclosures) {
+    sd.push(d.digest);
+    encoded.push(d.encoded);
+  }
   const payload: Record<string, unknown> = {
     nonce,
     aud,
     iat,
     sd_hash: sha256b64u(l1.serialized),
-    delegate_payload: pairs.flatMap((p) => [ref(p.checkout), ref(p.payment)]),
+    delegate_payload: delegatePayload,
     _sd_alg: COMMON.sdAlg,
-    _sd: disclosures.map((d) => d.digest),
+    _sd: sd,
   };
   if (input.iss !== undefined) payload.iss = input.iss;
   payload.exp = exp;
-  const jwt = signJwt(l2Header(profile, COMMON.typ.l2Autonomous, input.userKey.kid), payload, input.userKey);
+  const jwt = signJwtWithHeader(l2Header(profile, COMMON.typ.l2Autonomous, input.userKey.kid), payload, input.userKey);
   return {
     mode: 'autonomous',
     profile,
-    serialized: serializeSdJwt(
-      jwt,
-      disclosures.map((d) => d.encoded),
-    ),
+    serialized: serializeSdJwt(jwt, encoded),
     jwt,
     payload,
     pairs,

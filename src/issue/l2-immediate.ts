@@ -5,11 +5,22 @@
  */
 import { VIError } from '../errors.js';
 import type { SaltSource } from '../sdjwt/build.js';
-import { makeArrayDisclosure, serializeSdJwt, signJwt } from '../sdjwt/build.js';
+import { makeArrayDisclosure, serializeSdJwt, signJwtWithHeader } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import { COMMON, profileOf, type WireProfile } from '../spec/profile.js';
 import { type CheckoutFacts, checkoutFacts } from './checkout.js';
-import { issuedAt, l2Basics, l2Header, lifetime, type PartyInput, type PaymentInstrument, party, paymentInstrument, requireString } from './common.js';
+import {
+  arrayRef,
+  issuedAt,
+  l2Basics,
+  l2Header,
+  lifetime,
+  type PartyInput,
+  type PaymentInstrument,
+  party,
+  paymentInstrument,
+  requireString,
+} from './common.js';
 import { boundL1 } from './l1-binding.js';
 import type { IssuedImmediatePair, IssuedL2Immediate, IssueL2Common } from './l2-types.js';
 import { toMinorUnits } from './money.js';
@@ -104,7 +115,8 @@ export function issueL2Immediate(input: IssueL2ImmediateInput): IssuedL2Immediat
   const l1 = boundL1(input.l1, input.userKey);
   const { aud, nonce } = l2Basics(input);
   const profile = profileOf(input.profile);
-  const pairs = input.pairs.map((p, i) => buildPair(p, i, profile, input.salt));
+  const pairs: IssuedImmediatePair[] = [];
+  for (let i = 0; i < input.pairs.length; i++) pairs.push(buildPair(input.pairs[i]!, i, profile, input.salt));
   const seen = new Set<string>();
   pairs.forEach((p, i) => {
     if (seen.has(p.checkoutHash)) {
@@ -121,22 +133,24 @@ export function issueL2Immediate(input: IssueL2ImmediateInput): IssuedL2Immediat
   const iat = issuedAt(input.iat);
   const exp = iat + lifetime(input.lifetimeSeconds ?? COMMON.l2ImmediateDefaultLifetimeSeconds);
 
-  const digests = pairs.flatMap((p) => [p.checkout.digest, p.payment.digest]);
+  const digests: string[] = [];
+  const encoded: string[] = [];
+  for (const p of pairs) {
+    digests.push(p.checkout.digest, p.payment.digest);
+    encoded.push(p.checkout.encoded, p.payment.encoded);
+  }
   const payload: Record<string, unknown> = {
     nonce,
     aud,
     iat,
     sd_hash: sha256b64u(l1),
-    delegate_payload: digests.map((d) => ({ [COMMON.claim.arrayRef]: d })),
+    delegate_payload: digests.map((d) => arrayRef(d)),
     _sd_alg: COMMON.sdAlg,
   };
   if (input.iss !== undefined) payload.iss = input.iss;
   payload.exp = exp;
   payload._sd = digests;
-  const jwt = signJwt(l2Header(profile, COMMON.typ.l2Immediate, input.userKey.kid), payload, input.userKey);
-  const serialized = serializeSdJwt(
-    jwt,
-    pairs.flatMap((p) => [p.checkout.encoded, p.payment.encoded]),
-  );
+  const jwt = signJwtWithHeader(l2Header(profile, COMMON.typ.l2Immediate, input.userKey.kid), payload, input.userKey);
+  const serialized = serializeSdJwt(jwt, encoded);
   return { mode: 'immediate', profile, serialized, jwt, payload, pairs };
 }

@@ -8,14 +8,15 @@
 import { checkConstraints } from '../constraints/registry.js';
 import type { Fulfillment, PurchasedLine, Strictness } from '../constraints/types.js';
 import { sameParty } from '../constraints/values.js';
-import { invalidInput, VIError } from '../errors.js';
-import { type BuiltDisclosure, makeArrayDisclosure, type SaltSource, serializeSdJwt, signJwt } from '../sdjwt/build.js';
+import { type ErrorCode, invalidInput, VIError } from '../errors.js';
+import { type BuiltDisclosure, encodeEs256Header, makeArrayDisclosure, type SaltSource, serializeSdJwt, signJwtWithHeader } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import type { PublicJwk, SigningKey } from '../sdjwt/keys.js';
 import { arrayRefDigest } from '../sdjwt/resolve.js';
 import { COMMON, type WireProfile } from '../spec/profile.js';
 import { type CartItem, checkoutFacts, checkoutJwtPayload } from './checkout.js';
 import {
+  arrayRef,
   isRecord,
   issuedAt,
   type Json,
@@ -95,7 +96,6 @@ export interface IssuedL3Pair {
   transactionId: string;
 }
 
-const REF = COMMON.claim.arrayRef;
 const PROFILE = COMMON;
 
 function constraintsOf(d: BuiltDisclosure): Json[] {
@@ -130,11 +130,15 @@ function resolvedConstraints(list: Json[], known: Map<string, unknown>): Json[] 
       if (r === x) continue;
       out ??= { ...o };
       // A parsed L2 may hold an own "__proto__" member: define it, never assign it.
-      Object.defineProperty(out, k, { value: r, enumerable: true, writable: true, configurable: true });
+      if (k === '__proto__') Object.defineProperty(out, k, { value: r, enumerable: true, writable: true, configurable: true });
+      else out[k] = r;
     }
     return out ?? o;
   };
-  return list.map((c) => resolve(c) as Json);
+  // Pushed onto a literal, not mapped: see the note on arrays in l2-autonomous.ts.
+  const out: Json[] = [];
+  for (const c of list) out.push(resolve(c) as Json);
+  return out;
 }
 
 /** The same P-256 key as RFC 7638 thumbprint equality decides (kty, crv, x, y), compared without hashing. */
@@ -161,10 +165,14 @@ function defaultPayee(pair: IssuedAutonomousPair, merchant: BuiltDisclosure): un
 
 function refuseViolations(constraints: Json[], f: Fulfillment, at: number, strictness: Strictness, pair: number, profile: WireProfile): void {
   const reports = checkConstraints(constraints, f, { at, strictness, profile });
-  const violations = reports.flatMap((r) => (r.outcome.status === 'failed' ? r.outcome.violations.map((v) => ({ ...v, type: r.type })) : []));
-  const first = violations[0];
+  let failed: { code: ErrorCode; message: string; type: string }[] | undefined;
+  for (const r of reports) {
+    if (r.outcome.status !== 'failed') continue;
+    for (const v of r.outcome.violations) (failed ??= []).push({ code: v.code, message: v.message, type: r.type });
+  }
+  const first = failed?.[0];
   if (first) {
-    throw new VIError({ code: first.code, layer: 'issue', pair, claim: first.type, message: violations.map((v) => v.message).join('; ') });
+    throw new VIError({ code: first.code, layer: 'issue', pair, claim: first.type, message: failed!.map((v) => v.message).join('; ') });
   }
 }
 
@@ -275,33 +283,40 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
     const item = pair.items.find((i) => isRecord(i.value) && i.value.id === sku)?.value as Json | undefined;
     return (item?.title as string | undefined) ?? cart.items.find((c) => c.id === sku)?.title;
   };
-  const lines = (input.lineItems ?? cart.items.map((c) => ({ id: c.id, title: c.title, quantity: c.quantity }))).map((l, i) => {
+  const asked: readonly L3LineItemInput[] = input.lineItems ?? cart.items;
+  const lines: { id: string; title: string; quantity: number }[] = [];
+  for (let i = 0; i < asked.length; i++) {
+    const l = asked[i]!;
     const id = requireString(l?.id, `lineItems[${i}].id`);
     if (!Number.isSafeInteger(l.quantity) || l.quantity < 1) throw invalidInput(`lineItems[${i}].quantity must be a positive integer`, 'line_items');
     const title = l.title ?? titleOf(id);
-    return { id, title: requireString(title, `lineItems[${i}].title`), quantity: l.quantity };
-  });
+    lines.push({ id, title: requireString(title, `lineItems[${i}].title`), quantity: l.quantity });
+  }
   if (lines.length === 0) throw new VIError({ code: 'CONSTRAINT_CART_EMPTY', layer: 'issue', pair: pairIndex, message: 'no line items', claim: 'line_items' });
 
   // Check the final values against the pair's constraints as a full-view verifier would.
-  const known = new Map<string, unknown>([...pair.merchants, ...pair.payees, ...pair.items].map((d) => [d.digest, d.value]));
-  const toLines = (ls: { id: string; quantity: number }[]): PurchasedLine[] => ls.map((l) => ({ sku: l.id, quantity: l.quantity }));
-  const fulfillment: Fulfillment = {
-    payment: { amount, currency, payee },
-    checkout: {
-      merchant: conventional?.merchant,
-      ...(signerWebsite !== undefined ? { signerWebsite } : {}),
-      lineLists: [
-        { source: 'L3b line_items', lines: toLines(lines) },
-        { source: 'checkout_jwt cart', lines: conventional ? toLines(cart.items) : undefined },
-      ],
-    },
+  const known = new Map<string, unknown>();
+  for (const list of [pair.merchants, pair.payees, pair.items]) for (const d of list) known.set(d.digest, d.value);
+  const toLines = (ls: readonly { id: string; quantity: number }[]): PurchasedLine[] => {
+    const out: PurchasedLine[] = [];
+    for (const l of ls) out.push({ sku: l.id, quantity: l.quantity });
+    return out;
   };
+  const checkoutFulfillment: Fulfillment['checkout'] = {
+    merchant: conventional?.merchant,
+    lineLists: [
+      { source: 'L3b line_items', lines: toLines(lines) },
+      { source: 'checkout_jwt cart', lines: conventional ? toLines(cart.items) : undefined },
+    ],
+  };
+  if (signerWebsite !== undefined) checkoutFulfillment.signerWebsite = signerWebsite;
+  const fulfillment: Fulfillment = { payment: { amount, currency, payee }, checkout: checkoutFulfillment };
   const strictness = input.strictness ?? 'PERMISSIVE';
   refuseViolations(resolvedConstraints(constraintsOf(pair.checkout), known), fulfillment, iat, strictness, pairIndex, profile);
   refuseViolations(resolvedConstraints(constraintsOf(pair.payment), known), fulfillment, iat, strictness, pairIndex, profile);
 
-  const header = { alg: PROFILE.alg, typ: PROFILE.typ.l3, kid: pair.agentKid };
+  // One header for both L3s, encoded once.
+  const header = encodeEs256Header(PROFILE.typ.l3, pair.agentKid);
   const timed = (payload: Json): Json => {
     if (input.iss !== undefined) payload.iss = input.iss;
     payload.exp = exp;
@@ -326,17 +341,24 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
     aud: networkAud,
     sd_hash: sha256b64u(paymentL2),
     iat,
-    delegate_payload: [{ [REF]: merchantDisclosure.digest }, { [REF]: paymentMandate.digest }],
+    delegate_payload: [arrayRef(merchantDisclosure.digest), arrayRef(paymentMandate.digest)],
     _sd_alg: PROFILE.sdAlg,
   });
-  const payment = serializeSdJwt(signJwt(header, l3aPayload, input.agentKey), [merchantDisclosure.encoded, paymentMandate.encoded]);
+  const payment = serializeSdJwt(signJwtWithHeader(header, l3aPayload, input.agentKey), [merchantDisclosure.encoded, paymentMandate.encoded]);
 
   // L3b: the final checkout mandate; its L2 view carries only the items actually bought.
-  const boughtSkus = new Set(lines.map((l) => l.id));
-  const boughtItems = pair.items.filter(
-    (i, at, all) => isRecord(i.value) && boughtSkus.has(i.value.id as string) && all.findIndex((j) => j.digest === i.digest) === at,
-  );
-  const checkoutL2 = serializeSdJwt(l2.jwt, [pair.checkout.encoded, ...boughtItems.map((i) => i.encoded)]);
+  const boughtSkus = new Set<string>();
+  for (const l of lines) boughtSkus.add(l.id);
+  const checkoutView = [pair.checkout.encoded];
+  const inView = new Set<string>();
+  for (const i of pair.items) {
+    // Each bought item once, in the L2's order, even where two lines accept the same disclosure.
+    if (isRecord(i.value) && boughtSkus.has(i.value.id as string) && !inView.has(i.digest)) {
+      inView.add(i.digest);
+      checkoutView.push(i.encoded);
+    }
+  }
+  const checkoutL2 = serializeSdJwt(l2.jwt, checkoutView);
   const checkoutValue: Json = { vct: profile.vct.checkout, checkout_jwt: checkoutJwt, checkout_hash: transactionId };
   if (input.includeLineItems !== false) checkoutValue.line_items = lines;
   const checkoutMandate = makeArrayDisclosure(checkoutValue, input.salt);
@@ -345,10 +367,10 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
     aud: merchantAud,
     sd_hash: sha256b64u(checkoutL2),
     iat,
-    delegate_payload: [{ [REF]: checkoutMandate.digest }],
+    delegate_payload: [arrayRef(checkoutMandate.digest)],
     _sd_alg: PROFILE.sdAlg,
   });
-  const checkout = serializeSdJwt(signJwt(header, l3bPayload, input.agentKey), [checkoutMandate.encoded]);
+  const checkout = serializeSdJwt(signJwtWithHeader(header, l3bPayload, input.agentKey), [checkoutMandate.encoded]);
 
   return { pairIndex, payment, paymentL2, checkout, checkoutL2, transactionId };
 }

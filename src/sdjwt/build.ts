@@ -74,15 +74,53 @@ export function makePropertyDisclosure(name: string, value: unknown, salt: SaltS
   return { encoded, digest: sha256b64u(encoded), value };
 }
 
+/** The first segment of a compact JWS: base64url of the header's JSON. */
+export function encodeJwtHeader(header: Record<string, unknown>): string {
+  return base64urlOfText(JSON.stringify(header));
+}
+
+/**
+ * Encoded ES256 headers `{"alg":"ES256","typ":…,"kid":…}` by typ and kid: an
+ * issuer signs with the same few keys again and again. Keyed by the string
+ * values, so nothing a caller changes later can alter an entry; bounded by
+ * starting over when a typ has seen more kids than this.
+ */
+const HEADER_CACHE_KIDS = 1024;
+const headersByTyp = new Map<string, Map<string | undefined, string>>();
+
+/**
+ * {@link encodeJwtHeader} of `{alg: "ES256", typ, kid}`, the header every VI
+ * issuer writes (`kid` left out when undefined, as JSON.stringify leaves it).
+ */
+export function encodeEs256Header(typ: string, kid: string | undefined): string {
+  if (typeof typ !== 'string' || (kid !== undefined && typeof kid !== 'string')) return encodeJwtHeader({ alg: 'ES256', typ, kid });
+  let byKid = headersByTyp.get(typ);
+  if (byKid === undefined) headersByTyp.set(typ, (byKid = new Map()));
+  let encoded = byKid.get(kid);
+  if (encoded === undefined) {
+    if (byKid.size >= HEADER_CACHE_KIDS) byKid.clear();
+    encoded = encodeJwtHeader({ alg: 'ES256', typ, kid });
+    byKid.set(kid, encoded);
+  }
+  return encoded;
+}
+
+/** Sign a compact ES256 JWS over a header already encoded by {@link encodeJwtHeader} (several JWTs sharing one header) and a JSON payload. */
+export function signJwtWithHeader(encodedHeader: string, payload: Record<string, unknown>, key: SigningKey): string {
+  const signingInput = `${encodedHeader}.${base64urlOfText(JSON.stringify(payload))}`;
+  return `${signingInput}.${signEs256(signingInput, key.privateKey).toString('base64url')}`;
+}
+
 /** Sign a compact ES256 JWS over JSON header and payload. */
 export function signJwt(header: Record<string, unknown>, payload: Record<string, unknown>, key: SigningKey): string {
-  const signingInput = `${base64urlOfText(JSON.stringify(header))}.${base64urlOfText(JSON.stringify(payload))}`;
-  return `${signingInput}.${signEs256(signingInput, key.privateKey).toString('base64url')}`;
+  return signJwtWithHeader(encodeJwtHeader(header), payload, key);
 }
 
 /** `<jwt>~<d1>~...~` */
 export function serializeSdJwt(jwt: string, disclosures: readonly string[]): string {
-  return `${jwt}~${disclosures.map((d) => `${d}~`).join('')}`;
+  let out = `${jwt}~`;
+  for (const d of disclosures) out += `${d}~`;
+  return out;
 }
 
 /**
@@ -94,7 +132,7 @@ export function serializeSdJwt(jwt: string, disclosures: readonly string[]): str
  * signer and hasher hops).
  */
 export function issueStandardSdJwt(
-  header: Record<string, unknown>,
+  header: Record<string, unknown> | string,
   payload: Record<string, unknown>,
   sdClaims: readonly string[],
   key: SigningKey,
@@ -114,6 +152,6 @@ export function issueStandardSdJwt(
   }
   if (digests.length > 0) packed._sd = digests.sort();
   packed._sd_alg = 'sha-256';
-  // Header members in the caller's order: the upstream April vectors write alg, typ, kid.
-  return serializeSdJwt(signJwt(header, packed, key), disclosures);
+  // Header members in the caller's order: the upstream April vectors write alg, typ, kid. A string is a header already encoded.
+  return serializeSdJwt(signJwtWithHeader(typeof header === 'string' ? header : encodeJwtHeader(header), packed, key), disclosures);
 }

