@@ -106,6 +106,13 @@ const ENTRY_POINTS: Record<string, { file: string; names: string[] }> = {
       'sharedKeyCache',
       'SigningKey',
       'PublicJwk',
+      // caches for recurring credentials (opt-in; vintent serve turns them on)
+      'ParsedJwtCache',
+      'DEFAULT_PARSE_CACHE_SIZE',
+      'ParseCacheStats',
+      'VerifiedSignatureCache',
+      'DEFAULT_SIGNATURE_CACHE_SIZE',
+      'SignatureCacheStats',
       // constraints
       'constraintRegistry',
       'checkConstraints',
