@@ -75,6 +75,15 @@ describe('resolveSubset', () => {
   });
 });
 
+/** The resolution of a subset of the disclosures, or undefined when it does not resolve. */
+function resolvedOrUndefined(subset: ParsedDisclosure[]): ReturnType<typeof resolveDisclosures> | undefined {
+  try {
+    return resolveDisclosures(payload, subset, 'l2');
+  } catch {
+    return undefined;
+  }
+}
+
 describe('disclosesAlikeWithin', () => {
   const full = resolveDisclosures(payload, FULL, 'l2');
   const mandateIn = (claims: Record<string, unknown>, digest: string) => (claims.delegate_payload as unknown[])[digest === 'dC' ? 0 : 1];
@@ -102,12 +111,8 @@ describe('disclosesAlikeWithin', () => {
   it('never claims alike for a mandate that resolves differently (any subset)', () => {
     fc.assert(
       fc.property(fc.subarray(FULL), (subset) => {
-        let view: ReturnType<typeof resolveDisclosures>;
-        try {
-          view = resolveDisclosures(payload, subset, 'l2');
-        } catch {
-          return;
-        }
+        const view = resolvedOrUndefined(subset);
+        if (!view) return;
         for (const m of ['dC', 'dP']) {
           if (disclosesAlikeWithin(full, view, m)) expect(mandateIn(view.claims, m)).toEqual(mandateIn(full.claims, m));
         }
@@ -120,12 +125,8 @@ describe('resolveElement', () => {
   it('resolves one mandate as the whole resolution places it (any subset that resolves)', () => {
     fc.assert(
       fc.property(fc.subarray(FULL), (subset) => {
-        let view: ReturnType<typeof resolveDisclosures>;
-        try {
-          view = resolveDisclosures(payload, subset, 'l2');
-        } catch {
-          return;
-        }
+        const view = resolvedOrUndefined(subset);
+        if (!view) return;
         const placed = view.claims.delegate_payload as unknown[];
         ['dC', 'dP'].forEach((m, i) => {
           expect(resolveElement(view, m, 'l2')).toEqual(view.byDigest.has(m) ? placed[i] : undefined);
