@@ -6,12 +6,15 @@
  * the main thread's difference by K (`--separate-threads=yes`, the `-01`
  * file: V8's compiler and GC threads vary with scheduling).
  *
- *   VIEW=immediateMerchant N=400 WARM=3000 nice -n 19 valgrind --tool=callgrind \
+ *   npx tsc -p tsconfig.json --outDir /tmp/js --noEmit false --declaration false --sourceMap false
+ *   ln -s "$PWD/node_modules" /tmp/js/node_modules && cp package.json /tmp/js/
+ *   VIEW=immediateMerchant N=500 WARM=3000 nice -n 19 valgrind --tool=callgrind \
  *     --separate-threads=yes --smc-check=all --callgrind-out-file=cg.%p \
- *     node dist-bench/bench/verify-instructions.js
+ *     node /tmp/js/bench/verify-instructions.js
  *   grep -m1 '^summary:' cg.<pid>-01
  *
- * Run it on a tsc-compiled copy (tsx's loader adds its own instructions).
+ * The figures in docs/performance.md were counted on such a compiled copy,
+ * which is also what a line-level `--cpu-prof` needs.
  * VIEW: immediateMerchant | immediateNetwork | autonomousNetwork |
  * autonomousDispute | multi (the 5-pair dispute view). MIXED=1: warm up on
  * every view in turn (as the bench process does) before timing VIEW.
@@ -19,6 +22,7 @@
 import type { PresentationBundle } from '../src/present/index.js';
 import { verifyPresentation } from '../src/verify/index.js';
 import { type ChainViews, chainViews, multiPairDispute, NOW, newHolder, stableParties } from './chains.js';
+import { MULTI_PAIRS } from './verify-suite.js';
 
 const VIEW = process.env.VIEW ?? 'immediateMerchant';
 const N = Number(process.env.N ?? 0);
@@ -30,7 +34,8 @@ const MIXED = process.env.MIXED === '1';
 const p = stableParties();
 const h = newHolder();
 const views = await Promise.all(Array.from({ length: POOL }, () => chainViews(p, h)));
-const multi = await Promise.all(Array.from({ length: POOL }, () => multiPairDispute(p, h, 5)));
+// Issued only when used: under callgrind each multi-pair chain costs seconds.
+const multi = VIEW === 'multi' || MIXED ? await Promise.all(Array.from({ length: POOL }, () => multiPairDispute(p, h, MULTI_PAIRS))) : [];
 if (VIEW !== 'multi' && !(VIEW in views[0]!)) throw new Error(`unknown VIEW ${VIEW}`);
 const pool = VIEW === 'multi' ? multi : views.map((v) => v[VIEW as keyof ChainViews]);
 const mixed = [...views.flatMap((v) => Object.values(v) as PresentationBundle[]), ...multi.slice(0, 1)];
