@@ -3,7 +3,7 @@
  * thumbprint (RFC 7638) in a bounded LRU: importing a P-256 JWK costs about as
  * much as a signature check, and the same issuer, user and agent keys recur.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject, sign, verify } from 'node:crypto';
 import { VIError } from '../errors.js';
 import { decodeBase64url } from './base64url.js';
 import { sha256b64u } from './digest.js';
@@ -199,10 +199,26 @@ function publicJwkOf(privateKey: KeyObject, kid: string): PublicJwk {
   return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid };
 }
 
+/** `generateKeyPairSync` with JWK encodings (Node ≥ 16; this @types/node version types only PEM and DER there). */
+const generateJwkPair = (): { privateKey: JsonWebKey; publicKey: JsonWebKey } =>
+  (generateKeyPairSync as unknown as (type: 'ec', options: object) => { privateKey: JsonWebKey; publicKey: JsonWebKey })('ec', {
+    namedCurve: 'P-256',
+    publicKeyEncoding: { format: 'jwk' },
+    privateKeyEncoding: { format: 'jwk' },
+  });
+
 /** Generate a fresh ES256 key. The kid defaults to the key's JWK thumbprint. */
 export function generateSigningKey(kid?: string): SigningKey {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const provisional = publicJwkOf(privateKey, '');
+  // Encoded as JWKs inside the generation job, and the private one imported again: exporting the
+  // job's own KeyObject deadlocks Node 20 now and then (a GC during the export finalizes the job,
+  // whose destructor takes the key's lock, which the export holds; docs/performance.md, "Fourth
+  // round"). PKCS#8 DER would do too, but its import costs about 1 ms against 0.1 ms.
+  const { privateKey: jwk, publicKey: pub } = generateJwkPair();
+  if (pub.crv !== 'P-256' || typeof pub.x !== 'string' || typeof pub.y !== 'string') {
+    throw new VIError({ code: 'INTERNAL', message: 'generated key is not an EC P-256 key' });
+  }
+  const privateKey = createPrivateKey({ key: jwk, format: 'jwk' });
+  const provisional: PublicJwk = { kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y, kid: '' };
   const finalKid = kid ?? jwkThumbprint(provisional);
   return { privateKey, publicJwk: { ...provisional, kid: finalKid }, kid: finalKid };
 }
