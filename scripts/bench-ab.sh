@@ -4,8 +4,8 @@
 #   scripts/bench-ab.sh BASE_REF [RUNS]          BASE_REF against the working tree
 #   scripts/bench-ab.sh BASE_REF OTHER_REF [RUNS]
 #
-# Each tree is compiled once with tsc into a temporary directory (plain JS:
-# tsx start-up has hung on this kind of machine), then the two are run in
+# Each tree is compiled once with tsc into a temporary directory (plain JS,
+# so an old tree needs nothing of this one but the driver), then the two are run in
 # turn, RUNS times each (default 6), in separate processes, so that a slow
 # spell of a shared machine hits both alike. Prints one Markdown table of the
 # median ratio to the floor per row, with the range over the runs. About
@@ -63,6 +63,7 @@ for ((i = 1; i <= runs; i++)); do
       echo "bench-ab: run $i, ${side}: no result (attempt $attempt), again" >&2
       rm -f "$work/runs-$side/$i.jsonl"
     done
+    [[ -s $work/runs-$side/$i.jsonl ]] || { echo "bench-ab: run $i, ${side}: no result in 3 attempts" >&2; exit 1; }
   done
 done
 
