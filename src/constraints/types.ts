@@ -54,7 +54,10 @@ export interface Violation {
 }
 
 /** What one constraint check concluded: satisfied, violated with a code, or not applicable to this view. */
-export type ConstraintOutcome = { status: 'passed'; note?: string } | { status: 'skipped'; reason: string } | { status: 'failed'; violations: Violation[] };
+export type ConstraintOutcome =
+  | { status: 'passed'; note?: string }
+  | { status: 'skipped'; reason: string }
+  | { status: 'failed'; violations: Violation[]; omitted?: number };
 
 /** One registered constraint type (constraints.md §4). */
 export interface ConstraintType {

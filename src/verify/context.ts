@@ -22,7 +22,22 @@ export const DEFAULT_LIMITS: Limits = {
   maxL1LifetimeSeconds: 365 * 86400,
   maxImmediateL2LifetimeSeconds: 15 * 60,
   maxL3LifetimeSeconds: PROFILE.l3MaxLifetimeSeconds,
+  maxCartLines: 256,
+  maxLineItemEntries: 64,
+  maxAcceptableItems: 1024,
+  maxErrorsPerCheck: 8,
+  maxErrors: 64,
+  maxMessageLength: 512,
 };
+
+/** `message` cut to `max` UTF-16 units (a cut never splits a surrogate pair). */
+export function boundedMessage(message: string, max: number): string {
+  if (message.length <= max) return message;
+  let end = Math.max(0, max - 1);
+  const c = message.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--;
+  return `${message.slice(0, end)}…`;
+}
 
 /** The options of one verification with their defaults applied; never changes during it. */
 export interface VerifyConfig {
@@ -64,21 +79,30 @@ export interface Check<In, Found> {
   readonly gate?: true;
 }
 
-/** The output being written: every check record and every error, in order. The one mutable thing a verification shares. */
+/**
+ * The output being written: every check record and the errors, in order.
+ * The one mutable thing a verification shares. What it keeps is bounded
+ * whatever the input (spec/limits.md): errors per check and in total, and
+ * the length of each message; what is left out is counted, and the verdict
+ * (`valid`, each pair's) counts every error found.
+ */
 export class CheckLog {
   readonly errors: VIErrorInfo[] = [];
   readonly checks: CheckRecord[] = [];
+  /** Errors found but not kept. */
+  omitted = 0;
+  private found = 0;
+  private readonly failedPairs = new Set<number>();
 
   constructor(readonly config: VerifyConfig) {}
 
   get valid(): boolean {
-    return this.errors.length === 0;
+    return this.found === 0;
   }
 
-  /** Whether some error concerns pair `index`. */
+  /** Whether some error concerns pair `index` (kept or not). */
   pairFailed(index: number): boolean {
-    for (const e of this.errors) if (e.pair === index) return true;
-    return false;
+    return this.failedPairs.has(index);
   }
 
   pass(name: CheckName, layer: Layer, pair?: number): void {
@@ -91,9 +115,24 @@ export class CheckLog {
 
   failed(name: CheckName, layer: Layer, errors: readonly VIErrorInfo[], pair?: number): void {
     this.checks.push(pair === undefined ? { name, status: 'failed', layer } : { name, status: 'failed', layer, pair });
+    const { maxErrorsPerCheck, maxErrors, maxMessageLength } = this.config.limits;
+    // A failed check is a failure even when it names no error (a caller's empty list).
+    if (errors.length === 0) {
+      this.found++;
+      if (pair !== undefined) this.failedPairs.add(pair);
+    }
+    let kept = 0;
     for (const e of errors) {
-      const info: VIErrorInfo = { ...e, layer: e.layer ?? layer };
-      if (pair !== undefined && info.pair === undefined) info.pair = pair;
+      this.found++;
+      const p = e.pair ?? pair;
+      if (p !== undefined) this.failedPairs.add(p);
+      if (kept >= maxErrorsPerCheck || this.errors.length >= maxErrors) {
+        this.omitted++;
+        continue;
+      }
+      kept++;
+      const info: VIErrorInfo = { ...e, message: boundedMessage(e.message, maxMessageLength), layer: e.layer ?? layer };
+      if (p !== undefined) info.pair = p;
       this.errors.push(info);
     }
   }

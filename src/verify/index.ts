@@ -167,6 +167,7 @@ function toResult(log: CheckLog, o: Outcome): VerificationResult {
     mode: o.set?.mode,
     at: o.at,
     errors: log.errors,
+    errorsOmitted: log.omitted,
     checks: log.checks,
     claims: { l3: l3Claims.map((c) => c ?? {}) },
     pairs: (o.pairs?.list ?? []).map((p) => redact(pairResult(log, o, p))),

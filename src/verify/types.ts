@@ -36,6 +36,18 @@ export interface Limits extends ParseLimits {
   maxImmediateL2LifetimeSeconds: number;
   /** L3 `exp − iat`, seconds (§7: 1 hour); L3_LIFETIME_EXCEEDED. */
   maxL3LifetimeSeconds: number;
+  /** Lines in one purchased list (L3b `line_items`, the checkout_jwt cart); LIMIT_EXCEEDED. */
+  maxCartLines: number;
+  /** Entries (SKU slots) of one line_items constraint; LIMIT_EXCEEDED. */
+  maxLineItemEntries: number;
+  /** Acceptable items over all entries of one line_items constraint, disclosed or inline; LIMIT_EXCEEDED. */
+  maxAcceptableItems: number;
+  /** Errors one check reports; the rest are counted in `errorsOmitted`. */
+  maxErrorsPerCheck: number;
+  /** Errors one verification reports; the rest are counted in `errorsOmitted`. */
+  maxErrors: number;
+  /** UTF-16 units of one error message or constraint violation message; longer ones are cut. */
+  maxMessageLength: number;
 }
 
 /** How to verify: trusted keys, time, expectations, strictness, limits and caches. */
@@ -150,7 +162,10 @@ export interface VerificationResult {
   profile?: string;
   /** The time verification was judged at (Unix seconds). */
   at: number;
+  /** At most `limits.maxErrors`, each check's at most `limits.maxErrorsPerCheck` (spec/limits.md). */
   errors: VIErrorInfo[];
+  /** Errors found but left out of `errors` by those caps; `valid` counts them. */
+  errorsOmitted: number;
   checks: CheckRecord[];
   claims: {
     l1?: LayerClaims;

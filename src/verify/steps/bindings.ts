@@ -52,7 +52,7 @@ interface CheckoutFindings {
 }
 
 function checkoutJwtClaims({ read }: CheckoutInput, { parsed }: CheckoutFindings): void {
-  checkCheckoutClaims(parsed, read.at, read.config.skew);
+  checkCheckoutClaims(parsed, read.at, read.config.skew, read.config.limits.maxCartLines);
 }
 
 /** The signature, under the merchant key the key stage found for its kid (synchronous). */
@@ -81,7 +81,7 @@ const CHECKOUT_JWT_CHECKS: readonly Check<CheckoutInput, CheckoutFindings>[] = [
  * unknown `crit`; not expired and not issued in the future (beyond skew);
  * merchant and cart item ids, when present, strings.
  */
-function checkCheckoutClaims(parsed: ParsedJwt, at: number, skew: number): void {
+function checkCheckoutClaims(parsed: ParsedJwt, at: number, skew: number, maxLines: number): void {
   requireNoCrit(parsed);
   const p = parsed.payload;
   for (const name of ['iat', 'exp'] as const) {
@@ -93,6 +93,7 @@ function checkCheckoutClaims(parsed: ParsedJwt, at: number, skew: number): void 
     reject('CHECKOUT_JWT_MALFORMED', 'checkout_jwt merchant.id must be a string', 'merchant.id');
   const items = isRecord(p.cart) ? p.cart.items : undefined;
   if (Array.isArray(items)) {
+    if (items.length > maxLines) reject('LIMIT_EXCEEDED', `checkout_jwt cart has ${items.length} lines, limit ${maxLines}`, 'cart.items');
     for (const it of items) {
       const id = isRecord(it) ? (isRecord(it.item) ? it.item.id : (it.sku ?? it.id)) : undefined;
       if (id !== undefined && typeof id !== 'string') reject('CHECKOUT_JWT_MALFORMED', 'checkout_jwt cart item ids must be strings', 'cart.items');

@@ -4,13 +4,14 @@
  * checkout_jwt they carry.
  */
 import { type ConstraintReport, checkConstraints } from '../../constraints/registry.js';
-import type { Fulfillment, Party, PurchasedLine } from '../../constraints/types.js';
+import type { ConstraintOutcome, Fulfillment, Party, PurchasedLine } from '../../constraints/types.js';
 import { isMinorUnits, isRecord } from '../../constraints/values.js';
 import type { VIErrorInfo } from '../../errors.js';
 import { arrayRefDigest } from '../../sdjwt/resolve.js';
 import type { WireProfile } from '../../spec/profile.js';
-import type { CheckLog } from '../context.js';
+import { boundedMessage, type CheckLog } from '../context.js';
 import type { BoundL3s, CheckoutJwts, ConstraintReports, MandateSet, PairL3s, Pairs, ReadBundle } from '../stages.js';
+import type { Limits } from '../types.js';
 
 /** Normalize L3b line items: `{item:{id}}` (constraints.md §8.2), `{sku}` or `{id}` (reference). */
 function linesOf(list: unknown): PurchasedLine[] | undefined {
@@ -81,6 +82,14 @@ function allWithheld(profile: WireProfile, c: Record<string, unknown>): boolean 
   return entries.length > 0 && entries.every((e) => arrayRefDigest(e) !== undefined);
 }
 
+/** A failed outcome as the result carries it: violations and their messages within the result's bounds. */
+function bounded(o: Extract<ConstraintOutcome, { status: 'failed' }>, limits: Limits): Extract<ConstraintOutcome, { status: 'failed' }> {
+  const { maxErrorsPerCheck, maxMessageLength } = limits;
+  const kept = o.violations.slice(0, maxErrorsPerCheck).map((v) => ({ code: v.code, message: boundedMessage(v.message, maxMessageLength) }));
+  const omitted = (o.omitted ?? 0) + o.violations.length - kept.length;
+  return omitted > 0 ? { status: 'failed', violations: kept, omitted } : { status: 'failed', violations: kept };
+}
+
 /** The two halves of a pair, each with its check names and layer. */
 const HALVES = [
   { kind: 'payment', layer: 'l3a', name: 'constraints.payment', withheld: 'constraints.payment.withheld' },
@@ -134,6 +143,11 @@ export function judgeConstraints(
         } else if (r.outcome.status === 'skipped') {
           log.skipped(half.withheld, layer, `${r.type}: ${r.outcome.reason}`, i);
         }
+      }
+      for (const r of reports) {
+        if (r.outcome.status !== 'failed') continue;
+        r.outcome = bounded(r.outcome, read.config.limits);
+        log.omitted += r.outcome.omitted ?? 0;
       }
       reportsOfPair.push(...reports);
       const errors: VIErrorInfo[] = reports.flatMap((r) =>

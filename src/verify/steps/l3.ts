@@ -136,7 +136,7 @@ function l3Expect({ rec, chain }: L3Input): void | Skip {
   requireExpectation(rec.parsed.jwt.payload, e);
 }
 
-function l3Mandate({ rec }: L3Input, found: L3Findings): void {
+function l3Mandate({ rec, chain }: L3Input, found: L3Findings): void {
   const profile = found.mandate!.profile;
   found.resolved = resolveDisclosures(rec.parsed.jwt.payload, rec.parsed.disclosures, rec.layer);
   const m = finalMandate(rec, found.resolved, profile, found);
@@ -155,7 +155,7 @@ function l3Mandate({ rec }: L3Input, found: L3Findings): void {
     if (typeof m.checkout_jwt !== 'string') reject('MANDATE_MALFORMED', 'L3b checkout mandate needs checkout_jwt', 'checkout_jwt');
     if (m.checkout_hash !== sha256b64u(m.checkout_jwt))
       reject('CHECKOUT_HASH_MISMATCH', 'L3b checkout_hash is not B64U(SHA-256(checkout_jwt))', 'checkout_hash');
-    requireTypedLines(m.line_items);
+    requireTypedLines(m.line_items, chain.read.config.limits.maxCartLines);
   }
 }
 
@@ -201,9 +201,10 @@ function requireSameInstrument(final: unknown, delegated: unknown): void {
 }
 
 /** Item identifiers an L3b lists are strings: never a number or object matched some other way. */
-function requireTypedLines(lines: unknown): void {
+function requireTypedLines(lines: unknown, maxLines: number): void {
   if (lines === undefined) return;
   if (!Array.isArray(lines)) reject('MANDATE_MALFORMED', 'line_items must be an array', 'line_items');
+  if (lines.length > maxLines) reject('LIMIT_EXCEEDED', `${lines.length} line items, limit ${maxLines}`, 'line_items');
   for (const l of lines) {
     const item = isRecord(l) && isRecord(l.item) ? l.item : undefined;
     const id = item ? item.id : isRecord(l) ? (l.sku ?? l.id) : undefined;

@@ -13,6 +13,7 @@ import { arrayRefDigest } from '../../sdjwt/resolve.js';
 import { agentKidOf, classifyVct, type Mode, PROFILE, type WireProfile } from '../../spec/profile.js';
 import { type Check, type CheckLog, reject, type Skip, skip } from '../context.js';
 import type { Mandate, MandateSet, Pair, Pairs, ParsedChain, ResolvedView, VerifiedL1, VerifiedL2 } from '../stages.js';
+import type { Limits } from '../types.js';
 
 type MandateDraft = { -readonly [K in keyof Mandate]: Mandate[K] };
 
@@ -209,6 +210,7 @@ function checkShape(input: MandateInput, m: Mandate): void {
     reject('LIMIT_EXCEEDED', `${c.constraints.length} constraints, limit ${limits.maxConstraints}`, 'constraints');
   }
   requireConstraintsFullyDisclosed(m.raw);
+  requireLineItemBounds(c.constraints, m.profile, limits);
   requireTypedIdentifiers(c.constraints, m.profile);
   const violations = constraintShapeViolations(c.constraints, m.kind, m.profile);
   if (violations.length > 0) {
@@ -237,6 +239,23 @@ function requireConstraintsFullyDisclosed(raw: unknown): void {
   for (const k of list) {
     if (isRecord(k) && PROFILE.claim.sd in k)
       reject('CONSTRAINT_MALFORMED', 'a constraint object must not have selectively disclosable members (_sd)', 'constraints');
+  }
+}
+
+/**
+ * The size of a line-item allowlist is bounded before anything is matched
+ * against it (spec/limits.md): entries, and acceptable items over all of
+ * them, withheld ones included.
+ */
+export function requireLineItemBounds(constraints: unknown, profile: WireProfile, limits: Limits): void {
+  if (!Array.isArray(constraints)) return;
+  for (const k of constraints) {
+    if (!isRecord(k) || k.type !== profile.constraint.lineItems || !Array.isArray(k.items)) continue;
+    if (k.items.length > limits.maxLineItemEntries)
+      reject('LIMIT_EXCEEDED', `${k.items.length} line_items entries, limit ${limits.maxLineItemEntries}`, 'constraints');
+    let acceptable = 0;
+    for (const e of k.items) if (isRecord(e) && Array.isArray(e.acceptable_items)) acceptable += e.acceptable_items.length;
+    if (acceptable > limits.maxAcceptableItems) reject('LIMIT_EXCEEDED', `${acceptable} acceptable items, limit ${limits.maxAcceptableItems}`, 'constraints');
   }
 }
 
