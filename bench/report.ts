@@ -1,5 +1,6 @@
 /** Benchmark rows, the printed table, and the JSON document. */
 import { cpus, totalmem } from 'node:os';
+import type { CostRow } from './cost-suite.js';
 import type { FloorCounts } from './floor.js';
 
 export type KeyState = 'cached' | 'fresh';
@@ -36,6 +37,8 @@ export interface Target {
   met: boolean;
   /** For verify targets: the bare minimum's ratio in the same row (what no verifier can go below). */
   bare?: number;
+  /** What `value` measures when it is not a ratio ('ms', 'MiB', 'KiB'). */
+  unit?: string;
 }
 
 export interface MemoryReport {
@@ -66,6 +69,8 @@ export interface BenchDocument {
   steady?: SteadyReport;
   /** The suites run when `--only` picked some (absent: all of them). */
   suites?: string[];
+  /** Hostile input at the limits (bench/cost-suite.ts). */
+  cost?: CostRow[];
 }
 
 /** Steady state; with `--only`, the parts of a suite not run are absent (http empty). */
@@ -130,8 +135,15 @@ export function table(doc: BenchDocument): string {
   const lines = [out.join('\n'), '', 'Targets:'];
   for (const t of doc.targets)
     lines.push(
-      `- ${t.met ? 'met ' : 'MISS'}  ${t.name}: ${t.value.toFixed(2)}x (${t.atLeast ? '≥' : '≤'} ${t.max}x)${t.bare === undefined ? '' : `; bare minimum ${t.bare.toFixed(2)}x`}`,
+      `- ${t.met ? 'met ' : 'MISS'}  ${t.name}: ${t.value.toFixed(2)}${t.unit ?? 'x'} (${t.atLeast ? '≥' : '≤'} ${t.max}${t.unit ?? 'x'})${t.bare === undefined ? '' : `; bare minimum ${t.bare.toFixed(2)}x`}`,
     );
+  if (doc.cost) {
+    lines.push('', 'Cost of hostile input at the default limits (one verification each):');
+    for (const c of doc.cost)
+      lines.push(
+        `  ${c.name}: ${(c.bundleBytes / 1024).toFixed(0)} KiB in, ${c.cpuMs.toFixed(1)} ms CPU, heap +${c.heapMiB.toFixed(1)} MiB, report ${(c.reportBytes / 1024).toFixed(1)} KiB, verdict ${(c.verdictBytes / 1024).toFixed(1)} KiB, full result ${(c.resultBytes / 1024).toFixed(1)} KiB (echoed claims); ${c.errors} errors + ${c.errorsOmitted} omitted (${c.codes.join(', ')})`,
+      );
+  }
   const s = doc.steady;
   if (s) {
     const l = s.ledger;

@@ -7,7 +7,7 @@
  *   npm run bench -- --quick       a fast smoke run (fewer loops, 20k verifications for memory)
  *   npm run bench -- --out FILE    also write the JSON to FILE (e.g. bench/results/latest.json)
  *   npm run bench -- --only issue  only the named suites (comma-separated or repeated) and their targets:
- *                                  verify, issue, network, steady, ledger, http, threads, memory
+ *                                  verify, issue, network, cost, steady, ledger, http, threads, memory
  *
  * Runs under `node --expose-gc --import tsx` so memory samples follow a full GC.
  */
@@ -17,6 +17,7 @@ import type { PresentationBundle } from '../src/present/index.js';
 import { ParsedJwtCache } from '../src/sdjwt/parse-cache.js';
 import { VerifiedSignatureCache } from '../src/sdjwt/signature-cache.js';
 import { chainViews, newHolder, type StableParties, stableParties } from './chains.js';
+import { type CostRow, runCostSuite } from './cost-suite.js';
 import { type LoopPlan, opsNeeded } from './harness.js';
 import { runHttpAlternating, WARM_UP_PER_WORKER } from './http-suite.js';
 import { runIssueSuite } from './issue-suite.js';
@@ -30,7 +31,7 @@ import { multiName, runVerifySuite } from './verify-suite.js';
 import { runVerifyThreads } from './verify-threads-suite.js';
 
 /** The suites `--only` can pick; a run without it runs them all. */
-const SUITES = ['verify', 'issue', 'network', 'steady', 'ledger', 'http', 'threads', 'memory'] as const;
+const SUITES = ['verify', 'issue', 'network', 'cost', 'steady', 'ledger', 'http', 'threads', 'memory'] as const;
 type Suite = (typeof SUITES)[number];
 
 interface Args {
@@ -169,6 +170,34 @@ function steadyTargets(s: SteadyReport): Target[] {
   return out;
 }
 
+/** Issue 22's cost targets, on the worst row of each measure. */
+function costTargets(rows: CostRow[]): Target[] {
+  const worst = (f: (r: CostRow) => number) => Math.max(...rows.map(f));
+  const at = (name: string, value: number, max: number, unit: string): Target => ({ name, value, max, unit, met: value <= max });
+  return [
+    at(
+      'hostile input at the limits: CPU per verification',
+      worst((r) => r.cpuMs),
+      50,
+      ' ms',
+    ),
+    at(
+      'hostile input at the limits: heap grown in one verification',
+      worst((r) => r.heapMiB),
+      64,
+      ' MiB',
+    ),
+    at('hostile input at the limits: report (CLI, HTTP)', worst((r) => r.reportBytes) / 1024, 64, ' KiB'),
+    at('hostile input at the limits: verdict without echoed claims', worst((r) => r.verdictBytes) / 1024, 64, ' KiB'),
+    at(
+      'hostile input at the limits: full result / input bytes',
+      worst((r) => r.resultBytes / r.bundleBytes),
+      1.5,
+      'x',
+    ),
+  ];
+}
+
 /** Issue 14's issuance target. */
 function issueTargets(rows: Row[]): Target[] {
   const whole = 'whole Autonomous chain (L1, L2, checkout, L3 pair)';
@@ -261,6 +290,7 @@ async function main(): Promise<number> {
   const verify = runs('verify') ? await runVerifySuite(parties, plan, log) : undefined;
   const issue = runs('issue') ? await runIssueSuite(parties, plan.issue, log) : [];
   const network = runs('network') ? [await runNetworkSuite(parties, plan.network, log)] : [];
+  const cost = runs('cost') ? await runCostSuite(args.quick ? 9 : 41, log) : undefined;
 
   const { steady, steadyRows } = await runSteady(parties, plan, runs, log);
 
@@ -273,7 +303,12 @@ async function main(): Promise<number> {
   }
 
   const rows = [...(verify?.rows ?? []), ...network, ...steadyRows, ...issue];
-  const targetList = [...(verify ? targets(verify.rows) : []), ...(steady ? steadyTargets(steady) : []), ...(issue.length > 0 ? issueTargets(issue) : [])];
+  const targetList = [
+    ...(verify ? targets(verify.rows) : []),
+    ...(steady ? steadyTargets(steady) : []),
+    ...(issue.length > 0 ? issueTargets(issue) : []),
+    ...(cost ? costTargets(cost) : []),
+  ];
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   const doc: BenchDocument = {
     vintent: pkg.version,
@@ -287,6 +322,7 @@ async function main(): Promise<number> {
   if (memory) doc.memory = memory;
   if (memoryWithCache) doc.memoryWithCache = memoryWithCache;
   if (steady) doc.steady = steady;
+  if (cost) doc.cost = cost;
 
   const json = `${JSON.stringify(doc, null, 2)}\n`;
   if (args.out) {

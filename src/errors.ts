@@ -42,6 +42,8 @@ export const ERROR_CODES = [
   // time
   'EXPIRED',
   'IAT_IN_FUTURE',
+  /** `nbf` is later than the verification time plus skew (RFC 7519 §4.1.5): not spendable yet. */
+  'NOT_YET_VALID',
   'TIME_CLAIM_INVALID',
   'LIFETIME_EXCEEDED',
   'L1_LIFETIME_EXCEEDED',

@@ -19,7 +19,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxPairs: 32,
   maxL3Entries: 32,
   maxConstraints: 64,
-  maxL1LifetimeSeconds: 365 * 86400,
+  // One calendar year (credential-format §7): a leap year has 366 days.
+  maxL1LifetimeSeconds: 366 * 86400,
   maxImmediateL2LifetimeSeconds: 15 * 60,
   maxL3LifetimeSeconds: PROFILE.l3MaxLifetimeSeconds,
   maxCartLines: 256,

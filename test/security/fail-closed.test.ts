@@ -204,9 +204,13 @@ describe('7. nonces (CF §5.3)', () => {
 });
 
 describe('8. maximum lifetimes (CF §7), each a limit with its own code', () => {
+  it('L1 valid for a leap year (366 days) passes: a year is a calendar year', async () => {
+    const r = await verifyPresentation(immediateBundle({ l1Payload: (p) => void (p.exp = (p.iat as number) + 366 * 86400) }));
+    expect(r.valid).toBe(true);
+  });
   it('L1 valid for more than a year → L1_LIFETIME_EXCEEDED; a tighter limit applies', async () => {
     expectRefused(
-      await verifyPresentation(immediateBundle({ l1Payload: (p) => void (p.exp = (p.iat as number) + 366 * 86400) })),
+      await verifyPresentation(immediateBundle({ l1Payload: (p) => void (p.exp = (p.iat as number) + 366 * 86400 + 1) })),
       'L1_LIFETIME_EXCEEDED',
       'l1',
     );

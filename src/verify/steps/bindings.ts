@@ -8,7 +8,7 @@ import { VIError } from '../../errors.js';
 import { type ParsedJwt, parseJwt } from '../../sdjwt/parse.js';
 import { type Check, type CheckLog, reject, type Skip, skip, toInfo } from '../context.js';
 import type { BoundL3s, CheckoutJwts, MandateSet, Pair, PairL3s, Pairs, ReadBundle, ResolvedKeys } from '../stages.js';
-import { isTimestamp, keyFrom, requireEs256, requireNoCrit, requireSignature } from './common.js';
+import { isTimestamp, keyFrom, requireEs256, requireNoCrit, requireNotBefore, requireSignature } from './common.js';
 
 /** Parse one checkout_jwt. Throws VIError CHECKOUT_JWT_MALFORMED (a repeated member name keeps JSON_DUPLICATE_MEMBER). */
 function parseCheckoutJwt(jwt: string): ParsedJwt {
@@ -89,6 +89,7 @@ function checkCheckoutClaims(parsed: ParsedJwt, at: number, skew: number, maxLin
   }
   if (typeof p.exp === 'number' && p.exp + skew < at) reject('EXPIRED', `checkout_jwt expired at ${p.exp}`, 'exp');
   if (typeof p.iat === 'number' && p.iat - skew > at) reject('IAT_IN_FUTURE', `checkout_jwt iat ${p.iat} is in the future`, 'iat');
+  requireNotBefore(p.nbf, at, skew, 'checkout_jwt ');
   if (isRecord(p.merchant) && 'id' in p.merchant && typeof p.merchant.id !== 'string')
     reject('CHECKOUT_JWT_MALFORMED', 'checkout_jwt merchant.id must be a string', 'merchant.id');
   const items = isRecord(p.cart) ? p.cart.items : undefined;

@@ -81,15 +81,64 @@ export function requireTimes(
   if (e + skew < at) reject('EXPIRED', `expired at ${e}`, 'exp');
   if (i - skew > at) reject('IAT_IN_FUTURE', `iat ${i} is in the future`, 'iat');
   if (e < i) reject('TIME_CLAIM_INVALID', 'exp is before iat', 'exp');
+  requireNotBefore(payload.nbf, at, skew);
   return { iat: i, exp: e };
+}
+
+/**
+ * RFC 7519 §4.1.5: an `nbf`, where present, is integer seconds, and a JWT is not
+ * accepted before it (beyond skew), so a mandate that starts tomorrow is not spendable today.
+ */
+export function requireNotBefore(nbf: unknown, at: number, skew: number, what = ''): void {
+  if (nbf === undefined) return;
+  if (!isTimestamp(nbf)) reject('TIME_CLAIM_INVALID', `${what}nbf must be integer Unix seconds`, 'nbf');
+  if (nbf - skew > at) reject('NOT_YET_VALID', `${what}not valid before ${nbf}`, 'nbf');
+}
+
+/** A URI string (credential-format §3.3, §4.3): scheme, colon, no whitespace. */
+export const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
+
+/** `iss`, where a layer carries one, is a URI string; `required` for L1. */
+export function requireIssuerUri(
+  payload: Record<string, unknown>,
+  required: boolean,
+  missing: 'L1_CLAIM_MISSING' | 'L2_CLAIM_MISSING' | 'L3_CLAIM_MISSING',
+): void {
+  const iss = payload.iss;
+  if (iss === undefined) {
+    if (required) reject(missing, 'iss is required', 'iss');
+    return;
+  }
+  if (typeof iss !== 'string' || !URI.test(iss)) reject('CLAIM_MALFORMED', 'iss must be a URI string', 'iss');
+}
+
+/**
+ * `aud` is one string (credential-format §4.3, §5.3). An array would let one
+ * L3a name two networks and be spent at each.
+ */
+export function requireAudience(
+  payload: Record<string, unknown>,
+  missing: 'L1_CLAIM_MISSING' | 'L2_CLAIM_MISSING' | 'L3_CLAIM_MISSING',
+  required = true,
+): void {
+  const aud = payload.aud;
+  if (aud === undefined) {
+    if (required) reject(missing, 'aud is required', 'aud');
+    return;
+  }
+  if (typeof aud !== 'string' || aud.length === 0) reject('CLAIM_MALFORMED', 'aud must be a single non-empty string', 'aud');
+}
+
+/** `_sd_alg` is REQUIRED in L2 and L3 (credential-format §4.3, §5.3); its value is checked when disclosures resolve. */
+export function requireSdAlgPresent(payload: Record<string, unknown>, missing: 'L2_CLAIM_MISSING' | 'L3_CLAIM_MISSING'): void {
+  if (payload[PROFILE.claim.sdAlg] === undefined) reject(missing, '_sd_alg is required', PROFILE.claim.sdAlg);
 }
 
 export function requireExpectation(payload: Record<string, unknown>, expected: Expectation | undefined): void {
   if (!expected) return;
   if (expected.aud !== undefined) {
     const aud = payload.aud;
-    const ok = aud === expected.aud || (Array.isArray(aud) && aud.includes(expected.aud));
-    if (!ok) reject('AUD_MISMATCH', `aud mismatch: expected '${expected.aud}', got ${JSON.stringify(aud)}`, 'aud');
+    if (aud !== expected.aud) reject('AUD_MISMATCH', `aud mismatch: expected '${expected.aud}', got ${JSON.stringify(aud)}`, 'aud');
   }
   if (expected.nonce !== undefined && payload.nonce !== expected.nonce) {
     reject('NONCE_MISMATCH', `nonce mismatch: expected '${expected.nonce}', got ${JSON.stringify(payload.nonce)}`, 'nonce');

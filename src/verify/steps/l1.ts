@@ -9,10 +9,21 @@ import { type Resolved, resolveDisclosures } from '../../sdjwt/resolve.js';
 import { PROFILE } from '../../spec/profile.js';
 import { type Check, type CheckLog, reject, type Skip, skip } from '../context.js';
 import type { ParsedChain, ResolvedKeys, VerifiedL1 } from '../stages.js';
-import { keyFrom, requireEs256, requireLifetime, requireNoCrit, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
+import {
+  keyFrom,
+  requireAudience,
+  requireEs256,
+  requireIssuerUri,
+  requireLifetime,
+  requireNoCrit,
+  requireSignature,
+  requireString,
+  requireTimes,
+  requireTyp,
+  URI,
+} from './common.js';
 
 /** RFC 3986 scheme followed by something: enough to call a vct "a well-formed URI". */
-const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
 
 interface L1Input {
   readonly chain: ParsedChain;
@@ -56,7 +67,8 @@ function l1Disclosures({ chain }: L1Input, found: L1Findings): void {
 
 function l1Claims({ chain }: L1Input, found: L1Findings): void {
   const payload = chain.l1.jwt.payload;
-  requireString(payload, 'iss', 'L1_CLAIM_MISSING');
+  requireIssuerUri(payload, true, 'L1_CLAIM_MISSING');
+  requireAudience(payload, 'L1_CLAIM_MISSING', false);
   requireString(payload, 'sub', 'L1_CLAIM_MISSING');
   const vct = payload.vct;
   if (typeof vct !== 'string' || !URI.test(vct)) reject('L1_VCT_INVALID', 'vct must be an always-visible well-formed URI', 'vct');

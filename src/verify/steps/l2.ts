@@ -8,7 +8,18 @@ import { arrayRefDigest, type Resolved, resolveDisclosures, resolveSubset } from
 import { PROFILE } from '../../spec/profile.js';
 import { type Check, type CheckLog, reject, type Skip, skip } from '../context.js';
 import type { ParsedChain, ParsedView, ResolvedView, VerifiedL1, VerifiedL2 } from '../stages.js';
-import { requireEs256, requireExpectation, requireNoCrit, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
+import {
+  requireAudience,
+  requireEs256,
+  requireExpectation,
+  requireIssuerUri,
+  requireNoCrit,
+  requireSdAlgPresent,
+  requireSignature,
+  requireString,
+  requireTimes,
+  requireTyp,
+} from './common.js';
 
 interface L2Input {
   readonly chain: ParsedChain;
@@ -48,7 +59,9 @@ function l2SdHash({ chain }: L2Input): void {
 function l2Claims({ chain }: L2Input): void {
   const payload = l2Of(chain).jwt.payload;
   requireString(payload, 'nonce', 'L2_CLAIM_MISSING');
-  if (payload.aud === undefined) reject('L2_CLAIM_MISSING', 'aud is required', 'aud');
+  requireAudience(payload, 'L2_CLAIM_MISSING');
+  requireIssuerUri(payload, false, 'L2_CLAIM_MISSING');
+  requireSdAlgPresent(payload, 'L2_CLAIM_MISSING');
   const dp = payload[PROFILE.claim.delegatePayload];
   if (!Array.isArray(dp) || dp.length === 0) reject('L2_CLAIM_MISSING', 'delegate_payload must be a non-empty array', 'delegate_payload');
   if (dp.some((e) => arrayRefDigest(e) === undefined))

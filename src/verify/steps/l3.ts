@@ -14,7 +14,19 @@ import { arrayRefDigest, disclosedElements, disclosesAlikeWithin, type Resolved,
 import { agentKidOf, classifyVct, finalVct, PROFILE, type WireProfile } from '../../spec/profile.js';
 import { type Check, type CheckLog, reject, type Skip, skip } from '../context.js';
 import type { BoundL3, BoundL3s, Mandate, MandateSet, PairL3s, Pairs, ParsedChain, ParsedL3, ResolvedView } from '../stages.js';
-import { requireEs256, requireExpectation, requireLifetime, requireNoCrit, requireSignature, requireString, requireTimes, requireTyp } from './common.js';
+import {
+  requireAudience,
+  requireEs256,
+  requireExpectation,
+  requireIssuerUri,
+  requireLifetime,
+  requireNoCrit,
+  requireSdAlgPresent,
+  requireSignature,
+  requireString,
+  requireTimes,
+  requireTyp,
+} from './common.js';
 import { requireFinalPaymentShape } from './mandates.js';
 
 interface L3Input {
@@ -116,7 +128,9 @@ function l3Claims({ rec, set }: L3Input): void {
   const nonce = requireString(payload, 'nonce', 'L3_CLAIM_MISSING');
   // credential-format §5.3: distinct from the L2 nonce, so an L3 cannot pass for the L2's own session.
   if (nonce === set.l2.views[0]!.parsed.jwt.payload.nonce) reject('L3_NONCE_REUSED', `${rec.layer} nonce must differ from the L2 nonce`, 'nonce');
-  if (payload.aud === undefined) reject('L3_CLAIM_MISSING', 'aud is required', 'aud');
+  requireAudience(payload, 'L3_CLAIM_MISSING');
+  requireIssuerUri(payload, false, 'L3_CLAIM_MISSING');
+  requireSdAlgPresent(payload, 'L3_CLAIM_MISSING');
   const dp = payload[PROFILE.claim.delegatePayload];
   if (!Array.isArray(dp) || dp.length === 0) reject('L3_CLAIM_MISSING', 'delegate_payload must be a non-empty array', 'delegate_payload');
   // credential-format §5.3: references only; an inline mandate would be signed but not selectively disclosed.
