@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { autonomousFlow, newActors, trustOf } from '../../src/cli/scenarios.js';
 import { type ErrorCode, isErrorCode } from '../../src/errors.js';
-import { makePropertyDisclosure } from '../../src/sdjwt/build.js';
+import { makeArrayDisclosure, makePropertyDisclosure } from '../../src/sdjwt/build.js';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
 import { bareJwk, generateSigningKey } from '../../src/sdjwt/keys.js';
 import type { Bundle } from '../../src/spec/bundle.js';
@@ -468,9 +468,32 @@ const ROWS: Row[] = [
   },
   {
     check: 'l3a.selected_merchant',
-    how: 'an allowed selected merchant that is not the payee',
-    code: 'SELECTED_MERCHANT_PAYEE_MISMATCH',
-    make: (p) => auto(p, { selectedMerchant: MERCHANTS[1], paymentViewMerchants: [0, 1] }, 'network'),
+    how: 'an allowed payee that the checkout mandate does not allow as a merchant',
+    code: 'SELECTED_MERCHANT_NOT_ALLOWED',
+    make: (p) =>
+      auto(p, {
+        selectedMerchant: MERCHANTS[1],
+        paymentViewMerchants: [0, 1],
+        checkoutMandate: (m) => {
+          const c = constraintOf(m, p.constraint.allowedMerchant);
+          c[p.allowlistField.allowedMerchant] = (c[p.allowlistField.allowedMerchant] as unknown[]).slice(0, 1);
+        },
+      }),
+  },
+  {
+    check: 'l3b.view',
+    how: 'an acceptable item malformed (id a number) and disclosed only in the bound view',
+    code: 'CONSTRAINT_MALFORMED',
+    make: (p) => {
+      const odd = makeArrayDisclosure({ id: 7, title: 'Odd' });
+      return auto(p, {
+        checkoutViewExtra: [odd.encoded],
+        checkoutMandate: (m) => {
+          const line = (constraintOf(m, p.constraint.lineItems).items as Obj[])[0]!;
+          (line.acceptable_items as unknown[]).push({ '...': odd.digest });
+        },
+      });
+    },
   },
   { check: 'l3b.header', how: 'typ kb-sd-jwt+kb', code: 'TYP_MISMATCH', make: (p) => auto(p, { l3bHeader: (h) => void (h.typ = 'kb-sd-jwt+kb') }, 'merchant') },
   {

@@ -7,7 +7,7 @@
 
 import { riskDataInL3 } from '../../constraints/risk-data.js';
 import type { Party } from '../../constraints/types.js';
-import { isRecord } from '../../constraints/values.js';
+import { describeParty, isRecord, sameParty } from '../../constraints/values.js';
 import { sha256b64u } from '../../sdjwt/digest.js';
 import type { PublicJwk } from '../../sdjwt/keys.js';
 import { arrayRefDigest, disclosedElements, disclosesAlikeWithin, type Resolved, resolveDisclosures, resolveElement } from '../../sdjwt/resolve.js';
@@ -27,7 +27,7 @@ import {
   requireTimes,
   requireTyp,
 } from './common.js';
-import { requireFinalPaymentShape } from './mandates.js';
+import { requireConstraintShapes, requireFinalPaymentShape } from './mandates.js';
 
 interface L3Input {
   readonly rec: ParsedL3;
@@ -237,18 +237,60 @@ function partiesInView(view: ResolvedView): Party[] {
 }
 
 /**
- * credential-format §5.6: `selected_merchant` is disclosed from the L2
- * allowed merchants, so it is one of the merchants the L3a's own view
- * discloses (by id) and it is whom the L3a pays.
+ * The allowed merchants of a checkout mandate, as far as any view of this
+ * L2 discloses them: every view is the same signed L2, so an entry's digest
+ * names one value wherever it is disclosed. `withheld` counts the rest.
  */
-function requireSelectedMerchant(view: ResolvedView, sel: Record<string, unknown>, final: Record<string, unknown>): void {
-  if (typeof sel.id !== 'string') reject('MANDATE_MALFORMED', 'selected_merchant needs a string id', 'selected_merchant.id');
-  const allowed = partiesInView(view);
-  if (allowed.length === 0) reject('L3_VIEW_INCOMPLETE', 'the L3a view discloses no allowed merchant to hold selected_merchant against', 'selected_merchant');
-  if (!allowed.some((a) => a.id === sel.id))
-    reject('SELECTED_MERCHANT_NOT_ALLOWED', `selected_merchant ${sel.id} is not an allowed merchant`, 'selected_merchant');
-  const payee = final.payee as Party;
-  if (payee.id !== sel.id) reject('SELECTED_MERCHANT_PAYEE_MISMATCH', `selected_merchant ${sel.id} is not the payee ${String(payee.id)}`, 'selected_merchant');
+function allowedMerchantsOf(checkout: Mandate, set: MandateSet): { list: Party[]; withheld: number } | undefined {
+  const { constraint, allowlistField } = checkout.profile;
+  const raw = isRecord(checkout.raw) ? checkout.raw.constraints : undefined;
+  const k = Array.isArray(raw) ? raw.find((c) => isRecord(c) && c.type === constraint.allowedMerchant) : undefined;
+  const entries = isRecord(k) ? k[allowlistField.allowedMerchant] : undefined;
+  if (!Array.isArray(entries)) return undefined;
+  const list: Party[] = [];
+  let withheld = 0;
+  for (const e of entries) {
+    const digest = arrayRefDigest(e);
+    if (digest === undefined) {
+      if (isRecord(e)) list.push(e as Party);
+      continue;
+    }
+    let value: unknown;
+    for (const v of set.l2.views) {
+      const d = v.resolved?.byDigest.get(digest);
+      if (d) {
+        value = d.value;
+        break;
+      }
+    }
+    if (isRecord(value)) list.push(value as Party);
+    else withheld++;
+  }
+  return { list, withheld };
+}
+
+/**
+ * credential-format §5.6: `selected_merchant` is disclosed from the L2's
+ * allowed merchants, matched as constraints §4.1 matches parties (id when
+ * both carry one, else name and website). Its payee need not be that
+ * merchant: a marketplace or PSP payee the user allowed is checked by the
+ * payee allowlist. Where no view discloses the pair's checkout mandate (a
+ * network is not shown it), only the parties the L3a's own view discloses
+ * are there to hold it against.
+ */
+function requireSelectedMerchant(view: ResolvedView, set: MandateSet, checkout: Mandate | undefined, sel: Record<string, unknown>): void | Skip {
+  if ('id' in sel && typeof sel.id !== 'string') reject('MANDATE_MALFORMED', 'selected_merchant id must be a string', 'selected_merchant.id');
+  if (typeof sel.id !== 'string' && (typeof sel.name !== 'string' || typeof sel.website !== 'string'))
+    reject('MANDATE_MALFORMED', 'selected_merchant needs an id, or a name and a website', 'selected_merchant');
+  const party = sel as Party;
+  const named = describeParty(party);
+  if (checkout && !checkout.wellFormed) return skip('the checkout mandate is malformed (mandates.shape)');
+  const allowed = checkout ? allowedMerchantsOf(checkout, set) : undefined;
+  if (checkout && !allowed) return skip('the checkout mandate has no allowed-merchant constraint: any merchant is allowed');
+  const list = allowed ? allowed.list : partiesInView(view);
+  if (list.length === 0) reject('L3_VIEW_INCOMPLETE', 'no allowed merchant is disclosed to hold selected_merchant against', 'selected_merchant');
+  if (!list.some((a) => sameParty(a, party)))
+    reject('SELECTED_MERCHANT_NOT_ALLOWED', `selected_merchant ${named} is not an allowed merchant`, 'selected_merchant');
 }
 
 /** The constraint of `type` in a mandate's constraints, if any. */
@@ -265,9 +307,12 @@ function constraintOf(mandate: Record<string, unknown>, type: string): Record<st
  * constraint CONSTRAINT_UNVERIFIABLE). The disclosures the bundle's `l2` and
  * the view share must be the very same strings.
  */
-function l3View({ rec, view, set }: L3Input, found: L3Findings): void | Skip {
+function l3View({ rec, view, set, chain }: L3Input, found: L3Findings): void | Skip {
   const bound = found.bound;
   if (!view?.resolved || !bound || !found.final) return skip(`${rec.layer} not bound to a resolved mandate`);
+  // mandates.shape judged the mandate as the bundle's `l2` resolves it; an entry only this view discloses is judged here.
+  const m = found.mandate!;
+  if (bound !== m.claims && m.open) requireConstraintShapes(bound.constraints, m.kind, m.profile, chain.read.config.limits);
   const main = set.l2.views[0]!.resolved;
   if (main && view.index !== 0) {
     for (const [digest, d] of view.resolved.byDigest) {
@@ -293,9 +338,10 @@ function l3View({ rec, view, set }: L3Input, found: L3Findings): void | Skip {
   if (!wildcard && !shown) reject('L3_VIEW_INCOMPLETE', 'the L3b view withholds every acceptable item: none to match its selection against', 'line_items');
 }
 
-function l3aSelectedMerchant({ view }: L3Input, found: L3Findings): void | Skip {
+function l3aSelectedMerchant({ view, set, pairs }: L3Input, found: L3Findings): void | Skip {
   if (!found.selectedMerchant) return skip('no selected_merchant disclosed');
-  requireSelectedMerchant(view!, found.selectedMerchant, found.final!);
+  const checkout = pairs?.list.find((p) => p.pairId === found.pairId)?.checkout;
+  return requireSelectedMerchant(view!, set, checkout, found.selectedMerchant);
 }
 
 /** One layer's L3 checks, in three runs: binding, then (with the pair known) the signed content, then the view. */

@@ -10,7 +10,7 @@ import { isMinorUnits, isRecord } from '../../constraints/values.js';
 import { VIError } from '../../errors.js';
 import { sha256b64u } from '../../sdjwt/digest.js';
 import { arrayRefDigest } from '../../sdjwt/resolve.js';
-import { agentKidOf, classifyVct, type Mode, PROFILE, type WireProfile } from '../../spec/profile.js';
+import { agentKidOf, classifyVct, type MandateKind, type Mode, PROFILE, type WireProfile } from '../../spec/profile.js';
 import { type Check, type CheckLog, reject, type Skip, skip } from '../context.js';
 import type { Mandate, MandateSet, Pair, Pairs, ParsedChain, ResolvedView, VerifiedL1, VerifiedL2 } from '../stages.js';
 import type { Limits } from '../types.js';
@@ -210,13 +210,7 @@ function checkShape(input: MandateInput, m: Mandate): void {
     reject('LIMIT_EXCEEDED', `${c.constraints.length} constraints, limit ${limits.maxConstraints}`, 'constraints');
   }
   requireConstraintsFullyDisclosed(m.raw);
-  requireLineItemBounds(c.constraints, m.profile, limits);
-  requireTypedIdentifiers(c.constraints, m.profile);
-  const violations = constraintShapeViolations(c.constraints, m.kind, m.profile);
-  if (violations.length > 0) {
-    const first = violations[0]!;
-    throw new VIError({ code: first.code, message: violations.map((v) => v.message).join('; '), claim: 'constraints' });
-  }
+  requireConstraintShapes(c.constraints, m.kind, m.profile, limits);
   if (m.kind === 'payment') {
     if (!isRecord(c.payment_instrument)) reject('MANDATE_MALFORMED', 'open payment mandate needs payment_instrument', 'payment_instrument');
     const refType = m.profile.constraint.reference;
@@ -224,6 +218,22 @@ function checkShape(input: MandateInput, m: Mandate): void {
     if (refs.length !== 1) reject('PAYMENT_REFERENCE_MISSING', `open payment mandate needs exactly one ${refType} constraint`, 'constraints');
     const risk = riskDataProblem(m.profile, c.risk_data);
     if (risk) reject(risk.code, risk.message, 'risk_data');
+  }
+}
+
+/**
+ * The shape of an open mandate's constraints as one view resolves them
+ * (constraints §4.2 step 2): sizes first, then typed identifiers, then each
+ * type's own shape. Run on the bundle's `l2` and again on each L3's bound view,
+ * so an entry disclosed only in that view is held to the same rules.
+ */
+export function requireConstraintShapes(constraints: unknown, kind: MandateKind, profile: WireProfile, limits: Limits): void {
+  requireLineItemBounds(constraints, profile, limits);
+  requireTypedIdentifiers(constraints, profile);
+  const violations = constraintShapeViolations(constraints, kind, profile);
+  if (violations.length > 0) {
+    const first = violations[0]!;
+    throw new VIError({ code: first.code, message: violations.map((v) => v.message).join('; '), claim: 'constraints' });
   }
 }
 
