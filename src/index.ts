@@ -100,7 +100,7 @@ export { bundleSchema } from './spec/bundle.js';
 export type { ConstraintTypeName, MandateKind, Mode } from './spec/profile.js';
 // Wire profile and bundle -----------------------------------------------------
 /** Every VI wire name (typ, vct, constraint types) in one table. */
-export { CURRENCY_EXPONENT, classifyVct, PROFILE, REGISTERED_CONSTRAINT_TYPES } from './spec/profile.js';
+export { CURRENCY_EXPONENT, classifyVct, isIsoCurrency, PROFILE, REGISTERED_CONSTRAINT_TYPES } from './spec/profile.js';
 /** The verifier's input limits (spec/limits.md); the HTTP server's are DEFAULT_SERVER_LIMITS in `vintent/http`. */
 export { DEFAULT_LIMITS as DEFAULT_VERIFY_LIMITS } from './verify/context.js';
 export type { BundleTextResult } from './verify/index.js';

@@ -1,5 +1,6 @@
 /** Small value guards shared by the constraint modules. */
 import { disclosedElements } from '../sdjwt/resolve.js';
+import { isIsoCurrency } from '../spec/profile.js';
 import { type ConstraintOutcome, type Fulfillment, failed, type Party, skipped } from './types.js';
 
 export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -7,7 +8,8 @@ export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v =
 /** A non-negative safe integer: the only shape money and counts take in VI. */
 export const isMinorUnits = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
-export const isCurrencyCode = (v: unknown): v is string => typeof v === 'string' && /^[A-Z]{3}$/.test(v);
+/** An ISO 4217 code of the currency table (`ZZZ` is not one). */
+export const isCurrencyCode = (v: unknown): v is string => isIsoCurrency(v);
 
 /** Strict YYYY-MM-DD that names a real day, so string comparison orders dates correctly. */
 export function isIsoDate(v: unknown): v is string {

@@ -9,7 +9,7 @@ import { encodeEs256Header, signJwtWithHeader } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import type { SigningKey } from '../sdjwt/keys.js';
 import { parseJwt } from '../sdjwt/parse.js';
-import { PROFILE } from '../spec/profile.js';
+import { isIsoCurrency, PROFILE } from '../spec/profile.js';
 import { isRecord, issuedAt, lifetime, type PartyInput, party, requireString } from './common.js';
 import { frozenCheckoutPayload, issuedCheckouts } from './issued.js';
 import { currencyExponent, toMinorUnits } from './money.js';
@@ -138,7 +138,7 @@ export function readCheckoutJwt(jwt: string): CheckoutPayload {
   const malformed = (what: string) => new VIError({ code: 'CHECKOUT_JWT_MALFORMED', layer: 'issue', message: `checkout_jwt ${what}`, claim: 'checkout_jwt' });
   if (!isRecord(payload.merchant)) throw malformed('names no merchant');
   if (!isRecord(cart) || !Array.isArray(cart.items)) throw malformed('has no cart items');
-  if (typeof cart.currency !== 'string' || !/^[A-Z]{3}$/.test(cart.currency)) throw malformed('cart has no ISO 4217 currency');
+  if (!isIsoCurrency(cart.currency)) throw malformed('cart has no ISO 4217 currency');
   if (typeof cart.total !== 'number' || !Number.isSafeInteger(cart.total) || cart.total < 0) throw malformed('cart total is not integer minor units');
   for (const item of cart.items) {
     if (!isRecord(item) || typeof item.id !== 'string' || typeof item.quantity !== 'number' || !Number.isSafeInteger(item.quantity)) {

@@ -7,7 +7,7 @@
  */
 import { Decimal } from 'decimal.js';
 import { VIError } from '../errors.js';
-import { CURRENCY_EXPONENT } from '../spec/profile.js';
+import { CURRENCY_EXPONENT, isIsoCurrency } from '../spec/profile.js';
 
 // Enough precision that any accepted input multiplies exactly (inputs are capped below).
 const Exact = Decimal.clone({ precision: 64, rounding: Decimal.ROUND_DOWN });
@@ -15,18 +15,15 @@ const Exact = Decimal.clone({ precision: 64, rounding: Decimal.ROUND_DOWN });
 /** Plain non-negative decimal: digits, optionally a dot and more digits. No sign, exponent or spaces. */
 const DECIMAL_STRING = /^(0|[1-9]\d*)(\.\d+)?$/;
 const MAX_INPUT_LENGTH = 40;
-const CURRENCY_CODE = /^[A-Z]{3}$/;
 
 function moneyError(message: string, claim = 'amount'): VIError {
   return new VIError({ code: 'MONEY_INVALID', layer: 'issue', message, claim });
 }
 
-/** The ISO 4217 exponent of a currency (2 when the profile table does not list it). Throws on a malformed code. */
+/** The ISO 4217 exponent of a currency. Throws MONEY_INVALID for a code the ISO 4217 table does not list. */
 export function currencyExponent(currency: string): number {
-  if (typeof currency !== 'string' || !CURRENCY_CODE.test(currency)) {
-    throw moneyError(`currency must be a three-letter ISO 4217 code, got ${String(currency)}`, 'currency');
-  }
-  return CURRENCY_EXPONENT[currency] ?? 2;
+  if (!isIsoCurrency(currency)) throw moneyError(`currency must be an ISO 4217 code, got ${String(currency).slice(0, 16)}`, 'currency');
+  return CURRENCY_EXPONENT[currency]!;
 }
 
 function checkedMinorUnits(n: number, what: string): number {

@@ -208,6 +208,48 @@ function textFacts(text: string): number {
 }
 
 /**
+ * Member names whose value a JSON text writes as a number with a fraction or
+ * an exponent (`"max": 4.0e4`), for the integer-literal rule of amounts
+ * (constraints §7.1), which JSON.parse cannot see. Array elements count for
+ * the member that holds the array. Only run on a text whose parse flagged
+ * such a number (`fractionalNumber`), so the hot path never pays for it.
+ */
+export function fractionalMembers(text: string): Set<string> {
+  const out = new Set<string>();
+  let member = '';
+  let lastString = '';
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      let j = text.indexOf('"', i + 1);
+      while (j > 0 && escapedAt(text, j)) j = text.indexOf('"', j + 1);
+      if (j < 0) break;
+      lastString = text.slice(i + 1, j);
+      i = j;
+    } else if (c === 0x3a) member = lastString;
+    else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      let j = i;
+      let fraction = false;
+      for (; j < n; j++) {
+        const d = text.charCodeAt(j);
+        if (d === 0x2e || d === 0x65 || d === 0x45) fraction = true;
+        else if (!(d === 0x2d || d === 0x2b || (d >= 0x30 && d <= 0x39))) break;
+      }
+      if (fraction) out.add(member);
+      i = j - 1;
+    }
+  }
+  return out;
+}
+
+/** {@link fractionalMembers} of a disclosure as presented (its base64url text). */
+export function fractionalMembersOfDisclosure(encoded: string): Set<string> {
+  const bytes = decodeBase64url(encoded);
+  return bytes ? fractionalMembers(new TextDecoder().decode(bytes)) : new Set();
+}
+
+/**
  * JSON.parse within the depth and string limits. Throws VIError `code` or LIMIT_EXCEEDED.
  *
  * Hot path, so both limits are checked on the parsed value rather than by a

@@ -13,7 +13,12 @@ describe('toMinorUnits', () => {
     expect(toMinorUnits('0.07', 'USD')).toBe(7);
     expect(toMinorUnits('1.10', 'USD')).toBe(110);
     expect(toMinorUnits('2.000', 'JPY')).toBe(2); // trailing zeros are exact
-    expect(toMinorUnits('12.5', 'XYZ')).toBe(1250); // unknown currency: exponent 2
+    expect(toMinorUnits('1.2345', 'CLF')).toBe(12345);
+  });
+  it('refuses a code the ISO 4217 table does not list (ZZZ, XYZ, XAU, constructor)', () => {
+    for (const code of ['ZZZ', 'XYZ', 'XAU', 'constructor', 'usd']) {
+      expect(() => toMinorUnits('12.5', code)).toThrowError(expect.objectContaining({ code: 'MONEY_INVALID' }));
+    }
   });
 
   it('takes numbers and bigints as minor units already', () => {

@@ -39,6 +39,7 @@ const ENTRY_POINTS: Record<string, { file: string; names: string[] }> = {
       'PROFILE',
       'REGISTERED_CONSTRAINT_TYPES',
       'CURRENCY_EXPONENT',
+      'isIsoCurrency',
       'classifyVct',
       'Mode',
       'MandateKind',

@@ -27,7 +27,7 @@ import {
   requireTimes,
   requireTyp,
 } from './common.js';
-import { requireConstraintShapes, requireFinalPaymentShape } from './mandates.js';
+import { fractionalMembersOf, requireConstraintShapes, requireFinalPaymentShape } from './mandates.js';
 
 interface L3Input {
   readonly rec: ParsedL3;
@@ -160,10 +160,7 @@ function l3Mandate({ rec, chain }: L3Input, found: L3Findings): void {
   if ('cnf' in m) reject('L3_CNF_FORBIDDEN', 'L3 final mandate must not carry cnf', 'cnf');
   if ('constraints' in m) reject('MANDATE_CONSTRAINTS_FORBIDDEN', 'L3 final mandate carries values, not constraints', 'constraints');
   if (rec.kind === 'payment') {
-    requireFinalPaymentShape(
-      m,
-      rec.parsed.disclosures.some((d) => d.fractionalNumber),
-    );
+    requireFinalPaymentShape(m, fractionalMembersOf(rec.parsed.disclosures).has('amount'));
     if (found.bound) requireSameInstrument(m.payment_instrument, found.bound.payment_instrument);
   } else {
     if (typeof m.checkout_jwt !== 'string') reject('MANDATE_MALFORMED', 'L3b checkout mandate needs checkout_jwt', 'checkout_jwt');
@@ -183,6 +180,8 @@ function finalMandate(rec: ParsedL3, resolvedL3: Resolved, profile: WireProfile,
   const matches: Record<string, unknown>[] = [];
   resolved.forEach((v, i) => {
     if (arrayRefDigest(raw[i]) === undefined || !isRecord(v)) return;
+    // Still a reference after resolution: withheld, or an RFC 9901 §4.2.5 decoy. Nothing to judge.
+    if (arrayRefDigest(v) !== undefined) return;
     if (v.vct === undefined) {
       // The selected merchant beside an L3a payment mandate (credential-format §5.6); nothing else.
       if (rec.kind !== 'payment' || found.selectedMerchant)

@@ -9,8 +9,9 @@ import { riskDataProblem } from '../../constraints/risk-data.js';
 import { isMinorUnits, isRecord } from '../../constraints/values.js';
 import { VIError } from '../../errors.js';
 import { sha256b64u } from '../../sdjwt/digest.js';
+import { fractionalMembersOfDisclosure, type ParsedDisclosure } from '../../sdjwt/parse.js';
 import { arrayRefDigest } from '../../sdjwt/resolve.js';
-import { agentKidOf, classifyVct, type MandateKind, type Mode, PROFILE, type WireProfile } from '../../spec/profile.js';
+import { agentKidOf, classifyVct, isIsoCurrency, type MandateKind, type Mode, PROFILE, type WireProfile } from '../../spec/profile.js';
 import { type Check, type CheckLog, reject, type Skip, skip } from '../context.js';
 import type { Mandate, MandateSet, Pair, Pairs, ParsedChain, ResolvedView, VerifiedL1, VerifiedL2 } from '../stages.js';
 import type { Limits } from '../types.js';
@@ -195,7 +196,7 @@ function checkShape(input: MandateInput, m: Mandate): void {
       if (typeof c.checkout_jwt !== 'string') reject('MANDATE_MALFORMED', 'checkout mandate needs checkout_jwt', 'checkout_jwt');
       if (typeof c.checkout_hash !== 'string') reject('MANDATE_MALFORMED', 'checkout mandate needs checkout_hash', 'checkout_hash');
     } else {
-      requireFinalPaymentShape(c, fractionalIn(input.l2.views[0]!.resolved!, m.digest));
+      requireFinalPaymentShape(c, fractionalMembersIn(input.l2.views, m.digest).has('amount'));
     }
     return;
   }
@@ -210,6 +211,7 @@ function checkShape(input: MandateInput, m: Mandate): void {
     reject('LIMIT_EXCEEDED', `${c.constraints.length} constraints, limit ${limits.maxConstraints}`, 'constraints');
   }
   requireConstraintsFullyDisclosed(m.raw);
+  requireIntegerAmountLiterals(c.constraints, m.profile, fractionalMembersIn(input.l2.views, m.digest));
   requireConstraintShapes(c.constraints, m.kind, m.profile, limits);
   if (m.kind === 'payment') {
     if (!isRecord(c.payment_instrument)) reject('MANDATE_MALFORMED', 'open payment mandate needs payment_instrument', 'payment_instrument');
@@ -292,14 +294,45 @@ export function requireTypedIdentifiers(constraints: unknown, profile: WireProfi
   }
 }
 
-/** Whether the disclosure `digest`, or one resolved inside it, writes a fractional or exponent number. */
-export function fractionalIn(
-  resolved: { byDigest: Map<string, { fractionalNumber: boolean }>; reachedFrom: Map<string, string | null> },
-  digest: string,
-): boolean {
-  if (resolved.byDigest.get(digest)?.fractionalNumber) return true;
-  for (const [d, from] of resolved.reachedFrom) if (from === digest && resolved.byDigest.get(d)?.fractionalNumber) return true;
-  return false;
+/**
+ * Member names that the disclosure `digest`, or one resolved inside it, writes
+ * as a fractional or exponent number, in whichever view discloses it (every
+ * view carries the same disclosure strings). Empty, at no cost, when no such
+ * number was written: the parser flagged each disclosure while reading it.
+ */
+export function fractionalMembersIn(views: readonly ResolvedView[], digest: string): Set<string> {
+  const out = new Set<string>();
+  for (const view of views) {
+    const resolved = view.resolved;
+    const own = resolved?.byDigest.get(digest);
+    if (!resolved || !own) continue;
+    const add = (d: ParsedDisclosure | undefined) => {
+      if (d?.fractionalNumber) for (const name of fractionalMembersOfDisclosure(d.encoded)) out.add(name);
+    };
+    add(own);
+    for (const [d, from] of resolved.reachedFrom) if (from === digest) add(resolved.byDigest.get(d));
+    break;
+  }
+  return out;
+}
+
+/** Members of a disclosure list written as fractional or exponent numbers (an L3's own disclosures). */
+export function fractionalMembersOf(disclosures: readonly ParsedDisclosure[]): Set<string> {
+  const out = new Set<string>();
+  for (const d of disclosures) if (d.fractionalNumber) for (const name of fractionalMembersOfDisclosure(d.encoded)) out.add(name);
+  return out;
+}
+
+/** Amount members of constraints (range, budget): integer literals only (constraints §7.1). */
+const AMOUNT_MEMBERS = ['min', 'max'] as const;
+
+function requireIntegerAmountLiterals(constraints: unknown, profile: WireProfile, fractional: Set<string>): void {
+  if (fractional.size === 0 || !Array.isArray(constraints)) return;
+  const amountTypes = [profile.constraint.amount, profile.constraint.budget];
+  const hasAmounts = constraints.some((k) => isRecord(k) && amountTypes.includes(k.type as string));
+  const written = AMOUNT_MEMBERS.find((name) => fractional.has(name));
+  if (hasAmounts && written)
+    reject('CONSTRAINT_MALFORMED', `constraint ${written} must be an integer literal in minor units, not a fraction or exponent`, 'constraints');
 }
 
 /** A party (payee, merchant) whose `id`, when present, is a string. */
@@ -310,7 +343,7 @@ function requireTypedParty(p: Record<string, unknown>, claim: string): void {
 /**
  * Final payment values: Immediate L2 payment mandates and L3a. `payment_amount`
  * is REQUIRED (credential-format §5.6, constraints §4.4) and its amount an
- * integer literal: `fractional` says the disclosure wrote a number as
+ * integer literal: `fractional` says the disclosure wrote its `amount` as
  * `27999.0` or `2.7999e4`, which JSON.parse would read as 27999 (§7.1).
  */
 export function requireFinalPaymentShape(c: Record<string, unknown>, fractional: boolean): { amount: number; currency: string } {
@@ -327,7 +360,7 @@ export function requireFinalPaymentShape(c: Record<string, unknown>, fractional:
   const { amount, currency } = pa;
   if (!isMinorUnits(amount) || fractional)
     reject('CONSTRAINT_AMOUNT_INVALID', 'amount must be a non-negative integer literal in minor units', 'payment_amount.amount');
-  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) reject('MANDATE_MALFORMED', 'currency must be an ISO 4217 code', 'payment_amount.currency');
+  if (!isIsoCurrency(currency)) reject('MANDATE_MALFORMED', 'currency must be an ISO 4217 code', 'payment_amount.currency');
   return { amount, currency };
 }
 
