@@ -78,6 +78,8 @@ export const ERROR_CODES = [
   'PAYMENT_CART_MISMATCH',
   'PAYMENT_INSTRUMENT_MISMATCH',
   'PAYEE_MERCHANT_MISMATCH',
+  /** The merchant-signed cart states no total this verifier can read, so the payment cannot be held against it. */
+  'CART_TOTAL_UNREADABLE',
   'CHECKOUT_JWT_MALFORMED',
   'CHECKOUT_JWT_SIGNATURE_INVALID',
   'CHECKOUT_JWT_KEY_UNKNOWN',

@@ -1,6 +1,7 @@
 /** Small value guards shared by the constraint modules. */
+import { Decimal } from 'decimal.js';
 import { disclosedElements } from '../sdjwt/resolve.js';
-import { isIsoCurrency } from '../spec/profile.js';
+import { CURRENCY_EXPONENT, isIsoCurrency } from '../spec/profile.js';
 import { type ConstraintOutcome, type Fulfillment, failed, type Party, skipped } from './types.js';
 
 export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -10,6 +11,22 @@ export const isMinorUnits = (v: unknown): v is number => typeof v === 'number' &
 
 /** An ISO 4217 code of the currency table (`ZZZ` is not one). */
 export const isCurrencyCode = (v: unknown): v is string => isIsoCurrency(v);
+
+/**
+ * A major-unit amount (`279.99` USD, as a JSON number or a decimal string)
+ * in integer minor units by the currency's ISO 4217 exponent, through
+ * decimal.js; undefined when the currency is unknown or a digit would be lost.
+ * A JSON number is read by its shortest round-trip text, which is the
+ * literal the sender wrote for any amount of up to 15 significant digits.
+ */
+export function majorToMinorUnits(value: unknown, currency: unknown): number | undefined {
+  if (!isIsoCurrency(currency)) return undefined;
+  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value : undefined;
+  if (text === undefined || text.length > 32 || !/^(0|[1-9]\d*)(\.\d+)?(e[+-]?\d+)?$/i.test(text)) return undefined;
+  const minor = new Decimal(text).times(new Decimal(10).pow(CURRENCY_EXPONENT[currency]!));
+  if (!minor.isInteger() || minor.isNegative() || minor.greaterThan(Number.MAX_SAFE_INTEGER)) return undefined;
+  return minor.toNumber();
+}
 
 /** Strict YYYY-MM-DD that names a real day, so string comparison orders dates correctly. */
 export function isIsoDate(v: unknown): v is string {

@@ -3,7 +3,8 @@
  * per verification, its signature checked when merchant keys are trusted,
  * and its cart held against the payment the user or agent signed.
  */
-import { isMinorUnits, isRecord } from '../../constraints/values.js';
+import type { Party } from '../../constraints/types.js';
+import { describeParty, isMinorUnits, isRecord, majorToMinorUnits, sameParty } from '../../constraints/values.js';
 import { VIError } from '../../errors.js';
 import { type ParsedJwt, parseJwt } from '../../sdjwt/parse.js';
 import { type Check, type CheckLog, reject, type Skip, skip, toInfo } from '../context.js';
@@ -102,41 +103,71 @@ function checkCheckoutClaims(parsed: ParsedJwt, at: number, skew: number, maxLin
   }
 }
 
-function requireAmountIsCart(paymentAmount: unknown, cart: Record<string, unknown>): void {
+/** A cart total in minor units, with its currency when the cart names one. */
+interface CartTotal {
+  amount: number;
+  currency: string | undefined;
+}
+
+/**
+ * The total of a merchant-signed cart, from each checkout shape we accept:
+ * VI's `cart.total` (integer minor units, `cart.currency`), and the upstream
+ * April shape `cart.subTotal {amount, currencyCode}` in major units, read
+ * through decimal.js and the currency's ISO 4217 exponent. Undefined when
+ * neither is there or readable.
+ */
+export function cartTotalOf(payload: Record<string, unknown>): CartTotal | undefined {
+  const cart = payload.cart;
+  if (!isRecord(cart)) return undefined;
+  if (cart.total !== undefined) {
+    if (!isMinorUnits(cart.total) || (cart.currency !== undefined && typeof cart.currency !== 'string')) return undefined;
+    return { amount: cart.total, currency: cart.currency as string | undefined };
+  }
+  const sub = cart.subTotal;
+  if (!isRecord(sub)) return undefined;
+  const amount = majorToMinorUnits(sub.amount, sub.currencyCode);
+  return amount === undefined ? undefined : { amount, currency: sub.currencyCode as string };
+}
+
+function requireAmountIsCart(paymentAmount: unknown, cart: CartTotal): void {
   const pa = isRecord(paymentAmount) ? paymentAmount : {};
-  if (pa.amount !== cart.total || (cart.currency !== undefined && pa.currency !== cart.currency)) {
+  if (pa.amount !== cart.amount || (cart.currency !== undefined && pa.currency !== cart.currency)) {
     reject(
       'PAYMENT_CART_MISMATCH',
-      `payment ${String(pa.amount)} ${String(pa.currency)} differs from the signed cart total ${String(cart.total)} ${String(cart.currency)}`,
+      `payment ${String(pa.amount)} ${String(pa.currency)} differs from the signed cart total ${cart.amount} ${String(cart.currency)}`,
       'payment_amount',
     );
   }
 }
 
+/** The signed total, or a refusal: with the payment to hold against it, an unreadable total is never skipped. */
+function requireCartTotal(payload: Record<string, unknown>): CartTotal {
+  const total = cartTotalOf(payload);
+  if (!total) reject('CART_TOTAL_UNREADABLE', 'checkout_jwt states no cart total this verifier can read (cart.total or cart.subTotal)', 'cart');
+  return total;
+}
+
 /** Immediate: the payment mandate pays the signed cart total. */
 function immediateCart({ checkoutJwts, pair, jwt }: CheckoutInput): void | Skip {
   if (!pair.checkout || !pair.payment || typeof jwt !== 'string') return skip('needs both mandates of the pair disclosed');
-  const cart = checkoutJwts.of(jwt).payload.cart;
-  if (!isRecord(cart) || !isMinorUnits(cart.total)) return skip('checkout_jwt carries no cart total');
-  requireAmountIsCart(pair.payment.claims.payment_amount, cart);
+  requireAmountIsCart(pair.payment.claims.payment_amount, requireCartTotal(checkoutJwts.of(jwt).payload));
 }
 
 /**
  * security-model §4.4 in Autonomous mode: with both L3s of a pair verified,
  * the L3a pays the merchant-signed cart total, in its currency, to the
- * merchant that signed it (by id where both name one).
+ * merchant that signed it, matched as allowlists match parties (constraints
+ * §4.1: id when both carry one, else name and website).
  */
 function autonomousCart({ checkoutJwts, l3s, jwt }: CheckoutInput): void | Skip {
   if (!l3s?.l3a?.verified || !l3s.l3b?.verified || typeof jwt !== 'string') return skip('needs both L3a and L3b of the pair verified');
   const payload = checkoutJwts.of(jwt).payload;
-  const cart = payload.cart;
-  if (!isRecord(cart) || !isMinorUnits(cart.total)) return skip('checkout_jwt carries no cart total');
   const m = l3s.l3a.final!;
-  requireAmountIsCart(m.payment_amount, cart);
+  requireAmountIsCart(m.payment_amount, requireCartTotal(payload));
   const payee = m.payee;
   const merchant = payload.merchant;
-  if (isRecord(payee) && isRecord(merchant) && typeof payee.id === 'string' && typeof merchant.id === 'string' && payee.id !== merchant.id) {
-    reject('PAYEE_MERCHANT_MISMATCH', `L3a pays ${payee.id}, but the checkout was signed for merchant ${merchant.id}`, 'payee');
+  if (isRecord(payee) && isRecord(merchant) && !sameParty(payee as Party, merchant as Party)) {
+    reject('PAYEE_MERCHANT_MISMATCH', `L3a pays ${describeParty(payee)}, but the checkout was signed for merchant ${describeParty(merchant)}`, 'payee');
   }
 }
 
