@@ -92,12 +92,16 @@ export const ERROR_CODES = [
   'L3_SD_HASH_MISMATCH',
   'L3_CLAIM_MISSING',
   'L3_MANDATE_MISSING',
+  /** An L3 commits a mandate outside `delegate_payload` (a disclosure of its `_sd`, or a member beside it). */
+  'L3_MANDATE_MISPLACED',
   'L3_PAIR_UNBOUND',
   'L3_PAIR_DUPLICATE',
   'L3_CROSS_REFERENCE_MISMATCH',
   /** The L2 view an L3 binds lacks a disclosure the L3 must be judged by. */
   'L3_VIEW_INCOMPLETE',
   'L3_NONCE_REUSED',
+  /** The presentation lacks what the verifier's role must check (merchant: checkout mandate and L3b; network: payment mandate and L3a). */
+  'ROLE_VIEW_INCOMPLETE',
   'SELECTED_MERCHANT_NOT_ALLOWED',
   // constraints
   'CONSTRAINT_MALFORMED',

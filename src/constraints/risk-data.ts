@@ -18,6 +18,16 @@ export function riskDataProblem(profile: WireProfile, value: unknown): { code: E
   return undefined;
 }
 
+/**
+ * `risk_data` where the profile does not place it: anywhere but an L2 open
+ * payment mandate (another mandate, an L2 or L3 payload). Undefined for a
+ * profile without `risk_data`, which leaves the claim unread.
+ */
+export function riskDataMisplaced(profile: WireProfile, holder: Record<string, unknown>, where: string): { code: ErrorCode; message: string } | undefined {
+  if (profile.riskDataMembers === undefined || !Object.hasOwn(holder, 'risk_data')) return undefined;
+  return { code: 'RISK_DATA_FORBIDDEN', message: `risk_data belongs on the L2 open payment mandate only, not in ${where}` };
+}
+
 /** An L3 mandate that carries `risk_data` (any profile that defines it): it belongs to the consent event, L2 only. */
 export function riskDataInL3(profile: WireProfile, mandate: Record<string, unknown>): { code: ErrorCode; message: string } | undefined {
   if (profile.riskDataMembers === undefined || !('risk_data' in mandate)) return undefined;

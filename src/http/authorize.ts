@@ -9,6 +9,7 @@ import { authorizationRequestFrom } from '../ledger/request.js';
 import type { Ledger } from '../ledger/types.js';
 import type { ParsedJwtCache } from '../sdjwt/parse-cache.js';
 import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
+import type { Role } from '../spec/bundle.js';
 import { verifyPresentation } from '../verify/index.js';
 import type { KeyResolver, VerificationResult, VerifyOptions } from '../verify/types.js';
 
@@ -58,8 +59,14 @@ export function withoutPresenterTrust(bundle: unknown): unknown {
 }
 
 /** Verify with configured trust at the given time (Unix seconds): never the bundle's own `at` or `trust`. */
-export function verifyWithConfiguredTrust(bundle: unknown, trust: Omit<NetworkTrust, 'ledger'>, at: number): Promise<VerificationResult> {
-  const options: VerifyOptions = { now: at, issuerKeys: trust.issuerKeys };
+export function verifyWithConfiguredTrust(
+  bundle: unknown,
+  trust: Omit<NetworkTrust, 'ledger'>,
+  at: number,
+  role: Role = 'network',
+): Promise<VerificationResult> {
+  // The service's own role decides what must be shown, never the bundle's `role`.
+  const options: VerifyOptions = { now: at, issuerKeys: trust.issuerKeys, role };
   if (trust.merchantKeys !== undefined) options.merchantKeys = trust.merchantKeys;
   if (trust.expect !== undefined) options.expect = trust.expect;
   if (trust.strictness !== undefined) options.strictness = trust.strictness;
@@ -85,7 +92,7 @@ function declined(e: VIError): AuthorizeAnswer {
  * is an outage, not a decision.
  */
 export async function authorizePresentation(bundle: unknown, trust: NetworkTrust, at: number): Promise<AuthorizeAnswer> {
-  const result = await verifyWithConfiguredTrust(bundle, trust, at);
+  const result = await verifyWithConfiguredTrust(bundle, trust, at, 'network');
   if (!result.valid) return { decision: 'declined', errors: decisionErrors(result) };
   const request = authorizationRequestFrom(bundle, result, at);
   if (request instanceof VIError) return declined(request);

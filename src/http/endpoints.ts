@@ -88,7 +88,7 @@ function merchantTrust(ctx: EndpointContext): NetworkTrust {
 async function merchantVerify(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext): Promise<void> {
   const bundle = await validBody(req, res, ctx, bundleSchema, 'BUNDLE_MALFORMED');
   if (bundle === undefined) return;
-  const result = await verifyWithConfiguredTrust(bundle, merchantTrust(ctx), ctx.now());
+  const result = await verifyWithConfiguredTrust(bundle, merchantTrust(ctx), ctx.now(), 'merchant');
   const report = reportOf('-', bundle, result);
   // Replay memory: every verified L3b is remembered; one seen before (same content, or its nonce) is refused.
   const replays: DecisionError[] = [];

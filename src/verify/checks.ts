@@ -66,6 +66,8 @@ export const CHECK_NAMES = [
   'l3b.view',
   'l3.cross_reference',
   'l3.entry',
+  // stage 4b: what the verifier's role must be shown
+  'role.view',
   // stage 5: the merchant's checkout_jwt and the cart
   'checkout_jwt.claims',
   'checkout_jwt.signature',

@@ -23,6 +23,7 @@ import { verifyL1Status } from './steps/l1-status.js';
 import { verifyL2 } from './steps/l2.js';
 import { bindL3s } from './steps/l3.js';
 import { pairMandates, readMandates } from './steps/mandates.js';
+import { checkRoleView } from './steps/role.js';
 import type { LayerClaims, PairResult, VerificationResult, VerifyOptions } from './types.js';
 
 export { CHECK_NAMES, type CheckName, isCheckName } from './checks.js';
@@ -75,6 +76,7 @@ function verifyAfterL1(chain: ParsedChain, keys: ResolvedKeys, l1: VerifiedL1 | 
   // An L2 verifies only under the L1's key, so `l1` is there whenever `set` is.
   const pairs = (outcome.pairs = set?.moded && l1 ? pairMandates(set, l1, log) : undefined);
   const l3s = (outcome.l3s = bindL3s(chain, set, pairs, log));
+  checkRoleView(chain.read, set, pairs, l3s, log);
   verifyCheckouts(chain.read, keys, chain.checkoutJwts, set, pairs, l3s, log);
   outcome.constraints = judgeConstraints(chain.read, chain.checkoutJwts, set, pairs, l3s, log);
 }

@@ -10,7 +10,7 @@ import type { ParseLimits } from '../sdjwt/parse.js';
 import type { ParsedJwtCache } from '../sdjwt/parse-cache.js';
 import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
 import type { StatusResolver } from '../sdjwt/status-list.js';
-import type { Expectation, JwkSet } from '../spec/bundle.js';
+import type { Expectation, JwkSet, Role } from '../spec/bundle.js';
 import type { Mode } from '../spec/profile.js';
 import type { CHECK_NAMES, CheckName } from './checks.js';
 
@@ -84,6 +84,13 @@ export interface VerifyOptions {
   merchantKeys?: KeyResolver;
   /** Expected `aud`/`nonce` per layer, merged over the bundle's `expect` (options win). */
   expect?: { l2?: Expectation; l3a?: Expectation; l3b?: Expectation };
+  /**
+   * Whose verification this is: a `merchant` must be shown the checkout
+   * mandate (and, Autonomous, its L3b), a `network` the payment mandate (and
+   * its L3a), a `dispute` both. Else the bundle's `role`; with neither, no view
+   * is required. A service passes its own role, never the presenter's.
+   */
+  role?: Role;
   /** Import cache for public keys; defaults to a shared bounded LRU. */
   keyCache?: PublicKeyCache;
   /**

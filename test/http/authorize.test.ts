@@ -116,7 +116,16 @@ function authorizeSuite(ledgerSpec: () => string): void {
   it('declines a merchant view sent to the network: there is no payment to authorize', async () => {
     const r = await post(svc.url, '/v1/network/authorize', merchantView(chain, fulfil(chain, 1, 30000)));
     expect(r.body.decision).toBe('declined');
-    expect(r.body.errors.map((e: any) => e.code)).toEqual(['MANDATE_NONE_DISCLOSED']);
+    expect(r.body.errors.map((e: any) => e.code)).toEqual(['ROLE_VIEW_INCOMPLETE']);
+  });
+
+  it('merchant verify judges as a merchant, whatever role the bundle claims: a network view is not valid', async () => {
+    const l3 = fulfil(chain, 1, 30000);
+    for (const role of ['network', 'merchant', 'dispute', undefined]) {
+      const r = await post(svc.url, '/v1/merchant/verify', networkView(chain, l3, { role }));
+      expect(r.body.valid).toBe(false);
+      expect(r.body.errors.map((e: any) => e.code)).toContain('ROLE_VIEW_INCOMPLETE');
+    }
   });
 
   it('authorizes an Immediate payment mandate once', async () => {

@@ -318,6 +318,7 @@ const ROWS: Row[] = [
     check: 'mandates.pairing',
     how: 'a payment mandate whose transaction_id names no checkout',
     code: 'MANDATE_ORPHAN',
+    cascade: { checks: ['role.view'], why: 'a dispute is then not shown the L3 (or pair) it must judge (ROLE_VIEW_INCOMPLETE)' },
     make: (p) => imm(p, { paymentMandate: (m) => void (m.transaction_id = 'AAAA') }),
   },
   {
@@ -494,6 +495,20 @@ const ROWS: Row[] = [
         },
       });
     },
+  },
+  {
+    check: 'role.view',
+    how: 'a merchant shown a network presentation (no checkout mandate, no L3b)',
+    code: 'ROLE_VIEW_INCOMPLETE',
+    make: (p) => auto(p, {}, 'network'),
+    options: () => ({ role: 'merchant' }),
+  },
+  {
+    check: 'role.view',
+    how: 'a network shown an Immediate merchant view (no payment mandate)',
+    code: 'ROLE_VIEW_INCOMPLETE',
+    make: (p) => imm(p, {}, 'merchant'),
+    options: () => ({ role: 'network' }),
   },
   { check: 'l3b.header', how: 'typ kb-sd-jwt+kb', code: 'TYP_MISMATCH', make: (p) => auto(p, { l3bHeader: (h) => void (h.typ = 'kb-sd-jwt+kb') }, 'merchant') },
   {

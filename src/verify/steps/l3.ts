@@ -5,7 +5,7 @@
  * header `kid`; never from the L3 itself.
  */
 
-import { riskDataInL3 } from '../../constraints/risk-data.js';
+import { riskDataInL3, riskDataMisplaced } from '../../constraints/risk-data.js';
 import type { Party } from '../../constraints/types.js';
 import { describeParty, isRecord, sameParty } from '../../constraints/values.js';
 import { sha256b64u } from '../../sdjwt/digest.js';
@@ -155,8 +155,9 @@ function l3Mandate({ rec, chain }: L3Input, found: L3Findings): void {
   found.resolved = resolveDisclosures(rec.parsed.jwt.payload, rec.parsed.disclosures, rec.layer);
   const m = finalMandate(rec, found.resolved, profile, found);
   found.final = m;
-  const risk = riskDataInL3(profile, m);
+  const risk = riskDataInL3(profile, m) ?? riskDataMisplaced(profile, rec.parsed.jwt.payload, `the ${rec.layer} payload`);
   if (risk) reject(risk.code, risk.message, 'risk_data');
+  requireNoMandateOutside(rec, found.resolved);
   if ('cnf' in m) reject('L3_CNF_FORBIDDEN', 'L3 final mandate must not carry cnf', 'cnf');
   if ('constraints' in m) reject('MANDATE_CONSTRAINTS_FORBIDDEN', 'L3 final mandate carries values, not constraints', 'constraints');
   if (rec.kind === 'payment') {
@@ -167,6 +168,31 @@ function l3Mandate({ rec, chain }: L3Input, found: L3Findings): void {
     if (m.checkout_hash !== sha256b64u(m.checkout_jwt))
       reject('CHECKOUT_HASH_MISMATCH', 'L3b checkout_hash is not B64U(SHA-256(checkout_jwt))', 'checkout_hash');
     requireTypedLines(m.line_items, chain.read.config.limits.maxCartLines);
+  }
+}
+
+/**
+ * A mandate is read from `delegate_payload` only. One committed elsewhere in
+ * the L3 (a disclosure of its `_sd`, or a signed member beside
+ * `delegate_payload`) would show a verifier that reads mandates another way
+ * another payment: refused.
+ */
+function requireNoMandateOutside(rec: ParsedL3, resolved: Resolved): void {
+  const payload = rec.parsed.jwt.payload;
+  const placed = new Set<string>();
+  for (const e of payload[PROFILE.claim.delegatePayload] as unknown[]) {
+    const d = arrayRefDigest(e);
+    if (d !== undefined) placed.add(d);
+  }
+  const isMandate = (v: unknown) => isRecord(v) && typeof v.vct === 'string';
+  // A final mandate holds no mandate of its own: every vct-bearing disclosure is a delegate_payload element.
+  for (const [digest, d] of resolved.byDigest) {
+    if (!placed.has(digest) && isMandate(d.value))
+      reject('L3_MANDATE_MISPLACED', `${rec.layer} discloses a mandate outside delegate_payload`, 'delegate_payload');
+  }
+  for (const [name, v] of Object.entries(resolved.claims)) {
+    if (name !== PROFILE.claim.delegatePayload && isMandate(v))
+      reject('L3_MANDATE_MISPLACED', `${rec.layer} carries a mandate in ${name}, outside delegate_payload`, name);
   }
 }
 

@@ -5,7 +5,7 @@
  * Content rules apply to what is disclosed; a partial view is legitimate.
  */
 import { constraintShapeViolations } from '../../constraints/registry.js';
-import { riskDataProblem } from '../../constraints/risk-data.js';
+import { riskDataMisplaced, riskDataProblem } from '../../constraints/risk-data.js';
 import { isMinorUnits, isRecord } from '../../constraints/values.js';
 import { VIError } from '../../errors.js';
 import { sha256b64u } from '../../sdjwt/digest.js';
@@ -60,6 +60,8 @@ function mandatesMode({ chain, l2 }: MandateInput, found: MandateFindings): void
   const expected = open ? PROFILE.typ.l2Autonomous : PROFILE.typ.l2Immediate;
   if (typ !== expected) reject('TYP_MISMATCH', `L2 header typ must be '${expected}' in ${mode} mode, got ${JSON.stringify(typ)}`, 'typ');
   found.moded = true;
+  const misplaced = riskDataMisplaced(profile, l2.views[0]!.parsed.jwt.payload, 'the L2 payload');
+  if (misplaced) reject(misplaced.code, misplaced.message, 'risk_data');
 }
 
 /** credential-format §7: the maximum lifetime depends on the mode. */
@@ -189,6 +191,10 @@ function collectFrom(mandates: Map<string, MandateDraft>, view: ResolvedView): v
 function checkShape(input: MandateInput, m: Mandate): void {
   const { keyCache, limits } = input.chain.read.config;
   const c = m.claims;
+  if (m.kind !== 'payment' || !m.open) {
+    const misplaced = riskDataMisplaced(m.profile, c, `${m.open ? 'an open' : 'an Immediate'} ${m.kind} mandate`);
+    if (misplaced) reject(misplaced.code, misplaced.message, 'risk_data');
+  }
   if (!m.open) {
     if ('cnf' in c) reject('MANDATE_CNF_FORBIDDEN', `Immediate ${m.kind} mandate must not carry cnf (no delegation)`, 'cnf');
     if ('constraints' in c) reject('MANDATE_CONSTRAINTS_FORBIDDEN', `Immediate ${m.kind} mandate carries final values, not constraints`, 'constraints');

@@ -48,7 +48,9 @@ describe('mandate steps (Immediate)', () => {
   ] as const;
   for (const c of cases) {
     it(`${c.name} → ${c.code}`, async () => {
-      expectBrokenCheck(await verifyPresentation(immediateBundle(c.hooks as never)), c.check as never, c.code);
+      // Without a role: this judges the mandate step alone, not what a dispute must be shown (role.view).
+      const { role: _role, ...bundle } = immediateBundle(c.hooks as never);
+      expectBrokenCheck(await verifyPresentation(bundle), c.check as never, c.code);
     });
   }
 
@@ -133,7 +135,8 @@ describe('mandate steps (Autonomous)', () => {
   ] as const;
   for (const c of cases) {
     it(`${c.name} → ${c.code}`, async () => {
-      expectBrokenCheck(await verifyPresentation(autonomousBundle(c.hooks as never)), c.check as never, c.code);
+      const { role: _role, ...bundle } = autonomousBundle(c.hooks as never);
+      expectBrokenCheck(await verifyPresentation(bundle), c.check as never, c.code);
     });
   }
 
