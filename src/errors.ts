@@ -145,6 +145,8 @@ export const ERROR_CODES = [
   'L1_STATUS_REVOKED',
   'L1_STATUS_SUSPENDED',
   'L1_STATUS_UNAVAILABLE',
+  /** A status resolver is configured and the L1 withholds a disclosure that may be its `status`. */
+  'L1_STATUS_WITHHELD',
   'L1_STATUS_INVALID',
   // issuance / usage
   'ISSUE_INVALID_INPUT',

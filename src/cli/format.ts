@@ -19,7 +19,7 @@ export function formatMoney(minor: number | bigint | null | undefined, currency:
   const code = typeof currency === 'string' ? currency : '';
   try {
     const major = fromMinorUnits(minor, code);
-    const symbol = PREFIX_SYMBOL[code];
+    const symbol = Object.hasOwn(PREFIX_SYMBOL, code) ? PREFIX_SYMBOL[code] : undefined;
     return symbol ? `${symbol}${major}` : `${major} ${code}`;
   } catch {
     return `${String(minor)} ${code} (minor units)`.replace('  ', ' ');

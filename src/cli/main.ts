@@ -74,14 +74,14 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(usage());
       return 0;
     }
-    const entry = COMMANDS[topic];
+    const entry = Object.hasOwn(COMMANDS, topic) ? COMMANDS[topic] : undefined;
     if (!entry) {
       process.stderr.write(`vintent help: unknown command '${topic}' (see vintent --help)\n`);
       return 2;
     }
     return (await entry.load()).run([...rest.slice(1), '--help']);
   }
-  const entry = COMMANDS[name];
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!entry) {
     process.stderr.write(`vintent: unknown command '${name}' (see vintent --help)\n`);
     return 2;

@@ -71,6 +71,7 @@ export const SERVE_COMMAND: CommandSpec = {
     'status-list': { type: 'string', value: 'TOKEN_FILE', help: 'a Status List Token to serve at GET /v1/status-list (re-read per request)' },
     'check-status': { type: 'boolean', help: 'check the Token Status List an L1 references (status.status_list); unreachable fails closed' },
     'status-fail-open': { type: 'boolean', help: 'with --check-status: accept an L1 whose status list cannot be fetched or verified' },
+    'status-allow-loopback-http': { type: 'boolean', help: 'with --check-status: also fetch http:// status lists on loopback (tests only; https otherwise)' },
     'no-signature-cache': { type: 'boolean', help: 'verify every signature afresh instead of remembering verified L1/L2 signatures' },
     'no-parse-cache': { type: 'boolean', help: 'parse every L1/L2 afresh instead of remembering the parse of recurring ones' },
     workers: {
@@ -155,7 +156,11 @@ function parse(values: ParsedValues): ServeOptions {
   const failOpen = values['status-fail-open'] === true;
   if (failOpen && !checkStatus) throw new UsageError('--status-fail-open needs --check-status');
   if (checkStatus) {
-    config.statusResolver = statusListResolver({ issuerKeys, onFetchError: (uri, error) => log(logLine('warn', 'status_list_fetch_failed', { uri, error })) });
+    config.statusResolver = statusListResolver({
+      issuerKeys,
+      allowLoopbackHttp: values['status-allow-loopback-http'] === true,
+      onFetchError: (uri, error) => log(logLine('warn', 'status_list_fetch_failed', { uri, error })),
+    });
     config.statusUnavailable = failOpen ? 'accept' : 'reject';
   }
   const statusFile = stringFlag(values, 'status-list');

@@ -94,7 +94,8 @@ function unknownOutcome(type: string, opts: CheckOptions): ConstraintOutcome {
   if (opts.openMandate !== false) {
     return { status: 'failed', violations: [{ code: 'CONSTRAINT_UNKNOWN_TYPE', message: `unknown constraint type in an open mandate: ${type}` }] };
   }
-  const mode = opts.policy?.[type] ?? opts.strictness;
+  // An own property only: `toString` or `__proto__` as a type must not find Object.prototype's members.
+  const mode = (opts.policy && Object.hasOwn(opts.policy, type) ? opts.policy[type] : undefined) ?? opts.strictness;
   return mode === 'STRICT'
     ? { status: 'failed', violations: [{ code: 'CONSTRAINT_UNKNOWN_TYPE', message: `unknown constraint type ${type} (STRICT)` }] }
     : { status: 'skipped', reason: `unknown constraint type ${type} skipped (PERMISSIVE)` };

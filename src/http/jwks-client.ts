@@ -19,8 +19,15 @@ export interface RemoteJwksOptions {
   fetch?: typeof globalThis.fetch;
   /** Milliseconds clock, for tests. Default Date.now. */
   clock?: () => number;
-  /** Told about every failed fetch (the service logs it); the previous set stays in use. */
+  /** Told about every failed fetch (the service logs it); the previous set stays in use, up to `maxStaleMs`. */
   onFetchError?: (message: string) => void;
+  /**
+   * How long the last set that arrived stays trusted while refreshes keep
+   * failing (security-model §5.3). Past it no key resolves, so a key the
+   * issuer removed cannot stay trusted while an attacker blocks the refresh.
+   * Default 86 400 000 ms (24 h).
+   */
+  maxStaleMs?: number;
 }
 
 /** State of the last fetch, for /healthz. */
@@ -75,6 +82,7 @@ export function remoteJwksResolver(url: string, options: RemoteJwksOptions = {})
   const maxBytes = options.maxBytes ?? 64 * 1024;
   const doFetch = options.fetch ?? globalThis.fetch;
   const clock = options.clock ?? Date.now;
+  const maxStaleMs = options.maxStaleMs ?? 86_400_000;
 
   let cached: CachedSet | undefined;
   let lastAttempt = Number.NEGATIVE_INFINITY;
@@ -115,17 +123,23 @@ export function remoteJwksResolver(url: string, options: RemoteJwksOptions = {})
     // A set that never arrived is retried at most once a second; an expired one once per interval.
     const retryAfter = cached ? Math.min(minRefreshMs, ttlMs) : Math.min(minRefreshMs, 1000);
     if (stale && clock() - lastAttempt >= retryAfter) await refresh();
+    // Fail closed on a set too old to trust: refreshes have failed for longer than maxStaleMs.
+    if (cached && clock() - cached.fetchedAt > maxStaleMs) return undefined;
     const hit = cached?.keys.get(kid);
     if (hit) return hit;
     // Unknown kid: perhaps a rotation. Refresh once, unless we did so very recently.
     if (clock() - lastAttempt >= minRefreshMs) {
       await refresh();
-      return cached?.keys.get(kid);
+      return cached && clock() - cached.fetchedAt <= maxStaleMs ? cached.keys.get(kid) : undefined;
     }
     return undefined;
   };
   return Object.assign(resolve, {
-    status: (): RemoteJwksStatus => ({ url, ok: lastError === undefined, keys: cached?.keys.size ?? 0, ...(lastError !== undefined ? { lastError } : {}) }),
+    status: (): RemoteJwksStatus => {
+      const expired = cached !== undefined && clock() - cached.fetchedAt > maxStaleMs;
+      const error = expired ? `last key set is older than ${maxStaleMs} ms and refreshes fail${lastError ? `: ${lastError}` : ''}` : lastError;
+      return { url, ok: error === undefined, keys: expired ? 0 : (cached?.keys.size ?? 0), ...(error !== undefined ? { lastError: error } : {}) };
+    },
     refresh,
   });
 }

@@ -8,7 +8,7 @@
  * const ref = list.allocate();
  * const l1 = await issueL1({ ..., extraClaims: statusClaim(ref) });
  * list.set(ref.idx, 'invalid');
- * const token = list.publish({ issuerKey, ttl: 300 });   // serve it at ref.uri
+ * const token = list.publish({ issuerKey, ttl: 300 });   // exp defaults to iat + 24 h; serve it at ref.uri
  */
 import { invalidInput } from '../errors.js';
 import type { SigningKey } from '../sdjwt/keys.js';

@@ -7,7 +7,7 @@
  */
 import { type BitsPerStatus, StatusList } from '@sd-jwt/jwt-status-list';
 import { signJwt } from './build.js';
-import type { SigningKey } from './keys.js';
+import type { PublicJwk, SigningKey } from './keys.js';
 
 export type { BitsPerStatus };
 
@@ -21,6 +21,12 @@ export const TOKEN_STATUS = { valid: 0, invalid: 1, suspended: 2 } as const;
 export interface StatusListReference {
   idx: number;
   uri: string;
+  /**
+   * The L1 that carries the reference: its issuer and the key that signed it.
+   * A status list answers for its own issuer's credentials only, so its token
+   * must verify under this key.
+   */
+  issuer?: { iss: string | undefined; kid: string | undefined; jwk: PublicJwk };
 }
 
 /** What a status lookup found: the status value, or why there is none (fetch failed, bad signature, index outside the list). */
@@ -59,10 +65,17 @@ export interface StatusListTokenInput {
   exp?: number;
 }
 
-/** Sign a Status List Token: header `{alg: ES256, typ: statuslist+jwt, kid}`, payload `{sub, iat, exp?, ttl?, status_list: {bits, lst}}`. */
+/** Lifetime of a published token when no `exp` is given: relying parties refuse a token without `exp` or `ttl`. */
+export const DEFAULT_STATUS_TOKEN_LIFETIME_SECONDS = 24 * 3600;
+
+/**
+ * Sign a Status List Token: header `{alg: ES256, typ: statuslist+jwt, kid}`,
+ * payload `{sub, iat, exp, ttl?, status_list: {bits, lst}}`. `exp` defaults to
+ * `iat` + 24 h (always written), so an old token cannot answer for the list forever.
+ */
 export function signStatusListToken(input: StatusListTokenInput): string {
   const payload: Record<string, unknown> = { sub: input.uri, iat: input.iat };
-  if (input.exp !== undefined) payload.exp = input.exp;
+  payload.exp = input.exp ?? input.iat + DEFAULT_STATUS_TOKEN_LIFETIME_SECONDS;
   if (input.ttl !== undefined) payload.ttl = input.ttl;
   payload.status_list = { bits: input.bits, lst: compressStatuses(input.statuses, input.bits) };
   return signJwt({ alg: 'ES256', typ: STATUS_LIST_TYP, kid: input.issuerKey.kid }, payload, input.issuerKey);

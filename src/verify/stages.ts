@@ -11,6 +11,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { ConstraintReport } from '../constraints/registry.js';
+import type { PublicJwk } from '../sdjwt/keys.js';
 import type { ParsedJwt, ParsedSdJwt } from '../sdjwt/parse.js';
 import type { Resolved } from '../sdjwt/resolve.js';
 import type { Bundle, Expectation } from '../spec/bundle.js';
@@ -82,6 +83,8 @@ export interface ResolvedKeys {
 /** Stage `l1.*`: an L1 whose signature verified under a trusted issuer key. */
 export interface VerifiedL1 {
   readonly parsed: ParsedSdJwt;
+  /** The trusted key the L1 verified under. */
+  readonly issuerJwk: PublicJwk;
   readonly issuerThumbprint: string;
   /** Undefined when `l1.disclosures` failed. */
   readonly resolved: Resolved | undefined;

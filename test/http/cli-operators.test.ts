@@ -135,7 +135,18 @@ describe('vintent serve with credential status', () => {
     writeFileSync(trust, JSON.stringify(c0.p.issuerJwks));
     const tokenFile = join(dir, 'status.jwt');
     writeFileSync(tokenFile, 'not yet');
-    const s = serve(['--ledger', `sqlite:${join(dir, 'l.db')}`, '--trust', trust, '--network-aud', NETWORK_AUD, '--status-list', tokenFile, '--check-status']);
+    const s = serve([
+      '--ledger',
+      `sqlite:${join(dir, 'l.db')}`,
+      '--trust',
+      trust,
+      '--network-aud',
+      NETWORK_AUD,
+      '--status-list',
+      tokenFile,
+      '--check-status',
+      '--status-allow-loopback-http',
+    ]);
     const url = await s.url;
     try {
       const list = new IssuerStatusList({ uri: `${url}/v1/status-list`, size: 8 });

@@ -88,6 +88,29 @@ describe('remoteJwksResolver', () => {
     expect(await dead('rot-1')).toBeUndefined();
   });
 
+  it('stops trusting its last set once refreshes have failed for longer than maxStaleMs (default 24 h)', async () => {
+    reset([k1.publicJwk]);
+    let now = 0;
+    const resolve = remoteJwksResolver(url, { ttlMs: 60_000, clock: () => now });
+    expect(await resolve('rot-1')).toBeDefined();
+    // The issuer removes the key; an attacker blocks every refresh from now on.
+    status = 503;
+    now = 23 * 3600_000;
+    expect(await resolve('rot-1')).toBeDefined();
+    now = 24 * 3600_000 + 1;
+    expect(await resolve('rot-1')).toBeUndefined();
+    expect(resolve.status()).toMatchObject({ ok: false, keys: 0 });
+    // A refresh that succeeds again restores trust in what it brings.
+    status = 200;
+    now += 60_000;
+    expect(await resolve('rot-1')).toBeDefined();
+    const tight = remoteJwksResolver(url, { ttlMs: 1000, maxStaleMs: 5000, clock: () => now });
+    expect(await tight('rot-1')).toBeDefined();
+    status = 500;
+    now += 6000;
+    expect(await tight('rot-1')).toBeUndefined();
+  });
+
   it('times out a JWKS endpoint that never answers', async () => {
     const silent = createServer(() => {
       /* never answers */

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusListResolver } from '../../src/http/status-client.js';
 import { IssuerStatusList, statusClaim } from '../../src/issue/status-list.js';
-import { generateSigningKey } from '../../src/sdjwt/keys.js';
+import { generateSigningKey, signEs256 } from '../../src/sdjwt/keys.js';
 import { decompressStatuses, TOKEN_STATUS } from '../../src/sdjwt/status-list.js';
 
 const issuer = generateSigningKey('status-issuer');
@@ -47,7 +47,7 @@ describe('issuer status list', () => {
     list.set(5, 'suspended');
     const token = list.publish({ issuerKey: issuer, iat: now, ttl: 60 });
     const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
-    expect(payload).toMatchObject({ sub: 'https://issuer.example/status/1', iat: now, ttl: 60, status_list: { bits: 2 } });
+    expect(payload).toMatchObject({ sub: 'https://issuer.example/status/1', iat: now, ttl: 60, exp: now + 86400, status_list: { bits: 2 } });
     const decoded = decompressStatuses(payload.status_list.lst, 2);
     expect([decoded.statusAt(0), decoded.statusAt(1), decoded.statusAt(5)]).toEqual([TOKEN_STATUS.valid, TOKEN_STATUS.invalid, TOKEN_STATUS.suspended]);
     expect(() => list.set(20, 'invalid')).toThrow();
@@ -62,14 +62,14 @@ describe('status list resolver', () => {
     list.set(3, 'invalid');
     served.set('/lists/a', list.publish({ issuerKey: issuer, iat: now, ttl: 60 }));
     let ms = Date.now();
-    const resolve = statusListResolver({ issuerKeys: { keys: [issuer.publicJwk] }, clock: () => ms });
+    const resolve = statusListResolver({ issuerKeys: { keys: [issuer.publicJwk] }, clock: () => ms, allowLoopbackHttp: true });
     const before = fetches;
     expect(await resolve({ uri, idx: 0 })).toEqual({ ok: true, status: 0 });
     expect(await resolve({ uri, idx: 3 })).toEqual({ ok: true, status: 1 });
     expect(fetches - before).toBe(1);
     // Within the ttl a change is not seen; after it, it is.
     list.set(0, 'suspended');
-    served.set('/lists/a', list.publish({ issuerKey: issuer, iat: now, ttl: 60 }));
+    served.set('/lists/a', list.publish({ issuerKey: issuer, iat: now + 61, ttl: 60 }));
     expect(await resolve({ uri, idx: 0 })).toEqual({ ok: true, status: 0 });
     ms += 61_000;
     expect(await resolve({ uri, idx: 0 })).toEqual({ ok: true, status: 2 });
@@ -79,7 +79,7 @@ describe('status list resolver', () => {
 
   it('refuses a list signed by an unknown key, for another URI, expired, or unreachable', async () => {
     const errors: string[] = [];
-    const resolve = statusListResolver({ issuerKeys: { keys: [issuer.publicJwk] }, onFetchError: (_u, m) => errors.push(m) });
+    const resolve = statusListResolver({ issuerKeys: { keys: [issuer.publicJwk] }, onFetchError: (_u, m) => errors.push(m), allowLoopbackHttp: true });
     const forged = new IssuerStatusList({ uri: `${base}/lists/forged`, size: 4 });
     served.set('/lists/forged', forged.publish({ issuerKey: stranger, iat: now }));
     expect(await resolve({ uri: `${base}/lists/forged`, idx: 0 })).toMatchObject({ ok: false, reason: expect.stringContaining('signature') });
@@ -96,5 +96,52 @@ describe('status list resolver', () => {
     expect(await resolve({ uri: 'http://127.0.0.1:9/none', idx: 0 })).toMatchObject({ ok: false });
     expect(await resolve({ uri: 'file:///etc/passwd', idx: 0 })).toMatchObject({ ok: false });
     expect(errors.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('only https, unless loopback http is allowed by the caller', async () => {
+    const strict = statusListResolver({ issuerKeys: { keys: [issuer.publicJwk] } });
+    const list = new IssuerStatusList({ uri: `${base}/lists/https`, size: 4 });
+    served.set('/lists/https', list.publish({ issuerKey: issuer, iat: now }));
+    expect(await strict({ uri: `${base}/lists/https`, idx: 0 })).toMatchObject({ ok: false, reason: expect.stringContaining('https') });
+    const lax = statusListResolver({ issuerKeys: { keys: [issuer.publicJwk] }, allowLoopbackHttp: true });
+    expect(await lax({ uri: `${base}/lists/https`, idx: 0 })).toEqual({ ok: true, status: 0 });
+    expect(await lax({ uri: 'http://issuer.example/lists/1', idx: 0 })).toMatchObject({ ok: false, reason: expect.stringContaining('https') });
+  });
+
+  it('a token without exp or ttl, past exp, or older than the maximum age is stale: an old list cannot un-revoke', async () => {
+    const resolve = statusListResolver({ issuerKeys: { keys: [issuer.publicJwk] }, allowLoopbackHttp: true, maxTokenAgeSeconds: 3600 });
+    const raw = (iat: number, extra: Record<string, unknown>) => {
+      const list = new IssuerStatusList({ uri: `${base}/lists/raw`, size: 4 });
+      const token = list.publish({ issuerKey: issuer, iat, exp: 1 });
+      // Re-sign the payload with exp removed or changed: what an issuer with another library could publish.
+      const [h, p] = token.split('.');
+      const payload = { ...JSON.parse(Buffer.from(p!, 'base64url').toString()), ...extra };
+      for (const k of Object.keys(extra)) if (extra[k] === undefined) delete payload[k];
+      const input = `${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+      return `${input}.${signEs256(input, issuer.privateKey).toString('base64url')}`;
+    };
+    served.set('/lists/raw', raw(now, { exp: undefined }));
+    expect(await resolve({ uri: `${base}/lists/raw`, idx: 0 })).toMatchObject({ ok: false, reason: expect.stringContaining('exp or ttl') });
+    served.set('/lists/raw', raw(now - 120, { exp: undefined, ttl: -5 }));
+    expect(await resolve({ uri: `${base}/lists/raw`, idx: 0 })).toMatchObject({ ok: false, reason: expect.stringContaining('ttl') });
+    served.set('/lists/raw', raw(now - 60, { exp: now - 1 }));
+    expect(await resolve({ uri: `${base}/lists/raw`, idx: 0 })).toMatchObject({ ok: false, reason: expect.stringContaining('expired') });
+    served.set('/lists/raw', raw(now - 7200, { exp: now + 86400 }));
+    expect(await resolve({ uri: `${base}/lists/raw`, idx: 0 })).toMatchObject({ ok: false, reason: expect.stringContaining('older than 3600') });
+    served.set('/lists/raw', raw(now - 60, { exp: now + 600 }));
+    expect(await resolve({ uri: `${base}/lists/raw`, idx: 0 })).toEqual({ ok: true, status: 0 });
+  });
+
+  it("a list signed by another configured issuer does not answer for this L1's issuer", async () => {
+    const other = generateSigningKey('other-issuer');
+    const resolve = statusListResolver({ issuerKeys: { keys: [issuer.publicJwk, other.publicJwk] }, allowLoopbackHttp: true });
+    const list = new IssuerStatusList({ uri: `${base}/lists/theirs`, size: 4 });
+    served.set('/lists/theirs', list.publish({ issuerKey: other, iat: now }));
+    const ref = { uri: `${base}/lists/theirs`, idx: 0 };
+    expect(await resolve({ ...ref, issuer: { iss: 'https://bank.example', kid: issuer.kid, jwk: issuer.publicJwk } })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("L1's own issuer"),
+    });
+    expect(await resolve({ ...ref, issuer: { iss: 'https://other.example', kid: other.kid, jwk: other.publicJwk } })).toEqual({ ok: true, status: 0 });
   });
 });

@@ -8,15 +8,24 @@
  */
 import { isRecord } from '../../constraints/values.js';
 import { type StatusListReference, type StatusLookup, TOKEN_STATUS } from '../../sdjwt/status-list.js';
+import { PROFILE } from '../../spec/profile.js';
 import { type CheckLog, reject, skip } from '../context.js';
 import type { VerifiedL1 } from '../stages.js';
 
 /** The reference the L1 carries: undefined when it has none, null when it is malformed. */
-function referenceOf(payload: Record<string, unknown>): StatusListReference | null | undefined {
-  if (!('status' in payload)) return undefined;
-  const list = isRecord(payload.status) ? payload.status.status_list : undefined;
+function referenceOf(claims: Record<string, unknown>): Omit<StatusListReference, 'issuer'> | null | undefined {
+  if (!Object.hasOwn(claims, 'status')) return undefined;
+  const list = isRecord(claims.status) ? claims.status.status_list : undefined;
   if (!isRecord(list) || typeof list.uri !== 'string' || !Number.isSafeInteger(list.idx) || (list.idx as number) < 0) return null;
   return { idx: list.idx as number, uri: list.uri };
+}
+
+/** Whether the L1 as presented withholds a disclosure its payload commits to (any `_sd` digest not disclosed). */
+function withholdsSomething(l1: VerifiedL1): boolean {
+  const sd = l1.parsed.jwt.payload[PROFILE.claim.sd];
+  if (!Array.isArray(sd)) return false;
+  const shown = l1.resolved?.byDigest;
+  return sd.some((d) => typeof d === 'string' && !shown?.has(d));
 }
 
 function judge(log: CheckLog, lookup: StatusLookup): void {
@@ -40,8 +49,28 @@ function judge(log: CheckLog, lookup: StatusLookup): void {
 export function verifyL1Status(l1: VerifiedL1, log: CheckLog): void | Promise<void> {
   const resolver = log.config.options.statusResolver;
   if (!resolver) return;
-  const reference = referenceOf(l1.parsed.jwt.payload);
-  if (reference === undefined) return;
+  // `status` may be selectively disclosable: read it as the disclosures resolve it.
+  const claims = l1.resolved?.claims ?? l1.parsed.jwt.payload;
+  const found0 = referenceOf(claims);
+  if (found0 === undefined) {
+    // With a resolver configured, a status that may sit behind a withheld disclosure fails closed.
+    if (withholdsSomething(l1))
+      log.check('l1.status', 'l1', () =>
+        reject('L1_STATUS_WITHHELD', 'a status resolver is configured and this L1 withholds a disclosure that may be its status', 'status'),
+      );
+    return;
+  }
+  const reference: StatusListReference | null =
+    found0 === null
+      ? null
+      : {
+          ...found0,
+          issuer: {
+            iss: typeof claims.iss === 'string' ? claims.iss : undefined,
+            kid: typeof l1.parsed.jwt.header.kid === 'string' ? l1.parsed.jwt.header.kid : undefined,
+            jwk: l1.issuerJwk,
+          },
+        };
   if (reference === null) {
     log.check('l1.status', 'l1', () => reject('L1_STATUS_INVALID', 'status.status_list needs a non-negative integer idx and a uri', 'status'));
     return;

@@ -116,6 +116,7 @@ export function verifyL1(chain: ParsedChain, keys: ResolvedKeys, log: CheckLog):
   if (!found.issuerJwk) return undefined;
   return {
     parsed: chain.l1,
+    issuerJwk: found.issuerJwk,
     issuerThumbprint: chain.read.config.keyCache.thumbprint(found.issuerJwk),
     resolved: found.resolved,
     userKey: found.userKey,
