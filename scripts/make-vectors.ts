@@ -12,8 +12,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Actors, autonomousFlow, immediateFlow } from '../src/cli/scenarios.js';
 import type { ErrorCode } from '../src/errors.js';
+import { makeArrayDisclosure } from '../src/sdjwt/build.js';
+import { sha256b64u } from '../src/sdjwt/digest.js';
 import { exportPrivateJwk, generateSigningKey, type SigningKey, signingKeyFromJwk } from '../src/sdjwt/keys.js';
-import { PROFILE } from '../src/spec/profile.js';
+import { PROFILE, VI_2026_02, VI_2026_04, type WireProfile } from '../src/spec/profile.js';
 import { AT, autonomousBundle, type Hooks, immediateBundle, type Role, useChainKeys } from '../test/fixtures/raw-chain.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -366,6 +368,198 @@ const TAMPERS: { name: string; mode: 'immediate' | 'autonomous'; role: Role; hoo
   },
 ];
 
+type Obj = Record<string, unknown>;
+const constraintOf = (m: Obj, type: string) => (m.constraints as Obj[]).find((c) => c.type === type)!;
+/** An RFC 9901 §4.2.5 decoy: a digest no disclosure has. */
+const DECOY = { '...': sha256b64u('vintent decoy') };
+
+/**
+ * Hostile input round 3 (issue 22): one vector per verifier-level class, in
+ * both profiles (written as `<mode>-<name>` for February and
+ * `vi-2026-04-<mode>-<name>` for April). `as` judges the bundle for another
+ * role than the view it carries. `code: undefined` is a valid vector.
+ */
+const ROUND3: {
+  name: string;
+  mode: 'immediate' | 'autonomous';
+  role: Role;
+  as?: Role;
+  profiles?: readonly string[];
+  hooks: (p: WireProfile) => Hooks;
+  code: ErrorCode | undefined;
+  why: string;
+}[] = [
+  {
+    name: 'l2-not-yet-valid',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: () => ({ l2Payload: (p) => (p.nbf = AT + 86400) }),
+    code: 'NOT_YET_VALID',
+    why: 'a mandate that starts tomorrow is not spendable today',
+  },
+  {
+    name: 'l3a-aud-array',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: () => ({ l3aPayload: (p) => (p.aud = [p.aud, 'https://other-network.example']) }),
+    code: 'CLAIM_MALFORMED',
+    why: 'aud is one string',
+  },
+  {
+    name: 'l3a-sd-alg-missing',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: () => ({ l3aPayload: (p) => delete p._sd_alg }),
+    code: 'L3_CLAIM_MISSING',
+    why: '_sd_alg is required in L3',
+  },
+  {
+    name: 'l1-iss-not-uri',
+    mode: 'immediate',
+    role: 'dispute',
+    hooks: () => ({ l1Payload: (p) => (p.iss = 'Example Bank') }),
+    code: 'CLAIM_MALFORMED',
+    why: 'iss is a URI',
+  },
+  {
+    name: 'selected-merchant-is-only-a-payee',
+    mode: 'autonomous',
+    role: 'dispute',
+    hooks: (pr) => ({
+      selectedMerchant: { id: 'm-2', name: 'String Shop', website: 'https://strings.example' },
+      paymentViewMerchants: [0, 1],
+      checkoutMandate: (m) => {
+        const c = constraintOf(m, pr.constraint.allowedMerchant);
+        c[pr.allowlistField.allowedMerchant] = (c[pr.allowlistField.allowedMerchant] as unknown[]).slice(0, 1);
+      },
+    }),
+    code: 'SELECTED_MERCHANT_NOT_ALLOWED',
+    why: 'selected_merchant comes from the allowed merchants, not the allowed payees',
+  },
+  {
+    name: 'bound-view-entry-malformed',
+    mode: 'autonomous',
+    role: 'dispute',
+    hooks: (pr) => {
+      const odd = makeArrayDisclosure({ id: 7, title: 'Odd' });
+      return {
+        checkoutViewExtra: [odd.encoded],
+        checkoutMandate: (m) => ((constraintOf(m, pr.constraint.lineItems).items as Obj[])[0]!.acceptable_items as unknown[]).push({ '...': odd.digest }),
+      };
+    },
+    code: 'CONSTRAINT_MALFORMED',
+    why: 'allowlist entry shapes are checked in the view each L3 is judged by',
+  },
+  {
+    name: 'amount-max-exponent',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: () => ({ jsonText: (site, t) => (site === 'l2.payment' ? t.replace('"max":50000', '"max":5.0e4') : t) }),
+    code: 'CONSTRAINT_MALFORMED',
+    why: 'user-signed amounts are integer literals',
+  },
+  {
+    name: 'currency-not-iso-4217',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: (pr) => ({ paymentMandate: (m) => (constraintOf(m, pr.constraint.amount).currency = 'ZZZ') }),
+    code: 'CONSTRAINT_MALFORMED',
+    why: 'ZZZ is no ISO 4217 currency',
+  },
+  {
+    name: 'cart-total-unreadable',
+    mode: 'autonomous',
+    role: 'dispute',
+    hooks: () => ({ checkoutJwtPayload: (p) => delete (p.cart as Obj).total }),
+    code: 'CART_TOTAL_UNREADABLE',
+    why: 'a dispute never skips the cart total',
+  },
+  {
+    name: 'network-view-judged-as-merchant',
+    mode: 'autonomous',
+    role: 'network',
+    as: 'merchant',
+    hooks: () => ({}),
+    code: 'ROLE_VIEW_INCOMPLETE',
+    why: 'a merchant must be shown the checkout mandate and its L3b',
+  },
+  {
+    name: 'merchant-view-judged-as-network',
+    mode: 'immediate',
+    role: 'merchant',
+    as: 'network',
+    hooks: () => ({}),
+    code: 'ROLE_VIEW_INCOMPLETE',
+    why: 'a network must be shown the payment mandate',
+  },
+  {
+    name: 'l3a-mandate-beside-delegate-payload',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: (pr) => ({ l3aPayload: (p) => (p.mandate = { vct: pr.vct.payment, payment_amount: { currency: 'USD', amount: 1 } }) }),
+    code: 'L3_MANDATE_MISPLACED',
+    why: 'a mandate is read from delegate_payload only',
+  },
+  {
+    name: 'l3a-risk-data',
+    mode: 'autonomous',
+    role: 'network',
+    profiles: ['vi-2026-04'],
+    hooks: () => ({ l3aPayload: (p) => (p.risk_data = { device_id: 'dev-1' }) }),
+    code: 'RISK_DATA_FORBIDDEN',
+    why: 'risk_data belongs on the L2 open payment mandate only',
+  },
+  {
+    name: 'l3a-with-decoys',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: () => ({ l3aPayload: (p) => (p.delegate_payload as unknown[]).push(DECOY) }),
+    code: undefined,
+    why: 'RFC 9901 decoys are ignored',
+  },
+  {
+    name: 'l1-leap-year-lifetime',
+    mode: 'immediate',
+    role: 'dispute',
+    hooks: () => ({ l1Payload: (p) => (p.exp = (p.iat as number) + 366 * 86400) }),
+    code: undefined,
+    why: 'one year is a calendar year',
+  },
+  {
+    name: 'payee-marketplace',
+    mode: 'autonomous',
+    role: 'network',
+    hooks: (pr) => {
+      const psp = { id: 'psp-1', name: 'Pay Co', website: 'https://pay.example' };
+      return {
+        paymentMandate: (m) => (constraintOf(m, pr.constraint.allowedPayee)[pr.allowlistField.allowedPayee] as unknown[]).push(psp),
+        l3aMandate: (m) => (m.payee = psp),
+      };
+    },
+    code: undefined,
+    why: 'a payee the user allowed need not be the selected merchant',
+  },
+];
+
+function round3Vectors(outDir: string): { valid: number; tampered: number } {
+  const n = { valid: 0, tampered: 0 };
+  for (const t of ROUND3) {
+    for (const profile of [VI_2026_02, VI_2026_04]) {
+      if (t.profiles && !t.profiles.includes(profile.name)) continue;
+      const hooks = { ...t.hooks(profile), profile };
+      const built = t.mode === 'immediate' ? immediateBundle(hooks, t.role) : autonomousBundle(hooks, t.role);
+      const role = t.as ?? t.role;
+      const prefix = profile === VI_2026_02 ? '' : `${profile.name}-`;
+      const dir = t.code === undefined ? 'valid' : 'tampered';
+      const verdict = t.code === undefined ? { valid: true, why: t.why } : { valid: false, why: t.why, code: t.code };
+      const out = { ...built, role, name: `${prefix}${t.mode}/${role}/${dir === 'valid' ? 'valid' : 'tamper'}/${t.name}`, verdict };
+      writeFileSync(join(outDir, dir, `${prefix}${t.mode}-${t.name}.json`), `${JSON.stringify(out, null, 2)}\n`);
+      n[dir === 'valid' ? 'valid' : 'tampered']++;
+    }
+  }
+  return n;
+}
+
 type Bundle = Record<string, any>;
 
 /**
@@ -553,9 +747,10 @@ export async function makeVectors(outDir: string): Promise<{ valid: number; tamp
     const out = { ...bundle, name: `${t.mode}/${t.role}/tamper/${t.name}`, verdict: { valid: false, why: t.why, code: t.code } };
     writeFileSync(join(outDir, 'tampered', `${t.mode}-${t.name}.json`), `${JSON.stringify(out, null, 2)}\n`);
   }
+  const round3 = round3Vectors(outDir);
   valid += configuredTrustVectors(outDir, k);
   const april = await profileVectors(outDir, actors, 'vi-2026-04');
-  return { valid: valid + april.valid, tampered: TAMPERS.length + april.tampered };
+  return { valid: valid + april.valid + round3.valid, tampered: TAMPERS.length + april.tampered + round3.tampered };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
