@@ -10,8 +10,8 @@ import { issueL2Immediate } from '../src/issue/l2-immediate.js';
 import type { IssuedL2Autonomous, IssuedL2Immediate } from '../src/issue/l2-types.js';
 import { type IssuedL3Pair, issueL3Pair } from '../src/issue/l3.js';
 import { type PresentationBundle, presentForDispute, presentToMerchant, presentToNetwork } from '../src/present/index.js';
+import type { JwkSet } from '../src/profiles/bundle.js';
 import { generateSigningKey, type SigningKey } from '../src/sdjwt/keys.js';
-import type { JwkSet } from '../src/spec/bundle.js';
 
 /** Issuance time: a minute ago, so every credential is live when verified "now". */
 export const T = Math.floor(Date.now() / 1000) - 60;

@@ -7,8 +7,8 @@
  * result (whose echoed claims are the signed input, so it tracks input size).
  */
 import { cpuUsage, memoryUsage } from 'node:process';
-import { reportOf } from '../src/cli/verify.js';
-import { VI_2026_02, VI_2026_04 } from '../src/spec/profile.js';
+import { VI_2026_02, VI_2026_04 } from '../src/profiles/profile.js';
+import { reportOf } from '../src/verify/report.js';
 import { bundleBytes, type CostBombShape, costBomb } from '../test/fixtures/cost-bomb.js';
 import { verifyPresentation } from '../test/fixtures/vector-verify.js';
 

@@ -24,8 +24,8 @@ import { issueL1 } from '../src/issue/l1.js';
 import { issueL2Autonomous } from '../src/issue/l2-autonomous.js';
 import { issueL3Pair } from '../src/issue/l3.js';
 import { presentToNetwork } from '../src/present/index.js';
+import type { JwkSet } from '../src/profiles/bundle.js';
 import { generateSigningKey } from '../src/sdjwt/keys.js';
-import type { JwkSet } from '../src/spec/bundle.js';
 
 const T = 1_781_000_000;
 const NOW = T + 200;

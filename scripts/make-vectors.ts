@@ -12,10 +12,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Actors, autonomousFlow, immediateFlow } from '../src/cli/scenarios.js';
 import type { ErrorCode } from '../src/errors.js';
+import { PROFILE, VI_2026_02, VI_2026_04, type WireProfile } from '../src/profiles/profile.js';
 import { makeArrayDisclosure } from '../src/sdjwt/build.js';
 import { sha256b64u } from '../src/sdjwt/digest.js';
 import { exportPrivateJwk, generateSigningKey, type SigningKey, signingKeyFromJwk } from '../src/sdjwt/keys.js';
-import { PROFILE, VI_2026_02, VI_2026_04, type WireProfile } from '../src/spec/profile.js';
 import { AT, autonomousBundle, type Hooks, immediateBundle, type Role, useChainKeys } from '../test/fixtures/raw-chain.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -78,6 +78,13 @@ export type { DisputePresentationInput, PairPresentationInput, PresentOptions } 
 // Presentation ------------------------------------------------------------------
 /** Role presenters: merchant, network, dispute. They emit a {@link Bundle}; `Trust` and `BundleL3Entry` are the bundle's parts. */
 export { presentForDispute, presentToMerchant, presentToNetwork } from './present/index.js';
+export type { Bundle, BundleL3Entry, Expectation, JwkSet, Role, Trust } from './profiles/bundle.js';
+/** The presentation bundle schema (zod) and its types. */
+export { bundleSchema } from './profiles/bundle.js';
+export type { ConstraintTypeName, MandateKind, Mode } from './profiles/profile.js';
+// Wire profile and bundle -----------------------------------------------------
+/** Every VI wire name (typ, vct, constraint types) in one table. */
+export { CURRENCY_EXPONENT, classifyVct, isIsoCurrency, PROFILE, REGISTERED_CONSTRAINT_TYPES } from './profiles/profile.js';
 export type { PublicJwk, SigningKey } from './sdjwt/keys.js';
 // Keys --------------------------------------------------------------------------
 /** ES256 keys on node:crypto, with a bounded cache of imported public keys. */
@@ -94,13 +101,6 @@ export type { ParseCacheStats } from './sdjwt/parse-cache.js';
 export { DEFAULT_PARSE_CACHE_SIZE, ParsedJwtCache } from './sdjwt/parse-cache.js';
 export type { SignatureCacheStats } from './sdjwt/signature-cache.js';
 export { DEFAULT_SIGNATURE_CACHE_SIZE, VerifiedSignatureCache } from './sdjwt/signature-cache.js';
-export type { Bundle, BundleL3Entry, Expectation, JwkSet, Role, Trust } from './spec/bundle.js';
-/** The presentation bundle schema (zod) and its types. */
-export { bundleSchema } from './spec/bundle.js';
-export type { ConstraintTypeName, MandateKind, Mode } from './spec/profile.js';
-// Wire profile and bundle -----------------------------------------------------
-/** Every VI wire name (typ, vct, constraint types) in one table. */
-export { CURRENCY_EXPONENT, classifyVct, isIsoCurrency, PROFILE, REGISTERED_CONSTRAINT_TYPES } from './spec/profile.js';
 /** The verifier's input limits (spec/limits.md); the HTTP server's are DEFAULT_SERVER_LIMITS in `vintent/http`. */
 export { DEFAULT_LIMITS as DEFAULT_VERIFY_LIMITS } from './verify/context.js';
 export type { BundleTextResult } from './verify/index.js';

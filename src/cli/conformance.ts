@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { classifyVct } from '../spec/profile.js';
+import { classifyVct } from '../profiles/profile.js';
 
 /** What the adapter said, or why it said nothing usable. */
 export type AdapterOutcome = { kind: 'verdict'; valid: boolean; code?: string } | { kind: 'crashed'; reason: string };

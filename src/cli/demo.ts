@@ -16,9 +16,9 @@ import { createCheckoutJwt, issueL2Autonomous, issueL3Pair } from '../issue/inde
 import { openSqliteLedger } from '../ledger/sqlite.js';
 import type { PresentationBundle } from '../present/index.js';
 import { presentToNetwork } from '../present/index.js';
+import { DEFAULT_PROFILE, findProfile, PROFILES } from '../profiles/profile.js';
 import { makeArrayDisclosure, serializeSdJwt, signJwt } from '../sdjwt/build.js';
 import type { SigningKey } from '../sdjwt/keys.js';
-import { DEFAULT_PROFILE, findProfile, PROFILES } from '../spec/profile.js';
 import { verifyPresentation } from '../verify/index.js';
 import type { PairResult, VerificationResult } from '../verify/types.js';
 import { type CommandSpec, runCommand, stringFlag, UsageError } from './args.js';

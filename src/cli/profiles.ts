@@ -1,8 +1,8 @@
 /**
  * `vintent profiles [--json]`: the wire vocabularies vintent issues and
- * verifies, read from the profile table (src/spec/profile.ts).
+ * verifies, read from the profile table (src/profiles/profile.ts).
  */
-import { DEFAULT_PROFILE, PROFILES, type WireProfile } from '../spec/profile.js';
+import { DEFAULT_PROFILE, PROFILES, type WireProfile } from '../profiles/profile.js';
 
 /** The facts a reader needs to tell two profiles apart. */
 export function describeProfile(p: WireProfile): Record<string, unknown> {

@@ -7,8 +7,8 @@ import type { IssuedL3Pair } from '../issue/index.js';
 import { createCheckoutJwt, issueL1, issueL2Autonomous, issueL2Immediate, issueL3Pair } from '../issue/index.js';
 import type { PresentationBundle } from '../present/index.js';
 import { presentForDispute, presentToMerchant, presentToNetwork } from '../present/index.js';
+import type { WireProfile } from '../profiles/profile.js';
 import { generateSigningKey, type SigningKey } from '../sdjwt/keys.js';
-import type { WireProfile } from '../spec/profile.js';
 
 export interface Actors {
   issuer: SigningKey;

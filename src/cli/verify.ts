@@ -11,28 +11,18 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { VIErrorInfo } from '../errors.js';
 import { readPublicKeySet } from '../http/key-files.js';
-import type { JwkSet } from '../spec/bundle.js';
-import { findProfile, PROFILES } from '../spec/profile.js';
+import type { JwkSet } from '../profiles/bundle.js';
+import { findProfile, PROFILES } from '../profiles/profile.js';
 import { DEFAULT_LIMITS } from '../verify/context.js';
 import { verifyPresentation } from '../verify/index.js';
-import type { VerificationResult, VerifyOptions } from '../verify/types.js';
+import { type BundleReport, reportOf } from '../verify/report.js';
+import type { VerifyOptions } from '../verify/types.js';
 import { type CommandSpec, InputFileError, readInputFile, runCommand, stringFlag, UsageError, unixSeconds } from './args.js';
 import { progressLine } from './format.js';
 import { verifyReports } from './verify-pool.js';
 
-export interface BundleReport {
-  file: string;
-  name: string | null;
-  valid: boolean;
-  mode: string | null;
-  /** The wire profile the chain speaks (spec/profile.md); null when no mandate was read. */
-  profile: string | null;
-  errors: { code: VIErrorInfo['code']; layer: VIErrorInfo['layer'] | null; pair: number | null; message: string }[];
-  /** Whether `valid` equals the bundle's recorded verdict; null when it has none. */
-  verdict_match: boolean | null;
-}
+export { type BundleReport, reportOf } from '../verify/report.js';
 
 /** Expand files and directories (recursively, `*.json`) in a stable order. */
 export function collectBundleFiles(paths: string[]): string[] {
@@ -55,21 +45,6 @@ export function collectBundleFiles(paths: string[]): string[] {
     }
   }
   return out;
-}
-
-/** The report for one verification (also the shape the merchant endpoint returns). */
-export function reportOf(file: string, bundle: unknown, result: VerificationResult): BundleReport {
-  const b = (typeof bundle === 'object' && bundle !== null ? bundle : {}) as { name?: unknown; verdict?: { valid?: unknown } };
-  const verdict = typeof b.verdict?.valid === 'boolean' ? b.verdict.valid : undefined;
-  return {
-    file,
-    name: typeof b.name === 'string' ? b.name : null,
-    valid: result.valid,
-    mode: result.mode ?? null,
-    profile: result.profile ?? null,
-    errors: result.errors.map((e) => ({ code: e.code, layer: e.layer ?? null, pair: e.pair ?? null, message: e.message })),
-    verdict_match: verdict === undefined ? null : verdict === result.valid,
-  };
 }
 
 /**

@@ -4,7 +4,7 @@
  * constraints (the profile's amount and budget types); occurrence count and
  * cumulative budget are the ledger's.
  */
-import type { WireProfile } from '../spec/profile.js';
+import type { WireProfile } from '../profiles/profile.js';
 import { type ConstraintType, failed, passed, type Violation } from './types.js';
 import { isIsoDate, isMinorUnits, utcDate } from './values.js';
 

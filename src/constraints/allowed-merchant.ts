@@ -1,5 +1,5 @@
 /** constraints.md §4.1 merchant allowlist: the merchant named in the signed checkout_jwt. */
-import type { WireProfile } from '../spec/profile.js';
+import type { WireProfile } from '../profiles/profile.js';
 import { partyAllowlist } from './party-allowlist.js';
 
 export function allowedMerchant(profile: WireProfile) {

@@ -1,5 +1,5 @@
 /** constraints.md §4.3 payee allowlist: the payee of the L3a payment mandate. */
-import type { WireProfile } from '../spec/profile.js';
+import type { WireProfile } from '../profiles/profile.js';
 import { partyAllowlist } from './party-allowlist.js';
 import type { Party } from './types.js';
 import { isRecord } from './values.js';

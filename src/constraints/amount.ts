@@ -1,5 +1,5 @@
 /** constraints.md §4.4 `payment.amount` / April `mandate.payment.amount_range`: per-transaction range, integers in minor units. */
-import type { WireProfile } from '../spec/profile.js';
+import type { WireProfile } from '../profiles/profile.js';
 import { type ConstraintType, failed, passed, type Violation } from './types.js';
 import { isCurrencyCode, isMinorUnits, paymentToCheck } from './values.js';
 

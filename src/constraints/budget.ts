@@ -4,7 +4,7 @@
  * profile defines `min`, reach the per-transaction floor); the cumulative sum
  * is the network ledger's job.
  */
-import type { WireProfile } from '../spec/profile.js';
+import type { WireProfile } from '../profiles/profile.js';
 import { type ConstraintType, failed, passed, type Violation } from './types.js';
 import { isCurrencyCode, isMinorUnits, paymentToCheck } from './values.js';
 

@@ -3,8 +3,9 @@
  * semantics; where the profile defines `match_mode` (April §4.2), `exact`
  * also requires every entry to be fulfilled and an unknown mode is a violation.
  */
+
+import type { WireProfile } from '../profiles/profile.js';
 import { disclosedElements } from '../sdjwt/resolve.js';
-import type { WireProfile } from '../spec/profile.js';
 import { type ConstraintType, failed, type PurchasedLine, passed, skipped, type Violation } from './types.js';
 import { isMinorUnits, isRecord } from './values.js';
 

@@ -4,8 +4,8 @@
  * a disclosure reference, matched exactly against one party of the fulfillment.
  */
 import type { ErrorCode } from '../errors.js';
+import type { MandateKind } from '../profiles/profile.js';
 import { disclosedElements } from '../sdjwt/resolve.js';
-import type { MandateKind } from '../spec/profile.js';
 import { type ConstraintType, type Fulfillment, failed, type Party, passed, skipped, type Violation } from './types.js';
 import { describeParty, disclosedParties, isRecord, sameParty } from './values.js';
 

@@ -4,7 +4,7 @@
  * format, so the stateless check is structural; the ledger enforces one setup
  * and the end date. Frequencies are the profile's (April: ISO 20022 codes).
  */
-import type { WireProfile } from '../spec/profile.js';
+import type { WireProfile } from '../profiles/profile.js';
 import { type ConstraintType, failed, passed, type Violation } from './types.js';
 import { isIsoDate, isMinorUnits, utcDate } from './values.js';
 

@@ -3,7 +3,7 @@
  * binding is a chain property (the checkout mandate disclosure digest),
  * checked by the mandates step; here only its shape.
  */
-import type { WireProfile } from '../spec/profile.js';
+import type { WireProfile } from '../profiles/profile.js';
 import { type ConstraintType, passed } from './types.js';
 
 export function reference(profile: WireProfile): ConstraintType {

@@ -6,7 +6,7 @@
  * per-type policy (April constraints §5.4, "Per-Constraint Policy Overrides")
  * replaces it for the types it names. Policy never touches registered types.
  */
-import { type MandateKind, PROFILES, profileOf, type WireProfile } from '../spec/profile.js';
+import { type MandateKind, PROFILES, profileOf, type WireProfile } from '../profiles/profile.js';
 import { agentRecurrence } from './agent-recurrence.js';
 import { allowedMerchant } from './allowed-merchant.js';
 import { allowedPayee } from './allowed-payee.js';

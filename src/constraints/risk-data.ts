@@ -4,7 +4,7 @@
  * carries it. Profiles without it leave the claim unread.
  */
 import type { ErrorCode } from '../errors.js';
-import type { WireProfile } from '../spec/profile.js';
+import type { WireProfile } from '../profiles/profile.js';
 import { isRecord } from './values.js';
 
 /** What is wrong with an L2 payment mandate's `risk_data`, or undefined when it is absent or well-formed. */

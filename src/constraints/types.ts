@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../errors.js';
-import type { MandateKind } from '../spec/profile.js';
+import type { MandateKind } from '../profiles/profile.js';
 
 /** A merchant or payee object as VI carries it. */
 export interface Party {

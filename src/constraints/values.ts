@@ -1,7 +1,7 @@
 /** Small value guards shared by the constraint modules. */
 import { Decimal } from 'decimal.js';
+import { CURRENCY_EXPONENT, isIsoCurrency } from '../profiles/profile.js';
 import { disclosedElements } from '../sdjwt/resolve.js';
-import { CURRENCY_EXPONENT, isIsoCurrency } from '../spec/profile.js';
 import { type ConstraintOutcome, type Fulfillment, failed, type Party, skipped } from './types.js';
 
 export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

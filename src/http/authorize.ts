@@ -7,9 +7,9 @@
 import { type ErrorCode, type Layer, VIError } from '../errors.js';
 import { authorizationRequestFrom } from '../ledger/request.js';
 import type { Ledger } from '../ledger/types.js';
+import type { Role } from '../profiles/bundle.js';
 import type { ParsedJwtCache } from '../sdjwt/parse-cache.js';
 import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
-import type { Role } from '../spec/bundle.js';
 import { verifyPresentation } from '../verify/index.js';
 import type { KeyResolver, VerificationResult, VerifyOptions } from '../verify/types.js';
 

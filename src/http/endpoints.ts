@@ -7,12 +7,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { reportOf } from '../cli/verify.js';
 import type { ErrorCode } from '../errors.js';
 import { merchantPresentationsFrom } from '../ledger/merchant.js';
 import { checkRevocation } from '../ledger/revocation.js';
 import type { Ledger } from '../ledger/types.js';
-import { bundleSchema, type JwkSet } from '../spec/bundle.js';
+import { bundleSchema, type JwkSet } from '../profiles/bundle.js';
+import { reportOf } from '../verify/report.js';
 import { authorizePresentation, type DecisionError, type NetworkTrust, verifyWithConfiguredTrust } from './authorize.js';
 import { readJsonBody } from './body.js';
 import { sendError } from './respond.js';

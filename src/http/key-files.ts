@@ -4,7 +4,7 @@
  * key in a trust store means someone copied the wrong file.
  */
 import { readFileSync } from 'node:fs';
-import type { JwkSet } from '../spec/bundle.js';
+import type { JwkSet } from '../profiles/bundle.js';
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
 

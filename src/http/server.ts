@@ -9,10 +9,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { VIError } from '../errors.js';
 import type { Ledger } from '../ledger/types.js';
+import type { JwkSet } from '../profiles/bundle.js';
+import { COMMON } from '../profiles/profile.js';
 import type { ParsedJwtCache } from '../sdjwt/parse-cache.js';
 import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
-import type { JwkSet } from '../spec/bundle.js';
-import { COMMON } from '../spec/profile.js';
 import type { KeyResolver, VerifyOptions } from '../verify/types.js';
 import { type EndpointContext, type HealthCheck, networkAudienceOf, serviceRoutes } from './endpoints.js';
 import { errorCodes, sendError } from './respond.js';

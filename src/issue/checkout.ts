@@ -5,11 +5,11 @@
  * allowed-merchant and line-items constraints.
  */
 import { invalidInput, VIError } from '../errors.js';
+import { isIsoCurrency, PROFILE } from '../profiles/profile.js';
 import { encodeEs256Header, signJwtWithHeader } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import type { SigningKey } from '../sdjwt/keys.js';
 import { parseJwt } from '../sdjwt/parse.js';
-import { isIsoCurrency, PROFILE } from '../spec/profile.js';
 import { isRecord, issuedAt, lifetime, type PartyInput, party, requireString } from './common.js';
 import { frozenCheckoutPayload, issuedCheckouts } from './issued.js';
 import { currencyExponent, toMinorUnits } from './money.js';

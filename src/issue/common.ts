@@ -3,9 +3,9 @@
  * what a conformant verifier would reject, so problems surface at the author.
  */
 import { invalidInput, VIError } from '../errors.js';
+import { type COMMON, PROFILE, type WireProfile } from '../profiles/profile.js';
 import { encodeEs256Header, random128 } from '../sdjwt/build.js';
 import { type PublicJwk, publicJwkProblem } from '../sdjwt/keys.js';
-import { type COMMON, PROFILE, type WireProfile } from '../spec/profile.js';
 
 export type Json = Record<string, unknown>;
 

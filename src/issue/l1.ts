@@ -3,9 +3,9 @@
  * A plain RFC 9901 SD-JWT with `email` selectively disclosable.
  */
 import { invalidInput, VIError } from '../errors.js';
+import { PROFILE } from '../profiles/profile.js';
 import { encodeEs256Header, issueStandardSdJwt, type SaltSource } from '../sdjwt/build.js';
 import { bareJwk, type PublicJwk, type SigningKey } from '../sdjwt/keys.js';
-import { PROFILE } from '../spec/profile.js';
 import { isRecord, issuedAt, lifetime, publicKey, requireString } from './common.js';
 import { issuedL1s } from './issued.js';
 

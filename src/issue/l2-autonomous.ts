@@ -8,10 +8,10 @@
 import { constraintRegistryFor, constraintShapeViolations } from '../constraints/registry.js';
 import { riskDataProblem } from '../constraints/risk-data.js';
 import { invalidInput, VIError } from '../errors.js';
+import { COMMON, type ConstraintKey, agentCnf as cnfFor, type MandateKind, profileOf, type WireProfile } from '../profiles/profile.js';
 import { type BuiltDisclosure, makeArrayDisclosure, type SaltSource, serializeSdJwt, signJwtWithHeader } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import { bareJwk, type PublicJwk } from '../sdjwt/keys.js';
-import { COMMON, type ConstraintKey, agentCnf as cnfFor, type MandateKind, profileOf, type WireProfile } from '../spec/profile.js';
 import {
   arrayRef,
   isRecord,

@@ -4,10 +4,10 @@
  * disclosures referenced from `delegate_payload` and listed in `_sd`.
  */
 import { VIError } from '../errors.js';
+import { COMMON, profileOf, type WireProfile } from '../profiles/profile.js';
 import type { SaltSource } from '../sdjwt/build.js';
 import { makeArrayDisclosure, serializeSdJwt, signJwtWithHeader } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
-import { COMMON, profileOf, type WireProfile } from '../spec/profile.js';
 import { type CheckoutFacts, checkoutFacts } from './checkout.js';
 import {
   arrayRef,

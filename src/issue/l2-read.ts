@@ -4,11 +4,11 @@
  * accepted: selective views are derived from it, never the other way round.
  */
 import { VIError } from '../errors.js';
+import { agentKidOf, classifyVct, COMMON as PROFILE } from '../profiles/profile.js';
 import type { BuiltDisclosure } from '../sdjwt/build.js';
 import type { PublicJwk } from '../sdjwt/keys.js';
 import { issuerJwtOf, type ParsedDisclosure, parseSdJwt } from '../sdjwt/parse.js';
 import { arrayRefDigest } from '../sdjwt/resolve.js';
-import { agentKidOf, classifyVct, COMMON as PROFILE } from '../spec/profile.js';
 import { isRecord, type Json } from './common.js';
 import type { IssuedAutonomousPair, IssuedImmediatePair, IssuedL2, IssuedL2Autonomous } from './l2-types.js';
 

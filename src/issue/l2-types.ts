@@ -3,9 +3,10 @@
  * by mandate pair, so that agents and presenters can build selective views
  * without re-deriving anything. {@link readL2} rebuilds the same from a string.
  */
+
+import type { WireProfile } from '../profiles/profile.js';
 import type { BuiltDisclosure, SaltSource } from '../sdjwt/build.js';
 import type { PublicJwk, SigningKey } from '../sdjwt/keys.js';
-import type { WireProfile } from '../spec/profile.js';
 
 export type { BuiltDisclosure };
 

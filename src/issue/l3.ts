@@ -9,11 +9,11 @@ import { checkConstraints } from '../constraints/registry.js';
 import type { Fulfillment, PurchasedLine, Strictness } from '../constraints/types.js';
 import { sameParty } from '../constraints/values.js';
 import { type ErrorCode, invalidInput, VIError } from '../errors.js';
+import { COMMON, type WireProfile } from '../profiles/profile.js';
 import { type BuiltDisclosure, encodeEs256Header, makeArrayDisclosure, type SaltSource, serializeSdJwt, signJwtWithHeader } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import type { PublicJwk, SigningKey } from '../sdjwt/keys.js';
 import { arrayRefDigest } from '../sdjwt/resolve.js';
-import { COMMON, type WireProfile } from '../spec/profile.js';
 import { type CartItem, checkoutFacts, checkoutJwtPayload } from './checkout.js';
 import {
   arrayRef,

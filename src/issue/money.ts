@@ -7,7 +7,7 @@
  */
 import { Decimal } from 'decimal.js';
 import { VIError } from '../errors.js';
-import { CURRENCY_EXPONENT, isIsoCurrency } from '../spec/profile.js';
+import { CURRENCY_EXPONENT, isIsoCurrency } from '../profiles/profile.js';
 
 // Enough precision that any accepted input multiplies exactly (inputs are capped below).
 const Exact = Decimal.clone({ precision: 64, rounding: Decimal.ROUND_DOWN });

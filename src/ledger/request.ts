@@ -9,9 +9,9 @@
 
 import { isRecord } from '../constraints/values.js';
 import { VIError } from '../errors.js';
+import { classifyVct, DEFAULT_PROFILE, profileOf } from '../profiles/profile.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import { signedContentOf } from '../sdjwt/parse.js';
-import { classifyVct, DEFAULT_PROFILE, profileOf } from '../spec/profile.js';
 import type { PairResult, VerificationResult } from '../verify/types.js';
 import type { AgentRecurrenceTerms, AuthorizationRequest, BudgetTerms, RecurrenceTerms } from './types.js';
 

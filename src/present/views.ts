@@ -8,8 +8,8 @@ import { invalidInput, VIError } from '../errors.js';
 import { asIssuedL2 } from '../issue/l2-read.js';
 import type { IssuedL2 } from '../issue/l2-types.js';
 import type { IssuedL3Pair } from '../issue/l3.js';
+import type { Expectation, JwkSet, Role } from '../profiles/bundle.js';
 import { serializeSdJwt } from '../sdjwt/build.js';
-import type { Expectation, JwkSet, Role } from '../spec/bundle.js';
 
 export interface BundleTrust {
   issuer_jwks: JwkSet;

@@ -15,7 +15,7 @@
  * constraint checks can tell an empty allowlist from a withheld one.
  */
 import { type Layer, VIError } from '../errors.js';
-import { PROFILE } from '../spec/profile.js';
+import { PROFILE } from '../profiles/profile.js';
 import type { ParsedDisclosure } from './parse.js';
 
 export interface ResolveOptions {

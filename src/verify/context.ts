@@ -6,9 +6,9 @@
  */
 import type { Strictness } from '../constraints/types.js';
 import { type Layer, VIError, type VIErrorInfo } from '../errors.js';
+import { PROFILE } from '../profiles/profile.js';
 import { type PublicKeyCache, sharedKeyCache } from '../sdjwt/keys.js';
 import { DEFAULT_PARSE_LIMITS } from '../sdjwt/parse.js';
-import { PROFILE } from '../spec/profile.js';
 import type { CheckName } from './checks.js';
 import type { CheckRecord, CheckStatus, Limits, VerifyOptions } from './types.js';
 

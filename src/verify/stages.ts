@@ -11,11 +11,11 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { ConstraintReport } from '../constraints/registry.js';
+import type { Bundle, Expectation } from '../profiles/bundle.js';
+import type { MandateKind, Mode, WireProfile } from '../profiles/profile.js';
 import type { PublicJwk } from '../sdjwt/keys.js';
 import type { ParsedJwt, ParsedSdJwt } from '../sdjwt/parse.js';
 import type { Resolved } from '../sdjwt/resolve.js';
-import type { Bundle, Expectation } from '../spec/bundle.js';
-import type { MandateKind, Mode, WireProfile } from '../spec/profile.js';
 import type { VerifyConfig } from './context.js';
 import type { KeyLookup } from './steps/common.js';
 import type { KeyResolver } from './types.js';

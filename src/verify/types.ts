@@ -5,13 +5,13 @@
 import type { ConstraintReport } from '../constraints/registry.js';
 import type { Strictness } from '../constraints/types.js';
 import type { ErrorCode, Layer, VIErrorInfo } from '../errors.js';
+import type { Expectation, JwkSet, Role } from '../profiles/bundle.js';
+import type { Mode } from '../profiles/profile.js';
 import type { PublicJwk, PublicKeyCache } from '../sdjwt/keys.js';
 import type { ParseLimits } from '../sdjwt/parse.js';
 import type { ParsedJwtCache } from '../sdjwt/parse-cache.js';
 import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
 import type { StatusResolver } from '../sdjwt/status-list.js';
-import type { Expectation, JwkSet, Role } from '../spec/bundle.js';
-import type { Mode } from '../spec/profile.js';
 import type { CHECK_NAMES, CheckName } from './checks.js';
 
 /**

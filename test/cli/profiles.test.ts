@@ -7,7 +7,7 @@ import { profileOfBundle } from '../../src/cli/conformance.js';
 import { run as demo } from '../../src/cli/demo.js';
 import { run as profiles } from '../../src/cli/profiles.js';
 import { run as verify } from '../../src/cli/verify.js';
-import { DEFAULT_PROFILE, PROFILES } from '../../src/spec/profile.js';
+import { DEFAULT_PROFILE, PROFILES } from '../../src/profiles/profile.js';
 
 async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
   const out: string[] = [];

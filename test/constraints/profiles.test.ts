@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { checkConstraints, constraintRegistryFor, constraintShapeViolations, summarizeConstraints } from '../../src/constraints/registry.js';
 import { riskDataInL3, riskDataProblem } from '../../src/constraints/risk-data.js';
 import type { Fulfillment } from '../../src/constraints/types.js';
-import { PROFILES, VI_2026_02, VI_2026_04 } from '../../src/spec/profile.js';
+import { PROFILES, VI_2026_02, VI_2026_04 } from '../../src/profiles/profile.js';
 
 const AT = Date.UTC(2027, 2, 15) / 1000;
 const april = { at: AT, strictness: 'PERMISSIVE' as const, profile: VI_2026_04 };

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkConstraints, constraintRegistry, constraintShapeViolations } from '../../src/constraints/registry.js';
 import type { Fulfillment } from '../../src/constraints/types.js';
-import { VI_2026_02 } from '../../src/spec/profile.js';
+import { VI_2026_02 } from '../../src/profiles/profile.js';
 
 const AT = Date.UTC(2027, 2, 15) / 1000;
 const ctx = { at: AT, strictness: 'PERMISSIVE' as const };

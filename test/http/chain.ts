@@ -9,9 +9,9 @@ import { issueL2Autonomous } from '../../src/issue/l2-autonomous.js';
 import { issueL2Immediate } from '../../src/issue/l2-immediate.js';
 import type { IssuedL2Autonomous, IssuedL2Immediate } from '../../src/issue/l2-types.js';
 import { type IssuedL3Pair, issueL3Pair } from '../../src/issue/l3.js';
+import type { JwkSet } from '../../src/profiles/bundle.js';
 import { serializeSdJwt } from '../../src/sdjwt/build.js';
 import { generateSigningKey, type SigningKey } from '../../src/sdjwt/keys.js';
-import type { JwkSet } from '../../src/spec/bundle.js';
 
 /** 2026-06-09T10:13:20Z: credentials are issued around it; the server clock is pinned near it. */
 export const T = 1781000000;

@@ -19,12 +19,12 @@ import { issueL1 } from '../../src/issue/l1.js';
 import { issueL2Autonomous } from '../../src/issue/l2-autonomous.js';
 import { issueL2Immediate } from '../../src/issue/l2-immediate.js';
 import { issueL3Pair } from '../../src/issue/l3.js';
+import { VI_2026_04 } from '../../src/profiles/profile.js';
 import { encodeBase64url } from '../../src/sdjwt/base64url.js';
 import { makeArrayDisclosure, makePropertyDisclosure } from '../../src/sdjwt/build.js';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
 import { signingKeyFromJwk, verifyEs256 } from '../../src/sdjwt/keys.js';
 import { parseDisclosure } from '../../src/sdjwt/parse.js';
-import { VI_2026_04 } from '../../src/spec/profile.js';
 import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { describeIf, UPSTREAM_DIR as dir, upstreamVectors } from '../support/environment.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createCheckoutJwt, readCheckoutJwt } from '../../src/issue/checkout.js';
 import { issueL1 } from '../../src/issue/l1.js';
+import { PROFILE } from '../../src/profiles/profile.js';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
 import { bareJwk } from '../../src/sdjwt/keys.js';
-import { PROFILE } from '../../src/spec/profile.js';
 import { codeOf, decode, expect128BitSalt, issuerKey, makeL1, merchantKey, racket, T0, tennis, userKey } from './fixtures.js';
 
 describe('createCheckoutJwt', () => {

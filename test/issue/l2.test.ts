@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type AutonomousPairInput, issueL2Autonomous } from '../../src/issue/l2-autonomous.js';
 import { issueL2Immediate } from '../../src/issue/l2-immediate.js';
 import { readL2 } from '../../src/issue/l2-read.js';
+import { PROFILE } from '../../src/profiles/profile.js';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
 import { bareJwk, generateSigningKey } from '../../src/sdjwt/keys.js';
-import { PROFILE } from '../../src/spec/profile.js';
 import { REFERENCE_DIR, referenceBundles } from '../support/environment.js';
 import {
   agentKey,

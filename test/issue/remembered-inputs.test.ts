@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { publicKey } from '../../src/issue/common.js';
+import { agentCnf, VI_2026_02, VI_2026_04 } from '../../src/profiles/profile.js';
 import { encodeEs256Header, encodeJwtHeader } from '../../src/sdjwt/build.js';
 import { generateSigningKey } from '../../src/sdjwt/keys.js';
-import { agentCnf, VI_2026_02, VI_2026_04 } from '../../src/spec/profile.js';
 import { codeOf } from './fixtures.js';
 
 describe('accepted public key coordinates', () => {

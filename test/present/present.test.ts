@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { presentForDispute, presentToMerchant, presentToNetwork } from '../../src/present/index.js';
-import { VI_2026_04 as PROFILE } from '../../src/spec/profile.js';
+import { VI_2026_04 as PROFILE } from '../../src/profiles/profile.js';
 import { codeOf, decode } from '../issue/fixtures.js';
 import { AT, autonomousChain, exposedText, immediateChain, instrument, options } from './helpers.js';
 

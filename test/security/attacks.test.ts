@@ -4,8 +4,8 @@
  * the reference vectors, the step tests, the ledger tests and the fuzzer).
  */
 import { describe, expect, it } from 'vitest';
+import { PROFILE } from '../../src/profiles/profile.js';
 import { makeArrayDisclosure, serializeSdJwt } from '../../src/sdjwt/build.js';
-import { PROFILE } from '../../src/spec/profile.js';
 import { AUD, autonomousBundle, buildAutonomous, chainKeys, immediateBundle, MERCHANTS, NONCE } from '../fixtures/raw-chain.js';
 import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { generateOtherAgent } from '../verify/steps/helpers.js';

@@ -5,9 +5,9 @@
  * not depend on time: error counts, message and result sizes.
  */
 import { describe, expect, it } from 'vitest';
-import { reportOf } from '../../src/cli/verify.js';
-import { VI_2026_02, VI_2026_04 } from '../../src/spec/profile.js';
+import { VI_2026_02, VI_2026_04 } from '../../src/profiles/profile.js';
 import { DEFAULT_LIMITS } from '../../src/verify/context.js';
+import { reportOf } from '../../src/verify/report.js';
 import { bundleBytes, costBomb } from '../fixtures/cost-bomb.js';
 import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { codes, expectRefused } from './helpers.js';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { majorToMinorUnits } from '../../src/constraints/values.js';
-import { VI_2026_02, VI_2026_04 } from '../../src/spec/profile.js';
+import { VI_2026_02, VI_2026_04 } from '../../src/profiles/profile.js';
 import { autonomousBundle, immediateBundle, MERCHANTS } from '../fixtures/raw-chain.js';
 import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { codes, expectRefused, type Obj } from './helpers.js';

@@ -5,8 +5,8 @@
  * verification"; every test asserts codes.
  */
 import { describe, expect, it } from 'vitest';
+import { PROFILE } from '../../src/profiles/profile.js';
 import { serializeSdJwt } from '../../src/sdjwt/build.js';
-import { PROFILE } from '../../src/spec/profile.js';
 import { verifyPresentation as verifyWithOptions } from '../../src/verify/index.js';
 import type { VerificationResult } from '../../src/verify/types.js';
 import { AT, autonomousBundle, buildAutonomous, chainKeys, type Hooks, INSTRUMENT, immediateBundle, MERCHANTS, NONCE, T0 } from '../fixtures/raw-chain.js';

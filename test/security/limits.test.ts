@@ -3,7 +3,7 @@
  * and each is configurable through VerifyOptions.limits.
  */
 import { describe, expect, it } from 'vitest';
-import { PROFILE } from '../../src/spec/profile.js';
+import { PROFILE } from '../../src/profiles/profile.js';
 import { DEFAULT_LIMITS } from '../../src/verify/context.js';
 import { parseBundleText } from '../../src/verify/index.js';
 import { autonomousBundle, chainKeys, immediateBundle } from '../fixtures/raw-chain.js';

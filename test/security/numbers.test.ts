@@ -5,8 +5,8 @@
  * code is one the ISO 4217 table lists.
  */
 import { describe, expect, it } from 'vitest';
+import { VI_2026_02, VI_2026_04 } from '../../src/profiles/profile.js';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
-import { VI_2026_02, VI_2026_04 } from '../../src/spec/profile.js';
 import { autonomousBundle, immediateBundle, MERCHANTS } from '../fixtures/raw-chain.js';
 import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { codes, expectRefused, type Obj } from './helpers.js';

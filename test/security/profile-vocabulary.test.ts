@@ -6,7 +6,7 @@
  * typed ids and l3a.view reading February names, are fixed in src/verify).
  */
 import { describe, expect, it } from 'vitest';
-import { VI_2026_02, VI_2026_04, type WireProfile } from '../../src/spec/profile.js';
+import { VI_2026_02, VI_2026_04, type WireProfile } from '../../src/profiles/profile.js';
 import { verifyPresentation } from '../../src/verify/index.js';
 import type { VerificationResult } from '../../src/verify/types.js';
 import { AT, autonomousBundle, chainKeys, type Hooks } from '../fixtures/raw-chain.js';

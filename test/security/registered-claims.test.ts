@@ -5,7 +5,7 @@
  * re-signs with the key that legitimately signs that layer.
  */
 import { describe, expect, it } from 'vitest';
-import { VI_2026_02, VI_2026_04 } from '../../src/spec/profile.js';
+import { VI_2026_02, VI_2026_04 } from '../../src/profiles/profile.js';
 import { AT, AUD, autonomousBundle, immediateBundle } from '../fixtures/raw-chain.js';
 import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { codes, expectRefused } from './helpers.js';

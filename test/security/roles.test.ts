@@ -6,8 +6,8 @@
  * `delegate_payload`, and `risk_data` only where the profile places it.
  */
 import { describe, expect, it } from 'vitest';
+import { VI_2026_02, VI_2026_04 } from '../../src/profiles/profile.js';
 import { makePropertyDisclosure } from '../../src/sdjwt/build.js';
-import { VI_2026_02, VI_2026_04 } from '../../src/spec/profile.js';
 import { AUD, autonomousBundle, chainKeys, INSTRUMENT, immediateBundle } from '../fixtures/raw-chain.js';
 import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { codes, es256Raw, expectRefused, headerOf, resignSdJwt } from './helpers.js';

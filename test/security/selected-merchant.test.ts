@@ -5,8 +5,8 @@
  * the view an L3 is judged by, not only on the bundle's `l2`.
  */
 import { describe, expect, it } from 'vitest';
+import { VI_2026_02, VI_2026_04, type WireProfile } from '../../src/profiles/profile.js';
 import { makeArrayDisclosure } from '../../src/sdjwt/build.js';
-import { VI_2026_02, VI_2026_04, type WireProfile } from '../../src/spec/profile.js';
 import { autonomousBundle, MERCHANTS } from '../fixtures/raw-chain.js';
 import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { codes, expectRefused, type Obj } from './helpers.js';

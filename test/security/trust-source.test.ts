@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/errors.js';
-import type { JwkSet } from '../../src/spec/bundle.js';
+import type { JwkSet } from '../../src/profiles/bundle.js';
 import { verifyPresentation } from '../../src/verify/index.js';
 import { codes, expectRefused } from './helpers.js';
 

@@ -4,8 +4,8 @@
  * verdict through the same checks in the same order.
  */
 import { describe, expect, it } from 'vitest';
+import type { Bundle, JwkSet } from '../../src/profiles/bundle.js';
 import type { PublicJwk } from '../../src/sdjwt/keys.js';
-import type { Bundle, JwkSet } from '../../src/spec/bundle.js';
 import type { KeyResolver, VerificationResult } from '../../src/verify/types.js';
 import { codesOf, expectBrokenCheck } from '../fixtures/expect.js';
 import { autonomousBundle, immediateBundle } from '../fixtures/raw-chain.js';

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bundleSchema } from '../../src/spec/bundle.js';
+import { bundleSchema } from '../../src/profiles/bundle.js';
 import { plainBundle } from '../../src/verify/steps/bundle-shape.js';
 import { REFERENCE_DIR, referenceBundles } from '../support/environment.js';
 

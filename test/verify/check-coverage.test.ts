@@ -19,11 +19,11 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { autonomousFlow, newActors, trustOf } from '../../src/cli/scenarios.js';
 import { type ErrorCode, isErrorCode } from '../../src/errors.js';
+import type { Bundle } from '../../src/profiles/bundle.js';
+import { agentCnf, VI_2026_02, VI_2026_04, type WireProfile } from '../../src/profiles/profile.js';
 import { makeArrayDisclosure, makePropertyDisclosure } from '../../src/sdjwt/build.js';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
 import { bareJwk, generateSigningKey } from '../../src/sdjwt/keys.js';
-import type { Bundle } from '../../src/spec/bundle.js';
-import { agentCnf, VI_2026_02, VI_2026_04, type WireProfile } from '../../src/spec/profile.js';
 import { CHECK_NAMES, type CheckName, type VerificationResult, type VerifyOptions, verifyPresentation } from '../../src/verify/index.js';
 import { AT, autonomousBundle, buildAutonomous, chainKeys, type Hooks, immediateBundle, MERCHANTS, type Role, T0 } from '../fixtures/raw-chain.js';
 

@@ -8,10 +8,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Actors, autonomousFlow, CARD, immediateFlow, newActors, SHOPS } from '../../src/cli/scenarios.js';
 import { issueL1, issueL2Autonomous } from '../../src/issue/index.js';
 import { presentForDispute } from '../../src/present/index.js';
+import { PROFILES, VI_2026_02, VI_2026_04, type WireProfile } from '../../src/profiles/profile.js';
 import { makeArrayDisclosure, serializeSdJwt, signJwt } from '../../src/sdjwt/build.js';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
 import type { SigningKey } from '../../src/sdjwt/keys.js';
-import { PROFILES, VI_2026_02, VI_2026_04, type WireProfile } from '../../src/spec/profile.js';
 import type { VerifyOptions } from '../../src/verify/types.js';
 import { verifyPresentation } from '../fixtures/vector-verify.js';
 

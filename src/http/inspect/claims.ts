@@ -7,9 +7,10 @@
  * shows whatever it can, also of credentials the verifier rejected. Whether a
  * claim can be trusted is the verifier's call, shown next to it on the page.
  */
+
+import { PROFILE } from '../../profiles/profile.js';
 import { decodeBase64url } from '../../sdjwt/base64url.js';
 import { sha256b64u } from '../../sdjwt/digest.js';
-import { PROFILE } from '../../spec/profile.js';
 
 /** JSON scalar, shown as is. */
 export type Scalar = string | number | boolean | null;

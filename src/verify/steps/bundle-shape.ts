@@ -1,11 +1,11 @@
 /**
  * A fast structural check for the common case: a bundle that plainly has the
- * shape of `bundleSchema` (src/spec/bundle.ts). zod stays the authority: when
+ * shape of `bundleSchema` (src/profiles/bundle.ts). zod stays the authority: when
  * this check is not sure, zod decides and words the error. On the hot path it
  * saves the zod pass (measured at ~3% of a dispute-view verification, about
  * as much as all its SHA-256 digests together).
  */
-import type { Bundle } from '../../spec/bundle.js';
+import type { Bundle } from '../../profiles/bundle.js';
 
 type Json = Record<string, unknown>;
 

@@ -4,8 +4,8 @@
  * ({@link ParsedChain}).
  */
 import { VIError } from '../../errors.js';
+import { type Bundle, bundleSchema } from '../../profiles/bundle.js';
 import { jsonDepthExceeds, newParseMemo, type ParsedSdJwt, type ParseMemo, parseSdJwt } from '../../sdjwt/parse.js';
-import { type Bundle, bundleSchema } from '../../spec/bundle.js';
 import { type CheckLog, DEFAULT_LIMITS, reject } from '../context.js';
 import type { ParsedChain, ParsedL3, ParsedView, ReadBundle } from '../stages.js';
 import type { KeyResolver, Limits } from '../types.js';

@@ -1,11 +1,11 @@
 /** Checks shared by several layers: headers, times, expectations, key lookup. */
 import type { KeyObject } from 'node:crypto';
 import { type Layer, VIError } from '../../errors.js';
+import type { Expectation } from '../../profiles/bundle.js';
+import { PROFILE } from '../../profiles/profile.js';
 import { type PublicJwk, type PublicKeyCache, publicJwkProblem } from '../../sdjwt/keys.js';
 import { type ParsedJwt, signingInputDigest } from '../../sdjwt/parse.js';
 import { type VerifiedSignatureCache, verifyEs256Cached } from '../../sdjwt/signature-cache.js';
-import type { Expectation } from '../../spec/bundle.js';
-import { PROFILE } from '../../spec/profile.js';
 import { reject } from '../context.js';
 import type { KeyResolver } from '../types.js';
 

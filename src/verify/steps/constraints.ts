@@ -7,8 +7,8 @@ import { type ConstraintReport, checkConstraints } from '../../constraints/regis
 import type { ConstraintOutcome, Fulfillment, Party, PurchasedLine } from '../../constraints/types.js';
 import { isMinorUnits, isRecord } from '../../constraints/values.js';
 import type { VIErrorInfo } from '../../errors.js';
+import type { WireProfile } from '../../profiles/profile.js';
 import { arrayRefDigest } from '../../sdjwt/resolve.js';
-import type { WireProfile } from '../../spec/profile.js';
 import { boundedMessage, type CheckLog } from '../context.js';
 import type { BoundL3s, CheckoutJwts, ConstraintReports, MandateSet, PairL3s, Pairs, ReadBundle } from '../stages.js';
 import type { Limits } from '../types.js';

@@ -7,8 +7,8 @@
  * chose `statusUnavailable: 'accept'`.
  */
 import { isRecord } from '../../constraints/values.js';
+import { PROFILE } from '../../profiles/profile.js';
 import { type StatusListReference, type StatusLookup, TOKEN_STATUS } from '../../sdjwt/status-list.js';
-import { PROFILE } from '../../spec/profile.js';
 import { type CheckLog, reject, skip } from '../context.js';
 import type { VerifiedL1 } from '../stages.js';
 

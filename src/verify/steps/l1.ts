@@ -4,9 +4,9 @@
  * (looked up by the key-resolution stage, steps/keys.ts).
  */
 import type { KeyObject } from 'node:crypto';
+import { PROFILE } from '../../profiles/profile.js';
 import type { PublicJwk } from '../../sdjwt/keys.js';
 import { type Resolved, resolveDisclosures } from '../../sdjwt/resolve.js';
-import { PROFILE } from '../../spec/profile.js';
 import { type Check, type CheckLog, reject, type Skip, skip } from '../context.js';
 import type { ParsedChain, ResolvedKeys, VerifiedL1 } from '../stages.js';
 import {

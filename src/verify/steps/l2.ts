@@ -2,10 +2,11 @@
  * Stage L2 (user → agent or verifier): credential-format §4.7.
  * Signed by the key in the verified L1 `cnf.jwk`, bound to the L1 string by `sd_hash`.
  */
+
+import { PROFILE } from '../../profiles/profile.js';
 import { sha256b64u } from '../../sdjwt/digest.js';
 import { signingInputDigest } from '../../sdjwt/parse.js';
 import { arrayRefDigest, type Resolved, resolveDisclosures, resolveSubset } from '../../sdjwt/resolve.js';
-import { PROFILE } from '../../spec/profile.js';
 import { type Check, type CheckLog, reject, type Skip, skip } from '../context.js';
 import type { ParsedChain, ParsedView, ResolvedView, VerifiedL1, VerifiedL2 } from '../stages.js';
 import {

@@ -8,10 +8,10 @@
 import { riskDataInL3, riskDataMisplaced } from '../../constraints/risk-data.js';
 import type { Party } from '../../constraints/types.js';
 import { describeParty, isRecord, sameParty } from '../../constraints/values.js';
+import { agentKidOf, classifyVct, finalVct, PROFILE, type WireProfile } from '../../profiles/profile.js';
 import { sha256b64u } from '../../sdjwt/digest.js';
 import type { PublicJwk } from '../../sdjwt/keys.js';
 import { arrayRefDigest, disclosedElements, disclosesAlikeWithin, type Resolved, resolveDisclosures, resolveElement } from '../../sdjwt/resolve.js';
-import { agentKidOf, classifyVct, finalVct, PROFILE, type WireProfile } from '../../spec/profile.js';
 import { type Check, type CheckLog, reject, type Skip, skip } from '../context.js';
 import type { BoundL3, BoundL3s, Mandate, MandateSet, PairL3s, Pairs, ParsedChain, ParsedL3, ResolvedView } from '../stages.js';
 import {

@@ -5,7 +5,7 @@
  * both mandates. A presentation that leaves out what its verifier must check is not
  * valid for that verifier, whatever else verified.
  */
-import type { Role } from '../../spec/bundle.js';
+import type { Role } from '../../profiles/bundle.js';
 import { type Check, type CheckLog, reject, type Skip, skip } from '../context.js';
 import type { BoundL3s, MandateSet, Pair, Pairs, ReadBundle } from '../stages.js';
 

@@ -1,6 +1,6 @@
 /** L3 values against disclosed L2 constraints (src/verify/steps/constraints.ts + src/constraints/). */
 import { describe, expect, it } from 'vitest';
-import { PROFILE } from '../../../src/spec/profile.js';
+import { PROFILE } from '../../../src/profiles/profile.js';
 import { expectBrokenCheck } from '../../fixtures/expect.js';
 import { autonomousBundle, type Hooks, MERCHANTS, type Role } from '../../fixtures/raw-chain.js';
 import { verifyPresentation } from '../../fixtures/vector-verify.js';

@@ -1,7 +1,7 @@
 /** Each mandate check (src/verify/steps/mandates.ts), broken on its own. */
 import { describe, expect, it } from 'vitest';
+import { PROFILE } from '../../../src/profiles/profile.js';
 import { serializeSdJwt } from '../../../src/sdjwt/build.js';
-import { PROFILE } from '../../../src/spec/profile.js';
 import { expectBrokenCheck } from '../../fixtures/expect.js';
 import { verifyPresentation } from '../../fixtures/vector-verify.js';
 import { autonomousBundle, generateOtherAgent, immediateBundle } from './helpers.js';
