@@ -23,7 +23,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { authorizePresentation } from '../src/http/authorize.js';
+import { authorizePresentation } from '../src/network/authorize.js';
 import { openLedger } from '../src/ledger/index.js';
 import { sharedKeyCache } from '../src/sdjwt/keys.js';
 import { ParsedJwtCache } from '../src/sdjwt/parse-cache.js';

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-for (const dir of ['http/inspect/assets']) {
+for (const dir of ['inspect/assets']) {
   const from = join(root, 'src', dir);
   if (!existsSync(from)) continue;
   cpSync(from, join(root, 'dist', dir), { recursive: true });

@@ -60,6 +60,9 @@ export {
 export type { IssueRevocationInput } from './issue/revocation.js';
 /** A user's revocation of an L2 (checked and recorded by the network: `vintent/ledger` checkRevocation). */
 export { issueRevocation, l2ContentId, REVOCATION_TYP } from './issue/revocation.js';
+export type { IssuerStatusListInput, StatusName } from './issue/status-list.js';
+/** An issuer's Token Status List and the `status` claim an L1 carries to reference it. */
+export { IssuerStatusList, statusClaim } from './issue/status-list.js';
 // Network ledger ----------------------------------------------------------------
 // The ledger (better-sqlite3, pg) and the HTTP services live behind the
 // `vintent/ledger` and `vintent/http` entry points, so that a merchant who only

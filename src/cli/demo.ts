@@ -10,10 +10,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AuthorizeAnswer, authorizePresentation } from '../http/authorize.js';
 import type { IssuedL3Pair } from '../issue/index.js';
 import { createCheckoutJwt, issueL2Autonomous, issueL3Pair } from '../issue/index.js';
 import { openSqliteLedger } from '../ledger/sqlite.js';
+import { type AuthorizeAnswer, authorizePresentation } from '../network/authorize.js';
 import type { PresentationBundle } from '../present/index.js';
 import { presentToNetwork } from '../present/index.js';
 import { DEFAULT_PROFILE, findProfile, PROFILES } from '../profiles/profile.js';

@@ -6,8 +6,8 @@
  * --trust the page verifies against each bundle's own `trust` (and says so).
  */
 import { basename } from 'node:path';
-import type { InspectorOptions } from '../http/inspect/service.js';
-import { startInspector } from '../http/inspect/standalone.js';
+import { startInspector } from '../http/inspect-server.js';
+import type { InspectorOptions } from '../inspect/service.js';
 import { type CommandSpec, readInputFile, runCommand, stringFlag, UsageError } from './args.js';
 import { readJwks } from './verify.js';
 

@@ -12,10 +12,13 @@
  * HTTP service uses ({@link authorizePresentation}). Exit 0 approved /
  * reversed, 1 declined / not reversed, 2 usage.
  */
-import { type AuthorizeAnswer, authorizePresentation, type NetworkTrust } from '../http/authorize.js';
+
+import { VIError } from '../errors.js';
 import { remoteJwksResolver } from '../http/jwks-client.js';
-import { checkRevocation, openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
+import { openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
 import type { Ledger } from '../ledger/types.js';
+import { type AuthorizeAnswer, authorizePresentation, type NetworkTrust } from '../network/authorize.js';
+import { checkRevocationRequest, recordRevocation } from '../network/revoke.js';
 import { type CommandSpec, readInputFile, runCommand, runGroup, type Subcommand, stringFlag, UsageError, unixSeconds } from './args.js';
 import { DEFAULT_LEDGER } from './serve.js';
 import { readJwks } from './verify.js';
@@ -178,20 +181,20 @@ async function revoke(args: string[]): Promise<number> {
       // refused below as BUNDLE_MALFORMED, like the service
     }
     const json = values.json === true;
-    const record = await checkRevocation({ revocation: body.revocation, l1: body.l1, l2: body.l2 }, { issuerKeys, now: at });
-    if (!('l2Id' in record)) {
+    // The same check as the service (one function, one skew), before any ledger is opened.
+    const record = await checkRevocationRequest({ revocation: body.revocation, l1: body.l1, l2: body.l2 }, { issuerKeys, now: at });
+    if (record instanceof VIError) {
       process.stdout.write(
         json ? `${JSON.stringify({ error: { code: record.code, message: record.message } })}\n` : `not revoked: ${record.code}: ${record.message}\n`,
       );
       return 1;
     }
     try {
-      const r = await withLedger(stringFlag(values, 'ledger') ?? DEFAULT_LEDGER, (ledger) => ledger.revoke(record));
-      const answer = { revoked: true, l2_id: r.l2Id, newly_revoked: r.newlyRevoked, revoked_at: r.revokedAt, authorizations_kept: r.authorizationsKept };
+      const answer = await withLedger(stringFlag(values, 'ledger') ?? DEFAULT_LEDGER, (ledger) => recordRevocation(ledger, record));
       process.stdout.write(
         json
           ? `${JSON.stringify(answer)}\n`
-          : `${r.newlyRevoked ? 'revoked' : 'already revoked'} ${r.l2Id}; ${r.authorizationsKept} earlier authorization(s) stay\n`,
+          : `${answer.newly_revoked ? 'revoked' : 'already revoked'} ${answer.l2_id}; ${answer.authorizations_kept} earlier authorization(s) stay\n`,
       );
       return 0;
     } catch (e) {

@@ -31,7 +31,7 @@ import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { HealthCheck } from '../http/endpoints.js';
-import { inspectorRoutes } from '../http/inspect/routes.js';
+import { inspectorRoutes } from '../http/inspect-routes.js';
 import { type RemoteJwksResolver, remoteJwksResolver } from '../http/jwks-client.js';
 import { createVintentServer, DEFAULT_LIMITS, logLine, type VintentServerConfig } from '../http/server.js';
 import { statusListResolver } from '../http/status-client.js';

@@ -11,7 +11,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readPublicKeySet } from '../http/key-files.js';
+import { readPublicKeySet } from '../network/key-files.js';
 import type { JwkSet } from '../profiles/bundle.js';
 import { findProfile, PROFILES } from '../profiles/profile.js';
 import { DEFAULT_LIMITS } from '../verify/context.js';

@@ -1,10 +1,11 @@
 /** Small value guards shared by the constraint modules. */
 import { Decimal } from 'decimal.js';
+import { isRecord } from '../internal/guards.js';
 import { CURRENCY_EXPONENT, isIsoCurrency } from '../profiles/profile.js';
 import { disclosedElements } from '../sdjwt/resolve.js';
 import { type ConstraintOutcome, type Fulfillment, failed, type Party, skipped } from './types.js';
 
-export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export { isRecord };
 
 /** A non-negative safe integer: the only shape money and counts take in VI. */
 export const isMinorUnits = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;

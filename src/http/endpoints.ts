@@ -7,13 +7,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { ErrorCode } from '../errors.js';
+import { type ErrorCode, VIError } from '../errors.js';
+import { PRIVATE_JWK_MEMBERS } from '../internal/guards.js';
 import { merchantPresentationsFrom } from '../ledger/merchant.js';
-import { checkRevocation } from '../ledger/revocation.js';
 import type { Ledger } from '../ledger/types.js';
+import { authorizePresentation, type DecisionError, type NetworkTrust, verifyWithConfiguredTrust } from '../network/authorize.js';
+import { revokeMandate } from '../network/revoke.js';
 import { bundleSchema, type JwkSet } from '../profiles/bundle.js';
 import { reportOf } from '../verify/report.js';
-import { authorizePresentation, type DecisionError, type NetworkTrust, verifyWithConfiguredTrust } from './authorize.js';
 import { readJsonBody } from './body.js';
 import { sendError } from './respond.js';
 import { annotate, type Route, sendJson } from './router.js';
@@ -172,22 +173,18 @@ const revocationSchema = z.object({
 async function networkRevoke(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext): Promise<void> {
   const body = await validBody(req, res, ctx, revocationSchema);
   if (body === undefined) return;
-  const record = await checkRevocation(body, { issuerKeys: ctx.issuerKeys, now: ctx.now(), skewSeconds: ctx.skewSeconds });
-  if (!('l2Id' in record)) {
-    sendError(res, record.code === 'BUNDLE_MALFORMED' || record.code === 'LIMIT_EXCEEDED' ? 400 : 403, record.code, record.message);
+  const answer = await revokeMandate(body, { ledger: ctx.ledger, issuerKeys: ctx.issuerKeys, now: ctx.now(), skewSeconds: ctx.skewSeconds });
+  if (answer instanceof VIError) {
+    sendError(res, answer.code === 'BUNDLE_MALFORMED' || answer.code === 'LIMIT_EXCEEDED' ? 400 : 403, answer.code, answer.message);
     return;
   }
-  const r = await ctx.ledger.revoke(record);
-  annotate(res, { revoked: r.l2Id, newly_revoked: r.newlyRevoked });
-  sendJson(res, 200, { revoked: true, l2_id: r.l2Id, newly_revoked: r.newlyRevoked, revoked_at: r.revokedAt, authorizations_kept: r.authorizationsKept });
+  annotate(res, { revoked: answer.l2_id, newly_revoked: answer.newly_revoked });
+  sendJson(res, 200, answer);
 }
-
-/** Members of a JWK that must never leave the server (RSA/EC private parts, symmetric keys). */
-const PRIVATE_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);
 
 /** The JWK Set with every private member stripped, whatever configuration said. */
 export function publicJwkSet(jwks: JwkSet): JwkSet {
-  return { keys: jwks.keys.map((k) => Object.fromEntries(Object.entries(k).filter(([name]) => !PRIVATE_MEMBERS.has(name)))) };
+  return { keys: jwks.keys.map((k) => Object.fromEntries(Object.entries(k).filter(([name]) => !PRIVATE_JWK_MEMBERS.has(name)))) };
 }
 
 function healthz(res: ServerResponse, ctx: EndpointContext): void {

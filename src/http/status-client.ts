@@ -18,6 +18,7 @@ import {
 } from '../sdjwt/status-list.js';
 import type { KeyResolver } from '../verify/types.js';
 
+/** How `statusListResolver` fetches, trusts and caches Status List Tokens. */
 export interface StatusListResolverOptions {
   /**
    * Keys of the issuers whose lists are trusted (usually the L1 issuer keys).
@@ -64,11 +65,6 @@ async function keyFor(resolver: KeyResolver, kid: string): Promise<unknown> {
   }
 }
 
-/**
- * @example
- * const statusResolver = statusListResolver({ issuerKeys });
- * await verifyPresentation(bundle, { issuerKeys, statusResolver });
- */
 /** `https:` always; `http:` only to a loopback host, and only when the caller opted in. */
 function allowedUri(uri: string, loopbackHttp: boolean): boolean {
   let url: URL;
@@ -87,6 +83,11 @@ function sameKey(a: unknown, b: PublicJwk): boolean {
   return k?.kty === b.kty && k?.crv === b.crv && k?.x === b.x && k?.y === b.y;
 }
 
+/**
+ * @example
+ * const statusResolver = statusListResolver({ issuerKeys });
+ * await verifyPresentation(bundle, { issuerKeys, statusResolver });
+ */
 export function statusListResolver(options: StatusListResolverOptions): StatusResolver {
   const defaultTtl = options.defaultTtlSeconds ?? 300;
   const maxTtl = options.maxTtlSeconds ?? 3600;

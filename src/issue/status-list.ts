@@ -15,8 +15,10 @@ import type { SigningKey } from '../sdjwt/keys.js';
 import { type BitsPerStatus, isBitsPerStatus, type StatusListReference, signStatusListToken, TOKEN_STATUS } from '../sdjwt/status-list.js';
 import { issuedAt } from './common.js';
 
+/** A status by name: `valid`, `invalid` (revoked) or `suspended`. */
 export type StatusName = keyof typeof TOKEN_STATUS;
 
+/** A new list: where it is served, how many entries, how many bits each. */
 export interface IssuerStatusListInput {
   /** Where the token will be served; it is the token's `sub`. */
   uri: string;
@@ -31,6 +33,10 @@ export function statusClaim(reference: StatusListReference): { status: { status_
   return { status: { status_list: { idx: reference.idx, uri: reference.uri } } };
 }
 
+/**
+ * An issuer's Token Status List: allocate an entry per L1, set its status,
+ * publish the signed token (with `exp`) to serve at its URI.
+ */
 export class IssuerStatusList {
   readonly uri: string;
   readonly bits: BitsPerStatus;

@@ -5,6 +5,7 @@
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject, sign, verify } from 'node:crypto';
 import { VIError } from '../errors.js';
+import { PRIVATE_JWK_MEMBERS } from '../internal/guards.js';
 import { decodeBase64url } from './base64url.js';
 import { sha256b64u } from './digest.js';
 
@@ -25,8 +26,7 @@ export interface SigningKey {
   kid: string;
 }
 
-/** Private members of EC, RSA and symmetric JWKs (RFC 7518 §6). */
-export const PRIVATE_JWK_MEMBERS: ReadonlySet<string> = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);
+export { PRIVATE_JWK_MEMBERS };
 
 /** True for a member name a private JWK uses (see {@link PRIVATE_JWK_MEMBERS}); cheap on the usual longer names. */
 export function isPrivateJwkMember(name: string): boolean {

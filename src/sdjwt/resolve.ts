@@ -15,6 +15,7 @@
  * constraint checks can tell an empty allowlist from a withheld one.
  */
 import { type Layer, VIError } from '../errors.js';
+import { isRecord as isPlainObject } from '../internal/guards.js';
 import { PROFILE } from '../profiles/profile.js';
 import type { ParsedDisclosure } from './parse.js';
 
@@ -59,10 +60,6 @@ export function arrayRefDigest(v: unknown): string | undefined {
 /** Elements of a resolved array that were disclosed (withheld references dropped). */
 export function disclosedElements(arr: readonly unknown[]): unknown[] {
   return arr.filter((e) => arrayRefDigest(e) === undefined);
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 type ResolveFailure =

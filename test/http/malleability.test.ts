@@ -7,10 +7,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorizePresentation } from '../../src/http/authorize.js';
 import { createCheckoutJwt, issueL3Pair } from '../../src/issue/index.js';
 import { openLedger } from '../../src/ledger/index.js';
 import type { Ledger } from '../../src/ledger/types.js';
+import { authorizePresentation } from '../../src/network/authorize.js';
 import { type AutonomousChain, autonomousChain, fulfil, MERCHANT_AUD, NETWORK_AUD, networkView, SERVER_NOW, T } from './chain.js';
 
 const N = BigInt('0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551');

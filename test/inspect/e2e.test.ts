@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type StandaloneInspector, startInspector } from '../../src/http/inspect/standalone.js';
+import { type StandaloneInspector, startInspector } from '../../src/http/inspect-server.js';
 import { chromium, describeIf } from '../support/environment.js';
 import { type LaunchedBrowser, launchChromium } from './browser.js';
 import { reference, referenceBundles, referencePath } from './fixtures.js';

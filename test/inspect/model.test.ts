@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
-import { type ClaimNode, decodeSdJwt } from '../../src/http/inspect/claims.js';
-import type { InspectView } from '../../src/http/inspect/model.js';
-import { inspectBundle } from '../../src/http/inspect/service.js';
+import { type ClaimNode, decodeSdJwt } from '../../src/inspect/claims.js';
+import type { InspectView } from '../../src/inspect/model.js';
+import { inspectBundle } from '../../src/inspect/service.js';
 import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { describeIf } from '../support/environment.js';
 import { reference, referenceBundles, referenceNames } from './fixtures.js';

@@ -92,6 +92,10 @@ const ENTRY_POINTS: Record<string, { file: string; names: string[] }> = {
       'l2ContentId',
       'REVOCATION_TYP',
       'IssueRevocationInput',
+      'IssuerStatusList',
+      'IssuerStatusListInput',
+      'statusClaim',
+      'StatusName',
       'presentToMerchant',
       'presentToNetwork',
       'presentForDispute',
@@ -180,8 +184,52 @@ const ENTRY_POINTS: Record<string, { file: string; names: string[] }> = {
       'RemoteJwksOptions',
       'inspectorRoutes',
       'InspectorOptions',
+      'startInspector',
+      'StandaloneInspector',
+      'statusListResolver',
+      'StatusListResolverOptions',
       'Handler',
       'Route',
+    ],
+  },
+  'vintent/network': {
+    file: 'src/network/index.ts',
+    names: [
+      'authorizePresentation',
+      'verifyWithConfiguredTrust',
+      'decisionErrors',
+      'AuthorizeAnswer',
+      'DecisionError',
+      'NetworkTrust',
+      'readPublicKeySet',
+      'revokeMandate',
+      'checkRevocationRequest',
+      'recordRevocation',
+      'RevokeAnswer',
+      'RevokeOptions',
+    ],
+  },
+  'vintent/inspect': {
+    file: 'src/inspect/index.ts',
+    names: [
+      'ASSETS_DIR',
+      'buildInspectView',
+      'inspectBundle',
+      'InspectorOptions',
+      'decodeSdJwt',
+      'ClaimNode',
+      'deriveRoleView',
+      'RoleView',
+      'VIEW_ROLES',
+      'ViewRole',
+      'BindingView',
+      'CardView',
+      'ConstraintRow',
+      'InspectView',
+      'KeyRef',
+      'Lifetime',
+      'PlacedError',
+      'TrustSource',
     ],
   },
 };
@@ -217,7 +265,7 @@ const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 
 describe('public API', () => {
   it('package.json exports exactly these entry points, each to its compiled module', () => {
-    expect(Object.keys(packageJson.exports).sort()).toEqual(['.', './http', './ledger', './package.json']);
+    expect(Object.keys(packageJson.exports).sort()).toEqual(['.', './http', './inspect', './ledger', './network', './package.json']);
     for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
       const key = name === 'vintent' ? '.' : `./${name.slice('vintent/'.length)}`;
       expect(packageJson.exports[key]?.types).toBe(`./${entry.file.replace(/^src\//, 'dist/').replace(/\.ts$/, '.d.ts')}`);

@@ -5,13 +5,11 @@
  * saves the zod pass (measured at ~3% of a dispute-view verification, about
  * as much as all its SHA-256 digests together).
  */
+
+import { isRecord as isObject } from '../../internal/guards.js';
 import type { Bundle } from '../../profiles/bundle.js';
 
 type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const optional = (v: unknown, ok: (v: unknown) => boolean): boolean => v === undefined || ok(v);
 const isString = (v: unknown): boolean => typeof v === 'string';

@@ -2,8 +2,8 @@
  * One inspection: pick the party's view, verify it with the library's own
  * {@link verifyPresentation}, and build the page's model.
  */
-import { verifyPresentation } from '../../verify/index.js';
-import type { KeyResolver, VerifyOptions } from '../../verify/types.js';
+import { verifyPresentation } from '../verify/index.js';
+import type { KeyResolver, VerifyOptions } from '../verify/types.js';
 import { buildInspectView, type InspectView, type TrustSource } from './model.js';
 import { deriveRoleView, type ViewRole } from './roles.js';
 

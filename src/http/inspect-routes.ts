@@ -12,14 +12,15 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
-import type { ErrorCode } from '../../errors.js';
-import { parseBundleText } from '../../verify/index.js';
-import { readJsonBody } from '../body.js';
-import { sendError } from '../respond.js';
-import { type Route, sendJson } from '../router.js';
-import { isViewRole } from './roles.js';
-import { type InspectorOptions, inspectBundle } from './service.js';
+import { join } from 'node:path';
+import type { ErrorCode } from '../errors.js';
+import { ASSETS_DIR } from '../inspect/index.js';
+import { isViewRole } from '../inspect/roles.js';
+import { type InspectorOptions, inspectBundle } from '../inspect/service.js';
+import { parseBundleText } from '../verify/index.js';
+import { readJsonBody } from './body.js';
+import { sendError } from './respond.js';
+import { type Route, sendJson } from './router.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -38,7 +39,7 @@ const SECURITY_HEADERS = {
 };
 
 /** The assets directory next to this module: src/… under tsx, dist/… once built (scripts/copy-assets.mjs). */
-export const ASSETS_DIR = fileURLToPath(new URL('./assets/', import.meta.url));
+export { ASSETS_DIR };
 
 /** Read every asset once at startup: the set of servable files is fixed, no path ever comes from a request. */
 function loadAssets(): Map<string, { body: Buffer; type: string }> {
@@ -46,7 +47,7 @@ function loadAssets(): Map<string, { body: Buffer; type: string }> {
   for (const name of readdirSync(ASSETS_DIR)) {
     const ext = name.slice(name.lastIndexOf('.'));
     const type = CONTENT_TYPES[ext];
-    if (type) out.set(name, { body: readFileSync(new URL(`./assets/${name}`, import.meta.url)), type });
+    if (type) out.set(name, { body: readFileSync(join(ASSETS_DIR, name)), type });
   }
   return out;
 }

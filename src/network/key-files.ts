@@ -4,9 +4,8 @@
  * key in a trust store means someone copied the wrong file.
  */
 import { readFileSync } from 'node:fs';
+import { hasPrivateJwkMember, isRecord } from '../internal/guards.js';
 import type { JwkSet } from '../profiles/bundle.js';
-
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
 
 /** A JWK Set from a file holding either a JWK Set or a single public JWK. Throws Error with a readable message. */
 export function readPublicKeySet(path: string): JwkSet {
@@ -19,16 +18,15 @@ export function readPublicKeySet(path: string): JwkSet {
   const set = toSet(value);
   if (!set) throw new Error(`${path} is neither a JWK Set nor a JWK`);
   for (const k of set.keys) {
-    if (PRIVATE_MEMBERS.some((m) => m in k)) throw new Error(`${path} contains a private key (kid ${String(k.kid)}); give the public JWK`);
+    if (hasPrivateJwkMember(k)) throw new Error(`${path} contains a private key (kid ${String(k.kid)}); give the public JWK`);
   }
   return set;
 }
 
 function toSet(v: unknown): JwkSet | undefined {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
-  const o = v as Record<string, unknown>;
-  if (Array.isArray(o.keys) && o.keys.every((k) => typeof k === 'object' && k !== null && !Array.isArray(k)))
-    return { keys: o.keys as Record<string, unknown>[] };
+  if (!isRecord(v)) return undefined;
+  const o = v;
+  if (Array.isArray(o.keys) && o.keys.every(isRecord)) return { keys: o.keys as Record<string, unknown>[] };
   if (typeof o.kty === 'string') return { keys: [o] };
   return undefined;
 }

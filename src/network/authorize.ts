@@ -77,6 +77,7 @@ export function verifyWithConfiguredTrust(
   return verifyPresentation(withoutPresenterTrust(bundle), options);
 }
 
+/** The verifier's errors in the shape an authorization answer carries them. */
 export function decisionErrors(result: VerificationResult): DecisionError[] {
   return result.errors.map((e) => ({ code: e.code, layer: e.layer ?? null, pair: e.pair ?? null, message: e.message }));
 }

@@ -8,10 +8,11 @@
  * Built server-side so the page stays a dumb renderer: all the VI knowledge
  * (check names, which code belongs to which binding) lives here, tested in Node.
  */
-import { constraintRegistry } from '../../constraints/registry.js';
-import type { VIErrorInfo } from '../../errors.js';
-import { jwkThumbprint, type PublicJwk, publicJwkProblem } from '../../sdjwt/keys.js';
-import type { CheckRecord, PairResult, VerificationResult } from '../../verify/types.js';
+import { constraintRegistry } from '../constraints/registry.js';
+import type { VIErrorInfo } from '../errors.js';
+import { isRecord } from '../internal/guards.js';
+import { jwkThumbprint, type PublicJwk, publicJwkProblem } from '../sdjwt/keys.js';
+import type { CheckRecord, PairResult, VerificationResult } from '../verify/types.js';
 import { type ClaimNode, type DecodedSdJwt, decodeJws, decodeSdJwt, disclosedMandates } from './claims.js';
 import type { RoleView, ViewRole } from './roles.js';
 
@@ -24,6 +25,7 @@ export type BindingStatus = 'ok' | 'failed' | 'skipped' | 'not-checked';
 /** An error with the id of the card or binding it is drawn on (`verdict` when neither). */
 export type PlacedError = VIErrorInfo & { at: string };
 
+/** A key as the page names it: kid, thumbprint, and where it came from. */
 export interface KeyRef {
   /** Who holds the key: issuer, user, agent. */
   role: string;
@@ -32,6 +34,7 @@ export interface KeyRef {
   thumbprint?: string;
 }
 
+/** A layer's issued and expiry times, as ISO 8601 and relative to the verification time. */
 export interface Lifetime {
   iat?: number;
   exp?: number;
@@ -42,6 +45,7 @@ export interface Lifetime {
   position?: number;
 }
 
+/** One layer of the chain as the page draws it: who signed it, its claims, lifetime and checks. */
 export interface CardView {
   /** `l1`, `l2`, `l3a#0`, `l3b#0` (entry index in the bundle's `l3`). */
   id: string;
@@ -72,6 +76,7 @@ export interface CardView {
   errors: PlacedError[];
 }
 
+/** One hash binding between layers (sd_hash, checkout_hash, transaction_id) and whether it holds. */
 export interface BindingView {
   id: string;
   from: string;
@@ -86,6 +91,7 @@ export interface BindingView {
   errors: PlacedError[];
 }
 
+/** One constraint of a mandate with its outcome against the final values. */
 export interface ConstraintRow {
   pair: number;
   mandate: 'checkout' | 'payment';
@@ -100,6 +106,7 @@ export interface ConstraintRow {
   violations: { code: string; message: string }[];
 }
 
+/** Everything the inspector page draws for one presentation: verdict, cards, bindings, constraints. */
 export interface InspectView {
   name?: string;
   /** The bundle's own `role` field. */
@@ -116,7 +123,7 @@ export interface InspectView {
 }
 
 type Rec = Record<string, unknown>;
-const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRec = (v: unknown): v is Rec => isRecord(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 

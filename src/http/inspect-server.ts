@@ -5,11 +5,12 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sendError } from '../respond.js';
-import { matchRoute } from '../router.js';
-import { inspectorRoutes } from './routes.js';
-import type { InspectorOptions } from './service.js';
+import type { InspectorOptions } from '../inspect/service.js';
+import { inspectorRoutes } from './inspect-routes.js';
+import { sendError } from './respond.js';
+import { matchRoute } from './router.js';
 
+/** A running standalone inspector: its URL, its server, and how to stop it. */
 export interface StandaloneInspector {
   /** Base URL of the page, e.g. `http://127.0.0.1:8790/inspect`. */
   url: string;

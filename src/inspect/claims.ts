@@ -8,13 +8,15 @@
  * claim can be trusted is the verifier's call, shown next to it on the page.
  */
 
-import { PROFILE } from '../../profiles/profile.js';
-import { decodeBase64url } from '../../sdjwt/base64url.js';
-import { sha256b64u } from '../../sdjwt/digest.js';
+import { isRecord as isObject } from '../internal/guards.js';
+import { PROFILE } from '../profiles/profile.js';
+import { decodeBase64url } from '../sdjwt/base64url.js';
+import { sha256b64u } from '../sdjwt/digest.js';
 
 /** JSON scalar, shown as is. */
 export type Scalar = string | number | boolean | null;
 
+/** One claim of a decoded credential, marked signed, disclosed or withheld. */
 export interface ClaimNode {
   /** Property name, `[i]` for an array element, or `?` for a withheld property (its name is hidden too). */
   key: string;
@@ -60,10 +62,6 @@ function jsonOf(b64: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** `{"...": digest}` and nothing else. */

@@ -8,20 +8,25 @@
  * Otherwise they are filtered out of what the bundle has, and say so: withheld
  * disclosures cannot be recovered, so some views are then incomplete.
  */
-import { readL2 } from '../../issue/l2-read.js';
-import type { IssuedL2 } from '../../issue/l2-types.js';
-import type { IssuedL3Pair } from '../../issue/l3.js';
-import { type PresentOptions, presentToMerchant, presentToNetwork } from '../../present/index.js';
-import { sha256b64u as sha } from '../../sdjwt/digest.js';
+
+import { isRecord } from '../internal/guards.js';
+import { readL2 } from '../issue/l2-read.js';
+import type { IssuedL2 } from '../issue/l2-types.js';
+import type { IssuedL3Pair } from '../issue/l3.js';
+import { type PresentOptions, presentToMerchant, presentToNetwork } from '../present/index.js';
+import { sha256b64u as sha } from '../sdjwt/digest.js';
 import { decodeSdJwt } from './claims.js';
 
+/** The views the page can draw: as presented, or as each role would be shown it. */
 export const VIEW_ROLES = ['presented', 'merchant', 'network', 'dispute'] as const;
+/** One of {@link VIEW_ROLES}. */
 export type ViewRole = (typeof VIEW_ROLES)[number];
 
 export function isViewRole(v: unknown): v is ViewRole {
   return typeof v === 'string' && (VIEW_ROLES as readonly string[]).includes(v);
 }
 
+/** A presentation re-derived for one role: the bundle that role would receive. */
 export interface RoleView {
   role: ViewRole;
   /** The bundle this party would be handed; verified like any other. */
@@ -35,7 +40,7 @@ export interface RoleView {
 type Rec = Record<string, unknown>;
 type Side = 'checkout' | 'payment';
 
-const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRec = (v: unknown): v is Rec => isRecord(v);
 
 function entriesOf(b: Rec): Rec[] {
   return Array.isArray(b.l3) ? b.l3.filter(isRec) : [];
