@@ -8,7 +8,9 @@
  * Built server-side so the page stays a dumb renderer: all the VI knowledge
  * (check names, which code belongs to which binding) lives here, tested in Node.
  */
-import { constraintRegistry } from '../constraints/registry.js';
+import { constraintRegistryFor } from '../constraints/registry.js';
+import type { ConstraintType } from '../constraints/types.js';
+import { type ConstraintKey, DEFAULT_PROFILE, findProfile, finalVct, type WireProfile } from '../profiles/profile.js';
 import type { VIErrorInfo } from '../errors.js';
 import { isRecord } from '../internal/guards.js';
 import { jwkThumbprint, type PublicJwk, publicJwkProblem } from '../sdjwt/keys.js';
@@ -223,10 +225,17 @@ class Builder {
   /** Card id → its decoded L3 final mandate. */
   readonly finals = new Map<string, Rec>();
 
+  /** The chain's own vocabulary: every constraint name, final VCT and allowlist is read through it. */
+  readonly profile: WireProfile;
+  readonly registry: ReadonlyMap<string, ConstraintType>;
+
   constructor(
     readonly bundle: Rec,
     readonly result: VerificationResult,
-  ) {}
+  ) {
+    this.profile = findProfile(result.profile) ?? findProfile(DEFAULT_PROFILE)!;
+    this.registry = constraintRegistryFor(this.profile);
+  }
 
   card(layer: CardLayer, pair: number | undefined): CardView | undefined {
     const same = this.cards.filter((c) => c.layer === layer);
@@ -310,7 +319,7 @@ class Builder {
         if (s.view) card.boundView = { source: s.view.source, disclosures: viewDecoded?.disclosures.size ?? 0 };
         const signer = this.result.signers.l3[s.entry!]?.[s.layer === 'l3a' ? 'payment' : 'checkout'];
         if (signer) card.signer.thumbprint = signer;
-        const final = mandates.find((m) => m.vct === (s.layer === 'l3a' ? 'mandate.payment' : 'mandate.checkout'));
+        const final = mandates.find((m) => m.vct === finalVct(this.profile, s.layer === 'l3a' ? 'payment' : 'checkout'));
         if (final) this.finals.set(card.id, final.value);
         if (s.layer === 'l3b') card.checkouts = checkoutsIn(mandates);
       }
@@ -380,7 +389,7 @@ class Builder {
           from: l2.id,
           to: l2.id,
           pair: i,
-          label: 'payment.reference',
+          label: this.profile.constraint.reference,
           detail: 'the payment mandate references this checkout mandate',
           checks: inPair('mandates.payment_reference'),
         });
@@ -495,9 +504,9 @@ class Builder {
         const check = this.result.checks.find((c) => c.name === `constraints.${kind}` && c.pair === p.index);
         list.forEach((c, index) => {
           const type = isRec(c) ? String(c.type) : '(malformed)';
-          const report = p.constraints.find((r) => r.index === index && kindOf(r.type) === kind);
+          const report = p.constraints.find((r) => r.index === index && kindOf(this.registry, r.type) === kind);
           const row: ConstraintRow = { pair: p.index, mandate: kind, index, type, constraint: c, status: 'not-checked', violations: [] };
-          const against = againstOf(type, final, p);
+          const against = againstOf(keyOf(this.profile, type), final, p);
           if (against) row.against = against;
           if (report) {
             row.status = report.outcome.status;
@@ -515,25 +524,31 @@ class Builder {
   }
 }
 
-function kindOf(type: string): 'checkout' | 'payment' {
-  return constraintRegistry.get(type)?.mandate ?? (type.startsWith('payment.') ? 'payment' : 'checkout');
+function kindOf(registry: ReadonlyMap<string, ConstraintType>, type: string): 'checkout' | 'payment' | undefined {
+  return registry.get(type)?.mandate;
 }
 
-/** The L3 value a constraint type is judged on. */
-function againstOf(type: string, final: Rec | undefined, p: PairResult): ConstraintRow['against'] {
-  switch (type) {
-    case 'payment.amount':
-    case 'payment.budget':
-    case 'payment.recurrence':
-    case 'payment.agent_recurrence':
+/** The profile-neutral key of a constraint type as the chain's profile names it. */
+function keyOf(profile: WireProfile, type: string): ConstraintKey | undefined {
+  for (const [key, name] of Object.entries(profile.constraint)) if (name === type) return key as ConstraintKey;
+  return undefined;
+}
+
+/** The L3 value a constraint is judged on, by its profile-neutral key. */
+function againstOf(key: ConstraintKey | undefined, final: Rec | undefined, p: PairResult): ConstraintRow['against'] {
+  switch (key) {
+    case 'amount':
+    case 'budget':
+    case 'recurrence':
+    case 'agentRecurrence':
       return final ? { label: 'L3a payment_amount', value: final.payment_amount ?? { amount: final.amount, currency: final.currency } } : undefined;
-    case 'payment.allowed_payee':
+    case 'allowedPayee':
       return final ? { label: 'L3a payee', value: final.payee } : undefined;
-    case 'payment.reference':
+    case 'reference':
       return p.checkout ? { label: 'checkout mandate digest', value: p.checkout.digest } : undefined;
-    case 'mandate.checkout.allowed_merchant':
+    case 'allowedMerchant':
       return final ? { label: 'checkout_jwt merchant', value: decodeJws(final.checkout_jwt)?.payload.merchant } : undefined;
-    case 'mandate.checkout.line_items':
+    case 'lineItems':
       return final ? { label: 'L3b line_items', value: final.line_items } : undefined;
     default:
       return undefined;

@@ -10,6 +10,7 @@
  */
 
 import { isRecord } from '../internal/guards.js';
+import { classifyVct } from '../profiles/profile.js';
 import { readL2 } from '../issue/l2-read.js';
 import type { IssuedL2 } from '../issue/l2-types.js';
 import type { IssuedL3Pair } from '../issue/l3.js';
@@ -52,7 +53,8 @@ function mandateDigests(l2: unknown, kind: Side): Set<string> {
   const out = new Set<string>();
   if (!d.ok) return out;
   for (const disc of d.decoded.disclosures.values()) {
-    if (isRec(disc.value) && typeof disc.value.vct === 'string' && disc.value.vct.startsWith(kind === 'checkout' ? 'mandate.checkout' : 'mandate.payment'))
+    // Any vocabulary: the profile table classifies the VCT.
+    if (isRec(disc.value) && classifyVct(disc.value.vct)?.kind === kind)
       out.add(disc.digest);
   }
   return out;
