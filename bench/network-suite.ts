@@ -8,8 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { authorizePresentation } from '../src/network/authorize.js';
 import { openLedger } from '../src/ledger/index.js';
+import { authorizePresentation } from '../src/network/authorize.js';
 import { presentToNetwork } from '../src/present/index.js';
 import { fulfilPair, issueAutonomousL2, issueUserL1, NOW, newHolder, type StableParties } from './chains.js';
 import { floorWork } from './floor.js';

@@ -23,8 +23,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { authorizePresentation } from '../src/network/authorize.js';
 import { openLedger } from '../src/ledger/index.js';
+import { authorizePresentation } from '../src/network/authorize.js';
 import { sharedKeyCache } from '../src/sdjwt/keys.js';
 import { ParsedJwtCache } from '../src/sdjwt/parse-cache.js';
 import { VerifiedSignatureCache } from '../src/sdjwt/signature-cache.js';

@@ -161,6 +161,8 @@ export const ERROR_CODES = [
   'HTTP_BODY_MALFORMED',
   'HTTP_REQUEST_INVALID',
   'HTTP_REQUEST_TIMEOUT',
+  /** A worker holds its maximum of open connections: 503, retry shortly. */
+  'HTTP_OVERLOADED',
   'HTTP_HEADERS_TOO_LARGE',
   'HTTP_MALFORMED_REQUEST',
 ] as const;

@@ -14,7 +14,13 @@
 import cluster, { type Worker } from 'node:cluster';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { logLine } from '../http/server.js';
 import { openLedger, redactLedgerSpec } from '../ledger/index.js';
+
+/** Every line the primary writes is JSON, like the workers' (a log pipeline reads crashes first). */
+function say(level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown> = {}): void {
+  process.stderr.write(`${logLine(level, event, fields)}\n`);
+}
 
 /** The worker entry sits next to this module, compiled (.js) or run from source (.ts). */
 const WORKER_ENTRY = fileURLToPath(new URL(`./serve-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
@@ -44,9 +50,12 @@ export async function runServeCluster(workers: number, ledgerSpec: string, args:
   try {
     await (await openLedger(ledgerSpec)).close();
   } catch (e) {
-    process.stderr.write(`vintent serve: cannot open ledger ${redactLedgerSpec(ledgerSpec)}: ${redactLedgerSpec((e as Error).message)}\n`);
+    say('error', 'ledger_open_failed', { ledger: redactLedgerSpec(ledgerSpec), error: redactLedgerSpec((e as Error).message) });
     return 1;
   }
+  // The workers accept on the shared socket themselves: the primary never holds a connection it cannot hand on
+  // (round-robin left it accepting for workers out of descriptors, and it stayed dead after the flood).
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   cluster.setupPrimary({ exec: WORKER_ENTRY, args, execArgv: workerExecArgv(process.execArgv) });
   let stopping = false;
   let printed = false;
@@ -63,7 +72,7 @@ export async function runServeCluster(workers: number, ledgerSpec: string, args:
         printed = true;
         process.stdout.write(`${urlOf(address)}\n`);
       }
-      if (listening === workers) process.stderr.write(`vintent serve: ${workers} workers listening\n`);
+      if (listening === workers) say('info', 'workers_listening', { workers });
     });
     cluster.on('exit', (worker, code, signal) => {
       live.delete(worker);
@@ -72,18 +81,18 @@ export async function runServeCluster(workers: number, ledgerSpec: string, args:
         // A worker that cannot start (port taken, bad configuration) will not start on a retry either.
         stopping = true;
         for (const w of live) w.process.kill('SIGTERM');
-        process.stderr.write(`vintent serve: worker exited before listening (${signal ?? code})\n`);
+        say('error', 'worker_failed_to_start', { pid: worker.process.pid, exit: signal ?? code });
         if (live.size === 0) resolve(1);
         else cluster.on('exit', () => live.size === 0 && resolve(1));
         return;
       }
-      process.stderr.write(`vintent serve: worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`);
+      say('error', 'worker_exited', { pid: worker.process.pid, exit: signal ?? code, action: 'restarting' });
       fork();
     });
     const stop = (sig: NodeJS.Signals) => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      process.stderr.write(`vintent serve: ${sig}, closing ${live.size} workers\n`);
+      say('info', 'shutdown', { signal: sig, workers: live.size });
       stopping = true;
       for (const w of live) w.process.kill('SIGTERM');
       done();

@@ -35,6 +35,7 @@ import { inspectorRoutes } from '../http/inspect-routes.js';
 import { type RemoteJwksResolver, remoteJwksResolver } from '../http/jwks-client.js';
 import { createVintentServer, DEFAULT_LIMITS, logLine, type VintentServerConfig } from '../http/server.js';
 import { statusListResolver } from '../http/status-client.js';
+import { redactUrl, redactUrlIn } from '../internal/guards.js';
 import { openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
 import { ParsedJwtCache } from '../sdjwt/parse-cache.js';
 import { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
@@ -129,7 +130,10 @@ function parse(values: ParsedValues): ServeOptions {
     issuerKeys = readJwks(trust);
   } else {
     const url = trustUrl!;
-    remote = remoteJwksResolver(url, { onFetchError: (error) => log(logLine('warn', 'jwks_fetch_failed', { url, error })) });
+    // A JWKS URL may carry a credential (userinfo, ?access_token=): logged and shown only redacted.
+    remote = remoteJwksResolver(url, {
+      onFetchError: (error) => log(logLine('warn', 'jwks_fetch_failed', { url: redactUrl(url), error: redactUrlIn(error, url) })),
+    });
     issuerKeys = remote;
   }
   const merchantKeys = stringFlag(values, 'merchant-keys');
@@ -178,14 +182,15 @@ function parse(values: ParsedValues): ServeOptions {
     const jwksClient = remote;
     config.health = (): HealthCheck[] => {
       const s = jwksClient.status();
-      return [{ name: 'trust_url', ok: s.ok, detail: s.ok ? `${s.keys} keys from ${s.url}` : `${s.url}: ${s.lastError ?? 'failed'}` }];
+      // Health, not configuration: neither the URL nor a fetch error (which may quote it) is shown.
+      return [{ name: 'trust_url', ok: s.ok, detail: s.ok ? `${s.keys} keys` : 'the issuer JWKS cannot be fetched' }];
     };
   }
   const effective: Record<string, unknown> = {
     host,
     port,
     ledger: spec.backend === 'postgres' ? { backend: 'postgres', url: redactLedgerSpec(spec.url) } : { backend: 'sqlite', path: spec.path },
-    trust: trust !== undefined ? { file: trust } : { url: trustUrl },
+    trust: trust !== undefined ? { file: trust } : { url: redactUrl(trustUrl!) },
     network_aud: networkAud,
     merchant_aud: merchantAud ?? null,
     merchant_keys: merchantKeys ?? null,

@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { ErrorCode } from '../errors.js';
+import { DEFAULT_PARSE_LIMITS, jsonDepthExceeds } from '../sdjwt/parse.js';
 
 export type BodyResult = { ok: true; value: unknown } | { ok: false; status: number; code: ErrorCode; message: string };
 
@@ -80,6 +81,9 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   }
   const body = await readBody(req, maxBytes);
   if (!body.ok) return body;
+  // The depth limit spec/limits.md promises, before any object is built (JSON.parse itself does not bound it).
+  if (jsonDepthExceeds(body.text, DEFAULT_PARSE_LIMITS.maxJsonDepth))
+    return { ok: false, status: 400, code: 'LIMIT_EXCEEDED', message: `request body nests deeper than ${DEFAULT_PARSE_LIMITS.maxJsonDepth}` };
   try {
     return { ok: true, value: JSON.parse(body.text) as unknown };
   } catch {

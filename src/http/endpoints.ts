@@ -134,7 +134,7 @@ const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 export function hasOperatorCredential(req: IncomingMessage, token: string | undefined): boolean {
   if (token === undefined || token === '') return false;
   const header = req.headers.authorization;
-  const match = typeof header === 'string' ? /^Bearer ([\x21-\x7e]+)$/.exec(header) : null;
+  const match = typeof header === 'string' ? /^bearer +([\x21-\x7e]+)$/i.exec(header) : null;
   if (!match) return false;
   return timingSafeEqual(digest(match[1]!), digest(token));
 }

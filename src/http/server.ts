@@ -26,6 +26,18 @@ export interface ServerLimits {
   headersTimeoutMs: number;
   /** Time allowed to receive the whole request, body included (slow bodies are cut off). Default 30 s. */
   requestTimeoutMs: number;
+  /**
+   * A connection that sends no byte for this long is closed, counted from
+   * accept (Node's header timeout starts only at the first byte, so a silent
+   * socket would otherwise stay open for ever). Default 10 s.
+   */
+  idleTimeoutMs?: number;
+  /**
+   * Open connections one server (one worker) holds at most; one more is
+   * answered 503 `HTTP_OVERLOADED` and closed. Default 1024, under the usual
+   * 1024-descriptor soft limit minus the ledger's and the log's.
+   */
+  maxConnections?: number;
 }
 
 /** Configuration of {@link createVintentServer}: ledger, issuer and merchant keys, expectations, limits, extra routes. */
@@ -83,7 +95,13 @@ export interface VintentServer {
 }
 
 /** Default server limits: 1 MiB bodies, 10 s for headers, 30 s per request. */
-export const DEFAULT_LIMITS: ServerLimits = { maxBodyBytes: 1024 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 };
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxBodyBytes: 1024 * 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  idleTimeoutMs: 10_000,
+  maxConnections: 900,
+};
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -176,6 +194,25 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
       void handle(req, res);
     },
   );
+  // Idle from accept: a socket that never sends a byte is closed, so silent connections cannot pile up.
+  const idleMs = limits.idleTimeoutMs ?? DEFAULT_LIMITS.idleTimeoutMs!;
+  server.timeout = idleMs;
+  server.keepAliveTimeout = Math.min(server.keepAliveTimeout, idleMs);
+  server.on('timeout', (socket: import('node:net').Socket) => socket.destroy());
+  const cap = limits.maxConnections ?? DEFAULT_LIMITS.maxConnections!;
+  let open = 0;
+  server.on('connection', (socket) => {
+    open++;
+    socket.once('close', () => open--);
+    if (open <= cap) return;
+    // Over the cap: a clear refusal, then the descriptor is given back at once.
+    const body = JSON.stringify({ error: { code: 'HTTP_OVERLOADED', message: `this worker holds ${cap} connections; retry shortly` } });
+    socket.end(
+      `HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\nretry-after: 1\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    socket.destroySoon();
+    emit('warn', 'connection_refused', { open, cap });
+  });
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     // Malformed HTTP or a slow request: answer if the socket still can, never throw.
     if (!socket.writable) {

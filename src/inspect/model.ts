@@ -10,9 +10,9 @@
  */
 import { constraintRegistryFor } from '../constraints/registry.js';
 import type { ConstraintType } from '../constraints/types.js';
-import { type ConstraintKey, DEFAULT_PROFILE, findProfile, finalVct, type WireProfile } from '../profiles/profile.js';
 import type { VIErrorInfo } from '../errors.js';
 import { isRecord } from '../internal/guards.js';
+import { type ConstraintKey, DEFAULT_PROFILE, finalVct, findProfile, type WireProfile } from '../profiles/profile.js';
 import { jwkThumbprint, type PublicJwk, publicJwkProblem } from '../sdjwt/keys.js';
 import type { CheckRecord, PairResult, VerificationResult } from '../verify/types.js';
 import { type ClaimNode, type DecodedSdJwt, decodeJws, decodeSdJwt, disclosedMandates } from './claims.js';

@@ -10,11 +10,11 @@
  */
 
 import { isRecord } from '../internal/guards.js';
-import { classifyVct } from '../profiles/profile.js';
 import { readL2 } from '../issue/l2-read.js';
 import type { IssuedL2 } from '../issue/l2-types.js';
 import type { IssuedL3Pair } from '../issue/l3.js';
 import { type PresentOptions, presentToMerchant, presentToNetwork } from '../present/index.js';
+import { classifyVct } from '../profiles/profile.js';
 import { sha256b64u as sha } from '../sdjwt/digest.js';
 import { decodeSdJwt } from './claims.js';
 
@@ -54,8 +54,7 @@ function mandateDigests(l2: unknown, kind: Side): Set<string> {
   if (!d.ok) return out;
   for (const disc of d.decoded.disclosures.values()) {
     // Any vocabulary: the profile table classifies the VCT.
-    if (isRec(disc.value) && classifyVct(disc.value.vct)?.kind === kind)
-      out.add(disc.digest);
+    if (isRec(disc.value) && classifyVct(disc.value.vct)?.kind === kind) out.add(disc.digest);
   }
   return out;
 }

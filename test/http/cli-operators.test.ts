@@ -93,19 +93,27 @@ describe('vintent serve configuration', () => {
     expect(s.stderr()).not.toContain(token);
   }, 30_000);
 
-  it('reports an unreachable --trust-url at start, in the log and at /healthz', async () => {
+  it('reports an unreachable --trust-url at start, in the log and at /healthz, never with its credential', async () => {
     const dir = tempDir();
-    const s = serve(['--ledger', `sqlite:${join(dir, 'l.db')}`, '--trust-url', 'http://127.0.0.1:9/jwks.json', '--network-aud', 'https://n.example']);
+    const secret = 'tok-3f9a1c7e5b';
+    const trustUrl = `http://agent:pw-${secret}@127.0.0.1:9/jwks.json?access_token=${secret}`;
+    const s = serve(['--ledger', `sqlite:${join(dir, 'l.db')}`, '--trust-url', trustUrl, '--network-aud', 'https://n.example']);
     const url = await s.url;
+    let health = '';
     try {
       const h = await fetch(`${url}/healthz`);
       expect(h.status).toBe(503);
-      expect(await h.json()).toMatchObject({ status: 'degraded', checks: [{ name: 'trust_url', ok: false }] });
+      health = await h.text();
+      expect(JSON.parse(health)).toMatchObject({ status: 'degraded', checks: [{ name: 'trust_url', ok: false }] });
     } finally {
       void s.stop();
     }
     await s.exited;
-    expect(jsonLines(s.stderr()).some((l) => l.event === 'jwks_fetch_failed' && l.url === 'http://127.0.0.1:9/jwks.json')).toBe(true);
+    const lines = jsonLines(s.stderr());
+    expect(lines.some((l) => l.event === 'jwks_fetch_failed' && l.url === 'http://127.0.0.1:9/jwks.json?access_token=redacted')).toBe(true);
+    expect(s.stderr()).not.toContain(secret);
+    expect(health).not.toContain(secret);
+    expect(health).not.toContain('127.0.0.1:9');
   }, 30_000);
 
   it.skipIf(!PG_URL)(

@@ -106,7 +106,9 @@ function workersSuite(ledgerSpec: () => string): void {
 
   it('runs two workers on one port', () => {
     expect(svc.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(svc.stderr()).toContain('2 workers listening');
+    expect(svc.stderr()).toContain('"event":"workers_listening","workers":2');
+    // Every line serve writes to stderr is JSON: primary and workers alike.
+    for (const line of svc.stderr().split('\n').filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
   });
 
   it('approves exactly one of 16 racing authorizations for one mandate pair', async () => {

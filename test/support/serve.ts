@@ -86,7 +86,7 @@ export async function startServe(args: readonly string[], options: ServeSpawnOpt
     url = await s.url;
     const workers = options.workers ?? 1;
     const deadline = Date.now() + (options.readyMs ?? 20_000);
-    while (workers > 1 && !s.stderr().includes(`${workers} workers listening`)) {
+    while (workers > 1 && !s.stderr().includes(`"event":"workers_listening","workers":${workers}`)) {
       if (Date.now() > deadline) throw new Error(`serve: not all ${workers} workers listening: ${s.stderr()}`);
       await new Promise((r) => setTimeout(r, 25));
     }
