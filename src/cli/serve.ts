@@ -75,6 +75,12 @@ export const SERVE_COMMAND: CommandSpec = {
     'status-allow-loopback-http': { type: 'boolean', help: 'with --check-status: also fetch http:// status lists on loopback (tests only; https otherwise)' },
     'no-signature-cache': { type: 'boolean', help: 'verify every signature afresh instead of remembering verified L1/L2 signatures' },
     'no-parse-cache': { type: 'boolean', help: 'parse every L1/L2 afresh instead of remembering the parse of recurring ones' },
+    'idle-timeout-ms': { type: 'string', value: 'MS', help: 'close a connection that sends nothing for this long, counted from accept (default 10000)' },
+    'max-connections': {
+      type: 'string',
+      value: 'N',
+      help: 'open connections per worker; one more is answered 503 HTTP_OVERLOADED (default 900; keep it under the open-files limit)',
+    },
     workers: {
       type: 'string',
       value: 'N',
@@ -145,7 +151,18 @@ function parse(values: ParsedValues): ServeOptions {
   }
   const token = operatorToken(stringFlag(values, 'operator-token-file'));
   const host = stringFlag(values, 'host') ?? '127.0.0.1';
-  const config: Omit<VintentServerConfig, 'ledger'> = { host, port, issuerKeys, networkAud, log };
+  const limits = { ...DEFAULT_LIMITS };
+  const idleText = stringFlag(values, 'idle-timeout-ms');
+  if (idleText !== undefined) {
+    if (!/^\d+$/.test(idleText) || Number(idleText) < 100) throw new UsageError('--idle-timeout-ms takes an integer of at least 100');
+    limits.idleTimeoutMs = Number(idleText);
+  }
+  const capText = stringFlag(values, 'max-connections');
+  if (capText !== undefined) {
+    if (!/^\d+$/.test(capText) || Number(capText) < 1) throw new UsageError('--max-connections takes a positive integer');
+    limits.maxConnections = Number(capText);
+  }
+  const config: Omit<VintentServerConfig, 'ledger'> = { host, port, issuerKeys, networkAud, log, limits };
   const merchantAud = stringFlag(values, 'merchant-aud');
   if (merchantAud !== undefined) config.merchantAud = merchantAud;
   if (token !== undefined) config.operatorToken = token;
@@ -200,7 +217,7 @@ function parse(values: ParsedValues): ServeOptions {
     status: checkStatus ? (failOpen ? 'checked, fail open' : 'checked, fail closed') : 'not checked',
     status_list_served: statusFile ?? null,
     workers,
-    limits: DEFAULT_LIMITS,
+    limits,
   };
   return { config, ledger: ledgerText, workers, effective, ...(remote ? { remote } : {}) };
 }

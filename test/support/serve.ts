@@ -35,6 +35,8 @@ export interface ServeSpawnOptions {
   env?: Record<string, string>;
   /** Node flags for the server (its workers inherit them). */
   nodeArgs?: readonly string[];
+  /** Run under this open-files limit (soft and hard), through util-linux `prlimit`. */
+  maxOpenFiles?: number;
 }
 
 /** Spawn `vintent serve --port 0 ...args`; nothing awaited yet (a test may expect it to refuse to start). */
@@ -42,7 +44,12 @@ export function spawnServe(args: readonly string[], options: ServeSpawnOptions =
   const logDir = mkdtempSync(join(tmpdir(), 'vintent-serve-log-'));
   const logFile = join(logDir, 'stderr.log');
   const fd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', '-e', ENTRY_SCRIPT, 'serve', '--port', '0', ...args], {
+  const argv = [...(options.nodeArgs ?? []), '--import', 'tsx', '-e', ENTRY_SCRIPT, 'serve', '--port', '0', ...args];
+  const [command, commandArgs] =
+    options.maxOpenFiles === undefined
+      ? [process.execPath, argv]
+      : ['prlimit', [`--nofile=${options.maxOpenFiles}:${options.maxOpenFiles}`, process.execPath, ...argv]];
+  const child = spawn(command, commandArgs, {
     cwd: CHECKOUT_DIR,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', fd],

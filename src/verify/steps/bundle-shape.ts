@@ -9,7 +9,6 @@
 import { isRecord as isObject } from '../../internal/guards.js';
 import type { Bundle } from '../../profiles/bundle.js';
 
-
 const optional = (v: unknown, ok: (v: unknown) => boolean): boolean => v === undefined || ok(v);
 const isString = (v: unknown): boolean => typeof v === 'string';
 const isNonEmptyString = (v: unknown): boolean => typeof v === 'string' && v.length > 0;
