@@ -16,7 +16,16 @@ import { PROFILE, VI_2026_02, VI_2026_04, type WireProfile } from '../src/profil
 import { makeArrayDisclosure } from '../src/sdjwt/build.js';
 import { sha256b64u } from '../src/sdjwt/digest.js';
 import { exportPrivateJwk, generateSigningKey, type SigningKey, signingKeyFromJwk } from '../src/sdjwt/keys.js';
-import { AT, autonomousBundle, type Hooks, immediateBundle, type Role, useChainKeys } from '../test/fixtures/raw-chain.js';
+import {
+  AT,
+  autonomousBundle,
+  constraintOf,
+  type Hooks,
+  immediateBundle,
+  onlyFirstAllowedMerchant,
+  type Role,
+  useChainKeys,
+} from '../test/fixtures/raw-chain.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const KEYS_FILE = resolve(here, '../test/fixtures/vector-keys.json');
@@ -369,7 +378,6 @@ const TAMPERS: { name: string; mode: 'immediate' | 'autonomous'; role: Role; hoo
 ];
 
 type Obj = Record<string, unknown>;
-const constraintOf = (m: Obj, type: string) => (m.constraints as Obj[]).find((c) => c.type === type)!;
 /** An RFC 9901 §4.2.5 decoy: a digest no disclosure has. */
 const DECOY = { '...': sha256b64u('vintent decoy') };
 
@@ -428,10 +436,7 @@ const ROUND3: {
     hooks: (pr) => ({
       selectedMerchant: { id: 'm-2', name: 'String Shop', website: 'https://strings.example' },
       paymentViewMerchants: [0, 1],
-      checkoutMandate: (m) => {
-        const c = constraintOf(m, pr.constraint.allowedMerchant);
-        c[pr.allowlistField.allowedMerchant] = (c[pr.allowlistField.allowedMerchant] as unknown[]).slice(0, 1);
-      },
+      checkoutMandate: onlyFirstAllowedMerchant(pr),
     }),
     code: 'SELECTED_MERCHANT_NOT_ALLOWED',
     why: 'selected_merchant comes from the allowed merchants, not the allowed payees',

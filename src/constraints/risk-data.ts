@@ -27,9 +27,3 @@ export function riskDataMisplaced(profile: WireProfile, holder: Record<string, u
   if (profile.riskDataMembers === undefined || !Object.hasOwn(holder, 'risk_data')) return undefined;
   return { code: 'RISK_DATA_FORBIDDEN', message: `risk_data belongs on the L2 open payment mandate only, not in ${where}` };
 }
-
-/** An L3 mandate that carries `risk_data` (any profile that defines it): it belongs to the consent event, L2 only. */
-export function riskDataInL3(profile: WireProfile, mandate: Record<string, unknown>): { code: ErrorCode; message: string } | undefined {
-  if (profile.riskDataMembers === undefined || !('risk_data' in mandate)) return undefined;
-  return { code: 'RISK_DATA_FORBIDDEN', message: 'risk_data appears only in L2; an L3 mandate must not carry it' };
-}

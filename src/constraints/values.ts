@@ -11,7 +11,7 @@ export { isRecord };
 export const isMinorUnits = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /** An ISO 4217 code of the currency table (`ZZZ` is not one). */
-export const isCurrencyCode = (v: unknown): v is string => isIsoCurrency(v);
+export const isCurrencyCode = isIsoCurrency;
 
 /**
  * A major-unit amount (`279.99` USD, as a JSON number or a decimal string)

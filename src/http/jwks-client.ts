@@ -109,6 +109,11 @@ export function remoteJwksResolver(url: string, options: RemoteJwksOptions = {})
     }
   }
 
+  /** The last set that arrived, unless refreshes have failed for longer than maxStaleMs: then none (fail closed). */
+  function trusted(): CachedSet | undefined {
+    return cached && clock() - cached.fetchedAt <= maxStaleMs ? cached : undefined;
+  }
+
   /** Concurrent callers share one fetch. */
   function refresh(): Promise<void> {
     inFlight ??= fetchOnce().finally(() => {
@@ -123,20 +128,18 @@ export function remoteJwksResolver(url: string, options: RemoteJwksOptions = {})
     // A set that never arrived is retried at most once a second; an expired one once per interval.
     const retryAfter = cached ? Math.min(minRefreshMs, ttlMs) : Math.min(minRefreshMs, 1000);
     if (stale && clock() - lastAttempt >= retryAfter) await refresh();
-    // Fail closed on a set too old to trust: refreshes have failed for longer than maxStaleMs.
-    if (cached && clock() - cached.fetchedAt > maxStaleMs) return undefined;
-    const hit = cached?.keys.get(kid);
+    const hit = trusted()?.keys.get(kid);
     if (hit) return hit;
     // Unknown kid: perhaps a rotation. Refresh once, unless we did so very recently.
     if (clock() - lastAttempt >= minRefreshMs) {
       await refresh();
-      return cached && clock() - cached.fetchedAt <= maxStaleMs ? cached.keys.get(kid) : undefined;
+      return trusted()?.keys.get(kid);
     }
     return undefined;
   };
   return Object.assign(resolve, {
     status: (): RemoteJwksStatus => {
-      const expired = cached !== undefined && clock() - cached.fetchedAt > maxStaleMs;
+      const expired = cached !== undefined && trusted() === undefined;
       const error = expired ? `last key set is older than ${maxStaleMs} ms and refreshes fail${lastError ? `: ${lastError}` : ''}` : lastError;
       return { url, ok: error === undefined, keys: expired ? 0 : (cached?.keys.size ?? 0), ...(error !== undefined ? { lastError: error } : {}) };
     },

@@ -3,7 +3,7 @@
  * what a conformant verifier would reject, so problems surface at the author.
  */
 import { invalidInput, VIError } from '../errors.js';
-import { isRecord as isPlainRecord } from '../internal/guards.js';
+import { isRecord } from '../internal/guards.js';
 import { type COMMON, PROFILE, type WireProfile } from '../profiles/profile.js';
 import { encodeEs256Header, random128 } from '../sdjwt/build.js';
 import { type PublicJwk, publicJwkProblem } from '../sdjwt/keys.js';
@@ -43,7 +43,7 @@ export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
-export const isRecord = (v: unknown): v is Json => isPlainRecord(v);
+export { isRecord };
 
 export function requireString(v: unknown, claim: string): string {
   if (typeof v !== 'string' || v.length === 0) throw invalidInput(`${claim} must be a non-empty string`, claim);

@@ -170,6 +170,13 @@ interface BoundedJson {
   fractionalNumber: boolean;
 }
 
+/** The index of the quote closing the string that opens at `open`, or -1. */
+function closingQuote(text: string, open: number): number {
+  let j = text.indexOf('"', open + 1);
+  while (j > 0 && escapedAt(text, j)) j = text.indexOf('"', j + 1);
+  return j;
+}
+
 /** Whether the quote at `i` is escaped (an odd run of backslashes before it). */
 function escapedAt(text: string, i: number): boolean {
   let n = 0;
@@ -192,8 +199,7 @@ function textFacts(text: string): number {
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
-      let j = text.indexOf('"', i + 1);
-      while (j > 0 && escapedAt(text, j)) j = text.indexOf('"', j + 1);
+      const j = closingQuote(text, i);
       if (j < 0) break;
       i = j;
     } else if (c === 0x3a) members++;
@@ -222,8 +228,7 @@ export function fractionalMembers(text: string): Set<string> {
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
-      let j = text.indexOf('"', i + 1);
-      while (j > 0 && escapedAt(text, j)) j = text.indexOf('"', j + 1);
+      const j = closingQuote(text, i);
       if (j < 0) break;
       lastString = text.slice(i + 1, j);
       i = j;

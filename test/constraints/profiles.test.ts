@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkConstraints, constraintRegistryFor, constraintShapeViolations, summarizeConstraints } from '../../src/constraints/registry.js';
-import { riskDataInL3, riskDataProblem } from '../../src/constraints/risk-data.js';
+import { riskDataMisplaced, riskDataProblem } from '../../src/constraints/risk-data.js';
 import type { Fulfillment } from '../../src/constraints/types.js';
 import { PROFILES, VI_2026_02, VI_2026_04 } from '../../src/profiles/profile.js';
 
@@ -149,8 +149,8 @@ describe('constraint registries per profile', () => {
     expect(riskDataProblem(VI_2026_04, { device_id: 'd-1', ip_address: '198.51.100.7' })).toBeUndefined();
     expect(riskDataProblem(VI_2026_04, 'device')?.code).toBe('RISK_DATA_MALFORMED');
     expect(riskDataProblem(VI_2026_04, { ip_address: 7 })?.code).toBe('RISK_DATA_MALFORMED');
-    expect(riskDataInL3(VI_2026_04, { vct: 'mandate.payment.1', risk_data: {} })?.code).toBe('RISK_DATA_FORBIDDEN');
-    expect(riskDataInL3(VI_2026_04, { vct: 'mandate.payment.1' })).toBeUndefined();
+    expect(riskDataMisplaced(VI_2026_04, { vct: 'mandate.payment.1', risk_data: {} }, 'an L3 mandate')?.code).toBe('RISK_DATA_FORBIDDEN');
+    expect(riskDataMisplaced(VI_2026_04, { vct: 'mandate.payment.1' }, 'an L3 mandate')).toBeUndefined();
     // February does not define it
     expect(riskDataProblem(VI_2026_02, 'device')).toBeUndefined();
   });

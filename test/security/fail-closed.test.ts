@@ -9,12 +9,23 @@ import { PROFILE } from '../../src/profiles/profile.js';
 import { serializeSdJwt } from '../../src/sdjwt/build.js';
 import { verifyPresentation as verifyWithOptions } from '../../src/verify/index.js';
 import type { VerificationResult } from '../../src/verify/types.js';
-import { AT, autonomousBundle, buildAutonomous, chainKeys, type Hooks, INSTRUMENT, immediateBundle, MERCHANTS, NONCE, T0 } from '../fixtures/raw-chain.js';
+import {
+  AT,
+  autonomousBundle,
+  buildAutonomous,
+  chainKeys,
+  constraintOf,
+  type Hooks,
+  INSTRUMENT,
+  immediateBundle,
+  MERCHANTS,
+  NONCE,
+  T0,
+} from '../fixtures/raw-chain.js';
 import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { codes, expectRefused, type Obj } from './helpers.js';
 
 const rogue = { id: 'm-rogue', name: 'Rogue Rackets', website: 'https://rogue.example' };
-const constraintOf = (m: Obj, type: string) => (m.constraints as Obj[]).find((c) => c.type === type)!;
 const checkOf = (r: VerificationResult, name: string) => r.checks.filter((c) => c.name === name);
 
 /** A dispute bundle whose `l2` is `l2` and whose L3 entry binds the chain's own views. */

@@ -7,11 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { VI_2026_02, VI_2026_04 } from '../../src/profiles/profile.js';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
-import { autonomousBundle, immediateBundle, MERCHANTS } from '../fixtures/raw-chain.js';
+import { autonomousBundle, constraintOf, immediateBundle, MERCHANTS } from '../fixtures/raw-chain.js';
 import { verifyPresentation } from '../fixtures/vector-verify.js';
-import { codes, expectRefused, type Obj } from './helpers.js';
+import { codes, expectRefused } from './helpers.js';
 
-const constraintOf = (m: Obj, type: string) => (m.constraints as Obj[]).find((c) => c.type === type)!;
 const decoy = () => ({ '...': sha256b64u(`decoy-${Math.random()}`) });
 
 for (const profile of [VI_2026_02, VI_2026_04]) {

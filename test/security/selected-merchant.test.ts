@@ -5,28 +5,22 @@
  * the view an L3 is judged by, not only on the bundle's `l2`.
  */
 import { describe, expect, it } from 'vitest';
-import { VI_2026_02, VI_2026_04, type WireProfile } from '../../src/profiles/profile.js';
+import { VI_2026_02, VI_2026_04 } from '../../src/profiles/profile.js';
 import { makeArrayDisclosure } from '../../src/sdjwt/build.js';
-import { autonomousBundle, MERCHANTS } from '../fixtures/raw-chain.js';
+import { autonomousBundle, constraintOf, MERCHANTS, onlyFirstAllowedMerchant } from '../fixtures/raw-chain.js';
 import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { codes, expectRefused, type Obj } from './helpers.js';
 
 const PSP = { id: 'psp-1', name: 'Pay Co', website: 'https://pay.example' };
-const constraintOf = (m: Obj, type: string) => (m.constraints as Obj[]).find((c) => c.type === type)!;
-/** The checkout mandate allows only MERCHANTS[0]; the payment mandate allows both merchants as payees. */
-const onlyFirstMerchant = (p: WireProfile) => (m: Obj) => {
-  const c = constraintOf(m, p.constraint.allowedMerchant);
-  c[p.allowlistField.allowedMerchant] = (c[p.allowlistField.allowedMerchant] as unknown[]).slice(0, 1);
-};
 
 for (const profile of [VI_2026_02, VI_2026_04]) {
   describe(`${profile.name}: which allowlist selected_merchant comes from`, () => {
     it('an allowed payee that is not an allowed merchant → SELECTED_MERCHANT_NOT_ALLOWED', async () => {
-      const b = autonomousBundle({ profile, selectedMerchant: MERCHANTS[1], paymentViewMerchants: [0, 1], checkoutMandate: onlyFirstMerchant(profile) });
+      const b = autonomousBundle({ profile, selectedMerchant: MERCHANTS[1], paymentViewMerchants: [0, 1], checkoutMandate: onlyFirstAllowedMerchant(profile) });
       expectRefused(await verifyPresentation(b), 'SELECTED_MERCHANT_NOT_ALLOWED', 'l3a');
     });
     it('the same, with the checkout mandate disclosed only in the L3b view', async () => {
-      const b = autonomousBundle({ profile, selectedMerchant: MERCHANTS[1], paymentViewMerchants: [0, 1], checkoutMandate: onlyFirstMerchant(profile) });
+      const b = autonomousBundle({ profile, selectedMerchant: MERCHANTS[1], paymentViewMerchants: [0, 1], checkoutMandate: onlyFirstAllowedMerchant(profile) });
       // The bundle's l2 becomes the network view; the L3b's view still discloses the checkout mandate.
       b.l2 = b.l3![0]!.payment_l2!;
       expectRefused(await verifyPresentation(b), 'SELECTED_MERCHANT_NOT_ALLOWED', 'l3a');

@@ -25,7 +25,19 @@ import { makeArrayDisclosure, makePropertyDisclosure } from '../../src/sdjwt/bui
 import { sha256b64u } from '../../src/sdjwt/digest.js';
 import { bareJwk, generateSigningKey } from '../../src/sdjwt/keys.js';
 import { CHECK_NAMES, type CheckName, type VerificationResult, type VerifyOptions, verifyPresentation } from '../../src/verify/index.js';
-import { AT, autonomousBundle, buildAutonomous, chainKeys, type Hooks, immediateBundle, MERCHANTS, type Role, T0 } from '../fixtures/raw-chain.js';
+import {
+  AT,
+  autonomousBundle,
+  buildAutonomous,
+  chainKeys,
+  constraintOf,
+  type Hooks,
+  immediateBundle,
+  MERCHANTS,
+  onlyFirstAllowedMerchant,
+  type Role,
+  T0,
+} from '../fixtures/raw-chain.js';
 
 type Obj = Record<string, unknown>;
 const PROFILES = [VI_2026_02, VI_2026_04] as const;
@@ -73,7 +85,6 @@ interface Row {
 const imm = (p: WireProfile, h: Hooks = {}, role: Role = 'dispute') => immediateBundle({ ...h, profile: p }, role);
 const auto = (p: WireProfile, h: Hooks = {}, role: Role = 'dispute') => autonomousBundle({ ...h, profile: p }, role);
 const otherProfile = (p: WireProfile) => (p === VI_2026_02 ? VI_2026_04 : VI_2026_02);
-const constraintOf = (m: Obj, type: string) => (m.constraints as Obj[]).find((c) => c.type === type)!;
 
 const ROWS: Row[] = [
   // stage 0: the bundle and one parse of each credential
@@ -475,10 +486,7 @@ const ROWS: Row[] = [
       auto(p, {
         selectedMerchant: MERCHANTS[1],
         paymentViewMerchants: [0, 1],
-        checkoutMandate: (m) => {
-          const c = constraintOf(m, p.constraint.allowedMerchant);
-          c[p.allowlistField.allowedMerchant] = (c[p.allowlistField.allowedMerchant] as unknown[]).slice(0, 1);
-        },
+        checkoutMandate: onlyFirstAllowedMerchant(p),
       }),
   },
   {

@@ -5,7 +5,7 @@
  * header `kid`; never from the L3 itself.
  */
 
-import { riskDataInL3, riskDataMisplaced } from '../../constraints/risk-data.js';
+import { riskDataMisplaced } from '../../constraints/risk-data.js';
 import type { Party } from '../../constraints/types.js';
 import { describeParty, isRecord, sameParty } from '../../constraints/values.js';
 import { agentKidOf, classifyVct, finalVct, PROFILE, type WireProfile } from '../../profiles/profile.js';
@@ -155,7 +155,7 @@ function l3Mandate({ rec, chain }: L3Input, found: L3Findings): void {
   found.resolved = resolveDisclosures(rec.parsed.jwt.payload, rec.parsed.disclosures, rec.layer);
   const m = finalMandate(rec, found.resolved, profile, found);
   found.final = m;
-  const risk = riskDataInL3(profile, m) ?? riskDataMisplaced(profile, rec.parsed.jwt.payload, `the ${rec.layer} payload`);
+  const risk = riskDataMisplaced(profile, m, `the ${rec.layer} mandate`) ?? riskDataMisplaced(profile, rec.parsed.jwt.payload, `the ${rec.layer} payload`);
   if (risk) reject(risk.code, risk.message, 'risk_data');
   requireNoMandateOutside(rec, found.resolved);
   if ('cnf' in m) reject('L3_CNF_FORBIDDEN', 'L3 final mandate must not carry cnf', 'cnf');
