@@ -137,6 +137,12 @@ export const ERROR_CODES = [
   'LEDGER_AUTHORIZATION_UNKNOWN',
   'LEDGER_AUTHORIZATION_REVERSED',
   'LEDGER_MANDATE_REVOKED',
+  /** The authorization's hold time passed before it was captured: its budget was released. */
+  'LEDGER_AUTHORIZATION_EXPIRED',
+  /** The authorization was captured (settled): it cannot be reversed, nor captured again for another amount. */
+  'LEDGER_AUTHORIZATION_CAPTURED',
+  /** A capture amount that is not an integer from 0 to the authorized amount. */
+  'LEDGER_CAPTURE_AMOUNT_INVALID',
   'LEDGER_UNAVAILABLE',
   // merchant replay memory, revocation, operator credential, credential status
   'L3B_REPLAY',

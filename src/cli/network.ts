@@ -1,23 +1,26 @@
 /**
  * `vintent network authorize BUNDLE [--ledger SPEC] (--trust JWKS | --trust-url URL) [--merchant-keys JWKS] [--network-aud AUD] [--now SECONDS] [--json]`
+ * `vintent network capture AUTHORIZATION_ID [--amount MINOR] [--ledger SPEC] [--check-status (--trust JWKS | --trust-url URL)] [--now SECONDS] [--json]`
  * `vintent network reverse AUTHORIZATION_ID [--ledger SPEC] [--reason TEXT] [--json]`
  * `vintent network revoke REQUEST [--ledger SPEC] (--trust JWKS | --trust-url URL) [--now SECONDS] [--json]`
  *
- * `reverse` is the operator's action: whoever can run it has the ledger
+ * `capture` and `reverse` are the operator's actions: whoever can run it has the ledger
  * database itself. `revoke` records a user's revocation of an L2; REQUEST is
  * the JSON body of POST /v1/network/revoke (`{revocation, l1, l2}`), checked
  * the same way (src/ledger/revocation.ts).
  *
  * The payment network's decision offline, through the very function the
- * HTTP service uses ({@link authorizePresentation}). Exit 0 approved /
- * reversed, 1 declined / not reversed, 2 usage.
+ * HTTP service uses ({@link authorizePresentation}, {@link captureAuthorization}).
+ * Exit 0 approved / captured / reversed, 1 declined / refused, 2 usage.
  */
 
 import { VIError } from '../errors.js';
 import { remoteJwksResolver } from '../http/jwks-client.js';
+import { statusListResolver } from '../http/status-client.js';
 import { openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
 import type { Ledger } from '../ledger/types.js';
 import { type AuthorizeAnswer, authorizePresentation, type NetworkTrust } from '../network/authorize.js';
+import { type CaptureAnswer, captureAuthorization } from '../network/capture.js';
 import { checkRevocationRequest, recordRevocation } from '../network/revoke.js';
 import { type CommandSpec, readInputFile, runCommand, runGroup, type Subcommand, stringFlag, UsageError, unixSeconds } from './args.js';
 import { DEFAULT_LEDGER } from './serve.js';
@@ -127,6 +130,64 @@ async function authorize(args: string[]): Promise<number> {
   });
 }
 
+/** Flags and help of `vintent network capture`. */
+export const NETWORK_CAPTURE_COMMAND: CommandSpec = {
+  name: 'network capture',
+  summary:
+    "Capture (settle) a held authorization, after checking again that its mandate was not revoked and, with --check-status, that its L1's status is still VALID.",
+  operands: 'AUTHORIZATION_ID',
+  operandsHelp: 'the authorization_id an approval returned',
+  flags: {
+    ledger: LEDGER_FLAG,
+    amount: { type: 'string', value: 'MINOR', help: 'capture less than authorized: integer minor units (default: the authorized amount)' },
+    'check-status': { type: 'boolean', help: "ask the L1's Token Status List again (needs --trust or --trust-url for the list's signature)" },
+    'status-fail-open': { type: 'boolean', help: 'with --check-status: capture even when the status list cannot be fetched' },
+    trust: { type: 'string', value: 'JWKS', help: 'issuer public keys (JWK Set file) that sign status lists' },
+    'trust-url': { type: 'string', value: 'URL', help: "the issuer's JWKS URL" },
+    now: { type: 'string', value: 'SECONDS', help: 'capture as of this Unix time instead of the clock' },
+    json: { type: 'boolean', help: 'one JSON object on stdout' },
+  },
+  example: 'network capture auth_0123 --amount 4200 --check-status --trust issuer-jwks.json --ledger sqlite:ledger.db',
+  notes: ['exit status: 0 captured (or captured before for the same amount), 1 refused, 2 usage'],
+};
+
+function printCapture(a: CaptureAnswer, json: boolean): void {
+  if (json) process.stdout.write(`${JSON.stringify(a)}\n`);
+  else if (a.captured) process.stdout.write(`captured ${a.authorization_id}: ${a.amount} ${a.currency}${a.replayed ? ' (captured before)' : ''}\n`);
+  else process.stdout.write(`not captured: ${a.error.code}: ${a.error.message}\n`);
+}
+
+async function capture(args: string[]): Promise<number> {
+  return runCommand(NETWORK_CAPTURE_COMMAND, args, async (values, positionals) => {
+    if (positionals.length !== 1) throw new UsageError('give exactly one AUTHORIZATION_ID');
+    const amountText = stringFlag(values, 'amount');
+    if (amountText !== undefined && (!/^\d{1,15}$/.test(amountText) || !Number.isSafeInteger(Number(amountText))))
+      throw new UsageError('--amount takes integer minor units');
+    const checkStatus = values['check-status'] === true;
+    const trustFile = stringFlag(values, 'trust');
+    const trustUrl = stringFlag(values, 'trust-url');
+    if (values['status-fail-open'] === true && !checkStatus) throw new UsageError('--status-fail-open needs --check-status');
+    if (checkStatus && (trustFile === undefined) === (trustUrl === undefined))
+      throw new UsageError('--check-status needs exactly one of --trust FILE or --trust-url URL');
+    const input = { authorization_id: positionals[0]!, ...(amountText === undefined ? {} : { amount: Number(amountText) }) };
+    const now = unixSeconds(stringFlag(values, 'now'));
+    const statusResolver = checkStatus
+      ? statusListResolver({ issuerKeys: trustFile !== undefined ? readJwks(trustFile) : remoteJwksResolver(trustUrl!) })
+      : undefined;
+    try {
+      const answer = await withLedger(stringFlag(values, 'ledger') ?? DEFAULT_LEDGER, (ledger) =>
+        captureAuthorization(input, { ledger, now, statusResolver, statusUnavailable: values['status-fail-open'] === true ? 'accept' : 'reject' }),
+      );
+      printCapture(answer, values.json === true);
+      return answer.captured ? 0 : 1;
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      process.stderr.write(`vintent network capture: ${(e as Error).message.split('\n')[0]}\n`);
+      return 1;
+    }
+  });
+}
+
 async function reverse(args: string[]): Promise<number> {
   return runCommand(NETWORK_REVERSE_COMMAND, args, async (values, positionals) => {
     if (positionals.length !== 1) throw new UsageError('give exactly one AUTHORIZATION_ID');
@@ -207,6 +268,7 @@ async function revoke(args: string[]): Promise<number> {
 
 const SUBCOMMANDS: Record<string, Subcommand> = {
   authorize: { spec: NETWORK_AUTHORIZE_COMMAND, run: authorize },
+  capture: { spec: NETWORK_CAPTURE_COMMAND, run: capture },
   reverse: { spec: NETWORK_REVERSE_COMMAND, run: reverse },
   revoke: { spec: NETWORK_REVOKE_COMMAND, run: revoke },
 };

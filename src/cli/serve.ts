@@ -37,6 +37,7 @@ import { createVintentServer, DEFAULT_LIMITS, logLine, type VintentServerConfig 
 import { statusListResolver } from '../http/status-client.js';
 import { redactUrl, redactUrlIn } from '../internal/guards.js';
 import { openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
+import { DEFAULT_HOLD_SECONDS } from '../network/capture.js';
 import { ParsedJwtCache } from '../sdjwt/parse-cache.js';
 import { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
 import type { KeyResolver } from '../verify/types.js';
@@ -53,7 +54,7 @@ export const MIN_OPERATOR_TOKEN_LENGTH = 16;
 export const SERVE_COMMAND: CommandSpec = {
   name: 'serve',
   summary:
-    'Run the merchant and network HTTP service (POST /v1/merchant/verify, /v1/network/authorize, /v1/network/reverse, /v1/network/revoke, /inspect) until SIGINT or SIGTERM.',
+    'Run the merchant and network HTTP service (POST /v1/merchant/verify, /v1/network/authorize, /v1/network/capture, /v1/network/reverse, /v1/network/revoke, /inspect) until SIGINT or SIGTERM.',
   flags: {
     host: { type: 'string', value: 'HOST', default: '127.0.0.1', help: 'address to listen on' },
     port: { type: 'string', value: 'PORT', default: '8787', help: 'port to listen on, 0 for any free one' },
@@ -67,7 +68,12 @@ export const SERVE_COMMAND: CommandSpec = {
     'operator-token-file': {
       type: 'string',
       value: 'FILE',
-      help: 'bearer token operators present to /v1/network/reverse (or VINTENT_OPERATOR_TOKEN); without one reversal is off',
+      help: 'bearer token operators present to /v1/network/capture and /reverse (or VINTENT_OPERATOR_TOKEN); without one both are off',
+    },
+    'hold-seconds': {
+      type: 'string',
+      value: 'SECONDS',
+      help: 'how long an approval is held uncaptured before it expires and releases its budget (default 604800, 7 days)',
     },
     'status-list': { type: 'string', value: 'TOKEN_FILE', help: 'a Status List Token to serve at GET /v1/status-list (re-read per request)' },
     'check-status': { type: 'boolean', help: 'check the Token Status List an L1 references (status.status_list); unreachable fails closed' },
@@ -163,6 +169,11 @@ function parse(values: ParsedValues): ServeOptions {
     limits.maxConnections = Number(capText);
   }
   const config: Omit<VintentServerConfig, 'ledger'> = { host, port, issuerKeys, networkAud, log, limits };
+  const holdText = stringFlag(values, 'hold-seconds');
+  if (holdText !== undefined) {
+    if (!/^\d+$/.test(holdText) || Number(holdText) < 1 || Number(holdText) > 400 * 86400) throw new UsageError('--hold-seconds takes 1..34560000');
+    config.holdSeconds = Number(holdText);
+  }
   const merchantAud = stringFlag(values, 'merchant-aud');
   if (merchantAud !== undefined) config.merchantAud = merchantAud;
   if (token !== undefined) config.operatorToken = token;
@@ -211,7 +222,8 @@ function parse(values: ParsedValues): ServeOptions {
     network_aud: networkAud,
     merchant_aud: merchantAud ?? null,
     merchant_keys: merchantKeys ?? null,
-    operator_credential: token !== undefined ? 'configured (redacted)' : 'absent: reversal disabled',
+    operator_credential: token !== undefined ? 'configured (redacted)' : 'absent: capture and reversal disabled',
+    hold_seconds: config.holdSeconds ?? DEFAULT_HOLD_SECONDS,
     signature_cache: signatureCache,
     parse_cache: parseCache,
     status: checkStatus ? (failOpen ? 'checked, fail open' : 'checked, fail closed') : 'not checked',

@@ -12,6 +12,7 @@ import { PRIVATE_JWK_MEMBERS } from '../internal/guards.js';
 import { merchantPresentationsFrom } from '../ledger/merchant.js';
 import type { Ledger } from '../ledger/types.js';
 import { authorizePresentation, type DecisionError, type NetworkTrust, verifyWithConfiguredTrust } from '../network/authorize.js';
+import { captureAuthorization } from '../network/capture.js';
 import { revokeMandate } from '../network/revoke.js';
 import { bundleSchema, type JwkSet } from '../profiles/bundle.js';
 import { reportOf } from '../verify/report.js';
@@ -144,21 +145,51 @@ const reversalSchema = z.object({ authorization_id: z.string().min(1).max(200), 
 async function networkReverse(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext): Promise<void> {
   // The body is read (size-capped, media type checked) before the credential, so transport errors answer alike on every endpoint.
   const body = await validBody(req, res, ctx, reversalSchema);
-  if (body === undefined) return;
-  if (!hasOperatorCredential(req, ctx.operatorToken)) {
-    const why = ctx.operatorToken ? 'reversal needs the operator bearer token' : 'reversal is disabled: this server has no operator credential configured';
-    sendError(res, 401, 'OPERATOR_UNAUTHORIZED', why, { 'www-authenticate': 'Bearer realm="vintent-operator"' });
-    return;
-  }
+  if (body === undefined || !operatorOnly(req, res, ctx, 'reversal')) return;
   const r = await ctx.ledger.reverse(body.authorization_id, ctx.now(), body.reason);
   if (!r.ok) {
     const code = r.code ?? 'LEDGER_AUTHORIZATION_UNKNOWN';
-    // Already reversed conflicts with the authorization's state; never approved is not found.
-    sendError(res, code === 'LEDGER_AUTHORIZATION_REVERSED' ? 409 : 404, code, r.message ?? 'authorization cannot be reversed');
+    // Reversed, expired or captured conflicts with the authorization's state; never approved is not found.
+    sendError(res, code === 'LEDGER_AUTHORIZATION_UNKNOWN' ? 404 : 409, code, r.message ?? 'authorization cannot be reversed');
     return;
   }
   annotate(res, { reversed: r.authorizationId });
   sendJson(res, 200, { reversed: true, authorization_id: r.authorizationId });
+}
+
+/** The operator credential, or a 401 answered; true when the request may go on. */
+function operatorOnly(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext, action: string): boolean {
+  if (hasOperatorCredential(req, ctx.operatorToken)) return true;
+  const why = ctx.operatorToken ? `${action} needs the operator bearer token` : `${action} is disabled: this server has no operator credential configured`;
+  sendError(res, 401, 'OPERATOR_UNAUTHORIZED', why, { 'www-authenticate': 'Bearer realm="vintent-operator"' });
+  return false;
+}
+
+const captureSchema = z.object({
+  authorization_id: z.string().min(1).max(200),
+  amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+});
+
+/** HTTP status of a refused capture: unknown 404, a bad amount 400, a status list that cannot be read 503, a state or standing that forbids it 409. */
+function captureStatus(code: ErrorCode): number {
+  if (code === 'LEDGER_AUTHORIZATION_UNKNOWN') return 404;
+  if (code === 'LEDGER_CAPTURE_AMOUNT_INVALID') return 400;
+  if (code === 'L1_STATUS_UNAVAILABLE') return 503;
+  return 409;
+}
+
+async function networkCapture(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext): Promise<void> {
+  const body = await validBody(req, res, ctx, captureSchema);
+  if (body === undefined || !operatorOnly(req, res, ctx, 'capture')) return;
+  const options = { ledger: ctx.ledger, now: ctx.now(), statusResolver: ctx.statusResolver, statusUnavailable: ctx.statusUnavailable };
+  const answer = await captureAuthorization(body, options);
+  if (!answer.captured) {
+    annotate(res, { captured: false, codes: [answer.error.code] });
+    sendError(res, captureStatus(answer.error.code), answer.error.code, answer.error.message);
+    return;
+  }
+  annotate(res, { captured: answer.authorization_id, replayed: answer.replayed });
+  sendJson(res, 200, answer);
 }
 
 const revocationSchema = z.object({
@@ -210,6 +241,7 @@ export function serviceRoutes(ctx: EndpointContext): Route[] {
       ? []
       : [
           { method: 'POST', path: '/v1/network/authorize', handler: (req, res) => networkAuthorize(req, res, ctx) },
+          { method: 'POST', path: '/v1/network/capture', handler: (req, res) => networkCapture(req, res, ctx) },
           { method: 'POST', path: '/v1/network/reverse', handler: (req, res) => networkReverse(req, res, ctx) },
           { method: 'POST', path: '/v1/network/revoke', handler: (req, res) => networkRevoke(req, res, ctx) },
         ];

@@ -62,8 +62,12 @@ export interface VintentServerConfig {
   networkAud?: string;
   /** This merchant's audience: /v1/merchant/verify requires it as the L3b `aud`. Without it a warning is logged at start. */
   merchantAud?: string;
-  /** Bearer token that authorizes `/v1/network/reverse`; without it reversal answers 401 OPERATOR_UNAUTHORIZED. */
+  /** Bearer token that authorizes `/v1/network/capture` and `/v1/network/reverse`; without it they answer 401 OPERATOR_UNAUTHORIZED. */
   operatorToken?: string;
+  /** Seconds an approval is held uncaptured before it expires and releases its budget; default 7 days. */
+  holdSeconds?: number;
+  /** How often expired holds are swept from the ledger (ms); default 60 000, 0 turns the sweep off. Holds also expire on the way. */
+  expirySweepMs?: number;
   /** Checks every L1 that carries a status reference (e.g. statusListResolver). */
   statusResolver?: VerifyOptions['statusResolver'];
   /** Default 'reject': an unavailable status list fails the L1. */
@@ -138,6 +142,7 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
     expect: withNetworkAudience(config.expect, config.networkAud),
     merchantAud: config.merchantAud,
     operatorToken: config.operatorToken,
+    holdSeconds: config.holdSeconds,
     health: config.health,
     statusResolver: config.statusResolver,
     statusUnavailable: config.statusUnavailable,
@@ -235,6 +240,22 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
     emit('warn', 'client_error', { status: Number(status.slice(0, 3)), ...(err.code ? { code: err.code } : {}) });
   });
 
+  // Expired holds are released on the way; the sweep keeps the ledger tidy for operators reading it.
+  let sweep: NodeJS.Timeout | undefined;
+  const sweepMs = config.expirySweepMs ?? 60_000;
+  function startSweep(): void {
+    if (networkAudienceOf(ctx) === undefined || sweepMs <= 0) return;
+    sweep = setInterval(() => {
+      ctx.ledger.expireHolds(ctx.now()).then(
+        (released) => {
+          if (released > 0) emit('info', 'holds_expired', { released });
+        },
+        (e: unknown) => emit('warn', 'expiry_sweep_failed', { error: e instanceof Error ? e.message : String(e) }),
+      );
+    }, sweepMs);
+    sweep.unref();
+  }
+
   return {
     server,
     listen() {
@@ -249,12 +270,14 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
           if (networkAudienceOf(ctx) === undefined)
             emit('warn', 'config', { message: 'no network audience configured: the /v1/network endpoints are not served' });
           if (networkAudienceOf(ctx) !== undefined && !config.operatorToken)
-            emit('warn', 'config', { message: 'no operator credential configured: /v1/network/reverse answers 401' });
+            emit('warn', 'config', { message: 'no operator credential configured: /v1/network/capture and /v1/network/reverse answer 401' });
+          startSweep();
           resolve({ url: `http://${host}:${addr.port}` });
         });
       });
     },
     close() {
+      clearInterval(sweep);
       return new Promise((resolve) => {
         if (!server.listening) {
           resolve();

@@ -1,6 +1,6 @@
 /** Audit rows as both backends write and read them. */
 import { type ErrorCode, isErrorCode } from '../errors.js';
-import { storableAmount, storableTime } from './policy.js';
+import { type AuthorizationRow, storableAmount, storableTime } from './policy.js';
 import type { AuditEvent, AuthorizationRequest, Decision, RevocationRecord, RevocationResult } from './types.js';
 
 /** Column values of one audit row, in schema order (seq is assigned by the database). */
@@ -57,7 +57,7 @@ export interface ReversalTarget {
   l2_id: string;
   pair_id: string;
   presentation_id: string;
-  amount: number | string | null;
+  amount: number | string | bigint | null;
   currency: string;
 }
 
@@ -82,6 +82,29 @@ export function reversalAuditRow(
     currency: target?.currency ?? null,
     detail,
   };
+}
+
+/** Audit row of a capture: applied (code null) for `amount`, or refused with the refusal's code. */
+export function captureAuditRow(
+  target: AuthorizationRow | undefined,
+  authorizationId: string,
+  at: number,
+  refusal: ErrorCode | null,
+  amount: number | null,
+  detail: string,
+): AuditRowValues {
+  return {
+    ...reversalAuditRow(target, authorizationId, at, refusal, detail),
+    kind: 'capture',
+    decision: refusal === null ? 'captured' : 'rejected',
+    amount: amount !== null && Number.isSafeInteger(amount) ? amount : null,
+  };
+}
+
+/** Audit row of a hold released because its hold time passed uncaptured. */
+export function expiryAuditRow(target: AuthorizationRow, at: number): AuditRowValues {
+  const detail = `hold expired uncaptured (hold until ${String(target.hold_until)}); budget released`;
+  return { ...reversalAuditRow(target, target.authorization_id, at, null, detail), kind: 'expire', decision: 'expired' };
 }
 
 /** Audit row of a revocation, first or repeated (the detail says which and how many approvals stay). */

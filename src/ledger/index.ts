@@ -18,8 +18,12 @@ export { openSqliteLedger } from './sqlite.js';
 export type {
   AgentRecurrenceTerms,
   AuditEvent,
+  AuthorizationRecord,
   AuthorizationRequest,
+  AuthorizationState,
   BudgetTerms,
+  CaptureRequest,
+  CaptureResult,
   Decision,
   Ledger,
   MerchantMemoryResult,

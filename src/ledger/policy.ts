@@ -22,11 +22,20 @@
  *   approved is LEDGER_AUTHORIZATION_UNKNOWN.
  * - Amounts that are not non-negative safe integers are declined with
  *   LEDGER_BUDGET_EXCEEDED: they could corrupt the running totals.
+ * - An approval is held until captured, reversed, or its `holdUntil` passes.
+ *   Expiry releases it like a reversal (budget and occurrence) and is
+ *   recorded as such; a presentation whose approval expired is declined
+ *   LEDGER_AUTHORIZATION_EXPIRED when presented again.
+ * - A captured authorization counts its captured amount against the budget;
+ *   it cannot be reversed (a refund is another flow) nor expire.
+ * - Capture re-checks the mandate's standing: an L2 revoked after the
+ *   authorization cannot be captured (LEDGER_MANDATE_REVOKED). The refused
+ *   hold stays until it expires or is reversed.
  */
 import { randomBytes } from 'node:crypto';
 import { isIsoDate, utcDate } from '../constraints/values.js';
 import type { ErrorCode } from '../errors.js';
-import type { AuthorizationRequest, Decision } from './types.js';
+import type { AuthorizationRecord, AuthorizationRequest, CaptureRequest, CaptureResult, Decision } from './types.js';
 
 /** A decision already stored for a presentationId (the idempotency record). */
 export interface RecordedDecision {
@@ -34,9 +43,14 @@ export interface RecordedDecision {
   code: ErrorCode | null;
   message: string;
   authorizationId: string | null;
-  /** The approval was reversed since. */
+  /** The approval was released since: reversed or expired. */
   reversed: boolean;
+  /** Which release it was (null for older rows, which knew reversals only). */
+  releasedBy?: ReleaseKind | null;
 }
+
+/** How a held approval was released: an operator's reversal, or its hold time passing. */
+export type ReleaseKind = 'reversal' | 'expiry';
 
 /** What a backend reads, inside its transaction, before deciding. */
 export interface LedgerState {
@@ -152,6 +166,9 @@ function decline(code: ErrorCode, message: string): Verdict {
 
 export function replayOf(prior: RecordedDecision): Decision {
   if (prior.decision === 'approved' && prior.reversed) {
+    if (prior.releasedBy === 'expiry') {
+      return { decision: 'declined', code: 'LEDGER_AUTHORIZATION_EXPIRED', message: CAPTURE_MESSAGES.presentedAgain, replayed: true };
+    }
     return { decision: 'declined', code: 'LEDGER_AUTHORIZATION_REVERSED', message: REVERSAL_MESSAGES.presentedAgain, replayed: true };
   }
   if (prior.decision === 'approved' && prior.authorizationId) {
@@ -201,9 +218,146 @@ export const REVERSAL_MESSAGES = {
   presentedAgain: 'this presentation was approved once and that authorization was reversed; it is not approved again',
 } as const;
 
-/** The refusal of a reversal that cannot apply: its code and message agree. */
-export function reversalRefusal(found: boolean): { code: ErrorCode; message: string } {
-  return found
-    ? { code: 'LEDGER_AUTHORIZATION_REVERSED', message: REVERSAL_MESSAGES.alreadyReversed }
-    : { code: 'LEDGER_AUTHORIZATION_UNKNOWN', message: REVERSAL_MESSAGES.unknown };
+/** A refusal: its code and message agree. */
+export interface Refusal {
+  code: ErrorCode;
+  message: string;
 }
+
+/** What a reversal finds: the authorization's state, or undefined when no approval has the id. */
+export function reversalRefusal(state: AuthorizationRecord['state'] | undefined): Refusal | null {
+  if (state === undefined) return { code: 'LEDGER_AUTHORIZATION_UNKNOWN', message: REVERSAL_MESSAGES.unknown };
+  if (state === 'reversed') return { code: 'LEDGER_AUTHORIZATION_REVERSED', message: REVERSAL_MESSAGES.alreadyReversed };
+  if (state === 'expired') return { code: 'LEDGER_AUTHORIZATION_EXPIRED', message: CAPTURE_MESSAGES.expired };
+  if (state === 'captured') return { code: 'LEDGER_AUTHORIZATION_CAPTURED', message: CAPTURE_MESSAGES.noReversal };
+  return null;
+}
+
+/** Messages of capture outcomes. */
+export const CAPTURE_MESSAGES = {
+  expired: 'the hold time of this authorization passed before capture; its budget was released',
+  presentedAgain: 'this presentation was approved once and its hold expired uncaptured; it is not approved again',
+  noReversal: 'this authorization was captured; a captured authorization is not reversed (refund it instead)',
+  otherAmount: 'this authorization was captured before for another amount',
+  revoked: 'the user revoked this mandate after the authorization; it cannot be captured',
+} as const;
+
+/** Whether a held authorization's hold time has passed at `at`. */
+export function holdPassed(record: Pick<AuthorizationRecord, 'state' | 'holdUntil'>, at: number): boolean {
+  return record.state === 'held' && record.holdUntil !== undefined && at >= record.holdUntil;
+}
+
+export type CapturePlan =
+  /** Settle it for this amount. */
+  | { kind: 'capture'; amount: number }
+  /** Captured before for the same amount: answer as then, change nothing. */
+  | { kind: 'replay'; result: CaptureResult }
+  /** Its hold time passed: release it (as an expiry) and refuse. */
+  | { kind: 'expire'; refusal: Refusal }
+  /** Refuse; change nothing but the audit trail. */
+  | { kind: 'refuse'; refusal: Refusal };
+
+/**
+ * The capture rules, in a fixed order so a refusal's code is predictable:
+ * the authorization's own state first, then the hold time, then the
+ * mandate's standing (revocation, then the caller's L1 status refusal), then
+ * the amount.
+ */
+export function planCapture(req: CaptureRequest, record: AuthorizationRecord | null, revokedAt: number | null): CapturePlan {
+  if (record === null) return { kind: 'refuse', refusal: { code: 'LEDGER_AUTHORIZATION_UNKNOWN', message: REVERSAL_MESSAGES.unknown } };
+  if (record.state === 'captured') {
+    const amount = req.amount ?? record.amount;
+    if (amount !== record.capturedAmount) return { kind: 'refuse', refusal: { code: 'LEDGER_AUTHORIZATION_CAPTURED', message: CAPTURE_MESSAGES.otherAmount } };
+    return {
+      kind: 'replay',
+      result: { ok: true, authorizationId: record.authorizationId, amount, currency: record.currency, capturedAt: record.capturedAt ?? 0, replayed: true },
+    };
+  }
+  if (record.state === 'reversed') return { kind: 'refuse', refusal: { code: 'LEDGER_AUTHORIZATION_REVERSED', message: REVERSAL_MESSAGES.alreadyReversed } };
+  if (record.state === 'expired') return { kind: 'refuse', refusal: { code: 'LEDGER_AUTHORIZATION_EXPIRED', message: CAPTURE_MESSAGES.expired } };
+  if (holdPassed(record, req.at)) return { kind: 'expire', refusal: { code: 'LEDGER_AUTHORIZATION_EXPIRED', message: CAPTURE_MESSAGES.expired } };
+  if (revokedAt !== null)
+    return { kind: 'refuse', refusal: { code: 'LEDGER_MANDATE_REVOKED', message: `${CAPTURE_MESSAGES.revoked} (revoked at ${revokedAt})` } };
+  if (req.refusal) return { kind: 'refuse', refusal: req.refusal };
+  const amount = req.amount ?? record.amount;
+  if (!Number.isSafeInteger(amount) || amount < 0 || amount > record.amount) {
+    return {
+      kind: 'refuse',
+      refusal: {
+        code: 'LEDGER_CAPTURE_AMOUNT_INVALID',
+        message: `capture amount ${String(amount)} is not an integer from 0 to the authorized ${record.amount}`,
+      },
+    };
+  }
+  return { kind: 'capture', amount };
+}
+
+/** The columns of an approved decision a capture, reversal or read needs, as a driver returns them. */
+export interface AuthorizationRow {
+  authorization_id: string;
+  l2_id: string;
+  pair_id: string;
+  presentation_id: string;
+  transaction_id: string;
+  amount: number | string | bigint | null;
+  currency: string;
+  decided_at: number | string | bigint;
+  hold_until: number | string | bigint | null;
+  captured_at: number | string | bigint | null;
+  captured_amount: number | string | bigint | null;
+  reversed_at: number | string | bigint | null;
+  released_by: string | null;
+  l1_status: string | null;
+}
+
+/** The SELECT list of an {@link AuthorizationRow}. */
+export const AUTHORIZATION_COLUMNS =
+  'authorization_id, l2_id, pair_id, presentation_id, transaction_id, amount, currency, decided_at, hold_until, captured_at, captured_amount, reversed_at, released_by, l1_status';
+
+const optionalNumber = (v: number | string | bigint | null): number | undefined => (v === null ? undefined : Number(v));
+
+/** A stored row as the ledger reports it. */
+export function authorizationRecordOf(row: AuthorizationRow): AuthorizationRecord {
+  const released = row.reversed_at !== null;
+  const state: AuthorizationRecord['state'] = released
+    ? row.released_by === 'expiry'
+      ? 'expired'
+      : 'reversed'
+    : row.captured_at !== null
+      ? 'captured'
+      : 'held';
+  const record: AuthorizationRecord = {
+    authorizationId: row.authorization_id,
+    state,
+    l2Id: row.l2_id,
+    pairId: row.pair_id,
+    transactionId: row.transaction_id,
+    amount: Number(row.amount ?? 0),
+    currency: row.currency,
+    authorizedAt: Number(row.decided_at),
+  };
+  const holdUntil = optionalNumber(row.hold_until);
+  if (holdUntil !== undefined) record.holdUntil = holdUntil;
+  const capturedAt = optionalNumber(row.captured_at);
+  if (capturedAt !== undefined) record.capturedAt = capturedAt;
+  const capturedAmount = optionalNumber(row.captured_amount);
+  if (capturedAmount !== undefined) record.capturedAmount = capturedAmount;
+  const releasedAt = optionalNumber(row.reversed_at);
+  if (releasedAt !== undefined) record.releasedAt = releasedAt;
+  if (row.l1_status !== null) {
+    try {
+      record.l1Status = JSON.parse(row.l1_status);
+    } catch {
+      // Written by this code as JSON; an unreadable one is left out rather than guessed.
+    }
+  }
+  return record;
+}
+
+/** The hold time to store: null when absent or not a usable time. */
+export function storableHold(holdUntil: number | undefined): number | null {
+  return holdUntil !== undefined && Number.isFinite(holdUntil) ? Math.trunc(holdUntil) : null;
+}
+
+/** Default number of holds one {@link Ledger.expireHolds} sweep releases. */
+export const EXPIRY_SWEEP_LIMIT = 1000;

@@ -14,8 +14,9 @@ import {
   type AuditRowValues,
   auditValues,
   authorizeAuditRow,
+  captureAuditRow,
   decisionDetail,
-  type ReversalTarget,
+  expiryAuditRow,
   reversalAuditRow,
   revocationAuditRow,
   type StoredAuditRow,
@@ -23,20 +24,29 @@ import {
 } from './audit-rows.js';
 import type { LedgerOptions } from './hooks.js';
 import {
+  AUTHORIZATION_COLUMNS,
+  type AuthorizationRow,
+  authorizationRecordOf,
   decisionOf,
+  EXPIRY_SWEEP_LIMIT,
   type LedgerState,
   nonceOwnerOf,
   planAuthorization,
+  planCapture,
   REPLAY_DETAIL,
   type RecordedDecision,
   requestShapeProblem,
   reversalRefusal,
   storableAmount,
+  storableHold,
   storableTime,
 } from './policy.js';
 import type {
   AuditEvent,
+  AuthorizationRecord,
   AuthorizationRequest,
+  CaptureRequest,
+  CaptureResult,
   Decision,
   Ledger,
   MerchantMemoryResult,
@@ -56,7 +66,7 @@ export interface PostgresLedgerOptions extends LedgerOptions {
   mustExist?: boolean;
 }
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 /** First key of every advisory lock we take ("VINT"), so ours never collide with other applications'. */
 const LOCK_NAMESPACE = 0x56494e54;
 const MIGRATION_LOCK_KEY = 0;
@@ -150,8 +160,24 @@ CREATE TABLE merchant_seen (
 CREATE INDEX merchant_seen_expiry ON merchant_seen (forget_after);
 `;
 
+/** v3, as in the SQLite ledger: capture, hold expiry (`reversed_at` now means released, `released_by` says how), the L1 status reference. */
+const SCHEMA_V3 = `
+ALTER TABLE decisions ADD COLUMN hold_until bigint;
+ALTER TABLE decisions ADD COLUMN captured_at bigint;
+ALTER TABLE decisions ADD COLUMN captured_amount bigint;
+ALTER TABLE decisions ADD COLUMN released_by text CHECK (released_by IN ('reversal', 'expiry'));
+ALTER TABLE decisions ADD COLUMN l1_status text;
+UPDATE decisions SET released_by = 'reversal' WHERE reversed_at IS NOT NULL;
+CREATE INDEX decisions_holds ON decisions (hold_until)
+  WHERE decision = 'approved' AND reversed_at IS NULL AND captured_at IS NULL AND hold_until IS NOT NULL;
+`;
+
 /** Schema steps in order: step i takes a database from version i to i + 1. */
-const MIGRATIONS = [SCHEMA_V1, SCHEMA_V2];
+const MIGRATIONS = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
+
+const ACTIVE = `decision = 'approved' AND reversed_at IS NULL`;
+/** An uncaptured live approval with a hold time: the rows expiry looks at (index decisions_holds). */
+const HELD = `${ACTIVE} AND captured_at IS NULL AND hold_until IS NOT NULL`;
 
 /** Open (and migrate) a PostgreSQL network ledger; safe for several validator processes. */
 export async function openPostgresLedger(url: string, options: PostgresLedgerOptions = {}): Promise<Ledger> {
@@ -225,6 +251,47 @@ class PostgresLedger implements Ledger {
     return withRetry('revoke', () => inTransaction(this.pool, (client) => this.applyRevocation(client, record)));
   }
 
+  async capture(req: CaptureRequest): Promise<CaptureResult> {
+    return withRetry('capture', () => inTransaction(this.pool, (client) => this.applyCapture(client, req)));
+  }
+
+  async authorization(authorizationId: string): Promise<AuthorizationRecord | null> {
+    try {
+      const { rows } = await this.pool.query<AuthorizationRow>(`SELECT ${AUTHORIZATION_COLUMNS} FROM decisions WHERE authorization_id = $1`, [authorizationId]);
+      return rows[0] ? authorizationRecordOf(rows[0]) : null;
+    } catch (error) {
+      throw unavailable(error, 'read authorization');
+    }
+  }
+
+  async expireHolds(at: number, limit = EXPIRY_SWEEP_LIMIT): Promise<number> {
+    const time = storableTime(at);
+    let due: { l2_id: string }[];
+    try {
+      ({ rows: due } = await this.pool.query<{ l2_id: string }>(
+        `SELECT DISTINCT l2_id FROM (SELECT l2_id FROM decisions WHERE ${HELD} AND hold_until <= $1 ORDER BY hold_until LIMIT $2) due`,
+        [time, Math.max(0, Math.trunc(limit))],
+      ));
+    } catch (error) {
+      throw unavailable(error, 'expire holds');
+    }
+    let released = 0;
+    // One short transaction per L2, under its decision lock: a sweep never holds two L2s' locks at once.
+    for (const { l2_id } of due) {
+      released += await withRetry('expire holds', () =>
+        inTransaction(this.pool, async (client) => {
+          await lockL2(client, l2_id);
+          const { rows } = await client.query<AuthorizationRow>(
+            `SELECT ${AUTHORIZATION_COLUMNS} FROM decisions WHERE l2_id = $1 AND ${HELD} AND hold_until <= $2`,
+            [l2_id, time],
+          );
+          return expireRows(client, rows, time);
+        }),
+      );
+    }
+    return released;
+  }
+
   async rememberMerchantPresentation(presentation: MerchantPresentation): Promise<MerchantMemoryResult> {
     return withRetry('merchant memory', () => inTransaction(this.pool, (client) => this.remember(client, presentation)));
   }
@@ -250,7 +317,14 @@ class PostgresLedger implements Ledger {
   }
 
   private async decide(client: pg.PoolClient, req: AuthorizationRequest): Promise<Decision> {
-    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE, req.l2Id]);
+    await lockL2(client, req.l2Id);
+    // Holds of this pair whose time passed are released first: their budget and occurrence are free again.
+    const time = storableTime(req.at);
+    const due = await client.query<AuthorizationRow>(
+      `SELECT ${AUTHORIZATION_COLUMNS} FROM decisions WHERE l2_id = $1 AND pair_id = $2 AND ${HELD} AND hold_until <= $3`,
+      [req.l2Id, req.pairId, time],
+    );
+    await expireRows(client, due.rows, time);
     const plan = planAuthorization(req, await readState(client, req));
     if (plan.kind === 'replay') {
       await appendAudit(client, authorizeAuditRow(req, plan.decision, REPLAY_DETAIL));
@@ -261,8 +335,8 @@ class PostgresLedger implements Ledger {
     await client.query(
       `INSERT INTO decisions (
          presentation_id, l2_id, pair_id, signer_thumbprint, nonce, transaction_id, mode, multi_transaction,
-         decision, code, message, authorization_id, amount, currency, decided_at
-       ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+         decision, code, message, authorization_id, amount, currency, decided_at, hold_until, l1_status
+       ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
       [
         req.presentationId,
         req.l2Id,
@@ -279,6 +353,8 @@ class PostgresLedger implements Ledger {
         storableAmount(req.amount),
         req.currency,
         storableTime(req.at),
+        decision.decision === 'approved' ? storableHold(req.holdUntil) : null,
+        req.l1Status === undefined ? null : JSON.stringify(req.l1Status),
       ],
     );
     if (plan.claimNonce) {
@@ -293,23 +369,45 @@ class PostgresLedger implements Ledger {
     return decision;
   }
 
+  /** The approval with this id, locked, after its L2's decision lock: captures, reversals and decisions on one L2 never interleave. */
+  private async lockedAuthorization(client: pg.PoolClient, authorizationId: string): Promise<AuthorizationRow | undefined> {
+    const found = await client.query<{ l2_id: string }>('SELECT l2_id FROM decisions WHERE authorization_id = $1', [authorizationId]);
+    if (!found.rows[0]) return undefined;
+    await lockL2(client, found.rows[0].l2_id);
+    const { rows } = await client.query<AuthorizationRow>(`SELECT ${AUTHORIZATION_COLUMNS} FROM decisions WHERE authorization_id = $1 FOR UPDATE`, [
+      authorizationId,
+    ]);
+    return rows[0];
+  }
+
+  private async applyCapture(client: pg.PoolClient, req: CaptureRequest): Promise<CaptureResult> {
+    const time = storableTime(req.at);
+    const row = await this.lockedAuthorization(client, req.authorizationId);
+    const revoked = row ? await client.query<{ recorded_at: string }>('SELECT recorded_at FROM revocations WHERE l2_id = $1', [row.l2_id]) : undefined;
+    const revokedAt = revoked?.rows[0] ? Number(revoked.rows[0].recorded_at) : null;
+    const plan = planCapture({ ...req, at: time }, row ? authorizationRecordOf(row) : null, revokedAt);
+    if (plan.kind === 'replay') return plan.result;
+    if (plan.kind === 'capture') {
+      await client.query('UPDATE decisions SET captured_at = $1, captured_amount = $2 WHERE authorization_id = $3', [time, plan.amount, req.authorizationId]);
+      await appendAudit(client, captureAuditRow(row, req.authorizationId, time, null, plan.amount, `captured ${plan.amount} ${row!.currency}`));
+      return { ok: true, authorizationId: req.authorizationId, amount: plan.amount, currency: row!.currency, capturedAt: time, replayed: false };
+    }
+    if (plan.kind === 'expire' && row) await expireRows(client, [row], time);
+    const { code, message } = plan.refusal;
+    await appendAudit(client, captureAuditRow(row, req.authorizationId, time, code, req.amount ?? null, message));
+    return { ok: false, code, message, authorizationId: req.authorizationId };
+  }
+
   private async applyReversal(client: pg.PoolClient, authorizationId: string, at: number, reason: string): Promise<ReversalResult> {
     const time = storableTime(at);
-    const found = await client.query<{ l2_id: string }>('SELECT l2_id FROM decisions WHERE authorization_id = $1', [authorizationId]);
-    // Same lock as authorize, taken first, so a reversal and a decision on one L2 never interleave.
-    if (found.rows[0]) await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE, found.rows[0].l2_id]);
-    const { rows } = await client.query<ReversalRow>(
-      `SELECT l2_id, pair_id, presentation_id, amount, currency, reversed_at
-         FROM decisions WHERE authorization_id = $1 FOR UPDATE`,
-      [authorizationId],
-    );
-    const target = rows[0];
-    if (!target || target.reversed_at !== null) {
-      const { code, message } = reversalRefusal(target !== undefined);
+    const target = await this.lockedAuthorization(client, authorizationId);
+    const refusal = reversalRefusal(target ? authorizationRecordOf(target).state : undefined);
+    if (refusal) {
+      const { code, message } = refusal;
       await appendAudit(client, reversalAuditRow(target, authorizationId, time, code, message));
       return { ok: false, code, message, authorizationId };
     }
-    await client.query('UPDATE decisions SET reversed_at = $1 WHERE authorization_id = $2', [time, authorizationId]);
+    await client.query(`UPDATE decisions SET reversed_at = $1, released_by = 'reversal' WHERE authorization_id = $2`, [time, authorizationId]);
     await appendAudit(client, reversalAuditRow(target, authorizationId, time, null, reason || 'reversed'));
     return { ok: true, authorizationId };
   }
@@ -317,7 +415,7 @@ class PostgresLedger implements Ledger {
   private async applyRevocation(client: pg.PoolClient, record: RevocationRecord): Promise<RevocationResult> {
     const time = storableTime(record.at);
     // The L2's decision lock: a revocation and an authorization under it never interleave.
-    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE, record.l2Id]);
+    await lockL2(client, record.l2Id);
     const inserted = await client.query(
       `INSERT INTO revocations (l2_id, signer_thumbprint, issued_at, revocation_id, recorded_at)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (l2_id) DO NOTHING`,
@@ -358,10 +456,30 @@ class PostgresLedger implements Ledger {
   }
 }
 
+/** The decision lock of one L2 (transaction-scoped): every write about an L2 takes it first. */
+async function lockL2(client: pg.PoolClient, l2Id: string): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE, l2Id]);
+}
+
+/** Release the given holds as expired (each still held is marked and audited); returns how many. Caller holds their L2's lock. */
+async function expireRows(client: pg.PoolClient, rows: AuthorizationRow[], at: number): Promise<number> {
+  let released = 0;
+  for (const row of rows) {
+    const marked = await client.query(
+      `UPDATE decisions SET reversed_at = $1, released_by = 'expiry' WHERE authorization_id = $2 AND reversed_at IS NULL AND captured_at IS NULL`,
+      [at, row.authorization_id],
+    );
+    if (marked.rowCount !== 1) continue;
+    await appendAudit(client, expiryAuditRow(row, at));
+    released++;
+  }
+  return released;
+}
+
 async function readState(client: pg.PoolClient, req: AuthorizationRequest): Promise<LedgerState> {
-  const active = `decision = 'approved' AND reversed_at IS NULL`;
+  const active = ACTIVE;
   const prior = await client.query<RecordedDecision>(
-    `SELECT decision, code, message, authorization_id AS "authorizationId", reversed_at IS NOT NULL AS reversed
+    `SELECT decision, code, message, authorization_id AS "authorizationId", reversed_at IS NOT NULL AS reversed, released_by AS "releasedBy"
        FROM decisions WHERE presentation_id = $1`,
     [req.presentationId],
   );
@@ -372,7 +490,7 @@ async function readState(client: pg.PoolClient, req: AuthorizationRequest): Prom
   // COUNT and SUM come back as strings (bigint / numeric): parse exactly with BigInt.
   const pair = await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM decisions WHERE l2_id = $1 AND pair_id = $2 AND ${active}`, [req.l2Id, req.pairId]);
   const spent = await client.query<{ currency: string; total: string }>(
-    `SELECT currency, SUM(amount) AS total FROM decisions WHERE l2_id = $1 AND pair_id = $2 AND ${active} GROUP BY currency`,
+    `SELECT currency, SUM(COALESCE(captured_amount, amount)) AS total FROM decisions WHERE l2_id = $1 AND pair_id = $2 AND ${active} GROUP BY currency`,
     [req.l2Id, req.pairId],
   );
   const revoked = await client.query<{ recorded_at: string }>('SELECT recorded_at FROM revocations WHERE l2_id = $1', [req.l2Id]);
@@ -383,11 +501,6 @@ async function readState(client: pg.PoolClient, req: AuthorizationRequest): Prom
     pairSpentByCurrency: new Map(spent.rows.map((row) => [row.currency, BigInt(row.total)])),
     revokedAt: revoked.rows[0] ? Number(revoked.rows[0].recorded_at) : null,
   };
-}
-
-/** The row a reversal reads: the shared target plus whether it was reversed already. */
-interface ReversalRow extends ReversalTarget {
-  reversed_at: string | null;
 }
 
 async function appendAudit(client: pg.PoolClient, row: AuditRowValues): Promise<void> {

@@ -138,5 +138,7 @@ export function authorizationRequestFrom(bundle: unknown, result: VerificationRe
     mode: result.mode!,
     ...ledgerTerms(pair),
     at,
+    // Kept so that capture can ask the L1's status list again.
+    ...(result.l1_status ? { l1Status: result.l1_status } : {}),
   };
 }

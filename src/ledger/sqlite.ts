@@ -17,8 +17,9 @@ import {
   type AuditRowValues,
   auditValues,
   authorizeAuditRow,
+  captureAuditRow,
   decisionDetail,
-  type ReversalTarget,
+  expiryAuditRow,
   reversalAuditRow,
   revocationAuditRow,
   type StoredAuditRow,
@@ -27,20 +28,30 @@ import {
 import { type BatchOutcome, GroupCommitter, LOCK_BUSY } from './group-commit.js';
 import type { LedgerOptions } from './hooks.js';
 import {
+  AUTHORIZATION_COLUMNS,
+  type AuthorizationRow,
+  authorizationRecordOf,
   decisionOf,
+  EXPIRY_SWEEP_LIMIT,
   type LedgerState,
   nonceOwnerOf,
   planAuthorization,
+  planCapture,
   REPLAY_DETAIL,
   type RecordedDecision,
+  type ReleaseKind,
   requestShapeProblem,
   reversalRefusal,
   storableAmount,
+  storableHold,
   storableTime,
 } from './policy.js';
 import type {
   AuditEvent,
+  AuthorizationRecord,
   AuthorizationRequest,
+  CaptureRequest,
+  CaptureResult,
   Decision,
   Ledger,
   MerchantMemoryResult,
@@ -50,7 +61,7 @@ import type {
   RevocationResult,
 } from './types.js';
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 const BUSY_TIMEOUT_MS = 30_000;
 
 const SCHEMA_V1 = `
@@ -142,8 +153,25 @@ CREATE UNIQUE INDEX merchant_seen_nonce ON merchant_seen (signer_thumbprint, non
 CREATE INDEX merchant_seen_expiry ON merchant_seen (forget_after);
 `;
 
+/**
+ * v3: capture and hold expiry. `reversed_at` now means "released" (by a
+ * reversal or by the hold time passing, as `released_by` says), so the
+ * indexes over live approvals stay as they are; spend counts the captured
+ * amount once there is one. Rows of v2 are held with no hold time.
+ */
+const SCHEMA_V3 = `
+ALTER TABLE decisions ADD COLUMN hold_until INTEGER;
+ALTER TABLE decisions ADD COLUMN captured_at INTEGER;
+ALTER TABLE decisions ADD COLUMN captured_amount INTEGER;
+ALTER TABLE decisions ADD COLUMN released_by TEXT CHECK (released_by IN ('reversal', 'expiry'));
+ALTER TABLE decisions ADD COLUMN l1_status TEXT;
+UPDATE decisions SET released_by = 'reversal' WHERE reversed_at IS NOT NULL;
+CREATE INDEX decisions_holds ON decisions (hold_until)
+  WHERE decision = 'approved' AND reversed_at IS NULL AND captured_at IS NULL AND hold_until IS NOT NULL;
+`;
+
 /** Schema steps in order: step i takes a database from version i to i + 1. */
-const MIGRATIONS = [SCHEMA_V1, SCHEMA_V2];
+const MIGRATIONS = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
 
 /** Open (and migrate) a SQLite network ledger file, for one process. */
 export async function openSqliteLedger(path: string, options: LedgerOptions = {}): Promise<Ledger> {
@@ -186,6 +214,8 @@ class SqliteLedger implements Ledger {
   private readonly reverseTx: (authorizationId: string, at: number, reason: string) => ReversalResult;
   private readonly revokeTx: (record: RevocationRecord) => RevocationResult;
   private readonly rememberTx: (presentation: MerchantPresentation) => MerchantMemoryResult;
+  private readonly captureTx: (req: CaptureRequest) => CaptureResult;
+  private readonly expireTx: (at: number, limit: number) => number;
 
   constructor(
     private readonly db: Database.Database,
@@ -234,6 +264,25 @@ class SqliteLedger implements Ledger {
     this.revokeTx = (record) => revokeTx.immediate(record);
     const rememberTx = db.transaction((p: MerchantPresentation) => this.remember(p));
     this.rememberTx = (p) => rememberTx.immediate(p);
+    const captureTx = db.transaction((req: CaptureRequest) => this.applyCapture(req));
+    this.captureTx = (req) => captureTx.immediate(req);
+    const expireTx = db.transaction((at: number, limit: number) => this.expireDue(this.statements.holdsDue.all(at, limit) as AuthorizationRow[], at));
+    this.expireTx = (at, limit) => expireTx.immediate(at, limit);
+  }
+
+  async capture(req: CaptureRequest): Promise<CaptureResult> {
+    return storageCall(() => this.captureTx(req), 'capture');
+  }
+
+  async authorization(authorizationId: string): Promise<AuthorizationRecord | null> {
+    return storageCall(() => {
+      const row = this.statements.findAuthorization.get(authorizationId) as AuthorizationRow | undefined;
+      return row ? authorizationRecordOf(row) : null;
+    }, 'read authorization');
+  }
+
+  async expireHolds(at: number, limit = EXPIRY_SWEEP_LIMIT): Promise<number> {
+    return storageCall(() => this.expireTx(storableTime(at), Math.max(0, Math.trunc(limit))), 'expire holds');
   }
 
   async authorize(req: AuthorizationRequest): Promise<Decision> {
@@ -269,6 +318,9 @@ class SqliteLedger implements Ledger {
   }
 
   private decide(req: AuthorizationRequest): Decision {
+    // Holds of this pair whose time passed are released first: their budget and occurrence are free again.
+    const time = storableTime(req.at);
+    this.expireDue(this.statements.pairHoldsDue.all(req.l2Id, req.pairId, time) as AuthorizationRow[], time);
     const plan = planAuthorization(req, this.readState(req));
     if (plan.kind === 'replay') {
       this.appendAudit(authorizeAuditRow(req, plan.decision, REPLAY_DETAIL));
@@ -292,6 +344,8 @@ class SqliteLedger implements Ledger {
       amount: storableAmount(req.amount),
       currency: req.currency,
       decided_at: storableTime(req.at),
+      hold_until: decision.decision === 'approved' ? storableHold(req.holdUntil) : null,
+      l1_status: req.l1Status === undefined ? null : JSON.stringify(req.l1Status),
     });
     if (plan.claimNonce) this.statements.claimNonce.run(req.signerThumbprint, req.nonce, nonceOwnerOf(req));
     this.appendAudit(authorizeAuditRow(req, decision, detail));
@@ -300,7 +354,9 @@ class SqliteLedger implements Ledger {
   }
 
   private readState(req: AuthorizationRequest): LedgerState {
-    const prior = this.statements.priorDecision.get(req.presentationId) as (Omit<RecordedDecision, 'reversed'> & { reversed: bigint }) | undefined;
+    const prior = this.statements.priorDecision.get(req.presentationId) as
+      | (Omit<RecordedDecision, 'reversed'> & { reversed: bigint; releasedBy: ReleaseKind | null })
+      | undefined;
     const nonce = this.statements.nonceOwner.get(req.signerThumbprint, req.nonce) as { owner: string } | undefined;
     const pair = this.statements.pairActiveCount.get(req.l2Id, req.pairId) as { n: bigint };
     const spent = this.statements.pairSpent.all(req.l2Id, req.pairId) as { currency: string; total: bigint }[];
@@ -342,11 +398,40 @@ class SqliteLedger implements Ledger {
     return { firstSeen: true };
   }
 
+  /** Release the given holds as expired (each still held is marked and audited); returns how many. */
+  private expireDue(rows: AuthorizationRow[], at: number): number {
+    let released = 0;
+    for (const row of rows) {
+      if (this.statements.markExpired.run(at, row.authorization_id).changes === 0) continue;
+      this.appendAudit(expiryAuditRow(row, at));
+      released++;
+    }
+    return released;
+  }
+
+  private applyCapture(req: CaptureRequest): CaptureResult {
+    const time = storableTime(req.at);
+    const row = this.statements.findAuthorization.get(req.authorizationId) as AuthorizationRow | undefined;
+    const revoked = row ? (this.statements.revocation.get(row.l2_id) as { recorded_at: bigint } | undefined) : undefined;
+    const plan = planCapture({ ...req, at: time }, row ? authorizationRecordOf(row) : null, revoked ? Number(revoked.recorded_at) : null);
+    if (plan.kind === 'replay') return plan.result;
+    if (plan.kind === 'capture') {
+      this.statements.markCaptured.run(time, plan.amount, req.authorizationId);
+      this.appendAudit(captureAuditRow(row, req.authorizationId, time, null, plan.amount, `captured ${plan.amount} ${row!.currency}`));
+      return { ok: true, authorizationId: req.authorizationId, amount: plan.amount, currency: row!.currency, capturedAt: time, replayed: false };
+    }
+    if (plan.kind === 'expire' && row) this.expireDue([row], time);
+    const { code, message } = plan.refusal;
+    this.appendAudit(captureAuditRow(row, req.authorizationId, time, code, req.amount ?? null, message));
+    return { ok: false, code, message, authorizationId: req.authorizationId };
+  }
+
   private applyReversal(authorizationId: string, at: number, reason: string): ReversalResult {
-    const row = this.statements.findAuthorization.get(authorizationId) as ReversalRow | undefined;
+    const row = this.statements.findAuthorization.get(authorizationId) as AuthorizationRow | undefined;
     const time = storableTime(at);
-    if (!row || row.reversed_at !== null) {
-      const { code, message } = reversalRefusal(row !== undefined);
+    const refusal = reversalRefusal(row ? authorizationRecordOf(row).state : undefined);
+    if (refusal) {
+      const { code, message } = refusal;
       this.appendAudit(reversalAuditRow(row, authorizationId, time, code, message));
       return { ok: false, code, message, authorizationId };
     }
@@ -360,17 +445,14 @@ class SqliteLedger implements Ledger {
   }
 }
 
-/** The row a reversal reads: the shared target plus whether it was reversed already. */
-interface ReversalRow extends ReversalTarget {
-  reversed_at: number | null;
-}
-
 function prepareStatements(db: Database.Database) {
   const active = `decision = 'approved' AND reversed_at IS NULL`;
+  // An uncaptured live approval with a hold time: the rows expiry looks at (index decisions_holds).
+  const held = `${active} AND captured_at IS NULL AND hold_until IS NOT NULL`;
   return {
     priorDecision: db
       .prepare(
-        `SELECT decision, code, message, authorization_id AS authorizationId, reversed_at IS NOT NULL AS reversed
+        `SELECT decision, code, message, authorization_id AS authorizationId, reversed_at IS NOT NULL AS reversed, released_by AS releasedBy
            FROM decisions WHERE presentation_id = ?`,
       )
       .safeIntegers(true),
@@ -379,7 +461,9 @@ function prepareStatements(db: Database.Database) {
     l2ActiveCount: db.prepare(`SELECT COUNT(*) AS n FROM decisions WHERE l2_id = ? AND ${active}`).safeIntegers(true),
     // safeIntegers: totals come back as exact BigInt, never a rounded double.
     pairSpent: db
-      .prepare(`SELECT currency, SUM(amount) AS total FROM decisions WHERE l2_id = ? AND pair_id = ? AND ${active} GROUP BY currency`)
+      .prepare(
+        `SELECT currency, SUM(COALESCE(captured_amount, amount)) AS total FROM decisions WHERE l2_id = ? AND pair_id = ? AND ${active} GROUP BY currency`,
+      )
       .safeIntegers(true),
     revocation: db.prepare(`SELECT recorded_at FROM revocations WHERE l2_id = ?`).safeIntegers(true),
     insertRevocation: db.prepare(`INSERT INTO revocations (l2_id, signer_thumbprint, issued_at, revocation_id, recorded_at) VALUES (?, ?, ?, ?, ?)`),
@@ -389,14 +473,22 @@ function prepareStatements(db: Database.Database) {
     insertMerchant: db.prepare(`INSERT INTO merchant_seen (content_id, signer_thumbprint, nonce, seen_at, forget_after) VALUES (?, ?, ?, ?, ?)`),
     insertDecision: db.prepare(`INSERT INTO decisions (
         presentation_id, l2_id, pair_id, signer_thumbprint, nonce, transaction_id, mode, multi_transaction,
-        decision, code, message, authorization_id, amount, currency, decided_at
+        decision, code, message, authorization_id, amount, currency, decided_at, hold_until, l1_status
       ) VALUES (
         @presentation_id, @l2_id, @pair_id, @signer_thumbprint, @nonce, @transaction_id, @mode, @multi_transaction,
-        @decision, @code, @message, @authorization_id, @amount, @currency, @decided_at
+        @decision, @code, @message, @authorization_id, @amount, @currency, @decided_at, @hold_until, @l1_status
       )`),
     claimNonce: db.prepare(`INSERT INTO nonce_owners (signer_thumbprint, nonce, owner) VALUES (?, ?, ?)`),
-    findAuthorization: db.prepare(`SELECT l2_id, pair_id, presentation_id, amount, currency, reversed_at FROM decisions WHERE authorization_id = ?`),
-    markReversed: db.prepare(`UPDATE decisions SET reversed_at = ? WHERE authorization_id = ? AND reversed_at IS NULL`),
+    findAuthorization: db.prepare(`SELECT ${AUTHORIZATION_COLUMNS} FROM decisions WHERE authorization_id = ?`),
+    markReversed: db.prepare(`UPDATE decisions SET reversed_at = ?, released_by = 'reversal' WHERE authorization_id = ? AND reversed_at IS NULL`),
+    markExpired: db.prepare(
+      `UPDATE decisions SET reversed_at = ?, released_by = 'expiry' WHERE authorization_id = ? AND reversed_at IS NULL AND captured_at IS NULL`,
+    ),
+    markCaptured: db.prepare(
+      `UPDATE decisions SET captured_at = ?, captured_amount = ? WHERE authorization_id = ? AND reversed_at IS NULL AND captured_at IS NULL`,
+    ),
+    pairHoldsDue: db.prepare(`SELECT ${AUTHORIZATION_COLUMNS} FROM decisions WHERE l2_id = ? AND pair_id = ? AND ${held} AND hold_until <= ?`),
+    holdsDue: db.prepare(`SELECT ${AUTHORIZATION_COLUMNS} FROM decisions WHERE ${held} AND hold_until <= ? ORDER BY hold_until LIMIT ?`),
     insertAudit: db.prepare(`INSERT INTO audit (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`),
     // Newest N, reversed by the caller into oldest-first order.
     auditAll: db.prepare(`SELECT * FROM audit ORDER BY seq DESC LIMIT ?`),

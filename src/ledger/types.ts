@@ -7,6 +7,7 @@
  * view; the ledger decides atomically and records every decision.
  */
 import type { ErrorCode } from '../errors.js';
+import type { StatusListReference } from '../sdjwt/status-list.js';
 
 /** A mandate's budget as the ledger enforces it: currency and cumulative maximum in minor units. */
 export interface BudgetTerms {
@@ -55,7 +56,59 @@ export interface AuthorizationRequest {
   agentRecurrence?: AgentRecurrenceTerms;
   /** Decision time, Unix seconds. */
   at: number;
+  /**
+   * Unix seconds from which an approval not yet captured expires and releases
+   * its budget and occurrence. Absent: it is held until captured or reversed.
+   */
+  holdUntil?: number;
+  /** The L1's status reference, kept so that capture can check the L1 again. */
+  l1Status?: StatusListReference;
 }
+
+/** Where an approved authorization stands: held (authorized, not settled), captured, reversed, or expired uncaptured. */
+export type AuthorizationState = 'held' | 'captured' | 'reversed' | 'expired';
+
+/** One approved authorization as the ledger holds it. */
+export interface AuthorizationRecord {
+  authorizationId: string;
+  state: AuthorizationState;
+  l2Id: string;
+  pairId: string;
+  transactionId: string;
+  /** Authorized amount, integer minor units. */
+  amount: number;
+  currency: string;
+  authorizedAt: number;
+  /** When an uncaptured hold expires; absent: never. */
+  holdUntil?: number;
+  capturedAt?: number;
+  /** The amount settled (at most the authorized amount); counts against the budget instead of `amount`. */
+  capturedAmount?: number;
+  /** When it was reversed or expired. */
+  releasedAt?: number;
+  /** The L1 status reference recorded at authorization. */
+  l1Status?: StatusListReference;
+}
+
+/** What a capture asks: settle an approved authorization, in full or for less. */
+export interface CaptureRequest {
+  authorizationId: string;
+  /** Capture time, Unix seconds (the network's clock). */
+  at: number;
+  /** Integer minor units, at most the authorized amount; default: the authorized amount. */
+  amount?: number;
+  /**
+   * A standing check the caller made before, outside the ledger (the L1's
+   * status), that refuses the capture: recorded in the audit trail with its
+   * code; the authorization stays held.
+   */
+  refusal?: { code: ErrorCode; message: string };
+}
+
+/** The outcome of a capture: settled (`replayed` when it had been, for the same amount), or refused with a code. */
+export type CaptureResult =
+  | { ok: true; authorizationId: string; amount: number; currency: string; capturedAt: number; replayed: boolean }
+  | { ok: false; code: ErrorCode; message: string; authorizationId: string };
 
 /** The ledger's answer: approved with an authorization id, or declined with a code. */
 export type Decision =
@@ -115,8 +168,8 @@ export type MerchantMemoryResult = { firstSeen: true } | { firstSeen: false; mat
 export interface AuditEvent {
   seq: number;
   at: number;
-  kind: 'authorize' | 'reverse' | 'revoke';
-  decision: 'approved' | 'declined' | 'reversed' | 'rejected' | 'revoked';
+  kind: 'authorize' | 'reverse' | 'revoke' | 'capture' | 'expire';
+  decision: 'approved' | 'declined' | 'reversed' | 'rejected' | 'revoked' | 'captured' | 'expired';
   code: ErrorCode | null;
   l2Id: string | null;
   pairId: string | null;
@@ -131,7 +184,24 @@ export interface AuditEvent {
 export interface Ledger {
   /** Atomically decide and record. Never throws for a business decline; throws VIError('LEDGER_UNAVAILABLE') on storage failure. */
   authorize(req: AuthorizationRequest): Promise<Decision>;
-  /** Reverse (void) an approved authorization: releases its budget and occurrence, recorded, not deleted. */
+  /**
+   * Settle a held authorization (audited). Refused, with nothing changed but
+   * the audit trail: unknown, reversed, expired (its hold time passed: the
+   * hold is released then), captured before for another amount, an amount
+   * above the authorized one, a mandate revoked since authorization
+   * (LEDGER_MANDATE_REVOKED), or the caller's own `refusal`.
+   */
+  capture(req: CaptureRequest): Promise<CaptureResult>;
+  /** One approved authorization, or null when no approval has this id. */
+  authorization(authorizationId: string): Promise<AuthorizationRecord | null>;
+  /**
+   * Release every hold whose hold time passed by `at` (audited as `expire`),
+   * at most `limit` of them (default 1000); returns how many. Holds are also
+   * released on the way, when their mandate pair is decided again or the
+   * authorization is captured, so this sweep only tidies.
+   */
+  expireHolds(at: number, limit?: number): Promise<number>;
+  /** Reverse (void) a held authorization: releases its budget and occurrence, recorded, not deleted. A captured one is refused. */
   reverse(authorizationId: string, at: number, reason?: string): Promise<ReversalResult>;
   /** Record a user's revocation of an L2 (idempotent, audited); every later authorization under it is declined LEDGER_MANDATE_REVOKED. */
   revoke(record: RevocationRecord): Promise<RevocationResult>;

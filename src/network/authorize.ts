@@ -12,6 +12,7 @@ import type { ParsedJwtCache } from '../sdjwt/parse-cache.js';
 import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
 import { verifyPresentation } from '../verify/index.js';
 import type { KeyResolver, VerificationResult, VerifyOptions } from '../verify/types.js';
+import { DEFAULT_HOLD_SECONDS } from './capture.js';
 
 /** One reason in an answer: the verifier's errors or the ledger's decline. */
 export interface DecisionError {
@@ -46,6 +47,8 @@ export interface NetworkTrust {
   signatureCache?: VerifiedSignatureCache;
   /** Remembers the parse of recurring L1/L2 issuer JWTs across presentations; every check still runs. */
   parseCache?: ParsedJwtCache;
+  /** Seconds an approval is held uncaptured before it expires and releases its budget; default {@link DEFAULT_HOLD_SECONDS}. */
+  holdSeconds?: number;
 }
 
 /**
@@ -97,6 +100,7 @@ export async function authorizePresentation(bundle: unknown, trust: NetworkTrust
   if (!result.valid) return { decision: 'declined', errors: decisionErrors(result) };
   const request = authorizationRequestFrom(bundle, result, at);
   if (request instanceof VIError) return declined(request);
+  request.holdUntil = at + (trust.holdSeconds ?? DEFAULT_HOLD_SECONDS);
   const decision = await trust.ledger.authorize(request);
   if (decision.decision === 'approved') {
     return { decision: 'approved', authorization_id: decision.authorizationId, replayed: decision.replayed, errors: [] };

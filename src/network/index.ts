@@ -1,13 +1,16 @@
 /**
  * `vintent/network`: the payment network's decisions as a library, beside
- * `vintent/ledger`: authorize an L3a (or Immediate payment mandate), record a
- * user's revocation, read trusted key files. The HTTP service and the CLI
+ * `vintent/ledger`: authorize an L3a (or Immediate payment mandate), capture
+ * it after re-checking its standing, record a user's revocation, read
+ * trusted key files. The HTTP service and the CLI
  * both call these; neither decides anything itself.
  *
  * @packageDocumentation
  */
 export type { AuthorizeAnswer, DecisionError, NetworkTrust } from './authorize.js';
 export { authorizePresentation, decisionErrors, verifyWithConfiguredTrust } from './authorize.js';
+export type { CaptureAnswer, CaptureInput, CaptureOptions } from './capture.js';
+export { captureAuthorization, DEFAULT_HOLD_SECONDS } from './capture.js';
 export { readPublicKeySet } from './key-files.js';
 export type { RevokeAnswer, RevokeOptions } from './revoke.js';
 export { checkRevocationRequest, recordRevocation, revokeMandate } from './revoke.js';

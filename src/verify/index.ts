@@ -19,7 +19,7 @@ import { parseChain, readBundle } from './steps/bundle.js';
 import { judgeConstraints } from './steps/constraints.js';
 import { resolveKeys } from './steps/keys.js';
 import { verifyL1 } from './steps/l1.js';
-import { verifyL1Status } from './steps/l1-status.js';
+import { statusReferenceOf, verifyL1Status } from './steps/l1-status.js';
 import { verifyL2 } from './steps/l2.js';
 import { bindL3s } from './steps/l3.js';
 import { pairMandates, readMandates } from './steps/mandates.js';
@@ -180,6 +180,8 @@ function toResult(log: CheckLog, o: Outcome): VerificationResult {
   if (l2) result.l2_id = l2.id;
   if (o.set?.profile) result.profile = o.set.profile.name;
   if (l1) result.signers.l1 = l1.issuerThumbprint;
+  const status = l1 && statusReferenceOf(l1);
+  if (status) result.l1_status = status;
   if (l2 && l1?.userThumbprint) result.signers.l2 = l1.userThumbprint;
   return result;
 }

@@ -11,7 +11,7 @@ import type { PublicJwk, PublicKeyCache } from '../sdjwt/keys.js';
 import type { ParseLimits } from '../sdjwt/parse.js';
 import type { ParsedJwtCache } from '../sdjwt/parse-cache.js';
 import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
-import type { StatusResolver } from '../sdjwt/status-list.js';
+import type { StatusListReference, StatusResolver } from '../sdjwt/status-list.js';
 import type { CHECK_NAMES, CheckName } from './checks.js';
 
 /**
@@ -182,6 +182,12 @@ export interface VerificationResult {
   pairs: PairResult[];
   /** Identifies the L2 across views: B64U(SHA-256(L2 header.payload)): signature-independent, as ECDSA signatures are malleable. */
   l2_id?: string;
+  /**
+   * The verified L1's `status.status_list` reference with the L1 issuer's key
+   * (its list must be signed by it), when the L1 as presented carries one: a
+   * network records it to check the L1 again at capture.
+   */
+  l1_status?: StatusListReference;
   /** JWK thumbprints of the keys that signed each layer. */
   signers: { l1?: string; l2?: string; l3: { payment?: string; checkout?: string }[] };
 }

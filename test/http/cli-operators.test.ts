@@ -201,6 +201,32 @@ describe('vintent ledger show', () => {
   });
 });
 
+describe('vintent network capture', () => {
+  it('captures offline for less than authorized, answers a repeat as then, and the captured authorization cannot be reversed', async () => {
+    const dir = tempDir();
+    const ledger = `sqlite:${join(dir, 'ledger.db')}`;
+    const c = await autonomousChain(parties(), { onDemand: true });
+    const trust = join(dir, 'issuer.jwks.json');
+    writeFileSync(trust, JSON.stringify(c.p.issuerJwks));
+    const view = join(dir, 'a.json');
+    writeFileSync(view, JSON.stringify(networkView(c, fulfil(c, 0, 10000))));
+    const approved = await capture(() => network(['authorize', view, '--ledger', ledger, '--trust', trust, '--now', String(SERVER_NOW), '--json']));
+    const id = JSON.parse(approved.out.split('\n')[0]!).authorization_id;
+    const args = ['capture', id, '--ledger', ledger, '--now', String(SERVER_NOW + 5), '--json'];
+    const first = await capture(() => network([...args, '--amount', '9000']));
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.out)).toMatchObject({ captured: true, amount: 9000, replayed: false });
+    const again = await capture(() => network([...args, '--amount', '9000']));
+    expect(JSON.parse(again.out)).toMatchObject({ captured: true, replayed: true });
+    const other = await capture(() => network(args));
+    expect(other.code).toBe(1);
+    expect(JSON.parse(other.out).error.code).toBe('LEDGER_AUTHORIZATION_CAPTURED');
+    expect((await capture(() => network(['reverse', id, '--ledger', ledger]))).code).toBe(1);
+    expect((await capture(() => network([...args, '--amount', '1.5']))).code).toBe(2);
+    expect((await capture(() => network([...args, '--status-fail-open']))).code).toBe(2);
+  });
+});
+
 describe('vintent network revoke', () => {
   it('records a revocation offline, idempotently; later authorizations are declined', async () => {
     const dir = tempDir();

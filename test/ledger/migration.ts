@@ -58,3 +58,45 @@ export async function expectMigratedV1(ledger: Ledger): Promise<void> {
   expect(await ledger.authorize(request({ ...recurring, pairId: 'pair-a', amount: 1 }))).toMatchObject({ code: 'LEDGER_MANDATE_REVOKED' });
   expect(await ledger.rememberMerchantPresentation({ contentId: 'c', signerThumbprint: 'a', nonce: 'n', at: 1, forgetAfter: 2 })).toEqual({ firstSeen: true });
 }
+
+/**
+ * The v2 fixture (test/ledger/fixtures/ledger-v2.*): pair a of
+ * `l2-v2-recurring` approved 30000 and 15000 of a 50000 budget, pair b
+ * approved 4000 and reversed it, `l2-v2-single` approved 2500 EUR, `l2-v2-revoked`
+ * revoked, one merchant presentation remembered. After the v3 migration its
+ * approvals are held with no hold time and can be captured.
+ */
+export async function expectMigratedV2(ledger: Ledger): Promise<void> {
+  const trail = await ledger.audit();
+  expect(trail.map((e) => [e.kind, e.decision])).toEqual([
+    ['authorize', 'approved'],
+    ['authorize', 'approved'],
+    ['authorize', 'approved'],
+    ['reverse', 'reversed'],
+    ['authorize', 'approved'],
+    ['revoke', 'revoked'],
+  ]);
+  const [a1, , b1, , single] = trail.map((e) => e.authorizationId!);
+  expect(await ledger.authorization(a1!)).toMatchObject({ state: 'held', amount: 30000, l2Id: 'l2-v2-recurring', pairId: 'pair-a' });
+  expect((await ledger.authorization(a1!))?.holdUntil).toBeUndefined();
+  expect(await ledger.authorization(b1!)).toMatchObject({ state: 'reversed' });
+  const v2 = { l2Id: 'l2-v2-recurring', signerThumbprint: 'agent-thumb', budget: [{ currency: 'USD', max: 50000 }] };
+  const recurrence = { frequency: 'ON_DEMAND', startDate: '2026-03-01', endDate: '2026-03-31', maxOccurrences: 10 };
+  const replayB1 = { ...v2, agentRecurrence: recurrence, pairId: 'pair-b', presentationId: 'pres-b1', nonce: 'n-b1', amount: 4000, transactionId: 'tx-b1' };
+  expect(await ledger.authorize(request(replayB1))).toMatchObject({ code: 'LEDGER_AUTHORIZATION_REVERSED', replayed: true });
+
+  // Rows of v2 never expire; they capture, and a partial capture frees the rest of the pair's budget.
+  expect(await ledger.expireHolds(MID_MARCH_2026 + 10 ** 8)).toBe(0);
+  expect(await ledger.capture({ authorizationId: a1!, at: MID_MARCH_2026 + 100, amount: 20000 })).toMatchObject({ ok: true, amount: 20000 });
+  const pairA = { ...v2, agentRecurrence: recurrence, pairId: 'pair-a' };
+  expect(await ledger.authorize(request({ ...pairA, amount: 15001 }))).toMatchObject({ code: 'LEDGER_BUDGET_EXCEEDED' });
+  expect(await ledger.authorize(request({ ...pairA, amount: 15000 }))).toMatchObject({ decision: 'approved' });
+  expect(await ledger.reverse(b1!, MID_MARCH_2026 + 200)).toMatchObject({ code: 'LEDGER_AUTHORIZATION_REVERSED' });
+  expect(await ledger.capture({ authorizationId: single!, at: MID_MARCH_2026 + 300 })).toMatchObject({ ok: true, amount: 2500, currency: 'EUR' });
+  expect(await ledger.reverse(single!, MID_MARCH_2026 + 301)).toMatchObject({ code: 'LEDGER_AUTHORIZATION_CAPTURED' });
+
+  // v2 state stays: the revocation, the merchant memory.
+  expect(await ledger.authorize(request({ l2Id: 'l2-v2-revoked' }))).toMatchObject({ code: 'LEDGER_MANDATE_REVOKED' });
+  const seen = { contentId: 'content-v2', signerThumbprint: 'agent-thumb', nonce: 'other', at: MID_MARCH_2026, forgetAfter: MID_MARCH_2026 + 1 };
+  expect(await ledger.rememberMerchantPresentation(seen)).toMatchObject({ firstSeen: false, matched: 'content' });
+}

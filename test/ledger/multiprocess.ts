@@ -4,7 +4,7 @@
  */
 import { expect, it } from 'vitest';
 import type { Decision, Ledger } from '../../src/ledger/types.js';
-import { MARCH_RECURRENCE, request, uniqueId } from './fixtures.js';
+import { MARCH_RECURRENCE, MID_MARCH_2026, request, uniqueId } from './fixtures.js';
 import { raceInProcesses } from './processes.js';
 import type { WorkerTarget } from './worker.js';
 
@@ -136,5 +136,53 @@ export function defineMultiProcessSuite(sharedStorage: () => Promise<SharedStora
     });
     expect(memory).toHaveLength(PROCESS_COUNT);
     expect(memory.filter((m) => m.firstSeen)).toHaveLength(1);
+  });
+}
+
+/**
+ * Capture across processes: every process captures every held authorization
+ * of one L2 while one process also re-authorizes after the holds expire; each
+ * authorization is captured once, the rest answer as then.
+ */
+export function defineMultiProcessCaptureSuite(sharedStorage: () => Promise<SharedStorage>): void {
+  it(`captures each authorization once while ${PROCESS_COUNT} processes race to capture it`, async () => {
+    const { target, open } = await sharedStorage();
+    const ledger = await open();
+    const l2Id = uniqueId('l2');
+    const ids: string[] = [];
+    try {
+      for (let i = 0; i < 4; i++) {
+        const d = await ledger.authorize(request({ l2Id, ...MARCH_RECURRENCE, holdUntil: MID_MARCH_2026 + 3600 }));
+        ids.push(d.authorizationId!);
+      }
+    } finally {
+      await ledger.close();
+    }
+    const captures = Array.from({ length: PROCESS_COUNT }, () => ids.map((authorizationId) => ({ authorizationId, at: MID_MARCH_2026 + 60 })));
+    const outcomes = await raceInProcesses(
+      target,
+      captures.map(() => []),
+      {},
+      [],
+      captures,
+    );
+    const results = outcomes.flatMap((o) => {
+      expect(o.error).toBeNull();
+      return o.captured!;
+    });
+    expect(results).toHaveLength(PROCESS_COUNT * ids.length);
+    for (const id of ids) {
+      const mine = results.filter((r) => r.authorizationId === id);
+      expect(mine.every((r) => r.ok)).toBe(true);
+      expect(mine.filter((r) => r.ok && !r.replayed)).toHaveLength(1);
+    }
+    const after = await open();
+    try {
+      const trail = await after.audit({ l2Id });
+      expect(trail.filter((e) => e.kind === 'capture' && e.decision === 'captured')).toHaveLength(ids.length);
+      for (const id of ids) expect(await after.authorization(id)).toMatchObject({ state: 'captured', capturedAmount: 1000 });
+    } finally {
+      await after.close();
+    }
   });
 }

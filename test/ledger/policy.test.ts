@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { isIsoDate, utcDate } from '../../src/constraints/values.js';
-import { decisionOf, type LedgerState, newAuthorizationId, nonceOwnerOf, type Plan, planAuthorization, reversalRefusal } from '../../src/ledger/policy.js';
-import type { AuthorizationRequest } from '../../src/ledger/types.js';
+import {
+  decisionOf,
+  type LedgerState,
+  newAuthorizationId,
+  nonceOwnerOf,
+  type Plan,
+  planAuthorization,
+  planCapture,
+  reversalRefusal,
+} from '../../src/ledger/policy.js';
+import type { AuthorizationRecord, AuthorizationRequest } from '../../src/ledger/types.js';
 import { MARCH_RECURRENCE, request } from './fixtures.js';
 
 const EMPTY: LedgerState = { prior: null, nonceOwner: null, pairActiveCount: 0, pairSpentByCurrency: new Map(), revokedAt: null };
@@ -45,9 +54,74 @@ describe('ledger policy: reversed authorizations', () => {
     expect(plan.kind === 'replay' && plan.decision.authorizationId).toBeFalsy();
   });
 
-  it('gives a refused reversal a code and message that agree', () => {
-    expect(reversalRefusal(true)).toEqual({ code: 'LEDGER_AUTHORIZATION_REVERSED', message: expect.stringContaining('already reversed') });
-    expect(reversalRefusal(false)).toEqual({ code: 'LEDGER_AUTHORIZATION_UNKNOWN', message: expect.stringContaining('no approved authorization') });
+  it('gives a refused reversal a code that follows the state', () => {
+    expect(reversalRefusal('reversed')).toMatchObject({ code: 'LEDGER_AUTHORIZATION_REVERSED' });
+    expect(reversalRefusal(undefined)).toMatchObject({ code: 'LEDGER_AUTHORIZATION_UNKNOWN' });
+    expect(reversalRefusal('expired')).toMatchObject({ code: 'LEDGER_AUTHORIZATION_EXPIRED' });
+    expect(reversalRefusal('captured')).toMatchObject({ code: 'LEDGER_AUTHORIZATION_CAPTURED' });
+    expect(reversalRefusal('held')).toBeNull();
+  });
+
+  it('declines an approval whose hold expired, presented again, with LEDGER_AUTHORIZATION_EXPIRED', () => {
+    const prior = { decision: 'approved' as const, code: null, message: 'ok', authorizationId: 'auth_x', reversed: true, releasedBy: 'expiry' as const };
+    expect(planAuthorization(request(), state({ prior }))).toMatchObject({ kind: 'replay', decision: { code: 'LEDGER_AUTHORIZATION_EXPIRED' } });
+  });
+});
+
+describe('ledger policy: capture', () => {
+  const held: AuthorizationRecord = {
+    authorizationId: 'auth_1',
+    state: 'held',
+    l2Id: 'l2',
+    pairId: 'p',
+    transactionId: 'tx',
+    amount: 5000,
+    currency: 'USD',
+    authorizedAt: 100,
+    holdUntil: 200,
+  };
+  const at = 150;
+
+  it('captures a held authorization in full by default, or for less', () => {
+    expect(planCapture({ authorizationId: 'auth_1', at }, held, null)).toEqual({ kind: 'capture', amount: 5000 });
+    expect(planCapture({ authorizationId: 'auth_1', at, amount: 0 }, held, null)).toEqual({ kind: 'capture', amount: 0 });
+  });
+
+  it.each([5001, -1, 1.5, Number.NaN])('refuses capture amount %s with LEDGER_CAPTURE_AMOUNT_INVALID', (amount) => {
+    expect(planCapture({ authorizationId: 'auth_1', at, amount }, held, null)).toMatchObject({ refusal: { code: 'LEDGER_CAPTURE_AMOUNT_INVALID' } });
+  });
+
+  it('expires a hold at its hold time, not before', () => {
+    expect(planCapture({ authorizationId: 'auth_1', at: 199 }, held, null).kind).toBe('capture');
+    expect(planCapture({ authorizationId: 'auth_1', at: 200 }, held, null)).toMatchObject({
+      kind: 'expire',
+      refusal: { code: 'LEDGER_AUTHORIZATION_EXPIRED' },
+    });
+  });
+
+  it("re-checks the standing: a revocation recorded since refuses, then the caller's status refusal", () => {
+    expect(planCapture({ authorizationId: 'auth_1', at }, held, 120)).toMatchObject({ refusal: { code: 'LEDGER_MANDATE_REVOKED' } });
+    const refusal = { code: 'L1_STATUS_SUSPENDED' as const, message: 'suspended' };
+    expect(planCapture({ authorizationId: 'auth_1', at, refusal }, held, null)).toEqual({ kind: 'refuse', refusal });
+  });
+
+  it('answers a second capture for the same amount as then and refuses another amount', () => {
+    const captured: AuthorizationRecord = { ...held, state: 'captured', capturedAt: 140, capturedAmount: 4000 };
+    expect(planCapture({ authorizationId: 'auth_1', at, amount: 4000 }, captured, 145)).toMatchObject({
+      kind: 'replay',
+      result: { ok: true, replayed: true, capturedAt: 140 },
+    });
+    expect(planCapture({ authorizationId: 'auth_1', at }, captured, null)).toMatchObject({ refusal: { code: 'LEDGER_AUTHORIZATION_CAPTURED' } });
+  });
+
+  it('refuses unknown, reversed and expired authorizations with their own codes', () => {
+    expect(planCapture({ authorizationId: 'x', at }, null, null)).toMatchObject({ refusal: { code: 'LEDGER_AUTHORIZATION_UNKNOWN' } });
+    expect(planCapture({ authorizationId: 'auth_1', at }, { ...held, state: 'reversed' }, null)).toMatchObject({
+      refusal: { code: 'LEDGER_AUTHORIZATION_REVERSED' },
+    });
+    expect(planCapture({ authorizationId: 'auth_1', at }, { ...held, state: 'expired' }, null)).toMatchObject({
+      refusal: { code: 'LEDGER_AUTHORIZATION_EXPIRED' },
+    });
   });
 });
 

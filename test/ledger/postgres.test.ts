@@ -10,9 +10,10 @@ import { openLedger } from '../../src/ledger/index.js';
 import { openPostgresLedger } from '../../src/ledger/postgres.js';
 import { describeIf, PG_URL, postgres } from '../support/environment.js';
 import { defineLedgerBehaviour } from './behaviour.js';
+import { defineCaptureBehaviour } from './capture.js';
 import { request } from './fixtures.js';
-import { expectMigratedV1 } from './migration.js';
-import { defineMultiProcessSuite } from './multiprocess.js';
+import { expectMigratedV1, expectMigratedV2 } from './migration.js';
+import { defineMultiProcessCaptureSuite, defineMultiProcessSuite } from './multiprocess.js';
 
 const url = PG_URL;
 
@@ -43,8 +44,19 @@ describeIf(postgres)('postgres ledger', () => {
     });
   });
 
+  describe('capture and hold expiry', () => {
+    defineCaptureBehaviour(async () => {
+      const schema = freshSchema();
+      return () => openPostgresLedger(pgUrl, { schema });
+    });
+  });
+
   describe('several processes on one database', () => {
     defineMultiProcessSuite(async () => {
+      const schema = freshSchema();
+      return { target: { spec: pgUrl, schema }, open: () => openPostgresLedger(pgUrl, { schema }) };
+    });
+    defineMultiProcessCaptureSuite(async () => {
       const schema = freshSchema();
       return { target: { spec: pgUrl, schema }, open: () => openPostgresLedger(pgUrl, { schema }) };
     });
@@ -59,7 +71,7 @@ describeIf(postgres)('postgres ledger', () => {
       await client.connect();
       try {
         const version = await client.query(`SELECT version FROM ${schema}.schema_version`);
-        expect(version.rows).toEqual([{ version: 2 }]);
+        expect(version.rows).toEqual([{ version: 3 }]);
         const indexes = await client.query<{ indexdef: string }>(
           `SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'decisions_single_fulfilment'`,
           [schema],
@@ -94,7 +106,27 @@ describeIf(postgres)('postgres ledger', () => {
       }
     });
 
-    it('migrates a schema made by the v1 code to v2, keeping its decisions', async () => {
+    it('migrates a schema made by the v2 code to v3, keeping its decisions and state', async () => {
+      const schema = freshSchema();
+      const dump = readFileSync(new URL('./fixtures/ledger-v2.pg.sql', import.meta.url), 'utf8').replaceAll('__SCHEMA__', schema);
+      const client = new pg.Client({ connectionString: pgUrl });
+      await client.connect();
+      try {
+        await client.query(dump);
+        const ledger = await openPostgresLedger(pgUrl, { schema });
+        try {
+          await expectMigratedV2(ledger);
+        } finally {
+          await ledger.close();
+        }
+        const version = await client.query(`SELECT version FROM ${schema}.schema_version ORDER BY version`);
+        expect(version.rows).toEqual([{ version: 2 }, { version: 3 }]);
+      } finally {
+        await client.end();
+      }
+    });
+
+    it('migrates a schema made by the v1 code to the current schema, keeping its decisions', async () => {
       const schema = freshSchema();
       const dump = readFileSync(new URL('./fixtures/ledger-v1.pg.sql', import.meta.url), 'utf8').replaceAll('__SCHEMA__', schema);
       const client = new pg.Client({ connectionString: pgUrl });
@@ -108,7 +140,7 @@ describeIf(postgres)('postgres ledger', () => {
           await ledger.close();
         }
         const version = await client.query(`SELECT version FROM ${schema}.schema_version ORDER BY version`);
-        expect(version.rows).toEqual([{ version: 1 }, { version: 2 }]);
+        expect(version.rows).toEqual([{ version: 1 }, { version: 3 }]);
         const tables = await client.query<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = $1', [schema]);
         expect(tables.rows.map((r) => r.tablename)).not.toContain('used_nonces');
       } finally {

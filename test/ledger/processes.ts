@@ -1,7 +1,7 @@
 /** Runs ledger workers as separate OS processes and collects their decisions. */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { AuthorizationRequest, Decision, MerchantMemoryResult, MerchantPresentation } from '../../src/ledger/types.js';
+import type { AuthorizationRequest, CaptureRequest, CaptureResult, Decision, MerchantMemoryResult, MerchantPresentation } from '../../src/ledger/types.js';
 import type { ParentMessage, WorkerMessage, WorkerTarget } from './worker.js';
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
@@ -16,6 +16,7 @@ interface Worker {
 export interface WorkerOutcome {
   decisions: Decision[] | null;
   memory: MerchantMemoryResult[] | null;
+  captured: CaptureResult[] | null;
   error: string | null;
   exitCode: number | null;
   signal: NodeJS.Signals | null;
@@ -30,11 +31,12 @@ function startWorker(target: WorkerTarget, env: Record<string, string>): Worker 
   });
   let decisions: Decision[] | null = null;
   let memory: MerchantMemoryResult[] | null = null;
+  let captured: CaptureResult[] | null = null;
   let error: string | null = null;
   const ready = new Promise<void>((resolve, reject) => {
     child.on('message', (message: WorkerMessage) => {
       if (message.type === 'ready') resolve();
-      if (message.type === 'done') ({ decisions, memory } = message);
+      if (message.type === 'done') ({ decisions, memory, captured } = message);
       if (message.type === 'failed') {
         error = message.error;
         reject(new Error(`worker failed: ${message.error}`));
@@ -44,7 +46,7 @@ function startWorker(target: WorkerTarget, env: Record<string, string>): Worker 
   });
   ready.catch(() => undefined);
   const result = new Promise<WorkerOutcome>((resolve) => {
-    child.once('exit', (exitCode, signal) => resolve({ decisions, memory, error, exitCode, signal }));
+    child.once('exit', (exitCode, signal) => resolve({ decisions, memory, captured, error, exitCode, signal }));
   });
   return { child, ready, result };
 }
@@ -58,6 +60,7 @@ export async function raceInProcesses(
   batches: AuthorizationRequest[][],
   env: Record<string, string> = {},
   presentations: MerchantPresentation[][] = [],
+  captures: CaptureRequest[][] = [],
 ): Promise<WorkerOutcome[]> {
   const workers = batches.map(() => startWorker(target, env));
   try {
@@ -66,6 +69,7 @@ export async function raceInProcesses(
     for (const w of workers) w.child.kill('SIGKILL');
     throw error;
   }
-  for (const [i, w] of workers.entries()) w.child.send({ type: 'go', requests: batches[i]!, presentations: presentations[i] ?? [] } satisfies ParentMessage);
+  for (const [i, w] of workers.entries())
+    w.child.send({ type: 'go', requests: batches[i]!, presentations: presentations[i] ?? [], captures: captures[i] ?? [] } satisfies ParentMessage);
   return Promise.all(workers.map((w) => w.result));
 }

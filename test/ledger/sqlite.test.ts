@@ -7,9 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/index.js';
 import { openSqliteLedger } from '../../src/ledger/sqlite.js';
 import { defineLedgerBehaviour } from './behaviour.js';
+import { defineCaptureBehaviour } from './capture.js';
 import { request } from './fixtures.js';
-import { expectMigratedV1 } from './migration.js';
-import { defineMultiProcessSuite } from './multiprocess.js';
+import { expectMigratedV1, expectMigratedV2 } from './migration.js';
+import { defineMultiProcessCaptureSuite, defineMultiProcessSuite } from './multiprocess.js';
 
 const root = mkdtempSync(join(tmpdir(), 'vintent-ledger-'));
 let files = 0;
@@ -24,15 +25,47 @@ describe('sqlite ledger: behaviour', () => {
   });
 });
 
+describe('sqlite ledger: capture and hold expiry', () => {
+  defineCaptureBehaviour(async () => {
+    const path = freshPath();
+    return () => openSqliteLedger(path);
+  });
+});
+
 describe('sqlite ledger: several processes on one file', () => {
   defineMultiProcessSuite(async () => {
+    const path = freshPath();
+    return { target: { spec: `sqlite:${path}` }, open: () => openSqliteLedger(path) };
+  });
+  defineMultiProcessCaptureSuite(async () => {
     const path = freshPath();
     return { target: { spec: `sqlite:${path}` }, open: () => openSqliteLedger(path) };
   });
 });
 
 describe('sqlite ledger: storage', () => {
-  it('migrates a database made by the v1 code to v2, keeping its decisions', async () => {
+  it('migrates a database made by the v2 code to v3, keeping its decisions and state', async () => {
+    const path = freshPath();
+    mkdirSync(join(path, '..'), { recursive: true });
+    copyFileSync(fileURLToPath(new URL('./fixtures/ledger-v2.sqlite', import.meta.url)), path);
+    const before = new Database(path, { readonly: true });
+    expect(before.pragma('user_version', { simple: true })).toBe(2);
+    before.close();
+    const ledger = await openSqliteLedger(path);
+    try {
+      await expectMigratedV2(ledger);
+    } finally {
+      await ledger.close();
+    }
+    const after = new Database(path, { readonly: true });
+    try {
+      expect(after.pragma('user_version', { simple: true })).toBe(3);
+    } finally {
+      after.close();
+    }
+  });
+
+  it('migrates a database made by the v1 code to the current schema, keeping its decisions', async () => {
     const path = freshPath();
     mkdirSync(join(path, '..'), { recursive: true });
     copyFileSync(fileURLToPath(new URL('./fixtures/ledger-v1.sqlite', import.meta.url)), path);
@@ -47,7 +80,7 @@ describe('sqlite ledger: storage', () => {
     }
     const after = new Database(path, { readonly: true });
     try {
-      expect(after.pragma('user_version', { simple: true })).toBe(2);
+      expect(after.pragma('user_version', { simple: true })).toBe(3);
       const tables = after.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all();
       expect(tables).not.toContain('used_nonces');
       expect(tables).toEqual(expect.arrayContaining(['nonce_owners', 'revocations', 'merchant_seen']));
@@ -63,7 +96,7 @@ describe('sqlite ledger: storage', () => {
     const db = new Database(path, { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(db.pragma('user_version', { simple: true })).toBe(3);
     } finally {
       db.close();
     }

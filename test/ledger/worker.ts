@@ -10,7 +10,15 @@
 import type { LedgerHooks } from '../../src/ledger/hooks.js';
 import { openPostgresLedger } from '../../src/ledger/postgres.js';
 import { openSqliteLedger } from '../../src/ledger/sqlite.js';
-import type { AuthorizationRequest, Decision, Ledger, MerchantMemoryResult, MerchantPresentation } from '../../src/ledger/types.js';
+import type {
+  AuthorizationRequest,
+  CaptureRequest,
+  CaptureResult,
+  Decision,
+  Ledger,
+  MerchantMemoryResult,
+  MerchantPresentation,
+} from '../../src/ledger/types.js';
 
 export interface WorkerTarget {
   /** `sqlite:PATH` or a postgres URL. */
@@ -19,9 +27,12 @@ export interface WorkerTarget {
   schema?: string;
 }
 
-/** Authorize `requests`, or (merchant memory races) remember `presentations`. */
-export type ParentMessage = { type: 'go'; requests: AuthorizationRequest[]; presentations?: MerchantPresentation[] };
-export type WorkerMessage = { type: 'ready' } | { type: 'done'; decisions: Decision[]; memory: MerchantMemoryResult[] } | { type: 'failed'; error: string };
+/** Authorize `requests`, then remember `presentations` (merchant memory races), then run `captures`. */
+export type ParentMessage = { type: 'go'; requests: AuthorizationRequest[]; presentations?: MerchantPresentation[]; captures?: CaptureRequest[] };
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'done'; decisions: Decision[]; memory: MerchantMemoryResult[]; captured: CaptureResult[] }
+  | { type: 'failed'; error: string };
 
 function hooks(): LedgerHooks {
   if (process.env.VINTENT_LEDGER_CRASH_POINT !== 'after-insert') return {};
@@ -47,7 +58,9 @@ async function main(): Promise<void> {
         for (const req of message.requests) decisions.push(await ledger.authorize(req));
         const memory: MerchantMemoryResult[] = [];
         for (const p of message.presentations ?? []) memory.push(await ledger.rememberMerchantPresentation(p));
-        send({ type: 'done', decisions, memory });
+        const captured: CaptureResult[] = [];
+        for (const c of message.captures ?? []) captured.push(await ledger.capture(c));
+        send({ type: 'done', decisions, memory, captured });
       } catch (error) {
         send({ type: 'failed', error: String(error) });
       } finally {

@@ -7,8 +7,9 @@
  * chose `statusUnavailable: 'accept'`.
  */
 import { isRecord } from '../../constraints/values.js';
+import type { ErrorCode } from '../../errors.js';
 import { PROFILE } from '../../profiles/profile.js';
-import { type StatusListReference, type StatusLookup, TOKEN_STATUS } from '../../sdjwt/status-list.js';
+import { type StatusListReference, type StatusLookup, type StatusResolver, TOKEN_STATUS } from '../../sdjwt/status-list.js';
 import { type CheckLog, reject, skip } from '../context.js';
 import type { VerifiedL1 } from '../stages.js';
 
@@ -28,17 +29,52 @@ function withholdsSomething(l1: VerifiedL1): boolean {
   return sd.some((d) => typeof d === 'string' && !shown?.has(d));
 }
 
+/** Why a status lookup does not let the L1 stand: null when it says VALID (the fetch failing is `L1_STATUS_UNAVAILABLE`). */
+export function statusRefusal(lookup: StatusLookup): { code: ErrorCode; message: string } | null {
+  if (!lookup.ok) return { code: 'L1_STATUS_UNAVAILABLE', message: `L1 status could not be checked: ${lookup.reason}` };
+  if (lookup.status === TOKEN_STATUS.valid) return null;
+  if (lookup.status === TOKEN_STATUS.invalid) return { code: 'L1_STATUS_REVOKED', message: 'the issuer revoked this L1' };
+  if (lookup.status === TOKEN_STATUS.suspended) return { code: 'L1_STATUS_SUSPENDED', message: 'the issuer suspended this L1' };
+  return { code: 'L1_STATUS_INVALID', message: `L1 status ${lookup.status} is not VALID` };
+}
+
+/**
+ * Ask a resolver and never throw: a resolver that throws or rejects is an
+ * unavailable list. Synchronous when the resolver is.
+ */
+export function lookUpStatus(resolver: StatusResolver, reference: StatusListReference): StatusLookup | Promise<StatusLookup> {
+  const unavailable = (error: unknown): StatusLookup => ({ ok: false, reason: error instanceof Error ? error.message : 'status resolver failed' });
+  try {
+    const found = resolver(reference);
+    return found instanceof Promise ? found.catch(unavailable) : found;
+  } catch (error) {
+    return unavailable(error);
+  }
+}
+
 function judge(log: CheckLog, lookup: StatusLookup): void {
   log.check('l1.status', 'l1', () => {
-    if (!lookup.ok) {
-      if (log.config.options.statusUnavailable === 'accept') return skip(`status list unavailable, accepted by configuration: ${lookup.reason}`);
-      reject('L1_STATUS_UNAVAILABLE', `L1 status could not be checked: ${lookup.reason}`, 'status');
-    }
-    if (lookup.status === TOKEN_STATUS.valid) return;
-    if (lookup.status === TOKEN_STATUS.invalid) reject('L1_STATUS_REVOKED', 'the issuer revoked this L1', 'status');
-    if (lookup.status === TOKEN_STATUS.suspended) reject('L1_STATUS_SUSPENDED', 'the issuer suspended this L1', 'status');
-    reject('L1_STATUS_INVALID', `L1 status ${lookup.status} is not VALID`, 'status');
+    if (!lookup.ok && log.config.options.statusUnavailable === 'accept') return skip(`status list unavailable, accepted by configuration: ${lookup.reason}`);
+    const refusal = statusRefusal(lookup);
+    if (refusal) reject(refusal.code, refusal.message, 'status');
   });
+}
+
+/**
+ * The verified L1's status reference with the issuer key its list must be
+ * signed by: undefined when it carries none (as presented), null when it is
+ * malformed. A network keeps it to ask again at capture.
+ */
+export function statusReferenceOf(l1: VerifiedL1): StatusListReference | null | undefined {
+  // `status` may be selectively disclosable: read it as the disclosures resolve it.
+  const claims = l1.resolved?.claims ?? l1.parsed.jwt.payload;
+  const found = referenceOf(claims);
+  if (!found) return found;
+  const kid = l1.parsed.jwt.header.kid;
+  return {
+    ...found,
+    issuer: { iss: typeof claims.iss === 'string' ? claims.iss : undefined, kid: typeof kid === 'string' ? kid : undefined, jwk: l1.issuerJwk },
+  };
 }
 
 /**
@@ -49,10 +85,8 @@ function judge(log: CheckLog, lookup: StatusLookup): void {
 export function verifyL1Status(l1: VerifiedL1, log: CheckLog): void | Promise<void> {
   const resolver = log.config.options.statusResolver;
   if (!resolver) return;
-  // `status` may be selectively disclosable: read it as the disclosures resolve it.
-  const claims = l1.resolved?.claims ?? l1.parsed.jwt.payload;
-  const found0 = referenceOf(claims);
-  if (found0 === undefined) {
+  const reference = statusReferenceOf(l1);
+  if (reference === undefined) {
     // With a resolver configured, a status that may sit behind a withheld disclosure fails closed.
     if (withholdsSomething(l1))
       log.check('l1.status', 'l1', () =>
@@ -60,32 +94,11 @@ export function verifyL1Status(l1: VerifiedL1, log: CheckLog): void | Promise<vo
       );
     return;
   }
-  const reference: StatusListReference | null =
-    found0 === null
-      ? null
-      : {
-          ...found0,
-          issuer: {
-            iss: typeof claims.iss === 'string' ? claims.iss : undefined,
-            kid: typeof l1.parsed.jwt.header.kid === 'string' ? l1.parsed.jwt.header.kid : undefined,
-            jwk: l1.issuerJwk,
-          },
-        };
   if (reference === null) {
     log.check('l1.status', 'l1', () => reject('L1_STATUS_INVALID', 'status.status_list needs a non-negative integer idx and a uri', 'status'));
     return;
   }
-  const unavailable = (error: unknown): StatusLookup => ({ ok: false, reason: error instanceof Error ? error.message : 'status resolver failed' });
-  let found: StatusLookup | Promise<StatusLookup>;
-  try {
-    found = resolver(reference);
-  } catch (error) {
-    found = unavailable(error);
-  }
-  if (found instanceof Promise)
-    return found.then(
-      (lookup) => judge(log, lookup),
-      (error: unknown) => judge(log, unavailable(error)),
-    );
+  const found = lookUpStatus(resolver, reference);
+  if (found instanceof Promise) return found.then((lookup) => judge(log, lookup));
   judge(log, found);
 }
