@@ -16,6 +16,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { logLine } from '../http/server.js';
 import { openLedger, redactLedgerSpec } from '../ledger/index.js';
+import { leadWorkerPool } from './serve-ipc.js';
 
 /** Every line the primary writes is JSON, like the workers' (a log pipeline reads crashes first). */
 function say(level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown> = {}): void {
@@ -62,12 +63,16 @@ export async function runServeCluster(workers: number, ledgerSpec: string, args:
   let listening = 0;
   return new Promise<number>((resolve) => {
     const live = new Set<Worker>();
+    const pool = leadWorkerPool(live, workers);
     const fork = () => live.add(cluster.fork());
     const done = () => {
       if (stopping && live.size === 0) resolve(0);
     };
-    cluster.on('listening', (_worker, address) => {
+    const answering = new Set<Worker>();
+    cluster.on('listening', (worker, address) => {
       listening++;
+      answering.add(worker);
+      pool.announce(answering.size);
       if (!printed) {
         printed = true;
         process.stdout.write(`${urlOf(address)}\n`);
@@ -76,6 +81,8 @@ export async function runServeCluster(workers: number, ledgerSpec: string, args:
     });
     cluster.on('exit', (worker, code, signal) => {
       live.delete(worker);
+      answering.delete(worker);
+      pool.announce(answering.size);
       if (stopping) return done();
       if (!printed) {
         // A worker that cannot start (port taken, bad configuration) will not start on a retry either.

@@ -33,6 +33,7 @@ import { availableParallelism } from 'node:os';
 import type { HealthCheck } from '../http/endpoints.js';
 import { inspectorRoutes } from '../http/inspect-routes.js';
 import { type RemoteJwksResolver, remoteJwksResolver } from '../http/jwks-client.js';
+import { createServiceMetrics } from '../http/metrics.js';
 import { createVintentServer, DEFAULT_LIMITS, logLine, type VintentServerConfig } from '../http/server.js';
 import { statusListResolver } from '../http/status-client.js';
 import { redactUrl, redactUrlIn } from '../internal/guards.js';
@@ -43,6 +44,7 @@ import { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
 import type { KeyResolver } from '../verify/types.js';
 import { type CommandSpec, type ParsedValues, runCommand, stringFlag, UsageError } from './args.js';
 import { runServeCluster } from './serve-cluster.js';
+import { joinWorkerPool } from './serve-ipc.js';
 import { readJwks } from './verify.js';
 
 export const DEFAULT_LEDGER = 'sqlite:.vintent/ledger.db';
@@ -120,6 +122,8 @@ function operatorToken(file: string | undefined): string | undefined {
 }
 
 function parse(values: ParsedValues): ServeOptions {
+  // One registry per process; under --workers, /metrics sums them through the primary.
+  const metrics = createServiceMetrics();
   const portText = stringFlag(values, 'port') ?? '8787';
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError('--port takes 0..65535');
@@ -144,6 +148,8 @@ function parse(values: ParsedValues): ServeOptions {
     const url = trustUrl!;
     // A JWKS URL may carry a credential (userinfo, ?access_token=): logged and shown only redacted.
     remote = remoteJwksResolver(url, {
+      onFetch: (ok) => metrics.fetch('jwks', ok),
+      onCacheLookup: (hit) => metrics.cacheLookup('jwks', hit),
       onFetchError: (error) => log(logLine('warn', 'jwks_fetch_failed', { url: redactUrl(url), error: redactUrlIn(error, url) })),
     });
     issuerKeys = remote;
@@ -184,11 +190,15 @@ function parse(values: ParsedValues): ServeOptions {
   if (signatureCache) config.signatureCache = new VerifiedSignatureCache();
   const parseCache = values['no-parse-cache'] !== true;
   if (parseCache) config.parseCache = new ParsedJwtCache();
+  config.metrics = metrics;
+  metrics.watchCaches({ signature: config.signatureCache, parse: config.parseCache });
   const checkStatus = values['check-status'] === true;
   const failOpen = values['status-fail-open'] === true;
   if (failOpen && !checkStatus) throw new UsageError('--status-fail-open needs --check-status');
   if (checkStatus) {
     config.statusResolver = statusListResolver({
+      onFetch: (ok) => metrics.fetch('status_list', ok),
+      onCacheLookup: (hit) => metrics.cacheLookup('status_list', hit),
       issuerKeys,
       allowLoopbackHttp: values['status-allow-loopback-http'] === true,
       onFetchError: (uri, error) => log(logLine('warn', 'status_list_fetch_failed', { uri, error })),
@@ -255,7 +265,8 @@ async function serve(opts: ServeOptions, args: string[]): Promise<number> {
   if (opts.workers > 1 && cluster.isPrimary) return runServeCluster(opts.workers, opts.ledger, args);
   let ledger: Awaited<ReturnType<typeof openLedger>>;
   try {
-    ledger = await openLedger(opts.ledger);
+    const metrics = opts.config.metrics;
+    ledger = await openLedger(opts.ledger, metrics ? { onCommit: (n) => metrics.commit(n) } : {});
   } catch (e) {
     log(logLine('error', 'ledger_open_failed', { ledger: redactLedgerSpec(opts.ledger), error: redactLedgerSpec((e as Error).message) }));
     process.stderr.write(`vintent serve: cannot open ledger ${redactLedgerSpec(opts.ledger)}\n`);
@@ -265,7 +276,8 @@ async function serve(opts: ServeOptions, args: string[]): Promise<number> {
   if (opts.remote) await opts.remote.refresh();
   // /inspect: the inspector page, verifying with this server's issuer keys.
   const extraRoutes = inspectorRoutes({ issuerKeys: opts.config.issuerKeys, merchantKeys: opts.config.merchantKeys });
-  const service = createVintentServer({ ...opts.config, ledger, extraRoutes });
+  const pool = cluster.isWorker && opts.config.metrics ? joinWorkerPool(opts.config.metrics) : undefined;
+  const service = createVintentServer({ ...opts.config, ledger, extraRoutes, ...(pool ? { metricsSource: pool.source, workers: pool.workers } : {}) });
   let url: string;
   try {
     ({ url } = await service.listen());

@@ -39,8 +39,10 @@ export interface EndpointContext extends NetworkTrust {
   merchantAud?: string;
   /** Clock skew the verifier tolerates (seconds); bounds how long merchant memory is kept. */
   skewSeconds: number;
-  /** Extra dependency checks reported by /healthz. */
+  /** Extra dependency checks reported by /healthz and /readyz. */
   health?: () => HealthCheck[];
+  /** The worker pool as the cluster primary last reported it, shown by /healthz. */
+  workers?: () => { configured: number; listening: number } | undefined;
   /** The Status List Token served at GET /v1/status-list, if any. */
   statusListToken?: () => string | undefined;
 }
@@ -218,14 +220,34 @@ export function publicJwkSet(jwks: JwkSet): JwkSet {
   return { keys: jwks.keys.map((k) => Object.fromEntries(Object.entries(k).filter(([name]) => !PRIVATE_JWK_MEMBERS.has(name)))) };
 }
 
+/**
+ * Liveness: this process answers. 503 "degraded" when a dependency check
+ * fails (the `--trust-url` JWKS). Under `--workers` it shows how many
+ * workers the primary last saw listening: a worker answering says so itself.
+ */
 function healthz(res: ServerResponse, ctx: EndpointContext): void {
   const checks = ctx.health?.() ?? [];
-  if (checks.length === 0) {
-    sendJson(res, 200, { status: 'ok' });
-    return;
-  }
+  const workers = ctx.workers?.();
   const ok = checks.every((c) => c.ok);
-  sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', checks });
+  sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', ...(checks.length ? { checks } : {}), ...(workers ? { workers } : {}) });
+}
+
+/**
+ * Readiness: whether this process can decide now. The ledger must answer a
+ * trivial query and every dependency check pass (the trusted keys
+ * fetched); a load balancer sends traffic only while it is 200.
+ */
+async function readyz(res: ServerResponse, ctx: EndpointContext): Promise<void> {
+  const checks: HealthCheck[] = [...(ctx.health?.() ?? [])];
+  try {
+    await ctx.ledger.ping();
+    checks.push({ name: 'ledger', ok: true });
+  } catch (e) {
+    // The code only: a driver message could name the host or the user.
+    checks.push({ name: 'ledger', ok: false, detail: e instanceof VIError ? e.code : 'LEDGER_UNAVAILABLE' });
+  }
+  const ready = checks.every((c) => c.ok);
+  sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', checks });
 }
 
 /** The network's own L3a audience, when configured: without it the network endpoints are not served. */
@@ -250,6 +272,7 @@ export function serviceRoutes(ctx: EndpointContext): Route[] {
     ...network,
     { method: 'GET', path: '/.well-known/jwks.json', handler: (_req, res) => sendJson(res, 200, served) },
     { method: 'GET', path: '/healthz', handler: (_req, res) => healthz(res, ctx) },
+    { method: 'GET', path: '/readyz', handler: (_req, res) => readyz(res, ctx) },
     ...(ctx.statusListToken
       ? [{ method: 'GET' as const, path: '/v1/status-list', handler: (_req: IncomingMessage, res: ServerResponse) => statusList(res, ctx) }]
       : []),

@@ -13,6 +13,8 @@ export { inspectorRoutes } from './inspect-routes.js';
 export { type StandaloneInspector, startInspector } from './inspect-server.js';
 export type { RemoteJwksOptions } from './jwks-client.js';
 export { remoteJwksResolver } from './jwks-client.js';
+export type { MetricsSource, ServiceMetrics } from './metrics.js';
+export { createServiceMetrics } from './metrics.js';
 export type { Handler, Route } from './router.js';
 export type { ServerLimits, VintentServer, VintentServerConfig } from './server.js';
 export { createVintentServer, DEFAULT_LIMITS as DEFAULT_SERVER_LIMITS } from './server.js';

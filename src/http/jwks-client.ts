@@ -21,6 +21,10 @@ export interface RemoteJwksOptions {
   clock?: () => number;
   /** Told about every failed fetch (the service logs it); the previous set stays in use, up to `maxStaleMs`. */
   onFetchError?: (message: string) => void;
+  /** Told the outcome of every fetch (metrics). */
+  onFetch?: (ok: boolean) => void;
+  /** Told, per key lookup, whether the cached set answered without a fetch (metrics). */
+  onCacheLookup?: (hit: boolean) => void;
   /**
    * How long the last set that arrived stays trusted while refreshes keep
    * failing (security-model §5.3). Past it no key resolves, so a key the
@@ -92,6 +96,7 @@ export function remoteJwksResolver(url: string, options: RemoteJwksOptions = {})
   function failed(message: string): void {
     lastError = message;
     options.onFetchError?.(message);
+    options.onFetch?.(false);
   }
 
   async function fetchOnce(): Promise<void> {
@@ -103,6 +108,7 @@ export function remoteJwksResolver(url: string, options: RemoteJwksOptions = {})
       if (Buffer.byteLength(text) > maxBytes) return failed(`JWK Set larger than ${maxBytes} bytes`);
       cached = { keys: usableKeys(JSON.parse(text)), fetchedAt: clock() };
       lastError = undefined;
+      options.onFetch?.(true);
     } catch (error) {
       // Keep what we had: an unreachable JWKS must not erase known keys.
       failed(error instanceof Error ? error.message : String(error));
@@ -127,8 +133,10 @@ export function remoteJwksResolver(url: string, options: RemoteJwksOptions = {})
     const stale = !cached || clock() - cached.fetchedAt >= ttlMs;
     // A set that never arrived is retried at most once a second; an expired one once per interval.
     const retryAfter = cached ? Math.min(minRefreshMs, ttlMs) : Math.min(minRefreshMs, 1000);
-    if (stale && clock() - lastAttempt >= retryAfter) await refresh();
+    const fetching = stale && clock() - lastAttempt >= retryAfter;
+    if (fetching) await refresh();
     const hit = trusted()?.keys.get(kid);
+    options.onCacheLookup?.(hit !== undefined && !fetching);
     if (hit) return hit;
     // Unknown kid: perhaps a rotation. Refresh once, unless we did so very recently.
     if (clock() - lastAttempt >= minRefreshMs) {

@@ -15,6 +15,7 @@ import type { ParsedJwtCache } from '../sdjwt/parse-cache.js';
 import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
 import type { KeyResolver, VerifyOptions } from '../verify/types.js';
 import { type EndpointContext, type HealthCheck, networkAudienceOf, serviceRoutes } from './endpoints.js';
+import { localMetricsSource, METRICS_CONTENT_TYPE, type MetricsSource, type ServiceMetrics } from './metrics.js';
 import { errorCodes, sendError } from './respond.js';
 import { logNotes, matchRoute, type Route } from './router.js';
 
@@ -74,8 +75,14 @@ export interface VintentServerConfig {
   statusUnavailable?: VerifyOptions['statusUnavailable'];
   /** A Status List Token to serve at GET /v1/status-list (for tests and small issuers); read per request. */
   statusListToken?: () => string | undefined;
-  /** Dependency checks for /healthz (503 "degraded" when one fails). */
+  /** Dependency checks for /healthz and /readyz (503 when one fails). */
   health?: () => HealthCheck[];
+  /** Metrics to keep and serve at GET /metrics (`createServiceMetrics()`); without them /metrics is not served. */
+  metrics?: ServiceMetrics;
+  /** Where /metrics reads from; default this process's registry (`serve --workers` sums every worker's). */
+  metricsSource?: MetricsSource;
+  /** The worker pool as the cluster primary last reported it, shown by /healthz. */
+  workers?: () => { configured: number; listening: number } | undefined;
   /** Verified-signature cache shared by every request (`vintent serve` turns one on). Default: none. */
   signatureCache?: VerifiedSignatureCache;
   /** Parse cache of recurring L1/L2 issuer JWTs shared by every request (`vintent serve` turns one on). Default: none. */
@@ -119,6 +126,31 @@ function withNetworkAudience(expect: VerifyOptions['expect'], networkAud: string
   return { ...expect, l3a: { ...expect?.l3a, aud: networkAud } };
 }
 
+/** The endpoints whose answers are decisions (counted by outcome and code). */
+const DECISION_ROUTES = new Set(['/v1/merchant/verify', '/v1/network/authorize', '/v1/network/capture', '/v1/network/reverse', '/v1/network/revoke']);
+
+/** A decision's outcome as its handler annotated it; a transport or refusal error is `error`. */
+function outcomeOf(notes: Record<string, unknown> | undefined, code: string | undefined): string | undefined {
+  if (typeof notes?.decision === 'string') return notes.decision;
+  if (typeof notes?.valid === 'boolean') return notes.valid ? 'valid' : 'invalid';
+  if (notes?.captured === false) return 'refused';
+  if (typeof notes?.captured === 'string') return 'captured';
+  if (notes?.reversed !== undefined) return 'reversed';
+  if (notes?.revoked !== undefined) return 'revoked';
+  return code ? 'error' : undefined;
+}
+
+function codesOf(notes: Record<string, unknown> | undefined, code: string | undefined): string[] {
+  if (Array.isArray(notes?.codes)) return notes.codes.filter((c): c is string => typeof c === 'string');
+  return code ? [code] : [];
+}
+
+async function serveMetrics(res: ServerResponse, source: MetricsSource): Promise<void> {
+  const text = await source();
+  res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.end(text);
+}
+
 /** Status for an exception that escaped a handler: storage outages are 503, anything else a 500 without details. */
 function failureStatus(e: unknown): { status: number; code: VIError['code']; message: string } {
   if (e instanceof VIError && e.code === 'LEDGER_UNAVAILABLE') return { status: 503, code: e.code, message: 'ledger unavailable; try again' };
@@ -144,6 +176,7 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
     operatorToken: config.operatorToken,
     holdSeconds: config.holdSeconds,
     health: config.health,
+    workers: config.workers,
     statusResolver: config.statusResolver,
     statusUnavailable: config.statusUnavailable,
     statusListToken: config.statusListToken,
@@ -154,17 +187,23 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
     now: config.now ?? nowSeconds,
     jwks: config.jwks ?? { keys: [] },
   };
-  const routes: Route[] = [...serviceRoutes(ctx), ...(config.extraRoutes ?? [])];
+  const metrics = config.metrics;
+  const metricsRoutes: Route[] = metrics
+    ? [{ method: 'GET', path: '/metrics', handler: (_req, res) => serveMetrics(res, config.metricsSource ?? localMetricsSource(metrics)) }]
+    : [];
+  const routes: Route[] = [...serviceRoutes(ctx), ...metricsRoutes, ...(config.extraRoutes ?? [])];
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
     const method = req.method ?? 'GET';
     let path = '?';
+    let routePath = 'unmatched';
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       path = url.pathname;
       const route = matchRoute(routes, method, url.pathname);
       if (route) {
+        routePath = route.path;
         await route.handler(req, res, url);
       } else {
         const allowed = (['GET', 'POST'] as const).filter((m) => matchRoute(routes, m, url.pathname));
@@ -180,7 +219,13 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
     }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const code = errorCodes.get(res);
-    emit('info', 'request', { method, path, status: res.statusCode, ms: Number(ms.toFixed(1)), ...(code ? { code } : {}), ...logNotes.get(res) });
+    const notes = logNotes.get(res);
+    emit('info', 'request', { method, path, status: res.statusCode, ms: Number(ms.toFixed(1)), ...(code ? { code } : {}), ...notes });
+    if (metrics) {
+      metrics.request(routePath, method, res.statusCode, ms / 1000);
+      const outcome = outcomeOf(notes, code);
+      if (outcome && DECISION_ROUTES.has(routePath)) metrics.decision(routePath, outcome, codesOf(notes, code));
+    }
   }
 
   function emit(level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown>): void {

@@ -49,6 +49,10 @@ export interface StatusListResolverOptions {
   clock?: () => number;
   /** Told about every failed fetch or verification (the service logs it). */
   onFetchError?: (uri: string, message: string) => void;
+  /** Told the outcome of every fetch (metrics). */
+  onFetch?: (ok: boolean) => void;
+  /** Told, per lookup, whether a cached list answered (metrics). */
+  onCacheLookup?: (hit: boolean) => void;
 }
 
 interface CachedList {
@@ -143,10 +147,18 @@ export function statusListResolver(options: StatusListResolverOptions): StatusRe
     // Cached per issuer key as well as URI: a list verified for one issuer answers for no other.
     const key = `${issuer ? `${issuer.jwk.x}.${issuer.jwk.y}` : '-'} ${uri}`;
     const hit = cache.get(key);
-    if (hit && hit.until > clock()) return hit;
+    const fresh = hit !== undefined && hit.until > clock();
+    options.onCacheLookup?.(fresh);
+    if (fresh) return hit;
     let pending = inFlight.get(key);
     if (!pending) {
-      pending = load(uri, issuer).finally(() => inFlight.delete(key));
+      // Counted once per fetch, however many lookups wait for it.
+      pending = load(uri, issuer)
+        .then((got) => {
+          options.onFetch?.(typeof got !== 'string');
+          return got;
+        })
+        .finally(() => inFlight.delete(key));
       inFlight.set(key, pending);
     }
     const got = await pending;

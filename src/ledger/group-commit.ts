@@ -77,6 +77,8 @@ export class GroupCommitter<T, R> {
     private readonly commitBatch: (items: T[], mode: LockMode) => BatchOutcome<R>[] | typeof LOCK_BUSY,
     private readonly maxBatch = DEFAULT_MAX_BATCH,
     private readonly retry: RetryPlan = DEFAULT_RETRY,
+    /** Told the size of every committed batch (metrics); must not throw. */
+    private readonly onBatch?: (size: number) => void,
   ) {}
 
   /** Queue one item; resolves once the transaction that decided it has committed. */
@@ -142,6 +144,7 @@ export class GroupCommitter<T, R> {
     this.counts.batches++;
     this.counts.items += batch.length;
     this.counts.largestBatch = Math.max(this.counts.largestBatch, batch.length);
+    this.onBatch?.(batch.length);
     batch.forEach((q, i) => {
       const o = outcomes[i];
       if (o === undefined) q.reject(new Error('group commit returned no outcome for an item'));

@@ -1,6 +1,6 @@
 /**
- * Test-only seams. Production callers pass nothing; the crash-safety tests pass
- * a hook that SIGKILLs the process while the authorization transaction is open,
+ * Ledger options. `hooks` are test-only seams: the crash-safety tests pass a
+ * hook that SIGKILLs the process while the authorization transaction is open,
  * to prove an interrupted decision leaves no trace.
  */
 export interface LedgerHooks {
@@ -16,4 +16,9 @@ export interface LedgerOptions {
    * false gives one transaction per decision.
    */
   groupCommit?: boolean;
+  /**
+   * Told how many decisions each committed transaction carried: group-commit
+   * batch sizes on SQLite, 1 per decision otherwise (metrics).
+   */
+  onCommit?: (decisions: number) => void;
 }

@@ -81,5 +81,5 @@ export async function openLedger(spec: string, options: OpenLedgerOptions = {}):
   if (options.mustExist && parsed.path !== ':memory:' && !existsSync(parsed.path)) {
     throw new VIError({ code: 'LEDGER_UNAVAILABLE', layer: 'ledger', claim: MISSING_LEDGER, message: `no ledger database at ${parsed.path}` });
   }
-  return openSqliteLedger(parsed.path, { hooks: options.hooks, groupCommit: options.groupCommit });
+  return openSqliteLedger(parsed.path, { hooks: options.hooks, groupCommit: options.groupCommit, onCommit: options.onCommit });
 }

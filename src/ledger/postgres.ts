@@ -240,7 +240,9 @@ class PostgresLedger implements Ledger {
   async authorize(req: AuthorizationRequest): Promise<Decision> {
     const shape = requestShapeProblem(req);
     if (shape) throw new VIError({ code: 'INTERNAL', layer: 'ledger', message: shape });
-    return withRetry('authorize', () => inTransaction(this.pool, (client) => this.decide(client, req)));
+    const decision = await withRetry('authorize', () => inTransaction(this.pool, (client) => this.decide(client, req)));
+    this.options.onCommit?.(1);
+    return decision;
   }
 
   async reverse(authorizationId: string, at: number, reason = ''): Promise<ReversalResult> {
@@ -294,6 +296,14 @@ class PostgresLedger implements Ledger {
 
   async rememberMerchantPresentation(presentation: MerchantPresentation): Promise<MerchantMemoryResult> {
     return withRetry('merchant memory', () => inTransaction(this.pool, (client) => this.remember(client, presentation)));
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.pool.query('SELECT 1');
+    } catch (error) {
+      throw unavailable(error, 'ping');
+    }
   }
 
   async audit(opts: { l2Id?: string; limit?: number } = {}): Promise<AuditEvent[]> {

@@ -245,19 +245,23 @@ class SqliteLedger implements Ledger {
       // statement, so a kept prepared statement would not set it again when run.
       const noWait = () => db.pragma('busy_timeout = 0');
       const wait = () => db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      this.committer = new GroupCommitter((reqs, mode) =>
-        storageCall(() => {
-          if (mode === 'wait') return batchTx.immediate(reqs);
-          noWait();
-          try {
-            return batchTx.immediate(reqs);
-          } catch (error) {
-            if (lockBusy(error)) return LOCK_BUSY;
-            throw error;
-          } finally {
-            wait();
-          }
-        }, 'authorize'),
+      this.committer = new GroupCommitter(
+        (reqs, mode) =>
+          storageCall(() => {
+            if (mode === 'wait') return batchTx.immediate(reqs);
+            noWait();
+            try {
+              return batchTx.immediate(reqs);
+            } catch (error) {
+              if (lockBusy(error)) return LOCK_BUSY;
+              throw error;
+            } finally {
+              wait();
+            }
+          }, 'authorize'),
+        undefined,
+        undefined,
+        options.onCommit,
       );
     }
     const revokeTx = db.transaction((record: RevocationRecord) => this.applyRevocation(record));
@@ -289,7 +293,9 @@ class SqliteLedger implements Ledger {
     const shape = requestShapeProblem(req);
     if (shape) throw new VIError({ code: 'INTERNAL', layer: 'ledger', message: shape });
     if (this.committer) return this.committer.submit(req);
-    return storageCall(() => this.authorizeTx(req), 'authorize');
+    const decision = storageCall(() => this.authorizeTx(req), 'authorize');
+    this.options.onCommit?.(1);
+    return decision;
   }
 
   async reverse(authorizationId: string, at: number, reason = ''): Promise<ReversalResult> {
@@ -302,6 +308,10 @@ class SqliteLedger implements Ledger {
 
   async rememberMerchantPresentation(presentation: MerchantPresentation): Promise<MerchantMemoryResult> {
     return storageCall(() => this.rememberTx(presentation), 'merchant memory');
+  }
+
+  async ping(): Promise<void> {
+    storageCall(() => this.statements.ping.get(), 'ping');
   }
 
   async audit(opts: { l2Id?: string; limit?: number } = {}): Promise<AuditEvent[]> {
@@ -489,6 +499,7 @@ function prepareStatements(db: Database.Database) {
     ),
     pairHoldsDue: db.prepare(`SELECT ${AUTHORIZATION_COLUMNS} FROM decisions WHERE l2_id = ? AND pair_id = ? AND ${held} AND hold_until <= ?`),
     holdsDue: db.prepare(`SELECT ${AUTHORIZATION_COLUMNS} FROM decisions WHERE ${held} AND hold_until <= ? ORDER BY hold_until LIMIT ?`),
+    ping: db.prepare('SELECT 1'),
     insertAudit: db.prepare(`INSERT INTO audit (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`),
     // Newest N, reversed by the caller into oldest-first order.
     auditAll: db.prepare(`SELECT * FROM audit ORDER BY seq DESC LIMIT ?`),

@@ -211,6 +211,8 @@ export interface Ledger {
    * `forgetAfter` are purged as new ones arrive.
    */
   rememberMerchantPresentation(presentation: MerchantPresentation): Promise<MerchantMemoryResult>;
+  /** Resolves when storage answers a trivial query; throws VIError('LEDGER_UNAVAILABLE') otherwise (readiness checks). */
+  ping(): Promise<void>;
   /** The audit trail, oldest first. */
   audit(opts?: { l2Id?: string; limit?: number }): Promise<AuditEvent[]>;
   close(): Promise<void>;

@@ -11,79 +11,11 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workerExecArgv } from '../../src/cli/serve-cluster.js';
-import { createCheckoutJwt } from '../../src/issue/checkout.js';
-import { issueL1 } from '../../src/issue/l1.js';
-import { issueL2Autonomous } from '../../src/issue/l2-autonomous.js';
-import type { IssuedL2Autonomous } from '../../src/issue/l2-types.js';
-import { issueL3Pair } from '../../src/issue/l3.js';
-import { generateSigningKey, type SigningKey } from '../../src/sdjwt/keys.js';
+import { generateSigningKey } from '../../src/sdjwt/keys.js';
 import { describeIf, PG_URL, postgres } from '../support/environment.js';
 import { type StartedServe, startServe } from '../support/serve.js';
 import { post } from './harness.js';
-
-const NETWORK_AUD = 'https://network.example/authorize';
-const tennis = { id: 'm-tw-001', name: 'Tennis Warehouse', website: 'https://tennis-warehouse.example' };
-const instrument = { type: 'mastercard.srcDigitalCard', id: 'card-1', description: 'Mastercard **** 4242' };
-const item = { id: 'BAB86345', title: 'Babolat Pure Aero' };
-/** The server judges by its own clock: these credentials are live now. */
-const T = Math.floor(Date.now() / 1000) - 60;
-
-interface Chain {
-  issuer: SigningKey;
-  merchant: SigningKey;
-  agent: SigningKey;
-  l1: string;
-  l2: IssuedL2Autonomous;
-}
-
-const day = (offset: number) => new Date((T + offset * 86400) * 1000).toISOString().slice(0, 10);
-
-async function chain(issuer: SigningKey, merchant: SigningKey, pairs: number, budget: number, recurring = false): Promise<Chain> {
-  const user = generateSigningKey('w-user');
-  const agent = generateSigningKey('w-agent');
-  const l1 = await issueL1({
-    issuerKey: issuer,
-    iss: 'https://issuer.example',
-    sub: 'user-w',
-    userPublicJwk: user.publicJwk,
-    panLastFour: '4242',
-    scheme: 'mastercard',
-    iat: T - 100,
-  });
-  const pair = () => ({
-    agentKey: agent.publicJwk,
-    merchants: [tennis],
-    lineItems: [{ id: 'line-1', acceptableItems: [item], quantity: 1 }],
-    paymentInstrument: instrument,
-    amount: { currency: 'USD', min: 100, max: 40000 },
-    budget: { currency: 'USD', max: budget },
-    ...(recurring ? { agentRecurrence: { frequency: 'ON_DEMAND', start_date: day(-1), end_date: day(30), max_occurrences: 50 } } : {}),
-  });
-  const l2 = issueL2Autonomous({ userKey: user, l1, aud: 'https://agent.example', iat: T, pairs: Array.from({ length: pairs }, pair) });
-  return { issuer, merchant, agent, l1, l2 };
-}
-
-let seq = 0;
-function networkView(c: Chain, pairIndex: number, amount: number): Record<string, unknown> {
-  const checkout = createCheckoutJwt({
-    merchantKey: c.merchant,
-    merchant: tennis,
-    checkoutId: `w-${++seq}`,
-    currency: 'USD',
-    items: [{ ...item, quantity: 1, unitPrice: amount }],
-    iat: T + 10,
-  });
-  const l3 = issueL3Pair({
-    agentKey: c.agent,
-    l2: c.l2,
-    pairIndex,
-    checkoutJwt: checkout.jwt,
-    networkAud: NETWORK_AUD,
-    merchantAud: 'https://tennis-warehouse.example',
-    iat: T + 20,
-  });
-  return { vi_bundle: 1, role: 'network', l1: c.l1, l2: l3.paymentL2, l3: [{ payment: l3.payment }] };
-}
+import { chain, NETWORK_AUD, networkView } from './live-chain.js';
 
 async function serve(ledger: string, trustFile: string, workers: number): Promise<StartedServe> {
   // Every worker up before the race starts, so the race really spans processes.
@@ -110,6 +42,24 @@ function workersSuite(ledgerSpec: () => string): void {
     // Every line serve writes to stderr is JSON: primary and workers alike.
     for (const line of svc.stderr().split('\n').filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
   });
+
+  it('answers /metrics from any worker with every worker summed, and /healthz shows both workers listening', async () => {
+    const authorizeDecisions = async (): Promise<number> => {
+      const text = await (await fetch(`${svc.url}/metrics`)).text();
+      return text
+        .split('\n')
+        .filter((l) => l.startsWith('vintent_decisions_total{') && l.includes('endpoint="/v1/network/authorize"'))
+        .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    };
+    const before = await authorizeDecisions();
+    const c = await chain(issuer, merchant, 6, 50000);
+    // Fresh connections, so the requests spread over both workers.
+    await Promise.all(Array.from({ length: 6 }, (_, i) => post(svc.url, '/v1/network/authorize', networkView(c, i, 1000))));
+    for (let scrape = 0; scrape < 6; scrape++) expect(await authorizeDecisions()).toBe(before + 6);
+    const health = await (await fetch(`${svc.url}/healthz`)).json();
+    expect(health).toMatchObject({ status: 'ok', workers: { configured: 2, listening: 2 } });
+    expect((await fetch(`${svc.url}/readyz`)).status).toBe(200);
+  }, 30_000);
 
   it('approves exactly one of 16 racing authorizations for one mandate pair', async () => {
     const c = await chain(issuer, merchant, 1, 50000);
