@@ -10,8 +10,14 @@ import { DEFAULT_PARSE_LIMITS, jsonDepthExceeds } from '../sdjwt/parse.js';
 
 export type BodyResult = { ok: true; value: unknown } | { ok: false; status: number; code: ErrorCode; message: string };
 
-/** After refusing, read and drop at most this much more so the client sees our answer instead of a reset. */
-const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
+/**
+ * After refusing, the rest of the body is read and dropped so the client,
+ * still sending, sees our answer instead of a reset (closing with unread
+ * bytes resets the connection). Lingering is bounded by time, as nginx's
+ * lingering close is, and by a byte ceiling far above any real upload.
+ */
+const LINGER_MS = 5000;
+const LINGER_MAX_BYTES = 256 * 1024 * 1024;
 
 function tooLarge(maxBytes: number): BodyResult {
   return { ok: false, status: 413, code: 'HTTP_BODY_TOO_LARGE', message: `request body exceeds ${maxBytes} bytes` };
@@ -21,9 +27,13 @@ function tooLarge(maxBytes: number): BodyResult {
 function drain(req: IncomingMessage): void {
   let dropped = 0;
   req.removeAllListeners('data');
+  const stop = setTimeout(() => req.destroy(), LINGER_MS);
+  stop.unref();
+  req.on('end', () => clearTimeout(stop));
+  req.on('close', () => clearTimeout(stop));
   req.on('data', (chunk: Buffer) => {
     dropped += chunk.length;
-    if (dropped > DRAIN_LIMIT_BYTES) req.destroy();
+    if (dropped > LINGER_MAX_BYTES) req.destroy();
   });
   req.resume();
 }

@@ -244,6 +244,18 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
       void handle(req, res);
     },
   );
+  // `Expect: 100-continue` (curl sends it for bodies over 1 MiB): a declared body over the cap is refused
+  // before the client sends it, so the 413 arrives instead of a stalled or reset upload.
+  server.on('checkContinue', (req, res) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limits.maxBodyBytes) {
+      sendError(res, 413, 'HTTP_BODY_TOO_LARGE', `request body exceeds ${limits.maxBodyBytes} bytes`, { connection: 'close' });
+      emit('info', 'request', { method: req.method ?? '?', path: '?', status: 413, code: 'HTTP_BODY_TOO_LARGE', expect: '100-continue' });
+      return;
+    }
+    res.writeContinue();
+    server.emit('request', req, res);
+  });
   // Idle from accept: a socket that never sends a byte is closed, so silent connections cannot pile up.
   const idleMs = limits.idleTimeoutMs ?? DEFAULT_LIMITS.idleTimeoutMs!;
   server.timeout = idleMs;

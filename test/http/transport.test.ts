@@ -3,6 +3,10 @@
  * 4xx for bad input, 404/405, slow bodies cut off, the JWK Set, health, extra
  * routes, and no stack traces or crashes when a handler fails.
  */
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendJson } from '../../src/http/router.js';
 import { exportPrivateJwk, generateSigningKey } from '../../src/sdjwt/keys.js';
@@ -33,11 +37,70 @@ beforeAll(async () => {
 });
 afterAll(() => svc.stop());
 
+/** curl is what operators reach for, and it sends `Expect: 100-continue`; the test skips (saying so) without it. */
+const HAS_CURL = spawnSync('curl', ['--version']).status === 0;
+if (!HAS_CURL) console.warn('transport.test: curl not found; the Expect: 100-continue cases are skipped');
+
 describe('request bodies', () => {
   it('refuses a declared oversized body with 413 HTTP_BODY_TOO_LARGE before reading it', async () => {
     const r = await post(svc.url, '/v1/merchant/verify', JSON.stringify({ vi_bundle: 1, pad: 'x'.repeat(10_000) }));
     expect(r.status).toBe(413);
     expect(r.body).toEqual({ error: { code: 'HTTP_BODY_TOO_LARGE', message: expect.any(String) } });
+  });
+
+  it.each([
+    ['declared', 12],
+    ['declared', 40],
+    ['chunked', 20],
+  ])('lets the 413 reach a client that sends a %s body of %i MiB (no connection reset)', async (how, mib) => {
+    const big = Buffer.alloc(mib * 1024 * 1024, 0x20);
+    const body =
+      how === 'declared'
+        ? big
+        : new ReadableStream({
+            start(controller) {
+              for (let i = 0; i < mib; i++) controller.enqueue(big.subarray(i * 1024 * 1024, (i + 1) * 1024 * 1024));
+              controller.close();
+            },
+          });
+    const res = await fetch(`${svc.url}/v1/merchant/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      ...(how === 'chunked' ? { duplex: 'half' } : {}),
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('HTTP_BODY_TOO_LARGE');
+  });
+
+  it.skipIf(!HAS_CURL).each([12, 40])('answers curl (Expect: 100-continue) sending %i MiB with the 413 before it uploads', async (mib) => {
+    const dir = mkdtempSync(join(tmpdir(), 'vintent-big-'));
+    const file = join(dir, 'body.json');
+    writeFileSync(file, Buffer.alloc(mib * 1024 * 1024, 0x20));
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(
+        'curl',
+        [
+          '-s',
+          '-o',
+          '-',
+          '-w',
+          '\n%{http_code}',
+          '--max-time',
+          '20',
+          '-H',
+          'content-type: application/json',
+          '--data-binary',
+          `@${file}`,
+          `${svc.url}/v1/merchant/verify`,
+        ],
+        (error, stdout) => (error ? reject(error) : resolve(stdout)),
+      ),
+    );
+    rmSync(dir, { recursive: true, force: true });
+    const [body, status] = out.split('\n');
+    expect(status).toBe('413');
+    expect(JSON.parse(body!).error.code).toBe('HTTP_BODY_TOO_LARGE');
   });
 
   it('cuts off a chunked body as soon as it passes the limit', async () => {
