@@ -55,7 +55,6 @@ export const ERROR_CODES = [
   'L2_SD_HASH_MISMATCH',
   'L2_CLAIM_MISSING',
   'L2_MODE_MIXED',
-  'L2_MODE_UNKNOWN',
   'L2_VIEW_MISMATCH',
   /** The bundle's `l2` and an L3's view disclose one mandate with different disclosure strings. */
   'L2_VIEW_INCONSISTENT',
@@ -158,6 +157,9 @@ export const ERROR_CODES = [
   'ISSUE_INVALID_INPUT',
   'MONEY_INVALID',
   'KEY_INVALID',
+  /** A caller passed something the API does not take (a request the ledger cannot store, a result that was not verified): a bug in the caller. */
+  'ARGUMENT_INVALID',
+  /** A bug in vintent. */
   'INTERNAL',
   // HTTP transport (services)
   'HTTP_ROUTE_NOT_FOUND',
@@ -188,6 +190,16 @@ export interface VIErrorInfo {
   pair?: number;
   /** The claim or constraint concerned, e.g. `payment.amount` or `sd_hash`. */
   claim?: string;
+  /** What the check required, when it is one value or range (JSON data), e.g. `{ min: 100, max: 40000 }`. */
+  expected?: unknown;
+  /** What it found instead (JSON data). */
+  actual?: unknown;
+}
+
+/** What {@link VIError} is built from: the info, and the error underneath, if any. */
+export interface VIErrorOptions extends VIErrorInfo {
+  /** The error that caused this one (a driver's, a parser's); kept as `Error.cause`, never serialized. */
+  cause?: unknown;
 }
 
 const CODE_SET: ReadonlySet<string> = new Set(ERROR_CODES);
@@ -203,21 +215,32 @@ export class VIError extends Error {
   readonly layer: Layer | undefined;
   readonly pair: number | undefined;
   readonly claim: string | undefined;
+  readonly expected: unknown;
+  readonly actual: unknown;
 
-  constructor(info: VIErrorInfo) {
-    super(info.message);
+  /**
+   * @example
+   * throw new VIError({ code: 'LEDGER_UNAVAILABLE', layer: 'ledger', message: 'ledger unreachable', cause: driverError });
+   */
+  constructor(info: VIErrorOptions) {
+    super(info.message, info.cause === undefined ? undefined : { cause: info.cause });
     this.name = 'VIError';
     this.code = info.code;
     this.layer = info.layer;
     this.pair = info.pair;
     this.claim = info.claim;
+    this.expected = info.expected;
+    this.actual = info.actual;
   }
 
+  /** The plain data (no `cause`, no stack): what verdicts and answers carry. */
   toJSON(): VIErrorInfo {
     const out: VIErrorInfo = { code: this.code, message: this.message };
     if (this.layer !== undefined) out.layer = this.layer;
     if (this.pair !== undefined) out.pair = this.pair;
     if (this.claim !== undefined) out.claim = this.claim;
+    if (this.expected !== undefined) out.expected = this.expected;
+    if (this.actual !== undefined) out.actual = this.actual;
     return out;
   }
 }

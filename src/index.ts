@@ -5,17 +5,74 @@
  * agent → network/merchant), present exactly what each party may see, and
  * verify a presentation bundle into a verdict with stable error codes.
  *
+ * Sections follow the layers, lowest first (README, Layout). Biome's import
+ * sorting is off for this file (biome.json) so the captions stay with their
+ * exports.
+ *
  * @packageDocumentation
  */
 
-// Constraints -------------------------------------------------------------------
-/** The constraint registry (constraints.md §4) and the §5 validation loop. */
-export { checkConstraints, constraintRegistry, constraintShapeViolations } from './constraints/registry.js';
-export type { ConstraintOutcome, ConstraintType, Fulfillment, Strictness } from './constraints/types.js';
-export type { ErrorCode, Layer, VIErrorInfo } from './errors.js';
 // Errors ----------------------------------------------------------------------
 /** The one error type, its closed set of codes, and a guard for them. */
 export { ERROR_CODES, isErrorCode, VIError } from './errors.js';
+export type { ErrorCode, Layer, VIErrorInfo, VIErrorOptions } from './errors.js';
+
+// Wire profiles and the bundle ------------------------------------------------
+/** Every VI wire name (typ, vct, constraint types) per vocabulary, in one table. */
+export {
+  CURRENCY_EXPONENT,
+  classifyVct,
+  DEFAULT_PROFILE,
+  isIsoCurrency,
+  PROFILE,
+  PROFILES,
+  profileOf,
+  REGISTERED_CONSTRAINT_TYPES,
+  VI_2026_02,
+  VI_2026_04,
+} from './profiles/profile.js';
+export type { ConstraintTypeName, MandateKind, Mode, ProfileName, WireProfile } from './profiles/profile.js';
+/** The presentation bundle schema (zod) and its types. */
+export { bundleSchema } from './profiles/bundle.js';
+export type { Bundle, BundleL3Entry, Expectation, JwkSet, Role, Trust } from './profiles/bundle.js';
+
+// Keys and caches -------------------------------------------------------------
+/** ES256 keys on node:crypto, with a bounded cache of imported public keys. */
+export {
+  exportPrivateJwk,
+  generateSigningKey,
+  jwkThumbprint,
+  PublicKeyCache,
+  sharedKeyCache,
+  signingKeyFromJwk,
+} from './sdjwt/keys.js';
+export type { PublicJwk, SigningKey } from './sdjwt/keys.js';
+/** Opt-in caches for a verifier that sees the same L1/L2 again (a network): a parse of exact JWT text, a verified signature of exact bytes. */
+export { DEFAULT_PARSE_CACHE_SIZE, ParsedJwtCache } from './sdjwt/parse-cache.js';
+export type { ParseCacheStats } from './sdjwt/parse-cache.js';
+export { DEFAULT_SIGNATURE_CACHE_SIZE, VerifiedSignatureCache } from './sdjwt/signature-cache.js';
+export type { SignatureCacheStats } from './sdjwt/signature-cache.js';
+
+// Constraints -----------------------------------------------------------------
+/** The constraint registry of each profile (constraints.md §4) and the §5 validation loop. */
+export { checkConstraints, constraintRegistryFor, constraintShapeViolations } from './constraints/registry.js';
+export type { ConstraintOutcome, ConstraintType, Fulfillment, Strictness, Violation } from './constraints/types.js';
+
+// Issuance --------------------------------------------------------------------
+/** Issuers (L1, checkout_jwt, L2 both modes, L3 pair) and money conversion. */
+export {
+  asIssuedL2,
+  createCheckoutJwt,
+  currencyExponent,
+  fromMinorUnits,
+  issueL1,
+  issueL2Autonomous,
+  issueL2Immediate,
+  issueL3Pair,
+  readCheckoutJwt,
+  readL2,
+  toMinorUnits,
+} from './issue/index.js';
 export type {
   AcceptableItemInput,
   AmountRangeInput,
@@ -42,74 +99,24 @@ export type {
   PartyInput,
   PaymentInstrument,
 } from './issue/index.js';
-// Issuance ----------------------------------------------------------------------
-/** Issuers (L1, checkout_jwt, L2 both modes, L3 pair) and money conversion. */
-export {
-  asIssuedL2,
-  createCheckoutJwt,
-  currencyExponent,
-  fromMinorUnits,
-  issueL1,
-  issueL2Autonomous,
-  issueL2Immediate,
-  issueL3Pair,
-  readCheckoutJwt,
-  readL2,
-  toMinorUnits,
-} from './issue/index.js';
-export type { IssueRevocationInput } from './issue/revocation.js';
-/** A user's revocation of an L2 (checked and recorded by the network: `vintent/ledger` checkRevocation). */
+/** A user's revocation of an L2 (checked and recorded by the network: `vintent/network` revokeMandate). */
 export { issueRevocation, l2ContentId, REVOCATION_TYP } from './issue/revocation.js';
-export type { IssuerStatusListInput, StatusName } from './issue/status-list.js';
+export type { IssueRevocationInput } from './issue/revocation.js';
 /** An issuer's Token Status List and the `status` claim an L1 carries to reference it. */
 export { IssuerStatusList, statusClaim } from './issue/status-list.js';
-// Network ledger ----------------------------------------------------------------
-// The ledger (better-sqlite3, pg) and the HTTP services live behind the
-// `vintent/ledger` and `vintent/http` entry points, so that a merchant who only
-// verifies loads no database driver.
-export type {
-  AuditEvent,
-  AuthorizationRequest,
-  Decision,
-  Ledger,
-  MerchantMemoryResult,
-  MerchantPresentation,
-  RevocationRecord,
-  RevocationResult,
-} from './ledger/types.js';
-export type { DisputePresentationInput, PairPresentationInput, PresentOptions } from './present/index.js';
-// Presentation ------------------------------------------------------------------
-/** Role presenters: merchant, network, dispute. They emit a {@link Bundle}; `Trust` and `BundleL3Entry` are the bundle's parts. */
+export type { IssuerStatusListInput, StatusName } from './issue/status-list.js';
+
+// Presentation ----------------------------------------------------------------
+/** Role presenters: merchant, network, dispute. They emit a {@link Bundle}. */
 export { presentForDispute, presentToMerchant, presentToNetwork } from './present/index.js';
-export type { Bundle, BundleL3Entry, Expectation, JwkSet, Role, Trust } from './profiles/bundle.js';
-/** The presentation bundle schema (zod) and its types. */
-export { bundleSchema } from './profiles/bundle.js';
-export type { ConstraintTypeName, MandateKind, Mode } from './profiles/profile.js';
-// Wire profile and bundle -----------------------------------------------------
-/** Every VI wire name (typ, vct, constraint types) in one table. */
-export { CURRENCY_EXPONENT, classifyVct, isIsoCurrency, PROFILE, REGISTERED_CONSTRAINT_TYPES } from './profiles/profile.js';
-export type { PublicJwk, SigningKey } from './sdjwt/keys.js';
-// Keys --------------------------------------------------------------------------
-/** ES256 keys on node:crypto, with a bounded cache of imported public keys. */
-export {
-  exportPrivateJwk,
-  generateSigningKey,
-  jwkThumbprint,
-  PublicKeyCache,
-  sharedKeyCache,
-  signingKeyFromJwk,
-} from './sdjwt/keys.js';
-export type { ParseCacheStats } from './sdjwt/parse-cache.js';
-/** Opt-in caches for a verifier that sees the same L1/L2 again (a network): a parse of exact JWT text, a verified signature of exact bytes. */
-export { DEFAULT_PARSE_CACHE_SIZE, ParsedJwtCache } from './sdjwt/parse-cache.js';
-export type { SignatureCacheStats } from './sdjwt/signature-cache.js';
-export { DEFAULT_SIGNATURE_CACHE_SIZE, VerifiedSignatureCache } from './sdjwt/signature-cache.js';
+export type { DisputePresentationInput, PairPresentationInput, PresentOptions } from './present/index.js';
+
+// Verification ----------------------------------------------------------------
+/** Verify a presentation bundle; never throws. Read raw text with the verifier's limits first. */
+export { CHECK_NAMES, isCheckName, parseBundleText, verifyPresentation } from './verify/index.js';
+export type { BundleTextResult, CheckName } from './verify/index.js';
 /** The verifier's input limits (spec/limits.md); the HTTP server's are DEFAULT_SERVER_LIMITS in `vintent/http`. */
 export { DEFAULT_LIMITS as DEFAULT_VERIFY_LIMITS } from './verify/context.js';
-export type { BundleTextResult } from './verify/index.js';
-// Verification -------------------------------------------------------------
-/** Verify a presentation bundle; never throws. Read raw text with the verifier's limits first. */
-export { parseBundleText, verifyPresentation } from './verify/index.js';
 export type {
   CheckRecord,
   CheckStatus,
@@ -121,3 +128,18 @@ export type {
   VerificationResult,
   VerifyOptions,
 } from './verify/types.js';
+
+// Network ledger --------------------------------------------------------------
+// The ledger (better-sqlite3, pg), the network's decisions and the HTTP
+// services live behind `vintent/ledger`, `vintent/network` and `vintent/http`,
+// so that a merchant who only verifies loads no database driver.
+export type {
+  AuditEvent,
+  AuthorizationRequest,
+  Decision,
+  Ledger,
+  MerchantMemoryResult,
+  MerchantPresentation,
+  RevocationRecord,
+  RevocationResult,
+} from './ledger/types.js';

@@ -26,11 +26,26 @@ export function amount(profile: WireProfile): ConstraintType {
       const { amount: value, currency } = payment;
       const v: Violation[] = [];
       if (isMinorUnits(c.max) && value > c.max)
-        v.push({ code: 'CONSTRAINT_AMOUNT_ABOVE_MAX', message: `amount ${value} exceeds maximum ${c.max} ${String(c.currency)}` });
+        v.push({
+          code: 'CONSTRAINT_AMOUNT_ABOVE_MAX',
+          message: `amount ${value} exceeds maximum ${c.max} ${String(c.currency)}`,
+          expected: { max: c.max },
+          actual: value,
+        });
       if (isMinorUnits(c.min) && value < c.min)
-        v.push({ code: 'CONSTRAINT_AMOUNT_BELOW_MIN', message: `amount ${value} below minimum ${c.min} ${String(c.currency)}` });
+        v.push({
+          code: 'CONSTRAINT_AMOUNT_BELOW_MIN',
+          message: `amount ${value} below minimum ${c.min} ${String(c.currency)}`,
+          expected: { min: c.min },
+          actual: value,
+        });
       if (currency !== c.currency)
-        v.push({ code: 'CONSTRAINT_CURRENCY_MISMATCH', message: `currency mismatch: expected ${String(c.currency)}, got ${String(currency)}` });
+        v.push({
+          code: 'CONSTRAINT_CURRENCY_MISMATCH',
+          message: `currency mismatch: expected ${String(c.currency)}, got ${String(currency)}`,
+          expected: c.currency,
+          actual: currency,
+        });
       return v.length ? failed(...v) : passed();
     },
   };

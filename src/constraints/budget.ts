@@ -31,11 +31,22 @@ export function budget(profile: WireProfile): ConstraintType {
       const { amount: value, currency } = payment;
       const v: Violation[] = [];
       if (currency !== c.currency)
-        v.push({ code: 'CONSTRAINT_CURRENCY_MISMATCH', message: `budget currency ${String(c.currency)}, payment in ${String(currency)}` });
+        v.push({
+          code: 'CONSTRAINT_CURRENCY_MISMATCH',
+          message: `budget currency ${String(c.currency)}, payment in ${String(currency)}`,
+          expected: c.currency,
+          actual: currency,
+        });
       if (profile.budgetMin && isMinorUnits(c.min) && value < c.min) {
         v.push({ code: 'CONSTRAINT_AMOUNT_BELOW_MIN', message: `amount ${value} below budget minimum ${c.min} ${String(c.currency)}` });
       }
-      if (value > (c.max as number)) v.push({ code: 'CONSTRAINT_AMOUNT_ABOVE_MAX', message: `amount ${value} alone exceeds budget ${String(c.max)}` });
+      if (value > (c.max as number))
+        v.push({
+          code: 'CONSTRAINT_AMOUNT_ABOVE_MAX',
+          message: `amount ${value} alone exceeds budget ${String(c.max)}`,
+          expected: { max: c.max },
+          actual: value,
+        });
       return v.length ? failed(...v) : passed('cumulative spend is enforced by the network ledger');
     },
   };

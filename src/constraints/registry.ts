@@ -6,7 +6,7 @@
  * per-type policy (April constraints §5.4, "Per-Constraint Policy Overrides")
  * replaces it for the types it names. Policy never touches registered types.
  */
-import { type MandateKind, PROFILES, profileOf, type WireProfile } from '../profiles/profile.js';
+import { DEFAULT_PROFILE, type MandateKind, PROFILES, profileOf, type WireProfile } from '../profiles/profile.js';
 import { agentRecurrence } from './agent-recurrence.js';
 import { allowedMerchant } from './allowed-merchant.js';
 import { allowedPayee } from './allowed-payee.js';
@@ -57,7 +57,7 @@ export interface ConstraintReport {
 export type ConstraintPolicy = Readonly<Record<string, Strictness>>;
 
 /** L2-level validation of a mandate's constraints array: known types, right mandate, well-formed. */
-export function constraintShapeViolations(constraints: unknown, kind: MandateKind, profile: WireProfile | string = 'vi-2026-02'): Violation[] {
+export function constraintShapeViolations(constraints: unknown, kind: MandateKind, profile: WireProfile | string = DEFAULT_PROFILE): Violation[] {
   if (!Array.isArray(constraints)) return [{ code: 'MANDATE_CONSTRAINTS_MISSING', message: 'open mandate needs a constraints array' }];
   if (constraints.length === 0) return [{ code: 'MANDATE_CONSTRAINTS_MISSING', message: 'open mandate needs at least one constraint' }];
   const registry = constraintRegistryFor(profile);
@@ -82,7 +82,7 @@ export function constraintShapeViolations(constraints: unknown, kind: MandateKin
 }
 
 export interface CheckOptions extends Omit<ConstraintContext, 'siblings'> {
-  /** Names and semantics to check by (default: February, the registry before profiles). */
+  /** Names and semantics to check by (default: {@link DEFAULT_PROFILE}). */
   profile?: WireProfile | string;
   /** Constraints of an open (Autonomous) mandate: unknown types always fail. Default true. */
   openMandate?: boolean;
@@ -103,7 +103,7 @@ function unknownOutcome(type: string, opts: CheckOptions): ConstraintOutcome {
 
 /** Check constraints (well-formed ones, see {@link constraintShapeViolations}) against a fulfillment. */
 export function checkConstraints(constraints: readonly Record<string, unknown>[], f: Fulfillment, opts: CheckOptions): ConstraintReport[] {
-  const registry = constraintRegistryFor(opts.profile ?? 'vi-2026-02');
+  const registry = constraintRegistryFor(opts.profile ?? DEFAULT_PROFILE);
   const full: ConstraintContext = { at: opts.at, strictness: opts.strictness, siblings: constraints };
   return constraints.map((c, index) => {
     const type = String(c.type);
@@ -126,7 +126,7 @@ export interface ConstraintSummary {
 
 /** Check and summarize; `satisfied` means no violation at all. */
 export function summarizeConstraints(constraints: readonly Record<string, unknown>[], f: Fulfillment, opts: CheckOptions): ConstraintSummary {
-  const registry = constraintRegistryFor(opts.profile ?? 'vi-2026-02');
+  const registry = constraintRegistryFor(opts.profile ?? DEFAULT_PROFILE);
   const reports = checkConstraints(constraints, f, opts);
   let violations = 0;
   let checked = 0;

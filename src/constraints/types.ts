@@ -48,9 +48,14 @@ export interface ConstraintContext {
   siblings: readonly Record<string, unknown>[];
 }
 
+/** One way a fulfillment breaks a constraint: its code and message, and the values compared where there is one. */
 export interface Violation {
   code: ErrorCode;
   message: string;
+  /** What the constraint required (JSON data), e.g. `{ max: 40000, currency: 'USD' }`. */
+  expected?: unknown;
+  /** What the presentation had (JSON data). */
+  actual?: unknown;
 }
 
 /** What one constraint check concluded: satisfied, violated with a code, or not applicable to this view. */

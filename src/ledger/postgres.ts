@@ -239,7 +239,7 @@ class PostgresLedger implements Ledger {
 
   async authorize(req: AuthorizationRequest): Promise<Decision> {
     const shape = requestShapeProblem(req);
-    if (shape) throw new VIError({ code: 'INTERNAL', layer: 'ledger', message: shape });
+    if (shape) throw new VIError({ code: 'ARGUMENT_INVALID', layer: 'ledger', message: shape });
     const decision = await withRetry('authorize', () => inTransaction(this.pool, (client) => this.decide(client, req)));
     this.options.onCommit?.(1);
     return decision;
@@ -554,5 +554,5 @@ async function withRetry<T>(what: string, attempt: () => Promise<T>): Promise<T>
 function unavailable(error: unknown, what: string): VIError {
   if (error instanceof VIError) return error;
   const reason = error instanceof Error ? error.message : String(error);
-  return new VIError({ code: 'LEDGER_UNAVAILABLE', layer: 'ledger', message: `postgres ledger ${what} failed: ${reason}` });
+  return new VIError({ code: 'LEDGER_UNAVAILABLE', layer: 'ledger', message: `postgres ledger ${what} failed: ${reason}`, cause: error });
 }

@@ -99,12 +99,12 @@ function str(v: unknown): string | undefined {
  * B64U(SHA-256(L2 header.payload + "." + pairId)), signer = user key, nonce = L2 nonce.
  */
 export function authorizationRequestFrom(bundle: unknown, result: VerificationResult, at: number): AuthorizationRequest | VIError {
-  if (!result.valid) return refuse('INTERNAL', 'only a valid verification can become an authorization request');
+  if (!result.valid) return refuse('ARGUMENT_INVALID', 'only a valid verification can become an authorization request');
   const pair = payingPair(result);
   if (pair instanceof VIError) return pair;
   const values = pair.payment_values!;
   const l2Id = result.l2_id;
-  if (!l2Id) return refuse('INTERNAL', 'verification result lacks l2_id');
+  if (!l2Id) return refuse('ARGUMENT_INVALID', 'verification result lacks l2_id');
   const b = isRecord(bundle) ? bundle : {};
 
   let presentationId: string | undefined;
@@ -124,7 +124,7 @@ export function authorizationRequestFrom(bundle: unknown, result: VerificationRe
     nonce = str(result.claims.l2?.claims.nonce);
   }
   if (presentationId === undefined || signerThumbprint === undefined || nonce === undefined) {
-    return refuse('INTERNAL', 'verified presentation lacks a presentation id, signer or nonce', 'ledger', pair.index);
+    return refuse('ARGUMENT_INVALID', 'verified presentation lacks a presentation id, signer or nonce', 'ledger', pair.index);
   }
   return {
     l2Id,

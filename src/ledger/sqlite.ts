@@ -291,7 +291,7 @@ class SqliteLedger implements Ledger {
 
   async authorize(req: AuthorizationRequest): Promise<Decision> {
     const shape = requestShapeProblem(req);
-    if (shape) throw new VIError({ code: 'INTERNAL', layer: 'ledger', message: shape });
+    if (shape) throw new VIError({ code: 'ARGUMENT_INVALID', layer: 'ledger', message: shape });
     if (this.committer) return this.committer.submit(req);
     const decision = storageCall(() => this.authorizeTx(req), 'authorize');
     this.options.onCommit?.(1);
@@ -526,6 +526,6 @@ function storageCall<T>(operation: () => T, what: string): T {
   } catch (error) {
     if (error instanceof VIError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    throw new VIError({ code: 'LEDGER_UNAVAILABLE', layer: 'ledger', message: `sqlite ledger ${what} failed: ${reason}` });
+    throw new VIError({ code: 'LEDGER_UNAVAILABLE', layer: 'ledger', message: `sqlite ledger ${what} failed: ${reason}`, cause: error });
   }
 }

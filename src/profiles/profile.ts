@@ -163,6 +163,7 @@ export const VI_2026_04: WireProfile = {
 /** Every profile, in the order `vintent profiles` lists them. */
 export const PROFILES: readonly WireProfile[] = [VI_2026_02, VI_2026_04];
 
+/** The name of a wire profile this version knows. */
 export type ProfileName = 'vi-2026-02' | 'vi-2026-04';
 
 /** What new credentials use unless told otherwise. */

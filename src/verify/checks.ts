@@ -86,6 +86,7 @@ export type CheckName = (typeof CHECK_NAMES)[number];
 
 const NAMES: ReadonlySet<string> = new Set(CHECK_NAMES);
 
+/** Whether `value` is one of the closed set of {@link CHECK_NAMES}. */
 export function isCheckName(value: unknown): value is CheckName {
   return typeof value === 'string' && NAMES.has(value);
 }

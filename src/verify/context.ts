@@ -194,6 +194,6 @@ export function toInfo(e: unknown, layer: Layer): VIErrorInfo {
 }
 
 /** Throw a VIError; checks use it to fail. */
-export function reject(code: VIErrorInfo['code'], message: string, claim?: string): never {
-  throw new VIError({ code, message, claim });
+export function reject(code: VIErrorInfo['code'], message: string, claim?: string, found?: { expected?: unknown; actual?: unknown }): never {
+  throw new VIError({ code, message, claim, ...found });
 }

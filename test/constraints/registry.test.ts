@@ -1,11 +1,11 @@
 /** The constraint registry on its own: every registered type, shapes and outcomes (src/constraints/). */
 import { describe, expect, it } from 'vitest';
-import { checkConstraints, constraintRegistry, constraintShapeViolations } from '../../src/constraints/registry.js';
+import { checkConstraints, constraintRegistry, constraintRegistryFor, constraintShapeViolations } from '../../src/constraints/registry.js';
 import type { Fulfillment } from '../../src/constraints/types.js';
-import { VI_2026_02 } from '../../src/profiles/profile.js';
+import { DEFAULT_PROFILE, VI_2026_02, VI_2026_04 } from '../../src/profiles/profile.js';
 
 const AT = Date.UTC(2027, 2, 15) / 1000;
-const ctx = { at: AT, strictness: 'PERMISSIVE' as const };
+const ctx = { at: AT, strictness: 'PERMISSIVE' as const, profile: VI_2026_02 };
 const shop = { id: 'm-1', name: 'Shop', website: 'https://shop.example' };
 const pay = (amount: unknown, currency = 'USD', payee: unknown = shop): Fulfillment => ({ payment: { amount, currency, payee } });
 const codes = (c: Record<string, unknown>, f: Fulfillment) =>
@@ -15,6 +15,14 @@ describe('constraint registry', () => {
   it('registers exactly the eight types of constraints.md §4 (February names)', () => {
     expect([...constraintRegistry.keys()].sort()).toEqual(Object.values(VI_2026_02.constraint).sort());
     expect(constraintRegistry.size).toBe(8);
+  });
+
+  it('follows the default profile when none is named', () => {
+    const april = { type: VI_2026_04.constraint.amount, currency: 'USD', min: 0, max: 10 };
+    const [report] = checkConstraints([april], pay(11), { at: AT, strictness: 'PERMISSIVE' });
+    expect(report?.outcome).toMatchObject({ status: 'failed', violations: [{ code: 'CONSTRAINT_AMOUNT_ABOVE_MAX' }] });
+    expect(DEFAULT_PROFILE).toBe(VI_2026_04.name);
+    expect([...constraintRegistryFor().keys()].sort()).toEqual(Object.values(VI_2026_04.constraint).sort());
   });
 
   it('payment.amount compares integers only', () => {
@@ -37,6 +45,7 @@ describe('constraint registry', () => {
           { type: 'payment.reference', conditional_transaction_id: 'x' },
         ],
         'payment',
+        VI_2026_02,
       ).map((v) => v.code),
     ).toEqual(['CONSTRAINT_ALLOWLIST_EMPTY']);
     expect(codes({ type: 'payment.allowed_payee', allowed_payees: [{ '...': 'digest' }] }, pay(1))).toEqual(['skipped']);
@@ -86,12 +95,12 @@ describe('constraint registry', () => {
     );
     expect(withCompanions.map((r) => r.outcome.status)).toEqual(['passed', 'passed', 'passed']);
     expect(codes(ar, pay(5))).toEqual(['CONSTRAINT_RECURRENCE_COMPANION_MISSING', 'CONSTRAINT_RECURRENCE_COMPANION_MISSING']);
-    expect(constraintShapeViolations([{ ...ar, end_date: undefined }], 'payment').map((v) => v.code)).toEqual(['CONSTRAINT_MALFORMED']);
-    expect(constraintShapeViolations([{ ...ar, start_date: '2027-02-30' }], 'payment').map((v) => v.code)).toEqual(['CONSTRAINT_MALFORMED']);
+    expect(constraintShapeViolations([{ ...ar, end_date: undefined }], 'payment', VI_2026_02).map((v) => v.code)).toEqual(['CONSTRAINT_MALFORMED']);
+    expect(constraintShapeViolations([{ ...ar, start_date: '2027-02-30' }], 'payment', VI_2026_02).map((v) => v.code)).toEqual(['CONSTRAINT_MALFORMED']);
   });
 
   it('a verification time past what a Date holds is outside every recurrence window, not an exception', () => {
-    const far = { at: Number.MAX_SAFE_INTEGER, strictness: 'PERMISSIVE' as const };
+    const far = { at: Number.MAX_SAFE_INTEGER, strictness: 'PERMISSIVE' as const, profile: VI_2026_02 };
     const rec = { type: 'payment.recurrence', frequency: 'MONTHLY', start_date: '2027-01-01', end_date: '2027-12-31' };
     const ar = { type: 'payment.agent_recurrence', frequency: 'ON_DEMAND', start_date: '2027-03-01', end_date: '2027-03-31' };
     const companions = [
@@ -108,8 +117,10 @@ describe('constraint registry', () => {
   });
 
   it('unknown types fail closed and misplaced types are malformed', () => {
-    expect(constraintShapeViolations([{ type: 'urn:example:loyalty' }], 'payment').map((v) => v.code)).toEqual(['CONSTRAINT_UNKNOWN_TYPE']);
-    expect(constraintShapeViolations([{ type: 'payment.amount', currency: 'USD' }], 'checkout').map((v) => v.code)).toEqual(['CONSTRAINT_MALFORMED']);
-    expect(constraintShapeViolations([], 'payment').map((v) => v.code)).toEqual(['MANDATE_CONSTRAINTS_MISSING']);
+    expect(constraintShapeViolations([{ type: 'urn:example:loyalty' }], 'payment', VI_2026_02).map((v) => v.code)).toEqual(['CONSTRAINT_UNKNOWN_TYPE']);
+    expect(constraintShapeViolations([{ type: 'payment.amount', currency: 'USD' }], 'checkout', VI_2026_02).map((v) => v.code)).toEqual([
+      'CONSTRAINT_MALFORMED',
+    ]);
+    expect(constraintShapeViolations([], 'payment', VI_2026_02).map((v) => v.code)).toEqual(['MANDATE_CONSTRAINTS_MISSING']);
   });
 });

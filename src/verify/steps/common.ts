@@ -38,7 +38,10 @@ export function requireLifetime(
 export function requireTyp(jwt: ParsedJwt, allowed: readonly string[]): void {
   const typ = jwt.header.typ;
   if (typeof typ !== 'string' || !allowed.includes(typ)) {
-    reject('TYP_MISMATCH', `header typ must be ${allowed.map((t) => `'${t}'`).join(' or ')}, got ${JSON.stringify(typ)}`, 'typ');
+    reject('TYP_MISMATCH', `header typ must be ${allowed.map((t) => `'${t}'`).join(' or ')}, got ${JSON.stringify(typ)}`, 'typ', {
+      expected: allowed.length === 1 ? allowed[0] : [...allowed],
+      actual: typeof typ === 'string' ? typ.slice(0, 64) : typeof typ,
+    });
   }
 }
 
@@ -138,7 +141,11 @@ export function requireExpectation(payload: Record<string, unknown>, expected: E
   if (!expected) return;
   if (expected.aud !== undefined) {
     const aud = payload.aud;
-    if (aud !== expected.aud) reject('AUD_MISMATCH', `aud mismatch: expected '${expected.aud}', got ${JSON.stringify(aud)}`, 'aud');
+    if (aud !== expected.aud)
+      reject('AUD_MISMATCH', `aud mismatch: expected '${expected.aud}', got ${JSON.stringify(aud)}`, 'aud', {
+        expected: expected.aud,
+        actual: typeof aud === 'string' ? aud.slice(0, 256) : typeof aud,
+      });
   }
   if (expected.nonce !== undefined && payload.nonce !== expected.nonce) {
     reject('NONCE_MISMATCH', `nonce mismatch: expected '${expected.nonce}', got ${JSON.stringify(payload.nonce)}`, 'nonce');

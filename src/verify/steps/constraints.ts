@@ -4,7 +4,7 @@
  * checkout_jwt they carry.
  */
 import { type ConstraintReport, checkConstraints } from '../../constraints/registry.js';
-import type { ConstraintOutcome, Fulfillment, Party, PurchasedLine } from '../../constraints/types.js';
+import type { ConstraintOutcome, Fulfillment, Party, PurchasedLine, Violation } from '../../constraints/types.js';
 import { isMinorUnits, isRecord } from '../../constraints/values.js';
 import type { VIErrorInfo } from '../../errors.js';
 import type { WireProfile } from '../../profiles/profile.js';
@@ -82,10 +82,23 @@ function allWithheld(profile: WireProfile, c: Record<string, unknown>): boolean 
   return entries.length > 0 && entries.every((e) => arrayRefDigest(e) !== undefined);
 }
 
+/** At most 256 characters of JSON: what a structured expected/actual may be. */
+function smallJson(value: unknown): boolean {
+  if (value === undefined) return false;
+  const text = JSON.stringify(value);
+  return text !== undefined && text.length <= 256;
+}
+
 /** A failed outcome as the result carries it: violations and their messages within the result's bounds. */
 function bounded(o: Extract<ConstraintOutcome, { status: 'failed' }>, limits: Limits): Extract<ConstraintOutcome, { status: 'failed' }> {
   const { maxErrorsPerCheck, maxMessageLength } = limits;
-  const kept = o.violations.slice(0, maxErrorsPerCheck).map((v) => ({ code: v.code, message: boundedMessage(v.message, maxMessageLength) }));
+  const kept = o.violations.slice(0, maxErrorsPerCheck).map((v) => {
+    const out: Violation = { code: v.code, message: boundedMessage(v.message, maxMessageLength) };
+    // expected/actual are small values (bounds, a currency); one that is not is left out rather than echoed.
+    if (smallJson(v.expected)) out.expected = v.expected;
+    if (smallJson(v.actual)) out.actual = v.actual;
+    return out;
+  });
   const omitted = (o.omitted ?? 0) + o.violations.length - kept.length;
   return omitted > 0 ? { status: 'failed', violations: kept, omitted } : { status: 'failed', violations: kept };
 }
@@ -152,7 +165,7 @@ export function judgeConstraints(
       reportsOfPair.push(...reports);
       const errors: VIErrorInfo[] = reports.flatMap((r) =>
         r.outcome.status === 'failed'
-          ? r.outcome.violations.map((v) => ({ code: v.code, message: `${layer} (pair ${i}) violates ${r.type}: ${v.message}`, layer, pair: i, claim: r.type }))
+          ? r.outcome.violations.map((v) => ({ ...v, message: `${layer} (pair ${i}) violates ${r.type}: ${v.message}`, layer, pair: i, claim: r.type }))
           : [],
       );
       if (errors.length) log.failed(name, layer, errors, i);

@@ -58,7 +58,11 @@ function mandatesMode({ chain, l2 }: MandateInput, found: MandateFindings): void
   found.mode = mode;
   const typ = l2.views[0]!.parsed.jwt.header.typ;
   const expected = open ? PROFILE.typ.l2Autonomous : PROFILE.typ.l2Immediate;
-  if (typ !== expected) reject('TYP_MISMATCH', `L2 header typ must be '${expected}' in ${mode} mode, got ${JSON.stringify(typ)}`, 'typ');
+  if (typ !== expected)
+    reject('TYP_MISMATCH', `L2 header typ must be '${expected}' in ${mode} mode, got ${JSON.stringify(typ)}`, 'typ', {
+      expected,
+      actual: typeof typ === 'string' ? typ.slice(0, 64) : typeof typ,
+    });
   found.moded = true;
   const misplaced = riskDataMisplaced(profile, l2.views[0]!.parsed.jwt.payload, 'the L2 payload');
   if (misplaced) reject(misplaced.code, misplaced.message, 'risk_data');
