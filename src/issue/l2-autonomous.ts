@@ -127,102 +127,129 @@ function amountConstraint(a: AmountRangeInput, pair: number, C: WireProfile['con
   return out;
 }
 
-function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfile, salt: SaltSource | undefined): IssuedAutonomousPair {
-  if (!isRecord(input)) throw invalidInput(`pairs[${pair}] must be an object`);
-  const C = profile.constraint;
-  const agent = agentKey(input.agentKey, pair, profile);
-  const cnf = cnfFor(profile, agent.jwk as unknown as Record<string, unknown>, agent.kid);
-  const instrument = paymentInstrument(input.paymentInstrument);
-
+/** The merchant allowlist as array disclosures; an empty one could never be satisfied. */
+function merchantDisclosures(input: AutonomousPairInput, pair: number, profile: WireProfile, salt: SaltSource | undefined): BuiltDisclosure[] {
   if (!Array.isArray(input.merchants) || input.merchants.length === 0) {
     throw new VIError({
       code: 'CONSTRAINT_ALLOWLIST_EMPTY',
       layer: 'issue',
       pair,
       message: 'an empty merchant allowlist is unsatisfiable',
-      claim: C.allowedMerchant,
+      claim: profile.constraint.allowedMerchant,
     });
   }
   const merchants: BuiltDisclosure[] = [];
   for (let i = 0; i < input.merchants.length; i++) merchants.push(makeArrayDisclosure(party(input.merchants[i], `merchants[${i}]`), salt));
+  return merchants;
+}
 
+/** The payee allowlist: the merchants themselves by default, merchants named by index, or parties of its own. */
+function payeeDisclosures(
+  input: AutonomousPairInput,
+  merchants: BuiltDisclosure[],
+  pair: number,
+  profile: WireProfile,
+  salt: SaltSource | undefined,
+): BuiltDisclosure[] {
   const payeesInput = input.payees ?? 'merchants';
-  let payees: BuiltDisclosure[];
-  if (payeesInput === 'merchants') payees = merchants;
-  else if (Array.isArray(payeesInput) && payeesInput.length > 0) {
-    payees = [];
-    for (let i = 0; i < payeesInput.length; i++) {
-      const p = payeesInput[i];
-      if (isRecord(p) && 'merchantIndex' in p) {
-        const m = merchants[p.merchantIndex as number];
-        if (!m) throw invalidInput(`payees[${i}].merchantIndex names no merchant`, C.allowedPayee);
-        payees.push(m);
-      } else payees.push(makeArrayDisclosure(party(p, `payees[${i}]`), salt));
-    }
-  } else
+  if (payeesInput === 'merchants') return merchants;
+  if (!Array.isArray(payeesInput) || payeesInput.length === 0) {
     throw new VIError({
       code: 'CONSTRAINT_ALLOWLIST_EMPTY',
       layer: 'issue',
       pair,
       message: 'an empty payee allowlist is unsatisfiable',
-      claim: C.allowedPayee,
+      claim: profile.constraint.allowedPayee,
     });
+  }
+  const payees: BuiltDisclosure[] = [];
+  for (let i = 0; i < payeesInput.length; i++) {
+    const p = payeesInput[i];
+    if (isRecord(p) && 'merchantIndex' in p) {
+      const m = merchants[p.merchantIndex as number];
+      if (!m) throw invalidInput(`payees[${i}].merchantIndex names no merchant`, profile.constraint.allowedPayee);
+      payees.push(m);
+    } else payees.push(makeArrayDisclosure(party(p, `payees[${i}]`), salt));
+  }
+  return payees;
+}
 
+/** Acceptable items as array disclosures and the line entries that reference them; `'any'` is the only wildcard. */
+function lineItemDisclosures(
+  input: AutonomousPairInput,
+  pair: number,
+  profile: WireProfile,
+  salt: SaltSource | undefined,
+): { items: BuiltDisclosure[]; lineEntries: Json[] } {
   const items: BuiltDisclosure[] = [];
   const lineEntries: Json[] = [];
-  if (input.lineItems !== undefined) {
-    if (!Array.isArray(input.lineItems) || input.lineItems.length === 0) {
-      throw new VIError({
-        code: 'CONSTRAINT_ALLOWLIST_EMPTY',
-        layer: 'issue',
-        pair,
-        message: 'an empty line-items allowlist is unsatisfiable',
-        claim: C.lineItems,
-      });
-    }
-    for (let i = 0; i < input.lineItems.length; i++) {
-      const line = input.lineItems[i]!;
-      const claim = `lineItems[${i}]`;
-      const acceptable: BuiltDisclosure[] = [];
-      if (line?.acceptableItems !== 'any') {
-        // An empty list on the wire means "anything": only an explicit 'any' may ask for that.
-        if (!Array.isArray(line?.acceptableItems) || line.acceptableItems.length === 0) {
-          throw new VIError({
-            code: 'CONSTRAINT_ALLOWLIST_EMPTY',
-            layer: 'issue',
-            pair,
-            message: `${claim}.acceptableItems is empty; use 'any' for a wildcard`,
-            claim: C.lineItems,
-          });
-        }
-        for (let j = 0; j < line.acceptableItems.length; j++) {
-          const it = line.acceptableItems[j];
-          const id = it?.id;
-          const title = it?.title;
-          // The claim names are built only for an error (requireString's checks, spelled out).
-          if (typeof id !== 'string' || id === '') requireString(id, `${claim}.acceptableItems[${j}].id`);
-          if (typeof title !== 'string' || title === '') requireString(title, `${claim}.acceptableItems[${j}].title`);
-          acceptable.push(makeArrayDisclosure({ id, title }, salt));
-        }
-      }
-      for (const d of acceptable) items.push(d);
-      lineEntries.push({ id: requireString(line.id, `${claim}.id`), acceptable_items: refsOf(acceptable), quantity: line.quantity });
-    }
+  if (input.lineItems === undefined) return { items, lineEntries };
+  const claimName = profile.constraint.lineItems;
+  if (!Array.isArray(input.lineItems) || input.lineItems.length === 0) {
+    throw new VIError({
+      code: 'CONSTRAINT_ALLOWLIST_EMPTY',
+      layer: 'issue',
+      pair,
+      message: 'an empty line-items allowlist is unsatisfiable',
+      claim: claimName,
+    });
   }
+  for (let i = 0; i < input.lineItems.length; i++) {
+    const line = input.lineItems[i]!;
+    const claim = `lineItems[${i}]`;
+    const acceptable: BuiltDisclosure[] = [];
+    if (line?.acceptableItems !== 'any') {
+      // An empty list on the wire means "anything": only an explicit 'any' may ask for that.
+      if (!Array.isArray(line?.acceptableItems) || line.acceptableItems.length === 0) {
+        throw new VIError({
+          code: 'CONSTRAINT_ALLOWLIST_EMPTY',
+          layer: 'issue',
+          pair,
+          message: `${claim}.acceptableItems is empty; use 'any' for a wildcard`,
+          claim: claimName,
+        });
+      }
+      for (let j = 0; j < line.acceptableItems.length; j++) {
+        const it = line.acceptableItems[j];
+        const id = it?.id;
+        const title = it?.title;
+        // The claim names are built only for an error (requireString's checks, spelled out).
+        if (typeof id !== 'string' || id === '') requireString(id, `${claim}.acceptableItems[${j}].id`);
+        if (typeof title !== 'string' || title === '') requireString(title, `${claim}.acceptableItems[${j}].title`);
+        acceptable.push(makeArrayDisclosure({ id, title }, salt));
+      }
+    }
+    for (const d of acceptable) items.push(d);
+    lineEntries.push({ id: requireString(line.id, `${claim}.id`), acceptable_items: refsOf(acceptable), quantity: line.quantity });
+  }
+  return { items, lineEntries };
+}
 
+/** The caller's extra constraints, each to the mandate its registered type belongs to (unknown ones to payment, where the shape guard refuses them). */
+function extraConstraintsByMandate(input: AutonomousPairInput, profile: WireProfile): Record<MandateKind, Json[]> {
   const extra = input.extraConstraints ?? [];
   if (!Array.isArray(extra)) throw invalidInput('extraConstraints must be an array', 'constraints');
   const extraFor: Record<MandateKind, Json[]> = { checkout: [], payment: [] };
-  if (extra.length > 0) {
-    const registry = constraintRegistryFor(profile);
-    for (const c of extra) {
-      const t = isRecord(c) && typeof c.type === 'string' ? registry.get(c.type) : undefined;
-      // Unknown or untyped constraints go to the payment mandate, where the shape guard refuses them.
-      extraFor[t ? t.mandate : 'payment'].push(c);
-    }
+  if (extra.length === 0) return extraFor;
+  const registry = constraintRegistryFor(profile);
+  for (const c of extra) {
+    const t = isRecord(c) && typeof c.type === 'string' ? registry.get(c.type) : undefined;
+    extraFor[t ? t.mandate : 'payment'].push(c);
   }
+  return extraFor;
+}
 
-  const checkoutConstraints: Json[] = [{ type: C.allowedMerchant, [profile.allowlistField.allowedMerchant]: refsOf(merchants) }];
+/** The open checkout mandate's constraints: allowed merchants, line items (with their match mode), extras; shape-checked. */
+function checkoutConstraintsOf(
+  input: AutonomousPairInput,
+  merchants: BuiltDisclosure[],
+  lineEntries: Json[],
+  extra: Json[],
+  pair: number,
+  profile: WireProfile,
+): Json[] {
+  const C = profile.constraint;
+  const out: Json[] = [{ type: C.allowedMerchant, [profile.allowlistField.allowedMerchant]: refsOf(merchants) }];
   if (lineEntries.length > 0) {
     const lineItems: Json = { type: C.lineItems, items: lineEntries };
     if (input.lineItemsMatchMode !== undefined) {
@@ -231,15 +258,23 @@ function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfil
       }
       lineItems.match_mode = input.lineItemsMatchMode;
     }
-    checkoutConstraints.push(lineItems);
+    out.push(lineItems);
   }
-  for (const c of extraFor.checkout) checkoutConstraints.push(c);
-  shapeGuard(checkoutConstraints, 'checkout', pair, profile);
+  for (const c of extra) out.push(c);
+  shapeGuard(out, 'checkout', pair, profile);
+  return out;
+}
 
-  const checkoutValue: Json = { vct: profile.vct.checkoutOpen, cnf, constraints: checkoutConstraints };
-  if (input.promptSummary !== undefined) checkoutValue.prompt_summary = requireString(input.promptSummary, 'prompt_summary');
-  const checkout = makeArrayDisclosure(checkoutValue, salt);
-
+/** The open payment mandate's constraints in the profile's order, extras, then the reference to the checkout mandate; shape-checked. */
+function paymentConstraintsOf(
+  input: AutonomousPairInput,
+  payees: BuiltDisclosure[],
+  checkoutDigest: string,
+  extra: Json[],
+  pair: number,
+  profile: WireProfile,
+): Json[] {
+  const C = profile.constraint;
   const registered: Partial<Record<ConstraintKey, Json>> = {};
   if (input.amount !== undefined) registered.amount = amountConstraint(input.amount, pair, C);
   registered.allowedPayee = { type: C.allowedPayee, [profile.allowlistField.allowedPayee]: refsOf(payees) };
@@ -265,16 +300,40 @@ function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfil
     }
     registered.agentRecurrence = { type: C.agentRecurrence, ...input.agentRecurrence };
   }
-  const paymentConstraints: Json[] = [];
+  const out: Json[] = [];
   for (const k of profile.paymentConstraintOrder) {
     const c = registered[k];
-    if (c) paymentConstraints.push(c);
+    if (c) out.push(c);
   }
-  for (const c of extraFor.payment) paymentConstraints.push(c);
+  for (const c of extra) out.push(c);
   // The reference constraint ties this payment mandate to its checkout mandate disclosure (§4.5.3).
-  paymentConstraints.push({ type: C.reference, conditional_transaction_id: checkout.digest });
-  shapeGuard(paymentConstraints, 'payment', pair, profile);
+  out.push({ type: C.reference, conditional_transaction_id: checkoutDigest });
+  shapeGuard(out, 'payment', pair, profile);
+  return out;
+}
 
+/** Build one open mandate pair: the allowlists' disclosures first, then the checkout mandate, then the payment mandate referencing it. */
+function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfile, salt: SaltSource | undefined): IssuedAutonomousPair {
+  if (!isRecord(input)) throw invalidInput(`pairs[${pair}] must be an object`);
+  const agent = agentKey(input.agentKey, pair, profile);
+  // One cnf object for both mandates (checked at the end).
+  const cnf = cnfFor(profile, agent.jwk as unknown as Record<string, unknown>, agent.kid);
+  const instrument = paymentInstrument(input.paymentInstrument);
+  // Disclosures are made in this order (merchants, payees, items, checkout, payment): a deterministic salt source relies on it.
+  const merchants = merchantDisclosures(input, pair, profile, salt);
+  const payees = payeeDisclosures(input, merchants, pair, profile, salt);
+  const { items, lineEntries } = lineItemDisclosures(input, pair, profile, salt);
+  const extra = extraConstraintsByMandate(input, profile);
+
+  const checkoutValue: Json = {
+    vct: profile.vct.checkoutOpen,
+    cnf,
+    constraints: checkoutConstraintsOf(input, merchants, lineEntries, extra.checkout, pair, profile),
+  };
+  if (input.promptSummary !== undefined) checkoutValue.prompt_summary = requireString(input.promptSummary, 'prompt_summary');
+  const checkout = makeArrayDisclosure(checkoutValue, salt);
+
+  const paymentConstraints = paymentConstraintsOf(input, payees, checkout.digest, extra.payment, pair, profile);
   const paymentValue: Json = { vct: profile.vct.paymentOpen, cnf, constraints: paymentConstraints, payment_instrument: instrument };
   if (input.riskData !== undefined) {
     if (!isRecord(input.riskData)) throw invalidInput('riskData must be an object', 'risk_data');

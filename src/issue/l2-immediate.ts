@@ -23,7 +23,7 @@ import {
 } from './common.js';
 import { boundL1 } from './l1-binding.js';
 import type { IssuedImmediatePair, IssuedL2Immediate, IssueL2Common } from './l2-types.js';
-import { toMinorUnits } from './money.js';
+import { amountMatchingCart, toMinorUnits } from './money.js';
 
 /** One Immediate mandate pair: the merchant's checkout JWT, the payment instrument and the payee. */
 export interface ImmediatePairInput {
@@ -63,27 +63,7 @@ function finalAmount(input: ImmediatePairInput, facts: CheckoutFacts, index: num
     }
     return { amount: toMinorUnits(input.amount, requireString(input.currency, 'currency')), currency: input.currency };
   }
-  const currency = input.currency ?? cart.currency;
-  if (currency !== cart.currency) {
-    throw new VIError({
-      code: 'CONSTRAINT_CURRENCY_MISMATCH',
-      layer: 'issue',
-      pair: index,
-      message: `currency ${currency} differs from the cart's ${cart.currency}`,
-      claim: 'payment_amount.currency',
-    });
-  }
-  const amount = input.amount === undefined ? cart.total : toMinorUnits(input.amount, currency);
-  if (amount !== cart.total) {
-    throw new VIError({
-      code: 'ISSUE_INVALID_INPUT',
-      layer: 'issue',
-      pair: index,
-      message: `amount ${amount} differs from the cart total ${cart.total}`,
-      claim: 'payment_amount.amount',
-    });
-  }
-  return { amount, currency };
+  return amountMatchingCart(input, cart, index);
 }
 
 function buildPair(input: ImmediatePairInput, index: number, profile: WireProfile, salt: SaltSource | undefined): IssuedImmediatePair {

@@ -30,7 +30,7 @@ import {
 } from './common.js';
 import { asIssuedL2 } from './l2-read.js';
 import type { IssuedAutonomousPair, IssuedL2, IssuedL2Autonomous } from './l2-types.js';
-import { toMinorUnits } from './money.js';
+import { amountMatchingCart, toMinorUnits } from './money.js';
 
 /** A line the agent fulfils in L3b: which line item, which item, how many. */
 export interface L3LineItemInput {
@@ -176,45 +176,57 @@ function refuseViolations(constraints: Json[], f: Fulfillment, at: number, stric
   }
 }
 
-/**
- * Issue L3a and L3b for one Autonomous mandate pair. Both headers are
- * `{alg: ES256, typ: kb-sd-jwt, kid: <L2 cnf.kid>}` (never a header `jwk`), and
- * neither payload carries `cnf`.
- *
- * Refuses: a lifetime over one hour, an agent key other than the pair's
- * `cnf.jwk`, a merchant outside the allowlist, an amount other than the cart
- * total, and any value that fails the pair's constraints.
- */
-export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
-  const l2 = asIssuedL2(input.l2);
-  const pairIndex = input.pairIndex;
-  const pair = autonomousPairOf(l2, pairIndex);
-  if (!sameKey(input.agentKey?.publicJwk, pair.agentJwk)) {
-    throw new VIError({
-      code: 'KEY_INVALID',
-      layer: 'issue',
-      pair: pairIndex,
-      message: 'agentKey is not the key this pair delegates to (cnf.jwk)',
-      claim: 'cnf.jwk',
-    });
-  }
+/** What the checkout being paid says: its hash, its interop cart (or the caller's amount for an opaque one) and who signed it. */
+interface CheckoutBeingPaid {
+  checkoutJwt: string;
+  transactionId: string;
+  /** The interop merchant and cart, when the checkout_jwt has them (CF §6.3). */
+  conventional: ReturnType<typeof checkoutFacts>['conventional'];
+  cart: { items: CartItem[]; currency: string; total: number };
+  /** The website of an opaque checkout's signer (April: `iss`), when the profile reads the merchant from it. */
+  signerWebsite?: string;
+}
+
+/** The final values both L3s carry, checked against the pair. */
+interface FinalValues {
+  selectedMerchant: BuiltDisclosure;
+  payee: PartyInput;
+  payeeDisclosure: BuiltDisclosure;
+  amount: number;
+  currency: string;
+  instrument: PaymentInstrument;
+  lines: { id: string; title: string; quantity: number }[];
+}
+
+/** The agent signs with the key the pair delegates to (its `cnf.jwk`), and no other. */
+function checkAgentKey(input: IssueL3PairInput, pair: IssuedAutonomousPair, pairIndex: number): void {
+  if (sameKey(input.agentKey?.publicJwk, pair.agentJwk)) return;
+  throw new VIError({
+    code: 'KEY_INVALID',
+    layer: 'issue',
+    pair: pairIndex,
+    message: 'agentKey is not the key this pair delegates to (cnf.jwk)',
+    claim: 'cnf.jwk',
+  });
+}
+
+/** iat and exp: at most an hour (credential-format §5.3), and not from an L2 that has expired. */
+function l3Times(input: IssueL3PairInput, l2: IssuedL2, pairIndex: number): { iat: number; exp: number } {
   const iat = issuedAt(input.iat);
   const exp = iat + lifetime(input.lifetimeSeconds ?? PROFILE.l3DefaultLifetimeSeconds, PROFILE.l3MaxLifetimeSeconds);
   const l2Exp = l2.payload.exp;
   if (typeof l2Exp === 'number' && iat >= l2Exp) {
     throw new VIError({ code: 'EXPIRED', layer: 'issue', pair: pairIndex, message: 'the L2 mandate has expired', claim: 'exp' });
   }
-  const networkAud = requireString(input.networkAud, 'networkAud');
-  const merchantAud = requireString(input.merchantAud, 'merchantAud');
-  if (input.iss !== undefined) requireString(input.iss, 'iss');
+  return { iat, exp };
+}
 
-  const profile = l2.profile;
-  const C = profile.constraint;
+/** The checkout being paid; an implementation-defined one (CF §6.3) leaves amount, currency and lines to the caller. */
+function checkoutOf(input: IssueL3PairInput, pairIndex: number, profile: WireProfile): CheckoutBeingPaid {
   const checkoutJwt = requireString(input.checkoutJwt, 'checkoutJwt');
   const { conventional, checkoutHash: transactionId } = checkoutFacts(checkoutJwt);
-  const opaque = conventional ? undefined : checkoutJwtPayload(checkoutJwt);
-  // An implementation-defined checkout (CF §6.3) leaves amount, currency and lines to the caller.
-  if (!conventional && (input.amount === undefined || input.currency === undefined || (input.lineItems === undefined && input.includeLineItems !== false))) {
+  if (conventional) return { checkoutJwt, transactionId, conventional, cart: conventional.cart };
+  if (input.amount === undefined || input.currency === undefined || (input.lineItems === undefined && input.includeLineItems !== false)) {
     throw new VIError({
       code: 'CHECKOUT_JWT_MALFORMED',
       layer: 'issue',
@@ -223,68 +235,76 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
       claim: 'checkout_jwt',
     });
   }
-  const cart = conventional?.cart ?? { items: [] as CartItem[], currency: input.currency!, total: toMinorUnits(input.amount!, input.currency!) };
+  const opaque = checkoutJwtPayload(checkoutJwt);
+  const out: CheckoutBeingPaid = {
+    checkoutJwt,
+    transactionId,
+    conventional,
+    cart: { items: [], currency: input.currency, total: toMinorUnits(input.amount, input.currency) },
+  };
+  if (opaque.merchant === undefined && profile.checkoutMerchantFromIss && typeof opaque.iss === 'string') out.signerWebsite = opaque.iss;
+  return out;
+}
 
-  // The merchant is whoever signed the checkout: it must be on the pair's allowlist.
-  const signerWebsite = opaque && opaque.merchant === undefined && profile.checkoutMerchantFromIss && typeof opaque.iss === 'string' ? opaque.iss : undefined;
-  const selectedMerchant = pair.merchants.find(
+/** The merchant is whoever signed the checkout: it must be on the pair's allowlist. */
+function selectedMerchantOf(pair: IssuedAutonomousPair, checkout: CheckoutBeingPaid, pairIndex: number, profile: WireProfile): BuiltDisclosure {
+  const { conventional, signerWebsite } = checkout;
+  const found = pair.merchants.find(
     (m) => isRecord(m.value) && (conventional ? sameParty(m.value, conventional.merchant) : signerWebsite !== undefined && m.value.website === signerWebsite),
   );
-  if (!selectedMerchant) {
-    throw new VIError({
-      code: 'CONSTRAINT_MERCHANT_NOT_ALLOWED',
-      layer: 'issue',
-      pair: pairIndex,
-      message: 'the checkout merchant is not an allowed merchant of this pair',
-      claim: C.allowedMerchant,
-    });
-  }
-  const payee = party(input.payee ?? defaultPayee(pair, selectedMerchant), 'payee');
-  const payeeDisclosure = pair.payees.find((p) => isRecord(p.value) && sameParty(p.value, payee));
-  if (!payeeDisclosure) {
-    throw new VIError({
-      code: 'CONSTRAINT_PAYEE_NOT_ALLOWED',
-      layer: 'issue',
-      pair: pairIndex,
-      message: 'payee is not an allowed payee of this pair',
-      claim: C.allowedPayee,
-    });
-  }
+  if (found) return found;
+  throw new VIError({
+    code: 'CONSTRAINT_MERCHANT_NOT_ALLOWED',
+    layer: 'issue',
+    pair: pairIndex,
+    message: 'the checkout merchant is not an allowed merchant of this pair',
+    claim: profile.constraint.allowedMerchant,
+  });
+}
 
-  const currency = input.currency ?? cart.currency;
-  if (currency !== cart.currency) {
-    throw new VIError({
-      code: 'CONSTRAINT_CURRENCY_MISMATCH',
-      layer: 'issue',
-      pair: pairIndex,
-      message: `currency ${currency} differs from the cart's ${cart.currency}`,
-      claim: 'payment_amount.currency',
-    });
-  }
-  const amount = input.amount === undefined ? cart.total : toMinorUnits(input.amount, currency);
-  if (amount !== cart.total) {
-    throw invalidInput(`amount ${amount} differs from the cart total ${cart.total}`, 'payment_amount.amount');
-  }
+/** The payee (default: the merchant, else the only allowed payee) and its disclosure in the pair's allowlist. */
+function payeeOf(
+  input: IssueL3PairInput,
+  pair: IssuedAutonomousPair,
+  merchant: BuiltDisclosure,
+  pairIndex: number,
+  profile: WireProfile,
+): { payee: PartyInput; payeeDisclosure: BuiltDisclosure } {
+  const payee = party(input.payee ?? defaultPayee(pair, merchant), 'payee');
+  const payeeDisclosure = pair.payees.find((p) => isRecord(p.value) && sameParty(p.value, payee));
+  if (payeeDisclosure) return { payee, payeeDisclosure };
+  throw new VIError({
+    code: 'CONSTRAINT_PAYEE_NOT_ALLOWED',
+    layer: 'issue',
+    pair: pairIndex,
+    message: 'payee is not an allowed payee of this pair',
+    claim: profile.constraint.allowedPayee,
+  });
+}
+
+/** The instrument the L2 payment mandate delegates; a verifier refuses any other (PAYMENT_INSTRUMENT_MISMATCH). */
+function instrumentOf(input: IssueL3PairInput, pair: IssuedAutonomousPair, pairIndex: number): PaymentInstrument {
   const l2Payment = pair.payment.value as Json;
   const instrument = paymentInstrument(input.paymentInstrument ?? l2Payment.payment_instrument);
-  // A verifier refuses any other instrument (PAYMENT_INSTRUMENT_MISMATCH): the agent pays only with the one delegated.
   const delegated = l2Payment.payment_instrument as Json | undefined;
-  if (!delegated || instrument.type !== delegated.type || instrument.id !== delegated.id) {
-    throw new VIError({
-      code: 'PAYMENT_INSTRUMENT_MISMATCH',
-      layer: 'issue',
-      pair: pairIndex,
-      message: 'payment instrument is not the one the L2 payment mandate delegates',
-      claim: 'payment_instrument',
-    });
-  }
+  if (delegated && instrument.type === delegated.type && instrument.id === delegated.id) return instrument;
+  throw new VIError({
+    code: 'PAYMENT_INSTRUMENT_MISMATCH',
+    layer: 'issue',
+    pair: pairIndex,
+    message: 'payment instrument is not the one the L2 payment mandate delegates',
+    claim: 'payment_instrument',
+  });
+}
 
+/** The lines L3b lists (default: the cart's), each with a title and a positive quantity; at least one. */
+function linesOf(input: IssueL3PairInput, pair: IssuedAutonomousPair, cart: CheckoutBeingPaid['cart'], pairIndex: number): FinalValues['lines'] {
   const titleOf = (sku: string): string | undefined => {
     const item = pair.items.find((i) => isRecord(i.value) && i.value.id === sku)?.value as Json | undefined;
     return (item?.title as string | undefined) ?? cart.items.find((c) => c.id === sku)?.title;
   };
   const asked: readonly L3LineItemInput[] = input.lineItems ?? cart.items;
-  const lines: { id: string; title: string; quantity: number }[] = [];
+  const lines: FinalValues['lines'] = [];
   for (let i = 0; i < asked.length; i++) {
     const l = asked[i]!;
     const id = requireString(l?.id, `lineItems[${i}].id`);
@@ -293,62 +313,80 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
     lines.push({ id, title: requireString(title, `lineItems[${i}].title`), quantity: l.quantity });
   }
   if (lines.length === 0) throw new VIError({ code: 'CONSTRAINT_CART_EMPTY', layer: 'issue', pair: pairIndex, message: 'no line items', claim: 'line_items' });
+  return lines;
+}
 
-  // Check the final values against the pair's constraints as a full-view verifier would.
+/** The final values against the pair's constraints, as a verifier that sees both mandates would judge them. */
+function checkAgainstConstraints(
+  input: IssueL3PairInput,
+  pair: IssuedAutonomousPair,
+  checkout: CheckoutBeingPaid,
+  v: FinalValues,
+  at: number,
+  pairIndex: number,
+  profile: WireProfile,
+): void {
   const known = new Map<string, unknown>();
   for (const list of [pair.merchants, pair.payees, pair.items]) for (const d of list) known.set(d.digest, d.value);
-  const toLines = (ls: readonly { id: string; quantity: number }[]): PurchasedLine[] => {
-    const out: PurchasedLine[] = [];
-    for (const l of ls) out.push({ sku: l.id, quantity: l.quantity });
-    return out;
-  };
+  const toLines = (ls: readonly { id: string; quantity: number }[]): PurchasedLine[] => ls.map((l) => ({ sku: l.id, quantity: l.quantity }));
   const checkoutFulfillment: Fulfillment['checkout'] = {
-    merchant: conventional?.merchant,
+    merchant: checkout.conventional?.merchant,
     lineLists: [
-      { source: 'L3b line_items', lines: toLines(lines) },
-      { source: 'checkout_jwt cart', lines: conventional ? toLines(cart.items) : undefined },
+      { source: 'L3b line_items', lines: toLines(v.lines) },
+      { source: 'checkout_jwt cart', lines: checkout.conventional ? toLines(checkout.cart.items) : undefined },
     ],
   };
-  if (signerWebsite !== undefined) checkoutFulfillment.signerWebsite = signerWebsite;
-  const fulfillment: Fulfillment = { payment: { amount, currency, payee }, checkout: checkoutFulfillment };
+  if (checkout.signerWebsite !== undefined) checkoutFulfillment.signerWebsite = checkout.signerWebsite;
+  const fulfillment: Fulfillment = { payment: { amount: v.amount, currency: v.currency, payee: v.payee }, checkout: checkoutFulfillment };
   const strictness = input.strictness ?? 'PERMISSIVE';
-  refuseViolations(resolvedConstraints(constraintsOf(pair.checkout), known), fulfillment, iat, strictness, pairIndex, profile);
-  refuseViolations(resolvedConstraints(constraintsOf(pair.payment), known), fulfillment, iat, strictness, pairIndex, profile);
+  refuseViolations(resolvedConstraints(constraintsOf(pair.checkout), known), fulfillment, at, strictness, pairIndex, profile);
+  refuseViolations(resolvedConstraints(constraintsOf(pair.payment), known), fulfillment, at, strictness, pairIndex, profile);
+}
 
-  // One header for both L3s, encoded once.
+/** Sign L3a and L3b over checked values: each binds its own L2 view, and both share one encoded header. */
+function buildL3s(
+  input: IssueL3PairInput,
+  l2: IssuedL2,
+  pair: IssuedAutonomousPair,
+  checkout: CheckoutBeingPaid,
+  v: FinalValues,
+  times: { iat: number; exp: number },
+  auds: { network: string; merchant: string },
+): IssuedL3Pair {
+  const profile = l2.profile;
+  const { transactionId, checkoutJwt } = checkout;
   const header = encodeEs256Header(PROFILE.typ.l3, pair.agentKid);
   const timed = (payload: Json): Json => {
     if (input.iss !== undefined) payload.iss = input.iss;
-    payload.exp = exp;
+    payload.exp = times.exp;
     return payload;
   };
 
   // L3a: a fresh-salt disclosure of the selected merchant, then the final payment mandate.
-  const paymentL2 = serializeSdJwt(l2.jwt, [pair.payment.encoded, payeeDisclosure.encoded]);
-  const merchantDisclosure = makeArrayDisclosure(selectedMerchant.value, input.salt);
+  const paymentL2 = serializeSdJwt(l2.jwt, [pair.payment.encoded, v.payeeDisclosure.encoded]);
+  const merchantDisclosure = makeArrayDisclosure(v.selectedMerchant.value, input.salt);
   const paymentMandate = makeArrayDisclosure(
     {
       vct: profile.vct.payment,
       transaction_id: transactionId,
-      payee,
-      payment_amount: { currency, amount },
-      payment_instrument: instrument,
+      payee: v.payee,
+      payment_amount: { currency: v.currency, amount: v.amount },
+      payment_instrument: v.instrument,
     },
     input.salt,
   );
   const l3aPayload = timed({
     nonce: input.nonces?.payment ?? newNonce(),
-    aud: networkAud,
+    aud: auds.network,
     sd_hash: sha256b64u(paymentL2),
-    iat,
+    iat: times.iat,
     delegate_payload: [arrayRef(merchantDisclosure.digest), arrayRef(paymentMandate.digest)],
     _sd_alg: PROFILE.sdAlg,
   });
   const payment = serializeSdJwt(signJwtWithHeader(header, l3aPayload, input.agentKey), [merchantDisclosure.encoded, paymentMandate.encoded]);
 
   // L3b: the final checkout mandate; its L2 view carries only the items actually bought.
-  const boughtSkus = new Set<string>();
-  for (const l of lines) boughtSkus.add(l.id);
+  const boughtSkus = new Set(v.lines.map((l) => l.id));
   const checkoutView = [pair.checkout.encoded];
   const inView = new Set<string>();
   for (const i of pair.items) {
@@ -360,17 +398,52 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
   }
   const checkoutL2 = serializeSdJwt(l2.jwt, checkoutView);
   const checkoutValue: Json = { vct: profile.vct.checkout, checkout_jwt: checkoutJwt, checkout_hash: transactionId };
-  if (input.includeLineItems !== false) checkoutValue.line_items = lines;
+  if (input.includeLineItems !== false) checkoutValue.line_items = v.lines;
   const checkoutMandate = makeArrayDisclosure(checkoutValue, input.salt);
   const l3bPayload = timed({
     nonce: input.nonces?.checkout ?? newNonce(),
-    aud: merchantAud,
+    aud: auds.merchant,
     sd_hash: sha256b64u(checkoutL2),
-    iat,
+    iat: times.iat,
     delegate_payload: [arrayRef(checkoutMandate.digest)],
     _sd_alg: PROFILE.sdAlg,
   });
-  const checkout = serializeSdJwt(signJwtWithHeader(header, l3bPayload, input.agentKey), [checkoutMandate.encoded]);
+  const signedCheckout = serializeSdJwt(signJwtWithHeader(header, l3bPayload, input.agentKey), [checkoutMandate.encoded]);
 
-  return { pairIndex, payment, paymentL2, checkout, checkoutL2, transactionId };
+  return { pairIndex: input.pairIndex, payment, paymentL2, checkout: signedCheckout, checkoutL2, transactionId };
+}
+
+/**
+ * Issue L3a and L3b for one Autonomous mandate pair. Both headers are
+ * `{alg: ES256, typ: kb-sd-jwt, kid: <L2 cnf.kid>}` (never a header `jwk`), and
+ * neither payload carries `cnf`.
+ *
+ * Refuses: a lifetime over one hour, an agent key other than the pair's
+ * `cnf.jwk`, a merchant outside the allowlist, an amount other than the cart
+ * total, and any value that fails the pair's constraints.
+ *
+ * @example
+ * const l3 = issueL3Pair({ agentKey, l2, pairIndex: 0, checkoutJwt, networkAud: 'https://network.example', merchantAud: 'https://shop.example' });
+ * // l3.payment + l3.paymentL2 go to the network, l3.checkout + l3.checkoutL2 to the merchant
+ */
+export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
+  const l2 = asIssuedL2(input.l2);
+  const pairIndex = input.pairIndex;
+  const pair = autonomousPairOf(l2, pairIndex);
+  checkAgentKey(input, pair, pairIndex);
+  const times = l3Times(input, l2, pairIndex);
+  const auds = { network: requireString(input.networkAud, 'networkAud'), merchant: requireString(input.merchantAud, 'merchantAud') };
+  if (input.iss !== undefined) requireString(input.iss, 'iss');
+  const profile = l2.profile;
+  const checkout = checkoutOf(input, pairIndex, profile);
+  const selectedMerchant = selectedMerchantOf(pair, checkout, pairIndex, profile);
+  const values: FinalValues = {
+    selectedMerchant,
+    ...payeeOf(input, pair, selectedMerchant, pairIndex, profile),
+    ...amountMatchingCart(input, checkout.cart, pairIndex),
+    instrument: instrumentOf(input, pair, pairIndex),
+    lines: linesOf(input, pair, checkout.cart, pairIndex),
+  };
+  checkAgainstConstraints(input, pair, checkout, values, times.iat, pairIndex, profile);
+  return buildL3s(input, l2, pair, checkout, values, times, auds);
 }

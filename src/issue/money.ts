@@ -73,3 +73,41 @@ export function fromMinorUnits(minor: number | bigint, currency: string): string
   if (typeof minor === 'bigint' && minor < 0n) throw moneyError('amount is negative');
   return new Exact(n).dividedBy(new Exact(10).pow(exponent)).toFixed(exponent);
 }
+
+/**
+ * The amount a final payment mandate may carry for a signed cart: the cart's
+ * total in the cart's currency. A caller's own `amount` or `currency` must
+ * equal them (a verifier refuses any other: PAYMENT_CART_MISMATCH), so a
+ * difference is refused here, before anything is signed.
+ */
+export function amountMatchingCart(
+  requested: { amount?: string | number; currency?: string },
+  cart: { currency: string; total: number },
+  pair: number,
+): { amount: number; currency: string } {
+  const currency = requested.currency ?? cart.currency;
+  if (currency !== cart.currency) {
+    throw new VIError({
+      code: 'CONSTRAINT_CURRENCY_MISMATCH',
+      layer: 'issue',
+      pair,
+      message: `currency ${currency} differs from the cart's ${cart.currency}`,
+      claim: 'payment_amount.currency',
+      expected: cart.currency,
+      actual: currency,
+    });
+  }
+  const amount = requested.amount === undefined ? cart.total : toMinorUnits(requested.amount, currency);
+  if (amount !== cart.total) {
+    throw new VIError({
+      code: 'ISSUE_INVALID_INPUT',
+      layer: 'issue',
+      pair,
+      message: `amount ${amount} differs from the cart total ${cart.total}`,
+      claim: 'payment_amount.amount',
+      expected: cart.total,
+      actual: amount,
+    });
+  }
+  return { amount, currency };
+}

@@ -379,42 +379,40 @@ interface L3Tables {
   readonly view: readonly Check<L3Input, L3Findings>[];
 }
 
-const L3A_CHECKS: L3Tables = {
+type L3Run = Check<L3Input, L3Findings>['run'];
+/** A check both L3s run: its name after the layer prefix, its function, and whether it gates the rest. */
+type Shared = readonly [
+  suffix: 'header' | 'pair' | 'signature' | 'cnf' | 'sd_hash' | 'claims' | 'time' | 'expect' | 'mandate' | 'view',
+  run: L3Run,
+  gate?: true,
+];
+
+/** The checks of L3a and L3b, written once: each layer's table is this list under its prefix. */
+const SHARED_CHECKS: { readonly [K in keyof L3Tables]: readonly Shared[] } = {
   binding: [
-    { name: 'l3a.header', layer: 'l3a', run: l3Header },
-    { name: 'l3a.pair', layer: 'l3a', run: l3Pair },
+    ['header', l3Header],
+    ['pair', l3Pair],
   ],
   signed: [
-    { name: 'l3a.signature', layer: 'l3a', run: l3Signature, gate: true },
-    { name: 'l3a.cnf', layer: 'l3a', run: l3Cnf },
-    { name: 'l3a.sd_hash', layer: 'l3a', run: l3SdHash },
-    { name: 'l3a.claims', layer: 'l3a', run: l3Claims },
-    { name: 'l3a.time', layer: 'l3a', run: l3Time },
-    { name: 'l3a.expect', layer: 'l3a', run: l3Expect },
-    { name: 'l3a.mandate', layer: 'l3a', run: l3Mandate },
+    ['signature', l3Signature, true],
+    ['cnf', l3Cnf],
+    ['sd_hash', l3SdHash],
+    ['claims', l3Claims],
+    ['time', l3Time],
+    ['expect', l3Expect],
+    ['mandate', l3Mandate],
   ],
-  view: [
-    { name: 'l3a.view', layer: 'l3a', run: l3View },
-    { name: 'l3a.selected_merchant', layer: 'l3a', run: l3aSelectedMerchant },
-  ],
+  view: [['view', l3View]],
 };
 
-const L3B_CHECKS: L3Tables = {
-  binding: [
-    { name: 'l3b.header', layer: 'l3b', run: l3Header },
-    { name: 'l3b.pair', layer: 'l3b', run: l3Pair },
-  ],
-  signed: [
-    { name: 'l3b.signature', layer: 'l3b', run: l3Signature, gate: true },
-    { name: 'l3b.cnf', layer: 'l3b', run: l3Cnf },
-    { name: 'l3b.sd_hash', layer: 'l3b', run: l3SdHash },
-    { name: 'l3b.claims', layer: 'l3b', run: l3Claims },
-    { name: 'l3b.time', layer: 'l3b', run: l3Time },
-    { name: 'l3b.expect', layer: 'l3b', run: l3Expect },
-    { name: 'l3b.mandate', layer: 'l3b', run: l3Mandate },
-  ],
-  view: [{ name: 'l3b.view', layer: 'l3b', run: l3View }],
-};
+function tablesFor(layer: 'l3a' | 'l3b', extraView: readonly Check<L3Input, L3Findings>[] = []): L3Tables {
+  const of = (list: readonly Shared[]): Check<L3Input, L3Findings>[] =>
+    list.map(([suffix, run, gate]) => ({ name: `${layer}.${suffix}`, layer, run, ...(gate ? { gate } : {}) }));
+  return { binding: of(SHARED_CHECKS.binding), signed: of(SHARED_CHECKS.signed), view: [...of(SHARED_CHECKS.view), ...extraView] };
+}
+
+const L3A_CHECKS = tablesFor('l3a', [{ name: 'l3a.selected_merchant', layer: 'l3a', run: l3aSelectedMerchant }]);
+const L3B_CHECKS = tablesFor('l3b');
 
 interface PairSlots {
   l3a?: number;
