@@ -101,7 +101,12 @@ function unknownOutcome(type: string, opts: CheckOptions): ConstraintOutcome {
     : { status: 'skipped', reason: `unknown constraint type ${type} skipped (PERMISSIVE)` };
 }
 
-/** Check constraints (well-formed ones, see {@link constraintShapeViolations}) against a fulfillment. */
+/** Check constraints (well-formed ones, see {@link constraintShapeViolations}) against a fulfillment.
+ *
+ * @example
+ * const reports = checkConstraints(mandate.constraints, { payment: { amount: 27999, currency: 'USD', payee } }, { at: now, strictness: 'STRICT', profile: 'vi-2026-04' });
+ * const failed = reports.filter((r) => r.outcome.status === 'failed');
+ */
 export function checkConstraints(constraints: readonly Record<string, unknown>[], f: Fulfillment, opts: CheckOptions): ConstraintReport[] {
   const registry = constraintRegistryFor(opts.profile ?? DEFAULT_PROFILE);
   const full: ConstraintContext = { at: opts.at, strictness: opts.strictness, siblings: constraints };

@@ -73,6 +73,11 @@ function positiveInteger(v: unknown, claim: string): number {
 /**
  * Sign a checkout as the merchant: ES256 JWS `{alg, typ: JWT, kid}` with the
  * cart in integer minor units and its total computed exactly.
+ *
+ * @example
+ * const { jwt, checkoutHash } = createCheckoutJwt({
+ *   merchantKey, merchant: shop, checkoutId: 'order-1', currency: 'USD', items: [{ id: 'SKU-1', title: 'Racket', quantity: 1, unitPrice: '279.99' }],
+ * });
  */
 export function createCheckoutJwt(input: CreateCheckoutInput): CreatedCheckout {
   const merchant = party(input.merchant, 'merchant');

@@ -62,6 +62,11 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
  * Issue an L1 SD-JWT: header `{alg: ES256, typ: sd+jwt, kid}`, `cnf.jwk` = the
  * user's key, `email` as the one disclosure. Returns `<jwt>~<email disclosure>~`
  * (or `<jwt>~` without email): the exact string L2 `sd_hash` must cover.
+ *
+ * @example
+ * const l1 = await issueL1({
+ *   issuerKey, iss: 'https://issuer.example', sub: 'user-1', userPublicJwk: user.publicJwk, panLastFour: '4242', scheme: 'mastercard',
+ * });
  */
 export async function issueL1(input: IssueL1Input): Promise<string> {
   const iss = requireString(input.iss, 'iss');

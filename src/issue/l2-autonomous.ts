@@ -366,6 +366,13 @@ function pushPairDisclosures(p: IssuedAutonomousPair, out: BuiltDisclosure[]): v
  * Refuses: no pairs, empty allowlists, malformed or unknown constraints,
  * agent_recurrence without amount and budget, a kid bound to two keys, an
  * `exp` past L1 `exp`, a key L1 does not bind.
+ *
+ * @example
+ * const l2 = issueL2Autonomous({
+ *   userKey: user, l1, aud: 'https://agent.example',
+ *   pairs: [{ agentKey: agent.publicJwk, merchants: [shop], paymentInstrument: card, amount: { currency: 'USD', max: '400.00' }, budget: { currency: 'USD', max: '500.00' } }],
+ * });
+ * // l2.serialized goes to the agent; l2.pairs[0] is what it may fulfil
  */
 export function issueL2Autonomous(input: IssueL2AutonomousInput): IssuedL2Autonomous {
   const l1 = readBoundL1(input.l1, input.userKey);

@@ -90,6 +90,9 @@ function buildPair(input: ImmediatePairInput, index: number, profile: WireProfil
  * Issue an Immediate-mode L2 (`typ: kb-sd-jwt`) signed by the user key.
  * Refuses: no pairs, an amount or currency other than the cart's, the same
  * checkout twice, malformed payee or instrument, a key L1 does not bind.
+ *
+ * @example
+ * const l2 = issueL2Immediate({ userKey: user, l1, aud: 'https://network.example', pairs: [{ checkoutJwt, paymentInstrument: card, payee: shop }] });
  */
 export function issueL2Immediate(input: IssueL2ImmediateInput): IssuedL2Immediate {
   const l1 = boundL1(input.l1, input.userKey);

@@ -46,6 +46,10 @@ function constraintOf(mandate: Json, type: string): Json | undefined {
  * `payment.reference` = checkout digest in Autonomous mode), not by position.
  *
  * @throws VIError when the string is not a full, well-formed L2.
+ *
+ * @example
+ * const l2 = readL2(serializedL2FromTheUser);
+ * const l3 = issueL3Pair({ agentKey, l2, pairIndex: 0, checkoutJwt, networkAud, merchantAud });
  */
 export function readL2(serialized: string): IssuedL2 {
   const parsed = parseSdJwt(serialized, 'l2');

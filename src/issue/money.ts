@@ -42,6 +42,10 @@ function checkedMinorUnits(n: number, what: string): number {
  *   refused rather than guessed at.
  *
  * @throws VIError `MONEY_INVALID` for malformed, negative, inexact or unsafe amounts.
+ *
+ * @example
+ * toMinorUnits('279.99', 'USD');   // 27999
+ * toMinorUnits('1000', 'JPY');     // 1000
  */
 export function toMinorUnits(value: string | number | bigint, currency: string): number {
   const exponent = currencyExponent(currency);
@@ -66,6 +70,9 @@ export function toMinorUnits(value: string | number | bigint, currency: string):
 /**
  * Format integer minor units for display in major units ("27999", USD → "279.99").
  * @throws VIError `MONEY_INVALID` when `minor` is not a non-negative safe integer.
+ *
+ * @example
+ * fromMinorUnits(27999, 'USD');   // '279.99'
  */
 export function fromMinorUnits(minor: number | bigint, currency: string): string {
   const exponent = currencyExponent(currency);

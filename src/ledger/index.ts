@@ -74,7 +74,12 @@ export interface OpenLedgerOptions extends PostgresLedgerOptions {
   mustExist?: boolean;
 }
 
-/** `options.schema` etc. apply to Postgres only; hooks to both. */
+/** `options.schema` etc. apply to Postgres only; hooks to both.
+ *
+ * @example
+ * const ledger = await openLedger('postgres://vintent:secret@db/vintent');   // or 'sqlite:.vintent/ledger.db'
+ * const decision = await ledger.authorize(request);
+ */
 export async function openLedger(spec: string, options: OpenLedgerOptions = {}): Promise<Ledger> {
   const parsed = parseLedgerSpec(spec);
   if (parsed.backend === 'postgres') return openPostgresLedger(parsed.url, options);

@@ -179,7 +179,11 @@ const ACTIVE = `decision = 'approved' AND reversed_at IS NULL`;
 /** An uncaptured live approval with a hold time: the rows expiry looks at (index decisions_holds). */
 const HELD = `${ACTIVE} AND captured_at IS NULL AND hold_until IS NOT NULL`;
 
-/** Open (and migrate) a PostgreSQL network ledger; safe for several validator processes. */
+/** Open (and migrate) a PostgreSQL network ledger; safe for several validator processes.
+ *
+ * @example
+ * const ledger = await openPostgresLedger(process.env.DATABASE_URL!, { schema: 'vintent', maxConnections: 8 });
+ */
 export async function openPostgresLedger(url: string, options: PostgresLedgerOptions = {}): Promise<Ledger> {
   const schema = options.schema;
   if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {

@@ -173,7 +173,11 @@ CREATE INDEX decisions_holds ON decisions (hold_until)
 /** Schema steps in order: step i takes a database from version i to i + 1. */
 const MIGRATIONS = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
 
-/** Open (and migrate) a SQLite network ledger file, for one process. */
+/** Open (and migrate) a SQLite network ledger file, for one process.
+ *
+ * @example
+ * const ledger = await openSqliteLedger('.vintent/ledger.db');
+ */
 export async function openSqliteLedger(path: string, options: LedgerOptions = {}): Promise<Ledger> {
   return storageCall(() => {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

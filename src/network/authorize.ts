@@ -94,6 +94,10 @@ function declined(e: VIError): AuthorizeAnswer {
  * invalid chain, declines (with the ledger's code) what the ledger refuses.
  * Throws only {@link VIError} `LEDGER_UNAVAILABLE` when storage fails: that
  * is an outage, not a decision.
+ *
+ * @example
+ * const answer = await authorizePresentation(bundle, { ledger, issuerKeys, expect: { l3a: { aud: 'https://network.example' } } }, Math.floor(Date.now() / 1000));
+ * if (answer.decision === 'approved') capture(answer.authorization_id);
  */
 export async function authorizePresentation(bundle: unknown, trust: NetworkTrust, at: number): Promise<AuthorizeAnswer> {
   const result = await verifyWithConfiguredTrust(bundle, trust, at, 'network');

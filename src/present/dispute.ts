@@ -16,7 +16,11 @@ export interface DisputePresentationInput {
   l3?: IssuedL3Pair[];
 }
 
-/** Build the dispute bundle: full L2 and every fulfilled pair, ordered by pair index. */
+/** Build the dispute bundle: full L2 and every fulfilled pair, ordered by pair index.
+ *
+ * @example
+ * const bundle = presentForDispute({ l1, l2, l3: [l3] }, { trust: { issuer_jwks: issuerJwks } });
+ */
 export function presentForDispute(input: DisputePresentationInput, options: PresentOptions): PresentationBundle {
   const l2 = asIssuedL2(input.l2);
   const l3s = input.l3 ?? [];

@@ -5,7 +5,12 @@
  */
 import { bundleOf, immediateView, l3For, type PairPresentationInput, type PresentationBundle, type PresentOptions, selectPair } from './views.js';
 
-/** Build the merchant's bundle for one mandate pair. The payment mandate never appears. */
+/** Build the merchant's bundle for one mandate pair. The payment mandate never appears.
+ *
+ * @example
+ * const bundle = presentToMerchant({ l1, l2, pairIndex: 0, l3 }, { trust: { issuer_jwks: issuerJwks } });
+ * // the L3b and the L2 view it binds: never the payment mandate
+ */
 export function presentToMerchant(input: PairPresentationInput, options: PresentOptions): PresentationBundle {
   const { l2, index } = selectPair(input);
   if (l2.mode === 'immediate') {

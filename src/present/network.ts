@@ -5,7 +5,12 @@
  */
 import { bundleOf, immediateView, l3For, type PairPresentationInput, type PresentationBundle, type PresentOptions, selectPair } from './views.js';
 
-/** Build the network's bundle for one mandate pair. No checkout mandate, no checkout_jwt. */
+/** Build the network's bundle for one mandate pair. No checkout mandate, no checkout_jwt.
+ *
+ * @example
+ * const bundle = presentToNetwork({ l1, l2, pairIndex: 0, l3 }, { trust: { issuer_jwks: issuerJwks } });
+ * // the L3a and the L2 view it binds: never the checkout mandate
+ */
 export function presentToNetwork(input: PairPresentationInput, options: PresentOptions): PresentationBundle {
   const { l2, index } = selectPair(input);
   if (l2.mode === 'immediate') {

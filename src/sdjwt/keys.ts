@@ -213,7 +213,12 @@ const generateJwkPair = (): JwkPair =>
     privateKeyEncoding: { format: 'jwk' },
   });
 
-/** Generate a fresh ES256 key. The kid defaults to the key's JWK thumbprint. */
+/** Generate a fresh ES256 key. The kid defaults to the key's JWK thumbprint.
+ *
+ * @example
+ * const issuer = generateSigningKey('issuer-2026');
+ * const jwks = { keys: [issuer.publicJwk] };   // what verifiers trust
+ */
 export function generateSigningKey(kid?: string): SigningKey {
   // Encoded as JWKs inside the generation job, and the private one imported again: exporting the
   // job's own KeyObject deadlocks Node 20 now and then (a GC during the export finalizes the job,
@@ -226,7 +231,11 @@ export function generateSigningKey(kid?: string): SigningKey {
   return { privateKey, publicJwk: { ...provisional, kid: finalKid }, kid: finalKid };
 }
 
-/** Load a signing key from a private JWK (with `d`). */
+/** Load a signing key from a private JWK (with `d`).
+ *
+ * @example
+ * const key = signingKeyFromJwk(JSON.parse(readFileSync('secrets/issuer.jwk.json', 'utf8')));
+ */
 export function signingKeyFromJwk(jwk: Record<string, unknown>, kid?: string): SigningKey {
   let privateKey: KeyObject;
   try {

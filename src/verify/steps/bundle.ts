@@ -19,6 +19,10 @@ export type BundleTextResult = { ok: true; value: unknown } | { ok: false; error
  * Read a bundle from the bytes a CLI or HTTP server received, before any
  * JSON is built: size first (BUNDLE_TOO_LARGE), nesting depth (LIMIT_EXCEEDED), JSON
  * syntax (BUNDLE_MALFORMED). Never throws. Hand `value` to verifyPresentation.
+ *
+ * @example
+ * const read = parseBundleText(await request.text());
+ * const result = read.ok ? await verifyPresentation(read.value, { issuerKeys }) : undefined;
  */
 export function parseBundleText(text: string | Uint8Array, limits: Partial<Limits> = {}): BundleTextResult {
   const l = { ...DEFAULT_LIMITS, ...limits };
