@@ -80,7 +80,12 @@ class BareRun {
 
   jwt(compact: string): Jwt {
     const [h, p, s] = compact.split('.') as [string, string, string];
-    return { header: JSON.parse(text(h)), payload: JSON.parse(text(p)), input: `${h}.${p}`, signature: Buffer.from(s, 'base64url') };
+    return {
+      header: JSON.parse(text(h)),
+      payload: JSON.parse(text(p)),
+      input: `${h}.${p}`,
+      signature: Buffer.from(s, 'base64url'),
+    };
   }
 
   sdJwt(serialized: string): SdJwt {
@@ -89,14 +94,24 @@ class BareRun {
     const disclosures: Disclosure[] = [];
     for (let i = 1; i < parts.length - 1; i++) {
       const d = parts[i]!;
-      disclosures.push(this.memo(d, () => ({ digest: this.digest(d), value: JSON.parse(text(d)) as unknown[] })));
+      disclosures.push(
+        this.memo(d, () => ({ digest: this.digest(d), value: JSON.parse(text(d)) as unknown[] })),
+      );
     }
     return { jwt, disclosures };
   }
 
   verify(jwt: Jwt, key: KeyObject): void {
     this.counts.signatures++;
-    if (!verify('sha256', Buffer.from(jwt.input, 'ascii'), { key, dsaEncoding: 'ieee-p1363' }, jwt.signature)) throw new Error('bare: signature failed');
+    if (
+      !verify(
+        'sha256',
+        Buffer.from(jwt.input, 'ascii'),
+        { key, dsaEncoding: 'ieee-p1363' },
+        jwt.signature,
+      )
+    )
+      throw new Error('bare: signature failed');
   }
 
   /** checkout_hash, and the merchant signature when merchant keys are trusted. */
@@ -108,7 +123,8 @@ class BareRun {
 }
 
 /** The last element of a disclosure: its value. */
-const disclosedValue = (d: Disclosure) => d.value[d.value.length - 1] as Record<string, unknown> | null;
+const disclosedValue = (d: Disclosure) =>
+  d.value[d.value.length - 1] as Record<string, unknown> | null;
 
 /** Decode, parse, digest and verify one bundle the bare way. Returns the work done. */
 export function bareVerify(bundle: PresentationBundle): BareCounts {
@@ -147,7 +163,8 @@ export function bareVerify(bundle: PresentationBundle): BareCounts {
       run.digest(view ?? bundle.l2); // L3 sd_hash
       for (const d of parsed.disclosures) {
         const v = disclosedValue(d);
-        if (v && typeof v === 'object' && typeof v.checkout_jwt === 'string') run.checkout(v.checkout_jwt, merchant);
+        if (v && typeof v === 'object' && typeof v.checkout_jwt === 'string')
+          run.checkout(v.checkout_jwt, merchant);
       }
     }
   }

@@ -9,7 +9,12 @@ import { type AutonomousPairInput, issueL2Autonomous } from '../src/issue/l2-aut
 import { issueL2Immediate } from '../src/issue/l2-immediate.js';
 import type { IssuedL2Autonomous, IssuedL2Immediate } from '../src/issue/l2-types.js';
 import { type IssuedL3Pair, issueL3Pair } from '../src/issue/l3.js';
-import { type PresentationBundle, presentForDispute, presentToMerchant, presentToNetwork } from '../src/present/index.js';
+import {
+  type PresentationBundle,
+  presentForDispute,
+  presentToMerchant,
+  presentToNetwork,
+} from '../src/present/index.js';
 import type { JwkSet } from '../src/profiles/bundle.js';
 import { generateSigningKey, type SigningKey } from '../src/sdjwt/keys.js';
 
@@ -20,8 +25,16 @@ export const NOW = T + 120;
 export const NETWORK_AUD = 'https://network.example/authorize';
 export const MERCHANT_AUD = 'https://tennis-warehouse.example';
 
-const merchant = { id: 'm-tw-001', name: 'Tennis Warehouse', website: 'https://tennis-warehouse.example' };
-const instrument = { type: 'mastercard.srcDigitalCard', id: 'card-1', description: 'Mastercard **** 4242' };
+const merchant = {
+  id: 'm-tw-001',
+  name: 'Tennis Warehouse',
+  website: 'https://tennis-warehouse.example',
+};
+const instrument = {
+  type: 'mastercard.srcDigitalCard',
+  id: 'card-1',
+  description: 'Mastercard **** 4242',
+};
 const items = [
   { id: 'BAB86345', title: 'Babolat Pure Aero' },
   { id: 'HEA23102', title: 'Head Graphene 360 Speed' },
@@ -41,7 +54,12 @@ export interface StableParties {
 export function stableParties(): StableParties {
   const issuer = generateSigningKey('bench-issuer-1');
   const merchantKey = generateSigningKey('bench-merchant-1');
-  return { issuer, merchant: merchantKey, issuerJwks: { keys: [issuer.publicJwk] }, merchantJwks: { keys: [merchantKey.publicJwk] } };
+  return {
+    issuer,
+    merchant: merchantKey,
+    issuerJwks: { keys: [issuer.publicJwk] },
+    merchantJwks: { keys: [merchantKey.publicJwk] },
+  };
 }
 
 /** A user and the agent they delegate to. A "fresh" chain gets new ones. */
@@ -87,24 +105,54 @@ export function autonomousPairInput(agent: SigningKey, pairIndex: number): Auton
   return {
     agentKey: agent.publicJwk,
     merchants: [merchant],
-    lineItems: [{ id: `line-${pairIndex}`, acceptableItems: [items[pairIndex % items.length]!], quantity: 1 }],
+    lineItems: [
+      { id: `line-${pairIndex}`, acceptableItems: [items[pairIndex % items.length]!], quantity: 1 },
+    ],
     paymentInstrument: instrument,
     amount: { currency: 'USD', min: 100, max: 40000 },
     budget: { currency: 'USD', max: 50000 },
   };
 }
 
-export function issueAutonomousL2(user: SigningKey, agent: SigningKey, l1: string, pairs: number): IssuedL2Autonomous {
+export function issueAutonomousL2(
+  user: SigningKey,
+  agent: SigningKey,
+  l1: string,
+  pairs: number,
+): IssuedL2Autonomous {
   const inputs = Array.from({ length: pairs }, (_, i) => autonomousPairInput(agent, i));
-  return issueL2Autonomous({ userKey: user, l1, aud: 'https://agent.example', iat: T, pairs: inputs });
+  return issueL2Autonomous({
+    userKey: user,
+    l1,
+    aud: 'https://agent.example',
+    iat: T,
+    pairs: inputs,
+  });
 }
 
-export function fulfilPair(p: StableParties, agent: SigningKey, l2: IssuedL2Autonomous, pairIndex: number): IssuedL3Pair {
+export function fulfilPair(
+  p: StableParties,
+  agent: SigningKey,
+  l2: IssuedL2Autonomous,
+  pairIndex: number,
+): IssuedL3Pair {
   const checkout = newCheckout(p, items[pairIndex % items.length]!);
-  return issueL3Pair({ agentKey: agent, l2, pairIndex, checkoutJwt: checkout.jwt, networkAud: NETWORK_AUD, merchantAud: MERCHANT_AUD, iat: T + 30 });
+  return issueL3Pair({
+    agentKey: agent,
+    l2,
+    pairIndex,
+    checkoutJwt: checkout.jwt,
+    networkAud: NETWORK_AUD,
+    merchantAud: MERCHANT_AUD,
+    iat: T + 30,
+  });
 }
 
-export function issueImmediateL2(p: StableParties, user: SigningKey, l1: string): IssuedL2Immediate {
+export function issueImmediateL2(
+  p: StableParties,
+  user: SigningKey,
+  l1: string,
+): IssuedL2Immediate {
   const checkout = newCheckout(p, items[0]!);
   return issueL2Immediate({
     userKey: user,
@@ -131,7 +179,10 @@ export async function chainViews(p: StableParties, h: Holder): Promise<ChainView
   const l3 = fulfilPair(p, h.agent, auto, 0);
   const trust = { issuer_jwks: p.issuerJwks };
   return {
-    immediateMerchant: presentToMerchant({ l1, l2: imm, pairIndex: 0 }, { trust: { ...trust, merchant_jwks: p.merchantJwks }, at: NOW }),
+    immediateMerchant: presentToMerchant(
+      { l1, l2: imm, pairIndex: 0 },
+      { trust: { ...trust, merchant_jwks: p.merchantJwks }, at: NOW },
+    ),
     immediateNetwork: presentToNetwork({ l1, l2: imm, pairIndex: 0 }, { trust, at: NOW }),
     autonomousNetwork: presentToNetwork({ l1, l2: auto, pairIndex: 0, l3 }, { trust, at: NOW }),
     autonomousDispute: presentForDispute({ l1, l2: auto, l3: [l3] }, { trust, at: NOW }),
@@ -139,7 +190,11 @@ export async function chainViews(p: StableParties, h: Holder): Promise<ChainView
 }
 
 /** An Autonomous L2 with `pairs` mandate pairs, every one fulfilled: the dispute view. */
-export async function multiPairDispute(p: StableParties, h: Holder, pairs: number): Promise<PresentationBundle> {
+export async function multiPairDispute(
+  p: StableParties,
+  h: Holder,
+  pairs: number,
+): Promise<PresentationBundle> {
   const l1 = await issueUserL1(p, h.user);
   const l2 = issueAutonomousL2(h.user, h.agent, l1, pairs);
   const l3s = Array.from({ length: pairs }, (_, i) => fulfilPair(p, h.agent, l2, i));

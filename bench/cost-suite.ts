@@ -29,10 +29,22 @@ export interface CostRow {
 }
 
 const SHAPES: [string, CostBombShape][] = [
-  ['1024 acceptable × 256 refused lines (April)', { acceptable: 1024, lines: 256, profile: VI_2026_04 }],
-  ['1024 acceptable × 256 refused lines (Feb)', { acceptable: 1024, lines: 256, profile: VI_2026_02 }],
-  ['1024 acceptable × 256 refused lines of 250-char SKUs', { acceptable: 1024, lines: 256, skuWidth: 250, profile: VI_2026_04 }],
-  ['16 entries × 64 acceptable × 256 refused lines', { acceptable: 64, lines: 256, entries: 16, profile: VI_2026_04 }],
+  [
+    '1024 acceptable × 256 refused lines (April)',
+    { acceptable: 1024, lines: 256, profile: VI_2026_04 },
+  ],
+  [
+    '1024 acceptable × 256 refused lines (Feb)',
+    { acceptable: 1024, lines: 256, profile: VI_2026_02 },
+  ],
+  [
+    '1024 acceptable × 256 refused lines of 250-char SKUs',
+    { acceptable: 1024, lines: 256, skuWidth: 250, profile: VI_2026_04 },
+  ],
+  [
+    '16 entries × 64 acceptable × 256 refused lines',
+    { acceptable: 64, lines: 256, entries: 16, profile: VI_2026_04 },
+  ],
 ];
 
 const gc = (globalThis as { gc?: () => void }).gc;

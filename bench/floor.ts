@@ -39,7 +39,10 @@ export interface FloorCounts {
 }
 
 function publicOf(k: SigningKey): KeyObject {
-  return createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: k.publicJwk.x, y: k.publicJwk.y }, format: 'jwk' });
+  return createPublicKey({
+    key: { kty: 'EC', crv: 'P-256', x: k.publicJwk.x, y: k.publicJwk.y },
+    format: 'jwk',
+  });
 }
 
 function split(sdjwt: string): { jwt: string; disclosures: string[] } {
@@ -68,7 +71,8 @@ export function floorWork(bundle: PresentationBundle, keys: FloorKeys): FloorWor
   const issuer = publicOf(keys.issuer);
   const user = publicOf(keys.user);
   const agent = keys.agent ? publicOf(keys.agent) : undefined;
-  const merchant = keys.merchant && bundle.trust.merchant_jwks ? publicOf(keys.merchant) : undefined;
+  const merchant =
+    keys.merchant && bundle.trust.merchant_jwks ? publicOf(keys.merchant) : undefined;
   const signatures: SignatureWork[] = [];
   // A Set: the same disclosure presented in two views needs hashing only once.
   const digests = new Set<string>();
@@ -117,20 +121,28 @@ export function floorWork(bundle: PresentationBundle, keys: FloorKeys): FloorWor
 }
 
 export function countsOf(w: FloorWork, fresh: boolean): FloorCounts {
-  return { signatures: w.signatures.length, digests: w.digests.length, imports: fresh ? w.freshImports.length : 0 };
+  return {
+    signatures: w.signatures.length,
+    digests: w.digests.length,
+    imports: fresh ? w.freshImports.length : 0,
+  };
 }
 
 /** The fastest SHA-256 node:crypto offers: one-shot `hash` (Node ≥ 20.12), else createHash. */
 const sha256: (s: string) => string =
-  typeof hash === 'function' ? (s) => hash('sha256', s, 'base64url') : (s) => createHash('sha256').update(s, 'utf8').digest('base64url');
+  typeof hash === 'function'
+    ? (s) => hash('sha256', s, 'base64url')
+    : (s) => createHash('sha256').update(s, 'utf8').digest('base64url');
 
 /** Do the floor's work once. Returns false if any signature failed (which would be a benchmark bug). */
 export function runFloor(w: FloorWork, fresh: boolean): boolean {
   let ok = true;
   if (fresh) {
-    for (const jwk of w.freshImports) createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, format: 'jwk' });
+    for (const jwk of w.freshImports)
+      createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, format: 'jwk' });
   }
-  for (const s of w.signatures) ok = verify('sha256', s.input, { key: s.key, dsaEncoding: 'ieee-p1363' }, s.signature) && ok;
+  for (const s of w.signatures)
+    ok = verify('sha256', s.input, { key: s.key, dsaEncoding: 'ieee-p1363' }, s.signature) && ok;
   for (const d of w.digests) sha256(d);
   return ok;
 }

@@ -68,7 +68,12 @@ async function loop(op: Op, from: number, count: number): Promise<LoopTime> {
 
 function timing(loops: LoopTime[]): Timing {
   const usPerOp = median(loops.map((l) => l.cpu));
-  return { usPerOp, opsPerSec: 1e6 / usPerOp, wallUsPerOp: median(loops.map((l) => l.wall)), loopsUsPerOp: loops.map((l) => l.cpu) };
+  return {
+    usPerOp,
+    opsPerSec: 1e6 / usPerOp,
+    wallUsPerOp: median(loops.map((l) => l.wall)),
+    loopsUsPerOp: loops.map((l) => l.cpu),
+  };
 }
 
 /**
@@ -77,7 +82,12 @@ function timing(loops: LoopTime[]): Timing {
  * The loops alternate floor, op, bare, so each ratio compares loops run
  * side by side.
  */
-export async function timeAgainstFloor(op: Op, floor: Op, plan: LoopPlan, bare?: Op): Promise<PairedTiming> {
+export async function timeAgainstFloor(
+  op: Op,
+  floor: Op,
+  plan: LoopPlan,
+  bare?: Op,
+): Promise<PairedTiming> {
   await loop(floor, 0, plan.warmup);
   await loop(op, 0, plan.warmup);
   if (bare) await loop(bare, 0, plan.warmup);

@@ -97,7 +97,8 @@ export function processTreeCpu(root: number): TreeCpu {
     }
   }
   const inTree = (pid: number): boolean => {
-    for (let p = pid, hops = 0; p > 1 && hops < 64; p = parent.get(p) ?? 0, hops++) if (p === root) return true;
+    for (let p = pid, hops = 0; p > 1 && hops < 64; p = parent.get(p) ?? 0, hops++)
+      if (p === root) return true;
     return false;
   };
   const cpu: TreeCpu = { main: 0, other: 0 };
@@ -198,8 +199,11 @@ class LeanConnection {
       this.pending = buf;
       return;
     }
-    this.pending = buf.length > bodyStart + bodyLength ? buf.subarray(bodyStart + bodyLength) : undefined;
-    const approved = head.startsWith('HTTP/1.1 200') && buf.subarray(bodyStart, bodyStart + APPROVED.length).equals(APPROVED);
+    this.pending =
+      buf.length > bodyStart + bodyLength ? buf.subarray(bodyStart + bodyLength) : undefined;
+    const approved =
+      head.startsWith('HTTP/1.1 200') &&
+      buf.subarray(bodyStart, bodyStart + APPROVED.length).equals(APPROVED);
     const settle = this.settle;
     this.settle = undefined;
     this.fail = undefined;
@@ -240,16 +244,34 @@ export async function runHttp(
   const ledgerPath = join(dir, 'ledger.db');
   const inMemory = options.ledger === 'memory-per-worker';
   const served = await startServe(
-    ['--ledger', inMemory ? 'sqlite::memory:' : `sqlite:${ledgerPath}`, ...(options.serveArgs ?? []), '--trust', trust, '--network-aud', NETWORK_AUD],
+    [
+      '--ledger',
+      inMemory ? 'sqlite::memory:' : `sqlite:${ledgerPath}`,
+      ...(options.serveArgs ?? []),
+      '--trust',
+      trust,
+      '--network-aud',
+      NETWORK_AUD,
+    ],
     { workers, nodeArgs: options.nodeArgs ?? [] },
   );
   try {
     const url = new URL(served.url);
     const requests = bodies.map((b) => requestBytes(url.host, b));
-    const connections = await Promise.all(Array.from({ length: concurrency }, () => LeanConnection.open(Number(url.port), url.hostname)));
+    const connections = await Promise.all(
+      Array.from({ length: concurrency }, () =>
+        LeanConnection.open(Number(url.port), url.hostname),
+      ),
+    );
     // Warm-up: every worker's JIT and signature cache see traffic before the clock starts.
-    const warm = Math.min(Math.floor(bodies.length / 3), (options.warmUpPerWorker ?? WARM_UP_PER_WORKER) * workers);
-    const end = options.measured === undefined ? bodies.length : Math.min(bodies.length, warm + options.measured);
+    const warm = Math.min(
+      Math.floor(bodies.length / 3),
+      (options.warmUpPerWorker ?? WARM_UP_PER_WORKER) * workers,
+    );
+    const end =
+      options.measured === undefined
+        ? bodies.length
+        : Math.min(bodies.length, warm + options.measured);
     let errors = 0;
     let next = 0;
     const latencies: number[] = [];
@@ -286,7 +308,11 @@ export async function runHttp(
       const ledger = await openSqliteLedger(ledgerPath);
       try {
         for (const e of await ledger.audit())
-          if (e.decision === 'approved' && e.l2Id) spent.set(`${e.l2Id} ${e.pairId}`, (spent.get(`${e.l2Id} ${e.pairId}`) ?? 0) + (e.amount ?? 0));
+          if (e.decision === 'approved' && e.l2Id)
+            spent.set(
+              `${e.l2Id} ${e.pairId}`,
+              (spent.get(`${e.l2Id} ${e.pairId}`) ?? 0) + (e.amount ?? 0),
+            );
       } finally {
         await ledger.close();
       }
@@ -335,7 +361,9 @@ export async function runHttpAlternating(
   options: HttpOptions = {},
 ): Promise<HttpSummary[]> {
   const runs = new Map<number, HttpRun[]>(workerCounts.map((w) => [w, []]));
-  for (let r = 0; r < rounds; r++) for (const w of workerCounts) runs.get(w)!.push(await runHttp(p, bodies, w, concurrency, budget, log, options));
+  for (let r = 0; r < rounds; r++)
+    for (const w of workerCounts)
+      runs.get(w)!.push(await runHttp(p, bodies, w, concurrency, budget, log, options));
   return workerCounts.map((w) => {
     const rs = runs.get(w)!;
     const m = (f: (r: HttpRun) => number) => median(rs.map(f));

@@ -17,7 +17,17 @@
 import { sign } from 'node:crypto';
 import { issueL2Immediate } from '../src/issue/l2-immediate.js';
 import { issueL3Pair } from '../src/issue/l3.js';
-import { fulfilPair, issueAutonomousL2, issueUserL1, MERCHANT_AUD, NETWORK_AUD, newCheckout, newHolder, stableParties, T } from './chains.js';
+import {
+  fulfilPair,
+  issueAutonomousL2,
+  issueUserL1,
+  MERCHANT_AUD,
+  NETWORK_AUD,
+  newCheckout,
+  newHolder,
+  stableParties,
+  T,
+} from './chains.js';
 
 const OP = process.env.OP ?? 'chain';
 const N = Number(process.env.N ?? 0);
@@ -26,8 +36,16 @@ const WARM = Number(process.env.WARM ?? 1000);
 const p = stableParties();
 const h = newHolder();
 const SIGNING_INPUT = Buffer.alloc(1024, 0x41);
-const INSTRUMENT = { type: 'mastercard.srcDigitalCard', id: 'card-1', description: 'Mastercard **** 4242' };
-const MERCHANT = { id: 'm-tw-001', name: 'Tennis Warehouse', website: 'https://tennis-warehouse.example' };
+const INSTRUMENT = {
+  type: 'mastercard.srcDigitalCard',
+  id: 'card-1',
+  description: 'Mastercard **** 4242',
+};
+const MERCHANT = {
+  id: 'm-tw-001',
+  name: 'Tennis Warehouse',
+  website: 'https://tennis-warehouse.example',
+};
 const l1 = await issueUserL1(p, h.user);
 const l2 = issueAutonomousL2(h.user, h.agent, l1, 1);
 const checkoutJwt = newCheckout(p, { id: 'BAB86345', title: 'Babolat Pure Aero' }).jwt;
@@ -38,12 +56,29 @@ const ops: Record<string, () => unknown> = {
     return fulfilPair(p, h.agent, issueAutonomousL2(h.user, h.agent, chainL1, 1), 0);
   },
   floor: () => {
-    for (let n = 0; n < 5; n++) sign('sha256', SIGNING_INPUT, { key: p.issuer.privateKey, dsaEncoding: 'ieee-p1363' });
+    for (let n = 0; n < 5; n++)
+      sign('sha256', SIGNING_INPUT, { key: p.issuer.privateKey, dsaEncoding: 'ieee-p1363' });
   },
   l1: () => issueUserL1(p, h.user),
   l2auto: () => issueAutonomousL2(h.user, h.agent, l1, 1),
-  l2imm: () => issueL2Immediate({ userKey: h.user, l1, aud: NETWORK_AUD, iat: T, pairs: [{ checkoutJwt, paymentInstrument: INSTRUMENT, payee: MERCHANT }] }),
-  l3: () => issueL3Pair({ agentKey: h.agent, l2, pairIndex: 0, checkoutJwt, networkAud: NETWORK_AUD, merchantAud: MERCHANT_AUD, iat: T + 30 }),
+  l2imm: () =>
+    issueL2Immediate({
+      userKey: h.user,
+      l1,
+      aud: NETWORK_AUD,
+      iat: T,
+      pairs: [{ checkoutJwt, paymentInstrument: INSTRUMENT, payee: MERCHANT }],
+    }),
+  l3: () =>
+    issueL3Pair({
+      agentKey: h.agent,
+      l2,
+      pairIndex: 0,
+      checkoutJwt,
+      networkAud: NETWORK_AUD,
+      merchantAud: MERCHANT_AUD,
+      iat: T + 30,
+    }),
   checkout: () => newCheckout(p, { id: 'BAB86345', title: 'Babolat Pure Aero' }),
 };
 const op = ops[OP];

@@ -8,7 +8,18 @@ import { issueL2Immediate } from '../src/issue/l2-immediate.js';
 import type { IssuedL2Autonomous } from '../src/issue/l2-types.js';
 import { issueL3Pair } from '../src/issue/l3.js';
 import type { SigningKey } from '../src/sdjwt/keys.js';
-import { fulfilPair, type Holder, issueAutonomousL2, issueUserL1, MERCHANT_AUD, NETWORK_AUD, newCheckout, newHolder, type StableParties, T } from './chains.js';
+import {
+  fulfilPair,
+  type Holder,
+  issueAutonomousL2,
+  issueUserL1,
+  MERCHANT_AUD,
+  NETWORK_AUD,
+  newCheckout,
+  newHolder,
+  type StableParties,
+  T,
+} from './chains.js';
 import { type LoopPlan, opsNeeded } from './harness.js';
 import { measureRow } from './measure.js';
 import type { KeyState, Row } from './report.js';
@@ -20,29 +31,53 @@ interface Prepared {
   checkoutJwt: string;
 }
 
-const INSTRUMENT = { type: 'mastercard.srcDigitalCard', id: 'card-1', description: 'Mastercard **** 4242' };
-const MERCHANT = { id: 'm-tw-001', name: 'Tennis Warehouse', website: 'https://tennis-warehouse.example' };
+const INSTRUMENT = {
+  type: 'mastercard.srcDigitalCard',
+  id: 'card-1',
+  description: 'Mastercard **** 4242',
+};
+const MERCHANT = {
+  id: 'm-tw-001',
+  name: 'Tennis Warehouse',
+  website: 'https://tennis-warehouse.example',
+};
 
 /** A representative 1 KiB signing input: issuance floors sign this with the step's key. */
 const SIGNING_INPUT = Buffer.alloc(1024, 0x41);
 
 function signFloor(signatures: number, key: SigningKey): (i: number) => unknown {
   return () => {
-    for (let n = 0; n < signatures; n++) sign('sha256', SIGNING_INPUT, { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+    for (let n = 0; n < signatures; n++)
+      sign('sha256', SIGNING_INPUT, { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
   };
 }
 
-export async function runIssueSuite(p: StableParties, plan: LoopPlan, log: (s: string) => void): Promise<Row[]> {
+export async function runIssueSuite(
+  p: StableParties,
+  plan: LoopPlan,
+  log: (s: string) => void,
+): Promise<Row[]> {
   log('issue: preparing inputs');
   const prepare = async (h: Holder): Promise<Prepared> => {
     const l1 = await issueUserL1(p, h.user);
-    return { holder: h, l1, l2: issueAutonomousL2(h.user, h.agent, l1, 1), checkoutJwt: newCheckout(p, { id: 'BAB86345', title: 'Babolat Pure Aero' }).jwt };
+    return {
+      holder: h,
+      l1,
+      l2: issueAutonomousL2(h.user, h.agent, l1, 1),
+      checkoutJwt: newCheckout(p, { id: 'BAB86345', title: 'Babolat Pure Aero' }).jwt,
+    };
   };
   const cachedInput = await prepare(newHolder());
-  const freshInputs = await Promise.all(Array.from({ length: opsNeeded(plan) }, () => prepare(newHolder())));
+  const freshInputs = await Promise.all(
+    Array.from({ length: opsNeeded(plan) }, () => prepare(newHolder())),
+  );
 
   const steps: { name: string; signatures: number; op: (x: Prepared) => unknown }[] = [
-    { name: 'checkout_jwt (merchant)', signatures: 1, op: () => newCheckout(p, { id: 'BAB86345', title: 'Babolat Pure Aero' }) },
+    {
+      name: 'checkout_jwt (merchant)',
+      signatures: 1,
+      op: () => newCheckout(p, { id: 'BAB86345', title: 'Babolat Pure Aero' }),
+    },
     { name: 'L1', signatures: 1, op: (x) => issueUserL1(p, x.holder.user) },
     {
       name: 'L2 Immediate (1 pair)',
@@ -56,7 +91,11 @@ export async function runIssueSuite(p: StableParties, plan: LoopPlan, log: (s: s
           pairs: [{ checkoutJwt: x.checkoutJwt, paymentInstrument: INSTRUMENT, payee: MERCHANT }],
         }),
     },
-    { name: 'L2 Autonomous (1 pair)', signatures: 1, op: (x) => issueAutonomousL2(x.holder.user, x.holder.agent, x.l1, 1) },
+    {
+      name: 'L2 Autonomous (1 pair)',
+      signatures: 1,
+      op: (x) => issueAutonomousL2(x.holder.user, x.holder.agent, x.l1, 1),
+    },
     {
       name: 'L3a + L3b',
       signatures: 2,
@@ -88,7 +127,21 @@ export async function runIssueSuite(p: StableParties, plan: LoopPlan, log: (s: s
       const input = (i: number) => (keys === 'cached' ? cachedInput : freshInputs[i]!);
       const counts = { signatures: s.signatures, digests: 0, imports: 0 };
       const floorOp = signFloor(s.signatures, p.issuer);
-      rows.push(await measureRow({ group: 'issue', name: s.name, keys, plan, counts, floorWhat: 'sign', floorOp, op: (i) => s.op(input(i)) }, log));
+      rows.push(
+        await measureRow(
+          {
+            group: 'issue',
+            name: s.name,
+            keys,
+            plan,
+            counts,
+            floorWhat: 'sign',
+            floorOp,
+            op: (i) => s.op(input(i)),
+          },
+          log,
+        ),
+      );
     }
   }
   return rows;

@@ -64,7 +64,12 @@ function request(): AuthorizationRequest {
   };
 }
 
-async function timeDecisions(path: string, n: number, concurrency: number, groupCommit: boolean): Promise<number> {
+async function timeDecisions(
+  path: string,
+  n: number,
+  concurrency: number,
+  groupCommit: boolean,
+): Promise<number> {
   const ledger = await openSqliteLedger(path, { groupCommit });
   try {
     const reqs = Array.from({ length: n + 32 }, request);
@@ -85,18 +90,27 @@ async function timeDecisions(path: string, n: number, concurrency: number, group
   }
 }
 
-export async function runLedgerSuite(decisions: number, log: (s: string) => void): Promise<LedgerBench> {
+export async function runLedgerSuite(
+  decisions: number,
+  log: (s: string) => void,
+): Promise<LedgerBench> {
   const dir = mkdtempSync(join(tmpdir(), 'vintent-bench-ledger-'));
   try {
     const fsync = measureFsync(dir, 200);
-    log(`ledger: fsync of 4 KiB ${fsync.median.toFixed(0)} µs median, p99 ${fsync.p99.toFixed(0)} µs`);
+    log(
+      `ledger: fsync of 4 KiB ${fsync.median.toFixed(0)} µs median, p99 ${fsync.p99.toFixed(0)} µs`,
+    );
     const concurrency = 32;
     // Alternate the three, twice, and keep each one's better run: the disk is shared too.
     const runs = { seq: [] as number[], group: [] as number[], single: [] as number[] };
     for (let round = 0; round < 2; round++) {
       runs.seq.push(await timeDecisions(join(dir, `seq-${round}.db`), decisions, 1, true));
-      runs.group.push(await timeDecisions(join(dir, `group-${round}.db`), decisions, concurrency, true));
-      runs.single.push(await timeDecisions(join(dir, `single-${round}.db`), decisions, concurrency, false));
+      runs.group.push(
+        await timeDecisions(join(dir, `group-${round}.db`), decisions, concurrency, true),
+      );
+      runs.single.push(
+        await timeDecisions(join(dir, `single-${round}.db`), decisions, concurrency, false),
+      );
     }
     const out: LedgerBench = {
       fsyncUs: fsync.median,

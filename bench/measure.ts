@@ -26,9 +26,15 @@ export async function measureRow(spec: RowSpec, log: (s: string) => void): Promi
   const floorOp =
     spec.floorOp ??
     ((i: number) => {
-      if (!runFloor(spec.floors!(i), fresh)) throw new Error(`${spec.name}: floor signature failed`);
+      if (!runFloor(spec.floors!(i), fresh))
+        throw new Error(`${spec.name}: floor signature failed`);
     });
-  const { op: t, floor, ratio, bare } = await timeAgainstFloor(spec.op, floorOp, spec.plan, spec.bare);
+  const {
+    op: t,
+    floor,
+    ratio,
+    bare,
+  } = await timeAgainstFloor(spec.op, floorOp, spec.plan, spec.bare);
   const counts = spec.counts ?? countsOf(spec.floors!(0), fresh);
   const row: Row = {
     group: spec.group,

@@ -31,7 +31,11 @@ export async function runMemory(
   let invalid = 0;
   log(`memory: ${total} verifications over ${pool.length} chains`);
   for (let i = 1; i <= total; i++) {
-    const r = await verifyPresentation(pool[i % pool.length]!, { now: NOW, trustFromBundle: true, ...options });
+    const r = await verifyPresentation(pool[i % pool.length]!, {
+      now: NOW,
+      trustFromBundle: true,
+      ...options,
+    });
     if (!r.valid) invalid++;
     if (i % every === 0) samples.push(sample(i));
   }

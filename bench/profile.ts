@@ -7,7 +7,14 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { verifyPresentation } from '../src/verify/index.js';
-import { type ChainViews, chainViews, multiPairDispute, NOW, newHolder, stableParties } from './chains.js';
+import {
+  type ChainViews,
+  chainViews,
+  multiPairDispute,
+  NOW,
+  newHolder,
+  stableParties,
+} from './chains.js';
 
 interface ProfileNode {
   id: number;
@@ -22,8 +29,13 @@ const fresh = process.argv[4] === 'fresh';
 
 const p = stableParties();
 const holders = Array.from({ length: fresh ? count : 1 }, () => newHolder());
-const bundles = await Promise.all(holders.map(async (h) => (view === 'multi' ? multiPairDispute(p, h, 5) : (await chainViews(p, h))[view])));
-for (let i = 0; i < 200; i++) await verifyPresentation(bundles[i % bundles.length]!, { now: NOW, trustFromBundle: true });
+const bundles = await Promise.all(
+  holders.map(async (h) =>
+    view === 'multi' ? multiPairDispute(p, h, 5) : (await chainViews(p, h))[view],
+  ),
+);
+for (let i = 0; i < 200; i++)
+  await verifyPresentation(bundles[i % bundles.length]!, { now: NOW, trustFromBundle: true });
 
 const session = new Session();
 session.connect();
@@ -31,7 +43,8 @@ await session.post('Profiler.enable');
 await session.post('Profiler.setSamplingInterval', { interval: 50 });
 await session.post('Profiler.start');
 const start = process.hrtime.bigint();
-for (let i = 0; i < count; i++) await verifyPresentation(bundles[i % bundles.length]!, { now: NOW, trustFromBundle: true });
+for (let i = 0; i < count; i++)
+  await verifyPresentation(bundles[i % bundles.length]!, { now: NOW, trustFromBundle: true });
 const us = Number(process.hrtime.bigint() - start) / 1000 / count;
 const { profile } = (await session.post('Profiler.stop')) as { profile: { nodes: ProfileNode[] } };
 writeFileSync('/tmp/vintent-verify.cpuprofile', JSON.stringify(profile));
@@ -59,4 +72,6 @@ const top = (m: Map<string, number>, n: number) =>
     .slice(0, n)
     .map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`)
     .join('\n');
-console.log(`${view}${fresh ? ' fresh' : ''}: ${us.toFixed(1)} µs/op over ${count}\n\nself time:\n${top(self, 25)}\n\ninclusive time:\n${top(inclusive, 40)}`);
+console.log(
+  `${view}${fresh ? ' fresh' : ''}: ${us.toFixed(1)} µs/op over ${count}\n\nself time:\n${top(self, 25)}\n\ninclusive time:\n${top(inclusive, 40)}`,
+);

@@ -59,7 +59,15 @@ export interface BenchDocument {
   vintent: string;
   date: string;
   mode: 'quick' | 'full';
-  machine: { node: string; v8: string; platform: string; arch: string; cpu: string; cores: number; memoryGb: number };
+  machine: {
+    node: string;
+    v8: string;
+    platform: string;
+    arch: string;
+    cpu: string;
+    cores: number;
+    memoryGb: number;
+  };
   rows: Row[];
   targets: Target[];
   memory?: MemoryReport;
@@ -107,15 +115,29 @@ function pad(s: string, n: number, right = false): string {
   return right ? s.padStart(n) : s.padEnd(n);
 }
 
-const fmt = (x: number, digits = 1) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (x: number, digits = 1) =>
+  x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /** The table as Markdown, so it can go straight into docs/performance.md. */
 export function table(doc: BenchDocument): string {
-  const head = ['scenario', 'keys', 'µs/op', 'ops/s', 'floor µs', 'x floor', 'bare x floor', 'floor: sigs + digests (+ imports)'];
+  const head = [
+    'scenario',
+    'keys',
+    'µs/op',
+    'ops/s',
+    'floor µs',
+    'x floor',
+    'bare x floor',
+    'floor: sigs + digests (+ imports)',
+  ];
   const widths = [44, 6, 9, 9, 9, 7, 12, 34];
   const numeric = (i: number) => i >= 2 && i <= 6;
-  const line = (cells: string[]) => `| ${cells.map((c, i) => pad(c, widths[i]!, numeric(i))).join(' | ')} |`;
-  const out = [line(head), `|${widths.map((w, i) => (numeric(i) ? `${'-'.repeat(w + 1)}:` : `${'-'.repeat(w + 2)}`)).join('|')}|`];
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => pad(c, widths[i]!, numeric(i))).join(' | ')} |`;
+  const out = [
+    line(head),
+    `|${widths.map((w, i) => (numeric(i) ? `${'-'.repeat(w + 1)}:` : `${'-'.repeat(w + 2)}`)).join('|')}|`,
+  ];
   for (const r of doc.rows) {
     const f = r.floor;
     const what = `${f.what}: ${f.signatures} + ${f.digests}${f.imports ? ` (+ ${f.imports})` : ''}`;
@@ -182,12 +204,17 @@ export function table(doc: BenchDocument): string {
       '',
       `Memory${label}: ${m.verifications.toLocaleString('en-US')} verifications (${m.scenario}, ${m.distinctKeys} distinct keys, key cache ${m.keyCacheCapacity}${m.gcExposed ? ', RSS after GC' : ', no --expose-gc'}):`,
     );
-    lines.push(`  RSS MB ${m.samples.map((s) => `${s.after / 1000}k:${s.rssMb.toFixed(0)}`).join('  ')}`);
+    lines.push(
+      `  RSS MB ${m.samples.map((s) => `${s.after / 1000}k:${s.rssMb.toFixed(0)}`).join('  ')}`,
+    );
     lines.push(
       `  peak ${m.peakRssMb.toFixed(0)} MB; ${m.growthPercent >= 0 ? '+' : ''}${m.growthPercent.toFixed(1)}% from ${m.baselineAfter / 1000}k to the end: ${m.flat ? 'flat' : 'GROWING'}`,
     );
   }
   const mc = doc.machine;
-  lines.push('', `Node ${mc.node} (V8 ${mc.v8}), ${mc.platform}/${mc.arch}, ${mc.cpu}, ${mc.cores} cores, ${mc.memoryGb} GB; mode ${doc.mode}; ${doc.date}`);
+  lines.push(
+    '',
+    `Node ${mc.node} (V8 ${mc.v8}), ${mc.platform}/${mc.arch}, ${mc.cpu}, ${mc.cores} cores, ${mc.memoryGb} GB; mode ${doc.mode}; ${doc.date}`,
+  );
   return lines.join('\n');
 }

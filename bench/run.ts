@@ -24,14 +24,32 @@ import { runIssueSuite } from './issue-suite.js';
 import { runLedgerSuite } from './ledger-suite.js';
 import { runMemory } from './memory.js';
 import { runNetworkSuite } from './network-suite.js';
-import { type BenchDocument, type MemoryReport, machine, type Row, type SteadyReport, type Target, table } from './report.js';
+import {
+  type BenchDocument,
+  type MemoryReport,
+  machine,
+  type Row,
+  type SteadyReport,
+  type Target,
+  table,
+} from './report.js';
 import { steadyWorkload } from './steady-chains.js';
 import { runSteadySuite } from './steady-suite.js';
 import { multiName, runVerifySuite } from './verify-suite.js';
 import { runVerifyThreads } from './verify-threads-suite.js';
 
 /** The suites `--only` can pick; a run without it runs them all. */
-const SUITES = ['verify', 'issue', 'network', 'cost', 'steady', 'ledger', 'http', 'threads', 'memory'] as const;
+const SUITES = [
+  'verify',
+  'issue',
+  'network',
+  'cost',
+  'steady',
+  'ledger',
+  'http',
+  'threads',
+  'memory',
+] as const;
 type Suite = (typeof SUITES)[number];
 
 interface Args {
@@ -47,7 +65,8 @@ const USAGE = `usage: bench [--json] [--quick] [--out FILE] [--only ${SUITES.joi
 function addSuites(a: Args, list: string): string | undefined {
   a.only ??= new Set();
   for (const name of list.split(',')) {
-    if (!(SUITES as readonly string[]).includes(name)) return `unknown suite ${JSON.stringify(name)}; ${USAGE}`;
+    if (!(SUITES as readonly string[]).includes(name))
+      return `unknown suite ${JSON.stringify(name)}; ${USAGE}`;
     a.only.add(name as Suite);
   }
   return undefined;
@@ -71,7 +90,11 @@ function parseArgs(argv: string[]): Args | string {
 }
 
 function plans(quick: boolean) {
-  const p = (warmup: number, loops: number, perLoop: number): LoopPlan => ({ warmup, loops, perLoop });
+  const p = (warmup: number, loops: number, perLoop: number): LoopPlan => ({
+    warmup,
+    loops,
+    perLoop,
+  });
   return quick
     ? {
         single: p(30, 3, 40),
@@ -118,19 +141,35 @@ function findRow(rows: Row[], group: Row['group'], name: string, keys: Row['keys
   return r;
 }
 
-const atMost = (name: string, value: number, max: number): Target => ({ name, value, max, met: value <= max });
-const atLeast = (name: string, value: number, min: number): Target => ({ name, value, max: min, atLeast: true, met: value >= min });
+const atMost = (name: string, value: number, max: number): Target => ({
+  name,
+  value,
+  max,
+  met: value <= max,
+});
+const atLeast = (name: string, value: number, min: number): Target => ({
+  name,
+  value,
+  max: min,
+  atLeast: true,
+  met: value >= min,
+});
 
 /** Issue 14's targets for what ran: steady state, workers, verify threads, group commit. */
 function steadyTargets(s: SteadyReport): Target[] {
   const out: Target[] = [];
   if (s.cacheRatio !== undefined)
     out.push(
-      atMost('steady-state network verify with signature cache / without (same loops; parse cache on both sides, as in vintent serve)', s.cacheRatio, 0.55),
+      atMost(
+        'steady-state network verify with signature cache / without (same loops; parse cache on both sides, as in vintent serve)',
+        s.cacheRatio,
+        0.55,
+      ),
     );
   const [one, two] = [s.http.find((h) => h.workers === 1), s.http.find((h) => h.workers === 2)];
   if (one && two) {
-    const clean = one.errors + two.errors === 0 && Math.max(one.maxPairSpent, two.maxPairSpent) <= one.budget;
+    const clean =
+      one.errors + two.errors === 0 && Math.max(one.maxPairSpent, two.maxPairSpent) <= one.budget;
     const t = atLeast(
       `HTTP authorize throughput, 2 workers / 1 worker (p99 ${two.p99Ms.toFixed(1)} / ${one.p99Ms.toFixed(1)} ms; ${one.errors + two.errors} errors; budget ${clean ? 'kept' : 'EXCEEDED'})`,
       two.perSecond / one.perSecond,
@@ -173,7 +212,13 @@ function steadyTargets(s: SteadyReport): Target[] {
 /** Issue 22's cost targets, on the worst row of each measure. */
 function costTargets(rows: CostRow[]): Target[] {
   const worst = (f: (r: CostRow) => number) => Math.max(...rows.map(f));
-  const at = (name: string, value: number, max: number, unit: string): Target => ({ name, value, max, unit, met: value <= max });
+  const at = (name: string, value: number, max: number, unit: string): Target => ({
+    name,
+    value,
+    max,
+    unit,
+    met: value <= max,
+  });
   return [
     at(
       'hostile input at the limits: CPU per verification',
@@ -187,8 +232,18 @@ function costTargets(rows: CostRow[]): Target[] {
       64,
       ' MiB',
     ),
-    at('hostile input at the limits: report (CLI, HTTP)', worst((r) => r.reportBytes) / 1024, 64, ' KiB'),
-    at('hostile input at the limits: verdict without echoed claims', worst((r) => r.verdictBytes) / 1024, 64, ' KiB'),
+    at(
+      'hostile input at the limits: report (CLI, HTTP)',
+      worst((r) => r.reportBytes) / 1024,
+      64,
+      ' KiB',
+    ),
+    at(
+      'hostile input at the limits: verdict without echoed claims',
+      worst((r) => r.verdictBytes) / 1024,
+      64,
+      ' KiB',
+    ),
     at(
       'hostile input at the limits: full result / input bytes',
       worst((r) => r.resultBytes / r.bundleBytes),
@@ -202,8 +257,16 @@ function costTargets(rows: CostRow[]): Target[] {
 function issueTargets(rows: Row[]): Target[] {
   const whole = 'whole Autonomous chain (L1, L2, checkout, L3 pair)';
   return [
-    atMost('whole-chain issuance / signing floor, cached keys', findRow(rows, 'issue', whole, 'cached').ratio, 2.0),
-    atMost('whole-chain issuance / signing floor, fresh keys', findRow(rows, 'issue', whole, 'fresh').ratio, 2.0),
+    atMost(
+      'whole-chain issuance / signing floor, cached keys',
+      findRow(rows, 'issue', whole, 'cached').ratio,
+      2.0,
+    ),
+    atMost(
+      'whole-chain issuance / signing floor, fresh keys',
+      findRow(rows, 'issue', whole, 'fresh').ratio,
+      2.0,
+    ),
   ];
 }
 
@@ -217,17 +280,31 @@ function targets(rows: Row[]): Target[] {
   const network = 'Autonomous, network view (+constraints)';
   return [
     ratio('dispute view, cached keys / floor', findRow(rows, 'verify', dispute, 'cached'), 1.25),
-    ratio('dispute view, fresh keys / (floor + imports)', findRow(rows, 'verify', dispute, 'fresh'), 1.25),
-    ratio('network view with constraints, cached keys / floor', findRow(rows, 'verify', network, 'cached'), 1.3),
-    ratio('network view with constraints, fresh keys / (floor + imports)', findRow(rows, 'verify', network, 'fresh'), 1.3),
+    ratio(
+      'dispute view, fresh keys / (floor + imports)',
+      findRow(rows, 'verify', dispute, 'fresh'),
+      1.25,
+    ),
+    ratio(
+      'network view with constraints, cached keys / floor',
+      findRow(rows, 'verify', network, 'cached'),
+      1.3,
+    ),
+    ratio(
+      'network view with constraints, fresh keys / (floor + imports)',
+      findRow(rows, 'verify', network, 'fresh'),
+      1.3,
+    ),
     atMost(
       '5-pair dispute / 1-pair dispute, cached keys',
-      findRow(rows, 'verify', multiName, 'cached').usPerOp / findRow(rows, 'verify', dispute, 'cached').usPerOp,
+      findRow(rows, 'verify', multiName, 'cached').usPerOp /
+        findRow(rows, 'verify', dispute, 'cached').usPerOp,
       5.5,
     ),
     atMost(
       '5-pair dispute / 1-pair dispute, fresh keys',
-      findRow(rows, 'verify', multiName, 'fresh').usPerOp / findRow(rows, 'verify', dispute, 'fresh').usPerOp,
+      findRow(rows, 'verify', multiName, 'fresh').usPerOp /
+        findRow(rows, 'verify', dispute, 'fresh').usPerOp,
       5.5,
     ),
   ];
@@ -235,7 +312,9 @@ function targets(rows: Row[]): Target[] {
 
 /** The memory run's pool when the verify suite did not build it: fresh Autonomous network views. */
 async function freshNetworkPool(p: StableParties, n: number): Promise<PresentationBundle[]> {
-  return Promise.all(Array.from({ length: n }, async () => (await chainViews(p, newHolder())).autonomousNetwork));
+  return Promise.all(
+    Array.from({ length: n }, async () => (await chainViews(p, newHolder())).autonomousNetwork),
+  );
 }
 
 /**
@@ -244,12 +323,20 @@ async function freshNetworkPool(p: StableParties, n: number): Promise<Presentati
  * bodies for HTTP in a full run) live only in here, so the memory rows after
  * them do not count them.
  */
-async function runSteady(parties: StableParties, plan: ReturnType<typeof plans>, runs: (s: Suite) => boolean, log: (s: string) => void) {
+async function runSteady(
+  parties: StableParties,
+  plan: ReturnType<typeof plans>,
+  runs: (s: Suite) => boolean,
+  log: (s: string) => void,
+) {
   const steadyRows: Row[] = [];
-  if (!(runs('steady') || runs('ledger') || runs('http') || runs('threads'))) return { steady: undefined, steadyRows };
+  if (!(runs('steady') || runs('ledger') || runs('http') || runs('threads')))
+    return { steady: undefined, steadyRows };
   // One view per operation, each (L2, pair) once, so every L3 pair is new and the ledger approves each.
   // The warm-up alone walks every user's L1 and both L2s many times over: the timed loops are steady state.
-  const workload = runs('steady') ? await steadyWorkload(parties, opsNeeded(plan.steady)) : undefined;
+  const workload = runs('steady')
+    ? await steadyWorkload(parties, opsNeeded(plan.steady))
+    : undefined;
   const steady: SteadyReport = { http: [] };
   if (workload) {
     const s = await runSteadySuite(parties, workload, plan.steady, log);
@@ -267,11 +354,21 @@ async function runSteady(parties: StableParties, plan: ReturnType<typeof plans>,
   if (runs('ledger')) steady.ledger = await runLedgerSuite(plan.ledgerDecisions, log);
   // Every run has a fresh ledger, so the same bodies serve every run.
   if (runs('http'))
-    steady.http = await runHttpAlternating(parties, (await steadyWorkload(parties, plan.http)).bodies, [1, 2], plan.httpRounds, 32, 50000, log, {
-      warmUpPerWorker: plan.httpWarmUp,
-      measured: plan.httpMeasured,
-    });
-  if (runs('threads')) steady.verifyThreads = await runVerifyThreads(plan.verifyFiles, plan.verifyRounds, log);
+    steady.http = await runHttpAlternating(
+      parties,
+      (await steadyWorkload(parties, plan.http)).bodies,
+      [1, 2],
+      plan.httpRounds,
+      32,
+      50000,
+      log,
+      {
+        warmUpPerWorker: plan.httpWarmUp,
+        measured: plan.httpMeasured,
+      },
+    );
+  if (runs('threads'))
+    steady.verifyThreads = await runVerifyThreads(plan.verifyFiles, plan.verifyRounds, log);
   return { steady, steadyRows };
 }
 
@@ -299,7 +396,10 @@ async function main(): Promise<number> {
   if (runs('memory')) {
     const pool = verify?.freshNetwork ?? (await freshNetworkPool(parties, opsNeeded(plan.single)));
     memory = await runMemory(pool, plan.memory, log);
-    memoryWithCache = await runMemory(pool, plan.memory, log, { signatureCache: new VerifiedSignatureCache(), parseCache: new ParsedJwtCache() });
+    memoryWithCache = await runMemory(pool, plan.memory, log, {
+      signatureCache: new VerifiedSignatureCache(),
+      parseCache: new ParsedJwtCache(),
+    });
   }
 
   const rows = [...(verify?.rows ?? []), ...network, ...steadyRows, ...issue];
@@ -309,7 +409,9 @@ async function main(): Promise<number> {
     ...(issue.length > 0 ? issueTargets(issue) : []),
     ...(cost ? costTargets(cost) : []),
   ];
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   const doc: BenchDocument = {
     vintent: pkg.version,
     date: new Date().toISOString(),

@@ -8,7 +8,17 @@
 import type { IssuedL2Autonomous } from '../src/issue/l2-types.js';
 import { issueL3Pair } from '../src/issue/l3.js';
 import { type PresentationBundle, presentToNetwork } from '../src/present/index.js';
-import { type Holder, issueAutonomousL2, issueUserL1, MERCHANT_AUD, NETWORK_AUD, newCheckout, newHolder, type StableParties, T } from './chains.js';
+import {
+  type Holder,
+  issueAutonomousL2,
+  issueUserL1,
+  MERCHANT_AUD,
+  NETWORK_AUD,
+  newCheckout,
+  newHolder,
+  type StableParties,
+  T,
+} from './chains.js';
 import { type FloorWork, floorWork } from './floor.js';
 
 export const L2S_PER_USER = 2;
@@ -34,13 +44,22 @@ const ITEMS = [
 ];
 
 /** `authorizations` views over ceil(authorizations / (2 × 16)) users; view i uses user i mod N. */
-export async function steadyWorkload(p: StableParties, authorizations: number): Promise<SteadyWorkload> {
+export async function steadyWorkload(
+  p: StableParties,
+  authorizations: number,
+): Promise<SteadyWorkload> {
   const users = Math.ceil(authorizations / (L2S_PER_USER * PAIRS_PER_L2));
   const holders: { h: Holder; l1: string; l2s: IssuedL2Autonomous[] }[] = [];
   for (let u = 0; u < users; u++) {
     const h = newHolder();
     const l1 = await issueUserL1(p, h.user);
-    holders.push({ h, l1, l2s: Array.from({ length: L2S_PER_USER }, () => issueAutonomousL2(h.user, h.agent, l1, PAIRS_PER_L2)) });
+    holders.push({
+      h,
+      l1,
+      l2s: Array.from({ length: L2S_PER_USER }, () =>
+        issueAutonomousL2(h.user, h.agent, l1, PAIRS_PER_L2),
+      ),
+    });
   }
   const views: PresentationBundle[] = [];
   const floors: FloorWork[] = [];
@@ -50,8 +69,19 @@ export async function steadyWorkload(p: StableParties, authorizations: number): 
     const l2 = l2s[slot % L2S_PER_USER]!;
     const pairIndex = Math.floor(slot / L2S_PER_USER) % PAIRS_PER_L2;
     const checkout = newCheckout(p, ITEMS[pairIndex % ITEMS.length]!, STEADY_AMOUNT);
-    const l3 = issueL3Pair({ agentKey: h.agent, l2, pairIndex, checkoutJwt: checkout.jwt, networkAud: NETWORK_AUD, merchantAud: MERCHANT_AUD, iat: T + 30 });
-    const view = presentToNetwork({ l1, l2, pairIndex, l3 }, { trust: { issuer_jwks: p.issuerJwks } });
+    const l3 = issueL3Pair({
+      agentKey: h.agent,
+      l2,
+      pairIndex,
+      checkoutJwt: checkout.jwt,
+      networkAud: NETWORK_AUD,
+      merchantAud: MERCHANT_AUD,
+      iat: T + 30,
+    });
+    const view = presentToNetwork(
+      { l1, l2, pairIndex, l3 },
+      { trust: { issuer_jwks: p.issuerJwks } },
+    );
     views.push(view);
     floors.push(floorWork(view, { issuer: p.issuer, user: h.user, agent: h.agent }));
   }

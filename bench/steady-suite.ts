@@ -48,8 +48,15 @@ export interface SteadyResult {
   cacheRatioWithoutParseCache: number;
 }
 
-export async function runSteadySuite(p: StableParties, w: SteadyWorkload, plan: LoopPlan, log: (s: string) => void): Promise<SteadyResult> {
-  log(`steady state: ${w.users} users, 2 L2s each, ${w.views.length} authorizations with fresh L3 pairs`);
+export async function runSteadySuite(
+  p: StableParties,
+  w: SteadyWorkload,
+  plan: LoopPlan,
+  log: (s: string) => void,
+): Promise<SteadyResult> {
+  log(
+    `steady state: ${w.users} users, 2 L2s each, ${w.views.length} authorizations with fresh L3 pairs`,
+  );
   const rows: Row[] = [];
   const floors = (i: number) => w.floors[i]!;
   const cache = new VerifiedSignatureCache();
@@ -73,7 +80,12 @@ export async function runSteadySuite(p: StableParties, w: SteadyWorkload, plan: 
     parses.clear();
     sharedKeyCache.clear();
     const name = `steady state: network view, ${withCache ? 'with' : 'no'} signature cache`;
-    rows.push(await measureRow({ group: 'verify', name, keys: 'cached', plan, floors, op: verifyOp(withCache) }, log));
+    rows.push(
+      await measureRow(
+        { group: 'verify', name, keys: 'cached', plan, floors, op: verifyOp(withCache) },
+        log,
+      ),
+    );
   }
   const stats = cache.stats();
 
@@ -92,14 +104,21 @@ export async function runSteadySuite(p: StableParties, w: SteadyWorkload, plan: 
   );
   cache.clear();
   const unparsed = await timeAgainstFloor(verifyOp(true, false), verifyOp(false, false), plan);
-  log(`  steady state: the same with the parse cache off on both sides: ${unparsed.ratio.toFixed(2)}x`);
+  log(
+    `  steady state: the same with the parse cache off on both sides: ${unparsed.ratio.toFixed(2)}x`,
+  );
 
   for (const withCache of [false, true]) {
     cache.clear();
     const dir = mkdtempSync(join(tmpdir(), 'vintent-bench-steady-'));
     const ledger = await openLedger(`sqlite:${join(dir, 'ledger.db')}`);
     parses.clear();
-    const trust = { ledger, issuerKeys: p.issuerJwks, parseCache: parses, ...(withCache ? { signatureCache: cache } : {}) };
+    const trust = {
+      ledger,
+      issuerKeys: p.issuerJwks,
+      parseCache: parses,
+      ...(withCache ? { signatureCache: cache } : {}),
+    };
     let declined = 0;
     try {
       const name = `steady state: authorize (verify + SQLite), ${withCache ? 'with' : 'no'} signature cache`;
@@ -112,7 +131,8 @@ export async function runSteadySuite(p: StableParties, w: SteadyWorkload, plan: 
             plan,
             floors,
             op: async (i) => {
-              if ((await authorizePresentation(w.views[i]!, trust, NOW)).decision !== 'approved') declined++;
+              if ((await authorizePresentation(w.views[i]!, trust, NOW)).decision !== 'approved')
+                declined++;
             },
           },
           log,
@@ -122,8 +142,18 @@ export async function runSteadySuite(p: StableParties, w: SteadyWorkload, plan: 
       await ledger.close();
       rmSync(dir, { recursive: true, force: true });
     }
-    if (declined) throw new Error(`steady state: ${declined} authorizations declined; the workload expects approvals`);
+    if (declined)
+      throw new Error(
+        `steady state: ${declined} authorizations declined; the workload expects approvals`,
+      );
   }
   if (invalid) throw new Error(`steady state: ${invalid} verifications failed`);
-  return { rows, cacheRatio: paired.ratio, rowCacheRatio, pairedCacheStats, cacheStats: stats, cacheRatioWithoutParseCache: unparsed.ratio };
+  return {
+    rows,
+    cacheRatio: paired.ratio,
+    rowCacheRatio,
+    pairedCacheStats,
+    cacheStats: stats,
+    cacheRatioWithoutParseCache: unparsed.ratio,
+  };
 }

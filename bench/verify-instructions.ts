@@ -21,7 +21,14 @@
  */
 import type { PresentationBundle } from '../src/present/index.js';
 import { verifyPresentation } from '../src/verify/index.js';
-import { type ChainViews, chainViews, multiPairDispute, NOW, newHolder, stableParties } from './chains.js';
+import {
+  type ChainViews,
+  chainViews,
+  multiPairDispute,
+  NOW,
+  newHolder,
+  stableParties,
+} from './chains.js';
 import { MULTI_PAIRS } from './verify-suite.js';
 
 const VIEW = process.env.VIEW ?? 'immediateMerchant';
@@ -35,13 +42,20 @@ const p = stableParties();
 const h = newHolder();
 const views = await Promise.all(Array.from({ length: POOL }, () => chainViews(p, h)));
 // Issued only when used: under callgrind each multi-pair chain costs seconds.
-const multi = VIEW === 'multi' || MIXED ? await Promise.all(Array.from({ length: POOL }, () => multiPairDispute(p, h, MULTI_PAIRS))) : [];
+const multi =
+  VIEW === 'multi' || MIXED
+    ? await Promise.all(Array.from({ length: POOL }, () => multiPairDispute(p, h, MULTI_PAIRS)))
+    : [];
 if (VIEW !== 'multi' && !(VIEW in views[0]!)) throw new Error(`unknown VIEW ${VIEW}`);
 const pool = VIEW === 'multi' ? multi : views.map((v) => v[VIEW as keyof ChainViews]);
-const mixed = [...views.flatMap((v) => Object.values(v) as PresentationBundle[]), ...multi.slice(0, 1)];
+const mixed = [
+  ...views.flatMap((v) => Object.values(v) as PresentationBundle[]),
+  ...multi.slice(0, 1),
+];
 const options = { now: NOW, trustFromBundle: true };
 const first = await verifyPresentation(pool[0]!, options);
-if (!first.valid) throw new Error(`${VIEW} does not verify: ${first.errors.map((e) => e.code).join(', ')}`);
+if (!first.valid)
+  throw new Error(`${VIEW} does not verify: ${first.errors.map((e) => e.code).join(', ')}`);
 
 async function loop(count: number, from: PresentationBundle[]): Promise<void> {
   for (let i = 0; i < count; i++) {

@@ -8,7 +8,15 @@ import type { PresentationBundle } from '../src/present/index.js';
 import { sharedKeyCache } from '../src/sdjwt/keys.js';
 import { verifyPresentation } from '../src/verify/index.js';
 import { bareKeys, bareVerify } from './bare.js';
-import { type ChainViews, chainViews, type Holder, multiPairDispute, NOW, newHolder, type StableParties } from './chains.js';
+import {
+  type ChainViews,
+  chainViews,
+  type Holder,
+  multiPairDispute,
+  NOW,
+  newHolder,
+  type StableParties,
+} from './chains.js';
 import { type FloorWork, floorWork, runFloor } from './floor.js';
 import { type LoopPlan, opsNeeded } from './harness.js';
 import { measureRow } from './measure.js';
@@ -42,14 +50,17 @@ export const multiName = `Autonomous, dispute view (${MULTI_PAIRS} pairs)`;
 
 async function assertValid(bundle: PresentationBundle, what: string): Promise<void> {
   const r = await verifyPresentation(bundle, { now: NOW, trustFromBundle: true });
-  if (!r.valid) throw new Error(`${what} does not verify: ${r.errors.map((e) => e.code).join(', ')}`);
+  if (!r.valid)
+    throw new Error(`${what} does not verify: ${r.errors.map((e) => e.code).join(', ')}`);
 }
 
 /** The bare minimum must do exactly the floor's signatures and digests, or its ratio means nothing. */
 function assertBareMatchesFloor(bundle: PresentationBundle, floor: FloorWork, what: string): void {
   const done = bareVerify(bundle);
   if (done.signatures !== floor.signatures.length || done.digests !== floor.digests.length) {
-    throw new Error(`${what}: bare minimum did ${done.signatures} + ${done.digests}, the floor counts ${floor.signatures.length} + ${floor.digests.length}`);
+    throw new Error(
+      `${what}: bare minimum did ${done.signatures} + ${done.digests}, the floor counts ${floor.signatures.length} + ${floor.digests.length}`,
+    );
   }
 }
 
@@ -65,17 +76,24 @@ export async function runVerifySuite(
 ): Promise<{ rows: Row[]; freshNetwork: PresentationBundle[] }> {
   log('verify: issuing chains');
   const cachedHolder = newHolder();
-  const cached = await Promise.all(Array.from({ length: plans.cachedPool }, () => chainViews(p, cachedHolder)));
+  const cached = await Promise.all(
+    Array.from({ length: plans.cachedPool }, () => chainViews(p, cachedHolder)),
+  );
   const freshHolders = Array.from({ length: opsNeeded(plans.single) }, () => newHolder());
   const fresh = await Promise.all(freshHolders.map((h) => chainViews(p, h)));
-  const cachedMulti = await Promise.all(Array.from({ length: plans.cachedPool }, () => multiPairDispute(p, cachedHolder, MULTI_PAIRS)));
+  const cachedMulti = await Promise.all(
+    Array.from({ length: plans.cachedPool }, () => multiPairDispute(p, cachedHolder, MULTI_PAIRS)),
+  );
   const freshMultiHolders = Array.from({ length: opsNeeded(plans.multi) }, () => newHolder());
-  const freshMulti = await Promise.all(freshMultiHolders.map((h) => multiPairDispute(p, h, MULTI_PAIRS)));
+  const freshMulti = await Promise.all(
+    freshMultiHolders.map((h) => multiPairDispute(p, h, MULTI_PAIRS)),
+  );
 
   for (const v of VIEWS) await assertValid(cached[0]![v.view], v.name);
   await assertValid(cachedMulti[0]!, multiName);
   const k0 = keysOf(p, cachedHolder);
-  for (const v of VIEWS) assertBareMatchesFloor(cached[0]![v.view], floorWork(cached[0]![v.view], k0), v.name);
+  for (const v of VIEWS)
+    assertBareMatchesFloor(cached[0]![v.view], floorWork(cached[0]![v.view], k0), v.name);
   assertBareMatchesFloor(cachedMulti[0]!, floorWork(cachedMulti[0]!, k0), multiName);
 
   // JIT warm-up of the whole verifier (and the floor) before the first row: a
@@ -86,11 +104,16 @@ export async function runVerifySuite(
   for (let i = 0; i < JIT_WARMUP; i++) {
     const b = cached[i % cached.length]![VIEWS[i % VIEWS.length]!.view];
     await verifyPresentation(b, { now: NOW, trustFromBundle: true });
-    if (i % 50 === 0) await verifyPresentation(cachedMulti[i % cachedMulti.length]!, { now: NOW, trustFromBundle: true });
+    if (i % 50 === 0)
+      await verifyPresentation(cachedMulti[i % cachedMulti.length]!, {
+        now: NOW,
+        trustFromBundle: true,
+      });
   }
   const warmFloors = cached.flatMap((c) => VIEWS.map((v) => floorWork(c[v.view], keys)));
   for (let i = 0; i < JIT_WARMUP; i++) runFloor(warmFloors[i % warmFloors.length]!, false);
-  for (let i = 0; i < JIT_WARMUP; i++) bareVerify(cached[i % cached.length]![VIEWS[i % VIEWS.length]!.view]);
+  for (let i = 0; i < JIT_WARMUP; i++)
+    bareVerify(cached[i % cached.length]![VIEWS[i % VIEWS.length]!.view]);
 
   const rows: Row[] = [];
   const scenario = async (name: string, keys: KeyState, inputs: Input[], plan: LoopPlan) => {
@@ -120,13 +143,19 @@ export async function runVerifySuite(
     await scenario(
       v.name,
       'cached',
-      cached.map((c) => ({ bundle: c[v.view], floor: floorWork(c[v.view], keysOf(p, cachedHolder)) })),
+      cached.map((c) => ({
+        bundle: c[v.view],
+        floor: floorWork(c[v.view], keysOf(p, cachedHolder)),
+      })),
       plans.single,
     );
     await scenario(
       v.name,
       'fresh',
-      fresh.map((c, i) => ({ bundle: c[v.view], floor: floorWork(c[v.view], keysOf(p, freshHolders[i]!)) })),
+      fresh.map((c, i) => ({
+        bundle: c[v.view],
+        floor: floorWork(c[v.view], keysOf(p, freshHolders[i]!)),
+      })),
       plans.single,
     );
   }
@@ -139,7 +168,10 @@ export async function runVerifySuite(
   await scenario(
     multiName,
     'fresh',
-    freshMulti.map((b, i) => ({ bundle: b, floor: floorWork(b, keysOf(p, freshMultiHolders[i]!)) })),
+    freshMulti.map((b, i) => ({
+      bundle: b,
+      floor: floorWork(b, keysOf(p, freshMultiHolders[i]!)),
+    })),
     plans.multi,
   );
   return { rows, freshNetwork: fresh.map((c) => c.autonomousNetwork) };

@@ -57,7 +57,17 @@ function compile(log: (s: string) => void): string {
   const t0 = Date.now();
   const r = spawnSync(
     process.execPath,
-    [tsc, '-p', join(REPO_ROOT, 'tsconfig.build.json'), '--outDir', out, '--declaration', 'false', '--sourceMap', 'false'],
+    [
+      tsc,
+      '-p',
+      join(REPO_ROOT, 'tsconfig.build.json'),
+      '--outDir',
+      out,
+      '--declaration',
+      'false',
+      '--sourceMap',
+      'false',
+    ],
     {
       cwd: REPO_ROOT,
       encoding: 'utf8',
@@ -77,7 +87,11 @@ function bundleDir(count: number): string {
   }
   const dir = mkdtempSync(join(tmpdir(), 'vintent-bench-verify-'));
   mkdirSync(join(dir, 'bundles'));
-  for (let i = 0; i < count; i++) copyFileSync(sources[i % sources.length]!, join(dir, 'bundles', `${String(i).padStart(5, '0')}.json`));
+  for (let i = 0; i < count; i++)
+    copyFileSync(
+      sources[i % sources.length]!,
+      join(dir, 'bundles', `${String(i).padStart(5, '0')}.json`),
+    );
   return dir;
 }
 
@@ -87,12 +101,32 @@ interface Placement {
   threads: number | undefined;
 }
 
-function runVerify(build: string, dir: string, at: Placement): Promise<{ seconds: number; stdout: Buffer; code: number | null }> {
+function runVerify(
+  build: string,
+  dir: string,
+  at: Placement,
+): Promise<{ seconds: number; stdout: Buffer; code: number | null }> {
   const main = pathToFileURL(join(build, 'cli', 'main.js')).href;
   const script = `import(${JSON.stringify(main)}).then((m) => m.main(process.argv.slice(1))).then((c) => process.exit(c))`;
-  const args = ['-e', script, 'verify', ...(at.threads === undefined ? [] : ['--threads', String(at.threads)]), join(dir, 'bundles')];
+  const args = [
+    '-e',
+    script,
+    'verify',
+    ...(at.threads === undefined ? [] : ['--threads', String(at.threads)]),
+    join(dir, 'bundles'),
+  ];
   const [command, argv] =
-    at.cores === undefined ? [process.execPath, args] : ['taskset', ['-c', Array.from({ length: at.cores }, (_, i) => i).join(','), process.execPath, ...args]];
+    at.cores === undefined
+      ? [process.execPath, args]
+      : [
+          'taskset',
+          [
+            '-c',
+            Array.from({ length: at.cores }, (_, i) => i).join(','),
+            process.execPath,
+            ...args,
+          ],
+        ];
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const child = spawn(command, argv, {
@@ -102,19 +136,34 @@ function runVerify(build: string, dir: string, at: Placement): Promise<{ seconds
     const out: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.once('error', reject);
-    child.once('close', (code) => resolve({ seconds: Number(process.hrtime.bigint() - t0) / 1e9, stdout: Buffer.concat(out), code }));
+    child.once('close', (code) =>
+      resolve({
+        seconds: Number(process.hrtime.bigint() - t0) / 1e9,
+        stdout: Buffer.concat(out),
+        code,
+      }),
+    );
   });
 }
 
 /** Whether runs can be pinned to 1 and 2 cores: taskset present and at least 2 cores to pin to. */
 function canPin(): boolean {
-  return availableParallelism() >= 2 && spawnSync('taskset', ['-c', '0', process.execPath, '-e', '0']).status === 0;
+  return (
+    availableParallelism() >= 2 &&
+    spawnSync('taskset', ['-c', '0', process.execPath, '-e', '0']).status === 0
+  );
 }
 
 const label = (at: Placement) =>
-  at.cores === undefined ? `${at.threads} thread${at.threads === 1 ? '' : 's'}` : `${at.cores} core${at.cores === 1 ? '' : 's'} (default threads)`;
+  at.cores === undefined
+    ? `${at.threads} thread${at.threads === 1 ? '' : 's'}`
+    : `${at.cores} core${at.cores === 1 ? '' : 's'} (default threads)`;
 
-export async function runVerifyThreads(bundles: number, rounds: number, log: (s: string) => void): Promise<VerifyThreadsResult> {
+export async function runVerifyThreads(
+  bundles: number,
+  rounds: number,
+  log: (s: string) => void,
+): Promise<VerifyThreadsResult> {
   const build = compile(log);
   const dir = bundleDir(bundles);
   const placements: Placement[] = [
@@ -123,7 +172,10 @@ export async function runVerifyThreads(bundles: number, rounds: number, log: (s:
   ];
   const pinned = canPin();
   if (pinned) placements.push({ cores: 1, threads: undefined }, { cores: 2, threads: undefined });
-  else log('  verify threads: no taskset (or fewer than 2 cores): the 1-core / 2-core runs are left out');
+  else
+    log(
+      '  verify threads: no taskset (or fewer than 2 cores): the 1-core / 2-core runs are left out',
+    );
   try {
     const runs: VerifyThreadsRun[] = [];
     let first: Buffer | undefined;
@@ -131,24 +183,38 @@ export async function runVerifyThreads(bundles: number, rounds: number, log: (s:
     for (let r = 0; r < rounds; r++) {
       for (const at of placements) {
         const run = await runVerify(build, dir, at);
-        if (run.code !== 0) throw new Error(`verify-threads: vintent verify exited ${run.code} on ${label(at)}`);
+        if (run.code !== 0)
+          throw new Error(`verify-threads: vintent verify exited ${run.code} on ${label(at)}`);
         if (first === undefined) first = run.stdout;
         else if (!first.equals(run.stdout)) identical = false;
         runs.push({ ...at, seconds: run.seconds, loadAverage: loadavg()[0]! });
-        log(`  verify threads: ${bundles} bundles, ${label(at)}: ${run.seconds.toFixed(2)} s wall; load ${loadavg()[0]!.toFixed(2)}`);
+        log(
+          `  verify threads: ${bundles} bundles, ${label(at)}: ${run.seconds.toFixed(2)} s wall; load ${loadavg()[0]!.toFixed(2)}`,
+        );
       }
     }
     const med = (cores: number | undefined, threads: number | undefined) =>
       median(runs.filter((r) => r.cores === cores && r.threads === threads).map((r) => r.seconds));
     const one = med(undefined, 1);
     const two = med(undefined, 2);
-    const out: VerifyThreadsResult = { bundles, oneThreadSeconds: one, twoThreadSeconds: two, speedup: one / two, identicalOutput: identical, runs };
-    log(`  verify threads: 2 threads / 1, both cores free: ${(one / two).toFixed(2)}x faster; output ${identical ? 'byte-identical' : 'DIFFERENT'}`);
+    const out: VerifyThreadsResult = {
+      bundles,
+      oneThreadSeconds: one,
+      twoThreadSeconds: two,
+      speedup: one / two,
+      identicalOutput: identical,
+      runs,
+    };
+    log(
+      `  verify threads: 2 threads / 1, both cores free: ${(one / two).toFixed(2)}x faster; output ${identical ? 'byte-identical' : 'DIFFERENT'}`,
+    );
     if (pinned) {
       out.oneCoreSeconds = med(1, undefined);
       out.twoCoreSeconds = med(2, undefined);
       out.coreSpeedup = out.oneCoreSeconds / out.twoCoreSeconds;
-      log(`  verify threads: 2 cores / 1 core (taskset, default threads): ${out.coreSpeedup.toFixed(2)}x faster`);
+      log(
+        `  verify threads: 2 cores / 1 core (taskset, default threads): ${out.coreSpeedup.toFixed(2)}x faster`,
+      );
     }
     return out;
   } finally {

@@ -23,8 +23,16 @@ import { generateSigningKey } from '../src/sdjwt/keys.js';
 
 const NETWORK_AUD = 'https://network.example/v1/network/authorize';
 const MERCHANT_AUD = 'https://tennis-warehouse.example';
-const merchant = { id: 'm-tw-001', name: 'Tennis Warehouse', website: 'https://tennis-warehouse.example' };
-const card = { type: 'mastercard.srcDigitalCard', id: 'card-4242', description: 'Mastercard **** 4242' };
+const merchant = {
+  id: 'm-tw-001',
+  name: 'Tennis Warehouse',
+  website: 'https://tennis-warehouse.example',
+};
+const card = {
+  type: 'mastercard.srcDigitalCard',
+  id: 'card-4242',
+  description: 'Mastercard **** 4242',
+};
 const racket = { id: 'BAB86345', title: 'Babolat Pure Aero' };
 const shoes = { id: 'NIK90210', title: 'Nike Air Zoom Vapor Pro 2' };
 
@@ -35,7 +43,11 @@ function expectStep(label: string, ok: boolean, detail: unknown): void {
 }
 
 async function postJson(url: string, body: unknown): Promise<any> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return res.json();
 }
 
@@ -65,10 +77,26 @@ async function main(): Promise<number> {
     amount: { currency: 'USD', min: '10.00', max: '400.00' },
     budget: { currency: 'USD', max: '500.00' },
   });
-  const day = (offset: number) => new Date((now + offset * 86400) * 1000).toISOString().slice(0, 10);
-  const onDemand = { agentRecurrence: { frequency: 'ON_DEMAND', start_date: day(-1), end_date: day(30), max_occurrences: 5 } };
-  const l2 = issueL2Autonomous({ userKey: user, l1, aud: 'https://agent.example', iat: now - 30, pairs: [pair(racket), { ...pair(shoes), ...onDemand }] });
-  console.log('issued L1 and an Autonomous L2: 2 mandate pairs, USD 500.00 budget each, the second on demand');
+  const day = (offset: number) =>
+    new Date((now + offset * 86400) * 1000).toISOString().slice(0, 10);
+  const onDemand = {
+    agentRecurrence: {
+      frequency: 'ON_DEMAND',
+      start_date: day(-1),
+      end_date: day(30),
+      max_occurrences: 5,
+    },
+  };
+  const l2 = issueL2Autonomous({
+    userKey: user,
+    l1,
+    aud: 'https://agent.example',
+    iat: now - 30,
+    pairs: [pair(racket), { ...pair(shoes), ...onDemand }],
+  });
+  console.log(
+    'issued L1 and an Autonomous L2: 2 mandate pairs, USD 500.00 budget each, the second on demand',
+  );
 
   // The network service, on loopback, with a throwaway SQLite ledger.
   const dir = mkdtempSync(join(tmpdir(), 'vintent-example-'));
@@ -94,10 +122,29 @@ async function main(): Promise<number> {
       currency: 'USD',
       items: [{ ...item, quantity: 1, unitPrice: price }],
     });
-    const l3 = issueL3Pair({ agentKey: agent, l2, pairIndex, checkoutJwt: checkout.jwt, networkAud: NETWORK_AUD, merchantAud: MERCHANT_AUD });
+    const l3 = issueL3Pair({
+      agentKey: agent,
+      l2,
+      pairIndex,
+      checkoutJwt: checkout.jwt,
+      networkAud: NETWORK_AUD,
+      merchantAud: MERCHANT_AUD,
+    });
     return {
-      merchantView: { vi_bundle: 1, role: 'merchant', l1, l2: l3.checkoutL2, l3: [{ checkout: l3.checkout }] },
-      networkView: { vi_bundle: 1, role: 'network', l1, l2: l3.paymentL2, l3: [{ payment: l3.payment }] },
+      merchantView: {
+        vi_bundle: 1,
+        role: 'merchant',
+        l1,
+        l2: l3.checkoutL2,
+        l3: [{ checkout: l3.checkout }],
+      },
+      networkView: {
+        vi_bundle: 1,
+        role: 'network',
+        l1,
+        l2: l3.paymentL2,
+        l3: [{ payment: l3.payment }],
+      },
     };
   };
 
@@ -105,7 +152,10 @@ async function main(): Promise<number> {
     // Pair 0: a racket for 279.99.
     const first = buy(0, racket, '279.99');
     const verdict = await postJson(`${url}/v1/merchant/verify`, first.merchantView);
-    expectStep('merchant verifies the checkout view', verdict.valid === true, { valid: verdict.valid, errors: verdict.errors });
+    expectStep('merchant verifies the checkout view', verdict.valid === true, {
+      valid: verdict.valid,
+      errors: verdict.errors,
+    });
     const auth = await postJson(`${url}/v1/network/authorize`, first.networkView);
     expectStep('network approves USD 279.99 on pair 0', auth.decision === 'approved', auth);
 
@@ -119,8 +169,15 @@ async function main(): Promise<number> {
     );
 
     // Pair 1 (on demand): 279.99 fits its own 500.00, whatever pair 0 spent; 279.99 + 229.99 does not.
-    const shoesFirst = await postJson(`${url}/v1/network/authorize`, buy(1, shoes, '279.99').networkView);
-    expectStep('network approves USD 279.99 on pair 1 (its own budget)', shoesFirst.decision === 'approved', shoesFirst);
+    const shoesFirst = await postJson(
+      `${url}/v1/network/authorize`,
+      buy(1, shoes, '279.99').networkView,
+    );
+    expectStep(
+      'network approves USD 279.99 on pair 1 (its own budget)',
+      shoesFirst.decision === 'approved',
+      shoesFirst,
+    );
     const second = buy(1, shoes, '229.99');
     const over = await postJson(`${url}/v1/network/authorize`, second.networkView);
     expectStep(

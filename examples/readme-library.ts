@@ -40,7 +40,9 @@ const l2 = issueL2Autonomous({
     {
       agentKey: agent.publicJwk,
       merchants: [shop],
-      lineItems: [{ id: 'line-1', acceptableItems: [{ id: 'BAB86345', title: 'Pure Aero' }], quantity: 1 }],
+      lineItems: [
+        { id: 'line-1', acceptableItems: [{ id: 'BAB86345', title: 'Pure Aero' }], quantity: 1 },
+      ],
       paymentInstrument: { type: 'mastercard.srcDigitalCard', id: 'tok-1' },
       amount: { currency: 'USD', min: '100.00', max: '400.00' },
       budget: { currency: 'USD', max: '400.00' },
@@ -56,13 +58,29 @@ const cart = createCheckoutJwt({
   currency: 'USD',
   items: [{ id: 'BAB86345', title: 'Pure Aero', quantity: 1, unitPrice: '279.99' }],
 });
-const l3 = issueL3Pair({ agentKey: agent, l2, pairIndex: 0, checkoutJwt: cart.jwt, networkAud: 'https://network.example', merchantAud: shop.website });
+const l3 = issueL3Pair({
+  agentKey: agent,
+  l2,
+  pairIndex: 0,
+  checkoutJwt: cart.jwt,
+  networkAud: 'https://network.example',
+  merchantAud: shop.website,
+});
 
 // Each party gets its own view, and verifies it.
-const trust = { issuer_jwks: { keys: [issuer.publicJwk] }, merchant_jwks: { keys: [shopKey.publicJwk] } };
-const atMerchant = await verifyPresentation(presentToMerchant({ l1, l2, pairIndex: 0, l3 }, { trust }), {
-  issuerKeys: trust.issuer_jwks,
-  merchantKeys: trust.merchant_jwks,
-});
-const atNetwork = await verifyPresentation(presentToNetwork({ l1, l2, pairIndex: 0, l3 }, { trust }), { issuerKeys: trust.issuer_jwks }); // trust from your configuration, not the bundle
+const trust = {
+  issuer_jwks: { keys: [issuer.publicJwk] },
+  merchant_jwks: { keys: [shopKey.publicJwk] },
+};
+const atMerchant = await verifyPresentation(
+  presentToMerchant({ l1, l2, pairIndex: 0, l3 }, { trust }),
+  {
+    issuerKeys: trust.issuer_jwks,
+    merchantKeys: trust.merchant_jwks,
+  },
+);
+const atNetwork = await verifyPresentation(
+  presentToNetwork({ l1, l2, pairIndex: 0, l3 }, { trust }),
+  { issuerKeys: trust.issuer_jwks },
+); // trust from your configuration, not the bundle
 console.log(atMerchant.valid, atNetwork.valid, atNetwork.pairs[0]?.payment_values); // true true { amount: 27999, … }

@@ -20,7 +20,11 @@ async function run(dir) {
   const { runVerifySuite } = await import(`${root}bench/verify-suite.js`);
   const { stableParties } = await import(`${root}bench/chains.js`);
   const plan = (warmup, loops, perLoop) => ({ warmup, loops, perLoop });
-  const { rows } = await runVerifySuite(stableParties(), { single: plan(200, 21, 50), multi: plan(40, 21, 14), cachedPool: 8 }, () => {});
+  const { rows } = await runVerifySuite(
+    stableParties(),
+    { single: plan(200, 21, 50), multi: plan(40, 21, 14), cachedPool: 8 },
+    () => {},
+  );
   for (const r of rows) {
     console.log(JSON.stringify({ name: r.name, keys: r.keys, ratio: r.ratio }));
   }
@@ -58,7 +62,9 @@ function summary(dirA, dirB) {
     const ma = median(ra);
     const mb = median(rb);
     const change = ((mb / ma - 1) * 100).toFixed(1);
-    console.log(`| ${key} | ${ma.toFixed(3)} (${range(ra)}) | ${mb.toFixed(3)} (${range(rb)}) | ${change.startsWith('-') ? '' : '+'}${change}% |`);
+    console.log(
+      `| ${key} | ${ma.toFixed(3)} (${range(ra)}) | ${mb.toFixed(3)} (${range(rb)}) | ${change.startsWith('-') ? '' : '+'}${change}% |`,
+    );
   }
   console.log(
     `\nratio = CPU time per verification / the same bundle's floor (ES256 verifies and SHA-256 digests), median of each run's median; ${[...A.values()][0]?.length ?? 0} runs of A, ${[...B.values()][0]?.length ?? 0} of B, alternated.`,

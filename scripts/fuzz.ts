@@ -49,14 +49,23 @@ async function main(): Promise<number> {
     }
     const d = await fc.check(prop.property(seeds), { seed: baseSeed, path, numRuns: 1 });
     console.log(`${prop.name}: ${d.failed ? 'FAILS' : 'holds'}`);
-    if (d.failed) console.log(`  ${fc.stringify(d.counterexample)}\n  ${d.errorInstance instanceof Error ? d.errorInstance.message : String(d.errorInstance)}`);
+    if (d.failed)
+      console.log(
+        `  ${fc.stringify(d.counterexample)}\n  ${d.errorInstance instanceof Error ? d.errorInstance.message : String(d.errorInstance)}`,
+      );
     return d.failed ? 1 : 0;
   }
   console.log(
     `fuzz: ${seeds.length} valid seed bundles (${seeds.filter((s) => s.seed.keys).length} fresh), ${PROPERTIES.length} properties, ${minutes} min, base seed ${baseSeed}`,
   );
 
-  const tallies: Tally[] = PROPERTIES.map((p) => ({ name: p.name, cases: 0, valid: 0, invalid: 0, codes: new Map() }));
+  const tallies: Tally[] = PROPERTIES.map((p) => ({
+    name: p.name,
+    cases: 0,
+    valid: 0,
+    invalid: 0,
+    codes: new Map(),
+  }));
   const props = PROPERTIES.map((p) => p.property(seeds));
   const deadline = Date.now() + minutes * 60_000;
   let current: Tally | undefined;
@@ -64,7 +73,8 @@ async function main(): Promise<number> {
     if (!current) return;
     if (r.valid) current.valid++;
     else current.invalid++;
-    for (const code of new Set(r.errors.map((e) => e.code))) current.codes.set(code, (current.codes.get(code) ?? 0) + 1);
+    for (const code of new Set(r.errors.map((e) => e.code)))
+      current.codes.set(code, (current.codes.get(code) ?? 0) + 1);
   });
 
   for (let round = 0; Date.now() < deadline || round === 0; round++) {
@@ -91,11 +101,15 @@ async function main(): Promise<number> {
       .slice(0, 4)
       .map(([c, n]) => `${c}×${n}`)
       .join(' ');
-    console.log(`${t.failure ? 'FAIL' : 'ok  '} ${tallies.indexOf(t) + 1}. ${t.name} | ${t.cases} | ${t.valid} | ${t.invalid} | ${top}`);
+    console.log(
+      `${t.failure ? 'FAIL' : 'ok  '} ${tallies.indexOf(t) + 1}. ${t.name} | ${t.cases} | ${t.valid} | ${t.invalid} | ${top}`,
+    );
   }
   const total = tallies.reduce((n, t) => n + t.cases, 0);
   const failed = tallies.filter((t) => t.failure);
-  console.log(`\n${total} cases in ${minutes} min, ${failed.length} failing properties (base seed ${baseSeed})`);
+  console.log(
+    `\n${total} cases in ${minutes} min, ${failed.length} failing properties (base seed ${baseSeed})`,
+  );
   return failed.length ? 1 : 0;
 }
 

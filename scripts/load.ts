@@ -43,8 +43,12 @@ interface ServeConfig {
 async function serve(): Promise<void> {
   const { openLedger } = await import('../src/ledger/index.js');
   const { createVintentServer } = await import('../src/http/server.js');
-  const cfg = await new Promise<ServeConfig>((resolve) => process.once('message', (m) => resolve(m as ServeConfig)));
-  const ledger = await openLedger(`sqlite:${join(mkdtempSync(join(tmpdir(), 'vintent-load-')), 'ledger.db')}`);
+  const cfg = await new Promise<ServeConfig>((resolve) =>
+    process.once('message', (m) => resolve(m as ServeConfig)),
+  );
+  const ledger = await openLedger(
+    `sqlite:${join(mkdtempSync(join(tmpdir(), 'vintent-load-')), 'ledger.db')}`,
+  );
   const svc = createVintentServer({
     port: 0,
     ledger,
@@ -53,7 +57,11 @@ async function serve(): Promise<void> {
     networkAud: 'https://network.load.test',
     now: () => NOW,
     log: () => {},
-    limits: { requestTimeoutMs: REQUEST_TIMEOUT_MS, headersTimeoutMs: REQUEST_TIMEOUT_MS, maxBodyBytes: MAX_BODY_BYTES },
+    limits: {
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: REQUEST_TIMEOUT_MS,
+      maxBodyBytes: MAX_BODY_BYTES,
+    },
   });
   const { url } = await svc.listen();
   process.on('message', (m) => {
@@ -105,7 +113,9 @@ async function validBodies(n: number): Promise<{ bodies: string[]; cfg: ServeCon
         {
           agentKey: agent.publicJwk,
           merchants: [merchant],
-          lineItems: [{ id: 'line-1', acceptableItems: [{ id: 'SKU', title: 'Thing' }], quantity: 1 }],
+          lineItems: [
+            { id: 'line-1', acceptableItems: [{ id: 'SKU', title: 'Thing' }], quantity: 1 },
+          ],
           paymentInstrument: instrument,
           amount: { currency: 'USD', max: 100000 },
         },
@@ -130,7 +140,13 @@ async function validBodies(n: number): Promise<{ bodies: string[]; cfg: ServeCon
     });
     bodies.push(JSON.stringify(presentToNetwork({ l1, l2, pairIndex: 0, l3 }, { trust })));
   }
-  return { bodies, cfg: { issuerJwks: { keys: [issuer.publicJwk] }, merchantJwks: { keys: [merchantKey.publicJwk] } } };
+  return {
+    bodies,
+    cfg: {
+      issuerJwks: { keys: [issuer.publicJwk] },
+      merchantJwks: { keys: [merchantKey.publicJwk] },
+    },
+  };
 }
 
 type Kind = 'valid' | 'tampered' | 'garbage' | 'shape' | 'oversized';
@@ -146,11 +162,30 @@ function bodyFor(i: number, valid: string[]): { kind: Kind; body: string | Buffe
     b.l3[0]!.payment = s.slice(0, at) + (s[at] === 'A' ? 'B' : 'A') + s.slice(at + 1);
     return { kind: 'tampered', body: JSON.stringify(b) };
   }
-  if (r < 15) return { kind: 'garbage', body: ['', '{', 'null', '[[[[[[', '\u0000\u0001', '{"vi_bundle":1,"l1":', `${'['.repeat(50_000)}`][i % 7]! };
+  if (r < 15)
+    return {
+      kind: 'garbage',
+      body: [
+        '',
+        '{',
+        'null',
+        '[[[[[[',
+        '\u0000\u0001',
+        '{"vi_bundle":1,"l1":',
+        `${'['.repeat(50_000)}`,
+      ][i % 7]!,
+    };
   if (r < 19)
     return {
       kind: 'shape',
-      body: JSON.stringify([{ vi_bundle: 1 }, { vi_bundle: 1, l1: 5, l2: [] }, { vi_bundle: 1, l1: 'a~', l2: 'b.c.d~', l3: 'x' }, 42][i % 4]),
+      body: JSON.stringify(
+        [
+          { vi_bundle: 1 },
+          { vi_bundle: 1, l1: 5, l2: [] },
+          { vi_bundle: 1, l1: 'a~', l2: 'b.c.d~', l3: 'x' },
+          42,
+        ][i % 4],
+      ),
     };
   return { kind: 'oversized', body: Buffer.alloc(MAX_BODY_BYTES + 1024, 0x20) };
 }
@@ -165,7 +200,11 @@ function post(url: string, agent: Agent, body: string | Buffer): Promise<{ statu
   return new Promise((resolve, reject) => {
     const req = request(
       `${url}/v1/network/authorize`,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
@@ -183,17 +222,21 @@ function slowBody(url: string): Promise<{ ms: number; answer: string }> {
   return new Promise((resolve) => {
     const started = performance.now();
     const socket = connect(Number(port), hostname, () => {
-      socket.write(`POST /v1/network/authorize HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"vi_bundle":1,`);
+      socket.write(
+        `POST /v1/network/authorize HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"vi_bundle":1,`,
+      );
     });
     let answer = '';
     socket.on('data', (d) => (answer += d.toString('latin1')));
-    const done = () => resolve({ ms: performance.now() - started, answer: answer.split('\r\n')[0] ?? '' });
+    const done = () =>
+      resolve({ ms: performance.now() - started, answer: answer.split('\r\n')[0] ?? '' });
     socket.on('close', done);
     socket.on('error', () => {});
   });
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 function ask<T>(child: ChildProcess, msg: unknown, key: string): Promise<T> {
   return new Promise((resolve) => {
@@ -214,9 +257,17 @@ async function main(): Promise<number> {
   const concurrency = arg('concurrency', 32);
   const { bodies, cfg } = await validBodies(200);
 
-  const child = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), ['--serve'], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   let exitedEarly = false;
-  const died = new Promise<never>((_, reject) => child.on('exit', (code) => ((exitedEarly = true), reject(new Error(`server process exited (${code})`)))));
+  const died = new Promise<never>((_, reject) =>
+    child.on(
+      'exit',
+      (code) => ((exitedEarly = true), reject(new Error(`server process exited (${code})`))),
+    ),
+  );
   died.catch(() => {});
   const urlP = ask<string>(child, undefined, 'url');
   child.send(cfg);
@@ -257,15 +308,22 @@ async function main(): Promise<number> {
 
   const lat = samples.map((s) => s.ms).sort((a, b) => a - b);
   const byStatus = new Map<string, number>();
-  for (const s of samples) byStatus.set(`${s.kind} ${s.status}`, (byStatus.get(`${s.kind} ${s.status}`) ?? 0) + 1);
+  for (const s of samples)
+    byStatus.set(`${s.kind} ${s.status}`, (byStatus.get(`${s.kind} ${s.status}`) ?? 0) + 1);
   const fiveXX = samples.filter((s) => s.status >= 500).length;
   const oversizedNot413 = samples.filter((s) => s.kind === 'oversized' && s.status !== 413).length;
   const validNot200 = samples.filter((s) => s.kind === 'valid' && s.status !== 200).length;
-  const slowCut = slowResults.every((r) => r.ms < REQUEST_TIMEOUT_MS * 3 && /^HTTP\/1\.1 408/.test(r.answer));
+  const slowCut = slowResults.every(
+    (r) => r.ms < REQUEST_TIMEOUT_MS * 3 && /^HTTP\/1\.1 408/.test(r.answer),
+  );
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 
-  console.log(`load: ${samples.length} requests in ${elapsed.toFixed(1)} s at concurrency ${concurrency}: ${(samples.length / elapsed).toFixed(0)} req/s`);
-  console.log(`latency: p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms, max ${(lat[lat.length - 1] ?? NaN).toFixed(1)} ms`);
+  console.log(
+    `load: ${samples.length} requests in ${elapsed.toFixed(1)} s at concurrency ${concurrency}: ${(samples.length / elapsed).toFixed(0)} req/s`,
+  );
+  console.log(
+    `latency: p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms, max ${(lat[lat.length - 1] ?? NaN).toFixed(1)} ms`,
+  );
   const kinds = [...new Set(samples.map((x) => x.kind))].sort();
   console.log(
     `latency by kind: ${kinds
@@ -284,13 +342,24 @@ async function main(): Promise<number> {
       .map(([k, n]) => `${k}: ${n}`)
       .join(', ')}`,
   );
-  console.log(`errors: ${fiveXX} 5xx, ${transportErrors} transport errors, ${validNot200} valid bodies not answered 200, ${oversizedNot413} oversized not 413`);
+  console.log(
+    `errors: ${fiveXX} 5xx, ${transportErrors} transport errors, ${validNot200} valid bodies not answered 200, ${oversizedNot413} oversized not 413`,
+  );
   console.log(
     `slow bodies: ${slowResults.map((r) => `${r.answer || '(closed)'} after ${(r.ms / 1000).toFixed(1)} s`).join('; ')} (request timeout ${REQUEST_TIMEOUT_MS} ms)`,
   );
-  console.log(`server RSS: ${mb(rssBefore)} before, ${mb(rssAfter)} after; /healthz ${health}; server ${exitedEarly ? 'EXITED' : 'alive'}`);
+  console.log(
+    `server RSS: ${mb(rssBefore)} before, ${mb(rssAfter)} after; /healthz ${health}; server ${exitedEarly ? 'EXITED' : 'alive'}`,
+  );
 
-  const ok = fiveXX === 0 && transportErrors === 0 && validNot200 === 0 && oversizedNot413 === 0 && slowCut && health === 200 && !exitedEarly;
+  const ok =
+    fiveXX === 0 &&
+    transportErrors === 0 &&
+    validNot200 === 0 &&
+    oversizedNot413 === 0 &&
+    slowCut &&
+    health === 200 &&
+    !exitedEarly;
   console.log(ok ? 'load: PASS' : 'load: FAIL');
   return ok ? 0 : 1;
 }

@@ -15,7 +15,12 @@ import type { ErrorCode } from '../src/errors.js';
 import { PROFILE, VI_2026_02, VI_2026_04, type WireProfile } from '../src/profiles/profile.js';
 import { makeArrayDisclosure } from '../src/sdjwt/build.js';
 import { sha256b64u } from '../src/sdjwt/digest.js';
-import { exportPrivateJwk, generateSigningKey, type SigningKey, signingKeyFromJwk } from '../src/sdjwt/keys.js';
+import {
+  exportPrivateJwk,
+  generateSigningKey,
+  type SigningKey,
+  signingKeyFromJwk,
+} from '../src/sdjwt/keys.js';
 import {
   AT,
   autonomousBundle,
@@ -30,23 +35,45 @@ import {
 const here = dirname(fileURLToPath(import.meta.url));
 const KEYS_FILE = resolve(here, '../test/fixtures/vector-keys.json');
 const NAMES = ['issuer', 'user', 'agent', 'merchant1', 'merchant2'] as const;
-const KIDS = { issuer: 'issuer-key-2026', user: 'user-device-key-1', agent: 'agent-key-1', merchant1: 'merchant-key-1', merchant2: 'merchant-key-2' };
+const KIDS = {
+  issuer: 'issuer-key-2026',
+  user: 'user-device-key-1',
+  agent: 'agent-key-1',
+  merchant1: 'merchant-key-1',
+  merchant2: 'merchant-key-2',
+};
 type KeyName = (typeof NAMES)[number];
 
 function loadKeys(): Record<KeyName, SigningKey> {
   if (!existsSync(KEYS_FILE)) {
-    const fresh = Object.fromEntries(NAMES.map((n) => [n, exportPrivateJwk(generateSigningKey(KIDS[n]))]));
-    writeFileSync(KEYS_FILE, `${JSON.stringify({ note: 'TEST KEYS for vectors/ only. Never use them elsewhere.', keys: fresh }, null, 2)}\n`);
+    const fresh = Object.fromEntries(
+      NAMES.map((n) => [n, exportPrivateJwk(generateSigningKey(KIDS[n]))]),
+    );
+    writeFileSync(
+      KEYS_FILE,
+      `${JSON.stringify({ note: 'TEST KEYS for vectors/ only. Never use them elsewhere.', keys: fresh }, null, 2)}\n`,
+    );
   }
-  const file = JSON.parse(readFileSync(KEYS_FILE, 'utf8')) as { keys: Record<KeyName, Record<string, unknown>> };
-  return Object.fromEntries(NAMES.map((n) => [n, signingKeyFromJwk(file.keys[n], KIDS[n])])) as Record<KeyName, SigningKey>;
+  const file = JSON.parse(readFileSync(KEYS_FILE, 'utf8')) as {
+    keys: Record<KeyName, Record<string, unknown>>;
+  };
+  return Object.fromEntries(
+    NAMES.map((n) => [n, signingKeyFromJwk(file.keys[n], KIDS[n])]),
+  ) as Record<KeyName, SigningKey>;
 }
 
 type P = Record<string, unknown>;
 const rogue = { id: 'm-rogue', name: 'Rogue Rackets', website: 'https://rogue.example' };
 
 /** Each tamper breaks one check; `code` is the error a conformant verifier reports. */
-const TAMPERS: { name: string; mode: 'immediate' | 'autonomous'; role: Role; hooks: Hooks; code: ErrorCode; why: string }[] = [
+const TAMPERS: {
+  name: string;
+  mode: 'immediate' | 'autonomous';
+  role: Role;
+  hooks: Hooks;
+  code: ErrorCode;
+  why: string;
+}[] = [
   {
     name: 'l1-alg-none',
     mode: 'immediate',
@@ -55,7 +82,14 @@ const TAMPERS: { name: string; mode: 'immediate' | 'autonomous'; role: Role; hoo
     code: 'ALG_NOT_ALLOWED',
     why: 'L1 alg must be ES256',
   },
-  { name: 'l1-expired', mode: 'immediate', role: 'dispute', hooks: { l1Payload: (p) => (p.exp = AT - 1000) }, code: 'EXPIRED', why: 'L1 expired beyond skew' },
+  {
+    name: 'l1-expired',
+    mode: 'immediate',
+    role: 'dispute',
+    hooks: { l1Payload: (p) => (p.exp = AT - 1000) },
+    code: 'EXPIRED',
+    why: 'L1 expired beyond skew',
+  },
   {
     name: 'l1-cnf-with-private-key',
     mode: 'immediate',
@@ -100,7 +134,9 @@ const TAMPERS: { name: string; mode: 'immediate' | 'autonomous'; role: Role; hoo
     name: 'injected-disclosure',
     mode: 'immediate',
     role: 'dispute',
-    hooks: { l2Extra: ['WyJzYWx0LXNhbHQtc2FsdCIseyJ2Y3QiOiJtYW5kYXRlLnBheW1lbnQiLCJhbW91bnQiOjF9XQ'] },
+    hooks: {
+      l2Extra: ['WyJzYWx0LXNhbHQtc2FsdCIseyJ2Y3QiOiJtYW5kYXRlLnBheW1lbnQiLCJhbW91bnQiOjF9XQ'],
+    },
     code: 'DISCLOSURE_UNREFERENCED',
     why: 'RFC 9901 7.1: unreferenced disclosure',
   },
@@ -229,7 +265,11 @@ const TAMPERS: { name: string; mode: 'immediate' | 'autonomous'; role: Role; hoo
     name: 'l3a-view-withholds-payees',
     mode: 'autonomous',
     role: 'network',
-    hooks: { selectedMerchant: null, paymentViewMerchants: [], l3aMandate: (m) => (m.payee = rogue) },
+    hooks: {
+      selectedMerchant: null,
+      paymentViewMerchants: [],
+      l3aMandate: (m) => (m.payee = rogue),
+    },
     code: 'L3_VIEW_INCOMPLETE',
     why: 'what an L3a is judged by must be in the view it binds',
   },
@@ -245,7 +285,10 @@ const TAMPERS: { name: string; mode: 'immediate' | 'autonomous'; role: Role; hoo
     name: 'l3a-foreign-instrument',
     mode: 'autonomous',
     role: 'network',
-    hooks: { l3aMandate: (m) => (m.payment_instrument = { type: 'mastercard.srcDigitalCard', id: 'tok-stolen' }) },
+    hooks: {
+      l3aMandate: (m) =>
+        (m.payment_instrument = { type: 'mastercard.srcDigitalCard', id: 'tok-stolen' }),
+    },
     code: 'PAYMENT_INSTRUMENT_MISMATCH',
     why: 'L3a pays with the delegated instrument only',
   },
@@ -283,7 +326,10 @@ const TAMPERS: { name: string; mode: 'immediate' | 'autonomous'; role: Role; hoo
     name: 'l3a-amount-fraction-literal',
     mode: 'autonomous',
     role: 'network',
-    hooks: { jsonText: (site, t) => (site === 'l3a.payment' ? t.replace('"amount":27999', '"amount":27999.0') : t) },
+    hooks: {
+      jsonText: (site, t) =>
+        site === 'l3a.payment' ? t.replace('"amount":27999', '"amount":27999.0') : t,
+    },
     code: 'CONSTRAINT_AMOUNT_INVALID',
     why: 'amounts are integer literals',
   },
@@ -291,7 +337,10 @@ const TAMPERS: { name: string; mode: 'immediate' | 'autonomous'; role: Role; hoo
     name: 'l3a-inline-delegate-payload',
     mode: 'autonomous',
     role: 'network',
-    hooks: { l3aPayload: (p) => (p.delegate_payload as unknown[]).push({ vct: 'mandate.payment', payee: rogue }) },
+    hooks: {
+      l3aPayload: (p) =>
+        (p.delegate_payload as unknown[]).push({ vct: 'mandate.payment', payee: rogue }),
+    },
     code: 'CLAIM_MALFORMED',
     why: 'L3 delegate_payload holds references only',
   },
@@ -299,7 +348,10 @@ const TAMPERS: { name: string; mode: 'immediate' | 'autonomous'; role: Role; hoo
     name: 'l3a-duplicate-member',
     mode: 'autonomous',
     role: 'network',
-    hooks: { jsonText: (site, t) => (site === 'l3a.payload' ? t.replace('"aud":', '"aud":"https://other.example","aud":') : t) },
+    hooks: {
+      jsonText: (site, t) =>
+        site === 'l3a.payload' ? t.replace('"aud":', '"aud":"https://other.example","aud":') : t,
+    },
     code: 'JSON_DUPLICATE_MEMBER',
     why: 'a member named twice',
   },
@@ -347,7 +399,11 @@ const TAMPERS: { name: string; mode: 'immediate' | 'autonomous'; role: Role; hoo
     name: 'l3a-payee-id-not-string',
     mode: 'autonomous',
     role: 'network',
-    hooks: { selectedMerchant: null, l3aMandate: (m) => (m.payee = { id: 1, name: 'Racket House', website: 'https://racket.example' }) },
+    hooks: {
+      selectedMerchant: null,
+      l3aMandate: (m) =>
+        (m.payee = { id: 1, name: 'Racket House', website: 'https://racket.example' }),
+    },
     code: 'MANDATE_MALFORMED',
     why: 'identifiers are strings',
   },
@@ -363,7 +419,10 @@ const TAMPERS: { name: string; mode: 'immediate' | 'autonomous'; role: Role; hoo
     name: 'constraint-member-withheld',
     mode: 'autonomous',
     role: 'network',
-    hooks: { paymentMandate: (m) => ((m.constraints as P[])[0]!._sd = ['x7Vqnp1fAb0v3GkBz5JmYw8cTRu2LDeHh4sKaXyQoNi']) },
+    hooks: {
+      paymentMandate: (m) =>
+        ((m.constraints as P[])[0]!._sd = ['x7Vqnp1fAb0v3GkBz5JmYw8cTRu2LDeHh4sKaXyQoNi']),
+    },
     code: 'CONSTRAINT_MALFORMED',
     why: 'constraints are disclosed as a unit',
   },
@@ -449,7 +508,11 @@ const ROUND3: {
       const odd = makeArrayDisclosure({ id: 7, title: 'Odd' });
       return {
         checkoutViewExtra: [odd.encoded],
-        checkoutMandate: (m) => ((constraintOf(m, pr.constraint.lineItems).items as Obj[])[0]!.acceptable_items as unknown[]).push({ '...': odd.digest }),
+        checkoutMandate: (m) =>
+          (
+            (constraintOf(m, pr.constraint.lineItems).items as Obj[])[0]!
+              .acceptable_items as unknown[]
+          ).push({ '...': odd.digest }),
       };
     },
     code: 'CONSTRAINT_MALFORMED',
@@ -459,7 +522,9 @@ const ROUND3: {
     name: 'amount-max-exponent',
     mode: 'autonomous',
     role: 'network',
-    hooks: () => ({ jsonText: (site, t) => (site === 'l2.payment' ? t.replace('"max":50000', '"max":5.0e4') : t) }),
+    hooks: () => ({
+      jsonText: (site, t) => (site === 'l2.payment' ? t.replace('"max":50000', '"max":5.0e4') : t),
+    }),
     code: 'CONSTRAINT_MALFORMED',
     why: 'user-signed amounts are integer literals',
   },
@@ -467,7 +532,9 @@ const ROUND3: {
     name: 'currency-not-iso-4217',
     mode: 'autonomous',
     role: 'network',
-    hooks: (pr) => ({ paymentMandate: (m) => (constraintOf(m, pr.constraint.amount).currency = 'ZZZ') }),
+    hooks: (pr) => ({
+      paymentMandate: (m) => (constraintOf(m, pr.constraint.amount).currency = 'ZZZ'),
+    }),
     code: 'CONSTRAINT_MALFORMED',
     why: 'ZZZ is no ISO 4217 currency',
   },
@@ -501,7 +568,10 @@ const ROUND3: {
     name: 'l3a-mandate-beside-delegate-payload',
     mode: 'autonomous',
     role: 'network',
-    hooks: (pr) => ({ l3aPayload: (p) => (p.mandate = { vct: pr.vct.payment, payment_amount: { currency: 'USD', amount: 1 } }) }),
+    hooks: (pr) => ({
+      l3aPayload: (p) =>
+        (p.mandate = { vct: pr.vct.payment, payment_amount: { currency: 'USD', amount: 1 } }),
+    }),
     code: 'L3_MANDATE_MISPLACED',
     why: 'a mandate is read from delegate_payload only',
   },
@@ -537,7 +607,10 @@ const ROUND3: {
     hooks: (pr) => {
       const psp = { id: 'psp-1', name: 'Pay Co', website: 'https://pay.example' };
       return {
-        paymentMandate: (m) => (constraintOf(m, pr.constraint.allowedPayee)[pr.allowlistField.allowedPayee] as unknown[]).push(psp),
+        paymentMandate: (m) =>
+          (
+            constraintOf(m, pr.constraint.allowedPayee)[pr.allowlistField.allowedPayee] as unknown[]
+          ).push(psp),
         l3aMandate: (m) => (m.payee = psp),
       };
     },
@@ -552,13 +625,25 @@ function round3Vectors(outDir: string): { valid: number; tampered: number } {
     for (const profile of [VI_2026_02, VI_2026_04]) {
       if (t.profiles && !t.profiles.includes(profile.name)) continue;
       const hooks = { ...t.hooks(profile), profile };
-      const built = t.mode === 'immediate' ? immediateBundle(hooks, t.role) : autonomousBundle(hooks, t.role);
+      const built =
+        t.mode === 'immediate' ? immediateBundle(hooks, t.role) : autonomousBundle(hooks, t.role);
       const role = t.as ?? t.role;
       const prefix = profile === VI_2026_02 ? '' : `${profile.name}-`;
       const dir = t.code === undefined ? 'valid' : 'tampered';
-      const verdict = t.code === undefined ? { valid: true, why: t.why } : { valid: false, why: t.why, code: t.code };
-      const out = { ...built, role, name: `${prefix}${t.mode}/${role}/${dir === 'valid' ? 'valid' : 'tamper'}/${t.name}`, verdict };
-      writeFileSync(join(outDir, dir, `${prefix}${t.mode}-${t.name}.json`), `${JSON.stringify(out, null, 2)}\n`);
+      const verdict =
+        t.code === undefined
+          ? { valid: true, why: t.why }
+          : { valid: false, why: t.why, code: t.code };
+      const out = {
+        ...built,
+        role,
+        name: `${prefix}${t.mode}/${role}/${dir === 'valid' ? 'valid' : 'tamper'}/${t.name}`,
+        verdict,
+      };
+      writeFileSync(
+        join(outDir, dir, `${prefix}${t.mode}-${t.name}.json`),
+        `${JSON.stringify(out, null, 2)}\n`,
+      );
       n[dir === 'valid' ? 'valid' : 'tampered']++;
     }
   }
@@ -572,7 +657,13 @@ type Bundle = Record<string, any>;
  * agent or a man in the middle can do to any profile's chain. Each names the
  * valid view it starts from and the code a conformant verifier reports.
  */
-const BUNDLE_TAMPERS: { name: string; from: string; apply: (b: Bundle) => void; code: ErrorCode; why: string }[] = [
+const BUNDLE_TAMPERS: {
+  name: string;
+  from: string;
+  apply: (b: Bundle) => void;
+  code: ErrorCode;
+  why: string;
+}[] = [
   {
     name: 'l2-aud-unexpected',
     from: 'immediate-merchant',
@@ -587,7 +678,13 @@ const BUNDLE_TAMPERS: { name: string; from: string; apply: (b: Bundle) => void; 
     code: 'NONCE_MISMATCH',
     why: 'L3a nonce is not the expected one',
   },
-  { name: 'l3-verified-after-expiry', from: 'autonomous-network', apply: (b) => (b.at += 7200), code: 'EXPIRED', why: 'L3a judged two hours after issuance' },
+  {
+    name: 'l3-verified-after-expiry',
+    from: 'autonomous-network',
+    apply: (b) => (b.at += 7200),
+    code: 'EXPIRED',
+    why: 'L3a judged two hours after issuance',
+  },
   {
     name: 'issuer-key-not-trusted',
     from: 'immediate-dispute',
@@ -612,7 +709,8 @@ const BUNDLE_TAMPERS: { name: string; from: string; apply: (b: Bundle) => void; 
   {
     name: 'l2-disclosure-injected',
     from: 'autonomous-merchant',
-    apply: (b) => (b.l2 = `${b.l2}${Buffer.from(JSON.stringify(['c2FsdHNhbHRzYWx0c2FsdA', { id: 'm-rogue' }])).toString('base64url')}~`),
+    apply: (b) =>
+      (b.l2 = `${b.l2}${Buffer.from(JSON.stringify(['c2FsdHNhbHRzYWx0c2FsdA', { id: 'm-rogue' }])).toString('base64url')}~`),
     code: 'DISCLOSURE_UNREFERENCED',
     why: 'a disclosure no digest references',
   },
@@ -646,9 +744,17 @@ function editLastDisclosure(serialized: string): string {
 }
 
 /** Valid views of every flow in one profile, and the bundle-level tampers of those views. */
-async function profileVectors(outDir: string, actors: Actors, profile: string): Promise<{ valid: number; tampered: number }> {
+async function profileVectors(
+  outDir: string,
+  actors: Actors,
+  profile: string,
+): Promise<{ valid: number; tampered: number }> {
   const views = new Map<string, Bundle>();
-  for (const flow of [await immediateFlow(actors, AT, profile), await autonomousFlow(actors, AT, 1, profile), await autonomousFlow(actors, AT, 2, profile)]) {
+  for (const flow of [
+    await immediateFlow(actors, AT, profile),
+    await autonomousFlow(actors, AT, 1, profile),
+    await autonomousFlow(actors, AT, 2, profile),
+  ]) {
     for (const [role, bundle] of Object.entries(flow.bundles)) {
       const name = `${flow.name}-${role}`;
       views.set(name, bundle as Bundle);
@@ -662,7 +768,12 @@ async function profileVectors(outDir: string, actors: Actors, profile: string): 
   for (const t of BUNDLE_TAMPERS) {
     const b = structuredClone(views.get(t.from)!);
     t.apply(b);
-    const out = { ...b, name: `${profile}/${t.from}/tamper/${t.name}`, profile, verdict: { valid: false, why: t.why, code: t.code } };
+    const out = {
+      ...b,
+      name: `${profile}/${t.from}/tamper/${t.name}`,
+      profile,
+      verdict: { valid: false, why: t.why, code: t.code },
+    };
     writeFileSync(
       join(outDir, 'tampered', `${profile}-${t.name}.json`),
       `${JSON.stringify(out, null, 2)}
@@ -710,7 +821,10 @@ function configuredTrustVectors(outDir: string, k: Record<KeyName, SigningKey>):
       'immediate-self-vouching-issuer',
       selfVouching,
       "the L1 is signed by the presenter's own key, which the bundle's trust lists under the issuer's kid",
-      configured('L1_SIGNATURE_INVALID', "with the issuer's key configured, the L1 signature does not verify"),
+      configured(
+        'L1_SIGNATURE_INVALID',
+        "with the issuer's key configured, the L1 signature does not verify",
+      ),
     ],
     [
       'immediate-self-chosen-time',
@@ -721,7 +835,13 @@ function configuredTrustVectors(outDir: string, k: Record<KeyName, SigningKey>):
   ];
   for (const [name, bundle, tamper, conf] of vectors) {
     const why = 'valid only as a test vector, under its own trust and time; see configured';
-    const out = { ...bundle, name: `immediate/dispute/trust/${name}`, tamper, verdict: { valid: true, why }, configured: conf };
+    const out = {
+      ...bundle,
+      name: `immediate/dispute/trust/${name}`,
+      tamper,
+      verdict: { valid: true, why },
+      configured: conf,
+    };
     writeFileSync(join(outDir, 'valid', `${name}.json`), `${JSON.stringify(out, null, 2)}\n`);
   }
   return vectors.length;
@@ -729,8 +849,14 @@ function configuredTrustVectors(outDir: string, k: Record<KeyName, SigningKey>):
 
 export async function makeVectors(outDir: string): Promise<{ valid: number; tampered: number }> {
   const k = loadKeys();
-  const actors: Actors = { issuer: k.issuer, user: k.user, agent: k.agent, merchants: [k.merchant1, k.merchant2] };
-  for (const sub of ['valid', 'tampered']) rmSync(join(outDir, sub), { recursive: true, force: true });
+  const actors: Actors = {
+    issuer: k.issuer,
+    user: k.user,
+    agent: k.agent,
+    merchants: [k.merchant1, k.merchant2],
+  };
+  for (const sub of ['valid', 'tampered'])
+    rmSync(join(outDir, sub), { recursive: true, force: true });
   mkdirSync(join(outDir, 'valid'), { recursive: true });
   mkdirSync(join(outDir, 'tampered'), { recursive: true });
   const at = AT;
@@ -742,20 +868,34 @@ export async function makeVectors(outDir: string): Promise<{ valid: number; tamp
     await autonomousFlow(actors, at, 2, 'vi-2026-02'),
   ]) {
     for (const [role, bundle] of Object.entries(flow.bundles)) {
-      writeFileSync(join(outDir, 'valid', `${flow.name}-${role}.json`), `${JSON.stringify({ ...bundle, verdict: { valid: true, why: 'ok' } }, null, 2)}\n`);
+      writeFileSync(
+        join(outDir, 'valid', `${flow.name}-${role}.json`),
+        `${JSON.stringify({ ...bundle, verdict: { valid: true, why: 'ok' } }, null, 2)}\n`,
+      );
       valid++;
     }
   }
   useChainKeys({ issuer: k.issuer, user: k.user, agent: k.agent, merchant: k.merchant1 });
   for (const t of TAMPERS) {
-    const bundle = t.mode === 'immediate' ? immediateBundle(t.hooks, t.role) : autonomousBundle(t.hooks, t.role);
-    const out = { ...bundle, name: `${t.mode}/${t.role}/tamper/${t.name}`, verdict: { valid: false, why: t.why, code: t.code } };
-    writeFileSync(join(outDir, 'tampered', `${t.mode}-${t.name}.json`), `${JSON.stringify(out, null, 2)}\n`);
+    const bundle =
+      t.mode === 'immediate' ? immediateBundle(t.hooks, t.role) : autonomousBundle(t.hooks, t.role);
+    const out = {
+      ...bundle,
+      name: `${t.mode}/${t.role}/tamper/${t.name}`,
+      verdict: { valid: false, why: t.why, code: t.code },
+    };
+    writeFileSync(
+      join(outDir, 'tampered', `${t.mode}-${t.name}.json`),
+      `${JSON.stringify(out, null, 2)}\n`,
+    );
   }
   const round3 = round3Vectors(outDir);
   valid += configuredTrustVectors(outDir, k);
   const april = await profileVectors(outDir, actors, 'vi-2026-04');
-  return { valid: valid + april.valid + round3.valid, tampered: TAMPERS.length + april.tampered + round3.tampered };
+  return {
+    valid: valid + april.valid + round3.valid,
+    tampered: TAMPERS.length + april.tampered + round3.tampered,
+  };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

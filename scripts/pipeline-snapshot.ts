@@ -10,7 +10,8 @@ for (const name of Object.keys(snap)) {
     checks: r.checks.map((c) => [c.name, c.status, c.layer, c.pair ?? ''].join(' ').trim()),
     errors: r.errors.map((e) => [e.code, e.layer, e.pair ?? '-', e.claim ?? '-'].join(' ')),
   };
-  if (JSON.stringify(next.errors) !== JSON.stringify(snap[name].errors)) console.log('ERRORS CHANGE', name, next.errors, snap[name].errors);
+  if (JSON.stringify(next.errors) !== JSON.stringify(snap[name].errors))
+    console.log('ERRORS CHANGE', name, next.errors, snap[name].errors);
   snap[name] = next;
 }
 writeFileSync(path, `${JSON.stringify(snap, null, 2)}\n`);

@@ -31,7 +31,13 @@ export {
   VI_2026_02,
   VI_2026_04,
 } from './profiles/profile.js';
-export type { ConstraintTypeName, MandateKind, Mode, ProfileName, WireProfile } from './profiles/profile.js';
+export type {
+  ConstraintTypeName,
+  MandateKind,
+  Mode,
+  ProfileName,
+  WireProfile,
+} from './profiles/profile.js';
 /** The presentation bundle schema (zod) and its types. */
 export { bundleSchema } from './profiles/bundle.js';
 export type { Bundle, BundleL3Entry, Expectation, JwkSet, Role, Trust } from './profiles/bundle.js';
@@ -55,8 +61,18 @@ export type { SignatureCacheStats } from './sdjwt/signature-cache.js';
 
 // Constraints -----------------------------------------------------------------
 /** The constraint registry of each profile (constraints.md §4) and the §5 validation loop. */
-export { checkConstraints, constraintRegistryFor, constraintShapeViolations } from './constraints/registry.js';
-export type { ConstraintOutcome, ConstraintType, Fulfillment, Strictness, Violation } from './constraints/types.js';
+export {
+  checkConstraints,
+  constraintRegistryFor,
+  constraintShapeViolations,
+} from './constraints/registry.js';
+export type {
+  ConstraintOutcome,
+  ConstraintType,
+  Fulfillment,
+  Strictness,
+  Violation,
+} from './constraints/types.js';
 
 // Issuance --------------------------------------------------------------------
 /** Issuers (L1, checkout_jwt, L2 both modes, L3 pair) and money conversion. */
@@ -109,7 +125,11 @@ export type { IssuerStatusListInput, StatusName } from './issue/status-list.js';
 // Presentation ----------------------------------------------------------------
 /** Role presenters: merchant, network, dispute. They emit a {@link Bundle}. */
 export { presentForDispute, presentToMerchant, presentToNetwork } from './present/index.js';
-export type { DisputePresentationInput, PairPresentationInput, PresentOptions } from './present/index.js';
+export type {
+  DisputePresentationInput,
+  PairPresentationInput,
+  PresentOptions,
+} from './present/index.js';
 
 // Verification ----------------------------------------------------------------
 /** Verify a presentation bundle; never throws. Read raw text with the verifier's limits first. */

@@ -20,7 +20,9 @@ export async function verdictLine(text: string): Promise<string> {
   // The protocol hands over test vectors, each carrying the trust and time it is judged by.
   const result = await verifyPresentation(parsed.value, { trustFromBundle: true });
   const code = result.errors[0]?.code;
-  return JSON.stringify(result.valid ? { valid: true } : { valid: false, ...(code ? { code } : {}) });
+  return JSON.stringify(
+    result.valid ? { valid: true } : { valid: false, ...(code ? { code } : {}) },
+  );
 }
 
 export async function run(args: string[]): Promise<number> {

@@ -54,7 +54,9 @@ const HELP_FLAG: FlagSpec = { type: 'boolean', short: 'h', help: 'show this help
 
 /** The synopsis line: `vintent verify [--json] [--trust FILE] PATH...`. */
 export function synopsis(spec: CommandSpec): string {
-  const flags = Object.entries(spec.flags).map(([name, f]) => (f.type === 'string' ? `[--${name} ${f.value ?? 'VALUE'}]` : `[--${name}]`));
+  const flags = Object.entries(spec.flags).map(([name, f]) =>
+    f.type === 'string' ? `[--${name} ${f.value ?? 'VALUE'}]` : `[--${name}]`,
+  );
   return ['vintent', spec.name, ...flags, ...(spec.operands ? [spec.operands] : [])].join(' ');
 }
 
@@ -62,7 +64,8 @@ export function synopsis(spec: CommandSpec): string {
 export function helpText(spec: CommandSpec): string {
   const rows = Object.entries({ ...spec.flags, help: HELP_FLAG }).map(([name, f]) => {
     const left = `${f.short ? `-${f.short}, ` : ''}--${name}${f.type === 'string' ? ` ${f.value ?? 'VALUE'}` : ''}`;
-    const dflt = f.default !== undefined && f.default !== false ? ` (default: ${String(f.default)})` : '';
+    const dflt =
+      f.default !== undefined && f.default !== false ? ` (default: ${String(f.default)})` : '';
     return [left, `${f.help}${dflt}`] as const;
   });
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
@@ -79,7 +82,8 @@ function parserMessage(e: NodeJS.ErrnoException, spec: CommandSpec): string {
   const flag = /'(-{1,2}[^' ]+)/.exec(e.message)?.[1];
   switch (e.code) {
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      if (flag && spec.flags[flag.replace(/^-+/, '')]?.type === 'boolean') return `${flag} takes no value`;
+      if (flag && spec.flags[flag.replace(/^-+/, '')]?.type === 'boolean')
+        return `${flag} takes no value`;
       return `${flag ?? 'an option'} needs a value`;
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `unknown option ${flag ?? ''}`.trimEnd();
@@ -101,15 +105,32 @@ export type Parsed = { help: true } | { help: false; values: ParsedValues; posit
  * @throws UsageError with one line.
  */
 export function parseCommand(spec: CommandSpec, args: string[]): Parsed {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string; default?: string | boolean }> = {};
+  const options: Record<
+    string,
+    { type: 'string' | 'boolean'; short?: string; default?: string | boolean }
+  > = {};
   for (const [name, f] of Object.entries({ ...spec.flags, help: HELP_FLAG })) {
-    options[name] = { type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.default !== undefined ? { default: f.default } : {}) };
+    options[name] = {
+      type: f.type,
+      ...(f.short ? { short: f.short } : {}),
+      ...(f.default !== undefined ? { default: f.default } : {}),
+    };
   }
   try {
-    const { values, positionals } = parseArgs({ args, options, strict: true, allowPositionals: spec.operands !== undefined });
+    const { values, positionals } = parseArgs({
+      args,
+      options,
+      strict: true,
+      allowPositionals: spec.operands !== undefined,
+    });
     if (values.help === true) return { help: true };
     for (const [name, v] of Object.entries(values)) {
-      if (typeof v === 'string' && v.startsWith('-') && spec.flags[name]?.type === 'string' && args.includes(`--${name}`)) {
+      if (
+        typeof v === 'string' &&
+        v.startsWith('-') &&
+        spec.flags[name]?.type === 'string' &&
+        args.includes(`--${name}`)
+      ) {
         throw new UsageError(`--${name} needs a value`);
       }
     }
@@ -117,14 +138,17 @@ export function parseCommand(spec: CommandSpec, args: string[]): Parsed {
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const err = e as NodeJS.ErrnoException;
-    if (typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS')) throw new UsageError(parserMessage(err, spec));
+    if (typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS'))
+      throw new UsageError(parserMessage(err, spec));
     throw e;
   }
 }
 
 /** Print a usage error as one line on stderr; returns the exit code 2. */
 export function usageFailure(spec: Pick<CommandSpec, 'name'>, e: Error): number {
-  process.stderr.write(`vintent ${spec.name}: ${e.message.split('\n')[0]} (see vintent ${spec.name} --help)\n`);
+  process.stderr.write(
+    `vintent ${spec.name}: ${e.message.split('\n')[0]} (see vintent ${spec.name} --help)\n`,
+  );
   return 2;
 }
 
@@ -165,7 +189,8 @@ export function readInputFile(path: string, limit = MAX_INPUT_FILE_BYTES): strin
     if (e instanceof InputFileError) throw e;
     throw new InputFileError(`${path}: ${fsReason(e as NodeJS.ErrnoException)}`);
   }
-  if (size > limit) throw new InputFileError(`${path}: ${size} bytes is over the ${limit}-byte limit`);
+  if (size > limit)
+    throw new InputFileError(`${path}: ${size} bytes is over the ${limit}-byte limit`);
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
@@ -177,7 +202,11 @@ export function readInputFile(path: string, limit = MAX_INPUT_FILE_BYTES): strin
  * Run a subcommand body with the conventions: `--help` prints help (exit 0),
  * a UsageError exits 2 with one line, an InputFileError exits 2 with its path.
  */
-export async function runCommand(spec: CommandSpec, args: string[], body: (values: ParsedValues, positionals: string[]) => Promise<number>): Promise<number> {
+export async function runCommand(
+  spec: CommandSpec,
+  args: string[],
+  body: (values: ParsedValues, positionals: string[]) => Promise<number>,
+): Promise<number> {
   let parsed: Parsed;
   try {
     parsed = parseCommand(spec, args);
@@ -208,7 +237,8 @@ export function stringFlag(values: ParsedValues, name: string): string | undefin
 export function unixSeconds(value: string | undefined, flag = '--now'): number {
   if (value === undefined) return Math.floor(Date.now() / 1000);
   const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new UsageError(`${flag} takes Unix seconds, got ${value}`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n))
+    throw new UsageError(`${flag} takes Unix seconds, got ${value}`);
   return n;
 }
 
@@ -221,20 +251,37 @@ export interface Subcommand {
 /** The help of a command group: each subcommand's synopsis and summary. */
 export function groupHelp(group: string, subs: Record<string, Subcommand>): string {
   const lines = [`usage: vintent ${group} SUBCOMMAND [OPTIONS]`, ''];
-  for (const s of Object.values(subs)) lines.push(`  ${synopsis(s.spec)}`, `      ${s.spec.summary}`);
-  lines.push('', `  vintent ${group} SUBCOMMAND --help   flags of one subcommand, with an example`, '');
+  for (const s of Object.values(subs))
+    lines.push(`  ${synopsis(s.spec)}`, `      ${s.spec.summary}`);
+  lines.push(
+    '',
+    `  vintent ${group} SUBCOMMAND --help   flags of one subcommand, with an example`,
+    '',
+  );
   return lines.join('\n');
 }
 
 /** Dispatch a command group: `--help` (or nothing) shows the group help, an unknown subcommand is a usage error. */
-export async function runGroup(group: string, subs: Record<string, Subcommand>, args: string[]): Promise<number> {
+export async function runGroup(
+  group: string,
+  subs: Record<string, Subcommand>,
+  args: string[],
+): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === '-h' || sub === '--help') {
     process.stdout.write(groupHelp(group, subs));
     return 0;
   }
-  if (sub === undefined) return usageFailure({ name: group }, new UsageError(`missing subcommand: ${Object.keys(subs).join(' or ')}`));
+  if (sub === undefined)
+    return usageFailure(
+      { name: group },
+      new UsageError(`missing subcommand: ${Object.keys(subs).join(' or ')}`),
+    );
   const entry = subs[sub];
-  if (!entry) return usageFailure({ name: group }, new UsageError(`unknown subcommand '${sub}': ${Object.keys(subs).join(' or ')}`));
+  if (!entry)
+    return usageFailure(
+      { name: group },
+      new UsageError(`unknown subcommand '${sub}': ${Object.keys(subs).join(' or ')}`),
+    );
   return entry.run(rest);
 }

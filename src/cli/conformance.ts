@@ -13,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { classifyVct } from '../profiles/profile.js';
 
 /** What the adapter said, or why it said nothing usable. */
-export type AdapterOutcome = { kind: 'verdict'; valid: boolean; code?: string } | { kind: 'crashed'; reason: string };
+export type AdapterOutcome =
+  | { kind: 'verdict'; valid: boolean; code?: string }
+  | { kind: 'crashed'; reason: string };
 
 export interface VectorRun {
   name: string;
@@ -70,7 +72,8 @@ function bundleFiles(dir: string): string[] {
 
 /** The profile a bundle's L2 speaks, from the first mandate VCT among its disclosures. */
 export function profileOfBundle(bundle: unknown): string {
-  const l2 = typeof bundle === 'object' && bundle !== null ? (bundle as { l2?: unknown }).l2 : undefined;
+  const l2 =
+    typeof bundle === 'object' && bundle !== null ? (bundle as { l2?: unknown }).l2 : undefined;
   if (typeof l2 !== 'string') return 'unknown';
   for (const d of l2.split('~').slice(1)) {
     try {
@@ -95,11 +98,19 @@ export function parseVerdictLine(stdout: string): AdapterOutcome {
   } catch {
     return { kind: 'crashed', reason: `verdict line is not JSON: ${line.slice(0, 80)}` };
   }
-  if (typeof v !== 'object' || v === null || typeof (v as { valid?: unknown }).valid !== 'boolean') {
+  if (
+    typeof v !== 'object' ||
+    v === null ||
+    typeof (v as { valid?: unknown }).valid !== 'boolean'
+  ) {
     return { kind: 'crashed', reason: 'verdict line needs a boolean "valid"' };
   }
   const code = (v as { code?: unknown }).code;
-  return { kind: 'verdict', valid: (v as { valid: boolean }).valid, ...(typeof code === 'string' ? { code } : {}) };
+  return {
+    kind: 'verdict',
+    valid: (v as { valid: boolean }).valid,
+    ...(typeof code === 'string' ? { code } : {}),
+  };
 }
 
 function runAdapter(command: string, input: string, timeoutMs: number): Promise<AdapterOutcome> {
@@ -125,7 +136,8 @@ function runAdapter(command: string, input: string, timeoutMs: number): Promise<
     child.on('close', (code, signal) => {
       const parsed = parseVerdictLine(stdout);
       // A verdict line counts whatever the exit status (some CLIs exit 1 on an invalid verdict); none plus a failure is a crash.
-      if (parsed.kind === 'crashed' && (code !== 0 || signal)) finish({ kind: 'crashed', reason: `exit ${code ?? signal}: ${parsed.reason}` });
+      if (parsed.kind === 'crashed' && (code !== 0 || signal))
+        finish({ kind: 'crashed', reason: `exit ${code ?? signal}: ${parsed.reason}` });
       else finish(parsed);
     });
     child.stdin.on('error', () => undefined); // an adapter that exits without reading stdin
@@ -148,10 +160,25 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
       const bundle = JSON.parse(text) as { verdict?: { valid?: unknown; code?: unknown } };
       const rel = relative(dir, file);
       const category = rel.includes('/') ? rel.split('/')[0]! : 'vectors';
-      const expected = { valid: bundle.verdict?.valid === true, ...(typeof bundle.verdict?.code === 'string' ? { code: bundle.verdict.code } : {}) };
+      const expected = {
+        valid: bundle.verdict?.valid === true,
+        ...(typeof bundle.verdict?.code === 'string' ? { code: bundle.verdict.code } : {}),
+      };
       const outcome = await runAdapter(opts.verifier, text, timeoutMs);
-      const status = outcome.kind === 'crashed' ? 'crashed' : outcome.valid === expected.valid ? 'agree' : 'disagree';
-      runs[i] = { name: basename(file, '.json'), category, profile: profileOfBundle(bundle), expected, outcome, status };
+      const status =
+        outcome.kind === 'crashed'
+          ? 'crashed'
+          : outcome.valid === expected.valid
+            ? 'agree'
+            : 'disagree';
+      runs[i] = {
+        name: basename(file, '.json'),
+        category,
+        profile: profileOfBundle(bundle),
+        expected,
+        outcome,
+        status,
+      };
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
@@ -160,7 +187,19 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   for (const r of runs) {
     const key = `${r.category}\u0000${r.profile}`;
     let row = rows.get(key);
-    if (!row) rows.set(key, (row = { category: r.category, profile: r.profile, agree: 0, disagree: 0, crashed: 0, disagreeing: [], crashed_names: [] }));
+    if (!row)
+      rows.set(
+        key,
+        (row = {
+          category: r.category,
+          profile: r.profile,
+          agree: 0,
+          disagree: 0,
+          crashed: 0,
+          disagreeing: [],
+          crashed_names: [],
+        }),
+      );
     row[r.status]++;
     if (r.status === 'disagree') row.disagreeing.push(r.name);
     if (r.status === 'crashed') row.crashed_names.push(r.name);
@@ -173,7 +212,9 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
 /** The human-readable matrix. */
 export function formatMatrix(report: ConformanceReport): string {
   const lines = [`conformance of: ${report.verifier}`, `vectors: ${report.vectors}`, ''];
-  lines.push(`${'category'.padEnd(10)} ${'profile'.padEnd(11)} ${'agree'.padStart(5)} ${'disagree'.padStart(8)} ${'crashed'.padStart(7)}`);
+  lines.push(
+    `${'category'.padEnd(10)} ${'profile'.padEnd(11)} ${'agree'.padStart(5)} ${'disagree'.padStart(8)} ${'crashed'.padStart(7)}`,
+  );
   for (const r of report.rows) {
     lines.push(
       `${r.category.padEnd(10)} ${r.profile.padEnd(11)} ${String(r.agree).padStart(5)} ${String(r.disagree).padStart(8)} ${String(r.crashed).padStart(7)}`,
@@ -182,11 +223,15 @@ export function formatMatrix(report: ConformanceReport): string {
     if (r.crashed_names.length) lines.push(`  crashed:  ${r.crashed_names.join(', ')}`);
   }
   const t = report.total;
-  lines.push('', `${t.agree} agree, ${t.disagree} disagree, ${t.crashed} crashed${t.disagree + t.crashed === 0 ? ': full agreement' : ''}`);
+  lines.push(
+    '',
+    `${t.agree} agree, ${t.disagree} disagree, ${t.crashed} crashed${t.disagree + t.crashed === 0 ? ': full agreement' : ''}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
-const USAGE = 'usage: vintent conformance --verifier "CMD" [--vectors DIR] [--timeout MS] [--json]\n';
+const USAGE =
+  'usage: vintent conformance --verifier "CMD" [--vectors DIR] [--timeout MS] [--json]\n';
 
 export async function run(args: string[]): Promise<number> {
   let verifier: string | undefined;
@@ -204,7 +249,10 @@ export async function run(args: string[]): Promise<number> {
       return 2;
     }
   }
-  if (!verifier || (timeoutMs !== undefined && !(Number.isSafeInteger(timeoutMs) && timeoutMs > 0))) {
+  if (
+    !verifier ||
+    (timeoutMs !== undefined && !(Number.isSafeInteger(timeoutMs) && timeoutMs > 0))
+  ) {
     process.stderr.write(USAGE);
     return 2;
   }
@@ -214,6 +262,8 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const report = await runConformance({ verifier, vectorsDir: dir, timeoutMs });
-  process.stdout.write(json ? `${JSON.stringify({ ...report, runs: undefined })}\n` : formatMatrix(report));
+  process.stdout.write(
+    json ? `${JSON.stringify({ ...report, runs: undefined })}\n` : formatMatrix(report),
+  );
   return report.total.disagree + report.total.crashed === 0 && report.runs.length > 0 ? 0 : 1;
 }

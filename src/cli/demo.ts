@@ -23,7 +23,18 @@ import { verifyPresentation } from '../verify/index.js';
 import type { PairResult, VerificationResult } from '../verify/types.js';
 import { type CommandSpec, runCommand, stringFlag, UsageError } from './args.js';
 import { formatMoney } from './format.js';
-import { type Actors, AUDIENCES, autonomousFlow, CARD, type Flow, immediateFlow, l1For, newActors, SHOPS, trustOf } from './scenarios.js';
+import {
+  type Actors,
+  AUDIENCES,
+  autonomousFlow,
+  CARD,
+  type Flow,
+  immediateFlow,
+  l1For,
+  newActors,
+  SHOPS,
+  trustOf,
+} from './scenarios.js';
 
 /** Flags and help of `vintent demo`. */
 export const DEMO_COMMAND: CommandSpec = {
@@ -31,8 +42,17 @@ export const DEMO_COMMAND: CommandSpec = {
   summary:
     'Run the purchase flows end to end with fresh keys — issue, present, verify at the merchant and the network — and show what each party sees, what stays hidden from it, and where parties say no.',
   flags: {
-    out: { type: 'string', value: 'DIR', help: 'also write every role view as a bundle file into DIR' },
-    profile: { type: 'string', value: 'NAME', help: 'wire profile of the credentials (vintent profiles lists them)', default: 'vi-2026-04' },
+    out: {
+      type: 'string',
+      value: 'DIR',
+      help: 'also write every role view as a bundle file into DIR',
+    },
+    profile: {
+      type: 'string',
+      value: 'NAME',
+      help: 'wire profile of the credentials (vintent profiles lists them)',
+      default: 'vi-2026-04',
+    },
   },
   example: 'demo --out demo-bundles --profile vi-2026-02',
   notes: ['exit status: 0 every party concluded as expected, 1 otherwise, 2 usage'],
@@ -48,11 +68,17 @@ const TITLES: Record<string, string> = {
 
 /** Who a party is, from the bundle's file-friendly role name (`merchant-pair-1` → merchant). */
 function partyOf(role: string): 'merchant' | 'network' | 'dispute' {
-  return role.startsWith('merchant') ? 'merchant' : role.startsWith('network') ? 'network' : 'dispute';
+  return role.startsWith('merchant')
+    ? 'merchant'
+    : role.startsWith('network')
+      ? 'network'
+      : 'dispute';
 }
 
 function partyName(p: unknown): string {
-  return typeof p === 'object' && p !== null && typeof (p as { name?: unknown }).name === 'string' ? (p as { name: string }).name : 'the payee';
+  return typeof p === 'object' && p !== null && typeof (p as { name?: unknown }).name === 'string'
+    ? (p as { name: string }).name
+    : 'the payee';
 }
 
 /** What the verified view disclosed, per pair, in words. */
@@ -60,8 +86,10 @@ function seen(result: VerificationResult): string[] {
   const out: string[] = [];
   for (const p of result.pairs) {
     const pair = result.pairs.length > 1 ? ` (pair ${p.index})` : '';
-    if (p.checkout) out.push(`checkout mandate and cart${pair}${p.l3b === 'verified' ? ', L3b' : ''}`);
-    if (p.payment) out.push(`payment mandate${pair}: ${paymentWords(p)}${p.l3a === 'verified' ? ', L3a' : ''}`);
+    if (p.checkout)
+      out.push(`checkout mandate and cart${pair}${p.l3b === 'verified' ? ', L3b' : ''}`);
+    if (p.payment)
+      out.push(`payment mandate${pair}: ${paymentWords(p)}${p.l3a === 'verified' ? ', L3a' : ''}`);
   }
   return out;
 }
@@ -69,14 +97,24 @@ function seen(result: VerificationResult): string[] {
 function paymentWords(p: PairResult): string {
   const v = p.payment_values;
   const card = typeof CARD.description === 'string' ? CARD.description : 'the card';
-  return v ? `${formatMoney(v.amount, v.currency)} to ${partyName(v.payee)}, ${card}` : `limits and ${card}`;
+  return v
+    ? `${formatMoney(v.amount, v.currency)} to ${partyName(v.payee)}, ${card}`
+    : `limits and ${card}`;
 }
 
 /** What the party's view withholds: the other party's mandate, and the email the wallet never presents. */
 function hidden(party: 'merchant' | 'network' | 'dispute', mode: string): string[] {
   const l3 = mode === 'autonomous';
-  if (party === 'merchant') return [`the payment mandate (the card, the amount)${l3 ? ' and L3a' : ''}`, "the user's email"];
-  if (party === 'network') return [`the checkout mandate (the cart, what was bought)${l3 ? ' and L3b' : ''}`, "the user's email"];
+  if (party === 'merchant')
+    return [
+      `the payment mandate (the card, the amount)${l3 ? ' and L3a' : ''}`,
+      "the user's email",
+    ];
+  if (party === 'network')
+    return [
+      `the checkout mandate (the cart, what was bought)${l3 ? ' and L3b' : ''}`,
+      "the user's email",
+    ];
   return ["the user's email (the wallet presents L1 without it)"];
 }
 
@@ -99,7 +137,8 @@ async function show(flow: Flow, out: string | undefined, log: Log): Promise<bool
     log(`      sees    ${seen(result).join('; ') || 'nothing'}`);
     log(`      hidden  ${hidden(partyOf(role), flow.mode).join('; ')}`);
     log(`      → ${conclusion(result)}`);
-    if (out) writeFileSync(join(out, `${flow.name}-${role}.json`), `${JSON.stringify(bundle, null, 2)}\n`);
+    if (out)
+      writeFileSync(join(out, `${flow.name}-${role}.json`), `${JSON.stringify(bundle, null, 2)}\n`);
   }
   return ok;
 }
@@ -109,21 +148,40 @@ async function show(flow: Flow, out: string | undefined, log: Log): Promise<bool
  * saying whatever it likes. Rewrites the L3a's payment mandate and signs it
  * again with the agent's own key; the L2 view it binds stays the same.
  */
-function dishonestL3a(honest: IssuedL3Pair, agentKey: SigningKey, change: (mandate: Record<string, unknown>) => void): IssuedL3Pair {
+function dishonestL3a(
+  honest: IssuedL3Pair,
+  agentKey: SigningKey,
+  change: (mandate: Record<string, unknown>) => void,
+): IssuedL3Pair {
   const [jwt, merchantDisclosure, mandateDisclosure] = honest.payment.split('~');
   const decode = (s: string) => JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
-  const [oldHeader, oldPayload] = jwt!.split('.').slice(0, 2).map(decode) as [Record<string, unknown>, Record<string, unknown>];
+  const [oldHeader, oldPayload] = jwt!.split('.').slice(0, 2).map(decode) as [
+    Record<string, unknown>,
+    Record<string, unknown>,
+  ];
   const mandate = (decode(mandateDisclosure!) as [string, Record<string, unknown>])[1];
   change(mandate);
   const rebuilt = makeArrayDisclosure(mandate);
-  const oldDigest = JSON.stringify(oldPayload.delegate_payload).match(/"\.\.\.":"([^"]+)"\}\]$/)?.[1];
-  const payload = JSON.parse(JSON.stringify(oldPayload).replace(oldDigest ?? '\u0000', rebuilt.digest)) as Record<string, unknown>;
-  return { ...honest, payment: serializeSdJwt(signJwt(oldHeader, payload, agentKey), [merchantDisclosure!, rebuilt.encoded]) };
+  const oldDigest = JSON.stringify(oldPayload.delegate_payload).match(
+    /"\.\.\.":"([^"]+)"\}\]$/,
+  )?.[1];
+  const payload = JSON.parse(
+    JSON.stringify(oldPayload).replace(oldDigest ?? '\u0000', rebuilt.digest),
+  ) as Record<string, unknown>;
+  return {
+    ...honest,
+    payment: serializeSdJwt(signJwt(oldHeader, payload, agentKey), [
+      merchantDisclosure!,
+      rebuilt.encoded,
+    ]),
+  };
 }
 
 function answerWords(a: AuthorizeAnswer): string {
   if (a.decision === 'approved')
-    return a.replayed ? 'approves again as a replay of the same decision (nothing is counted twice)' : `approves (${a.authorization_id})`;
+    return a.replayed
+      ? 'approves again as a replay of the same decision (nothing is counted twice)'
+      : `approves (${a.authorization_id})`;
   return `DECLINES: ${[...new Set(a.errors.map((e) => e.code))].join(', ')}`;
 }
 
@@ -143,12 +201,20 @@ async function refusals(a: Actors, at: number, profile: string, log: Log): Promi
     pairs: [0, 1].map(() => ({
       agentKey: a.agent.publicJwk,
       merchants: [shop],
-      lineItems: [{ id: 'line-1', acceptableItems: [{ id: 'BAB86345', title: 'Babolat Pure Aero' }], quantity: 1 }],
+      lineItems: [
+        {
+          id: 'line-1',
+          acceptableItems: [{ id: 'BAB86345', title: 'Babolat Pure Aero' }],
+          quantity: 1,
+        },
+      ],
       paymentInstrument: CARD,
       amount: { currency: 'USD', min: '10.00', max: '250.00' },
     })),
   });
-  log(`  user     signs L2: two pairs at ${shop.name}, each for one racket at ${formatMoney(1000, 'USD')} to ${formatMoney(25000, 'USD')}`);
+  log(
+    `  user     signs L2: two pairs at ${shop.name}, each for one racket at ${formatMoney(1000, 'USD')} to ${formatMoney(25000, 'USD')}`,
+  );
   const trust = trustOf(a);
   const buy = (pairIndex: number, price: string, id: string): IssuedL3Pair => {
     const checkout = createCheckoutJwt({
@@ -159,12 +225,28 @@ async function refusals(a: Actors, at: number, profile: string, log: Log): Promi
       items: [{ id: 'BAB86345', title: 'Babolat Pure Aero', quantity: 1, unitPrice: price }],
       iat: at - 120,
     });
-    return issueL3Pair({ agentKey: a.agent, l2, pairIndex, checkoutJwt: checkout.jwt, networkAud: AUDIENCES.network, merchantAud: shop.website, iat: at - 60 });
+    return issueL3Pair({
+      agentKey: a.agent,
+      l2,
+      pairIndex,
+      checkoutJwt: checkout.jwt,
+      networkAud: AUDIENCES.network,
+      merchantAud: shop.website,
+      iat: at - 60,
+    });
   };
   const networkView = (pairIndex: number, l3: IssuedL3Pair): PresentationBundle =>
-    presentToNetwork({ l1, l2, pairIndex, l3 }, { trust, at, expect: { l3a: { aud: AUDIENCES.network } } });
+    presentToNetwork(
+      { l1, l2, pairIndex, l3 },
+      { trust, at, expect: { l3a: { aud: AUDIENCES.network } } },
+    );
   // The network's own configuration: its issuer keys and its clock, never the presenter's.
-  const atNetwork = (b: PresentationBundle) => verifyPresentation(b, { issuerKeys: trust.issuer_jwks, merchantKeys: trust.merchant_jwks, now: at });
+  const atNetwork = (b: PresentationBundle) =>
+    verifyPresentation(b, {
+      issuerKeys: trust.issuer_jwks,
+      merchantKeys: trust.merchant_jwks,
+      now: at,
+    });
   let ok = true;
   const expectRefusal = (what: string, result: VerificationResult) => {
     log(`  ${what}`);
@@ -174,23 +256,38 @@ async function refusals(a: Actors, at: number, profile: string, log: Log): Promi
 
   // 1. Overspend: the agent signs 279.99 USD against a mandate whose maximum is 250.00.
   const honest = buy(0, '199.00', 'checkout-no-1');
-  const overspend = dishonestL3a(honest, a.agent, (m) => void ((m.payment_amount as { amount: number }).amount = 27999));
+  const overspend = dishonestL3a(
+    honest,
+    a.agent,
+    (m) => void ((m.payment_amount as { amount: number }).amount = 27999),
+  );
   expectRefusal(
     `agent    signs an L3a for ${formatMoney(27999, 'USD')} on a ${formatMoney(19900, 'USD')} cart, above the mandate's ${formatMoney(25000, 'USD')}`,
     await atNetwork(networkView(0, overspend)),
   );
 
   // 2. A payee outside the mandate: the agent names another beneficiary in its L3a.
-  const elsewhere = { id: 'm-elsewhere', name: 'Elsewhere Ltd', website: 'https://elsewhere.example' };
+  const elsewhere = {
+    id: 'm-elsewhere',
+    name: 'Elsewhere Ltd',
+    website: 'https://elsewhere.example',
+  };
   const redirected = dishonestL3a(honest, a.agent, (m) => void (m.payee = elsewhere));
-  expectRefusal(`agent    signs an L3a paying ${elsewhere.name}, which the mandate does not allow`, await atNetwork(networkView(0, redirected)));
+  expectRefusal(
+    `agent    signs an L3a paying ${elsewhere.name}, which the mandate does not allow`,
+    await atNetwork(networkView(0, redirected)),
+  );
 
   // 3. The network decides on its ledger (SQLite in a temporary directory).
   const dir = mkdtempSync(join(tmpdir(), 'vintent-demo-ledger-'));
   const ledger = await openSqliteLedger(join(dir, 'ledger.db'));
   try {
     const decide = (b: PresentationBundle) =>
-      authorizePresentation(b, { ledger, issuerKeys: trust.issuer_jwks, expect: { l3a: { aud: AUDIENCES.network } } }, at);
+      authorizePresentation(
+        b,
+        { ledger, issuerKeys: trust.issuer_jwks, expect: { l3a: { aud: AUDIENCES.network } } },
+        at,
+      );
     const first = await decide(networkView(0, honest));
     log(`  network  decides on its ledger (SQLite at ${join(dir, 'ledger.db')})`);
     log(`      pair 0, ${formatMoney(19900, 'USD')}: ${answerWords(first)}`);
@@ -198,7 +295,8 @@ async function refusals(a: Actors, at: number, profile: string, log: Log): Promi
     log(`      the same L3 pair again: ${answerWords(again)}`);
     const second = await decide(networkView(0, buy(0, '99.00', 'checkout-no-2')));
     log(`      a second L3 pair for pair 0, ${formatMoney(9900, 'USD')}: ${answerWords(second)}`);
-    ok &&= first.decision === 'approved' && again.replayed === true && second.decision === 'declined';
+    ok &&=
+      first.decision === 'approved' && again.replayed === true && second.decision === 'declined';
   } finally {
     await ledger.close();
     rmSync(dir, { recursive: true, force: true });
@@ -209,7 +307,10 @@ async function refusals(a: Actors, at: number, profile: string, log: Log): Promi
 export async function run(args: string[]): Promise<number> {
   return runCommand(DEMO_COMMAND, args, async (values) => {
     const profileName = stringFlag(values, 'profile') ?? DEFAULT_PROFILE;
-    if (!findProfile(profileName)) throw new UsageError(`unknown profile '${profileName}' (known: ${PROFILES.map((p) => p.name).join(', ')})`);
+    if (!findProfile(profileName))
+      throw new UsageError(
+        `unknown profile '${profileName}' (known: ${PROFILES.map((p) => p.name).join(', ')})`,
+      );
     return demo(stringFlag(values, 'out'), profileName);
   });
 }
@@ -221,7 +322,9 @@ async function demo(out: string | undefined, profileName: string): Promise<numbe
   const actors = newActors();
   log('Verifiable Intent demo: every credential below is ES256-signed and verified for real.');
   log(`Wire profile: ${profileName} (${findProfile(profileName)!.title})`);
-  log(`Keys: issuer ${actors.issuer.kid}, user ${actors.user.kid}, agent ${actors.agent.kid}, merchants ${actors.merchants.map((m) => m.kid).join(', ')}`);
+  log(
+    `Keys: issuer ${actors.issuer.kid}, user ${actors.user.kid}, agent ${actors.agent.kid}, merchants ${actors.merchants.map((m) => m.kid).join(', ')}`,
+  );
   const flows = [
     await immediateFlow(actors, at, profileName),
     await autonomousFlow(actors, at, 1, profileName),

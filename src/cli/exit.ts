@@ -8,7 +8,8 @@ import { main } from './main.js';
 function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
   stream.on('error', (err: NodeJS.ErrnoException) => {
     // The reader closed the pipe: there is no one left to tell; stop with the status decided so far.
-    if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    if (err.code === 'EPIPE')
+      process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
     throw err;
   });
 }

@@ -14,7 +14,10 @@ const PREFIX_SYMBOL: Readonly<Record<string, string>> = { JPY: '¥' };
  * that is not a non-negative safe integer, or a malformed currency, is shown
  * as it came, marked as minor units.
  */
-export function formatMoney(minor: number | bigint | null | undefined, currency: string | null | undefined): string {
+export function formatMoney(
+  minor: number | bigint | null | undefined,
+  currency: string | null | undefined,
+): string {
   if (minor === null || minor === undefined) return '';
   const code = typeof currency === 'string' ? currency : '';
   try {
@@ -38,7 +41,11 @@ export function formatTime(unixSeconds: number | null | undefined): string {
  * terminal and there are more than `threshold` items: pipes and CI logs
  * stay clean.
  */
-export function progressLine(total: number, threshold = 200, stream: NodeJS.WriteStream = process.stderr): { tick(done: number): void; end(): void } {
+export function progressLine(
+  total: number,
+  threshold = 200,
+  stream: NodeJS.WriteStream = process.stderr,
+): { tick(done: number): void; end(): void } {
   if (!stream.isTTY || total <= threshold) return { tick() {}, end() {} };
   let last = 0;
   return {

@@ -14,13 +14,22 @@ import { readJwks } from './verify.js';
 /** Flags and help of `vintent inspect`. */
 export const INSPECT_COMMAND: CommandSpec = {
   name: 'inspect',
-  summary: "Serve the inspector page on 127.0.0.1 and print its URL: a bundle's chain drawn with the verdict, every binding and claim, and a role switch.",
+  summary:
+    "Serve the inspector page on 127.0.0.1 and print its URL: a bundle's chain drawn with the verdict, every binding and claim, and a role switch.",
   operands: '[BUNDLE]',
   operandsHelp: 'a bundle file to show as soon as the page opens',
   flags: {
     port: { type: 'string', value: 'PORT', help: 'port to listen on (default: any free one)' },
-    trust: { type: 'string', value: 'JWKS', help: "issuer public keys (JWK Set file); without it each bundle's own trust is used, and the page says so" },
-    'merchant-keys': { type: 'string', value: 'JWKS', help: 'merchant public keys for checkout_jwt signatures' },
+    trust: {
+      type: 'string',
+      value: 'JWKS',
+      help: "issuer public keys (JWK Set file); without it each bundle's own trust is used, and the page says so",
+    },
+    'merchant-keys': {
+      type: 'string',
+      value: 'JWKS',
+      help: 'merchant public keys for checkout_jwt signatures',
+    },
   },
   example: 'inspect vectors/valid/autonomous-dispute.json --trust issuer-jwks.json',
   notes: ['runs until Ctrl-C; exit status: 0 after Ctrl-C, 2 usage, an unreadable file or no port'],
@@ -31,7 +40,8 @@ export async function run(args: string[]): Promise<number> {
     const options: InspectorOptions & { port?: number } = {};
     const port = stringFlag(values, 'port');
     if (port !== undefined) {
-      if (!/^\d+$/.test(port) || Number(port) > 65535) throw new UsageError('--port takes 0..65535');
+      if (!/^\d+$/.test(port) || Number(port) > 65535)
+        throw new UsageError('--port takes 0..65535');
       options.port = Number(port);
     }
     const trust = stringFlag(values, 'trust');

@@ -8,19 +8,39 @@
  */
 import { isMissingLedger, openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
 import type { AuditEvent } from '../ledger/types.js';
-import { type CommandSpec, runCommand, runGroup, type Subcommand, stringFlag, UsageError } from './args.js';
+import {
+  type CommandSpec,
+  runCommand,
+  runGroup,
+  type Subcommand,
+  stringFlag,
+  UsageError,
+} from './args.js';
 import { formatMoney, formatTime } from './format.js';
 import { DEFAULT_LEDGER } from './serve.js';
 
 /** Flags and help of `vintent ledger show`. */
 export const LEDGER_SHOW_COMMAND: CommandSpec = {
   name: 'ledger show',
-  summary: 'The network ledger audit trail, oldest first: every decision, reversal and revocation, including declines and replays. Never creates a ledger.',
+  summary:
+    'The network ledger audit trail, oldest first: every decision, reversal and revocation, including declines and replays. Never creates a ledger.',
   flags: {
-    ledger: { type: 'string', value: 'SPEC', default: DEFAULT_LEDGER, help: 'the ledger: sqlite:PATH or postgres://USER:PASS@HOST/DB' },
-    l2: { type: 'string', value: 'L2_ID', help: 'only the events of this L2 (its id as the ledger shows it)' },
+    ledger: {
+      type: 'string',
+      value: 'SPEC',
+      default: DEFAULT_LEDGER,
+      help: 'the ledger: sqlite:PATH or postgres://USER:PASS@HOST/DB',
+    },
+    l2: {
+      type: 'string',
+      value: 'L2_ID',
+      help: 'only the events of this L2 (its id as the ledger shows it)',
+    },
     limit: { type: 'string', value: 'N', help: 'at most N events' },
-    json: { type: 'boolean', help: 'JSON Lines on stdout: one event per line, then {"summary":true,...}' },
+    json: {
+      type: 'boolean',
+      help: 'JSON Lines on stdout: one event per line, then {"summary":true,...}',
+    },
   },
   example: 'ledger show --ledger sqlite:.vintent/ledger.db --limit 20',
   notes: ['exit status: 0 shown, 1 the ledger could not be opened or read, 2 usage'],
@@ -40,7 +60,10 @@ async function show(args: string[]): Promise<number> {
     const spec = stringFlag(values, 'ledger') ?? DEFAULT_LEDGER;
     const l2 = stringFlag(values, 'l2');
     const limit = stringFlag(values, 'limit');
-    if (limit !== undefined && !(/^\d+$/.test(limit) && Number.isSafeInteger(Number(limit)) && Number(limit) > 0))
+    if (
+      limit !== undefined &&
+      !(/^\d+$/.test(limit) && Number.isSafeInteger(Number(limit)) && Number(limit) > 0)
+    )
       throw new UsageError('--limit takes a positive integer');
     const json = values.json === true;
     try {
@@ -64,14 +87,18 @@ async function show(args: string[]): Promise<number> {
         if (l2 !== undefined) opts.l2Id = l2;
         if (limit !== undefined) opts.limit = Number(limit);
         const events = await ledger.audit(opts);
-        for (const e of events) process.stdout.write(json ? `${JSON.stringify(e)}\n` : `${line(e)}\n`);
-        if (json) process.stdout.write(`${JSON.stringify({ summary: true, events: events.length })}\n`);
+        for (const e of events)
+          process.stdout.write(json ? `${JSON.stringify(e)}\n` : `${line(e)}\n`);
+        if (json)
+          process.stdout.write(`${JSON.stringify({ summary: true, events: events.length })}\n`);
         else process.stderr.write(`${events.length} events\n`);
       } finally {
         await ledger.close();
       }
     } catch (e) {
-      process.stderr.write(`vintent ledger show: ${redactLedgerSpec((e as Error).message.split('\n')[0] ?? '')}\n`);
+      process.stderr.write(
+        `vintent ledger show: ${redactLedgerSpec((e as Error).message.split('\n')[0] ?? '')}\n`,
+      );
       return 1;
     }
     return 0;

@@ -13,22 +13,51 @@ interface CommandEntry {
 }
 
 const COMMANDS: Record<string, CommandEntry> = {
-  verify: { summary: 'verify bundles (files or directories of *.json) against their verdicts', load: () => import('./verify.js') },
-  demo: { summary: 'run the purchase flows end to end and show what each party sees', load: () => import('./demo.js') },
-  profiles: { summary: 'the wire profiles (vocabularies) vintent speaks', load: () => import('./profiles.js') },
-  adapter: { summary: 'one verdict line for one bundle on stdin (the conformance adapter protocol)', load: () => import('./adapter.js') },
-  conformance: { summary: 'run another verifier over our vectors and print the agreement matrix', load: () => import('./conformance.js') },
-  keys: { summary: 'keys generate: a new ES256 key (private JWK to a 0600 file, public JWK on stdout)', load: () => import('./keys.js') },
+  verify: {
+    summary: 'verify bundles (files or directories of *.json) against their verdicts',
+    load: () => import('./verify.js'),
+  },
+  demo: {
+    summary: 'run the purchase flows end to end and show what each party sees',
+    load: () => import('./demo.js'),
+  },
+  profiles: {
+    summary: 'the wire profiles (vocabularies) vintent speaks',
+    load: () => import('./profiles.js'),
+  },
+  adapter: {
+    summary: 'one verdict line for one bundle on stdin (the conformance adapter protocol)',
+    load: () => import('./adapter.js'),
+  },
+  conformance: {
+    summary: 'run another verifier over our vectors and print the agreement matrix',
+    load: () => import('./conformance.js'),
+  },
+  keys: {
+    summary: 'keys generate: a new ES256 key (private JWK to a 0600 file, public JWK on stdout)',
+    load: () => import('./keys.js'),
+  },
   serve: { summary: 'run the merchant and network HTTP service', load: () => import('./serve.js') },
-  network: { summary: 'network authorize / reverse: the network decision offline, on a ledger', load: () => import('./network.js') },
-  ledger: { summary: 'ledger show: the network ledger audit trail', load: () => import('./ledger.js') },
-  inspect: { summary: "a web page drawing a bundle's chain with the verdict (127.0.0.1)", load: () => import('./inspect.js') },
+  network: {
+    summary: 'network authorize / reverse: the network decision offline, on a ledger',
+    load: () => import('./network.js'),
+  },
+  ledger: {
+    summary: 'ledger show: the network ledger audit trail',
+    load: () => import('./ledger.js'),
+  },
+  inspect: {
+    summary: "a web page drawing a bundle's chain with the verdict (127.0.0.1)",
+    load: () => import('./inspect.js'),
+  },
 };
 
 /** The package version, from the package.json next to src/ or dist/. */
 export function version(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    const pkg = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { version?: unknown };
     return typeof pkg.version === 'string' ? pkg.version : 'unknown';
   } catch {
     return 'unknown';

@@ -19,28 +19,67 @@ import { remoteJwksResolver } from '../http/jwks-client.js';
 import { statusListResolver } from '../http/status-client.js';
 import { openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
 import type { Ledger } from '../ledger/types.js';
-import { type AuthorizeAnswer, authorizePresentation, type NetworkTrust } from '../network/authorize.js';
+import {
+  type AuthorizeAnswer,
+  authorizePresentation,
+  type NetworkTrust,
+} from '../network/authorize.js';
 import { type CaptureAnswer, captureAuthorization } from '../network/capture.js';
 import { checkRevocationRequest, recordRevocation } from '../network/revoke.js';
-import { type CommandSpec, readInputFile, runCommand, runGroup, type Subcommand, stringFlag, UsageError, unixSeconds } from './args.js';
+import {
+  type CommandSpec,
+  readInputFile,
+  runCommand,
+  runGroup,
+  type Subcommand,
+  stringFlag,
+  UsageError,
+  unixSeconds,
+} from './args.js';
 import { DEFAULT_LEDGER } from './serve.js';
 import { readJwks } from './verify.js';
 
-const LEDGER_FLAG = { type: 'string', value: 'SPEC', default: DEFAULT_LEDGER, help: 'the ledger: sqlite:PATH or postgres://USER:PASS@HOST/DB' } as const;
+const LEDGER_FLAG = {
+  type: 'string',
+  value: 'SPEC',
+  default: DEFAULT_LEDGER,
+  help: 'the ledger: sqlite:PATH or postgres://USER:PASS@HOST/DB',
+} as const;
 
 /** Flags and help of `vintent network authorize`. */
 export const NETWORK_AUTHORIZE_COMMAND: CommandSpec = {
   name: 'network authorize',
-  summary: "The payment network's decision on one network-view bundle, offline: verify the chain with your issuer keys, then decide on the ledger.",
+  summary:
+    "The payment network's decision on one network-view bundle, offline: verify the chain with your issuer keys, then decide on the ledger.",
   operands: 'BUNDLE',
   operandsHelp: 'the network-view bundle file (L1, L2 payment view, L3a)',
   flags: {
     ledger: LEDGER_FLAG,
-    trust: { type: 'string', value: 'JWKS', help: 'issuer public keys (JWK Set file); this or --trust-url is required' },
-    'trust-url': { type: 'string', value: 'URL', help: "the issuer's JWKS URL, fetched and cached" },
-    'merchant-keys': { type: 'string', value: 'JWKS', help: 'merchant public keys for checkout_jwt signatures' },
-    'network-aud': { type: 'string', value: 'AUD', help: 'the audience L3a must name (your network)' },
-    now: { type: 'string', value: 'SECONDS', help: 'decide as of this Unix time instead of the clock' },
+    trust: {
+      type: 'string',
+      value: 'JWKS',
+      help: 'issuer public keys (JWK Set file); this or --trust-url is required',
+    },
+    'trust-url': {
+      type: 'string',
+      value: 'URL',
+      help: "the issuer's JWKS URL, fetched and cached",
+    },
+    'merchant-keys': {
+      type: 'string',
+      value: 'JWKS',
+      help: 'merchant public keys for checkout_jwt signatures',
+    },
+    'network-aud': {
+      type: 'string',
+      value: 'AUD',
+      help: 'the audience L3a must name (your network)',
+    },
+    now: {
+      type: 'string',
+      value: 'SECONDS',
+      help: 'decide as of this Unix time instead of the clock',
+    },
     json: { type: 'boolean', help: 'JSON Lines on stdout: the answer, then {"summary":true,...}' },
   },
   example: 'network authorize network-view.json --trust issuer-jwks.json --ledger sqlite:ledger.db',
@@ -50,7 +89,8 @@ export const NETWORK_AUTHORIZE_COMMAND: CommandSpec = {
 /** Flags and help of `vintent network reverse`. */
 export const NETWORK_REVERSE_COMMAND: CommandSpec = {
   name: 'network reverse',
-  summary: 'Reverse an approved authorization: its amount is released from the budget, and the reversal is recorded.',
+  summary:
+    'Reverse an approved authorization: its amount is released from the budget, and the reversal is recorded.',
   operands: 'AUTHORIZATION_ID',
   operandsHelp: 'the authorization_id an approval returned',
   flags: {
@@ -72,7 +112,9 @@ async function withLedger<T>(spec: string, fn: (ledger: Ledger) => Promise<T>): 
   try {
     ledger = await openLedger(spec);
   } catch (e) {
-    throw new Error(`cannot open ledger ${redactLedgerSpec(spec)}: ${redactLedgerSpec((e as Error).message)}`);
+    throw new Error(
+      `cannot open ledger ${redactLedgerSpec(spec)}: ${redactLedgerSpec((e as Error).message)}`,
+    );
   }
   try {
     return await fn(ledger);
@@ -87,11 +129,16 @@ function printAnswer(a: AuthorizeAnswer, json: boolean): void {
     return;
   }
   if (a.decision === 'approved') {
-    process.stdout.write(`approved ${a.authorization_id}${a.replayed ? ' (replayed: decided before)' : ''}\n`);
+    process.stdout.write(
+      `approved ${a.authorization_id}${a.replayed ? ' (replayed: decided before)' : ''}\n`,
+    );
     return;
   }
   process.stdout.write(`declined${a.replayed ? ' (replayed: decided before)' : ''}\n`);
-  for (const e of a.errors) process.stdout.write(`  ${e.code}${e.layer ? ` [${e.layer}${e.pair !== null ? ` pair ${e.pair}` : ''}]` : ''}: ${e.message}\n`);
+  for (const e of a.errors)
+    process.stdout.write(
+      `  ${e.code}${e.layer ? ` [${e.layer}${e.pair !== null ? ` pair ${e.pair}` : ''}]` : ''}: ${e.message}\n`,
+    );
 }
 
 async function authorize(args: string[]): Promise<number> {
@@ -99,10 +146,13 @@ async function authorize(args: string[]): Promise<number> {
     if (positionals.length !== 1) throw new UsageError('give exactly one BUNDLE file');
     const trustFile = stringFlag(values, 'trust');
     const trustUrl = stringFlag(values, 'trust-url');
-    if ((trustFile === undefined) === (trustUrl === undefined)) throw new UsageError('give exactly one of --trust FILE or --trust-url URL');
+    if ((trustFile === undefined) === (trustUrl === undefined))
+      throw new UsageError('give exactly one of --trust FILE or --trust-url URL');
     const at = unixSeconds(stringFlag(values, 'now'));
     const text = readInputFile(positionals[0]!); // missing or unreadable: exit 2 with the path, never a decline
-    const trust: Omit<NetworkTrust, 'ledger'> = { issuerKeys: trustFile !== undefined ? readJwks(trustFile) : remoteJwksResolver(trustUrl!) };
+    const trust: Omit<NetworkTrust, 'ledger'> = {
+      issuerKeys: trustFile !== undefined ? readJwks(trustFile) : remoteJwksResolver(trustUrl!),
+    };
     const merchantKeys = stringFlag(values, 'merchant-keys');
     if (merchantKeys !== undefined) trust.merchantKeys = readJwks(merchantKeys);
     const aud = stringFlag(values, 'network-aud');
@@ -115,7 +165,9 @@ async function authorize(args: string[]): Promise<number> {
     }
     const json = values.json === true;
     try {
-      const answer = await withLedger(stringFlag(values, 'ledger') ?? DEFAULT_LEDGER, (ledger) => authorizePresentation(bundle, { ...trust, ledger }, at));
+      const answer = await withLedger(stringFlag(values, 'ledger') ?? DEFAULT_LEDGER, (ledger) =>
+        authorizePresentation(bundle, { ...trust, ledger }, at),
+      );
       printAnswer(answer, json);
       if (json)
         process.stdout.write(
@@ -139,21 +191,43 @@ export const NETWORK_CAPTURE_COMMAND: CommandSpec = {
   operandsHelp: 'the authorization_id an approval returned',
   flags: {
     ledger: LEDGER_FLAG,
-    amount: { type: 'string', value: 'MINOR', help: 'capture less than authorized: integer minor units (default: the authorized amount)' },
-    'check-status': { type: 'boolean', help: "ask the L1's Token Status List again (needs --trust or --trust-url for the list's signature)" },
-    'status-fail-open': { type: 'boolean', help: 'with --check-status: capture even when the status list cannot be fetched' },
-    trust: { type: 'string', value: 'JWKS', help: 'issuer public keys (JWK Set file) that sign status lists' },
+    amount: {
+      type: 'string',
+      value: 'MINOR',
+      help: 'capture less than authorized: integer minor units (default: the authorized amount)',
+    },
+    'check-status': {
+      type: 'boolean',
+      help: "ask the L1's Token Status List again (needs --trust or --trust-url for the list's signature)",
+    },
+    'status-fail-open': {
+      type: 'boolean',
+      help: 'with --check-status: capture even when the status list cannot be fetched',
+    },
+    trust: {
+      type: 'string',
+      value: 'JWKS',
+      help: 'issuer public keys (JWK Set file) that sign status lists',
+    },
     'trust-url': { type: 'string', value: 'URL', help: "the issuer's JWKS URL" },
-    now: { type: 'string', value: 'SECONDS', help: 'capture as of this Unix time instead of the clock' },
+    now: {
+      type: 'string',
+      value: 'SECONDS',
+      help: 'capture as of this Unix time instead of the clock',
+    },
     json: { type: 'boolean', help: 'one JSON object on stdout' },
   },
-  example: 'network capture auth_0123 --amount 4200 --check-status --trust issuer-jwks.json --ledger sqlite:ledger.db',
+  example:
+    'network capture auth_0123 --amount 4200 --check-status --trust issuer-jwks.json --ledger sqlite:ledger.db',
   notes: ['exit status: 0 captured (or captured before for the same amount), 1 refused, 2 usage'],
 };
 
 function printCapture(a: CaptureAnswer, json: boolean): void {
   if (json) process.stdout.write(`${JSON.stringify(a)}\n`);
-  else if (a.captured) process.stdout.write(`captured ${a.authorization_id}: ${a.amount} ${a.currency}${a.replayed ? ' (captured before)' : ''}\n`);
+  else if (a.captured)
+    process.stdout.write(
+      `captured ${a.authorization_id}: ${a.amount} ${a.currency}${a.replayed ? ' (captured before)' : ''}\n`,
+    );
   else process.stdout.write(`not captured: ${a.error.code}: ${a.error.message}\n`);
 }
 
@@ -161,22 +235,36 @@ async function capture(args: string[]): Promise<number> {
   return runCommand(NETWORK_CAPTURE_COMMAND, args, async (values, positionals) => {
     if (positionals.length !== 1) throw new UsageError('give exactly one AUTHORIZATION_ID');
     const amountText = stringFlag(values, 'amount');
-    if (amountText !== undefined && (!/^\d{1,15}$/.test(amountText) || !Number.isSafeInteger(Number(amountText))))
+    if (
+      amountText !== undefined &&
+      (!/^\d{1,15}$/.test(amountText) || !Number.isSafeInteger(Number(amountText)))
+    )
       throw new UsageError('--amount takes integer minor units');
     const checkStatus = values['check-status'] === true;
     const trustFile = stringFlag(values, 'trust');
     const trustUrl = stringFlag(values, 'trust-url');
-    if (values['status-fail-open'] === true && !checkStatus) throw new UsageError('--status-fail-open needs --check-status');
+    if (values['status-fail-open'] === true && !checkStatus)
+      throw new UsageError('--status-fail-open needs --check-status');
     if (checkStatus && (trustFile === undefined) === (trustUrl === undefined))
       throw new UsageError('--check-status needs exactly one of --trust FILE or --trust-url URL');
-    const input = { authorization_id: positionals[0]!, ...(amountText === undefined ? {} : { amount: Number(amountText) }) };
+    const input = {
+      authorization_id: positionals[0]!,
+      ...(amountText === undefined ? {} : { amount: Number(amountText) }),
+    };
     const now = unixSeconds(stringFlag(values, 'now'));
     const statusResolver = checkStatus
-      ? statusListResolver({ issuerKeys: trustFile !== undefined ? readJwks(trustFile) : remoteJwksResolver(trustUrl!) })
+      ? statusListResolver({
+          issuerKeys: trustFile !== undefined ? readJwks(trustFile) : remoteJwksResolver(trustUrl!),
+        })
       : undefined;
     try {
       const answer = await withLedger(stringFlag(values, 'ledger') ?? DEFAULT_LEDGER, (ledger) =>
-        captureAuthorization(input, { ledger, now, statusResolver, statusUnavailable: values['status-fail-open'] === true ? 'accept' : 'reject' }),
+        captureAuthorization(input, {
+          ledger,
+          now,
+          statusResolver,
+          statusUnavailable: values['status-fail-open'] === true ? 'accept' : 'reject',
+        }),
       );
       printCapture(answer, values.json === true);
       return answer.captured ? 0 : 1;
@@ -194,10 +282,15 @@ async function reverse(args: string[]): Promise<number> {
     const id = positionals[0]!;
     const reason = stringFlag(values, 'reason');
     try {
-      const r = await withLedger(stringFlag(values, 'ledger') ?? DEFAULT_LEDGER, (ledger) => ledger.reverse(id, Math.floor(Date.now() / 1000), reason));
+      const r = await withLedger(stringFlag(values, 'ledger') ?? DEFAULT_LEDGER, (ledger) =>
+        ledger.reverse(id, Math.floor(Date.now() / 1000), reason),
+      );
       if (values.json === true)
-        process.stdout.write(`${JSON.stringify(r.ok ? { reversed: true, authorization_id: id } : { error: { code: r.code, message: r.message } })}\n`);
-      else process.stdout.write(r.ok ? `reversed ${id}\n` : `not reversed: ${r.code}: ${r.message}\n`);
+        process.stdout.write(
+          `${JSON.stringify(r.ok ? { reversed: true, authorization_id: id } : { error: { code: r.code, message: r.message } })}\n`,
+        );
+      else
+        process.stdout.write(r.ok ? `reversed ${id}\n` : `not reversed: ${r.code}: ${r.message}\n`);
       return r.ok ? 0 : 1;
     } catch (e) {
       if (e instanceof UsageError) throw e;
@@ -210,14 +303,28 @@ async function reverse(args: string[]): Promise<number> {
 /** Flags and help of `vintent network revoke`. */
 export const NETWORK_REVOKE_COMMAND: CommandSpec = {
   name: 'network revoke',
-  summary: "Record a user's revocation of an Autonomous L2: every later authorization under it is declined LEDGER_MANDATE_REVOKED; earlier ones stay.",
+  summary:
+    "Record a user's revocation of an Autonomous L2: every later authorization under it is declined LEDGER_MANDATE_REVOKED; earlier ones stay.",
   operands: 'REQUEST',
-  operandsHelp: 'a JSON file {"revocation": JWS, "l1": L1, "l2": L2} (issueRevocation builds the JWS)',
+  operandsHelp:
+    'a JSON file {"revocation": JWS, "l1": L1, "l2": L2} (issueRevocation builds the JWS)',
   flags: {
     ledger: LEDGER_FLAG,
-    trust: { type: 'string', value: 'JWKS', help: 'issuer public keys (JWK Set file); this or --trust-url is required' },
-    'trust-url': { type: 'string', value: 'URL', help: "the issuer's JWKS URL, fetched and cached" },
-    now: { type: 'string', value: 'SECONDS', help: 'judge as of this Unix time instead of the clock' },
+    trust: {
+      type: 'string',
+      value: 'JWKS',
+      help: 'issuer public keys (JWK Set file); this or --trust-url is required',
+    },
+    'trust-url': {
+      type: 'string',
+      value: 'URL',
+      help: "the issuer's JWKS URL, fetched and cached",
+    },
+    now: {
+      type: 'string',
+      value: 'SECONDS',
+      help: 'judge as of this Unix time instead of the clock',
+    },
     json: { type: 'boolean', help: 'one JSON object on stdout' },
   },
   example: 'network revoke revocation.json --trust issuer-jwks.json --ledger sqlite:ledger.db',
@@ -226,10 +333,12 @@ export const NETWORK_REVOKE_COMMAND: CommandSpec = {
 
 async function revoke(args: string[]): Promise<number> {
   return runCommand(NETWORK_REVOKE_COMMAND, args, async (values, positionals) => {
-    if (positionals.length !== 1) throw new UsageError('give exactly one REQUEST file ({"revocation","l1","l2"})');
+    if (positionals.length !== 1)
+      throw new UsageError('give exactly one REQUEST file ({"revocation","l1","l2"})');
     const trust = stringFlag(values, 'trust');
     const trustUrl = stringFlag(values, 'trust-url');
-    if ((trust === undefined) === (trustUrl === undefined)) throw new UsageError('give exactly one of --trust FILE or --trust-url URL');
+    if ((trust === undefined) === (trustUrl === undefined))
+      throw new UsageError('give exactly one of --trust FILE or --trust-url URL');
     const now = stringFlag(values, 'now');
     const at = now === undefined ? Math.floor(Date.now() / 1000) : unixSeconds(now);
     const issuerKeys = trust !== undefined ? readJwks(trust) : remoteJwksResolver(trustUrl!);
@@ -243,15 +352,22 @@ async function revoke(args: string[]): Promise<number> {
     }
     const json = values.json === true;
     // The same check as the service (one function, one skew), before any ledger is opened.
-    const record = await checkRevocationRequest({ revocation: body.revocation, l1: body.l1, l2: body.l2 }, { issuerKeys, now: at });
+    const record = await checkRevocationRequest(
+      { revocation: body.revocation, l1: body.l1, l2: body.l2 },
+      { issuerKeys, now: at },
+    );
     if (record instanceof VIError) {
       process.stdout.write(
-        json ? `${JSON.stringify({ error: { code: record.code, message: record.message } })}\n` : `not revoked: ${record.code}: ${record.message}\n`,
+        json
+          ? `${JSON.stringify({ error: { code: record.code, message: record.message } })}\n`
+          : `not revoked: ${record.code}: ${record.message}\n`,
       );
       return 1;
     }
     try {
-      const answer = await withLedger(stringFlag(values, 'ledger') ?? DEFAULT_LEDGER, (ledger) => recordRevocation(ledger, record));
+      const answer = await withLedger(stringFlag(values, 'ledger') ?? DEFAULT_LEDGER, (ledger) =>
+        recordRevocation(ledger, record),
+      );
       process.stdout.write(
         json
           ? `${JSON.stringify(answer)}\n`

@@ -4,7 +4,13 @@
  */
 
 import type { IssuedL3Pair } from '../issue/index.js';
-import { createCheckoutJwt, issueL1, issueL2Autonomous, issueL2Immediate, issueL3Pair } from '../issue/index.js';
+import {
+  createCheckoutJwt,
+  issueL1,
+  issueL2Autonomous,
+  issueL2Immediate,
+  issueL3Pair,
+} from '../issue/index.js';
 import type { PresentationBundle } from '../present/index.js';
 import { presentForDispute, presentToMerchant, presentToNetwork } from '../present/index.js';
 import type { WireProfile } from '../profiles/profile.js';
@@ -30,8 +36,16 @@ export const SHOPS = [
   { id: 'm-racket-house', name: 'Racket House', website: 'https://racket-house.example' },
   { id: 'm-string-shop', name: 'String Shop', website: 'https://string-shop.example' },
 ];
-export const CARD = { type: 'mastercard.srcDigitalCard', id: 'f199c3dd-7106-478b-9b5f-7af9ca725170', description: 'Mastercard **** 4242' };
-export const AUDIENCES = { wallet: 'https://wallet.example', agent: 'https://agent.example', network: 'https://network.example/vi/authorize' };
+export const CARD = {
+  type: 'mastercard.srcDigitalCard',
+  id: 'f199c3dd-7106-478b-9b5f-7af9ca725170',
+  description: 'Mastercard **** 4242',
+};
+export const AUDIENCES = {
+  wallet: 'https://wallet.example',
+  agent: 'https://agent.example',
+  network: 'https://network.example/vi/authorize',
+};
 
 export interface Step {
   actor: string;
@@ -48,7 +62,10 @@ export interface Flow {
 
 /** The bundles' trust member: the issuer's and the merchants' public keys. */
 export function trustOf(a: Actors) {
-  return { issuer_jwks: { keys: [a.issuer.publicJwk] }, merchant_jwks: { keys: a.merchants.map((m) => m.publicJwk) } };
+  return {
+    issuer_jwks: { keys: [a.issuer.publicJwk] },
+    merchant_jwks: { keys: a.merchants.map((m) => m.publicJwk) },
+  };
 }
 
 /** The user's L1 as the wallet presents it (without the email disclosure). */
@@ -70,7 +87,11 @@ export async function l1For(a: Actors, iat: number): Promise<string> {
 }
 
 /** Immediate mode: the user confirms one final cart; no agent credential. */
-export async function immediateFlow(a: Actors, at: number, profile?: string | WireProfile): Promise<Flow> {
+export async function immediateFlow(
+  a: Actors,
+  at: number,
+  profile?: string | WireProfile,
+): Promise<Flow> {
   const l1 = await l1For(a, at);
   const checkout = createCheckoutJwt({
     merchantKey: a.merchants[0]!,
@@ -94,20 +115,41 @@ export async function immediateFlow(a: Actors, at: number, profile?: string | Wi
     name: 'immediate',
     mode: 'immediate',
     steps: [
-      { actor: 'issuer', action: `signs L1 (kid ${a.issuer.kid}) binding the user key; email selectively disclosable` },
-      { actor: 'merchant', action: `signs checkout_jwt (kid ${a.merchants[0]!.kid}): 1 × HEA23102, total 249.99 USD` },
-      { actor: 'user', action: 'signs L2 (kb-sd-jwt) with the L1 cnf key: final checkout + payment mandates, sd_hash over L1' },
+      {
+        actor: 'issuer',
+        action: `signs L1 (kid ${a.issuer.kid}) binding the user key; email selectively disclosable`,
+      },
+      {
+        actor: 'merchant',
+        action: `signs checkout_jwt (kid ${a.merchants[0]!.kid}): 1 × HEA23102, total 249.99 USD`,
+      },
+      {
+        actor: 'user',
+        action:
+          'signs L2 (kb-sd-jwt) with the L1 cnf key: final checkout + payment mandates, sd_hash over L1',
+      },
     ],
     bundles: {
-      merchant: presentToMerchant({ l1, l2, pairIndex: 0 }, { trust, at, expect, name: 'immediate/merchant' }),
-      network: presentToNetwork({ l1, l2, pairIndex: 0 }, { trust, at, expect, name: 'immediate/network' }),
+      merchant: presentToMerchant(
+        { l1, l2, pairIndex: 0 },
+        { trust, at, expect, name: 'immediate/merchant' },
+      ),
+      network: presentToNetwork(
+        { l1, l2, pairIndex: 0 },
+        { trust, at, expect, name: 'immediate/network' },
+      ),
       dispute: presentForDispute({ l1, l2 }, { trust, at, expect, name: 'immediate/dispute' }),
     },
   };
 }
 
 /** Autonomous mode: the user delegates bounded authority; the agent buys within it. */
-export async function autonomousFlow(a: Actors, at: number, pairCount = 1, profile?: string | WireProfile): Promise<Flow> {
+export async function autonomousFlow(
+  a: Actors,
+  at: number,
+  pairCount = 1,
+  profile?: string | WireProfile,
+): Promise<Flow> {
   const l1 = await l1For(a, at);
   const shops = SHOPS.slice(0, Math.max(1, Math.min(pairCount, SHOPS.length)));
   const l2 = issueL2Autonomous({
@@ -136,7 +178,8 @@ export async function autonomousFlow(a: Actors, at: number, pairCount = 1, profi
       paymentInstrument: CARD,
       amount: { currency: 'USD', min: '10.00', max: '400.00' },
       budget: { currency: 'USD', max: '600.00' },
-      promptSummary: i === 0 ? 'Buy a tennis racket under $400' : 'Restring: two reels of ALU Power',
+      promptSummary:
+        i === 0 ? 'Buy a tennis racket under $400' : 'Restring: two reels of ALU Power',
     })),
   });
   const carts = [
@@ -168,14 +211,27 @@ export async function autonomousFlow(a: Actors, at: number, pairCount = 1, profi
     const suffix = shops.length > 1 ? `-pair-${i}` : '';
     bundles[`merchant${suffix}`] = presentToMerchant(
       { l1, l2, pairIndex: i, l3: pair },
-      { trust, at, name: `autonomous/merchant${suffix}`, expect: { l3b: { aud: shops[i]!.website } } },
+      {
+        trust,
+        at,
+        name: `autonomous/merchant${suffix}`,
+        expect: { l3b: { aud: shops[i]!.website } },
+      },
     );
     bundles[`network${suffix}`] = presentToNetwork(
       { l1, l2, pairIndex: i, l3: pair },
-      { trust, at, name: `autonomous/network${suffix}`, expect: { l3a: { aud: AUDIENCES.network } } },
+      {
+        trust,
+        at,
+        name: `autonomous/network${suffix}`,
+        expect: { l3a: { aud: AUDIENCES.network } },
+      },
     );
   });
-  bundles.dispute = presentForDispute({ l1, l2, l3 }, { trust, at, name: `autonomous/dispute${shops.length > 1 ? '-multi-pair' : ''}` });
+  bundles.dispute = presentForDispute(
+    { l1, l2, l3 },
+    { trust, at, name: `autonomous/dispute${shops.length > 1 ? '-multi-pair' : ''}` },
+  );
   return {
     name: shops.length > 1 ? 'autonomous-multi-pair' : 'autonomous',
     mode: 'autonomous',
@@ -185,7 +241,10 @@ export async function autonomousFlow(a: Actors, at: number, pairCount = 1, profi
         actor: 'user',
         action: `signs L2 (kb-sd-jwt+kb): ${shops.length} open mandate pair(s) with amount, payee, merchant, line-item and budget constraints; agent key ${a.agent.kid} in cnf`,
       },
-      ...shops.map((s, i) => ({ actor: 'merchant', action: `${s.name} signs checkout_jwt ${i}: ${carts[i]!.quantity} × ${carts[i]!.id}` })),
+      ...shops.map((s, i) => ({
+        actor: 'merchant',
+        action: `${s.name} signs checkout_jwt ${i}: ${carts[i]!.quantity} × ${carts[i]!.id}`,
+      })),
       {
         actor: 'agent',
         action: `signs ${shops.length} L3a (to the network) + L3b (to the merchant) pair(s) with key ${a.agent.kid}, each sd_hash over its recipient's L2 view`,

@@ -19,12 +19,18 @@ import { openLedger, redactLedgerSpec } from '../ledger/index.js';
 import { leadWorkerPool } from './serve-ipc.js';
 
 /** Every line the primary writes is JSON, like the workers' (a log pipeline reads crashes first). */
-function say(level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown> = {}): void {
+function say(
+  level: 'info' | 'warn' | 'error',
+  event: string,
+  fields: Record<string, unknown> = {},
+): void {
   process.stderr.write(`${logLine(level, event, fields)}\n`);
 }
 
 /** The worker entry sits next to this module, compiled (.js) or run from source (.ts). */
-const WORKER_ENTRY = fileURLToPath(new URL(`./serve-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+const WORKER_ENTRY = fileURLToPath(
+  new URL(`./serve-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
+);
 
 /** Node flags for the workers: the parent's, without an inline script (`-e`/`-p`) a worker must not run. */
 export function workerExecArgv(execArgv: readonly string[]): string[] {
@@ -42,16 +48,26 @@ export function workerExecArgv(execArgv: readonly string[]): string[] {
 }
 
 function urlOf(address: { address: string; port: number; addressType: number | string }): string {
-  const host = address.addressType === 6 || address.addressType === 'udp6' ? `[${address.address}]` : address.address;
+  const host =
+    address.addressType === 6 || address.addressType === 'udp6'
+      ? `[${address.address}]`
+      : address.address;
   return `http://${host}:${address.port}`;
 }
 
 /** Run the primary: fork `workers` servers with the same arguments, until a shutdown signal. */
-export async function runServeCluster(workers: number, ledgerSpec: string, args: string[]): Promise<number> {
+export async function runServeCluster(
+  workers: number,
+  ledgerSpec: string,
+  args: string[],
+): Promise<number> {
   try {
     await (await openLedger(ledgerSpec)).close();
   } catch (e) {
-    say('error', 'ledger_open_failed', { ledger: redactLedgerSpec(ledgerSpec), error: redactLedgerSpec((e as Error).message) });
+    say('error', 'ledger_open_failed', {
+      ledger: redactLedgerSpec(ledgerSpec),
+      error: redactLedgerSpec((e as Error).message),
+    });
     return 1;
   }
   // The workers accept on the shared socket themselves: the primary never holds a connection it cannot hand on
@@ -93,7 +109,11 @@ export async function runServeCluster(workers: number, ledgerSpec: string, args:
         else cluster.on('exit', () => live.size === 0 && resolve(1));
         return;
       }
-      say('error', 'worker_exited', { pid: worker.process.pid, exit: signal ?? code, action: 'restarting' });
+      say('error', 'worker_exited', {
+        pid: worker.process.pid,
+        exit: signal ?? code,
+        action: 'restarting',
+      });
       fork();
     });
     const stop = (sig: NodeJS.Signals) => {

@@ -6,7 +6,12 @@
  * many of its siblings listen, for /healthz.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { type MetricsSnapshot, type MetricsSource, type ServiceMetrics, sumMetrics } from '../http/metrics.js';
+import {
+  type MetricsSnapshot,
+  type MetricsSource,
+  type ServiceMetrics,
+  sumMetrics,
+} from '../http/metrics.js';
 
 type Message =
   | { vintent: 'metrics-request'; id: number }
@@ -19,18 +24,27 @@ type Message =
 const COLLECT_TIMEOUT_MS = 1000;
 
 function isMessage(m: unknown): m is Message {
-  return typeof m === 'object' && m !== null && typeof (m as { vintent?: unknown }).vintent === 'string';
+  return (
+    typeof m === 'object' && m !== null && typeof (m as { vintent?: unknown }).vintent === 'string'
+  );
 }
 
 /** Worker side: answer the primary's collection rounds and read its worker counts; returns the /metrics source and pool view. */
-export function joinWorkerPool(metrics: ServiceMetrics): { source: MetricsSource; workers: () => { configured: number; listening: number } | undefined } {
+export function joinWorkerPool(metrics: ServiceMetrics): {
+  source: MetricsSource;
+  workers: () => { configured: number; listening: number } | undefined;
+} {
   let pool: { configured: number; listening: number } | undefined;
   let next = 0;
   const waiting = new Map<number, (text: string) => void>();
   process.on('message', (m: unknown) => {
     if (!isMessage(m)) return;
     if (m.vintent === 'metrics-collect') {
-      void metrics.registry.getMetricsAsJSON().then((snapshot) => process.send?.({ vintent: 'metrics-snapshot', id: m.id, snapshot } satisfies Message));
+      void metrics.registry
+        .getMetricsAsJSON()
+        .then((snapshot) =>
+          process.send?.({ vintent: 'metrics-snapshot', id: m.id, snapshot } satisfies Message),
+        );
     } else if (m.vintent === 'metrics-reply') {
       waiting.get(m.id)?.(m.text);
       waiting.delete(m.id);
@@ -57,7 +71,10 @@ export function joinWorkerPool(metrics: ServiceMetrics): { source: MetricsSource
 }
 
 /** Primary side: serve metrics requests by summing every live worker's snapshot, and tell workers the pool's size. */
-export function leadWorkerPool(live: ReadonlySet<Worker>, configured: number): { announce(listening: number): void } {
+export function leadWorkerPool(
+  live: ReadonlySet<Worker>,
+  configured: number,
+): { announce(listening: number): void } {
   let round = 0;
   cluster.on('message', (from, m: unknown) => {
     if (!isMessage(m) || m.vintent !== 'metrics-request') return;
@@ -71,7 +88,8 @@ export function leadWorkerPool(live: ReadonlySet<Worker>, configured: number): {
       cluster.off('message', collect);
       clearTimeout(timer);
       void sumMetrics(snapshots).then((text) => {
-        if (from.isConnected()) from.send({ vintent: 'metrics-reply', id: m.id, text } satisfies Message);
+        if (from.isConnected())
+          from.send({ vintent: 'metrics-reply', id: m.id, text } satisfies Message);
       });
     };
     const collect = (_w: Worker, reply: unknown) => {
@@ -81,11 +99,14 @@ export function leadWorkerPool(live: ReadonlySet<Worker>, configured: number): {
     };
     cluster.on('message', collect);
     const timer = setTimeout(finish, COLLECT_TIMEOUT_MS);
-    for (const w of live) if (w.isConnected()) w.send({ vintent: 'metrics-collect', id } satisfies Message);
+    for (const w of live)
+      if (w.isConnected()) w.send({ vintent: 'metrics-collect', id } satisfies Message);
   });
   return {
     announce(listening) {
-      for (const w of live) if (w.isConnected()) w.send({ vintent: 'workers', configured, listening } satisfies Message);
+      for (const w of live)
+        if (w.isConnected())
+          w.send({ vintent: 'workers', configured, listening } satisfies Message);
     },
   };
 }

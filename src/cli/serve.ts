@@ -34,7 +34,12 @@ import type { HealthCheck } from '../http/endpoints.js';
 import { inspectorRoutes } from '../http/inspect-routes.js';
 import { type RemoteJwksResolver, remoteJwksResolver } from '../http/jwks-client.js';
 import { createServiceMetrics } from '../http/metrics.js';
-import { createVintentServer, DEFAULT_LIMITS, logLine, type VintentServerConfig } from '../http/server.js';
+import {
+  createVintentServer,
+  DEFAULT_LIMITS,
+  logLine,
+  type VintentServerConfig,
+} from '../http/server.js';
 import { statusListResolver } from '../http/status-client.js';
 import { redactUrl, redactUrlIn } from '../internal/guards.js';
 import { openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
@@ -59,14 +64,48 @@ export const SERVE_COMMAND: CommandSpec = {
     'Run the merchant and network HTTP service (POST /v1/merchant/verify, /v1/network/authorize, /v1/network/capture, /v1/network/reverse, /v1/network/revoke, /inspect) until SIGINT or SIGTERM.',
   flags: {
     host: { type: 'string', value: 'HOST', default: '127.0.0.1', help: 'address to listen on' },
-    port: { type: 'string', value: 'PORT', default: '8787', help: 'port to listen on, 0 for any free one' },
-    ledger: { type: 'string', value: 'SPEC', default: DEFAULT_LEDGER, help: 'the network ledger: sqlite:PATH, a bare PATH, or postgres://USER:PASS@HOST/DB' },
-    trust: { type: 'string', value: 'JWKS', help: 'issuer public keys (JWK Set file); this or --trust-url is required' },
-    'trust-url': { type: 'string', value: 'URL', help: "the issuer's JWKS URL, fetched and cached" },
-    'merchant-keys': { type: 'string', value: 'JWKS', help: 'merchant public keys for checkout_jwt signatures' },
-    jwks: { type: 'string', value: 'PUBLIC_JWKS', help: 'public keys this service publishes at /.well-known/jwks.json' },
-    'network-aud': { type: 'string', value: 'AUD', help: 'required: the audience an L3a must name (your network)' },
-    'merchant-aud': { type: 'string', value: 'AUD', help: 'the audience an L3b must name at /v1/merchant/verify (your website)' },
+    port: {
+      type: 'string',
+      value: 'PORT',
+      default: '8787',
+      help: 'port to listen on, 0 for any free one',
+    },
+    ledger: {
+      type: 'string',
+      value: 'SPEC',
+      default: DEFAULT_LEDGER,
+      help: 'the network ledger: sqlite:PATH, a bare PATH, or postgres://USER:PASS@HOST/DB',
+    },
+    trust: {
+      type: 'string',
+      value: 'JWKS',
+      help: 'issuer public keys (JWK Set file); this or --trust-url is required',
+    },
+    'trust-url': {
+      type: 'string',
+      value: 'URL',
+      help: "the issuer's JWKS URL, fetched and cached",
+    },
+    'merchant-keys': {
+      type: 'string',
+      value: 'JWKS',
+      help: 'merchant public keys for checkout_jwt signatures',
+    },
+    jwks: {
+      type: 'string',
+      value: 'PUBLIC_JWKS',
+      help: 'public keys this service publishes at /.well-known/jwks.json',
+    },
+    'network-aud': {
+      type: 'string',
+      value: 'AUD',
+      help: 'required: the audience an L3a must name (your network)',
+    },
+    'merchant-aud': {
+      type: 'string',
+      value: 'AUD',
+      help: 'the audience an L3b must name at /v1/merchant/verify (your website)',
+    },
     'operator-token-file': {
       type: 'string',
       value: 'FILE',
@@ -77,13 +116,36 @@ export const SERVE_COMMAND: CommandSpec = {
       value: 'SECONDS',
       help: 'how long an approval is held uncaptured before it expires and releases its budget (default 604800, 7 days)',
     },
-    'status-list': { type: 'string', value: 'TOKEN_FILE', help: 'a Status List Token to serve at GET /v1/status-list (re-read per request)' },
-    'check-status': { type: 'boolean', help: 'check the Token Status List an L1 references (status.status_list); unreachable fails closed' },
-    'status-fail-open': { type: 'boolean', help: 'with --check-status: accept an L1 whose status list cannot be fetched or verified' },
-    'status-allow-loopback-http': { type: 'boolean', help: 'with --check-status: also fetch http:// status lists on loopback (tests only; https otherwise)' },
-    'no-signature-cache': { type: 'boolean', help: 'verify every signature afresh instead of remembering verified L1/L2 signatures' },
-    'no-parse-cache': { type: 'boolean', help: 'parse every L1/L2 afresh instead of remembering the parse of recurring ones' },
-    'idle-timeout-ms': { type: 'string', value: 'MS', help: 'close a connection that sends nothing for this long, counted from accept (default 10000)' },
+    'status-list': {
+      type: 'string',
+      value: 'TOKEN_FILE',
+      help: 'a Status List Token to serve at GET /v1/status-list (re-read per request)',
+    },
+    'check-status': {
+      type: 'boolean',
+      help: 'check the Token Status List an L1 references (status.status_list); unreachable fails closed',
+    },
+    'status-fail-open': {
+      type: 'boolean',
+      help: 'with --check-status: accept an L1 whose status list cannot be fetched or verified',
+    },
+    'status-allow-loopback-http': {
+      type: 'boolean',
+      help: 'with --check-status: also fetch http:// status lists on loopback (tests only; https otherwise)',
+    },
+    'no-signature-cache': {
+      type: 'boolean',
+      help: 'verify every signature afresh instead of remembering verified L1/L2 signatures',
+    },
+    'no-parse-cache': {
+      type: 'boolean',
+      help: 'parse every L1/L2 afresh instead of remembering the parse of recurring ones',
+    },
+    'idle-timeout-ms': {
+      type: 'string',
+      value: 'MS',
+      help: 'close a connection that sends nothing for this long, counted from accept (default 10000)',
+    },
     'max-connections': {
       type: 'string',
       value: 'N',
@@ -96,8 +158,11 @@ export const SERVE_COMMAND: CommandSpec = {
       help: 'processes accepting on the one port, sharing the ledger (1: this process only)',
     },
   },
-  example: 'serve --port 8787 --ledger sqlite:.vintent/ledger.db --trust issuer-jwks.json --network-aud https://network.example',
-  notes: ['logs JSON lines to stderr; exit status: 0 after a clean shutdown, 1 ledger or listen failure, 2 usage or an unreadable key file'],
+  example:
+    'serve --port 8787 --ledger sqlite:.vintent/ledger.db --trust issuer-jwks.json --network-aud https://network.example',
+  notes: [
+    'logs JSON lines to stderr; exit status: 0 after a clean shutdown, 1 ledger or listen failure, 2 usage or an unreadable key file',
+  ],
 };
 
 interface ServeOptions {
@@ -116,7 +181,9 @@ function operatorToken(file: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   const token = raw.trim();
   if (token.length < MIN_OPERATOR_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(token)) {
-    throw new UsageError(`the operator token must be at least ${MIN_OPERATOR_TOKEN_LENGTH} printable characters without spaces`);
+    throw new UsageError(
+      `the operator token must be at least ${MIN_OPERATOR_TOKEN_LENGTH} printable characters without spaces`,
+    );
   }
   return token;
 }
@@ -129,10 +196,12 @@ function parse(values: ParsedValues): ServeOptions {
   if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError('--port takes 0..65535');
   const trust = stringFlag(values, 'trust');
   const trustUrl = stringFlag(values, 'trust-url');
-  if ((trust === undefined) === (trustUrl === undefined)) throw new UsageError('give exactly one of --trust FILE or --trust-url URL');
+  if ((trust === undefined) === (trustUrl === undefined))
+    throw new UsageError('give exactly one of --trust FILE or --trust-url URL');
   const workersText = stringFlag(values, 'workers') ?? String(availableParallelism());
   const workers = Number(workersText);
-  if (!/^\d+$/.test(workersText) || workers < 1 || workers > 256) throw new UsageError('--workers takes 1..256');
+  if (!/^\d+$/.test(workersText) || workers < 1 || workers > 256)
+    throw new UsageError('--workers takes 1..256');
   const ledgerText = stringFlag(values, 'ledger') ?? DEFAULT_LEDGER;
   let spec: ReturnType<typeof parseLedgerSpec>;
   try {
@@ -150,7 +219,13 @@ function parse(values: ParsedValues): ServeOptions {
     remote = remoteJwksResolver(url, {
       onFetch: (ok) => metrics.fetch('jwks', ok),
       onCacheLookup: (hit) => metrics.cacheLookup('jwks', hit),
-      onFetchError: (error) => log(logLine('warn', 'jwks_fetch_failed', { url: redactUrl(url), error: redactUrlIn(error, url) })),
+      onFetchError: (error) =>
+        log(
+          logLine('warn', 'jwks_fetch_failed', {
+            url: redactUrl(url),
+            error: redactUrlIn(error, url),
+          }),
+        ),
     });
     issuerKeys = remote;
   }
@@ -159,25 +234,37 @@ function parse(values: ParsedValues): ServeOptions {
   // Checked after the key files are read, so an unreadable file is reported with its path first.
   const networkAud = stringFlag(values, 'network-aud');
   if (networkAud === undefined || networkAud === '') {
-    throw new UsageError('--network-aud is required: the network endpoints must only approve L3a addressed to this network');
+    throw new UsageError(
+      '--network-aud is required: the network endpoints must only approve L3a addressed to this network',
+    );
   }
   const token = operatorToken(stringFlag(values, 'operator-token-file'));
   const host = stringFlag(values, 'host') ?? '127.0.0.1';
   const limits = { ...DEFAULT_LIMITS };
   const idleText = stringFlag(values, 'idle-timeout-ms');
   if (idleText !== undefined) {
-    if (!/^\d+$/.test(idleText) || Number(idleText) < 100) throw new UsageError('--idle-timeout-ms takes an integer of at least 100');
+    if (!/^\d+$/.test(idleText) || Number(idleText) < 100)
+      throw new UsageError('--idle-timeout-ms takes an integer of at least 100');
     limits.idleTimeoutMs = Number(idleText);
   }
   const capText = stringFlag(values, 'max-connections');
   if (capText !== undefined) {
-    if (!/^\d+$/.test(capText) || Number(capText) < 1) throw new UsageError('--max-connections takes a positive integer');
+    if (!/^\d+$/.test(capText) || Number(capText) < 1)
+      throw new UsageError('--max-connections takes a positive integer');
     limits.maxConnections = Number(capText);
   }
-  const config: Omit<VintentServerConfig, 'ledger'> = { host, port, issuerKeys, networkAud, log, limits };
+  const config: Omit<VintentServerConfig, 'ledger'> = {
+    host,
+    port,
+    issuerKeys,
+    networkAud,
+    log,
+    limits,
+  };
   const holdText = stringFlag(values, 'hold-seconds');
   if (holdText !== undefined) {
-    if (!/^\d+$/.test(holdText) || Number(holdText) < 1 || Number(holdText) > 400 * 86400) throw new UsageError('--hold-seconds takes 1..34560000');
+    if (!/^\d+$/.test(holdText) || Number(holdText) < 1 || Number(holdText) > 400 * 86400)
+      throw new UsageError('--hold-seconds takes 1..34560000');
     config.holdSeconds = Number(holdText);
   }
   const merchantAud = stringFlag(values, 'merchant-aud');
@@ -201,7 +288,8 @@ function parse(values: ParsedValues): ServeOptions {
       onCacheLookup: (hit) => metrics.cacheLookup('status_list', hit),
       issuerKeys,
       allowLoopbackHttp: values['status-allow-loopback-http'] === true,
-      onFetchError: (uri, error) => log(logLine('warn', 'status_list_fetch_failed', { uri, error })),
+      onFetchError: (uri, error) =>
+        log(logLine('warn', 'status_list_fetch_failed', { uri, error })),
     });
     config.statusUnavailable = failOpen ? 'accept' : 'reject';
   }
@@ -221,22 +309,36 @@ function parse(values: ParsedValues): ServeOptions {
     config.health = (): HealthCheck[] => {
       const s = jwksClient.status();
       // Health, not configuration: neither the URL nor a fetch error (which may quote it) is shown.
-      return [{ name: 'trust_url', ok: s.ok, detail: s.ok ? `${s.keys} keys` : 'the issuer JWKS cannot be fetched' }];
+      return [
+        {
+          name: 'trust_url',
+          ok: s.ok,
+          detail: s.ok ? `${s.keys} keys` : 'the issuer JWKS cannot be fetched',
+        },
+      ];
     };
   }
   const effective: Record<string, unknown> = {
     host,
     port,
-    ledger: spec.backend === 'postgres' ? { backend: 'postgres', url: redactLedgerSpec(spec.url) } : { backend: 'sqlite', path: spec.path },
+    ledger:
+      spec.backend === 'postgres'
+        ? { backend: 'postgres', url: redactLedgerSpec(spec.url) }
+        : { backend: 'sqlite', path: spec.path },
     trust: trust !== undefined ? { file: trust } : { url: redactUrl(trustUrl!) },
     network_aud: networkAud,
     merchant_aud: merchantAud ?? null,
     merchant_keys: merchantKeys ?? null,
-    operator_credential: token !== undefined ? 'configured (redacted)' : 'absent: capture and reversal disabled',
+    operator_credential:
+      token !== undefined ? 'configured (redacted)' : 'absent: capture and reversal disabled',
     hold_seconds: config.holdSeconds ?? DEFAULT_HOLD_SECONDS,
     signature_cache: signatureCache,
     parse_cache: parseCache,
-    status: checkStatus ? (failOpen ? 'checked, fail open' : 'checked, fail closed') : 'not checked',
+    status: checkStatus
+      ? failOpen
+        ? 'checked, fail open'
+        : 'checked, fail closed'
+      : 'not checked',
     status_list_served: statusFile ?? null,
     workers,
     limits,
@@ -262,22 +364,37 @@ export async function run(args: string[]): Promise<number> {
 }
 
 async function serve(opts: ServeOptions, args: string[]): Promise<number> {
-  if (opts.workers > 1 && cluster.isPrimary) return runServeCluster(opts.workers, opts.ledger, args);
+  if (opts.workers > 1 && cluster.isPrimary)
+    return runServeCluster(opts.workers, opts.ledger, args);
   let ledger: Awaited<ReturnType<typeof openLedger>>;
   try {
     const metrics = opts.config.metrics;
     ledger = await openLedger(opts.ledger, metrics ? { onCommit: (n) => metrics.commit(n) } : {});
   } catch (e) {
-    log(logLine('error', 'ledger_open_failed', { ledger: redactLedgerSpec(opts.ledger), error: redactLedgerSpec((e as Error).message) }));
+    log(
+      logLine('error', 'ledger_open_failed', {
+        ledger: redactLedgerSpec(opts.ledger),
+        error: redactLedgerSpec((e as Error).message),
+      }),
+    );
     process.stderr.write(`vintent serve: cannot open ledger ${redactLedgerSpec(opts.ledger)}\n`);
     return 1;
   }
   // A --trust-url that cannot be fetched is reported now (and on every failed refresh), not at the first request.
   if (opts.remote) await opts.remote.refresh();
   // /inspect: the inspector page, verifying with this server's issuer keys.
-  const extraRoutes = inspectorRoutes({ issuerKeys: opts.config.issuerKeys, merchantKeys: opts.config.merchantKeys });
-  const pool = cluster.isWorker && opts.config.metrics ? joinWorkerPool(opts.config.metrics) : undefined;
-  const service = createVintentServer({ ...opts.config, ledger, extraRoutes, ...(pool ? { metricsSource: pool.source, workers: pool.workers } : {}) });
+  const extraRoutes = inspectorRoutes({
+    issuerKeys: opts.config.issuerKeys,
+    merchantKeys: opts.config.merchantKeys,
+  });
+  const pool =
+    cluster.isWorker && opts.config.metrics ? joinWorkerPool(opts.config.metrics) : undefined;
+  const service = createVintentServer({
+    ...opts.config,
+    ledger,
+    extraRoutes,
+    ...(pool ? { metricsSource: pool.source, workers: pool.workers } : {}),
+  });
   let url: string;
   try {
     ({ url } = await service.listen());

@@ -48,7 +48,11 @@ export function threadsFor(files: number, requested?: number): number {
  * The reports for `files`, in order. Options must be plain data to cross to
  * a thread (JWK Sets, not resolver functions); otherwise this thread does it all.
  */
-export async function* verifyReports(files: readonly string[], options: VerifyOptions, pool: PoolOptions = {}): AsyncGenerator<BundleReport> {
+export async function* verifyReports(
+  files: readonly string[],
+  options: VerifyOptions,
+  pool: PoolOptions = {},
+): AsyncGenerator<BundleReport> {
   const threads = threadsFor(files.length, pool.threads);
   const cloneable =
     typeof options.issuerKeys !== 'function' &&
@@ -64,7 +68,9 @@ export async function* verifyReports(files: readonly string[], options: VerifyOp
   for (let i = 0; i < files.length; i += CHUNK) chunks.push(files.slice(i, i + CHUNK));
   const results = chunks.map(() => {
     let settle!: { resolve: (r: BundleReport[]) => void; reject: (e: Error) => void };
-    const promise = new Promise<BundleReport[]>((resolve, reject) => (settle = { resolve, reject }));
+    const promise = new Promise<BundleReport[]>(
+      (resolve, reject) => (settle = { resolve, reject }),
+    );
     promise.catch(() => undefined);
     return { promise, ...settle };
   });

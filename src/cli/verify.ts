@@ -18,7 +18,15 @@ import { DEFAULT_LIMITS } from '../verify/context.js';
 import { verifyPresentation } from '../verify/index.js';
 import { type BundleReport, reportOf } from '../verify/report.js';
 import type { VerifyOptions } from '../verify/types.js';
-import { type CommandSpec, InputFileError, readInputFile, runCommand, stringFlag, UsageError, unixSeconds } from './args.js';
+import {
+  type CommandSpec,
+  InputFileError,
+  readInputFile,
+  runCommand,
+  stringFlag,
+  UsageError,
+  unixSeconds,
+} from './args.js';
 import { progressLine } from './format.js';
 import { verifyReports } from './verify-pool.js';
 
@@ -39,7 +47,13 @@ export function collectBundleFiles(paths: string[]): string[] {
     }
     if (st.isDirectory()) {
       const entries = readdirSync(p).sort();
-      out.push(...collectBundleFiles(entries.filter((e) => e.endsWith('.json') || statSync(join(p, e)).isDirectory()).map((e) => join(p, e))));
+      out.push(
+        ...collectBundleFiles(
+          entries
+            .filter((e) => e.endsWith('.json') || statSync(join(p, e)).isDirectory())
+            .map((e) => join(p, e)),
+        ),
+      );
     } else {
       out.push(p);
     }
@@ -55,8 +69,21 @@ export async function verifyFile(file: string, options: VerifyOptions): Promise<
   const limit = options.limits?.maxBundleBytes ?? DEFAULT_LIMITS.maxBundleBytes;
   const size = statSync(file).size;
   if (size > limit) {
-    const error = { code: 'BUNDLE_TOO_LARGE' as const, layer: 'bundle' as const, pair: null, message: `file is ${size} bytes, limit ${limit}` };
-    return { file, name: null, valid: false, mode: null, profile: null, errors: [error], verdict_match: null };
+    const error = {
+      code: 'BUNDLE_TOO_LARGE' as const,
+      layer: 'bundle' as const,
+      pair: null,
+      message: `file is ${size} bytes, limit ${limit}`,
+    };
+    return {
+      file,
+      name: null,
+      valid: false,
+      mode: null,
+      profile: null,
+      errors: [error],
+      verdict_match: null,
+    };
   }
   let bundle: unknown;
   try {
@@ -83,20 +110,49 @@ export function readJwks(path: string): JwkSet {
 /** Flags and help of `vintent verify`. */
 export const VERIFY_COMMAND: CommandSpec = {
   name: 'verify',
-  summary: 'Verify VI bundles (files, or directories searched for *.json) and compare each with its recorded verdict.',
+  summary:
+    'Verify VI bundles (files, or directories searched for *.json) and compare each with its recorded verdict.',
   operands: 'PATH...',
   operandsHelp: 'bundle files or directories',
   flags: {
-    json: { type: 'boolean', help: 'JSON Lines on stdout: one report per bundle, then {"summary":true,...}' },
-    strict: { type: 'boolean', help: 'STRICT constraint checking: an unknown constraint type fails' },
-    trust: { type: 'string', value: 'JWKS', help: "issuer public keys (JWK Set file); without it each bundle's own trust is used" },
-    'merchant-keys': { type: 'string', value: 'JWKS', help: 'merchant public keys for checkout_jwt signatures (JWK Set file)' },
-    now: { type: 'string', value: 'SECONDS', help: "verify as of this Unix time instead of the clock or the bundle's `at`" },
-    profiles: { type: 'string', value: 'NAME,...', help: 'accept only these wire profiles (vintent profiles); others are PROFILE_NOT_ACCEPTED' },
-    threads: { type: 'string', value: 'N', help: 'threads to verify on, this one included (default: one per core above 300 bundles, else 1)' },
+    json: {
+      type: 'boolean',
+      help: 'JSON Lines on stdout: one report per bundle, then {"summary":true,...}',
+    },
+    strict: {
+      type: 'boolean',
+      help: 'STRICT constraint checking: an unknown constraint type fails',
+    },
+    trust: {
+      type: 'string',
+      value: 'JWKS',
+      help: "issuer public keys (JWK Set file); without it each bundle's own trust is used",
+    },
+    'merchant-keys': {
+      type: 'string',
+      value: 'JWKS',
+      help: 'merchant public keys for checkout_jwt signatures (JWK Set file)',
+    },
+    now: {
+      type: 'string',
+      value: 'SECONDS',
+      help: "verify as of this Unix time instead of the clock or the bundle's `at`",
+    },
+    profiles: {
+      type: 'string',
+      value: 'NAME,...',
+      help: 'accept only these wire profiles (vintent profiles); others are PROFILE_NOT_ACCEPTED',
+    },
+    threads: {
+      type: 'string',
+      value: 'N',
+      help: 'threads to verify on, this one included (default: one per core above 300 bundles, else 1)',
+    },
   },
   example: 'verify --json --trust issuer-jwks.json vectors',
-  notes: ['exit status: 0 every bundle matches its verdict (or is valid without one), 1 otherwise, 2 usage or unreadable path'],
+  notes: [
+    'exit status: 0 every bundle matches its verdict (or is valid without one), 1 otherwise, 2 usage or unreadable path',
+  ],
 };
 
 /** `--profiles vi-2026-04,vi-2026-02`: names vintent knows, at least one. */
@@ -106,7 +162,9 @@ function acceptedProfiles(list: string): string[] {
     .map((s) => s.trim())
     .filter(Boolean);
   if (names.length === 0 || names.some((n) => !findProfile(n))) {
-    throw new UsageError(`--profiles takes known profile names (${PROFILES.map((p) => p.name).join(', ')}), got '${list}'`);
+    throw new UsageError(
+      `--profiles takes known profile names (${PROFILES.map((p) => p.name).join(', ')}), got '${list}'`,
+    );
   }
   return names;
 }
@@ -137,8 +195,13 @@ export async function run(args: string[]): Promise<number> {
     let i = 0;
     // Many files: worker threads, reports still in file order (verify-pool.ts).
     const threadsFlag = stringFlag(values, 'threads');
-    if (threadsFlag !== undefined && !/^[1-9]\d{0,2}$/.test(threadsFlag)) throw new UsageError('--threads takes 1..999');
-    for await (const r of verifyReports(files, options, threadsFlag === undefined ? {} : { threads: Number(threadsFlag) })) {
+    if (threadsFlag !== undefined && !/^[1-9]\d{0,2}$/.test(threadsFlag))
+      throw new UsageError('--threads takes 1..999');
+    for await (const r of verifyReports(
+      files,
+      options,
+      threadsFlag === undefined ? {} : { threads: Number(threadsFlag) },
+    )) {
       const file = r.file;
       if (r.valid) valid++;
       if (r.verdict_match === true) matched++;
@@ -146,11 +209,17 @@ export async function run(args: string[]): Promise<number> {
       const good = r.verdict_match ?? r.valid;
       if (!good) allGood = false;
       if (json) {
-        process.stdout.write(`${JSON.stringify(options.trustFromBundle ? { ...r, trust: 'bundle' } : r)}\n`);
+        process.stdout.write(
+          `${JSON.stringify(options.trustFromBundle ? { ...r, trust: 'bundle' } : r)}\n`,
+        );
       } else {
         const mark = r.verdict_match === false ? 'MISMATCH' : r.valid ? 'VALID   ' : 'INVALID ';
-        const codes = r.errors.length ? `  ${[...new Set(r.errors.map((e) => e.code))].join(', ')}` : '';
-        process.stdout.write(`${mark} ${file}${r.mode ? ` (${r.mode}${r.profile ? `, ${r.profile}` : ''})` : ''}${codes}${tag}\n`);
+        const codes = r.errors.length
+          ? `  ${[...new Set(r.errors.map((e) => e.code))].join(', ')}`
+          : '';
+        process.stdout.write(
+          `${mark} ${file}${r.mode ? ` (${r.mode}${r.profile ? `, ${r.profile}` : ''})` : ''}${codes}${tag}\n`,
+        );
       }
       progress.tick(++i);
     }

@@ -18,11 +18,28 @@ export function agentRecurrence(profile: WireProfile): ConstraintType {
     shape(c) {
       const out: Violation[] = [];
       if (!frequencies.includes(c.frequency as string))
-        out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} frequency ${String(c.frequency)} is not registered in ${profile.name}` });
-      if (!isIsoDate(c.start_date)) out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} start_date must be an ISO 8601 date` });
-      if (!isIsoDate(c.end_date)) out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} end_date is required (ISO 8601 date)` });
-      if (c.max_occurrences !== undefined && (!isMinorUnits(c.max_occurrences) || c.max_occurrences < 1)) {
-        out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} max_occurrences must be a positive integer` });
+        out.push({
+          code: 'CONSTRAINT_MALFORMED',
+          message: `${type} frequency ${String(c.frequency)} is not registered in ${profile.name}`,
+        });
+      if (!isIsoDate(c.start_date))
+        out.push({
+          code: 'CONSTRAINT_MALFORMED',
+          message: `${type} start_date must be an ISO 8601 date`,
+        });
+      if (!isIsoDate(c.end_date))
+        out.push({
+          code: 'CONSTRAINT_MALFORMED',
+          message: `${type} end_date is required (ISO 8601 date)`,
+        });
+      if (
+        c.max_occurrences !== undefined &&
+        (!isMinorUnits(c.max_occurrences) || c.max_occurrences < 1)
+      ) {
+        out.push({
+          code: 'CONSTRAINT_MALFORMED',
+          message: `${type} max_occurrences must be a positive integer`,
+        });
       }
       return out;
     },
@@ -30,7 +47,11 @@ export function agentRecurrence(profile: WireProfile): ConstraintType {
       const v: Violation[] = [];
       const has = (t: string) => ctx.siblings.some((s) => s.type === t);
       for (const companion of [profile.constraint.amount, profile.constraint.budget]) {
-        if (!has(companion)) v.push({ code: 'CONSTRAINT_RECURRENCE_COMPANION_MISSING', message: `${type} requires a ${companion} constraint` });
+        if (!has(companion))
+          v.push({
+            code: 'CONSTRAINT_RECURRENCE_COMPANION_MISSING',
+            message: `${type} requires a ${companion} constraint`,
+          });
       }
       const today = utcDate(ctx.at);
       if (today === null || today < (c.start_date as string) || today > (c.end_date as string)) {
@@ -39,7 +60,9 @@ export function agentRecurrence(profile: WireProfile): ConstraintType {
           message: `${today ?? 'the verification time'} is outside ${String(c.start_date)}..${String(c.end_date)}`,
         });
       }
-      return v.length ? failed(...v) : passed('occurrence count and cumulative budget are enforced by the network ledger');
+      return v.length
+        ? failed(...v)
+        : passed('occurrence count and cumulative budget are enforced by the network ledger');
     },
   };
 }

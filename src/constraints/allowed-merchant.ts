@@ -12,7 +12,8 @@ export function allowedMerchant(profile: WireProfile) {
       if (!f.checkout) return { skip: 'no L3b checkout to check' };
       // CF §6.3: enforcing the allowlist needs a machine-readable merchant id.
       const m = f.checkout.merchant;
-      if (m === undefined && f.checkout.signerWebsite !== undefined) return { website: f.checkout.signerWebsite };
+      if (m === undefined && f.checkout.signerWebsite !== undefined)
+        return { website: f.checkout.signerWebsite };
       return { party: m && typeof m.id === 'string' ? m : undefined };
     },
     notAllowed: 'CONSTRAINT_MERCHANT_NOT_ALLOWED',

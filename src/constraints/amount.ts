@@ -11,9 +11,17 @@ export function amount(profile: WireProfile): ConstraintType {
     needs: 'payment',
     shape(c) {
       const out: Violation[] = [];
-      if (!isCurrencyCode(c.currency)) out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} currency must be an ISO 4217 code` });
+      if (!isCurrencyCode(c.currency))
+        out.push({
+          code: 'CONSTRAINT_MALFORMED',
+          message: `${type} currency must be an ISO 4217 code`,
+        });
       for (const k of ['min', 'max'] as const) {
-        if (c[k] !== undefined && !isMinorUnits(c[k])) out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} ${k} must be a non-negative integer` });
+        if (c[k] !== undefined && !isMinorUnits(c[k]))
+          out.push({
+            code: 'CONSTRAINT_MALFORMED',
+            message: `${type} ${k} must be a non-negative integer`,
+          });
       }
       if (isMinorUnits(c.min) && isMinorUnits(c.max) && c.min > c.max) {
         out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} min exceeds max` });

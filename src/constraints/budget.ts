@@ -16,12 +16,25 @@ export function budget(profile: WireProfile): ConstraintType {
     needs: 'payment',
     shape(c) {
       const out: Violation[] = [];
-      if (!isCurrencyCode(c.currency)) out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} currency must be an ISO 4217 code` });
-      if (!isMinorUnits(c.max)) out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} max must be a non-negative integer` });
+      if (!isCurrencyCode(c.currency))
+        out.push({
+          code: 'CONSTRAINT_MALFORMED',
+          message: `${type} currency must be an ISO 4217 code`,
+        });
+      if (!isMinorUnits(c.max))
+        out.push({
+          code: 'CONSTRAINT_MALFORMED',
+          message: `${type} max must be a non-negative integer`,
+        });
       if (profile.budgetMin && c.min !== undefined) {
         // April §4.5: min is a positive integer, and a floor above the cap is unsatisfiable.
-        if (!isMinorUnits(c.min) || c.min < 1) out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} min must be a positive integer` });
-        else if (isMinorUnits(c.max) && c.min > c.max) out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} min exceeds max` });
+        if (!isMinorUnits(c.min) || c.min < 1)
+          out.push({
+            code: 'CONSTRAINT_MALFORMED',
+            message: `${type} min must be a positive integer`,
+          });
+        else if (isMinorUnits(c.max) && c.min > c.max)
+          out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} min exceeds max` });
       }
       return out;
     },
@@ -38,7 +51,10 @@ export function budget(profile: WireProfile): ConstraintType {
           actual: currency,
         });
       if (profile.budgetMin && isMinorUnits(c.min) && value < c.min) {
-        v.push({ code: 'CONSTRAINT_AMOUNT_BELOW_MIN', message: `amount ${value} below budget minimum ${c.min} ${String(c.currency)}` });
+        v.push({
+          code: 'CONSTRAINT_AMOUNT_BELOW_MIN',
+          message: `amount ${value} below budget minimum ${c.min} ${String(c.currency)}`,
+        });
       }
       if (value > (c.max as number))
         v.push({

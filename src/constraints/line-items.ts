@@ -6,7 +6,14 @@
 
 import type { WireProfile } from '../profiles/profile.js';
 import { disclosedElements } from '../sdjwt/resolve.js';
-import { type ConstraintType, failed, type PurchasedLine, passed, skipped, type Violation } from './types.js';
+import {
+  type ConstraintType,
+  failed,
+  type PurchasedLine,
+  passed,
+  skipped,
+  type Violation,
+} from './types.js';
 import { isMinorUnits, isRecord } from './values.js';
 
 interface Entry {
@@ -44,7 +51,8 @@ function allowlistOf(c: Record<string, unknown>): Allowlist {
       continue;
     }
     const skus = new Set<string>();
-    for (const i of disclosedElements(list)) if (isRecord(i) && typeof i.id === 'string') skus.add(i.id);
+    for (const i of disclosedElements(list))
+      if (isRecord(i) && typeof i.id === 'string') skus.add(i.id);
     for (const sku of skus) a.bySku.set(sku, (a.bySku.get(sku) ?? 0) + quantity);
     a.entries.push({ id: e.id as string, quantity, skus });
   }
@@ -52,7 +60,8 @@ function allowlistOf(c: Record<string, unknown>): Allowlist {
 }
 
 /** A SKU as a message names it: never longer than a short identifier. */
-const named = (sku: string): string => JSON.stringify(sku.length > 64 ? `${sku.slice(0, 61)}...` : sku);
+const named = (sku: string): string =>
+  JSON.stringify(sku.length > 64 ? `${sku.slice(0, 61)}...` : sku);
 
 /** At most this many violations of one kind per list: one is enough to refuse, a few help a person. */
 const MAX_PER_KIND = 4;
@@ -71,17 +80,34 @@ function checkLines(a: Allowlist, lines: PurchasedLine[], source: string): Viola
     const listed = a.bySku.get(sku);
     if (listed === undefined && !a.anyWildcard) {
       if (notAcceptable++ < MAX_PER_KIND)
-        v.push({ code: 'CONSTRAINT_LINE_ITEM_NOT_ACCEPTABLE', message: `${source}: item ${named(sku)} is not an acceptable item` });
+        v.push({
+          code: 'CONSTRAINT_LINE_ITEM_NOT_ACCEPTABLE',
+          message: `${source}: item ${named(sku)} is not an acceptable item`,
+        });
       continue;
     }
     const limit = (listed ?? 0) + a.wildcard;
     if (qty > limit && over++ < MAX_PER_KIND)
-      v.push({ code: 'CONSTRAINT_QUANTITY_EXCEEDED', message: `${source}: quantity ${qty} of ${named(sku)} exceeds limit ${limit}` });
+      v.push({
+        code: 'CONSTRAINT_QUANTITY_EXCEEDED',
+        message: `${source}: quantity ${qty} of ${named(sku)} exceeds limit ${limit}`,
+      });
   }
   if (notAcceptable > MAX_PER_KIND)
-    v.push({ code: 'CONSTRAINT_LINE_ITEM_NOT_ACCEPTABLE', message: `${source}: ${notAcceptable - MAX_PER_KIND} more items are not acceptable` });
-  if (over > MAX_PER_KIND) v.push({ code: 'CONSTRAINT_QUANTITY_EXCEEDED', message: `${source}: ${over - MAX_PER_KIND} more items exceed their limit` });
-  if (total > a.total) v.push({ code: 'CONSTRAINT_QUANTITY_EXCEEDED', message: `${source}: total quantity ${total} exceeds limit ${a.total}` });
+    v.push({
+      code: 'CONSTRAINT_LINE_ITEM_NOT_ACCEPTABLE',
+      message: `${source}: ${notAcceptable - MAX_PER_KIND} more items are not acceptable`,
+    });
+  if (over > MAX_PER_KIND)
+    v.push({
+      code: 'CONSTRAINT_QUANTITY_EXCEEDED',
+      message: `${source}: ${over - MAX_PER_KIND} more items exceed their limit`,
+    });
+  if (total > a.total)
+    v.push({
+      code: 'CONSTRAINT_QUANTITY_EXCEEDED',
+      message: `${source}: total quantity ${total} exceeds limit ${a.total}`,
+    });
   return v;
 }
 
@@ -101,9 +127,16 @@ function missingEntries(a: Allowlist, lines: PurchasedLine[], source: string): V
         }
     if (met) continue;
     if (missing++ < MAX_PER_KIND)
-      v.push({ code: 'CONSTRAINT_LINE_ITEM_MISSING', message: `${source}: line item entry ${named(e.id)} is not fulfilled (match_mode exact)` });
+      v.push({
+        code: 'CONSTRAINT_LINE_ITEM_MISSING',
+        message: `${source}: line item entry ${named(e.id)} is not fulfilled (match_mode exact)`,
+      });
   }
-  if (missing > MAX_PER_KIND) v.push({ code: 'CONSTRAINT_LINE_ITEM_MISSING', message: `${source}: ${missing - MAX_PER_KIND} more entries are not fulfilled` });
+  if (missing > MAX_PER_KIND)
+    v.push({
+      code: 'CONSTRAINT_LINE_ITEM_MISSING',
+      message: `${source}: ${missing - MAX_PER_KIND} more entries are not fulfilled`,
+    });
   return v;
 }
 
@@ -115,20 +148,39 @@ export function lineItems(profile: WireProfile): ConstraintType {
     needs: 'checkout',
     shape(c) {
       const items = c.items;
-      if (!Array.isArray(items)) return [{ code: 'CONSTRAINT_MALFORMED', message: 'line_items items must be an array' }];
-      if (items.length === 0) return [{ code: 'CONSTRAINT_ALLOWLIST_EMPTY', message: 'empty items allowlist is unsatisfiable' }];
+      if (!Array.isArray(items))
+        return [{ code: 'CONSTRAINT_MALFORMED', message: 'line_items items must be an array' }];
+      if (items.length === 0)
+        return [
+          { code: 'CONSTRAINT_ALLOWLIST_EMPTY', message: 'empty items allowlist is unsatisfiable' },
+        ];
       const out: Violation[] = [];
       if (modes !== undefined && c.match_mode !== undefined && typeof c.match_mode !== 'string') {
-        out.push({ code: 'CONSTRAINT_MALFORMED', message: 'line_items match_mode must be a string' });
+        out.push({
+          code: 'CONSTRAINT_MALFORMED',
+          message: 'line_items match_mode must be a string',
+        });
       }
       for (const e of items) {
-        if (!isRecord(e) || typeof e.id !== 'string' || e.id === '' || !Array.isArray(e.acceptable_items) || !isMinorUnits(e.quantity)) {
-          out.push({ code: 'CONSTRAINT_MALFORMED', message: 'each line item entry needs id, acceptable_items[] and an integer quantity' });
+        if (
+          !isRecord(e) ||
+          typeof e.id !== 'string' ||
+          e.id === '' ||
+          !Array.isArray(e.acceptable_items) ||
+          !isMinorUnits(e.quantity)
+        ) {
+          out.push({
+            code: 'CONSTRAINT_MALFORMED',
+            message: 'each line item entry needs id, acceptable_items[] and an integer quantity',
+          });
           continue;
         }
         for (const item of disclosedElements(e.acceptable_items)) {
           if (!isRecord(item) || typeof item.id !== 'string' || typeof item.title !== 'string') {
-            out.push({ code: 'CONSTRAINT_MALFORMED', message: `acceptable item in ${named(e.id)} needs id and title` });
+            out.push({
+              code: 'CONSTRAINT_MALFORMED',
+              message: `acceptable item in ${named(e.id)} needs id and title`,
+            });
             break;
           }
         }
@@ -150,14 +202,20 @@ export function lineItems(profile: WireProfile): ConstraintType {
       for (const { source, lines } of f.checkout.lineLists) {
         if (lines === undefined) continue;
         if (lines.length === 0) {
-          v.push({ code: 'CONSTRAINT_CART_EMPTY', message: `${source}: empty cart does not satisfy line_items` });
+          v.push({
+            code: 'CONSTRAINT_CART_EMPTY',
+            message: `${source}: empty cart does not satisfy line_items`,
+          });
           continue;
         }
         v.push(...checkLines(allowlist, lines, source));
         if (mode === 'exact') v.push(...missingEntries(allowlist, lines, source));
       }
       if (f.checkout.lineLists.every((l) => l.lines === undefined)) {
-        v.push({ code: 'CONSTRAINT_CART_EMPTY', message: 'L3b has no line items and checkout_jwt no cart' });
+        v.push({
+          code: 'CONSTRAINT_CART_EMPTY',
+          message: 'L3b has no line items and checkout_jwt no cart',
+        });
       }
       return v.length ? failed(...v) : passed();
     },

@@ -18,20 +18,40 @@ export function recurrence(profile: WireProfile): ConstraintType {
     shape(c) {
       const out: Violation[] = [];
       if (!frequencies.includes(c.frequency as string))
-        out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} frequency ${String(c.frequency)} is not registered in ${profile.name}` });
-      if (!isIsoDate(c.start_date)) out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} start_date must be an ISO 8601 date` });
-      if (c.end_date !== undefined && !isIsoDate(c.end_date)) out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} end_date must be an ISO 8601 date` });
+        out.push({
+          code: 'CONSTRAINT_MALFORMED',
+          message: `${type} frequency ${String(c.frequency)} is not registered in ${profile.name}`,
+        });
+      if (!isIsoDate(c.start_date))
+        out.push({
+          code: 'CONSTRAINT_MALFORMED',
+          message: `${type} start_date must be an ISO 8601 date`,
+        });
+      if (c.end_date !== undefined && !isIsoDate(c.end_date))
+        out.push({
+          code: 'CONSTRAINT_MALFORMED',
+          message: `${type} end_date must be an ISO 8601 date`,
+        });
       if (c.number !== undefined && (!isMinorUnits(c.number) || c.number < 1))
-        out.push({ code: 'CONSTRAINT_MALFORMED', message: `${type} number must be a positive integer` });
+        out.push({
+          code: 'CONSTRAINT_MALFORMED',
+          message: `${type} number must be a positive integer`,
+        });
       return out;
     },
     check(c, _f, ctx) {
       if (ctx.strictness === 'STRICT' && c.end_date === undefined && c.number === undefined) {
-        return failed({ code: 'CONSTRAINT_MALFORMED', message: `open-ended ${type} (no end_date, no number) refused in STRICT mode` });
+        return failed({
+          code: 'CONSTRAINT_MALFORMED',
+          message: `open-ended ${type} (no end_date, no number) refused in STRICT mode`,
+        });
       }
       const today = utcDate(ctx.at);
       if (typeof c.end_date === 'string' && (today === null || today > c.end_date)) {
-        return failed({ code: 'CONSTRAINT_RECURRENCE_OUT_OF_WINDOW', message: `subscription setup after end_date ${c.end_date}` });
+        return failed({
+          code: 'CONSTRAINT_RECURRENCE_OUT_OF_WINDOW',
+          message: `subscription setup after end_date ${c.end_date}`,
+        });
       }
       return passed('one setup per mandate pair is enforced by the network ledger');
     },

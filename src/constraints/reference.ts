@@ -13,9 +13,15 @@ export function reference(profile: WireProfile): ConstraintType {
     mandate: 'payment',
     needs: undefined,
     shape(c) {
-      return typeof c.conditional_transaction_id === 'string' && c.conditional_transaction_id.length > 0
+      return typeof c.conditional_transaction_id === 'string' &&
+        c.conditional_transaction_id.length > 0
         ? []
-        : [{ code: 'PAYMENT_REFERENCE_MISSING', message: `${type} needs conditional_transaction_id` }];
+        : [
+            {
+              code: 'PAYMENT_REFERENCE_MISSING',
+              message: `${type} needs conditional_transaction_id`,
+            },
+          ];
     },
     check() {
       return passed('binding verified by the mandate pairing check');

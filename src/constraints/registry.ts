@@ -6,7 +6,13 @@
  * per-type policy (April constraints §5.4, "Per-Constraint Policy Overrides")
  * replaces it for the types it names. Policy never touches registered types.
  */
-import { DEFAULT_PROFILE, type MandateKind, PROFILES, profileOf, type WireProfile } from '../profiles/profile.js';
+import {
+  DEFAULT_PROFILE,
+  type MandateKind,
+  PROFILES,
+  profileOf,
+  type WireProfile,
+} from '../profiles/profile.js';
 import { agentRecurrence } from './agent-recurrence.js';
 import { allowedMerchant } from './allowed-merchant.js';
 import { allowedPayee } from './allowed-payee.js';
@@ -15,7 +21,14 @@ import { budget } from './budget.js';
 import { lineItems } from './line-items.js';
 import { recurrence } from './recurrence.js';
 import { reference } from './reference.js';
-import type { ConstraintContext, ConstraintOutcome, ConstraintType, Fulfillment, Strictness, Violation } from './types.js';
+import type {
+  ConstraintContext,
+  ConstraintOutcome,
+  ConstraintType,
+  Fulfillment,
+  Strictness,
+  Violation,
+} from './types.js';
 import { isRecord } from './values.js';
 
 /** The eight registered modules, built for one profile's names and semantics. */
@@ -30,11 +43,16 @@ const MODULES: readonly ((p: WireProfile) => ConstraintType)[] = [
   reference,
 ];
 
-const build = (p: WireProfile): ReadonlyMap<string, ConstraintType> => new Map(MODULES.map((make) => make(p)).map((t) => [t.type, t]));
-const REGISTRIES = new Map<WireProfile, ReadonlyMap<string, ConstraintType>>(PROFILES.map((p) => [p, build(p)]));
+const build = (p: WireProfile): ReadonlyMap<string, ConstraintType> =>
+  new Map(MODULES.map((make) => make(p)).map((t) => [t.type, t]));
+const REGISTRIES = new Map<WireProfile, ReadonlyMap<string, ConstraintType>>(
+  PROFILES.map((p) => [p, build(p)]),
+);
 
 /** type name → module, for one profile (default: the default profile); a table not in PROFILES gets its own, built once. */
-export function constraintRegistryFor(profile?: WireProfile | string): ReadonlyMap<string, ConstraintType> {
+export function constraintRegistryFor(
+  profile?: WireProfile | string,
+): ReadonlyMap<string, ConstraintType> {
   const p = profileOf(profile);
   let r = REGISTRIES.get(p);
   if (!r) REGISTRIES.set(p, (r = build(p)));
@@ -45,7 +63,8 @@ export function constraintRegistryFor(profile?: WireProfile | string): ReadonlyM
  * The February registry.
  * @deprecated use {@link constraintRegistryFor} with the chain's profile
  */
-export const constraintRegistry: ReadonlyMap<string, ConstraintType> = constraintRegistryFor('vi-2026-02');
+export const constraintRegistry: ReadonlyMap<string, ConstraintType> =
+  constraintRegistryFor('vi-2026-02');
 
 export interface ConstraintReport {
   type: string;
@@ -57,23 +76,45 @@ export interface ConstraintReport {
 export type ConstraintPolicy = Readonly<Record<string, Strictness>>;
 
 /** L2-level validation of a mandate's constraints array: known types, right mandate, well-formed. */
-export function constraintShapeViolations(constraints: unknown, kind: MandateKind, profile: WireProfile | string = DEFAULT_PROFILE): Violation[] {
-  if (!Array.isArray(constraints)) return [{ code: 'MANDATE_CONSTRAINTS_MISSING', message: 'open mandate needs a constraints array' }];
-  if (constraints.length === 0) return [{ code: 'MANDATE_CONSTRAINTS_MISSING', message: 'open mandate needs at least one constraint' }];
+export function constraintShapeViolations(
+  constraints: unknown,
+  kind: MandateKind,
+  profile: WireProfile | string = DEFAULT_PROFILE,
+): Violation[] {
+  if (!Array.isArray(constraints))
+    return [
+      { code: 'MANDATE_CONSTRAINTS_MISSING', message: 'open mandate needs a constraints array' },
+    ];
+  if (constraints.length === 0)
+    return [
+      {
+        code: 'MANDATE_CONSTRAINTS_MISSING',
+        message: 'open mandate needs at least one constraint',
+      },
+    ];
   const registry = constraintRegistryFor(profile);
   const out: Violation[] = [];
   for (const c of constraints) {
     if (!isRecord(c) || typeof c.type !== 'string') {
-      out.push({ code: 'CONSTRAINT_MALFORMED', message: 'constraint must be an object with a string type' });
+      out.push({
+        code: 'CONSTRAINT_MALFORMED',
+        message: 'constraint must be an object with a string type',
+      });
       continue;
     }
     const t = registry.get(c.type);
     if (!t) {
-      out.push({ code: 'CONSTRAINT_UNKNOWN_TYPE', message: `unknown constraint type in open mandate: ${c.type}` });
+      out.push({
+        code: 'CONSTRAINT_UNKNOWN_TYPE',
+        message: `unknown constraint type in open mandate: ${c.type}`,
+      });
       continue;
     }
     if (t.mandate !== kind) {
-      out.push({ code: 'CONSTRAINT_MALFORMED', message: `${c.type} belongs in a ${t.mandate} mandate, found in a ${kind} mandate` });
+      out.push({
+        code: 'CONSTRAINT_MALFORMED',
+        message: `${c.type} belongs in a ${t.mandate} mandate, found in a ${kind} mandate`,
+      });
       continue;
     }
     out.push(...t.shape(c));
@@ -92,12 +133,27 @@ export interface CheckOptions extends Omit<ConstraintContext, 'siblings'> {
 /** The outcome for a type the registry does not know (constraints.md §5.4). */
 function unknownOutcome(type: string, opts: CheckOptions): ConstraintOutcome {
   if (opts.openMandate !== false) {
-    return { status: 'failed', violations: [{ code: 'CONSTRAINT_UNKNOWN_TYPE', message: `unknown constraint type in an open mandate: ${type}` }] };
+    return {
+      status: 'failed',
+      violations: [
+        {
+          code: 'CONSTRAINT_UNKNOWN_TYPE',
+          message: `unknown constraint type in an open mandate: ${type}`,
+        },
+      ],
+    };
   }
   // An own property only: `toString` or `__proto__` as a type must not find Object.prototype's members.
-  const mode = (opts.policy && Object.hasOwn(opts.policy, type) ? opts.policy[type] : undefined) ?? opts.strictness;
+  const mode =
+    (opts.policy && Object.hasOwn(opts.policy, type) ? opts.policy[type] : undefined) ??
+    opts.strictness;
   return mode === 'STRICT'
-    ? { status: 'failed', violations: [{ code: 'CONSTRAINT_UNKNOWN_TYPE', message: `unknown constraint type ${type} (STRICT)` }] }
+    ? {
+        status: 'failed',
+        violations: [
+          { code: 'CONSTRAINT_UNKNOWN_TYPE', message: `unknown constraint type ${type} (STRICT)` },
+        ],
+      }
     : { status: 'skipped', reason: `unknown constraint type ${type} skipped (PERMISSIVE)` };
 }
 
@@ -107,9 +163,17 @@ function unknownOutcome(type: string, opts: CheckOptions): ConstraintOutcome {
  * const reports = checkConstraints(mandate.constraints, { payment: { amount: 27999, currency: 'USD', payee } }, { at: now, strictness: 'STRICT', profile: 'vi-2026-04' });
  * const failed = reports.filter((r) => r.outcome.status === 'failed');
  */
-export function checkConstraints(constraints: readonly Record<string, unknown>[], f: Fulfillment, opts: CheckOptions): ConstraintReport[] {
+export function checkConstraints(
+  constraints: readonly Record<string, unknown>[],
+  f: Fulfillment,
+  opts: CheckOptions,
+): ConstraintReport[] {
   const registry = constraintRegistryFor(opts.profile ?? DEFAULT_PROFILE);
-  const full: ConstraintContext = { at: opts.at, strictness: opts.strictness, siblings: constraints };
+  const full: ConstraintContext = {
+    at: opts.at,
+    strictness: opts.strictness,
+    siblings: constraints,
+  };
   return constraints.map((c, index) => {
     const type = String(c.type);
     const t = registry.get(type);
@@ -130,7 +194,11 @@ export interface ConstraintSummary {
 }
 
 /** Check and summarize; `satisfied` means no violation at all. */
-export function summarizeConstraints(constraints: readonly Record<string, unknown>[], f: Fulfillment, opts: CheckOptions): ConstraintSummary {
+export function summarizeConstraints(
+  constraints: readonly Record<string, unknown>[],
+  f: Fulfillment,
+  opts: CheckOptions,
+): ConstraintSummary {
   const registry = constraintRegistryFor(opts.profile ?? DEFAULT_PROFILE);
   const reports = checkConstraints(constraints, f, opts);
   let violations = 0;

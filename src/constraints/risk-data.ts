@@ -8,12 +8,17 @@ import type { WireProfile } from '../profiles/profile.js';
 import { isRecord } from './values.js';
 
 /** What is wrong with an L2 payment mandate's `risk_data`, or undefined when it is absent or well-formed. */
-export function riskDataProblem(profile: WireProfile, value: unknown): { code: ErrorCode; message: string } | undefined {
+export function riskDataProblem(
+  profile: WireProfile,
+  value: unknown,
+): { code: ErrorCode; message: string } | undefined {
   const members = profile.riskDataMembers;
   if (members === undefined || value === undefined) return undefined;
-  if (!isRecord(value)) return { code: 'RISK_DATA_MALFORMED', message: 'risk_data must be an object' };
+  if (!isRecord(value))
+    return { code: 'RISK_DATA_MALFORMED', message: 'risk_data must be an object' };
   for (const k of members) {
-    if (value[k] !== undefined && typeof value[k] !== 'string') return { code: 'RISK_DATA_MALFORMED', message: `risk_data.${k} must be a string` };
+    if (value[k] !== undefined && typeof value[k] !== 'string')
+      return { code: 'RISK_DATA_MALFORMED', message: `risk_data.${k} must be a string` };
   }
   return undefined;
 }
@@ -23,7 +28,15 @@ export function riskDataProblem(profile: WireProfile, value: unknown): { code: E
  * payment mandate (another mandate, an L2 or L3 payload). Undefined for a
  * profile without `risk_data`, which leaves the claim unread.
  */
-export function riskDataMisplaced(profile: WireProfile, holder: Record<string, unknown>, where: string): { code: ErrorCode; message: string } | undefined {
-  if (profile.riskDataMembers === undefined || !Object.hasOwn(holder, 'risk_data')) return undefined;
-  return { code: 'RISK_DATA_FORBIDDEN', message: `risk_data belongs on the L2 open payment mandate only, not in ${where}` };
+export function riskDataMisplaced(
+  profile: WireProfile,
+  holder: Record<string, unknown>,
+  where: string,
+): { code: ErrorCode; message: string } | undefined {
+  if (profile.riskDataMembers === undefined || !Object.hasOwn(holder, 'risk_data'))
+    return undefined;
+  return {
+    code: 'RISK_DATA_FORBIDDEN',
+    message: `risk_data belongs on the L2 open payment mandate only, not in ${where}`,
+  };
 }

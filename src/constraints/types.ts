@@ -77,6 +77,10 @@ export interface ConstraintType {
   check(c: Record<string, unknown>, f: Fulfillment, ctx: ConstraintContext): ConstraintOutcome;
 }
 
-export const passed = (note?: string): ConstraintOutcome => (note ? { status: 'passed', note } : { status: 'passed' });
+export const passed = (note?: string): ConstraintOutcome =>
+  note ? { status: 'passed', note } : { status: 'passed' };
 export const skipped = (reason: string): ConstraintOutcome => ({ status: 'skipped', reason });
-export const failed = (...violations: Violation[]): ConstraintOutcome => ({ status: 'failed', violations });
+export const failed = (...violations: Violation[]): ConstraintOutcome => ({
+  status: 'failed',
+  violations,
+});

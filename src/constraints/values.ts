@@ -8,7 +8,8 @@ import { type ConstraintOutcome, type Fulfillment, failed, type Party, skipped }
 export { isRecord };
 
 /** A non-negative safe integer: the only shape money and counts take in VI. */
-export const isMinorUnits = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+export const isMinorUnits = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /** An ISO 4217 code of the currency table (`ZZZ` is not one). */
 export const isCurrencyCode = isIsoCurrency;
@@ -22,10 +23,17 @@ export const isCurrencyCode = isIsoCurrency;
  */
 export function majorToMinorUnits(value: unknown, currency: unknown): number | undefined {
   if (!isIsoCurrency(currency)) return undefined;
-  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value : undefined;
-  if (text === undefined || text.length > 32 || !/^(0|[1-9]\d*)(\.\d+)?(e[+-]?\d+)?$/i.test(text)) return undefined;
+  const text =
+    typeof value === 'number' && Number.isFinite(value)
+      ? String(value)
+      : typeof value === 'string'
+        ? value
+        : undefined;
+  if (text === undefined || text.length > 32 || !/^(0|[1-9]\d*)(\.\d+)?(e[+-]?\d+)?$/i.test(text))
+    return undefined;
   const minor = new Decimal(text).times(new Decimal(10).pow(CURRENCY_EXPONENT[currency]!));
-  if (!minor.isInteger() || minor.isNegative() || minor.greaterThan(Number.MAX_SAFE_INTEGER)) return undefined;
+  if (!minor.isInteger() || minor.isNegative() || minor.greaterThan(Number.MAX_SAFE_INTEGER))
+    return undefined;
   return minor.toNumber();
 }
 
@@ -50,7 +58,12 @@ export function disclosedParties(list: readonly unknown[]): Party[] {
 /** constraints.md §4.1/§4.3/§7.3: `id` is the key when both sides have one; else exact name and website. */
 export function sameParty(a: Party, b: Party): boolean {
   if (typeof a.id === 'string' && typeof b.id === 'string') return a.id === b.id;
-  return typeof a.name === 'string' && a.name === b.name && typeof a.website === 'string' && a.website === b.website;
+  return (
+    typeof a.name === 'string' &&
+    a.name === b.name &&
+    typeof a.website === 'string' &&
+    a.website === b.website
+  );
 }
 
 export function describeParty(p: unknown): string {
@@ -63,9 +76,15 @@ export function describeParty(p: unknown): string {
  * The L3a amount and currency a payment constraint checks, or the outcome
  * when there is none to check (no L3a) or it is not integer minor units.
  */
-export function paymentToCheck(f: Fulfillment): { amount: number; currency: unknown } | ConstraintOutcome {
+export function paymentToCheck(
+  f: Fulfillment,
+): { amount: number; currency: unknown } | ConstraintOutcome {
   if (!f.payment) return skipped('no L3a payment to check');
   const { amount, currency } = f.payment;
-  if (!isMinorUnits(amount)) return failed({ code: 'CONSTRAINT_AMOUNT_INVALID', message: 'L3a amount is not a non-negative integer in minor units' });
+  if (!isMinorUnits(amount))
+    return failed({
+      code: 'CONSTRAINT_AMOUNT_INVALID',
+      message: 'L3a amount is not a non-negative integer in minor units',
+    });
   return { amount, currency };
 }

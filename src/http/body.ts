@@ -8,7 +8,9 @@ import type { IncomingMessage } from 'node:http';
 import type { ErrorCode } from '../errors.js';
 import { DEFAULT_PARSE_LIMITS, jsonDepthExceeds } from '../sdjwt/parse.js';
 
-export type BodyResult = { ok: true; value: unknown } | { ok: false; status: number; code: ErrorCode; message: string };
+export type BodyResult =
+  | { ok: true; value: unknown }
+  | { ok: false; status: number; code: ErrorCode; message: string };
 
 /**
  * After refusing, the rest of the body is read and dropped so the client,
@@ -20,7 +22,12 @@ const LINGER_MS = 5000;
 const LINGER_MAX_BYTES = 256 * 1024 * 1024;
 
 function tooLarge(maxBytes: number): BodyResult {
-  return { ok: false, status: 413, code: 'HTTP_BODY_TOO_LARGE', message: `request body exceeds ${maxBytes} bytes` };
+  return {
+    ok: false,
+    status: 413,
+    code: 'HTTP_BODY_TOO_LARGE',
+    message: `request body exceeds ${maxBytes} bytes`,
+  };
 }
 
 /** Discard the rest of a refused body (bounded), so closing the socket does not reset the connection under the client. */
@@ -39,7 +46,10 @@ function drain(req: IncomingMessage): void {
 }
 
 /** Read the whole body, refusing (413 HTTP_BODY_TOO_LARGE) as soon as it passes `maxBytes`. */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<{ ok: true; text: string } | Extract<BodyResult, { ok: false }>> {
+export function readBody(
+  req: IncomingMessage,
+  maxBytes: number,
+): Promise<{ ok: true; text: string } | Extract<BodyResult, { ok: false }>> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     drain(req);
@@ -66,8 +76,22 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<{ ok: 
       chunks.push(chunk);
     });
     req.on('end', () => finish({ ok: true, text: Buffer.concat(chunks).toString('utf8') }));
-    req.on('error', () => finish({ ok: false, status: 400, code: 'HTTP_BODY_MALFORMED', message: 'request body could not be read' }));
-    req.on('aborted', () => finish({ ok: false, status: 400, code: 'HTTP_BODY_MALFORMED', message: 'request body was cut off' }));
+    req.on('error', () =>
+      finish({
+        ok: false,
+        status: 400,
+        code: 'HTTP_BODY_MALFORMED',
+        message: 'request body could not be read',
+      }),
+    );
+    req.on('aborted', () =>
+      finish({
+        ok: false,
+        status: 400,
+        code: 'HTTP_BODY_MALFORMED',
+        message: 'request body was cut off',
+      }),
+    );
   });
 }
 
@@ -87,16 +111,31 @@ export function isJsonContentType(header: string | string[] | undefined): boolea
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
   if (!isJsonContentType(req.headers['content-type'])) {
     drain(req);
-    return { ok: false, status: 415, code: 'HTTP_UNSUPPORTED_MEDIA_TYPE', message: 'send the request body as application/json' };
+    return {
+      ok: false,
+      status: 415,
+      code: 'HTTP_UNSUPPORTED_MEDIA_TYPE',
+      message: 'send the request body as application/json',
+    };
   }
   const body = await readBody(req, maxBytes);
   if (!body.ok) return body;
   // The depth limit spec/limits.md promises, before any object is built (JSON.parse itself does not bound it).
   if (jsonDepthExceeds(body.text, DEFAULT_PARSE_LIMITS.maxJsonDepth))
-    return { ok: false, status: 400, code: 'LIMIT_EXCEEDED', message: `request body nests deeper than ${DEFAULT_PARSE_LIMITS.maxJsonDepth}` };
+    return {
+      ok: false,
+      status: 400,
+      code: 'LIMIT_EXCEEDED',
+      message: `request body nests deeper than ${DEFAULT_PARSE_LIMITS.maxJsonDepth}`,
+    };
   try {
     return { ok: true, value: JSON.parse(body.text) as unknown };
   } catch {
-    return { ok: false, status: 400, code: 'HTTP_BODY_MALFORMED', message: 'request body is not valid JSON' };
+    return {
+      ok: false,
+      status: 400,
+      code: 'HTTP_BODY_MALFORMED',
+      message: 'request body is not valid JSON',
+    };
   }
 }

@@ -11,7 +11,12 @@ import { type ErrorCode, VIError } from '../errors.js';
 import { PRIVATE_JWK_MEMBERS } from '../internal/guards.js';
 import { merchantPresentationsFrom } from '../ledger/merchant.js';
 import type { Ledger } from '../ledger/types.js';
-import { authorizePresentation, type DecisionError, type NetworkTrust, verifyWithConfiguredTrust } from '../network/authorize.js';
+import {
+  authorizePresentation,
+  type DecisionError,
+  type NetworkTrust,
+  verifyWithConfiguredTrust,
+} from '../network/authorize.js';
 import { captureAuthorization } from '../network/capture.js';
 import { revokeMandate } from '../network/revoke.js';
 import { bundleSchema, type JwkSet } from '../profiles/bundle.js';
@@ -53,7 +58,11 @@ function statusList(res: ServerResponse, ctx: EndpointContext): void {
     sendError(res, 503, 'L1_STATUS_UNAVAILABLE', 'no status list token available');
     return;
   }
-  res.writeHead(200, { 'content-type': 'application/statuslist+jwt', 'content-length': Buffer.byteLength(token), 'cache-control': 'no-cache' });
+  res.writeHead(200, {
+    'content-type': 'application/statuslist+jwt',
+    'content-length': Buffer.byteLength(token),
+    'cache-control': 'no-cache',
+  });
   res.end(token);
 }
 
@@ -70,7 +79,13 @@ async function validBody<T>(
 ): Promise<T | undefined> {
   const body = await readJsonBody(req, ctx.maxBodyBytes);
   if (!body.ok) {
-    sendError(res, body.status, body.code, body.message, body.status === 413 || body.status === 415 ? { connection: 'close' } : {});
+    sendError(
+      res,
+      body.status,
+      body.code,
+      body.message,
+      body.status === 413 || body.status === 415 ? { connection: 'close' } : {},
+    );
     return undefined;
   }
   const parsed = schema.safeParse(body.value);
@@ -89,14 +104,22 @@ function merchantTrust(ctx: EndpointContext): NetworkTrust {
   return { ...ctx, expect: { ...ctx.expect, l3b: { ...ctx.expect?.l3b, aud: ctx.merchantAud } } };
 }
 
-async function merchantVerify(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext): Promise<void> {
+async function merchantVerify(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: EndpointContext,
+): Promise<void> {
   const bundle = await validBody(req, res, ctx, bundleSchema, 'BUNDLE_MALFORMED');
   if (bundle === undefined) return;
   const result = await verifyWithConfiguredTrust(bundle, merchantTrust(ctx), ctx.now(), 'merchant');
   const report = reportOf('-', bundle, result);
   // Replay memory: every verified L3b is remembered; one seen before (same content, or its nonce) is refused.
   const replays: DecisionError[] = [];
-  for (const { entry, presentation } of merchantPresentationsFrom(bundle, result, ctx.skewSeconds)) {
+  for (const { entry, presentation } of merchantPresentationsFrom(
+    bundle,
+    result,
+    ctx.skewSeconds,
+  )) {
     const seen = await ctx.ledger.rememberMerchantPresentation(presentation);
     if (!seen.firstSeen) {
       const what = seen.matched === 'content' ? 'this L3b' : "this L3b's nonce";
@@ -119,11 +142,19 @@ async function merchantVerify(req: IncomingMessage, res: ServerResponse, ctx: En
   sendJson(res, 200, { ...verdict, checks: result.checks, pairs: result.pairs });
 }
 
-async function networkAuthorize(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext): Promise<void> {
+async function networkAuthorize(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: EndpointContext,
+): Promise<void> {
   const bundle = await validBody(req, res, ctx, bundleSchema, 'BUNDLE_MALFORMED');
   if (bundle === undefined) return;
   const answer = await authorizePresentation(bundle, ctx, ctx.now());
-  annotate(res, { decision: answer.decision, codes: answer.errors.map((e) => e.code), replayed: answer.replayed ?? false });
+  annotate(res, {
+    decision: answer.decision,
+    codes: answer.errors.map((e) => e.code),
+    replayed: answer.replayed ?? false,
+  });
   sendJson(res, 200, answer);
 }
 
@@ -142,9 +173,16 @@ export function hasOperatorCredential(req: IncomingMessage, token: string | unde
   return timingSafeEqual(digest(match[1]!), digest(token));
 }
 
-const reversalSchema = z.object({ authorization_id: z.string().min(1).max(200), reason: z.string().max(500).optional() });
+const reversalSchema = z.object({
+  authorization_id: z.string().min(1).max(200),
+  reason: z.string().max(500).optional(),
+});
 
-async function networkReverse(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext): Promise<void> {
+async function networkReverse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: EndpointContext,
+): Promise<void> {
   // The body is read (size-capped, media type checked) before the credential, so transport errors answer alike on every endpoint.
   const body = await validBody(req, res, ctx, reversalSchema);
   if (body === undefined || !operatorOnly(req, res, ctx, 'reversal')) return;
@@ -152,7 +190,12 @@ async function networkReverse(req: IncomingMessage, res: ServerResponse, ctx: En
   if (!r.ok) {
     const code = r.code ?? 'LEDGER_AUTHORIZATION_UNKNOWN';
     // Reversed, expired or captured conflicts with the authorization's state; never approved is not found.
-    sendError(res, code === 'LEDGER_AUTHORIZATION_UNKNOWN' ? 404 : 409, code, r.message ?? 'authorization cannot be reversed');
+    sendError(
+      res,
+      code === 'LEDGER_AUTHORIZATION_UNKNOWN' ? 404 : 409,
+      code,
+      r.message ?? 'authorization cannot be reversed',
+    );
     return;
   }
   annotate(res, { reversed: r.authorizationId });
@@ -160,10 +203,19 @@ async function networkReverse(req: IncomingMessage, res: ServerResponse, ctx: En
 }
 
 /** The operator credential, or a 401 answered; true when the request may go on. */
-function operatorOnly(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext, action: string): boolean {
+function operatorOnly(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: EndpointContext,
+  action: string,
+): boolean {
   if (hasOperatorCredential(req, ctx.operatorToken)) return true;
-  const why = ctx.operatorToken ? `${action} needs the operator bearer token` : `${action} is disabled: this server has no operator credential configured`;
-  sendError(res, 401, 'OPERATOR_UNAUTHORIZED', why, { 'www-authenticate': 'Bearer realm="vintent-operator"' });
+  const why = ctx.operatorToken
+    ? `${action} needs the operator bearer token`
+    : `${action} is disabled: this server has no operator credential configured`;
+  sendError(res, 401, 'OPERATOR_UNAUTHORIZED', why, {
+    'www-authenticate': 'Bearer realm="vintent-operator"',
+  });
   return false;
 }
 
@@ -180,10 +232,19 @@ function captureStatus(code: ErrorCode): number {
   return 409;
 }
 
-async function networkCapture(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext): Promise<void> {
+async function networkCapture(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: EndpointContext,
+): Promise<void> {
   const body = await validBody(req, res, ctx, captureSchema);
   if (body === undefined || !operatorOnly(req, res, ctx, 'capture')) return;
-  const options = { ledger: ctx.ledger, now: ctx.now(), statusResolver: ctx.statusResolver, statusUnavailable: ctx.statusUnavailable };
+  const options = {
+    ledger: ctx.ledger,
+    now: ctx.now(),
+    statusResolver: ctx.statusResolver,
+    statusUnavailable: ctx.statusUnavailable,
+  };
   const answer = await captureAuthorization(body, options);
   if (!answer.captured) {
     annotate(res, { captured: false, codes: [answer.error.code] });
@@ -203,12 +264,26 @@ const revocationSchema = z.object({
   l2: z.string().min(1),
 });
 
-async function networkRevoke(req: IncomingMessage, res: ServerResponse, ctx: EndpointContext): Promise<void> {
+async function networkRevoke(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: EndpointContext,
+): Promise<void> {
   const body = await validBody(req, res, ctx, revocationSchema);
   if (body === undefined) return;
-  const answer = await revokeMandate(body, { ledger: ctx.ledger, issuerKeys: ctx.issuerKeys, now: ctx.now(), skewSeconds: ctx.skewSeconds });
+  const answer = await revokeMandate(body, {
+    ledger: ctx.ledger,
+    issuerKeys: ctx.issuerKeys,
+    now: ctx.now(),
+    skewSeconds: ctx.skewSeconds,
+  });
   if (answer instanceof VIError) {
-    sendError(res, answer.code === 'BUNDLE_MALFORMED' || answer.code === 'LIMIT_EXCEEDED' ? 400 : 403, answer.code, answer.message);
+    sendError(
+      res,
+      answer.code === 'BUNDLE_MALFORMED' || answer.code === 'LIMIT_EXCEEDED' ? 400 : 403,
+      answer.code,
+      answer.message,
+    );
     return;
   }
   annotate(res, { revoked: answer.l2_id, newly_revoked: answer.newly_revoked });
@@ -217,7 +292,11 @@ async function networkRevoke(req: IncomingMessage, res: ServerResponse, ctx: End
 
 /** The JWK Set with every private member stripped, whatever configuration said. */
 export function publicJwkSet(jwks: JwkSet): JwkSet {
-  return { keys: jwks.keys.map((k) => Object.fromEntries(Object.entries(k).filter(([name]) => !PRIVATE_JWK_MEMBERS.has(name)))) };
+  return {
+    keys: jwks.keys.map((k) =>
+      Object.fromEntries(Object.entries(k).filter(([name]) => !PRIVATE_JWK_MEMBERS.has(name))),
+    ),
+  };
 }
 
 /**
@@ -229,7 +308,11 @@ function healthz(res: ServerResponse, ctx: EndpointContext): void {
   const checks = ctx.health?.() ?? [];
   const workers = ctx.workers?.();
   const ok = checks.every((c) => c.ok);
-  sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', ...(checks.length ? { checks } : {}), ...(workers ? { workers } : {}) });
+  sendJson(res, ok ? 200 : 503, {
+    status: ok ? 'ok' : 'degraded',
+    ...(checks.length ? { checks } : {}),
+    ...(workers ? { workers } : {}),
+  });
 }
 
 /**
@@ -244,7 +327,11 @@ async function readyz(res: ServerResponse, ctx: EndpointContext): Promise<void> 
     checks.push({ name: 'ledger', ok: true });
   } catch (e) {
     // The code only: a driver message could name the host or the user.
-    checks.push({ name: 'ledger', ok: false, detail: e instanceof VIError ? e.code : 'LEDGER_UNAVAILABLE' });
+    checks.push({
+      name: 'ledger',
+      ok: false,
+      detail: e instanceof VIError ? e.code : 'LEDGER_UNAVAILABLE',
+    });
   }
   const ready = checks.every((c) => c.ok);
   sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', checks });
@@ -262,19 +349,49 @@ export function serviceRoutes(ctx: EndpointContext): Route[] {
     networkAudienceOf(ctx) === undefined
       ? []
       : [
-          { method: 'POST', path: '/v1/network/authorize', handler: (req, res) => networkAuthorize(req, res, ctx) },
-          { method: 'POST', path: '/v1/network/capture', handler: (req, res) => networkCapture(req, res, ctx) },
-          { method: 'POST', path: '/v1/network/reverse', handler: (req, res) => networkReverse(req, res, ctx) },
-          { method: 'POST', path: '/v1/network/revoke', handler: (req, res) => networkRevoke(req, res, ctx) },
+          {
+            method: 'POST',
+            path: '/v1/network/authorize',
+            handler: (req, res) => networkAuthorize(req, res, ctx),
+          },
+          {
+            method: 'POST',
+            path: '/v1/network/capture',
+            handler: (req, res) => networkCapture(req, res, ctx),
+          },
+          {
+            method: 'POST',
+            path: '/v1/network/reverse',
+            handler: (req, res) => networkReverse(req, res, ctx),
+          },
+          {
+            method: 'POST',
+            path: '/v1/network/revoke',
+            handler: (req, res) => networkRevoke(req, res, ctx),
+          },
         ];
   return [
-    { method: 'POST', path: '/v1/merchant/verify', handler: (req, res) => merchantVerify(req, res, ctx) },
+    {
+      method: 'POST',
+      path: '/v1/merchant/verify',
+      handler: (req, res) => merchantVerify(req, res, ctx),
+    },
     ...network,
-    { method: 'GET', path: '/.well-known/jwks.json', handler: (_req, res) => sendJson(res, 200, served) },
+    {
+      method: 'GET',
+      path: '/.well-known/jwks.json',
+      handler: (_req, res) => sendJson(res, 200, served),
+    },
     { method: 'GET', path: '/healthz', handler: (_req, res) => healthz(res, ctx) },
     { method: 'GET', path: '/readyz', handler: (_req, res) => readyz(res, ctx) },
     ...(ctx.statusListToken
-      ? [{ method: 'GET' as const, path: '/v1/status-list', handler: (_req: IncomingMessage, res: ServerResponse) => statusList(res, ctx) }]
+      ? [
+          {
+            method: 'GET' as const,
+            path: '/v1/status-list',
+            handler: (_req: IncomingMessage, res: ServerResponse) => statusList(res, ctx),
+          },
+        ]
       : []),
   ];
 }

@@ -53,7 +53,11 @@ function loadAssets(): Map<string, { body: Buffer; type: string }> {
 }
 
 function sendAsset(res: ServerResponse, asset: { body: Buffer; type: string }): void {
-  res.writeHead(200, { 'content-type': asset.type, 'content-length': asset.body.length, ...SECURITY_HEADERS });
+  res.writeHead(200, {
+    'content-type': asset.type,
+    'content-length': asset.body.length,
+    ...SECURITY_HEADERS,
+  });
   res.end(asset.body);
 }
 
@@ -65,11 +69,18 @@ function parsePair(v: unknown): number {
  * A pasted bundle arrives as text: read it with the verifier's own bundle reader
  * (size, nesting depth, JSON syntax), so the page refuses exactly what the CLI does.
  */
-function bundleOf(v: unknown): { ok: true; bundle: unknown } | { ok: false; status: number; code: ErrorCode; message: string } {
+function bundleOf(
+  v: unknown,
+): { ok: true; bundle: unknown } | { ok: false; status: number; code: ErrorCode; message: string } {
   if (typeof v !== 'string') return { ok: true, bundle: v };
   const r = parseBundleText(v);
   if (r.ok) return { ok: true, bundle: r.value };
-  return { ok: false, status: r.error.code === 'BUNDLE_TOO_LARGE' ? 413 : 400, code: r.error.code, message: r.error.message };
+  return {
+    ok: false,
+    status: r.error.code === 'BUNDLE_TOO_LARGE' ? 413 : 400,
+    code: r.error.code,
+    message: r.error.message,
+  };
 }
 
 /**
@@ -111,7 +122,11 @@ export function inspectorRoutes(options: InspectorOptions = {}): Route[] {
           sendError(res, body.status, body.code, body.message);
           return;
         }
-        const b = (typeof body.value === 'object' && body.value !== null ? body.value : {}) as { bundle?: unknown; role?: unknown; pair?: unknown };
+        const b = (typeof body.value === 'object' && body.value !== null ? body.value : {}) as {
+          bundle?: unknown;
+          role?: unknown;
+          pair?: unknown;
+        };
         const role = isViewRole(b.role) ? b.role : 'presented';
         const read = bundleOf(b.bundle);
         if (!read.ok) {

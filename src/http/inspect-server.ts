@@ -19,7 +19,9 @@ export interface StandaloneInspector {
 }
 
 /** Start the inspector on 127.0.0.1 (`port` 0 picks a free one). */
-export async function startInspector(options: InspectorOptions & { port?: number } = {}): Promise<StandaloneInspector> {
+export async function startInspector(
+  options: InspectorOptions & { port?: number } = {},
+): Promise<StandaloneInspector> {
   const routes = inspectorRoutes(options);
   const server = createServer((req, res) => {
     void (async () => {

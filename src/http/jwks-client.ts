@@ -58,7 +58,8 @@ interface CachedSet {
 /** Public P-256 keys with a kid; anything else (a private `d`, another curve, no kid) is dropped. */
 export function usableKeys(body: unknown): Map<string, PublicJwk> {
   const out = new Map<string, PublicJwk>();
-  const keys = typeof body === 'object' && body !== null ? (body as { keys?: unknown }).keys : undefined;
+  const keys =
+    typeof body === 'object' && body !== null ? (body as { keys?: unknown }).keys : undefined;
   if (!Array.isArray(keys)) return out;
   for (const k of keys) {
     if (publicJwkProblem(k) !== undefined) continue; // refuses `d`: never hand a private key to a verifier
@@ -79,7 +80,10 @@ export function usableKeys(body: unknown): Map<string, PublicJwk> {
  * const issuerKeys = remoteJwksResolver('https://issuer.example/.well-known/jwks.json');
  * await verifyPresentation(bundle, { issuerKeys });
  */
-export function remoteJwksResolver(url: string, options: RemoteJwksOptions = {}): RemoteJwksResolver {
+export function remoteJwksResolver(
+  url: string,
+  options: RemoteJwksOptions = {},
+): RemoteJwksResolver {
   const ttlMs = options.ttlMs ?? 300_000;
   const timeoutMs = options.timeoutMs ?? 3000;
   const minRefreshMs = options.minRefreshIntervalMs ?? 30_000;
@@ -102,10 +106,14 @@ export function remoteJwksResolver(url: string, options: RemoteJwksOptions = {})
   async function fetchOnce(): Promise<void> {
     lastAttempt = clock();
     try {
-      const res = await doFetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+      const res = await doFetch(url, {
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: { accept: 'application/json' },
+      });
       if (!res.ok) return failed(`HTTP ${res.status}`);
       const text = await res.text();
-      if (Buffer.byteLength(text) > maxBytes) return failed(`JWK Set larger than ${maxBytes} bytes`);
+      if (Buffer.byteLength(text) > maxBytes)
+        return failed(`JWK Set larger than ${maxBytes} bytes`);
       cached = { keys: usableKeys(JSON.parse(text)), fetchedAt: clock() };
       lastError = undefined;
       options.onFetch?.(true);
@@ -148,8 +156,15 @@ export function remoteJwksResolver(url: string, options: RemoteJwksOptions = {})
   return Object.assign(resolve, {
     status: (): RemoteJwksStatus => {
       const expired = cached !== undefined && trusted() === undefined;
-      const error = expired ? `last key set is older than ${maxStaleMs} ms and refreshes fail${lastError ? `: ${lastError}` : ''}` : lastError;
-      return { url, ok: error === undefined, keys: expired ? 0 : (cached?.keys.size ?? 0), ...(error !== undefined ? { lastError: error } : {}) };
+      const error = expired
+        ? `last key set is older than ${maxStaleMs} ms and refreshes fail${lastError ? `: ${lastError}` : ''}`
+        : lastError;
+      return {
+        url,
+        ok: error === undefined,
+        keys: expired ? 0 : (cached?.keys.size ?? 0),
+        ...(error !== undefined ? { lastError: error } : {}),
+      };
     },
     refresh,
   });

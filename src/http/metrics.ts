@@ -18,7 +18,14 @@
  * Under `serve --workers N` each worker keeps its own; `/metrics` answered by
  * any worker sums them all (src/cli/serve-ipc.ts).
  */
-import { AggregatorRegistry, Counter, Histogram, type MetricObjectWithValues, type MetricValue, Registry } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Counter,
+  Histogram,
+  type MetricObjectWithValues,
+  type MetricValue,
+  Registry,
+} from 'prom-client';
 import type { ParsedJwtCache } from '../sdjwt/parse-cache.js';
 import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
 

@@ -16,7 +16,13 @@ export interface ErrorBody {
 }
 
 /** Answer with the error body, unless an answer already started (then just end it). */
-export function sendError(res: ServerResponse, status: number, code: ErrorCode, message: string, headers: Record<string, string> = {}): void {
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: ErrorCode,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.end();
     return;

@@ -16,17 +16,26 @@ export interface Route {
   handler: Handler;
 }
 
-export function matchRoute(routes: readonly Route[], method: string, pathname: string): Route | undefined {
+export function matchRoute(
+  routes: readonly Route[],
+  method: string,
+  pathname: string,
+): Route | undefined {
   return routes.find((r) => {
     if (r.method !== method) return false;
-    if (r.path.endsWith('/*')) return pathname.startsWith(r.path.slice(0, -1)) || pathname === r.path.slice(0, -2);
+    if (r.path.endsWith('/*'))
+      return pathname.startsWith(r.path.slice(0, -1)) || pathname === r.path.slice(0, -2);
     return r.path === pathname;
   });
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
   res.end(text);
 }
 

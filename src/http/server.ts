@@ -14,8 +14,18 @@ import { COMMON } from '../profiles/profile.js';
 import type { ParsedJwtCache } from '../sdjwt/parse-cache.js';
 import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
 import type { KeyResolver, VerifyOptions } from '../verify/types.js';
-import { type EndpointContext, type HealthCheck, networkAudienceOf, serviceRoutes } from './endpoints.js';
-import { localMetricsSource, METRICS_CONTENT_TYPE, type MetricsSource, type ServiceMetrics } from './metrics.js';
+import {
+  type EndpointContext,
+  type HealthCheck,
+  networkAudienceOf,
+  serviceRoutes,
+} from './endpoints.js';
+import {
+  localMetricsSource,
+  METRICS_CONTENT_TYPE,
+  type MetricsSource,
+  type ServiceMetrics,
+} from './metrics.js';
 import { errorCodes, sendError } from './respond.js';
 import { logNotes, matchRoute, type Route } from './router.js';
 
@@ -117,20 +127,36 @@ export const DEFAULT_LIMITS: ServerLimits = {
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** One JSON log line: time, level, event, then the event's fields. */
-export function logLine(level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown> = {}): string {
+export function logLine(
+  level: 'info' | 'warn' | 'error',
+  event: string,
+  fields: Record<string, unknown> = {},
+): string {
   return JSON.stringify({ time: new Date().toISOString(), level, event, ...fields });
 }
 
-function withNetworkAudience(expect: VerifyOptions['expect'], networkAud: string | undefined): VerifyOptions['expect'] {
+function withNetworkAudience(
+  expect: VerifyOptions['expect'],
+  networkAud: string | undefined,
+): VerifyOptions['expect'] {
   if (networkAud === undefined) return expect;
   return { ...expect, l3a: { ...expect?.l3a, aud: networkAud } };
 }
 
 /** The endpoints whose answers are decisions (counted by outcome and code). */
-const DECISION_ROUTES = new Set(['/v1/merchant/verify', '/v1/network/authorize', '/v1/network/capture', '/v1/network/reverse', '/v1/network/revoke']);
+const DECISION_ROUTES = new Set([
+  '/v1/merchant/verify',
+  '/v1/network/authorize',
+  '/v1/network/capture',
+  '/v1/network/reverse',
+  '/v1/network/revoke',
+]);
 
 /** A decision's outcome as its handler annotated it; a transport or refusal error is `error`. */
-function outcomeOf(notes: Record<string, unknown> | undefined, code: string | undefined): string | undefined {
+function outcomeOf(
+  notes: Record<string, unknown> | undefined,
+  code: string | undefined,
+): string | undefined {
   if (typeof notes?.decision === 'string') return notes.decision;
   if (typeof notes?.valid === 'boolean') return notes.valid ? 'valid' : 'invalid';
   if (notes?.captured === false) return 'refused';
@@ -141,19 +167,25 @@ function outcomeOf(notes: Record<string, unknown> | undefined, code: string | un
 }
 
 function codesOf(notes: Record<string, unknown> | undefined, code: string | undefined): string[] {
-  if (Array.isArray(notes?.codes)) return notes.codes.filter((c): c is string => typeof c === 'string');
+  if (Array.isArray(notes?.codes))
+    return notes.codes.filter((c): c is string => typeof c === 'string');
   return code ? [code] : [];
 }
 
 async function serveMetrics(res: ServerResponse, source: MetricsSource): Promise<void> {
   const text = await source();
-  res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.writeHead(200, {
+    'content-type': METRICS_CONTENT_TYPE,
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
   res.end(text);
 }
 
 /** Status for an exception that escaped a handler: storage outages are 503, anything else a 500 without details. */
 function failureStatus(e: unknown): { status: number; code: VIError['code']; message: string } {
-  if (e instanceof VIError && e.code === 'LEDGER_UNAVAILABLE') return { status: 503, code: e.code, message: 'ledger unavailable; try again' };
+  if (e instanceof VIError && e.code === 'LEDGER_UNAVAILABLE')
+    return { status: 503, code: e.code, message: 'ledger unavailable; try again' };
   return { status: 500, code: 'INTERNAL', message: 'internal error' };
 }
 
@@ -189,7 +221,14 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
   };
   const metrics = config.metrics;
   const metricsRoutes: Route[] = metrics
-    ? [{ method: 'GET', path: '/metrics', handler: (_req, res) => serveMetrics(res, config.metricsSource ?? localMetricsSource(metrics)) }]
+    ? [
+        {
+          method: 'GET',
+          path: '/metrics',
+          handler: (_req, res) =>
+            serveMetrics(res, config.metricsSource ?? localMetricsSource(metrics)),
+        },
+      ]
     : [];
   const routes: Route[] = [...serviceRoutes(ctx), ...metricsRoutes, ...(config.extraRoutes ?? [])];
 
@@ -206,8 +245,13 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
         routePath = route.path;
         await route.handler(req, res, url);
       } else {
-        const allowed = (['GET', 'POST'] as const).filter((m) => matchRoute(routes, m, url.pathname));
-        if (allowed.length) sendError(res, 405, 'HTTP_METHOD_NOT_ALLOWED', `${method} is not allowed here`, { allow: allowed.join(', ') });
+        const allowed = (['GET', 'POST'] as const).filter((m) =>
+          matchRoute(routes, m, url.pathname),
+        );
+        if (allowed.length)
+          sendError(res, 405, 'HTTP_METHOD_NOT_ALLOWED', `${method} is not allowed here`, {
+            allow: allowed.join(', '),
+          });
         else sendError(res, 404, 'HTTP_ROUTE_NOT_FOUND', `no endpoint ${url.pathname}`);
       }
     } catch (e) {
@@ -215,20 +259,36 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
       sendError(res, f.status, f.code, f.message);
       errorCodes.set(res, f.code);
       // One line, no stack: the message alone says enough to find the cause.
-      emit('error', 'handler_failed', { method, path, error: `${method} ${path} failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` });
+      emit('error', 'handler_failed', {
+        method,
+        path,
+        error: `${method} ${path} failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+      });
     }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const code = errorCodes.get(res);
     const notes = logNotes.get(res);
-    emit('info', 'request', { method, path, status: res.statusCode, ms: Number(ms.toFixed(1)), ...(code ? { code } : {}), ...notes });
+    emit('info', 'request', {
+      method,
+      path,
+      status: res.statusCode,
+      ms: Number(ms.toFixed(1)),
+      ...(code ? { code } : {}),
+      ...notes,
+    });
     if (metrics) {
       metrics.request(routePath, method, res.statusCode, ms / 1000);
       const outcome = outcomeOf(notes, code);
-      if (outcome && DECISION_ROUTES.has(routePath)) metrics.decision(routePath, outcome, codesOf(notes, code));
+      if (outcome && DECISION_ROUTES.has(routePath))
+        metrics.decision(routePath, outcome, codesOf(notes, code));
     }
   }
 
-  function emit(level: 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown>): void {
+  function emit(
+    level: 'info' | 'warn' | 'error',
+    event: string,
+    fields: Record<string, unknown>,
+  ): void {
     log(logLine(level, event, fields));
   }
 
@@ -238,7 +298,10 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
       headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
       requestTimeout: limits.requestTimeoutMs,
       // Timeouts are checked on this interval; keep it well under the request timeout.
-      connectionsCheckingInterval: Math.max(25, Math.min(30_000, Math.floor(limits.requestTimeoutMs / 4))),
+      connectionsCheckingInterval: Math.max(
+        25,
+        Math.min(30_000, Math.floor(limits.requestTimeoutMs / 4)),
+      ),
     },
     (req, res) => {
       void handle(req, res);
@@ -249,8 +312,20 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
   server.on('checkContinue', (req, res) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limits.maxBodyBytes) {
-      sendError(res, 413, 'HTTP_BODY_TOO_LARGE', `request body exceeds ${limits.maxBodyBytes} bytes`, { connection: 'close' });
-      emit('info', 'request', { method: req.method ?? '?', path: '?', status: 413, code: 'HTTP_BODY_TOO_LARGE', expect: '100-continue' });
+      sendError(
+        res,
+        413,
+        'HTTP_BODY_TOO_LARGE',
+        `request body exceeds ${limits.maxBodyBytes} bytes`,
+        { connection: 'close' },
+      );
+      emit('info', 'request', {
+        method: req.method ?? '?',
+        path: '?',
+        status: 413,
+        code: 'HTTP_BODY_TOO_LARGE',
+        expect: '100-continue',
+      });
       return;
     }
     res.writeContinue();
@@ -268,7 +343,12 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
     socket.once('close', () => open--);
     if (open <= cap) return;
     // Over the cap: a clear refusal, then the descriptor is given back at once.
-    const body = JSON.stringify({ error: { code: 'HTTP_OVERLOADED', message: `this worker holds ${cap} connections; retry shortly` } });
+    const body = JSON.stringify({
+      error: {
+        code: 'HTTP_OVERLOADED',
+        message: `this worker holds ${cap} connections; retry shortly`,
+      },
+    });
     socket.end(
       `HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\nretry-after: 1\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
@@ -283,10 +363,17 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
     }
     const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
     const overflow = err.code === 'HPE_HEADER_OVERFLOW';
-    const status = timedOut ? '408 Request Timeout' : overflow ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const status = timedOut
+      ? '408 Request Timeout'
+      : overflow
+        ? '431 Request Header Fields Too Large'
+        : '400 Bad Request';
     const body = JSON.stringify({
       error: timedOut
-        ? { code: 'HTTP_REQUEST_TIMEOUT', message: `request not received within ${limits.requestTimeoutMs} ms` }
+        ? {
+            code: 'HTTP_REQUEST_TIMEOUT',
+            message: `request not received within ${limits.requestTimeoutMs} ms`,
+          }
         : overflow
           ? { code: 'HTTP_HEADERS_TOO_LARGE', message: 'request headers too large' }
           : { code: 'HTTP_MALFORMED_REQUEST', message: 'malformed HTTP request' },
@@ -294,7 +381,10 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
     socket.end(
       `HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
-    emit('warn', 'client_error', { status: Number(status.slice(0, 3)), ...(err.code ? { code: err.code } : {}) });
+    emit('warn', 'client_error', {
+      status: Number(status.slice(0, 3)),
+      ...(err.code ? { code: err.code } : {}),
+    });
   });
 
   // Expired holds are released on the way; the sweep keeps the ledger tidy for operators reading it.
@@ -307,7 +397,10 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
         (released) => {
           if (released > 0) emit('info', 'holds_expired', { released });
         },
-        (e: unknown) => emit('warn', 'expiry_sweep_failed', { error: e instanceof Error ? e.message : String(e) }),
+        (e: unknown) =>
+          emit('warn', 'expiry_sweep_failed', {
+            error: e instanceof Error ? e.message : String(e),
+          }),
       );
     }, sweepMs);
     sweep.unref();
@@ -323,11 +416,19 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
           const addr = server.address() as AddressInfo;
           const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
           if (config.merchantAud === undefined)
-            emit('warn', 'config', { message: 'no merchant audience configured: /v1/merchant/verify does not check the L3b aud' });
+            emit('warn', 'config', {
+              message:
+                'no merchant audience configured: /v1/merchant/verify does not check the L3b aud',
+            });
           if (networkAudienceOf(ctx) === undefined)
-            emit('warn', 'config', { message: 'no network audience configured: the /v1/network endpoints are not served' });
+            emit('warn', 'config', {
+              message: 'no network audience configured: the /v1/network endpoints are not served',
+            });
           if (networkAudienceOf(ctx) !== undefined && !config.operatorToken)
-            emit('warn', 'config', { message: 'no operator credential configured: /v1/network/capture and /v1/network/reverse answer 401' });
+            emit('warn', 'config', {
+              message:
+                'no operator credential configured: /v1/network/capture and /v1/network/reverse answer 401',
+            });
           startSweep();
           resolve({ url: `http://${host}:${addr.port}` });
         });

@@ -63,7 +63,9 @@ interface CachedList {
 
 async function keyFor(resolver: KeyResolver, kid: string): Promise<unknown> {
   try {
-    return typeof resolver === 'function' ? await resolver(kid) : resolver.keys.find((k) => k.kid === kid);
+    return typeof resolver === 'function'
+      ? await resolver(kid)
+      : resolver.keys.find((k) => k.kid === kid);
   } catch {
     return undefined;
   }
@@ -79,7 +81,11 @@ function allowedUri(uri: string, loopbackHttp: boolean): boolean {
   }
   if (url.protocol === 'https:') return true;
   const host = url.hostname;
-  return loopbackHttp && url.protocol === 'http:' && (host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host));
+  return (
+    loopbackHttp &&
+    url.protocol === 'http:' &&
+    (host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host))
+  );
 }
 
 function sameKey(a: unknown, b: PublicJwk): boolean {
@@ -104,16 +110,23 @@ export function statusListResolver(options: StatusListResolverOptions): StatusRe
   const cache = new Map<string, CachedList>();
   const inFlight = new Map<string, Promise<CachedList | string>>();
 
-  async function load(uri: string, issuer: StatusListReference['issuer']): Promise<CachedList | string> {
+  async function load(
+    uri: string,
+    issuer: StatusListReference['issuer'],
+  ): Promise<CachedList | string> {
     let text: string;
     try {
-      const res = await doFetch(uri, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/statuslist+jwt' } });
+      const res = await doFetch(uri, {
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: { accept: 'application/statuslist+jwt' },
+      });
       if (!res.ok) return `HTTP ${res.status}`;
       text = (await res.text()).trim();
     } catch (error) {
       return error instanceof Error ? error.message : String(error);
     }
-    if (Buffer.byteLength(text) > maxBytes) return `status list token larger than ${maxBytes} bytes`;
+    if (Buffer.byteLength(text) > maxBytes)
+      return `status list token larger than ${maxBytes} bytes`;
     try {
       const jwt = parseJwt(text, 'l1');
       if (jwt.header.typ !== STATUS_LIST_TYP) return `typ must be ${STATUS_LIST_TYP}`;
@@ -122,28 +135,41 @@ export function statusListResolver(options: StatusListResolverOptions): StatusRe
       const jwk = typeof kid === 'string' ? await keyFor(options.issuerKeys, kid) : undefined;
       if (jwk === undefined) return 'status list token is not signed by a configured issuer key';
       // security-model §3.2: the list answers for its own issuer's credentials, so its key is the L1's key.
-      if (issuer && (kid !== issuer.kid || !sameKey(jwk, issuer.jwk))) return "status list token is not signed by the L1's own issuer key";
-      if (!verifyEs256(jwt.signingInput, jwt.signature, sharedKeyCache.import(jwk))) return 'status list token signature does not verify';
+      if (issuer && (kid !== issuer.kid || !sameKey(jwk, issuer.jwk)))
+        return "status list token is not signed by the L1's own issuer key";
+      if (!verifyEs256(jwt.signingInput, jwt.signature, sharedKeyCache.import(jwk)))
+        return 'status list token signature does not verify';
       const { sub, iat, exp, ttl, status_list: list } = jwt.payload as Record<string, unknown>;
       // The token must be the list it was fetched as: a valid token of another list would answer for the wrong entries.
       if (sub !== uri) return 'status list token sub differs from the URI it was fetched from';
       const nowSeconds = clock() / 1000;
       if (typeof iat !== 'number' || !Number.isFinite(iat)) return 'status list token needs iat';
-      if (exp === undefined && ttl === undefined) return 'status list token needs exp or ttl: without them it never goes stale';
-      if (exp !== undefined && (typeof exp !== 'number' || exp <= nowSeconds)) return 'status list token expired';
-      if (ttl !== undefined && (typeof ttl !== 'number' || !(ttl > 0))) return 'status list token ttl must be a positive number';
+      if (exp === undefined && ttl === undefined)
+        return 'status list token needs exp or ttl: without them it never goes stale';
+      if (exp !== undefined && (typeof exp !== 'number' || exp <= nowSeconds))
+        return 'status list token expired';
+      if (ttl !== undefined && (typeof ttl !== 'number' || !(ttl > 0)))
+        return 'status list token ttl must be a positive number';
       if (nowSeconds - iat > maxAge) return `status list token is older than ${maxAge} s`;
       const rec = list as { bits?: unknown; lst?: unknown } | undefined;
-      if (!rec || !isBitsPerStatus(rec.bits) || typeof rec.lst !== 'string') return 'status_list needs bits (1, 2, 4, 8) and lst';
+      if (!rec || !isBitsPerStatus(rec.bits) || typeof rec.lst !== 'string')
+        return 'status_list needs bits (1, 2, 4, 8) and lst';
       const decoded = decompressStatuses(rec.lst, rec.bits);
-      const lifetime = Math.min(maxTtl, typeof ttl === 'number' && ttl > 0 ? ttl : defaultTtl, typeof exp === 'number' ? exp - nowSeconds : maxTtl);
+      const lifetime = Math.min(
+        maxTtl,
+        typeof ttl === 'number' && ttl > 0 ? ttl : defaultTtl,
+        typeof exp === 'number' ? exp - nowSeconds : maxTtl,
+      );
       return { ...decoded, until: clock() + lifetime * 1000 };
     } catch (error) {
       return `status list token unreadable: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
 
-  async function listFor(uri: string, issuer: StatusListReference['issuer']): Promise<CachedList | string> {
+  async function listFor(
+    uri: string,
+    issuer: StatusListReference['issuer'],
+  ): Promise<CachedList | string> {
     // Cached per issuer key as well as URI: a list verified for one issuer answers for no other.
     const key = `${issuer ? `${issuer.jwk.x}.${issuer.jwk.y}` : '-'} ${uri}`;
     const hit = cache.get(key);
@@ -176,10 +202,13 @@ export function statusListResolver(options: StatusListResolverOptions): StatusRe
   return async (ref: StatusListReference): Promise<StatusLookup> => {
     if (typeof ref?.uri !== 'string' || !allowedUri(ref.uri, options.allowLoopbackHttp === true))
       return { ok: false, reason: 'status_list.uri must be an https URL' };
-    if (!Number.isSafeInteger(ref.idx) || ref.idx < 0) return { ok: false, reason: 'status_list.idx must be a non-negative integer' };
+    if (!Number.isSafeInteger(ref.idx) || ref.idx < 0)
+      return { ok: false, reason: 'status_list.idx must be a non-negative integer' };
     const list = await listFor(ref.uri, ref.issuer);
     if (typeof list === 'string') return { ok: false, reason: list };
     const status = list.statusAt(ref.idx);
-    return status === undefined ? { ok: false, reason: `idx ${ref.idx} is outside the list (${list.size} entries)` } : { ok: true, status };
+    return status === undefined
+      ? { ok: false, reason: `idx ${ref.idx} is outside the list (${list.size} entries)` }
+      : { ok: true, status };
   };
 }

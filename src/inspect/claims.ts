@@ -68,13 +68,17 @@ function jsonOf(b64: string): unknown {
 function refDigest(v: unknown): string | undefined {
   if (!isObject(v)) return undefined;
   const keys = Object.keys(v);
-  return keys.length === 1 && keys[0] === PROFILE.claim.arrayRef && typeof v[PROFILE.claim.arrayRef] === 'string'
+  return keys.length === 1 &&
+    keys[0] === PROFILE.claim.arrayRef &&
+    typeof v[PROFILE.claim.arrayRef] === 'string'
     ? (v[PROFILE.claim.arrayRef] as string)
     : undefined;
 }
 
 /** Decode the header and payload of a compact JWS without checking anything. */
-export function decodeJws(compact: unknown): { header: Record<string, unknown>; payload: Record<string, unknown> } | undefined {
+export function decodeJws(
+  compact: unknown,
+): { header: Record<string, unknown>; payload: Record<string, unknown> } | undefined {
   if (typeof compact !== 'string') return undefined;
   const parts = compact.split('.');
   if (parts.length !== 3) return undefined;
@@ -89,7 +93,12 @@ function parseDisclosures(encoded: string[]): Map<string, Disclosure> {
     const arr = jsonOf(e);
     if (!Array.isArray(arr) || (arr.length !== 2 && arr.length !== 3)) continue;
     const digest = sha256b64u(e);
-    out.set(digest, arr.length === 3 && typeof arr[1] === 'string' ? { digest, name: arr[1], value: arr[2] } : { digest, value: arr[arr.length - 1] });
+    out.set(
+      digest,
+      arr.length === 3 && typeof arr[1] === 'string'
+        ? { digest, name: arr[1], value: arr[2] }
+        : { digest, value: arr[arr.length - 1] },
+    );
   }
   return out;
 }
@@ -106,7 +115,8 @@ function collectArrayRefs(v: unknown, depth: number, out: Set<string>): Set<stri
 
 /** Decode `<jwt>~<d1>~...~` for display. Never throws. */
 export function decodeSdJwt(serialized: unknown): DecodeOutcome {
-  if (typeof serialized !== 'string' || serialized.length === 0) return { ok: false, problem: 'not a non-empty string' };
+  if (typeof serialized !== 'string' || serialized.length === 0)
+    return { ok: false, problem: 'not a non-empty string' };
   const parts = serialized.split('~');
   const jws = decodeJws(parts[0]);
   if (!jws) return { ok: false, problem: 'the issuer-signed JWT cannot be decoded' };
@@ -181,14 +191,28 @@ export function decodeSdJwt(serialized: unknown): DecodeOutcome {
 
   const claims = properties(jws.payload, 0);
   const unreferenced = [...disclosures.keys()].filter((d) => !used.has(d));
-  return { ok: true, decoded: { header: jws.header, payload: jws.payload, claims, disclosed, withheld, unreferenced, disclosures } };
+  return {
+    ok: true,
+    decoded: {
+      header: jws.header,
+      payload: jws.payload,
+      claims,
+      disclosed,
+      withheld,
+      unreferenced,
+      disclosures,
+    },
+  };
 }
 
 /** Disclosed array elements whose value has the given `vct` (mandates), by digest. */
-export function disclosedMandates(decoded: DecodedSdJwt): { digest: string; vct: string; value: Record<string, unknown> }[] {
+export function disclosedMandates(
+  decoded: DecodedSdJwt,
+): { digest: string; vct: string; value: Record<string, unknown> }[] {
   const out: { digest: string; vct: string; value: Record<string, unknown> }[] = [];
   for (const d of decoded.disclosures.values()) {
-    if (d.name === undefined && isObject(d.value) && typeof d.value.vct === 'string') out.push({ digest: d.digest, vct: d.value.vct, value: d.value });
+    if (d.name === undefined && isObject(d.value) && typeof d.value.vct === 'string')
+      out.push({ digest: d.digest, vct: d.value.vct, value: d.value });
   }
   return out;
 }

@@ -8,7 +8,16 @@
 import { fileURLToPath } from 'node:url';
 
 export { type ClaimNode, decodeSdJwt } from './claims.js';
-export type { BindingView, CardView, ConstraintRow, InspectView, KeyRef, Lifetime, PlacedError, TrustSource } from './model.js';
+export type {
+  BindingView,
+  CardView,
+  ConstraintRow,
+  InspectView,
+  KeyRef,
+  Lifetime,
+  PlacedError,
+  TrustSource,
+} from './model.js';
 export { buildInspectView } from './model.js';
 export { deriveRoleView, type RoleView, VIEW_ROLES, type ViewRole } from './roles.js';
 export { type InspectorOptions, inspectBundle } from './service.js';

@@ -12,10 +12,22 @@ import { constraintRegistryFor } from '../constraints/registry.js';
 import type { ConstraintType } from '../constraints/types.js';
 import type { VIErrorInfo } from '../errors.js';
 import { isRecord } from '../internal/guards.js';
-import { type ConstraintKey, DEFAULT_PROFILE, finalVct, findProfile, type WireProfile } from '../profiles/profile.js';
+import {
+  type ConstraintKey,
+  DEFAULT_PROFILE,
+  finalVct,
+  findProfile,
+  type WireProfile,
+} from '../profiles/profile.js';
 import { jwkThumbprint, type PublicJwk, publicJwkProblem } from '../sdjwt/keys.js';
 import type { CheckRecord, PairResult, VerificationResult } from '../verify/types.js';
-import { type ClaimNode, type DecodedSdJwt, decodeJws, decodeSdJwt, disclosedMandates } from './claims.js';
+import {
+  type ClaimNode,
+  type DecodedSdJwt,
+  decodeJws,
+  decodeSdJwt,
+  disclosedMandates,
+} from './claims.js';
 import type { RoleView, ViewRole } from './roles.js';
 
 /** Where the L1 issuer keys came from. */
@@ -115,11 +127,25 @@ export interface InspectView {
   bundleRole?: string;
   view: { role: ViewRole; how: string; warning?: string };
   trust: { source: TrustSource; detail: string };
-  verdict: { valid: boolean; mode?: string; profile?: string; at: number; codes: string[]; expected?: boolean; why?: string };
+  verdict: {
+    valid: boolean;
+    mode?: string;
+    profile?: string;
+    at: number;
+    codes: string[];
+    expected?: boolean;
+    why?: string;
+  };
   errors: PlacedError[];
   cards: CardView[];
   bindings: BindingView[];
-  pairs: { index: number; l3a: PairResult['l3a']; l3b: PairResult['l3b']; valid: boolean; payment_values?: PairResult['payment_values'] }[];
+  pairs: {
+    index: number;
+    l3a: PairResult['l3a'];
+    l3b: PairResult['l3b'];
+    valid: boolean;
+    payment_values?: PairResult['payment_values'];
+  }[];
   constraints: ConstraintRow[];
   l2_id?: string;
 }
@@ -127,7 +153,8 @@ export interface InspectView {
 type Rec = Record<string, unknown>;
 const isRec = (v: unknown): v is Rec => isRecord(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const num = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 
 function thumbprintOf(jwk: unknown): string | undefined {
   if (!isRec(jwk) || publicJwkProblem(jwk) !== undefined) return undefined;
@@ -155,7 +182,10 @@ function checkoutsIn(mandates: { value: Rec }[]): CardView['checkouts'] {
   for (const m of mandates) {
     const jws = decodeJws(m.value.checkout_jwt);
     if (!jws) continue;
-    const c: CardView['checkouts'][number] = { merchant: jws.payload.merchant, cart: jws.payload.cart };
+    const c: CardView['checkouts'][number] = {
+      merchant: jws.payload.merchant,
+      cart: jws.payload.cart,
+    };
     const kid = str(jws.header.kid);
     if (kid !== undefined) c.kid = kid;
     out.push(c);
@@ -190,7 +220,10 @@ function sourcesOf(bundle: Rec): Source[] {
         title: 'L3a · agent → network',
         serialized: e.payment,
         entry,
-        view: { serialized: own ? e.payment_l2 : bundle.l2, source: own ? `l3[${entry}].payment_l2` : 'l2' },
+        view: {
+          serialized: own ? e.payment_l2 : bundle.l2,
+          source: own ? `l3[${entry}].payment_l2` : 'l2',
+        },
       });
     }
     if (e.checkout !== undefined) {
@@ -201,7 +234,10 @@ function sourcesOf(bundle: Rec): Source[] {
         title: 'L3b · agent → merchant',
         serialized: e.checkout,
         entry,
-        view: { serialized: own ? e.checkout_l2 : bundle.l2, source: own ? `l3[${entry}].checkout_l2` : 'l2' },
+        view: {
+          serialized: own ? e.checkout_l2 : bundle.l2,
+          source: own ? `l3[${entry}].checkout_l2` : 'l2',
+        },
       });
     }
   });
@@ -209,7 +245,11 @@ function sourcesOf(bundle: Rec): Source[] {
 }
 
 /** The pair an L3 closes: the one whose mandate its L2 view discloses. */
-function pairOfView(view: DecodedSdJwt | undefined, layer: 'l3a' | 'l3b', pairs: PairResult[]): number | undefined {
+function pairOfView(
+  view: DecodedSdJwt | undefined,
+  layer: 'l3a' | 'l3b',
+  pairs: PairResult[],
+): number | undefined {
   if (!view) return undefined;
   const kind = layer === 'l3a' ? 'payment' : 'checkout';
   const hits = pairs.filter((p) => {
@@ -239,7 +279,10 @@ class Builder {
 
   card(layer: CardLayer, pair: number | undefined): CardView | undefined {
     const same = this.cards.filter((c) => c.layer === layer);
-    return same.find((c) => c.pair === pair) ?? (pair === undefined || same.every((c) => c.pair === undefined) ? same[0] : undefined);
+    return (
+      same.find((c) => c.pair === pair) ??
+      (pair === undefined || same.every((c) => c.pair === undefined) ? same[0] : undefined)
+    );
   }
 
   /** Checks of one name for a card: by pair, else by order among the cards of its layer. */
@@ -255,7 +298,13 @@ class Builder {
 
   addBinding(b: Omit<BindingView, 'status' | 'reasons' | 'errors'>): void {
     const statuses = b.checks.map((c) => c.status);
-    const status: BindingStatus = statuses.includes('failed') ? 'failed' : statuses.includes('passed') ? 'ok' : statuses.length ? 'skipped' : 'not-checked';
+    const status: BindingStatus = statuses.includes('failed')
+      ? 'failed'
+      : statuses.includes('passed')
+        ? 'ok'
+        : statuses.length
+          ? 'skipped'
+          : 'not-checked';
     const reasons = b.checks.flatMap((c) => (c.status === 'skipped' && c.reason ? [c.reason] : []));
     this.bindings.push({ ...b, status, reasons: [...new Set(reasons)], errors: [] });
   }
@@ -300,7 +349,10 @@ class Builder {
         card.delegatesTo.push(user);
       } else if (s.layer === 'l2') {
         const l1 = decodeSdJwt(this.bundle.l1);
-        const claimed = l1.ok && isRec(l1.decoded.payload.cnf) ? thumbprintOf(l1.decoded.payload.cnf.jwk) : undefined;
+        const claimed =
+          l1.ok && isRec(l1.decoded.payload.cnf)
+            ? thumbprintOf(l1.decoded.payload.cnf.jwk)
+            : undefined;
         const tp = this.result.signers.l2 ?? claimed;
         if (tp) card.signer.thumbprint = tp;
         for (const m of mandates) {
@@ -316,10 +368,17 @@ class Builder {
         const viewDecoded = view?.ok ? view.decoded : undefined;
         const pair = pairOfView(viewDecoded, s.layer as 'l3a' | 'l3b', this.result.pairs);
         if (pair !== undefined) card.pair = pair;
-        if (s.view) card.boundView = { source: s.view.source, disclosures: viewDecoded?.disclosures.size ?? 0 };
-        const signer = this.result.signers.l3[s.entry!]?.[s.layer === 'l3a' ? 'payment' : 'checkout'];
+        if (s.view)
+          card.boundView = {
+            source: s.view.source,
+            disclosures: viewDecoded?.disclosures.size ?? 0,
+          };
+        const signer =
+          this.result.signers.l3[s.entry!]?.[s.layer === 'l3a' ? 'payment' : 'checkout'];
         if (signer) card.signer.thumbprint = signer;
-        const final = mandates.find((m) => m.vct === finalVct(this.profile, s.layer === 'l3a' ? 'payment' : 'checkout'));
+        const final = mandates.find(
+          (m) => m.vct === finalVct(this.profile, s.layer === 'l3a' ? 'payment' : 'checkout'),
+        );
         if (final) this.finals.set(card.id, final.value);
         if (s.layer === 'l3b') card.checkouts = checkoutsIn(mandates);
       }
@@ -328,11 +387,18 @@ class Builder {
     for (const card of this.cards) {
       const layer = card.layer;
       const own = this.result.checks.filter(
-        (c) => c.layer === layer || (c.layer === 'checkout_jwt' && layer === (this.result.mode === 'autonomous' ? 'l3b' : 'l2')),
+        (c) =>
+          c.layer === layer ||
+          (c.layer === 'checkout_jwt' &&
+            layer === (this.result.mode === 'autonomous' ? 'l3b' : 'l2')),
       );
       card.checks =
         layer === 'l3a' || layer === 'l3b'
-          ? own.filter((c) => (c.pair === undefined ? this.cards.filter((x) => x.layer === layer).length === 1 : c.pair === card.pair))
+          ? own.filter((c) =>
+              c.pair === undefined
+                ? this.cards.filter((x) => x.layer === layer).length === 1
+                : c.pair === card.pair,
+            )
           : own;
       const sig = this.checksFor(`${layer}.signature`, layer, card);
       if (sig.some((c) => c.status === 'passed')) card.status = 'verified';
@@ -360,7 +426,8 @@ class Builder {
     });
     for (const p of this.result.pairs) {
       const i = p.index;
-      const inPair = (name: string) => this.result.checks.filter((c) => c.name === name && c.pair === i);
+      const inPair = (name: string) =>
+        this.result.checks.filter((c) => c.name === name && c.pair === i);
       if (this.result.mode === 'immediate') {
         this.addBinding({
           id: `pair${i}:checkout_hash`,
@@ -373,7 +440,10 @@ class Builder {
         });
         // The verifier pairs Immediate mandates by transaction_id = checkout_hash, so this binding
         // holds exactly when both are disclosed and paired; the amount must also match the signed cart.
-        const paired = p.checkout && p.payment ? this.result.checks.filter((c) => c.name === 'mandates.pairing') : [];
+        const paired =
+          p.checkout && p.payment
+            ? this.result.checks.filter((c) => c.name === 'mandates.pairing')
+            : [];
         this.addBinding({
           id: `pair${i}:transaction_id`,
           from: l2.id,
@@ -414,7 +484,10 @@ class Builder {
         ...pairPart,
         label: 'cnf → signer',
         detail: `the ${c.layer === 'l3a' ? 'payment' : 'checkout'} mandate's cnf key (kid) signed ${c.layer.toUpperCase()}`,
-        checks: [...this.checksFor(`${c.layer}.pair`, c.layer, c), ...this.checksFor(`${c.layer}.signature`, c.layer, c)],
+        checks: [
+          ...this.checksFor(`${c.layer}.pair`, c.layer, c),
+          ...this.checksFor(`${c.layer}.signature`, c.layer, c),
+        ],
       });
       this.addBinding({
         id: `l2>${c.id}:sd_hash`,
@@ -432,7 +505,10 @@ class Builder {
       const b = this.cards.find((c) => c.id === `l3b#${e}`);
       if (!a || !b) continue; // one half only (a merchant or network view): nothing to cross-check
       const pair = a.pair ?? b.pair;
-      const checks = pair === undefined ? [] : this.result.checks.filter((c) => c.name === 'l3.cross_reference' && c.pair === pair);
+      const checks =
+        pair === undefined
+          ? []
+          : this.result.checks.filter((c) => c.name === 'l3.cross_reference' && c.pair === pair);
       this.addBinding({
         id: `l3#${e}:cross`,
         from: a.id,
@@ -448,7 +524,8 @@ class Builder {
   /** The binding a code belongs to, if that binding is drawn. */
   bindingFor(e: VIErrorInfo): string | undefined {
     const l3 = e.layer === 'l3a' || e.layer === 'l3b' ? this.card(e.layer, e.pair) : undefined;
-    const entry = l3?.entry ?? this.cards.find((c) => c.pair !== undefined && c.pair === e.pair)?.entry;
+    const entry =
+      l3?.entry ?? this.cards.find((c) => c.pair !== undefined && c.pair === e.pair)?.entry;
     const byCode: Partial<Record<VIErrorInfo['code'], string | undefined>> = {
       L2_SD_HASH_MISMATCH: 'l1>l2:sd_hash',
       L2_SIGNATURE_INVALID: 'l1>l2:cnf',
@@ -469,9 +546,13 @@ class Builder {
 
   /** The card an error is drawn on: its layer, its pair's L3; `verdict` for bundle-level ones. */
   cardFor(e: VIErrorInfo): string {
-    const layer = e.layer === 'checkout_jwt' ? (this.result.mode === 'autonomous' ? 'l3b' : 'l2') : e.layer;
+    const layer =
+      e.layer === 'checkout_jwt' ? (this.result.mode === 'autonomous' ? 'l3b' : 'l2') : e.layer;
     if (layer === 'l1' || layer === 'l2') return layer;
-    if (layer === 'l3a' || layer === 'l3b') return this.card(layer, e.pair)?.id ?? this.cards.find((c) => c.layer === layer)?.id ?? 'verdict';
+    if (layer === 'l3a' || layer === 'l3b')
+      return (
+        this.card(layer, e.pair)?.id ?? this.cards.find((c) => c.layer === layer)?.id ?? 'verdict'
+      );
     return 'verdict';
   }
 
@@ -479,7 +560,9 @@ class Builder {
     return this.result.errors.map((e) => {
       const binding = this.bindingFor(e);
       const placed: PlacedError = { ...e, at: binding ?? this.cardFor(e) };
-      const target = binding ? this.bindings.find((b) => b.id === binding) : this.cards.find((c) => c.id === placed.at);
+      const target = binding
+        ? this.bindings.find((b) => b.id === binding)
+        : this.cards.find((c) => c.id === placed.at);
       target?.errors.push(placed);
       if (binding) {
         // A failed binding check whose error we placed here is failed, whatever the check list says.
@@ -498,23 +581,45 @@ class Builder {
     for (const p of this.result.pairs) {
       for (const kind of ['checkout', 'payment'] as const) {
         const mandate = p[kind];
-        const list = mandate && Array.isArray(mandate.claims.constraints) ? mandate.claims.constraints : [];
+        const list =
+          mandate && Array.isArray(mandate.claims.constraints) ? mandate.claims.constraints : [];
         const l3 = this.card(kind === 'payment' ? 'l3a' : 'l3b', p.index);
         const final = l3 ? this.finals.get(l3.id) : undefined;
-        const check = this.result.checks.find((c) => c.name === `constraints.${kind}` && c.pair === p.index);
+        const check = this.result.checks.find(
+          (c) => c.name === `constraints.${kind}` && c.pair === p.index,
+        );
         list.forEach((c, index) => {
           const type = isRec(c) ? String(c.type) : '(malformed)';
-          const report = p.constraints.find((r) => r.index === index && kindOf(this.registry, r.type) === kind);
-          const row: ConstraintRow = { pair: p.index, mandate: kind, index, type, constraint: c, status: 'not-checked', violations: [] };
+          const report = p.constraints.find(
+            (r) => r.index === index && kindOf(this.registry, r.type) === kind,
+          );
+          const row: ConstraintRow = {
+            pair: p.index,
+            mandate: kind,
+            index,
+            type,
+            constraint: c,
+            status: 'not-checked',
+            violations: [],
+          };
           const against = againstOf(keyOf(this.profile, type), final, p);
           if (against) row.against = against;
           if (report) {
             row.status = report.outcome.status;
-            if (report.outcome.status === 'passed' && report.outcome.note) row.note = report.outcome.note;
+            if (report.outcome.status === 'passed' && report.outcome.note)
+              row.note = report.outcome.note;
             if (report.outcome.status === 'skipped') row.note = report.outcome.reason;
-            if (report.outcome.status === 'failed') row.violations = report.outcome.violations.map((v) => ({ code: v.code, message: v.message }));
+            if (report.outcome.status === 'failed')
+              row.violations = report.outcome.violations.map((v) => ({
+                code: v.code,
+                message: v.message,
+              }));
           } else {
-            row.note = check?.reason ?? (l3 ? `${l3.layer.toUpperCase()} not verified` : `no ${kind === 'payment' ? 'L3a' : 'L3b'} for this pair`);
+            row.note =
+              check?.reason ??
+              (l3
+                ? `${l3.layer.toUpperCase()} not verified`
+                : `no ${kind === 'payment' ? 'L3a' : 'L3b'} for this pair`);
           }
           rows.push(row);
         });
@@ -524,30 +629,47 @@ class Builder {
   }
 }
 
-function kindOf(registry: ReadonlyMap<string, ConstraintType>, type: string): 'checkout' | 'payment' | undefined {
+function kindOf(
+  registry: ReadonlyMap<string, ConstraintType>,
+  type: string,
+): 'checkout' | 'payment' | undefined {
   return registry.get(type)?.mandate;
 }
 
 /** The profile-neutral key of a constraint type as the chain's profile names it. */
 function keyOf(profile: WireProfile, type: string): ConstraintKey | undefined {
-  for (const [key, name] of Object.entries(profile.constraint)) if (name === type) return key as ConstraintKey;
+  for (const [key, name] of Object.entries(profile.constraint))
+    if (name === type) return key as ConstraintKey;
   return undefined;
 }
 
 /** The L3 value a constraint is judged on, by its profile-neutral key. */
-function againstOf(key: ConstraintKey | undefined, final: Rec | undefined, p: PairResult): ConstraintRow['against'] {
+function againstOf(
+  key: ConstraintKey | undefined,
+  final: Rec | undefined,
+  p: PairResult,
+): ConstraintRow['against'] {
   switch (key) {
     case 'amount':
     case 'budget':
     case 'recurrence':
     case 'agentRecurrence':
-      return final ? { label: 'L3a payment_amount', value: final.payment_amount ?? { amount: final.amount, currency: final.currency } } : undefined;
+      return final
+        ? {
+            label: 'L3a payment_amount',
+            value: final.payment_amount ?? { amount: final.amount, currency: final.currency },
+          }
+        : undefined;
     case 'allowedPayee':
       return final ? { label: 'L3a payee', value: final.payee } : undefined;
     case 'reference':
-      return p.checkout ? { label: 'checkout mandate digest', value: p.checkout.digest } : undefined;
+      return p.checkout
+        ? { label: 'checkout mandate digest', value: p.checkout.digest }
+        : undefined;
     case 'allowedMerchant':
-      return final ? { label: 'checkout_jwt merchant', value: decodeJws(final.checkout_jwt)?.payload.merchant } : undefined;
+      return final
+        ? { label: 'checkout_jwt merchant', value: decodeJws(final.checkout_jwt)?.payload.merchant }
+        : undefined;
     case 'lineItems':
       return final ? { label: 'L3b line_items', value: final.line_items } : undefined;
     default:
@@ -576,26 +698,44 @@ function trustDetail(source: TrustSource): string {
  * Build the page's model of one verified bundle. Never throws: whatever the
  * bundle holds, the result is drawable (missing parts are simply absent).
  */
-export function buildInspectView(bundle: unknown, result: VerificationResult, ctx: ModelContext): InspectView {
+export function buildInspectView(
+  bundle: unknown,
+  result: VerificationResult,
+  ctx: ModelContext,
+): InspectView {
   const b: Rec = isRec(bundle) ? bundle : {};
   const builder = new Builder(b, result);
   builder.buildCards();
   builder.buildBindings();
   const errors = builder.placeErrors();
   const verdictField = isRec(b.verdict) ? b.verdict : undefined;
-  const verdict: InspectView['verdict'] = { valid: result.valid, at: result.at, codes: [...new Set(result.errors.map((e) => e.code))] };
+  const verdict: InspectView['verdict'] = {
+    valid: result.valid,
+    at: result.at,
+    codes: [...new Set(result.errors.map((e) => e.code))],
+  };
   if (result.profile) verdict.profile = result.profile;
   if (result.mode) verdict.mode = result.mode;
   if (typeof verdictField?.valid === 'boolean') verdict.expected = verdictField.valid;
   if (typeof verdictField?.why === 'string') verdict.why = verdictField.why;
   const view: InspectView = {
-    view: { role: ctx.view.role, how: ctx.view.how, ...(ctx.view.warning !== undefined && { warning: ctx.view.warning }) },
+    view: {
+      role: ctx.view.role,
+      how: ctx.view.how,
+      ...(ctx.view.warning !== undefined && { warning: ctx.view.warning }),
+    },
     trust: { source: ctx.trust, detail: trustDetail(ctx.trust) },
     verdict,
     errors,
     cards: builder.cards,
     bindings: builder.bindings,
-    pairs: result.pairs.map((p) => ({ index: p.index, l3a: p.l3a, l3b: p.l3b, valid: p.valid, ...(p.payment_values && { payment_values: p.payment_values }) })),
+    pairs: result.pairs.map((p) => ({
+      index: p.index,
+      l3a: p.l3a,
+      l3b: p.l3b,
+      valid: p.valid,
+      ...(p.payment_values && { payment_values: p.payment_values }),
+    })),
     constraints: builder.constraintRows(),
   };
   if (typeof b.name === 'string') view.name = b.name;

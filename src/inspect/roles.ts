@@ -70,23 +70,36 @@ function entryForPair(b: Rec, l2: IssuedL2, index: number, side: Side): Rec | un
   const pair = l2.pairs[index];
   if (!pair) return undefined;
   const digest = pair[side].digest;
-  return entriesOf(b).find((e) => typeof e[side] === 'string' && mandateDigests(l2Under(b, e, side), side).has(digest));
+  return entriesOf(b).find(
+    (e) => typeof e[side] === 'string' && mandateDigests(l2Under(b, e, side), side).has(digest),
+  );
 }
 
 function presentOptions(b: Rec, role: 'merchant' | 'network'): PresentOptions | undefined {
-  if (!isRec(b.trust) || !isRec(b.trust.issuer_jwks) || !Array.isArray(b.trust.issuer_jwks.keys)) return undefined;
-  const o: PresentOptions = { trust: b.trust as unknown as PresentOptions['trust'], name: `${typeof b.name === 'string' ? b.name : 'bundle'} — ${role} view` };
+  if (!isRec(b.trust) || !isRec(b.trust.issuer_jwks) || !Array.isArray(b.trust.issuer_jwks.keys))
+    return undefined;
+  const o: PresentOptions = {
+    trust: b.trust as unknown as PresentOptions['trust'],
+    name: `${typeof b.name === 'string' ? b.name : 'bundle'} — ${role} view`,
+  };
   if (typeof b.at === 'number') o.at = b.at;
   const ex = isRec(b.expect) ? b.expect : undefined;
   const l3 = role === 'merchant' ? 'l3b' : 'l3a';
   if (ex && (isRec(ex.l2) || isRec(ex[l3]))) {
-    o.expect = { ...(isRec(ex.l2) && { l2: ex.l2 }), ...(isRec(ex[l3]) && { [l3]: ex[l3] }) } as PresentOptions['expect'];
+    o.expect = {
+      ...(isRec(ex.l2) && { l2: ex.l2 }),
+      ...(isRec(ex[l3]) && { [l3]: ex[l3] }),
+    } as PresentOptions['expect'];
   }
   return o;
 }
 
 /** Through src/present: only possible from a full L2. */
-function viaPresenters(b: Rec, role: 'merchant' | 'network', pairIndex: number): unknown | undefined {
+function viaPresenters(
+  b: Rec,
+  role: 'merchant' | 'network',
+  pairIndex: number,
+): unknown | undefined {
   const options = presentOptions(b, role);
   if (!options) return undefined;
   let l2: IssuedL2;
@@ -117,11 +130,20 @@ function viaPresenters(b: Rec, role: 'merchant' | 'network', pairIndex: number):
 }
 
 /** Without a full L2: keep what the party may see of what the bundle has. */
-function viaFilter(b: Rec, role: 'merchant' | 'network', pairIndex: number): { bundle: Rec; complete: boolean } {
+function viaFilter(
+  b: Rec,
+  role: 'merchant' | 'network',
+  pairIndex: number,
+): { bundle: Rec; complete: boolean } {
   const side: Side = role === 'merchant' ? 'checkout' : 'payment';
   const other: Side = side === 'checkout' ? 'payment' : 'checkout';
   const l3Key = role === 'merchant' ? 'l3b' : 'l3a';
-  const expect = isRec(b.expect) ? { ...(isRec(b.expect.l2) && { l2: b.expect.l2 }), ...(isRec(b.expect[l3Key]) && { [l3Key]: b.expect[l3Key] }) } : undefined;
+  const expect = isRec(b.expect)
+    ? {
+        ...(isRec(b.expect.l2) && { l2: b.expect.l2 }),
+        ...(isRec(b.expect[l3Key]) && { [l3Key]: b.expect[l3Key] }),
+      }
+    : undefined;
   const out: Rec = {
     vi_bundle: b.vi_bundle,
     name: `${typeof b.name === 'string' ? b.name : 'bundle'} — ${role} view`,
@@ -154,11 +176,22 @@ function viaFilter(b: Rec, role: 'merchant' | 'network', pairIndex: number): { b
 export function deriveRoleView(bundle: unknown, role: ViewRole, pairIndex = 0): RoleView {
   if (role === 'presented') return { role, bundle, how: 'the bundle as presented' };
   if (!isRec(bundle) || typeof bundle.l1 !== 'string' || typeof bundle.l2 !== 'string') {
-    return { role, bundle, how: 'the bundle as presented', warning: 'not a readable bundle, so no view can be cut from it' };
+    return {
+      role,
+      bundle,
+      how: 'the bundle as presented',
+      warning: 'not a readable bundle, so no view can be cut from it',
+    };
   }
   if (role === 'dispute') {
-    const full = mandateDigests(bundle.l2, 'checkout').size > 0 && mandateDigests(bundle.l2, 'payment').size > 0;
-    const view: RoleView = { role, bundle: { ...bundle, role: 'dispute' }, how: 'the whole bundle' };
+    const full =
+      mandateDigests(bundle.l2, 'checkout').size > 0 &&
+      mandateDigests(bundle.l2, 'payment').size > 0;
+    const view: RoleView = {
+      role,
+      bundle: { ...bundle, role: 'dispute' },
+      how: 'the whole bundle',
+    };
     if (!full)
       view.warning = `this bundle is a ${typeof bundle.role === 'string' ? bundle.role : 'partial'} view: withheld disclosures cannot be recovered, so the dispute view is incomplete`;
     return view;
@@ -176,6 +209,7 @@ export function deriveRoleView(bundle: unknown, role: ViewRole, pairIndex = 0): 
     bundle: filtered,
     how: `filtered from the bundle: ${role === 'merchant' ? 'L1 + L2 without the payment mandate + L3b' : 'L1 + L2 without the checkout mandate + L3a'}`,
   };
-  if (!complete) view.warning = `the bundle does not carry the ${role === 'merchant' ? 'checkout' : 'payment'} side, so the ${role} view is incomplete`;
+  if (!complete)
+    view.warning = `the bundle does not carry the ${role === 'merchant' ? 'checkout' : 'payment'} side, so the ${role} view is incomplete`;
   return view;
 }

@@ -25,16 +25,28 @@ export interface InspectorOptions {
 }
 
 function bundleTrust(bundle: unknown): boolean {
-  const t = typeof bundle === 'object' && bundle !== null ? (bundle as { trust?: { issuer_jwks?: { keys?: unknown } } }).trust : undefined;
+  const t =
+    typeof bundle === 'object' && bundle !== null
+      ? (bundle as { trust?: { issuer_jwks?: { keys?: unknown } } }).trust
+      : undefined;
   return Array.isArray(t?.issuer_jwks?.keys) && t.issuer_jwks.keys.length > 0;
 }
 
 function hasAt(bundle: unknown): boolean {
-  return typeof bundle === 'object' && bundle !== null && typeof (bundle as { at?: unknown }).at === 'number';
+  return (
+    typeof bundle === 'object' &&
+    bundle !== null &&
+    typeof (bundle as { at?: unknown }).at === 'number'
+  );
 }
 
 /** Verify the `role` view of `bundle` (pair `pair`) and model it for the page. Never throws. */
-export async function inspectBundle(bundle: unknown, role: ViewRole, pair: number, options: InspectorOptions = {}): Promise<InspectView> {
+export async function inspectBundle(
+  bundle: unknown,
+  role: ViewRole,
+  pair: number,
+  options: InspectorOptions = {},
+): Promise<InspectView> {
   const view = deriveRoleView(bundle, role, pair);
   const verifyOptions: VerifyOptions = {};
   if (options.issuerKeys) verifyOptions.issuerKeys = options.issuerKeys;
@@ -47,6 +59,10 @@ export async function inspectBundle(bundle: unknown, role: ViewRole, pair: numbe
   if (hasAt(view.bundle)) verifyOptions.now = (view.bundle as { at: number }).at;
   else if (options.now) verifyOptions.now = options.now();
   const result = await verifyPresentation(view.bundle, verifyOptions);
-  const trust: TrustSource = options.issuerKeys ? 'server' : bundleTrust(view.bundle) ? 'bundle' : 'none';
+  const trust: TrustSource = options.issuerKeys
+    ? 'server'
+    : bundleTrust(view.bundle)
+      ? 'bundle'
+      : 'none';
   return buildInspectView(view.bundle, result, { view, trust });
 }

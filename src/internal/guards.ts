@@ -9,7 +9,16 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Private members of EC, RSA and symmetric JWKs (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
-export const PRIVATE_JWK_MEMBERS: ReadonlySet<string> = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);
+export const PRIVATE_JWK_MEMBERS: ReadonlySet<string> = new Set([
+  'd',
+  'p',
+  'q',
+  'dp',
+  'dq',
+  'qi',
+  'oth',
+  'k',
+]);
 
 /** Whether a JWK (or any object) carries a private member. */
 export function hasPrivateJwkMember(jwk: Record<string, unknown>): boolean {
@@ -32,7 +41,9 @@ export function redactUrl(url: string): string {
   u.username = '';
   u.password = '';
   const names = [...new Set(u.searchParams.keys())];
-  u.search = names.length ? `?${names.map((n) => `${encodeURIComponent(n)}=redacted`).join('&')}` : '';
+  u.search = names.length
+    ? `?${names.map((n) => `${encodeURIComponent(n)}=redacted`).join('&')}`
+    : '';
   if (u.hash) u.hash = '#redacted';
   return u.toString();
 }

@@ -66,7 +66,8 @@ export interface CreatedCheckout {
 const DEFAULT_CHECKOUT_LIFETIME = 3600;
 
 function positiveInteger(v: unknown, claim: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw invalidInput(`${claim} must be a positive integer`, claim);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)
+    throw invalidInput(`${claim} must be a positive integer`, claim);
   return v;
 }
 
@@ -83,14 +84,16 @@ export function createCheckoutJwt(input: CreateCheckoutInput): CreatedCheckout {
   const merchant = party(input.merchant, 'merchant');
   const sub = requireString(input.checkoutId, 'checkoutId');
   currencyExponent(input.currency);
-  if (!Array.isArray(input.items) || input.items.length === 0) throw invalidInput('a checkout needs at least one item', 'cart.items');
+  if (!Array.isArray(input.items) || input.items.length === 0)
+    throw invalidInput('a checkout needs at least one item', 'cart.items');
   let total = 0n; // BigInt so an overflow is detected, not rounded
   const items: CartItem[] = [];
   for (let i = 0; i < input.items.length; i++) {
     const it = input.items[i];
     const quantity = it?.quantity;
     // Claim names are built only for an error.
-    if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity) || quantity < 1) positiveInteger(quantity, `cart.items[${i}].quantity`);
+    if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity) || quantity < 1)
+      positiveInteger(quantity, `cart.items[${i}].quantity`);
     const unitPrice = toMinorUnits(it!.unitPrice, input.currency);
     total += BigInt(unitPrice) * BigInt(quantity as number);
     const { id, title } = it!;
@@ -99,7 +102,12 @@ export function createCheckoutJwt(input: CreateCheckoutInput): CreatedCheckout {
     items.push({ id, title, quantity: quantity as number, unit_price: unitPrice });
   }
   if (total > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new VIError({ code: 'MONEY_INVALID', layer: 'issue', message: 'cart total exceeds the safe integer range', claim: 'cart.total' });
+    throw new VIError({
+      code: 'MONEY_INVALID',
+      layer: 'issue',
+      message: 'cart total exceeds the safe integer range',
+      claim: 'cart.total',
+    });
   }
   const iat = issuedAt(input.iat);
   const exp = iat + lifetime(input.lifetimeSeconds ?? DEFAULT_CHECKOUT_LIFETIME);
@@ -140,13 +148,25 @@ export function readCheckoutJwt(jwt: string): CheckoutPayload {
     });
   }
   const cart = payload.cart;
-  const malformed = (what: string) => new VIError({ code: 'CHECKOUT_JWT_MALFORMED', layer: 'issue', message: `checkout_jwt ${what}`, claim: 'checkout_jwt' });
+  const malformed = (what: string) =>
+    new VIError({
+      code: 'CHECKOUT_JWT_MALFORMED',
+      layer: 'issue',
+      message: `checkout_jwt ${what}`,
+      claim: 'checkout_jwt',
+    });
   if (!isRecord(payload.merchant)) throw malformed('names no merchant');
   if (!isRecord(cart) || !Array.isArray(cart.items)) throw malformed('has no cart items');
   if (!isIsoCurrency(cart.currency)) throw malformed('cart has no ISO 4217 currency');
-  if (typeof cart.total !== 'number' || !Number.isSafeInteger(cart.total) || cart.total < 0) throw malformed('cart total is not integer minor units');
+  if (typeof cart.total !== 'number' || !Number.isSafeInteger(cart.total) || cart.total < 0)
+    throw malformed('cart total is not integer minor units');
   for (const item of cart.items) {
-    if (!isRecord(item) || typeof item.id !== 'string' || typeof item.quantity !== 'number' || !Number.isSafeInteger(item.quantity)) {
+    if (
+      !isRecord(item) ||
+      typeof item.id !== 'string' ||
+      typeof item.quantity !== 'number' ||
+      !Number.isSafeInteger(item.quantity)
+    ) {
       throw malformed('cart item needs a string id and an integer quantity');
     }
   }
@@ -163,7 +183,12 @@ export function readCheckoutJwtIfConventional(jwt: string): CheckoutPayload | un
   try {
     return readCheckoutJwt(jwt);
   } catch (e) {
-    if (e instanceof VIError && e.code === 'CHECKOUT_JWT_MALFORMED' && e.message.startsWith('checkout_jwt is not')) throw e;
+    if (
+      e instanceof VIError &&
+      e.code === 'CHECKOUT_JWT_MALFORMED' &&
+      e.message.startsWith('checkout_jwt is not')
+    )
+      throw e;
     if (e instanceof VIError && e.code === 'CHECKOUT_JWT_MALFORMED') return undefined;
     throw e;
   }

@@ -46,7 +46,8 @@ export function nowSeconds(): number {
 export { isRecord };
 
 export function requireString(v: unknown, claim: string): string {
-  if (typeof v !== 'string' || v.length === 0) throw invalidInput(`${claim} must be a non-empty string`, claim);
+  if (typeof v !== 'string' || v.length === 0)
+    throw invalidInput(`${claim} must be a non-empty string`, claim);
   return v;
 }
 
@@ -54,11 +55,15 @@ export function requireString(v: unknown, claim: string): string {
  * The inputs every L2 issuer reads alike: `aud`, `nonce` (random unless
  * given), an optional `iss`, and at least one mandate pair.
  */
-export function l2Basics(input: { aud: unknown; nonce?: unknown; iss?: unknown; pairs: unknown }): { aud: string; nonce: string } {
+export function l2Basics(input: { aud: unknown; nonce?: unknown; iss?: unknown; pairs: unknown }): {
+  aud: string;
+  nonce: string;
+} {
   const aud = requireString(input.aud, 'aud');
   const nonce = input.nonce === undefined ? newNonce() : requireString(input.nonce, 'nonce');
   if (input.iss !== undefined) requireString(input.iss, 'iss');
-  if (!Array.isArray(input.pairs) || input.pairs.length === 0) throw invalidInput('an L2 needs at least one mandate pair', PROFILE.claim.delegatePayload);
+  if (!Array.isArray(input.pairs) || input.pairs.length === 0)
+    throw invalidInput('an L2 needs at least one mandate pair', PROFILE.claim.delegatePayload);
   return { aud, nonce };
 }
 
@@ -70,15 +75,22 @@ export function l2Header(profile: WireProfile, typ: string, kid: string | undefi
 /** `iat` given or now; it must be a non-negative integer. */
 export function issuedAt(iat: number | undefined): number {
   const t = iat ?? nowSeconds();
-  if (!Number.isSafeInteger(t) || t < 0) throw invalidInput('iat must be a non-negative integer (Unix seconds)', 'iat');
+  if (!Number.isSafeInteger(t) || t < 0)
+    throw invalidInput('iat must be a non-negative integer (Unix seconds)', 'iat');
   return t;
 }
 
 /** A lifetime in whole seconds, positive, at most `max` when given. */
 export function lifetime(seconds: number, max?: number): number {
-  if (!Number.isSafeInteger(seconds) || seconds <= 0) throw invalidInput('lifetimeSeconds must be a positive integer', 'exp');
+  if (!Number.isSafeInteger(seconds) || seconds <= 0)
+    throw invalidInput('lifetimeSeconds must be a positive integer', 'exp');
   if (max !== undefined && seconds > max) {
-    throw new VIError({ code: 'LIFETIME_EXCEEDED', layer: 'issue', message: `lifetime ${seconds}s exceeds the maximum ${max}s`, claim: 'exp' });
+    throw new VIError({
+      code: 'LIFETIME_EXCEEDED',
+      layer: 'issue',
+      message: `lifetime ${seconds}s exceeds the maximum ${max}s`,
+      claim: 'exp',
+    });
   }
   return seconds;
 }
@@ -87,10 +99,13 @@ export function lifetime(seconds: number, max?: number): number {
 export function party(p: unknown, claim: string): PartyInput {
   if (!isRecord(p)) throw invalidInput(`${claim} must be an object`, claim);
   const { id, name, website } = p;
-  if (id !== undefined && (typeof id !== 'string' || id === '')) throw invalidInput(`${claim}.id must be a non-empty string`, claim);
+  if (id !== undefined && (typeof id !== 'string' || id === ''))
+    throw invalidInput(`${claim}.id must be a non-empty string`, claim);
   // Sub-claim names are built only for the error (requireString's checks, spelled out).
-  if (typeof name !== 'string' || name === '') throw invalidInput(`${claim}.name must be a non-empty string`, `${claim}.name`);
-  if (typeof website !== 'string' || website === '') throw invalidInput(`${claim}.website must be a non-empty string`, `${claim}.website`);
+  if (typeof name !== 'string' || name === '')
+    throw invalidInput(`${claim}.name must be a non-empty string`, `${claim}.name`);
+  if (typeof website !== 'string' || website === '')
+    throw invalidInput(`${claim}.website must be a non-empty string`, `${claim}.website`);
   return id !== undefined ? { id, name, website } : { name, website };
 }
 
@@ -100,7 +115,8 @@ export function paymentInstrument(p: unknown): PaymentInstrument {
   const type = requireString(p.type, 'payment_instrument.type');
   const id = requireString(p.id, 'payment_instrument.id');
   const description = p.description;
-  if (description !== undefined && typeof description !== 'string') throw invalidInput(`${claim}.description must be a string`, claim);
+  if (description !== undefined && typeof description !== 'string')
+    throw invalidInput(`${claim}.description must be a string`, claim);
   return description !== undefined ? { type, id, description } : { type, id };
 }
 
@@ -114,12 +130,24 @@ const acceptedCoordinates = new Map<string, string>();
 const ACCEPTED_COORDINATES_MAX = 1024;
 
 export function publicKey(jwk: unknown, claim: string): PublicJwk {
-  if (isRecord(jwk) && jwk.kty === 'EC' && jwk.crv === 'P-256' && !('d' in jwk) && typeof jwk.x === 'string') {
+  if (
+    isRecord(jwk) &&
+    jwk.kty === 'EC' &&
+    jwk.crv === 'P-256' &&
+    !('d' in jwk) &&
+    typeof jwk.x === 'string'
+  ) {
     const y = acceptedCoordinates.get(jwk.x);
     if (y !== undefined && y === jwk.y) return jwk as PublicJwk;
   }
   const problem = publicJwkProblem(jwk);
-  if (problem) throw new VIError({ code: 'KEY_INVALID', layer: 'issue', message: `${claim}: ${problem}`, claim });
+  if (problem)
+    throw new VIError({
+      code: 'KEY_INVALID',
+      layer: 'issue',
+      message: `${claim}: ${problem}`,
+      claim,
+    });
   const key = jwk as PublicJwk;
   if (acceptedCoordinates.size >= ACCEPTED_COORDINATES_MAX) acceptedCoordinates.clear();
   acceptedCoordinates.set(key.x, key.y);

@@ -10,17 +10,36 @@
  * const l3 = issueL3Pair({ agentKey, l2, pairIndex: 0, checkoutJwt, networkAud, merchantAud });
  */
 
-export type { CartItem, CheckoutItemInput, CheckoutPayload, CreateCheckoutInput, CreatedCheckout } from './checkout.js';
+export type {
+  CartItem,
+  CheckoutItemInput,
+  CheckoutPayload,
+  CreateCheckoutInput,
+  CreatedCheckout,
+} from './checkout.js';
 export { createCheckoutJwt, readCheckoutJwt } from './checkout.js';
 export type { PartyInput, PaymentInstrument } from './common.js';
 export type { IssueL1Input } from './l1.js';
 export { issueL1 } from './l1.js';
-export type { AcceptableItemInput, AmountRangeInput, AutonomousPairInput, IssueL2AutonomousInput, LineItemInput } from './l2-autonomous.js';
+export type {
+  AcceptableItemInput,
+  AmountRangeInput,
+  AutonomousPairInput,
+  IssueL2AutonomousInput,
+  LineItemInput,
+} from './l2-autonomous.js';
 export { issueL2Autonomous } from './l2-autonomous.js';
 export type { ImmediatePairInput, IssueL2ImmediateInput } from './l2-immediate.js';
 export { issueL2Immediate } from './l2-immediate.js';
 export { asIssuedL2, readL2 } from './l2-read.js';
-export type { BuiltDisclosure, IssuedAutonomousPair, IssuedImmediatePair, IssuedL2, IssuedL2Autonomous, IssuedL2Immediate } from './l2-types.js';
+export type {
+  BuiltDisclosure,
+  IssuedAutonomousPair,
+  IssuedImmediatePair,
+  IssuedL2,
+  IssuedL2Autonomous,
+  IssuedL2Immediate,
+} from './l2-types.js';
 export type { IssuedL3Pair, IssueL3PairInput, L3LineItemInput } from './l3.js';
 export { issueL3Pair } from './l3.js';
 export { currencyExponent, fromMinorUnits, toMinorUnits } from './money.js';

@@ -81,9 +81,20 @@ export function frozenCheckoutPayload(p: CheckoutPayload): Readonly<CheckoutPayl
   // Member by member: createCheckoutJwt built every one of these objects with exactly these members.
   // Pushed onto a literal, not mapped: see the note on arrays in l2-autonomous.ts.
   const items: CartItem[] = [];
-  for (const i of p.cart.items) items.push(Object.freeze({ id: i.id, title: i.title, quantity: i.quantity, unit_price: i.unit_price }));
-  const cart = Object.freeze({ items: Object.freeze(items) as CheckoutPayload['cart']['items'], currency: p.cart.currency, total: p.cart.total });
+  for (const i of p.cart.items)
+    items.push(
+      Object.freeze({ id: i.id, title: i.title, quantity: i.quantity, unit_price: i.unit_price }),
+    );
+  const cart = Object.freeze({
+    items: Object.freeze(items) as CheckoutPayload['cart']['items'],
+    currency: p.cart.currency,
+    total: p.cart.total,
+  });
   const m = p.merchant;
-  const merchant = Object.freeze(m.id !== undefined ? { id: m.id, name: m.name, website: m.website } : { name: m.name, website: m.website });
+  const merchant = Object.freeze(
+    m.id !== undefined
+      ? { id: m.id, name: m.name, website: m.website }
+      : { name: m.name, website: m.website },
+  );
   return Object.freeze({ iss: p.iss, sub: p.sub, iat: p.iat, exp: p.exp, merchant, cart });
 }

@@ -23,12 +23,22 @@ function l1Facts(l1: unknown): L1Facts {
     payload = parseSdJwt(l1, 'issue').jwt.payload;
   } catch (e) {
     const message = e instanceof Error ? e.message : 'unparseable';
-    throw new VIError({ code: 'ISSUE_INVALID_INPUT', layer: 'issue', message: `l1 is not an SD-JWT: ${message}`, claim: 'l1' });
+    throw new VIError({
+      code: 'ISSUE_INVALID_INPUT',
+      layer: 'issue',
+      message: `l1 is not an SD-JWT: ${message}`,
+      claim: 'l1',
+    });
   }
   const cnf = payload.cnf;
   const jwk = isRecord(cnf) ? cnf.jwk : undefined;
   if (publicJwkProblem(jwk) !== undefined) {
-    throw new VIError({ code: 'L1_CNF_INVALID', layer: 'issue', message: 'l1 cnf.jwk is not a P-256 public key', claim: 'cnf.jwk' });
+    throw new VIError({
+      code: 'L1_CNF_INVALID',
+      layer: 'issue',
+      message: 'l1 cnf.jwk is not a P-256 public key',
+      claim: 'cnf.jwk',
+    });
   }
   const { x, y } = jwk as PublicJwk;
   return { cnfX: x, cnfY: y, exp: typeof payload.exp === 'number' ? payload.exp : undefined };
@@ -42,8 +52,18 @@ export function readBoundL1(l1: unknown, userKey: SigningKey): BoundL1 {
   const facts = l1Facts(l1);
   // The same key as RFC 7638 thumbprint equality decides (kty, crv, x, y), compared without hashing.
   const user = userKey?.publicJwk;
-  if (user?.kty !== 'EC' || user.crv !== 'P-256' || user.x !== facts.cnfX || user.y !== facts.cnfY) {
-    throw new VIError({ code: 'KEY_INVALID', layer: 'issue', message: 'userKey is not the key L1 cnf.jwk binds', claim: 'cnf.jwk' });
+  if (
+    user?.kty !== 'EC' ||
+    user.crv !== 'P-256' ||
+    user.x !== facts.cnfX ||
+    user.y !== facts.cnfY
+  ) {
+    throw new VIError({
+      code: 'KEY_INVALID',
+      layer: 'issue',
+      message: 'userKey is not the key L1 cnf.jwk binds',
+      claim: 'cnf.jwk',
+    });
   }
   return { serialized: l1 as string, exp: facts.exp };
 }

@@ -86,16 +86,34 @@ export async function issueL1(input: IssueL1Input): Promise<string> {
   const extra = input.extraClaims ?? {};
   if (!isRecord(extra)) throw invalidInput('extraClaims must be an object', 'extraClaims');
   for (const name of Object.keys(extra)) {
-    if (RESERVED_L1_CLAIMS.has(name)) throw invalidInput(`extraClaims may not set the reserved claim ${name}`, name);
+    if (RESERVED_L1_CLAIMS.has(name))
+      throw invalidInput(`extraClaims may not set the reserved claim ${name}`, name);
   }
   if (typeof input.issuerKey?.kid !== 'string' || input.issuerKey.kid === '') {
-    throw new VIError({ code: 'KID_MISSING', layer: 'issue', message: 'issuer key needs a kid', claim: 'kid' });
+    throw new VIError({
+      code: 'KID_MISSING',
+      layer: 'issue',
+      message: 'issuer key needs a kid',
+      claim: 'kid',
+    });
   }
   const iat = issuedAt(input.iat);
-  const exp = iat + lifetime(input.lifetimeSeconds ?? PROFILE.l1DefaultLifetimeSeconds, PROFILE.l1DefaultLifetimeSeconds);
+  const exp =
+    iat +
+    lifetime(
+      input.lifetimeSeconds ?? PROFILE.l1DefaultLifetimeSeconds,
+      PROFILE.l1DefaultLifetimeSeconds,
+    );
 
   // Claim order follows the reference output: structural claims, profile claims, then email.
-  const payload: Record<string, unknown> = { iss, sub, iat, exp, vct, cnf: { jwk: bareJwk(userJwk) } };
+  const payload: Record<string, unknown> = {
+    iss,
+    sub,
+    iat,
+    exp,
+    vct,
+    cnf: { jwk: bareJwk(userJwk) },
+  };
   if (input.aud !== undefined) payload.aud = input.aud;
   payload.pan_last_four = input.panLastFour;
   payload.scheme = scheme;

@@ -8,8 +8,21 @@
 import { constraintRegistryFor, constraintShapeViolations } from '../constraints/registry.js';
 import { riskDataProblem } from '../constraints/risk-data.js';
 import { invalidInput, VIError } from '../errors.js';
-import { COMMON, type ConstraintKey, agentCnf as cnfFor, type MandateKind, profileOf, type WireProfile } from '../profiles/profile.js';
-import { type BuiltDisclosure, makeArrayDisclosure, type SaltSource, serializeSdJwt, signJwtWithHeader } from '../sdjwt/build.js';
+import {
+  COMMON,
+  type ConstraintKey,
+  agentCnf as cnfFor,
+  type MandateKind,
+  profileOf,
+  type WireProfile,
+} from '../profiles/profile.js';
+import {
+  type BuiltDisclosure,
+  makeArrayDisclosure,
+  type SaltSource,
+  serializeSdJwt,
+  signJwtWithHeader,
+} from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import { bareJwk, type PublicJwk } from '../sdjwt/keys.js';
 import {
@@ -73,7 +86,12 @@ export interface AutonomousPairInput {
   /** `line_items.match_mode` where the profile defines it (vi-2026-04): `minimum` (default) or `exact`. */
   lineItemsMatchMode?: string;
   recurrence?: { frequency: string; start_date: string; end_date?: string; number?: number };
-  agentRecurrence?: { frequency: string; start_date: string; end_date: string; max_occurrences?: number };
+  agentRecurrence?: {
+    frequency: string;
+    start_date: string;
+    end_date: string;
+    max_occurrences?: number;
+  };
   /** Further registered constraints, placed in the mandate their type belongs to. */
   extraConstraints?: Json[];
   promptSummary?: string;
@@ -103,18 +121,39 @@ function refsOf(ds: readonly BuiltDisclosure[]): { '...': string }[] {
   return out;
 }
 
-function shapeGuard(constraints: Json[], kind: MandateKind, pair: number, profile: WireProfile): void {
+function shapeGuard(
+  constraints: Json[],
+  kind: MandateKind,
+  pair: number,
+  profile: WireProfile,
+): void {
   const violations = constraintShapeViolations(constraints, kind, profile);
   const first = violations[0];
   if (first) {
-    throw new VIError({ code: first.code, layer: 'issue', pair, message: violations.map((v) => v.message).join('; '), claim: `${kind} constraints` });
+    throw new VIError({
+      code: first.code,
+      layer: 'issue',
+      pair,
+      message: violations.map((v) => v.message).join('; '),
+      claim: `${kind} constraints`,
+    });
   }
 }
 
-function agentKey(key: PublicJwk, pair: number, profile: WireProfile): { jwk: PublicJwk; kid: string } {
+function agentKey(
+  key: PublicJwk,
+  pair: number,
+  profile: WireProfile,
+): { jwk: PublicJwk; kid: string } {
   const jwk = publicKey(key, 'cnf.jwk');
   if (typeof jwk.kid !== 'string' || jwk.kid === '') {
-    throw new VIError({ code: 'KID_MISSING', layer: 'issue', pair, message: 'agentKey needs a kid: L3 headers name it', claim: profile.agentKid });
+    throw new VIError({
+      code: 'KID_MISSING',
+      layer: 'issue',
+      pair,
+      message: 'agentKey needs a kid: L3 headers name it',
+      claim: profile.agentKid,
+    });
   }
   return { jwk: bareJwk(jwk), kid: jwk.kid };
 }
@@ -123,12 +162,18 @@ function amountConstraint(a: AmountRangeInput, pair: number, C: WireProfile['con
   const out: Json = { type: C.amount, currency: a.currency };
   if (a.min !== undefined) out.min = toMinorUnits(a.min, a.currency);
   if (a.max !== undefined) out.max = toMinorUnits(a.max, a.currency);
-  if (out.min === undefined && out.max === undefined) throw invalidInput(`pairs[${pair}].amount needs min and/or max`, C.amount);
+  if (out.min === undefined && out.max === undefined)
+    throw invalidInput(`pairs[${pair}].amount needs min and/or max`, C.amount);
   return out;
 }
 
 /** The merchant allowlist as array disclosures; an empty one could never be satisfied. */
-function merchantDisclosures(input: AutonomousPairInput, pair: number, profile: WireProfile, salt: SaltSource | undefined): BuiltDisclosure[] {
+function merchantDisclosures(
+  input: AutonomousPairInput,
+  pair: number,
+  profile: WireProfile,
+  salt: SaltSource | undefined,
+): BuiltDisclosure[] {
   if (!Array.isArray(input.merchants) || input.merchants.length === 0) {
     throw new VIError({
       code: 'CONSTRAINT_ALLOWLIST_EMPTY',
@@ -139,7 +184,8 @@ function merchantDisclosures(input: AutonomousPairInput, pair: number, profile: 
     });
   }
   const merchants: BuiltDisclosure[] = [];
-  for (let i = 0; i < input.merchants.length; i++) merchants.push(makeArrayDisclosure(party(input.merchants[i], `merchants[${i}]`), salt));
+  for (let i = 0; i < input.merchants.length; i++)
+    merchants.push(makeArrayDisclosure(party(input.merchants[i], `merchants[${i}]`), salt));
   return merchants;
 }
 
@@ -167,7 +213,11 @@ function payeeDisclosures(
     const p = payeesInput[i];
     if (isRecord(p) && 'merchantIndex' in p) {
       const m = merchants[p.merchantIndex as number];
-      if (!m) throw invalidInput(`payees[${i}].merchantIndex names no merchant`, profile.constraint.allowedPayee);
+      if (!m)
+        throw invalidInput(
+          `payees[${i}].merchantIndex names no merchant`,
+          profile.constraint.allowedPayee,
+        );
       payees.push(m);
     } else payees.push(makeArrayDisclosure(party(p, `payees[${i}]`), salt));
   }
@@ -214,19 +264,28 @@ function lineItemDisclosures(
         const id = it?.id;
         const title = it?.title;
         // The claim names are built only for an error (requireString's checks, spelled out).
-        if (typeof id !== 'string' || id === '') requireString(id, `${claim}.acceptableItems[${j}].id`);
-        if (typeof title !== 'string' || title === '') requireString(title, `${claim}.acceptableItems[${j}].title`);
+        if (typeof id !== 'string' || id === '')
+          requireString(id, `${claim}.acceptableItems[${j}].id`);
+        if (typeof title !== 'string' || title === '')
+          requireString(title, `${claim}.acceptableItems[${j}].title`);
         acceptable.push(makeArrayDisclosure({ id, title }, salt));
       }
     }
     for (const d of acceptable) items.push(d);
-    lineEntries.push({ id: requireString(line.id, `${claim}.id`), acceptable_items: refsOf(acceptable), quantity: line.quantity });
+    lineEntries.push({
+      id: requireString(line.id, `${claim}.id`),
+      acceptable_items: refsOf(acceptable),
+      quantity: line.quantity,
+    });
   }
   return { items, lineEntries };
 }
 
 /** The caller's extra constraints, each to the mandate its registered type belongs to (unknown ones to payment, where the shape guard refuses them). */
-function extraConstraintsByMandate(input: AutonomousPairInput, profile: WireProfile): Record<MandateKind, Json[]> {
+function extraConstraintsByMandate(
+  input: AutonomousPairInput,
+  profile: WireProfile,
+): Record<MandateKind, Json[]> {
   const extra = input.extraConstraints ?? [];
   if (!Array.isArray(extra)) throw invalidInput('extraConstraints must be an array', 'constraints');
   const extraFor: Record<MandateKind, Json[]> = { checkout: [], payment: [] };
@@ -249,12 +308,20 @@ function checkoutConstraintsOf(
   profile: WireProfile,
 ): Json[] {
   const C = profile.constraint;
-  const out: Json[] = [{ type: C.allowedMerchant, [profile.allowlistField.allowedMerchant]: refsOf(merchants) }];
+  const out: Json[] = [
+    { type: C.allowedMerchant, [profile.allowlistField.allowedMerchant]: refsOf(merchants) },
+  ];
   if (lineEntries.length > 0) {
     const lineItems: Json = { type: C.lineItems, items: lineEntries };
     if (input.lineItemsMatchMode !== undefined) {
-      if (profile.lineItemMatchModes === undefined || !profile.lineItemMatchModes.includes(input.lineItemsMatchMode)) {
-        throw invalidInput(`match_mode ${JSON.stringify(input.lineItemsMatchMode)} is not defined in ${profile.name}`, C.lineItems);
+      if (
+        profile.lineItemMatchModes === undefined ||
+        !profile.lineItemMatchModes.includes(input.lineItemsMatchMode)
+      ) {
+        throw invalidInput(
+          `match_mode ${JSON.stringify(input.lineItemsMatchMode)} is not defined in ${profile.name}`,
+          C.lineItems,
+        );
       }
       lineItems.match_mode = input.lineItemsMatchMode;
     }
@@ -277,16 +344,25 @@ function paymentConstraintsOf(
   const C = profile.constraint;
   const registered: Partial<Record<ConstraintKey, Json>> = {};
   if (input.amount !== undefined) registered.amount = amountConstraint(input.amount, pair, C);
-  registered.allowedPayee = { type: C.allowedPayee, [profile.allowlistField.allowedPayee]: refsOf(payees) };
+  registered.allowedPayee = {
+    type: C.allowedPayee,
+    [profile.allowlistField.allowedPayee]: refsOf(payees),
+  };
   if (input.budget !== undefined) {
-    const b: Json = { type: C.budget, currency: input.budget.currency, max: toMinorUnits(input.budget.max, input.budget.currency) };
+    const b: Json = {
+      type: C.budget,
+      currency: input.budget.currency,
+      max: toMinorUnits(input.budget.max, input.budget.currency),
+    };
     if (input.budget.min !== undefined) {
-      if (!profile.budgetMin) throw invalidInput(`budget min is not defined in ${profile.name}`, C.budget);
+      if (!profile.budgetMin)
+        throw invalidInput(`budget min is not defined in ${profile.name}`, C.budget);
       b.min = toMinorUnits(input.budget.min, input.budget.currency);
     }
     registered.budget = b;
   }
-  if (input.recurrence !== undefined) registered.recurrence = { type: C.recurrence, ...input.recurrence };
+  if (input.recurrence !== undefined)
+    registered.recurrence = { type: C.recurrence, ...input.recurrence };
   if (input.agentRecurrence !== undefined) {
     // constraints.md §4.7: agent-managed recurrence is only bounded with both a per-transaction range and a total cap.
     if (input.amount === undefined || input.budget === undefined) {
@@ -313,7 +389,12 @@ function paymentConstraintsOf(
 }
 
 /** Build one open mandate pair: the allowlists' disclosures first, then the checkout mandate, then the payment mandate referencing it. */
-function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfile, salt: SaltSource | undefined): IssuedAutonomousPair {
+function buildPair(
+  input: AutonomousPairInput,
+  pair: number,
+  profile: WireProfile,
+  salt: SaltSource | undefined,
+): IssuedAutonomousPair {
   if (!isRecord(input)) throw invalidInput(`pairs[${pair}] must be an object`);
   const agent = agentKey(input.agentKey, pair, profile);
   // One cnf object for both mandates (checked at the end).
@@ -328,24 +409,57 @@ function buildPair(input: AutonomousPairInput, pair: number, profile: WireProfil
   const checkoutValue: Json = {
     vct: profile.vct.checkoutOpen,
     cnf,
-    constraints: checkoutConstraintsOf(input, merchants, lineEntries, extra.checkout, pair, profile),
+    constraints: checkoutConstraintsOf(
+      input,
+      merchants,
+      lineEntries,
+      extra.checkout,
+      pair,
+      profile,
+    ),
   };
-  if (input.promptSummary !== undefined) checkoutValue.prompt_summary = requireString(input.promptSummary, 'prompt_summary');
+  if (input.promptSummary !== undefined)
+    checkoutValue.prompt_summary = requireString(input.promptSummary, 'prompt_summary');
   const checkout = makeArrayDisclosure(checkoutValue, salt);
 
-  const paymentConstraints = paymentConstraintsOf(input, payees, checkout.digest, extra.payment, pair, profile);
-  const paymentValue: Json = { vct: profile.vct.paymentOpen, cnf, constraints: paymentConstraints, payment_instrument: instrument };
+  const paymentConstraints = paymentConstraintsOf(
+    input,
+    payees,
+    checkout.digest,
+    extra.payment,
+    pair,
+    profile,
+  );
+  const paymentValue: Json = {
+    vct: profile.vct.paymentOpen,
+    cnf,
+    constraints: paymentConstraints,
+    payment_instrument: instrument,
+  };
   if (input.riskData !== undefined) {
     if (!isRecord(input.riskData)) throw invalidInput('riskData must be an object', 'risk_data');
     const problem = riskDataProblem(profile, input.riskData);
-    if (problem) throw new VIError({ code: problem.code, layer: 'issue', pair, message: problem.message, claim: 'risk_data' });
+    if (problem)
+      throw new VIError({
+        code: problem.code,
+        layer: 'issue',
+        pair,
+        message: problem.message,
+        claim: 'risk_data',
+      });
     paymentValue.risk_data = input.riskData;
   }
   const payment = makeArrayDisclosure(paymentValue, salt);
 
   // Both mandates carry the one cnf object built above; re-check so a future edit cannot split them.
   if (checkoutValue.cnf !== paymentValue.cnf) {
-    throw new VIError({ code: 'MANDATE_CNF_PAIR_MISMATCH', layer: 'issue', pair, message: 'checkout and payment mandate cnf differ', claim: 'cnf' });
+    throw new VIError({
+      code: 'MANDATE_CNF_PAIR_MISMATCH',
+      layer: 'issue',
+      pair,
+      message: 'checkout and payment mandate cnf differ',
+      claim: 'cnf',
+    });
   }
   return { checkout, payment, merchants, payees, items, agentKid: agent.kid, agentJwk: agent.jwk };
 }
@@ -380,12 +494,18 @@ export function issueL2Autonomous(input: IssueL2AutonomousInput): IssuedL2Autono
   const iat = issuedAt(input.iat);
   const exp = iat + lifetime(input.lifetimeSeconds ?? COMMON.l2AutonomousDefaultLifetimeSeconds);
   if (l1.exp !== undefined && exp > l1.exp) {
-    throw new VIError({ code: 'LIFETIME_EXCEEDED', layer: 'issue', message: `L2 exp ${exp} would outlive L1 exp ${l1.exp}`, claim: 'exp' });
+    throw new VIError({
+      code: 'LIFETIME_EXCEEDED',
+      layer: 'issue',
+      message: `L2 exp ${exp} would outlive L1 exp ${l1.exp}`,
+      claim: 'exp',
+    });
   }
 
   const profile = profileOf(input.profile);
   const pairs: IssuedAutonomousPair[] = [];
-  for (let i = 0; i < input.pairs.length; i++) pairs.push(buildPair(input.pairs[i]!, i, profile, input.salt));
+  for (let i = 0; i < input.pairs.length; i++)
+    pairs.push(buildPair(input.pairs[i]!, i, profile, input.salt));
   // L3 verifiers resolve the agent key by kid: one kid must mean one key across the whole L2.
   const keyByKid = new Map<string, PublicJwk>();
   pairs.forEach((p, i) => {
@@ -426,7 +546,11 @@ export function issueL2Autonomous(input: IssueL2AutonomousInput): IssuedL2Autono
   };
   if (input.iss !== undefined) payload.iss = input.iss;
   payload.exp = exp;
-  const jwt = signJwtWithHeader(l2Header(profile, COMMON.typ.l2Autonomous, input.userKey.kid), payload, input.userKey);
+  const jwt = signJwtWithHeader(
+    l2Header(profile, COMMON.typ.l2Autonomous, input.userKey.kid),
+    payload,
+    input.userKey,
+  );
   return {
     mode: 'autonomous',
     profile,

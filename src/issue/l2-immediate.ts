@@ -49,7 +49,11 @@ export interface IssueL2ImmediateInput extends IssueL2Common {
 }
 
 /** Amount and currency: the cart's, or the caller's when the checkout is not in the interop shape. */
-function finalAmount(input: ImmediatePairInput, facts: CheckoutFacts, index: number): { amount: number; currency: string } {
+function finalAmount(
+  input: ImmediatePairInput,
+  facts: CheckoutFacts,
+  index: number,
+): { amount: number; currency: string } {
   const cart = facts.conventional?.cart;
   if (!cart) {
     if (input.amount === undefined || input.currency === undefined) {
@@ -61,17 +65,28 @@ function finalAmount(input: ImmediatePairInput, facts: CheckoutFacts, index: num
         claim: 'checkout_jwt',
       });
     }
-    return { amount: toMinorUnits(input.amount, requireString(input.currency, 'currency')), currency: input.currency };
+    return {
+      amount: toMinorUnits(input.amount, requireString(input.currency, 'currency')),
+      currency: input.currency,
+    };
   }
   return amountMatchingCart(input, cart, index);
 }
 
-function buildPair(input: ImmediatePairInput, index: number, profile: WireProfile, salt: SaltSource | undefined): IssuedImmediatePair {
+function buildPair(
+  input: ImmediatePairInput,
+  index: number,
+  profile: WireProfile,
+  salt: SaltSource | undefined,
+): IssuedImmediatePair {
   const checkoutJwt = requireString(input?.checkoutJwt, `pairs[${index}].checkoutJwt`);
   const facts = checkoutFacts(checkoutJwt);
   const { amount, currency } = finalAmount(input, facts, index);
   const checkoutHash = facts.checkoutHash;
-  const checkout = makeArrayDisclosure({ vct: profile.vct.checkout, checkout_jwt: checkoutJwt, checkout_hash: checkoutHash }, salt);
+  const checkout = makeArrayDisclosure(
+    { vct: profile.vct.checkout, checkout_jwt: checkoutJwt, checkout_hash: checkoutHash },
+    salt,
+  );
   const payment = makeArrayDisclosure(
     {
       vct: profile.vct.payment,
@@ -99,7 +114,8 @@ export function issueL2Immediate(input: IssueL2ImmediateInput): IssuedL2Immediat
   const { aud, nonce } = l2Basics(input);
   const profile = profileOf(input.profile);
   const pairs: IssuedImmediatePair[] = [];
-  for (let i = 0; i < input.pairs.length; i++) pairs.push(buildPair(input.pairs[i]!, i, profile, input.salt));
+  for (let i = 0; i < input.pairs.length; i++)
+    pairs.push(buildPair(input.pairs[i]!, i, profile, input.salt));
   const seen = new Set<string>();
   pairs.forEach((p, i) => {
     if (seen.has(p.checkoutHash)) {
@@ -133,7 +149,11 @@ export function issueL2Immediate(input: IssueL2ImmediateInput): IssuedL2Immediat
   if (input.iss !== undefined) payload.iss = input.iss;
   payload.exp = exp;
   payload._sd = digests;
-  const jwt = signJwtWithHeader(l2Header(profile, COMMON.typ.l2Immediate, input.userKey.kid), payload, input.userKey);
+  const jwt = signJwtWithHeader(
+    l2Header(profile, COMMON.typ.l2Immediate, input.userKey.kid),
+    payload,
+    input.userKey,
+  );
   const serialized = serializeSdJwt(jwt, encoded);
   return { mode: 'immediate', profile, serialized, jwt, payload, pairs };
 }

@@ -10,16 +10,29 @@ import type { PublicJwk } from '../sdjwt/keys.js';
 import { issuerJwtOf, type ParsedDisclosure, parseSdJwt } from '../sdjwt/parse.js';
 import { arrayRefDigest } from '../sdjwt/resolve.js';
 import { isRecord, type Json } from './common.js';
-import type { IssuedAutonomousPair, IssuedImmediatePair, IssuedL2, IssuedL2Autonomous } from './l2-types.js';
+import type {
+  IssuedAutonomousPair,
+  IssuedImmediatePair,
+  IssuedL2,
+  IssuedL2Autonomous,
+} from './l2-types.js';
 
 function malformed(message: string, claim?: string): VIError {
   return new VIError({ code: 'MANDATE_MALFORMED', layer: 'l2', message, claim });
 }
 
-const built = (d: ParsedDisclosure): BuiltDisclosure => ({ encoded: d.encoded, digest: d.digest, value: d.value });
+const built = (d: ParsedDisclosure): BuiltDisclosure => ({
+  encoded: d.encoded,
+  digest: d.digest,
+  value: d.value,
+});
 
 /** Disclosures referenced, in order, by a list of `{"...": digest}` entries. */
-function referenced(list: unknown, byDigest: Map<string, ParsedDisclosure>, claim: string): BuiltDisclosure[] {
+function referenced(
+  list: unknown,
+  byDigest: Map<string, ParsedDisclosure>,
+  claim: string,
+): BuiltDisclosure[] {
   if (!Array.isArray(list)) return [];
   return list.map((e) => {
     const digest = arrayRefDigest(e);
@@ -36,7 +49,9 @@ function bareOf(jwk: Json): PublicJwk {
 
 function constraintOf(mandate: Json, type: string): Json | undefined {
   const list = mandate.constraints;
-  return Array.isArray(list) ? (list.find((c) => isRecord(c) && c.type === type) as Json | undefined) : undefined;
+  return Array.isArray(list)
+    ? (list.find((c) => isRecord(c) && c.type === type) as Json | undefined)
+    : undefined;
 }
 
 /**
@@ -55,15 +70,23 @@ export function readL2(serialized: string): IssuedL2 {
   const parsed = parseSdJwt(serialized, 'l2');
   const byDigest = new Map(parsed.disclosures.map((d) => [d.digest, d]));
   const delegate = parsed.jwt.payload[PROFILE.claim.delegatePayload];
-  if (!Array.isArray(delegate) || delegate.length === 0) throw malformed('L2 has no delegate_payload', PROFILE.claim.delegatePayload);
+  if (!Array.isArray(delegate) || delegate.length === 0)
+    throw malformed('L2 has no delegate_payload', PROFILE.claim.delegatePayload);
   const mandates = referenced(delegate, byDigest, PROFILE.claim.delegatePayload);
   const kinds = mandates.map((m) => (isRecord(m.value) ? classifyVct(m.value.vct) : undefined));
-  if (kinds.some((k) => k === undefined)) throw malformed('delegate_payload references a non-mandate', 'vct');
+  if (kinds.some((k) => k === undefined))
+    throw malformed('delegate_payload references a non-mandate', 'vct');
   const open = kinds[0]?.open ?? false;
-  if (kinds.some((k) => k?.open !== open)) throw malformed('L2 mixes open and final mandates', 'vct');
+  if (kinds.some((k) => k?.open !== open))
+    throw malformed('L2 mixes open and final mandates', 'vct');
   const profile = kinds[0]!.profile;
   if (kinds.some((k) => k?.profile !== profile))
-    throw new VIError({ code: 'PROFILE_MIXED', layer: 'l2', message: 'L2 mixes mandate VCTs of two profiles', claim: 'vct' });
+    throw new VIError({
+      code: 'PROFILE_MIXED',
+      layer: 'l2',
+      message: 'L2 mixes mandate VCTs of two profiles',
+      claim: 'vct',
+    });
   const C = profile.constraint;
   const checkouts = mandates.filter((_, i) => kinds[i]?.kind === 'checkout');
   const payments = mandates.filter((_, i) => kinds[i]?.kind === 'payment');
@@ -84,19 +107,38 @@ export function readL2(serialized: string): IssuedL2 {
 
   const pairs: IssuedAutonomousPair[] = checkouts.map((checkout) => {
     const c = checkout.value as Json;
-    const payment = payments.find((p) => constraintOf(p.value as Json, C.reference)?.conditional_transaction_id === checkout.digest);
-    if (!payment) throw malformed('checkout mandate without a payment mandate referencing it', C.reference);
+    const payment = payments.find(
+      (p) =>
+        constraintOf(p.value as Json, C.reference)?.conditional_transaction_id === checkout.digest,
+    );
+    if (!payment)
+      throw malformed('checkout mandate without a payment mandate referencing it', C.reference);
     const cnf = c.cnf;
     const kid = agentKidOf(profile, cnf);
-    if (!isRecord(cnf) || typeof kid !== 'string' || !isRecord(cnf.jwk)) throw malformed(`open mandate without cnf.jwk and ${profile.agentKid}`, 'cnf');
+    if (!isRecord(cnf) || typeof kid !== 'string' || !isRecord(cnf.jwk))
+      throw malformed(`open mandate without cnf.jwk and ${profile.agentKid}`, 'cnf');
     const merchantField = profile.allowlistField.allowedMerchant;
     const payeeField = profile.allowlistField.allowedPayee;
-    const merchants = referenced(constraintOf(c, C.allowedMerchant)?.[merchantField], byDigest, merchantField);
-    const payeeList = referenced(constraintOf(payment.value as Json, C.allowedPayee)?.[payeeField], byDigest, payeeField);
+    const merchants = referenced(
+      constraintOf(c, C.allowedMerchant)?.[merchantField],
+      byDigest,
+      merchantField,
+    );
+    const payeeList = referenced(
+      constraintOf(payment.value as Json, C.allowedPayee)?.[payeeField],
+      byDigest,
+      payeeField,
+    );
     // Keep the "payees reuse merchants" identity so views and serialization order match issuance.
-    const sameAsMerchants = payeeList.length === merchants.length && payeeList.every((p, i) => p.digest === merchants[i]?.digest);
+    const sameAsMerchants =
+      payeeList.length === merchants.length &&
+      payeeList.every((p, i) => p.digest === merchants[i]?.digest);
     const lines = constraintOf(c, C.lineItems)?.items;
-    const items = Array.isArray(lines) ? lines.flatMap((l) => (isRecord(l) ? referenced(l.acceptable_items, byDigest, 'acceptable_items') : [])) : [];
+    const items = Array.isArray(lines)
+      ? lines.flatMap((l) =>
+          isRecord(l) ? referenced(l.acceptable_items, byDigest, 'acceptable_items') : [],
+        )
+      : [];
     return {
       checkout,
       payment,
@@ -108,7 +150,14 @@ export function readL2(serialized: string): IssuedL2 {
       agentJwk: bareOf(cnf.jwk),
     };
   });
-  const result: IssuedL2Autonomous = { mode: 'autonomous', profile, serialized, jwt, payload, pairs };
+  const result: IssuedL2Autonomous = {
+    mode: 'autonomous',
+    profile,
+    serialized,
+    jwt,
+    payload,
+    pairs,
+  };
   return result;
 }
 

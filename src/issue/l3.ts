@@ -10,7 +10,14 @@ import type { Fulfillment, PurchasedLine, Strictness } from '../constraints/type
 import { sameParty } from '../constraints/values.js';
 import { type ErrorCode, invalidInput, VIError } from '../errors.js';
 import { COMMON, type WireProfile } from '../profiles/profile.js';
-import { type BuiltDisclosure, encodeEs256Header, makeArrayDisclosure, type SaltSource, serializeSdJwt, signJwtWithHeader } from '../sdjwt/build.js';
+import {
+  type BuiltDisclosure,
+  encodeEs256Header,
+  makeArrayDisclosure,
+  type SaltSource,
+  serializeSdJwt,
+  signJwtWithHeader,
+} from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import type { PublicJwk, SigningKey } from '../sdjwt/keys.js';
 import { arrayRefDigest } from '../sdjwt/resolve.js';
@@ -130,7 +137,13 @@ function resolvedConstraints(list: Json[], known: Map<string, unknown>): Json[] 
       if (r === x) continue;
       out ??= { ...o };
       // A parsed L2 may hold an own "__proto__" member: define it, never assign it.
-      if (k === '__proto__') Object.defineProperty(out, k, { value: r, enumerable: true, writable: true, configurable: true });
+      if (k === '__proto__')
+        Object.defineProperty(out, k, {
+          value: r,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       else out[k] = r;
     }
     return out ?? o;
@@ -144,12 +157,24 @@ function resolvedConstraints(list: Json[], known: Map<string, unknown>): Json[] 
 /** The same P-256 key as RFC 7638 thumbprint equality decides (kty, crv, x, y), compared without hashing. */
 function sameKey(a: PublicJwk | undefined, b: PublicJwk | undefined): boolean {
   return (
-    a !== undefined && b !== undefined && a.kty === b.kty && a.crv === b.crv && typeof a.x === 'string' && a.x === b.x && typeof a.y === 'string' && a.y === b.y
+    a !== undefined &&
+    b !== undefined &&
+    a.kty === b.kty &&
+    a.crv === b.crv &&
+    typeof a.x === 'string' &&
+    a.x === b.x &&
+    typeof a.y === 'string' &&
+    a.y === b.y
   );
 }
 
 function autonomousPairOf(l2: IssuedL2, index: number): IssuedAutonomousPair {
-  if (l2.mode !== 'autonomous') throw new VIError({ code: 'L3_NOT_AUTONOMOUS', layer: 'issue', message: 'L3 is only issued against an Autonomous L2' });
+  if (l2.mode !== 'autonomous')
+    throw new VIError({
+      code: 'L3_NOT_AUTONOMOUS',
+      layer: 'issue',
+      message: 'L3 is only issued against an Autonomous L2',
+    });
   const pair = Number.isSafeInteger(index) ? l2.pairs[index] : undefined;
   if (!pair) throw invalidInput(`L2 has no mandate pair ${index}`, 'pairIndex');
   return pair;
@@ -158,21 +183,36 @@ function autonomousPairOf(l2: IssuedL2, index: number): IssuedAutonomousPair {
 /** The selected merchant when it may be paid, else the pair's only allowed payee; otherwise the caller must choose. */
 function defaultPayee(pair: IssuedAutonomousPair, merchant: BuiltDisclosure): unknown {
   const merchantValue = merchant.value as Json;
-  if (pair.payees.some((p) => isRecord(p.value) && sameParty(p.value, merchantValue))) return merchantValue;
+  if (pair.payees.some((p) => isRecord(p.value) && sameParty(p.value, merchantValue)))
+    return merchantValue;
   if (pair.payees.length === 1) return pair.payees[0]?.value;
   throw invalidInput('several allowed payees and none is the merchant: pass payee', 'payee');
 }
 
-function refuseViolations(constraints: Json[], f: Fulfillment, at: number, strictness: Strictness, pair: number, profile: WireProfile): void {
+function refuseViolations(
+  constraints: Json[],
+  f: Fulfillment,
+  at: number,
+  strictness: Strictness,
+  pair: number,
+  profile: WireProfile,
+): void {
   const reports = checkConstraints(constraints, f, { at, strictness, profile });
   let failed: { code: ErrorCode; message: string; type: string }[] | undefined;
   for (const r of reports) {
     if (r.outcome.status !== 'failed') continue;
-    for (const v of r.outcome.violations) (failed ??= []).push({ code: v.code, message: v.message, type: r.type });
+    for (const v of r.outcome.violations)
+      (failed ??= []).push({ code: v.code, message: v.message, type: r.type });
   }
   const first = failed?.[0];
   if (first) {
-    throw new VIError({ code: first.code, layer: 'issue', pair, claim: first.type, message: failed!.map((v) => v.message).join('; ') });
+    throw new VIError({
+      code: first.code,
+      layer: 'issue',
+      pair,
+      claim: first.type,
+      message: failed!.map((v) => v.message).join('; '),
+    });
   }
 }
 
@@ -199,7 +239,11 @@ interface FinalValues {
 }
 
 /** The agent signs with the key the pair delegates to (its `cnf.jwk`), and no other. */
-function checkAgentKey(input: IssueL3PairInput, pair: IssuedAutonomousPair, pairIndex: number): void {
+function checkAgentKey(
+  input: IssueL3PairInput,
+  pair: IssuedAutonomousPair,
+  pairIndex: number,
+): void {
   if (sameKey(input.agentKey?.publicJwk, pair.agentJwk)) return;
   throw new VIError({
     code: 'KEY_INVALID',
@@ -211,22 +255,45 @@ function checkAgentKey(input: IssueL3PairInput, pair: IssuedAutonomousPair, pair
 }
 
 /** iat and exp: at most an hour (credential-format §5.3), and not from an L2 that has expired. */
-function l3Times(input: IssueL3PairInput, l2: IssuedL2, pairIndex: number): { iat: number; exp: number } {
+function l3Times(
+  input: IssueL3PairInput,
+  l2: IssuedL2,
+  pairIndex: number,
+): { iat: number; exp: number } {
   const iat = issuedAt(input.iat);
-  const exp = iat + lifetime(input.lifetimeSeconds ?? PROFILE.l3DefaultLifetimeSeconds, PROFILE.l3MaxLifetimeSeconds);
+  const exp =
+    iat +
+    lifetime(
+      input.lifetimeSeconds ?? PROFILE.l3DefaultLifetimeSeconds,
+      PROFILE.l3MaxLifetimeSeconds,
+    );
   const l2Exp = l2.payload.exp;
   if (typeof l2Exp === 'number' && iat >= l2Exp) {
-    throw new VIError({ code: 'EXPIRED', layer: 'issue', pair: pairIndex, message: 'the L2 mandate has expired', claim: 'exp' });
+    throw new VIError({
+      code: 'EXPIRED',
+      layer: 'issue',
+      pair: pairIndex,
+      message: 'the L2 mandate has expired',
+      claim: 'exp',
+    });
   }
   return { iat, exp };
 }
 
 /** The checkout being paid; an implementation-defined one (CF §6.3) leaves amount, currency and lines to the caller. */
-function checkoutOf(input: IssueL3PairInput, pairIndex: number, profile: WireProfile): CheckoutBeingPaid {
+function checkoutOf(
+  input: IssueL3PairInput,
+  pairIndex: number,
+  profile: WireProfile,
+): CheckoutBeingPaid {
   const checkoutJwt = requireString(input.checkoutJwt, 'checkoutJwt');
   const { conventional, checkoutHash: transactionId } = checkoutFacts(checkoutJwt);
   if (conventional) return { checkoutJwt, transactionId, conventional, cart: conventional.cart };
-  if (input.amount === undefined || input.currency === undefined || (input.lineItems === undefined && input.includeLineItems !== false)) {
+  if (
+    input.amount === undefined ||
+    input.currency === undefined ||
+    (input.lineItems === undefined && input.includeLineItems !== false)
+  ) {
     throw new VIError({
       code: 'CHECKOUT_JWT_MALFORMED',
       layer: 'issue',
@@ -240,17 +307,35 @@ function checkoutOf(input: IssueL3PairInput, pairIndex: number, profile: WirePro
     checkoutJwt,
     transactionId,
     conventional,
-    cart: { items: [], currency: input.currency, total: toMinorUnits(input.amount, input.currency) },
+    cart: {
+      items: [],
+      currency: input.currency,
+      total: toMinorUnits(input.amount, input.currency),
+    },
   };
-  if (opaque.merchant === undefined && profile.checkoutMerchantFromIss && typeof opaque.iss === 'string') out.signerWebsite = opaque.iss;
+  if (
+    opaque.merchant === undefined &&
+    profile.checkoutMerchantFromIss &&
+    typeof opaque.iss === 'string'
+  )
+    out.signerWebsite = opaque.iss;
   return out;
 }
 
 /** The merchant is whoever signed the checkout: it must be on the pair's allowlist. */
-function selectedMerchantOf(pair: IssuedAutonomousPair, checkout: CheckoutBeingPaid, pairIndex: number, profile: WireProfile): BuiltDisclosure {
+function selectedMerchantOf(
+  pair: IssuedAutonomousPair,
+  checkout: CheckoutBeingPaid,
+  pairIndex: number,
+  profile: WireProfile,
+): BuiltDisclosure {
   const { conventional, signerWebsite } = checkout;
   const found = pair.merchants.find(
-    (m) => isRecord(m.value) && (conventional ? sameParty(m.value, conventional.merchant) : signerWebsite !== undefined && m.value.website === signerWebsite),
+    (m) =>
+      isRecord(m.value) &&
+      (conventional
+        ? sameParty(m.value, conventional.merchant)
+        : signerWebsite !== undefined && m.value.website === signerWebsite),
   );
   if (found) return found;
   throw new VIError({
@@ -283,11 +368,16 @@ function payeeOf(
 }
 
 /** The instrument the L2 payment mandate delegates; a verifier refuses any other (PAYMENT_INSTRUMENT_MISMATCH). */
-function instrumentOf(input: IssueL3PairInput, pair: IssuedAutonomousPair, pairIndex: number): PaymentInstrument {
+function instrumentOf(
+  input: IssueL3PairInput,
+  pair: IssuedAutonomousPair,
+  pairIndex: number,
+): PaymentInstrument {
   const l2Payment = pair.payment.value as Json;
   const instrument = paymentInstrument(input.paymentInstrument ?? l2Payment.payment_instrument);
   const delegated = l2Payment.payment_instrument as Json | undefined;
-  if (delegated && instrument.type === delegated.type && instrument.id === delegated.id) return instrument;
+  if (delegated && instrument.type === delegated.type && instrument.id === delegated.id)
+    return instrument;
   throw new VIError({
     code: 'PAYMENT_INSTRUMENT_MISMATCH',
     layer: 'issue',
@@ -298,9 +388,16 @@ function instrumentOf(input: IssueL3PairInput, pair: IssuedAutonomousPair, pairI
 }
 
 /** The lines L3b lists (default: the cart's), each with a title and a positive quantity; at least one. */
-function linesOf(input: IssueL3PairInput, pair: IssuedAutonomousPair, cart: CheckoutBeingPaid['cart'], pairIndex: number): FinalValues['lines'] {
+function linesOf(
+  input: IssueL3PairInput,
+  pair: IssuedAutonomousPair,
+  cart: CheckoutBeingPaid['cart'],
+  pairIndex: number,
+): FinalValues['lines'] {
   const titleOf = (sku: string): string | undefined => {
-    const item = pair.items.find((i) => isRecord(i.value) && i.value.id === sku)?.value as Json | undefined;
+    const item = pair.items.find((i) => isRecord(i.value) && i.value.id === sku)?.value as
+      | Json
+      | undefined;
     return (item?.title as string | undefined) ?? cart.items.find((c) => c.id === sku)?.title;
   };
   const asked: readonly L3LineItemInput[] = input.lineItems ?? cart.items;
@@ -308,11 +405,19 @@ function linesOf(input: IssueL3PairInput, pair: IssuedAutonomousPair, cart: Chec
   for (let i = 0; i < asked.length; i++) {
     const l = asked[i]!;
     const id = requireString(l?.id, `lineItems[${i}].id`);
-    if (!Number.isSafeInteger(l.quantity) || l.quantity < 1) throw invalidInput(`lineItems[${i}].quantity must be a positive integer`, 'line_items');
+    if (!Number.isSafeInteger(l.quantity) || l.quantity < 1)
+      throw invalidInput(`lineItems[${i}].quantity must be a positive integer`, 'line_items');
     const title = l.title ?? titleOf(id);
     lines.push({ id, title: requireString(title, `lineItems[${i}].title`), quantity: l.quantity });
   }
-  if (lines.length === 0) throw new VIError({ code: 'CONSTRAINT_CART_EMPTY', layer: 'issue', pair: pairIndex, message: 'no line items', claim: 'line_items' });
+  if (lines.length === 0)
+    throw new VIError({
+      code: 'CONSTRAINT_CART_EMPTY',
+      layer: 'issue',
+      pair: pairIndex,
+      message: 'no line items',
+      claim: 'line_items',
+    });
   return lines;
 }
 
@@ -327,20 +432,43 @@ function checkAgainstConstraints(
   profile: WireProfile,
 ): void {
   const known = new Map<string, unknown>();
-  for (const list of [pair.merchants, pair.payees, pair.items]) for (const d of list) known.set(d.digest, d.value);
-  const toLines = (ls: readonly { id: string; quantity: number }[]): PurchasedLine[] => ls.map((l) => ({ sku: l.id, quantity: l.quantity }));
+  for (const list of [pair.merchants, pair.payees, pair.items])
+    for (const d of list) known.set(d.digest, d.value);
+  const toLines = (ls: readonly { id: string; quantity: number }[]): PurchasedLine[] =>
+    ls.map((l) => ({ sku: l.id, quantity: l.quantity }));
   const checkoutFulfillment: Fulfillment['checkout'] = {
     merchant: checkout.conventional?.merchant,
     lineLists: [
       { source: 'L3b line_items', lines: toLines(v.lines) },
-      { source: 'checkout_jwt cart', lines: checkout.conventional ? toLines(checkout.cart.items) : undefined },
+      {
+        source: 'checkout_jwt cart',
+        lines: checkout.conventional ? toLines(checkout.cart.items) : undefined,
+      },
     ],
   };
-  if (checkout.signerWebsite !== undefined) checkoutFulfillment.signerWebsite = checkout.signerWebsite;
-  const fulfillment: Fulfillment = { payment: { amount: v.amount, currency: v.currency, payee: v.payee }, checkout: checkoutFulfillment };
+  if (checkout.signerWebsite !== undefined)
+    checkoutFulfillment.signerWebsite = checkout.signerWebsite;
+  const fulfillment: Fulfillment = {
+    payment: { amount: v.amount, currency: v.currency, payee: v.payee },
+    checkout: checkoutFulfillment,
+  };
   const strictness = input.strictness ?? 'PERMISSIVE';
-  refuseViolations(resolvedConstraints(constraintsOf(pair.checkout), known), fulfillment, at, strictness, pairIndex, profile);
-  refuseViolations(resolvedConstraints(constraintsOf(pair.payment), known), fulfillment, at, strictness, pairIndex, profile);
+  refuseViolations(
+    resolvedConstraints(constraintsOf(pair.checkout), known),
+    fulfillment,
+    at,
+    strictness,
+    pairIndex,
+    profile,
+  );
+  refuseViolations(
+    resolvedConstraints(constraintsOf(pair.payment), known),
+    fulfillment,
+    at,
+    strictness,
+    pairIndex,
+    profile,
+  );
 }
 
 /** Sign L3a and L3b over checked values: each binds its own L2 view, and both share one encoded header. */
@@ -383,7 +511,10 @@ function buildL3s(
     delegate_payload: [arrayRef(merchantDisclosure.digest), arrayRef(paymentMandate.digest)],
     _sd_alg: PROFILE.sdAlg,
   });
-  const payment = serializeSdJwt(signJwtWithHeader(header, l3aPayload, input.agentKey), [merchantDisclosure.encoded, paymentMandate.encoded]);
+  const payment = serializeSdJwt(signJwtWithHeader(header, l3aPayload, input.agentKey), [
+    merchantDisclosure.encoded,
+    paymentMandate.encoded,
+  ]);
 
   // L3b: the final checkout mandate; its L2 view carries only the items actually bought.
   const boughtSkus = new Set(v.lines.map((l) => l.id));
@@ -397,7 +528,11 @@ function buildL3s(
     }
   }
   const checkoutL2 = serializeSdJwt(l2.jwt, checkoutView);
-  const checkoutValue: Json = { vct: profile.vct.checkout, checkout_jwt: checkoutJwt, checkout_hash: transactionId };
+  const checkoutValue: Json = {
+    vct: profile.vct.checkout,
+    checkout_jwt: checkoutJwt,
+    checkout_hash: transactionId,
+  };
   if (input.includeLineItems !== false) checkoutValue.line_items = v.lines;
   const checkoutMandate = makeArrayDisclosure(checkoutValue, input.salt);
   const l3bPayload = timed({
@@ -408,9 +543,18 @@ function buildL3s(
     delegate_payload: [arrayRef(checkoutMandate.digest)],
     _sd_alg: PROFILE.sdAlg,
   });
-  const signedCheckout = serializeSdJwt(signJwtWithHeader(header, l3bPayload, input.agentKey), [checkoutMandate.encoded]);
+  const signedCheckout = serializeSdJwt(signJwtWithHeader(header, l3bPayload, input.agentKey), [
+    checkoutMandate.encoded,
+  ]);
 
-  return { pairIndex: input.pairIndex, payment, paymentL2, checkout: signedCheckout, checkoutL2, transactionId };
+  return {
+    pairIndex: input.pairIndex,
+    payment,
+    paymentL2,
+    checkout: signedCheckout,
+    checkoutL2,
+    transactionId,
+  };
 }
 
 /**
@@ -432,7 +576,10 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
   const pair = autonomousPairOf(l2, pairIndex);
   checkAgentKey(input, pair, pairIndex);
   const times = l3Times(input, l2, pairIndex);
-  const auds = { network: requireString(input.networkAud, 'networkAud'), merchant: requireString(input.merchantAud, 'merchantAud') };
+  const auds = {
+    network: requireString(input.networkAud, 'networkAud'),
+    merchant: requireString(input.merchantAud, 'merchantAud'),
+  };
   if (input.iss !== undefined) requireString(input.iss, 'iss');
   const profile = l2.profile;
   const checkout = checkoutOf(input, pairIndex, profile);

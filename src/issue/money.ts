@@ -22,12 +22,17 @@ function moneyError(message: string, claim = 'amount'): VIError {
 
 /** The ISO 4217 exponent of a currency. Throws MONEY_INVALID for a code the ISO 4217 table does not list. */
 export function currencyExponent(currency: string): number {
-  if (!isIsoCurrency(currency)) throw moneyError(`currency must be an ISO 4217 code, got ${String(currency).slice(0, 16)}`, 'currency');
+  if (!isIsoCurrency(currency))
+    throw moneyError(
+      `currency must be an ISO 4217 code, got ${String(currency).slice(0, 16)}`,
+      'currency',
+    );
   return CURRENCY_EXPONENT[currency]!;
 }
 
 function checkedMinorUnits(n: number, what: string): number {
-  if (!Number.isSafeInteger(n)) throw moneyError(`${what} is not a safe integer number of minor units`);
+  if (!Number.isSafeInteger(n))
+    throw moneyError(`${what} is not a safe integer number of minor units`);
   if (n < 0) throw moneyError(`${what} is negative`);
   return n;
 }
@@ -52,18 +57,23 @@ export function toMinorUnits(value: string | number | bigint, currency: string):
   if (typeof value === 'number') return checkedMinorUnits(value, `amount ${value}`);
   if (typeof value === 'bigint') {
     if (value < 0n) throw moneyError('amount is negative');
-    if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw moneyError('amount exceeds the safe integer range');
+    if (value > BigInt(Number.MAX_SAFE_INTEGER))
+      throw moneyError('amount exceeds the safe integer range');
     return Number(value);
   }
-  if (typeof value !== 'string') throw moneyError('amount must be a decimal string, or an integer in minor units');
+  if (typeof value !== 'string')
+    throw moneyError('amount must be a decimal string, or an integer in minor units');
   if (value.length > MAX_INPUT_LENGTH || !DECIMAL_STRING.test(value)) {
-    throw moneyError(`amount "${value.slice(0, MAX_INPUT_LENGTH)}" is not a plain non-negative decimal`);
+    throw moneyError(
+      `amount "${value.slice(0, MAX_INPUT_LENGTH)}" is not a plain non-negative decimal`,
+    );
   }
   const minor = new Exact(value).times(new Exact(10).pow(exponent));
   if (!minor.isInteger()) {
     throw moneyError(`amount ${value} has more than ${exponent} decimal places for ${currency}`);
   }
-  if (minor.greaterThan(Number.MAX_SAFE_INTEGER)) throw moneyError(`amount ${value} exceeds the safe integer range`);
+  if (minor.greaterThan(Number.MAX_SAFE_INTEGER))
+    throw moneyError(`amount ${value} exceeds the safe integer range`);
   return minor.toNumber();
 }
 
@@ -76,7 +86,10 @@ export function toMinorUnits(value: string | number | bigint, currency: string):
  */
 export function fromMinorUnits(minor: number | bigint, currency: string): string {
   const exponent = currencyExponent(currency);
-  const n = typeof minor === 'bigint' ? minor.toString() : checkedMinorUnits(minor, `amount ${minor}`).toString();
+  const n =
+    typeof minor === 'bigint'
+      ? minor.toString()
+      : checkedMinorUnits(minor, `amount ${minor}`).toString();
   if (typeof minor === 'bigint' && minor < 0n) throw moneyError('amount is negative');
   return new Exact(n).dividedBy(new Exact(10).pow(exponent)).toFixed(exponent);
 }
@@ -104,7 +117,8 @@ export function amountMatchingCart(
       actual: currency,
     });
   }
-  const amount = requested.amount === undefined ? cart.total : toMinorUnits(requested.amount, currency);
+  const amount =
+    requested.amount === undefined ? cart.total : toMinorUnits(requested.amount, currency);
   if (amount !== cart.total) {
     throw new VIError({
       code: 'ISSUE_INVALID_INPUT',

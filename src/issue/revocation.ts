@@ -41,11 +41,19 @@ export function l2ContentId(l2: string): string {
  * await fetch(`${network}/v1/network/revoke`, { method: 'POST', body: JSON.stringify({ revocation, l1, l2 }) });
  */
 export function issueRevocation(input: IssueRevocationInput): string {
-  if (typeof input.l2 !== 'string' || input.l2.split('.').length < 3) throw invalidInput('l2 must be a serialized L2', 'l2');
-  const payload: Record<string, unknown> = { l2_id: l2ContentId(input.l2), iat: issuedAt(input.iat) };
+  if (typeof input.l2 !== 'string' || input.l2.split('.').length < 3)
+    throw invalidInput('l2 must be a serialized L2', 'l2');
+  const payload: Record<string, unknown> = {
+    l2_id: l2ContentId(input.l2),
+    iat: issuedAt(input.iat),
+  };
   if (input.reason !== undefined) {
     if (typeof input.reason !== 'string') throw invalidInput('reason must be a string', 'reason');
     payload.reason = input.reason;
   }
-  return signJwt({ alg: 'ES256', typ: REVOCATION_TYP, kid: input.userKey.kid }, payload, input.userKey);
+  return signJwt(
+    { alg: 'ES256', typ: REVOCATION_TYP, kid: input.userKey.kid },
+    payload,
+    input.userKey,
+  );
 }

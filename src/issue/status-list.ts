@@ -12,7 +12,13 @@
  */
 import { invalidInput } from '../errors.js';
 import type { SigningKey } from '../sdjwt/keys.js';
-import { type BitsPerStatus, isBitsPerStatus, type StatusListReference, signStatusListToken, TOKEN_STATUS } from '../sdjwt/status-list.js';
+import {
+  type BitsPerStatus,
+  isBitsPerStatus,
+  type StatusListReference,
+  signStatusListToken,
+  TOKEN_STATUS,
+} from '../sdjwt/status-list.js';
 import { issuedAt } from './common.js';
 
 /** A status by name: `valid`, `invalid` (revoked) or `suspended`. */
@@ -29,7 +35,9 @@ export interface IssuerStatusListInput {
 }
 
 /** `extraClaims` for issueL1 that make the L1 a Referenced Token. */
-export function statusClaim(reference: StatusListReference): { status: { status_list: StatusListReference } } {
+export function statusClaim(reference: StatusListReference): {
+  status: { status_list: StatusListReference };
+} {
   return { status: { status_list: { idx: reference.idx, uri: reference.uri } } };
 }
 
@@ -44,8 +52,10 @@ export class IssuerStatusList {
   private next = 0;
 
   constructor(input: IssuerStatusListInput) {
-    if (typeof input.uri !== 'string' || !/^https?:\/\/\S+$/.test(input.uri)) throw invalidInput('status list uri must be an http(s) URL', 'uri');
-    if (!Number.isSafeInteger(input.size) || input.size < 1 || input.size > 1 << 24) throw invalidInput('status list size must be 1..16777216', 'size');
+    if (typeof input.uri !== 'string' || !/^https?:\/\/\S+$/.test(input.uri))
+      throw invalidInput('status list uri must be an http(s) URL', 'uri');
+    if (!Number.isSafeInteger(input.size) || input.size < 1 || input.size > 1 << 24)
+      throw invalidInput('status list size must be 1..16777216', 'size');
     const bits = input.bits ?? 2;
     if (!isBitsPerStatus(bits)) throw invalidInput('bits must be 1, 2, 4 or 8', 'bits');
     this.uri = input.uri;
@@ -61,7 +71,8 @@ export class IssuerStatusList {
 
   /** Set an entry: a registered name or a value that fits `bits`. */
   set(idx: number, status: StatusName | number): void {
-    if (!Number.isSafeInteger(idx) || idx < 0 || idx >= this.statuses.length) throw invalidInput(`idx ${idx} is outside the list`, 'idx');
+    if (!Number.isSafeInteger(idx) || idx < 0 || idx >= this.statuses.length)
+      throw invalidInput(`idx ${idx} is outside the list`, 'idx');
     const value = typeof status === 'number' ? status : TOKEN_STATUS[status];
     if (!Number.isSafeInteger(value) || value < 0 || value >= 2 ** this.bits)
       throw invalidInput(`status ${String(status)} does not fit ${this.bits} bits`, 'status');

@@ -1,7 +1,13 @@
 /** Audit rows as both backends write and read them. */
 import { type ErrorCode, isErrorCode } from '../errors.js';
 import { type AuthorizationRow, storableAmount, storableTime } from './policy.js';
-import type { AuditEvent, AuthorizationRequest, Decision, RevocationRecord, RevocationResult } from './types.js';
+import type {
+  AuditEvent,
+  AuthorizationRequest,
+  Decision,
+  RevocationRecord,
+  RevocationResult,
+} from './types.js';
 
 /** Column values of one audit row, in schema order (seq is assigned by the database). */
 export interface AuditRowValues {
@@ -36,7 +42,11 @@ export function auditValues(row: AuditRowValues): unknown[] {
   return AUDIT_COLUMNS.map((column) => row[column]);
 }
 
-export function authorizeAuditRow(req: AuthorizationRequest, decision: Decision, detail: string): AuditRowValues {
+export function authorizeAuditRow(
+  req: AuthorizationRequest,
+  decision: Decision,
+  detail: string,
+): AuditRowValues {
   return {
     at: storableTime(req.at),
     kind: 'authorize',
@@ -104,11 +114,18 @@ export function captureAuditRow(
 /** Audit row of a hold released because its hold time passed uncaptured. */
 export function expiryAuditRow(target: AuthorizationRow, at: number): AuditRowValues {
   const detail = `hold expired uncaptured (hold until ${String(target.hold_until)}); budget released`;
-  return { ...reversalAuditRow(target, target.authorization_id, at, null, detail), kind: 'expire', decision: 'expired' };
+  return {
+    ...reversalAuditRow(target, target.authorization_id, at, null, detail),
+    kind: 'expire',
+    decision: 'expired',
+  };
 }
 
 /** Audit row of a revocation, first or repeated (the detail says which and how many approvals stay). */
-export function revocationAuditRow(record: RevocationRecord, result: RevocationResult): AuditRowValues {
+export function revocationAuditRow(
+  record: RevocationRecord,
+  result: RevocationResult,
+): AuditRowValues {
   const kept = `${result.authorizationsKept} earlier authorization(s) stay`;
   return {
     at: storableTime(record.at),
@@ -121,7 +138,9 @@ export function revocationAuditRow(record: RevocationRecord, result: RevocationR
     authorization_id: null,
     amount: null,
     currency: null,
-    detail: result.newlyRevoked ? `revoked by the user (iat ${record.issuedAt}); ${kept}` : `already revoked at ${result.revokedAt}; nothing changed; ${kept}`,
+    detail: result.newlyRevoked
+      ? `revoked by the user (iat ${record.issuedAt}); ${kept}`
+      : `already revoked at ${result.revokedAt}; nothing changed; ${kept}`,
   };
 }
 

@@ -64,7 +64,12 @@ export class GroupCommitter<T, R> {
   /** Since when the batch at the front has found the lock taken (0: it has not). */
   private busySince = 0;
   private busyDelayMs = 0;
-  private readonly counts: GroupCommitStats = { batches: 0, items: 0, largestBatch: 0, busyTries: 0 };
+  private readonly counts: GroupCommitStats = {
+    batches: 0,
+    items: 0,
+    largestBatch: 0,
+    busyTries: 0,
+  };
 
   /**
    * @param commitBatch decides every item in order inside one transaction and
@@ -74,7 +79,10 @@ export class GroupCommitter<T, R> {
    *   whole failed.
    */
   constructor(
-    private readonly commitBatch: (items: T[], mode: LockMode) => BatchOutcome<R>[] | typeof LOCK_BUSY,
+    private readonly commitBatch: (
+      items: T[],
+      mode: LockMode,
+    ) => BatchOutcome<R>[] | typeof LOCK_BUSY,
     private readonly maxBatch = DEFAULT_MAX_BATCH,
     private readonly retry: RetryPlan = DEFAULT_RETRY,
     /** Told the size of every committed batch (metrics); must not throw. */
@@ -104,7 +112,12 @@ export class GroupCommitter<T, R> {
     this.scheduled = true;
     const run = () => {
       this.scheduled = false;
-      if (this.queue.length > 0) this.commitNext(this.busySince !== 0 && Date.now() - this.busySince >= this.retry.maxTryMs ? 'wait' : 'try');
+      if (this.queue.length > 0)
+        this.commitNext(
+          this.busySince !== 0 && Date.now() - this.busySince >= this.retry.maxTryMs
+            ? 'wait'
+            : 'try',
+        );
     };
     if (delayMs > 0) setTimeout(run, delayMs);
     else setImmediate(run);
@@ -126,7 +139,10 @@ export class GroupCommitter<T, R> {
       return;
     }
     if (outcomes === LOCK_BUSY && mode === 'wait')
-      outcomes = batch.map(() => ({ ok: false, error: new Error('group commit: the store answered busy to a commit that waits') }));
+      outcomes = batch.map(() => ({
+        ok: false,
+        error: new Error('group commit: the store answered busy to a commit that waits'),
+      }));
     if (outcomes === LOCK_BUSY) {
       this.counts.busyTries++;
       this.queue.unshift(...batch);

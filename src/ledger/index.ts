@@ -13,7 +13,11 @@ import type { Ledger } from './types.js';
 export { openPostgresLedger, type PostgresLedgerOptions } from './postgres.js';
 // LedgerHooks (hooks.ts) is a test seam for the crash-safety tests and deliberately not exported.
 export { authorizationRequestFrom } from './request.js';
-export { checkRevocation, type RevocationCheckOptions, type RevocationInput } from './revocation.js';
+export {
+  checkRevocation,
+  type RevocationCheckOptions,
+  type RevocationInput,
+} from './revocation.js';
 export { openSqliteLedger } from './sqlite.js';
 export type {
   AgentRecurrenceTerms,
@@ -47,7 +51,9 @@ export function parseLedgerSpec(spec: string): LedgerSpec {
   }
   // A scheme of two or more letters (one letter could be a Windows drive): not a file path.
   if (spec === '' || /^[A-Za-z][A-Za-z0-9+.-]+:/.test(spec))
-    throw badSpec(`unsupported ledger ${redactLedgerSpec(spec)}: use sqlite:PATH, a file path, or postgres://...`);
+    throw badSpec(
+      `unsupported ledger ${redactLedgerSpec(spec)}: use sqlite:PATH, a file path, or postgres://...`,
+    );
   return { backend: 'sqlite', path: spec };
 }
 
@@ -57,7 +63,9 @@ function badSpec(message: string): VIError {
 
 /** A spec or message with every URL password (`user:PASSWORD@`, `?password=`) replaced by `***`, for logs and messages. */
 export function redactLedgerSpec(text: string): string {
-  return text.replace(/([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#@:\s]*:)[^@/?#\s]*@/g, '$1***@').replace(/([?&]password=)[^&#\s]*/gi, '$1***');
+  return text
+    .replace(/([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#@:\s]*:)[^@/?#\s]*@/g, '$1***@')
+    .replace(/([?&]password=)[^&#\s]*/gi, '$1***');
 }
 
 /** `claim` of the error {@link openLedger} throws with `mustExist` when there is no ledger yet. */
@@ -84,7 +92,16 @@ export async function openLedger(spec: string, options: OpenLedgerOptions = {}):
   const parsed = parseLedgerSpec(spec);
   if (parsed.backend === 'postgres') return openPostgresLedger(parsed.url, options);
   if (options.mustExist && parsed.path !== ':memory:' && !existsSync(parsed.path)) {
-    throw new VIError({ code: 'LEDGER_UNAVAILABLE', layer: 'ledger', claim: MISSING_LEDGER, message: `no ledger database at ${parsed.path}` });
+    throw new VIError({
+      code: 'LEDGER_UNAVAILABLE',
+      layer: 'ledger',
+      claim: MISSING_LEDGER,
+      message: `no ledger database at ${parsed.path}`,
+    });
   }
-  return openSqliteLedger(parsed.path, { hooks: options.hooks, groupCommit: options.groupCommit, onCommit: options.onCommit });
+  return openSqliteLedger(parsed.path, {
+    hooks: options.hooks,
+    groupCommit: options.groupCommit,
+    onCommit: options.onCommit,
+  });
 }

@@ -29,7 +29,13 @@ export function merchantPresentationsFrom(
     if (typeof nonce !== 'string' || typeof exp !== 'number') return; // the verifier requires both; never reached when valid
     out.push({
       entry,
-      presentation: { contentId: sha256b64u(signedContentOf(raw)), signerThumbprint: signer, nonce, at: result.at, forgetAfter: exp + skewSeconds },
+      presentation: {
+        contentId: sha256b64u(signedContentOf(raw)),
+        signerThumbprint: signer,
+        nonce,
+        at: result.at,
+        forgetAfter: exp + skewSeconds,
+      },
     });
   });
   return out;

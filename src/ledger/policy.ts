@@ -35,7 +35,13 @@
 import { randomBytes } from 'node:crypto';
 import { isIsoDate, utcDate } from '../constraints/values.js';
 import type { ErrorCode } from '../errors.js';
-import type { AuthorizationRecord, AuthorizationRequest, CaptureRequest, CaptureResult, Decision } from './types.js';
+import type {
+  AuthorizationRecord,
+  AuthorizationRequest,
+  CaptureRequest,
+  CaptureResult,
+  Decision,
+} from './types.js';
 
 /** A decision already stored for a presentationId (the idempotency record). */
 export interface RecordedDecision {
@@ -70,11 +76,15 @@ export interface LedgerState {
  * Who a nonce belongs to once used. Immediate: the L2 (its pairs share the L2
  * nonce and are separate presentations). Autonomous: the L3a presentation.
  */
-export function nonceOwnerOf(req: Pick<AuthorizationRequest, 'mode' | 'l2Id' | 'presentationId'>): string {
+export function nonceOwnerOf(
+  req: Pick<AuthorizationRequest, 'mode' | 'l2Id' | 'presentationId'>,
+): string {
   return req.mode === 'immediate' ? `l2:${req.l2Id}` : req.presentationId;
 }
 
-export type Verdict = { decision: 'approved' } | { decision: 'declined'; code: ErrorCode; message: string };
+export type Verdict =
+  | { decision: 'approved' }
+  | { decision: 'declined'; code: ErrorCode; message: string };
 
 export type Plan =
   /** Same presentation seen before: answer as then, write nothing but an audit note. */
@@ -90,14 +100,20 @@ export function planAuthorization(req: AuthorizationRequest, state: LedgerState)
     return {
       kind: 'record',
       claimNonce,
-      verdict: decline('LEDGER_MANDATE_REVOKED', `the user revoked this mandate (recorded at ${state.revokedAt})`),
+      verdict: decline(
+        'LEDGER_MANDATE_REVOKED',
+        `the user revoked this mandate (recorded at ${state.revokedAt})`,
+      ),
     };
   }
   if (state.nonceOwner !== null && state.nonceOwner !== owner) {
     return {
       kind: 'record',
       claimNonce: false,
-      verdict: decline('LEDGER_NONCE_REPLAY', 'nonce already used by another presentation from the same signer'),
+      verdict: decline(
+        'LEDGER_NONCE_REPLAY',
+        'nonce already used by another presentation from the same signer',
+      ),
     };
   }
   return { kind: 'record', claimNonce, verdict: judge(req, state) };
@@ -111,15 +127,30 @@ function judge(req: AuthorizationRequest, state: LedgerState): Verdict {
   const day = utcDate(req.at);
   if (req.agentRecurrence) {
     const { startDate, endDate, maxOccurrences } = req.agentRecurrence;
-    if (day === null || !isIsoDate(startDate) || !isIsoDate(endDate) || day < startDate || day > endDate) {
-      return decline('LEDGER_RECURRENCE_OUT_OF_WINDOW', `agent recurrence period is ${startDate}..${endDate}; request date ${day ?? 'invalid'}`);
+    if (
+      day === null ||
+      !isIsoDate(startDate) ||
+      !isIsoDate(endDate) ||
+      day < startDate ||
+      day > endDate
+    ) {
+      return decline(
+        'LEDGER_RECURRENCE_OUT_OF_WINDOW',
+        `agent recurrence period is ${startDate}..${endDate}; request date ${day ?? 'invalid'}`,
+      );
     }
     if (maxOccurrences !== undefined) {
       if (!Number.isSafeInteger(maxOccurrences) || maxOccurrences < 0) {
-        return decline('LEDGER_OCCURRENCES_EXCEEDED', `max_occurrences ${String(maxOccurrences)} is not a usable count`);
+        return decline(
+          'LEDGER_OCCURRENCES_EXCEEDED',
+          `max_occurrences ${String(maxOccurrences)} is not a usable count`,
+        );
       }
       if (state.pairActiveCount >= maxOccurrences) {
-        return decline('LEDGER_OCCURRENCES_EXCEEDED', `maximum occurrences exceeded: ${state.pairActiveCount} >= ${maxOccurrences}`);
+        return decline(
+          'LEDGER_OCCURRENCES_EXCEEDED',
+          `maximum occurrences exceeded: ${state.pairActiveCount} >= ${maxOccurrences}`,
+        );
       }
     }
   } else {
@@ -127,11 +158,17 @@ function judge(req: AuthorizationRequest, state: LedgerState): Verdict {
     if (req.recurrence?.endDate !== undefined) {
       const end = req.recurrence.endDate;
       if (day === null || !isIsoDate(end) || day > end) {
-        return decline('LEDGER_RECURRENCE_OUT_OF_WINDOW', `recurrence ended ${end}; request date ${day ?? 'invalid'}`);
+        return decline(
+          'LEDGER_RECURRENCE_OUT_OF_WINDOW',
+          `recurrence ended ${end}; request date ${day ?? 'invalid'}`,
+        );
       }
     }
     if (state.pairActiveCount > 0) {
-      return decline('LEDGER_PAIR_ALREADY_FULFILLED', 'mandate pair already has an approved authorization');
+      return decline(
+        'LEDGER_PAIR_ALREADY_FULFILLED',
+        'mandate pair already has an approved authorization',
+      );
     }
   }
 
@@ -142,12 +179,20 @@ function judge(req: AuthorizationRequest, state: LedgerState): Verdict {
   return { decision: 'approved' };
 }
 
-function budgetProblem(currency: string, max: number, req: AuthorizationRequest, state: LedgerState): string | null {
-  if (currency !== req.currency) return `currency mismatch: budget is in ${currency}, request in ${req.currency}`;
-  if (!Number.isSafeInteger(max) || max < 0) return `budget max ${String(max)} is not a usable integer amount`;
+function budgetProblem(
+  currency: string,
+  max: number,
+  req: AuthorizationRequest,
+  state: LedgerState,
+): string | null {
+  if (currency !== req.currency)
+    return `currency mismatch: budget is in ${currency}, request in ${req.currency}`;
+  if (!Number.isSafeInteger(max) || max < 0)
+    return `budget max ${String(max)} is not a usable integer amount`;
   const spent = state.pairSpentByCurrency.get(currency) ?? 0n;
   const next = spent + BigInt(req.amount);
-  if (next > BigInt(max)) return `budget of this mandate pair exceeded: ${next} > ${max} ${currency}`;
+  if (next > BigInt(max))
+    return `budget of this mandate pair exceeded: ${next} > ${max} ${currency}`;
   return null;
 }
 
@@ -167,14 +212,29 @@ function decline(code: ErrorCode, message: string): Verdict {
 export function replayOf(prior: RecordedDecision): Decision {
   if (prior.decision === 'approved' && prior.reversed) {
     if (prior.releasedBy === 'expiry') {
-      return { decision: 'declined', code: 'LEDGER_AUTHORIZATION_EXPIRED', message: CAPTURE_MESSAGES.presentedAgain, replayed: true };
+      return {
+        decision: 'declined',
+        code: 'LEDGER_AUTHORIZATION_EXPIRED',
+        message: CAPTURE_MESSAGES.presentedAgain,
+        replayed: true,
+      };
     }
-    return { decision: 'declined', code: 'LEDGER_AUTHORIZATION_REVERSED', message: REVERSAL_MESSAGES.presentedAgain, replayed: true };
+    return {
+      decision: 'declined',
+      code: 'LEDGER_AUTHORIZATION_REVERSED',
+      message: REVERSAL_MESSAGES.presentedAgain,
+      replayed: true,
+    };
   }
   if (prior.decision === 'approved' && prior.authorizationId) {
     return { decision: 'approved', authorizationId: prior.authorizationId, replayed: true };
   }
-  return { decision: 'declined', code: prior.code ?? 'INTERNAL', message: prior.message, replayed: true };
+  return {
+    decision: 'declined',
+    code: prior.code ?? 'INTERNAL',
+    message: prior.message,
+    replayed: true,
+  };
 }
 
 /** Unguessable id for an approved authorization: `auth_` + 128 random bits, base64url. */
@@ -184,7 +244,9 @@ export function newAuthorizationId(): string {
 
 /** The decision a first-time verdict becomes: an approval gets a new authorization id. */
 export function decisionOf(verdict: Verdict): Decision {
-  return verdict.decision === 'approved' ? { decision: 'approved', authorizationId: newAuthorizationId(), replayed: false } : { ...verdict, replayed: false };
+  return verdict.decision === 'approved'
+    ? { decision: 'approved', authorizationId: newAuthorizationId(), replayed: false }
+    : { ...verdict, replayed: false };
 }
 
 /** Audit detail of a replayed presentation. */
@@ -202,8 +264,17 @@ export function storableTime(at: number): number {
 
 /** Fields of a request every backend needs to be present as strings; a caller bug otherwise. */
 export function requestShapeProblem(req: AuthorizationRequest): string | null {
-  for (const key of ['l2Id', 'pairId', 'presentationId', 'signerThumbprint', 'nonce', 'currency', 'transactionId'] as const) {
-    if (typeof req[key] !== 'string' || req[key].length === 0) return `authorization request needs a non-empty ${key}`;
+  for (const key of [
+    'l2Id',
+    'pairId',
+    'presentationId',
+    'signerThumbprint',
+    'nonce',
+    'currency',
+    'transactionId',
+  ] as const) {
+    if (typeof req[key] !== 'string' || req[key].length === 0)
+      return `authorization request needs a non-empty ${key}`;
   }
   return null;
 }
@@ -215,7 +286,8 @@ export const REVERSAL_MESSAGES = {
   /** LEDGER_AUTHORIZATION_REVERSED, on a second reversal */
   alreadyReversed: 'authorization was already reversed; nothing changed',
   /** LEDGER_AUTHORIZATION_REVERSED, on presenting a reversed authorization's presentation again */
-  presentedAgain: 'this presentation was approved once and that authorization was reversed; it is not approved again',
+  presentedAgain:
+    'this presentation was approved once and that authorization was reversed; it is not approved again',
 } as const;
 
 /** A refusal: its code and message agree. */
@@ -226,24 +298,33 @@ export interface Refusal {
 
 /** What a reversal finds: the authorization's state, or undefined when no approval has the id. */
 export function reversalRefusal(state: AuthorizationRecord['state'] | undefined): Refusal | null {
-  if (state === undefined) return { code: 'LEDGER_AUTHORIZATION_UNKNOWN', message: REVERSAL_MESSAGES.unknown };
-  if (state === 'reversed') return { code: 'LEDGER_AUTHORIZATION_REVERSED', message: REVERSAL_MESSAGES.alreadyReversed };
-  if (state === 'expired') return { code: 'LEDGER_AUTHORIZATION_EXPIRED', message: CAPTURE_MESSAGES.expired };
-  if (state === 'captured') return { code: 'LEDGER_AUTHORIZATION_CAPTURED', message: CAPTURE_MESSAGES.noReversal };
+  if (state === undefined)
+    return { code: 'LEDGER_AUTHORIZATION_UNKNOWN', message: REVERSAL_MESSAGES.unknown };
+  if (state === 'reversed')
+    return { code: 'LEDGER_AUTHORIZATION_REVERSED', message: REVERSAL_MESSAGES.alreadyReversed };
+  if (state === 'expired')
+    return { code: 'LEDGER_AUTHORIZATION_EXPIRED', message: CAPTURE_MESSAGES.expired };
+  if (state === 'captured')
+    return { code: 'LEDGER_AUTHORIZATION_CAPTURED', message: CAPTURE_MESSAGES.noReversal };
   return null;
 }
 
 /** Messages of capture outcomes. */
 export const CAPTURE_MESSAGES = {
   expired: 'the hold time of this authorization passed before capture; its budget was released',
-  presentedAgain: 'this presentation was approved once and its hold expired uncaptured; it is not approved again',
-  noReversal: 'this authorization was captured; a captured authorization is not reversed (refund it instead)',
+  presentedAgain:
+    'this presentation was approved once and its hold expired uncaptured; it is not approved again',
+  noReversal:
+    'this authorization was captured; a captured authorization is not reversed (refund it instead)',
   otherAmount: 'this authorization was captured before for another amount',
   revoked: 'the user revoked this mandate after the authorization; it cannot be captured',
 } as const;
 
 /** Whether a held authorization's hold time has passed at `at`. */
-export function holdPassed(record: Pick<AuthorizationRecord, 'state' | 'holdUntil'>, at: number): boolean {
+export function holdPassed(
+  record: Pick<AuthorizationRecord, 'state' | 'holdUntil'>,
+  at: number,
+): boolean {
   return record.state === 'held' && record.holdUntil !== undefined && at >= record.holdUntil;
 }
 
@@ -263,21 +344,61 @@ export type CapturePlan =
  * mandate's standing (revocation, then the caller's L1 status refusal), then
  * the amount.
  */
-export function planCapture(req: CaptureRequest, record: AuthorizationRecord | null, revokedAt: number | null): CapturePlan {
-  if (record === null) return { kind: 'refuse', refusal: { code: 'LEDGER_AUTHORIZATION_UNKNOWN', message: REVERSAL_MESSAGES.unknown } };
+export function planCapture(
+  req: CaptureRequest,
+  record: AuthorizationRecord | null,
+  revokedAt: number | null,
+): CapturePlan {
+  if (record === null)
+    return {
+      kind: 'refuse',
+      refusal: { code: 'LEDGER_AUTHORIZATION_UNKNOWN', message: REVERSAL_MESSAGES.unknown },
+    };
   if (record.state === 'captured') {
     const amount = req.amount ?? record.amount;
-    if (amount !== record.capturedAmount) return { kind: 'refuse', refusal: { code: 'LEDGER_AUTHORIZATION_CAPTURED', message: CAPTURE_MESSAGES.otherAmount } };
+    if (amount !== record.capturedAmount)
+      return {
+        kind: 'refuse',
+        refusal: { code: 'LEDGER_AUTHORIZATION_CAPTURED', message: CAPTURE_MESSAGES.otherAmount },
+      };
     return {
       kind: 'replay',
-      result: { ok: true, authorizationId: record.authorizationId, amount, currency: record.currency, capturedAt: record.capturedAt ?? 0, replayed: true },
+      result: {
+        ok: true,
+        authorizationId: record.authorizationId,
+        amount,
+        currency: record.currency,
+        capturedAt: record.capturedAt ?? 0,
+        replayed: true,
+      },
     };
   }
-  if (record.state === 'reversed') return { kind: 'refuse', refusal: { code: 'LEDGER_AUTHORIZATION_REVERSED', message: REVERSAL_MESSAGES.alreadyReversed } };
-  if (record.state === 'expired') return { kind: 'refuse', refusal: { code: 'LEDGER_AUTHORIZATION_EXPIRED', message: CAPTURE_MESSAGES.expired } };
-  if (holdPassed(record, req.at)) return { kind: 'expire', refusal: { code: 'LEDGER_AUTHORIZATION_EXPIRED', message: CAPTURE_MESSAGES.expired } };
+  if (record.state === 'reversed')
+    return {
+      kind: 'refuse',
+      refusal: {
+        code: 'LEDGER_AUTHORIZATION_REVERSED',
+        message: REVERSAL_MESSAGES.alreadyReversed,
+      },
+    };
+  if (record.state === 'expired')
+    return {
+      kind: 'refuse',
+      refusal: { code: 'LEDGER_AUTHORIZATION_EXPIRED', message: CAPTURE_MESSAGES.expired },
+    };
+  if (holdPassed(record, req.at))
+    return {
+      kind: 'expire',
+      refusal: { code: 'LEDGER_AUTHORIZATION_EXPIRED', message: CAPTURE_MESSAGES.expired },
+    };
   if (revokedAt !== null)
-    return { kind: 'refuse', refusal: { code: 'LEDGER_MANDATE_REVOKED', message: `${CAPTURE_MESSAGES.revoked} (revoked at ${revokedAt})` } };
+    return {
+      kind: 'refuse',
+      refusal: {
+        code: 'LEDGER_MANDATE_REVOKED',
+        message: `${CAPTURE_MESSAGES.revoked} (revoked at ${revokedAt})`,
+      },
+    };
   if (req.refusal) return { kind: 'refuse', refusal: req.refusal };
   const amount = req.amount ?? record.amount;
   if (!Number.isSafeInteger(amount) || amount < 0 || amount > record.amount) {
@@ -314,7 +435,8 @@ export interface AuthorizationRow {
 export const AUTHORIZATION_COLUMNS =
   'authorization_id, l2_id, pair_id, presentation_id, transaction_id, amount, currency, decided_at, hold_until, captured_at, captured_amount, reversed_at, released_by, l1_status';
 
-const optionalNumber = (v: number | string | bigint | null): number | undefined => (v === null ? undefined : Number(v));
+const optionalNumber = (v: number | string | bigint | null): number | undefined =>
+  v === null ? undefined : Number(v);
 
 /** A stored row as the ledger reports it. */
 export function authorizationRecordOf(row: AuthorizationRow): AuthorizationRecord {

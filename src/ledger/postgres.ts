@@ -184,10 +184,17 @@ const HELD = `${ACTIVE} AND captured_at IS NULL AND hold_until IS NOT NULL`;
  * @example
  * const ledger = await openPostgresLedger(process.env.DATABASE_URL!, { schema: 'vintent', maxConnections: 8 });
  */
-export async function openPostgresLedger(url: string, options: PostgresLedgerOptions = {}): Promise<Ledger> {
+export async function openPostgresLedger(
+  url: string,
+  options: PostgresLedgerOptions = {},
+): Promise<Ledger> {
   const schema = options.schema;
   if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
-    throw new VIError({ code: 'LEDGER_UNAVAILABLE', layer: 'ledger', message: `invalid schema name ${schema}` });
+    throw new VIError({
+      code: 'LEDGER_UNAVAILABLE',
+      layer: 'ledger',
+      message: `invalid schema name ${schema}`,
+    });
   }
   const pool = new pg.Pool({
     connectionString: url,
@@ -205,10 +212,16 @@ export async function openPostgresLedger(url: string, options: PostgresLedgerOpt
   return new PostgresLedger(pool, options);
 }
 
-async function migrate(pool: pg.Pool, schema: string | undefined, mustExist: boolean): Promise<void> {
+async function migrate(
+  pool: pg.Pool,
+  schema: string | undefined,
+  mustExist: boolean,
+): Promise<void> {
   await inTransaction(pool, async (client) => {
     if (mustExist) {
-      const { rows } = await client.query<{ t: string | null }>(`SELECT to_regclass('schema_version')::text AS t`);
+      const { rows } = await client.query<{ t: string | null }>(
+        `SELECT to_regclass('schema_version')::text AS t`,
+      );
       if (!rows[0]?.t)
         throw new VIError({
           code: 'LEDGER_UNAVAILABLE',
@@ -218,10 +231,15 @@ async function migrate(pool: pg.Pool, schema: string | undefined, mustExist: boo
         });
     }
     // Concurrent CREATE ... IF NOT EXISTS can still collide in the catalog; serialize first-time setup.
-    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, MIGRATION_LOCK_KEY]);
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [
+      LOCK_NAMESPACE,
+      MIGRATION_LOCK_KEY,
+    ]);
     if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query(VERSION_TABLE);
-    const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_version');
+    const { rows } = await client.query<{ v: number | null }>(
+      'SELECT max(version) AS v FROM schema_version',
+    );
     const version = rows[0]?.v ?? 0;
     if (version > SCHEMA_VERSION) {
       throw new VIError({
@@ -231,7 +249,8 @@ async function migrate(pool: pg.Pool, schema: string | undefined, mustExist: boo
       });
     }
     for (let step = version; step < SCHEMA_VERSION; step++) await client.query(MIGRATIONS[step]!);
-    if (version < SCHEMA_VERSION) await client.query('INSERT INTO schema_version (version) VALUES ($1)', [SCHEMA_VERSION]);
+    if (version < SCHEMA_VERSION)
+      await client.query('INSERT INTO schema_version (version) VALUES ($1)', [SCHEMA_VERSION]);
   });
 }
 
@@ -244,26 +263,37 @@ class PostgresLedger implements Ledger {
   async authorize(req: AuthorizationRequest): Promise<Decision> {
     const shape = requestShapeProblem(req);
     if (shape) throw new VIError({ code: 'ARGUMENT_INVALID', layer: 'ledger', message: shape });
-    const decision = await withRetry('authorize', () => inTransaction(this.pool, (client) => this.decide(client, req)));
+    const decision = await withRetry('authorize', () =>
+      inTransaction(this.pool, (client) => this.decide(client, req)),
+    );
     this.options.onCommit?.(1);
     return decision;
   }
 
   async reverse(authorizationId: string, at: number, reason = ''): Promise<ReversalResult> {
-    return withRetry('reverse', () => inTransaction(this.pool, (client) => this.applyReversal(client, authorizationId, at, reason)));
+    return withRetry('reverse', () =>
+      inTransaction(this.pool, (client) => this.applyReversal(client, authorizationId, at, reason)),
+    );
   }
 
   async revoke(record: RevocationRecord): Promise<RevocationResult> {
-    return withRetry('revoke', () => inTransaction(this.pool, (client) => this.applyRevocation(client, record)));
+    return withRetry('revoke', () =>
+      inTransaction(this.pool, (client) => this.applyRevocation(client, record)),
+    );
   }
 
   async capture(req: CaptureRequest): Promise<CaptureResult> {
-    return withRetry('capture', () => inTransaction(this.pool, (client) => this.applyCapture(client, req)));
+    return withRetry('capture', () =>
+      inTransaction(this.pool, (client) => this.applyCapture(client, req)),
+    );
   }
 
   async authorization(authorizationId: string): Promise<AuthorizationRecord | null> {
     try {
-      const { rows } = await this.pool.query<AuthorizationRow>(`SELECT ${AUTHORIZATION_COLUMNS} FROM decisions WHERE authorization_id = $1`, [authorizationId]);
+      const { rows } = await this.pool.query<AuthorizationRow>(
+        `SELECT ${AUTHORIZATION_COLUMNS} FROM decisions WHERE authorization_id = $1`,
+        [authorizationId],
+      );
       return rows[0] ? authorizationRecordOf(rows[0]) : null;
     } catch (error) {
       throw unavailable(error, 'read authorization');
@@ -298,8 +328,12 @@ class PostgresLedger implements Ledger {
     return released;
   }
 
-  async rememberMerchantPresentation(presentation: MerchantPresentation): Promise<MerchantMemoryResult> {
-    return withRetry('merchant memory', () => inTransaction(this.pool, (client) => this.remember(client, presentation)));
+  async rememberMerchantPresentation(
+    presentation: MerchantPresentation,
+  ): Promise<MerchantMemoryResult> {
+    return withRetry('merchant memory', () =>
+      inTransaction(this.pool, (client) => this.remember(client, presentation)),
+    );
   }
 
   async ping(): Promise<void> {
@@ -372,11 +406,10 @@ class PostgresLedger implements Ledger {
       ],
     );
     if (plan.claimNonce) {
-      await client.query('INSERT INTO nonce_owners (signer_thumbprint, nonce, owner) VALUES ($1, $2, $3)', [
-        req.signerThumbprint,
-        req.nonce,
-        nonceOwnerOf(req),
-      ]);
+      await client.query(
+        'INSERT INTO nonce_owners (signer_thumbprint, nonce, owner) VALUES ($1, $2, $3)',
+        [req.signerThumbprint, req.nonce, nonceOwnerOf(req)],
+      );
     }
     await appendAudit(client, authorizeAuditRow(req, decision, detail));
     this.options.hooks?.afterInsert?.();
@@ -384,35 +417,79 @@ class PostgresLedger implements Ledger {
   }
 
   /** The approval with this id, locked, after its L2's decision lock: captures, reversals and decisions on one L2 never interleave. */
-  private async lockedAuthorization(client: pg.PoolClient, authorizationId: string): Promise<AuthorizationRow | undefined> {
-    const found = await client.query<{ l2_id: string }>('SELECT l2_id FROM decisions WHERE authorization_id = $1', [authorizationId]);
+  private async lockedAuthorization(
+    client: pg.PoolClient,
+    authorizationId: string,
+  ): Promise<AuthorizationRow | undefined> {
+    const found = await client.query<{ l2_id: string }>(
+      'SELECT l2_id FROM decisions WHERE authorization_id = $1',
+      [authorizationId],
+    );
     if (!found.rows[0]) return undefined;
     await lockL2(client, found.rows[0].l2_id);
-    const { rows } = await client.query<AuthorizationRow>(`SELECT ${AUTHORIZATION_COLUMNS} FROM decisions WHERE authorization_id = $1 FOR UPDATE`, [
-      authorizationId,
-    ]);
+    const { rows } = await client.query<AuthorizationRow>(
+      `SELECT ${AUTHORIZATION_COLUMNS} FROM decisions WHERE authorization_id = $1 FOR UPDATE`,
+      [authorizationId],
+    );
     return rows[0];
   }
 
   private async applyCapture(client: pg.PoolClient, req: CaptureRequest): Promise<CaptureResult> {
     const time = storableTime(req.at);
     const row = await this.lockedAuthorization(client, req.authorizationId);
-    const revoked = row ? await client.query<{ recorded_at: string }>('SELECT recorded_at FROM revocations WHERE l2_id = $1', [row.l2_id]) : undefined;
+    const revoked = row
+      ? await client.query<{ recorded_at: string }>(
+          'SELECT recorded_at FROM revocations WHERE l2_id = $1',
+          [row.l2_id],
+        )
+      : undefined;
     const revokedAt = revoked?.rows[0] ? Number(revoked.rows[0].recorded_at) : null;
-    const plan = planCapture({ ...req, at: time }, row ? authorizationRecordOf(row) : null, revokedAt);
+    const plan = planCapture(
+      { ...req, at: time },
+      row ? authorizationRecordOf(row) : null,
+      revokedAt,
+    );
     if (plan.kind === 'replay') return plan.result;
     if (plan.kind === 'capture') {
-      await client.query('UPDATE decisions SET captured_at = $1, captured_amount = $2 WHERE authorization_id = $3', [time, plan.amount, req.authorizationId]);
-      await appendAudit(client, captureAuditRow(row, req.authorizationId, time, null, plan.amount, `captured ${plan.amount} ${row!.currency}`));
-      return { ok: true, authorizationId: req.authorizationId, amount: plan.amount, currency: row!.currency, capturedAt: time, replayed: false };
+      await client.query(
+        'UPDATE decisions SET captured_at = $1, captured_amount = $2 WHERE authorization_id = $3',
+        [time, plan.amount, req.authorizationId],
+      );
+      await appendAudit(
+        client,
+        captureAuditRow(
+          row,
+          req.authorizationId,
+          time,
+          null,
+          plan.amount,
+          `captured ${plan.amount} ${row!.currency}`,
+        ),
+      );
+      return {
+        ok: true,
+        authorizationId: req.authorizationId,
+        amount: plan.amount,
+        currency: row!.currency,
+        capturedAt: time,
+        replayed: false,
+      };
     }
     if (plan.kind === 'expire' && row) await expireRows(client, [row], time);
     const { code, message } = plan.refusal;
-    await appendAudit(client, captureAuditRow(row, req.authorizationId, time, code, req.amount ?? null, message));
+    await appendAudit(
+      client,
+      captureAuditRow(row, req.authorizationId, time, code, req.amount ?? null, message),
+    );
     return { ok: false, code, message, authorizationId: req.authorizationId };
   }
 
-  private async applyReversal(client: pg.PoolClient, authorizationId: string, at: number, reason: string): Promise<ReversalResult> {
+  private async applyReversal(
+    client: pg.PoolClient,
+    authorizationId: string,
+    at: number,
+    reason: string,
+  ): Promise<ReversalResult> {
     const time = storableTime(at);
     const target = await this.lockedAuthorization(client, authorizationId);
     const refusal = reversalRefusal(target ? authorizationRecordOf(target).state : undefined);
@@ -421,24 +498,43 @@ class PostgresLedger implements Ledger {
       await appendAudit(client, reversalAuditRow(target, authorizationId, time, code, message));
       return { ok: false, code, message, authorizationId };
     }
-    await client.query(`UPDATE decisions SET reversed_at = $1, released_by = 'reversal' WHERE authorization_id = $2`, [time, authorizationId]);
-    await appendAudit(client, reversalAuditRow(target, authorizationId, time, null, reason || 'reversed'));
+    await client.query(
+      `UPDATE decisions SET reversed_at = $1, released_by = 'reversal' WHERE authorization_id = $2`,
+      [time, authorizationId],
+    );
+    await appendAudit(
+      client,
+      reversalAuditRow(target, authorizationId, time, null, reason || 'reversed'),
+    );
     return { ok: true, authorizationId };
   }
 
-  private async applyRevocation(client: pg.PoolClient, record: RevocationRecord): Promise<RevocationResult> {
+  private async applyRevocation(
+    client: pg.PoolClient,
+    record: RevocationRecord,
+  ): Promise<RevocationResult> {
     const time = storableTime(record.at);
     // The L2's decision lock: a revocation and an authorization under it never interleave.
     await lockL2(client, record.l2Id);
     const inserted = await client.query(
       `INSERT INTO revocations (l2_id, signer_thumbprint, issued_at, revocation_id, recorded_at)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (l2_id) DO NOTHING`,
-      [record.l2Id, record.signerThumbprint, storableTime(record.issuedAt), record.revocationId, time],
+      [
+        record.l2Id,
+        record.signerThumbprint,
+        storableTime(record.issuedAt),
+        record.revocationId,
+        time,
+      ],
     );
-    const first = await client.query<{ recorded_at: string }>('SELECT recorded_at FROM revocations WHERE l2_id = $1', [record.l2Id]);
-    const kept = await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM decisions WHERE l2_id = $1 AND decision = 'approved' AND reversed_at IS NULL`, [
-      record.l2Id,
-    ]);
+    const first = await client.query<{ recorded_at: string }>(
+      'SELECT recorded_at FROM revocations WHERE l2_id = $1',
+      [record.l2Id],
+    );
+    const kept = await client.query<{ n: string }>(
+      `SELECT COUNT(*) AS n FROM decisions WHERE l2_id = $1 AND decision = 'approved' AND reversed_at IS NULL`,
+      [record.l2Id],
+    );
     const result: RevocationResult = {
       newlyRevoked: inserted.rowCount === 1,
       l2Id: record.l2Id,
@@ -449,7 +545,10 @@ class PostgresLedger implements Ledger {
     return result;
   }
 
-  private async remember(client: pg.PoolClient, p: MerchantPresentation): Promise<MerchantMemoryResult> {
+  private async remember(
+    client: pg.PoolClient,
+    p: MerchantPresentation,
+  ): Promise<MerchantMemoryResult> {
     const time = storableTime(p.at);
     await client.query('DELETE FROM merchant_seen WHERE forget_after < $1', [time]);
     // Either unique key (content, or signer + nonce) refuses the row; a concurrent twin waits here for the winner.
@@ -465,8 +564,17 @@ class PostgresLedger implements Ledger {
       [p.contentId, p.signerThumbprint, p.nonce],
     );
     const row = rows[0];
-    if (!row) throw new VIError({ code: 'LEDGER_UNAVAILABLE', layer: 'ledger', message: 'merchant memory row vanished; try again' });
-    return { firstSeen: false, matched: row.content_id === p.contentId ? 'content' : 'nonce', firstSeenAt: Number(row.seen_at) };
+    if (!row)
+      throw new VIError({
+        code: 'LEDGER_UNAVAILABLE',
+        layer: 'ledger',
+        message: 'merchant memory row vanished; try again',
+      });
+    return {
+      firstSeen: false,
+      matched: row.content_id === p.contentId ? 'content' : 'nonce',
+      firstSeenAt: Number(row.seen_at),
+    };
   }
 }
 
@@ -476,7 +584,11 @@ async function lockL2(client: pg.PoolClient, l2Id: string): Promise<void> {
 }
 
 /** Release the given holds as expired (each still held is marked and audited); returns how many. Caller holds their L2's lock. */
-async function expireRows(client: pg.PoolClient, rows: AuthorizationRow[], at: number): Promise<number> {
+async function expireRows(
+  client: pg.PoolClient,
+  rows: AuthorizationRow[],
+  at: number,
+): Promise<number> {
   let released = 0;
   for (const row of rows) {
     const marked = await client.query(
@@ -497,17 +609,23 @@ async function readState(client: pg.PoolClient, req: AuthorizationRequest): Prom
        FROM decisions WHERE presentation_id = $1`,
     [req.presentationId],
   );
-  const nonce = await client.query<{ owner: string }>('SELECT owner FROM nonce_owners WHERE signer_thumbprint = $1 AND nonce = $2', [
-    req.signerThumbprint,
-    req.nonce,
-  ]);
+  const nonce = await client.query<{ owner: string }>(
+    'SELECT owner FROM nonce_owners WHERE signer_thumbprint = $1 AND nonce = $2',
+    [req.signerThumbprint, req.nonce],
+  );
   // COUNT and SUM come back as strings (bigint / numeric): parse exactly with BigInt.
-  const pair = await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM decisions WHERE l2_id = $1 AND pair_id = $2 AND ${active}`, [req.l2Id, req.pairId]);
+  const pair = await client.query<{ n: string }>(
+    `SELECT COUNT(*) AS n FROM decisions WHERE l2_id = $1 AND pair_id = $2 AND ${active}`,
+    [req.l2Id, req.pairId],
+  );
   const spent = await client.query<{ currency: string; total: string }>(
     `SELECT currency, SUM(COALESCE(captured_amount, amount)) AS total FROM decisions WHERE l2_id = $1 AND pair_id = $2 AND ${active} GROUP BY currency`,
     [req.l2Id, req.pairId],
   );
-  const revoked = await client.query<{ recorded_at: string }>('SELECT recorded_at FROM revocations WHERE l2_id = $1', [req.l2Id]);
+  const revoked = await client.query<{ recorded_at: string }>(
+    'SELECT recorded_at FROM revocations WHERE l2_id = $1',
+    [req.l2Id],
+  );
   return {
     prior: prior.rows[0] ?? null,
     nonceOwner: nonce.rows[0]?.owner ?? null,
@@ -519,10 +637,16 @@ async function readState(client: pg.PoolClient, req: AuthorizationRequest): Prom
 
 async function appendAudit(client: pg.PoolClient, row: AuditRowValues): Promise<void> {
   const placeholders = AUDIT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
-  await client.query(`INSERT INTO audit (${AUDIT_COLUMNS.join(', ')}) VALUES (${placeholders})`, auditValues(row));
+  await client.query(
+    `INSERT INTO audit (${AUDIT_COLUMNS.join(', ')}) VALUES (${placeholders})`,
+    auditValues(row),
+  );
 }
 
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   let broken = false;
   try {
@@ -558,5 +682,10 @@ async function withRetry<T>(what: string, attempt: () => Promise<T>): Promise<T>
 function unavailable(error: unknown, what: string): VIError {
   if (error instanceof VIError) return error;
   const reason = error instanceof Error ? error.message : String(error);
-  return new VIError({ code: 'LEDGER_UNAVAILABLE', layer: 'ledger', message: `postgres ledger ${what} failed: ${reason}`, cause: error });
+  return new VIError({
+    code: 'LEDGER_UNAVAILABLE',
+    layer: 'ledger',
+    message: `postgres ledger ${what} failed: ${reason}`,
+    cause: error,
+  });
 }

@@ -13,11 +13,21 @@ import { classifyVct, DEFAULT_PROFILE, profileOf } from '../profiles/profile.js'
 import { sha256b64u } from '../sdjwt/digest.js';
 import { signedContentOf } from '../sdjwt/parse.js';
 import type { PairResult, VerificationResult } from '../verify/types.js';
-import type { AgentRecurrenceTerms, AuthorizationRequest, BudgetTerms, RecurrenceTerms } from './types.js';
+import type {
+  AgentRecurrenceTerms,
+  AuthorizationRequest,
+  BudgetTerms,
+  RecurrenceTerms,
+} from './types.js';
 
 type Json = Record<string, unknown>;
 
-function refuse(code: VIError['code'], message: string, layer: VIError['layer'] = 'ledger', pair?: number): VIError {
+function refuse(
+  code: VIError['code'],
+  message: string,
+  layer: VIError['layer'] = 'ledger',
+  pair?: number,
+): VIError {
   return new VIError({ code, layer, message, pair });
 }
 
@@ -25,8 +35,15 @@ function refuse(code: VIError['code'], message: string, layer: VIError['layer'] 
 function payingPair(result: VerificationResult): PairResult | VIError {
   const paying = result.pairs.filter((p) => p.payment_values !== undefined);
   if (paying.length === 0)
-    return refuse('MANDATE_NONE_DISCLOSED', 'no verified payment in this presentation: send the network view (L3a, or an Immediate payment mandate)');
-  if (paying.length > 1) return refuse('LIMIT_EXCEEDED', `one authorization covers one payment; this presentation carries ${paying.length}`);
+    return refuse(
+      'MANDATE_NONE_DISCLOSED',
+      'no verified payment in this presentation: send the network view (L3a, or an Immediate payment mandate)',
+    );
+  if (paying.length > 1)
+    return refuse(
+      'LIMIT_EXCEEDED',
+      `one authorization covers one payment; this presentation carries ${paying.length}`,
+    );
   return paying[0]!;
 }
 
@@ -38,11 +55,18 @@ function l3EntryOf(result: VerificationResult, pair: PairResult): number | VIErr
     const payload = entry.payment?.claims.delegate_payload;
     if (!Array.isArray(payload) || result.signers.l3[i]?.payment === undefined) return;
     // A final payment mandate in whichever profile the chain speaks.
-    const discloses = payload.some((m) => isRecord(m) && isFinalPayment(m.vct) && m.transaction_id === txId);
+    const discloses = payload.some(
+      (m) => isRecord(m) && isFinalPayment(m.vct) && m.transaction_id === txId,
+    );
     if (discloses) candidates.push(i);
   });
   if (candidates.length !== 1) {
-    return refuse('L3_MANDATE_MISSING', `expected one verified L3a paying transaction ${txId}, found ${candidates.length}`, 'l3a', pair.index);
+    return refuse(
+      'L3_MANDATE_MISSING',
+      `expected one verified L3a paying transaction ${txId}, found ${candidates.length}`,
+      'l3a',
+      pair.index,
+    );
   }
   return candidates[0]!;
 }
@@ -58,7 +82,9 @@ function constraintsOf(pair: PairResult): Json[] {
 }
 
 /** Ledger terms from the disclosed L2 payment mandate's constraints (constraints.md §4.5–§4.7). */
-function ledgerTerms(pair: PairResult): Pick<AuthorizationRequest, 'budget' | 'recurrence' | 'agentRecurrence'> {
+function ledgerTerms(
+  pair: PairResult,
+): Pick<AuthorizationRequest, 'budget' | 'recurrence' | 'agentRecurrence'> {
   // Ledger terms are read with the names of the profile the payment mandate speaks.
   const C = (classifyVct(pair.payment?.vct)?.profile ?? profileOf(DEFAULT_PROFILE)).constraint;
   const out: Pick<AuthorizationRequest, 'budget' | 'recurrence' | 'agentRecurrence'> = {};
@@ -67,12 +93,19 @@ function ledgerTerms(pair: PairResult): Pick<AuthorizationRequest, 'budget' | 'r
     if (c.type === C.budget) {
       budget.push({ currency: c.currency as string, max: c.max as number });
     } else if (c.type === C.recurrence) {
-      const r: RecurrenceTerms = { frequency: c.frequency as string, startDate: c.start_date as string };
+      const r: RecurrenceTerms = {
+        frequency: c.frequency as string,
+        startDate: c.start_date as string,
+      };
       if (c.end_date !== undefined) r.endDate = c.end_date as string;
       if (c.number !== undefined) r.number = c.number as number;
       out.recurrence = r;
     } else if (c.type === C.agentRecurrence) {
-      const r: AgentRecurrenceTerms = { frequency: c.frequency as string, startDate: c.start_date as string, endDate: c.end_date as string };
+      const r: AgentRecurrenceTerms = {
+        frequency: c.frequency as string,
+        startDate: c.start_date as string,
+        endDate: c.end_date as string,
+      };
       if (c.max_occurrences !== undefined) r.maxOccurrences = c.max_occurrences as number;
       out.agentRecurrence = r;
     }
@@ -98,8 +131,16 @@ function str(v: unknown): string | undefined {
  * signer = agent key, nonce = L3a nonce; Immediate `presentationId` =
  * B64U(SHA-256(L2 header.payload + "." + pairId)), signer = user key, nonce = L2 nonce.
  */
-export function authorizationRequestFrom(bundle: unknown, result: VerificationResult, at: number): AuthorizationRequest | VIError {
-  if (!result.valid) return refuse('ARGUMENT_INVALID', 'only a valid verification can become an authorization request');
+export function authorizationRequestFrom(
+  bundle: unknown,
+  result: VerificationResult,
+  at: number,
+): AuthorizationRequest | VIError {
+  if (!result.valid)
+    return refuse(
+      'ARGUMENT_INVALID',
+      'only a valid verification can become an authorization request',
+    );
   const pair = payingPair(result);
   if (pair instanceof VIError) return pair;
   const values = pair.payment_values!;
@@ -119,12 +160,18 @@ export function authorizationRequestFrom(bundle: unknown, result: VerificationRe
     nonce = str(result.claims.l3[entry]?.payment?.claims.nonce);
   } else if (result.mode === 'immediate') {
     const l2 = str(b.l2);
-    presentationId = l2 === undefined ? undefined : sha256b64u(`${signedContentOf(l2)}.${pair.pairId}`);
+    presentationId =
+      l2 === undefined ? undefined : sha256b64u(`${signedContentOf(l2)}.${pair.pairId}`);
     signerThumbprint = result.signers.l2;
     nonce = str(result.claims.l2?.claims.nonce);
   }
   if (presentationId === undefined || signerThumbprint === undefined || nonce === undefined) {
-    return refuse('ARGUMENT_INVALID', 'verified presentation lacks a presentation id, signer or nonce', 'ledger', pair.index);
+    return refuse(
+      'ARGUMENT_INVALID',
+      'verified presentation lacks a presentation id, signer or nonce',
+      'ledger',
+      pair.index,
+    );
   }
   return {
     l2Id,

@@ -40,7 +40,10 @@ function refuse(code: ErrorCode, message: string, claim?: string): VIError {
 
 async function issuerKey(resolver: KeyResolver, kid: string): Promise<PublicJwk | undefined> {
   try {
-    const found = typeof resolver === 'function' ? await resolver(kid) : resolver.keys.find((k) => k.kid === kid);
+    const found =
+      typeof resolver === 'function'
+        ? await resolver(kid)
+        : resolver.keys.find((k) => k.kid === kid);
     return found as PublicJwk | undefined;
   } catch {
     return undefined;
@@ -60,31 +63,56 @@ function signedBy(jwt: ParsedJwt, jwk: unknown): boolean {
  * Check a revocation; returns the record to store, or the reason it is refused.
  * Never throws.
  */
-export async function checkRevocation(input: RevocationInput, options: RevocationCheckOptions): Promise<RevocationRecord | VIError> {
+export async function checkRevocation(
+  input: RevocationInput,
+  options: RevocationCheckOptions,
+): Promise<RevocationRecord | VIError> {
   try {
-    if (typeof input.revocation !== 'string' || typeof input.l1 !== 'string' || typeof input.l2 !== 'string') {
-      return refuse('BUNDLE_MALFORMED', 'a revocation request needs the revocation JWS, the L1 and the L2 as strings');
+    if (
+      typeof input.revocation !== 'string' ||
+      typeof input.l1 !== 'string' ||
+      typeof input.l2 !== 'string'
+    ) {
+      return refuse(
+        'BUNDLE_MALFORMED',
+        'a revocation request needs the revocation JWS, the L1 and the L2 as strings',
+      );
     }
     const revocation = parseJwt(input.revocation, 'ledger');
-    if (revocation.header.typ !== REVOCATION_TYP) return refuse('REVOCATION_INVALID', `revocation typ must be ${REVOCATION_TYP}`, 'typ');
+    if (revocation.header.typ !== REVOCATION_TYP)
+      return refuse('REVOCATION_INVALID', `revocation typ must be ${REVOCATION_TYP}`, 'typ');
     const l1 = parseSdJwt(input.l1, 'l1').jwt;
     const l2 = parseSdJwt(input.l2, 'l2').jwt;
 
     const kid = l1.header.kid;
     const trusted = typeof kid === 'string' ? await issuerKey(options.issuerKeys, kid) : undefined;
-    if (!trusted) return refuse('L1_ISSUER_KEY_UNKNOWN', 'the L1 is not signed by a configured issuer key', 'kid');
-    if (!signedBy(l1, trusted)) return refuse('L1_SIGNATURE_INVALID', 'L1 signature does not verify under the issuer key');
+    if (!trusted)
+      return refuse(
+        'L1_ISSUER_KEY_UNKNOWN',
+        'the L1 is not signed by a configured issuer key',
+        'kid',
+      );
+    if (!signedBy(l1, trusted))
+      return refuse('L1_SIGNATURE_INVALID', 'L1 signature does not verify under the issuer key');
     const cnf = l1.payload.cnf as { jwk?: unknown } | undefined;
     const userJwk = cnf?.jwk;
     if (userJwk === undefined) return refuse('L1_CNF_INVALID', 'L1 carries no cnf.jwk', 'cnf');
-    if (!signedBy(l2, userJwk)) return refuse('L2_SIGNATURE_INVALID', 'the L2 is not signed by the L1 cnf key');
-    if (!signedBy(revocation, userJwk)) return refuse('REVOCATION_INVALID', 'revocation signature does not verify under the key that signed the L2');
+    if (!signedBy(l2, userJwk))
+      return refuse('L2_SIGNATURE_INVALID', 'the L2 is not signed by the L1 cnf key');
+    if (!signedBy(revocation, userJwk))
+      return refuse(
+        'REVOCATION_INVALID',
+        'revocation signature does not verify under the key that signed the L2',
+      );
 
     const l2Id = l2ContentId(input.l2);
-    if (revocation.payload.l2_id !== l2Id) return refuse('REVOCATION_INVALID', 'revocation names another L2', 'l2_id');
+    if (revocation.payload.l2_id !== l2Id)
+      return refuse('REVOCATION_INVALID', 'revocation names another L2', 'l2_id');
     const iat = revocation.payload.iat;
-    if (typeof iat !== 'number' || !Number.isSafeInteger(iat) || iat < 0) return refuse('REVOCATION_INVALID', 'revocation needs an integer iat', 'iat');
-    if (iat - (options.skewSeconds ?? 300) > options.now) return refuse('REVOCATION_INVALID', `revocation iat ${iat} is in the future`, 'iat');
+    if (typeof iat !== 'number' || !Number.isSafeInteger(iat) || iat < 0)
+      return refuse('REVOCATION_INVALID', 'revocation needs an integer iat', 'iat');
+    if (iat - (options.skewSeconds ?? 300) > options.now)
+      return refuse('REVOCATION_INVALID', `revocation iat ${iat} is in the future`, 'iat');
     return {
       l2Id,
       signerThumbprint: sharedKeyCache.thumbprint(userJwk),
@@ -93,7 +121,11 @@ export async function checkRevocation(input: RevocationInput, options: Revocatio
       at: options.now,
     };
   } catch (error) {
-    if (error instanceof VIError) return refuse(error.code === 'KEY_INVALID' ? 'REVOCATION_INVALID' : error.code, error.message);
+    if (error instanceof VIError)
+      return refuse(
+        error.code === 'KEY_INVALID' ? 'REVOCATION_INVALID' : error.code,
+        error.message,
+      );
     return refuse('REVOCATION_INVALID', 'revocation could not be read');
   }
 }

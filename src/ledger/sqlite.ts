@@ -215,7 +215,11 @@ class SqliteLedger implements Ledger {
   private readonly authorizeTx: (req: AuthorizationRequest) => Decision;
   /** Group commit (default): one transaction and one fsync for the decisions queued meanwhile. */
   private readonly committer: GroupCommitter<AuthorizationRequest, Decision> | undefined;
-  private readonly reverseTx: (authorizationId: string, at: number, reason: string) => ReversalResult;
+  private readonly reverseTx: (
+    authorizationId: string,
+    at: number,
+    reason: string,
+  ) => ReversalResult;
   private readonly revokeTx: (record: RevocationRecord) => RevocationResult;
   private readonly rememberTx: (presentation: MerchantPresentation) => MerchantMemoryResult;
   private readonly captureTx: (req: CaptureRequest) => CaptureResult;
@@ -227,7 +231,9 @@ class SqliteLedger implements Ledger {
   ) {
     this.statements = prepareStatements(db);
     const authorizeTx = db.transaction((req: AuthorizationRequest) => this.decide(req));
-    const reverseTx = db.transaction((id: string, at: number, reason: string) => this.applyReversal(id, at, reason));
+    const reverseTx = db.transaction((id: string, at: number, reason: string) =>
+      this.applyReversal(id, at, reason),
+    );
     // .immediate: take the write lock before reading, so the read-decide-write is one critical section.
     this.authorizeTx = (req) => authorizeTx.immediate(req);
     this.reverseTx = (id, at, reason) => reverseTx.immediate(id, at, reason);
@@ -274,7 +280,9 @@ class SqliteLedger implements Ledger {
     this.rememberTx = (p) => rememberTx.immediate(p);
     const captureTx = db.transaction((req: CaptureRequest) => this.applyCapture(req));
     this.captureTx = (req) => captureTx.immediate(req);
-    const expireTx = db.transaction((at: number, limit: number) => this.expireDue(this.statements.holdsDue.all(at, limit) as AuthorizationRow[], at));
+    const expireTx = db.transaction((at: number, limit: number) =>
+      this.expireDue(this.statements.holdsDue.all(at, limit) as AuthorizationRow[], at),
+    );
     this.expireTx = (at, limit) => expireTx.immediate(at, limit);
   }
 
@@ -284,13 +292,18 @@ class SqliteLedger implements Ledger {
 
   async authorization(authorizationId: string): Promise<AuthorizationRecord | null> {
     return storageCall(() => {
-      const row = this.statements.findAuthorization.get(authorizationId) as AuthorizationRow | undefined;
+      const row = this.statements.findAuthorization.get(authorizationId) as
+        | AuthorizationRow
+        | undefined;
       return row ? authorizationRecordOf(row) : null;
     }, 'read authorization');
   }
 
   async expireHolds(at: number, limit = EXPIRY_SWEEP_LIMIT): Promise<number> {
-    return storageCall(() => this.expireTx(storableTime(at), Math.max(0, Math.trunc(limit))), 'expire holds');
+    return storageCall(
+      () => this.expireTx(storableTime(at), Math.max(0, Math.trunc(limit))),
+      'expire holds',
+    );
   }
 
   async authorize(req: AuthorizationRequest): Promise<Decision> {
@@ -310,7 +323,9 @@ class SqliteLedger implements Ledger {
     return storageCall(() => this.revokeTx(record), 'revoke');
   }
 
-  async rememberMerchantPresentation(presentation: MerchantPresentation): Promise<MerchantMemoryResult> {
+  async rememberMerchantPresentation(
+    presentation: MerchantPresentation,
+  ): Promise<MerchantMemoryResult> {
     return storageCall(() => this.rememberTx(presentation), 'merchant memory');
   }
 
@@ -321,7 +336,11 @@ class SqliteLedger implements Ledger {
   async audit(opts: { l2Id?: string; limit?: number } = {}): Promise<AuditEvent[]> {
     return storageCall(() => {
       const limit = auditLimit(opts.limit);
-      const rows = (opts.l2Id === undefined ? this.statements.auditAll.all(limit) : this.statements.auditForL2.all(opts.l2Id, limit)) as StoredAuditRow[];
+      const rows = (
+        opts.l2Id === undefined
+          ? this.statements.auditAll.all(limit)
+          : this.statements.auditForL2.all(opts.l2Id, limit)
+      ) as StoredAuditRow[];
       return rows.reverse().map(toAuditEvent);
     }, 'audit');
   }
@@ -334,7 +353,10 @@ class SqliteLedger implements Ledger {
   private decide(req: AuthorizationRequest): Decision {
     // Holds of this pair whose time passed are released first: their budget and occurrence are free again.
     const time = storableTime(req.at);
-    this.expireDue(this.statements.pairHoldsDue.all(req.l2Id, req.pairId, time) as AuthorizationRow[], time);
+    this.expireDue(
+      this.statements.pairHoldsDue.all(req.l2Id, req.pairId, time) as AuthorizationRow[],
+      time,
+    );
     const plan = planAuthorization(req, this.readState(req));
     if (plan.kind === 'replay') {
       this.appendAudit(authorizeAuditRow(req, plan.decision, REPLAY_DETAIL));
@@ -361,7 +383,8 @@ class SqliteLedger implements Ledger {
       hold_until: decision.decision === 'approved' ? storableHold(req.holdUntil) : null,
       l1_status: req.l1Status === undefined ? null : JSON.stringify(req.l1Status),
     });
-    if (plan.claimNonce) this.statements.claimNonce.run(req.signerThumbprint, req.nonce, nonceOwnerOf(req));
+    if (plan.claimNonce)
+      this.statements.claimNonce.run(req.signerThumbprint, req.nonce, nonceOwnerOf(req));
     this.appendAudit(authorizeAuditRow(req, decision, detail));
     this.options.hooks?.afterInsert?.();
     return decision;
@@ -371,9 +394,14 @@ class SqliteLedger implements Ledger {
     const prior = this.statements.priorDecision.get(req.presentationId) as
       | (Omit<RecordedDecision, 'reversed'> & { reversed: bigint; releasedBy: ReleaseKind | null })
       | undefined;
-    const nonce = this.statements.nonceOwner.get(req.signerThumbprint, req.nonce) as { owner: string } | undefined;
+    const nonce = this.statements.nonceOwner.get(req.signerThumbprint, req.nonce) as
+      | { owner: string }
+      | undefined;
     const pair = this.statements.pairActiveCount.get(req.l2Id, req.pairId) as { n: bigint };
-    const spent = this.statements.pairSpent.all(req.l2Id, req.pairId) as { currency: string; total: bigint }[];
+    const spent = this.statements.pairSpent.all(req.l2Id, req.pairId) as {
+      currency: string;
+      total: bigint;
+    }[];
     const revoked = this.statements.revocation.get(req.l2Id) as { recorded_at: bigint } | undefined;
     return {
       prior: prior ? { ...prior, reversed: prior.reversed !== 0n } : null,
@@ -386,9 +414,17 @@ class SqliteLedger implements Ledger {
 
   private applyRevocation(record: RevocationRecord): RevocationResult {
     const time = storableTime(record.at);
-    const earlier = this.statements.revocation.get(record.l2Id) as { recorded_at: bigint } | undefined;
+    const earlier = this.statements.revocation.get(record.l2Id) as
+      | { recorded_at: bigint }
+      | undefined;
     if (!earlier) {
-      this.statements.insertRevocation.run(record.l2Id, record.signerThumbprint, storableTime(record.issuedAt), record.revocationId, time);
+      this.statements.insertRevocation.run(
+        record.l2Id,
+        record.signerThumbprint,
+        storableTime(record.issuedAt),
+        record.revocationId,
+        time,
+      );
     }
     const kept = this.statements.l2ActiveCount.get(record.l2Id) as { n: bigint };
     const result: RevocationResult = {
@@ -404,11 +440,23 @@ class SqliteLedger implements Ledger {
   private remember(p: MerchantPresentation): MerchantMemoryResult {
     const time = storableTime(p.at);
     this.statements.forgetMerchant.run(time);
-    const byContent = this.statements.merchantByContent.get(p.contentId) as { seen_at: bigint } | undefined;
-    if (byContent) return { firstSeen: false, matched: 'content', firstSeenAt: Number(byContent.seen_at) };
-    const byNonce = this.statements.merchantByNonce.get(p.signerThumbprint, p.nonce) as { seen_at: bigint } | undefined;
-    if (byNonce) return { firstSeen: false, matched: 'nonce', firstSeenAt: Number(byNonce.seen_at) };
-    this.statements.insertMerchant.run(p.contentId, p.signerThumbprint, p.nonce, time, storableTime(p.forgetAfter));
+    const byContent = this.statements.merchantByContent.get(p.contentId) as
+      | { seen_at: bigint }
+      | undefined;
+    if (byContent)
+      return { firstSeen: false, matched: 'content', firstSeenAt: Number(byContent.seen_at) };
+    const byNonce = this.statements.merchantByNonce.get(p.signerThumbprint, p.nonce) as
+      | { seen_at: bigint }
+      | undefined;
+    if (byNonce)
+      return { firstSeen: false, matched: 'nonce', firstSeenAt: Number(byNonce.seen_at) };
+    this.statements.insertMerchant.run(
+      p.contentId,
+      p.signerThumbprint,
+      p.nonce,
+      time,
+      storableTime(p.forgetAfter),
+    );
     return { firstSeen: true };
   }
 
@@ -425,23 +473,51 @@ class SqliteLedger implements Ledger {
 
   private applyCapture(req: CaptureRequest): CaptureResult {
     const time = storableTime(req.at);
-    const row = this.statements.findAuthorization.get(req.authorizationId) as AuthorizationRow | undefined;
-    const revoked = row ? (this.statements.revocation.get(row.l2_id) as { recorded_at: bigint } | undefined) : undefined;
-    const plan = planCapture({ ...req, at: time }, row ? authorizationRecordOf(row) : null, revoked ? Number(revoked.recorded_at) : null);
+    const row = this.statements.findAuthorization.get(req.authorizationId) as
+      | AuthorizationRow
+      | undefined;
+    const revoked = row
+      ? (this.statements.revocation.get(row.l2_id) as { recorded_at: bigint } | undefined)
+      : undefined;
+    const plan = planCapture(
+      { ...req, at: time },
+      row ? authorizationRecordOf(row) : null,
+      revoked ? Number(revoked.recorded_at) : null,
+    );
     if (plan.kind === 'replay') return plan.result;
     if (plan.kind === 'capture') {
       this.statements.markCaptured.run(time, plan.amount, req.authorizationId);
-      this.appendAudit(captureAuditRow(row, req.authorizationId, time, null, plan.amount, `captured ${plan.amount} ${row!.currency}`));
-      return { ok: true, authorizationId: req.authorizationId, amount: plan.amount, currency: row!.currency, capturedAt: time, replayed: false };
+      this.appendAudit(
+        captureAuditRow(
+          row,
+          req.authorizationId,
+          time,
+          null,
+          plan.amount,
+          `captured ${plan.amount} ${row!.currency}`,
+        ),
+      );
+      return {
+        ok: true,
+        authorizationId: req.authorizationId,
+        amount: plan.amount,
+        currency: row!.currency,
+        capturedAt: time,
+        replayed: false,
+      };
     }
     if (plan.kind === 'expire' && row) this.expireDue([row], time);
     const { code, message } = plan.refusal;
-    this.appendAudit(captureAuditRow(row, req.authorizationId, time, code, req.amount ?? null, message));
+    this.appendAudit(
+      captureAuditRow(row, req.authorizationId, time, code, req.amount ?? null, message),
+    );
     return { ok: false, code, message, authorizationId: req.authorizationId };
   }
 
   private applyReversal(authorizationId: string, at: number, reason: string): ReversalResult {
-    const row = this.statements.findAuthorization.get(authorizationId) as AuthorizationRow | undefined;
+    const row = this.statements.findAuthorization.get(authorizationId) as
+      | AuthorizationRow
+      | undefined;
     const time = storableTime(at);
     const refusal = reversalRefusal(row ? authorizationRecordOf(row).state : undefined);
     if (refusal) {
@@ -470,21 +546,37 @@ function prepareStatements(db: Database.Database) {
            FROM decisions WHERE presentation_id = ?`,
       )
       .safeIntegers(true),
-    nonceOwner: db.prepare(`SELECT owner FROM nonce_owners WHERE signer_thumbprint = ? AND nonce = ?`),
-    pairActiveCount: db.prepare(`SELECT COUNT(*) AS n FROM decisions WHERE l2_id = ? AND pair_id = ? AND ${active}`).safeIntegers(true),
-    l2ActiveCount: db.prepare(`SELECT COUNT(*) AS n FROM decisions WHERE l2_id = ? AND ${active}`).safeIntegers(true),
+    nonceOwner: db.prepare(
+      `SELECT owner FROM nonce_owners WHERE signer_thumbprint = ? AND nonce = ?`,
+    ),
+    pairActiveCount: db
+      .prepare(`SELECT COUNT(*) AS n FROM decisions WHERE l2_id = ? AND pair_id = ? AND ${active}`)
+      .safeIntegers(true),
+    l2ActiveCount: db
+      .prepare(`SELECT COUNT(*) AS n FROM decisions WHERE l2_id = ? AND ${active}`)
+      .safeIntegers(true),
     // safeIntegers: totals come back as exact BigInt, never a rounded double.
     pairSpent: db
       .prepare(
         `SELECT currency, SUM(COALESCE(captured_amount, amount)) AS total FROM decisions WHERE l2_id = ? AND pair_id = ? AND ${active} GROUP BY currency`,
       )
       .safeIntegers(true),
-    revocation: db.prepare(`SELECT recorded_at FROM revocations WHERE l2_id = ?`).safeIntegers(true),
-    insertRevocation: db.prepare(`INSERT INTO revocations (l2_id, signer_thumbprint, issued_at, revocation_id, recorded_at) VALUES (?, ?, ?, ?, ?)`),
+    revocation: db
+      .prepare(`SELECT recorded_at FROM revocations WHERE l2_id = ?`)
+      .safeIntegers(true),
+    insertRevocation: db.prepare(
+      `INSERT INTO revocations (l2_id, signer_thumbprint, issued_at, revocation_id, recorded_at) VALUES (?, ?, ?, ?, ?)`,
+    ),
     forgetMerchant: db.prepare(`DELETE FROM merchant_seen WHERE forget_after < ?`),
-    merchantByContent: db.prepare(`SELECT seen_at FROM merchant_seen WHERE content_id = ?`).safeIntegers(true),
-    merchantByNonce: db.prepare(`SELECT seen_at FROM merchant_seen WHERE signer_thumbprint = ? AND nonce = ?`).safeIntegers(true),
-    insertMerchant: db.prepare(`INSERT INTO merchant_seen (content_id, signer_thumbprint, nonce, seen_at, forget_after) VALUES (?, ?, ?, ?, ?)`),
+    merchantByContent: db
+      .prepare(`SELECT seen_at FROM merchant_seen WHERE content_id = ?`)
+      .safeIntegers(true),
+    merchantByNonce: db
+      .prepare(`SELECT seen_at FROM merchant_seen WHERE signer_thumbprint = ? AND nonce = ?`)
+      .safeIntegers(true),
+    insertMerchant: db.prepare(
+      `INSERT INTO merchant_seen (content_id, signer_thumbprint, nonce, seen_at, forget_after) VALUES (?, ?, ?, ?, ?)`,
+    ),
     insertDecision: db.prepare(`INSERT INTO decisions (
         presentation_id, l2_id, pair_id, signer_thumbprint, nonce, transaction_id, mode, multi_transaction,
         decision, code, message, authorization_id, amount, currency, decided_at, hold_until, l1_status
@@ -492,19 +584,31 @@ function prepareStatements(db: Database.Database) {
         @presentation_id, @l2_id, @pair_id, @signer_thumbprint, @nonce, @transaction_id, @mode, @multi_transaction,
         @decision, @code, @message, @authorization_id, @amount, @currency, @decided_at, @hold_until, @l1_status
       )`),
-    claimNonce: db.prepare(`INSERT INTO nonce_owners (signer_thumbprint, nonce, owner) VALUES (?, ?, ?)`),
-    findAuthorization: db.prepare(`SELECT ${AUTHORIZATION_COLUMNS} FROM decisions WHERE authorization_id = ?`),
-    markReversed: db.prepare(`UPDATE decisions SET reversed_at = ?, released_by = 'reversal' WHERE authorization_id = ? AND reversed_at IS NULL`),
+    claimNonce: db.prepare(
+      `INSERT INTO nonce_owners (signer_thumbprint, nonce, owner) VALUES (?, ?, ?)`,
+    ),
+    findAuthorization: db.prepare(
+      `SELECT ${AUTHORIZATION_COLUMNS} FROM decisions WHERE authorization_id = ?`,
+    ),
+    markReversed: db.prepare(
+      `UPDATE decisions SET reversed_at = ?, released_by = 'reversal' WHERE authorization_id = ? AND reversed_at IS NULL`,
+    ),
     markExpired: db.prepare(
       `UPDATE decisions SET reversed_at = ?, released_by = 'expiry' WHERE authorization_id = ? AND reversed_at IS NULL AND captured_at IS NULL`,
     ),
     markCaptured: db.prepare(
       `UPDATE decisions SET captured_at = ?, captured_amount = ? WHERE authorization_id = ? AND reversed_at IS NULL AND captured_at IS NULL`,
     ),
-    pairHoldsDue: db.prepare(`SELECT ${AUTHORIZATION_COLUMNS} FROM decisions WHERE l2_id = ? AND pair_id = ? AND ${held} AND hold_until <= ?`),
-    holdsDue: db.prepare(`SELECT ${AUTHORIZATION_COLUMNS} FROM decisions WHERE ${held} AND hold_until <= ? ORDER BY hold_until LIMIT ?`),
+    pairHoldsDue: db.prepare(
+      `SELECT ${AUTHORIZATION_COLUMNS} FROM decisions WHERE l2_id = ? AND pair_id = ? AND ${held} AND hold_until <= ?`,
+    ),
+    holdsDue: db.prepare(
+      `SELECT ${AUTHORIZATION_COLUMNS} FROM decisions WHERE ${held} AND hold_until <= ? ORDER BY hold_until LIMIT ?`,
+    ),
     ping: db.prepare('SELECT 1'),
-    insertAudit: db.prepare(`INSERT INTO audit (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`),
+    insertAudit: db.prepare(
+      `INSERT INTO audit (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map(() => '?').join(', ')})`,
+    ),
     // Newest N, reversed by the caller into oldest-first order.
     auditAll: db.prepare(`SELECT * FROM audit ORDER BY seq DESC LIMIT ?`),
     auditForL2: db.prepare(`SELECT * FROM audit WHERE l2_id = ? ORDER BY seq DESC LIMIT ?`),
@@ -530,6 +634,11 @@ function storageCall<T>(operation: () => T, what: string): T {
   } catch (error) {
     if (error instanceof VIError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    throw new VIError({ code: 'LEDGER_UNAVAILABLE', layer: 'ledger', message: `sqlite ledger ${what} failed: ${reason}`, cause: error });
+    throw new VIError({
+      code: 'LEDGER_UNAVAILABLE',
+      layer: 'ledger',
+      message: `sqlite ledger ${what} failed: ${reason}`,
+      cause: error,
+    });
   }
 }

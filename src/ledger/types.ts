@@ -107,13 +107,26 @@ export interface CaptureRequest {
 
 /** The outcome of a capture: settled (`replayed` when it had been, for the same amount), or refused with a code. */
 export type CaptureResult =
-  | { ok: true; authorizationId: string; amount: number; currency: string; capturedAt: number; replayed: boolean }
+  | {
+      ok: true;
+      authorizationId: string;
+      amount: number;
+      currency: string;
+      capturedAt: number;
+      replayed: boolean;
+    }
   | { ok: false; code: ErrorCode; message: string; authorizationId: string };
 
 /** The ledger's answer: approved with an authorization id, or declined with a code. */
 export type Decision =
   | { decision: 'approved'; authorizationId: string; replayed: boolean }
-  | { decision: 'declined'; code: ErrorCode; message: string; authorizationId?: undefined; replayed: boolean };
+  | {
+      decision: 'declined';
+      code: ErrorCode;
+      message: string;
+      authorizationId?: undefined;
+      replayed: boolean;
+    };
 
 /** The outcome of reversing an authorization. */
 export interface ReversalResult {
@@ -162,7 +175,9 @@ export interface MerchantPresentation {
 }
 
 /** Whether a merchant has seen an L3b before (replay memory). */
-export type MerchantMemoryResult = { firstSeen: true } | { firstSeen: false; matched: 'content' | 'nonce'; firstSeenAt: number };
+export type MerchantMemoryResult =
+  | { firstSeen: true }
+  | { firstSeen: false; matched: 'content' | 'nonce'; firstSeenAt: number };
 
 /** One audit-trail row: a decision or reversal, with its reason code, amount and time. */
 export interface AuditEvent {

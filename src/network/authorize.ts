@@ -82,11 +82,19 @@ export function verifyWithConfiguredTrust(
 
 /** The verifier's errors in the shape an authorization answer carries them. */
 export function decisionErrors(result: VerificationResult): DecisionError[] {
-  return result.errors.map((e) => ({ code: e.code, layer: e.layer ?? null, pair: e.pair ?? null, message: e.message }));
+  return result.errors.map((e) => ({
+    code: e.code,
+    layer: e.layer ?? null,
+    pair: e.pair ?? null,
+    message: e.message,
+  }));
 }
 
 function declined(e: VIError): AuthorizeAnswer {
-  return { decision: 'declined', errors: [{ code: e.code, layer: e.layer ?? null, pair: e.pair ?? null, message: e.message }] };
+  return {
+    decision: 'declined',
+    errors: [{ code: e.code, layer: e.layer ?? null, pair: e.pair ?? null, message: e.message }],
+  };
 }
 
 /**
@@ -99,7 +107,11 @@ function declined(e: VIError): AuthorizeAnswer {
  * const answer = await authorizePresentation(bundle, { ledger, issuerKeys, expect: { l3a: { aud: 'https://network.example' } } }, Math.floor(Date.now() / 1000));
  * if (answer.decision === 'approved') capture(answer.authorization_id);
  */
-export async function authorizePresentation(bundle: unknown, trust: NetworkTrust, at: number): Promise<AuthorizeAnswer> {
+export async function authorizePresentation(
+  bundle: unknown,
+  trust: NetworkTrust,
+  at: number,
+): Promise<AuthorizeAnswer> {
   const result = await verifyWithConfiguredTrust(bundle, trust, at, 'network');
   if (!result.valid) return { decision: 'declined', errors: decisionErrors(result) };
   const request = authorizationRequestFrom(bundle, result, at);
@@ -107,8 +119,17 @@ export async function authorizePresentation(bundle: unknown, trust: NetworkTrust
   request.holdUntil = at + (trust.holdSeconds ?? DEFAULT_HOLD_SECONDS);
   const decision = await trust.ledger.authorize(request);
   if (decision.decision === 'approved') {
-    return { decision: 'approved', authorization_id: decision.authorizationId, replayed: decision.replayed, errors: [] };
+    return {
+      decision: 'approved',
+      authorization_id: decision.authorizationId,
+      replayed: decision.replayed,
+      errors: [],
+    };
   }
   const pair = result.pairs.find((p) => p.pairId === request.pairId)?.index ?? null;
-  return { decision: 'declined', replayed: decision.replayed, errors: [{ code: decision.code, layer: 'ledger', pair, message: decision.message }] };
+  return {
+    decision: 'declined',
+    replayed: decision.replayed,
+    errors: [{ code: decision.code, layer: 'ledger', pair, message: decision.message }],
+  };
 }

@@ -37,7 +37,14 @@ export interface CaptureInput {
 
 /** What a capture answers (the HTTP body and the CLI's `--json` line). */
 export type CaptureAnswer =
-  | { captured: true; authorization_id: string; amount: number; currency: string; captured_at: number; replayed: boolean }
+  | {
+      captured: true;
+      authorization_id: string;
+      amount: number;
+      currency: string;
+      captured_at: number;
+      replayed: boolean;
+    }
   | { captured: false; authorization_id: string; error: { code: ErrorCode; message: string } };
 
 /**
@@ -51,7 +58,10 @@ export type CaptureAnswer =
  * const answer = await captureAuthorization({ authorization_id: 'auth_…' }, { ledger, now: Math.floor(Date.now() / 1000), statusResolver });
  * if (!answer.captured) console.error(answer.error.code);
  */
-export async function captureAuthorization(input: CaptureInput, options: CaptureOptions): Promise<CaptureAnswer> {
+export async function captureAuthorization(
+  input: CaptureInput,
+  options: CaptureOptions,
+): Promise<CaptureAnswer> {
   const refusal = await l1Standing(input.authorization_id, options);
   const r = await options.ledger.capture({
     authorizationId: input.authorization_id,
@@ -59,12 +69,27 @@ export async function captureAuthorization(input: CaptureInput, options: Capture
     ...(input.amount === undefined ? {} : { amount: input.amount }),
     ...(refusal ? { refusal } : {}),
   });
-  if (!r.ok) return { captured: false, authorization_id: r.authorizationId, error: { code: r.code, message: r.message } };
-  return { captured: true, authorization_id: r.authorizationId, amount: r.amount, currency: r.currency, captured_at: r.capturedAt, replayed: r.replayed };
+  if (!r.ok)
+    return {
+      captured: false,
+      authorization_id: r.authorizationId,
+      error: { code: r.code, message: r.message },
+    };
+  return {
+    captured: true,
+    authorization_id: r.authorizationId,
+    amount: r.amount,
+    currency: r.currency,
+    captured_at: r.capturedAt,
+    replayed: r.replayed,
+  };
 }
 
 /** The L1 status refusal, if the recorded reference no longer says VALID; null when it does or nothing is to be checked. */
-async function l1Standing(authorizationId: string, options: CaptureOptions): Promise<{ code: ErrorCode; message: string } | null> {
+async function l1Standing(
+  authorizationId: string,
+  options: CaptureOptions,
+): Promise<{ code: ErrorCode; message: string } | null> {
   if (!options.statusResolver) return null;
   const record = await options.ledger.authorization(authorizationId);
   // Only a held authorization is captured; the ledger refuses the others with their own codes.

@@ -18,7 +18,8 @@ export function readPublicKeySet(path: string): JwkSet {
   const set = toSet(value);
   if (!set) throw new Error(`${path} is neither a JWK Set nor a JWK`);
   for (const k of set.keys) {
-    if (hasPrivateJwkMember(k)) throw new Error(`${path} contains a private key (kid ${String(k.kid)}); give the public JWK`);
+    if (hasPrivateJwkMember(k))
+      throw new Error(`${path} contains a private key (kid ${String(k.kid)}); give the public JWK`);
   }
   return set;
 }
@@ -26,7 +27,8 @@ export function readPublicKeySet(path: string): JwkSet {
 function toSet(v: unknown): JwkSet | undefined {
   if (!isRecord(v)) return undefined;
   const o = v;
-  if (Array.isArray(o.keys) && o.keys.every(isRecord)) return { keys: o.keys as Record<string, unknown>[] };
+  if (Array.isArray(o.keys) && o.keys.every(isRecord))
+    return { keys: o.keys as Record<string, unknown>[] };
   if (typeof o.kty === 'string') return { keys: [o] };
   return undefined;
 }

@@ -39,13 +39,19 @@ export interface RevokeAnswer {
  * const answer = await revokeMandate({ revocation, l1, l2 }, { ledger, issuerKeys, now: Math.floor(Date.now() / 1000) });
  * if (answer instanceof VIError) console.error(answer.code);
  */
-export async function revokeMandate(input: RevocationInput, options: RevokeOptions): Promise<RevokeAnswer | VIError> {
+export async function revokeMandate(
+  input: RevocationInput,
+  options: RevokeOptions,
+): Promise<RevokeAnswer | VIError> {
   const record = await checkRevocationRequest(input, options);
   return record instanceof VIError ? record : recordRevocation(options.ledger, record);
 }
 
 /** The check alone, as {@link revokeMandate} makes it (the CLI checks before it opens a ledger). */
-export async function checkRevocationRequest(input: RevocationInput, options: Omit<RevokeOptions, 'ledger'>): Promise<RevocationRecord | VIError> {
+export async function checkRevocationRequest(
+  input: RevocationInput,
+  options: Omit<RevokeOptions, 'ledger'>,
+): Promise<RevocationRecord | VIError> {
   const record = await checkRevocation(input, {
     issuerKeys: options.issuerKeys,
     now: options.now,
@@ -55,7 +61,16 @@ export async function checkRevocationRequest(input: RevocationInput, options: Om
 }
 
 /** Record a checked revocation once (idempotent). */
-export async function recordRevocation(ledger: Ledger, record: RevocationRecord): Promise<RevokeAnswer> {
+export async function recordRevocation(
+  ledger: Ledger,
+  record: RevocationRecord,
+): Promise<RevokeAnswer> {
   const r = await ledger.revoke(record);
-  return { revoked: true, l2_id: r.l2Id, newly_revoked: r.newlyRevoked, revoked_at: r.revokedAt, authorizations_kept: r.authorizationsKept };
+  return {
+    revoked: true,
+    l2_id: r.l2Id,
+    newly_revoked: r.newlyRevoked,
+    revoked_at: r.revokedAt,
+    authorizations_kept: r.authorizationsKept,
+  };
 }

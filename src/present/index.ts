@@ -14,4 +14,10 @@ export type { DisputePresentationInput } from './dispute.js';
 export { presentForDispute } from './dispute.js';
 export { presentToMerchant } from './merchant.js';
 export { presentToNetwork } from './network.js';
-export type { BundleL3Entry, BundleTrust, PairPresentationInput, PresentationBundle, PresentOptions } from './views.js';
+export type {
+  BundleL3Entry,
+  BundleTrust,
+  PairPresentationInput,
+  PresentationBundle,
+  PresentOptions,
+} from './views.js';

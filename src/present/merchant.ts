@@ -3,7 +3,15 @@
  * Immediate: the L2 with only this pair's checkout mandate. Autonomous: L3b
  * and the L2 view L3b is bound to (checkout mandate + items bought).
  */
-import { bundleOf, immediateView, l3For, type PairPresentationInput, type PresentationBundle, type PresentOptions, selectPair } from './views.js';
+import {
+  bundleOf,
+  immediateView,
+  l3For,
+  type PairPresentationInput,
+  type PresentationBundle,
+  type PresentOptions,
+  selectPair,
+} from './views.js';
 
 /** Build the merchant's bundle for one mandate pair. The payment mandate never appears.
  *
@@ -11,7 +19,10 @@ import { bundleOf, immediateView, l3For, type PairPresentationInput, type Presen
  * const bundle = presentToMerchant({ l1, l2, pairIndex: 0, l3 }, { trust: { issuer_jwks: issuerJwks } });
  * // the L3b and the L2 view it binds: never the payment mandate
  */
-export function presentToMerchant(input: PairPresentationInput, options: PresentOptions): PresentationBundle {
+export function presentToMerchant(
+  input: PairPresentationInput,
+  options: PresentOptions,
+): PresentationBundle {
   const { l2, index } = selectPair(input);
   if (l2.mode === 'immediate') {
     return bundleOf('merchant', input.l1, immediateView(l2, index, 'checkout'), undefined, options);

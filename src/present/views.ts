@@ -56,11 +56,22 @@ export interface PairPresentationInput {
   l3?: IssuedL3Pair;
 }
 
-export function bundleOf(role: Role, l1: string, l2: string, l3: BundleL3Entry[] | undefined, o: PresentOptions): PresentationBundle {
-  if (typeof o?.trust !== 'object' || o.trust === null || !Array.isArray(o.trust.issuer_jwks?.keys)) {
+export function bundleOf(
+  role: Role,
+  l1: string,
+  l2: string,
+  l3: BundleL3Entry[] | undefined,
+  o: PresentOptions,
+): PresentationBundle {
+  if (
+    typeof o?.trust !== 'object' ||
+    o.trust === null ||
+    !Array.isArray(o.trust.issuer_jwks?.keys)
+  ) {
     throw invalidInput('trust.issuer_jwks must be a JWK Set', 'trust');
   }
-  if (typeof l1 !== 'string' || l1.length === 0) throw invalidInput('l1 must be the serialized L1', 'l1');
+  if (typeof l1 !== 'string' || l1.length === 0)
+    throw invalidInput('l1 must be the serialized L1', 'l1');
   // Built in BUNDLE.md field order, leaving out what was not asked for.
   const ordered: PresentationBundle = {
     vi_bundle: 1,
@@ -80,9 +91,15 @@ export function bundleOf(role: Role, l1: string, l2: string, l3: BundleL3Entry[]
 export function selectPair(input: PairPresentationInput): { l2: IssuedL2; index: number } {
   const l2 = asIssuedL2(input.l2);
   const index = input.pairIndex;
-  if (!Number.isSafeInteger(index) || index < 0 || index >= l2.pairs.length) throw invalidInput(`L2 has no mandate pair ${index}`, 'pairIndex');
+  if (!Number.isSafeInteger(index) || index < 0 || index >= l2.pairs.length)
+    throw invalidInput(`L2 has no mandate pair ${index}`, 'pairIndex');
   if (l2.mode === 'immediate' && input.l3 !== undefined) {
-    throw new VIError({ code: 'L3_NOT_AUTONOMOUS', layer: 'issue', pair: index, message: 'an Immediate L2 has no L3' });
+    throw new VIError({
+      code: 'L3_NOT_AUTONOMOUS',
+      layer: 'issue',
+      pair: index,
+      message: 'an Immediate L2 has no L3',
+    });
   }
   return { l2, index };
 }
@@ -97,12 +114,27 @@ export function immediateView(l2: IssuedL2, index: number, kind: 'checkout' | 'p
 /** Autonomous mode: the L3 pair for `index`, checked to belong to this L2 and pair. */
 export function l3For(l2: IssuedL2, index: number, l3: IssuedL3Pair | undefined): IssuedL3Pair {
   if (l2.mode !== 'autonomous') {
-    throw new VIError({ code: 'L3_NOT_AUTONOMOUS', layer: 'issue', message: 'an Immediate L2 has no L3' });
+    throw new VIError({
+      code: 'L3_NOT_AUTONOMOUS',
+      layer: 'issue',
+      message: 'an Immediate L2 has no L3',
+    });
   }
-  if (!l3) throw new VIError({ code: 'L3_MANDATE_MISSING', layer: 'issue', pair: index, message: 'an Autonomous presentation needs the L3 pair' });
+  if (!l3)
+    throw new VIError({
+      code: 'L3_MANDATE_MISSING',
+      layer: 'issue',
+      pair: index,
+      message: 'an Autonomous presentation needs the L3 pair',
+    });
   checkL3Belongs(l2, l3);
   if (l3.pairIndex !== index) {
-    throw new VIError({ code: 'L3_PAIR_UNBOUND', layer: 'issue', pair: index, message: `the L3 closes pair ${l3.pairIndex}, not pair ${index}` });
+    throw new VIError({
+      code: 'L3_PAIR_UNBOUND',
+      layer: 'issue',
+      pair: index,
+      message: `the L3 closes pair ${l3.pairIndex}, not pair ${index}`,
+    });
   }
   return l3;
 }
@@ -111,6 +143,11 @@ export function l3For(l2: IssuedL2, index: number, l3: IssuedL3Pair | undefined)
 export function checkL3Belongs(l2: IssuedL2, l3: IssuedL3Pair): void {
   const prefix = `${l2.jwt}~`;
   if (!l3.paymentL2.startsWith(prefix) || !l3.checkoutL2.startsWith(prefix)) {
-    throw new VIError({ code: 'L3_PAIR_UNBOUND', layer: 'issue', pair: l3.pairIndex, message: 'the L3 pair was issued against another L2' });
+    throw new VIError({
+      code: 'L3_PAIR_UNBOUND',
+      layer: 'issue',
+      pair: l3.pairIndex,
+      message: 'the L3 pair was issued against another L2',
+    });
   }
 }

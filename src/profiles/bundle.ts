@@ -16,7 +16,9 @@ export const l3EntrySchema = z
     checkout_l2: z.string().min(1).optional(),
   })
   .loose()
-  .refine((e) => e.payment !== undefined || e.checkout !== undefined, { message: 'an l3 entry needs payment and/or checkout' });
+  .refine((e) => e.payment !== undefined || e.checkout !== undefined, {
+    message: 'an l3 entry needs payment and/or checkout',
+  });
 
 export const trustSchema = z
   .object({
@@ -33,10 +35,21 @@ export const bundleSchema = z
     role: z.enum(['merchant', 'network', 'dispute']).optional(),
     at: z.number().int().nonnegative().optional(),
     trust: trustSchema.optional(),
-    l1: z.string({ error: 'l1 must be a non-empty string' }).min(1, 'l1 must be a non-empty string'),
-    l2: z.string({ error: 'l2 must be a non-empty string' }).min(1, 'l2 must be a non-empty string'),
+    l1: z
+      .string({ error: 'l1 must be a non-empty string' })
+      .min(1, 'l1 must be a non-empty string'),
+    l2: z
+      .string({ error: 'l2 must be a non-empty string' })
+      .min(1, 'l2 must be a non-empty string'),
     l3: z.array(l3EntrySchema).optional(),
-    expect: z.object({ l2: expectation.optional(), l3a: expectation.optional(), l3b: expectation.optional() }).loose().optional(),
+    expect: z
+      .object({
+        l2: expectation.optional(),
+        l3a: expectation.optional(),
+        l3b: expectation.optional(),
+      })
+      .loose()
+      .optional(),
     verdict: z.object({ valid: z.boolean(), why: z.string().optional() }).loose().optional(),
   })
   .loose();

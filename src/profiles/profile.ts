@@ -40,7 +40,15 @@ export const COMMON = {
 } as const;
 
 /** Keys of the eight registered constraint types (constraints.md §4). */
-export type ConstraintKey = 'allowedMerchant' | 'lineItems' | 'allowedPayee' | 'amount' | 'budget' | 'recurrence' | 'agentRecurrence' | 'reference';
+export type ConstraintKey =
+  | 'allowedMerchant'
+  | 'lineItems'
+  | 'allowedPayee'
+  | 'amount'
+  | 'budget'
+  | 'recurrence'
+  | 'agentRecurrence'
+  | 'reference';
 
 /** Where the agent key id sits in an Autonomous mandate's `cnf`: beside `jwk`, or inside it. */
 export type AgentKidLocation = 'cnf.kid' | 'cnf.jwk.kid';
@@ -72,7 +80,10 @@ export interface WireProfile {
    */
   readonly sharedReferenceArrays: readonly string[];
   /** Registered `frequency` values: merchant recurrence, agent recurrence. */
-  readonly frequencies: { readonly recurrence: readonly string[]; readonly agentRecurrence: readonly string[] };
+  readonly frequencies: {
+    readonly recurrence: readonly string[];
+    readonly agentRecurrence: readonly string[];
+  };
   /** `line_items.match_mode` (April constraints §4.2): defined values, undefined when the profile has none. */
   readonly lineItemMatchModes: readonly string[] | undefined;
   /** `budget.min` (April constraints §4.5): a per-transaction floor. */
@@ -88,9 +99,29 @@ export interface WireProfile {
   readonly riskDataMembers: readonly string[] | undefined;
 }
 
-const FEB_FREQUENCIES = ['DAILY', 'WEEKLY', 'BIWEEKLY', 'MONTHLY', 'QUARTERLY', 'ANNUALLY'] as const;
+const FEB_FREQUENCIES = [
+  'DAILY',
+  'WEEKLY',
+  'BIWEEKLY',
+  'MONTHLY',
+  'QUARTERLY',
+  'ANNUALLY',
+] as const;
 /** ISO 20022 frequency codes (April constraints §4.6). */
-const ISO20022_FREQUENCIES = ['INDA', 'DAIL', 'WEEK', 'TOWK', 'TWMN', 'MNTH', 'TOMN', 'QUTR', 'FOMN', 'SEMI', 'YEAR', 'TYEA'] as const;
+const ISO20022_FREQUENCIES = [
+  'INDA',
+  'DAIL',
+  'WEEK',
+  'TOWK',
+  'TWMN',
+  'MNTH',
+  'TOMN',
+  'QUTR',
+  'FOMN',
+  'SEMI',
+  'YEAR',
+  'TYEA',
+] as const;
 
 /** February 2026 draft (vi-spec/). */
 export const VI_2026_02: WireProfile = {
@@ -129,7 +160,8 @@ export const VI_2026_02: WireProfile = {
 /** April 2026 field alignment (vi-spec-2026-04/). */
 export const VI_2026_04: WireProfile = {
   name: 'vi-2026-04',
-  title: 'VI v0.1 field alignment, April 2026 (versioned .1 VCTs, mandate.* constraint types, cnf.jwk.kid)',
+  title:
+    'VI v0.1 field alignment, April 2026 (versioned .1 VCTs, mandate.* constraint types, cnf.jwk.kid)',
   specText: 'vi-spec-2026-04',
   vct: {
     checkoutOpen: 'mandate.checkout.open.1',
@@ -152,7 +184,10 @@ export const VI_2026_04: WireProfile = {
   l2HeaderKid: true,
   l2Iss: true,
   sharedReferenceArrays: ['allowed', 'acceptable_items'],
-  frequencies: { recurrence: ISO20022_FREQUENCIES, agentRecurrence: ['ON_DEMAND', ...ISO20022_FREQUENCIES] },
+  frequencies: {
+    recurrence: ISO20022_FREQUENCIES,
+    agentRecurrence: ['ON_DEMAND', ...ISO20022_FREQUENCIES],
+  },
   lineItemMatchModes: ['minimum', 'exact'],
   budgetMin: true,
   checkoutMerchantFromIss: true,
@@ -180,7 +215,10 @@ export function findProfile(name: unknown): WireProfile | undefined {
 export function profileOf(name: string | WireProfile | undefined): WireProfile {
   if (typeof name === 'object' && name !== null) return name;
   const p = BY_NAME.get(name ?? DEFAULT_PROFILE);
-  if (!p) throw new TypeError(`unknown VI profile ${JSON.stringify(name)}; known: ${PROFILES.map((x) => x.name).join(', ')}`);
+  if (!p)
+    throw new TypeError(
+      `unknown VI profile ${JSON.stringify(name)}; known: ${PROFILES.map((x) => x.name).join(', ')}`,
+    );
   return p;
 }
 
@@ -229,13 +267,23 @@ export function agentKidOf(profile: WireProfile, cnf: unknown): unknown {
 }
 
 /** The `cnf` an Autonomous mandate carries for an agent key (bare public JWK) and its kid. */
-export function agentCnf(profile: WireProfile, bareJwk: Record<string, unknown>, kid: string): Record<string, unknown> {
+export function agentCnf(
+  profile: WireProfile,
+  bareJwk: Record<string, unknown>,
+  kid: string,
+): Record<string, unknown> {
   if (profile.agentKid === 'cnf.kid') return { jwk: bareJwk, kid };
   // Member by member, not `{ ...bareJwk, kid }`: in V8 11 a member added after a spread costs about a
   // microsecond, and the object it makes is slower to JSON.stringify as well.
   const jwk: Record<string, unknown> = {};
   for (const name of Object.keys(bareJwk)) {
-    if (name === '__proto__') Object.defineProperty(jwk, name, { value: bareJwk[name], enumerable: true, writable: true, configurable: true });
+    if (name === '__proto__')
+      Object.defineProperty(jwk, name, {
+        value: bareJwk[name],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     else jwk[name] = bareJwk[name];
   }
   jwk.kid = kid;
@@ -258,7 +306,9 @@ export const PROFILE = {
 /** A constraint type name such as `payment.amount`. */
 export type ConstraintTypeName = string;
 /** Every registered constraint type name of every profile. */
-export const REGISTERED_CONSTRAINT_TYPES: readonly string[] = [...new Set(PROFILES.flatMap((p) => Object.values(p.constraint)))];
+export const REGISTERED_CONSTRAINT_TYPES: readonly string[] = [
+  ...new Set(PROFILES.flatMap((p) => Object.values(p.constraint))),
+];
 
 /**
  * ISO 4217 currency codes with their minor-unit exponents (the active list
@@ -438,5 +488,7 @@ export const CURRENCY_EXPONENT: Readonly<Record<string, number>> = Object.freeze
 
 /** A currency code this table knows (an own property: `constructor` is not a currency). */
 export function isIsoCurrency(code: unknown): code is string {
-  return typeof code === 'string' && /^[A-Z]{3}$/.test(code) && Object.hasOwn(CURRENCY_EXPONENT, code);
+  return (
+    typeof code === 'string' && /^[A-Z]{3}$/.test(code) && Object.hasOwn(CURRENCY_EXPONENT, code)
+  );
 }

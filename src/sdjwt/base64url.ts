@@ -7,7 +7,8 @@ export function isBase64url(s: string): boolean {
 
 /** Value of each base64url character (ASCII), -1 for anything else. */
 const SEXTET = new Int8Array(128).fill(-1);
-for (let i = 0; i < 64; i++) SEXTET['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.charCodeAt(i)] = i;
+for (let i = 0; i < 64; i++)
+  SEXTET['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.charCodeAt(i)] = i;
 
 /**
  * A UTF-16 code unit above 0xFF. Node's decoder keeps only the low byte of

@@ -69,7 +69,11 @@ export function makeArrayDisclosure(value: unknown, salt: SaltSource = newSalt):
 }
 
 /** An object-property disclosure `[salt, name, value]`. */
-export function makePropertyDisclosure(name: string, value: unknown, salt: SaltSource = newSalt): BuiltDisclosure {
+export function makePropertyDisclosure(
+  name: string,
+  value: unknown,
+  salt: SaltSource = newSalt,
+): BuiltDisclosure {
   const encoded = base64urlOfText(JSON.stringify([salt(), name, value]));
   return { encoded, digest: sha256b64u(encoded), value };
 }
@@ -93,7 +97,8 @@ const headersByTyp = new Map<string, Map<string | undefined, string>>();
  * issuer writes (`kid` left out when undefined, as JSON.stringify leaves it).
  */
 export function encodeEs256Header(typ: string, kid: string | undefined): string {
-  if (typeof typ !== 'string' || (kid !== undefined && typeof kid !== 'string')) return encodeJwtHeader({ alg: 'ES256', typ, kid });
+  if (typeof typ !== 'string' || (kid !== undefined && typeof kid !== 'string'))
+    return encodeJwtHeader({ alg: 'ES256', typ, kid });
   let byKid = headersByTyp.get(typ);
   if (byKid === undefined) headersByTyp.set(typ, (byKid = new Map()));
   let encoded = byKid.get(kid);
@@ -106,13 +111,21 @@ export function encodeEs256Header(typ: string, kid: string | undefined): string 
 }
 
 /** Sign a compact ES256 JWS over a header already encoded by {@link encodeJwtHeader} (several JWTs sharing one header) and a JSON payload. */
-export function signJwtWithHeader(encodedHeader: string, payload: Record<string, unknown>, key: SigningKey): string {
+export function signJwtWithHeader(
+  encodedHeader: string,
+  payload: Record<string, unknown>,
+  key: SigningKey,
+): string {
   const signingInput = `${encodedHeader}.${base64urlOfText(JSON.stringify(payload))}`;
   return `${signingInput}.${signEs256(signingInput, key.privateKey).toString('base64url')}`;
 }
 
 /** Sign a compact ES256 JWS over JSON header and payload. */
-export function signJwt(header: Record<string, unknown>, payload: Record<string, unknown>, key: SigningKey): string {
+export function signJwt(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  key: SigningKey,
+): string {
   return signJwtWithHeader(encodeJwtHeader(header), payload, key);
 }
 
@@ -153,5 +166,8 @@ export function issueStandardSdJwt(
   if (digests.length > 0) packed._sd = digests.sort();
   packed._sd_alg = 'sha-256';
   // Header members in the caller's order: the upstream April vectors write alg, typ, kid. A string is a header already encoded.
-  return serializeSdJwt(signJwtWithHeader(typeof header === 'string' ? header : encodeJwtHeader(header), packed, key), disclosures);
+  return serializeSdJwt(
+    signJwtWithHeader(typeof header === 'string' ? header : encodeJwtHeader(header), packed, key),
+    disclosures,
+  );
 }

@@ -5,7 +5,8 @@ import { createHash, hash } from 'node:crypto';
  * builds: about 3x faster on the short strings VI hashes. createHash is the
  * fallback for older Node 20 releases.
  */
-const oneShot: ((s: string) => string) | undefined = typeof hash === 'function' ? (s) => hash('sha256', s, 'base64url') : undefined;
+const oneShot: ((s: string) => string) | undefined =
+  typeof hash === 'function' ? (s) => hash('sha256', s, 'base64url') : undefined;
 
 /** B64U(SHA-256(UTF-8(s))): the digest VI uses for disclosures, sd_hash and checkout_hash. */
 export function sha256b64u(s: string): string {

@@ -3,7 +3,15 @@
  * thumbprint (RFC 7638) in a bounded LRU: importing a P-256 JWK costs about as
  * much as a signature check, and the same issuer, user and agent keys recur.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject, sign, verify } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type JsonWebKey,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
 import { VIError } from '../errors.js';
 import { PRIVATE_JWK_MEMBERS } from '../internal/guards.js';
 import { decodeBase64url } from './base64url.js';
@@ -118,7 +126,9 @@ export class PublicKeyCache {
     const { x, y } = jwk as Record<string, unknown>;
     if (typeof x !== 'string') return undefined;
     const e = this.entries.get(x);
-    return e !== undefined && e.y === y && !headerProblem(jwk as Record<string, unknown>) ? e : undefined;
+    return e !== undefined && e.y === y && !headerProblem(jwk as Record<string, unknown>)
+      ? e
+      : undefined;
   }
 
   private entry(jwk: unknown): CachedKey {
@@ -140,7 +150,10 @@ export class PublicKeyCache {
     const pub = jwk as PublicJwk;
     let key: KeyObject;
     try {
-      key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y }, format: 'jwk' });
+      key = createPublicKey({
+        key: { kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y },
+        format: 'jwk',
+      });
     } catch {
       throw new VIError({ code: 'KEY_INVALID', message: 'JWK is not a point on P-256' });
     }
@@ -181,7 +194,12 @@ function signingBytes(signingInput: string): Buffer {
 export function verifyEs256(signingInput: string, signature: Buffer, key: KeyObject): boolean {
   if (signature.length !== 64) return false;
   try {
-    return verify('sha256', signingBytes(signingInput), { key, dsaEncoding: 'ieee-p1363' }, signature);
+    return verify(
+      'sha256',
+      signingBytes(signingInput),
+      { key, dsaEncoding: 'ieee-p1363' },
+      signature,
+    );
   } catch {
     return false;
   }
@@ -193,7 +211,13 @@ export function signEs256(signingInput: string, key: KeyObject): Buffer {
 
 /** The public P-256 JWK of an exported or generated key; KEY_INVALID for any other curve. */
 function p256PublicJwk(jwk: JsonWebKey, kid: string): PublicJwk {
-  if (jwk.crv !== 'P-256' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string' || !jwk.x || !jwk.y) {
+  if (
+    jwk.crv !== 'P-256' ||
+    typeof jwk.x !== 'string' ||
+    typeof jwk.y !== 'string' ||
+    !jwk.x ||
+    !jwk.y
+  ) {
     throw new VIError({ code: 'KEY_INVALID', message: 'signing key must be an EC P-256 key' });
   }
   return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid };

@@ -27,7 +27,8 @@ export interface ParseCacheStats {
 function deepFreeze(value: unknown): void {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
   Object.freeze(value);
-  for (const k in value) if (Object.hasOwn(value, k)) deepFreeze((value as Record<string, unknown>)[k]);
+  for (const k in value)
+    if (Object.hasOwn(value, k)) deepFreeze((value as Record<string, unknown>)[k]);
 }
 
 function sameLimits(a: ParseLimits, b: ParseLimits): boolean {
@@ -51,7 +52,8 @@ export class ParsedJwtCache {
     readonly capacity = DEFAULT_PARSE_CACHE_SIZE,
     private readonly limits: ParseLimits = DEFAULT_PARSE_LIMITS,
   ) {
-    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError('parse cache capacity must be a positive integer');
+    if (!Number.isSafeInteger(capacity) || capacity < 1)
+      throw new RangeError('parse cache capacity must be a positive integer');
   }
 
   get size(): number {
@@ -59,7 +61,12 @@ export class ParsedJwtCache {
   }
 
   stats(): ParseCacheStats {
-    return { hits: this.hitCount, misses: this.missCount, size: this.entries.size, capacity: this.capacity };
+    return {
+      hits: this.hitCount,
+      misses: this.missCount,
+      size: this.entries.size,
+      capacity: this.capacity,
+    };
   }
 
   /** Whether lookups under `limits` may use this cache. */

@@ -72,7 +72,12 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = {
 };
 
 function fail(
-  code: 'SDJWT_MALFORMED' | 'JWT_MALFORMED' | 'DISCLOSURE_MALFORMED' | 'LIMIT_EXCEEDED' | 'JSON_DUPLICATE_MEMBER',
+  code:
+    | 'SDJWT_MALFORMED'
+    | 'JWT_MALFORMED'
+    | 'DISCLOSURE_MALFORMED'
+    | 'LIMIT_EXCEEDED'
+    | 'JSON_DUPLICATE_MEMBER',
   layer: Layer,
   message: string,
 ): never {
@@ -101,7 +106,11 @@ export function jsonDepthExceeds(text: string, max: number): boolean {
 }
 
 /** The first string (value or member name) over its limit, as a path; undefined when none. */
-export function overlongString(value: unknown, limits: ParseLimits, path = '$'): string | undefined {
+export function overlongString(
+  value: unknown,
+  limits: ParseLimits,
+  path = '$',
+): string | undefined {
   if (typeof value === 'string') return value.length > limits.maxStringLength ? path : undefined;
   if (typeof value !== 'object' || value === null) return undefined;
   if (Array.isArray(value)) {
@@ -264,28 +273,46 @@ export function fractionalMembersOfDisclosure(encoded: string): Set<string> {
  * than the string limit. The depth walk also notes private-JWK member names,
  * while the parsed value is still in cache.
  */
-function parseBoundedJson(text: string, layer: Layer, what: string, limits: ParseLimits, code: 'JWT_MALFORMED' | 'DISCLOSURE_MALFORMED'): BoundedJson {
+function parseBoundedJson(
+  text: string,
+  layer: Layer,
+  what: string,
+  limits: ParseLimits,
+  code: 'JWT_MALFORMED' | 'DISCLOSURE_MALFORMED',
+): BoundedJson {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     // Too deep wins over malformed, as when the depth was checked first.
-    if (jsonDepthExceeds(text, limits.maxJsonDepth)) fail('LIMIT_EXCEEDED', layer, `${what} nests deeper than ${limits.maxJsonDepth}`);
+    if (jsonDepthExceeds(text, limits.maxJsonDepth))
+      fail('LIMIT_EXCEEDED', layer, `${what} nests deeper than ${limits.maxJsonDepth}`);
     fail(code, layer, `${what} is not JSON`);
   }
   const found = scanParsed(value, limits.maxJsonDepth);
-  if (found & TOO_DEEP) fail('LIMIT_EXCEEDED', layer, `${what} nests deeper than ${limits.maxJsonDepth}`);
+  if (found & TOO_DEEP)
+    fail('LIMIT_EXCEEDED', layer, `${what} nests deeper than ${limits.maxJsonDepth}`);
   const long = text.length > limits.maxStringLength ? overlongString(value, limits) : undefined;
   if (long) fail('LIMIT_EXCEEDED', layer, `${what}: string at ${long} is over the length limit`);
   // Only a text with an object can repeat a member name, and only one with a number can write 27999.0:
   // a disclosure of strings (a salt, a name, an email) needs no second pass.
   const facts = found >>> FLAG_BITS > 0 || (found & NUMBER) !== 0 ? textFacts(text) : 0;
   // security-model §5.1: a repeated member name is read differently by different parsers.
-  if (facts >> 1 > found >>> FLAG_BITS) fail('JSON_DUPLICATE_MEMBER', layer, `${what} names a member twice`);
-  return { value, privateJwkMember: (found & PRIVATE_MEMBER) !== 0, fractionalNumber: (facts & 1) === 1 };
+  if (facts >> 1 > found >>> FLAG_BITS)
+    fail('JSON_DUPLICATE_MEMBER', layer, `${what} names a member twice`);
+  return {
+    value,
+    privateJwkMember: (found & PRIVATE_MEMBER) !== 0,
+    fractionalNumber: (facts & 1) === 1,
+  };
 }
 
-function parseJsonObject(b64: string, layer: Layer, what: string, limits: ParseLimits): BoundedJson & { value: Record<string, unknown> } {
+function parseJsonObject(
+  b64: string,
+  layer: Layer,
+  what: string,
+  limits: ParseLimits,
+): BoundedJson & { value: Record<string, unknown> } {
   const bytes = decodeBase64url(b64);
   if (!bytes) fail('JWT_MALFORMED', layer, `${what} is not base64url`);
   const parsed = parseBoundedJson(bytes.toString('utf8'), layer, what, limits, 'JWT_MALFORMED');
@@ -297,9 +324,14 @@ function parseJsonObject(b64: string, layer: Layer, what: string, limits: ParseL
 }
 
 /** Parse a compact JWS (header.payload.signature). Throws VIError. */
-export function parseJwt(compact: string, layer: Layer, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ParsedJwt {
+export function parseJwt(
+  compact: string,
+  layer: Layer,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+): ParsedJwt {
   const parts = compact.split('.');
-  if (parts.length !== 3) fail('JWT_MALFORMED', layer, `JWT must have 3 segments, got ${parts.length}`);
+  if (parts.length !== 3)
+    fail('JWT_MALFORMED', layer, `JWT must have 3 segments, got ${parts.length}`);
   const [h, p, s] = parts as [string, string, string];
   const header = parseJsonObject(h, layer, 'JWT header', limits);
   const payload = parseJsonObject(p, layer, 'JWT payload', limits);
@@ -333,21 +365,34 @@ export function signingInputDigest(jwt: ParsedJwt): string {
 }
 
 /** Parse one disclosure and compute its digest (once). Throws VIError. */
-export function parseDisclosure(encoded: string, layer: Layer, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ParsedDisclosure {
+export function parseDisclosure(
+  encoded: string,
+  layer: Layer,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+): ParsedDisclosure {
   const bytes = decodeBase64url(encoded);
   if (!bytes) fail('DISCLOSURE_MALFORMED', layer, 'disclosure is not base64url');
-  const parsed = parseBoundedJson(bytes.toString('utf8'), layer, 'disclosure', limits, 'DISCLOSURE_MALFORMED');
+  const parsed = parseBoundedJson(
+    bytes.toString('utf8'),
+    layer,
+    'disclosure',
+    limits,
+    'DISCLOSURE_MALFORMED',
+  );
   const arr = parsed.value;
   if (!Array.isArray(arr) || (arr.length !== 2 && arr.length !== 3)) {
     fail('DISCLOSURE_MALFORMED', layer, 'disclosure must be a JSON array of 2 or 3 elements');
   }
   const salt = arr[0];
-  if (typeof salt !== 'string') fail('DISCLOSURE_MALFORMED', layer, 'disclosure salt must be a string');
+  if (typeof salt !== 'string')
+    fail('DISCLOSURE_MALFORMED', layer, 'disclosure salt must be a string');
   const digest = sha256b64u(encoded);
   if (arr.length === 3) {
     const name = arr[1];
-    if (typeof name !== 'string') fail('DISCLOSURE_MALFORMED', layer, 'disclosure claim name must be a string');
-    if (name === '_sd' || name === '...') fail('DISCLOSURE_MALFORMED', layer, `disclosure claim name "${name}" is reserved`);
+    if (typeof name !== 'string')
+      fail('DISCLOSURE_MALFORMED', layer, 'disclosure claim name must be a string');
+    if (name === '_sd' || name === '...')
+      fail('DISCLOSURE_MALFORMED', layer, `disclosure claim name "${name}" is reserved`);
     // A selectively disclosed `d` lands in its JWK only once resolved: count the name too.
     return {
       encoded,
@@ -359,7 +404,14 @@ export function parseDisclosure(encoded: string, layer: Layer, limits: ParseLimi
       fractionalNumber: parsed.fractionalNumber,
     };
   }
-  return { encoded, digest, salt, value: arr[1], privateJwkMember: parsed.privateJwkMember, fractionalNumber: parsed.fractionalNumber };
+  return {
+    encoded,
+    digest,
+    salt,
+    value: arr[1],
+    privateJwkMember: parsed.privateJwkMember,
+    fractionalNumber: parsed.fractionalNumber,
+  };
 }
 
 /**
@@ -429,14 +481,27 @@ export function parseSdJwt(
     fail('SDJWT_MALFORMED', layer, `${layer} must be a non-empty string`);
   }
   if (serialized.length > limits.maxLength) {
-    fail('LIMIT_EXCEEDED', layer, `${layer} is ${serialized.length} characters, limit ${limits.maxLength}`);
+    fail(
+      'LIMIT_EXCEEDED',
+      layer,
+      `${layer} is ${serialized.length} characters, limit ${limits.maxLength}`,
+    );
   }
   const parts = serialized.split('~');
   if (parts.length < 2) fail('SDJWT_MALFORMED', layer, 'SD-JWT must end with "~"');
-  if (parts[parts.length - 1] !== '') fail('SDJWT_MALFORMED', layer, 'SD-JWT must end with "~" (key-binding JWTs are not used in VI)');
+  if (parts[parts.length - 1] !== '')
+    fail(
+      'SDJWT_MALFORMED',
+      layer,
+      'SD-JWT must end with "~" (key-binding JWTs are not used in VI)',
+    );
   const encodedDisclosures = parts.slice(1, -1);
   if (encodedDisclosures.length > limits.maxDisclosures) {
-    fail('LIMIT_EXCEEDED', layer, `${encodedDisclosures.length} disclosures, limit ${limits.maxDisclosures}`);
+    fail(
+      'LIMIT_EXCEEDED',
+      layer,
+      `${encodedDisclosures.length} disclosures, limit ${limits.maxDisclosures}`,
+    );
   }
   const compact = parts[0] as string;
   let jwt = memo?.jwt(compact);

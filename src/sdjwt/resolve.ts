@@ -90,18 +90,35 @@ function fail(st: ResolveState, code: ResolveFailure, message: string): never {
 
 /** Define an own data property; plain assignment would make a "__proto__" claim the prototype. */
 export function setOwn(out: Record<string, unknown>, k: string, v: unknown): void {
-  if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  if (k === '__proto__')
+    Object.defineProperty(out, k, {
+      value: v,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   else out[k] = v;
 }
 
-function resolveValue(st: ResolveState, value: unknown, depth: number, arrayName: string | undefined): unknown {
-  if (depth > st.options.maxDepth) fail(st, 'LIMIT_EXCEEDED', `nesting deeper than ${st.options.maxDepth}`);
+function resolveValue(
+  st: ResolveState,
+  value: unknown,
+  depth: number,
+  arrayName: string | undefined,
+): unknown {
+  if (depth > st.options.maxDepth)
+    fail(st, 'LIMIT_EXCEEDED', `nesting deeper than ${st.options.maxDepth}`);
   if (Array.isArray(value)) return resolveArray(st, value, depth, arrayName);
   if (isPlainObject(value)) return resolveObject(st, value, depth, false);
   return value;
 }
 
-function resolveArray(st: ResolveState, arr: readonly unknown[], depth: number, name: string | undefined): unknown[] {
+function resolveArray(
+  st: ResolveState,
+  arr: readonly unknown[],
+  depth: number,
+  name: string | undefined,
+): unknown[] {
   let seenHere: Set<string> | undefined;
   const out: unknown[] = [];
   for (const el of arr) {
@@ -111,19 +128,37 @@ function resolveArray(st: ResolveState, arr: readonly unknown[], depth: number, 
       continue;
     }
     seenHere ??= new Set<string>();
-    if (seenHere.has(digest)) fail(st, 'DISCLOSURE_DUPLICATE_REFERENCE', `digest ${digest} referenced twice in ${name ?? 'an array'}`);
+    if (seenHere.has(digest))
+      fail(
+        st,
+        'DISCLOSURE_DUPLICATE_REFERENCE',
+        `digest ${digest} referenced twice in ${name ?? 'an array'}`,
+      );
     seenHere.add(digest);
     const d = st.byDigest.get(digest);
     if (!d) {
       out.push(el); // withheld: keep the reference
       continue;
     }
-    if (d.name !== undefined) fail(st, 'DISCLOSURE_MALFORMED', `object-property disclosure ${digest} referenced as an array element`);
+    if (d.name !== undefined)
+      fail(
+        st,
+        'DISCLOSURE_MALFORMED',
+        `object-property disclosure ${digest} referenced as an array element`,
+      );
     const places = st.placedIn.get(digest);
     const label = name ?? '(array)';
     if (places) {
-      const shareable = name !== undefined && st.options.shareableArrays.has(name) && places.every((p) => st.options.shareableArrays.has(p));
-      if (!shareable) fail(st, 'DISCLOSURE_DUPLICATE_REFERENCE', `disclosure ${digest} referenced from ${places[0]} and ${label}`);
+      const shareable =
+        name !== undefined &&
+        st.options.shareableArrays.has(name) &&
+        places.every((p) => st.options.shareableArrays.has(p));
+      if (!shareable)
+        fail(
+          st,
+          'DISCLOSURE_DUPLICATE_REFERENCE',
+          `disclosure ${digest} referenced from ${places[0]} and ${label}`,
+        );
       places.push(label);
     } else {
       st.placedIn.set(digest, [label]);
@@ -135,7 +170,12 @@ function resolveArray(st: ResolveState, arr: readonly unknown[], depth: number, 
 }
 
 /** Resolve a disclosure's value, noting it as the enclosing disclosure of what it references. */
-function resolveDisclosed(st: ResolveState, d: ParsedDisclosure, depth: number, arrayName: string | undefined): unknown {
+function resolveDisclosed(
+  st: ResolveState,
+  d: ParsedDisclosure,
+  depth: number,
+  arrayName: string | undefined,
+): unknown {
   const outer = st.within;
   st.within = d.digest;
   const v = resolveValue(st, d.value, depth, arrayName);
@@ -143,7 +183,12 @@ function resolveDisclosed(st: ResolveState, d: ParsedDisclosure, depth: number, 
   return v;
 }
 
-function resolveObject(st: ResolveState, obj: Record<string, unknown>, depth: number, topLevel: boolean): Record<string, unknown> {
+function resolveObject(
+  st: ResolveState,
+  obj: Record<string, unknown>,
+  depth: number,
+  topLevel: boolean,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   // for-in with an own check visits what Object.keys lists, in the same order, without the array.
   for (const k in obj) {
@@ -156,21 +201,29 @@ function resolveObject(st: ResolveState, obj: Record<string, unknown>, depth: nu
   const seen = new Set<string>();
   for (const digest of sd as unknown[]) {
     if (typeof digest !== 'string') fail(st, 'DISCLOSURE_MALFORMED', '_sd entries must be strings');
-    if (seen.has(digest)) fail(st, 'DISCLOSURE_DUPLICATE_REFERENCE', `digest ${digest} appears twice in _sd`);
+    if (seen.has(digest))
+      fail(st, 'DISCLOSURE_DUPLICATE_REFERENCE', `digest ${digest} appears twice in _sd`);
     seen.add(digest);
     const d = st.byDigest.get(digest);
     if (!d) continue;
     if (d.name === undefined) {
       // VI reference convention: the top-level _sd lists array-element digests too.
-      if (!topLevel) fail(st, 'DISCLOSURE_MALFORMED', `array-element disclosure ${digest} referenced from a nested _sd`);
+      if (!topLevel)
+        fail(
+          st,
+          'DISCLOSURE_MALFORMED',
+          `array-element disclosure ${digest} referenced from a nested _sd`,
+        );
       st.committed.add(digest);
       st.reachedFrom.set(digest, null); // the payload lists it: referenced in any subset
       continue;
     }
-    if (st.placedIn.has(digest)) fail(st, 'DISCLOSURE_DUPLICATE_REFERENCE', `disclosure ${digest} referenced twice`);
+    if (st.placedIn.has(digest))
+      fail(st, 'DISCLOSURE_DUPLICATE_REFERENCE', `disclosure ${digest} referenced twice`);
     st.placedIn.set(digest, ['_sd']);
     st.reachedFrom.set(digest, st.within);
-    if (Object.hasOwn(out, d.name)) fail(st, 'DISCLOSURE_MALFORMED', `disclosed claim "${d.name}" already present`);
+    if (Object.hasOwn(out, d.name))
+      fail(st, 'DISCLOSURE_MALFORMED', `disclosed claim "${d.name}" already present`);
     setOwn(out, d.name, resolveDisclosed(st, d, depth + 1, d.name));
   }
   return out;
@@ -182,19 +235,33 @@ export function resolveDisclosures(
   layer: Layer,
   options: ResolveOptions = VI_RESOLVE_OPTIONS,
 ): Resolved {
-  const st: ResolveState = { layer, options, byDigest: new Map(), committed: new Set(), placedIn: new Map(), reachedFrom: new Map(), within: null };
+  const st: ResolveState = {
+    layer,
+    options,
+    byDigest: new Map(),
+    committed: new Set(),
+    placedIn: new Map(),
+    reachedFrom: new Map(),
+    within: null,
+  };
   for (const d of disclosures) {
-    if (st.byDigest.has(d.digest)) fail(st, 'DISCLOSURE_DUPLICATE', `disclosure ${d.digest} presented twice`);
+    if (st.byDigest.has(d.digest))
+      fail(st, 'DISCLOSURE_DUPLICATE', `disclosure ${d.digest} presented twice`);
     st.byDigest.set(d.digest, d);
   }
 
   const sdAlg = payload[PROFILE.claim.sdAlg];
-  if (sdAlg !== undefined && sdAlg !== PROFILE.sdAlg) fail(st, 'SD_ALG_UNSUPPORTED', `_sd_alg must be ${PROFILE.sdAlg}`);
+  if (sdAlg !== undefined && sdAlg !== PROFILE.sdAlg)
+    fail(st, 'SD_ALG_UNSUPPORTED', `_sd_alg must be ${PROFILE.sdAlg}`);
 
   const claims = resolveObject(st, payload, 0, true);
   for (const d of disclosures) {
     if (!st.placedIn.has(d.digest) && !st.committed.has(d.digest)) {
-      fail(st, 'DISCLOSURE_UNREFERENCED', `presented disclosure ${d.digest} is referenced by no digest (RFC 9901 §7.1)`);
+      fail(
+        st,
+        'DISCLOSURE_UNREFERENCED',
+        `presented disclosure ${d.digest} is referenced by no digest (RFC 9901 §7.1)`,
+      );
     }
   }
   return { claims, byDigest: st.byDigest, reachedFrom: st.reachedFrom };
@@ -212,7 +279,12 @@ export function resolveDisclosures(
  * part of it can fail only where the whole would, and builds the same value.
  * Depth is counted as for a `delegate_payload` element of the payload.
  */
-export function resolveElement(resolved: Resolved, digest: string, layer: Layer, options: ResolveOptions = VI_RESOLVE_OPTIONS): unknown {
+export function resolveElement(
+  resolved: Resolved,
+  digest: string,
+  layer: Layer,
+  options: ResolveOptions = VI_RESOLVE_OPTIONS,
+): unknown {
   const d = resolved.byDigest.get(digest);
   if (d === undefined || d.name !== undefined) return undefined;
   const st: ResolveState = {
@@ -235,9 +307,18 @@ export function resolveElement(resolved: Resolved, digest: string, layer: Layer,
  * Walks the raw values (every `{"...": d}` and `_sd` entry), not the first
  * recorded reference: a shareable disclosure may sit in several mandates.
  */
-export function disclosesAlikeWithin(a: Resolved, b: Resolved, digest: string, options: ResolveOptions = VI_RESOLVE_OPTIONS): boolean {
+export function disclosesAlikeWithin(
+  a: Resolved,
+  b: Resolved,
+  digest: string,
+  options: ResolveOptions = VI_RESOLVE_OPTIONS,
+): boolean {
   const d = a.byDigest.get(digest);
-  return d !== undefined && b.byDigest.has(digest) && alikeIn(a, b, d.value, ELEMENT_DEPTH, options.maxDepth);
+  return (
+    d !== undefined &&
+    b.byDigest.has(digest) &&
+    alikeIn(a, b, d.value, ELEMENT_DEPTH, options.maxDepth)
+  );
 }
 
 function alikeRef(a: Resolved, b: Resolved, digest: string, depth: number, max: number): boolean {
@@ -251,7 +332,10 @@ function alikeIn(a: Resolved, b: Resolved, value: unknown, depth: number, max: n
   if (Array.isArray(value)) {
     for (const el of value) {
       const ref = arrayRefDigest(el);
-      if (!(ref === undefined ? alikeIn(a, b, el, depth + 1, max) : alikeRef(a, b, ref, depth, max))) return false;
+      if (
+        !(ref === undefined ? alikeIn(a, b, el, depth + 1, max) : alikeRef(a, b, ref, depth, max))
+      )
+        return false;
     }
     return true;
   }
@@ -260,7 +344,8 @@ function alikeIn(a: Resolved, b: Resolved, value: unknown, depth: number, max: n
     if (!hasOwn.call(value, k)) continue;
     const v = value[k];
     if (k === SD && Array.isArray(v)) {
-      for (const ref of v) if (typeof ref === 'string' && !alikeRef(a, b, ref, depth, max)) return false;
+      for (const ref of v)
+        if (typeof ref === 'string' && !alikeRef(a, b, ref, depth, max)) return false;
     } else if (!alikeIn(a, b, v, depth + 1, max)) return false;
   }
   return true;
@@ -291,7 +376,12 @@ export function resolveSubset(
   const byDigest = new Map<string, ParsedDisclosure>();
   for (const d of disclosures) {
     const known = full.byDigest.get(d.digest);
-    if (known === undefined || (known !== d && known.encoded !== d.encoded) || byDigest.has(d.digest)) return undefined;
+    if (
+      known === undefined ||
+      (known !== d && known.encoded !== d.encoded) ||
+      byDigest.has(d.digest)
+    )
+      return undefined;
     byDigest.set(d.digest, d);
   }
   for (const d of disclosures) {
@@ -302,7 +392,11 @@ export function resolveSubset(
       from = full.reachedFrom.get(from);
     }
   }
-  return new SubsetResolution(byDigest, full.reachedFrom, () => resolveDisclosures(payload, disclosures, layer, options).claims);
+  return new SubsetResolution(
+    byDigest,
+    full.reachedFrom,
+    () => resolveDisclosures(payload, disclosures, layer, options).claims,
+  );
 }
 
 /** A class, not an object literal with a getter: V8 creates those far more slowly. */

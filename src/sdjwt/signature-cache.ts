@@ -34,7 +34,11 @@ export interface SignatureCacheStats {
  * verifier has that digest already for an L2 (its id across views), so the
  * long signing input is hashed once per verification, not twice.
  */
-export function signatureCacheKey(thumbprint: string, signingInputDigest: string, signature: Buffer): string {
+export function signatureCacheKey(
+  thumbprint: string,
+  signingInputDigest: string,
+  signature: Buffer,
+): string {
   return sha256b64u(`${thumbprint}\n${signature.toString('base64url')}\n${signingInputDigest}`);
 }
 
@@ -45,7 +49,8 @@ export class VerifiedSignatureCache {
   private missCount = 0;
 
   constructor(readonly capacity = DEFAULT_SIGNATURE_CACHE_SIZE) {
-    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError('signature cache capacity must be a positive integer');
+    if (!Number.isSafeInteger(capacity) || capacity < 1)
+      throw new RangeError('signature cache capacity must be a positive integer');
   }
 
   get size(): number {
@@ -53,7 +58,12 @@ export class VerifiedSignatureCache {
   }
 
   stats(): SignatureCacheStats {
-    return { hits: this.hitCount, misses: this.missCount, size: this.entries.size, capacity: this.capacity };
+    return {
+      hits: this.hitCount,
+      misses: this.missCount,
+      size: this.entries.size,
+      capacity: this.capacity,
+    };
   }
 
   /** True when exactly this (thumbprint, signing input, signature) verified before and is still remembered. */
@@ -67,7 +77,13 @@ export class VerifiedSignatureCache {
    * vouches that `thumbprint` is the RFC 7638 thumbprint of `key`, and that
    * `signingInputDigest`, when given, is B64U(SHA-256(signingInput)).
    */
-  verify(thumbprint: string, signingInput: string, signature: Buffer, key: KeyObject, signingInputDigest = sha256b64u(signingInput)): boolean {
+  verify(
+    thumbprint: string,
+    signingInput: string,
+    signature: Buffer,
+    key: KeyObject,
+    signingInputDigest = sha256b64u(signingInput),
+  ): boolean {
     if (signature.length !== 64) return false;
     const id = signatureCacheKey(thumbprint, signingInputDigest, signature);
     if (this.entries.has(id)) {
@@ -109,5 +125,11 @@ export function verifyEs256Cached(
   if (cache === undefined) return verifyEs256(signingInput, signature, key);
   const thumbprint = importedKeyThumbprint(key);
   if (thumbprint === undefined) return verifyEs256(signingInput, signature, key);
-  return cache.verify(thumbprint, signingInput, signature, key, signingInputDigest ?? sha256b64u(signingInput));
+  return cache.verify(
+    thumbprint,
+    signingInput,
+    signature,
+    key,
+    signingInputDigest ?? sha256b64u(signingInput),
+  );
 }

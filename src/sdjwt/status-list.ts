@@ -33,7 +33,9 @@ export interface StatusListReference {
 export type StatusLookup = { ok: true; status: number } | { ok: false; reason: string };
 
 /** Looks up the status a reference points to; a verifier given one checks every L1 that carries a reference. */
-export type StatusResolver = (reference: StatusListReference) => StatusLookup | Promise<StatusLookup>;
+export type StatusResolver = (
+  reference: StatusListReference,
+) => StatusLookup | Promise<StatusLookup>;
 
 export function isBitsPerStatus(bits: unknown): bits is BitsPerStatus {
   return bits === 1 || bits === 2 || bits === 4 || bits === 8;
@@ -45,10 +47,17 @@ export function compressStatuses(statuses: readonly number[], bits: BitsPerStatu
 }
 
 /** Unpack a `lst`; throws on a list that is not valid zlib or base64url (callers verify the token's signature first). */
-export function decompressStatuses(lst: string, bits: BitsPerStatus): { size: number; statusAt(idx: number): number | undefined } {
+export function decompressStatuses(
+  lst: string,
+  bits: BitsPerStatus,
+): { size: number; statusAt(idx: number): number | undefined } {
   const list = StatusList.decompressStatusList(lst, bits);
   const size = list.statusList.length;
-  return { size, statusAt: (idx) => (Number.isSafeInteger(idx) && idx >= 0 && idx < size ? list.getStatus(idx) : undefined) };
+  return {
+    size,
+    statusAt: (idx) =>
+      Number.isSafeInteger(idx) && idx >= 0 && idx < size ? list.getStatus(idx) : undefined,
+  };
 }
 
 export interface StatusListTokenInput {
@@ -78,5 +87,9 @@ export function signStatusListToken(input: StatusListTokenInput): string {
   payload.exp = input.exp ?? input.iat + DEFAULT_STATUS_TOKEN_LIFETIME_SECONDS;
   if (input.ttl !== undefined) payload.ttl = input.ttl;
   payload.status_list = { bits: input.bits, lst: compressStatuses(input.statuses, input.bits) };
-  return signJwt({ alg: 'ES256', typ: STATUS_LIST_TYP, kid: input.issuerKey.kid }, payload, input.issuerKey);
+  return signJwt(
+    { alg: 'ES256', typ: STATUS_LIST_TYP, kid: input.issuerKey.kid },
+    payload,
+    input.issuerKey,
+  );
 }

@@ -107,15 +107,27 @@ export class CheckLog {
   }
 
   pass(name: CheckName, layer: Layer, pair?: number): void {
-    this.checks.push(pair === undefined ? { name, status: 'passed', layer } : { name, status: 'passed', layer, pair });
+    this.checks.push(
+      pair === undefined
+        ? { name, status: 'passed', layer }
+        : { name, status: 'passed', layer, pair },
+    );
   }
 
   skipped(name: CheckName, layer: Layer, reason: string, pair?: number): void {
-    this.checks.push(pair === undefined ? { name, status: 'skipped', layer, reason } : { name, status: 'skipped', layer, reason, pair });
+    this.checks.push(
+      pair === undefined
+        ? { name, status: 'skipped', layer, reason }
+        : { name, status: 'skipped', layer, reason, pair },
+    );
   }
 
   failed(name: CheckName, layer: Layer, errors: readonly VIErrorInfo[], pair?: number): void {
-    this.checks.push(pair === undefined ? { name, status: 'failed', layer } : { name, status: 'failed', layer, pair });
+    this.checks.push(
+      pair === undefined
+        ? { name, status: 'failed', layer }
+        : { name, status: 'failed', layer, pair },
+    );
     const { maxErrorsPerCheck, maxErrors, maxMessageLength } = this.config.limits;
     // A failed check is a failure even when it names no error (a caller's empty list).
     if (errors.length === 0) {
@@ -132,14 +144,23 @@ export class CheckLog {
         continue;
       }
       kept++;
-      const info: VIErrorInfo = { ...e, message: boundedMessage(e.message, maxMessageLength), layer: e.layer ?? layer };
+      const info: VIErrorInfo = {
+        ...e,
+        message: boundedMessage(e.message, maxMessageLength),
+        layer: e.layer ?? layer,
+      };
       if (p !== undefined) info.pair = p;
       this.errors.push(info);
     }
   }
 
   /** Record what `outcome` (a check's return value, or what it threw) means. */
-  private settle(name: CheckName, layer: Layer, outcome: void | Skip, pair: number | undefined): CheckStatus {
+  private settle(
+    name: CheckName,
+    layer: Layer,
+    outcome: void | Skip,
+    pair: number | undefined,
+  ): CheckStatus {
     if (outcome && typeof outcome === 'object' && 'skip' in outcome) {
       this.skipped(name, layer, outcome.skip, pair);
       return 'skipped';
@@ -164,7 +185,12 @@ export class CheckLog {
    * Run a stage's table in order. Returns false when a gate check did not
    * pass (the rest is not run), else whether no check failed.
    */
-  runAll<In, Found>(table: readonly Check<In, Found>[], input: In, found: Found, pair?: number): boolean {
+  runAll<In, Found>(
+    table: readonly Check<In, Found>[],
+    input: In,
+    found: Found,
+    pair?: number,
+  ): boolean {
     let ok = true;
     for (const check of table) {
       const status = this.run(check, input, found, pair);
@@ -194,6 +220,11 @@ export function toInfo(e: unknown, layer: Layer): VIErrorInfo {
 }
 
 /** Throw a VIError; checks use it to fail. */
-export function reject(code: VIErrorInfo['code'], message: string, claim?: string, found?: { expected?: unknown; actual?: unknown }): never {
+export function reject(
+  code: VIErrorInfo['code'],
+  message: string,
+  claim?: string,
+  found?: { expected?: unknown; actual?: unknown },
+): never {
   throw new VIError({ code, message, claim, ...found });
 }

@@ -13,7 +13,17 @@ import { isRecord } from '../constraints/values.js';
 import type { ParsedSdJwt } from '../sdjwt/parse.js';
 import { CheckLog, configOf } from './context.js';
 import { withoutPrivateKeys } from './redact.js';
-import type { BoundL3s, ConstraintReports, MandateSet, Pair, Pairs, ParsedChain, ResolvedKeys, VerifiedL1, VerifiedL2 } from './stages.js';
+import type {
+  BoundL3s,
+  ConstraintReports,
+  MandateSet,
+  Pair,
+  Pairs,
+  ParsedChain,
+  ResolvedKeys,
+  VerifiedL1,
+  VerifiedL2,
+} from './stages.js';
 import { verifyCheckouts } from './steps/bindings.js';
 import { parseChain, readBundle } from './steps/bundle.js';
 import { judgeConstraints } from './steps/constraints.js';
@@ -58,18 +68,33 @@ function runPipeline(input: unknown, log: CheckLog, outcome: Outcome): void | Pr
   if (!chain) return;
   outcome.chain = chain;
   const keys = resolveKeys(chain);
-  return keys instanceof Promise ? keys.then((k) => verifyWithKeys(chain, k, log, outcome)) : verifyWithKeys(chain, keys, log, outcome);
+  return keys instanceof Promise
+    ? keys.then((k) => verifyWithKeys(chain, k, log, outcome))
+    : verifyWithKeys(chain, keys, log, outcome);
 }
 
-function verifyWithKeys(chain: ParsedChain, keys: ResolvedKeys, log: CheckLog, outcome: Outcome): void | Promise<void> {
+function verifyWithKeys(
+  chain: ParsedChain,
+  keys: ResolvedKeys,
+  log: CheckLog,
+  outcome: Outcome,
+): void | Promise<void> {
   const l1 = verifyL1(chain, keys, log);
   outcome.l1 = l1;
   // The L1's credential status, when a status resolver is configured: the one other lookup that may wait.
   const status = l1 && verifyL1Status(l1, log);
-  return status ? status.then(() => verifyAfterL1(chain, keys, l1, log, outcome)) : verifyAfterL1(chain, keys, l1, log, outcome);
+  return status
+    ? status.then(() => verifyAfterL1(chain, keys, l1, log, outcome))
+    : verifyAfterL1(chain, keys, l1, log, outcome);
 }
 
-function verifyAfterL1(chain: ParsedChain, keys: ResolvedKeys, l1: VerifiedL1 | undefined, log: CheckLog, outcome: Outcome): void {
+function verifyAfterL1(
+  chain: ParsedChain,
+  keys: ResolvedKeys,
+  l1: VerifiedL1 | undefined,
+  log: CheckLog,
+  outcome: Outcome,
+): void {
   // Each value is kept as soon as it exists: a bug in a later stage still reports what was established.
   const l2 = (outcome.l2 = verifyL2(chain, l1, log));
   const set = (outcome.set = readMandates(chain, l2, log));
@@ -88,7 +113,10 @@ function verifyAfterL1(chain: ParsedChain, keys: ResolvedKeys, l1: VerifiedL1 | 
  * const result = await verifyPresentation(bundle, { issuerKeys: jwks });
  * if (!result.valid) console.log(result.errors.map((e) => e.code));
  */
-export async function verifyPresentation(bundle: unknown, options: VerifyOptions = {}): Promise<VerificationResult> {
+export async function verifyPresentation(
+  bundle: unknown,
+  options: VerifyOptions = {},
+): Promise<VerificationResult> {
   const log = new CheckLog(configOf(options));
   const outcome: Outcome = { at: 0 };
   try {
@@ -97,7 +125,9 @@ export async function verifyPresentation(bundle: unknown, options: VerifyOptions
   } catch (e) {
     // A bug must not become an exception for the caller, nor a pass.
     if (process.env.VINTENT_DEBUG) console.error(e);
-    log.failed('internal', 'bundle', [{ code: 'INTERNAL', message: 'internal error while verifying' }]);
+    log.failed('internal', 'bundle', [
+      { code: 'INTERNAL', message: 'internal error while verifying' },
+    ]);
   }
   return toResult(log, outcome);
 }
@@ -105,7 +135,11 @@ export async function verifyPresentation(bundle: unknown, options: VerifyOptions
 type Redact = <T>(value: T) => T;
 const asIs: Redact = (value) => value;
 
-function layerClaims(redact: Redact, header: Record<string, unknown>, claims: Record<string, unknown> | undefined): LayerClaims | undefined {
+function layerClaims(
+  redact: Redact,
+  header: Record<string, unknown>,
+  claims: Record<string, unknown> | undefined,
+): LayerClaims | undefined {
   return claims ? { header: redact(header), claims: redact(claims) } : undefined;
 }
 
@@ -117,8 +151,14 @@ function layerClaims(redact: Redact, header: Record<string, unknown>, claims: Re
  */
 function mayEchoPrivateKey(chain: ParsedChain | undefined): boolean {
   if (!chain) return false;
-  const any = (p: ParsedSdJwt) => p.jwt.privateJwkMember || p.disclosures.some((d) => d.privateJwkMember);
-  return any(chain.l1) || chain.views.some((v) => any(v.parsed)) || chain.l3.some((r) => any(r.parsed)) || chain.checkoutJwts.anyPrivateJwkMember();
+  const any = (p: ParsedSdJwt) =>
+    p.jwt.privateJwkMember || p.disclosures.some((d) => d.privateJwkMember);
+  return (
+    any(chain.l1) ||
+    chain.views.some((v) => any(v.parsed)) ||
+    chain.l3.some((r) => any(r.parsed)) ||
+    chain.checkoutJwts.anyPrivateJwkMember()
+  );
 }
 
 function pairResult(log: CheckLog, o: Outcome, p: Pair): PairResult {
@@ -131,13 +171,29 @@ function pairResult(log: CheckLog, o: Outcome, p: Pair): PairResult {
     constraints: [...(o.constraints?.[p.index] ?? [])],
     valid: !log.pairFailed(p.index),
   };
-  if (p.checkout) r.checkout = { vct: p.checkout.vct, digest: p.checkout.digest, claims: p.checkout.claims };
-  if (p.payment) r.payment = { vct: p.payment.vct, digest: p.payment.digest, claims: p.payment.claims };
-  const values = o.set?.mode === 'immediate' ? p.payment?.claims : l3s?.l3a?.verified ? l3s.l3a.final : undefined;
+  if (p.checkout)
+    r.checkout = { vct: p.checkout.vct, digest: p.checkout.digest, claims: p.checkout.claims };
+  if (p.payment)
+    r.payment = { vct: p.payment.vct, digest: p.payment.digest, claims: p.payment.claims };
+  const values =
+    o.set?.mode === 'immediate'
+      ? p.payment?.claims
+      : l3s?.l3a?.verified
+        ? l3s.l3a.final
+        : undefined;
   if (values && r.valid) {
     const pa = isRecord(values.payment_amount) ? values.payment_amount : values;
-    if (typeof pa.amount === 'number' && typeof pa.currency === 'string' && typeof values.transaction_id === 'string') {
-      r.payment_values = { amount: pa.amount, currency: pa.currency, payee: values.payee, transaction_id: values.transaction_id };
+    if (
+      typeof pa.amount === 'number' &&
+      typeof pa.currency === 'string' &&
+      typeof values.transaction_id === 'string'
+    ) {
+      r.payment_values = {
+        amount: pa.amount,
+        currency: pa.currency,
+        payee: values.payee,
+        transaction_id: values.transaction_id,
+      };
     }
   }
   return r;
@@ -157,13 +213,17 @@ function toResult(log: CheckLog, o: Outcome): VerificationResult {
     const s = (l3Signers[rec.entry] ??= {});
     const r = judged[i];
     if (!r) continue;
-    const lc = r.verified ? layerClaims(redact, r.parsed.jwt.header, r.resolved?.claims) : undefined;
+    const lc = r.verified
+      ? layerClaims(redact, r.parsed.jwt.header, r.resolved?.claims)
+      : undefined;
     if (lc) c[r.kind] = lc;
     if (r.signer) s[r.kind] = r.signer;
   }
   const l1Claims = l1 ? layerClaims(redact, l1.parsed.jwt.header, l1.resolved?.claims) : undefined;
   const main = l2?.views[0];
-  const l2Claims = main ? layerClaims(redact, main.parsed.jwt.header, main.resolved?.claims) : undefined;
+  const l2Claims = main
+    ? layerClaims(redact, main.parsed.jwt.header, main.resolved?.claims)
+    : undefined;
   const result: VerificationResult = {
     valid: log.valid,
     mode: o.set?.mode,

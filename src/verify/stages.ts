@@ -26,7 +26,11 @@ export interface ReadBundle {
   readonly config: VerifyConfig;
   /** Verification time, Unix seconds: `now`, else (trustFromBundle) the bundle's `at`, else the clock. */
   readonly at: number;
-  readonly expect: { readonly l2: Expectation; readonly l3a: Expectation; readonly l3b: Expectation };
+  readonly expect: {
+    readonly l2: Expectation;
+    readonly l3a: Expectation;
+    readonly l3b: Expectation;
+  };
   readonly issuerKeys: KeyResolver;
   readonly merchantKeys: KeyResolver | undefined;
 }

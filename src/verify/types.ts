@@ -18,7 +18,9 @@ import type { CHECK_NAMES, CheckName } from './checks.js';
  * Finds a public key by `kid`. A JWK Set, or a function (which may be async,
  * e.g. a JWKS URL fetcher with a cache).
  */
-export type KeyResolver = JwkSet | ((kid: string) => PublicJwk | undefined | Promise<PublicJwk | undefined>);
+export type KeyResolver =
+  | JwkSet
+  | ((kid: string) => PublicJwk | undefined | Promise<PublicJwk | undefined>);
 
 /** The verifier's input limits (spec/limits.md), exported as `VerifyLimits`; distinct from the HTTP server's. */
 export interface Limits extends ParseLimits {

@@ -5,7 +5,15 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bareVerify } from '../../bench/bare.js';
-import { type ChainViews, chainViews, type Holder, multiPairDispute, newHolder, type StableParties, stableParties } from '../../bench/chains.js';
+import {
+  type ChainViews,
+  chainViews,
+  type Holder,
+  multiPairDispute,
+  newHolder,
+  type StableParties,
+  stableParties,
+} from '../../bench/chains.js';
 import { floorWork } from '../../bench/floor.js';
 import type { PresentationBundle } from '../../src/present/index.js';
 
@@ -21,20 +29,36 @@ beforeAll(async () => {
   multi = await multiPairDispute(parties, holder, 3);
 });
 
-const keys = () => ({ issuer: parties.issuer, merchant: parties.merchant, user: holder.user, agent: holder.agent });
+const keys = () => ({
+  issuer: parties.issuer,
+  merchant: parties.merchant,
+  user: holder.user,
+  agent: holder.agent,
+});
 
 describe('bench bare minimum', () => {
-  const names: (keyof ChainViews)[] = ['immediateMerchant', 'immediateNetwork', 'autonomousNetwork', 'autonomousDispute'];
+  const names: (keyof ChainViews)[] = [
+    'immediateMerchant',
+    'immediateNetwork',
+    'autonomousNetwork',
+    'autonomousDispute',
+  ];
   for (const name of names) {
     it(`does the floor's signatures and digests: ${name}`, () => {
       const floor = floorWork(views[name], keys());
-      expect(bareVerify(views[name])).toEqual({ signatures: floor.signatures.length, digests: floor.digests.length });
+      expect(bareVerify(views[name])).toEqual({
+        signatures: floor.signatures.length,
+        digests: floor.digests.length,
+      });
     });
   }
 
   it("does the floor's work for a multi-pair dispute view", () => {
     const floor = floorWork(multi, keys());
-    expect(bareVerify(multi)).toEqual({ signatures: floor.signatures.length, digests: floor.digests.length });
+    expect(bareVerify(multi)).toEqual({
+      signatures: floor.signatures.length,
+      digests: floor.digests.length,
+    });
   });
 
   it('really checks signatures: a flipped L3 signature byte throws', () => {
@@ -43,7 +67,10 @@ describe('bench bare minimum', () => {
     const [jwt, ...rest] = entry.payment!.split('~');
     const sig = Buffer.from(jwt!.split('.')[2]!, 'base64url');
     sig[5] = sig[5]! ^ 1;
-    entry.payment = [`${jwt!.split('.').slice(0, 2).join('.')}.${sig.toString('base64url')}`, ...rest].join('~');
+    entry.payment = [
+      `${jwt!.split('.').slice(0, 2).join('.')}.${sig.toString('base64url')}`,
+      ...rest,
+    ].join('~');
     expect(() => bareVerify(b)).toThrow(/signature/);
   });
 });

@@ -8,13 +8,22 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { verdictLine } from '../../src/cli/adapter.js';
-import { defaultVectorsDir, parseVerdictLine, profileOfBundle, run, runConformance } from '../../src/cli/conformance.js';
+import {
+  defaultVectorsDir,
+  parseVerdictLine,
+  profileOfBundle,
+  run,
+  runConformance,
+} from '../../src/cli/conformance.js';
 import { describeIf } from '../support/environment.js';
 
 const ROOT = resolve(__dirname, '../..');
 const BIN = join(ROOT, 'bin', 'vintent.js');
 const built = existsSync(join(ROOT, 'dist', 'cli', 'main.js'));
-const builtCli = { available: built, reason: 'dist/ is not built (npm run build; npm ci does it through prepare)' };
+const builtCli = {
+  available: built,
+  reason: 'dist/ is not built (npm run build; npm ci does it through prepare)',
+};
 
 /** A small vector folder: the first two vectors of each category and profile of vectors/. */
 function sampleVectors(): string {
@@ -25,7 +34,8 @@ function sampleVectors(): string {
     const files = readdirSync(join(src, category)).sort();
     const april = files.filter((f) => f.startsWith('vi-2026-04-')).slice(0, 2);
     const feb = files.filter((f) => !f.startsWith('vi-2026-')).slice(0, 2);
-    for (const f of [...april, ...feb]) copyFileSync(join(src, category, f), join(out, category, f));
+    for (const f of [...april, ...feb])
+      copyFileSync(join(src, category, f), join(out, category, f));
   }
   return out;
 }
@@ -34,13 +44,21 @@ const node = (script: string) => `"${process.execPath}" -e ${JSON.stringify(scri
 
 describe('adapter protocol pieces', () => {
   it('reads the last stdout line as the verdict; anything else is a crash', () => {
-    expect(parseVerdictLine('log line\n{"valid":false,"code":"EXPIRED"}\n')).toEqual({ kind: 'verdict', valid: false, code: 'EXPIRED' });
+    expect(parseVerdictLine('log line\n{"valid":false,"code":"EXPIRED"}\n')).toEqual({
+      kind: 'verdict',
+      valid: false,
+      code: 'EXPIRED',
+    });
     expect(parseVerdictLine('{"valid":true}')).toEqual({ kind: 'verdict', valid: true });
-    for (const bad of ['', 'ok', '{"valid":"yes"}', '[true]', 'null']) expect(parseVerdictLine(bad).kind).toBe('crashed');
+    for (const bad of ['', 'ok', '{"valid":"yes"}', '[true]', 'null'])
+      expect(parseVerdictLine(bad).kind).toBe('crashed');
   });
 
   it('vintent adapter answers one line per bundle, invalid for an unreadable one', async () => {
-    expect(JSON.parse(await verdictLine('{ not json'))).toEqual({ valid: false, code: 'BUNDLE_MALFORMED' });
+    expect(JSON.parse(await verdictLine('{ not json'))).toEqual({
+      valid: false,
+      code: 'BUNDLE_MALFORMED',
+    });
     expect(JSON.parse(await verdictLine('{"vi_bundle":1}'))).toMatchObject({ valid: false });
   });
 
@@ -48,7 +66,10 @@ describe('adapter protocol pieces', () => {
     const dir = sampleVectors();
     const { readFileSync } = await import('node:fs');
     const read = (c: string, f: string) => JSON.parse(readFileSync(join(dir, c, f), 'utf8'));
-    for (const f of readdirSync(join(dir, 'valid'))) expect(profileOfBundle(read('valid', f))).toBe(f.startsWith('vi-2026-04-') ? 'vi-2026-04' : 'vi-2026-02');
+    for (const f of readdirSync(join(dir, 'valid')))
+      expect(profileOfBundle(read('valid', f))).toBe(
+        f.startsWith('vi-2026-04-') ? 'vi-2026-04' : 'vi-2026-02',
+      );
     expect(profileOfBundle({ l2: 'garbage' })).toBe('unknown');
   });
 });
@@ -57,17 +78,30 @@ describe('conformance matrix', () => {
   const dir = sampleVectors();
 
   it('an adapter that accepts everything disagrees on exactly the tampered vectors', async () => {
-    const report = await runConformance({ verifier: node('process.stdout.write(JSON.stringify({valid:true}))'), vectorsDir: dir });
+    const report = await runConformance({
+      verifier: node('process.stdout.write(JSON.stringify({valid:true}))'),
+      vectorsDir: dir,
+    });
     const tampered = report.rows.filter((r) => r.category === 'tampered');
     expect(tampered.map((r) => r.profile).sort()).toEqual(['vi-2026-02', 'vi-2026-04']);
     for (const r of tampered) expect(r).toMatchObject({ agree: 0, disagree: 2, crashed: 0 });
-    for (const r of report.rows.filter((x) => x.category === 'valid')) expect(r).toMatchObject({ agree: 2, disagree: 0, crashed: 0 });
+    for (const r of report.rows.filter((x) => x.category === 'valid'))
+      expect(r).toMatchObject({ agree: 2, disagree: 0, crashed: 0 });
     expect(report.total).toEqual({ agree: 4, disagree: 4, crashed: 0 });
   });
 
   it('exit status, silence, garbage and hanging are crashes', async () => {
-    for (const script of ['process.exit(3)', 'process.stdout.write("not json")', 'setTimeout(() => {}, 60000)']) {
-      const report = await runConformance({ verifier: node(script), vectorsDir: dir, timeoutMs: 1500, concurrency: 4 });
+    for (const script of [
+      'process.exit(3)',
+      'process.stdout.write("not json")',
+      'setTimeout(() => {}, 60000)',
+    ]) {
+      const report = await runConformance({
+        verifier: node(script),
+        vectorsDir: dir,
+        timeoutMs: 1500,
+        concurrency: 4,
+      });
       expect(report.total).toEqual({ agree: 0, disagree: 0, crashed: 8 });
       expect(report.rows.flatMap((r) => r.crashed_names)).toHaveLength(8);
     }
@@ -75,10 +109,20 @@ describe('conformance matrix', () => {
 
   it('exit 0 only on full agreement; 1 otherwise; 2 on a usage error', async () => {
     const out: string[] = [];
-    const w = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+    const w = vi
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((s) => (out.push(String(s)), true));
     const e = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      expect(await run(['--verifier', node('process.stdout.write(JSON.stringify({valid:false}))'), '--vectors', dir, '--json'])).toBe(1);
+      expect(
+        await run([
+          '--verifier',
+          node('process.stdout.write(JSON.stringify({valid:false}))'),
+          '--vectors',
+          dir,
+          '--json',
+        ]),
+      ).toBe(1);
       const json = JSON.parse(out.join(''));
       expect(json.total).toEqual({ agree: 4, disagree: 4, crashed: 0 });
       expect(await run([])).toBe(2);
@@ -92,7 +136,10 @@ describe('conformance matrix', () => {
 
 describeIf(builtCli)("vintent's own verifier through the protocol", () => {
   it('agrees with every vector of every category and profile', { timeout: 120_000 }, async () => {
-    const report = await runConformance({ verifier: `"${process.execPath}" "${BIN}" adapter`, vectorsDir: sampleVectors() });
+    const report = await runConformance({
+      verifier: `"${process.execPath}" "${BIN}" adapter`,
+      vectorsDir: sampleVectors(),
+    });
     expect(report.total).toEqual({ agree: 8, disagree: 0, crashed: 0 });
     expect(report.rows.map((r) => `${r.category}/${r.profile}`).sort()).toEqual([
       'tampered/vi-2026-02',

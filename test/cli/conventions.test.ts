@@ -58,28 +58,41 @@ function expectUsageError(r: { code: number; out: string; err: string }): void {
 }
 
 describe('vintent --help, help, --version', () => {
-  it.each(SPECS.map((s) => [s.name, s] as const))('vintent %s --help: exit 0, every flag explained, one example', async (name, spec) => {
-    const r = await cli([...name.split(' '), '--help']);
-    expect(r.code).toBe(0);
-    expect(r.out).toBe(helpText(spec));
-    for (const flag of Object.keys(spec.flags)) expect(r.out).toMatch(new RegExp(`--${flag}\\b.*\\S{3,}`));
-    expect(r.out).toContain(`example:\n  vintent ${spec.example}`);
-    expect(r.out.match(/example:/g)).toHaveLength(1);
-  });
+  it.each(SPECS.map((s) => [s.name, s] as const))(
+    'vintent %s --help: exit 0, every flag explained, one example',
+    async (name, spec) => {
+      const r = await cli([...name.split(' '), '--help']);
+      expect(r.code).toBe(0);
+      expect(r.out).toBe(helpText(spec));
+      for (const flag of Object.keys(spec.flags))
+        expect(r.out).toMatch(new RegExp(`--${flag}\\b.*\\S{3,}`));
+      expect(r.out).toContain(`example:\n  vintent ${spec.example}`);
+      expect(r.out.match(/example:/g)).toHaveLength(1);
+    },
+  );
 
-  it.each(['keys', 'network', 'ledger'])('vintent %s --help lists its subcommands', async (group) => {
-    const r = await cli([group, '--help']);
-    expect(r.code).toBe(0);
-    for (const s of SPECS.filter((x) => x.name.startsWith(`${group} `))) expect(r.out).toContain(s.name);
-  });
+  it.each(['keys', 'network', 'ledger'])(
+    'vintent %s --help lists its subcommands',
+    async (group) => {
+      const r = await cli([group, '--help']);
+      expect(r.code).toBe(0);
+      for (const s of SPECS.filter((x) => x.name.startsWith(`${group} `)))
+        expect(r.out).toContain(s.name);
+    },
+  );
 
   it('vintent help, vintent help CMD, vintent --version; no arguments prints usage and exits 2', async () => {
     const top = await cli(['help']);
     expect(top.code).toBe(0);
-    for (const c of ['verify', 'demo', 'keys', 'serve', 'network', 'ledger', 'inspect']) expect(top.out).toContain(`  ${c} `);
+    for (const c of ['verify', 'demo', 'keys', 'serve', 'network', 'ledger', 'inspect'])
+      expect(top.out).toContain(`  ${c} `);
     expect((await cli(['help', 'verify'])).out).toBe(helpText(VERIFY_COMMAND));
-    expect((await cli(['help', 'network', 'authorize'])).out).toBe(helpText(NETWORK_AUTHORIZE_COMMAND));
-    const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string };
+    expect((await cli(['help', 'network', 'authorize'])).out).toBe(
+      helpText(NETWORK_AUTHORIZE_COMMAND),
+    );
+    const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as {
+      version: string;
+    };
     expect(await cli(['--version'])).toMatchObject({ code: 0, out: `vintent ${pkg.version}\n` });
     const none = await cli([]);
     expect(none.code).toBe(2);
@@ -114,12 +127,47 @@ describe('an input file that cannot be used: exit 2 with its path', () => {
   it.each([
     ['verify PATH', ['verify', missing]],
     ['verify --trust', ['verify', '--trust', missing, bundleFile]],
-    ['network authorize BUNDLE', ['network', 'authorize', missing, '--trust', bundleFile, '--ledger', `sqlite:${join(dir, 'l.db')}`]],
-    ['network authorize --trust', ['network', 'authorize', bundleFile, '--trust', missing, '--ledger', `sqlite:${join(dir, 'l.db')}`]],
-    ['serve --trust', ['serve', '--port', '0', '--network-aud', 'https://network.example', '--trust', missing]],
+    [
+      'network authorize BUNDLE',
+      [
+        'network',
+        'authorize',
+        missing,
+        '--trust',
+        bundleFile,
+        '--ledger',
+        `sqlite:${join(dir, 'l.db')}`,
+      ],
+    ],
+    [
+      'network authorize --trust',
+      [
+        'network',
+        'authorize',
+        bundleFile,
+        '--trust',
+        missing,
+        '--ledger',
+        `sqlite:${join(dir, 'l.db')}`,
+      ],
+    ],
+    [
+      'serve --trust',
+      ['serve', '--port', '0', '--network-aud', 'https://network.example', '--trust', missing],
+    ],
     [
       'serve --merchant-keys',
-      ['serve', '--port', '0', '--network-aud', 'https://network.example', '--trust-url', 'https://issuer.example/jwks', '--merchant-keys', missing],
+      [
+        'serve',
+        '--port',
+        '0',
+        '--network-aud',
+        'https://network.example',
+        '--trust-url',
+        'https://issuer.example/jwks',
+        '--merchant-keys',
+        missing,
+      ],
     ],
     ['inspect BUNDLE', ['inspect', missing, '--port', '0']],
     ['inspect --trust', ['inspect', '--trust', missing, '--port', '0']],
@@ -131,7 +179,15 @@ describe('an input file that cannot be used: exit 2 with its path', () => {
   });
 
   it('a directory given as a file, and a file over the size limit', async () => {
-    const d = await cli(['network', 'authorize', dir, '--trust', bundleFile, '--ledger', `sqlite:${join(dir, 'l.db')}`]);
+    const d = await cli([
+      'network',
+      'authorize',
+      dir,
+      '--trust',
+      bundleFile,
+      '--ledger',
+      `sqlite:${join(dir, 'l.db')}`,
+    ]);
     expect(d.code).toBe(2);
     expect(d.err).toContain(`${dir}: is a directory`);
     const big = join(dir, 'big-jwks.json');
@@ -176,12 +232,20 @@ describe('--json is JSON Lines on stdout with a closing summary', () => {
     // Whether every vector matches is test/vectors' business; here: the shape, and the exit code agreeing with the summary.
     expect(summary).toMatchObject({ summary: true, bundles: lines.length - 1 });
     expect(r.code).toBe(summary.ok ? 0 : 1);
-    expect(lines.slice(0, -1).every((l) => typeof l.file === 'string' && !('summary' in l))).toBe(true);
+    expect(lines.slice(0, -1).every((l) => typeof l.file === 'string' && !('summary' in l))).toBe(
+      true,
+    );
   });
 
   it('vintent ledger show --json on an empty ledger prints only the summary', async () => {
     await (await openSqliteLedger(join(dir, 'empty.db'))).close();
-    const r = await cli(['ledger', 'show', '--json', '--ledger', `sqlite:${join(dir, 'empty.db')}`]);
+    const r = await cli([
+      'ledger',
+      'show',
+      '--json',
+      '--ledger',
+      `sqlite:${join(dir, 'empty.db')}`,
+    ]);
     expect(r.code).toBe(0);
     expect(
       r.out
@@ -210,8 +274,14 @@ describe('values for people', () => {
 
   it('a progress line only on a terminal and only for many files', () => {
     const writes: string[] = [];
-    const tty = { isTTY: true, write: (s: string) => writes.push(s) } as unknown as NodeJS.WriteStream;
-    const pipe = { isTTY: false, write: (s: string) => writes.push(s) } as unknown as NodeJS.WriteStream;
+    const tty = {
+      isTTY: true,
+      write: (s: string) => writes.push(s),
+    } as unknown as NodeJS.WriteStream;
+    const pipe = {
+      isTTY: false,
+      write: (s: string) => writes.push(s),
+    } as unknown as NodeJS.WriteStream;
     const quiet = progressLine(1000, 200, pipe);
     quiet.tick(1000);
     quiet.end();

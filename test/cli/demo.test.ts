@@ -15,7 +15,12 @@ describe('vintent demo', () => {
     expect(code).toBe(0);
     const files = readdirSync(dir).sort();
     expect(files).toEqual(
-      expect.arrayContaining(['immediate-merchant.json', 'immediate-network.json', 'autonomous-network.json', 'autonomous-multi-pair-dispute.json']),
+      expect.arrayContaining([
+        'immediate-merchant.json',
+        'immediate-network.json',
+        'autonomous-network.json',
+        'autonomous-multi-pair-dispute.json',
+      ]),
     );
     for (const f of files) {
       const bundle = JSON.parse(readFileSync(join(dir, f), 'utf8'));
@@ -36,7 +41,9 @@ describe('vintent demo', () => {
         .join('\n');
     for (const f of readdirSync(dir)) {
       const b = JSON.parse(readFileSync(join(dir, f), 'utf8'));
-      const text = decodeAll([b.l2, ...(b.l3 ?? []).flatMap((e: Record<string, string>) => Object.values(e))].join('~'));
+      const text = decodeAll(
+        [b.l2, ...(b.l3 ?? []).flatMap((e: Record<string, string>) => Object.values(e))].join('~'),
+      );
       if (f.includes('merchant')) expect(text).not.toContain('mandate.payment');
       if (f.includes('network')) {
         expect(text).not.toContain('mandate.checkout');
@@ -47,17 +54,26 @@ describe('vintent demo', () => {
 
   it('says per party what it sees and what stays hidden, in money, and shows the parties saying no with their codes', async () => {
     let text = '';
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((text += String(s)), true));
+    const write = vi
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((s) => ((text += String(s)), true));
     const code = await run([]);
     write.mockRestore();
     expect(code).toBe(0);
     const blocks = text.split('\n  ').filter((b) => /^(merchant|network)/.test(b));
     expect(blocks.length).toBeGreaterThanOrEqual(6);
-    for (const b of blocks.filter((x) => x.startsWith('merchant') && x.includes('hidden'))) expect(b).toMatch(/hidden +the payment mandate \(the card/);
-    for (const b of blocks.filter((x) => x.startsWith('network') && x.includes('hidden'))) expect(b).toMatch(/hidden +the checkout mandate \(the cart/);
+    for (const b of blocks.filter((x) => x.startsWith('merchant') && x.includes('hidden')))
+      expect(b).toMatch(/hidden +the payment mandate \(the card/);
+    for (const b of blocks.filter((x) => x.startsWith('network') && x.includes('hidden')))
+      expect(b).toMatch(/hidden +the checkout mandate \(the cart/);
     expect(text).toContain('pays 279.99 USD');
     expect(text).not.toMatch(/minor units|\b27999\b/);
-    for (const c of ['CONSTRAINT_AMOUNT_ABOVE_MAX', 'CONSTRAINT_PAYEE_NOT_ALLOWED', 'LEDGER_PAIR_ALREADY_FULFILLED']) expect(text).toContain(c);
+    for (const c of [
+      'CONSTRAINT_AMOUNT_ABOVE_MAX',
+      'CONSTRAINT_PAYEE_NOT_ALLOWED',
+      'LEDGER_PAIR_ALREADY_FULFILLED',
+    ])
+      expect(text).toContain(c);
     expect(text).toContain('replay');
     const headings = text.split('\n').filter((l) => l.startsWith('== '));
     expect(new Set(headings).size).toBe(headings.length);

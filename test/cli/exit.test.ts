@@ -20,8 +20,14 @@ interface Ran {
 }
 
 /** Run the CLI from source; stdout is read `chunkDelayMs` after each chunk (a slow reader), or closed after `closeAfter` bytes. */
-function runCliSlowly(args: string[], opts: { chunkDelayMs?: number; closeAfter?: number } = {}): Promise<Ran> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', ENTRY, ...args], { cwd: CHECKOUT_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+function runCliSlowly(
+  args: string[],
+  opts: { chunkDelayMs?: number; closeAfter?: number } = {},
+): Promise<Ran> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', ENTRY, ...args], {
+    cwd: CHECKOUT_DIR,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
@@ -43,7 +49,10 @@ describe('the CLI process ends with its output delivered', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vintent-exit-'));
   // Refused bundles whose reports weigh a few KiB each, together far over a pipe's 64 KiB buffer.
   const N = 400;
-  const text = JSON.stringify({ ...costBomb({ acceptable: 64, lines: 256, skuWidth: 400 }), verdict: { valid: false } });
+  const text = JSON.stringify({
+    ...costBomb({ acceptable: 64, lines: 256, skuWidth: 400 }),
+    verdict: { valid: false },
+  });
   for (let i = 0; i < N; i++) writeFileSync(join(dir, `bomb-${i}.json`), text);
 
   it('vintent verify --json through a slow pipe: every report and the summary arrive, exit 0', async () => {

@@ -11,7 +11,9 @@ import { DEFAULT_PROFILE, PROFILES } from '../../src/profiles/profile.js';
 
 async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
   const out: string[] = [];
-  const w = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+  const w = vi
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((s) => (out.push(String(s)), true));
   const e = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   try {
     return { code: await fn(), out: out.join('') };
@@ -31,7 +33,10 @@ describe('vintent profiles', () => {
     const list = JSON.parse(json.out) as { name: string; default: boolean; agent_kid: string }[];
     expect(list.map((p) => p.name)).toEqual(PROFILES.map((p) => p.name));
     expect(list.filter((p) => p.default).map((p) => p.name)).toEqual([DEFAULT_PROFILE]);
-    expect(Object.fromEntries(list.map((p) => [p.name, p.agent_kid]))).toEqual({ 'vi-2026-02': 'cnf.kid', 'vi-2026-04': 'cnf.jwk.kid' });
+    expect(Object.fromEntries(list.map((p) => [p.name, p.agent_kid]))).toEqual({
+      'vi-2026-02': 'cnf.kid',
+      'vi-2026-04': 'cnf.jwk.kid',
+    });
     expect((await capture(() => profiles(['--bogus']))).code).toBe(2);
   });
 });
@@ -45,7 +50,11 @@ describe('vintent demo --profile', () => {
       expect(out).toContain(`Wire profile: ${p.name}`);
       const files = readdirSync(dir);
       expect(files.length).toBeGreaterThanOrEqual(11);
-      for (const f of files) expect({ f, profile: profileOfBundle(JSON.parse(readFileSync(join(dir, f), 'utf8'))) }).toEqual({ f, profile: p.name });
+      for (const f of files)
+        expect({
+          f,
+          profile: profileOfBundle(JSON.parse(readFileSync(join(dir, f), 'utf8'))),
+        }).toEqual({ f, profile: p.name });
     });
   }
 
@@ -66,7 +75,9 @@ describe('vintent verify and profiles', () => {
     expect(json.profile).toBe('vi-2026-04');
     const refused = await capture(() => verify(['--json', '--profiles', 'vi-2026-02', file]));
     expect(refused.code).toBe(1);
-    expect(JSON.parse(refused.out.split('\n')[0]!).errors.map((e: { code: string }) => e.code)).toContain('PROFILE_NOT_ACCEPTED');
+    expect(
+      JSON.parse(refused.out.split('\n')[0]!).errors.map((e: { code: string }) => e.code),
+    ).toContain('PROFILE_NOT_ACCEPTED');
     expect((await capture(() => verify(['--profiles', 'vi-1999-01', file]))).code).toBe(2);
   });
 });

@@ -21,12 +21,16 @@ describe('verifyReports', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vintent-verify-pool-'));
   const kinds = [
     JSON.stringify(immediateBundle()),
-    JSON.stringify({ ...autonomousBundle({ l3aPayload: (p) => (p.sd_hash = 'x') }, 'network'), verdict: { valid: false } }),
+    JSON.stringify({
+      ...autonomousBundle({ l3aPayload: (p) => (p.sd_hash = 'x') }, 'network'),
+      verdict: { valid: false },
+    }),
     '{ not json',
     JSON.stringify(autonomousBundle({}, 'network')),
   ];
   // 150 files of four kinds, named so that directory order interleaves them.
-  for (let i = 0; i < 150; i++) writeFileSync(join(dir, `b${String(i).padStart(3, '0')}.json`), kinds[(i * 7) % kinds.length]!);
+  for (let i = 0; i < 150; i++)
+    writeFileSync(join(dir, `b${String(i).padStart(3, '0')}.json`), kinds[(i * 7) % kinds.length]!);
   const files = collectBundleFiles([dir]);
   const options = { trustFromBundle: true };
 

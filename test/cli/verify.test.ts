@@ -8,7 +8,9 @@ import { AT, autonomousBundle, immediateBundle } from '../fixtures/raw-chain.js'
 
 async function capture(args: string[]): Promise<{ code: number; out: string[] }> {
   const out: string[] = [];
-  const w = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+  const w = vi
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((s) => (out.push(String(s)), true));
   const e = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   try {
     return { code: await run(args), out: out.join('').trimEnd().split('\n') };
@@ -24,19 +26,32 @@ describe('vintent verify', () => {
   const tampered = join(dir, 'tampered.json');
   const broken = join(dir, 'broken.json');
   writeFileSync(good, JSON.stringify(immediateBundle()));
-  writeFileSync(tampered, JSON.stringify({ ...autonomousBundle({ l3aPayload: (p) => (p.sd_hash = 'x') }, 'network'), verdict: { valid: false } }));
+  writeFileSync(
+    tampered,
+    JSON.stringify({
+      ...autonomousBundle({ l3aPayload: (p) => (p.sd_hash = 'x') }, 'network'),
+      verdict: { valid: false },
+    }),
+  );
   writeFileSync(broken, '{ not json');
 
   it('exit 0 when every bundle is valid or matches its verdict; summary line', async () => {
     const { code, out } = await capture([good, tampered]);
     expect(code).toBe(0);
-    expect(out.at(-1)).toMatch(/^2 bundles, 1 valid, 1 match their verdict \(trust and time taken from each bundle/);
+    expect(out.at(-1)).toMatch(
+      /^2 bundles, 1 valid, 1 match their verdict \(trust and time taken from each bundle/,
+    );
   });
 
   it('--json prints one object per bundle with codes', async () => {
     const { out } = await capture(['--json', tampered]);
     const r = JSON.parse(out[0]!);
-    expect(r).toMatchObject({ file: tampered, valid: false, mode: 'autonomous', verdict_match: true });
+    expect(r).toMatchObject({
+      file: tampered,
+      valid: false,
+      mode: 'autonomous',
+      verdict_match: true,
+    });
     expect(r.errors[0]).toMatchObject({ code: 'L3_SD_HASH_MISMATCH', layer: 'l3a', pair: 0 });
   });
 
@@ -54,7 +69,8 @@ describe('vintent verify', () => {
 
   it('without --trust: test-vector mode, said on every line and in the summary; with --trust: configured keys only', async () => {
     const vector = await capture([good, tampered]);
-    for (const line of vector.out.slice(0, -1)) expect(line).toMatch(/\[trust and time from the bundle\]$/);
+    for (const line of vector.out.slice(0, -1))
+      expect(line).toMatch(/\[trust and time from the bundle\]$/);
     expect(vector.out.at(-1)).toMatch(/test-vector mode/);
     expect(JSON.parse((await capture(['--json', good])).out[0]!).trust).toBe('bundle');
     const keys = join(dir, 'other-issuer.jwks');

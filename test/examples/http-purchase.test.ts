@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 describe('examples/http-purchase.ts', () => {
   it('approves the first purchase and declines the replay and the overspend', () => {
     const root = resolve(__dirname, '../..');
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'examples/http-purchase.ts'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'examples/http-purchase.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(out).toContain('LEDGER_PAIR_ALREADY_FULFILLED');
     expect(out).toContain('LEDGER_BUDGET_EXCEEDED');
     expect(out).toContain('all steps as expected');
@@ -16,7 +20,11 @@ describe('examples/http-purchase.ts', () => {
 describe('examples/readme-library.ts', () => {
   it("the README's library example runs and both parties accept", () => {
     const root = resolve(__dirname, '../..');
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'examples/readme-library.ts'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'examples/readme-library.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(out.startsWith('true true')).toBe(true);
     expect(out).toContain('amount: 27999');
   });

@@ -8,7 +8,8 @@ import type { JsonBundle } from './corpus.js';
 
 export const B64U_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
-export const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('base64url');
+export const sha = (s: string): string =>
+  createHash('sha256').update(s, 'utf8').digest('base64url');
 export const b64u = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
 export const unb64u = (s: string): string => Buffer.from(s, 'base64url').toString('utf8');
 
@@ -26,7 +27,8 @@ const L3_FIELDS = ['payment', 'payment_l2', 'checkout', 'checkout_l2'] as const;
 export function slotsOf(b: JsonBundle): Slot[] {
   const out: Slot[] = [];
   for (const top of ['l1', 'l2'] as const) {
-    if (typeof b[top] === 'string') out.push({ path: top, get: (x) => x[top] as string, set: (x, v) => void (x[top] = v) });
+    if (typeof b[top] === 'string')
+      out.push({ path: top, get: (x) => x[top] as string, set: (x, v) => void (x[top] = v) });
   }
   const l3 = Array.isArray(b.l3) ? (b.l3 as Record<string, unknown>[]) : [];
   l3.forEach((entry, i) => {
@@ -56,7 +58,8 @@ export function splitSd(s: string): SdParts | undefined {
   return { jwt: parts[0]!, disclosures: parts.slice(1, -1) };
 }
 
-export const joinSd = (p: SdParts): string => `${p.jwt}~${p.disclosures.map((d) => `${d}~`).join('')}`;
+export const joinSd = (p: SdParts): string =>
+  `${p.jwt}~${p.disclosures.map((d) => `${d}~`).join('')}`;
 
 /** The JWT's payload as an object, or undefined when unreadable. */
 export function payloadOf(s: string): Record<string, unknown> | undefined {

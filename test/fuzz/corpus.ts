@@ -32,15 +32,26 @@ export function referenceSeeds(): Seed[] {
   return readdirSync(REFERENCE_DIR)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => ({ name: `ref:${f}`, bundle: JSON.parse(readFileSync(join(REFERENCE_DIR, f), 'utf8')) as JsonBundle }))
+    .map((f) => ({
+      name: `ref:${f}`,
+      bundle: JSON.parse(readFileSync(join(REFERENCE_DIR, f), 'utf8')) as JsonBundle,
+    }))
     .filter((s) => (s.bundle.verdict as { valid?: boolean } | undefined)?.valid === true);
 }
 
 const T0 = 1_781_000_000;
 const AT = T0 + 200;
-const tennis = { id: 'm-tw-001', name: 'Tennis Warehouse', website: 'https://tennis-warehouse.example' };
+const tennis = {
+  id: 'm-tw-001',
+  name: 'Tennis Warehouse',
+  website: 'https://tennis-warehouse.example',
+};
 const decathlon = { id: 'm-dec-004', name: 'Decathlon', website: 'https://decathlon.example' };
-const instrument = { type: 'mastercard.srcDigitalCard', id: 'f199c3dd-7106-478b-9b5f-7af9ca725170', description: 'Mastercard **** 4242' };
+const instrument = {
+  type: 'mastercard.srcDigitalCard',
+  id: 'f199c3dd-7106-478b-9b5f-7af9ca725170',
+  description: 'Mastercard **** 4242',
+};
 const racket = { id: 'BAB86345', title: 'Babolat Pure Aero Tennis Racket' };
 const shoe = { id: 'NIK90210', title: 'Nike Air Zoom Vapor Pro 2' };
 
@@ -51,7 +62,10 @@ export async function freshSeeds(): Promise<Seed[]> {
   const agentKey = generateSigningKey('fuzz-agent');
   const merchantKey = generateSigningKey('fuzz-merchant');
   const keys = new Map([issuerKey, userKey, agentKey, merchantKey].map((k) => [k.kid, k]));
-  const trust = { issuer_jwks: { keys: [issuerKey.publicJwk] }, merchant_jwks: { keys: [merchantKey.publicJwk] } };
+  const trust = {
+    issuer_jwks: { keys: [issuerKey.publicJwk] },
+    merchant_jwks: { keys: [merchantKey.publicJwk] },
+  };
   const opts = (name: string) => ({ trust, at: AT, name });
 
   const l1 = await issueL1({
@@ -65,7 +79,14 @@ export async function freshSeeds(): Promise<Seed[]> {
     iat: T0 - 1000,
   });
   const checkout = (merchant: typeof tennis, item: typeof racket, price: string, id: string) =>
-    createCheckoutJwt({ merchantKey, merchant, checkoutId: id, currency: 'USD', items: [{ ...item, quantity: 1, unitPrice: price }], iat: T0 + 100 });
+    createCheckoutJwt({
+      merchantKey,
+      merchant,
+      checkoutId: id,
+      currency: 'USD',
+      items: [{ ...item, quantity: 1, unitPrice: price }],
+      iat: T0 + 100,
+    });
   const co0 = checkout(tennis, racket, '279.99', 'co-0');
   const co1 = checkout(decathlon, shoe, '120.00', 'co-1');
 
@@ -116,13 +137,32 @@ export async function freshSeeds(): Promise<Seed[]> {
 
   const bundles: [string, unknown][] = [
     ['fresh:immediate-dispute', presentForDispute({ l1, l2: imm }, opts('immediate dispute'))],
-    ['fresh:immediate-merchant', presentToMerchant({ l1, l2: imm, pairIndex: 1 }, opts('immediate merchant'))],
-    ['fresh:immediate-network', presentToNetwork({ l1, l2: imm, pairIndex: 0 }, opts('immediate network'))],
-    ['fresh:autonomous-dispute', presentForDispute({ l1, l2: auto, l3: l3s }, opts('autonomous dispute'))],
-    ['fresh:autonomous-merchant', presentToMerchant({ l1, l2: auto, pairIndex: 0, l3: l3s[0] }, opts('autonomous merchant'))],
-    ['fresh:autonomous-network', presentToNetwork({ l1, l2: auto, pairIndex: 1, l3: l3s[1] }, opts('autonomous network'))],
+    [
+      'fresh:immediate-merchant',
+      presentToMerchant({ l1, l2: imm, pairIndex: 1 }, opts('immediate merchant')),
+    ],
+    [
+      'fresh:immediate-network',
+      presentToNetwork({ l1, l2: imm, pairIndex: 0 }, opts('immediate network')),
+    ],
+    [
+      'fresh:autonomous-dispute',
+      presentForDispute({ l1, l2: auto, l3: l3s }, opts('autonomous dispute')),
+    ],
+    [
+      'fresh:autonomous-merchant',
+      presentToMerchant({ l1, l2: auto, pairIndex: 0, l3: l3s[0] }, opts('autonomous merchant')),
+    ],
+    [
+      'fresh:autonomous-network',
+      presentToNetwork({ l1, l2: auto, pairIndex: 1, l3: l3s[1] }, opts('autonomous network')),
+    ],
   ];
-  return bundles.map(([name, b]) => ({ name, bundle: JSON.parse(JSON.stringify(b)) as JsonBundle, keys }));
+  return bundles.map(([name, b]) => ({
+    name,
+    bundle: JSON.parse(JSON.stringify(b)) as JsonBundle,
+    keys,
+  }));
 }
 
 /** Reference seeds plus fresh ones; the fresh ones are skipped (with a warning) if issuing fails. */

@@ -25,7 +25,17 @@ import fc from 'fast-check';
 import { isErrorCode } from '../../src/errors.js';
 import { generateSigningKey } from '../../src/sdjwt/keys.js';
 import { parseBundleText, type VerificationResult } from '../../src/verify/index.js';
-import { B64U_ALPHABET, b64u, clone, coveredSlots, joinSd, type SdParts, slotsOf, splitSd, unb64u } from './codec.js';
+import {
+  B64U_ALPHABET,
+  b64u,
+  clone,
+  coveredSlots,
+  joinSd,
+  type SdParts,
+  slotsOf,
+  splitSd,
+  unb64u,
+} from './codec.js';
 import type { JsonBundle, Seed } from './corpus.js';
 import { invariantViolation, mandateDigests, verifyBounded } from './harness.js';
 import { ChainEditor } from './resign.js';
@@ -59,7 +69,8 @@ export async function prepare(seeds: Seed[]): Promise<Prepared[]> {
   const out: Prepared[] = [];
   for (const seed of seeds) {
     const v = await verifyBounded(seed.bundle);
-    if ('result' in v && v.result.valid) out.push({ seed, result: v.result, covered: coveredSlots(seed.bundle) });
+    if ('result' in v && v.result.valid)
+      out.push({ seed, result: v.result, covered: coveredSlots(seed.bundle) });
     else console.warn(`[fuzz] seed ${seed.name} is not valid as given; left out`);
   }
   return out;
@@ -79,20 +90,30 @@ export async function judge(m: Mutant, base: VerificationResult): Promise<string
     case 'invalid':
       return r.valid ? 'expected invalid, got valid' : undefined;
     case 'same':
-      return r.valid !== base.valid ? `expected valid:${base.valid}, got valid:${r.valid} (${codes()})` : undefined;
+      return r.valid !== base.valid
+        ? `expected valid:${base.valid}, got valid:${r.valid} (${codes()})`
+        : undefined;
     case 'subset': {
       if (!r.valid) return undefined;
       if (r.l2_id !== base.l2_id) return 'a valid partial view of another L2';
       const before = mandateDigests(base);
       const extra = [...mandateDigests(r)].filter((d) => !before.has(d));
-      return extra.length ? `partial view vouches for mandates the original did not: ${extra.join(',')}` : undefined;
+      return extra.length
+        ? `partial view vouches for mandates the original did not: ${extra.join(',')}`
+        : undefined;
     }
     case 'any':
-      return r.valid && m.validAllowed === false ? 'valid although this mutation must not be accepted' : undefined;
+      return r.valid && m.validAllowed === false
+        ? 'valid although this mutation must not be accepted'
+        : undefined;
   }
 }
 
-function asyncProp<T>(arb: fc.Arbitrary<T>, seeds: Prepared[], make: (p: Prepared, v: T) => Mutant | undefined): fc.IAsyncProperty<[unknown]> {
+function asyncProp<T>(
+  arb: fc.Arbitrary<T>,
+  seeds: Prepared[],
+  make: (p: Prepared, v: T) => Mutant | undefined,
+): fc.IAsyncProperty<[unknown]> {
   return fc.asyncProperty(fc.tuple(fc.nat(), arb), async ([s, v]) => {
     const p = pick(seeds, s);
     const m = make(p, v);
@@ -129,10 +150,17 @@ function signWith(jwt: string, headerText: string, key = intruder): string {
 
 /** ES256 raw r||s, the encoding a legitimate signer produces. */
 function signRaw(input: string, key = intruder): string {
-  return sign('sha256', Buffer.from(input, 'ascii'), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+  return sign('sha256', Buffer.from(input, 'ascii'), {
+    key: key.privateKey,
+    dsaEncoding: 'ieee-p1363',
+  }).toString('base64url');
 }
 
-const withParts = (b: JsonBundle, slot: { set(b: JsonBundle, v: string): void }, parts: SdParts): JsonBundle => {
+const withParts = (
+  b: JsonBundle,
+  slot: { set(b: JsonBundle, v: string): void },
+  parts: SdParts,
+): JsonBundle => {
   slot.set(b, joinSd(parts));
   return b;
 };
@@ -141,7 +169,9 @@ export const PROPERTIES: FuzzProperty[] = [
   {
     name: 'garbage input is refused, never thrown on',
     property: (seeds) => {
-      const sdjwtish = fc.stringMatching(/^[A-Za-z0-9_-]{0,40}(\.[A-Za-z0-9_=+/-]{0,40}){0,3}(~[A-Za-z0-9_-]{0,30}){0,4}~?$/);
+      const sdjwtish = fc.stringMatching(
+        /^[A-Za-z0-9_-]{0,40}(\.[A-Za-z0-9_=+/-]{0,40}){0,3}(~[A-Za-z0-9_-]{0,30}){0,4}~?$/,
+      );
       const trust = fc.constantFrom(...seeds.map((s) => s.seed.bundle.trust));
       const bundleish = fc.record(
         {
@@ -150,33 +180,58 @@ export const PROPERTIES: FuzzProperty[] = [
           at: fc.oneof(fc.integer(), fc.double(), fc.string()),
           l1: fc.oneof(sdjwtish, fc.string(), fc.anything()),
           l2: fc.oneof(sdjwtish, fc.string()),
-          l3: fc.array(fc.record({ payment: sdjwtish, checkout: sdjwtish, payment_l2: sdjwtish }, { requiredKeys: [] }), { maxLength: 3 }),
+          l3: fc.array(
+            fc.record(
+              { payment: sdjwtish, checkout: sdjwtish, payment_l2: sdjwtish },
+              { requiredKeys: [] },
+            ),
+            { maxLength: 3 },
+          ),
         },
         { requiredKeys: ['vi_bundle', 'l1', 'l2'] },
       );
-      return asyncProp(fc.oneof(fc.anything(), fc.jsonValue(), bundleish), seeds, (_p, v) => ({ label: 'garbage', bundle: v, expect: 'invalid' }));
+      return asyncProp(fc.oneof(fc.anything(), fc.jsonValue(), bundleish), seeds, (_p, v) => ({
+        label: 'garbage',
+        bundle: v,
+        expect: 'invalid',
+      }));
     },
   },
   {
     name: 'a changed base64url character in any segment makes it invalid',
     property: (seeds) =>
       // Positions are biased to segment edges, where encoders differ (unused trailing bits).
-      asyncProp(fc.tuple(idx, idx, fc.oneof(idx, fc.constant(-1), fc.constant(0)), fc.integer({ min: 1, max: 63 })), seeds, (p, [slotN, segN, posN, delta]) => {
-        const s = slotAt(p, slotN);
-        if (!s) return undefined;
-        const segs = [...s.parts.jwt.split('.'), ...s.parts.disclosures];
-        const seg = segN % segs.length;
-        const text = segs[seg]!;
-        if (text.length === 0) return undefined;
-        const pos = posN < 0 ? text.length - 1 : posN % text.length;
-        const c = B64U_ALPHABET.indexOf(text[pos]!);
-        const flipped = text.slice(0, pos) + B64U_ALPHABET[(c + delta) % 64] + text.slice(pos + 1);
-        segs[seg] = flipped;
-        const jwtSegs = s.parts.jwt.split('.').length;
-        const parts = { jwt: segs.slice(0, jwtSegs).join('.'), disclosures: segs.slice(jwtSegs) };
-        const where = seg < jwtSegs ? ['header', 'payload', 'signature'][seg] : `disclosure ${seg - jwtSegs}`;
-        return { label: `flip ${s.slot.path} ${where} @${pos}`, bundle: withParts(s.b, s.slot, parts), expect: 'invalid' };
-      }),
+      asyncProp(
+        fc.tuple(
+          idx,
+          idx,
+          fc.oneof(idx, fc.constant(-1), fc.constant(0)),
+          fc.integer({ min: 1, max: 63 }),
+        ),
+        seeds,
+        (p, [slotN, segN, posN, delta]) => {
+          const s = slotAt(p, slotN);
+          if (!s) return undefined;
+          const segs = [...s.parts.jwt.split('.'), ...s.parts.disclosures];
+          const seg = segN % segs.length;
+          const text = segs[seg]!;
+          if (text.length === 0) return undefined;
+          const pos = posN < 0 ? text.length - 1 : posN % text.length;
+          const c = B64U_ALPHABET.indexOf(text[pos]!);
+          const flipped =
+            text.slice(0, pos) + B64U_ALPHABET[(c + delta) % 64] + text.slice(pos + 1);
+          segs[seg] = flipped;
+          const jwtSegs = s.parts.jwt.split('.').length;
+          const parts = { jwt: segs.slice(0, jwtSegs).join('.'), disclosures: segs.slice(jwtSegs) };
+          const where =
+            seg < jwtSegs ? ['header', 'payload', 'signature'][seg] : `disclosure ${seg - jwtSegs}`;
+          return {
+            label: `flip ${s.slot.path} ${where} @${pos}`,
+            bundle: withParts(s.b, s.slot, parts),
+            expect: 'invalid',
+          };
+        },
+      ),
   },
   {
     name: 'truncation is invalid unless it only drops trailing disclosures',
@@ -187,35 +242,55 @@ export const PROPERTIES: FuzzProperty[] = [
         const cut = s.str.slice(0, cutN % s.str.length);
         s.slot.set(s.b, cut);
         const keepsShape = cut.endsWith('~') && splitSd(cut)?.jwt === s.parts.jwt;
-        return { label: `truncate ${s.slot.path} to ${cut.length}/${s.str.length}`, bundle: s.b, expect: keepsShape ? 'subset' : 'invalid' };
+        return {
+          label: `truncate ${s.slot.path} to ${cut.length}/${s.str.length}`,
+          bundle: s.b,
+          expect: keepsShape ? 'subset' : 'invalid',
+        };
       }),
   },
   {
     name: 'an inserted character anywhere makes it invalid',
     property: (seeds) =>
       asyncProp(
-        fc.tuple(idx, idx, fc.constantFrom('~', '.', '=', ' ', '\n', 'A', '"', '\\', '%', '\u0000', 'é', '~~', '..')),
+        fc.tuple(
+          idx,
+          idx,
+          fc.constantFrom('~', '.', '=', ' ', '\n', 'A', '"', '\\', '%', '\u0000', 'é', '~~', '..'),
+        ),
         seeds,
         (p, [slotN, posN, ch]) => {
           const s = slotAt(p, slotN);
           if (!s) return undefined;
           const pos = posN % (s.str.length + 1);
           s.slot.set(s.b, s.str.slice(0, pos) + ch + s.str.slice(pos));
-          return { label: `insert ${JSON.stringify(ch)} into ${s.slot.path} @${pos}`, bundle: s.b, expect: 'invalid' };
+          return {
+            label: `insert ${JSON.stringify(ch)} into ${s.slot.path} @${pos}`,
+            bundle: s.b,
+            expect: 'invalid',
+          };
         },
       ),
   },
   {
     name: 'removing a disclosure leaves a valid partial view of the same L2, or makes it invalid',
     property: (seeds) =>
-      asyncProp(fc.tuple(idx, idx, fc.integer({ min: 1, max: 4 })), seeds, (p, [slotN, iN, count]) => {
-        const s = slotAt(p, slotN);
-        if (!s || s.parts.disclosures.length === 0) return undefined;
-        const i = iN % s.parts.disclosures.length;
-        const disclosures = [...s.parts.disclosures];
-        disclosures.splice(i, count);
-        return { label: `remove ${count} from ${s.slot.path} #${i}`, bundle: withParts(s.b, s.slot, { ...s.parts, disclosures }), expect: 'subset' };
-      }),
+      asyncProp(
+        fc.tuple(idx, idx, fc.integer({ min: 1, max: 4 })),
+        seeds,
+        (p, [slotN, iN, count]) => {
+          const s = slotAt(p, slotN);
+          if (!s || s.parts.disclosures.length === 0) return undefined;
+          const i = iN % s.parts.disclosures.length;
+          const disclosures = [...s.parts.disclosures];
+          disclosures.splice(i, count);
+          return {
+            label: `remove ${count} from ${s.slot.path} #${i}`,
+            bundle: withParts(s.b, s.slot, { ...s.parts, disclosures }),
+            expect: 'subset',
+          };
+        },
+      ),
   },
   {
     name: 'a duplicated disclosure makes it invalid',
@@ -226,29 +301,37 @@ export const PROPERTIES: FuzzProperty[] = [
         const d = pick(s.parts.disclosures, iN);
         const disclosures = [...s.parts.disclosures];
         disclosures.splice(atN % (disclosures.length + 1), 0, d);
-        return { label: `duplicate in ${s.slot.path}`, bundle: withParts(s.b, s.slot, { ...s.parts, disclosures }), expect: 'invalid' };
+        return {
+          label: `duplicate in ${s.slot.path}`,
+          bundle: withParts(s.b, s.slot, { ...s.parts, disclosures }),
+          expect: 'invalid',
+        };
       }),
   },
   {
     name: 'reordering disclosures keeps the verdict unless an sd_hash covers the string',
     property: (seeds) =>
-      asyncProp(fc.tuple(idx, fc.array(fc.nat(), { minLength: 1, maxLength: 12 })), seeds, (p, [slotN, swaps]) => {
-        const s = slotAt(p, slotN);
-        if (!s || s.parts.disclosures.length < 2) return undefined;
-        const ds = [...s.parts.disclosures];
-        // Fisher–Yates driven by the drawn numbers.
-        for (let i = ds.length - 1; i > 0; i--) {
-          const j = swaps[i % swaps.length]! % (i + 1);
-          [ds[i], ds[j]] = [ds[j]!, ds[i]!];
-        }
-        if (ds.every((d, i) => d === s.parts.disclosures[i])) return undefined;
-        const covered = p.covered.has(s.slot.path);
-        return {
-          label: `reorder ${s.slot.path}${covered ? ' (covered by an sd_hash)' : ''}`,
-          bundle: withParts(s.b, s.slot, { ...s.parts, disclosures: ds }),
-          expect: covered ? 'invalid' : 'same',
-        };
-      }),
+      asyncProp(
+        fc.tuple(idx, fc.array(fc.nat(), { minLength: 1, maxLength: 12 })),
+        seeds,
+        (p, [slotN, swaps]) => {
+          const s = slotAt(p, slotN);
+          if (!s || s.parts.disclosures.length < 2) return undefined;
+          const ds = [...s.parts.disclosures];
+          // Fisher–Yates driven by the drawn numbers.
+          for (let i = ds.length - 1; i > 0; i--) {
+            const j = swaps[i % swaps.length]! % (i + 1);
+            [ds[i], ds[j]] = [ds[j]!, ds[i]!];
+          }
+          if (ds.every((d, i) => d === s.parts.disclosures[i])) return undefined;
+          const covered = p.covered.has(s.slot.path);
+          return {
+            label: `reorder ${s.slot.path}${covered ? ' (covered by an sd_hash)' : ''}`,
+            bundle: withParts(s.b, s.slot, { ...s.parts, disclosures: ds }),
+            expect: covered ? 'invalid' : 'same',
+          };
+        },
+      ),
   },
   {
     name: 'a disclosure transplanted from another credential is never accepted',
@@ -256,12 +339,16 @@ export const PROPERTIES: FuzzProperty[] = [
       asyncProp(fc.tuple(idx, idx, idx, idx), seeds, (p, [fromN, iN, toN, atN]) => {
         const from = slotAt(p, fromN);
         const to = slotAt(p, toN);
-        if (!from || !to || from.slot.path === to.slot.path || from.parts.disclosures.length === 0) return undefined;
+        if (!from || !to || from.slot.path === to.slot.path || from.parts.disclosures.length === 0)
+          return undefined;
         const d = pick(from.parts.disclosures, iN);
         const disclosures = [...to.parts.disclosures];
         disclosures.splice(atN % (disclosures.length + 1), 0, d);
         // Legitimate only as a wider view of the same, uncovered credential.
-        const validAllowed = from.parts.jwt === to.parts.jwt && !to.parts.disclosures.includes(d) && !p.covered.has(to.slot.path);
+        const validAllowed =
+          from.parts.jwt === to.parts.jwt &&
+          !to.parts.disclosures.includes(d) &&
+          !p.covered.has(to.slot.path);
         return {
           label: `transplant ${from.slot.path} → ${to.slot.path}`,
           bundle: withParts(to.b, to.slot, { ...to.parts, disclosures }),
@@ -282,7 +369,11 @@ export const PROPERTIES: FuzzProperty[] = [
         if (next === undefined || b64u(next) === s.parts.disclosures[i]) return undefined;
         const disclosures = [...s.parts.disclosures];
         disclosures[i] = b64u(next);
-        return { label: `${edit.kind} in ${s.slot.path} disclosure ${i}`, bundle: withParts(s.b, s.slot, { ...s.parts, disclosures }), expect: 'invalid' };
+        return {
+          label: `${edit.kind} in ${s.slot.path} disclosure ${i}`,
+          bundle: withParts(s.b, s.slot, { ...s.parts, disclosures }),
+          expect: 'invalid',
+        };
       }),
   },
   {
@@ -311,63 +402,87 @@ export const PROPERTIES: FuzzProperty[] = [
   {
     name: 'type confusion in a signed header or payload without re-signing is invalid',
     property: (seeds) =>
-      asyncProp(fc.tuple(idx, fc.integer({ min: 0, max: 1 }), textEdit), seeds, (p, [slotN, part, edit]) => {
-        const s = slotAt(p, slotN);
-        if (!s) return undefined;
-        const segs = s.parts.jwt.split('.');
-        if (segs.length !== 3) return undefined;
-        const next = applyTextEdit(unb64u(segs[part]!), edit);
-        if (next === undefined || b64u(next) === segs[part]) return undefined;
-        segs[part] = b64u(next);
-        return {
-          label: `${edit.kind} in ${s.slot.path} ${part ? 'payload' : 'header'}`,
-          bundle: withParts(s.b, s.slot, { ...s.parts, jwt: segs.join('.') }),
-          expect: 'invalid',
-        };
-      }),
+      asyncProp(
+        fc.tuple(idx, fc.integer({ min: 0, max: 1 }), textEdit),
+        seeds,
+        (p, [slotN, part, edit]) => {
+          const s = slotAt(p, slotN);
+          if (!s) return undefined;
+          const segs = s.parts.jwt.split('.');
+          if (segs.length !== 3) return undefined;
+          const next = applyTextEdit(unb64u(segs[part]!), edit);
+          if (next === undefined || b64u(next) === segs[part]) return undefined;
+          segs[part] = b64u(next);
+          return {
+            label: `${edit.kind} in ${s.slot.path} ${part ? 'payload' : 'header'}`,
+            bundle: withParts(s.b, s.slot, { ...s.parts, jwt: segs.join('.') }),
+            expect: 'invalid',
+          };
+        },
+      ),
   },
   {
     name: 'type confusion re-signed by the legitimate keys never breaks the verifier',
     property: (seeds) => {
       const fresh = seeds.filter((s) => s.seed.keys);
-      return asyncProp(fc.tuple(idx, fc.integer({ min: 0, max: 2 }), idx, textEdit), fresh.length ? fresh : seeds, (p, [slotN, part, iN, edit]) => {
-        if (!p.seed.keys) return undefined;
-        const ed = new ChainEditor(p.seed.bundle, p.seed.keys);
-        const slot = pick(slotsOf(ed.bundle), slotN);
-        const parts = splitSd(slot.get(ed.bundle));
-        if (!parts) return undefined;
-        if (part < 2) {
-          const next = applyTextEdit(ed.partText(slot.path, part as 0 | 1), edit);
-          if (next === undefined) return undefined;
-          ed.setPart(slot.path, part as 0 | 1, next);
-        } else {
-          if (parts.disclosures.length === 0) return undefined;
-          const d = pick(parts.disclosures, iN);
-          const next = applyTextEdit(unb64u(d), edit);
-          if (next === undefined) return undefined;
-          ed.replaceDisclosure(d, b64u(next));
-        }
-        return { label: `re-signed ${edit.kind} in ${slot.path} ${['header', 'payload', 'disclosure'][part]}`, bundle: ed.bundle, expect: 'any' };
-      });
+      return asyncProp(
+        fc.tuple(idx, fc.integer({ min: 0, max: 2 }), idx, textEdit),
+        fresh.length ? fresh : seeds,
+        (p, [slotN, part, iN, edit]) => {
+          if (!p.seed.keys) return undefined;
+          const ed = new ChainEditor(p.seed.bundle, p.seed.keys);
+          const slot = pick(slotsOf(ed.bundle), slotN);
+          const parts = splitSd(slot.get(ed.bundle));
+          if (!parts) return undefined;
+          if (part < 2) {
+            const next = applyTextEdit(ed.partText(slot.path, part as 0 | 1), edit);
+            if (next === undefined) return undefined;
+            ed.setPart(slot.path, part as 0 | 1, next);
+          } else {
+            if (parts.disclosures.length === 0) return undefined;
+            const d = pick(parts.disclosures, iN);
+            const next = applyTextEdit(unb64u(d), edit);
+            if (next === undefined) return undefined;
+            ed.replaceDisclosure(d, b64u(next));
+          }
+          return {
+            label: `re-signed ${edit.kind} in ${slot.path} ${['header', 'payload', 'disclosure'][part]}`,
+            bundle: ed.bundle,
+            expect: 'any',
+          };
+        },
+      );
     },
   },
   {
     name: 'a re-salted disclosure, legitimately re-signed up the chain, stays valid',
     property: (seeds) => {
       const fresh = seeds.filter((s) => s.seed.keys);
-      const salt = fc.string({ unit: fc.constantFrom(...B64U_ALPHABET), minLength: 22, maxLength: 22 });
-      return asyncProp(fc.tuple(idx, idx, salt), fresh.length ? fresh : seeds, (p, [slotN, iN, newSalt]) => {
-        if (!p.seed.keys) return undefined;
-        const ed = new ChainEditor(p.seed.bundle, p.seed.keys);
-        const slot = pick(slotsOf(ed.bundle), slotN);
-        const parts = splitSd(slot.get(ed.bundle));
-        if (!parts || parts.disclosures.length === 0) return undefined;
-        const d = pick(parts.disclosures, iN);
-        const arr = JSON.parse(unb64u(d)) as unknown[];
-        arr[0] = newSalt;
-        ed.replaceDisclosure(d, b64u(JSON.stringify(arr)));
-        return { label: `re-salt a disclosure of ${slot.path}`, bundle: ed.bundle, expect: 'same' };
+      const salt = fc.string({
+        unit: fc.constantFrom(...B64U_ALPHABET),
+        minLength: 22,
+        maxLength: 22,
       });
+      return asyncProp(
+        fc.tuple(idx, idx, salt),
+        fresh.length ? fresh : seeds,
+        (p, [slotN, iN, newSalt]) => {
+          if (!p.seed.keys) return undefined;
+          const ed = new ChainEditor(p.seed.bundle, p.seed.keys);
+          const slot = pick(slotsOf(ed.bundle), slotN);
+          const parts = splitSd(slot.get(ed.bundle));
+          if (!parts || parts.disclosures.length === 0) return undefined;
+          const d = pick(parts.disclosures, iN);
+          const arr = JSON.parse(unb64u(d)) as unknown[];
+          arr[0] = newSalt;
+          ed.replaceDisclosure(d, b64u(JSON.stringify(arr)));
+          return {
+            label: `re-salt a disclosure of ${slot.path}`,
+            bundle: ed.bundle,
+            expect: 'same',
+          };
+        },
+      );
     },
   },
   {
@@ -379,10 +494,14 @@ export const PROPERTIES: FuzzProperty[] = [
         if (text === undefined) return;
         const read = parseBundleText(text);
         if (!read.ok) {
-          if (!isErrorCode(read.error.code)) throw new Error(`parseBundleText gave unknown code ${read.error.code}`);
+          if (!isErrorCode(read.error.code))
+            throw new Error(`parseBundleText gave unknown code ${read.error.code}`);
           return;
         }
-        const why = await judge({ label: 'bundle edit', bundle: read.value, expect: 'any' }, p.result);
+        const why = await judge(
+          { label: 'bundle edit', bundle: read.value, expect: 'any' },
+          p.result,
+        );
         if (why) throw new Error(`[${p.seed.name}] bundle ${edit.kind}: ${why}`);
       }) as unknown as fc.IAsyncProperty<[unknown]>,
   },

@@ -9,11 +9,24 @@
  */
 import { sign } from 'node:crypto';
 import type { SigningKey } from '../../src/sdjwt/keys.js';
-import { b64u, clone, coverageOf, joinSd, type Slot, sha, slotsOf, splitSd, unb64u } from './codec.js';
+import {
+  b64u,
+  clone,
+  coverageOf,
+  joinSd,
+  type Slot,
+  sha,
+  slotsOf,
+  splitSd,
+  unb64u,
+} from './codec.js';
 import type { JsonBundle } from './corpus.js';
 
 const es256 = (input: string, key: SigningKey): string =>
-  sign('sha256', Buffer.from(input, 'ascii'), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+  sign('sha256', Buffer.from(input, 'ascii'), {
+    key: key.privateKey,
+    dsaEncoding: 'ieee-p1363',
+  }).toString('base64url');
 
 export class ChainEditor {
   readonly bundle: JsonBundle;
@@ -69,7 +82,14 @@ export class ChainEditor {
     if (oldEnc === newEnc || depth > 8) return;
     for (const s of this.slots) {
       const parts = splitSd(s.get(this.bundle));
-      if (parts?.disclosures.includes(oldEnc)) s.set(this.bundle, joinSd({ ...parts, disclosures: parts.disclosures.map((d) => (d === oldEnc ? newEnc : d)) }));
+      if (parts?.disclosures.includes(oldEnc))
+        s.set(
+          this.bundle,
+          joinSd({
+            ...parts,
+            disclosures: parts.disclosures.map((d) => (d === oldEnc ? newEnc : d)),
+          }),
+        );
     }
     const from = `"${sha(oldEnc)}"`;
     const to = `"${sha(newEnc)}"`;

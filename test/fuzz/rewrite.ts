@@ -38,7 +38,20 @@ export const HOSTILE_RAW: readonly string[] = [
 ];
 
 /** Member names that prototype-based code or the SD-JWT machinery might trip on. */
-export const HOSTILE_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype', 'toString', '_sd', '...', '_sd_alg', 'cnf', 'sd_hash', 'd', 'vct', ''];
+export const HOSTILE_KEYS: readonly string[] = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  '_sd',
+  '...',
+  '_sd_alg',
+  'cnf',
+  'sd_hash',
+  'd',
+  'vct',
+  '',
+];
 
 export type JsonPath = (string | number)[];
 
@@ -142,13 +155,30 @@ export function applyTextEdit(text: string, e: TextEdit): string | undefined {
   if (e.kind === 'replace' || e.kind === 'retype') {
     const paths = pathsOf(value);
     const p = paths[e.node % paths.length]!;
-    return replaceAt(text, p, e.kind === 'replace' ? HOSTILE_RAW[e.choice % HOSTILE_RAW.length]! : retyped(at(value, p), e.choice));
+    return replaceAt(
+      text,
+      p,
+      e.kind === 'replace'
+        ? HOSTILE_RAW[e.choice % HOSTILE_RAW.length]!
+        : retyped(at(value, p), e.choice),
+    );
   }
   const objects = objectPathsOf(value);
   if (objects.length === 0) return undefined;
   const p = objects[e.node % objects.length]!;
-  if (e.kind === 'add') return addMember(text, p, HOSTILE_KEYS[e.choice % HOSTILE_KEYS.length]!, HOSTILE_RAW[(e.choice >> 4) % HOSTILE_RAW.length]!);
+  if (e.kind === 'add')
+    return addMember(
+      text,
+      p,
+      HOSTILE_KEYS[e.choice % HOSTILE_KEYS.length]!,
+      HOSTILE_RAW[(e.choice >> 4) % HOSTILE_RAW.length]!,
+    );
   const keys = Object.keys(at(value, p) as object);
   if (keys.length === 0) return undefined;
-  return duplicateMember(text, p, keys[e.choice % keys.length]!, HOSTILE_RAW[(e.choice >> 4) % HOSTILE_RAW.length]!);
+  return duplicateMember(
+    text,
+    p,
+    keys[e.choice % keys.length]!,
+    HOSTILE_RAW[(e.choice >> 4) % HOSTILE_RAW.length]!,
+  );
 }

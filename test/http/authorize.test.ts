@@ -4,7 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeIf, postgres } from '../support/environment.js';
-import { type AutonomousChain, autonomousChain, fulfil, immediateChain, immediateNetworkView, merchantView, networkView, parties } from './chain.js';
+import {
+  type AutonomousChain,
+  autonomousChain,
+  fulfil,
+  immediateChain,
+  immediateNetworkView,
+  merchantView,
+  networkView,
+  parties,
+} from './chain.js';
 import { PG_URL, post, type Running, sqliteSpec, startService } from './harness.js';
 
 function authorizeSuite(ledgerSpec: () => string): void {
@@ -12,7 +21,10 @@ function authorizeSuite(ledgerSpec: () => string): void {
   let chain: AutonomousChain;
   beforeAll(async () => {
     chain = await autonomousChain();
-    svc = await startService(ledgerSpec(), { issuerKeys: chain.p.issuerJwks, merchantKeys: chain.p.merchantJwks });
+    svc = await startService(ledgerSpec(), {
+      issuerKeys: chain.p.issuerJwks,
+      merchantKeys: chain.p.merchantJwks,
+    });
   });
   afterAll(() => svc.stop());
 
@@ -31,7 +43,10 @@ function authorizeSuite(ledgerSpec: () => string): void {
   it('merchant verify: an invalid presentation is a 200 verdict, valid:false with codes', async () => {
     const l3 = fulfil(chain, 0, 30000);
     const view = merchantView(chain, l3);
-    const r = await post(svc.url, '/v1/merchant/verify', { ...view, l3: [{ checkout: l3.payment }] });
+    const r = await post(svc.url, '/v1/merchant/verify', {
+      ...view,
+      l3: [{ checkout: l3.payment }],
+    });
     expect(r.status).toBe(200);
     expect(r.body.valid).toBe(false);
     expect(r.body.errors.length).toBeGreaterThan(0);
@@ -50,10 +65,18 @@ function authorizeSuite(ledgerSpec: () => string): void {
 
       // The very same L3a again: same decision, not counted twice.
       const again = await post(s.url, '/v1/network/authorize', first);
-      expect(again.body).toMatchObject({ decision: 'approved', authorization_id: a.body.authorization_id, replayed: true });
+      expect(again.body).toMatchObject({
+        decision: 'approved',
+        authorization_id: a.body.authorization_id,
+        replayed: true,
+      });
 
       // A new L3 pair for the same mandate pair: one fulfilment per pair.
-      const second = await post(s.url, '/v1/network/authorize', networkView(c, fulfil(c, 0, 20000)));
+      const second = await post(
+        s.url,
+        '/v1/network/authorize',
+        networkView(c, fulfil(c, 0, 20000)),
+      );
       expect(second.body.decision).toBe('declined');
       expect(second.body.errors.map((e: any) => e.code)).toEqual(['LEDGER_PAIR_ALREADY_FULFILLED']);
       expect(second.body.errors[0].layer).toBe('ledger');
@@ -64,7 +87,12 @@ function authorizeSuite(ledgerSpec: () => string): void {
 
       // Counted once: one approval for the replayed presentation in the audit trail.
       const audit = await s.ledger.audit();
-      const approvedFirst = audit.filter((e) => e.kind === 'authorize' && e.decision === 'approved' && e.authorizationId === a.body.authorization_id);
+      const approvedFirst = audit.filter(
+        (e) =>
+          e.kind === 'authorize' &&
+          e.decision === 'approved' &&
+          e.authorizationId === a.body.authorization_id,
+      );
       expect(approvedFirst.length).toBeGreaterThanOrEqual(1);
     } finally {
       await s.stop();
@@ -76,13 +104,20 @@ function authorizeSuite(ledgerSpec: () => string): void {
     const s = await startService(ledgerSpec(), { issuerKeys: c.p.issuerJwks });
     try {
       const first = networkView(c, fulfil(c, 0, 30000));
-      for (let i = 0; i < 3; i++) expect((await post(s.url, '/v1/network/authorize', first)).body.decision).toBe('approved');
+      for (let i = 0; i < 3; i++)
+        expect((await post(s.url, '/v1/network/authorize', first)).body.decision).toBe('approved');
       // 300 + 200 = 500 exactly fits only if the replays added nothing.
-      expect((await post(s.url, '/v1/network/authorize', networkView(c, fulfil(c, 0, 20000)))).body.decision).toBe('approved');
+      expect(
+        (await post(s.url, '/v1/network/authorize', networkView(c, fulfil(c, 0, 20000)))).body
+          .decision,
+      ).toBe('approved');
       const over = await post(s.url, '/v1/network/authorize', networkView(c, fulfil(c, 0, 10000)));
       expect(over.body.errors.map((e: any) => e.code)).toEqual(['LEDGER_BUDGET_EXCEEDED']);
       // Pair 1 is bounded by its own 500 only.
-      expect((await post(s.url, '/v1/network/authorize', networkView(c, fulfil(c, 1, 40000)))).body.decision).toBe('approved');
+      expect(
+        (await post(s.url, '/v1/network/authorize', networkView(c, fulfil(c, 1, 40000)))).body
+          .decision,
+      ).toBe('approved');
     } finally {
       await s.stop();
     }
@@ -92,7 +127,9 @@ function authorizeSuite(ledgerSpec: () => string): void {
     // A complete, internally consistent chain under the attacker's own issuer key.
     const attacker = await autonomousChain(parties('attacker'));
     const l3 = fulfil(attacker, 0, 30000);
-    const forged = { trust: { issuer_jwks: attacker.p.issuerJwks, merchant_jwks: attacker.p.merchantJwks } };
+    const forged = {
+      trust: { issuer_jwks: attacker.p.issuerJwks, merchant_jwks: attacker.p.merchantJwks },
+    };
     const a = await post(svc.url, '/v1/network/authorize', networkView(attacker, l3, forged));
     expect(a.status).toBe(200);
     expect(a.body.decision).toBe('declined');
@@ -110,11 +147,16 @@ function authorizeSuite(ledgerSpec: () => string): void {
     const r = await post(svc.url, '/v1/network/authorize', tampered);
     expect(r.body.decision).toBe('declined');
     expect(r.body.errors.length).toBeGreaterThan(0);
-    for (const e of r.body.errors) expect(Object.keys(e).sort()).toEqual(['code', 'layer', 'message', 'pair']);
+    for (const e of r.body.errors)
+      expect(Object.keys(e).sort()).toEqual(['code', 'layer', 'message', 'pair']);
   });
 
   it('declines a merchant view sent to the network: there is no payment to authorize', async () => {
-    const r = await post(svc.url, '/v1/network/authorize', merchantView(chain, fulfil(chain, 1, 30000)));
+    const r = await post(
+      svc.url,
+      '/v1/network/authorize',
+      merchantView(chain, fulfil(chain, 1, 30000)),
+    );
     expect(r.body.decision).toBe('declined');
     expect(r.body.errors.map((e: any) => e.code)).toEqual(['ROLE_VIEW_INCOMPLETE']);
   });
@@ -136,7 +178,11 @@ function authorizeSuite(ledgerSpec: () => string): void {
       const a = await post(s.url, '/v1/network/authorize', view);
       expect(a.body).toMatchObject({ decision: 'approved' });
       const b = await post(s.url, '/v1/network/authorize', view);
-      expect(b.body).toMatchObject({ decision: 'approved', authorization_id: a.body.authorization_id, replayed: true });
+      expect(b.body).toMatchObject({
+        decision: 'approved',
+        authorization_id: a.body.authorization_id,
+        replayed: true,
+      });
     } finally {
       await s.stop();
     }

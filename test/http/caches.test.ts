@@ -15,13 +15,23 @@ describe('HTTP service with signature and parse caches', () => {
     const views = [networkView(c, fulfil(c, 0, 30000)), networkView(c, fulfil(c, 1, 20000))];
     const signatureCache = new VerifiedSignatureCache(64);
     const parseCache = new ParsedJwtCache(64);
-    const cached = await startService(sqliteSpec(), { issuerKeys: c.p.issuerJwks, signatureCache, parseCache });
+    const cached = await startService(sqliteSpec(), {
+      issuerKeys: c.p.issuerJwks,
+      signatureCache,
+      parseCache,
+    });
     const plain = await startService(sqliteSpec(), { issuerKeys: c.p.issuerJwks });
     try {
       for (const view of views) {
-        const [a, b] = [await post(cached.url, '/v1/network/authorize', view), await post(plain.url, '/v1/network/authorize', view)];
+        const [a, b] = [
+          await post(cached.url, '/v1/network/authorize', view),
+          await post(plain.url, '/v1/network/authorize', view),
+        ];
         expect(a.body.decision).toBe('approved');
-        expect({ decision: a.body.decision, errors: a.body.errors }).toEqual({ decision: b.body.decision, errors: b.body.errors });
+        expect({ decision: a.body.decision, errors: a.body.errors }).toEqual({
+          decision: b.body.decision,
+          errors: b.body.errors,
+        });
       }
       // L1 and L2 parsed and their signatures verified once; the second request found both.
       expect(parseCache.stats()).toMatchObject({ hits: 2, misses: 2, size: 2 });

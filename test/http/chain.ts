@@ -21,8 +21,16 @@ export const SERVER_NOW = T + 200;
 export const NETWORK_AUD = 'https://network.example/authorize';
 export const MERCHANT_AUD = 'https://tennis-warehouse.example';
 
-const tennis = { id: 'm-tw-001', name: 'Tennis Warehouse', website: 'https://tennis-warehouse.example' };
-const instrument = { type: 'mastercard.srcDigitalCard', id: 'card-1', description: 'Mastercard **** 4242' };
+const tennis = {
+  id: 'm-tw-001',
+  name: 'Tennis Warehouse',
+  website: 'https://tennis-warehouse.example',
+};
+const instrument = {
+  type: 'mastercard.srcDigitalCard',
+  id: 'card-1',
+  description: 'Mastercard **** 4242',
+};
 const racket = { id: 'BAB86345', title: 'Babolat Pure Aero' };
 const balls = { id: 'PEN-BALLS', title: 'Penn Championship balls' };
 
@@ -59,7 +67,10 @@ export interface AutonomousChain {
  * Warehouse. `onDemand`: both pairs allow several purchases (agent_recurrence,
  * June 2026, up to 10), so the per-pair budget is what bounds them.
  */
-export async function autonomousChain(p: Parties = parties(), opts: { onDemand?: boolean; l1Claims?: Record<string, unknown> } = {}): Promise<AutonomousChain> {
+export async function autonomousChain(
+  p: Parties = parties(),
+  opts: { onDemand?: boolean; l1Claims?: Record<string, unknown> } = {},
+): Promise<AutonomousChain> {
   const l1 = await issueL1({
     issuerKey: p.issuer,
     iss: 'https://issuer.example',
@@ -77,9 +88,24 @@ export async function autonomousChain(p: Parties = parties(), opts: { onDemand?:
     paymentInstrument: instrument,
     amount: { currency: 'USD', min: 100, max: 40000 },
     budget: { currency: 'USD', max: 50000 },
-    ...(opts.onDemand ? { agentRecurrence: { frequency: 'ON_DEMAND', start_date: '2026-06-01', end_date: '2026-06-30', max_occurrences: 10 } } : {}),
+    ...(opts.onDemand
+      ? {
+          agentRecurrence: {
+            frequency: 'ON_DEMAND',
+            start_date: '2026-06-01',
+            end_date: '2026-06-30',
+            max_occurrences: 10,
+          },
+        }
+      : {}),
   });
-  const l2 = issueL2Autonomous({ userKey: p.user, l1, aud: 'https://agent.example', iat: T, pairs: [pair(racket), pair(balls)] });
+  const l2 = issueL2Autonomous({
+    userKey: p.user,
+    l1,
+    aud: 'https://agent.example',
+    iat: T,
+    pairs: [pair(racket), pair(balls)],
+  });
   return { p, l1, l2 };
 }
 
@@ -108,13 +134,35 @@ export function fulfil(chain: AutonomousChain, pairIndex: 0 | 1, amount: number)
 }
 
 /** What the agent sends the payment network: L3a and the L2 view it binds to. */
-export function networkView(chain: AutonomousChain, l3: IssuedL3Pair, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { vi_bundle: 1, role: 'network', l1: chain.l1, l2: l3.paymentL2, l3: [{ payment: l3.payment }], ...extra };
+export function networkView(
+  chain: AutonomousChain,
+  l3: IssuedL3Pair,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    vi_bundle: 1,
+    role: 'network',
+    l1: chain.l1,
+    l2: l3.paymentL2,
+    l3: [{ payment: l3.payment }],
+    ...extra,
+  };
 }
 
 /** What the agent sends the merchant: L3b and the L2 view it binds to. */
-export function merchantView(chain: AutonomousChain, l3: IssuedL3Pair, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { vi_bundle: 1, role: 'merchant', l1: chain.l1, l2: l3.checkoutL2, l3: [{ checkout: l3.checkout }], ...extra };
+export function merchantView(
+  chain: AutonomousChain,
+  l3: IssuedL3Pair,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    vi_bundle: 1,
+    role: 'merchant',
+    l1: chain.l1,
+    l2: l3.checkoutL2,
+    l3: [{ checkout: l3.checkout }],
+    ...extra,
+  };
 }
 
 export interface ImmediateChain {
@@ -154,5 +202,10 @@ export async function immediateChain(p: Parties = parties('imm')): Promise<Immed
 /** Immediate network view: the L2 with only its payment mandate disclosed. */
 export function immediateNetworkView(chain: ImmediateChain): Record<string, unknown> {
   const pair = chain.l2.pairs[0]!;
-  return { vi_bundle: 1, role: 'network', l1: chain.l1, l2: serializeSdJwt(chain.l2.jwt, [pair.payment.encoded]) };
+  return {
+    vi_bundle: 1,
+    role: 'network',
+    l1: chain.l1,
+    l2: serializeSdJwt(chain.l2.jwt, [pair.payment.encoded]),
+  };
 }

@@ -13,16 +13,30 @@ import { run as network } from '../../src/cli/network.js';
 import { issueRevocation } from '../../src/issue/revocation.js';
 import { IssuerStatusList, statusClaim } from '../../src/issue/status-list.js';
 import { type ServeChild, spawnServe } from '../support/serve.js';
-import { autonomousChain, fulfil, NETWORK_AUD, networkView, parties, SERVER_NOW, T } from './chain.js';
+import {
+  autonomousChain,
+  fulfil,
+  NETWORK_AUD,
+  networkView,
+  parties,
+  SERVER_NOW,
+  T,
+} from './chain.js';
 import { PG_URL } from './harness.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'vintent-ops-'));
 
-async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
+async function capture(
+  fn: () => Promise<number>,
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: any) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: any) => ((err += String(s)), true));
+  const o = vi
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((s: any) => ((out += String(s)), true));
+  const e = vi
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((s: any) => ((err += String(s)), true));
   try {
     return { code: await fn(), out, err };
   } finally {
@@ -57,12 +71,30 @@ describe('vintent serve configuration', () => {
     const noAud = serve(['--ledger', ledger, '--trust', trust]);
     expect(await noAud.exited).toBe(2);
     expect(noAud.stderr()).toContain('--network-aud');
-    const badScheme = serve(['--ledger', 'mysql://u:pw@h/db', '--trust', trust, '--network-aud', 'https://n.example']);
+    const badScheme = serve([
+      '--ledger',
+      'mysql://u:pw@h/db',
+      '--trust',
+      trust,
+      '--network-aud',
+      'https://n.example',
+    ]);
     expect(await badScheme.exited).toBe(2);
     expect(badScheme.stderr()).not.toContain('pw@');
     const tokenFile = join(dir, 'token');
     writeFileSync(tokenFile, 'short\n');
-    expect(await serve(['--ledger', ledger, '--trust', trust, '--network-aud', 'https://n.example', '--operator-token-file', tokenFile]).exited).toBe(2);
+    expect(
+      await serve([
+        '--ledger',
+        ledger,
+        '--trust',
+        trust,
+        '--network-aud',
+        'https://n.example',
+        '--operator-token-file',
+        tokenFile,
+      ]).exited,
+    ).toBe(2);
     expect(existsSync(join(dir, 'l.db'))).toBe(false);
   }, 30_000);
 
@@ -70,7 +102,17 @@ describe('vintent serve configuration', () => {
     const dir = tempDir();
     const trust = await trustFile(dir);
     const token = 'operator-secret-token-0123456789';
-    const s = serve(['--ledger', `sqlite:${join(dir, 'l.db')}`, '--trust', trust, '--network-aud', 'https://n.example'], { VINTENT_OPERATOR_TOKEN: token });
+    const s = serve(
+      [
+        '--ledger',
+        `sqlite:${join(dir, 'l.db')}`,
+        '--trust',
+        trust,
+        '--network-aud',
+        'https://n.example',
+      ],
+      { VINTENT_OPERATOR_TOKEN: token },
+    );
     const url = await s.url;
     try {
       const r = await fetch(`${url}/v1/network/reverse`, {
@@ -86,10 +128,17 @@ describe('vintent serve configuration', () => {
     expect(await s.exited).toBe(0);
     const lines = jsonLines(s.stderr());
     const start = lines.find((l) => l.event === 'start');
-    expect(start.config).toMatchObject({ ledger: { backend: 'sqlite' }, network_aud: 'https://n.example', merchant_aud: null, trust: { file: trust } });
+    expect(start.config).toMatchObject({
+      ledger: { backend: 'sqlite' },
+      network_aud: 'https://n.example',
+      merchant_aud: null,
+      trust: { file: trust },
+    });
     expect(start.config.operator_credential).toMatch(/^configured/);
     expect(lines.some((l) => l.level === 'warn' && /merchant audience/.test(l.message))).toBe(true);
-    expect(lines.find((l) => l.event === 'request' && l.path === '/v1/network/reverse')).toMatchObject({ status: 404, code: 'LEDGER_AUTHORIZATION_UNKNOWN' });
+    expect(
+      lines.find((l) => l.event === 'request' && l.path === '/v1/network/reverse'),
+    ).toMatchObject({ status: 404, code: 'LEDGER_AUTHORIZATION_UNKNOWN' });
     expect(s.stderr()).not.toContain(token);
   }, 30_000);
 
@@ -97,20 +146,36 @@ describe('vintent serve configuration', () => {
     const dir = tempDir();
     const secret = 'tok-3f9a1c7e5b';
     const trustUrl = `http://agent:pw-${secret}@127.0.0.1:9/jwks.json?access_token=${secret}`;
-    const s = serve(['--ledger', `sqlite:${join(dir, 'l.db')}`, '--trust-url', trustUrl, '--network-aud', 'https://n.example']);
+    const s = serve([
+      '--ledger',
+      `sqlite:${join(dir, 'l.db')}`,
+      '--trust-url',
+      trustUrl,
+      '--network-aud',
+      'https://n.example',
+    ]);
     const url = await s.url;
     let health = '';
     try {
       const h = await fetch(`${url}/healthz`);
       expect(h.status).toBe(503);
       health = await h.text();
-      expect(JSON.parse(health)).toMatchObject({ status: 'degraded', checks: [{ name: 'trust_url', ok: false }] });
+      expect(JSON.parse(health)).toMatchObject({
+        status: 'degraded',
+        checks: [{ name: 'trust_url', ok: false }],
+      });
     } finally {
       void s.stop();
     }
     await s.exited;
     const lines = jsonLines(s.stderr());
-    expect(lines.some((l) => l.event === 'jwks_fetch_failed' && l.url === 'http://127.0.0.1:9/jwks.json?access_token=redacted')).toBe(true);
+    expect(
+      lines.some(
+        (l) =>
+          l.event === 'jwks_fetch_failed' &&
+          l.url === 'http://127.0.0.1:9/jwks.json?access_token=redacted',
+      ),
+    ).toBe(true);
     expect(s.stderr()).not.toContain(secret);
     expect(health).not.toContain(secret);
     expect(health).not.toContain('127.0.0.1:9');
@@ -159,7 +224,8 @@ describe('vintent serve with credential status', () => {
     try {
       const list = new IssuerStatusList({ uri: `${url}/v1/status-list`, size: 8 });
       const ref = list.allocate();
-      const publish = () => writeFileSync(tokenFile, list.publish({ issuerKey: c0.p.issuer, ttl: 1 }));
+      const publish = () =>
+        writeFileSync(tokenFile, list.publish({ issuerKey: c0.p.issuer, ttl: 1 }));
       publish();
       const served = await fetch(`${url}/v1/status-list`);
       expect(served.headers.get('content-type')).toBe('application/statuslist+jwt');
@@ -210,7 +276,19 @@ describe('vintent network capture', () => {
     writeFileSync(trust, JSON.stringify(c.p.issuerJwks));
     const view = join(dir, 'a.json');
     writeFileSync(view, JSON.stringify(networkView(c, fulfil(c, 0, 10000))));
-    const approved = await capture(() => network(['authorize', view, '--ledger', ledger, '--trust', trust, '--now', String(SERVER_NOW), '--json']));
+    const approved = await capture(() =>
+      network([
+        'authorize',
+        view,
+        '--ledger',
+        ledger,
+        '--trust',
+        trust,
+        '--now',
+        String(SERVER_NOW),
+        '--json',
+      ]),
+    );
     const id = JSON.parse(approved.out.split('\n')[0]!).authorization_id;
     const args = ['capture', id, '--ledger', ledger, '--now', String(SERVER_NOW + 5), '--json'];
     const first = await capture(() => network([...args, '--amount', '9000']));
@@ -240,7 +318,13 @@ describe('vintent network revoke', () => {
       return f;
     };
     const common = ['--ledger', ledger, '--trust', trust, '--now', String(SERVER_NOW), '--json'];
-    expect((await capture(() => network(['authorize', file('a.json', networkView(c, fulfil(c, 0, 10000))), ...common]))).code).toBe(0);
+    expect(
+      (
+        await capture(() =>
+          network(['authorize', file('a.json', networkView(c, fulfil(c, 0, 10000))), ...common]),
+        )
+      ).code,
+    ).toBe(0);
     const request = file('revoke.json', {
       revocation: issueRevocation({ userKey: c.p.user, l2: c.l2.serialized, iat: T + 150 }),
       l1: c.l1,
@@ -248,9 +332,17 @@ describe('vintent network revoke', () => {
     });
     const first = await capture(() => network(['revoke', request, ...common]));
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.out)).toMatchObject({ revoked: true, newly_revoked: true, authorizations_kept: 1 });
-    expect(JSON.parse((await capture(() => network(['revoke', request, ...common]))).out)).toMatchObject({ newly_revoked: false });
-    const later = await capture(() => network(['authorize', file('b.json', networkView(c, fulfil(c, 1, 10000))), ...common]));
+    expect(JSON.parse(first.out)).toMatchObject({
+      revoked: true,
+      newly_revoked: true,
+      authorizations_kept: 1,
+    });
+    expect(
+      JSON.parse((await capture(() => network(['revoke', request, ...common]))).out),
+    ).toMatchObject({ newly_revoked: false });
+    const later = await capture(() =>
+      network(['authorize', file('b.json', networkView(c, fulfil(c, 1, 10000))), ...common]),
+    );
     expect(later.code).toBe(1);
     expect(jsonLines(later.out)[0].errors[0].code).toBe('LEDGER_MANDATE_REVOKED');
     const forged = file('forged.json', {

@@ -29,11 +29,17 @@ function jsonLines(out: string): any[] {
 }
 
 /** Run a command in-process and capture what it printed. */
-async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
+async function capture(
+  fn: () => Promise<number>,
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: any) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: any) => ((err += String(s)), true));
+  const o = vi
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((s: any) => ((out += String(s)), true));
+  const e = vi
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((s: any) => ((err += String(s)), true));
   try {
     const code = await fn();
     return { code, out, err };
@@ -90,22 +96,34 @@ describe('vintent network / ledger (offline)', () => {
     expect(approved.decision).toBe('approved');
 
     const again = await capture(() => network(['authorize', first, ...common]));
-    expect(jsonLines(again.out)[0]).toMatchObject({ decision: 'approved', authorization_id: approved.authorization_id, replayed: true });
+    expect(jsonLines(again.out)[0]).toMatchObject({
+      decision: 'approved',
+      authorization_id: approved.authorization_id,
+      replayed: true,
+    });
 
-    const over = await capture(() => network(['authorize', bundle('over.json', networkView(c, fulfil(c, 0, 30000))), ...common]));
+    const over = await capture(() =>
+      network(['authorize', bundle('over.json', networkView(c, fulfil(c, 0, 30000))), ...common]),
+    );
     expect(over.code).toBe(1);
     expect(jsonLines(over.out)[0].errors[0].code).toBe('LEDGER_BUDGET_EXCEEDED');
 
-    const rev = await capture(() => network(['reverse', approved.authorization_id, '--ledger', ledger]));
+    const rev = await capture(() =>
+      network(['reverse', approved.authorization_id, '--ledger', ledger]),
+    );
     expect(rev.code).toBe(0);
-    const twice = await capture(() => network(['reverse', approved.authorization_id, '--ledger', ledger, '--json']));
+    const twice = await capture(() =>
+      network(['reverse', approved.authorization_id, '--ledger', ledger, '--json']),
+    );
     expect(twice.code).toBe(1);
     expect(JSON.parse(twice.out).error.code).toBe('LEDGER_AUTHORIZATION_REVERSED');
 
     const show = await capture(() => ledgerCmd(['show', '--ledger', ledger, '--json']));
     expect(show.code).toBe(0);
     const events = jsonLines(show.out);
-    expect(events.map((e) => e.decision)).toEqual(expect.arrayContaining(['approved', 'declined', 'reversed']));
+    expect(events.map((e) => e.decision)).toEqual(
+      expect.arrayContaining(['approved', 'declined', 'reversed']),
+    );
     expect(events.find((e) => e.decision === 'declined').code).toBe('LEDGER_BUDGET_EXCEEDED');
     const human = await capture(() => ledgerCmd(['show', '--ledger', ledger]));
     expect(human.out).toContain('LEDGER_BUDGET_EXCEEDED');
@@ -118,8 +136,21 @@ describe('vintent network / ledger (offline)', () => {
     const trust = join(dir, 'issuer.jwks.json');
     writeFileSync(trust, JSON.stringify(other.p.issuerJwks));
     const f = join(dir, 'b.json');
-    writeFileSync(f, JSON.stringify(networkView(c, fulfil(c, 0, 30000), { trust: { issuer_jwks: c.p.issuerJwks } })));
-    const args = ['--ledger', `sqlite:${join(dir, 'l.db')}`, '--trust', trust, '--now', String(SERVER_NOW), '--json'];
+    writeFileSync(
+      f,
+      JSON.stringify(
+        networkView(c, fulfil(c, 0, 30000), { trust: { issuer_jwks: c.p.issuerJwks } }),
+      ),
+    );
+    const args = [
+      '--ledger',
+      `sqlite:${join(dir, 'l.db')}`,
+      '--trust',
+      trust,
+      '--now',
+      String(SERVER_NOW),
+      '--json',
+    ];
     const r = await capture(() => network(['authorize', f, ...args]));
     expect(r.code).toBe(1);
     expect(jsonLines(r.out)[0].errors.map((e: any) => e.code)).toContain('L1_ISSUER_KEY_UNKNOWN');
@@ -135,7 +166,9 @@ describe('vintent network / ledger (offline)', () => {
     await capture(() => keys(['generate', '--out', priv]));
     const f = join(dir, 'b.json');
     writeFileSync(f, '{}');
-    const r = await capture(() => network(['authorize', f, '--trust', priv, '--ledger', `sqlite:${join(dir, 'l.db')}`]));
+    const r = await capture(() =>
+      network(['authorize', f, '--trust', priv, '--ledger', `sqlite:${join(dir, 'l.db')}`]),
+    );
     expect(r.code).toBe(2); // an unusable input file, named in one line
     expect(r.err).toContain('private key');
     expect(r.err).toContain(priv);
@@ -152,10 +185,21 @@ describe('vintent serve', () => {
     const priv = join(dir, 'issuer.private.json');
     const gen = await capture(() => keys(['generate', '--kid', 'served', '--out', priv]));
     writeFileSync(trust, gen.out); // a single public JWK is accepted as a trust file
-    const served = await startServe(['--ledger', `sqlite:${join(dir, 'l.db')}`, '--trust', trust, '--jwks', trust, '--network-aud', 'https://network.example']);
+    const served = await startServe([
+      '--ledger',
+      `sqlite:${join(dir, 'l.db')}`,
+      '--trust',
+      trust,
+      '--jwks',
+      trust,
+      '--network-aud',
+      'https://network.example',
+    ]);
     const url = served.url;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const jwks = (await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+    const jwks = (await (await fetch(`${url}/.well-known/jwks.json`)).json()) as {
+      keys: { kid: string }[];
+    };
     expect(jwks.keys[0]?.kid).toBe('served');
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     expect(await served.stop()).toBe(0);

@@ -12,7 +12,10 @@ let svc: Running;
 let port: number;
 
 beforeAll(async () => {
-  svc = await startService(sqliteSpec(), { issuerKeys: parties('conn').issuerJwks, limits: { idleTimeoutMs: 300, maxConnections: 20 } });
+  svc = await startService(sqliteSpec(), {
+    issuerKeys: parties('conn').issuerJwks,
+    limits: { idleTimeoutMs: 300, maxConnections: 20 },
+  });
   port = Number(new URL(svc.url).port);
 });
 afterAll(() => svc.stop());
@@ -56,17 +59,31 @@ describe('connections', () => {
 
   it('parses bodies with the depth limit spec/limits.md promises', async () => {
     const deep = `${'['.repeat(40)}${']'.repeat(40)}`;
-    const r = await fetch(`${svc.url}/v1/network/authorize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: deep });
+    const r = await fetch(`${svc.url}/v1/network/authorize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: deep,
+    });
     expect(r.status).toBe(400);
     expect(((await r.json()) as { error: { code: string } }).error.code).toBe('LIMIT_EXCEEDED');
   });
 
   it('takes the auth scheme case-insensitively (RFC 9110 §11.1)', async () => {
     for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
-      const r = await post(svc.url, '/v1/network/reverse', { authorization_id: 'auth-unknown' }, { authorization: `${scheme} ${OPERATOR_TOKEN}` });
+      const r = await post(
+        svc.url,
+        '/v1/network/reverse',
+        { authorization_id: 'auth-unknown' },
+        { authorization: `${scheme} ${OPERATOR_TOKEN}` },
+      );
       expect(r.status).toBe(404);
     }
-    const wrong = await post(svc.url, '/v1/network/reverse', { authorization_id: 'auth-unknown' }, { authorization: `bearer not-${OPERATOR_TOKEN}` });
+    const wrong = await post(
+      svc.url,
+      '/v1/network/reverse',
+      { authorization_id: 'auth-unknown' },
+      { authorization: `bearer not-${OPERATOR_TOKEN}` },
+    );
     expect(wrong.status).toBe(401);
   });
 });

@@ -27,7 +27,18 @@ describeIf(prlimit)('serve --workers 2 under a flood of silent sockets', () => {
     const trust = join(dir, 'issuer.jwks.json');
     writeFileSync(trust, JSON.stringify({ keys: [generateSigningKey('flood-issuer').publicJwk] }));
     svc = await startServe(
-      ['--ledger', `sqlite:${join(dir, 'l.db')}`, '--trust', trust, '--network-aud', NETWORK_AUD, '--max-connections', '150', '--idle-timeout-ms', '1000'],
+      [
+        '--ledger',
+        `sqlite:${join(dir, 'l.db')}`,
+        '--trust',
+        trust,
+        '--network-aud',
+        NETWORK_AUD,
+        '--max-connections',
+        '150',
+        '--idle-timeout-ms',
+        '1000',
+      ],
       { workers: 2, maxOpenFiles: 256 },
     );
   }, 30_000);
@@ -49,7 +60,9 @@ describeIf(prlimit)('serve --workers 2 under a flood of silent sockets', () => {
             s.once('error', () => resolve('error'));
             s.once('close', () => resolve('server'));
           }),
-      ).map((p) => Promise.race([p, new Promise<'open'>((r) => setTimeout(() => r('open'), 15_000))])),
+      ).map((p) =>
+        Promise.race([p, new Promise<'open'>((r) => setTimeout(() => r('open'), 15_000))]),
+      ),
     );
     for (const s of sockets) s.destroy();
     expect(closedBy.filter((c) => c === 'open')).toHaveLength(0);
@@ -64,6 +77,7 @@ describeIf(prlimit)('serve --workers 2 under a flood of silent sockets', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(status).toBe(200);
-    for (const line of svc.stderr().split('\n').filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
+    for (const line of svc.stderr().split('\n').filter(Boolean))
+      expect(() => JSON.parse(line)).not.toThrow();
   }, 40_000);
 });

@@ -3,7 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createVintentServer, type VintentServer, type VintentServerConfig } from '../../src/http/server.js';
+import {
+  createVintentServer,
+  type VintentServer,
+  type VintentServerConfig,
+} from '../../src/http/server.js';
 import { openLedger } from '../../src/ledger/index.js';
 import type { Ledger } from '../../src/ledger/types.js';
 import { NETWORK_AUD, SERVER_NOW } from './chain.js';
@@ -22,7 +26,10 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export async function startService(ledgerSpec: string, config: Omit<VintentServerConfig, 'ledger'>): Promise<Running> {
+export async function startService(
+  ledgerSpec: string,
+  config: Omit<VintentServerConfig, 'ledger'>,
+): Promise<Running> {
   const ledger = await openLedger(ledgerSpec);
   const logs: string[] = [];
   const service = createVintentServer({
@@ -57,7 +64,12 @@ export interface Answer {
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789abcdef';
 export const OPERATOR = { authorization: `Bearer ${OPERATOR_TOKEN}` };
 
-export async function post(url: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+export async function post(
+  url: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const res = await fetch(`${url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -76,16 +88,28 @@ export async function get(url: string, path: string, method = 'GET'): Promise<An
  * Send a body in chunks without a content-length (chunked encoding), optionally
  * stopping before the end, and return what the server answered.
  */
-export function streamBody(url: string, path: string, chunks: Buffer[], opts: { finish?: boolean } = {}): Promise<{ status: number; body: any }> {
+export function streamBody(
+  url: string,
+  path: string,
+  chunks: Buffer[],
+  opts: { finish?: boolean } = {},
+): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(parts).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
-      });
-    });
+    const req = httpRequest(
+      `${url}${path}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(parts).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
+        });
+      },
+    );
     req.on('error', reject);
     for (const c of chunks) req.write(c);
     if (opts.finish !== false) req.end();

@@ -69,7 +69,11 @@ describe('remoteJwksResolver', () => {
   });
 
   it('never returns a private JWK, nor a key of another type', async () => {
-    reset([exportPrivateJwk(leaked), { kty: 'RSA', kid: 'rsa-1', n: 'AQAB', e: 'AQAB' }, k1.publicJwk]);
+    reset([
+      exportPrivateJwk(leaked),
+      { kty: 'RSA', kid: 'rsa-1', n: 'AQAB', e: 'AQAB' },
+      k1.publicJwk,
+    ]);
     const resolve = remoteJwksResolver(url, { clock: () => 0 });
     expect(await resolve('leaked-private')).toBeUndefined();
     expect(await resolve('rsa-1')).toBeUndefined();
@@ -117,7 +121,10 @@ describe('remoteJwksResolver', () => {
     });
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     try {
-      const resolve = remoteJwksResolver(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/`, { timeoutMs: 200 });
+      const resolve = remoteJwksResolver(
+        `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`,
+        { timeoutMs: 200 },
+      );
       expect(await resolve('rot-1')).toBeUndefined();
     } finally {
       silent.closeAllConnections();
@@ -134,7 +141,10 @@ describe('remoteJwksResolver', () => {
     expect(await issuerKeys('rot-1')).toBeDefined();
     now = 40_000;
     keys = [k1.publicJwk, p.issuer.publicJwk]; // the issuer published its new key
-    const r = await verifyPresentation(networkView(chain, fulfil(chain, 0, 30000)), { now: SERVER_NOW, issuerKeys });
+    const r = await verifyPresentation(networkView(chain, fulfil(chain, 0, 30000)), {
+      now: SERVER_NOW,
+      issuerKeys,
+    });
     expect(r.errors).toEqual([]);
     expect(r.valid).toBe(true);
   });

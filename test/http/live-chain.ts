@@ -11,8 +11,16 @@ import { issueL3Pair } from '../../src/issue/l3.js';
 import { generateSigningKey, type SigningKey } from '../../src/sdjwt/keys.js';
 
 export const NETWORK_AUD = 'https://network.example/authorize';
-const tennis = { id: 'm-tw-001', name: 'Tennis Warehouse', website: 'https://tennis-warehouse.example' };
-const instrument = { type: 'mastercard.srcDigitalCard', id: 'card-1', description: 'Mastercard **** 4242' };
+const tennis = {
+  id: 'm-tw-001',
+  name: 'Tennis Warehouse',
+  website: 'https://tennis-warehouse.example',
+};
+const instrument = {
+  type: 'mastercard.srcDigitalCard',
+  id: 'card-1',
+  description: 'Mastercard **** 4242',
+};
 const item = { id: 'BAB86345', title: 'Babolat Pure Aero' };
 /** The server judges by its own clock: these credentials are live now. */
 const T = Math.floor(Date.now() / 1000) - 60;
@@ -28,7 +36,13 @@ export interface Chain {
 
 const day = (offset: number) => new Date((T + offset * 86400) * 1000).toISOString().slice(0, 10);
 
-export async function chain(issuer: SigningKey, merchant: SigningKey, pairs: number, budget: number, recurring = false): Promise<Chain> {
+export async function chain(
+  issuer: SigningKey,
+  merchant: SigningKey,
+  pairs: number,
+  budget: number,
+  recurring = false,
+): Promise<Chain> {
   const user = generateSigningKey('w-user');
   const agent = generateSigningKey('w-agent');
   const l1 = await issueL1({
@@ -47,15 +61,34 @@ export async function chain(issuer: SigningKey, merchant: SigningKey, pairs: num
     paymentInstrument: instrument,
     amount: { currency: 'USD', min: 100, max: 40000 },
     budget: { currency: 'USD', max: budget },
-    ...(recurring ? { agentRecurrence: { frequency: 'ON_DEMAND', start_date: day(-1), end_date: day(30), max_occurrences: 50 } } : {}),
+    ...(recurring
+      ? {
+          agentRecurrence: {
+            frequency: 'ON_DEMAND',
+            start_date: day(-1),
+            end_date: day(30),
+            max_occurrences: 50,
+          },
+        }
+      : {}),
   });
-  const l2 = issueL2Autonomous({ userKey: user, l1, aud: 'https://agent.example', iat: T, pairs: Array.from({ length: pairs }, pair) });
+  const l2 = issueL2Autonomous({
+    userKey: user,
+    l1,
+    aud: 'https://agent.example',
+    iat: T,
+    pairs: Array.from({ length: pairs }, pair),
+  });
   return { issuer, merchant, agent, user, l1, l2 };
 }
 
 let seq = 0;
 /** One purchase: a new checkout and the L3 pair paying it, as the network and the merchant each see it. */
-export function purchase(c: Chain, pairIndex: number, amount: number): { network: Record<string, unknown>; merchant: Record<string, unknown> } {
+export function purchase(
+  c: Chain,
+  pairIndex: number,
+  amount: number,
+): { network: Record<string, unknown>; merchant: Record<string, unknown> } {
   const checkout = createCheckoutJwt({
     merchantKey: c.merchant,
     merchant: tennis,
@@ -74,8 +107,20 @@ export function purchase(c: Chain, pairIndex: number, amount: number): { network
     iat: T + 20,
   });
   return {
-    network: { vi_bundle: 1, role: 'network', l1: c.l1, l2: l3.paymentL2, l3: [{ payment: l3.payment }] },
-    merchant: { vi_bundle: 1, role: 'merchant', l1: c.l1, l2: l3.checkoutL2, l3: [{ checkout: l3.checkout }] },
+    network: {
+      vi_bundle: 1,
+      role: 'network',
+      l1: c.l1,
+      l2: l3.paymentL2,
+      l3: [{ payment: l3.payment }],
+    },
+    merchant: {
+      vi_bundle: 1,
+      role: 'merchant',
+      l1: c.l1,
+      l2: l3.checkoutL2,
+      l3: [{ checkout: l3.checkout }],
+    },
   };
 }
 

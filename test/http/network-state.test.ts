@@ -10,7 +10,18 @@ import { issueL2Immediate } from '../../src/issue/l2-immediate.js';
 import { issueL3Pair } from '../../src/issue/l3.js';
 import { issueRevocation } from '../../src/issue/revocation.js';
 import { serializeSdJwt } from '../../src/sdjwt/build.js';
-import { type AutonomousChain, autonomousChain, fulfil, immediateChain, MERCHANT_AUD, merchantView, NETWORK_AUD, networkView, parties, T } from './chain.js';
+import {
+  type AutonomousChain,
+  autonomousChain,
+  fulfil,
+  immediateChain,
+  MERCHANT_AUD,
+  merchantView,
+  NETWORK_AUD,
+  networkView,
+  parties,
+  T,
+} from './chain.js';
 import { OPERATOR, PG_URL, post, type Running, sqliteSpec, startService } from './harness.js';
 
 const N = BigInt('0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551');
@@ -20,27 +31,50 @@ function malleate(sdJwt: string): string {
   const [h, p, s] = jwt!.split('.') as [string, string, string];
   const sig = Buffer.from(s, 'base64url');
   const twin = N - BigInt(`0x${sig.subarray(32).toString('hex')}`);
-  const minted = Buffer.concat([sig.subarray(0, 32), Buffer.from(twin.toString(16).padStart(64, '0'), 'hex')]).toString('base64url');
+  const minted = Buffer.concat([
+    sig.subarray(0, 32),
+    Buffer.from(twin.toString(16).padStart(64, '0'), 'hex'),
+  ]).toString('base64url');
   return [`${h}.${p}.${minted}`, ...rest].join('~');
 }
 const codes = (body: any): string[] => (body.errors ?? []).map((e: any) => e.code);
-const tennis = { id: 'm-tw-001', name: 'Tennis Warehouse', website: 'https://tennis-warehouse.example' };
-const instrument = { type: 'mastercard.srcDigitalCard', id: 'card-1', description: 'Mastercard **** 4242' };
+const tennis = {
+  id: 'm-tw-001',
+  name: 'Tennis Warehouse',
+  website: 'https://tennis-warehouse.example',
+};
+const instrument = {
+  type: 'mastercard.srcDigitalCard',
+  id: 'card-1',
+  description: 'Mastercard **** 4242',
+};
 
 function networkStateSuite(ledgerSpec: () => string): void {
   let svc: Running;
   let chain: AutonomousChain;
   beforeAll(async () => {
     chain = await autonomousChain(parties(), { onDemand: true });
-    svc = await startService(ledgerSpec(), { issuerKeys: chain.p.issuerJwks, merchantKeys: chain.p.merchantJwks, merchantAud: MERCHANT_AUD });
+    svc = await startService(ledgerSpec(), {
+      issuerKeys: chain.p.issuerJwks,
+      merchantKeys: chain.p.merchantJwks,
+      merchantAud: MERCHANT_AUD,
+    });
   });
   afterAll(() => svc.stop());
 
   it('reversal is an operator action: 401 without or with a wrong bearer token, 200 with it', async () => {
-    const a = await post(svc.url, '/v1/network/authorize', networkView(chain, fulfil(chain, 0, 10000)));
+    const a = await post(
+      svc.url,
+      '/v1/network/authorize',
+      networkView(chain, fulfil(chain, 0, 10000)),
+    );
     expect(a.body.decision).toBe('approved');
     const id = a.body.authorization_id;
-    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong' }, { authorization: `Basic ${OPERATOR.authorization.slice(7)}` }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: 'Bearer wrong' },
+      { authorization: `Basic ${OPERATOR.authorization.slice(7)}` },
+    ]) {
       const r = await post(svc.url, '/v1/network/reverse', { authorization_id: id }, headers);
       expect(r.status).toBe(401);
       expect(r.body.error.code).toBe('OPERATOR_UNAUTHORIZED');
@@ -51,7 +85,10 @@ function networkStateSuite(ledgerSpec: () => string): void {
   });
 
   it('a server without an operator credential refuses every reversal with 401', async () => {
-    const s = await startService(ledgerSpec(), { issuerKeys: chain.p.issuerJwks, operatorToken: undefined });
+    const s = await startService(ledgerSpec(), {
+      issuerKeys: chain.p.issuerJwks,
+      operatorToken: undefined,
+    });
     try {
       const r = await post(s.url, '/v1/network/reverse', { authorization_id: 'auth_x' }, OPERATOR);
       expect(r.status).toBe(401);
@@ -65,7 +102,9 @@ function networkStateSuite(ledgerSpec: () => string): void {
     const view = networkView(chain, fulfil(chain, 1, 10000));
     const a = await post(svc.url, '/v1/network/authorize', view);
     const id = a.body.authorization_id;
-    expect((await post(svc.url, '/v1/network/reverse', { authorization_id: id }, OPERATOR)).status).toBe(200);
+    expect(
+      (await post(svc.url, '/v1/network/reverse', { authorization_id: id }, OPERATOR)).status,
+    ).toBe(200);
     const again = await post(svc.url, '/v1/network/authorize', view);
     expect(again.body).toMatchObject({ decision: 'declined', replayed: true });
     expect(again.body.authorization_id).toBeUndefined();
@@ -73,7 +112,12 @@ function networkStateSuite(ledgerSpec: () => string): void {
     const twice = await post(svc.url, '/v1/network/reverse', { authorization_id: id }, OPERATOR);
     expect(twice.status).toBe(409);
     expect(twice.body.error.code).toBe('LEDGER_AUTHORIZATION_REVERSED');
-    const unknown = await post(svc.url, '/v1/network/reverse', { authorization_id: 'auth_never' }, OPERATOR);
+    const unknown = await post(
+      svc.url,
+      '/v1/network/reverse',
+      { authorization_id: 'auth_never' },
+      OPERATOR,
+    );
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('LEDGER_AUTHORIZATION_UNKNOWN');
   });
@@ -100,10 +144,18 @@ function networkStateSuite(ledgerSpec: () => string): void {
     expect(r.body.decision).toBe('declined');
     expect(codes(r.body)).toContain('AUD_MISMATCH');
 
-    const bare = await startService(ledgerSpec(), { issuerKeys: chain.p.issuerJwks, networkAud: undefined });
+    const bare = await startService(ledgerSpec(), {
+      issuerKeys: chain.p.issuerJwks,
+      networkAud: undefined,
+    });
     try {
-      expect((await post(bare.url, '/v1/network/authorize', networkView(chain, fulfil(chain, 0, 10000)))).status).toBe(404);
-      expect(bare.logs.some((l) => JSON.parse(l).message?.includes('network endpoints are not served'))).toBe(true);
+      expect(
+        (await post(bare.url, '/v1/network/authorize', networkView(chain, fulfil(chain, 0, 10000))))
+          .status,
+      ).toBe(404);
+      expect(
+        bare.logs.some((l) => JSON.parse(l).message?.includes('network endpoints are not served')),
+      ).toBe(true);
     } finally {
       await bare.stop();
     }
@@ -126,11 +178,20 @@ function networkStateSuite(ledgerSpec: () => string): void {
       l1,
       aud: NETWORK_AUD,
       iat: T,
-      pairs: [cart('imm2-a', 5000), cart('imm2-b', 7000)].map((c) => ({ checkoutJwt: c.jwt, paymentInstrument: instrument, payee: tennis })),
+      pairs: [cart('imm2-a', 5000), cart('imm2-b', 7000)].map((c) => ({
+        checkoutJwt: c.jwt,
+        paymentInstrument: instrument,
+        payee: tennis,
+      })),
     });
     const s = await startService(ledgerSpec(), { issuerKeys: p.issuerJwks });
     try {
-      const view = (i: number) => ({ vi_bundle: 1, role: 'network', l1, l2: serializeSdJwt(l2.jwt, [l2.pairs[i]!.payment.encoded]) });
+      const view = (i: number) => ({
+        vi_bundle: 1,
+        role: 'network',
+        l1,
+        l2: serializeSdJwt(l2.jwt, [l2.pairs[i]!.payment.encoded]),
+      });
       const first = await post(s.url, '/v1/network/authorize', view(0));
       expect(first.body).toMatchObject({ decision: 'approved', replayed: false });
       const second = await post(s.url, '/v1/network/authorize', view(1));
@@ -172,13 +233,19 @@ function networkStateSuite(ledgerSpec: () => string): void {
   it('merchant replay memory: the same L3b, a re-signed twin, or its nonce again is L3B_REPLAY', async () => {
     const l3 = fulfil(chain, 0, 10000);
     const view = merchantView(chain, l3);
-    expect((await post(svc.url, '/v1/merchant/verify', view)).body).toMatchObject({ valid: true, errors: [] });
+    expect((await post(svc.url, '/v1/merchant/verify', view)).body).toMatchObject({
+      valid: true,
+      errors: [],
+    });
     const again = await post(svc.url, '/v1/merchant/verify', view);
     expect(again.status).toBe(200);
     expect(again.body.valid).toBe(false);
     expect(codes(again.body)).toEqual(['L3B_REPLAY']);
     // The same signed content under the other valid signature is the same L3b.
-    const twin = await post(svc.url, '/v1/merchant/verify', { ...view, l3: [{ checkout: malleate(l3.checkout) }] });
+    const twin = await post(svc.url, '/v1/merchant/verify', {
+      ...view,
+      l3: [{ checkout: malleate(l3.checkout) }],
+    });
     expect(twin.body.valid).toBe(false);
     expect(codes(twin.body)).toEqual(['L3B_REPLAY']);
 
@@ -212,7 +279,9 @@ function networkStateSuite(ledgerSpec: () => string): void {
       nonces: { checkout: nonce },
       iat: T + 101,
     });
-    expect((await post(svc.url, '/v1/merchant/verify', merchantView(chain, one))).body.valid).toBe(true);
+    expect((await post(svc.url, '/v1/merchant/verify', merchantView(chain, one))).body.valid).toBe(
+      true,
+    );
     const reused = await post(svc.url, '/v1/merchant/verify', merchantView(chain, two));
     expect(codes(reused.body)).toEqual(['L3B_REPLAY']);
   });
@@ -221,14 +290,24 @@ function networkStateSuite(ledgerSpec: () => string): void {
     const c = await autonomousChain(chain.p, { onDemand: true });
     const kept = await post(svc.url, '/v1/network/authorize', networkView(c, fulfil(c, 0, 10000)));
     expect(kept.body.decision).toBe('approved');
-    const revocation = issueRevocation({ userKey: c.p.user, l2: c.l2.serialized, iat: T + 150, reason: 'user cancelled' });
+    const revocation = issueRevocation({
+      userKey: c.p.user,
+      l2: c.l2.serialized,
+      iat: T + 150,
+      reason: 'user cancelled',
+    });
     // The L2 may be sent as any view: its signed content names it.
     const body = { revocation, l1: c.l1, l2: fulfil(c, 1, 10000).paymentL2 };
     const r = await post(svc.url, '/v1/network/revoke', body);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ revoked: true, newly_revoked: true, authorizations_kept: 1 });
     const again = await post(svc.url, '/v1/network/revoke', body);
-    expect(again.body).toMatchObject({ revoked: true, newly_revoked: false, authorizations_kept: 1, revoked_at: r.body.revoked_at });
+    expect(again.body).toMatchObject({
+      revoked: true,
+      newly_revoked: false,
+      authorizations_kept: 1,
+      revoked_at: r.body.revoked_at,
+    });
     const later = await post(svc.url, '/v1/network/authorize', networkView(c, fulfil(c, 1, 10000)));
     expect(later.body.decision).toBe('declined');
     expect(codes(later.body)).toEqual(['LEDGER_MANDATE_REVOKED']);
@@ -240,32 +319,66 @@ function networkStateSuite(ledgerSpec: () => string): void {
   it('refuses a revocation not signed by the L2 signer, naming another L2, or under an untrusted L1', async () => {
     const c = await autonomousChain(chain.p, { onDemand: true });
     const byAgent = issueRevocation({ userKey: c.p.agent, l2: c.l2.serialized, iat: T + 150 });
-    const r1 = await post(svc.url, '/v1/network/revoke', { revocation: byAgent, l1: c.l1, l2: c.l2.serialized });
+    const r1 = await post(svc.url, '/v1/network/revoke', {
+      revocation: byAgent,
+      l1: c.l1,
+      l2: c.l2.serialized,
+    });
     expect(r1.status).toBe(403);
     expect(r1.body.error.code).toBe('REVOCATION_INVALID');
 
     const other = await autonomousChain(chain.p, { onDemand: true });
     const wrongL2 = issueRevocation({ userKey: c.p.user, l2: other.l2.serialized, iat: T + 150 });
-    const r2 = await post(svc.url, '/v1/network/revoke', { revocation: wrongL2, l1: c.l1, l2: c.l2.serialized });
+    const r2 = await post(svc.url, '/v1/network/revoke', {
+      revocation: wrongL2,
+      l1: c.l1,
+      l2: c.l2.serialized,
+    });
     expect(r2.body.error.code).toBe('REVOCATION_INVALID');
 
     const stranger = await autonomousChain(parties('stranger'));
-    const foreign = issueRevocation({ userKey: stranger.p.user, l2: stranger.l2.serialized, iat: T + 150 });
-    const r3 = await post(svc.url, '/v1/network/revoke', { revocation: foreign, l1: stranger.l1, l2: stranger.l2.serialized });
+    const foreign = issueRevocation({
+      userKey: stranger.p.user,
+      l2: stranger.l2.serialized,
+      iat: T + 150,
+    });
+    const r3 = await post(svc.url, '/v1/network/revoke', {
+      revocation: foreign,
+      l1: stranger.l1,
+      l2: stranger.l2.serialized,
+    });
     expect(r3.body.error.code).toBe('L1_ISSUER_KEY_UNKNOWN');
 
     const future = issueRevocation({ userKey: c.p.user, l2: c.l2.serialized, iat: T + 100_000 });
-    expect((await post(svc.url, '/v1/network/revoke', { revocation: future, l1: c.l1, l2: c.l2.serialized })).body.error.code).toBe('REVOCATION_INVALID');
+    expect(
+      (
+        await post(svc.url, '/v1/network/revoke', {
+          revocation: future,
+          l1: c.l1,
+          l2: c.l2.serialized,
+        })
+      ).body.error.code,
+    ).toBe('REVOCATION_INVALID');
     expect((await post(svc.url, '/v1/network/revoke', { revocation: 'x' })).status).toBe(400);
     // None of these revoked anything.
-    expect((await post(svc.url, '/v1/network/authorize', networkView(c, fulfil(c, 0, 10000)))).body.decision).toBe('approved');
+    expect(
+      (await post(svc.url, '/v1/network/authorize', networkView(c, fulfil(c, 0, 10000)))).body
+        .decision,
+    ).toBe('approved');
   });
 
   it('logs one JSON line per request with the decision and its codes', async () => {
     await post(svc.url, '/v1/network/authorize', merchantView(chain, fulfil(chain, 0, 10000)));
     const lines = svc.logs.map((l) => JSON.parse(l));
-    const decision = lines.filter((l) => l.event === 'request' && l.path === '/v1/network/authorize').at(-1);
-    expect(decision).toMatchObject({ level: 'info', method: 'POST', status: 200, decision: 'declined' });
+    const decision = lines
+      .filter((l) => l.event === 'request' && l.path === '/v1/network/authorize')
+      .at(-1);
+    expect(decision).toMatchObject({
+      level: 'info',
+      method: 'POST',
+      status: 200,
+      decision: 'declined',
+    });
     expect(decision.codes.length).toBeGreaterThan(0);
     expect(typeof decision.ms).toBe('number');
   });

@@ -36,7 +36,18 @@ describeIf(postgres)('two serve nodes on one PostgreSQL database', () => {
     const tokenFile = join(dir, 'operator.token');
     writeFileSync(tokenFile, OPERATOR_TOKEN);
     const ledger = `${PG_URL!}${PG_URL!.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-    const args = ['--ledger', ledger, '--trust', trust, '--merchant-keys', merchantKeys, '--network-aud', NETWORK_AUD, '--operator-token-file', tokenFile];
+    const args = [
+      '--ledger',
+      ledger,
+      '--trust',
+      trust,
+      '--merchant-keys',
+      merchantKeys,
+      '--network-aud',
+      NETWORK_AUD,
+      '--operator-token-file',
+      tokenFile,
+    ];
     // Started together: both run the (idempotent, locked) schema setup at once, as nodes of a deployment do.
     nodes = await Promise.all([startServe(args, { workers: 1 }), startServe(args, { workers: 1 })]);
   }, 60_000);
@@ -51,18 +62,27 @@ describeIf(postgres)('two serve nodes on one PostgreSQL database', () => {
   it('approves exactly one of 16 authorizations of one mandate pair raced across both nodes', async () => {
     const c = await chain(issuer, merchant, 1, 50000);
     const views = Array.from({ length: 16 }, () => networkView(c, 0, 20000));
-    const answers = await Promise.all(views.map((v, i) => post(nodes[i % 2]!.url, '/v1/network/authorize', v)));
+    const answers = await Promise.all(
+      views.map((v, i) => post(nodes[i % 2]!.url, '/v1/network/authorize', v)),
+    );
     expect(answers.filter((a) => a.body.decision === 'approved')).toHaveLength(1);
-    for (const a of answers.filter((a) => a.body.decision === 'declined')) expect(a.body.errors[0].code).toBe('LEDGER_PAIR_ALREADY_FULFILLED');
+    for (const a of answers.filter((a) => a.body.decision === 'declined'))
+      expect(a.body.errors[0].code).toBe('LEDGER_PAIR_ALREADY_FULFILLED');
   }, 30_000);
 
   it('keeps one budget across nodes, captures on the other node, and refuses a second capture there', async () => {
     const c = await chain(issuer, merchant, 1, 100000, true);
-    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => post(nodes[i % 2]!.url, '/v1/network/authorize', networkView(c, 0, 30000))));
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        post(nodes[i % 2]!.url, '/v1/network/authorize', networkView(c, 0, 30000)),
+      ),
+    );
     const approved = answers.filter((a) => a.body.decision === 'approved');
     expect(approved).toHaveLength(3);
     const id = approved[0]!.body.authorization_id;
-    const captures = await Promise.all(nodes.map((n) => post(n.url, '/v1/network/capture', { authorization_id: id }, OPERATOR)));
+    const captures = await Promise.all(
+      nodes.map((n) => post(n.url, '/v1/network/capture', { authorization_id: id }, OPERATOR)),
+    );
     expect(captures.map((r) => r.status)).toEqual([200, 200]);
     expect(captures.filter((r) => r.body.replayed === false)).toHaveLength(1);
   }, 30_000);
@@ -80,7 +100,15 @@ describeIf(postgres)('two serve nodes on one PostgreSQL database', () => {
   it('declines at one node what the user revoked at the other', async () => {
     const c = await chain(issuer, merchant, 2, 50000);
     const revocation = issueRevocation({ userKey: c.user, l2: c.l2.serialized });
-    expect((await post(nodes[0]!.url, '/v1/network/revoke', { revocation, l1: c.l1, l2: c.l2.serialized })).status).toBe(200);
+    expect(
+      (
+        await post(nodes[0]!.url, '/v1/network/revoke', {
+          revocation,
+          l1: c.l1,
+          l2: c.l2.serialized,
+        })
+      ).status,
+    ).toBe(200);
     const later = await post(nodes[1]!.url, '/v1/network/authorize', networkView(c, 1, 1000));
     expect(later.body.errors.map((e: any) => e.code)).toEqual(['LEDGER_MANDATE_REVOKED']);
   }, 30_000);

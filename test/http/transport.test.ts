@@ -11,7 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendJson } from '../../src/http/router.js';
 import { exportPrivateJwk, generateSigningKey } from '../../src/sdjwt/keys.js';
 import { parties } from './chain.js';
-import { get, OPERATOR, post, type Running, sqliteSpec, startService, streamBody } from './harness.js';
+import {
+  get,
+  OPERATOR,
+  post,
+  type Running,
+  sqliteSpec,
+  startService,
+  streamBody,
+} from './harness.js';
 
 const p = parties('transport');
 const served = generateSigningKey('served-1');
@@ -24,7 +32,11 @@ beforeAll(async () => {
     jwks: { keys: [exportPrivateJwk(served)] },
     limits: { maxBodyBytes: 4096, requestTimeoutMs: 400, headersTimeoutMs: 400 },
     extraRoutes: [
-      { method: 'GET', path: '/inspect/*', handler: (_req, res, url) => sendJson(res, 200, { mounted: url.pathname }) },
+      {
+        method: 'GET',
+        path: '/inspect/*',
+        handler: (_req, res, url) => sendJson(res, 200, { mounted: url.pathname }),
+      },
       {
         method: 'GET',
         path: '/boom',
@@ -39,11 +51,16 @@ afterAll(() => svc.stop());
 
 /** curl is what operators reach for, and it sends `Expect: 100-continue`; the test skips (saying so) without it. */
 const HAS_CURL = spawnSync('curl', ['--version']).status === 0;
-if (!HAS_CURL) console.warn('transport.test: curl not found; the Expect: 100-continue cases are skipped');
+if (!HAS_CURL)
+  console.warn('transport.test: curl not found; the Expect: 100-continue cases are skipped');
 
 describe('request bodies', () => {
   it('refuses a declared oversized body with 413 HTTP_BODY_TOO_LARGE before reading it', async () => {
-    const r = await post(svc.url, '/v1/merchant/verify', JSON.stringify({ vi_bundle: 1, pad: 'x'.repeat(10_000) }));
+    const r = await post(
+      svc.url,
+      '/v1/merchant/verify',
+      JSON.stringify({ vi_bundle: 1, pad: 'x'.repeat(10_000) }),
+    );
     expect(r.status).toBe(413);
     expect(r.body).toEqual({ error: { code: 'HTTP_BODY_TOO_LARGE', message: expect.any(String) } });
   });
@@ -52,56 +69,65 @@ describe('request bodies', () => {
     ['declared', 12],
     ['declared', 40],
     ['chunked', 20],
-  ])('lets the 413 reach a client that sends a %s body of %i MiB (no connection reset)', async (how, mib) => {
-    const big = Buffer.alloc(mib * 1024 * 1024, 0x20);
-    const body =
-      how === 'declared'
-        ? big
-        : new ReadableStream({
-            start(controller) {
-              for (let i = 0; i < mib; i++) controller.enqueue(big.subarray(i * 1024 * 1024, (i + 1) * 1024 * 1024));
-              controller.close();
-            },
-          });
-    const res = await fetch(`${svc.url}/v1/merchant/verify`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-      ...(how === 'chunked' ? { duplex: 'half' } : {}),
-    } as RequestInit);
-    expect(res.status).toBe(413);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('HTTP_BODY_TOO_LARGE');
-  });
+  ])(
+    'lets the 413 reach a client that sends a %s body of %i MiB (no connection reset)',
+    async (how, mib) => {
+      const big = Buffer.alloc(mib * 1024 * 1024, 0x20);
+      const body =
+        how === 'declared'
+          ? big
+          : new ReadableStream({
+              start(controller) {
+                for (let i = 0; i < mib; i++)
+                  controller.enqueue(big.subarray(i * 1024 * 1024, (i + 1) * 1024 * 1024));
+                controller.close();
+              },
+            });
+      const res = await fetch(`${svc.url}/v1/merchant/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        ...(how === 'chunked' ? { duplex: 'half' } : {}),
+      } as RequestInit);
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+        'HTTP_BODY_TOO_LARGE',
+      );
+    },
+  );
 
-  it.skipIf(!HAS_CURL).each([12, 40])('answers curl (Expect: 100-continue) sending %i MiB with the 413 before it uploads', async (mib) => {
-    const dir = mkdtempSync(join(tmpdir(), 'vintent-big-'));
-    const file = join(dir, 'body.json');
-    writeFileSync(file, Buffer.alloc(mib * 1024 * 1024, 0x20));
-    const out = await new Promise<string>((resolve, reject) =>
-      execFile(
-        'curl',
-        [
-          '-s',
-          '-o',
-          '-',
-          '-w',
-          '\n%{http_code}',
-          '--max-time',
-          '20',
-          '-H',
-          'content-type: application/json',
-          '--data-binary',
-          `@${file}`,
-          `${svc.url}/v1/merchant/verify`,
-        ],
-        (error, stdout) => (error ? reject(error) : resolve(stdout)),
-      ),
-    );
-    rmSync(dir, { recursive: true, force: true });
-    const [body, status] = out.split('\n');
-    expect(status).toBe('413');
-    expect(JSON.parse(body!).error.code).toBe('HTTP_BODY_TOO_LARGE');
-  });
+  it.skipIf(!HAS_CURL).each([12, 40])(
+    'answers curl (Expect: 100-continue) sending %i MiB with the 413 before it uploads',
+    async (mib) => {
+      const dir = mkdtempSync(join(tmpdir(), 'vintent-big-'));
+      const file = join(dir, 'body.json');
+      writeFileSync(file, Buffer.alloc(mib * 1024 * 1024, 0x20));
+      const out = await new Promise<string>((resolve, reject) =>
+        execFile(
+          'curl',
+          [
+            '-s',
+            '-o',
+            '-',
+            '-w',
+            '\n%{http_code}',
+            '--max-time',
+            '20',
+            '-H',
+            'content-type: application/json',
+            '--data-binary',
+            `@${file}`,
+            `${svc.url}/v1/merchant/verify`,
+          ],
+          (error, stdout) => (error ? reject(error) : resolve(stdout)),
+        ),
+      );
+      rmSync(dir, { recursive: true, force: true });
+      const [body, status] = out.split('\n');
+      expect(status).toBe('413');
+      expect(JSON.parse(body!).error.code).toBe('HTTP_BODY_TOO_LARGE');
+    },
+  );
 
   it('cuts off a chunked body as soon as it passes the limit', async () => {
     const chunk = Buffer.alloc(1024, 0x20);
@@ -117,10 +143,21 @@ describe('request bodies', () => {
   it('answers 415 HTTP_UNSUPPORTED_MEDIA_TYPE for a body that is not sent as JSON, on the POST endpoints', async () => {
     // (/v1/network/reverse answers 401 first: it authenticates the operator before reading a body.)
     for (const path of ['/v1/merchant/verify', '/v1/network/authorize']) {
-      for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '']) {
-        const res = await fetch(`${svc.url}${path}`, { method: 'POST', headers: type ? { 'content-type': type } : {}, body: '{"vi_bundle":1}' });
+      for (const type of [
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        '',
+      ]) {
+        const res = await fetch(`${svc.url}${path}`, {
+          method: 'POST',
+          headers: type ? { 'content-type': type } : {},
+          body: '{"vi_bundle":1}',
+        });
         expect(res.status, `${path} ${type}`).toBe(415);
-        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('HTTP_UNSUPPORTED_MEDIA_TYPE');
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+          'HTTP_UNSUPPORTED_MEDIA_TYPE',
+        );
       }
     }
     const charset = await fetch(`${svc.url}/v1/merchant/verify`, {
@@ -135,14 +172,18 @@ describe('request bodies', () => {
     const { connect } = await import('node:net');
     const { port } = new URL(svc.url);
     const text = await new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(port), '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.write('NOT HTTP AT ALL\r\n\r\n'),
+      );
       let data = '';
       socket.on('data', (d) => (data += String(d)));
       socket.on('end', () => resolve(data));
       socket.on('error', reject);
     });
     expect(text.startsWith('HTTP/1.1 400')).toBe(true);
-    expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)).error.code).toBe('HTTP_MALFORMED_REQUEST');
+    expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)).error.code).toBe(
+      'HTTP_MALFORMED_REQUEST',
+    );
   });
 
   it('answers 400 HTTP_BODY_MALFORMED for JSON that does not parse', async () => {
@@ -152,7 +193,13 @@ describe('request bodies', () => {
   });
 
   it('answers 400 BUNDLE_MALFORMED for a body that is not a bundle', async () => {
-    for (const body of [{ vi_bundle: 2, l1: 'a', l2: 'b' }, { vi_bundle: 1, l1: '', l2: 'x' }, [], 'just a string', null]) {
+    for (const body of [
+      { vi_bundle: 2, l1: 'a', l2: 'b' },
+      { vi_bundle: 1, l1: '', l2: 'x' },
+      [],
+      'just a string',
+      null,
+    ]) {
       const r = await post(svc.url, '/v1/merchant/verify', JSON.stringify(body));
       expect(r.status).toBe(400);
       expect(r.body.error.code).toBe('BUNDLE_MALFORMED');
@@ -166,15 +213,25 @@ describe('request bodies', () => {
   });
 
   it('a well-formed bundle of garbage credentials is a 200 verdict, not an error', async () => {
-    const r = await post(svc.url, '/v1/merchant/verify', { vi_bundle: 1, l1: 'garbage~', l2: 'more garbage~' });
+    const r = await post(svc.url, '/v1/merchant/verify', {
+      vi_bundle: 1,
+      l1: 'garbage~',
+      l2: 'more garbage~',
+    });
     expect(r.status).toBe(200);
     expect(r.body.valid).toBe(false);
-    const a = await post(svc.url, '/v1/network/authorize', { vi_bundle: 1, l1: 'garbage~', l2: 'more garbage~' });
+    const a = await post(svc.url, '/v1/network/authorize', {
+      vi_bundle: 1,
+      l1: 'garbage~',
+      l2: 'more garbage~',
+    });
     expect(a.body.decision).toBe('declined');
   });
 
   it('cuts off a body that stops arriving (request timeout) with 408 HTTP_REQUEST_TIMEOUT', async () => {
-    const r = await streamBody(svc.url, '/v1/network/authorize', [Buffer.from('{"vi_bundle":')], { finish: false });
+    const r = await streamBody(svc.url, '/v1/network/authorize', [Buffer.from('{"vi_bundle":')], {
+      finish: false,
+    });
     expect(r.status).toBe(408);
     expect(r.body.error.code).toBe('HTTP_REQUEST_TIMEOUT');
   });
@@ -200,7 +257,12 @@ describe('routes', () => {
     const j = await get(svc.url, '/.well-known/jwks.json');
     expect(j.status).toBe(200);
     expect(j.body.keys).toHaveLength(1);
-    expect(j.body.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', kid: 'served-1', x: served.publicJwk.x });
+    expect(j.body.keys[0]).toMatchObject({
+      kty: 'EC',
+      crv: 'P-256',
+      kid: 'served-1',
+      x: served.publicJwk.x,
+    });
     expect(j.body.keys[0].d).toBeUndefined();
     expect((await get(svc.url, '/healthz')).body).toEqual({ status: 'ok' });
   });
@@ -240,7 +302,10 @@ describe('ledger outage', () => {
 
 describe('server configuration', () => {
   it('accepts a request timeout shorter than the default headers timeout', async () => {
-    const s = await startService(sqliteSpec(), { issuerKeys: p.issuerJwks, limits: { maxBodyBytes: 4096, requestTimeoutMs: 2000, headersTimeoutMs: 10_000 } });
+    const s = await startService(sqliteSpec(), {
+      issuerKeys: p.issuerJwks,
+      limits: { maxBodyBytes: 4096, requestTimeoutMs: 2000, headersTimeoutMs: 10_000 },
+    });
     try {
       expect((await get(s.url, '/healthz')).status).toBe(200);
     } finally {

@@ -19,7 +19,9 @@ import { chain, NETWORK_AUD, networkView } from './live-chain.js';
 
 async function serve(ledger: string, trustFile: string, workers: number): Promise<StartedServe> {
   // Every worker up before the race starts, so the race really spans processes.
-  return startServe(['--ledger', ledger, '--trust', trustFile, '--network-aud', NETWORK_AUD], { workers });
+  return startServe(['--ledger', ledger, '--trust', trustFile, '--network-aud', NETWORK_AUD], {
+    workers,
+  });
 }
 
 function workersSuite(ledgerSpec: () => string): void {
@@ -40,7 +42,8 @@ function workersSuite(ledgerSpec: () => string): void {
     expect(svc.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(svc.stderr()).toContain('"event":"workers_listening","workers":2');
     // Every line serve writes to stderr is JSON: primary and workers alike.
-    for (const line of svc.stderr().split('\n').filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
+    for (const line of svc.stderr().split('\n').filter(Boolean))
+      expect(() => JSON.parse(line)).not.toThrow();
   });
 
   it('answers /metrics from any worker with every worker summed, and /healthz shows both workers listening', async () => {
@@ -48,13 +51,21 @@ function workersSuite(ledgerSpec: () => string): void {
       const text = await (await fetch(`${svc.url}/metrics`)).text();
       return text
         .split('\n')
-        .filter((l) => l.startsWith('vintent_decisions_total{') && l.includes('endpoint="/v1/network/authorize"'))
+        .filter(
+          (l) =>
+            l.startsWith('vintent_decisions_total{') &&
+            l.includes('endpoint="/v1/network/authorize"'),
+        )
         .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
     };
     const before = await authorizeDecisions();
     const c = await chain(issuer, merchant, 6, 50000);
     // Fresh connections, so the requests spread over both workers.
-    await Promise.all(Array.from({ length: 6 }, (_, i) => post(svc.url, '/v1/network/authorize', networkView(c, i, 1000))));
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        post(svc.url, '/v1/network/authorize', networkView(c, i, 1000)),
+      ),
+    );
     for (let scrape = 0; scrape < 6; scrape++) expect(await authorizeDecisions()).toBe(before + 6);
     const health = await (await fetch(`${svc.url}/healthz`)).json();
     expect(health).toMatchObject({ status: 'ok', workers: { configured: 2, listening: 2 } });
@@ -68,7 +79,8 @@ function workersSuite(ledgerSpec: () => string): void {
     expect(answers.every((a) => a.status === 200)).toBe(true);
     const approved = answers.filter((a) => a.body.decision === 'approved');
     expect(approved).toHaveLength(1);
-    for (const a of answers.filter((a) => a.body.decision === 'declined')) expect(a.body.errors[0].code).toBe('LEDGER_PAIR_ALREADY_FULFILLED');
+    for (const a of answers.filter((a) => a.body.decision === 'declined'))
+      expect(a.body.errors[0].code).toBe('LEDGER_PAIR_ALREADY_FULFILLED');
   }, 30_000);
 
   it('never exceeds a budget under racing authorizations of one recurring mandate pair', async () => {
@@ -79,13 +91,18 @@ function workersSuite(ledgerSpec: () => string): void {
     const approved = answers.filter((a) => a.body.decision === 'approved');
     expect(approved.length * 30000).toBeLessThanOrEqual(100000);
     expect(approved).toHaveLength(3);
-    const codes = new Set(answers.filter((a) => a.body.decision === 'declined').map((a) => a.body.errors[0].code));
-    for (const code of codes) expect(['LEDGER_BUDGET_EXCEEDED', 'LEDGER_PAIR_ALREADY_FULFILLED']).toContain(code);
+    const codes = new Set(
+      answers.filter((a) => a.body.decision === 'declined').map((a) => a.body.errors[0].code),
+    );
+    for (const code of codes)
+      expect(['LEDGER_BUDGET_EXCEEDED', 'LEDGER_PAIR_ALREADY_FULFILLED']).toContain(code);
   }, 30_000);
 }
 
 describe('vintent serve --workers 2 on SQLite', () => {
-  workersSuite(() => `sqlite:${join(mkdtempSync(join(tmpdir(), 'vintent-workers-db-')), 'ledger.db')}`);
+  workersSuite(
+    () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'vintent-workers-db-')), 'ledger.db')}`,
+  );
 });
 
 describeIf(postgres)('vintent serve --workers 2 on PostgreSQL', () => {
@@ -103,12 +120,17 @@ describeIf(postgres)('vintent serve --workers 2 on PostgreSQL', () => {
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await client.end();
   });
-  workersSuite(() => `${PG_URL!}${PG_URL!.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`);
+  workersSuite(
+    () =>
+      `${PG_URL!}${PG_URL!.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+  );
 });
 
 describe('workerExecArgv', () => {
   it('keeps loader flags and drops an inline script', () => {
-    expect(workerExecArgv(['--import', 'tsx', '-e', 'code()', '--max-old-space-size=512'])).toEqual(['--import', 'tsx', '--max-old-space-size=512']);
+    expect(workerExecArgv(['--import', 'tsx', '-e', 'code()', '--max-old-space-size=512'])).toEqual(
+      ['--import', 'tsx', '--max-old-space-size=512'],
+    );
     expect(workerExecArgv(['--eval=x', '-p', 'y', '--inspect=9229'])).toEqual([]);
   });
 });

@@ -18,7 +18,9 @@ export interface LaunchedBrowser {
  * Launch with a fresh profile (playwright passes it as --user-data-dir) and
  * everything that could phone home turned off.
  */
-export async function launchChromium(viewport = { width: 1280, height: 800 }): Promise<LaunchedBrowser> {
+export async function launchChromium(
+  viewport = { width: 1280, height: 800 },
+): Promise<LaunchedBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'vintent-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,

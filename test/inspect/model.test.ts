@@ -86,67 +86,103 @@ describeIf(referenceBundles)('inspector view model: a valid Autonomous dispute b
       ['payment', 'payment.reference', 'passed'],
     ]);
     const amount = v.constraints.find((r) => r.type === 'payment.amount')!;
-    expect(amount.against).toEqual({ label: 'L3a payment_amount', value: { currency: 'USD', amount: 27999 } });
-    expect(v.constraints.find((r) => r.type === 'payment.allowed_payee')?.against?.value).toMatchObject({ id: 'm-tw-001' });
+    expect(amount.against).toEqual({
+      label: 'L3a payment_amount',
+      value: { currency: 'USD', amount: 27999 },
+    });
+    expect(
+      v.constraints.find((r) => r.type === 'payment.allowed_payee')?.against?.value,
+    ).toMatchObject({ id: 'm-tw-001' });
   });
 
   it('shows both mandates disclosed in the full L2', async () => {
     const v = await inspectBundle(reference('autonomous-dispute-valid'), 'presented', 0);
-    expect(vcts(v, 'l2')).toEqual(expect.arrayContaining(['mandate.checkout.open', 'mandate.payment.open']));
+    expect(vcts(v, 'l2')).toEqual(
+      expect.arrayContaining(['mandate.checkout.open', 'mandate.payment.open']),
+    );
   });
 });
 
-describeIf(referenceBundles)('inspector view model: tampered bundles put the failure where it arose', () => {
-  it('L3a sd_hash over the full L2: the L2 → L3a sd_hash binding failed, nothing else', async () => {
-    const v = await inspectBundle(reference('autonomous-tamper-l3a-sd-hash-over-full-l2'), 'presented', 0);
-    expect(v.verdict.valid).toBe(false);
-    expect(v.verdict.codes).toEqual(['L3_SD_HASH_MISMATCH']);
-    const b = binding(v, 'l2>l3a#0:sd_hash')!;
-    expect(b.status).toBe('failed');
-    expect(b.errors.map((e) => e.code)).toEqual(['L3_SD_HASH_MISMATCH']);
-    expect(v.errors[0]?.at).toBe('l2>l3a#0:sd_hash');
-    expect(v.bindings.filter((x) => x.status === 'failed').map((x) => x.id)).toEqual(['l2>l3a#0:sd_hash']);
-    expect(binding(v, 'l2>l3a#0:cnf')?.status).toBe('ok');
-    expect(card(v, 'l3a#0')?.status).toBe('failed');
-    expect(card(v, 'l2')?.status).toBe('verified');
-  });
+describeIf(referenceBundles)(
+  'inspector view model: tampered bundles put the failure where it arose',
+  () => {
+    it('L3a sd_hash over the full L2: the L2 → L3a sd_hash binding failed, nothing else', async () => {
+      const v = await inspectBundle(
+        reference('autonomous-tamper-l3a-sd-hash-over-full-l2'),
+        'presented',
+        0,
+      );
+      expect(v.verdict.valid).toBe(false);
+      expect(v.verdict.codes).toEqual(['L3_SD_HASH_MISMATCH']);
+      const b = binding(v, 'l2>l3a#0:sd_hash')!;
+      expect(b.status).toBe('failed');
+      expect(b.errors.map((e) => e.code)).toEqual(['L3_SD_HASH_MISMATCH']);
+      expect(v.errors[0]?.at).toBe('l2>l3a#0:sd_hash');
+      expect(v.bindings.filter((x) => x.status === 'failed').map((x) => x.id)).toEqual([
+        'l2>l3a#0:sd_hash',
+      ]);
+      expect(binding(v, 'l2>l3a#0:cnf')?.status).toBe('ok');
+      expect(card(v, 'l3a#0')?.status).toBe('failed');
+      expect(card(v, 'l2')?.status).toBe('verified');
+    });
 
-  it.each([
-    ['immediate-tamper-l2-sd-hash-over-other-l1-presentation', 'l1>l2:sd_hash', 'L2_SD_HASH_MISMATCH'],
-    ['immediate-tamper-checkout-hash-not-hash-of-checkout-jwt', 'pair0:checkout_hash', 'CHECKOUT_HASH_MISMATCH'],
-    ['autonomous-tamper-l3a-transaction-id-not-l3b-checkout-hash', 'l3#0:cross', 'L3_CROSS_REFERENCE_MISMATCH'],
-    ['autonomous-tamper-l3a-signed-by-non-delegated-key', 'l2>l3a#0:cnf', 'L3_SIGNATURE_INVALID'],
-    ['immediate-tamper-l2-signed-by-other-key', 'l1>l2:cnf', 'L2_SIGNATURE_INVALID'],
-  ])('%s → binding %s failed with %s', async (name, id, code) => {
-    const v = await inspectBundle(reference(name), 'presented', 0);
-    const b = binding(v, id);
-    expect(b?.status).toBe('failed');
-    expect(b?.errors.map((e) => e.code)).toContain(code);
-  });
+    it.each([
+      [
+        'immediate-tamper-l2-sd-hash-over-other-l1-presentation',
+        'l1>l2:sd_hash',
+        'L2_SD_HASH_MISMATCH',
+      ],
+      [
+        'immediate-tamper-checkout-hash-not-hash-of-checkout-jwt',
+        'pair0:checkout_hash',
+        'CHECKOUT_HASH_MISMATCH',
+      ],
+      [
+        'autonomous-tamper-l3a-transaction-id-not-l3b-checkout-hash',
+        'l3#0:cross',
+        'L3_CROSS_REFERENCE_MISMATCH',
+      ],
+      ['autonomous-tamper-l3a-signed-by-non-delegated-key', 'l2>l3a#0:cnf', 'L3_SIGNATURE_INVALID'],
+      ['immediate-tamper-l2-signed-by-other-key', 'l1>l2:cnf', 'L2_SIGNATURE_INVALID'],
+    ])('%s → binding %s failed with %s', async (name, id, code) => {
+      const v = await inspectBundle(reference(name), 'presented', 0);
+      const b = binding(v, id);
+      expect(b?.status).toBe('failed');
+      expect(b?.errors.map((e) => e.code)).toContain(code);
+    });
 
-  it('a constraint violation shows on the L3 card and in the constraint row, next to the value', async () => {
-    const v = await inspectBundle(reference('autonomous-tamper-amount-above-max'), 'presented', 0);
-    expect(card(v, 'l3a#0')?.errors.map((e) => e.code)).toEqual(['CONSTRAINT_AMOUNT_ABOVE_MAX']);
-    const row = v.constraints.find((r) => r.type === 'payment.amount')!;
-    expect(row.status).toBe('failed');
-    expect(row.violations.map((x) => x.code)).toEqual(['CONSTRAINT_AMOUNT_ABOVE_MAX']);
-    expect(row.against?.value).toEqual({ currency: 'USD', amount: 40001 });
-    expect(row.constraint).toMatchObject({ type: 'payment.amount', max: 40000 });
-  });
+    it('a constraint violation shows on the L3 card and in the constraint row, next to the value', async () => {
+      const v = await inspectBundle(
+        reference('autonomous-tamper-amount-above-max'),
+        'presented',
+        0,
+      );
+      expect(card(v, 'l3a#0')?.errors.map((e) => e.code)).toEqual(['CONSTRAINT_AMOUNT_ABOVE_MAX']);
+      const row = v.constraints.find((r) => r.type === 'payment.amount')!;
+      expect(row.status).toBe('failed');
+      expect(row.violations.map((x) => x.code)).toEqual(['CONSTRAINT_AMOUNT_ABOVE_MAX']);
+      expect(row.against?.value).toEqual({ currency: 'USD', amount: 40001 });
+      expect(row.constraint).toMatchObject({ type: 'payment.amount', max: 40000 });
+    });
 
-  it('an expired L1 shows an expired lifetime and the error on the L1 card', async () => {
-    const v = await inspectBundle(reference('immediate-tamper-l1-expired'), 'presented', 0);
-    expect(card(v, 'l1')?.lifetime?.state).toBe('expired');
-    expect(card(v, 'l1')?.errors.map((e) => e.code)).toContain('EXPIRED');
-    expect(card(v, 'l1')?.status).toBe('failed');
-  });
+    it('an expired L1 shows an expired lifetime and the error on the L1 card', async () => {
+      const v = await inspectBundle(reference('immediate-tamper-l1-expired'), 'presented', 0);
+      expect(card(v, 'l1')?.lifetime?.state).toBe('expired');
+      expect(card(v, 'l1')?.errors.map((e) => e.code)).toContain('EXPIRED');
+      expect(card(v, 'l1')?.status).toBe('failed');
+    });
 
-  it('an injected disclosure is listed as unreferenced on its card', async () => {
-    const v = await inspectBundle(reference('immediate-tamper-injected-unreferenced-disclosure'), 'presented', 0);
-    expect(card(v, 'l2')?.unreferenced).toHaveLength(1);
-    expect(card(v, 'l2')?.errors.map((e) => e.code)).toEqual(['DISCLOSURE_UNREFERENCED']);
-  });
-});
+    it('an injected disclosure is listed as unreferenced on its card', async () => {
+      const v = await inspectBundle(
+        reference('immediate-tamper-injected-unreferenced-disclosure'),
+        'presented',
+        0,
+      );
+      expect(card(v, 'l2')?.unreferenced).toHaveLength(1);
+      expect(card(v, 'l2')?.errors.map((e) => e.code)).toEqual(['DISCLOSURE_UNREFERENCED']);
+    });
+  },
+);
 
 describeIf(referenceBundles)('inspector view model: disclosed and withheld claims', () => {
   it('a network view shows the withheld checkout side as digest placeholders', async () => {
@@ -176,7 +212,8 @@ describeIf(referenceBundles)('inspector view model: disclosed and withheld claim
   });
 
   it('never throws on garbage', () => {
-    for (const x of [undefined, '', 'x', '~~~', 'a.b.c~', '..~', 42, {}]) expect(decodeSdJwt(x).ok).toBe(false);
+    for (const x of [undefined, '', 'x', '~~~', 'a.b.c~', '..~', 42, {}])
+      expect(decodeSdJwt(x).ok).toBe(false);
   });
 });
 
@@ -239,9 +276,12 @@ describeIf(referenceBundles)('inspector view model: trust source', () => {
 
   it('server-configured issuer keys win over the bundle', async () => {
     const b = reference('autonomous-dispute-valid');
-    const other = reference('immediate-tamper-wrong-issuer-key-in-trust') as { trust: { issuer_jwks: { keys: Record<string, unknown>[] } } };
+    const other = reference('immediate-tamper-wrong-issuer-key-in-trust') as {
+      trust: { issuer_jwks: { keys: Record<string, unknown>[] } };
+    };
     const good = await inspectBundle(b, 'presented', 0, {
-      issuerKeys: (b as { trust: { issuer_jwks: { keys: Record<string, unknown>[] } } }).trust.issuer_jwks,
+      issuerKeys: (b as { trust: { issuer_jwks: { keys: Record<string, unknown>[] } } }).trust
+        .issuer_jwks,
     });
     expect(good.trust.source).toBe('server');
     expect(good.verdict.valid).toBe(true);
@@ -261,21 +301,29 @@ describeIf(referenceBundles)('inspector view model: trust source', () => {
 });
 
 describeIf(referenceBundles)('inspector view model over every reference bundle', () => {
-  it.each(referenceNames())('%s: same verdict as verifyPresentation, every error placed', async (name) => {
-    const b = reference(name);
-    const direct = await verifyPresentation(b);
-    const v = await inspectBundle(b, 'presented', 0);
-    expect(v.verdict.valid).toBe(direct.valid);
-    expect(v.errors.map((e) => e.code)).toEqual(direct.errors.map((e) => e.code));
-    const targets = new Set(['verdict', ...v.cards.map((c) => c.id), ...v.bindings.map((x) => x.id)]);
-    for (const e of v.errors) {
-      expect(targets.has(e.at)).toBe(true);
-      // Only bundle-level problems have no card or binding to sit on.
-      if (e.at === 'verdict') expect(['bundle', undefined]).toContain(e.layer);
-    }
-    // Each placed error appears exactly once on the page model.
-    const drawn = [...v.cards.flatMap((c) => c.errors), ...v.bindings.flatMap((x) => x.errors)];
-    expect(drawn.length).toBe(v.errors.filter((e) => e.at !== 'verdict').length);
-    for (const role of ['merchant', 'network', 'dispute'] as const) await inspectBundle(b, role, 0);
-  });
+  it.each(referenceNames())(
+    '%s: same verdict as verifyPresentation, every error placed',
+    async (name) => {
+      const b = reference(name);
+      const direct = await verifyPresentation(b);
+      const v = await inspectBundle(b, 'presented', 0);
+      expect(v.verdict.valid).toBe(direct.valid);
+      expect(v.errors.map((e) => e.code)).toEqual(direct.errors.map((e) => e.code));
+      const targets = new Set([
+        'verdict',
+        ...v.cards.map((c) => c.id),
+        ...v.bindings.map((x) => x.id),
+      ]);
+      for (const e of v.errors) {
+        expect(targets.has(e.at)).toBe(true);
+        // Only bundle-level problems have no card or binding to sit on.
+        if (e.at === 'verdict') expect(['bundle', undefined]).toContain(e.layer);
+      }
+      // Each placed error appears exactly once on the page model.
+      const drawn = [...v.cards.flatMap((c) => c.errors), ...v.bindings.flatMap((x) => x.errors)];
+      expect(drawn.length).toBe(v.errors.filter((e) => e.at !== 'verdict').length);
+      for (const role of ['merchant', 'network', 'dispute'] as const)
+        await inspectBundle(b, role, 0);
+    },
+  );
 });

@@ -11,7 +11,10 @@ import { inspectBundle } from '../../src/inspect/service.js';
 const VECTORS = join(__dirname, '..', '..', 'vectors', 'valid');
 const read = (name: string) => JSON.parse(readFileSync(join(VECTORS, name), 'utf8')) as unknown;
 
-const statuses = async (name: string) => (await inspectBundle(read(name), 'presented', 0)).constraints.map((r) => `${r.mandate} ${r.status}`);
+const statuses = async (name: string) =>
+  (await inspectBundle(read(name), 'presented', 0)).constraints.map(
+    (r) => `${r.mandate} ${r.status}`,
+  );
 
 for (const [profile, prefix] of [
   ['vi-2026-02', ''],
@@ -23,9 +26,16 @@ for (const [profile, prefix] of [
       expect(v.verdict.valid).toBe(true);
       expect(v.constraints.length).toBeGreaterThan(0);
       for (const row of v.constraints.filter((r) => r.mandate === 'payment'))
-        expect({ type: row.type, status: row.status }).toEqual({ type: row.type, status: 'passed' });
+        expect({ type: row.type, status: row.status }).toEqual({
+          type: row.type,
+          status: 'passed',
+        });
     });
-    for (const view of ['autonomous-dispute', 'autonomous-merchant', 'autonomous-multi-pair-dispute']) {
+    for (const view of [
+      'autonomous-dispute',
+      'autonomous-merchant',
+      'autonomous-multi-pair-dispute',
+    ]) {
       it(`${prefix}${view}: every row carries the verifier's own outcome (never not-checked)`, async () => {
         const v = await inspectBundle(read(`${prefix}${view}.json`), 'presented', 0);
         expect(v.verdict.valid).toBe(true);

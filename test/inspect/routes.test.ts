@@ -13,7 +13,11 @@ import { openLedger } from '../../src/ledger/index.js';
 import { describeIf } from '../support/environment.js';
 import { reference, referenceBundles, referencePath } from './fixtures.js';
 
-async function postVerify(base: string, body: unknown, contentType = 'application/json'): Promise<{ status: number; body: any }> {
+async function postVerify(
+  base: string,
+  body: unknown,
+  contentType = 'application/json',
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${base}/inspect/api/verify`, {
     method: 'POST',
     headers: { 'content-type': contentType },
@@ -26,7 +30,12 @@ describeIf(referenceBundles)('inspector routes (standalone server)', () => {
   let inspector: StandaloneInspector;
   let base: string;
   beforeAll(async () => {
-    inspector = await startInspector({ preload: { name: 'autonomous-dispute-valid.json', bundle: reference('autonomous-dispute-valid') } });
+    inspector = await startInspector({
+      preload: {
+        name: 'autonomous-dispute-valid.json',
+        bundle: reference('autonomous-dispute-valid'),
+      },
+    });
     base = new URL(inspector.url).origin;
   });
   afterAll(() => inspector.close());
@@ -55,7 +64,11 @@ describeIf(referenceBundles)('inspector routes (standalone server)', () => {
       const text = await res.text();
       expect(text).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
     }
-    for (const path of ['/inspect/assets/../routes.ts', '/inspect/assets/%2e%2e%2froutes.ts', '/inspect/assets/nope.js']) {
+    for (const path of [
+      '/inspect/assets/../routes.ts',
+      '/inspect/assets/%2e%2e%2froutes.ts',
+      '/inspect/assets/nope.js',
+    ]) {
       const res = await fetch(`${base}${path}`);
       expect(res.status).toBe(404);
       await res.text();
@@ -81,7 +94,14 @@ describeIf(referenceBundles)('inspector routes (standalone server)', () => {
   });
 
   it('answers garbage with a verdict, not an exception', async () => {
-    for (const bundle of [42, null, { vi_bundle: 1, l1: 'x', l2: 'y~' }, [], '"just a string"', '{"vi_bundle": 1}']) {
+    for (const bundle of [
+      42,
+      null,
+      { vi_bundle: 1, l1: 'x', l2: 'y~' },
+      [],
+      '"just a string"',
+      '{"vi_bundle": 1}',
+    ]) {
       const r = await postVerify(base, { bundle, role: 'merchant', pair: -3 });
       expect(r.status).toBe(200);
       expect((r.body as InspectView).verdict.valid).toBe(false);
@@ -116,10 +136,20 @@ describeIf(referenceBundles)('inspector routes (standalone server)', () => {
 
 describeIf(referenceBundles)('inspector mounted in the vintent service (extraRoutes)', () => {
   it('serves /inspect next to the service endpoints and uses the configured issuer keys', async () => {
-    const b = reference('autonomous-dispute-valid') as { trust: { issuer_jwks: { keys: Record<string, unknown>[] } } };
-    const ledger = await openLedger(`sqlite:${join(mkdtempSync(join(tmpdir(), 'vintent-inspect-')), 'ledger.db')}`);
+    const b = reference('autonomous-dispute-valid') as {
+      trust: { issuer_jwks: { keys: Record<string, unknown>[] } };
+    };
+    const ledger = await openLedger(
+      `sqlite:${join(mkdtempSync(join(tmpdir(), 'vintent-inspect-')), 'ledger.db')}`,
+    );
     const issuerKeys = b.trust.issuer_jwks;
-    const service = createVintentServer({ port: 0, ledger, issuerKeys, log: () => {}, extraRoutes: inspectorRoutes({ issuerKeys }) });
+    const service = createVintentServer({
+      port: 0,
+      ledger,
+      issuerKeys,
+      log: () => {},
+      extraRoutes: inspectorRoutes({ issuerKeys }),
+    });
     try {
       const { url } = await service.listen();
       const page = await fetch(`${url}/inspect`);
@@ -141,7 +171,15 @@ describeIf(referenceBundles)('vintent inspect (CLI)', { timeout: 60_000 }, () =>
   it('prints a loopback URL, preloads the bundle, and stops cleanly on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(__dirname, 'cli-entry.ts'), 'inspect', referencePath('immediate-full-valid'), '--port', '0'],
+      [
+        '--import',
+        'tsx',
+        join(__dirname, 'cli-entry.ts'),
+        'inspect',
+        referencePath('immediate-full-valid'),
+        '--port',
+        '0',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     try {
@@ -152,9 +190,14 @@ describeIf(referenceBundles)('vintent inspect (CLI)', { timeout: 60_000 }, () =>
           const m = /http:\/\/127\.0\.0\.1:\d+\/inspect/.exec(out);
           if (m) resolve(m[0]);
         });
-        child.once('exit', (code) => reject(new Error(`exited ${code} before printing a URL: ${out}`)));
+        child.once('exit', (code) =>
+          reject(new Error(`exited ${code} before printing a URL: ${out}`)),
+        );
       });
-      const pre = (await (await fetch(`${url}/api/preload`)).json()) as { name: string; bundle: { name: string } };
+      const pre = (await (await fetch(`${url}/api/preload`)).json()) as {
+        name: string;
+        bundle: { name: string };
+      };
       expect(pre.name).toBe('immediate-full-valid.json');
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
@@ -193,7 +236,9 @@ describeIf(referenceBundles)('vintent inspect (CLI)', { timeout: 60_000 }, () =>
           const m = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
           if (m) resolve(m[0]);
         });
-        child.once('exit', (code) => reject(new Error(`exited ${code} before printing a URL: ${out}`)));
+        child.once('exit', (code) =>
+          reject(new Error(`exited ${code} before printing a URL: ${out}`)),
+        );
       });
       const page = await fetch(`${url}/inspect`);
       expect(page.status).toBe(200);
@@ -210,7 +255,11 @@ describeIf(referenceBundles)('vintent inspect (CLI)', { timeout: 60_000 }, () =>
   });
 
   it('exits 2 on usage errors', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'cli-entry.ts'), 'inspect', '--port', 'abc'], { stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, 'cli-entry.ts'), 'inspect', '--port', 'abc'],
+      { stdio: 'ignore' },
+    );
     const [code] = await once(child, 'exit');
     expect(code).toBe(2);
   });

@@ -24,7 +24,10 @@ describeIf(referenceBundles)('upstream reference bundles', () => {
       const bundle = JSON.parse(readFileSync(join(dir, f), 'utf8'));
       const result = await verifyPresentation(bundle);
       const expected = bundle.verdict.valid as boolean;
-      expect({ valid: result.valid, errors: result.errors.map((e) => `${e.code}: ${e.message}`) }).toMatchObject({ valid: expected });
+      expect({
+        valid: result.valid,
+        errors: result.errors.map((e) => `${e.code}: ${e.message}`),
+      }).toMatchObject({ valid: expected });
       for (const e of result.errors) expect(isErrorCode(e.code)).toBe(true);
       if (!expected) expect(result.errors.length).toBeGreaterThan(0);
     });

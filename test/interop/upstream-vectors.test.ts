@@ -62,7 +62,8 @@ const load = (): Json => JSON.parse(readFileSync(join(dir, 'vectors.json'), 'utf
 const V: Json = present ? load() : {};
 
 /** The members that are set (the scenarios write null for "not checked"). */
-const given = (o: Json): Json => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
+const given = (o: Json): Json =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
 
 /** Salts handed out in the order the vectors say they are consumed. */
 function saltsOf(list: string[]): () => string {
@@ -86,7 +87,10 @@ const unsigned = (serialized: string) => {
 /** The signature of a compact JWS verifies under a public JWK. */
 function signatureVerifies(jwt: string, jwk: Json): boolean {
   const [h, p, s] = parts(jwt);
-  const key = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } as never, format: 'jwk' });
+  const key = createPublicKey({
+    key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } as never,
+    format: 'jwk',
+  });
   return verifyEs256(`${h}.${p}`, Buffer.from(s!, 'base64url'), key);
 }
 
@@ -110,11 +114,15 @@ describeIf(upstreamVectors)('upstream golden vectors (vi-2026-04)', () => {
   const agentKey = present ? signingKeyFromJwk(keys.agent.private, keys.agent.kid) : undefined!;
 
   it('primitives: base64url, disclosures from fixed salts, SHA-256 digests', () => {
-    for (const b of V.primitives.b64url) expect(encodeBase64url(Buffer.from(b.bytes_hex, 'hex'))).toBe(b.b64url);
+    for (const b of V.primitives.b64url)
+      expect(encodeBase64url(Buffer.from(b.bytes_hex, 'hex'))).toBe(b.b64url);
     for (const h of V.primitives.hash_bytes) expect(sha256b64u(h.input_ascii)).toBe(h.hash);
     for (const d of V.primitives.disclosures) {
       // claim_name null: an array-element disclosure [salt, value].
-      const built = d.claim_name === null ? makeArrayDisclosure(d.value, () => d.salt) : makePropertyDisclosure(d.claim_name, d.value, () => d.salt);
+      const built =
+        d.claim_name === null
+          ? makeArrayDisclosure(d.value, () => d.salt)
+          : makePropertyDisclosure(d.claim_name, d.value, () => d.salt);
       expect(built.encoded).toBe(d.disclosure);
       expect(built.digest).toBe(d.hash);
       expect(parseDisclosure(d.disclosure, 'l1').digest).toBe(d.hash);
@@ -123,7 +131,9 @@ describeIf(upstreamVectors)('upstream golden vectors (vi-2026-04)', () => {
 
   it('constraint models serialize as compact JSON in insertion order', () => {
     for (const m of V.models.constraints) expect(JSON.stringify(m.dict)).toBe(m.json);
-    expect(JSON.stringify(V.models.misc.issuer_credential_to_payload.dict)).toBe(V.models.misc.issuer_credential_to_payload.json);
+    expect(JSON.stringify(V.models.misc.issuer_credential_to_payload.dict)).toBe(
+      V.models.misc.issuer_credential_to_payload.json,
+    );
   });
 
   it('L1: payload, email disclosure and sd_hash reproduced from the salt', async () => {
@@ -161,7 +171,13 @@ describeIf(upstreamVectors)('upstream golden vectors (vi-2026-04)', () => {
       salt: saltsOf(V.immediate.l2.salts),
       // The upstream checkout_jwt cart is implementation-defined (sku, float unitPrice): amount comes from the caller.
       pairs: [
-        { checkoutJwt: inp.checkout_mandate.checkout_jwt, paymentInstrument: pm.payment_instrument, payee: pm.payee, amount: pm.amount, currency: pm.currency },
+        {
+          checkoutJwt: inp.checkout_mandate.checkout_jwt,
+          paymentInstrument: pm.payment_instrument,
+          payee: pm.payee,
+          amount: pm.amount,
+          currency: pm.currency,
+        },
       ],
     });
     expectLayer(l2.serialized, V.immediate.l2, keys.user.public);
@@ -244,15 +260,24 @@ describeIf(upstreamVectors)('upstream golden vectors (vi-2026-04)', () => {
   describe('chain scenarios reach the reference verdict', () => {
     const scenarios: Json[] = present ? V.verification_conformance.chain_scenarios : [];
     it('maps every reference error string to one of our codes', () => {
-      for (const s of scenarios) for (const e of s.expected_errors) expect(codesForReferenceError(e), e).toBeDefined();
+      for (const s of scenarios)
+        for (const e of s.expected_errors) expect(codesForReferenceError(e), e).toBeDefined();
     });
     for (const s of scenarios) {
       it(s.name, async () => {
         // A bundle cannot skip issuer verification: supply the issuer key, as the upstream bundles do.
-        const issuer = s.issuer_public ?? (s.skip_issuer_verification ? keys.issuer.public : undefined);
+        const issuer =
+          s.issuer_public ?? (s.skip_issuer_verification ? keys.issuer.public : undefined);
         const l3 =
           s.l3_payment || s.l3_checkout
-            ? [{ payment: s.l3_payment, payment_l2: s.l2_payment_serialized, checkout: s.l3_checkout, checkout_l2: s.l2_checkout_serialized }]
+            ? [
+                {
+                  payment: s.l3_payment,
+                  payment_l2: s.l2_payment_serialized,
+                  checkout: s.l3_checkout,
+                  checkout_l2: s.l2_checkout_serialized,
+                },
+              ]
             : undefined;
         const bundle = {
           vi_bundle: 1,
@@ -283,12 +308,25 @@ describeIf(upstreamVectors)('upstream golden vectors (vi-2026-04)', () => {
     const cases: Json[] = present ? V.verification_conformance.constraint_cases : [];
     /** The reference's fulfillment (final values by name) in our Fulfillment shape. */
     const fulfillmentOf = (f: Json): Fulfillment => ({
-      ...(f.payment_amount || f.payee ? { payment: { amount: f.payment_amount?.amount, currency: f.payment_amount?.currency, payee: f.payee } } : {}),
+      ...(f.payment_amount || f.payee
+        ? {
+            payment: {
+              amount: f.payment_amount?.amount,
+              currency: f.payment_amount?.currency,
+              payee: f.payee,
+            },
+          }
+        : {}),
       ...(f.line_items
         ? {
             checkout: {
               merchant: undefined,
-              lineLists: [{ source: 'line_items', lines: f.line_items.map((l: Json) => ({ sku: l.id, quantity: l.quantity })) }],
+              lineLists: [
+                {
+                  source: 'line_items',
+                  lines: f.line_items.map((l: Json) => ({ sku: l.id, quantity: l.quantity })),
+                },
+              ],
             },
           }
         : {}),
@@ -301,7 +339,12 @@ describeIf(upstreamVectors)('upstream golden vectors (vi-2026-04)', () => {
           openMandate: c.is_open_mandate,
           profile: VI_2026_04,
         });
-        expect({ satisfied: s.satisfied, violations: s.violations, checked: s.checked, skipped: s.skipped }).toEqual(c.expected);
+        expect({
+          satisfied: s.satisfied,
+          violations: s.violations,
+          checked: s.checked,
+          skipped: s.skipped,
+        }).toEqual(c.expected);
       });
     }
   });
@@ -317,11 +360,18 @@ describeIf(upstreamVectors)('upstream golden vectors (vi-2026-04)', () => {
             c.payment_mandate.transaction_id === c.checkout_mandate.checkout_hash
           );
         case 'l3_xref':
-          return c.l3_payment_claims.delegate_payload[0].transaction_id === c.l3_checkout_claims.delegate_payload[0].checkout_hash;
+          return (
+            c.l3_payment_claims.delegate_payload[0].transaction_id ===
+            c.l3_checkout_claims.delegate_payload[0].checkout_hash
+          );
         case 'l2_ref': {
           // conditional_transaction_id is the digest of the checkout mandate disclosure as our parser computes it.
-          const ref = c.payment_mandate.constraints.find((k: Json) => k.type === VI_2026_04.constraint.reference);
-          return parseDisclosure(c.checkout_disclosure, 'l2').digest === ref.conditional_transaction_id;
+          const ref = c.payment_mandate.constraints.find(
+            (k: Json) => k.type === VI_2026_04.constraint.reference,
+          );
+          return (
+            parseDisclosure(c.checkout_disclosure, 'l2').digest === ref.conditional_transaction_id
+          );
         }
         default:
           throw new Error(`unknown integrity kind ${c.kind}`);
@@ -341,7 +391,10 @@ describeIf(upstreamVectors)('upstream golden vectors (vi-2026-04)', () => {
       it(f, async () => {
         const bundle = JSON.parse(readFileSync(join(dir, 'bundles', f), 'utf8'));
         const result = await verifyPresentation(bundle);
-        expect({ valid: result.valid, errors: result.errors.map((e) => `${e.code}: ${e.message}`) }).toMatchObject({ valid: bundle.verdict.valid });
+        expect({
+          valid: result.valid,
+          errors: result.errors.map((e) => `${e.code}: ${e.message}`),
+        }).toMatchObject({ valid: bundle.verdict.valid });
         for (const e of result.errors) expect(isErrorCode(e.code)).toBe(true);
       });
     }

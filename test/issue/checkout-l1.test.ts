@@ -4,7 +4,18 @@ import { issueL1 } from '../../src/issue/l1.js';
 import { PROFILE } from '../../src/profiles/profile.js';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
 import { bareJwk } from '../../src/sdjwt/keys.js';
-import { codeOf, decode, expect128BitSalt, issuerKey, makeL1, merchantKey, racket, T0, tennis, userKey } from './fixtures.js';
+import {
+  codeOf,
+  decode,
+  expect128BitSalt,
+  issuerKey,
+  makeL1,
+  merchantKey,
+  racket,
+  T0,
+  tennis,
+  userKey,
+} from './fixtures.js';
 
 describe('createCheckoutJwt', () => {
   it('signs the interop checkout shape with an exact total', () => {
@@ -41,12 +52,37 @@ describe('createCheckoutJwt', () => {
   });
 
   it('refuses bad input', async () => {
-    const base = { merchantKey, merchant: tennis, checkoutId: 'co', currency: 'USD', items: [{ ...racket, quantity: 1, unitPrice: '1' }] };
-    expect(await codeOf(() => createCheckoutJwt({ ...base, items: [] }))).toBe('ISSUE_INVALID_INPUT');
-    expect(await codeOf(() => createCheckoutJwt({ ...base, items: [{ ...racket, quantity: 0, unitPrice: '1' }] }))).toBe('ISSUE_INVALID_INPUT');
-    expect(await codeOf(() => createCheckoutJwt({ ...base, items: [{ ...racket, quantity: 1, unitPrice: '1.001' }] }))).toBe('MONEY_INVALID');
-    expect(await codeOf(() => createCheckoutJwt({ ...base, items: [{ ...racket, quantity: 3, unitPrice: Number.MAX_SAFE_INTEGER }] }))).toBe('MONEY_INVALID');
-    expect(await codeOf(() => createCheckoutJwt({ ...base, merchant: { id: 'x', name: 'n' } as never }))).toBe('ISSUE_INVALID_INPUT');
+    const base = {
+      merchantKey,
+      merchant: tennis,
+      checkoutId: 'co',
+      currency: 'USD',
+      items: [{ ...racket, quantity: 1, unitPrice: '1' }],
+    };
+    expect(await codeOf(() => createCheckoutJwt({ ...base, items: [] }))).toBe(
+      'ISSUE_INVALID_INPUT',
+    );
+    expect(
+      await codeOf(() =>
+        createCheckoutJwt({ ...base, items: [{ ...racket, quantity: 0, unitPrice: '1' }] }),
+      ),
+    ).toBe('ISSUE_INVALID_INPUT');
+    expect(
+      await codeOf(() =>
+        createCheckoutJwt({ ...base, items: [{ ...racket, quantity: 1, unitPrice: '1.001' }] }),
+      ),
+    ).toBe('MONEY_INVALID');
+    expect(
+      await codeOf(() =>
+        createCheckoutJwt({
+          ...base,
+          items: [{ ...racket, quantity: 3, unitPrice: Number.MAX_SAFE_INTEGER }],
+        }),
+      ),
+    ).toBe('MONEY_INVALID');
+    expect(
+      await codeOf(() => createCheckoutJwt({ ...base, merchant: { id: 'x', name: 'n' } as never })),
+    ).toBe('ISSUE_INVALID_INPUT');
     expect(await codeOf(() => readCheckoutJwt('not.a.jwt'))).toBe('CHECKOUT_JWT_MALFORMED');
   });
 });
@@ -91,19 +127,45 @@ describe('issueL1', () => {
         extraClaims: { tier: 'gold' },
       }),
     );
-    expect(d.payload).toMatchObject({ card_id: 'card-9', aud: 'https://wallet.test', tier: 'gold', _sd: [] });
+    expect(d.payload).toMatchObject({
+      card_id: 'card-9',
+      aud: 'https://wallet.test',
+      tier: 'gold',
+      _sd: [],
+    });
     expect(d.disclosures).toHaveLength(0);
   });
 
   it('refuses bad input with typed codes', async () => {
-    const base = { issuerKey, iss: 'https://i.test', sub: 'u', userPublicJwk: userKey.publicJwk, panLastFour: '4242', scheme: 'mastercard' };
-    expect(await codeOf(() => issueL1({ ...base, panLastFour: '424' }))).toBe('ISSUE_INVALID_INPUT');
-    expect(await codeOf(() => issueL1({ ...base, panLastFour: '42a2' }))).toBe('ISSUE_INVALID_INPUT');
+    const base = {
+      issuerKey,
+      iss: 'https://i.test',
+      sub: 'u',
+      userPublicJwk: userKey.publicJwk,
+      panLastFour: '4242',
+      scheme: 'mastercard',
+    };
+    expect(await codeOf(() => issueL1({ ...base, panLastFour: '424' }))).toBe(
+      'ISSUE_INVALID_INPUT',
+    );
+    expect(await codeOf(() => issueL1({ ...base, panLastFour: '42a2' }))).toBe(
+      'ISSUE_INVALID_INPUT',
+    );
     expect(await codeOf(() => issueL1({ ...base, scheme: '' }))).toBe('ISSUE_INVALID_INPUT');
     expect(await codeOf(() => issueL1({ ...base, email: 'nope' }))).toBe('ISSUE_INVALID_INPUT');
-    expect(await codeOf(() => issueL1({ ...base, extraClaims: { sd_hash: 'x' } }))).toBe('ISSUE_INVALID_INPUT');
-    expect(await codeOf(() => issueL1({ ...base, extraClaims: { cnf: {} } }))).toBe('ISSUE_INVALID_INPUT');
-    expect(await codeOf(() => issueL1({ ...base, userPublicJwk: { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' } }))).toBe('KEY_INVALID');
-    expect(await codeOf(() => issueL1({ ...base, lifetimeSeconds: 366 * 86400 }))).toBe('LIFETIME_EXCEEDED');
+    expect(await codeOf(() => issueL1({ ...base, extraClaims: { sd_hash: 'x' } }))).toBe(
+      'ISSUE_INVALID_INPUT',
+    );
+    expect(await codeOf(() => issueL1({ ...base, extraClaims: { cnf: {} } }))).toBe(
+      'ISSUE_INVALID_INPUT',
+    );
+    expect(
+      await codeOf(() =>
+        issueL1({ ...base, userPublicJwk: { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' } }),
+      ),
+    ).toBe('KEY_INVALID');
+    expect(await codeOf(() => issueL1({ ...base, lifetimeSeconds: 366 * 86400 }))).toBe(
+      'LIFETIME_EXCEEDED',
+    );
   });
 });

@@ -13,10 +13,26 @@ export const userKey = generateSigningKey('user-device-key-1');
 export const agentKey = generateSigningKey('agent-key-1');
 export const merchantKey = generateSigningKey('merchant-key-1');
 
-export const tennis = { id: 'm-tw-001', name: 'Tennis Warehouse', website: 'https://tennis-warehouse.example' };
-export const babolat = { id: 'm-bab-002', name: 'Babolat Store', website: 'https://babolat.example' };
-export const decathlon = { id: 'm-dec-004', name: 'Decathlon', website: 'https://decathlon.example' };
-export const instrument = { type: 'mastercard.srcDigitalCard', id: 'f199c3dd-7106-478b-9b5f-7af9ca725170', description: 'Mastercard **** 4242' };
+export const tennis = {
+  id: 'm-tw-001',
+  name: 'Tennis Warehouse',
+  website: 'https://tennis-warehouse.example',
+};
+export const babolat = {
+  id: 'm-bab-002',
+  name: 'Babolat Store',
+  website: 'https://babolat.example',
+};
+export const decathlon = {
+  id: 'm-dec-004',
+  name: 'Decathlon',
+  website: 'https://decathlon.example',
+};
+export const instrument = {
+  type: 'mastercard.srcDigitalCard',
+  id: 'f199c3dd-7106-478b-9b5f-7af9ca725170',
+  description: 'Mastercard **** 4242',
+};
 export const racket = { id: 'BAB86345', title: 'Babolat Pure Aero Tennis Racket' };
 export const head = { id: 'HEA23102', title: 'Head Graphene 360 Speed' };
 export const shoe = { id: 'NIK90210', title: 'Nike Air Zoom Vapor Pro 2' };
@@ -36,8 +52,20 @@ export function makeL1(iat = T0 - 1000): Promise<string> {
   });
 }
 
-export function checkoutFor(merchant = tennis, item = racket, unitPrice = '279.99', checkoutId = 'checkout-1') {
-  return createCheckoutJwt({ merchantKey, merchant, checkoutId, currency: 'USD', items: [{ ...item, quantity: 1, unitPrice }], iat: T0 + 100 });
+export function checkoutFor(
+  merchant = tennis,
+  item = racket,
+  unitPrice = '279.99',
+  checkoutId = 'checkout-1',
+) {
+  return createCheckoutJwt({
+    merchantKey,
+    merchant,
+    checkoutId,
+    currency: 'USD',
+    items: [{ ...item, quantity: 1, unitPrice }],
+    iat: T0 + 100,
+  });
 }
 
 function b64json(s: string): unknown {
@@ -58,7 +86,11 @@ export function decode(serialized: string): Decoded {
   return {
     header: b64json(h) as Record<string, any>,
     payload: b64json(p) as Record<string, any>,
-    disclosures: parts.slice(1, -1).map((encoded) => ({ encoded, digest: sha256b64u(encoded), array: b64json(encoded) as any[] })),
+    disclosures: parts.slice(1, -1).map((encoded) => ({
+      encoded,
+      digest: sha256b64u(encoded),
+      array: b64json(encoded) as any[],
+    })),
   };
 }
 
@@ -81,7 +113,10 @@ export function expect128BitSalt(salt: unknown): void {
 }
 
 /** The reference vectors' pair 0: two merchants, two rackets, USD 100–400, annual recurrence. */
-export function autonomousPair(over: Partial<AutonomousPairInput> = {}, profile: 'vi-2026-02' | 'vi-2026-04' = 'vi-2026-04'): AutonomousPairInput {
+export function autonomousPair(
+  over: Partial<AutonomousPairInput> = {},
+  profile: 'vi-2026-02' | 'vi-2026-04' = 'vi-2026-04',
+): AutonomousPairInput {
   // The annual frequency in each profile's vocabulary (April: ISO 20022).
   const annual = profile === 'vi-2026-02' ? 'ANNUALLY' : 'YEAR';
   return {

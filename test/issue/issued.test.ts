@@ -4,7 +4,18 @@ import { issueL2Autonomous } from '../../src/issue/l2-autonomous.js';
 import { issueL2Immediate } from '../../src/issue/l2-immediate.js';
 import { issueL3Pair } from '../../src/issue/l3.js';
 import { generateSigningKey } from '../../src/sdjwt/keys.js';
-import { agentKey, autonomousPair, checkoutFor, codeOf, decode, instrument, makeL1, T0, tennis, userKey } from './fixtures.js';
+import {
+  agentKey,
+  autonomousPair,
+  checkoutFor,
+  codeOf,
+  decode,
+  instrument,
+  makeL1,
+  T0,
+  tennis,
+  userKey,
+} from './fixtures.js';
 
 /** An SD-JWT with its (randomized ECDSA) signature cut out: everything else must match byte for byte. */
 const unsigned = (s: string) => s.replace(/^([^.~]+\.[^.~]+)\.[^~]+/, '$1');
@@ -32,7 +43,15 @@ describe('issuers reading what this process issued', () => {
       pairs: [{ checkoutJwt, paymentInstrument: instrument, payee: tennis }],
     });
   const autonomous = (l1Text: string) =>
-    issueL2Autonomous({ userKey, l1: l1Text, aud: 'https://agent.example', nonce: 'n-2', iat: T0, salt: counter(), pairs: [autonomousPair()] });
+    issueL2Autonomous({
+      userKey,
+      l1: l1Text,
+      aud: 'https://agent.example',
+      nonce: 'n-2',
+      iat: T0,
+      salt: counter(),
+      pairs: [autonomousPair()],
+    });
 
   it('gives byte-identical L2s and L3s whether the L1 and checkout are remembered or parsed', () => {
     const co = checkoutFor();
@@ -60,16 +79,35 @@ describe('issuers reading what this process issued', () => {
     const again = l3(remembered.auto, copy(co.jwt));
     expect(unsigned(again.payment)).toBe(unsigned(l3Remembered.payment));
     expect(unsigned(again.checkout)).toBe(unsigned(l3Remembered.checkout));
-    expect([again.paymentL2, again.checkoutL2, again.transactionId]).toEqual([l3Remembered.paymentL2, l3Remembered.checkoutL2, l3Remembered.transactionId]);
+    expect([again.paymentL2, again.checkoutL2, again.transactionId]).toEqual([
+      l3Remembered.paymentL2,
+      l3Remembered.checkoutL2,
+      l3Remembered.transactionId,
+    ]);
     expect(unsigned(l3(parsedAuto, copy(co.jwt)).payment)).not.toBe(unsigned(l3Remembered.payment)); // its own L2 signature in sd_hash
   });
 
   it('still refuses a key the remembered L1 does not bind', async () => {
     const other = generateSigningKey('user-device-key-1');
-    expect(await codeOf(() => issueL2Autonomous({ userKey: other, l1, aud: 'https://a', iat: T0, pairs: [autonomousPair()] }))).toBe('KEY_INVALID');
     expect(
       await codeOf(() =>
-        issueL2Immediate({ userKey: other, l1, aud: 'https://a', pairs: [{ checkoutJwt: checkoutFor().jwt, paymentInstrument: instrument, payee: tennis }] }),
+        issueL2Autonomous({
+          userKey: other,
+          l1,
+          aud: 'https://a',
+          iat: T0,
+          pairs: [autonomousPair()],
+        }),
+      ),
+    ).toBe('KEY_INVALID');
+    expect(
+      await codeOf(() =>
+        issueL2Immediate({
+          userKey: other,
+          l1,
+          aud: 'https://a',
+          pairs: [{ checkoutJwt: checkoutFor().jwt, paymentInstrument: instrument, payee: tennis }],
+        }),
       ),
     ).toBe('KEY_INVALID');
   });
@@ -78,13 +116,28 @@ describe('issuers reading what this process issued', () => {
     const fresh = await makeL1();
     const lastDisclosureChar = fresh.length - 2;
     const broken = `${fresh.slice(0, lastDisclosureChar)}!${fresh.slice(lastDisclosureChar + 1)}`;
-    expect(await codeOf(() => issueL2Autonomous({ userKey, l1: broken, aud: 'https://a', iat: T0, pairs: [autonomousPair()] }))).toBe('ISSUE_INVALID_INPUT');
+    expect(
+      await codeOf(() =>
+        issueL2Autonomous({
+          userKey,
+          l1: broken,
+          aud: 'https://a',
+          iat: T0,
+          pairs: [autonomousPair()],
+        }),
+      ),
+    ).toBe('ISSUE_INVALID_INPUT');
     const co = checkoutFor();
     const [h, , s] = co.jwt.split('.');
     const noCart = `${h}.${Buffer.from(JSON.stringify({ iss: tennis.website, merchant: tennis })).toString('base64url')}.${s}`;
     expect(
       await codeOf(() =>
-        issueL2Immediate({ userKey, l1: fresh, aud: 'https://a', pairs: [{ checkoutJwt: noCart, paymentInstrument: instrument, payee: tennis }] }),
+        issueL2Immediate({
+          userKey,
+          l1: fresh,
+          aud: 'https://a',
+          pairs: [{ checkoutJwt: noCart, paymentInstrument: instrument, payee: tennis }],
+        }),
       ),
     ).toBe('CHECKOUT_JWT_MALFORMED');
   });
@@ -98,9 +151,19 @@ describe('issuers reading what this process issued', () => {
     const payment = decode(l2.serialized).disclosures[1]!.array[1];
     expect(payment.payment_amount).toEqual({ currency: 'USD', amount: 27999 });
     const auto = autonomous(l1);
-    const pair = issueL3Pair({ agentKey, l2: auto, pairIndex: 0, checkoutJwt: co.jwt, networkAud: 'https://n', merchantAud: tennis.website, iat: T0 + 200 });
+    const pair = issueL3Pair({
+      agentKey,
+      l2: auto,
+      pairIndex: 0,
+      checkoutJwt: co.jwt,
+      networkAud: 'https://n',
+      merchantAud: tennis.website,
+      iat: T0 + 200,
+    });
     const mandate = decode(pair.checkout).disclosures[0]!.array[1];
-    expect(mandate.line_items).toEqual([{ id: 'BAB86345', title: 'Babolat Pure Aero Tennis Racket', quantity: 1 }]);
+    expect(mandate.line_items).toEqual([
+      { id: 'BAB86345', title: 'Babolat Pure Aero Tennis Racket', quantity: 1 },
+    ]);
     expect(decode(pair.payment).disclosures[1]!.array[1].payee.id).toBe(tennis.id);
   });
 });

@@ -68,7 +68,16 @@ describe('issueL3Pair', () => {
     expect(a.header).toEqual({ alg: 'ES256', typ: 'kb-sd-jwt', kid: 'agent-key-1' });
     expect(a.header).not.toHaveProperty('jwk');
     const [merchant, mandate] = a.disclosures;
-    expect(Object.keys(a.payload)).toEqual(['nonce', 'aud', 'sd_hash', 'iat', 'delegate_payload', '_sd_alg', 'iss', 'exp']);
+    expect(Object.keys(a.payload)).toEqual([
+      'nonce',
+      'aud',
+      'sd_hash',
+      'iat',
+      'delegate_payload',
+      '_sd_alg',
+      'iss',
+      'exp',
+    ]);
     expect(a.payload).toEqual({
       nonce: 'n-l3a',
       aud: 'https://network.example.com/vi/authorize',
@@ -124,7 +133,16 @@ describe('issueL3Pair', () => {
       items: [{ ...shoe, quantity: 1, unitPrice: '159.99' }],
       iat: T0,
     });
-    const out = issueL3Pair(input({ l2: l2.serialized, pairIndex: 1, checkoutJwt: co.jwt, merchantAud: decathlon.website, nonces: undefined, iss: undefined }));
+    const out = issueL3Pair(
+      input({
+        l2: l2.serialized,
+        pairIndex: 1,
+        checkoutJwt: co.jwt,
+        merchantAud: decathlon.website,
+        nonces: undefined,
+        iss: undefined,
+      }),
+    );
     const pair = l2.pairs[1]!;
     expect(out.pairIndex).toBe(1);
     expect(out.paymentL2).toBe(`${l2.jwt}~${pair.payment.encoded}~${pair.merchants[0]!.encoded}~`);
@@ -136,28 +154,70 @@ describe('issueL3Pair', () => {
   });
 
   it('refuses with typed codes', async () => {
-    expect(await codeOf(() => issueL3Pair(input({ lifetimeSeconds: 3601 })))).toBe('LIFETIME_EXCEEDED');
-    expect(await codeOf(() => issueL3Pair(input({ agentKey: generateSigningKey('agent-key-1') })))).toBe('KEY_INVALID');
+    expect(await codeOf(() => issueL3Pair(input({ lifetimeSeconds: 3601 })))).toBe(
+      'LIFETIME_EXCEEDED',
+    );
+    expect(
+      await codeOf(() => issueL3Pair(input({ agentKey: generateSigningKey('agent-key-1') }))),
+    ).toBe('KEY_INVALID');
     expect(await codeOf(() => issueL3Pair(input({ pairIndex: 5 })))).toBe('ISSUE_INVALID_INPUT');
-    expect(await codeOf(() => issueL3Pair(input({ paymentInstrument: { ...instrument, id: 'another-card' } })))).toBe('PAYMENT_INSTRUMENT_MISMATCH');
-    expect(await codeOf(() => issueL3Pair(input({ checkoutJwt: checkoutFor(decathlon).jwt })))).toBe('CONSTRAINT_MERCHANT_NOT_ALLOWED');
-    expect(await codeOf(() => issueL3Pair(input({ checkoutJwt: checkoutFor(tennis, racket, '400.01').jwt })))).toBe('CONSTRAINT_AMOUNT_ABOVE_MAX');
-    expect(await codeOf(() => issueL3Pair(input({ checkoutJwt: checkoutFor(tennis, racket, '99.99').jwt })))).toBe('CONSTRAINT_AMOUNT_BELOW_MIN');
-    expect(await codeOf(() => issueL3Pair(input({ checkoutJwt: checkoutFor(tennis, shoe).jwt })))).toBe('CONSTRAINT_LINE_ITEM_NOT_ACCEPTABLE');
-    expect(await codeOf(() => issueL3Pair(input({ lineItems: [{ ...racket, quantity: 2 }] })))).toBe('CONSTRAINT_QUANTITY_EXCEEDED');
-    expect(await codeOf(() => issueL3Pair(input({ payee: decathlon })))).toBe('CONSTRAINT_PAYEE_NOT_ALLOWED');
+    expect(
+      await codeOf(() =>
+        issueL3Pair(input({ paymentInstrument: { ...instrument, id: 'another-card' } })),
+      ),
+    ).toBe('PAYMENT_INSTRUMENT_MISMATCH');
+    expect(
+      await codeOf(() => issueL3Pair(input({ checkoutJwt: checkoutFor(decathlon).jwt }))),
+    ).toBe('CONSTRAINT_MERCHANT_NOT_ALLOWED');
+    expect(
+      await codeOf(() =>
+        issueL3Pair(input({ checkoutJwt: checkoutFor(tennis, racket, '400.01').jwt })),
+      ),
+    ).toBe('CONSTRAINT_AMOUNT_ABOVE_MAX');
+    expect(
+      await codeOf(() =>
+        issueL3Pair(input({ checkoutJwt: checkoutFor(tennis, racket, '99.99').jwt })),
+      ),
+    ).toBe('CONSTRAINT_AMOUNT_BELOW_MIN');
+    expect(
+      await codeOf(() => issueL3Pair(input({ checkoutJwt: checkoutFor(tennis, shoe).jwt }))),
+    ).toBe('CONSTRAINT_LINE_ITEM_NOT_ACCEPTABLE');
+    expect(
+      await codeOf(() => issueL3Pair(input({ lineItems: [{ ...racket, quantity: 2 }] }))),
+    ).toBe('CONSTRAINT_QUANTITY_EXCEEDED');
+    expect(await codeOf(() => issueL3Pair(input({ payee: decathlon })))).toBe(
+      'CONSTRAINT_PAYEE_NOT_ALLOWED',
+    );
     expect(await codeOf(() => issueL3Pair(input({ amount: '1.00' })))).toBe('ISSUE_INVALID_INPUT');
-    expect(await codeOf(() => issueL3Pair(input({ currency: 'EUR' })))).toBe('CONSTRAINT_CURRENCY_MISMATCH');
+    expect(await codeOf(() => issueL3Pair(input({ currency: 'EUR' })))).toBe(
+      'CONSTRAINT_CURRENCY_MISMATCH',
+    );
     expect(await codeOf(() => issueL3Pair(input({ iat: T0 + 86400 })))).toBe('EXPIRED');
     // The recurrence end_date (2028-06-01) is past at this iat.
     const late = Date.UTC(2028, 6, 1) / 1000;
-    const lateL2 = issueL2Autonomous({ userKey, l1: await makeL1(late - 100), aud: 'a', iat: late - 10, lifetimeSeconds: 3600, pairs: [autonomousPair()] });
-    expect(await codeOf(() => issueL3Pair(input({ iat: late, l2: lateL2 })))).toBe('CONSTRAINT_RECURRENCE_OUT_OF_WINDOW');
+    const lateL2 = issueL2Autonomous({
+      userKey,
+      l1: await makeL1(late - 100),
+      aud: 'a',
+      iat: late - 10,
+      lifetimeSeconds: 3600,
+      pairs: [autonomousPair()],
+    });
+    expect(await codeOf(() => issueL3Pair(input({ iat: late, l2: lateL2 })))).toBe(
+      'CONSTRAINT_RECURRENCE_OUT_OF_WINDOW',
+    );
   });
 
   it('refuses an Immediate L2', async () => {
-    const imm = issueL2Immediate({ userKey, l1, aud: 'a', pairs: [{ checkoutJwt: checkoutFor().jwt, paymentInstrument: instrument, payee: tennis }] });
-    expect(await codeOf(() => issueL3Pair(input({ l2: imm.serialized })))).toBe('L3_NOT_AUTONOMOUS');
+    const imm = issueL2Immediate({
+      userKey,
+      l1,
+      aud: 'a',
+      pairs: [{ checkoutJwt: checkoutFor().jwt, paymentInstrument: instrument, payee: tennis }],
+    });
+    expect(await codeOf(() => issueL3Pair(input({ l2: imm.serialized })))).toBe(
+      'L3_NOT_AUTONOMOUS',
+    );
   });
 
   it('discloses only the items bought and keeps ids as the selectors', () => {

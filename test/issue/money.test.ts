@@ -17,7 +17,9 @@ describe('toMinorUnits', () => {
   });
   it('refuses a code the ISO 4217 table does not list (ZZZ, XYZ, XAU, constructor)', () => {
     for (const code of ['ZZZ', 'XYZ', 'XAU', 'constructor', 'usd']) {
-      expect(() => toMinorUnits('12.5', code)).toThrowError(expect.objectContaining({ code: 'MONEY_INVALID' }));
+      expect(() => toMinorUnits('12.5', code)).toThrowError(
+        expect.objectContaining({ code: 'MONEY_INVALID' }),
+      );
     }
   });
 

@@ -10,12 +10,22 @@ import { compactVerify, importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { issueCorpus, PINNED_JWKS, pin, pinnedCorpus } from './pinned-corpus.js';
 
-const pinned = JSON.parse(readFileSync(resolve(__dirname, '__snapshots__/issuance-bytes.json'), 'utf8')) as Record<string, unknown>;
+const pinned = JSON.parse(
+  readFileSync(resolve(__dirname, '__snapshots__/issuance-bytes.json'), 'utf8'),
+) as Record<string, unknown>;
 
 describe('issuance output bytes', () => {
   it('the corpus covers every issuer in both profiles', () => {
     const names = Object.keys(pinned);
-    for (const prefix of ['checkout.', 'l1.', 'l2.immediate.2026-02', 'l2.immediate.2026-04', 'l2.autonomous.', 'l3a.', 'l3b.']) {
+    for (const prefix of [
+      'checkout.',
+      'l1.',
+      'l2.immediate.2026-02',
+      'l2.immediate.2026-04',
+      'l2.autonomous.',
+      'l3a.',
+      'l3b.',
+    ]) {
       expect(names.some((n) => n.startsWith(prefix))).toBe(true);
     }
     expect(names.length).toBe(23);

@@ -66,11 +66,19 @@ export const PINNED_KEYS: Record<Role, SigningKey> = {
 };
 
 const T = 1781000000;
-const tennis = { id: 'm-tw-001', name: 'Tennis Warehouse', website: 'https://tennis-warehouse.example' };
+const tennis = {
+  id: 'm-tw-001',
+  name: 'Tennis Warehouse',
+  website: 'https://tennis-warehouse.example',
+};
 const babolat = { id: 'm-bab-002', name: 'Babolat Store', website: 'https://babolat.example' };
 const decathlon = { id: 'm-dec-004', name: 'Decathlon', website: 'https://decathlon.example' };
 const noId = { name: 'Corner Shop', website: 'https://corner.example' };
-const instrument = { type: 'mastercard.srcDigitalCard', id: 'card-1', description: 'Mastercard **** 4242' };
+const instrument = {
+  type: 'mastercard.srcDigitalCard',
+  id: 'card-1',
+  description: 'Mastercard **** 4242',
+};
 const racket = { id: 'BAB86345', title: 'Babolat Pure Aero' };
 const head = { id: 'HEA23102', title: 'Head Graphene 360 Speed' };
 const shoe = { id: 'NIK90210', title: 'Nike Air Zoom Vapor Pro 2' };
@@ -116,8 +124,19 @@ export async function issueCorpus(reparse: boolean): Promise<CorpusRun> {
     return `${s} `.slice(0, -1);
   };
 
-  const checkout = (id: string, merchant: typeof tennis, items: { id: string; title: string; quantity: number; unitPrice: string | number }[]) =>
-    createCheckoutJwt({ merchantKey: k.merchant, merchant, checkoutId: id, currency: 'USD', items, iat: T + 100 });
+  const checkout = (
+    id: string,
+    merchant: typeof tennis,
+    items: { id: string; title: string; quantity: number; unitPrice: string | number }[],
+  ) =>
+    createCheckoutJwt({
+      merchantKey: k.merchant,
+      merchant,
+      checkoutId: id,
+      currency: 'USD',
+      items,
+      iat: T + 100,
+    });
   const coRacket = checkout('co-racket', tennis, [{ ...racket, quantity: 1, unitPrice: '279.99' }]);
   const coTwo = checkout('co-two', tennis, [
     { ...racket, quantity: 1, unitPrice: 27999 },
@@ -162,7 +181,10 @@ export async function issueCorpus(reparse: boolean): Promise<CorpusRun> {
 
   for (const profile of ['vi-2026-02', 'vi-2026-04'] as const) {
     const tag = profile.slice(3);
-    const checkoutMoving = (co: { jwt: string; checkoutHash: string }, name: string): [string, string][] => [
+    const checkoutMoving = (
+      co: { jwt: string; checkoutHash: string },
+      name: string,
+    ): [string, string][] => [
       [co.jwt, `<${name}>`],
       [co.checkoutHash, `<sha256(${name})>`],
     ];
@@ -178,12 +200,22 @@ export async function issueCorpus(reparse: boolean): Promise<CorpusRun> {
       salt: salts(`imm-${tag}`),
       pairs: [
         { checkoutJwt: pass(coRacket.jwt), paymentInstrument: instrument, payee: tennis },
-        { checkoutJwt: pass(coTwo.jwt), paymentInstrument: { type: 'card', id: 'c-2' }, payee: noId, amount: '293.49', currency: 'USD' },
+        {
+          checkoutJwt: pass(coTwo.jwt),
+          paymentInstrument: { type: 'card', id: 'c-2' },
+          payee: noId,
+          amount: '293.49',
+          currency: 'USD',
+        },
       ],
     });
     put(`l2.immediate.${tag}`, 'user', {
       serialized: imm.serialized,
-      moving: [...l1Moving, ...checkoutMoving(coRacket, 'checkout.racket'), ...checkoutMoving(coTwo, 'checkout.two-lines')],
+      moving: [
+        ...l1Moving,
+        ...checkoutMoving(coRacket, 'checkout.racket'),
+        ...checkoutMoving(coTwo, 'checkout.two-lines'),
+      ],
     });
 
     const annual = profile === 'vi-2026-02' ? 'ANNUALLY' : 'YEAR';
@@ -205,9 +237,17 @@ export async function issueCorpus(reparse: boolean): Promise<CorpusRun> {
           { id: 'line-2', acceptableItems: [balls], quantity: 6 },
         ],
         paymentInstrument: instrument,
-        payees: [{ merchantIndex: 0 }, { name: 'Tennis Payments', website: 'https://pay.tennis.example' }],
+        payees: [
+          { merchantIndex: 0 },
+          { name: 'Tennis Payments', website: 'https://pay.tennis.example' },
+        ],
         amount: { currency: 'USD', min: '100.00', max: 40000 },
-        recurrence: { frequency: annual, start_date: '2026-06-01', end_date: '2028-06-01', number: 2 },
+        recurrence: {
+          frequency: annual,
+          start_date: '2026-06-01',
+          end_date: '2028-06-01',
+          number: 2,
+        },
         promptSummary: 'a racket under $400 and some balls',
         riskData: { device_id: 'device-4242' },
       },
@@ -218,7 +258,12 @@ export async function issueCorpus(reparse: boolean): Promise<CorpusRun> {
         paymentInstrument: instrument,
         amount: { currency: 'USD', max: '200' },
         budget: { currency: 'USD', max: '1000' },
-        agentRecurrence: { frequency: monthly, start_date: '2026-01-01', end_date: '2027-01-01', max_occurrences: 6 },
+        agentRecurrence: {
+          frequency: monthly,
+          start_date: '2026-01-01',
+          end_date: '2027-01-01',
+          max_occurrences: 6,
+        },
         lineItemsMatchMode: profile === 'vi-2026-04' ? 'exact' : undefined,
       },
     ];
@@ -240,7 +285,13 @@ export async function issueCorpus(reparse: boolean): Promise<CorpusRun> {
     const l2Single = autonomous(`single.${tag}`, [single]);
     const l2Rich = autonomous(`rich.${tag}`, rich);
 
-    const l3 = (name: string, l2: IssuedL2Autonomous, co: { jwt: string; checkoutHash: string }, coName: string, over: Partial<IssueL3PairInput> = {}) => {
+    const l3 = (
+      name: string,
+      l2: IssuedL2Autonomous,
+      co: { jwt: string; checkoutHash: string },
+      coName: string,
+      over: Partial<IssueL3PairInput> = {},
+    ) => {
       const pair = issueL3Pair({
         agentKey: k.agent,
         l2: reparse ? pass(l2.serialized) : l2,
@@ -264,7 +315,8 @@ export async function issueCorpus(reparse: boolean): Promise<CorpusRun> {
         moving: [...moving, [sha256b64u(pair.checkoutL2), '<sha256(view)>']],
         view: { of: l2.jwt, serialized: pair.checkoutL2 },
       });
-      if (pair.transactionId !== co.checkoutHash) throw new Error('transactionId is not the checkout hash');
+      if (pair.transactionId !== co.checkoutHash)
+        throw new Error('transactionId is not the checkout hash');
     };
     l3(`single.${tag}`, l2Single, coRacket, 'checkout.racket');
     l3(`rich.${tag}`, l2Rich, coTwo, 'checkout.two-lines', {
@@ -278,7 +330,11 @@ export async function issueCorpus(reparse: boolean): Promise<CorpusRun> {
       lifetimeSeconds: 600,
       iss: 'https://agent.example',
     });
-    l3(`rich-pair1.${tag}`, l2Rich, coShoe, 'checkout.shoe', { pairIndex: 1, includeLineItems: false, merchantAud: decathlon.website });
+    l3(`rich-pair1.${tag}`, l2Rich, coShoe, 'checkout.shoe', {
+      pairIndex: 1,
+      includeLineItems: false,
+      merchantAud: decathlon.website,
+    });
   }
   return { credentials, signer };
 }
@@ -301,7 +357,8 @@ function substitute(text: string, moving: readonly [string, string][]): string {
 function decodedText(segment: string): string {
   const text = Buffer.from(segment, 'base64url').toString('utf8');
   // Only the canonical encoding of these bytes may stand here: the pinned text then pins the bytes.
-  if (Buffer.from(text, 'utf8').toString('base64url') !== segment) throw new Error(`segment is not the canonical base64url of its text: ${segment}`);
+  if (Buffer.from(text, 'utf8').toString('base64url') !== segment)
+    throw new Error(`segment is not the canonical base64url of its text: ${segment}`);
   return text;
 }
 
@@ -312,7 +369,10 @@ export function pin(c: Issued): PinnedCredential {
   const encoded = parts.length === 1 ? [] : parts.slice(1, -1);
   if (parts.length > 1 && parts[parts.length - 1] !== '') throw new Error('an SD-JWT ends with ~');
   // A disclosure's digest stands for it by position: `<d0>`, `<d1>`, ...
-  const moving: [string, string][] = [...c.moving, ...encoded.map((d, i): [string, string] => [sha256b64u(d), `<d${i}>`])];
+  const moving: [string, string][] = [
+    ...c.moving,
+    ...encoded.map((d, i): [string, string] => [sha256b64u(d), `<d${i}>`]),
+  ];
   moving.sort((a, b) => b[0].length - a[0].length);
   const out: PinnedCredential = {
     header: decodedText(h),
@@ -320,7 +380,8 @@ export function pin(c: Issued): PinnedCredential {
     disclosures: encoded.map((d) => substitute(decodedText(d), moving)),
   };
   if (c.view) {
-    if (!c.view.serialized.startsWith(`${c.view.of}~`) || !c.view.serialized.endsWith('~')) throw new Error('a view is the L2 JWT and disclosures');
+    if (!c.view.serialized.startsWith(`${c.view.of}~`) || !c.view.serialized.endsWith('~'))
+      throw new Error('a view is the L2 JWT and disclosures');
     out.view = c.view.serialized
       .slice(c.view.of.length + 1, -1)
       .split('~')

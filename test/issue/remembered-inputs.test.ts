@@ -47,7 +47,9 @@ describe('encoded ES256 headers', () => {
         }
       }
     }
-    expect(JSON.parse(Buffer.from(encodeEs256Header('JWT', undefined), 'base64url').toString())).toEqual({ alg: 'ES256', typ: 'JWT' });
+    expect(
+      JSON.parse(Buffer.from(encodeEs256Header('JWT', undefined), 'base64url').toString()),
+    ).toEqual({ alg: 'ES256', typ: 'JWT' });
   });
 
   it('write a kid that is not a string as JSON.stringify would, without remembering it', () => {
@@ -62,8 +64,12 @@ describe('encoded ES256 headers', () => {
 describe('agentCnf', () => {
   const jwk = { kty: 'EC', crv: 'P-256', x: 'xx', y: 'yy' };
   it('puts the kid beside the key (February) or inside it (April), members in order', () => {
-    expect(JSON.stringify(agentCnf(VI_2026_02, jwk, 'k'))).toBe('{"jwk":{"kty":"EC","crv":"P-256","x":"xx","y":"yy"},"kid":"k"}');
-    expect(JSON.stringify(agentCnf(VI_2026_04, jwk, 'k'))).toBe('{"jwk":{"kty":"EC","crv":"P-256","x":"xx","y":"yy","kid":"k"}}');
+    expect(JSON.stringify(agentCnf(VI_2026_02, jwk, 'k'))).toBe(
+      '{"jwk":{"kty":"EC","crv":"P-256","x":"xx","y":"yy"},"kid":"k"}',
+    );
+    expect(JSON.stringify(agentCnf(VI_2026_04, jwk, 'k'))).toBe(
+      '{"jwk":{"kty":"EC","crv":"P-256","x":"xx","y":"yy","kid":"k"}}',
+    );
   });
   it('copies an own __proto__ member as a member, never as the prototype', () => {
     const odd = JSON.parse('{"kty":"EC","__proto__":{"polluted":true}}') as Record<string, unknown>;

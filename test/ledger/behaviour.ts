@@ -27,25 +27,42 @@ export function defineLedgerBehaviour(freshStorage: FreshStorage): void {
 
   it('approves a first presentation and replays it idempotently, counted once', async () => {
     const { ledger } = await open();
-    const pair = { l2Id: uniqueId('l2'), pairId: uniqueId('pair'), ...MARCH_RECURRENCE, budget: [{ currency: 'USD', max: 1000 }] };
+    const pair = {
+      l2Id: uniqueId('l2'),
+      pairId: uniqueId('pair'),
+      ...MARCH_RECURRENCE,
+      budget: [{ currency: 'USD', max: 1000 }],
+    };
     const first = request({ ...pair, amount: 600 });
     const approved = await ledger.authorize(first);
     expect(approved).toMatchObject({ decision: 'approved', replayed: false });
     expect(approved.authorizationId).toMatch(/^auth_/);
 
     const again = await ledger.authorize(first);
-    expect(again).toEqual({ decision: 'approved', authorizationId: approved.authorizationId, replayed: true });
+    expect(again).toEqual({
+      decision: 'approved',
+      authorizationId: approved.authorizationId,
+      replayed: true,
+    });
 
     // Had the replay been counted, 600 + 600 + 400 would exceed the cap.
-    expect(await ledger.authorize(request({ ...pair, amount: 400 }))).toMatchObject({ decision: 'approved' });
-    expect(await ledger.authorize(request({ ...pair, amount: 1 }))).toMatchObject({ code: 'LEDGER_BUDGET_EXCEEDED' });
+    expect(await ledger.authorize(request({ ...pair, amount: 400 }))).toMatchObject({
+      decision: 'approved',
+    });
+    expect(await ledger.authorize(request({ ...pair, amount: 1 }))).toMatchObject({
+      code: 'LEDGER_BUDGET_EXCEEDED',
+    });
   });
 
   it('replays a decline as the same decline', async () => {
     const { ledger } = await open();
     const over = request({ budget: [{ currency: 'USD', max: 10 }], amount: 11 });
     const declined = await ledger.authorize(over);
-    expect(declined).toMatchObject({ decision: 'declined', code: 'LEDGER_BUDGET_EXCEEDED', replayed: false });
+    expect(declined).toMatchObject({
+      decision: 'declined',
+      code: 'LEDGER_BUDGET_EXCEEDED',
+      replayed: false,
+    });
     expect(await ledger.authorize(over)).toEqual({ ...declined, replayed: true });
   });
 
@@ -53,8 +70,13 @@ export function defineLedgerBehaviour(freshStorage: FreshStorage): void {
     const { ledger } = await open();
     const nonce = uniqueId('nonce');
     expect(await ledger.authorize(request({ nonce }))).toMatchObject({ decision: 'approved' });
-    expect(await ledger.authorize(request({ nonce }))).toMatchObject({ decision: 'declined', code: 'LEDGER_NONCE_REPLAY' });
-    expect(await ledger.authorize(request({ nonce, signerThumbprint: 'other-agent' }))).toMatchObject({ decision: 'approved' });
+    expect(await ledger.authorize(request({ nonce }))).toMatchObject({
+      decision: 'declined',
+      code: 'LEDGER_NONCE_REPLAY',
+    });
+    expect(
+      await ledger.authorize(request({ nonce, signerThumbprint: 'other-agent' })),
+    ).toMatchObject({ decision: 'approved' });
   });
 
   it('fulfils a base-model pair once; a reversal frees it', async () => {
@@ -62,7 +84,9 @@ export function defineLedgerBehaviour(freshStorage: FreshStorage): void {
     const pair = { l2Id: uniqueId('l2'), pairId: uniqueId('pair') };
     const first = await ledger.authorize(request(pair));
     expect(first.decision).toBe('approved');
-    expect(await ledger.authorize(request(pair))).toMatchObject({ code: 'LEDGER_PAIR_ALREADY_FULFILLED' });
+    expect(await ledger.authorize(request(pair))).toMatchObject({
+      code: 'LEDGER_PAIR_ALREADY_FULFILLED',
+    });
 
     expect(await ledger.reverse(first.authorizationId!, 1_800_000_000, 'merchant void')).toEqual({
       ok: true,
@@ -75,22 +99,35 @@ export function defineLedgerBehaviour(freshStorage: FreshStorage): void {
     const { ledger } = await open();
     const pair = { l2Id: uniqueId('l2'), pairId: uniqueId('pair') };
     const recurrence = { frequency: 'MONTHLY', startDate: '2026-01-01', endDate: '2026-03-14' };
-    expect(await ledger.authorize(request({ ...pair, recurrence }))).toMatchObject({ code: 'LEDGER_RECURRENCE_OUT_OF_WINDOW' });
+    expect(await ledger.authorize(request({ ...pair, recurrence }))).toMatchObject({
+      code: 'LEDGER_RECURRENCE_OUT_OF_WINDOW',
+    });
     const open2027 = { ...recurrence, endDate: '2027-01-01' };
-    expect(await ledger.authorize(request({ ...pair, recurrence: open2027 }))).toMatchObject({ decision: 'approved' });
-    expect(await ledger.authorize(request({ ...pair, recurrence: open2027 }))).toMatchObject({ code: 'LEDGER_PAIR_ALREADY_FULFILLED' });
+    expect(await ledger.authorize(request({ ...pair, recurrence: open2027 }))).toMatchObject({
+      decision: 'approved',
+    });
+    expect(await ledger.authorize(request({ ...pair, recurrence: open2027 }))).toMatchObject({
+      code: 'LEDGER_PAIR_ALREADY_FULFILLED',
+    });
   });
 
   it('enforces agent_recurrence window and occurrences; a reversal releases an occurrence', async () => {
     const { ledger } = await open();
-    const terms = { ...MARCH_RECURRENCE, agentRecurrence: { ...MARCH_RECURRENCE.agentRecurrence, maxOccurrences: 2 } };
+    const terms = {
+      ...MARCH_RECURRENCE,
+      agentRecurrence: { ...MARCH_RECURRENCE.agentRecurrence, maxOccurrences: 2 },
+    };
     const pair = { l2Id: uniqueId('l2'), pairId: uniqueId('pair'), ...terms };
     const april = Date.UTC(2026, 3, 1) / 1000;
-    expect(await ledger.authorize(request({ ...pair, at: april }))).toMatchObject({ code: 'LEDGER_RECURRENCE_OUT_OF_WINDOW' });
+    expect(await ledger.authorize(request({ ...pair, at: april }))).toMatchObject({
+      code: 'LEDGER_RECURRENCE_OUT_OF_WINDOW',
+    });
     const one = await ledger.authorize(request(pair));
     expect(one.decision).toBe('approved');
     expect(await ledger.authorize(request(pair))).toMatchObject({ decision: 'approved' });
-    expect(await ledger.authorize(request(pair))).toMatchObject({ code: 'LEDGER_OCCURRENCES_EXCEEDED' });
+    expect(await ledger.authorize(request(pair))).toMatchObject({
+      code: 'LEDGER_OCCURRENCES_EXCEEDED',
+    });
     expect((await ledger.reverse(one.authorizationId!, 2)).ok).toBe(true);
     expect(await ledger.authorize(request(pair))).toMatchObject({ decision: 'approved' });
   });
@@ -98,33 +135,67 @@ export function defineLedgerBehaviour(freshStorage: FreshStorage): void {
   it("caps spend per mandate pair and currency: one pair never uses another pair's budget", async () => {
     const { ledger } = await open();
     const l2Id = uniqueId('l2');
-    const pairA = { l2Id, pairId: uniqueId('pair'), ...MARCH_RECURRENCE, budget: [{ currency: 'USD', max: 2500 }] };
+    const pairA = {
+      l2Id,
+      pairId: uniqueId('pair'),
+      ...MARCH_RECURRENCE,
+      budget: [{ currency: 'USD', max: 2500 }],
+    };
     const pairB = { ...pairA, pairId: uniqueId('pair') };
     for (const amount of [1000, 1000]) {
-      expect(await ledger.authorize(request({ ...pairA, amount }))).toMatchObject({ decision: 'approved' });
+      expect(await ledger.authorize(request({ ...pairA, amount }))).toMatchObject({
+        decision: 'approved',
+      });
     }
     const over = await ledger.authorize(request({ ...pairA, amount: 501 }));
     expect(over).toMatchObject({ decision: 'declined', code: 'LEDGER_BUDGET_EXCEEDED' });
-    expect(await ledger.authorize(request({ ...pairA, amount: 500 }))).toMatchObject({ decision: 'approved' });
+    expect(await ledger.authorize(request({ ...pairA, amount: 500 }))).toMatchObject({
+      decision: 'approved',
+    });
     // Pair B of the same L2 has its own 2500, untouched by pair A's 2500.
-    expect(await ledger.authorize(request({ ...pairB, amount: 2500 }))).toMatchObject({ decision: 'approved' });
-    expect(await ledger.authorize(request({ ...pairB, amount: 1 }))).toMatchObject({ code: 'LEDGER_BUDGET_EXCEEDED' });
+    expect(await ledger.authorize(request({ ...pairB, amount: 2500 }))).toMatchObject({
+      decision: 'approved',
+    });
+    expect(await ledger.authorize(request({ ...pairB, amount: 1 }))).toMatchObject({
+      code: 'LEDGER_BUDGET_EXCEEDED',
+    });
     // Another L2 is apart; a budget in another currency than the request declines.
-    expect(await ledger.authorize(request({ ...pairA, l2Id: uniqueId('l2'), amount: 2500 }))).toMatchObject({ decision: 'approved' });
-    expect(await ledger.authorize(request({ ...pairA, budget: [{ currency: 'EUR', max: 9999 }], amount: 1 }))).toMatchObject({
+    expect(
+      await ledger.authorize(request({ ...pairA, l2Id: uniqueId('l2'), amount: 2500 })),
+    ).toMatchObject({ decision: 'approved' });
+    expect(
+      await ledger.authorize(
+        request({ ...pairA, budget: [{ currency: 'EUR', max: 9999 }], amount: 1 }),
+      ),
+    ).toMatchObject({
       code: 'LEDGER_BUDGET_EXCEEDED',
     });
   });
 
   it('releases budget on reversal and refuses unknown or repeated reversals with their own codes', async () => {
     const { ledger } = await open();
-    const pair = { l2Id: uniqueId('l2'), pairId: uniqueId('pair'), ...MARCH_RECURRENCE, budget: [{ currency: 'USD', max: 1000 }] };
+    const pair = {
+      l2Id: uniqueId('l2'),
+      pairId: uniqueId('pair'),
+      ...MARCH_RECURRENCE,
+      budget: [{ currency: 'USD', max: 1000 }],
+    };
     const spend = await ledger.authorize(request({ ...pair, amount: 1000 }));
-    expect(await ledger.authorize(request({ ...pair, amount: 1 }))).toMatchObject({ code: 'LEDGER_BUDGET_EXCEEDED' });
+    expect(await ledger.authorize(request({ ...pair, amount: 1 }))).toMatchObject({
+      code: 'LEDGER_BUDGET_EXCEEDED',
+    });
     expect((await ledger.reverse(spend.authorizationId!, 5)).ok).toBe(true);
-    expect(await ledger.reverse(spend.authorizationId!, 6)).toMatchObject({ ok: false, code: 'LEDGER_AUTHORIZATION_REVERSED' });
-    expect(await ledger.reverse('auth_nope', 7)).toMatchObject({ ok: false, code: 'LEDGER_AUTHORIZATION_UNKNOWN' });
-    expect(await ledger.authorize(request({ ...pair, amount: 1000 }))).toMatchObject({ decision: 'approved' });
+    expect(await ledger.reverse(spend.authorizationId!, 6)).toMatchObject({
+      ok: false,
+      code: 'LEDGER_AUTHORIZATION_REVERSED',
+    });
+    expect(await ledger.reverse('auth_nope', 7)).toMatchObject({
+      ok: false,
+      code: 'LEDGER_AUTHORIZATION_UNKNOWN',
+    });
+    expect(await ledger.authorize(request({ ...pair, amount: 1000 }))).toMatchObject({
+      decision: 'approved',
+    });
   });
 
   it('declines the same presentation after its approval was reversed, and does not count it', async () => {
@@ -134,7 +205,11 @@ export function defineLedgerBehaviour(freshStorage: FreshStorage): void {
     const approved = await ledger.authorize(first);
     expect((await ledger.reverse(approved.authorizationId!, first.at + 1)).ok).toBe(true);
     const again = await ledger.authorize(first);
-    expect(again).toMatchObject({ decision: 'declined', code: 'LEDGER_AUTHORIZATION_REVERSED', replayed: true });
+    expect(again).toMatchObject({
+      decision: 'declined',
+      code: 'LEDGER_AUTHORIZATION_REVERSED',
+      replayed: true,
+    });
     expect(again.authorizationId).toBeUndefined();
     // The pair is free again for a new presentation.
     expect(await ledger.authorize(request(pair))).toMatchObject({ decision: 'approved' });
@@ -142,12 +217,19 @@ export function defineLedgerBehaviour(freshStorage: FreshStorage): void {
 
   it('lets every pair of one Immediate L2 use its nonce once, and catches the nonce under another L2', async () => {
     const { ledger } = await open();
-    const immediate = { mode: 'immediate' as const, l2Id: uniqueId('l2'), nonce: uniqueId('nonce'), signerThumbprint: 'user-key' };
+    const immediate = {
+      mode: 'immediate' as const,
+      l2Id: uniqueId('l2'),
+      nonce: uniqueId('nonce'),
+      signerThumbprint: 'user-key',
+    };
     const pair0 = request(immediate);
     expect(await ledger.authorize(pair0)).toMatchObject({ decision: 'approved' });
     expect(await ledger.authorize(request(immediate))).toMatchObject({ decision: 'approved' });
     expect(await ledger.authorize(pair0)).toMatchObject({ decision: 'approved', replayed: true });
-    expect(await ledger.authorize(request({ ...immediate, l2Id: uniqueId('l2') }))).toMatchObject({ code: 'LEDGER_NONCE_REPLAY' });
+    expect(await ledger.authorize(request({ ...immediate, l2Id: uniqueId('l2') }))).toMatchObject({
+      code: 'LEDGER_NONCE_REPLAY',
+    });
   });
 
   it('records a revocation idempotently; later authorizations are declined, earlier ones stay', async () => {
@@ -158,13 +240,36 @@ export function defineLedgerBehaviour(freshStorage: FreshStorage): void {
     const kept = request(pair);
     const approved = await ledger.authorize(kept);
     await ledger.authorize(request(pair));
-    const record = { l2Id, signerThumbprint: 'user-key', issuedAt: kept.at, revocationId: uniqueId('rev'), at: kept.at + 10 };
-    expect(await ledger.revoke(record)).toEqual({ newlyRevoked: true, l2Id, revokedAt: kept.at + 10, authorizationsKept: 2 });
-    expect(await ledger.revoke({ ...record, at: kept.at + 20 })).toEqual({ newlyRevoked: false, l2Id, revokedAt: kept.at + 10, authorizationsKept: 2 });
-    expect(await ledger.authorize(request(pair))).toMatchObject({ decision: 'declined', code: 'LEDGER_MANDATE_REVOKED' });
-    expect(await ledger.authorize(request({ ...base, pairId: uniqueId('pair') }))).toMatchObject({ code: 'LEDGER_MANDATE_REVOKED' });
+    const record = {
+      l2Id,
+      signerThumbprint: 'user-key',
+      issuedAt: kept.at,
+      revocationId: uniqueId('rev'),
+      at: kept.at + 10,
+    };
+    expect(await ledger.revoke(record)).toEqual({
+      newlyRevoked: true,
+      l2Id,
+      revokedAt: kept.at + 10,
+      authorizationsKept: 2,
+    });
+    expect(await ledger.revoke({ ...record, at: kept.at + 20 })).toEqual({
+      newlyRevoked: false,
+      l2Id,
+      revokedAt: kept.at + 10,
+      authorizationsKept: 2,
+    });
+    expect(await ledger.authorize(request(pair))).toMatchObject({
+      decision: 'declined',
+      code: 'LEDGER_MANDATE_REVOKED',
+    });
+    expect(await ledger.authorize(request({ ...base, pairId: uniqueId('pair') }))).toMatchObject({
+      code: 'LEDGER_MANDATE_REVOKED',
+    });
     expect(await ledger.authorize(kept)).toEqual({ ...approved, replayed: true });
-    expect(await ledger.authorize(request(MARCH_RECURRENCE))).toMatchObject({ decision: 'approved' });
+    expect(await ledger.authorize(request(MARCH_RECURRENCE))).toMatchObject({
+      decision: 'approved',
+    });
     const trail = (await ledger.audit({ l2Id })).filter((e) => e.kind === 'revoke');
     expect(trail.map((e) => e.decision)).toEqual(['revoked', 'revoked']);
     expect(trail[1]!.detail).toContain('already revoked');
@@ -172,15 +277,37 @@ export function defineLedgerBehaviour(freshStorage: FreshStorage): void {
 
   it('remembers merchant presentations by content and by nonce until they could no longer verify', async () => {
     const { ledger } = await open();
-    const seen = { contentId: uniqueId('l3b'), signerThumbprint: 'agent', nonce: uniqueId('nonce'), at: 1000, forgetAfter: 2000 };
+    const seen = {
+      contentId: uniqueId('l3b'),
+      signerThumbprint: 'agent',
+      nonce: uniqueId('nonce'),
+      at: 1000,
+      forgetAfter: 2000,
+    };
     expect(await ledger.rememberMerchantPresentation(seen)).toEqual({ firstSeen: true });
-    expect(await ledger.rememberMerchantPresentation({ ...seen, at: 1500 })).toEqual({ firstSeen: false, matched: 'content', firstSeenAt: 1000 });
-    expect(await ledger.rememberMerchantPresentation({ ...seen, contentId: uniqueId('l3b'), at: 1500 })).toMatchObject({ firstSeen: false, matched: 'nonce' });
-    expect(await ledger.rememberMerchantPresentation({ ...seen, nonce: uniqueId('nonce'), at: 1500 })).toMatchObject({ matched: 'content' });
+    expect(await ledger.rememberMerchantPresentation({ ...seen, at: 1500 })).toEqual({
+      firstSeen: false,
+      matched: 'content',
+      firstSeenAt: 1000,
+    });
+    expect(
+      await ledger.rememberMerchantPresentation({ ...seen, contentId: uniqueId('l3b'), at: 1500 }),
+    ).toMatchObject({ firstSeen: false, matched: 'nonce' });
+    expect(
+      await ledger.rememberMerchantPresentation({ ...seen, nonce: uniqueId('nonce'), at: 1500 }),
+    ).toMatchObject({ matched: 'content' });
     // Same nonce from another agent key is another presentation.
-    expect(await ledger.rememberMerchantPresentation({ ...seen, contentId: uniqueId('l3b'), signerThumbprint: 'other' })).toEqual({ firstSeen: true });
+    expect(
+      await ledger.rememberMerchantPresentation({
+        ...seen,
+        contentId: uniqueId('l3b'),
+        signerThumbprint: 'other',
+      }),
+    ).toEqual({ firstSeen: true });
     // Past forgetAfter the row is purged (the verifier rejects such an L3b as expired anyway).
-    expect(await ledger.rememberMerchantPresentation({ ...seen, at: 2001, forgetAfter: 3000 })).toEqual({ firstSeen: true });
+    expect(
+      await ledger.rememberMerchantPresentation({ ...seen, at: 2001, forgetAfter: 3000 }),
+    ).toEqual({ firstSeen: true });
   });
 
   it('declines amounts that are not safe integers', async () => {
@@ -209,8 +336,18 @@ export function defineLedgerBehaviour(freshStorage: FreshStorage): void {
       ['reverse', 'rejected', 'LEDGER_AUTHORIZATION_REVERSED'],
     ]);
     expect(trail[1]!.detail).toContain('replay');
-    expect(trail[3]).toMatchObject({ authorizationId: approved.authorizationId, amount: 1000, currency: 'USD', detail: 'customer cancelled' });
-    expect(trail[0]).toMatchObject({ presentationId: first.presentationId, pairId: first.pairId, at: first.at, amount: 1000 });
+    expect(trail[3]).toMatchObject({
+      authorizationId: approved.authorizationId,
+      amount: 1000,
+      currency: 'USD',
+      detail: 'customer cancelled',
+    });
+    expect(trail[0]).toMatchObject({
+      presentationId: first.presentationId,
+      pairId: first.pairId,
+      at: first.at,
+      amount: 1000,
+    });
     const seqs = trail.map((e) => e.seq);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
 
@@ -227,7 +364,9 @@ export function defineLedgerBehaviour(freshStorage: FreshStorage): void {
 
     const again = await reopen();
     expect(await again.authorize(first)).toEqual({ ...approved, replayed: true });
-    expect(await again.authorize(request(pair))).toMatchObject({ code: 'LEDGER_PAIR_ALREADY_FULFILLED' });
+    expect(await again.authorize(request(pair))).toMatchObject({
+      code: 'LEDGER_PAIR_ALREADY_FULFILLED',
+    });
   });
 
   it('reports storage failure as LEDGER_UNAVAILABLE once closed', async () => {

@@ -28,6 +28,11 @@ export function request(overrides: Partial<AuthorizationRequest> = {}): Authoriz
 
 /** Terms of the spec's §4.7 example: March 2026, up to 10 purchases, $500 budget. */
 export const MARCH_RECURRENCE = {
-  agentRecurrence: { frequency: 'ON_DEMAND', startDate: '2026-03-01', endDate: '2026-03-31', maxOccurrences: 10 },
+  agentRecurrence: {
+    frequency: 'ON_DEMAND',
+    startDate: '2026-03-01',
+    endDate: '2026-03-31',
+    maxOccurrences: 10,
+  },
   budget: [{ currency: 'USD', max: 50_000 }],
 } satisfies Partial<AuthorizationRequest>;

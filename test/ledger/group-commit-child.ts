@@ -26,9 +26,15 @@ async function main(): Promise<void> {
     },
   });
   for (let r = 0; r < rounds; r++) {
-    const decisions = await Promise.all(Array.from({ length: BATCH }, (_, i) => ledger.authorize(batchRequest(prefix!, r, i))));
-    if (decisions.some((d) => d.decision !== 'approved')) throw new Error(`round ${r}: not every decision was an approval`);
-    appendFileSync(acks!, `${Array.from({ length: BATCH }, (_, i) => batchRequest(prefix!, r, i).presentationId).join(' ')}\n`);
+    const decisions = await Promise.all(
+      Array.from({ length: BATCH }, (_, i) => ledger.authorize(batchRequest(prefix!, r, i))),
+    );
+    if (decisions.some((d) => d.decision !== 'approved'))
+      throw new Error(`round ${r}: not every decision was an approval`);
+    appendFileSync(
+      acks!,
+      `${Array.from({ length: BATCH }, (_, i) => batchRequest(prefix!, r, i).presentationId).join(' ')}\n`,
+    );
   }
   await ledger.close();
 }

@@ -11,7 +11,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type BatchOutcome, GroupCommitter, LOCK_BUSY, type LockMode } from '../../src/ledger/group-commit.js';
+import {
+  type BatchOutcome,
+  GroupCommitter,
+  LOCK_BUSY,
+  type LockMode,
+} from '../../src/ledger/group-commit.js';
 import { openSqliteLedger } from '../../src/ledger/sqlite.js';
 import { MARCH_RECURRENCE, request, uniqueId } from './fixtures.js';
 import { BATCH, batchRequest, roundL2 } from './group-commit-fixtures.js';
@@ -28,7 +33,9 @@ describe('GroupCommitter', () => {
     (calls: number[][]) =>
     (items: number[]): BatchOutcome<number>[] => {
       calls.push(items);
-      return items.map((n) => (n < 0 ? { ok: false, error: new Error(`bad ${n}`) } : { ok: true, value: n * 2 }));
+      return items.map((n) =>
+        n < 0 ? { ok: false, error: new Error(`bad ${n}`) } : { ok: true, value: n * 2 },
+      );
     };
 
   it('commits everything submitted together as one batch, in submission order', async () => {
@@ -109,7 +116,12 @@ describe('GroupCommitter with a lock another process holds', () => {
   it('keeps the event loop running while it waits: other work proceeds between tries', async () => {
     let locked = true;
     let ticks = 0;
-    const c = new GroupCommitter((items: number[]) => (locked ? LOCK_BUSY : items.map((value) => ({ ok: true as const, value }))), 256, retry);
+    const c = new GroupCommitter(
+      (items: number[]) =>
+        locked ? LOCK_BUSY : items.map((value) => ({ ok: true as const, value })),
+      256,
+      retry,
+    );
     const pending = c.submit(7);
     const ticker = setInterval(() => ticks++, 1);
     await new Promise((r) => setTimeout(r, 30));
@@ -178,13 +190,31 @@ describe('sqlite ledger with group commit', () => {
     const ledger = await openSqliteLedger(join(freshDir(), 'l.db'));
     try {
       // One agent-managed recurring pair: its budget is what every decision of the batch competes for.
-      const recurring = { l2Id: uniqueId('l2'), pairId: uniqueId('pair'), agentRecurrence: { ...MARCH_RECURRENCE.agentRecurrence, maxOccurrences: 100 } };
+      const recurring = {
+        l2Id: uniqueId('l2'),
+        pairId: uniqueId('pair'),
+        agentRecurrence: { ...MARCH_RECURRENCE.agentRecurrence, maxOccurrences: 100 },
+      };
       const budget = [{ currency: 'USD', max: 1000 }];
-      const decisions = await Promise.all(Array.from({ length: BATCH }, () => ledger.authorize(request({ ...recurring, budget, amount: 100 }))));
+      const decisions = await Promise.all(
+        Array.from({ length: BATCH }, () =>
+          ledger.authorize(request({ ...recurring, budget, amount: 100 })),
+        ),
+      );
       // In order: the first ten fit the budget, every later one sees them and is declined.
-      expect(decisions.map((d) => d.decision)).toEqual([...Array(10).fill('approved'), ...Array(BATCH - 10).fill('declined')]);
-      expect(decisions.slice(10).every((d) => d.decision === 'declined' && d.code === 'LEDGER_BUDGET_EXCEEDED')).toBe(true);
-      const again = await Promise.all([ledger.authorize(request({ ...recurring, budget, amount: 1 })), ledger.authorize(request({ amount: 5 }))]);
+      expect(decisions.map((d) => d.decision)).toEqual([
+        ...Array(10).fill('approved'),
+        ...Array(BATCH - 10).fill('declined'),
+      ]);
+      expect(
+        decisions
+          .slice(10)
+          .every((d) => d.decision === 'declined' && d.code === 'LEDGER_BUDGET_EXCEEDED'),
+      ).toBe(true);
+      const again = await Promise.all([
+        ledger.authorize(request({ ...recurring, budget, amount: 1 })),
+        ledger.authorize(request({ amount: 5 })),
+      ]);
       expect(again.map((d) => d.decision)).toEqual(['declined', 'approved']);
     } finally {
       await ledger.close();
@@ -222,9 +252,15 @@ describe('sqlite ledger with group commit', () => {
     const grouped = await openSqliteLedger(join(freshDir(), 'l.db'));
     const single = await openSqliteLedger(join(freshDir(), 'l.db'), { groupCommit: false });
     try {
-      const recurring = { l2Id: uniqueId('l2'), pairId: uniqueId('pair'), agentRecurrence: { ...MARCH_RECURRENCE.agentRecurrence, maxOccurrences: 100 } };
+      const recurring = {
+        l2Id: uniqueId('l2'),
+        pairId: uniqueId('pair'),
+        agentRecurrence: { ...MARCH_RECURRENCE.agentRecurrence, maxOccurrences: 100 },
+      };
       const budget = [{ currency: 'USD', max: 750 }];
-      const reqs = Array.from({ length: 12 }, (_, i) => request({ ...recurring, budget, amount: 50 + 10 * i }));
+      const reqs = Array.from({ length: 12 }, (_, i) =>
+        request({ ...recurring, budget, amount: 50 + 10 * i }),
+      );
       const a = await Promise.all(reqs.map((r) => grouped.authorize(r)));
       const b = await Promise.all(reqs.map((r) => single.authorize(r)));
       const shape = (d: { decision: string; code?: string }) => [d.decision, d.code ?? null];
@@ -242,9 +278,16 @@ interface ChildRun {
   stderr: string;
 }
 
-function runChild(args: string[], killWhen?: (acksFile: string) => boolean, acksFile?: string): Promise<ChildRun> {
+function runChild(
+  args: string[],
+  killWhen?: (acksFile: string) => boolean,
+  acksFile?: string,
+): Promise<ChildRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     let timer: NodeJS.Timeout | undefined;
@@ -264,10 +307,16 @@ function runChild(args: string[], killWhen?: (acksFile: string) => boolean, acks
   });
 }
 
-const ackedLines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+const ackedLines = (file: string) =>
+  existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
 
 /** Every round is all there or not there at all; every acknowledged round is there and replays. */
-async function expectWholeRounds(path: string, prefix: string, rounds: number, acked: string[]): Promise<number[]> {
+async function expectWholeRounds(
+  path: string,
+  prefix: string,
+  rounds: number,
+  acked: string[],
+): Promise<number[]> {
   const ledger = await openSqliteLedger(path);
   try {
     const present: number[] = [];
@@ -277,7 +326,9 @@ async function expectWholeRounds(path: string, prefix: string, rounds: number, a
       if (trail.length === BATCH) present.push(r);
     }
     acked.forEach((line, r) => {
-      expect(line.split(' ')).toEqual(Array.from({ length: BATCH }, (_, i) => batchRequest(prefix, r, i).presentationId));
+      expect(line.split(' ')).toEqual(
+        Array.from({ length: BATCH }, (_, i) => batchRequest(prefix, r, i).presentationId),
+      );
       expect(present).toContain(r);
     });
     for (const r of acked.map((_, r) => r)) {
@@ -308,7 +359,11 @@ describe('sqlite group commit under SIGKILL', () => {
     const path = join(dir, 'l.db');
     const acks = join(dir, 'acks.txt');
     const rounds = 400;
-    const run = await runChild([path, acks, 'rnd', String(rounds)], (f) => ackedLines(f).length >= 3, acks);
+    const run = await runChild(
+      [path, acks, 'rnd', String(rounds)],
+      (f) => ackedLines(f).length >= 3,
+      acks,
+    );
     const acked = ackedLines(acks);
     if (run.signal !== 'SIGKILL') expect(run.code, run.stderr).toBe(0); // finished before the kill landed
     const present = await expectWholeRounds(path, 'rnd', Math.min(rounds, acked.length + 2), acked);

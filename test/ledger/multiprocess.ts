@@ -16,7 +16,9 @@ export interface SharedStorage {
   open: () => Promise<Ledger>;
 }
 
-function allDecisions(outcomes: { decisions: Decision[] | null; error: string | null }[]): Decision[] {
+function allDecisions(
+  outcomes: { decisions: Decision[] | null; error: string | null }[],
+): Decision[] {
   return outcomes.flatMap((o) => {
     expect(o.error).toBeNull();
     expect(o.decisions).not.toBeNull();
@@ -35,7 +37,8 @@ export function defineMultiProcessSuite(sharedStorage: () => Promise<SharedStora
     const decisions = allDecisions(outcomes);
     expect(decisions).toHaveLength(PROCESS_COUNT);
     expect(decisions.filter((d) => d.decision === 'approved')).toHaveLength(1);
-    for (const d of decisions.filter((d) => d.decision === 'declined')) expect(d.code).toBe('LEDGER_PAIR_ALREADY_FULFILLED');
+    for (const d of decisions.filter((d) => d.decision === 'declined'))
+      expect(d.code).toBe('LEDGER_PAIR_ALREADY_FULFILLED');
 
     const ledger = await open();
     try {
@@ -60,7 +63,9 @@ export function defineMultiProcessSuite(sharedStorage: () => Promise<SharedStora
       agentRecurrence: { ...MARCH_RECURRENCE.agentRecurrence, maxOccurrences: 1000 },
       budget,
     };
-    const batches = Array.from({ length: PROCESS_COUNT }, () => Array.from({ length: REQUESTS_PER_PROCESS }, () => request({ ...pair, amount })));
+    const batches = Array.from({ length: PROCESS_COUNT }, () =>
+      Array.from({ length: REQUESTS_PER_PROCESS }, () => request({ ...pair, amount })),
+    );
     const decisions = allDecisions(await raceInProcesses(target, batches));
     const approved = decisions.filter((d) => d.decision === 'approved');
     const declined = decisions.filter((d) => d.decision === 'declined');
@@ -74,9 +79,13 @@ export function defineMultiProcessSuite(sharedStorage: () => Promise<SharedStora
     const ledger = await open();
     try {
       const trail = await ledger.audit({ l2Id });
-      const spent = trail.filter((e) => e.decision === 'approved').reduce((sum, e) => sum + (e.amount ?? 0), 0);
+      const spent = trail
+        .filter((e) => e.decision === 'approved')
+        .reduce((sum, e) => sum + (e.amount ?? 0), 0);
       expect(spent).toBe(cap);
-      expect(await ledger.authorize(request({ ...pair, amount: 1 }))).toMatchObject({ code: 'LEDGER_BUDGET_EXCEEDED' });
+      expect(await ledger.authorize(request({ ...pair, amount: 1 }))).toMatchObject({
+        code: 'LEDGER_BUDGET_EXCEEDED',
+      });
     } finally {
       await ledger.close();
     }
@@ -92,20 +101,30 @@ export function defineMultiProcessSuite(sharedStorage: () => Promise<SharedStora
     );
     const decisions = allDecisions(outcomes);
     expect(decisions.filter((d) => d.decision === 'approved')).toHaveLength(1);
-    for (const d of decisions.filter((d) => d.decision === 'declined')) expect(d.code).toBe('LEDGER_NONCE_REPLAY');
+    for (const d of decisions.filter((d) => d.decision === 'declined'))
+      expect(d.code).toBe('LEDGER_NONCE_REPLAY');
   });
 
   it('leaves no trace of an authorization whose process was SIGKILLed mid-transaction', async () => {
     const { target, open } = await sharedStorage();
     const l2Id = uniqueId('l2');
-    const pair = { l2Id, pairId: uniqueId('pair'), ...MARCH_RECURRENCE, budget: [{ currency: 'USD', max: 1000 }] };
+    const pair = {
+      l2Id,
+      pairId: uniqueId('pair'),
+      ...MARCH_RECURRENCE,
+      budget: [{ currency: 'USD', max: 1000 }],
+    };
     const ledger = await open();
     try {
-      expect(await ledger.authorize(request({ ...pair, amount: 600 }))).toMatchObject({ decision: 'approved' });
+      expect(await ledger.authorize(request({ ...pair, amount: 600 }))).toMatchObject({
+        decision: 'approved',
+      });
       const before = await ledger.audit({ l2Id });
 
       const doomed = request({ ...pair, amount: 400 });
-      const [outcome] = await raceInProcesses(target, [[doomed]], { VINTENT_LEDGER_CRASH_POINT: 'after-insert' });
+      const [outcome] = await raceInProcesses(target, [[doomed]], {
+        VINTENT_LEDGER_CRASH_POINT: 'after-insert',
+      });
       expect(outcome!.signal).toBe('SIGKILL');
       expect(outcome!.decisions).toBeNull();
 
@@ -113,7 +132,9 @@ export function defineMultiProcessSuite(sharedStorage: () => Promise<SharedStora
       expect(await ledger.audit({ l2Id })).toEqual(before);
       const retried = await ledger.authorize(doomed);
       expect(retried).toMatchObject({ decision: 'approved', replayed: false });
-      expect(await ledger.authorize(request({ ...pair, amount: 1 }))).toMatchObject({ code: 'LEDGER_BUDGET_EXCEEDED' });
+      expect(await ledger.authorize(request({ ...pair, amount: 1 }))).toMatchObject({
+        code: 'LEDGER_BUDGET_EXCEEDED',
+      });
     } finally {
       await ledger.close();
     }
@@ -121,9 +142,17 @@ export function defineMultiProcessSuite(sharedStorage: () => Promise<SharedStora
 
   it(`lets ${PROCESS_COUNT} processes racing one L3b at the merchant see it first exactly once`, async () => {
     const { target } = await sharedStorage();
-    const seen = { contentId: uniqueId('l3b'), signerThumbprint: 'agent', nonce: uniqueId('nonce'), at: 1000, forgetAfter: 2000 };
+    const seen = {
+      contentId: uniqueId('l3b'),
+      signerThumbprint: 'agent',
+      nonce: uniqueId('nonce'),
+      at: 1000,
+      forgetAfter: 2000,
+    };
     // Half race the very same L3b, half a re-signed twin carrying its nonce.
-    const presentations = Array.from({ length: PROCESS_COUNT }, (_, i) => [i % 2 === 0 ? seen : { ...seen, contentId: uniqueId('l3b') }]);
+    const presentations = Array.from({ length: PROCESS_COUNT }, (_, i) => [
+      i % 2 === 0 ? seen : { ...seen, contentId: uniqueId('l3b') },
+    ]);
     const outcomes = await raceInProcesses(
       target,
       presentations.map(() => []),
@@ -152,13 +181,17 @@ export function defineMultiProcessCaptureSuite(sharedStorage: () => Promise<Shar
     const ids: string[] = [];
     try {
       for (let i = 0; i < 4; i++) {
-        const d = await ledger.authorize(request({ l2Id, ...MARCH_RECURRENCE, holdUntil: MID_MARCH_2026 + 3600 }));
+        const d = await ledger.authorize(
+          request({ l2Id, ...MARCH_RECURRENCE, holdUntil: MID_MARCH_2026 + 3600 }),
+        );
         ids.push(d.authorizationId!);
       }
     } finally {
       await ledger.close();
     }
-    const captures = Array.from({ length: PROCESS_COUNT }, () => ids.map((authorizationId) => ({ authorizationId, at: MID_MARCH_2026 + 60 })));
+    const captures = Array.from({ length: PROCESS_COUNT }, () =>
+      ids.map((authorizationId) => ({ authorizationId, at: MID_MARCH_2026 + 60 })),
+    );
     const outcomes = await raceInProcesses(
       target,
       captures.map(() => []),
@@ -179,8 +212,14 @@ export function defineMultiProcessCaptureSuite(sharedStorage: () => Promise<Shar
     const after = await open();
     try {
       const trail = await after.audit({ l2Id });
-      expect(trail.filter((e) => e.kind === 'capture' && e.decision === 'captured')).toHaveLength(ids.length);
-      for (const id of ids) expect(await after.authorization(id)).toMatchObject({ state: 'captured', capturedAmount: 1000 });
+      expect(trail.filter((e) => e.kind === 'capture' && e.decision === 'captured')).toHaveLength(
+        ids.length,
+      );
+      for (const id of ids)
+        expect(await after.authorization(id)).toMatchObject({
+          state: 'captured',
+          capturedAmount: 1000,
+        });
     } finally {
       await after.close();
     }

@@ -100,7 +100,9 @@ describeIf(postgres)('postgres ledger', () => {
           multi_transaction, decision, code, message, authorization_id, amount, currency, decided_at)
           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`;
         await client.query(insert, row('p1', 'auth_1'));
-        await expect(client.query(insert, row('p2', 'auth_2'))).rejects.toMatchObject({ code: '23505' });
+        await expect(client.query(insert, row('p2', 'auth_2'))).rejects.toMatchObject({
+          code: '23505',
+        });
       } finally {
         await client.end();
       }
@@ -108,7 +110,10 @@ describeIf(postgres)('postgres ledger', () => {
 
     it('migrates a schema made by the v2 code to v3, keeping its decisions and state', async () => {
       const schema = freshSchema();
-      const dump = readFileSync(new URL('./fixtures/ledger-v2.pg.sql', import.meta.url), 'utf8').replaceAll('__SCHEMA__', schema);
+      const dump = readFileSync(
+        new URL('./fixtures/ledger-v2.pg.sql', import.meta.url),
+        'utf8',
+      ).replaceAll('__SCHEMA__', schema);
       const client = new pg.Client({ connectionString: pgUrl });
       await client.connect();
       try {
@@ -119,7 +124,9 @@ describeIf(postgres)('postgres ledger', () => {
         } finally {
           await ledger.close();
         }
-        const version = await client.query(`SELECT version FROM ${schema}.schema_version ORDER BY version`);
+        const version = await client.query(
+          `SELECT version FROM ${schema}.schema_version ORDER BY version`,
+        );
         expect(version.rows).toEqual([{ version: 2 }, { version: 3 }]);
       } finally {
         await client.end();
@@ -128,7 +135,10 @@ describeIf(postgres)('postgres ledger', () => {
 
     it('migrates a schema made by the v1 code to the current schema, keeping its decisions', async () => {
       const schema = freshSchema();
-      const dump = readFileSync(new URL('./fixtures/ledger-v1.pg.sql', import.meta.url), 'utf8').replaceAll('__SCHEMA__', schema);
+      const dump = readFileSync(
+        new URL('./fixtures/ledger-v1.pg.sql', import.meta.url),
+        'utf8',
+      ).replaceAll('__SCHEMA__', schema);
       const client = new pg.Client({ connectionString: pgUrl });
       await client.connect();
       try {
@@ -139,9 +149,14 @@ describeIf(postgres)('postgres ledger', () => {
         } finally {
           await ledger.close();
         }
-        const version = await client.query(`SELECT version FROM ${schema}.schema_version ORDER BY version`);
+        const version = await client.query(
+          `SELECT version FROM ${schema}.schema_version ORDER BY version`,
+        );
         expect(version.rows).toEqual([{ version: 1 }, { version: 3 }]);
-        const tables = await client.query<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = $1', [schema]);
+        const tables = await client.query<{ tablename: string }>(
+          'SELECT tablename FROM pg_tables WHERE schemaname = $1',
+          [schema],
+        );
         expect(tables.rows.map((r) => r.tablename)).not.toContain('used_nonces');
       } finally {
         await client.end();
@@ -149,7 +164,9 @@ describeIf(postgres)('postgres ledger', () => {
     });
 
     it('opens through openLedger with a postgresql:// URL', async () => {
-      const ledger = await openLedger(pgUrl.replace(/^postgres:/, 'postgresql:'), { schema: freshSchema() });
+      const ledger = await openLedger(pgUrl.replace(/^postgres:/, 'postgresql:'), {
+        schema: freshSchema(),
+      });
       try {
         expect(await ledger.authorize(request())).toMatchObject({ decision: 'approved' });
       } finally {
@@ -158,7 +175,9 @@ describeIf(postgres)('postgres ledger', () => {
     });
 
     it('reports an unreachable server as LEDGER_UNAVAILABLE', async () => {
-      await expect(openPostgresLedger('postgres://vintent:wrong-password@127.0.0.1:5432/vintent')).rejects.toMatchObject({
+      await expect(
+        openPostgresLedger('postgres://vintent:wrong-password@127.0.0.1:5432/vintent'),
+      ).rejects.toMatchObject({
         code: 'LEDGER_UNAVAILABLE',
       });
     });

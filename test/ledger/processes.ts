@@ -1,7 +1,14 @@
 /** Runs ledger workers as separate OS processes and collects their decisions. */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { AuthorizationRequest, CaptureRequest, CaptureResult, Decision, MerchantMemoryResult, MerchantPresentation } from '../../src/ledger/types.js';
+import type {
+  AuthorizationRequest,
+  CaptureRequest,
+  CaptureResult,
+  Decision,
+  MerchantMemoryResult,
+  MerchantPresentation,
+} from '../../src/ledger/types.js';
 import type { ParentMessage, WorkerMessage, WorkerTarget } from './worker.js';
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
@@ -42,11 +49,15 @@ function startWorker(target: WorkerTarget, env: Record<string, string>): Worker 
         reject(new Error(`worker failed: ${message.error}`));
       }
     });
-    child.once('exit', () => reject(new Error(`worker exited before it was ready: ${error ?? ''}`)));
+    child.once('exit', () =>
+      reject(new Error(`worker exited before it was ready: ${error ?? ''}`)),
+    );
   });
   ready.catch(() => undefined);
   const result = new Promise<WorkerOutcome>((resolve) => {
-    child.once('exit', (exitCode, signal) => resolve({ decisions, memory, captured, error, exitCode, signal }));
+    child.once('exit', (exitCode, signal) =>
+      resolve({ decisions, memory, captured, error, exitCode, signal }),
+    );
   });
   return { child, ready, result };
 }
@@ -70,6 +81,11 @@ export async function raceInProcesses(
     throw error;
   }
   for (const [i, w] of workers.entries())
-    w.child.send({ type: 'go', requests: batches[i]!, presentations: presentations[i] ?? [], captures: captures[i] ?? [] } satisfies ParentMessage);
+    w.child.send({
+      type: 'go',
+      requests: batches[i]!,
+      presentations: presentations[i] ?? [],
+      captures: captures[i] ?? [],
+    } satisfies ParentMessage);
   return Promise.all(workers.map((w) => w.result));
 }

@@ -81,9 +81,14 @@ describe('sqlite ledger: storage', () => {
     const after = new Database(path, { readonly: true });
     try {
       expect(after.pragma('user_version', { simple: true })).toBe(3);
-      const tables = after.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all();
+      const tables = after
+        .prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`)
+        .pluck()
+        .all();
       expect(tables).not.toContain('used_nonces');
-      expect(tables).toEqual(expect.arrayContaining(['nonce_owners', 'revocations', 'merchant_seen']));
+      expect(tables).toEqual(
+        expect.arrayContaining(['nonce_owners', 'revocations', 'merchant_seen']),
+      );
     } finally {
       after.close();
     }
@@ -125,6 +130,8 @@ describe('sqlite ledger: storage', () => {
   it('reports an unusable path as LEDGER_UNAVAILABLE', async () => {
     const blocker = join(root, 'a-file');
     writeFileSync(blocker, 'not a directory');
-    await expect(openSqliteLedger(join(blocker, 'ledger.db'))).rejects.toMatchObject({ code: 'LEDGER_UNAVAILABLE' });
+    await expect(openSqliteLedger(join(blocker, 'ledger.db'))).rejects.toMatchObject({
+      code: 'LEDGER_UNAVAILABLE',
+    });
   });
 });

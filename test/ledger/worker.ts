@@ -28,10 +28,20 @@ export interface WorkerTarget {
 }
 
 /** Authorize `requests`, then remember `presentations` (merchant memory races), then run `captures`. */
-export type ParentMessage = { type: 'go'; requests: AuthorizationRequest[]; presentations?: MerchantPresentation[]; captures?: CaptureRequest[] };
+export type ParentMessage = {
+  type: 'go';
+  requests: AuthorizationRequest[];
+  presentations?: MerchantPresentation[];
+  captures?: CaptureRequest[];
+};
 export type WorkerMessage =
   | { type: 'ready' }
-  | { type: 'done'; decisions: Decision[]; memory: MerchantMemoryResult[]; captured: CaptureResult[] }
+  | {
+      type: 'done';
+      decisions: Decision[];
+      memory: MerchantMemoryResult[];
+      captured: CaptureResult[];
+    }
   | { type: 'failed'; error: string };
 
 function hooks(): LedgerHooks {
@@ -40,8 +50,13 @@ function hooks(): LedgerHooks {
 }
 
 async function openTarget(target: WorkerTarget): Promise<Ledger> {
-  if (target.spec.startsWith('sqlite:')) return openSqliteLedger(target.spec.slice('sqlite:'.length), { hooks: hooks() });
-  return openPostgresLedger(target.spec, { schema: target.schema, hooks: hooks(), maxConnections: 1 });
+  if (target.spec.startsWith('sqlite:'))
+    return openSqliteLedger(target.spec.slice('sqlite:'.length), { hooks: hooks() });
+  return openPostgresLedger(target.spec, {
+    schema: target.schema,
+    hooks: hooks(),
+    maxConnections: 1,
+  });
 }
 
 function send(message: WorkerMessage): void {
@@ -57,7 +72,8 @@ async function main(): Promise<void> {
         const decisions: Decision[] = [];
         for (const req of message.requests) decisions.push(await ledger.authorize(req));
         const memory: MerchantMemoryResult[] = [];
-        for (const p of message.presentations ?? []) memory.push(await ledger.rememberMerchantPresentation(p));
+        for (const p of message.presentations ?? [])
+          memory.push(await ledger.rememberMerchantPresentation(p));
         const captured: CaptureResult[] = [];
         for (const c of message.captures ?? []) captured.push(await ledger.capture(c));
         send({ type: 'done', decisions, memory, captured });

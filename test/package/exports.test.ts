@@ -285,14 +285,25 @@ function hasDoc(symbol: ts.Symbol): boolean {
   return (target.declarations ?? []).some((d) => ts.getJSDocCommentsAndTags(d).length > 0);
 }
 
-const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, { types: string }> };
+const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  exports: Record<string, { types: string }>;
+};
 
 describe('public API', () => {
   it('package.json exports exactly these entry points, each to its compiled module', () => {
-    expect(Object.keys(packageJson.exports).sort()).toEqual(['.', './http', './inspect', './ledger', './network', './package.json']);
+    expect(Object.keys(packageJson.exports).sort()).toEqual([
+      '.',
+      './http',
+      './inspect',
+      './ledger',
+      './network',
+      './package.json',
+    ]);
     for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
       const key = name === 'vintent' ? '.' : `./${name.slice('vintent/'.length)}`;
-      expect(packageJson.exports[key]?.types).toBe(`./${entry.file.replace(/^src\//, 'dist/').replace(/\.ts$/, '.d.ts')}`);
+      expect(packageJson.exports[key]?.types).toBe(
+        `./${entry.file.replace(/^src\//, 'dist/').replace(/\.ts$/, '.d.ts')}`,
+      );
     }
   });
 
@@ -332,7 +343,8 @@ describe('public API', () => {
   }
 
   it('test seams stay private', () => {
-    for (const entry of Object.values(ENTRY_POINTS)) expect(entry.names).not.toContain('LedgerHooks');
+    for (const entry of Object.values(ENTRY_POINTS))
+      expect(entry.names).not.toContain('LedgerHooks');
     expect(ENTRY_POINTS.vintent!.names).not.toContain('DEFAULT_LIMITS');
   });
 });

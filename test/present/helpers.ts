@@ -23,7 +23,10 @@ import {
 export const AT = T0 + 200;
 
 export const options: PresentOptions = {
-  trust: { issuer_jwks: { keys: [issuerKey.publicJwk] }, merchant_jwks: { keys: [merchantKey.publicJwk] } },
+  trust: {
+    issuer_jwks: { keys: [issuerKey.publicJwk] },
+    merchant_jwks: { keys: [merchantKey.publicJwk] },
+  },
   at: AT,
 };
 
@@ -31,7 +34,11 @@ export async function immediateChain() {
   const l1 = await makeL1();
   const coA = checkoutFor();
   const coB = checkoutFor(babolat, head, '249.99', 'co-b');
-  const otherInstrument = { type: 'mastercard.srcDigitalCard', id: 'second-instrument-9f1e', description: 'Mastercard **** 9999' };
+  const otherInstrument = {
+    type: 'mastercard.srcDigitalCard',
+    id: 'second-instrument-9f1e',
+    description: 'Mastercard **** 9999',
+  };
   const l2 = issueL2Immediate({
     userKey,
     l1,
@@ -59,7 +66,13 @@ export async function autonomousChain() {
     iat: T0 + 100,
   });
   const common = { agentKey, l2, networkAud: 'https://network.example.com/vi/authorize', iat: AT };
-  const l3A = issueL3Pair({ ...common, pairIndex: 0, checkoutJwt: coA.jwt, merchantAud: tennis.website, nonces: { payment: 'n-l3a-0', checkout: 'n-l3b-0' } });
+  const l3A = issueL3Pair({
+    ...common,
+    pairIndex: 0,
+    checkoutJwt: coA.jwt,
+    merchantAud: tennis.website,
+    nonces: { payment: 'n-l3a-0', checkout: 'n-l3b-0' },
+  });
   const l3B = issueL3Pair({
     ...common,
     pairIndex: 1,
@@ -79,14 +92,18 @@ export function exposedText(bundle: unknown): string {
   const decoded: string[] = [];
   const visit = (v: unknown): void => {
     if (typeof v === 'string') {
-      for (const seg of v.split(/[~.]/)) if (/^[A-Za-z0-9_-]+$/.test(seg)) decoded.push(Buffer.from(seg, 'base64url').toString('latin1'));
+      for (const seg of v.split(/[~.]/))
+        if (/^[A-Za-z0-9_-]+$/.test(seg))
+          decoded.push(Buffer.from(seg, 'base64url').toString('latin1'));
     } else if (Array.isArray(v)) v.forEach(visit);
     else if (v && typeof v === 'object') Object.values(v).forEach(visit);
   };
   visit(bundle);
   // Nested JWTs (checkout_jwt inside a disclosure) are decoded one level further.
   const nested = decoded.flatMap((t) =>
-    [...t.matchAll(/eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+/g)].flatMap((m) => m[0].split('.').map((s) => Buffer.from(s, 'base64url').toString('latin1'))),
+    [...t.matchAll(/eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+/g)].flatMap((m) =>
+      m[0].split('.').map((s) => Buffer.from(s, 'base64url').toString('latin1')),
+    ),
   );
   return [json, ...decoded, ...nested].join('\n');
 }

@@ -53,7 +53,10 @@ function agree(s: string): void {
 
 describe('decodeBase64url', () => {
   it('agrees with the round trip on mostly-valid strings with hostile characters mixed in', () => {
-    const char = fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...ALPHABET) }, { weight: 1, arbitrary: fc.constantFrom(...HOSTILE) });
+    const char = fc.oneof(
+      { weight: 9, arbitrary: fc.constantFrom(...ALPHABET) },
+      { weight: 1, arbitrary: fc.constantFrom(...HOSTILE) },
+    );
     fc.assert(
       fc.property(fc.array(char, { maxLength: 40 }), (chars) => agree(chars.join(''))),
       { numRuns: 20_000 },
@@ -61,12 +64,15 @@ describe('decodeBase64url', () => {
   });
 
   it('agrees with the round trip on arbitrary strings', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 24 }), agree), { numRuns: 20_000 });
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 24 }), agree), {
+      numRuns: 20_000,
+    });
   });
 
   it('agrees with the round trip on every string of up to 3 characters over the alphabet and a few hostile ones', () => {
     const symbols = [...ALPHABET, '+', '/', '=', ' ', '\u0141', '\u00c1'];
-    for (const a of ['', ...symbols]) for (const b of ['', ...symbols]) for (const c of ['', ...symbols]) agree(a + b + c);
+    for (const a of ['', ...symbols])
+      for (const b of ['', ...symbols]) for (const c of ['', ...symbols]) agree(a + b + c);
   });
 
   it('decodes the canonical encoding of any bytes back to them', () => {

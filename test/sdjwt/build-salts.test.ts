@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { makeArrayDisclosure, makePropertyDisclosure, newSalt, random128, signJwt } from '../../src/sdjwt/build.js';
+import {
+  makeArrayDisclosure,
+  makePropertyDisclosure,
+  newSalt,
+  random128,
+  signJwt,
+} from '../../src/sdjwt/build.js';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
 import { generateSigningKey } from '../../src/sdjwt/keys.js';
 import { expect128BitSalt } from '../issue/fixtures.js';
@@ -13,7 +19,8 @@ describe('pooled 128-bit salts', () => {
     // No 16-byte block recurs anywhere, not just whole salts: refills do not replay the pool.
     const bytes = Buffer.concat(salts.map((s) => Buffer.from(s, 'base64url')));
     const blocks = new Set<string>();
-    for (let i = 0; i + 16 <= bytes.length; i += 16) blocks.add(bytes.subarray(i, i + 16).toString('hex'));
+    for (let i = 0; i + 16 <= bytes.length; i += 16)
+      blocks.add(bytes.subarray(i, i + 16).toString('hex'));
     expect(blocks.size).toBe(salts.length);
     // CSPRNG output: about half the 384,000 bits are set (a zero-filled or constant pool would not be).
     let ones = 0;
@@ -24,7 +31,9 @@ describe('pooled 128-bit salts', () => {
 
   it('salts every default disclosure and nonce separately', () => {
     const ds = Array.from({ length: 600 }, () => makeArrayDisclosure({ a: 1 }));
-    const salts = ds.map((d) => JSON.parse(Buffer.from(d.encoded, 'base64url').toString('utf8'))[0]);
+    const salts = ds.map(
+      (d) => JSON.parse(Buffer.from(d.encoded, 'base64url').toString('utf8'))[0],
+    );
     for (const s of salts) expect128BitSalt(s);
     expect(new Set(salts).size).toBe(600);
     expect(newSalt()).not.toBe(newSalt());
@@ -36,7 +45,13 @@ describe('disclosure and JWS encoding', () => {
   const plain = (json: string) => Buffer.from(json, 'utf8').toString('base64url');
 
   it('encodes UTF-8 exactly as a Buffer of the JSON text would, short or long', () => {
-    for (const value of ['Zoë & Ł', '\u{1F3BE} racket', 'x'.repeat(20_000), 'é'.repeat(12_000), '\ud800 lone surrogate']) {
+    for (const value of [
+      'Zoë & Ł',
+      '\u{1F3BE} racket',
+      'x'.repeat(20_000),
+      'é'.repeat(12_000),
+      '\ud800 lone surrogate',
+    ]) {
       const a = makeArrayDisclosure(value, fixed);
       expect(a.encoded).toBe(plain(JSON.stringify(['c2FsdA', value])));
       expect(a.digest).toBe(sha256b64u(a.encoded));

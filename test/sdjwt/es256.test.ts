@@ -9,7 +9,8 @@ import { generateSigningKey, signEs256, verifyEs256 } from '../../src/sdjwt/keys
 
 const key = generateSigningKey('es256-test');
 const pub = createPublicKey(key.privateKey);
-const input = (n: number, c: string) => `${Buffer.alloc(n, c).toString('base64url')}.${Buffer.from('{"a":1}').toString('base64url')}`;
+const input = (n: number, c: string) =>
+  `${Buffer.alloc(n, c).toString('base64url')}.${Buffer.from('{"a":1}').toString('base64url')}`;
 
 describe('ES256 sign and verify', () => {
   it('keeps consecutive inputs apart', () => {
@@ -22,7 +23,9 @@ describe('ES256 sign and verify', () => {
     expect(verifyEs256(a, sb, pub)).toBe(false);
     expect(verifyEs256(b, sa, pub)).toBe(false);
     // A shorter input after a longer one: no stale tail from the previous bytes.
-    expect(verifyEs256(b.slice(0, 100), signEs256(b.slice(0, 100), key.privateKey), pub)).toBe(true);
+    expect(verifyEs256(b.slice(0, 100), signEs256(b.slice(0, 100), key.privateKey), pub)).toBe(
+      true,
+    );
   });
 
   it('signs and verifies inputs longer than the reused buffer', () => {
@@ -35,6 +38,8 @@ describe('ES256 sign and verify', () => {
   it('agrees with node:crypto over a fresh Buffer of the same input', () => {
     const s = input(2000, 'q');
     const sig = signEs256(s, key.privateKey);
-    expect(verify('sha256', Buffer.from(s, 'ascii'), { key: pub, dsaEncoding: 'ieee-p1363' }, sig)).toBe(true);
+    expect(
+      verify('sha256', Buffer.from(s, 'ascii'), { key: pub, dsaEncoding: 'ieee-p1363' }, sig),
+    ).toBe(true);
   });
 });

@@ -9,20 +9,41 @@ import { execFile } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { exportPrivateJwk, generateSigningKey, jwkThumbprint, signEs256, verifyEs256 } from '../../src/sdjwt/keys.js';
+import {
+  exportPrivateJwk,
+  generateSigningKey,
+  jwkThumbprint,
+  signEs256,
+  verifyEs256,
+} from '../../src/sdjwt/keys.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const keysModule = pathToFileURL(fileURLToPath(new URL('../../src/sdjwt/keys.ts', import.meta.url))).href;
+const keysModule = pathToFileURL(
+  fileURLToPath(new URL('../../src/sdjwt/keys.ts', import.meta.url)),
+).href;
 
 describe('generateSigningKey', () => {
   it('publishes the public half of its private key, named by thumbprint', () => {
     const key = generateSigningKey();
     const exported = createPublicKey(key.privateKey).export({ format: 'jwk' });
-    expect(key.publicJwk).toEqual({ kty: 'EC', crv: 'P-256', x: exported.x, y: exported.y, kid: key.kid });
+    expect(key.publicJwk).toEqual({
+      kty: 'EC',
+      crv: 'P-256',
+      x: exported.x,
+      y: exported.y,
+      kid: key.kid,
+    });
     expect(key.kid).toBe(jwkThumbprint(key.publicJwk));
-    expect(exportPrivateJwk(key)).toMatchObject({ kty: 'EC', crv: 'P-256', x: exported.x, y: exported.y });
+    expect(exportPrivateJwk(key)).toMatchObject({
+      kty: 'EC',
+      crv: 'P-256',
+      x: exported.x,
+      y: exported.y,
+    });
     const sig = signEs256('a.b', key.privateKey);
-    expect(verifyEs256('a.b', sig, createPublicKey({ key: key.publicJwk, format: 'jwk' }))).toBe(true);
+    expect(verifyEs256('a.b', sig, createPublicKey({ key: key.publicJwk, format: 'jwk' }))).toBe(
+      true,
+    );
   });
 
   it('keeps a given kid', () => {
@@ -34,14 +55,16 @@ describe('generateSigningKey', () => {
     const script = `const k = await import(${JSON.stringify(keysModule)});
 for (let i = 0; i < 10000; i++) { const key = k.generateSigningKey(); k.exportPrivateJwk(key); k.signEs256('a.b', key.privateKey); }
 console.log('done');`;
-    const { error, stdout } = await new Promise<{ error: Error | null; stdout: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        ['--max-semi-space-size=1', '--import', 'tsx', '--input-type=module', '-e', script],
-        { cwd: root, timeout: 150_000, killSignal: 'SIGKILL' },
-        (e, out) => resolve({ error: e, stdout: out }),
-      );
-    });
+    const { error, stdout } = await new Promise<{ error: Error | null; stdout: string }>(
+      (resolve) => {
+        execFile(
+          process.execPath,
+          ['--max-semi-space-size=1', '--import', 'tsx', '--input-type=module', '-e', script],
+          { cwd: root, timeout: 150_000, killSignal: 'SIGKILL' },
+          (e, out) => resolve({ error: e, stdout: out }),
+        );
+      },
+    );
     expect(error).toBeNull();
     expect(stdout.trim()).toBe('done');
   }, 180_000);

@@ -14,11 +14,16 @@ import { ParsedJwtCache } from '../../src/sdjwt/parse-cache.js';
 import { verifyPresentation } from '../../src/verify/index.js';
 
 const key = generateSigningKey('parse-cache-test');
-const compact = signJwt({ alg: 'ES256', kid: key.kid }, { iss: 'https://issuer.example', cnf: { jwk: key.publicJwk }, list: [{ id: 'a' }] }, key);
+const compact = signJwt(
+  { alg: 'ES256', kid: key.kid },
+  { iss: 'https://issuer.example', cnf: { jwk: key.publicJwk }, list: [{ id: 'a' }] },
+  key,
+);
 const sdJwt = `${compact}~`;
 
 /** Change character i to another base64url character. */
-const changeChar = (s: string, i: number) => `${s.slice(0, i)}${s[i] === 'A' ? 'B' : 'A'}${s.slice(i + 1)}`;
+const changeChar = (s: string, i: number) =>
+  `${s.slice(0, i)}${s[i] === 'A' ? 'B' : 'A'}${s.slice(i + 1)}`;
 
 describe('ParsedJwtCache', () => {
   it('answers a repeat of the exact text with the same parse, frozen', () => {
@@ -28,7 +33,9 @@ describe('ParsedJwtCache', () => {
     expect(again).toBe(first);
     expect(again).toEqual(parseJwt(compact, 'l1'));
     expect(cache.stats()).toMatchObject({ hits: 1, misses: 1, size: 1 });
-    expect(Object.isFrozen(again) && Object.isFrozen(again.payload) && Object.isFrozen(again.header)).toBe(true);
+    expect(
+      Object.isFrozen(again) && Object.isFrozen(again.payload) && Object.isFrozen(again.header),
+    ).toBe(true);
     const list = again.payload.list as { id: string }[];
     expect(() => {
       list[0]!.id = 'b';
@@ -44,7 +51,13 @@ describe('ParsedJwtCache', () => {
         const changed = changeChar(compact, i);
         if (changed === compact || changed[i] === '.') return;
         try {
-          const parsed = parseSdJwt(`${changed}~`, 'l1', DEFAULT_PARSE_LIMITS, undefined, cache).jwt;
+          const parsed = parseSdJwt(
+            `${changed}~`,
+            'l1',
+            DEFAULT_PARSE_LIMITS,
+            undefined,
+            cache,
+          ).jwt;
           expect(parsed.compact).toBe(changed);
         } catch {
           // Not parseable any more: then nothing was answered from the cache either.
@@ -60,7 +73,9 @@ describe('ParsedJwtCache', () => {
     parseSdJwt(sdJwt, 'l1', DEFAULT_PARSE_LIMITS, undefined, cache);
     const strict = { ...DEFAULT_PARSE_LIMITS, maxJsonDepth: 2 };
     expect(cache.serves(strict)).toBe(false);
-    expect(() => parseSdJwt(sdJwt, 'l1', strict, undefined, cache)).toThrow(expect.objectContaining({ code: 'LIMIT_EXCEEDED' }));
+    expect(() => parseSdJwt(sdJwt, 'l1', strict, undefined, cache)).toThrow(
+      expect.objectContaining({ code: 'LIMIT_EXCEEDED' }),
+    );
     expect(cache.serves({ ...DEFAULT_PARSE_LIMITS })).toBe(true);
   });
 
@@ -101,7 +116,10 @@ describe('verifyPresentation with a parse cache', () => {
     for (const [name, bundle] of vectors) {
       const plain = await verifyPresentation(bundle, { trustFromBundle: true });
       for (let round = 0; round < 2; round++) {
-        const cached = await verifyPresentation(bundle, { trustFromBundle: true, parseCache: cache });
+        const cached = await verifyPresentation(bundle, {
+          trustFromBundle: true,
+          parseCache: cache,
+        });
         expect({ name, result: cached }).toEqual({ name, result: plain });
       }
     }

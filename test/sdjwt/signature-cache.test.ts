@@ -6,8 +6,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
-import { generateSigningKey, jwkThumbprint, PublicKeyCache, signEs256 } from '../../src/sdjwt/keys.js';
-import { signatureCacheKey, VerifiedSignatureCache, verifyEs256Cached } from '../../src/sdjwt/signature-cache.js';
+import {
+  generateSigningKey,
+  jwkThumbprint,
+  PublicKeyCache,
+  signEs256,
+} from '../../src/sdjwt/keys.js';
+import {
+  signatureCacheKey,
+  VerifiedSignatureCache,
+  verifyEs256Cached,
+} from '../../src/sdjwt/signature-cache.js';
 
 const signer = generateSigningKey('sig-cache-test');
 const keys = new PublicKeyCache();
@@ -93,24 +102,29 @@ describe('VerifiedSignatureCache', () => {
   it('property: a one-byte change to the signing input, signature or thumbprint misses', () => {
     const cache = new VerifiedSignatureCache(64);
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 200 }), fc.nat(), fc.constantFrom('input', 'signature', 'thumbprint'), (payload, at, part) => {
-        const input = inputOf(payload);
-        const sig = signEs256(input, signer.privateKey);
-        expect(cache.verify(thumb, input, sig, key)).toBe(true);
-        if (part === 'input') {
-          const changed = changeChar(input, at % input.length);
-          expect(cache.has(thumb, changed, sig)).toBe(false);
-          expect(cache.verify(thumb, changed, sig, key)).toBe(false);
-        } else if (part === 'signature') {
-          const changed = Buffer.from(sig);
-          changed[at % 64] = changed[at % 64]! ^ (1 << (at % 8));
-          expect(cache.has(thumb, input, changed)).toBe(false);
-          expect(cache.verify(thumb, input, changed, key)).toBe(false);
-        } else {
-          expect(cache.has(changeChar(thumb, at % thumb.length), input, sig)).toBe(false);
-        }
-        expect(cache.has(thumb, input, sig)).toBe(true);
-      }),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 200 }),
+        fc.nat(),
+        fc.constantFrom('input', 'signature', 'thumbprint'),
+        (payload, at, part) => {
+          const input = inputOf(payload);
+          const sig = signEs256(input, signer.privateKey);
+          expect(cache.verify(thumb, input, sig, key)).toBe(true);
+          if (part === 'input') {
+            const changed = changeChar(input, at % input.length);
+            expect(cache.has(thumb, changed, sig)).toBe(false);
+            expect(cache.verify(thumb, changed, sig, key)).toBe(false);
+          } else if (part === 'signature') {
+            const changed = Buffer.from(sig);
+            changed[at % 64] = changed[at % 64]! ^ (1 << (at % 8));
+            expect(cache.has(thumb, input, changed)).toBe(false);
+            expect(cache.verify(thumb, input, changed, key)).toBe(false);
+          } else {
+            expect(cache.has(changeChar(thumb, at % thumb.length), input, sig)).toBe(false);
+          }
+          expect(cache.has(thumb, input, sig)).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -126,7 +140,14 @@ describe('verifyEs256Cached', () => {
     // A KeyObject from elsewhere has no known thumbprint: plain verification, nothing stored.
     const foreign = generateSigningKey('foreign');
     const foreignInput = inputOf('{"b":2}');
-    expect(verifyEs256Cached(foreignInput, signEs256(foreignInput, foreign.privateKey), foreign.privateKey, cache)).toBe(true);
+    expect(
+      verifyEs256Cached(
+        foreignInput,
+        signEs256(foreignInput, foreign.privateKey),
+        foreign.privateKey,
+        cache,
+      ),
+    ).toBe(true);
     expect(cache.size).toBe(1);
     expect(verifyEs256Cached(input, sig, key, undefined)).toBe(true);
   });

@@ -8,7 +8,12 @@ import { createHash } from 'node:crypto';
 import { SDJwtInstance } from '@sd-jwt/core';
 import { describe, expect, it } from 'vitest';
 import { issueStandardSdJwt, newSalt } from '../../src/sdjwt/build.js';
-import { generateSigningKey, PublicKeyCache, signEs256, verifyEs256 } from '../../src/sdjwt/keys.js';
+import {
+  generateSigningKey,
+  PublicKeyCache,
+  signEs256,
+  verifyEs256,
+} from '../../src/sdjwt/keys.js';
 
 const key = generateSigningKey('std-issuer');
 const pub = new PublicKeyCache().import(key.publicJwk);
@@ -27,9 +32,19 @@ const reference = new SDJwtInstance({
 });
 const header = { alg: 'ES256', typ: 'sd+jwt', kid: 'std-issuer' };
 const now = Math.floor(Date.now() / 1000);
-const payload = { iss: 'https://issuer.example', sub: 'u', iat: now - 10, exp: now + 3600, cnf: { jwk: { kty: 'EC' } }, email: 'a@b.example', scheme: 'x' };
+const payload = {
+  iss: 'https://issuer.example',
+  sub: 'u',
+  iat: now - 10,
+  exp: now + 3600,
+  cnf: { jwk: { kty: 'EC' } },
+  email: 'a@b.example',
+  scheme: 'x',
+};
 const decodePart = (jwt: string, i: number) =>
-  JSON.parse(Buffer.from(jwt.split('~')[0]!.split('.')[i]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+  JSON.parse(
+    Buffer.from(jwt.split('~')[0]!.split('.')[i]!, 'base64url').toString('utf8'),
+  ) as Record<string, unknown>;
 
 describe('issueStandardSdJwt', () => {
   it('is read, verified and resolved by @sd-jwt/core', async () => {
@@ -72,7 +87,9 @@ describe('issueStandardSdJwt', () => {
 describe('disclosure encoding', () => {
   it('is byte for byte what @sd-jwt/utils encodes, for any JSON value', async () => {
     const { Disclosure } = await import('@sd-jwt/utils');
-    const { makeArrayDisclosure, makePropertyDisclosure } = await import('../../src/sdjwt/build.js');
+    const { makeArrayDisclosure, makePropertyDisclosure } = await import(
+      '../../src/sdjwt/build.js'
+    );
     const { decodeBase64url } = await import('../../src/sdjwt/base64url.js');
     const fc = (await import('fast-check')).default;
     fc.assert(

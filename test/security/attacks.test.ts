@@ -6,7 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import { PROFILE } from '../../src/profiles/profile.js';
 import { makeArrayDisclosure, serializeSdJwt } from '../../src/sdjwt/build.js';
-import { AUD, autonomousBundle, buildAutonomous, chainKeys, immediateBundle, MERCHANTS, NONCE } from '../fixtures/raw-chain.js';
+import {
+  AUD,
+  autonomousBundle,
+  buildAutonomous,
+  chainKeys,
+  immediateBundle,
+  MERCHANTS,
+  NONCE,
+} from '../fixtures/raw-chain.js';
 import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { generateOtherAgent } from '../verify/steps/helpers.js';
 import { expectRefused, type Obj } from './helpers.js';
@@ -18,24 +26,38 @@ const constraintsOf = (m: Obj) => m.constraints as Obj[];
 describe('§4.1 replay: aud and nonce are what the verifier expects, not what the presenter says', () => {
   it('a captured L3a replayed to a network expecting another nonce → NONCE_MISMATCH, whatever bundle.expect claims', async () => {
     const b = autonomousBundle({}, 'network'); // its own expect matches the captured L3a
-    expectRefused(await verifyPresentation(b, { expect: { l3a: { nonce: 'fresh-nonce-from-this-session' } } }), 'NONCE_MISMATCH', 'l3a');
+    expectRefused(
+      await verifyPresentation(b, { expect: { l3a: { nonce: 'fresh-nonce-from-this-session' } } }),
+      'NONCE_MISMATCH',
+      'l3a',
+    );
   });
   it('an L3b replayed to another merchant → AUD_MISMATCH', async () => {
     expectRefused(
-      await verifyPresentation(autonomousBundle({}, 'merchant'), { expect: { l3b: { aud: 'https://other-merchant.example' } } }),
+      await verifyPresentation(autonomousBundle({}, 'merchant'), {
+        expect: { l3b: { aud: 'https://other-merchant.example' } },
+      }),
       'AUD_MISMATCH',
       'l3b',
     );
   });
   it('an Immediate L2 replayed to another agent → AUD_MISMATCH', async () => {
     expectRefused(
-      await verifyPresentation(immediateBundle(), { expect: { l2: { aud: 'https://other-agent.example', nonce: NONCE.l2 } } }),
+      await verifyPresentation(immediateBundle(), {
+        expect: { l2: { aud: 'https://other-agent.example', nonce: NONCE.l2 } },
+      }),
       'AUD_MISMATCH',
       'l2',
     );
   });
   it('the matching expectation passes (the tests above are not vacuous)', async () => {
-    expect((await verifyPresentation(autonomousBundle({}, 'network'), { expect: { l3a: { aud: AUD.l3a, nonce: NONCE.l3a } } })).valid).toBe(true);
+    expect(
+      (
+        await verifyPresentation(autonomousBundle({}, 'network'), {
+          expect: { l3a: { aud: AUD.l3a, nonce: NONCE.l3a } },
+        })
+      ).valid,
+    ).toBe(true);
   });
 });
 
@@ -43,11 +65,16 @@ describe('§4.3 / constraints §7.5 constraint stripping', () => {
   it('the open payment mandate with its amount constraint removed (same salt, re-encoded) → DISCLOSURE_UNREFERENCED', async () => {
     const b = autonomousBundle();
     const parts = b.l2.split('~');
-    const i = parts.findIndex((d, n) => n > 0 && d !== '' && (decode(d)[1] as Obj | undefined)?.vct === PROFILE.vct.paymentOpen);
+    const i = parts.findIndex(
+      (d, n) =>
+        n > 0 && d !== '' && (decode(d)[1] as Obj | undefined)?.vct === PROFILE.vct.paymentOpen,
+    );
     const [salt, mandate] = decode(parts[i]!) as [string, Obj];
     const stripped = {
       ...mandate,
-      constraints: constraintsOf(mandate).filter((k) => k.type !== PROFILE.constraint.amount && k.type !== PROFILE.constraint.budget),
+      constraints: constraintsOf(mandate).filter(
+        (k) => k.type !== PROFILE.constraint.amount && k.type !== PROFILE.constraint.budget,
+      ),
     };
     parts[i] = encode([salt, stripped]);
     b.l2 = parts.join('~');
@@ -68,17 +95,23 @@ describe('§4.3 / constraints §7.5 constraint stripping', () => {
 
 describe('§4.4 checkout–payment mismatch', () => {
   it('Immediate: payment amount differs from the merchant-signed cart total → PAYMENT_CART_MISMATCH', async () => {
-    const b = immediateBundle({ paymentMandate: (m) => void ((m.payment_amount as Obj).amount = 100) });
+    const b = immediateBundle({
+      paymentMandate: (m) => void ((m.payment_amount as Obj).amount = 100),
+    });
     expectRefused(await verifyPresentation(b), 'PAYMENT_CART_MISMATCH', 'l2');
   });
   it('Immediate: the checkout mandate re-pointed at a cheaper cart (checkout_jwt swapped, hash kept) → CHECKOUT_HASH_MISMATCH', async () => {
-    const cheap = immediateBundle({ cart: [{ id: 'SKU-2', title: 'Gut Strings', quantity: 1, unit_price: 100 }] });
+    const cheap = immediateBundle({
+      cart: [{ id: 'SKU-2', title: 'Gut Strings', quantity: 1, unit_price: 100 }],
+    });
     const cheapJwt = (decode(cheap.l2.split('~')[1]!)[1] as Obj).checkout_jwt;
     const b = immediateBundle({ checkoutMandate: (m) => void (m.checkout_jwt = cheapJwt) });
     expectRefused(await verifyPresentation(b), 'CHECKOUT_HASH_MISMATCH', 'l2');
   });
   it('Autonomous: L3a paying for another checkout than L3b delivers → L3_CROSS_REFERENCE_MISMATCH', async () => {
-    const b = autonomousBundle({ l3aMandate: (m) => void (m.transaction_id = 'another-checkout-hash') });
+    const b = autonomousBundle({
+      l3aMandate: (m) => void (m.transaction_id = 'another-checkout-hash'),
+    });
     expectRefused(await verifyPresentation(b), 'L3_CROSS_REFERENCE_MISMATCH');
   });
 });
@@ -104,7 +137,9 @@ describe('§4.7 disclosure withholding', () => {
     const c = buildAutonomous();
     const b = autonomousBundle({}, 'dispute');
     b.l2 = serializeSdJwt(c.l2Jwt, [c.checkout.encoded]);
-    b.l3 = [{ payment: c.l3a, payment_l2: c.paymentL2, checkout: c.l3b, checkout_l2: c.checkoutL2 }];
+    b.l3 = [
+      { payment: c.l3a, payment_l2: c.paymentL2, checkout: c.l3b, checkout_l2: c.checkoutL2 },
+    ];
     const r = await verifyPresentation(b);
     expect(r.pairs[0]?.l3a).toBe('verified');
   });
@@ -131,17 +166,27 @@ describe('§4.8 type confusion', () => {
     const b = immediateBundle({ paymentMandate: (m) => void (m.vct = PROFILE.vct.checkout) });
     const r = await verifyPresentation(b);
     expect(r.valid).toBe(false);
-    expect(r.errors.some((e) => ['MANDATE_MALFORMED', 'MANDATE_DUPLICATE_PAIR', 'MANDATE_ORPHAN'].includes(e.code))).toBe(true);
+    expect(
+      r.errors.some((e) =>
+        ['MANDATE_MALFORMED', 'MANDATE_DUPLICATE_PAIR', 'MANDATE_ORPHAN'].includes(e.code),
+      ),
+    ).toBe(true);
   });
   it('a mandate without vct → MANDATE_VCT_UNKNOWN', async () => {
-    expectRefused(await verifyPresentation(immediateBundle({ paymentMandate: (m) => void delete m.vct })), 'MANDATE_VCT_UNKNOWN', 'l2');
+    expectRefused(
+      await verifyPresentation(immediateBundle({ paymentMandate: (m) => void delete m.vct })),
+      'MANDATE_VCT_UNKNOWN',
+      'l2',
+    );
   });
 });
 
 describe('§4.9 split agent', () => {
   it('checkout and payment mandates binding different agent keys → MANDATE_CNF_PAIR_MISMATCH', async () => {
     const other = generateOtherAgent();
-    const b = autonomousBundle({ paymentMandate: (m) => void (m.cnf = { jwk: other.publicJwk, kid: chainKeys().agent.kid }) });
+    const b = autonomousBundle({
+      paymentMandate: (m) => void (m.cnf = { jwk: other.publicJwk, kid: chainKeys().agent.kid }),
+    });
     expectRefused(await verifyPresentation(b), 'MANDATE_CNF_PAIR_MISMATCH', 'l2');
   });
 });
@@ -155,14 +200,22 @@ describe('constraints §7.1 amount range bypass', () => {
   ] as const) {
     it(`L3a amount as ${what} → CONSTRAINT_AMOUNT_INVALID`, async () => {
       expectRefused(
-        await verifyPresentation(autonomousBundle({ l3aMandate: (m) => void ((m.payment_amount as Obj).amount = amount) }, 'network')),
+        await verifyPresentation(
+          autonomousBundle(
+            { l3aMandate: (m) => void ((m.payment_amount as Obj).amount = amount) },
+            'network',
+          ),
+        ),
         'CONSTRAINT_AMOUNT_INVALID',
         'l3a',
       );
     });
   }
   it('an amount above max by one minor unit → CONSTRAINT_AMOUNT_ABOVE_MAX', async () => {
-    const b = autonomousBundle({ cart: [{ id: 'SKU-1', title: 'Pro Racket', quantity: 1, unit_price: 50001 }] }, 'network');
+    const b = autonomousBundle(
+      { cart: [{ id: 'SKU-1', title: 'Pro Racket', quantity: 1, unit_price: 50001 }] },
+      'network',
+    );
     expectRefused(await verifyPresentation(b), 'CONSTRAINT_AMOUNT_ABOVE_MAX', 'l3a');
   });
 });
@@ -171,13 +224,21 @@ describe('constraints §7.3 payee manipulation: exact comparison only', () => {
   const variants: [string, Obj][] = [
     ['id in another case', { ...MERCHANTS[0], id: MERCHANTS[0]!.id.toUpperCase() }],
     ['id with a trailing space', { ...MERCHANTS[0], id: `${MERCHANTS[0]!.id} ` }],
-    ['no id, name in another case', { name: MERCHANTS[0]!.name.toUpperCase(), website: MERCHANTS[0]!.website }],
-    ['no id, website as a prefix', { name: MERCHANTS[0]!.name, website: `${MERCHANTS[0]!.website}.evil.example` }],
+    [
+      'no id, name in another case',
+      { name: MERCHANTS[0]!.name.toUpperCase(), website: MERCHANTS[0]!.website },
+    ],
+    [
+      'no id, website as a prefix',
+      { name: MERCHANTS[0]!.name, website: `${MERCHANTS[0]!.website}.evil.example` },
+    ],
   ];
   for (const [what, payee] of variants) {
     it(`L3a payee ${what} → CONSTRAINT_PAYEE_NOT_ALLOWED`, async () => {
       expectRefused(
-        await verifyPresentation(autonomousBundle({ l3aMandate: (m) => void (m.payee = payee) }, 'network')),
+        await verifyPresentation(
+          autonomousBundle({ l3aMandate: (m) => void (m.payee = payee) }, 'network'),
+        ),
         'CONSTRAINT_PAYEE_NOT_ALLOWED',
         'l3a',
       );
@@ -186,12 +247,23 @@ describe('constraints §7.3 payee manipulation: exact comparison only', () => {
 });
 
 describe('constraints §7.6 unknown constraint types', () => {
-  const withUnknown = () => autonomousBundle({ paymentMandate: (m) => void constraintsOf(m).push({ type: 'payment.future_rule', limit: 1 }) }, 'network');
+  const withUnknown = () =>
+    autonomousBundle(
+      {
+        paymentMandate: (m) =>
+          void constraintsOf(m).push({ type: 'payment.future_rule', limit: 1 }),
+      },
+      'network',
+    );
   // Stricter than the SHOULD of §7.6, as the reference verdict requires
   // (autonomous-tamper-unknown-constraint-type-in-open-mandate): an unknown type
   // in a mandate the user signed is refused in both modes.
   it('refused with CONSTRAINT_UNKNOWN_TYPE in PERMISSIVE and in STRICT', async () => {
     expectRefused(await verifyPresentation(withUnknown()), 'CONSTRAINT_UNKNOWN_TYPE', 'l2');
-    expectRefused(await verifyPresentation(withUnknown(), { strictness: 'STRICT' }), 'CONSTRAINT_UNKNOWN_TYPE', 'l2');
+    expectRefused(
+      await verifyPresentation(withUnknown(), { strictness: 'STRICT' }),
+      'CONSTRAINT_UNKNOWN_TYPE',
+      'l2',
+    );
   });
 });

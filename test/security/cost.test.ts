@@ -33,13 +33,17 @@ describe('cost bounded by input: every result is bounded', () => {
       const report = JSON.stringify(reportOf('x.json', b, r));
       expect(report.length).toBeLessThan(64 * 1024);
       for (const p of r.pairs)
-        for (const c of p.constraints) if (c.outcome.status === 'failed') expect(c.outcome.violations.length).toBeLessThanOrEqual(L.maxErrorsPerCheck);
+        for (const c of p.constraints)
+          if (c.outcome.status === 'failed')
+            expect(c.outcome.violations.length).toBeLessThanOrEqual(L.maxErrorsPerCheck);
       // The whole result (with the verified claims it echoes) stays within a small multiple of the input.
       expect(JSON.stringify(r).length).toBeLessThan(2 * bundleBytes(b));
     });
   }
   it('the cap keeps the verdict: omitted errors are counted and still make the pair and the chain invalid', async () => {
-    const r = await verifyPresentation(costBomb({ acceptable: 8, lines: 200 }), { limits: { maxErrorsPerCheck: 1, maxErrors: 1 } });
+    const r = await verifyPresentation(costBomb({ acceptable: 8, lines: 200 }), {
+      limits: { maxErrorsPerCheck: 1, maxErrors: 1 },
+    });
     expect(r.valid).toBe(false);
     expect(r.errors).toHaveLength(1);
     expect(r.errorsOmitted).toBeGreaterThan(0);
@@ -59,15 +63,21 @@ describe('cost bounded by input: every result is bounded', () => {
 
 describe('limits on cart lines, line-item entries and acceptable items → LIMIT_EXCEEDED', () => {
   it('acceptable items over maxAcceptableItems', async () => {
-    const r = await verifyPresentation(costBomb({ acceptable: 11, lines: 1 }), { limits: { maxAcceptableItems: 10 } });
+    const r = await verifyPresentation(costBomb({ acceptable: 11, lines: 1 }), {
+      limits: { maxAcceptableItems: 10 },
+    });
     expectRefused(r, 'LIMIT_EXCEEDED', 'l2');
   });
   it('line-item entries over maxLineItemEntries', async () => {
-    const r = await verifyPresentation(costBomb({ acceptable: 1, entries: 5, lines: 1 }), { limits: { maxLineItemEntries: 4 } });
+    const r = await verifyPresentation(costBomb({ acceptable: 1, entries: 5, lines: 1 }), {
+      limits: { maxLineItemEntries: 4 },
+    });
     expectRefused(r, 'LIMIT_EXCEEDED', 'l2');
   });
   it('L3b line items and the checkout_jwt cart over maxCartLines', async () => {
-    const r = await verifyPresentation(costBomb({ acceptable: 1, lines: 5 }), { limits: { maxCartLines: 4 } });
+    const r = await verifyPresentation(costBomb({ acceptable: 1, lines: 5 }), {
+      limits: { maxCartLines: 4 },
+    });
     expectRefused(r, 'LIMIT_EXCEEDED', 'l3b');
     expect(codes(r)).not.toContain('CONSTRAINT_LINE_ITEM_NOT_ACCEPTABLE');
   });

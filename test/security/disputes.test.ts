@@ -24,15 +24,31 @@ const upstreamCart =
 for (const profile of [VI_2026_02, VI_2026_04]) {
   describe(`${profile.name}: cart totals in a dispute`, () => {
     it('the upstream subTotal shape (279.99 USD) is read through the currency exponent: valid', async () => {
-      const r = await verifyPresentation(autonomousBundle({ profile, checkoutJwtPayload: upstreamCart(279.99) }));
+      const r = await verifyPresentation(
+        autonomousBundle({ profile, checkoutJwtPayload: upstreamCart(279.99) }),
+      );
       expect(r.valid).toBe(true);
-      expect(r.checks.find((c) => c.name === 'bindings.amount_matches_cart')?.status).toBe('passed');
+      expect(r.checks.find((c) => c.name === 'bindings.amount_matches_cart')?.status).toBe(
+        'passed',
+      );
     });
     it('a subTotal one cent off → PAYMENT_CART_MISMATCH', async () => {
-      expectRefused(await verifyPresentation(autonomousBundle({ profile, checkoutJwtPayload: upstreamCart(279.98) })), 'PAYMENT_CART_MISMATCH', 'l3a');
+      expectRefused(
+        await verifyPresentation(
+          autonomousBundle({ profile, checkoutJwtPayload: upstreamCart(279.98) }),
+        ),
+        'PAYMENT_CART_MISMATCH',
+        'l3a',
+      );
     });
     it('a subTotal in another currency → PAYMENT_CART_MISMATCH', async () => {
-      expectRefused(await verifyPresentation(autonomousBundle({ profile, checkoutJwtPayload: upstreamCart(279.99, 'EUR') })), 'PAYMENT_CART_MISMATCH', 'l3a');
+      expectRefused(
+        await verifyPresentation(
+          autonomousBundle({ profile, checkoutJwtPayload: upstreamCart(279.99, 'EUR') }),
+        ),
+        'PAYMENT_CART_MISMATCH',
+        'l3a',
+      );
     });
     for (const [what, edit] of [
       ['no total at all', (p: Obj) => void delete (p.cart as Obj).total],
@@ -42,30 +58,52 @@ for (const profile of [VI_2026_02, VI_2026_04]) {
       ['a subTotal as an object', upstreamCart({ value: 279.99 })],
     ] as const) {
       it(`${what}, with both L3s → CART_TOTAL_UNREADABLE (never skipped)`, async () => {
-        expectRefused(await verifyPresentation(autonomousBundle({ profile, checkoutJwtPayload: edit })), 'CART_TOTAL_UNREADABLE', 'l3a');
+        expectRefused(
+          await verifyPresentation(autonomousBundle({ profile, checkoutJwtPayload: edit })),
+          'CART_TOTAL_UNREADABLE',
+          'l3a',
+        );
       });
     }
     it('Immediate: no readable total → CART_TOTAL_UNREADABLE', async () => {
-      const b = immediateBundle({ profile, checkoutJwtPayload: (p) => void delete (p.cart as Obj).total });
+      const b = immediateBundle({
+        profile,
+        checkoutJwtPayload: (p) => void delete (p.cart as Obj).total,
+      });
       expectRefused(await verifyPresentation(b), 'CART_TOTAL_UNREADABLE', 'l2');
     });
     it('Immediate: the upstream subTotal shape is read', async () => {
-      expect((await verifyPresentation(immediateBundle({ profile, checkoutJwtPayload: upstreamCart(279.99) }))).valid).toBe(true);
+      expect(
+        (
+          await verifyPresentation(
+            immediateBundle({ profile, checkoutJwtPayload: upstreamCart(279.99) }),
+          )
+        ).valid,
+      ).toBe(true);
     });
   });
 
   describe(`${profile.name}: payee versus the merchant who signed the cart`, () => {
     const { id: _id, ...noId } = MERCHANTS[0]!;
     it('a payee written without an id is compared by name and website: the signing merchant passes', async () => {
-      const r = await verifyPresentation(autonomousBundle({ profile, l3aMandate: (m) => void (m.payee = noId) }));
+      const r = await verifyPresentation(
+        autonomousBundle({ profile, l3aMandate: (m) => void (m.payee = noId) }),
+      );
       expect(codes(r)).not.toContain('PAYEE_MERCHANT_MISMATCH');
     });
     it('a payee without an id whose website differs → PAYEE_MERCHANT_MISMATCH', async () => {
-      const r = await verifyPresentation(autonomousBundle({ profile, l3aMandate: (m) => void (m.payee = { ...noId, website: 'https://elsewhere.example' }) }));
+      const r = await verifyPresentation(
+        autonomousBundle({
+          profile,
+          l3aMandate: (m) => void (m.payee = { ...noId, website: 'https://elsewhere.example' }),
+        }),
+      );
       expectRefused(r, 'PAYEE_MERCHANT_MISMATCH', 'l3a');
     });
     it('ids decide when both carry one', async () => {
-      const r = await verifyPresentation(autonomousBundle({ profile, l3aMandate: (m) => void (m.payee = MERCHANTS[1]) }));
+      const r = await verifyPresentation(
+        autonomousBundle({ profile, l3aMandate: (m) => void (m.payee = MERCHANTS[1]) }),
+      );
       expectRefused(r, 'PAYEE_MERCHANT_MISMATCH', 'l3a');
     });
   });

@@ -11,7 +11,8 @@ import type { VerificationResult } from '../../src/verify/types.js';
 export type Obj = Record<string, unknown>;
 
 export const b64u = (data: string | Buffer): string => Buffer.from(data).toString('base64url');
-export const unb64uJson = (s: string): Obj => JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Obj;
+export const unb64uJson = (s: string): Obj =>
+  JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Obj;
 
 /** Signature bytes over a signing input. */
 export type Signer = (signingInput: string) => Buffer;
@@ -34,7 +35,12 @@ export const unsigned: Signer = () => Buffer.alloc(0);
  * Replace the issuer-signed JWT of `<jwt>~<d>~...~` by one over the same
  * payload (optionally edited, or as raw text) with `header` and `signer`.
  */
-export function resignSdJwt(serialized: string, header: Obj, signer: Signer, payload?: (p: Obj) => Obj | string): string {
+export function resignSdJwt(
+  serialized: string,
+  header: Obj,
+  signer: Signer,
+  payload?: (p: Obj) => Obj | string,
+): string {
   const [jwt, ...rest] = serialized.split('~');
   const p = unb64uJson(jwt!.split('.')[1]!);
   const edited = payload ? payload(p) : p;
@@ -62,7 +68,12 @@ export function codes(r: VerificationResult): ErrorCode[] {
 /** Invalid, with `code` reported on `layer`. */
 export function expectRefused(r: VerificationResult, code: ErrorCode, layer?: Layer): void {
   expect(r.valid).toBe(false);
-  const hits = r.errors.filter((e) => e.code === code && (layer === undefined || e.layer === layer));
-  expect(hits.length, `expected ${code}${layer ? ` on ${layer}` : ''}, got ${JSON.stringify(r.errors.map((e) => [e.code, e.layer]))}`).toBeGreaterThan(0);
+  const hits = r.errors.filter(
+    (e) => e.code === code && (layer === undefined || e.layer === layer),
+  );
+  expect(
+    hits.length,
+    `expected ${code}${layer ? ` on ${layer}` : ''}, got ${JSON.stringify(r.errors.map((e) => [e.code, e.layer]))}`,
+  ).toBeGreaterThan(0);
   expect(codes(r)).not.toContain('INTERNAL');
 }

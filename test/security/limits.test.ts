@@ -13,7 +13,8 @@ import { es256Raw, expectRefused, headerOf, resignSdJwt } from './helpers.js';
 const keys = chainKeys();
 const nested = (depth: number): unknown => (depth === 0 ? 1 : [nested(depth - 1)]);
 /** An L1 with one extra always-visible claim, bound into a valid Immediate chain. */
-const l1Claim = (name: string, value: unknown) => immediateBundle({ l1Payload: (p) => void (p[name] = value) });
+const l1Claim = (name: string, value: unknown) =>
+  immediateBundle({ l1Payload: (p) => void (p[name] = value) });
 
 describe('bundle text: parseBundleText', () => {
   const good = JSON.stringify(immediateBundle());
@@ -54,14 +55,22 @@ describe('credential limits', () => {
     const b = immediateBundle();
     b.l2 = `${b.l2}${'A'.repeat(DEFAULT_LIMITS.maxLength)}~`;
     expectRefused(await verifyPresentation(b), 'LIMIT_EXCEEDED', 'l2');
-    expectRefused(await verifyPresentation(immediateBundle(), { limits: { maxLength: 200 } }), 'LIMIT_EXCEEDED', 'l1');
+    expectRefused(
+      await verifyPresentation(immediateBundle(), { limits: { maxLength: 200 } }),
+      'LIMIT_EXCEEDED',
+      'l1',
+    );
   });
   it(`maxDisclosures (default ${DEFAULT_LIMITS.maxDisclosures} per credential) → LIMIT_EXCEEDED`, async () => {
     const b = immediateBundle();
     const d = b.l2.split('~')[1]!;
     b.l2 = `${b.l2}${`${d}~`.repeat(DEFAULT_LIMITS.maxDisclosures)}`;
     expectRefused(await verifyPresentation(b), 'LIMIT_EXCEEDED', 'l2');
-    expectRefused(await verifyPresentation(immediateBundle(), { limits: { maxDisclosures: 1 } }), 'LIMIT_EXCEEDED', 'l2');
+    expectRefused(
+      await verifyPresentation(immediateBundle(), { limits: { maxDisclosures: 1 } }),
+      'LIMIT_EXCEEDED',
+      'l2',
+    );
   });
   it(`maxL3Entries (default ${DEFAULT_LIMITS.maxL3Entries}) → LIMIT_EXCEEDED`, async () => {
     const b = autonomousBundle({}, 'network');
@@ -69,7 +78,11 @@ describe('credential limits', () => {
     expectRefused(await verifyPresentation(b), 'LIMIT_EXCEEDED', 'bundle');
     const two = autonomousBundle();
     two.l3 = [two.l3![0]!, two.l3![0]!];
-    expectRefused(await verifyPresentation(two, { limits: { maxL3Entries: 1 } }), 'LIMIT_EXCEEDED', 'bundle');
+    expectRefused(
+      await verifyPresentation(two, { limits: { maxL3Entries: 1 } }),
+      'LIMIT_EXCEEDED',
+      'bundle',
+    );
   });
   it(`maxPairs (default ${DEFAULT_LIMITS.maxPairs} mandate pairs per L2) → LIMIT_EXCEEDED`, async () => {
     // Two more (checkout, payment) pairs beside the fixture's own: three pairs.
@@ -82,17 +95,28 @@ describe('credential limits', () => {
     });
     expectRefused(await verifyPresentation(b, { limits: { maxPairs: 2 } }), 'LIMIT_EXCEEDED', 'l2');
     const many = immediateBundle({
-      l2ExtraMandates: ({ payment }) => Array.from({ length: 2 * DEFAULT_LIMITS.maxPairs }, (_, n) => ({ ...payment, transaction_id: `t${n}` })),
+      l2ExtraMandates: ({ payment }) =>
+        Array.from({ length: 2 * DEFAULT_LIMITS.maxPairs }, (_, n) => ({
+          ...payment,
+          transaction_id: `t${n}`,
+        })),
     });
     expectRefused(await verifyPresentation(many), 'LIMIT_EXCEEDED', 'l2');
   });
   it(`maxConstraints (default ${DEFAULT_LIMITS.maxConstraints} per mandate) → LIMIT_EXCEEDED`, async () => {
-    expectRefused(await verifyPresentation(autonomousBundle(), { limits: { maxConstraints: 3 } }), 'LIMIT_EXCEEDED', 'l2');
+    expectRefused(
+      await verifyPresentation(autonomousBundle(), { limits: { maxConstraints: 3 } }),
+      'LIMIT_EXCEEDED',
+      'l2',
+    );
     const b = autonomousBundle({
       paymentMandate: (m) => {
         const list = m.constraints as Record<string, unknown>[];
         const amount = list.find((c) => c.type === PROFILE.constraint.amount)!;
-        m.constraints = [...list, ...Array.from({ length: DEFAULT_LIMITS.maxConstraints }, () => amount)];
+        m.constraints = [
+          ...list,
+          ...Array.from({ length: DEFAULT_LIMITS.maxConstraints }, () => amount),
+        ];
       },
     });
     expectRefused(await verifyPresentation(b), 'LIMIT_EXCEEDED', 'l2');
@@ -101,31 +125,63 @@ describe('credential limits', () => {
 
 describe('JSON limits inside credentials', () => {
   it(`maxJsonDepth (default ${DEFAULT_LIMITS.maxJsonDepth}) in a payload → LIMIT_EXCEEDED`, async () => {
-    expectRefused(await verifyPresentation(l1Claim('deep', nested(DEFAULT_LIMITS.maxJsonDepth + 1))), 'LIMIT_EXCEEDED', 'l1');
-    expectRefused(await verifyPresentation(l1Claim('deep', nested(6)), { limits: { maxJsonDepth: 4 } }), 'LIMIT_EXCEEDED', 'l1');
+    expectRefused(
+      await verifyPresentation(l1Claim('deep', nested(DEFAULT_LIMITS.maxJsonDepth + 1))),
+      'LIMIT_EXCEEDED',
+      'l1',
+    );
+    expectRefused(
+      await verifyPresentation(l1Claim('deep', nested(6)), { limits: { maxJsonDepth: 4 } }),
+      'LIMIT_EXCEEDED',
+      'l1',
+    );
   });
   it('maxJsonDepth in a disclosure → LIMIT_EXCEEDED', async () => {
-    const b = immediateBundle({ paymentMandate: (m) => void (m.extra = nested(DEFAULT_LIMITS.maxJsonDepth + 1)) });
+    const b = immediateBundle({
+      paymentMandate: (m) => void (m.extra = nested(DEFAULT_LIMITS.maxJsonDepth + 1)),
+    });
     expectRefused(await verifyPresentation(b), 'LIMIT_EXCEEDED', 'l2');
   });
   it('resolved nesting across disclosures is capped too (24 levels, sdjwt/resolve) → LIMIT_EXCEEDED', async () => {
     expectRefused(await verifyPresentation(l1Claim('deep', nested(26))), 'LIMIT_EXCEEDED', 'l1');
   });
   it(`maxStringLength (default ${DEFAULT_LIMITS.maxStringLength}) for a claim value → LIMIT_EXCEEDED`, async () => {
-    expectRefused(await verifyPresentation(l1Claim('note', 'x'.repeat(DEFAULT_LIMITS.maxStringLength + 1))), 'LIMIT_EXCEEDED', 'l1');
-    expectRefused(await verifyPresentation(l1Claim('note', 'x'.repeat(200)), { limits: { maxStringLength: 100 } }), 'LIMIT_EXCEEDED', 'l1');
+    expectRefused(
+      await verifyPresentation(l1Claim('note', 'x'.repeat(DEFAULT_LIMITS.maxStringLength + 1))),
+      'LIMIT_EXCEEDED',
+      'l1',
+    );
+    expectRefused(
+      await verifyPresentation(l1Claim('note', 'x'.repeat(200)), {
+        limits: { maxStringLength: 100 },
+      }),
+      'LIMIT_EXCEEDED',
+      'l1',
+    );
   });
   it('maxStringLength for a member name → LIMIT_EXCEEDED', async () => {
-    expectRefused(await verifyPresentation(l1Claim('k'.repeat(DEFAULT_LIMITS.maxStringLength + 1), 1)), 'LIMIT_EXCEEDED', 'l1');
+    expectRefused(
+      await verifyPresentation(l1Claim('k'.repeat(DEFAULT_LIMITS.maxStringLength + 1), 1)),
+      'LIMIT_EXCEEDED',
+      'l1',
+    );
   });
   it(`a checkout_jwt has its own limit, maxCheckoutJwtLength (default ${DEFAULT_LIMITS.maxCheckoutJwtLength})`, async () => {
     // A cart with a long (but < 64 KiB) description makes a checkout_jwt longer than maxStringLength.
     const longCart = [{ id: 'SKU-1', title: 'd'.repeat(60_000), quantity: 1, unit_price: 27999 }];
     const ok = immediateBundle({ cart: longCart });
-    const jwt = (JSON.parse(Buffer.from(ok.l2.split('~')[1]!, 'base64url').toString('utf8'))[1] as { checkout_jwt: string }).checkout_jwt;
+    const jwt = (
+      JSON.parse(Buffer.from(ok.l2.split('~')[1]!, 'base64url').toString('utf8'))[1] as {
+        checkout_jwt: string;
+      }
+    ).checkout_jwt;
     expect(jwt.length).toBeGreaterThan(DEFAULT_LIMITS.maxStringLength);
     expect((await verifyPresentation(ok)).valid).toBe(true);
-    expectRefused(await verifyPresentation(ok, { limits: { maxCheckoutJwtLength: 70_000 } }), 'LIMIT_EXCEEDED', 'l2');
+    expectRefused(
+      await verifyPresentation(ok, { limits: { maxCheckoutJwtLength: 70_000 } }),
+      'LIMIT_EXCEEDED',
+      'l2',
+    );
   });
   it('limits apply to the L3 as well', async () => {
     const b = autonomousBundle({}, 'network');

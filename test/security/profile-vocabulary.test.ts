@@ -16,7 +16,11 @@ import { codes, type Obj } from './helpers.js';
 function verify(h: Hooks, role: 'network' | 'merchant' | 'dispute'): Promise<VerificationResult> {
   const k = chainKeys();
   const { trust: _t, at: _a, ...bundle } = autonomousBundle(h, role);
-  return verifyPresentation(bundle, { issuerKeys: { keys: [k.issuer.publicJwk] }, merchantKeys: { keys: [k.merchant.publicJwk] }, now: AT });
+  return verifyPresentation(bundle, {
+    issuerKeys: { keys: [k.issuer.publicJwk] },
+    merchantKeys: { keys: [k.merchant.publicJwk] },
+    now: AT,
+  });
 }
 
 const shop = { name: 'Seven Shop', website: 'https://seven.example' };
@@ -32,7 +36,12 @@ describe('class 9 (typed identifiers) in both vocabularies', () => {
     it(`${p.name}: an allowlist entry with a numeric id is malformed, never matched by name and website → CONSTRAINT_MALFORMED`, async () => {
       // The agent pays a party that shares the entry's name and website but not its id.
       const r = await verify(
-        { profile: p, selectedMerchant: null, paymentMandate: numericIdPayee(p), l3aMandate: (m) => void (m.payee = { id: 'm-x', ...shop }) },
+        {
+          profile: p,
+          selectedMerchant: null,
+          paymentMandate: numericIdPayee(p),
+          l3aMandate: (m) => void (m.payee = { id: 'm-x', ...shop }),
+        },
         'network',
       );
       expect(r.valid).toBe(false);
@@ -42,7 +51,11 @@ describe('class 9 (typed identifiers) in both vocabularies', () => {
 });
 
 describe('the bound-view rule for L3a in both vocabularies', () => {
-  const withheld: (p: WireProfile) => Hooks = (p) => ({ profile: p, selectedMerchant: null, paymentViewMerchants: [] });
+  const withheld: (p: WireProfile) => Hooks = (p) => ({
+    profile: p,
+    selectedMerchant: null,
+    paymentViewMerchants: [],
+  });
   for (const p of [VI_2026_02, VI_2026_04]) {
     it(`${p.name}: an L3a whose view withholds every allowed payee is rejected (CONSTRAINT_UNVERIFIABLE), never skipped`, async () => {
       const r = await verify(withheld(p), 'network');

@@ -17,27 +17,45 @@ describe('nbf: not before (RFC 7519 §4.1.5)', () => {
   for (const profile of PROFILES) {
     describe(profile.name, () => {
       it('a deferred Autonomous L2 ("starts tomorrow") is not spendable today → NOT_YET_VALID at l2', async () => {
-        const b = autonomousBundle({ profile, l2Payload: (p) => void (p.nbf = AT + DAY) }, 'network');
+        const b = autonomousBundle(
+          { profile, l2Payload: (p) => void (p.nbf = AT + DAY) },
+          'network',
+        );
         expectRefused(await verifyPresentation(b), 'NOT_YET_VALID', 'l2');
       });
       it('the same L2 verifies once its nbf has passed', async () => {
-        const b = autonomousBundle({ profile, l2Payload: (p) => void (p.nbf = AT - 60) }, 'network');
+        const b = autonomousBundle(
+          { profile, l2Payload: (p) => void (p.nbf = AT - 60) },
+          'network',
+        );
         expect((await verifyPresentation(b)).valid).toBe(true);
       });
       it('an nbf within the clock skew is accepted', async () => {
-        const b = autonomousBundle({ profile, l2Payload: (p) => void (p.nbf = AT + 200) }, 'network');
+        const b = autonomousBundle(
+          { profile, l2Payload: (p) => void (p.nbf = AT + 200) },
+          'network',
+        );
         expect((await verifyPresentation(b)).valid).toBe(true);
       });
       it('L1 nbf in the future → NOT_YET_VALID at l1', async () => {
-        const b = autonomousBundle({ profile, l1Payload: (p) => void (p.nbf = AT + DAY) }, 'network');
+        const b = autonomousBundle(
+          { profile, l1Payload: (p) => void (p.nbf = AT + DAY) },
+          'network',
+        );
         expectRefused(await verifyPresentation(b), 'NOT_YET_VALID', 'l1');
       });
       it('L3a nbf in the future → NOT_YET_VALID at l3a', async () => {
-        const b = autonomousBundle({ profile, l3aPayload: (p) => void (p.nbf = AT + 1800) }, 'network');
+        const b = autonomousBundle(
+          { profile, l3aPayload: (p) => void (p.nbf = AT + 1800) },
+          'network',
+        );
         expectRefused(await verifyPresentation(b), 'NOT_YET_VALID', 'l3a');
       });
       it('L3b nbf in the future → NOT_YET_VALID at l3b', async () => {
-        const b = autonomousBundle({ profile, l3bPayload: (p) => void (p.nbf = AT + 1800) }, 'merchant');
+        const b = autonomousBundle(
+          { profile, l3bPayload: (p) => void (p.nbf = AT + 1800) },
+          'merchant',
+        );
         expectRefused(await verifyPresentation(b), 'NOT_YET_VALID', 'l3b');
       });
       it('checkout_jwt nbf in the future → NOT_YET_VALID at checkout_jwt', async () => {
@@ -66,25 +84,39 @@ describe('iss is a URI string where present', () => {
     expectRefused(await verifyPresentation(b), 'L1_CLAIM_MISSING', 'l1');
   });
   it('April L2 iss that is not a URI → CLAIM_MALFORMED at l2', async () => {
-    const b = autonomousBundle({ profile: VI_2026_04, l2Payload: (p) => void (p.iss = 'my wallet') }, 'network');
+    const b = autonomousBundle(
+      { profile: VI_2026_04, l2Payload: (p) => void (p.iss = 'my wallet') },
+      'network',
+    );
     expectRefused(await verifyPresentation(b), 'CLAIM_MALFORMED', 'l2');
   });
   it('an L2 iss that is a URI is accepted', async () => {
-    const b = autonomousBundle({ profile: VI_2026_04, l2Payload: (p) => void (p.iss = 'https://wallet.example') }, 'network');
+    const b = autonomousBundle(
+      { profile: VI_2026_04, l2Payload: (p) => void (p.iss = 'https://wallet.example') },
+      'network',
+    );
     expect((await verifyPresentation(b)).valid).toBe(true);
   });
   it('an L3a iss that is not a string → CLAIM_MALFORMED at l3a', async () => {
-    const b = autonomousBundle({ l3aPayload: (p) => void (p.iss = { url: 'https://agent.example' }) }, 'network');
+    const b = autonomousBundle(
+      { l3aPayload: (p) => void (p.iss = { url: 'https://agent.example' }) },
+      'network',
+    );
     expectRefused(await verifyPresentation(b), 'CLAIM_MALFORMED', 'l3a');
   });
 });
 
 describe('aud is one string', () => {
   it('an L3a whose aud lists two networks is refused, even where the network expects one of them', async () => {
-    const b = autonomousBundle({ l3aPayload: (p) => void (p.aud = [AUD.l3a, 'https://other-network.example']) }, 'network');
+    const b = autonomousBundle(
+      { l3aPayload: (p) => void (p.aud = [AUD.l3a, 'https://other-network.example']) },
+      'network',
+    );
     const r = await verifyPresentation(b, { expect: { l3a: { aud: AUD.l3a } } });
     expectRefused(r, 'CLAIM_MALFORMED', 'l3a');
-    const other = await verifyPresentation(b, { expect: { l3a: { aud: 'https://other-network.example' } } });
+    const other = await verifyPresentation(b, {
+      expect: { l3a: { aud: 'https://other-network.example' } },
+    });
     expect(other.valid).toBe(false);
   });
   it('an L3b aud array → CLAIM_MALFORMED at l3b', async () => {
@@ -103,7 +135,10 @@ describe('_sd_alg is required in L2 and L3', () => {
     expectRefused(await verifyPresentation(b), 'L2_CLAIM_MISSING', 'l2');
   });
   it('Autonomous L2 without _sd_alg → L2_CLAIM_MISSING', async () => {
-    const b = autonomousBundle({ profile: VI_2026_04, l2Payload: (p) => void delete p._sd_alg }, 'network');
+    const b = autonomousBundle(
+      { profile: VI_2026_04, l2Payload: (p) => void delete p._sd_alg },
+      'network',
+    );
     expectRefused(await verifyPresentation(b), 'L2_CLAIM_MISSING', 'l2');
   });
   it('L3a without _sd_alg → L3_CLAIM_MISSING at l3a; L3b too', async () => {

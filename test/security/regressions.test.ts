@@ -9,7 +9,8 @@ import { es256Raw, expectRefused, headerOf, resignSdJwt } from './helpers.js';
 
 const B64U = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 /** Flip an unused low bit of the last character: other text, same bytes. */
-const nonCanonical = (seg: string) => seg.slice(0, -1) + B64U[B64U.indexOf(seg[seg.length - 1]!) ^ 1];
+const nonCanonical = (seg: string) =>
+  seg.slice(0, -1) + B64U[B64U.indexOf(seg[seg.length - 1]!) ^ 1];
 const keys = chainKeys();
 
 describe('non-canonical base64url (fuzz: "flip l2 signature @85")', () => {
@@ -28,7 +29,11 @@ describe('non-canonical base64url (fuzz: "flip l2 signature @85")', () => {
     const i = parts.findIndex((d, n) => n > 0 && d.length % 4 !== 0);
     expect(i).toBeGreaterThan(0);
     parts[i] = nonCanonical(parts[i]!);
-    expectRefused(await verifyPresentation({ ...b, l2: parts.join('~') }), 'DISCLOSURE_MALFORMED', 'l2');
+    expectRefused(
+      await verifyPresentation({ ...b, l2: parts.join('~') }),
+      'DISCLOSURE_MALFORMED',
+      'l2',
+    );
   });
 });
 
@@ -48,7 +53,9 @@ describe('exceptions that escaped a check as INTERNAL', () => {
   it('an L3b without delegate_payload (signed by the agent) → L3_CLAIM_MISSING, not INTERNAL', async () => {
     const b = autonomousBundle({}, 'merchant');
     const l3b = b.l3![0]!.checkout!;
-    b.l3![0]!.checkout = resignSdJwt(l3b, headerOf(l3b), es256Raw(keys.agent.privateKey), (p) => ({ value: p }));
+    b.l3![0]!.checkout = resignSdJwt(l3b, headerOf(l3b), es256Raw(keys.agent.privateKey), (p) => ({
+      value: p,
+    }));
     expectRefused(await verifyPresentation(b), 'L3_CLAIM_MISSING', 'l3b');
   });
 });
@@ -63,8 +70,14 @@ describe('ECDSA malleability: identifiers do not depend on the signature', () =>
     const [h, p, s] = jwt!.split('.') as [string, string, string];
     const sig = Buffer.from(s, 'base64url');
     const sTwin = N - BigInt(`0x${sig.subarray(32).toString('hex')}`);
-    const twinSig = Buffer.concat([sig.subarray(0, 32), Buffer.from(sTwin.toString(16).padStart(64, '0'), 'hex')]);
-    const twin = await verifyPresentation({ ...b, l2: [`${h}.${p}.${twinSig.toString('base64url')}`, ...rest].join('~') });
+    const twinSig = Buffer.concat([
+      sig.subarray(0, 32),
+      Buffer.from(sTwin.toString(16).padStart(64, '0'), 'hex'),
+    ]);
+    const twin = await verifyPresentation({
+      ...b,
+      l2: [`${h}.${p}.${twinSig.toString('base64url')}`, ...rest].join('~'),
+    });
     expect(twin.valid).toBe(true);
     // l2_id hashes the signed content only: budget, one-fulfilment-per-pair and idempotency all key on it.
     expect(twin.l2_id).toBe(original.l2_id);

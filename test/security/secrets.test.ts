@@ -34,10 +34,25 @@ function hostileBundles(): [string, unknown, VerifyOptions?][] {
     ['trust issuer key with d', trustD],
     ['trust merchant key with d', merchantD],
     ['options.issuerKeys with d', immediateBundle(), { issuerKeys: { keys: [priv(keys.issuer)] } }],
-    ['L1 cnf.jwk with d', immediateBundle({ l1Payload: (p) => void (p.cnf = { jwk: priv(keys.user) }) })],
-    ['mandate cnf.jwk with d', autonomousBundle({ checkoutMandate: (m) => void (m.cnf = agentCnf), paymentMandate: (m) => void (m.cnf = agentCnf) })],
-    ['L3 header jwk with d', autonomousBundle({ l3aHeader: (h) => void (h.jwk = priv(keys.agent)) }, 'network')],
-    ['L1 extra claim holding a private JWK', immediateBundle({ l1Payload: (p) => void (p.backup = { keys: [priv(keys.user)] }) })],
+    [
+      'L1 cnf.jwk with d',
+      immediateBundle({ l1Payload: (p) => void (p.cnf = { jwk: priv(keys.user) }) }),
+    ],
+    [
+      'mandate cnf.jwk with d',
+      autonomousBundle({
+        checkoutMandate: (m) => void (m.cnf = agentCnf),
+        paymentMandate: (m) => void (m.cnf = agentCnf),
+      }),
+    ],
+    [
+      'L3 header jwk with d',
+      autonomousBundle({ l3aHeader: (h) => void (h.jwk = priv(keys.agent)) }, 'network'),
+    ],
+    [
+      'L1 extra claim holding a private JWK',
+      immediateBundle({ l1Payload: (p) => void (p.backup = { keys: [priv(keys.user)] }) }),
+    ],
     ['L1 claim JWK whose d is selectively disclosed', disclosedD()],
   ];
 }
@@ -51,7 +66,10 @@ function disclosedD(): unknown {
   });
 }
 
-const SHIPPED_DIRS = [join(__dirname, '../../vectors/valid'), join(__dirname, '../../vectors/tampered')];
+const SHIPPED_DIRS = [
+  join(__dirname, '../../vectors/valid'),
+  join(__dirname, '../../vectors/tampered'),
+];
 
 /** The shipped vectors always, plus the shared reference bundles when they are beside the checkout. */
 function vectorFiles(): string[] {
@@ -99,7 +117,9 @@ describe('no private key material in results', () => {
     expect(echoed).not.toHaveProperty('d');
   });
   it('the redaction is not vacuous: a private JWK in an L1 claim is echoed, minus d', async () => {
-    const r = await verifyPresentation(hostileBundles().find(([n]) => n.startsWith('L1 extra'))![1]);
+    const r = await verifyPresentation(
+      hostileBundles().find(([n]) => n.startsWith('L1 extra'))![1],
+    );
     const echoed = (r.claims.l1!.claims.backup as { keys: Obj[] }).keys[0]!;
     expect(echoed).toMatchObject({ kty: 'EC', crv: 'P-256', x: keys.user.publicJwk.x });
     expect(echoed).not.toHaveProperty('d');
@@ -109,11 +129,17 @@ describe('no private key material in results', () => {
 describe('no private key material in CLI output', () => {
   it('vintent verify --json over every vector and every hostile bundle', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vintent-secrets-'));
-    for (const [i, f] of vectorFiles().entries()) writeFileSync(join(dir, `v-${i}-${f.split('/').pop()}`), readFileSync(f));
-    for (const [i, [, b]] of hostileBundles().entries()) writeFileSync(join(dir, `hostile-${i}.json`), JSON.stringify(b));
+    for (const [i, f] of vectorFiles().entries())
+      writeFileSync(join(dir, `v-${i}-${f.split('/').pop()}`), readFileSync(f));
+    for (const [i, [, b]] of hostileBundles().entries())
+      writeFileSync(join(dir, `hostile-${i}.json`), JSON.stringify(b));
     const out: string[] = [];
-    const w = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
-    const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (out.push(String(s)), true));
+    const w = vi
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((s) => (out.push(String(s)), true));
+    const e = vi
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((s) => (out.push(String(s)), true));
     let code: number;
     try {
       code = await main(['verify', '--json', dir]);

@@ -7,7 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import { VI_2026_02, VI_2026_04 } from '../../src/profiles/profile.js';
 import { makeArrayDisclosure } from '../../src/sdjwt/build.js';
-import { autonomousBundle, constraintOf, MERCHANTS, onlyFirstAllowedMerchant } from '../fixtures/raw-chain.js';
+import {
+  autonomousBundle,
+  constraintOf,
+  MERCHANTS,
+  onlyFirstAllowedMerchant,
+} from '../fixtures/raw-chain.js';
 import { verifyPresentation } from '../fixtures/vector-verify.js';
 import { codes, expectRefused, type Obj } from './helpers.js';
 
@@ -16,11 +21,21 @@ const PSP = { id: 'psp-1', name: 'Pay Co', website: 'https://pay.example' };
 for (const profile of [VI_2026_02, VI_2026_04]) {
   describe(`${profile.name}: which allowlist selected_merchant comes from`, () => {
     it('an allowed payee that is not an allowed merchant → SELECTED_MERCHANT_NOT_ALLOWED', async () => {
-      const b = autonomousBundle({ profile, selectedMerchant: MERCHANTS[1], paymentViewMerchants: [0, 1], checkoutMandate: onlyFirstAllowedMerchant(profile) });
+      const b = autonomousBundle({
+        profile,
+        selectedMerchant: MERCHANTS[1],
+        paymentViewMerchants: [0, 1],
+        checkoutMandate: onlyFirstAllowedMerchant(profile),
+      });
       expectRefused(await verifyPresentation(b), 'SELECTED_MERCHANT_NOT_ALLOWED', 'l3a');
     });
     it('the same, with the checkout mandate disclosed only in the L3b view', async () => {
-      const b = autonomousBundle({ profile, selectedMerchant: MERCHANTS[1], paymentViewMerchants: [0, 1], checkoutMandate: onlyFirstAllowedMerchant(profile) });
+      const b = autonomousBundle({
+        profile,
+        selectedMerchant: MERCHANTS[1],
+        paymentViewMerchants: [0, 1],
+        checkoutMandate: onlyFirstAllowedMerchant(profile),
+      });
       // The bundle's l2 becomes the network view; the L3b's view still discloses the checkout mandate.
       b.l2 = b.l3![0]!.payment_l2!;
       expectRefused(await verifyPresentation(b), 'SELECTED_MERCHANT_NOT_ALLOWED', 'l3a');
@@ -28,7 +43,12 @@ for (const profile of [VI_2026_02, VI_2026_04]) {
     it('a marketplace or PSP payee the user allowed passes beside the selected merchant', async () => {
       const b = autonomousBundle({
         profile,
-        paymentMandate: (m) => void (constraintOf(m, profile.constraint.allowedPayee)[profile.allowlistField.allowedPayee] as unknown[]).push(PSP),
+        paymentMandate: (m) =>
+          void (
+            constraintOf(m, profile.constraint.allowedPayee)[
+              profile.allowlistField.allowedPayee
+            ] as unknown[]
+          ).push(PSP),
         l3aMandate: (m) => void (m.payee = PSP),
       });
       const r = await verifyPresentation(b);
@@ -39,12 +59,21 @@ for (const profile of [VI_2026_02, VI_2026_04]) {
       const { id: _id, ...noId } = MERCHANTS[0]!;
       const ok = await verifyPresentation(autonomousBundle({ profile, selectedMerchant: noId }));
       expect(ok.checks.find((c) => c.name === 'l3a.selected_merchant')?.status).toBe('passed');
-      const other = await verifyPresentation(autonomousBundle({ profile, selectedMerchant: { name: noId.name, website: 'https://elsewhere.example' } }));
+      const other = await verifyPresentation(
+        autonomousBundle({
+          profile,
+          selectedMerchant: { name: noId.name, website: 'https://elsewhere.example' },
+        }),
+      );
       expectRefused(other, 'SELECTED_MERCHANT_NOT_ALLOWED', 'l3a');
     });
     it('a payee written without an id passes when its name and website are allowed (CF §11.2)', async () => {
       const { id: _id, ...noId } = MERCHANTS[0]!;
-      const b = autonomousBundle({ profile, l3aMandate: (m) => void (m.payee = noId), selectedMerchant: MERCHANTS[0] });
+      const b = autonomousBundle({
+        profile,
+        l3aMandate: (m) => void (m.payee = noId),
+        selectedMerchant: MERCHANTS[0],
+      });
       const r = await verifyPresentation(b);
       expect(codes(r).filter((c) => c.startsWith('SELECTED_MERCHANT'))).toEqual([]);
     });
@@ -69,7 +98,11 @@ for (const profile of [VI_2026_02, VI_2026_04]) {
         profile,
         paymentViewExtra: [odd.encoded],
         paymentMandate: (m) =>
-          void (constraintOf(m, profile.constraint.allowedPayee)[profile.allowlistField.allowedPayee] as unknown[]).push({ '...': odd.digest }),
+          void (
+            constraintOf(m, profile.constraint.allowedPayee)[
+              profile.allowlistField.allowedPayee
+            ] as unknown[]
+          ).push({ '...': odd.digest }),
       });
       expectRefused(await verifyPresentation(b), 'CONSTRAINT_MALFORMED', 'l3a');
     });

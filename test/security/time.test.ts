@@ -32,7 +32,10 @@ describe('timestamps that are not integer seconds → TIME_CLAIM_INVALID', () =>
   for (const [what, raw] of NOT_SECONDS) {
     for (const claim of ['exp', 'iat']) {
       it(`L1 ${claim} as ${what}`, async () => {
-        const b = immediateBundle({ l1Serialized: (s) => resignSdJwt(s, headerOf(s), es256Raw(keys.issuer.privateKey), withRaw(claim, raw)) });
+        const b = immediateBundle({
+          l1Serialized: (s) =>
+            resignSdJwt(s, headerOf(s), es256Raw(keys.issuer.privateKey), withRaw(claim, raw)),
+        });
         expectRefused(await verifyPresentation(b), 'TIME_CLAIM_INVALID', 'l1');
       });
     }
@@ -44,7 +47,12 @@ describe('timestamps that are not integer seconds → TIME_CLAIM_INVALID', () =>
     it(`L3a iat as ${what}`, async () => {
       const b = autonomousBundle({}, 'network');
       const l3a = b.l3![0]!.payment!;
-      b.l3![0]!.payment = resignSdJwt(l3a, headerOf(l3a), es256Raw(keys.agent.privateKey), withRaw('iat', raw));
+      b.l3![0]!.payment = resignSdJwt(
+        l3a,
+        headerOf(l3a),
+        es256Raw(keys.agent.privateKey),
+        withRaw('iat', raw),
+      );
       expectRefused(await verifyPresentation(b), 'TIME_CLAIM_INVALID', 'l3a');
     });
   }
@@ -67,10 +75,16 @@ describe('clock skew (security-model.md §4.6)', () => {
   // The fixture L3s expire at T0 + 360; 200 s later is inside the default 300 s tolerance.
   const late = T0 + 360 + 200;
   it('an L3 expired 200 s ago passes the default 300 s skew', async () => {
-    expect((await verifyPresentation(autonomousBundle({}, 'network'), { now: late })).valid).toBe(true);
+    expect((await verifyPresentation(autonomousBundle({}, 'network'), { now: late })).valid).toBe(
+      true,
+    );
   });
   it('the same L3 is EXPIRED under a tighter skewSeconds: 60', async () => {
-    expectRefused(await verifyPresentation(autonomousBundle({}, 'network'), { now: late, skewSeconds: 60 }), 'EXPIRED', 'l3a');
+    expectRefused(
+      await verifyPresentation(autonomousBundle({}, 'network'), { now: late, skewSeconds: 60 }),
+      'EXPIRED',
+      'l3a',
+    );
   });
   it("options.now wins over the presenter's bundle.at", async () => {
     const b = autonomousBundle({}, 'network');

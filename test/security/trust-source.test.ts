@@ -17,7 +17,12 @@ import { codes, expectRefused } from './helpers.js';
 interface ConfiguredVector {
   file: string;
   bundle: Record<string, unknown> & { at: number; trust: { issuer_jwks: JwkSet } };
-  configured: { issuer_jwks: JwkSet; merchant_jwks: JwkSet; now: number; verdict: { valid: false; code: ErrorCode } };
+  configured: {
+    issuer_jwks: JwkSet;
+    merchant_jwks: JwkSet;
+    now: number;
+    verdict: { valid: false; code: ErrorCode };
+  };
 }
 
 const VALID = resolve(__dirname, '../../vectors/valid');
@@ -27,12 +32,22 @@ const vectors: ConfiguredVector[] = readdirSync(VALID)
   .filter((v) => v.bundle.configured !== undefined)
   .map((v) => ({ ...v, configured: v.bundle.configured }));
 
-const configuredOptions = (v: ConfiguredVector) => ({ issuerKeys: v.configured.issuer_jwks, merchantKeys: v.configured.merchant_jwks, now: v.configured.now });
+const configuredOptions = (v: ConfiguredVector) => ({
+  issuerKeys: v.configured.issuer_jwks,
+  merchantKeys: v.configured.merchant_jwks,
+  now: v.configured.now,
+});
 
 describe('class 13 vectors (vectors/valid/*, with `configured`)', () => {
   it('there is one for the keys and one for the clock', () => {
-    expect(vectors.map((v) => v.file)).toEqual(['immediate-self-chosen-time.json', 'immediate-self-vouching-issuer.json']);
-    expect(vectors.map((v) => v.configured.verdict.code).sort()).toEqual(['EXPIRED', 'L1_SIGNATURE_INVALID']);
+    expect(vectors.map((v) => v.file)).toEqual([
+      'immediate-self-chosen-time.json',
+      'immediate-self-vouching-issuer.json',
+    ]);
+    expect(vectors.map((v) => v.configured.verdict.code).sort()).toEqual([
+      'EXPIRED',
+      'L1_SIGNATURE_INVALID',
+    ]);
   });
 
   for (const v of vectors) {
@@ -56,7 +71,10 @@ describe('class 13 vectors (vectors/valid/*, with `configured`)', () => {
 
       it('configured keys win even when vector checking is asked for', async () => {
         // The clock vector's keys are genuine: only its time gives it away, and a configured `now` wins too.
-        const r = await verifyPresentation(v.bundle, { ...configuredOptions(v), trustFromBundle: true });
+        const r = await verifyPresentation(v.bundle, {
+          ...configuredOptions(v),
+          trustFromBundle: true,
+        });
         expectRefused(r, v.configured.verdict.code);
       });
     });

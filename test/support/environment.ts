@@ -18,7 +18,9 @@ const CHECKOUT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..
 export const SHARED_DIR = resolve(process.env.VINTENT_SHARED_DIR ?? join(CHECKOUT, '..', 'shared'));
 
 /** The February reference bundles with their recorded verdicts. */
-export const REFERENCE_DIR = resolve(process.env.VINTENT_REFERENCE_DIR ?? join(SHARED_DIR, 'interop', 'reference'));
+export const REFERENCE_DIR = resolve(
+  process.env.VINTENT_REFERENCE_DIR ?? join(SHARED_DIR, 'interop', 'reference'),
+);
 
 /** The April upstream golden vectors and bundles. */
 export const UPSTREAM_DIR = join(SHARED_DIR, 'interop', 'upstream');
@@ -38,25 +40,37 @@ function jsonFilesIn(dir: string): string[] {
 export const referenceBundles: Requirement =
   jsonFilesIn(REFERENCE_DIR).length > 0
     ? { available: true, reason: '' }
-    : { available: false, reason: `no reference bundles at ${REFERENCE_DIR} (put the shared folder beside the checkout or set VINTENT_SHARED_DIR)` };
+    : {
+        available: false,
+        reason: `no reference bundles at ${REFERENCE_DIR} (put the shared folder beside the checkout or set VINTENT_SHARED_DIR)`,
+      };
 
 /** The upstream April vectors. */
 export const upstreamVectors: Requirement = existsSync(join(UPSTREAM_DIR, 'vectors.json'))
   ? { available: true, reason: '' }
-  : { available: false, reason: `no upstream vectors at ${UPSTREAM_DIR} (put the shared folder beside the checkout or set VINTENT_SHARED_DIR)` };
+  : {
+      available: false,
+      reason: `no upstream vectors at ${UPSTREAM_DIR} (put the shared folder beside the checkout or set VINTENT_SHARED_DIR)`,
+    };
 
 /** The PostgreSQL URL the PG suites use, if any. */
 export const PG_URL = process.env.VINTENT_PG_URL || undefined;
 
 export const postgres: Requirement = PG_URL
   ? { available: true, reason: '' }
-  : { available: false, reason: 'VINTENT_PG_URL is not set (export VINTENT_PG_URL="$(bash scripts/ci-postgres.sh)")' };
+  : {
+      available: false,
+      reason: 'VINTENT_PG_URL is not set (export VINTENT_PG_URL="$(bash scripts/ci-postgres.sh)")',
+    };
 
 export const CHROMIUM_PATH = process.env.VINTENT_CHROMIUM ?? '/usr/bin/chromium';
 
 export const chromium: Requirement = existsSync(CHROMIUM_PATH)
   ? { available: true, reason: '' }
-  : { available: false, reason: `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium, or set VINTENT_CHROMIUM)` };
+  : {
+      available: false,
+      reason: `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium, or set VINTENT_CHROMIUM)`,
+    };
 
 /** Marker the skip reporter looks for in suite names. */
 export const SKIP_MARK = '[skipped: ';

@@ -44,11 +44,24 @@ export function spawnServe(args: readonly string[], options: ServeSpawnOptions =
   const logDir = mkdtempSync(join(tmpdir(), 'vintent-serve-log-'));
   const logFile = join(logDir, 'stderr.log');
   const fd = openSync(logFile, 'w');
-  const argv = [...(options.nodeArgs ?? []), '--import', 'tsx', '-e', ENTRY_SCRIPT, 'serve', '--port', '0', ...args];
+  const argv = [
+    ...(options.nodeArgs ?? []),
+    '--import',
+    'tsx',
+    '-e',
+    ENTRY_SCRIPT,
+    'serve',
+    '--port',
+    '0',
+    ...args,
+  ];
   const [command, commandArgs] =
     options.maxOpenFiles === undefined
       ? [process.execPath, argv]
-      : ['prlimit', [`--nofile=${options.maxOpenFiles}:${options.maxOpenFiles}`, process.execPath, ...argv]];
+      : [
+          'prlimit',
+          [`--nofile=${options.maxOpenFiles}:${options.maxOpenFiles}`, process.execPath, ...argv],
+        ];
   const child = spawn(command, commandArgs, {
     cwd: CHECKOUT_DIR,
     env: { ...process.env, ...options.env },
@@ -86,15 +99,25 @@ export interface StartedServe extends Omit<ServeChild, 'url'> {
  * (up to `readyMs`) until the primary reports every worker listening, so
  * requests really spread over all of them.
  */
-export async function startServe(args: readonly string[], options: ServeSpawnOptions & { workers?: number; readyMs?: number } = {}): Promise<StartedServe> {
-  const s = spawnServe(options.workers !== undefined ? ['--workers', String(options.workers), ...args] : args, options);
+export async function startServe(
+  args: readonly string[],
+  options: ServeSpawnOptions & { workers?: number; readyMs?: number } = {},
+): Promise<StartedServe> {
+  const s = spawnServe(
+    options.workers !== undefined ? ['--workers', String(options.workers), ...args] : args,
+    options,
+  );
   let url: string;
   try {
     url = await s.url;
     const workers = options.workers ?? 1;
     const deadline = Date.now() + (options.readyMs ?? 20_000);
-    while (workers > 1 && !s.stderr().includes(`"event":"workers_listening","workers":${workers}`)) {
-      if (Date.now() > deadline) throw new Error(`serve: not all ${workers} workers listening: ${s.stderr()}`);
+    while (
+      workers > 1 &&
+      !s.stderr().includes(`"event":"workers_listening","workers":${workers}`)
+    ) {
+      if (Date.now() > deadline)
+        throw new Error(`serve: not all ${workers} workers listening: ${s.stderr()}`);
       await new Promise((r) => setTimeout(r, 25));
     }
   } catch (e) {

@@ -16,7 +16,8 @@ export default class SkipReporter implements Reporter {
         for (let p = test.parent; p.type === 'suite'; p = p.parent) {
           if (p.name.includes(SKIP_MARK)) label = p.fullName;
         }
-        const note = test.result().state === 'skipped' ? (test.result() as { note?: string }).note : undefined;
+        const note =
+          test.result().state === 'skipped' ? (test.result() as { note?: string }).note : undefined;
         const key = `${m.moduleId.replace(`${process.cwd()}/`, '')} > ${label}${note ? ` [skipped: ${note}]` : ''}`;
         lines.set(key, (lines.get(key) ?? 0) + 1);
       }

@@ -11,7 +11,11 @@ const VECTORS = join(__dirname, '../../vectors');
 
 /** Shipped vectors always; the shared reference bundles when they are beside the checkout. */
 function bundleFiles(): string[] {
-  const dirs = [join(VECTORS, 'valid'), join(VECTORS, 'tampered'), ...(referenceBundles.available ? [REFERENCE_DIR] : [])];
+  const dirs = [
+    join(VECTORS, 'valid'),
+    join(VECTORS, 'tampered'),
+    ...(referenceBundles.available ? [REFERENCE_DIR] : []),
+  ];
   return dirs.flatMap((d) =>
     readdirSync(d)
       .filter((n) => n.endsWith('.json'))
@@ -33,25 +37,60 @@ describe('plainBundle', () => {
   });
 
   it('never accepts what zod refuses', () => {
-    const str = fc.oneof(fc.string(), fc.constant(''), fc.constant(undefined), fc.integer(), fc.constant(null));
-    const entry = fc.record({ payment: str, payment_l2: str, checkout: str, checkout_l2: str }, { requiredKeys: [] });
-    const jwks = fc.oneof(fc.record({ keys: fc.array(fc.oneof(fc.object(), fc.integer(), fc.constant([]))) }), fc.constant([]), fc.constant(null));
+    const str = fc.oneof(
+      fc.string(),
+      fc.constant(''),
+      fc.constant(undefined),
+      fc.integer(),
+      fc.constant(null),
+    );
+    const entry = fc.record(
+      { payment: str, payment_l2: str, checkout: str, checkout_l2: str },
+      { requiredKeys: [] },
+    );
+    const jwks = fc.oneof(
+      fc.record({ keys: fc.array(fc.oneof(fc.object(), fc.integer(), fc.constant([]))) }),
+      fc.constant([]),
+      fc.constant(null),
+    );
     const bundle = fc.record(
       {
         vi_bundle: fc.oneof(fc.constant(1), fc.constant(2), fc.constant('1')),
         name: str,
-        role: fc.oneof(fc.constantFrom('merchant', 'network', 'dispute', 'other'), fc.constant(undefined)),
+        role: fc.oneof(
+          fc.constantFrom('merchant', 'network', 'dispute', 'other'),
+          fc.constant(undefined),
+        ),
         at: fc.oneof(fc.integer(), fc.double(), fc.constant(undefined), fc.constant('1')),
-        trust: fc.oneof(fc.record({ issuer_jwks: jwks, merchant_jwks: fc.oneof(jwks, fc.constant(undefined)) }, { requiredKeys: [] }), fc.constant(undefined)),
+        trust: fc.oneof(
+          fc.record(
+            { issuer_jwks: jwks, merchant_jwks: fc.oneof(jwks, fc.constant(undefined)) },
+            { requiredKeys: [] },
+          ),
+          fc.constant(undefined),
+        ),
         l1: str,
         l2: str,
-        l3: fc.oneof(fc.array(fc.oneof(entry, fc.integer())), fc.constant(undefined), fc.constant({})),
+        l3: fc.oneof(
+          fc.array(fc.oneof(entry, fc.integer())),
+          fc.constant(undefined),
+          fc.constant({}),
+        ),
         expect: fc.oneof(
-          fc.record({ l2: fc.record({ aud: str, nonce: str }, { requiredKeys: [] }) }, { requiredKeys: [] }),
+          fc.record(
+            { l2: fc.record({ aud: str, nonce: str }, { requiredKeys: [] }) },
+            { requiredKeys: [] },
+          ),
           fc.constant(undefined),
           fc.constant(1),
         ),
-        verdict: fc.oneof(fc.record({ valid: fc.oneof(fc.boolean(), fc.constant(1)), why: str }, { requiredKeys: [] }), fc.constant(undefined)),
+        verdict: fc.oneof(
+          fc.record(
+            { valid: fc.oneof(fc.boolean(), fc.constant(1)), why: str },
+            { requiredKeys: [] },
+          ),
+          fc.constant(undefined),
+        ),
       },
       { requiredKeys: [] },
     );

@@ -24,7 +24,13 @@ import { agentCnf, VI_2026_02, VI_2026_04, type WireProfile } from '../../src/pr
 import { makeArrayDisclosure, makePropertyDisclosure } from '../../src/sdjwt/build.js';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
 import { bareJwk, generateSigningKey } from '../../src/sdjwt/keys.js';
-import { CHECK_NAMES, type CheckName, type VerificationResult, type VerifyOptions, verifyPresentation } from '../../src/verify/index.js';
+import {
+  CHECK_NAMES,
+  type CheckName,
+  type VerificationResult,
+  type VerifyOptions,
+  verifyPresentation,
+} from '../../src/verify/index.js';
 import {
   AT,
   autonomousBundle,
@@ -53,7 +59,11 @@ const attacker = {
 /** What a production verifier is configured with: the real issuer and merchant keys and its own clock. */
 function configured(): VerifyOptions {
   const k = chainKeys();
-  return { issuerKeys: { keys: [k.issuer.publicJwk] }, merchantKeys: { keys: [k.merchant.publicJwk] }, now: AT };
+  return {
+    issuerKeys: { keys: [k.issuer.publicJwk] },
+    merchantKeys: { keys: [k.merchant.publicJwk] },
+    now: AT,
+  };
 }
 
 /** The bundle as a presenter sends it to a production verifier: its own trust and time carry no weight, so drop them. */
@@ -82,13 +92,20 @@ interface Row {
   options?: (p: WireProfile) => VerifyOptions;
 }
 
-const imm = (p: WireProfile, h: Hooks = {}, role: Role = 'dispute') => immediateBundle({ ...h, profile: p }, role);
-const auto = (p: WireProfile, h: Hooks = {}, role: Role = 'dispute') => autonomousBundle({ ...h, profile: p }, role);
+const imm = (p: WireProfile, h: Hooks = {}, role: Role = 'dispute') =>
+  immediateBundle({ ...h, profile: p }, role);
+const auto = (p: WireProfile, h: Hooks = {}, role: Role = 'dispute') =>
+  autonomousBundle({ ...h, profile: p }, role);
 const otherProfile = (p: WireProfile) => (p === VI_2026_02 ? VI_2026_04 : VI_2026_02);
 
 const ROWS: Row[] = [
   // stage 0: the bundle and one parse of each credential
-  { check: 'bundle.schema', how: 'vi_bundle is not 1', code: 'BUNDLE_MALFORMED', make: (p) => ({ ...imm(p), vi_bundle: 2 as 1 }) },
+  {
+    check: 'bundle.schema',
+    how: 'vi_bundle is not 1',
+    code: 'BUNDLE_MALFORMED',
+    make: (p) => ({ ...imm(p), vi_bundle: 2 as 1 }),
+  },
   {
     check: 'bundle.schema',
     how: 'no issuer keys configured (the bundle carries its own, which do not count)',
@@ -105,12 +122,20 @@ const ROWS: Row[] = [
       return { ...b, l1: [jwt!.split('.').slice(0, 2).join('.'), ...rest].join('~') };
     },
   },
-  { check: 'l2.parse', how: 'the L2 lacks its trailing ~', code: 'SDJWT_MALFORMED', make: (p) => ({ ...imm(p), l2: imm(p).l2.slice(0, -1) }) },
+  {
+    check: 'l2.parse',
+    how: 'the L2 lacks its trailing ~',
+    code: 'SDJWT_MALFORMED',
+    make: (p) => ({ ...imm(p), l2: imm(p).l2.slice(0, -1) }),
+  },
   {
     check: 'l2.view.parse',
     how: 'payment_l2 is not an SD-JWT',
     code: 'JWT_MALFORMED',
-    cascade: { checks: ['l3a.pair'], why: 'an L3a whose view cannot be read binds to no mandate (L3_PAIR_UNBOUND)' },
+    cascade: {
+      checks: ['l3a.pair'],
+      why: 'an L3a whose view cannot be read binds to no mandate (L3_PAIR_UNBOUND)',
+    },
     make: (p) => {
       const b = auto(p);
       b.l3![0]!.payment_l2 = 'garbage~';
@@ -139,8 +164,18 @@ const ROWS: Row[] = [
   },
 
   // stage 1: verified L1
-  { check: 'l1.header', how: 'alg none', code: 'ALG_NOT_ALLOWED', make: (p) => imm(p, { l1Header: (h) => void (h.alg = 'none') }) },
-  { check: 'l1.header', how: 'crit names an extension', code: 'CRIT_UNSUPPORTED', make: (p) => imm(p, { l1Header: (h) => void (h.crit = ['exp']) }) },
+  {
+    check: 'l1.header',
+    how: 'alg none',
+    code: 'ALG_NOT_ALLOWED',
+    make: (p) => imm(p, { l1Header: (h) => void (h.alg = 'none') }),
+  },
+  {
+    check: 'l1.header',
+    how: 'crit names an extension',
+    code: 'CRIT_UNSUPPORTED',
+    make: (p) => imm(p, { l1Header: (h) => void (h.crit = ['exp']) }),
+  },
   {
     check: 'l1.signature',
     how: "signed by the attacker's key under the issuer's kid",
@@ -157,17 +192,36 @@ const ROWS: Row[] = [
     check: 'l1.disclosures',
     how: 'an injected disclosure no digest references',
     code: 'DISCLOSURE_UNREFERENCED',
-    make: (p) => imm(p, { l1Serialized: (s) => `${s}${makePropertyDisclosure('email', 'mallory@example.com').encoded}~` }),
+    make: (p) =>
+      imm(p, {
+        l1Serialized: (s) =>
+          `${s}${makePropertyDisclosure('email', 'mallory@example.com').encoded}~`,
+      }),
   },
-  { check: 'l1.claims', how: 'no sub', code: 'L1_CLAIM_MISSING', make: (p) => imm(p, { l1Payload: (o) => void delete o.sub }) },
+  {
+    check: 'l1.claims',
+    how: 'no sub',
+    code: 'L1_CLAIM_MISSING',
+    make: (p) => imm(p, { l1Payload: (o) => void delete o.sub }),
+  },
   {
     check: 'l1.claims',
     how: 'a vct outside the accepted L1 types',
     code: 'L1_VCT_NOT_ACCEPTED',
     make: (p) => imm(p, { l1Payload: (o) => void (o.vct = 'https://credentials.example/loyalty') }),
   },
-  { check: 'l1.cnf', how: 'cnf missing', code: 'L1_CNF_INVALID', make: (p) => imm(p, { l1Payload: (o) => void delete o.cnf }) },
-  { check: 'l1.time', how: 'expired beyond skew', code: 'EXPIRED', make: (p) => imm(p, { l1Payload: (o) => void (o.exp = AT - 301) }) },
+  {
+    check: 'l1.cnf',
+    how: 'cnf missing',
+    code: 'L1_CNF_INVALID',
+    make: (p) => imm(p, { l1Payload: (o) => void delete o.cnf }),
+  },
+  {
+    check: 'l1.time',
+    how: 'expired beyond skew',
+    code: 'EXPIRED',
+    make: (p) => imm(p, { l1Payload: (o) => void (o.exp = AT - 301) }),
+  },
   {
     check: 'l1.time',
     how: 'lifetime over a year',
@@ -178,24 +232,41 @@ const ROWS: Row[] = [
     check: 'l1.status',
     how: 'the status list says the L1 is revoked',
     code: 'L1_STATUS_REVOKED',
-    make: (p) => imm(p, { l1Payload: (o) => void (o.status = { status_list: { idx: 0, uri: 'https://issuer.example/status/1' } }) }),
+    make: (p) =>
+      imm(p, {
+        l1Payload: (o) =>
+          void (o.status = { status_list: { idx: 0, uri: 'https://issuer.example/status/1' } }),
+      }),
     options: () => ({ statusResolver: () => ({ ok: true, status: 1 }) }),
   },
 
   // stage 2: verified L2 and its mode
-  { check: 'l2.header', how: 'typ JWT', code: 'TYP_MISMATCH', make: (p) => imm(p, { l2Header: (h) => void (h.typ = 'JWT') }) },
+  {
+    check: 'l2.header',
+    how: 'typ JWT',
+    code: 'TYP_MISMATCH',
+    make: (p) => imm(p, { l2Header: (h) => void (h.typ = 'JWT') }),
+  },
   {
     check: 'l2.signature',
     how: "signed by the attacker's key under the user's kid",
     code: 'L2_SIGNATURE_INVALID',
     make: (p) => imm(p, { l2SignWith: attacker.user }),
   },
-  { check: 'l2.sd_hash', how: 'sd_hash over another L1', code: 'L2_SD_HASH_MISMATCH', make: (p) => imm(p, { l2Payload: (o) => void (o.sd_hash = 'AAAA') }) },
+  {
+    check: 'l2.sd_hash',
+    how: 'sd_hash over another L1',
+    code: 'L2_SD_HASH_MISMATCH',
+    make: (p) => imm(p, { l2Payload: (o) => void (o.sd_hash = 'AAAA') }),
+  },
   {
     check: 'l2.claims',
     how: 'an inline object in delegate_payload',
     code: 'CLAIM_MALFORMED',
-    make: (p) => auto(p, { l2Payload: (o) => void (o.delegate_payload as unknown[]).push({ note: 'inline' }) }),
+    make: (p) =>
+      auto(p, {
+        l2Payload: (o) => void (o.delegate_payload as unknown[]).push({ note: 'inline' }),
+      }),
   },
   {
     check: 'l2.time',
@@ -226,10 +297,16 @@ const ROWS: Row[] = [
     check: 'l2.view',
     how: 'payment_l2 is a view of another L2',
     code: 'L2_VIEW_MISMATCH',
-    cascade: { checks: ['l3a.pair'], why: 'an L3a whose view is not of this L2 binds to no mandate of it (L3_PAIR_UNBOUND)' },
+    cascade: {
+      checks: ['l3a.pair'],
+      why: 'an L3a whose view is not of this L2 binds to no mandate of it (L3_PAIR_UNBOUND)',
+    },
     make: (p) => {
       const b = auto(p);
-      b.l3![0]!.payment_l2 = buildAutonomous({ profile: p, l2Payload: (o) => void (o.nonce = 'another-l2') }).paymentL2;
+      b.l3![0]!.payment_l2 = buildAutonomous({
+        profile: p,
+        l2Payload: (o) => void (o.nonce = 'another-l2'),
+      }).paymentL2;
       return b;
     },
   },
@@ -257,7 +334,9 @@ const ROWS: Row[] = [
         p,
         {
           paymentMandate: (m) => {
-            const payees = constraintOf(m, p.constraint.allowedPayee)[p.allowlistField.allowedPayee] as unknown[];
+            const payees = constraintOf(m, p.constraint.allowedPayee)[
+              p.allowlistField.allowedPayee
+            ] as unknown[];
             m[otherProfile(p).allowlistField.allowedPayee] = [payees[0]];
           },
         },
@@ -305,7 +384,14 @@ const ROWS: Row[] = [
     check: 'mandates.shape',
     how: 'a constraint with an undisclosed member (_sd)',
     code: 'CONSTRAINT_MALFORMED',
-    make: (p) => auto(p, { paymentMandate: (m) => void ((m.constraints as Obj[])[0]!._sd = [sha256b64u('withheld')]) }, 'network'),
+    make: (p) =>
+      auto(
+        p,
+        {
+          paymentMandate: (m) => void ((m.constraints as Obj[])[0]!._sd = [sha256b64u('withheld')]),
+        },
+        'network',
+      ),
   },
   {
     check: 'mandates.shape',
@@ -316,7 +402,9 @@ const ROWS: Row[] = [
         p,
         {
           paymentMandate: (m) =>
-            void (constraintOf(m, p.constraint.allowedPayee)[p.allowlistField.allowedPayee] as unknown[]).push({
+            void (
+              constraintOf(m, p.constraint.allowedPayee)[p.allowlistField.allowedPayee] as unknown[]
+            ).push({
               id: 7,
               name: 'Seven Shop',
               website: 'https://seven.example',
@@ -329,7 +417,10 @@ const ROWS: Row[] = [
     check: 'mandates.pairing',
     how: 'a payment mandate whose transaction_id names no checkout',
     code: 'MANDATE_ORPHAN',
-    cascade: { checks: ['role.view'], why: 'a dispute is then not shown the L3 (or pair) it must judge (ROLE_VIEW_INCOMPLETE)' },
+    cascade: {
+      checks: ['role.view'],
+      why: 'a dispute is then not shown the L3 (or pair) it must judge (ROLE_VIEW_INCOMPLETE)',
+    },
     make: (p) => imm(p, { paymentMandate: (m) => void (m.transaction_id = 'AAAA') }),
   },
   {
@@ -342,7 +433,8 @@ const ROWS: Row[] = [
     check: 'mandates.card_id',
     how: 'the L1 card_id is not the delegated instrument (Autonomous)',
     code: 'PAYMENT_INSTRUMENT_MISMATCH',
-    make: (p) => auto(p, { l1Payload: (o) => void (o.card_id = 'card-of-someone-else') }, 'network'),
+    make: (p) =>
+      auto(p, { l1Payload: (o) => void (o.card_id = 'card-of-someone-else') }, 'network'),
   },
   {
     check: 'mandates.checkout_hash',
@@ -359,7 +451,15 @@ const ROWS: Row[] = [
     how: 'the reference constraint names no delegate_payload entry (network view)',
     code: 'PAYMENT_REFERENCE_MISMATCH',
     make: (p) =>
-      auto(p, { paymentMandate: (m) => void (constraintOf(m, p.constraint.reference).conditional_transaction_id = sha256b64u('elsewhere')) }, 'network'),
+      auto(
+        p,
+        {
+          paymentMandate: (m) =>
+            void (constraintOf(m, p.constraint.reference).conditional_transaction_id =
+              sha256b64u('elsewhere')),
+        },
+        'network',
+      ),
   },
   {
     check: 'mandates.cnf_pair',
@@ -367,7 +467,12 @@ const ROWS: Row[] = [
     code: 'MANDATE_CNF_PAIR_MISMATCH',
     make: (p) =>
       auto(p, {
-        checkoutMandate: (m) => void (m.cnf = agentCnf(p, bareJwk(attacker.agent.publicJwk) as unknown as Obj, attacker.agent.kid)),
+        checkoutMandate: (m) =>
+          void (m.cnf = agentCnf(
+            p,
+            bareJwk(attacker.agent.publicJwk) as unknown as Obj,
+            attacker.agent.kid,
+          )),
         l3bSignWith: attacker.agent,
       }),
   },
@@ -379,7 +484,12 @@ const ROWS: Row[] = [
     code: 'L3_NOT_AUTONOMOUS',
     make: (p) => ({ ...imm(p), l3: [{ payment: buildAutonomous({ profile: p }).l3a }] }),
   },
-  { check: 'l3a.header', how: 'alg none', code: 'ALG_NOT_ALLOWED', make: (p) => auto(p, { l3aHeader: (h) => void (h.alg = 'none') }, 'network') },
+  {
+    check: 'l3a.header',
+    how: 'alg none',
+    code: 'ALG_NOT_ALLOWED',
+    make: (p) => auto(p, { l3aHeader: (h) => void (h.alg = 'none') }, 'network'),
+  },
   {
     check: 'l3a.header',
     how: 'a jwk in the header',
@@ -417,7 +527,12 @@ const ROWS: Row[] = [
     code: 'L3_KID_MISMATCH',
     make: (p) => auto(p, { l3aHeader: (h) => void (h.kid = 'agent-key-9') }, 'network'),
   },
-  { check: 'l3a.cnf', how: 'cnf in the payload', code: 'L3_CNF_FORBIDDEN', make: (p) => auto(p, { l3aPayload: (o) => void (o.cnf = {}) }, 'network') },
+  {
+    check: 'l3a.cnf',
+    how: 'cnf in the payload',
+    code: 'L3_CNF_FORBIDDEN',
+    make: (p) => auto(p, { l3aPayload: (o) => void (o.cnf = {}) }, 'network'),
+  },
   {
     check: 'l3a.sd_hash',
     how: 'sd_hash over another view',
@@ -428,7 +543,12 @@ const ROWS: Row[] = [
     check: 'l3a.claims',
     how: 'an inline object in delegate_payload',
     code: 'CLAIM_MALFORMED',
-    make: (p) => auto(p, { l3aPayload: (o) => void (o.delegate_payload as unknown[]).push({ note: 'inline' }) }, 'network'),
+    make: (p) =>
+      auto(
+        p,
+        { l3aPayload: (o) => void (o.delegate_payload as unknown[]).push({ note: 'inline' }) },
+        'network',
+      ),
   },
   {
     check: 'l3a.claims',
@@ -457,7 +577,15 @@ const ROWS: Row[] = [
     check: 'l3a.mandate',
     how: 'paying with an instrument the L2 did not delegate',
     code: 'PAYMENT_INSTRUMENT_MISMATCH',
-    make: (p) => auto(p, { l3aMandate: (m) => void (m.payment_instrument = { type: 'mastercard.srcDigitalCard', id: 'tok-stolen' }) }, 'network'),
+    make: (p) =>
+      auto(
+        p,
+        {
+          l3aMandate: (m) =>
+            void (m.payment_instrument = { type: 'mastercard.srcDigitalCard', id: 'tok-stolen' }),
+        },
+        'network',
+      ),
   },
   {
     check: 'l3a.mandate',
@@ -469,7 +597,10 @@ const ROWS: Row[] = [
     check: 'l3a.view',
     how: 'the bound view withholds every allowed payee',
     code: 'L3_VIEW_INCOMPLETE',
-    cascade: { checks: ['constraints.payment'], why: 'the payee allowlist judged on the same view is unverifiable (CONSTRAINT_UNVERIFIABLE)' },
+    cascade: {
+      checks: ['constraints.payment'],
+      why: 'the payee allowlist judged on the same view is unverifiable (CONSTRAINT_UNVERIFIABLE)',
+    },
     make: (p) => auto(p, { selectedMerchant: null, paymentViewMerchants: [] }, 'network'),
   },
   {
@@ -518,7 +649,12 @@ const ROWS: Row[] = [
     make: (p) => imm(p, {}, 'merchant'),
     options: () => ({ role: 'network' }),
   },
-  { check: 'l3b.header', how: 'typ kb-sd-jwt+kb', code: 'TYP_MISMATCH', make: (p) => auto(p, { l3bHeader: (h) => void (h.typ = 'kb-sd-jwt+kb') }, 'merchant') },
+  {
+    check: 'l3b.header',
+    how: 'typ kb-sd-jwt+kb',
+    code: 'TYP_MISMATCH',
+    make: (p) => auto(p, { l3bHeader: (h) => void (h.typ = 'kb-sd-jwt+kb') }, 'merchant'),
+  },
   {
     check: 'l3b.pair',
     how: 'the L3b presented over the payment view (no checkout mandate to bind)',
@@ -539,7 +675,8 @@ const ROWS: Row[] = [
     check: 'l3b.cnf',
     how: 'cnf in the payload',
     code: 'L3_CNF_FORBIDDEN',
-    make: (p) => auto(p, { l3bPayload: (o) => void (o.cnf = { jwk: attacker.agent.publicJwk }) }, 'merchant'),
+    make: (p) =>
+      auto(p, { l3bPayload: (o) => void (o.cnf = { jwk: attacker.agent.publicJwk }) }, 'merchant'),
   },
   {
     check: 'l3b.sd_hash',
@@ -557,7 +694,12 @@ const ROWS: Row[] = [
       return b;
     },
   },
-  { check: 'l3b.time', how: 'expired beyond skew', code: 'EXPIRED', make: (p) => auto(p, { l3bPayload: (o) => void (o.exp = AT - 301) }, 'merchant') },
+  {
+    check: 'l3b.time',
+    how: 'expired beyond skew',
+    code: 'EXPIRED',
+    make: (p) => auto(p, { l3bPayload: (o) => void (o.exp = AT - 301) }, 'merchant'),
+  },
   {
     check: 'l3b.expect',
     how: 'the configured merchant nonce differs',
@@ -575,7 +717,10 @@ const ROWS: Row[] = [
     check: 'l3b.view',
     how: 'the bound view withholds every acceptable item',
     code: 'L3_VIEW_INCOMPLETE',
-    cascade: { checks: ['constraints.checkout'], why: 'the line-items allowlist judged on the same view is unverifiable (CONSTRAINT_UNVERIFIABLE)' },
+    cascade: {
+      checks: ['constraints.checkout'],
+      why: 'the line-items allowlist judged on the same view is unverifiable (CONSTRAINT_UNVERIFIABLE)',
+    },
     make: (p) => auto(p, { checkoutViewItems: [] }, 'merchant'),
   },
   {
@@ -594,9 +739,17 @@ const ROWS: Row[] = [
       const flow = await autonomousFlow(actors, at, 2, p.name);
       const b = structuredClone(flow.bundles.dispute!) as Bundle;
       const [e0, e1] = b.l3!;
-      [e0!.checkout, e1!.checkout, e0!.checkout_l2, e1!.checkout_l2] = [e1!.checkout, e0!.checkout, e1!.checkout_l2, e0!.checkout_l2];
+      [e0!.checkout, e1!.checkout, e0!.checkout_l2, e1!.checkout_l2] = [
+        e1!.checkout,
+        e0!.checkout,
+        e1!.checkout_l2,
+        e0!.checkout_l2,
+      ];
       const t = trustOf(actors);
-      return { bundle: b, options: { issuerKeys: t.issuer_jwks, merchantKeys: t.merchant_jwks, now: at } };
+      return {
+        bundle: b,
+        options: { issuerKeys: t.issuer_jwks, merchantKeys: t.merchant_jwks, now: at },
+      };
     },
   },
 
@@ -643,7 +796,8 @@ const ROWS: Row[] = [
     check: 'constraints.payment',
     how: 'an L3a amount above the mandate max',
     code: 'CONSTRAINT_AMOUNT_ABOVE_MAX',
-    make: (p) => auto(p, { l3aMandate: (m) => void ((m.payment_amount as Obj).amount = 50001) }, 'network'),
+    make: (p) =>
+      auto(p, { l3aMandate: (m) => void ((m.payment_amount as Obj).amount = 50001) }, 'network'),
   },
   {
     check: 'constraints.payment',
@@ -652,7 +806,15 @@ const ROWS: Row[] = [
     make: (p) =>
       auto(
         p,
-        { selectedMerchant: null, l3aMandate: (m) => void (m.payee = { id: 'm-rogue', name: 'Rogue Rackets', website: 'https://rogue.example' }) },
+        {
+          selectedMerchant: null,
+          l3aMandate: (m) =>
+            void (m.payee = {
+              id: 'm-rogue',
+              name: 'Rogue Rackets',
+              website: 'https://rogue.example',
+            }),
+        },
         'network',
       ),
   },
@@ -660,13 +822,23 @@ const ROWS: Row[] = [
     check: 'constraints.checkout',
     how: 'a quantity over the line limit',
     code: 'CONSTRAINT_QUANTITY_EXCEEDED',
-    make: (p) => auto(p, { cart: [{ id: 'SKU-1', title: 'Pro Racket', quantity: 3, unit_price: 2000 }] }, 'merchant'),
+    make: (p) =>
+      auto(
+        p,
+        { cart: [{ id: 'SKU-1', title: 'Pro Racket', quantity: 3, unit_price: 2000 }] },
+        'merchant',
+      ),
   },
   {
     check: 'constraints.checkout',
     how: 'an item outside the acceptable items',
     code: 'CONSTRAINT_LINE_ITEM_NOT_ACCEPTABLE',
-    make: (p) => auto(p, { cart: [{ id: 'SKU-9', title: 'Other', quantity: 1, unit_price: 2000 }] }, 'merchant'),
+    make: (p) =>
+      auto(
+        p,
+        { cart: [{ id: 'SKU-9', title: 'Other', quantity: 1, unit_price: 2000 }] },
+        'merchant',
+      ),
   },
 ];
 
@@ -675,16 +847,20 @@ const ROWS: Row[] = [
  * so no bundle can make them fail. Each with the reason.
  */
 const RECORD_ONLY: Partial<Record<CheckName, string>> = {
-  mandates: 'records that the mandate stage was skipped (L2 not verified, delegate_payload not an array); the failure is that of the check that stopped it',
+  mandates:
+    'records that the mandate stage was skipped (L2 not verified, delegate_payload not an array); the failure is that of the check that stopped it',
   l3: 'records that the L3 stage was skipped because the L2 was not verified; the failure is reported by the L2 checks',
-  'constraints.payment.withheld': 'records a payment constraint skipped because the role view leaves its material out (spec role views); never a failure',
-  'constraints.checkout.withheld': 'records a checkout constraint skipped because the role view leaves its material out (e.g. allowed_merchant at a merchant)',
+  'constraints.payment.withheld':
+    'records a payment constraint skipped because the role view leaves its material out (spec role views); never a failure',
+  'constraints.checkout.withheld':
+    'records a checkout constraint skipped because the role view leaves its material out (e.g. allowed_merchant at a merchant)',
 };
 
 /** A bug, never a verdict: no bundle may reach it. */
 const UNREACHABLE: CheckName = 'internal';
 
-const failedChecks = (r: VerificationResult): string[] => [...new Set(r.checks.filter((c) => c.status === 'failed').map((c) => c.name))].sort();
+const failedChecks = (r: VerificationResult): string[] =>
+  [...new Set(r.checks.filter((c) => c.status === 'failed').map((c) => c.name))].sort();
 
 /** Every result the table produced, for the record-only assertion below. */
 const seen: VerificationResult[] = [];
@@ -692,7 +868,10 @@ const seen: VerificationResult[] = [];
 async function run(row: Row, p: WireProfile): Promise<VerificationResult> {
   const made = await row.make(p);
   const { bundle, options }: Made = 'vi_bundle' in made ? { bundle: made } : made;
-  const r = await verifyPresentation(asPresented(bundle), { ...(options ?? configured()), ...row.options?.(p) });
+  const r = await verifyPresentation(asPresented(bundle), {
+    ...(options ?? configured()),
+    ...row.options?.(p),
+  });
   seen.push(r);
   return r;
 }
@@ -713,7 +892,12 @@ describe('the untampered chains verify with configured trust, in both profiles (
       it(`${p.name}: Immediate and Autonomous ${role} views are valid with no failed check`, async () => {
         for (const b of [imm(p, {}, role), auto(p, {}, role)]) {
           const r = await verifyPresentation(asPresented(b), configured());
-          expect({ valid: r.valid, errors: r.errors, failed: failedChecks(r), profile: r.profile }).toEqual({
+          expect({
+            valid: r.valid,
+            errors: r.errors,
+            failed: failedChecks(r),
+            profile: r.profile,
+          }).toEqual({
             valid: true,
             errors: [],
             failed: [],
@@ -742,7 +926,9 @@ describe('the table covers CHECK_NAMES', () => {
     const broken = new Set(ROWS.map((r) => r.check));
     const accounted = new Set<string>([...broken, ...Object.keys(RECORD_ONLY), UNREACHABLE]);
     expect(CHECK_NAMES.filter((n) => !accounted.has(n))).toEqual([]);
-    expect([...accounted].filter((n) => !(CHECK_NAMES as readonly string[]).includes(n))).toEqual([]);
+    expect([...accounted].filter((n) => !(CHECK_NAMES as readonly string[]).includes(n))).toEqual(
+      [],
+    );
     // A record-only name with a breaking row would be a contradiction.
     expect(Object.keys(RECORD_ONLY).filter((n) => broken.has(n as CheckName))).toEqual([]);
     expect(broken.has(UNREACHABLE)).toBe(false);
@@ -752,7 +938,8 @@ describe('the table covers CHECK_NAMES', () => {
     for (const r of ROWS) {
       expect(CHECK_NAMES as readonly string[]).toContain(r.check);
       expect(isErrorCode(r.code), r.code).toBe(true);
-      for (const c of r.cascade?.checks ?? []) expect(CHECK_NAMES as readonly string[]).toContain(c);
+      for (const c of r.cascade?.checks ?? [])
+        expect(CHECK_NAMES as readonly string[]).toContain(c);
     }
   });
 
@@ -762,13 +949,19 @@ describe('the table covers CHECK_NAMES', () => {
     const results: VerificationResult[] = [];
     for (const sub of ['valid', 'tampered']) {
       for (const f of readdirSync(join(root, sub)).sort()) {
-        results.push(await verifyPresentation(JSON.parse(readFileSync(join(root, sub, f), 'utf8')), { trustFromBundle: true }));
+        results.push(
+          await verifyPresentation(JSON.parse(readFileSync(join(root, sub, f), 'utf8')), {
+            trustFromBundle: true,
+          }),
+        );
       }
     }
     expect(results.length).toBeGreaterThanOrEqual(30);
     results.push(...seen);
     const never = new Set<string>([...Object.keys(RECORD_ONLY), UNREACHABLE]);
-    const offending = results.flatMap((r) => r.checks.filter((c) => never.has(c.name) && c.status === 'failed').map((c) => c.name));
+    const offending = results.flatMap((r) =>
+      r.checks.filter((c) => never.has(c.name) && c.status === 'failed').map((c) => c.name),
+    );
     expect(offending).toEqual([]);
     expect(results.flatMap((r) => r.checks.filter((c) => c.name === UNREACHABLE))).toEqual([]);
   });

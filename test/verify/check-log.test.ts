@@ -37,7 +37,9 @@ describe('CheckLog', () => {
       { name: 'l1.signature', status: 'failed', layer: 'l1', pair: 3 },
       { name: 'l1.claims', status: 'skipped', layer: 'l1', reason: 'not disclosed', pair: 3 },
     ]);
-    expect(log.errors.map((e) => [e.code, e.layer, e.pair, e.claim])).toEqual([['L1_SIGNATURE_INVALID', 'l1', 3, 'sig']]);
+    expect(log.errors.map((e) => [e.code, e.layer, e.pair, e.claim])).toEqual([
+      ['L1_SIGNATURE_INVALID', 'l1', 3, 'sig'],
+    ]);
     expect(log.valid).toBe(false);
     expect(log.pairFailed(3)).toBe(true);
     expect(log.pairFailed(0)).toBe(false);
@@ -63,13 +65,18 @@ describe('CheckLog', () => {
       { name: 'l2.expect', layer: 'l2', run: skips },
     ];
     expect(log.runAll(table, 0, { ran: [] })).toBe(true);
-    expect(log.checks.map((c) => `${c.name}:${c.status}`)).toEqual(['l2.signature:passed', 'l2.expect:skipped']);
+    expect(log.checks.map((c) => `${c.name}:${c.status}`)).toEqual([
+      'l2.signature:passed',
+      'l2.expect:skipped',
+    ]);
     expect(log.valid).toBe(true);
   });
 
   it('records anything but a VIError as INTERNAL, never as a pass', () => {
     const log = newLog();
-    expect(log.run({ name: 'l3a.claims', layer: 'l3a', run: throwsBug }, 0, { ran: [] })).toBe('failed');
+    expect(log.run({ name: 'l3a.claims', layer: 'l3a', run: throwsBug }, 0, { ran: [] })).toBe(
+      'failed',
+    );
     expect(log.errors.map((e) => [e.code, e.layer])).toEqual([['INTERNAL', 'l3a']]);
   });
 });

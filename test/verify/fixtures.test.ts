@@ -6,7 +6,9 @@ import { verifyPresentation } from '../fixtures/vector-verify.js';
 
 describe('baseline fixtures', () => {
   for (const role of ['merchant', 'network', 'dispute'] as const) {
-    it(`immediate ${role} view is valid`, async () => expectValid(await verifyPresentation(immediateBundle({}, role))));
-    it(`autonomous ${role} view is valid`, async () => expectValid(await verifyPresentation(autonomousBundle({}, role))));
+    it(`immediate ${role} view is valid`, async () =>
+      expectValid(await verifyPresentation(immediateBundle({}, role))));
+    it(`autonomous ${role} view is valid`, async () =>
+      expectValid(await verifyPresentation(autonomousBundle({}, role))));
   }
 });

@@ -12,10 +12,22 @@ function arrayRefByKeys(v: unknown): string | undefined {
   return typeof d === 'string' ? d : undefined;
 }
 
-const key = fc.oneof(fc.constantFrom('...', 'd', 'kty', 'x', '__proto__', '0', '10', 'k'), fc.string());
+const key = fc.oneof(
+  fc.constantFrom('...', 'd', 'kty', 'x', '__proto__', '0', '10', 'k'),
+  fc.string(),
+);
 const json = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.constant(null), tie('object'), fc.array(tie('value'), { maxLength: 3 })),
-  object: fc.dictionary(key, tie('value'), { maxKeys: 4 }).map((o) => JSON.parse(JSON.stringify(o)) as Record<string, unknown>),
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.string(),
+    fc.integer(),
+    fc.constant(null),
+    tie('object'),
+    fc.array(tie('value'), { maxLength: 3 }),
+  ),
+  object: fc
+    .dictionary(key, tie('value'), { maxKeys: 4 })
+    .map((o) => JSON.parse(JSON.stringify(o)) as Record<string, unknown>),
 })).value;
 
 describe('for-in key walks', () => {
@@ -28,14 +40,22 @@ describe('for-in key walks', () => {
     );
     expect(arrayRefDigest(JSON.parse('{"...":"d"}'))).toBe('d');
     expect(arrayRefDigest(JSON.parse('{"...":"d","__proto__":1}'))).toBeUndefined();
-    expect(arrayRefDigest(Object.create({ extra: 1 }, { '...': { value: 'd', enumerable: true } }))).toBe('d');
-    expect(arrayRefDigest(Object.defineProperty({}, '...', { value: 'd', enumerable: false }))).toBeUndefined();
+    expect(
+      arrayRefDigest(Object.create({ extra: 1 }, { '...': { value: 'd', enumerable: true } })),
+    ).toBe('d');
+    expect(
+      arrayRefDigest(Object.defineProperty({}, '...', { value: 'd', enumerable: false })),
+    ).toBeUndefined();
   });
 
   it('redaction keeps member order and drops only private JWK members', () => {
-    const v = JSON.parse('{"a":1,"jwk":{"kty":"EC","x":"X","d":"secret","y":"Y","2":"n"},"z":[{"kty":"oct","k":"s","alg":"A"}]}');
+    const v = JSON.parse(
+      '{"a":1,"jwk":{"kty":"EC","x":"X","d":"secret","y":"Y","2":"n"},"z":[{"kty":"oct","k":"s","alg":"A"}]}',
+    );
     const out = withoutPrivateKeys(v);
-    expect(JSON.stringify(out)).toBe('{"a":1,"jwk":{"2":"n","kty":"EC","x":"X","y":"Y"},"z":[{"kty":"oct","alg":"A"}]}');
+    expect(JSON.stringify(out)).toBe(
+      '{"a":1,"jwk":{"2":"n","kty":"EC","x":"X","y":"Y"},"z":[{"kty":"oct","alg":"A"}]}',
+    );
     expect(JSON.stringify(v)).toContain('secret'); // the input is not modified
     fc.assert(
       fc.property(json, (x) => {

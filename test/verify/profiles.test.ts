@@ -5,7 +5,14 @@
  * rule (cnf.jwk.kid, risk_data) breaks on its own.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Actors, autonomousFlow, CARD, immediateFlow, newActors, SHOPS } from '../../src/cli/scenarios.js';
+import {
+  type Actors,
+  autonomousFlow,
+  CARD,
+  immediateFlow,
+  newActors,
+  SHOPS,
+} from '../../src/cli/scenarios.js';
 import { issueL1, issueL2Autonomous } from '../../src/issue/index.js';
 import { presentForDispute } from '../../src/present/index.js';
 import { PROFILES, VI_2026_02, VI_2026_04, type WireProfile } from '../../src/profiles/profile.js';
@@ -22,14 +29,19 @@ beforeAll(() => {
   actors = newActors();
 });
 
-const codes = async (b: unknown, o: VerifyOptions = {}) => (await verifyPresentation(b, o)).errors.map((e) => e.code);
+const codes = async (b: unknown, o: VerifyOptions = {}) =>
+  (await verifyPresentation(b, o)).errors.map((e) => e.code);
 const decode = (s: string) => JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
 
 /**
  * Re-sign an L3 (as the agent can) after changing its final mandate: the
  * disclosure keeps its salt, gets a new digest, and delegate_payload follows.
  */
-function resignL3(serialized: string, key: SigningKey, change: (mandate: Record<string, any>) => void): string {
+function resignL3(
+  serialized: string,
+  key: SigningKey,
+  change: (mandate: Record<string, any>) => void,
+): string {
   const [jwt, ...rest] = serialized.split('~');
   const [h, p] = jwt!.split('.');
   const header = decode(h!);
@@ -41,7 +53,9 @@ function resignL3(serialized: string, key: SigningKey, change: (mandate: Record<
     change(value);
     const rebuilt = makeArrayDisclosure(value, () => salt);
     const old = sha256b64u(d);
-    payload.delegate_payload = payload.delegate_payload.map((r: { '...': string }) => (r['...'] === old ? { '...': rebuilt.digest } : r));
+    payload.delegate_payload = payload.delegate_payload.map((r: { '...': string }) =>
+      r['...'] === old ? { '...': rebuilt.digest } : r,
+    );
     return rebuilt.encoded;
   });
   return serializeSdJwt(signJwt(header, payload, key), out);
@@ -50,10 +64,18 @@ function resignL3(serialized: string, key: SigningKey, change: (mandate: Record<
 describe('profile detection', () => {
   for (const p of PROFILES) {
     it(`names ${p.name} on every view of both modes`, async () => {
-      for (const flow of [await immediateFlow(actors, AT, p.name), await autonomousFlow(actors, AT, 2, p.name)]) {
+      for (const flow of [
+        await immediateFlow(actors, AT, p.name),
+        await autonomousFlow(actors, AT, 2, p.name),
+      ]) {
         for (const [role, bundle] of Object.entries(flow.bundles)) {
           const r = await verifyPresentation(bundle);
-          expect({ role, valid: r.valid, profile: r.profile, errors: r.errors }).toEqual({ role, valid: true, profile: p.name, errors: [] });
+          expect({ role, valid: r.valid, profile: r.profile, errors: r.errors }).toEqual({
+            role,
+            valid: true,
+            profile: p.name,
+            errors: [],
+          });
         }
       }
     });
@@ -64,7 +86,9 @@ describe('profile detection', () => {
     const r = await verifyPresentation(flow.bundles.merchant!);
     expect(r.valid).toBe(true);
     expect(typeof r.claims.l1?.claims.card_id).toBe('string');
-    expect(r.checks.find((c) => c.name === 'mandates.card_id')?.status ?? 'skipped').toBe('skipped');
+    expect(r.checks.find((c) => c.name === 'mandates.card_id')?.status ?? 'skipped').toBe(
+      'skipped',
+    );
   });
 });
 
@@ -85,14 +109,23 @@ describe('restricting the accepted profiles', () => {
 describe('mixed profiles', () => {
   it('an L2 whose mandates come from two profiles is PROFILE_MIXED', async () => {
     // A table that spells checkout mandates the February way and payment mandates the April way.
-    const mixed: WireProfile = { ...VI_2026_04, vct: { ...VI_2026_04.vct, checkout: VI_2026_02.vct.checkout } };
+    const mixed: WireProfile = {
+      ...VI_2026_04,
+      vct: { ...VI_2026_04.vct, checkout: VI_2026_02.vct.checkout },
+    };
     const bundle = (await immediateFlow(actors, AT, mixed)).bundles.dispute;
     expect(await codes(bundle)).toContain('PROFILE_MIXED');
   });
 
   it('an L3 final mandate in another profile than its L2 is PROFILE_MIXED', async () => {
-    const bundle: Bundle = structuredClone((await autonomousFlow(actors, AT, 1, 'vi-2026-04')).bundles.network!);
-    bundle.l3[0].payment = resignL3(bundle.l3[0].payment, actors.agent, (m) => (m.vct = VI_2026_02.vct.payment));
+    const bundle: Bundle = structuredClone(
+      (await autonomousFlow(actors, AT, 1, 'vi-2026-04')).bundles.network!,
+    );
+    bundle.l3[0].payment = resignL3(
+      bundle.l3[0].payment,
+      actors.agent,
+      (m) => (m.vct = VI_2026_02.vct.payment),
+    );
     expect(await codes(bundle)).toContain('PROFILE_MIXED');
   });
 });
@@ -103,17 +136,27 @@ describe('April structure, each rule broken alone', () => {
     const bundle = (await autonomousFlow(actors, AT, 1, kidBeside)).bundles.network;
     expect(await codes(bundle)).toContain('MANDATE_CNF_MISSING');
     // and the February chain with cnf.kid is fine
-    expect(await codes((await autonomousFlow(actors, AT, 1, 'vi-2026-02')).bundles.network)).toEqual([]);
+    expect(
+      await codes((await autonomousFlow(actors, AT, 1, 'vi-2026-02')).bundles.network),
+    ).toEqual([]);
   });
 
   it('risk_data in an L3 is RISK_DATA_FORBIDDEN', async () => {
-    const bundle: Bundle = structuredClone((await autonomousFlow(actors, AT, 1, 'vi-2026-04')).bundles.network!);
-    bundle.l3[0].payment = resignL3(bundle.l3[0].payment, actors.agent, (m) => (m.risk_data = { device_id: 'd-1' }));
+    const bundle: Bundle = structuredClone(
+      (await autonomousFlow(actors, AT, 1, 'vi-2026-04')).bundles.network!,
+    );
+    bundle.l3[0].payment = resignL3(
+      bundle.l3[0].payment,
+      actors.agent,
+      (m) => (m.risk_data = { device_id: 'd-1' }),
+    );
     expect(await codes(bundle)).toContain('RISK_DATA_FORBIDDEN');
   });
 
   it('the same L3 change without risk_data verifies (the re-signing itself is sound)', async () => {
-    const bundle: Bundle = structuredClone((await autonomousFlow(actors, AT, 1, 'vi-2026-04')).bundles.network!);
+    const bundle: Bundle = structuredClone(
+      (await autonomousFlow(actors, AT, 1, 'vi-2026-04')).bundles.network!,
+    );
     bundle.l3[0].payment = resignL3(bundle.l3[0].payment, actors.agent, () => undefined);
     expect(await codes(bundle)).toEqual([]);
   });
@@ -137,11 +180,25 @@ describe('April structure, each rule broken alone', () => {
         l1,
         aud: 'https://agent.example',
         iat: AT - 100,
-        pairs: [{ agentKey: actors.agent.publicJwk, merchants: [SHOPS[0]!], paymentInstrument: CARD, amount: { currency: 'USD', max: 1000 }, riskData }],
+        pairs: [
+          {
+            agentKey: actors.agent.publicJwk,
+            merchants: [SHOPS[0]!],
+            paymentInstrument: CARD,
+            amount: { currency: 'USD', max: 1000 },
+            riskData,
+          },
+        ],
       });
     const trust = { issuer_jwks: { keys: [actors.issuer.publicJwk] } };
-    const bad = presentForDispute({ l1, l2: issue({ device_id: 'd-1', ip_address: 7 }) }, { trust, at: AT });
-    const good = presentForDispute({ l1, l2: issue({ device_id: 'd-1', ip_address: '198.51.100.7' }) }, { trust, at: AT });
+    const bad = presentForDispute(
+      { l1, l2: issue({ device_id: 'd-1', ip_address: 7 }) },
+      { trust, at: AT },
+    );
+    const good = presentForDispute(
+      { l1, l2: issue({ device_id: 'd-1', ip_address: '198.51.100.7' }) },
+      { trust, at: AT },
+    );
     expect(await codes(bad)).toContain('RISK_DATA_MALFORMED');
     expect(await codes(good)).toEqual([]);
   });
@@ -154,7 +211,9 @@ describe('April structure, each rule broken alone', () => {
     expect(r.errors.map((e) => e.code)).toContain('DISCLOSURE_DUPLICATE_REFERENCE');
     expect(r.checks.find((c) => c.name === 'mandates.shared_references')?.status).toBe('failed');
     // the same sharing in April's own member (`allowed`) passes that check
-    const own = await verifyPresentation((await autonomousFlow(actors, AT, 1, 'vi-2026-04')).bundles.dispute!);
+    const own = await verifyPresentation(
+      (await autonomousFlow(actors, AT, 1, 'vi-2026-04')).bundles.dispute!,
+    );
     expect(own.checks.find((c) => c.name === 'mandates.shared_references')?.status).toBe('passed');
   });
 });

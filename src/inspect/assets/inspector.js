@@ -21,7 +21,10 @@ function el(tag, attrs = {}, ...children) {
 }
 
 const short = (s, n = 12) => (typeof s === 'string' && s.length > n + 3 ? `${s.slice(0, n)}…` : s);
-const when = (t) => (typeof t === 'number' ? new Date(t * 1000).toISOString().replace('.000Z', 'Z').replace('T', ' ') : '—');
+const when = (t) =>
+  typeof t === 'number'
+    ? new Date(t * 1000).toISOString().replace('.000Z', 'Z').replace('T', ' ')
+    : '—';
 
 function duration(seconds) {
   const s = Math.abs(seconds);
@@ -58,7 +61,8 @@ async function verify() {
     if (!res.ok) {
       // Refused before verification (not JSON, too large, too deep): no chain to draw.
       $('report').hidden = true;
-      $('status').textContent = `${body.error?.code ?? res.status}: ${body.error?.message ?? 'request failed'}`;
+      $('status').textContent =
+        `${body.error?.code ?? res.status}: ${body.error?.message ?? 'request failed'}`;
       return;
     }
     render(body);
@@ -88,7 +92,9 @@ function renderPairPicker(model) {
   picker.hidden = count < 2;
   const select = $('pair');
   if (select.options.length !== count) {
-    select.replaceChildren(...Array.from({ length: count }, (_, i) => el('option', { value: i }, String(i))));
+    select.replaceChildren(
+      ...Array.from({ length: count }, (_, i) => el('option', { value: i }, String(i))),
+    );
   }
   select.value = String(state.pair);
 }
@@ -112,7 +118,11 @@ function verdictParts(m) {
     el(
       'div',
       { class: 'verdict-meta' },
-      el('span', { class: `trust trust-${m.trust.source}`, id: 'trust-source' }, `trust: ${m.trust.source}`),
+      el(
+        'span',
+        { class: `trust trust-${m.trust.source}`, id: 'trust-source' },
+        `trust: ${m.trust.source}`,
+      ),
       el('span', { class: 'muted' }, m.trust.detail),
     ),
     el(
@@ -129,7 +139,11 @@ function verdictParts(m) {
       el(
         'div',
         { class: `verdict-meta ${match ? '' : 'mismatch'}` },
-        el('span', {}, `bundle verdict: ${v.expected ? 'valid' : 'invalid'} ${match ? '(matches)' : '(DOES NOT MATCH)'}`),
+        el(
+          'span',
+          {},
+          `bundle verdict: ${v.expected ? 'valid' : 'invalid'} ${match ? '(matches)' : '(DOES NOT MATCH)'}`,
+        ),
         v.why && el('span', { class: 'muted' }, `— ${v.why}`),
       ),
     );
@@ -146,7 +160,11 @@ function verdictParts(m) {
             codeChip(e),
             ' ',
             e.message,
-            el('span', { class: 'where' }, ` @ ${e.at}${e.pair !== undefined ? ` · pair ${e.pair}` : ''}`),
+            el(
+              'span',
+              { class: 'where' },
+              ` @ ${e.at}${e.pair !== undefined ? ` · pair ${e.pair}` : ''}`,
+            ),
           ),
         ),
       ),
@@ -163,20 +181,28 @@ function bindingChip(b) {
     el('span', { class: 'label' }, b.label),
     el('span', { class: 'bstatus' }, b.status),
     b.errors.map(codeChip),
-    b.status === 'skipped' && b.reasons.length ? el('span', { class: 'reason' }, b.reasons.join('; ')) : null,
+    b.status === 'skipped' && b.reasons.length
+      ? el('span', { class: 'reason' }, b.reasons.join('; '))
+      : null,
   );
 }
 
 function connector(bindings, caption) {
   if (!bindings.length) return null;
-  return el('div', { class: 'connector' }, el('div', { class: 'caption' }, caption), el('div', { class: 'chips' }, bindings.map(bindingChip)));
+  return el(
+    'div',
+    { class: 'connector' },
+    el('div', { class: 'caption' }, caption),
+    el('div', { class: 'chips' }, bindings.map(bindingChip)),
+  );
 }
 
 // Three columns on a wide window (L1 | L2 | L3s), one on a narrow one. Each
 // binding strip sits on top of the card it leads to.
 function chainParts(m) {
   const byId = (id) => m.cards.find((c) => c.id === id);
-  const between = (from, to) => m.bindings.filter((b) => b.from === from && b.to === to && from !== to);
+  const between = (from, to) =>
+    m.bindings.filter((b) => b.from === from && b.to === to && from !== to);
   const l1 = byId('l1');
   const l2 = byId('l2');
   const l3s = [];
@@ -186,12 +212,29 @@ function chainParts(m) {
     const b = byId(`l3b#${e}`);
     const cross = m.bindings.filter((x) => x.id === `l3#${e}:cross`);
     const parts = [];
-    if (a) parts.push(connector(between('l2', a.id), `L2 → L3a${a.pair !== undefined ? ` · pair ${a.pair}` : ''}`), card(a, m));
+    if (a)
+      parts.push(
+        connector(
+          between('l2', a.id),
+          `L2 → L3a${a.pair !== undefined ? ` · pair ${a.pair}` : ''}`,
+        ),
+        card(a, m),
+      );
     if (cross.length) parts.push(connector(cross, 'L3a ↔ L3b'));
-    if (b) parts.push(connector(between('l2', b.id), `L2 → L3b${b.pair !== undefined ? ` · pair ${b.pair}` : ''}`), card(b, m));
+    if (b)
+      parts.push(
+        connector(
+          between('l2', b.id),
+          `L2 → L3b${b.pair !== undefined ? ` · pair ${b.pair}` : ''}`,
+        ),
+        card(b, m),
+      );
     l3s.push(el('div', { class: 'l3-entry', dataset: { entry: e } }, parts));
   }
-  if (!l3s.length && m.verdict.mode === 'autonomous') l3s.push(el('p', { class: 'muted none' }, 'No L3 in this view: no mandate pair fulfilled yet.'));
+  if (!l3s.length && m.verdict.mode === 'autonomous')
+    l3s.push(
+      el('p', { class: 'muted none' }, 'No L3 in this view: no mandate pair fulfilled yet.'),
+    );
   return [
     el(
       'div',
@@ -224,7 +267,12 @@ function keyRef(k) {
     { class: 'key' },
     el('span', { class: 'krole' }, k.role),
     k.kid && el('span', { class: 'kid', title: 'kid' }, k.kid),
-    k.thumbprint && el('span', { class: 'thumb', title: `JWK thumbprint ${k.thumbprint}` }, `#${short(k.thumbprint, 10)}`),
+    k.thumbprint &&
+      el(
+        'span',
+        { class: 'thumb', title: `JWK thumbprint ${k.thumbprint}` },
+        `#${short(k.thumbprint, 10)}`,
+      ),
   );
 }
 
@@ -249,7 +297,12 @@ function lifetimeBar(l) {
   return el(
     'div',
     { class: 'lifetime', dataset: { state: l.state } },
-    el('div', { class: 'lt-ends' }, el('span', {}, `iat ${when(l.iat)}`), el('span', {}, `exp ${when(l.exp)}`)),
+    el(
+      'div',
+      { class: 'lt-ends' },
+      el('span', {}, `iat ${when(l.iat)}`),
+      el('span', {}, `exp ${when(l.exp)}`),
+    ),
     track,
     el('div', { class: `lt-label ${l.state}` }, label),
   );
@@ -280,7 +333,11 @@ function claimTree(nodes, depth = 0) {
           'summary',
           {},
           head,
-          el('span', { class: 'ctype' }, n.container === 'array' ? `[${n.children.length}]` : `{${n.children.length}}`),
+          el(
+            'span',
+            { class: 'ctype' },
+            n.container === 'array' ? `[${n.children.length}]` : `{${n.children.length}}`,
+          ),
           tag,
         );
         const open = depth < 2 && n.children.length <= 12 && n.key !== 'cnf';
@@ -292,7 +349,11 @@ function claimTree(nodes, depth = 0) {
         'li',
         attrs,
         head,
-        el('span', { class: 'cval', title: text.length > 60 ? text : null }, text.length > 60 ? `${text.slice(0, 57)}…` : text),
+        el(
+          'span',
+          { class: 'cval', title: text.length > 60 ? text : null },
+          text.length > 60 ? `${text.slice(0, 57)}…` : text,
+        ),
         tag,
       );
     }),
@@ -304,7 +365,11 @@ function checksList(checks) {
   return el(
     'details',
     { class: 'checks' },
-    el('summary', {}, `checks: ${count('passed')} passed · ${count('failed')} failed · ${count('skipped')} skipped`),
+    el(
+      'summary',
+      {},
+      `checks: ${count('passed')} passed · ${count('failed')} failed · ${count('skipped')} skipped`,
+    ),
     el(
       'ul',
       {},
@@ -324,7 +389,11 @@ function card(c, _m, innerBindings = []) {
   const absent = c.decodeProblem !== undefined && c.claims.length === 0;
   return el(
     'article',
-    { class: `card ${c.layer} ${c.status}`, id: `card-${c.id.replace('#', '-')}`, dataset: { card: c.id, layer: c.layer, status: c.status } },
+    {
+      class: `card ${c.layer} ${c.status}`,
+      id: `card-${c.id.replace('#', '-')}`,
+      dataset: { card: c.id, layer: c.layer, status: c.status },
+    },
     el(
       'header',
       {},
@@ -340,9 +409,18 @@ function card(c, _m, innerBindings = []) {
       el('dd', {}, c.typ ?? '—', c.alg ? el('span', { class: 'muted' }, ` · ${c.alg}`) : null),
       el('dt', {}, 'signed by'),
       el('dd', {}, keyRef(c.signer)),
-      c.delegatesTo.length ? [el('dt', {}, 'cnf →'), el('dd', {}, c.delegatesTo.map(keyRef))] : null,
-      c.boundView ? [el('dt', {}, 'bound to'), el('dd', {}, `${c.boundView.source} (${c.boundView.disclosures} disclosures)`)] : null,
-      c.checkouts.length ? [el('dt', {}, 'checkout'), el('dd', {}, c.checkouts.map(checkoutLine))] : null,
+      c.delegatesTo.length
+        ? [el('dt', {}, 'cnf →'), el('dd', {}, c.delegatesTo.map(keyRef))]
+        : null,
+      c.boundView
+        ? [
+            el('dt', {}, 'bound to'),
+            el('dd', {}, `${c.boundView.source} (${c.boundView.disclosures} disclosures)`),
+          ]
+        : null,
+      c.checkouts.length
+        ? [el('dt', {}, 'checkout'), el('dd', {}, c.checkouts.map(checkoutLine))]
+        : null,
     ),
     lifetimeBar(c.lifetime),
     c.errors.length
@@ -364,7 +442,9 @@ function card(c, _m, innerBindings = []) {
       'div',
       { class: 'claims-head' },
       `claims · ${c.disclosed} disclosed · ${c.withheld} withheld`,
-      c.unreferenced.length ? el('span', { class: 'warning' }, ` · ${c.unreferenced.length} unreferenced disclosure(s)`) : null,
+      c.unreferenced.length
+        ? el('span', { class: 'warning' }, ` · ${c.unreferenced.length} unreferenced disclosure(s)`)
+        : null,
     ),
     claimTree(c.claims),
     checksList(c.checks),
@@ -372,15 +452,31 @@ function card(c, _m, innerBindings = []) {
 }
 
 function checkoutLine(co) {
-  const merchant = co.merchant && typeof co.merchant === 'object' ? (co.merchant.name ?? co.merchant.id) : undefined;
+  const merchant =
+    co.merchant && typeof co.merchant === 'object'
+      ? (co.merchant.name ?? co.merchant.id)
+      : undefined;
   const cart = co.cart && typeof co.cart === 'object' ? co.cart : undefined;
-  const total = cart && typeof cart.total === 'number' ? `${cart.total} ${cart.currency ?? ''} (minor units)` : undefined;
-  return el('span', { class: 'checkout' }, [merchant ?? 'unnamed merchant', total, co.kid && `signed ${co.kid}`].filter(Boolean).join(' · '));
+  const total =
+    cart && typeof cart.total === 'number'
+      ? `${cart.total} ${cart.currency ?? ''} (minor units)`
+      : undefined;
+  return el(
+    'span',
+    { class: 'checkout' },
+    [merchant ?? 'unnamed merchant', total, co.kid && `signed ${co.kid}`]
+      .filter(Boolean)
+      .join(' · '),
+  );
 }
 
 function json(v) {
   const text = v === undefined ? '—' : JSON.stringify(v);
-  return el('code', { title: text.length > 90 ? text : null }, text.length > 90 ? `${text.slice(0, 87)}…` : text);
+  return el(
+    'code',
+    { title: text.length > 90 ? text : null },
+    text.length > 90 ? `${text.slice(0, 87)}…` : text,
+  );
 }
 
 /**
@@ -413,14 +509,17 @@ function constraintParts(m) {
           el(
             'tr',
             {},
-            ['pair', 'mandate', 'constraint', 'L2 says', 'checked against', 'outcome'].map((h) => el('th', {}, h)),
+            ['pair', 'mandate', 'constraint', 'L2 says', 'checked against', 'outcome'].map((h) =>
+              el('th', {}, h),
+            ),
           ),
         ),
         el(
           'tbody',
           {},
           m.constraints.map((r) => {
-            const { type, ...rest } = r.constraint && typeof r.constraint === 'object' ? r.constraint : { type: r.type };
+            const { type, ...rest } =
+              r.constraint && typeof r.constraint === 'object' ? r.constraint : { type: r.type };
             return el(
               'tr',
               { class: r.status, dataset: { constraint: r.type, status: r.status, pair: r.pair } },
@@ -428,7 +527,13 @@ function constraintParts(m) {
               cell('mandate', {}, r.mandate),
               cell('constraint', {}, el('strong', {}, r.type)),
               cell('L2 says', {}, json(rest)),
-              cell('checked against', {}, r.against ? [el('span', { class: 'muted' }, `${r.against.label}: `), json(r.against.value)] : '—'),
+              cell(
+                'checked against',
+                {},
+                r.against
+                  ? [el('span', { class: 'muted' }, `${r.against.label}: `), json(r.against.value)]
+                  : '—',
+              ),
               cell(
                 'outcome',
                 { class: 'outcome' },

@@ -47,9 +47,22 @@ export function plainBundle(input: unknown): Bundle | undefined {
     optional(b.name, isString) &&
     optional(b.role, (r) => ROLES.has(r as string)) &&
     optional(b.at, (at) => Number.isSafeInteger(at) && (at as number) >= 0) &&
-    optional(b.trust, (t) => isObject(t) && isJwkSet(t.issuer_jwks) && optional(t.merchant_jwks, isJwkSet)) &&
+    optional(
+      b.trust,
+      (t) => isObject(t) && isJwkSet(t.issuer_jwks) && optional(t.merchant_jwks, isJwkSet),
+    ) &&
     optional(b.l3, (l3) => Array.isArray(l3) && l3.every(isL3Entry)) &&
-    optional(b.expect, (e) => isObject(e) && optional(e.l2, isExpectation) && optional(e.l3a, isExpectation) && optional(e.l3b, isExpectation)) &&
-    optional(b.verdict, (v) => isObject(v) && typeof v.valid === 'boolean' && optional(v.why, isString));
+    optional(
+      b.expect,
+      (e) =>
+        isObject(e) &&
+        optional(e.l2, isExpectation) &&
+        optional(e.l3a, isExpectation) &&
+        optional(e.l3b, isExpectation),
+    ) &&
+    optional(
+      b.verdict,
+      (v) => isObject(v) && typeof v.valid === 'boolean' && optional(v.why, isString),
+    );
   return ok ? (b as Bundle) : undefined;
 }

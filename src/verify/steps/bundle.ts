@@ -5,7 +5,13 @@
  */
 import { VIError } from '../../errors.js';
 import { type Bundle, bundleSchema } from '../../profiles/bundle.js';
-import { jsonDepthExceeds, newParseMemo, type ParsedSdJwt, type ParseMemo, parseSdJwt } from '../../sdjwt/parse.js';
+import {
+  jsonDepthExceeds,
+  newParseMemo,
+  type ParsedSdJwt,
+  type ParseMemo,
+  parseSdJwt,
+} from '../../sdjwt/parse.js';
 import { type CheckLog, DEFAULT_LIMITS, reject } from '../context.js';
 import type { ParsedChain, ParsedL3, ParsedView, ReadBundle } from '../stages.js';
 import type { KeyResolver, Limits } from '../types.js';
@@ -24,16 +30,27 @@ export type BundleTextResult = { ok: true; value: unknown } | { ok: false; error
  * const read = parseBundleText(await request.text());
  * const result = read.ok ? await verifyPresentation(read.value, { issuerKeys }) : undefined;
  */
-export function parseBundleText(text: string | Uint8Array, limits: Partial<Limits> = {}): BundleTextResult {
+export function parseBundleText(
+  text: string | Uint8Array,
+  limits: Partial<Limits> = {},
+): BundleTextResult {
   const l = { ...DEFAULT_LIMITS, ...limits };
-  const refuse = (code: 'BUNDLE_TOO_LARGE' | 'BUNDLE_MALFORMED' | 'LIMIT_EXCEEDED', message: string): BundleTextResult => ({
+  const refuse = (
+    code: 'BUNDLE_TOO_LARGE' | 'BUNDLE_MALFORMED' | 'LIMIT_EXCEEDED',
+    message: string,
+  ): BundleTextResult => ({
     ok: false,
     error: new VIError({ code, layer: 'bundle', message }),
   });
   const bytes = typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : text.byteLength;
-  if (bytes > l.maxBundleBytes) return refuse('BUNDLE_TOO_LARGE', `bundle is ${bytes} bytes, limit ${l.maxBundleBytes}`);
-  const s = typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8');
-  if (jsonDepthExceeds(s, l.maxJsonDepth)) return refuse('LIMIT_EXCEEDED', `bundle JSON nests deeper than ${l.maxJsonDepth}`);
+  if (bytes > l.maxBundleBytes)
+    return refuse('BUNDLE_TOO_LARGE', `bundle is ${bytes} bytes, limit ${l.maxBundleBytes}`);
+  const s =
+    typeof text === 'string'
+      ? text
+      : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8');
+  if (jsonDepthExceeds(s, l.maxJsonDepth))
+    return refuse('LIMIT_EXCEEDED', `bundle JSON nests deeper than ${l.maxJsonDepth}`);
   try {
     return { ok: true, value: JSON.parse(s) };
   } catch {
@@ -82,7 +99,8 @@ function bundleSchemaCheck({ input, log }: BundleInput, found: BundleFindings): 
     );
   }
   const maxL3 = log.config.limits.maxL3Entries;
-  if ((b.l3?.length ?? 0) > maxL3) reject('LIMIT_EXCEEDED', `${b.l3?.length} l3 entries, limit ${maxL3}`);
+  if ((b.l3?.length ?? 0) > maxL3)
+    reject('LIMIT_EXCEEDED', `${b.l3?.length} l3 entries, limit ${maxL3}`);
   found.read = {
     bundle: b,
     config: log.config,
@@ -103,7 +121,10 @@ const BUNDLE_CHECKS = [{ name: 'bundle.schema', layer: 'bundle', run: bundleSche
  * Stage: the bundle. `read` is undefined when it is refused; `at` is the
  * verification time as far as it was established (0 before the shape is known).
  */
-export function readBundle(input: unknown, log: CheckLog): { readonly at: number; readonly read: ReadBundle | undefined } {
+export function readBundle(
+  input: unknown,
+  log: CheckLog,
+): { readonly at: number; readonly read: ReadBundle | undefined } {
   const found: BundleFindings = { at: 0 };
   log.runAll(BUNDLE_CHECKS, { input, log }, found);
   return { at: found.at, read: found.read };
@@ -135,7 +156,11 @@ class ViewTable {
     for (const known of this.first) if (known.parsed.serialized === s) return known;
     const known = this.rest.size > 0 ? this.rest.get(s) : undefined;
     if (known) return known;
-    const v: ParsedView = { index: this.views.length, label, parsed: parseSdJwt(s, 'l2', this.limits, this.memo) };
+    const v: ParsedView = {
+      index: this.views.length,
+      label,
+      parsed: parseSdJwt(s, 'l2', this.limits, this.memo),
+    };
     if (this.first.length < 4) this.first.push(v);
     else this.rest.set(s, v);
     this.views.push(v);
@@ -168,21 +193,38 @@ export function parseChain(read: ReadBundle, log: CheckLog): ParsedChain | undef
       const payment = entry.payment;
       log.check('l3a.parse', 'l3a', () => {
         const parsed = parseSdJwt(payment, 'l3a', limits);
-        l3.push({ entry: i, kind: 'payment', layer: 'l3a', parsed, view: parseView(log, views, entry.payment_l2, `l3[${i}].payment_l2`) });
+        l3.push({
+          entry: i,
+          kind: 'payment',
+          layer: 'l3a',
+          parsed,
+          view: parseView(log, views, entry.payment_l2, `l3[${i}].payment_l2`),
+        });
       });
     }
     if (entry.checkout !== undefined) {
       const checkout = entry.checkout;
       log.check('l3b.parse', 'l3b', () => {
         const parsed = parseSdJwt(checkout, 'l3b', limits);
-        l3.push({ entry: i, kind: 'checkout', layer: 'l3b', parsed, view: parseView(log, views, entry.checkout_l2, `l3[${i}].checkout_l2`) });
+        l3.push({
+          entry: i,
+          kind: 'checkout',
+          layer: 'l3b',
+          parsed,
+          view: parseView(log, views, entry.checkout_l2, `l3[${i}].checkout_l2`),
+        });
       });
     }
   }
   return { read, l1, views: views.views, l3, checkoutJwts: checkoutJwtMemo() };
 }
 
-function parseView(log: CheckLog, views: ViewTable, s: string | undefined, label: string): number | undefined {
+function parseView(
+  log: CheckLog,
+  views: ViewTable,
+  s: string | undefined,
+  label: string,
+): number | undefined {
   try {
     return views.viewFor(s, label).index;
   } catch (e) {

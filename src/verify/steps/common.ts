@@ -12,7 +12,12 @@ import type { KeyResolver } from '../types.js';
 /** `alg` must be ES256 whatever the signature looks like (algorithm confusion). */
 export function requireEs256(jwt: ParsedJwt): void {
   const alg = jwt.header.alg;
-  if (alg !== PROFILE.alg) reject('ALG_NOT_ALLOWED', `header alg must be ${PROFILE.alg}, got ${JSON.stringify(alg)}`, 'alg');
+  if (alg !== PROFILE.alg)
+    reject(
+      'ALG_NOT_ALLOWED',
+      `header alg must be ${PROFILE.alg}, got ${JSON.stringify(alg)}`,
+      'alg',
+    );
 }
 
 /**
@@ -22,7 +27,11 @@ export function requireEs256(jwt: ParsedJwt): void {
  */
 export function requireNoCrit(jwt: ParsedJwt): void {
   if ('crit' in jwt.header)
-    reject('CRIT_UNSUPPORTED', `header crit ${JSON.stringify(jwt.header.crit)} names extensions this verifier does not implement`, 'crit');
+    reject(
+      'CRIT_UNSUPPORTED',
+      `header crit ${JSON.stringify(jwt.header.crit)} names extensions this verifier does not implement`,
+      'crit',
+    );
 }
 
 /** `exp − iat` within `max` seconds (credential-format §7), else `code`. */
@@ -32,16 +41,22 @@ export function requireLifetime(
   code: 'L1_LIFETIME_EXCEEDED' | 'L2_LIFETIME_EXCEEDED' | 'L3_LIFETIME_EXCEEDED',
   what: string,
 ): void {
-  if (times.exp - times.iat > max) reject(code, `${what} lifetime ${times.exp - times.iat}s exceeds the maximum ${max}s`, 'exp');
+  if (times.exp - times.iat > max)
+    reject(code, `${what} lifetime ${times.exp - times.iat}s exceeds the maximum ${max}s`, 'exp');
 }
 
 export function requireTyp(jwt: ParsedJwt, allowed: readonly string[]): void {
   const typ = jwt.header.typ;
   if (typeof typ !== 'string' || !allowed.includes(typ)) {
-    reject('TYP_MISMATCH', `header typ must be ${allowed.map((t) => `'${t}'`).join(' or ')}, got ${JSON.stringify(typ)}`, 'typ', {
-      expected: allowed.length === 1 ? allowed[0] : [...allowed],
-      actual: typeof typ === 'string' ? typ.slice(0, 64) : typeof typ,
-    });
+    reject(
+      'TYP_MISMATCH',
+      `header typ must be ${allowed.map((t) => `'${t}'`).join(' or ')}, got ${JSON.stringify(typ)}`,
+      'typ',
+      {
+        expected: allowed.length === 1 ? allowed[0] : [...allowed],
+        actual: typeof typ === 'string' ? typ.slice(0, 64) : typeof typ,
+      },
+    );
   }
 }
 
@@ -49,12 +64,17 @@ export function requireTyp(jwt: ParsedJwt, allowed: readonly string[]): void {
 export function requireSignature(
   jwt: ParsedJwt,
   key: KeyObject,
-  code: 'L1_SIGNATURE_INVALID' | 'L2_SIGNATURE_INVALID' | 'L3_SIGNATURE_INVALID' | 'CHECKOUT_JWT_SIGNATURE_INVALID',
+  code:
+    | 'L1_SIGNATURE_INVALID'
+    | 'L2_SIGNATURE_INVALID'
+    | 'L3_SIGNATURE_INVALID'
+    | 'CHECKOUT_JWT_SIGNATURE_INVALID',
   cache?: VerifiedSignatureCache,
 ): void {
   // The digest is only worth computing when the cache is asked (an L2's id reuses it).
   const digest = cache === undefined ? undefined : signingInputDigest(jwt);
-  if (!verifyEs256Cached(jwt.signingInput, jwt.signature, key, cache, digest)) reject(code, 'ES256 signature does not verify');
+  if (!verifyEs256Cached(jwt.signingInput, jwt.signature, key, cache, digest))
+    reject(code, 'ES256 signature does not verify');
 }
 
 export function isTimestamp(v: unknown): v is number {
@@ -94,7 +114,8 @@ export function requireTimes(
  */
 export function requireNotBefore(nbf: unknown, at: number, skew: number, what = ''): void {
   if (nbf === undefined) return;
-  if (!isTimestamp(nbf)) reject('TIME_CLAIM_INVALID', `${what}nbf must be integer Unix seconds`, 'nbf');
+  if (!isTimestamp(nbf))
+    reject('TIME_CLAIM_INVALID', `${what}nbf must be integer Unix seconds`, 'nbf');
   if (nbf - skew > at) reject('NOT_YET_VALID', `${what}not valid before ${nbf}`, 'nbf');
 }
 
@@ -112,7 +133,8 @@ export function requireIssuerUri(
     if (required) reject(missing, 'iss is required', 'iss');
     return;
   }
-  if (typeof iss !== 'string' || !URI.test(iss)) reject('CLAIM_MALFORMED', 'iss must be a URI string', 'iss');
+  if (typeof iss !== 'string' || !URI.test(iss))
+    reject('CLAIM_MALFORMED', 'iss must be a URI string', 'iss');
 }
 
 /**
@@ -129,32 +151,54 @@ export function requireAudience(
     if (required) reject(missing, 'aud is required', 'aud');
     return;
   }
-  if (typeof aud !== 'string' || aud.length === 0) reject('CLAIM_MALFORMED', 'aud must be a single non-empty string', 'aud');
+  if (typeof aud !== 'string' || aud.length === 0)
+    reject('CLAIM_MALFORMED', 'aud must be a single non-empty string', 'aud');
 }
 
 /** `_sd_alg` is REQUIRED in L2 and L3 (credential-format §4.3, §5.3); its value is checked when disclosures resolve. */
-export function requireSdAlgPresent(payload: Record<string, unknown>, missing: 'L2_CLAIM_MISSING' | 'L3_CLAIM_MISSING'): void {
-  if (payload[PROFILE.claim.sdAlg] === undefined) reject(missing, '_sd_alg is required', PROFILE.claim.sdAlg);
+export function requireSdAlgPresent(
+  payload: Record<string, unknown>,
+  missing: 'L2_CLAIM_MISSING' | 'L3_CLAIM_MISSING',
+): void {
+  if (payload[PROFILE.claim.sdAlg] === undefined)
+    reject(missing, '_sd_alg is required', PROFILE.claim.sdAlg);
 }
 
-export function requireExpectation(payload: Record<string, unknown>, expected: Expectation | undefined): void {
+export function requireExpectation(
+  payload: Record<string, unknown>,
+  expected: Expectation | undefined,
+): void {
   if (!expected) return;
   if (expected.aud !== undefined) {
     const aud = payload.aud;
     if (aud !== expected.aud)
-      reject('AUD_MISMATCH', `aud mismatch: expected '${expected.aud}', got ${JSON.stringify(aud)}`, 'aud', {
-        expected: expected.aud,
-        actual: typeof aud === 'string' ? aud.slice(0, 256) : typeof aud,
-      });
+      reject(
+        'AUD_MISMATCH',
+        `aud mismatch: expected '${expected.aud}', got ${JSON.stringify(aud)}`,
+        'aud',
+        {
+          expected: expected.aud,
+          actual: typeof aud === 'string' ? aud.slice(0, 256) : typeof aud,
+        },
+      );
   }
   if (expected.nonce !== undefined && payload.nonce !== expected.nonce) {
-    reject('NONCE_MISMATCH', `nonce mismatch: expected '${expected.nonce}', got ${JSON.stringify(payload.nonce)}`, 'nonce');
+    reject(
+      'NONCE_MISMATCH',
+      `nonce mismatch: expected '${expected.nonce}', got ${JSON.stringify(payload.nonce)}`,
+      'nonce',
+    );
   }
 }
 
-export function requireString(payload: Record<string, unknown>, name: string, code: 'L1_CLAIM_MISSING' | 'L2_CLAIM_MISSING' | 'L3_CLAIM_MISSING'): string {
+export function requireString(
+  payload: Record<string, unknown>,
+  name: string,
+  code: 'L1_CLAIM_MISSING' | 'L2_CLAIM_MISSING' | 'L3_CLAIM_MISSING',
+): string {
   const v = payload[name];
-  if (typeof v !== 'string' || v.length === 0) reject(code, `${name} must be a non-empty string`, name);
+  if (typeof v !== 'string' || v.length === 0)
+    reject(code, `${name} must be a non-empty string`, name);
   return v;
 }
 
@@ -164,7 +208,10 @@ export type KeyLookup = { jwk: PublicJwk | undefined } | { error: unknown };
 function settle(jwk: unknown, kid: string, cache: PublicKeyCache | undefined): KeyLookup {
   if (jwk === undefined) return { jwk: undefined };
   const problem = cache ? cache.problem(jwk) : publicJwkProblem(jwk);
-  if (problem) return { error: new VIError({ code: 'KEY_INVALID', message: `trusted key '${kid}': ${problem}` }) };
+  if (problem)
+    return {
+      error: new VIError({ code: 'KEY_INVALID', message: `trusted key '${kid}': ${problem}` }),
+    };
   return { jwk: jwk as PublicJwk };
 }
 
@@ -173,7 +220,11 @@ function settle(jwk: unknown, kid: string, cache: PublicKeyCache | undefined): K
  * hot path awaits only when the resolver itself is asynchronous (a JWKS fetcher).
  * With `cache`, a key already imported skips re-validation.
  */
-export function lookupKey(resolver: KeyResolver, kid: string, cache?: PublicKeyCache): KeyLookup | Promise<KeyLookup> {
+export function lookupKey(
+  resolver: KeyResolver,
+  kid: string,
+  cache?: PublicKeyCache,
+): KeyLookup | Promise<KeyLookup> {
   if (typeof resolver !== 'function')
     return settle(
       resolver.keys.find((k) => k.kid === kid),
@@ -198,10 +249,18 @@ export function lookupKey(resolver: KeyResolver, kid: string, cache?: PublicKeyC
  * fails that check. A resolver that threw or rejected counts as not knowing
  * the key (`unknown`); what it threw is not echoed.
  */
-export function keyFrom(lookup: KeyLookup, kid: string, unknown: 'L1_ISSUER_KEY_UNKNOWN' | 'CHECKOUT_JWT_KEY_UNKNOWN'): PublicJwk | undefined {
+export function keyFrom(
+  lookup: KeyLookup,
+  kid: string,
+  unknown: 'L1_ISSUER_KEY_UNKNOWN' | 'CHECKOUT_JWT_KEY_UNKNOWN',
+): PublicJwk | undefined {
   if (!('error' in lookup)) return lookup.jwk;
   if (lookup.error instanceof VIError) throw lookup.error;
-  throw new VIError({ code: unknown, message: `the key resolver failed for kid '${kid}'`, claim: 'kid' });
+  throw new VIError({
+    code: unknown,
+    message: `the key resolver failed for kid '${kid}'`,
+    claim: 'kid',
+  });
 }
 
 export type { Layer };

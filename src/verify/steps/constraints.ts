@@ -4,13 +4,27 @@
  * checkout_jwt they carry.
  */
 import { type ConstraintReport, checkConstraints } from '../../constraints/registry.js';
-import type { ConstraintOutcome, Fulfillment, Party, PurchasedLine, Violation } from '../../constraints/types.js';
+import type {
+  ConstraintOutcome,
+  Fulfillment,
+  Party,
+  PurchasedLine,
+  Violation,
+} from '../../constraints/types.js';
 import { isMinorUnits, isRecord } from '../../constraints/values.js';
 import type { VIErrorInfo } from '../../errors.js';
 import type { WireProfile } from '../../profiles/profile.js';
 import { arrayRefDigest } from '../../sdjwt/resolve.js';
 import { boundedMessage, type CheckLog } from '../context.js';
-import type { BoundL3s, CheckoutJwts, ConstraintReports, MandateSet, PairL3s, Pairs, ReadBundle } from '../stages.js';
+import type {
+  BoundL3s,
+  CheckoutJwts,
+  ConstraintReports,
+  MandateSet,
+  PairL3s,
+  Pairs,
+  ReadBundle,
+} from '../stages.js';
 import type { Limits } from '../types.js';
 
 /** Normalize L3b line items: `{item:{id}}` (constraints.md §8.2), `{sku}` or `{id}` (reference). */
@@ -29,7 +43,11 @@ function linesOf(list: unknown): PurchasedLine[] | undefined {
   });
 }
 
-function fulfillmentOf(checkoutJwts: CheckoutJwts, l3s: PairL3s | undefined, profile: WireProfile | undefined): Fulfillment {
+function fulfillmentOf(
+  checkoutJwts: CheckoutJwts,
+  l3s: PairL3s | undefined,
+  profile: WireProfile | undefined,
+): Fulfillment {
   const f: Fulfillment = {};
   const l3a = l3s?.l3a;
   const l3b = l3s?.l3b;
@@ -46,7 +64,12 @@ function fulfillmentOf(checkoutJwts: CheckoutJwts, l3s: PairL3s | undefined, pro
     try {
       const payload = checkoutJwts.of(m.checkout_jwt as string).payload;
       if (isRecord(payload.merchant)) merchant = payload.merchant as Party;
-      else if (profile?.checkoutMerchantFromIss && payload.merchant === undefined && typeof payload.iss === 'string' && payload.iss.startsWith('https://'))
+      else if (
+        profile?.checkoutMerchantFromIss &&
+        payload.merchant === undefined &&
+        typeof payload.iss === 'string' &&
+        payload.iss.startsWith('https://')
+      )
         signerWebsite = payload.iss;
       if (isRecord(payload.cart)) cartLines = linesOf(payload.cart.items);
     } catch {
@@ -76,8 +99,12 @@ function mustCarry(profile: WireProfile, layer: 'l3a' | 'l3b'): string {
 }
 
 function allWithheld(profile: WireProfile, c: Record<string, unknown>): boolean {
-  const lists: unknown[] = [c[profile.allowlistField.allowedPayee], c[profile.allowlistField.allowedMerchant]];
-  if (Array.isArray(c.items)) for (const e of c.items) if (isRecord(e)) lists.push(e.acceptable_items);
+  const lists: unknown[] = [
+    c[profile.allowlistField.allowedPayee],
+    c[profile.allowlistField.allowedMerchant],
+  ];
+  if (Array.isArray(c.items))
+    for (const e of c.items) if (isRecord(e)) lists.push(e.acceptable_items);
   const entries = lists.filter(Array.isArray).flat();
   return entries.length > 0 && entries.every((e) => arrayRefDigest(e) !== undefined);
 }
@@ -90,7 +117,10 @@ function smallJson(value: unknown): boolean {
 }
 
 /** A failed outcome as the result carries it: violations and their messages within the result's bounds. */
-function bounded(o: Extract<ConstraintOutcome, { status: 'failed' }>, limits: Limits): Extract<ConstraintOutcome, { status: 'failed' }> {
+function bounded(
+  o: Extract<ConstraintOutcome, { status: 'failed' }>,
+  limits: Limits,
+): Extract<ConstraintOutcome, { status: 'failed' }> {
   const { maxErrorsPerCheck, maxMessageLength } = limits;
   const kept = o.violations.slice(0, maxErrorsPerCheck).map((v) => {
     const out: Violation = { code: v.code, message: boundedMessage(v.message, maxMessageLength) };
@@ -100,13 +130,25 @@ function bounded(o: Extract<ConstraintOutcome, { status: 'failed' }>, limits: Li
     return out;
   });
   const omitted = (o.omitted ?? 0) + o.violations.length - kept.length;
-  return omitted > 0 ? { status: 'failed', violations: kept, omitted } : { status: 'failed', violations: kept };
+  return omitted > 0
+    ? { status: 'failed', violations: kept, omitted }
+    : { status: 'failed', violations: kept };
 }
 
 /** The two halves of a pair, each with its check names and layer. */
 const HALVES = [
-  { kind: 'payment', layer: 'l3a', name: 'constraints.payment', withheld: 'constraints.payment.withheld' },
-  { kind: 'checkout', layer: 'l3b', name: 'constraints.checkout', withheld: 'constraints.checkout.withheld' },
+  {
+    kind: 'payment',
+    layer: 'l3a',
+    name: 'constraints.payment',
+    withheld: 'constraints.payment.withheld',
+  },
+  {
+    kind: 'checkout',
+    layer: 'l3b',
+    name: 'constraints.checkout',
+    withheld: 'constraints.checkout.withheld',
+  },
 ] as const;
 
 /**
@@ -145,13 +187,25 @@ export function judgeConstraints(
         continue;
       }
       const constraints = l3.bound.constraints as Record<string, unknown>[];
-      const reports = checkConstraints(constraints, f, { at: read.at, strictness: read.config.strictness, profile: mandate.profile });
+      const reports = checkConstraints(constraints, f, {
+        at: read.at,
+        strictness: read.config.strictness,
+        profile: mandate.profile,
+      });
       for (const r of reports) {
         if (r.outcome.status === 'passed') continue;
-        if (mustCarry(mandate.profile, layer) === r.type && allWithheld(mandate.profile, constraints[r.index]!)) {
+        if (
+          mustCarry(mandate.profile, layer) === r.type &&
+          allWithheld(mandate.profile, constraints[r.index]!)
+        ) {
           r.outcome = {
             status: 'failed',
-            violations: [{ code: 'CONSTRAINT_UNVERIFIABLE', message: `every ${r.type} entry is withheld from the view this ${layer} binds` }],
+            violations: [
+              {
+                code: 'CONSTRAINT_UNVERIFIABLE',
+                message: `every ${r.type} entry is withheld from the view this ${layer} binds`,
+              },
+            ],
           };
         } else if (r.outcome.status === 'skipped') {
           log.skipped(half.withheld, layer, `${r.type}: ${r.outcome.reason}`, i);
@@ -165,7 +219,13 @@ export function judgeConstraints(
       reportsOfPair.push(...reports);
       const errors: VIErrorInfo[] = reports.flatMap((r) =>
         r.outcome.status === 'failed'
-          ? r.outcome.violations.map((v) => ({ ...v, message: `${layer} (pair ${i}) violates ${r.type}: ${v.message}`, layer, pair: i, claim: r.type }))
+          ? r.outcome.violations.map((v) => ({
+              ...v,
+              message: `${layer} (pair ${i}) violates ${r.type}: ${v.message}`,
+              layer,
+              pair: i,
+              claim: r.type,
+            }))
           : [],
       );
       if (errors.length) log.failed(name, layer, errors, i);

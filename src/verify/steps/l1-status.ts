@@ -9,15 +9,28 @@
 import { isRecord } from '../../constraints/values.js';
 import type { ErrorCode } from '../../errors.js';
 import { PROFILE } from '../../profiles/profile.js';
-import { type StatusListReference, type StatusLookup, type StatusResolver, TOKEN_STATUS } from '../../sdjwt/status-list.js';
+import {
+  type StatusListReference,
+  type StatusLookup,
+  type StatusResolver,
+  TOKEN_STATUS,
+} from '../../sdjwt/status-list.js';
 import { type CheckLog, reject, skip } from '../context.js';
 import type { VerifiedL1 } from '../stages.js';
 
 /** The reference the L1 carries: undefined when it has none, null when it is malformed. */
-function referenceOf(claims: Record<string, unknown>): Omit<StatusListReference, 'issuer'> | null | undefined {
+function referenceOf(
+  claims: Record<string, unknown>,
+): Omit<StatusListReference, 'issuer'> | null | undefined {
   if (!Object.hasOwn(claims, 'status')) return undefined;
   const list = isRecord(claims.status) ? claims.status.status_list : undefined;
-  if (!isRecord(list) || typeof list.uri !== 'string' || !Number.isSafeInteger(list.idx) || (list.idx as number) < 0) return null;
+  if (
+    !isRecord(list) ||
+    typeof list.uri !== 'string' ||
+    !Number.isSafeInteger(list.idx) ||
+    (list.idx as number) < 0
+  )
+    return null;
   return { idx: list.idx as number, uri: list.uri };
 }
 
@@ -31,10 +44,16 @@ function withholdsSomething(l1: VerifiedL1): boolean {
 
 /** Why a status lookup does not let the L1 stand: null when it says VALID (the fetch failing is `L1_STATUS_UNAVAILABLE`). */
 export function statusRefusal(lookup: StatusLookup): { code: ErrorCode; message: string } | null {
-  if (!lookup.ok) return { code: 'L1_STATUS_UNAVAILABLE', message: `L1 status could not be checked: ${lookup.reason}` };
+  if (!lookup.ok)
+    return {
+      code: 'L1_STATUS_UNAVAILABLE',
+      message: `L1 status could not be checked: ${lookup.reason}`,
+    };
   if (lookup.status === TOKEN_STATUS.valid) return null;
-  if (lookup.status === TOKEN_STATUS.invalid) return { code: 'L1_STATUS_REVOKED', message: 'the issuer revoked this L1' };
-  if (lookup.status === TOKEN_STATUS.suspended) return { code: 'L1_STATUS_SUSPENDED', message: 'the issuer suspended this L1' };
+  if (lookup.status === TOKEN_STATUS.invalid)
+    return { code: 'L1_STATUS_REVOKED', message: 'the issuer revoked this L1' };
+  if (lookup.status === TOKEN_STATUS.suspended)
+    return { code: 'L1_STATUS_SUSPENDED', message: 'the issuer suspended this L1' };
   return { code: 'L1_STATUS_INVALID', message: `L1 status ${lookup.status} is not VALID` };
 }
 
@@ -42,8 +61,14 @@ export function statusRefusal(lookup: StatusLookup): { code: ErrorCode; message:
  * Ask a resolver and never throw: a resolver that throws or rejects is an
  * unavailable list. Synchronous when the resolver is.
  */
-export function lookUpStatus(resolver: StatusResolver, reference: StatusListReference): StatusLookup | Promise<StatusLookup> {
-  const unavailable = (error: unknown): StatusLookup => ({ ok: false, reason: error instanceof Error ? error.message : 'status resolver failed' });
+export function lookUpStatus(
+  resolver: StatusResolver,
+  reference: StatusListReference,
+): StatusLookup | Promise<StatusLookup> {
+  const unavailable = (error: unknown): StatusLookup => ({
+    ok: false,
+    reason: error instanceof Error ? error.message : 'status resolver failed',
+  });
   try {
     const found = resolver(reference);
     return found instanceof Promise ? found.catch(unavailable) : found;
@@ -54,7 +79,8 @@ export function lookUpStatus(resolver: StatusResolver, reference: StatusListRefe
 
 function judge(log: CheckLog, lookup: StatusLookup): void {
   log.check('l1.status', 'l1', () => {
-    if (!lookup.ok && log.config.options.statusUnavailable === 'accept') return skip(`status list unavailable, accepted by configuration: ${lookup.reason}`);
+    if (!lookup.ok && log.config.options.statusUnavailable === 'accept')
+      return skip(`status list unavailable, accepted by configuration: ${lookup.reason}`);
     const refusal = statusRefusal(lookup);
     if (refusal) reject(refusal.code, refusal.message, 'status');
   });
@@ -73,7 +99,11 @@ export function statusReferenceOf(l1: VerifiedL1): StatusListReference | null | 
   const kid = l1.parsed.jwt.header.kid;
   return {
     ...found,
-    issuer: { iss: typeof claims.iss === 'string' ? claims.iss : undefined, kid: typeof kid === 'string' ? kid : undefined, jwk: l1.issuerJwk },
+    issuer: {
+      iss: typeof claims.iss === 'string' ? claims.iss : undefined,
+      kid: typeof kid === 'string' ? kid : undefined,
+      jwk: l1.issuerJwk,
+    },
   };
 }
 
@@ -90,12 +120,22 @@ export function verifyL1Status(l1: VerifiedL1, log: CheckLog): void | Promise<vo
     // With a resolver configured, a status that may sit behind a withheld disclosure fails closed.
     if (withholdsSomething(l1))
       log.check('l1.status', 'l1', () =>
-        reject('L1_STATUS_WITHHELD', 'a status resolver is configured and this L1 withholds a disclosure that may be its status', 'status'),
+        reject(
+          'L1_STATUS_WITHHELD',
+          'a status resolver is configured and this L1 withholds a disclosure that may be its status',
+          'status',
+        ),
       );
     return;
   }
   if (reference === null) {
-    log.check('l1.status', 'l1', () => reject('L1_STATUS_INVALID', 'status.status_list needs a non-negative integer idx and a uri', 'status'));
+    log.check('l1.status', 'l1', () =>
+      reject(
+        'L1_STATUS_INVALID',
+        'status.status_list needs a non-negative integer idx and a uri',
+        'status',
+      ),
+    );
     return;
   }
   const found = lookUpStatus(resolver, reference);

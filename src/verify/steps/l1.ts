@@ -46,7 +46,8 @@ function l1Header({ chain }: L1Input, found: L1Findings): void {
   requireEs256(jwt);
   requireTyp(jwt, [PROFILE.typ.l1]);
   requireNoCrit(jwt);
-  if (typeof jwt.header.kid !== 'string' || jwt.header.kid === '') reject('KID_MISSING', 'L1 header needs kid to select the issuer key', 'kid');
+  if (typeof jwt.header.kid !== 'string' || jwt.header.kid === '')
+    reject('KID_MISSING', 'L1 header needs kid to select the issuer key', 'kid');
   found.headerOk = true;
 }
 
@@ -71,11 +72,18 @@ function l1Claims({ chain }: L1Input, found: L1Findings): void {
   requireAudience(payload, 'L1_CLAIM_MISSING', false);
   requireString(payload, 'sub', 'L1_CLAIM_MISSING');
   const vct = payload.vct;
-  if (typeof vct !== 'string' || !URI.test(vct)) reject('L1_VCT_INVALID', 'vct must be an always-visible well-formed URI', 'vct');
-  if (PROFILE.claim.sdHash in payload) reject('L1_HAS_SD_HASH', 'L1 is the root credential and must not carry sd_hash', 'sd_hash');
+  if (typeof vct !== 'string' || !URI.test(vct))
+    reject('L1_VCT_INVALID', 'vct must be an always-visible well-formed URI', 'vct');
+  if (PROFILE.claim.sdHash in payload)
+    reject('L1_HAS_SD_HASH', 'L1 is the root credential and must not carry sd_hash', 'sd_hash');
   // Type policy: which credential types may root a delegation is the verifier's choice, not the presenter's.
   const accepted = chain.read.config.options.acceptedL1Vcts ?? [PROFILE.vct.l1Card];
-  if (!accepted.includes(vct)) reject('L1_VCT_NOT_ACCEPTED', `L1 vct ${JSON.stringify(vct)} is not an accepted credential type`, 'vct');
+  if (!accepted.includes(vct))
+    reject(
+      'L1_VCT_NOT_ACCEPTED',
+      `L1 vct ${JSON.stringify(vct)} is not an accepted credential type`,
+      'vct',
+    );
   if (vct === PROFILE.vct.l1Card) {
     requireString(payload, 'pan_last_four', 'L1_CLAIM_MISSING');
     requireString(payload, 'scheme', 'L1_CLAIM_MISSING');
@@ -110,8 +118,19 @@ const L1_CHECKS: readonly Check<L1Input, L1Findings>[] = [
 ];
 
 /** Stage: the verified L1, or undefined when its signature did not verify under a trusted key. */
-export function verifyL1(chain: ParsedChain, keys: ResolvedKeys, log: CheckLog): VerifiedL1 | undefined {
-  const found: L1Findings = { headerOk: false, issuerJwk: undefined, resolved: undefined, cardId: undefined, userKey: undefined, userThumbprint: undefined };
+export function verifyL1(
+  chain: ParsedChain,
+  keys: ResolvedKeys,
+  log: CheckLog,
+): VerifiedL1 | undefined {
+  const found: L1Findings = {
+    headerOk: false,
+    issuerJwk: undefined,
+    resolved: undefined,
+    cardId: undefined,
+    userKey: undefined,
+    userThumbprint: undefined,
+  };
   log.runAll(L1_CHECKS, { chain, keys }, found);
   if (!found.issuerJwk) return undefined;
   return {

@@ -6,7 +6,12 @@
 import { PROFILE } from '../../profiles/profile.js';
 import { sha256b64u } from '../../sdjwt/digest.js';
 import { signingInputDigest } from '../../sdjwt/parse.js';
-import { arrayRefDigest, type Resolved, resolveDisclosures, resolveSubset } from '../../sdjwt/resolve.js';
+import {
+  arrayRefDigest,
+  type Resolved,
+  resolveDisclosures,
+  resolveSubset,
+} from '../../sdjwt/resolve.js';
 import { type Check, type CheckLog, reject, type Skip, skip } from '../context.js';
 import type { ParsedChain, ParsedView, ResolvedView, VerifiedL1, VerifiedL2 } from '../stages.js';
 import {
@@ -48,13 +53,19 @@ function l2Header({ chain }: L2Input, found: L2Findings): void {
 function l2Signature({ chain, l1 }: L2Input, found: L2Findings): void | Skip {
   if (!found.headerOk) return skip('L2 header rejected');
   if (!l1?.userKey) return skip('no verified L1 cnf.jwk to check the L2 signature with');
-  requireSignature(l2Of(chain).jwt, l1.userKey, 'L2_SIGNATURE_INVALID', chain.read.config.options.signatureCache);
+  requireSignature(
+    l2Of(chain).jwt,
+    l1.userKey,
+    'L2_SIGNATURE_INVALID',
+    chain.read.config.options.signatureCache,
+  );
   found.signed = true;
 }
 
 function l2SdHash({ chain }: L2Input): void {
   const expected = sha256b64u(chain.l1.serialized);
-  if (l2Of(chain).jwt.payload.sd_hash !== expected) reject('L2_SD_HASH_MISMATCH', 'L2 sd_hash is not the hash of the L1 as presented', 'sd_hash');
+  if (l2Of(chain).jwt.payload.sd_hash !== expected)
+    reject('L2_SD_HASH_MISMATCH', 'L2 sd_hash is not the hash of the L1 as presented', 'sd_hash');
 }
 
 function l2Claims({ chain }: L2Input): void {
@@ -64,11 +75,17 @@ function l2Claims({ chain }: L2Input): void {
   requireIssuerUri(payload, false, 'L2_CLAIM_MISSING');
   requireSdAlgPresent(payload, 'L2_CLAIM_MISSING');
   const dp = payload[PROFILE.claim.delegatePayload];
-  if (!Array.isArray(dp) || dp.length === 0) reject('L2_CLAIM_MISSING', 'delegate_payload must be a non-empty array', 'delegate_payload');
+  if (!Array.isArray(dp) || dp.length === 0)
+    reject('L2_CLAIM_MISSING', 'delegate_payload must be a non-empty array', 'delegate_payload');
   if (dp.some((e) => arrayRefDigest(e) === undefined))
-    reject('CLAIM_MALFORMED', 'delegate_payload entries must be {"...": digest} references', 'delegate_payload');
+    reject(
+      'CLAIM_MALFORMED',
+      'delegate_payload entries must be {"...": digest} references',
+      'delegate_payload',
+    );
   const maxPairs = chain.read.config.limits.maxPairs;
-  if (dp.length > 2 * maxPairs) reject('LIMIT_EXCEEDED', `delegate_payload has ${dp.length} entries, limit ${2 * maxPairs}`);
+  if (dp.length > 2 * maxPairs)
+    reject('LIMIT_EXCEEDED', `delegate_payload has ${dp.length} entries, limit ${2 * maxPairs}`);
 }
 
 function l2Time({ chain }: L2Input): void {
@@ -110,11 +127,13 @@ interface ViewFindings {
 /** A per-L3 view must be the same signed L2 with its own (valid) disclosure subset. */
 function l2View({ main, mainResolved }: ViewInput, found: ViewFindings): void {
   const view = found.view;
-  if (view.parsed.jwt.compact !== main.parsed.jwt.compact) reject('L2_VIEW_MISMATCH', `${view.label} is not a presentation of the same L2`);
+  if (view.parsed.jwt.compact !== main.parsed.jwt.compact)
+    reject('L2_VIEW_MISMATCH', `${view.label} is not a presentation of the same L2`);
   const { payload } = view.parsed.jwt;
   // A view's disclosures are usually a subset of the main L2's: derive instead of resolving again.
   found.resolved =
-    (mainResolved && resolveSubset(mainResolved, payload, view.parsed.disclosures, 'l2')) ?? resolveDisclosures(payload, view.parsed.disclosures, 'l2');
+    (mainResolved && resolveSubset(mainResolved, payload, view.parsed.disclosures, 'l2')) ??
+    resolveDisclosures(payload, view.parsed.disclosures, 'l2');
 }
 
 /** Run once per per-L3 view, in order of first use. */
@@ -126,7 +145,11 @@ function resolvedView(v: ParsedView, resolved: Resolved | undefined): ResolvedVi
 }
 
 /** Stage: the verified L2 and each of its views resolved, or undefined when its signature did not verify. */
-export function verifyL2(chain: ParsedChain, l1: VerifiedL1 | undefined, log: CheckLog): VerifiedL2 | undefined {
+export function verifyL2(
+  chain: ParsedChain,
+  l1: VerifiedL1 | undefined,
+  log: CheckLog,
+): VerifiedL2 | undefined {
   const found: L2Findings = { headerOk: false, signed: false, resolved: undefined };
   log.runAll(L2_CHECKS, { chain, l1 }, found);
   if (!found.signed) return undefined;

@@ -47,20 +47,40 @@ function unbound(read: ReadBundle, l3s: BoundL3s, kind: 'payment' | 'checkout'):
 
 function roleView({ read, role, set, pairs, l3s }: RoleInput): void | Skip {
   if (role === undefined) return skip('no role given (options.role or the bundle role)');
-  if (!Object.hasOwn(NEEDS, role)) reject('ROLE_VIEW_INCOMPLETE', `unknown role ${JSON.stringify(role).slice(0, 40)}`);
-  if (!set?.mode || !pairs || pairs.list.length === 0) return skip('no mandate pairs to judge the view by');
+  if (!Object.hasOwn(NEEDS, role))
+    reject('ROLE_VIEW_INCOMPLETE', `unknown role ${JSON.stringify(role).slice(0, 40)}`);
+  if (!set?.mode || !pairs || pairs.list.length === 0)
+    return skip('no mandate pairs to judge the view by');
   const autonomous = set.mode === 'autonomous';
   const need = NEEDS[role];
-  if (autonomous && need.l3 && ((need.payment && unbound(read, l3s, 'payment')) || (need.checkout && unbound(read, l3s, 'checkout'))))
+  if (
+    autonomous &&
+    need.l3 &&
+    ((need.payment && unbound(read, l3s, 'payment')) ||
+      (need.checkout && unbound(read, l3s, 'checkout')))
+  )
     return skip('an L3 was presented but bound to no pair: its own checks failed');
   if (!pairs.list.some((p) => showsRoleView(p, role, autonomous, l3s))) {
-    const what = { merchant: 'the checkout mandate', network: 'the payment mandate', dispute: 'both mandates' }[role];
-    const l3 = { merchant: ' and the L3b for it', network: ' and the L3a for it', dispute: '' }[role];
-    reject('ROLE_VIEW_INCOMPLETE', `a ${role} must be shown ${what}${autonomous ? l3 : ''}; this presentation does not show it`);
+    const what = {
+      merchant: 'the checkout mandate',
+      network: 'the payment mandate',
+      dispute: 'both mandates',
+    }[role];
+    const l3 = { merchant: ' and the L3b for it', network: ' and the L3a for it', dispute: '' }[
+      role
+    ];
+    reject(
+      'ROLE_VIEW_INCOMPLETE',
+      `a ${role} must be shown ${what}${autonomous ? l3 : ''}; this presentation does not show it`,
+    );
   }
 }
 
-const ROLE_CHECK: Check<RoleInput, Record<string, never>> = { name: 'role.view', layer: 'bundle', run: roleView };
+const ROLE_CHECK: Check<RoleInput, Record<string, never>> = {
+  name: 'role.view',
+  layer: 'bundle',
+  run: roleView,
+};
 
 /** The role this verification judges for: the caller's, else the bundle's. */
 export function roleOf(read: ReadBundle): Role | undefined {
@@ -68,6 +88,12 @@ export function roleOf(read: ReadBundle): Role | undefined {
 }
 
 /** Record `role.view` for the verification's role. */
-export function checkRoleView(read: ReadBundle, set: MandateSet | undefined, pairs: Pairs | undefined, l3s: BoundL3s, log: CheckLog): void {
+export function checkRoleView(
+  read: ReadBundle,
+  set: MandateSet | undefined,
+  pairs: Pairs | undefined,
+  l3s: BoundL3s,
+  log: CheckLog,
+): void {
   log.run(ROLE_CHECK, { read, role: roleOf(read), set, pairs, l3s }, {});
 }

@@ -9,12 +9,19 @@ import { verifyPresentation } from '../../fixtures/vector-verify.js';
 describe('checkout_jwt', () => {
   it('Immediate: checkout_jwt signed by a key other than the trusted merchant kid → CHECKOUT_JWT_SIGNATURE_INVALID', async () => {
     const b = immediateBundle({ checkoutJwtSignWith: generateSigningKey('merchant-key-1') });
-    expectBrokenCheck(await verifyPresentation(b), 'checkout_jwt.signature', 'CHECKOUT_JWT_SIGNATURE_INVALID');
+    expectBrokenCheck(
+      await verifyPresentation(b),
+      'checkout_jwt.signature',
+      'CHECKOUT_JWT_SIGNATURE_INVALID',
+    );
   });
 
   it('Autonomous: checkout_jwt under an unknown merchant kid → CHECKOUT_JWT_KEY_UNKNOWN', async () => {
     const b = autonomousBundle({}, 'merchant');
-    const r = await verifyPresentation({ ...b, trust: { ...b.trust!, merchant_jwks: { keys: [] } } });
+    const r = await verifyPresentation({
+      ...b,
+      trust: { ...b.trust!, merchant_jwks: { keys: [] } },
+    });
     expectBrokenCheck(r, 'checkout_jwt.signature', 'CHECKOUT_JWT_KEY_UNKNOWN');
   });
 
@@ -23,8 +30,14 @@ describe('checkout_jwt', () => {
     delete b.trust!.merchant_jwks;
     const permissive = await verifyPresentation(b);
     expect(permissive.valid).toBe(true);
-    expect(permissive.checks.find((c) => c.name === 'checkout_jwt.signature')?.status).toBe('skipped');
-    expectBrokenCheck(await verifyPresentation(b, { strictness: 'STRICT' }), 'checkout_jwt.signature', 'CHECKOUT_JWT_KEY_UNKNOWN');
+    expect(permissive.checks.find((c) => c.name === 'checkout_jwt.signature')?.status).toBe(
+      'skipped',
+    );
+    expectBrokenCheck(
+      await verifyPresentation(b, { strictness: 'STRICT' }),
+      'checkout_jwt.signature',
+      'CHECKOUT_JWT_KEY_UNKNOWN',
+    );
   });
 
   it('an unreadable checkout_jwt → CHECKOUT_JWT_MALFORMED', async () => {

@@ -7,7 +7,15 @@ import { verifyPresentation } from '../../fixtures/vector-verify.js';
 
 describe('bundle and parse steps', () => {
   it('not a bundle → BUNDLE_MALFORMED', async () => {
-    for (const input of [undefined, null, 42, 'text', [], { vi_bundle: 2 }, { ...immediateBundle(), l2: '' }]) {
+    for (const input of [
+      undefined,
+      null,
+      42,
+      'text',
+      [],
+      { vi_bundle: 2 },
+      { ...immediateBundle(), l2: '' },
+    ]) {
       expectBrokenCheck(await verifyPresentation(input), 'bundle.schema', 'BUNDLE_MALFORMED');
     }
   });
@@ -55,7 +63,12 @@ describe('bundle and parse steps', () => {
     const flow = await autonomousFlow(newActors(), Math.floor(Date.now() / 1000), 2);
     const b = structuredClone(flow.bundles.dispute!);
     const [e0, e1] = b.l3!;
-    [e0!.checkout, e1!.checkout, e0!.checkout_l2, e1!.checkout_l2] = [e1!.checkout, e0!.checkout, e1!.checkout_l2, e0!.checkout_l2];
+    [e0!.checkout, e1!.checkout, e0!.checkout_l2, e1!.checkout_l2] = [
+      e1!.checkout,
+      e0!.checkout,
+      e1!.checkout_l2,
+      e0!.checkout_l2,
+    ];
     expectBrokenCheck(await verifyPresentation(b), 'l3.entry', 'L3_PAIR_UNBOUND');
   });
 });

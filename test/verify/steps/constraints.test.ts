@@ -14,7 +14,10 @@ describe('constraints against L3 values', () => {
     {
       name: 'amount above max',
       role: 'network',
-      hooks: { cart: [{ id: 'SKU-1', title: 'Pro Racket', quantity: 1, unit_price: 50001 }], l3bLines: [] },
+      hooks: {
+        cart: [{ id: 'SKU-1', title: 'Pro Racket', quantity: 1, unit_price: 50001 }],
+        l3bLines: [],
+      },
       check: 'constraints.payment',
       code: 'CONSTRAINT_AMOUNT_ABOVE_MAX',
     },
@@ -42,7 +45,10 @@ describe('constraints against L3 values', () => {
     {
       name: 'payee matched by id first (same name, other id)',
       role: 'network',
-      hooks: { selectedMerchant: null, l3aMandate: (m) => (m.payee = { ...MERCHANTS[0], id: 'm-9' }) },
+      hooks: {
+        selectedMerchant: null,
+        l3aMandate: (m) => (m.payee = { ...MERCHANTS[0], id: 'm-9' }),
+      },
       check: 'constraints.payment',
       code: 'CONSTRAINT_PAYEE_NOT_ALLOWED',
     },
@@ -58,8 +64,15 @@ describe('constraints against L3 values', () => {
       role: 'network',
       hooks: {
         paymentMandate: (m) => {
-          m.constraints = (m.constraints as P[]).filter((c) => c.type !== PROFILE.constraint.budget);
-          (m.constraints as P[]).push({ type: PROFILE.constraint.agentRecurrence, frequency: 'ON_DEMAND', start_date: '2027-01-01', end_date: '2027-12-31' });
+          m.constraints = (m.constraints as P[]).filter(
+            (c) => c.type !== PROFILE.constraint.budget,
+          );
+          (m.constraints as P[]).push({
+            type: PROFILE.constraint.agentRecurrence,
+            frequency: 'ON_DEMAND',
+            start_date: '2027-01-01',
+            end_date: '2027-12-31',
+          });
         },
       },
       check: 'constraints.payment',
@@ -70,7 +83,12 @@ describe('constraints against L3 values', () => {
       role: 'network',
       hooks: {
         paymentMandate: (m) =>
-          (m.constraints as P[]).push({ type: PROFILE.constraint.agentRecurrence, frequency: 'WEEKLY', start_date: '2020-01-01', end_date: '2020-12-31' }),
+          (m.constraints as P[]).push({
+            type: PROFILE.constraint.agentRecurrence,
+            frequency: 'WEEKLY',
+            start_date: '2020-01-01',
+            end_date: '2020-12-31',
+          }),
       },
       check: 'constraints.payment',
       code: 'CONSTRAINT_RECURRENCE_OUT_OF_WINDOW',
@@ -86,7 +104,11 @@ describe('constraints against L3 values', () => {
     {
       name: 'checkout_jwt without merchant id',
       role: 'dispute',
-      hooks: { checkoutViewMerchants: true, checkoutJwtPayload: (p) => (p.merchant = { name: 'Racket House', website: 'https://racket.example' }) },
+      hooks: {
+        checkoutViewMerchants: true,
+        checkoutJwtPayload: (p) =>
+          (p.merchant = { name: 'Racket House', website: 'https://racket.example' }),
+      },
       check: 'constraints.checkout',
       code: 'CONSTRAINT_MERCHANT_UNKNOWN',
     },
@@ -111,11 +133,21 @@ describe('constraints against L3 values', () => {
       check: 'constraints.checkout',
       code: 'CONSTRAINT_QUANTITY_EXCEEDED',
     },
-    { name: 'empty cart', role: 'merchant', hooks: { cart: [], l3bLines: [] }, check: 'constraints.checkout', code: 'CONSTRAINT_CART_EMPTY' },
+    {
+      name: 'empty cart',
+      role: 'merchant',
+      hooks: { cart: [], l3bLines: [] },
+      check: 'constraints.checkout',
+      code: 'CONSTRAINT_CART_EMPTY',
+    },
   ];
   for (const c of cases) {
     it(`${c.name} → ${c.code}`, async () => {
-      expectBrokenCheck(await verifyPresentation(autonomousBundle(c.hooks, c.role)), c.check, c.code as never);
+      expectBrokenCheck(
+        await verifyPresentation(autonomousBundle(c.hooks, c.role)),
+        c.check,
+        c.code as never,
+      );
     });
   }
 
@@ -133,7 +165,11 @@ describe('constraints against L3 values', () => {
     );
     // The selected merchant may differ from the payee (credential-format §5.6): only the constraints fail.
     expect(new Set(r.errors.map((e) => e.code))).toEqual(
-      new Set(['CONSTRAINT_AMOUNT_BELOW_MIN', 'CONSTRAINT_CURRENCY_MISMATCH', 'CONSTRAINT_PAYEE_NOT_ALLOWED']),
+      new Set([
+        'CONSTRAINT_AMOUNT_BELOW_MIN',
+        'CONSTRAINT_CURRENCY_MISMATCH',
+        'CONSTRAINT_PAYEE_NOT_ALLOWED',
+      ]),
     );
     expect(r.pairs[0]?.valid).toBe(false);
   });
@@ -142,24 +178,42 @@ describe('constraints against L3 values', () => {
     // The merchant view of the checkout mandate discloses no merchant: allowed_merchant cannot be checked.
     const r = await verifyPresentation(autonomousBundle({}, 'merchant'));
     expect(r.valid).toBe(true);
-    const merchant = r.pairs[0]!.constraints.find((c) => c.type === PROFILE.constraint.allowedMerchant);
+    const merchant = r.pairs[0]!.constraints.find(
+      (c) => c.type === PROFILE.constraint.allowedMerchant,
+    );
     expect(merchant?.outcome.status).toBe('skipped');
   });
 
   it('open-ended payment.recurrence passes PERMISSIVE and fails STRICT', async () => {
     const b = autonomousBundle(
-      { paymentMandate: (m) => (m.constraints as P[]).push({ type: PROFILE.constraint.recurrence, frequency: 'MONTHLY', start_date: '2027-01-01' }) },
+      {
+        paymentMandate: (m) =>
+          (m.constraints as P[]).push({
+            type: PROFILE.constraint.recurrence,
+            frequency: 'MONTHLY',
+            start_date: '2027-01-01',
+          }),
+      },
       'network',
     );
     expect((await verifyPresentation(b)).valid).toBe(true);
-    expectBrokenCheck(await verifyPresentation(b, { strictness: 'STRICT' }), 'constraints.payment', 'CONSTRAINT_MALFORMED');
+    expectBrokenCheck(
+      await verifyPresentation(b, { strictness: 'STRICT' }),
+      'constraints.payment',
+      'CONSTRAINT_MALFORMED',
+    );
   });
 
   it('a dispute view checks both mandates and reports per-pair results', async () => {
     const r = await verifyPresentation(autonomousBundle({}, 'dispute'));
     expect(r.valid).toBe(true);
     expect(r.pairs).toHaveLength(1);
-    expect(r.pairs[0]).toMatchObject({ l3a: 'verified', l3b: 'verified', valid: true, payment_values: { amount: 27999, currency: 'USD' } });
+    expect(r.pairs[0]).toMatchObject({
+      l3a: 'verified',
+      l3b: 'verified',
+      valid: true,
+      payment_values: { amount: 27999, currency: 'USD' },
+    });
     expect(r.pairs[0]!.constraints.map((c) => c.outcome.status)).not.toContain('failed');
   });
 });

@@ -1,17 +1,50 @@
 /** Each L3 check (src/verify/steps/l3.ts), broken on its own, in the view where it matters. */
 import { describe, expect, it } from 'vitest';
 import { expectBrokenCheck } from '../../fixtures/expect.js';
-import { AT, autonomousBundle, buildAutonomous, chainKeys, type Hooks, immediateBundle, type Role, T0 } from '../../fixtures/raw-chain.js';
+import {
+  AT,
+  autonomousBundle,
+  buildAutonomous,
+  chainKeys,
+  type Hooks,
+  immediateBundle,
+  type Role,
+  T0,
+} from '../../fixtures/raw-chain.js';
 import { verifyPresentation } from '../../fixtures/vector-verify.js';
 import { generateOtherAgent } from './helpers.js';
 
 type P = Record<string, unknown>;
 
 describe('l3 steps', () => {
-  const cases: { name: string; role: Role; hooks: Hooks; check: string | string[]; code: string }[] = [
-    { name: 'L3a typ kb-sd-jwt+kb', role: 'network', hooks: { l3aHeader: (h) => (h.typ = 'kb-sd-jwt+kb') }, check: 'l3a.header', code: 'TYP_MISMATCH' },
-    { name: 'L3b alg none', role: 'merchant', hooks: { l3bHeader: (h) => (h.alg = 'none') }, check: 'l3b.header', code: 'ALG_NOT_ALLOWED' },
-    { name: 'L3a without kid', role: 'network', hooks: { l3aHeader: (h) => delete h.kid }, check: 'l3a.header', code: 'KID_MISSING' },
+  const cases: {
+    name: string;
+    role: Role;
+    hooks: Hooks;
+    check: string | string[];
+    code: string;
+  }[] = [
+    {
+      name: 'L3a typ kb-sd-jwt+kb',
+      role: 'network',
+      hooks: { l3aHeader: (h) => (h.typ = 'kb-sd-jwt+kb') },
+      check: 'l3a.header',
+      code: 'TYP_MISMATCH',
+    },
+    {
+      name: 'L3b alg none',
+      role: 'merchant',
+      hooks: { l3bHeader: (h) => (h.alg = 'none') },
+      check: 'l3b.header',
+      code: 'ALG_NOT_ALLOWED',
+    },
+    {
+      name: 'L3a without kid',
+      role: 'network',
+      hooks: { l3aHeader: (h) => delete h.kid },
+      check: 'l3a.header',
+      code: 'KID_MISSING',
+    },
     {
       name: 'L3a header carrying a jwk',
       role: 'network',
@@ -61,7 +94,13 @@ describe('l3 steps', () => {
       check: ['l3b.claims', 'l3b.expect'],
       code: 'L3_CLAIM_MISSING',
     },
-    { name: 'L3a expired', role: 'network', hooks: { l3aPayload: (p) => (p.exp = AT - 301) }, check: 'l3a.time', code: 'EXPIRED' },
+    {
+      name: 'L3a expired',
+      role: 'network',
+      hooks: { l3aPayload: (p) => (p.exp = AT - 301) },
+      check: 'l3a.time',
+      code: 'EXPIRED',
+    },
     {
       name: 'L3a lifetime over an hour',
       role: 'network',
@@ -76,8 +115,20 @@ describe('l3 steps', () => {
       check: 'l3a.expect',
       code: 'AUD_MISMATCH',
     },
-    { name: 'L3b nonce not expected', role: 'merchant', hooks: { l3bPayload: (p) => (p.nonce = 'stale') }, check: 'l3b.expect', code: 'NONCE_MISMATCH' },
-    { name: 'L3a mandate carrying cnf', role: 'network', hooks: { l3aMandate: (m) => (m.cnf = { kid: 'x' }) }, check: 'l3a.mandate', code: 'L3_CNF_FORBIDDEN' },
+    {
+      name: 'L3b nonce not expected',
+      role: 'merchant',
+      hooks: { l3bPayload: (p) => (p.nonce = 'stale') },
+      check: 'l3b.expect',
+      code: 'NONCE_MISMATCH',
+    },
+    {
+      name: 'L3a mandate carrying cnf',
+      role: 'network',
+      hooks: { l3aMandate: (m) => (m.cnf = { kid: 'x' }) },
+      check: 'l3a.mandate',
+      code: 'L3_CNF_FORBIDDEN',
+    },
     {
       name: 'L3b mandate carrying constraints',
       role: 'merchant',
@@ -116,7 +167,11 @@ describe('l3 steps', () => {
   ];
   for (const c of cases) {
     it(`${c.name} → ${c.code}`, async () => {
-      expectBrokenCheck(await verifyPresentation(autonomousBundle(c.hooks, c.role)), c.check, c.code as never);
+      expectBrokenCheck(
+        await verifyPresentation(autonomousBundle(c.hooks, c.role)),
+        c.check,
+        c.code as never,
+      );
     });
   }
 
@@ -150,7 +205,10 @@ describe('l3 steps', () => {
   it('the agent key is taken from L2 cnf, never from the L3 header', async () => {
     // The L3a is signed by an attacker key that it also puts in its header: rejected on both counts.
     const attacker = generateOtherAgent();
-    const b = autonomousBundle({ l3aSignWith: attacker, l3aHeader: (h) => (h.jwk = attacker.publicJwk) }, 'network');
+    const b = autonomousBundle(
+      { l3aSignWith: attacker, l3aHeader: (h) => (h.jwk = attacker.publicJwk) },
+      'network',
+    );
     const r = await verifyPresentation(b);
     expect(r.valid).toBe(false);
     expect(r.errors.map((e) => e.code)).toContain('L3_HEADER_JWK_FORBIDDEN');
