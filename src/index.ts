@@ -53,6 +53,12 @@ export {
   signingKeyFromJwk,
 } from './sdjwt/keys.js';
 export type { PublicJwk, SigningKey } from './sdjwt/keys.js';
+/**
+ * Signers: a local key signs synchronously; a WebCrypto key, an HSM or a KMS
+ * signs through a {@link RemoteSigner} and the `…Async` issuers.
+ */
+export { derToRawEs256, webCryptoSigner } from './sdjwt/signer.js';
+export type { RemoteSigner, Signer, SyncRemoteSigner, SyncSigner } from './sdjwt/signer.js';
 /** Opt-in caches for a verifier that sees the same L1/L2 again (a network): a parse of exact JWT text, a verified signature of exact bytes. */
 export { DEFAULT_PARSE_CACHE_SIZE, ParsedJwtCache } from './sdjwt/parse-cache.js';
 export type { ParseCacheStats } from './sdjwt/parse-cache.js';
@@ -79,12 +85,16 @@ export type {
 export {
   asIssuedL2,
   createCheckoutJwt,
+  createCheckoutJwtAsync,
   currencyExponent,
   fromMinorUnits,
   issueL1,
   issueL2Autonomous,
+  issueL2AutonomousAsync,
   issueL2Immediate,
+  issueL2ImmediateAsync,
   issueL3Pair,
+  issueL3PairAsync,
   readCheckoutJwt,
   readL2,
   toMinorUnits,
@@ -116,7 +126,12 @@ export type {
   PaymentInstrument,
 } from './issue/index.js';
 /** A user's revocation of an L2 (checked and recorded by the network: `vintent/network` revokeMandate). */
-export { issueRevocation, l2ContentId, REVOCATION_TYP } from './issue/revocation.js';
+export {
+  issueRevocation,
+  issueRevocationAsync,
+  l2ContentId,
+  REVOCATION_TYP,
+} from './issue/revocation.js';
 export type { IssueRevocationInput } from './issue/revocation.js';
 /** An issuer's Token Status List and the `status` claim an L1 carries to reference it. */
 export { IssuerStatusList, statusClaim } from './issue/status-list.js';

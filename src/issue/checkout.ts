@@ -6,10 +6,17 @@
  */
 import { invalidInput, VIError } from '../errors.js';
 import { isIsoCurrency, PROFILE } from '../profiles/profile.js';
-import { encodeEs256Header, signJwtWithHeader } from '../sdjwt/build.js';
+import { encodeEs256Header } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
-import type { SigningKey } from '../sdjwt/keys.js';
 import { parseJwt } from '../sdjwt/parse.js';
+import {
+  runSealing,
+  runSealingAsync,
+  type Sealing,
+  type Signer,
+  type SyncSigner,
+  seal,
+} from '../sdjwt/signer.js';
 import { isRecord, issuedAt, lifetime, type PartyInput, party, requireString } from './common.js';
 import { frozenCheckoutPayload, issuedCheckouts } from './issued.js';
 import { currencyExponent, toMinorUnits } from './money.js';
@@ -24,8 +31,9 @@ export interface CheckoutItemInput {
 }
 
 /** Input of {@link createCheckoutJwt}: the merchant's key and identity, the cart and its currency. */
-export interface CreateCheckoutInput {
-  merchantKey: SigningKey;
+export interface CreateCheckoutInput<S extends Signer = SyncSigner> {
+  /** The merchant's signer (a local key for the synchronous call). */
+  merchantKey: S;
   merchant: PartyInput;
   checkoutId: string;
   currency: string;
@@ -81,6 +89,21 @@ function positiveInteger(v: unknown, claim: string): number {
  * });
  */
 export function createCheckoutJwt(input: CreateCheckoutInput): CreatedCheckout {
+  return runSealing(createCheckoutJwtSealing(input), input.merchantKey);
+}
+
+/**
+ * {@link createCheckoutJwt} with any {@link Signer}: a WebCrypto key, an HSM, a KMS.
+ * Resolves once every signature arrived.
+ */
+export function createCheckoutJwtAsync(
+  input: CreateCheckoutInput<Signer>,
+): Promise<CreatedCheckout> {
+  return runSealingAsync(createCheckoutJwtSealing(input), input.merchantKey);
+}
+
+/** The body of {@link createCheckoutJwt}: yields each JWT to sign. */
+function* createCheckoutJwtSealing(input: CreateCheckoutInput<Signer>): Sealing<CreatedCheckout> {
   const merchant = party(input.merchant, 'merchant');
   const sub = requireString(input.checkoutId, 'checkoutId');
   currencyExponent(input.currency);
@@ -119,10 +142,9 @@ export function createCheckoutJwt(input: CreateCheckoutInput): CreatedCheckout {
     merchant,
     cart: { items, currency: input.currency, total: Number(total) },
   };
-  const jwt = signJwtWithHeader(
+  const jwt = yield* seal(
     encodeEs256Header(PROFILE.typ.checkoutJwt, input.merchantKey.kid),
     payload as unknown as Record<string, unknown>,
-    input.merchantKey,
   );
   const checkoutHash = sha256b64u(jwt);
   issuedCheckouts.set(jwt, { payload: frozenCheckoutPayload(payload), checkoutHash });

@@ -17,7 +17,7 @@ export type {
   CreateCheckoutInput,
   CreatedCheckout,
 } from './checkout.js';
-export { createCheckoutJwt, readCheckoutJwt } from './checkout.js';
+export { createCheckoutJwt, createCheckoutJwtAsync, readCheckoutJwt } from './checkout.js';
 export type { PartyInput, PaymentInstrument } from './common.js';
 export type { IssueL1Input } from './l1.js';
 export { issueL1 } from './l1.js';
@@ -28,9 +28,9 @@ export type {
   IssueL2AutonomousInput,
   LineItemInput,
 } from './l2-autonomous.js';
-export { issueL2Autonomous } from './l2-autonomous.js';
+export { issueL2Autonomous, issueL2AutonomousAsync } from './l2-autonomous.js';
 export type { ImmediatePairInput, IssueL2ImmediateInput } from './l2-immediate.js';
-export { issueL2Immediate } from './l2-immediate.js';
+export { issueL2Immediate, issueL2ImmediateAsync } from './l2-immediate.js';
 export { asIssuedL2, readL2 } from './l2-read.js';
 export type {
   BuiltDisclosure,
@@ -41,5 +41,5 @@ export type {
   IssuedL2Immediate,
 } from './l2-types.js';
 export type { IssuedL3Pair, IssueL3PairInput, L3LineItemInput } from './l3.js';
-export { issueL3Pair } from './l3.js';
+export { issueL3Pair, issueL3PairAsync } from './l3.js';
 export { currencyExponent, fromMinorUnits, toMinorUnits } from './money.js';

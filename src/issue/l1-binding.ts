@@ -1,6 +1,6 @@
 /** Checks an L2 issuer makes on the L1 it binds to. */
 import { VIError } from '../errors.js';
-import { type PublicJwk, publicJwkProblem, type SigningKey } from '../sdjwt/keys.js';
+import { type PublicJwk, publicJwkProblem } from '../sdjwt/keys.js';
 import { parseSdJwt } from '../sdjwt/parse.js';
 import { isRecord } from './common.js';
 import { issuedL1s, type L1Facts } from './issued.js';
@@ -48,7 +48,7 @@ function l1Facts(l1: unknown): L1Facts {
  * Read L1 as received and refuse to sign with a key its `cnf.jwk` does not
  * bind: such an L2 could never verify. Returns the L1 untouched (no re-serialization).
  */
-export function readBoundL1(l1: unknown, userKey: SigningKey): BoundL1 {
+export function readBoundL1(l1: unknown, userKey: { readonly publicJwk: PublicJwk }): BoundL1 {
   const facts = l1Facts(l1);
   // The same key as RFC 7638 thumbprint equality decides (kty, crv, x, y), compared without hashing.
   const user = userKey?.publicJwk;
@@ -69,6 +69,6 @@ export function readBoundL1(l1: unknown, userKey: SigningKey): BoundL1 {
 }
 
 /** {@link readBoundL1}, returning just the string. */
-export function boundL1(l1: unknown, userKey: SigningKey): string {
+export function boundL1(l1: unknown, userKey: { readonly publicJwk: PublicJwk }): string {
   return readBoundL1(l1, userKey).serialized;
 }

@@ -4,14 +4,16 @@
  */
 import { invalidInput, VIError } from '../errors.js';
 import { PROFILE } from '../profiles/profile.js';
-import { encodeEs256Header, issueStandardSdJwt, type SaltSource } from '../sdjwt/build.js';
-import { bareJwk, type PublicJwk, type SigningKey } from '../sdjwt/keys.js';
+import { encodeEs256Header, type SaltSource, standardSdJwtSealing } from '../sdjwt/build.js';
+import { bareJwk, type PublicJwk } from '../sdjwt/keys.js';
+import { runSealingAsync, type Signer } from '../sdjwt/signer.js';
 import { isRecord, issuedAt, lifetime, publicKey, requireString } from './common.js';
 import { issuedL1s } from './issued.js';
 
 /** Input of {@link issueL1}: the issuer's key, the user's public key to bind, card facts and the selectively disclosable email. */
 export interface IssueL1Input {
-  issuerKey: SigningKey;
+  /** The issuer's signer: a local key, or one that may wait (HSM, KMS, WebCrypto). */
+  issuerKey: Signer;
   /** Issuer identifier URI. */
   iss: string;
   /** Opaque, stable user identifier at the issuer. */
@@ -124,7 +126,10 @@ export async function issueL1(input: IssueL1Input): Promise<string> {
   else payload[PROFILE.claim.sd] = [];
 
   const header = encodeEs256Header(PROFILE.typ.l1, input.issuerKey.kid);
-  const serialized = issueStandardSdJwt(header, payload, ['email'], input.issuerKey, input.salt);
+  const serialized = await runSealingAsync(
+    standardSdJwtSealing(header, payload, ['email'], input.salt),
+    input.issuerKey,
+  );
   // What an L2 issuer checks of this L1, known here already (src/issue/issued.ts).
   issuedL1s.set(serialized, { cnfX: userJwk.x, cnfY: userJwk.y, exp });
   return serialized;

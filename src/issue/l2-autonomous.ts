@@ -21,10 +21,17 @@ import {
   makeArrayDisclosure,
   type SaltSource,
   serializeSdJwt,
-  signJwtWithHeader,
 } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import { bareJwk, type PublicJwk } from '../sdjwt/keys.js';
+import {
+  runSealing,
+  runSealingAsync,
+  type Sealing,
+  type Signer,
+  type SyncSigner,
+  seal,
+} from '../sdjwt/signer.js';
 import {
   arrayRef,
   isRecord,
@@ -99,7 +106,7 @@ export interface AutonomousPairInput {
 }
 
 /** Input of {@link issueL2Autonomous}: the user's key, the L1 it binds to, and the open mandate pairs. */
-export interface IssueL2AutonomousInput extends IssueL2Common {
+export interface IssueL2AutonomousInput<S extends Signer = SyncSigner> extends IssueL2Common<S> {
   /** Defaults to 86400; must not reach past L1 `exp`. */
   lifetimeSeconds?: number;
   pairs: AutonomousPairInput[];
@@ -489,6 +496,20 @@ function pushPairDisclosures(p: IssuedAutonomousPair, out: BuiltDisclosure[]): v
  * // l2.serialized goes to the agent; l2.pairs[0] is what it may fulfil
  */
 export function issueL2Autonomous(input: IssueL2AutonomousInput): IssuedL2Autonomous {
+  return runSealing(issueL2AutonomousSealing(input), input.userKey);
+}
+
+/** {@link issueL2Autonomous} with any {@link Signer} (WebCrypto, HSM, KMS); resolves once every signature arrived. */
+export function issueL2AutonomousAsync(
+  input: IssueL2AutonomousInput<Signer>,
+): Promise<IssuedL2Autonomous> {
+  return runSealingAsync(issueL2AutonomousSealing(input), input.userKey);
+}
+
+/** The body of {@link issueL2Autonomous}: yields each JWT to sign. */
+function* issueL2AutonomousSealing(
+  input: IssueL2AutonomousInput<Signer>,
+): Sealing<IssuedL2Autonomous> {
   const l1 = readBoundL1(input.l1, input.userKey);
   const { aud, nonce } = l2Basics(input);
   const iat = issuedAt(input.iat);
@@ -546,11 +567,7 @@ export function issueL2Autonomous(input: IssueL2AutonomousInput): IssuedL2Autono
   };
   if (input.iss !== undefined) payload.iss = input.iss;
   payload.exp = exp;
-  const jwt = signJwtWithHeader(
-    l2Header(profile, COMMON.typ.l2Autonomous, input.userKey.kid),
-    payload,
-    input.userKey,
-  );
+  const jwt = yield* seal(l2Header(profile, COMMON.typ.l2Autonomous, input.userKey.kid), payload);
   return {
     mode: 'autonomous',
     profile,

@@ -6,8 +6,16 @@
 import { VIError } from '../errors.js';
 import { COMMON, profileOf, type WireProfile } from '../profiles/profile.js';
 import type { SaltSource } from '../sdjwt/build.js';
-import { makeArrayDisclosure, serializeSdJwt, signJwtWithHeader } from '../sdjwt/build.js';
+import { makeArrayDisclosure, serializeSdJwt } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
+import {
+  runSealing,
+  runSealingAsync,
+  type Sealing,
+  type Signer,
+  type SyncSigner,
+  seal,
+} from '../sdjwt/signer.js';
 import { type CheckoutFacts, checkoutFacts } from './checkout.js';
 import {
   arrayRef,
@@ -42,7 +50,7 @@ export interface ImmediatePairInput {
 }
 
 /** Input of {@link issueL2Immediate}: the user's key, the L1 it binds to, and the final mandate pairs. */
-export interface IssueL2ImmediateInput extends IssueL2Common {
+export interface IssueL2ImmediateInput<S extends Signer = SyncSigner> extends IssueL2Common<S> {
   /** Defaults to 900 (15 minutes). */
   lifetimeSeconds?: number;
   pairs: ImmediatePairInput[];
@@ -110,6 +118,20 @@ function buildPair(
  * const l2 = issueL2Immediate({ userKey: user, l1, aud: 'https://network.example', pairs: [{ checkoutJwt, paymentInstrument: card, payee: shop }] });
  */
 export function issueL2Immediate(input: IssueL2ImmediateInput): IssuedL2Immediate {
+  return runSealing(issueL2ImmediateSealing(input), input.userKey);
+}
+
+/** {@link issueL2Immediate} with any {@link Signer} (WebCrypto, HSM, KMS); resolves once every signature arrived. */
+export function issueL2ImmediateAsync(
+  input: IssueL2ImmediateInput<Signer>,
+): Promise<IssuedL2Immediate> {
+  return runSealingAsync(issueL2ImmediateSealing(input), input.userKey);
+}
+
+/** The body of {@link issueL2Immediate}: yields each JWT to sign. */
+function* issueL2ImmediateSealing(
+  input: IssueL2ImmediateInput<Signer>,
+): Sealing<IssuedL2Immediate> {
   const l1 = boundL1(input.l1, input.userKey);
   const { aud, nonce } = l2Basics(input);
   const profile = profileOf(input.profile);
@@ -149,11 +171,7 @@ export function issueL2Immediate(input: IssueL2ImmediateInput): IssuedL2Immediat
   if (input.iss !== undefined) payload.iss = input.iss;
   payload.exp = exp;
   payload._sd = digests;
-  const jwt = signJwtWithHeader(
-    l2Header(profile, COMMON.typ.l2Immediate, input.userKey.kid),
-    payload,
-    input.userKey,
-  );
+  const jwt = yield* seal(l2Header(profile, COMMON.typ.l2Immediate, input.userKey.kid), payload);
   const serialized = serializeSdJwt(jwt, encoded);
   return { mode: 'immediate', profile, serialized, jwt, payload, pairs };
 }

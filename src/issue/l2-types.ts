@@ -6,14 +6,15 @@
 
 import type { WireProfile } from '../profiles/profile.js';
 import type { BuiltDisclosure, SaltSource } from '../sdjwt/build.js';
-import type { PublicJwk, SigningKey } from '../sdjwt/keys.js';
+import type { PublicJwk } from '../sdjwt/keys.js';
+import type { Signer, SyncSigner } from '../sdjwt/signer.js';
 
 export type { BuiltDisclosure };
 
 /** What every L2 issuer takes, whatever the mode. */
-export interface IssueL2Common {
-  /** The user key L1 `cnf.jwk` binds. */
-  userKey: SigningKey;
+export interface IssueL2Common<S extends Signer = SyncSigner> {
+  /** The user's signer: the key L1 `cnf.jwk` binds (a local key for the synchronous issuers). */
+  userKey: S;
   /** L1 serialized exactly as received: `sd_hash` covers these bytes. */
   l1: string;
   aud: string;

@@ -16,11 +16,18 @@ import {
   makeArrayDisclosure,
   type SaltSource,
   serializeSdJwt,
-  signJwtWithHeader,
 } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
-import type { PublicJwk, SigningKey } from '../sdjwt/keys.js';
+import type { PublicJwk } from '../sdjwt/keys.js';
 import { arrayRefDigest } from '../sdjwt/resolve.js';
+import {
+  runSealing,
+  runSealingAsync,
+  type Sealing,
+  type Signer,
+  type SyncSigner,
+  seal,
+} from '../sdjwt/signer.js';
 import { type CartItem, checkoutFacts, checkoutJwtPayload } from './checkout.js';
 import {
   arrayRef,
@@ -49,9 +56,9 @@ export interface L3LineItemInput {
 }
 
 /** Input of {@link issueL3Pair}: the agent's key, the L2 and pair it fulfils, the checkout JWT, and the two audiences. */
-export interface IssueL3PairInput {
-  /** The private key whose public part the pair's `cnf.jwk` binds. */
-  agentKey: SigningKey;
+export interface IssueL3PairInput<S extends Signer = SyncSigner> {
+  /** The agent's signer: the key whose public part the pair's `cnf.jwk` binds. */
+  agentKey: S;
   /** The full Autonomous L2: as issued, or serialized exactly as received. */
   l2: IssuedL2Autonomous | string;
   pairIndex: number;
@@ -240,7 +247,7 @@ interface FinalValues {
 
 /** The agent signs with the key the pair delegates to (its `cnf.jwk`), and no other. */
 function checkAgentKey(
-  input: IssueL3PairInput,
+  input: IssueL3PairInput<Signer>,
   pair: IssuedAutonomousPair,
   pairIndex: number,
 ): void {
@@ -256,7 +263,7 @@ function checkAgentKey(
 
 /** iat and exp: at most an hour (credential-format §5.3), and not from an L2 that has expired. */
 function l3Times(
-  input: IssueL3PairInput,
+  input: IssueL3PairInput<Signer>,
   l2: IssuedL2,
   pairIndex: number,
 ): { iat: number; exp: number } {
@@ -282,7 +289,7 @@ function l3Times(
 
 /** The checkout being paid; an implementation-defined one (CF §6.3) leaves amount, currency and lines to the caller. */
 function checkoutOf(
-  input: IssueL3PairInput,
+  input: IssueL3PairInput<Signer>,
   pairIndex: number,
   profile: WireProfile,
 ): CheckoutBeingPaid {
@@ -349,7 +356,7 @@ function selectedMerchantOf(
 
 /** The payee (default: the merchant, else the only allowed payee) and its disclosure in the pair's allowlist. */
 function payeeOf(
-  input: IssueL3PairInput,
+  input: IssueL3PairInput<Signer>,
   pair: IssuedAutonomousPair,
   merchant: BuiltDisclosure,
   pairIndex: number,
@@ -369,7 +376,7 @@ function payeeOf(
 
 /** The instrument the L2 payment mandate delegates; a verifier refuses any other (PAYMENT_INSTRUMENT_MISMATCH). */
 function instrumentOf(
-  input: IssueL3PairInput,
+  input: IssueL3PairInput<Signer>,
   pair: IssuedAutonomousPair,
   pairIndex: number,
 ): PaymentInstrument {
@@ -389,7 +396,7 @@ function instrumentOf(
 
 /** The lines L3b lists (default: the cart's), each with a title and a positive quantity; at least one. */
 function linesOf(
-  input: IssueL3PairInput,
+  input: IssueL3PairInput<Signer>,
   pair: IssuedAutonomousPair,
   cart: CheckoutBeingPaid['cart'],
   pairIndex: number,
@@ -423,7 +430,7 @@ function linesOf(
 
 /** The final values against the pair's constraints, as a verifier that sees both mandates would judge them. */
 function checkAgainstConstraints(
-  input: IssueL3PairInput,
+  input: IssueL3PairInput<Signer>,
   pair: IssuedAutonomousPair,
   checkout: CheckoutBeingPaid,
   v: FinalValues,
@@ -472,15 +479,15 @@ function checkAgainstConstraints(
 }
 
 /** Sign L3a and L3b over checked values: each binds its own L2 view, and both share one encoded header. */
-function buildL3s(
-  input: IssueL3PairInput,
+function* buildL3s(
+  input: IssueL3PairInput<Signer>,
   l2: IssuedL2,
   pair: IssuedAutonomousPair,
   checkout: CheckoutBeingPaid,
   v: FinalValues,
   times: { iat: number; exp: number },
   auds: { network: string; merchant: string },
-): IssuedL3Pair {
+): Sealing<IssuedL3Pair> {
   const profile = l2.profile;
   const { transactionId, checkoutJwt } = checkout;
   const header = encodeEs256Header(PROFILE.typ.l3, pair.agentKid);
@@ -511,7 +518,7 @@ function buildL3s(
     delegate_payload: [arrayRef(merchantDisclosure.digest), arrayRef(paymentMandate.digest)],
     _sd_alg: PROFILE.sdAlg,
   });
-  const payment = serializeSdJwt(signJwtWithHeader(header, l3aPayload, input.agentKey), [
+  const payment = serializeSdJwt(yield* seal(header, l3aPayload), [
     merchantDisclosure.encoded,
     paymentMandate.encoded,
   ]);
@@ -543,9 +550,7 @@ function buildL3s(
     delegate_payload: [arrayRef(checkoutMandate.digest)],
     _sd_alg: PROFILE.sdAlg,
   });
-  const signedCheckout = serializeSdJwt(signJwtWithHeader(header, l3bPayload, input.agentKey), [
-    checkoutMandate.encoded,
-  ]);
+  const signedCheckout = serializeSdJwt(yield* seal(header, l3bPayload), [checkoutMandate.encoded]);
 
   return {
     pairIndex: input.pairIndex,
@@ -571,6 +576,16 @@ function buildL3s(
  * // l3.payment + l3.paymentL2 go to the network, l3.checkout + l3.checkoutL2 to the merchant
  */
 export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
+  return runSealing(issueL3PairSealing(input), input.agentKey);
+}
+
+/** {@link issueL3Pair} with any {@link Signer} (WebCrypto, HSM, KMS); resolves once every signature arrived. */
+export function issueL3PairAsync(input: IssueL3PairInput<Signer>): Promise<IssuedL3Pair> {
+  return runSealingAsync(issueL3PairSealing(input), input.agentKey);
+}
+
+/** The body of {@link issueL3Pair}: yields each JWT to sign. */
+function* issueL3PairSealing(input: IssueL3PairInput<Signer>): Sealing<IssuedL3Pair> {
   const l2 = asIssuedL2(input.l2);
   const pairIndex = input.pairIndex;
   const pair = autonomousPairOf(l2, pairIndex);
@@ -592,5 +607,5 @@ export function issueL3Pair(input: IssueL3PairInput): IssuedL3Pair {
     lines: linesOf(input, pair, checkout.cart, pairIndex),
   };
   checkAgainstConstraints(input, pair, checkout, values, times.iat, pairIndex, profile);
-  return buildL3s(input, l2, pair, checkout, values, times, auds);
+  return yield* buildL3s(input, l2, pair, checkout, values, times, auds);
 }

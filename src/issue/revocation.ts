@@ -6,19 +6,26 @@
  */
 
 import { invalidInput } from '../errors.js';
-import { signJwt } from '../sdjwt/build.js';
+import { encodeJwtHeader } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
-import type { SigningKey } from '../sdjwt/keys.js';
 import { signedContentOf } from '../sdjwt/parse.js';
+import {
+  runSealing,
+  runSealingAsync,
+  type Sealing,
+  type Signer,
+  type SyncSigner,
+  seal,
+} from '../sdjwt/signer.js';
 import { issuedAt } from './common.js';
 
 /** `typ` of a revocation JWS. */
 export const REVOCATION_TYP = 'vi-revocation+jwt';
 
 /** Input of {@link issueRevocation}: the user's key, the L2 to revoke, when and why. */
-export interface IssueRevocationInput {
-  /** The user's key: the L1 `cnf` key that signed the L2. */
-  userKey: SigningKey;
+export interface IssueRevocationInput<S extends Signer = SyncSigner> {
+  /** The user's signer: the L1 `cnf` key that signed the L2. */
+  userKey: S;
   /** The L2 to revoke, as issued or any view of it (only its signed content counts). */
   l2: string;
   /** Unix seconds; default now. */
@@ -41,6 +48,16 @@ export function l2ContentId(l2: string): string {
  * await fetch(`${network}/v1/network/revoke`, { method: 'POST', body: JSON.stringify({ revocation, l1, l2 }) });
  */
 export function issueRevocation(input: IssueRevocationInput): string {
+  return runSealing(issueRevocationSealing(input), input.userKey);
+}
+
+/** {@link issueRevocation} with any {@link Signer} (WebCrypto, HSM, KMS); resolves once every signature arrived. */
+export function issueRevocationAsync(input: IssueRevocationInput<Signer>): Promise<string> {
+  return runSealingAsync(issueRevocationSealing(input), input.userKey);
+}
+
+/** The body of {@link issueRevocation}: yields each JWT to sign. */
+function* issueRevocationSealing(input: IssueRevocationInput<Signer>): Sealing<string> {
   if (typeof input.l2 !== 'string' || input.l2.split('.').length < 3)
     throw invalidInput('l2 must be a serialized L2', 'l2');
   const payload: Record<string, unknown> = {
@@ -51,9 +68,8 @@ export function issueRevocation(input: IssueRevocationInput): string {
     if (typeof input.reason !== 'string') throw invalidInput('reason must be a string', 'reason');
     payload.reason = input.reason;
   }
-  return signJwt(
-    { alg: 'ES256', typ: REVOCATION_TYP, kid: input.userKey.kid },
+  return yield* seal(
+    encodeJwtHeader({ alg: 'ES256', typ: REVOCATION_TYP, kid: input.userKey.kid }),
     payload,
-    input.userKey,
   );
 }

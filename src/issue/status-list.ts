@@ -11,7 +11,7 @@
  * const token = list.publish({ issuerKey, ttl: 300 });   // exp defaults to iat + 24 h; serve it at ref.uri
  */
 import { invalidInput } from '../errors.js';
-import type { SigningKey } from '../sdjwt/keys.js';
+import type { SyncSigner } from '../sdjwt/signer.js';
 import {
   type BitsPerStatus,
   isBitsPerStatus,
@@ -84,7 +84,7 @@ export class IssuerStatusList {
   }
 
   /** The signed Status List Token for the list as it stands. */
-  publish(options: { issuerKey: SigningKey; iat?: number; ttl?: number; exp?: number }): string {
+  publish(options: { issuerKey: SyncSigner; iat?: number; ttl?: number; exp?: number }): string {
     const iat = issuedAt(options.iat);
     return signStatusListToken({
       issuerKey: options.issuerKey,

@@ -5,12 +5,13 @@
  * @sd-jwt/utils encodes (test/sdjwt/standard-sd-jwt.test.ts checks it) without
  * its pure-JavaScript base64; salts are 128 bits from
  * node:crypto (a 16-byte request to some salt generators yields 64 bits).
- * L1 is a plain RFC 9901 SD-JWT ({@link issueStandardSdJwt}).
+ * L1 is a plain RFC 9901 SD-JWT ({@link standardSdJwtSealing}).
  */
 import { randomFillSync } from 'node:crypto';
 import { encodeBase64url } from './base64url.js';
 import { sha256b64u } from './digest.js';
 import { type SigningKey, signEs256 } from './keys.js';
+import { type Sealing, seal } from './sealing.js';
 
 /** A disclosure as issued: its encoded form, digest and value. */
 export interface BuiltDisclosure {
@@ -56,7 +57,8 @@ export type SaltSource = () => string;
  */
 const encodeScratch = Buffer.allocUnsafe(32 * 1024);
 
-function base64urlOfText(text: string): string {
+/** base64url of the UTF-8 bytes of `text`. */
+export function base64urlOfText(text: string): string {
   // UTF-8 takes at most 3 bytes per UTF-16 code unit.
   if (text.length * 3 > encodeScratch.length) return encodeBase64url(text);
   return encodeScratch.toString('base64url', 0, encodeScratch.write(text, 0, 'utf8'));
@@ -144,13 +146,12 @@ export function serializeSdJwt(jwt: string, disclosures: readonly string[]): str
  * test/sdjwt/standard-sd-jwt.test.ts cross-checks, without its async
  * signer and hasher hops).
  */
-export function issueStandardSdJwt(
+export function* standardSdJwtSealing(
   header: Record<string, unknown> | string,
   payload: Record<string, unknown>,
   sdClaims: readonly string[],
-  key: SigningKey,
   salt: SaltSource = newSalt,
-): string {
+): Sealing<string> {
   const packed: Record<string, unknown> = {};
   const digests: string[] = [];
   const disclosures: string[] = [];
@@ -167,7 +168,7 @@ export function issueStandardSdJwt(
   packed._sd_alg = 'sha-256';
   // Header members in the caller's order: the upstream April vectors write alg, typ, kid. A string is a header already encoded.
   return serializeSdJwt(
-    signJwtWithHeader(typeof header === 'string' ? header : encodeJwtHeader(header), packed, key),
+    yield* seal(typeof header === 'string' ? header : encodeJwtHeader(header), packed),
     disclosures,
   );
 }

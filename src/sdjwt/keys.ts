@@ -36,6 +36,24 @@ export interface SigningKey {
 
 export { PRIVATE_JWK_MEMBERS };
 
+/** Signers known to sign under their publicJwk: keys made here (the JWK derived from the private key) and signers whose first signature verified. */
+const consistentSigners = new WeakSet<object>();
+
+/** Record that `signer` signs under its publicJwk (src/sdjwt/signer.ts checks a signer's first signature once). */
+export function markConsistentSigner(signer: object): void {
+  consistentSigners.add(signer);
+}
+
+/** Whether `signer` is known to sign under its publicJwk. */
+export function isConsistentSigner(signer: object): boolean {
+  return consistentSigners.has(signer);
+}
+
+function consistentKey(key: SigningKey): SigningKey {
+  consistentSigners.add(key);
+  return key;
+}
+
 /** True for a member name a private JWK uses (see {@link PRIVATE_JWK_MEMBERS}); cheap on the usual longer names. */
 export function isPrivateJwkMember(name: string): boolean {
   return name.length <= 3 && PRIVATE_JWK_MEMBERS.has(name);
@@ -252,7 +270,7 @@ export function generateSigningKey(kid?: string): SigningKey {
   const provisional = p256PublicJwk(publicKey, '');
   const privateKey = createPrivateKey({ key: jwk, format: 'jwk' });
   const finalKid = kid ?? jwkThumbprint(provisional);
-  return { privateKey, publicJwk: { ...provisional, kid: finalKid }, kid: finalKid };
+  return consistentKey({ privateKey, publicJwk: { ...provisional, kid: finalKid }, kid: finalKid });
 }
 
 /** Load a signing key from a private JWK (with `d`).
@@ -269,7 +287,7 @@ export function signingKeyFromJwk(jwk: Record<string, unknown>, kid?: string): S
   }
   const provisional = publicJwkOf(privateKey, '');
   const finalKid = kid ?? (typeof jwk.kid === 'string' ? jwk.kid : jwkThumbprint(provisional));
-  return { privateKey, publicJwk: { ...provisional, kid: finalKid }, kid: finalKid };
+  return consistentKey({ privateKey, publicJwk: { ...provisional, kid: finalKid }, kid: finalKid });
 }
 
 /** Export a signing key as a private JWK (for key files written with owner-only permissions). */

@@ -6,8 +6,16 @@
  * code like every other JWT here.
  */
 import { type BitsPerStatus, StatusList } from '@sd-jwt/jwt-status-list';
-import { signJwt } from './build.js';
-import type { PublicJwk, SigningKey } from './keys.js';
+import { encodeJwtHeader } from './build.js';
+import type { PublicJwk } from './keys.js';
+import {
+  runSealing,
+  runSealingAsync,
+  type Sealing,
+  type Signer,
+  type SyncSigner,
+  seal,
+} from './signer.js';
 
 export type { BitsPerStatus };
 
@@ -60,8 +68,9 @@ export function decompressStatuses(
   };
 }
 
-export interface StatusListTokenInput {
-  issuerKey: SigningKey;
+export interface StatusListTokenInput<S extends Signer = SyncSigner> {
+  /** The L1 issuer's signer (a status list answers for its own issuer's credentials). */
+  issuerKey: S;
   /** The list's URI: the token's `sub`, and what Referenced Tokens name in `status_list.uri`. */
   uri: string;
   statuses: readonly number[];
@@ -83,13 +92,21 @@ export const DEFAULT_STATUS_TOKEN_LIFETIME_SECONDS = 24 * 3600;
  * `iat` + 24 h (always written), so an old token cannot answer for the list forever.
  */
 export function signStatusListToken(input: StatusListTokenInput): string {
+  return runSealing(statusListSealing(input), input.issuerKey);
+}
+
+/** {@link signStatusListToken} with any {@link Signer} (the issuer's HSM or KMS). */
+export function signStatusListTokenAsync(input: StatusListTokenInput<Signer>): Promise<string> {
+  return runSealingAsync(statusListSealing(input), input.issuerKey);
+}
+
+function* statusListSealing(input: StatusListTokenInput<Signer>): Sealing<string> {
   const payload: Record<string, unknown> = { sub: input.uri, iat: input.iat };
   payload.exp = input.exp ?? input.iat + DEFAULT_STATUS_TOKEN_LIFETIME_SECONDS;
   if (input.ttl !== undefined) payload.ttl = input.ttl;
   payload.status_list = { bits: input.bits, lst: compressStatuses(input.statuses, input.bits) };
-  return signJwt(
-    { alg: 'ES256', typ: STATUS_LIST_TYP, kid: input.issuerKey.kid },
+  return yield* seal(
+    encodeJwtHeader({ alg: 'ES256', typ: STATUS_LIST_TYP, kid: input.issuerKey.kid }),
     payload,
-    input.issuerKey,
   );
 }

@@ -7,13 +7,14 @@
 import { createHash } from 'node:crypto';
 import { SDJwtInstance } from '@sd-jwt/core';
 import { describe, expect, it } from 'vitest';
-import { issueStandardSdJwt, newSalt } from '../../src/sdjwt/build.js';
+import { newSalt } from '../../src/sdjwt/build.js';
 import {
   generateSigningKey,
   PublicKeyCache,
   signEs256,
   verifyEs256,
 } from '../../src/sdjwt/keys.js';
+import { issueStandardSdJwt } from '../../src/sdjwt/signer.js';
 
 const key = generateSigningKey('std-issuer');
 const pub = new PublicKeyCache().import(key.publicJwk);
