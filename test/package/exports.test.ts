@@ -244,6 +244,10 @@ const ENTRY_POINTS: Record<string, { file: string; names: string[] }> = {
       'DEFAULT_HOLD_SECONDS',
     ],
   },
+  'vintent/pkcs11': {
+    file: 'src/sdjwt/pkcs11.ts',
+    names: ['openPkcs11Signer', 'Pkcs11Signer', 'Pkcs11SignerOptions'],
+  },
   'vintent/inspect': {
     file: 'src/inspect/index.ts',
     names: [
@@ -309,6 +313,7 @@ describe('public API', () => {
       './ledger',
       './network',
       './package.json',
+      './pkcs11',
     ]);
     for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
       const key = name === 'vintent' ? '.' : `./${name.slice('vintent/'.length)}`;
