@@ -143,6 +143,68 @@ async function show(flow: Flow, out: string | undefined, log: Log): Promise<bool
   return ok;
 }
 
+/** The earliest `exp` of any credential in a bundle (L3s live minutes, L2s days). */
+function earliestExp(bundle: Record<string, unknown>): number | undefined {
+  const exps: number[] = [];
+  const expOf = (sdJwt: unknown) => {
+    if (typeof sdJwt !== 'string') return;
+    try {
+      const payload = JSON.parse(
+        Buffer.from(sdJwt.split('~')[0]!.split('.')[1]!, 'base64url').toString('utf8'),
+      );
+      if (typeof payload.exp === 'number') exps.push(payload.exp);
+    } catch {
+      // A bundle the demo made itself: always readable.
+    }
+  };
+  expOf(bundle.l1);
+  expOf(bundle.l2);
+  for (const entry of Array.isArray(bundle.l3) ? bundle.l3 : [])
+    for (const v of Object.values(entry as object)) expOf(v);
+  return exps.length ? Math.min(...exps) : undefined;
+}
+
+/**
+ * With --out: the public keys the bundles verify under and a README.txt that
+ * says, for this very run, which audiences they carry, until when they
+ * verify, and the exact commands that serve and check them.
+ */
+function writeTryIt(out: string, actors: Actors, flows: Flow[], at: number): void {
+  const write = (name: string, body: string) => writeFileSync(join(out, name), body);
+  write('issuer-jwks.json', `${JSON.stringify({ keys: [actors.issuer.publicJwk] }, null, 2)}\n`);
+  write(
+    'merchant-jwks.json',
+    `${JSON.stringify({ keys: actors.merchants.map((m) => m.publicJwk) }, null, 2)}\n`,
+  );
+  const autonomous = flows.find((f) => f.name === 'autonomous')!;
+  const until = earliestExp(autonomous.bundles.network as unknown as Record<string, unknown>) ?? at;
+  const merchantAud = SHOPS[0]!.website;
+  const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
+  const dir = out.includes(' ') ? JSON.stringify(out) : out;
+  write(
+    'README.txt',
+    [
+      `vintent demo bundles, made ${iso(at)}.`,
+      '',
+      'Keys (public only): issuer-jwks.json (the card issuer, signs L1), merchant-jwks.json (the merchants, sign checkout_jwt).',
+      `Audiences: network ${AUDIENCES.network} (every L3a), merchant ${merchantAud} (the L3b of autonomous-merchant.json).`,
+      `The Autonomous L3s expire at ${iso(until)}, ${Math.max(0, Math.round((until - at) / 60))} minutes after the demo ran: run it again for fresh ones.`,
+      '',
+      'Serve them (one terminal):',
+      '',
+      `  vintent serve --port 8787 --ledger sqlite:${dir}/ledger.db --trust ${dir}/issuer-jwks.json --merchant-keys ${dir}/merchant-jwks.json --network-aud ${AUDIENCES.network} --merchant-aud ${merchantAud}`,
+      '',
+      'Ask the network and the merchant (another terminal):',
+      '',
+      `  curl -s localhost:8787/v1/network/authorize -H 'content-type: application/json' -d @${dir}/autonomous-network.json`,
+      `  curl -s localhost:8787/v1/merchant/verify -H 'content-type: application/json' -d @${dir}/autonomous-merchant.json`,
+      '',
+      'The first answers "decision":"approved" (and "replayed":true when sent again), the second "valid":true (an L3b is accepted once: a repeat is L3B_REPLAY).',
+      '',
+    ].join('\n'),
+  );
+}
+
 /**
  * A dishonest agent: it holds its key and a valid L2, so it can sign an L3a
  * saying whatever it likes. Rewrites the L3a's payment mandate and signs it
@@ -333,7 +395,12 @@ async function demo(out: string | undefined, profileName: string): Promise<numbe
   let ok = true;
   for (const f of flows) ok = (await show(f, out, log)) && ok;
   ok = (await refusals(actors, at, profileName, log)) && ok;
-  if (out) log(`\nBundles written to ${out}`);
+  if (out) {
+    writeTryIt(out, actors, flows, at);
+    log(
+      `\nBundles, the issuer and merchant JWK Sets and README.txt (how to serve them) written to ${out}`,
+    );
+  }
   log(ok ? '\nEvery party concluded as it should.' : '\nSome party did not conclude as it should.');
   return ok ? 0 : 1;
 }
