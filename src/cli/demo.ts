@@ -170,10 +170,11 @@ function earliestExp(bundle: Record<string, unknown>): number | undefined {
  * verify, and the exact commands that serve and check them.
  */
 function writeTryIt(out: string, actors: Actors, flows: Flow[], at: number): void {
+  // Not *.json: `vintent verify DIR` reads every .json file as a bundle.
   const write = (name: string, body: string) => writeFileSync(join(out, name), body);
-  write('issuer-jwks.json', `${JSON.stringify({ keys: [actors.issuer.publicJwk] }, null, 2)}\n`);
+  write('issuer.jwks', `${JSON.stringify({ keys: [actors.issuer.publicJwk] }, null, 2)}\n`);
   write(
-    'merchant-jwks.json',
+    'merchant.jwks',
     `${JSON.stringify({ keys: actors.merchants.map((m) => m.publicJwk) }, null, 2)}\n`,
   );
   const autonomous = flows.find((f) => f.name === 'autonomous')!;
@@ -186,13 +187,13 @@ function writeTryIt(out: string, actors: Actors, flows: Flow[], at: number): voi
     [
       `vintent demo bundles, made ${iso(at)}.`,
       '',
-      'Keys (public only): issuer-jwks.json (the card issuer, signs L1), merchant-jwks.json (the merchants, sign checkout_jwt).',
+      'Keys (public only): issuer.jwks (the card issuer, signs L1), merchant.jwks (the merchants, sign checkout_jwt).',
       `Audiences: network ${AUDIENCES.network} (every L3a), merchant ${merchantAud} (the L3b of autonomous-merchant.json).`,
       `The Autonomous L3s expire at ${iso(until)}, ${Math.max(0, Math.round((until - at) / 60))} minutes after the demo ran: run it again for fresh ones.`,
       '',
       'Serve them (one terminal):',
       '',
-      `  vintent serve --port 8787 --ledger sqlite:${dir}/ledger.db --trust ${dir}/issuer-jwks.json --merchant-keys ${dir}/merchant-jwks.json --network-aud ${AUDIENCES.network} --merchant-aud ${merchantAud}`,
+      `  vintent serve --port 8787 --ledger sqlite:${dir}/ledger.db --trust ${dir}/issuer.jwks --merchant-keys ${dir}/merchant.jwks --network-aud ${AUDIENCES.network} --merchant-aud ${merchantAud}`,
       '',
       'Ask the network and the merchant (another terminal):',
       '',

@@ -13,7 +13,12 @@ describe('vintent demo', () => {
     const code = await run(['--out', dir]);
     write.mockRestore();
     expect(code).toBe(0);
-    const files = readdirSync(dir).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
+    expect(readdirSync(dir)).toEqual(
+      expect.arrayContaining(['README.txt', 'issuer.jwks', 'merchant.jwks']),
+    );
     expect(files).toEqual(
       expect.arrayContaining([
         'immediate-merchant.json',
@@ -39,7 +44,7 @@ describe('vintent demo', () => {
         .split(/[~.]/)
         .map((p) => Buffer.from(p, 'base64url').toString('utf8'))
         .join('\n');
-    for (const f of readdirSync(dir)) {
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
       const b = JSON.parse(readFileSync(join(dir, f), 'utf8'));
       const text = decodeAll(
         [b.l2, ...(b.l3 ?? []).flatMap((e: Record<string, string>) => Object.values(e))].join('~'),

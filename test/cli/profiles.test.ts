@@ -48,7 +48,7 @@ describe('vintent demo --profile', () => {
       const { code, out } = await capture(() => demo(['--out', dir, '--profile', p.name]));
       expect(code).toBe(0);
       expect(out).toContain(`Wire profile: ${p.name}`);
-      const files = readdirSync(dir);
+      const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
       expect(files.length).toBeGreaterThanOrEqual(11);
       for (const f of files)
         expect({
@@ -67,7 +67,12 @@ describe('vintent verify and profiles', () => {
   it('names the profile on each line and in --json; --profiles restricts them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vintent-verify-profiles-'));
     expect((await capture(() => demo(['--out', dir, '--profile', 'vi-2026-04']))).code).toBe(0);
-    const file = join(dir, readdirSync(dir).sort()[0]!);
+    const file = join(
+      dir,
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()[0]!,
+    );
     const text = await capture(() => verify([file]));
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/\((immediate|autonomous), vi-2026-04\)/);
