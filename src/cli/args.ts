@@ -6,6 +6,9 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { VIError } from '../errors.js';
+import { DEFAULT_LIMITS as DEFAULT_VERIFY_LIMITS } from '../verify/context.js';
+import { type BundleTextResult, parseBundleText } from '../verify/index.js';
 
 /** One flag of a subcommand. */
 export interface FlagSpec {
@@ -196,6 +199,52 @@ export function readInputFile(path: string, limit = MAX_INPUT_FILE_BYTES): strin
   } catch (e) {
     throw new InputFileError(`${path}: ${fsReason(e as NodeJS.ErrnoException)}`);
   }
+}
+
+/**
+ * Read a bundle file as every command does: one size limit (the verifier's
+ * `maxBundleBytes`, 2 MiB), one code for each refusal (BUNDLE_TOO_LARGE,
+ * LIMIT_EXCEEDED for nesting, BUNDLE_MALFORMED saying where the JSON breaks).
+ * A missing or unreadable path throws InputFileError (exit 2).
+ */
+export function readBundleFile(
+  path: string,
+  maxBytes = DEFAULT_VERIFY_LIMITS.maxBundleBytes,
+): BundleTextResult {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw new InputFileError(`${path}: is a directory`);
+    size = st.size;
+  } catch (e) {
+    if (e instanceof InputFileError) throw e;
+    throw new InputFileError(`${path}: ${fsReason(e as NodeJS.ErrnoException)}`);
+  }
+  // Not read at all when too large: the verifier's own refusal, from the size alone.
+  if (size > maxBytes) {
+    return {
+      ok: false,
+      error: new VIError({
+        code: 'BUNDLE_TOO_LARGE',
+        layer: 'bundle',
+        message: `bundle is ${size} bytes, limit ${maxBytes}`,
+      }),
+    };
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputFileError(`${path}: ${fsReason(e as NodeJS.ErrnoException)}`);
+  }
+  return parseBundleText(text, { maxBundleBytes: maxBytes });
+}
+
+/** {@link readBundleFile}, where a file that is no bundle is an input error (exit 2) naming the path and the code. */
+export function readBundleFileOrFail(path: string): unknown {
+  const read = readBundleFile(path);
+  if (!read.ok) throw new InputFileError(`${path}: ${read.error.code}: ${read.error.message}`);
+  return read.value;
 }
 
 /**

@@ -8,7 +8,13 @@
 import { basename } from 'node:path';
 import { startInspector } from '../http/inspect-server.js';
 import type { InspectorOptions } from '../inspect/service.js';
-import { type CommandSpec, readInputFile, runCommand, stringFlag, UsageError } from './args.js';
+import {
+  type CommandSpec,
+  readBundleFileOrFail,
+  runCommand,
+  stringFlag,
+  UsageError,
+} from './args.js';
 import { readJwks } from './verify.js';
 
 /** Flags and help of `vintent inspect`. */
@@ -51,14 +57,7 @@ export async function run(args: string[]): Promise<number> {
     if (positionals.length > 1) throw new UsageError('one bundle at a time');
     const file = positionals[0];
     if (file !== undefined) {
-      const text = readInputFile(file);
-      let bundle: unknown;
-      try {
-        bundle = JSON.parse(text);
-      } catch {
-        bundle = text; // shown as a malformed bundle, which is what it is
-      }
-      options.preload = { name: basename(file), bundle };
+      options.preload = { name: basename(file), bundle: readBundleFileOrFail(file) };
     }
     return serveInspector(options);
   });

@@ -28,6 +28,7 @@ import { type CaptureAnswer, captureAuthorization } from '../network/capture.js'
 import { checkRevocationRequest, recordRevocation } from '../network/revoke.js';
 import {
   type CommandSpec,
+  readBundleFileOrFail,
   readInputFile,
   runCommand,
   runGroup,
@@ -149,7 +150,8 @@ async function authorize(args: string[]): Promise<number> {
     if ((trustFile === undefined) === (trustUrl === undefined))
       throw new UsageError('give exactly one of --trust FILE or --trust-url URL');
     const at = unixSeconds(stringFlag(values, 'now'));
-    const text = readInputFile(positionals[0]!); // missing or unreadable: exit 2 with the path, never a decline
+    // Missing, unreadable, over the bundle limit or not JSON: exit 2 with the path and the code, never a decline.
+    const bundle = readBundleFileOrFail(positionals[0]!);
     const trust: Omit<NetworkTrust, 'ledger'> = {
       issuerKeys: trustFile !== undefined ? readJwks(trustFile) : remoteJwksResolver(trustUrl!),
     };
@@ -157,12 +159,6 @@ async function authorize(args: string[]): Promise<number> {
     if (merchantKeys !== undefined) trust.merchantKeys = readJwks(merchantKeys);
     const aud = stringFlag(values, 'network-aud');
     if (aud !== undefined) trust.expect = { l3a: { aud } };
-    let bundle: unknown;
-    try {
-      bundle = JSON.parse(text);
-    } catch {
-      bundle = undefined; // declined as a malformed bundle, like the service would
-    }
     const json = values.json === true;
     try {
       const answer = await withLedger(stringFlag(values, 'ledger') ?? DEFAULT_LEDGER, (ledger) =>

@@ -9,18 +9,18 @@
  * Without --trust the bundles are test vectors: their own `trust` and `at`
  * are used (VerifyOptions.trustFromBundle), and every line says so.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPublicKeySet } from '../network/key-files.js';
 import type { JwkSet } from '../profiles/bundle.js';
 import { findProfile, PROFILES } from '../profiles/profile.js';
-import { DEFAULT_LIMITS } from '../verify/context.js';
 import { verifyPresentation } from '../verify/index.js';
 import { type BundleReport, reportOf } from '../verify/report.js';
 import type { VerifyOptions } from '../verify/types.js';
 import {
   type CommandSpec,
   InputFileError,
+  readBundleFile,
   readInputFile,
   runCommand,
   stringFlag,
@@ -66,32 +66,29 @@ export function collectBundleFiles(paths: string[]): string[] {
  * at all: its report carries BUNDLE_TOO_LARGE, as the verifier would give.
  */
 export async function verifyFile(file: string, options: VerifyOptions): Promise<BundleReport> {
-  const limit = options.limits?.maxBundleBytes ?? DEFAULT_LIMITS.maxBundleBytes;
-  const size = statSync(file).size;
-  if (size > limit) {
-    const error = {
-      code: 'BUNDLE_TOO_LARGE' as const,
-      layer: 'bundle' as const,
-      pair: null,
-      message: `file is ${size} bytes, limit ${limit}`,
-    };
-    return {
+  const read = readBundleFile(file, options.limits?.maxBundleBytes);
+  if (!read.ok) {
+    const report: BundleReport = {
       file,
       name: null,
       valid: false,
       mode: null,
       profile: null,
-      errors: [error],
+      errors: [{ code: read.error.code, layer: 'bundle', pair: null, message: read.error.message }],
       verdict_match: null,
     };
+    unreadable.add(report);
+    return report;
   }
-  let bundle: unknown;
-  try {
-    bundle = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    bundle = undefined; // the verifier reports it as a malformed bundle
-  }
-  return reportOf(file, bundle, await verifyPresentation(bundle, options));
+  return reportOf(file, read.value, await verifyPresentation(read.value, options));
+}
+
+/** Reports of files that were not a bundle at all (too large, not JSON): the run exits 2, as for any input it cannot read. */
+const unreadable = new WeakSet<BundleReport>();
+
+/** Whether a report is of a file that could not be read as a bundle (exit status 2). */
+export function isUnreadable(report: BundleReport): boolean {
+  return unreadable.has(report);
 }
 
 /**
@@ -151,7 +148,7 @@ export const VERIFY_COMMAND: CommandSpec = {
   },
   example: 'verify --json --trust issuer-jwks.json vectors',
   notes: [
-    'exit status: 0 every bundle matches its verdict (or is valid without one), 1 otherwise, 2 usage or unreadable path',
+    'exit status: 0 every bundle matches its verdict (or is valid without one), 1 otherwise, 2 usage, an unreadable path, or a file that is not a bundle (over the 2 MiB bundle limit, or not JSON)',
   ],
 };
 
@@ -188,6 +185,7 @@ export async function run(args: string[]): Promise<number> {
     const tag = options.trustFromBundle ? '  [trust and time from the bundle]' : '';
     const files = collectBundleFiles(paths);
     let valid = 0;
+    let unreadableFiles = 0;
     let matched = 0;
     let mismatched = 0;
     let allGood = true;
@@ -208,6 +206,7 @@ export async function run(args: string[]): Promise<number> {
       if (r.verdict_match === false) mismatched++;
       const good = r.verdict_match ?? r.valid;
       if (!good) allGood = false;
+      if (isUnreadable(r)) unreadableFiles++;
       if (json) {
         process.stdout.write(
           `${JSON.stringify(options.trustFromBundle ? { ...r, trust: 'bundle' } : r)}\n`,
@@ -241,6 +240,6 @@ export async function run(args: string[]): Promise<number> {
         `${files.length} bundles, ${valid} valid, ${matched} match their verdict${options.trustFromBundle ? ' (trust and time taken from each bundle: test-vector mode; pass --trust to use configured keys)' : ''}\n`,
       );
     }
-    return allGood ? 0 : 1;
+    return unreadableFiles > 0 ? 2 : allGood ? 0 : 1;
   });
 }

@@ -198,12 +198,21 @@ describe('an input file that cannot be used: exit 2 with its path', () => {
     expect(r.err).toContain('limit');
   });
 
-  it('verify reports a bundle file over the bundle limit as BUNDLE_TOO_LARGE without reading it', async () => {
+  it('one bundle limit for every command: over 2 MiB is BUNDLE_TOO_LARGE and exit 2, from verify, network authorize and inspect', async () => {
     const sub = join(dir, 'large');
     mkdirSync(sub);
     writeFileSync(join(sub, 'huge.json'), `{"pad":"${'x'.repeat(3 * 1024 * 1024)}"}`);
+    const authorize = await cli([
+      'network',
+      'authorize',
+      join(sub, 'huge.json'),
+      '--trust',
+      join(sub, 'huge.json'),
+    ]);
+    expect(authorize.code).toBe(2);
+    expect(authorize.err).toContain('BUNDLE_TOO_LARGE');
     const r = await cli(['verify', '--json', sub]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     const [report] = r.out
       .trimEnd()
       .split('\n')

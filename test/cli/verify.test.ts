@@ -55,10 +55,13 @@ describe('vintent verify', () => {
     expect(r.errors[0]).toMatchObject({ code: 'L3_SD_HASH_MISMATCH', layer: 'l3a', pair: 0 });
   });
 
-  it('a malformed file is a result, not a crash, and makes the run exit 1', async () => {
+  it('a file that is not JSON is a result saying where it breaks, the others still verify, and the run exits 2', async () => {
     const { code, out } = await capture(['--json', broken, good]);
-    expect(code).toBe(1);
-    expect(JSON.parse(out[0]!).errors[0].code).toBe('BUNDLE_MALFORMED');
+    expect(code).toBe(2);
+    expect(JSON.parse(out[0]!).errors[0]).toMatchObject({
+      code: 'BUNDLE_MALFORMED',
+      message: expect.stringMatching(/\(line \d+, column \d+\)$/),
+    });
     expect(JSON.parse(out[1]!).valid).toBe(true);
   });
 

@@ -129,7 +129,7 @@ describe('vintent network / ledger (offline)', () => {
     expect(human.out).toContain('LEDGER_BUDGET_EXCEEDED');
   });
 
-  it('a bundle carrying its own trust is judged by --trust only; an unreadable bundle is declined', async () => {
+  it('a bundle carrying its own trust is judged by --trust only; a file that is not JSON exits 2 saying where it breaks', async () => {
     const dir = tempDir();
     const c = await autonomousChain();
     const other = await autonomousChain(parties('other'));
@@ -154,10 +154,13 @@ describe('vintent network / ledger (offline)', () => {
     const r = await capture(() => network(['authorize', f, ...args]));
     expect(r.code).toBe(1);
     expect(jsonLines(r.out)[0].errors.map((e: any) => e.code)).toContain('L1_ISSUER_KEY_UNKNOWN');
-    writeFileSync(join(dir, 'junk.json'), '{not json');
+    writeFileSync(join(dir, 'junk.json'), '{\n  not json');
     const junk = await capture(() => network(['authorize', join(dir, 'junk.json'), ...args]));
-    expect(junk.code).toBe(1);
-    expect(jsonLines(junk.out)[0].errors[0].code).toBe('BUNDLE_MALFORMED');
+    expect(junk.code).toBe(2);
+    expect(junk.out).toBe('');
+    expect(junk.err).toMatch(
+      /junk\.json: BUNDLE_MALFORMED: bundle is not JSON: .*\(line 2, column 3\)/,
+    );
   });
 
   it('refuses a trust file holding a private key, and usage errors exit 2', async () => {

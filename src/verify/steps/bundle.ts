@@ -53,9 +53,29 @@ export function parseBundleText(
     return refuse('LIMIT_EXCEEDED', `bundle JSON nests deeper than ${l.maxJsonDepth}`);
   try {
     return { ok: true, value: JSON.parse(s) };
-  } catch {
-    return refuse('BUNDLE_MALFORMED', 'bundle is not JSON');
+  } catch (error) {
+    return refuse('BUNDLE_MALFORMED', `bundle is not JSON: ${jsonBreak(s, error)}`);
   }
+}
+
+/** Where a JSON text breaks, for people: the parser's reason and the line and column (1-based). */
+export function jsonBreak(text: string, error: unknown): string {
+  const reason =
+    error instanceof Error
+      ? error.message.replace(/ in JSON at position \d+.*$| at position \d+.*$/s, '')
+      : 'invalid JSON';
+  const found = error instanceof Error ? /position (\d+)/.exec(error.message) : null;
+  // V8 names no position at the end of input: the text stops where more was needed.
+  const at = found ? Number(found[1]) : text.length;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < at && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return `${reason.slice(0, 120)} (line ${line}, column ${at - lineStart + 1})`;
 }
 
 /** zod's verdict on a bundle the fast check was not sure of; rejects with zod's first issue. */
