@@ -6,6 +6,7 @@
  * vectors); an unreadable bundle is an invalid presentation, never a crash.
  */
 import { parseBundleText, verifyPresentation } from '../verify/index.js';
+import { type CommandSpec, runCommand, UsageError } from './args.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -25,11 +26,21 @@ export async function verdictLine(text: string): Promise<string> {
   );
 }
 
+/** Flags and help of `vintent adapter`. */
+export const ADAPTER_COMMAND: CommandSpec = {
+  name: 'adapter',
+  summary:
+    'The conformance adapter protocol: read one bundle on stdin, print one verdict line {"valid":…,"code"?:…} (test-vector mode: the bundle carries its trust and time).',
+  flags: {},
+  example: 'adapter < vectors/valid/immediate.json',
+  notes: ['exit status: 0 (the verdict is on stdout), 2 usage'],
+};
+
 export async function run(args: string[]): Promise<number> {
-  if (args.length > 0) {
-    process.stderr.write('usage: vintent adapter < bundle.json\n');
-    return 2;
-  }
-  process.stdout.write(`${await verdictLine(await readStdin())}\n`);
-  return 0;
+  return runCommand(ADAPTER_COMMAND, args, async (_values, positionals) => {
+    if (positionals.length > 0)
+      throw new UsageError('adapter reads the bundle on stdin and takes no operands');
+    process.stdout.write(`${await verdictLine(await readStdin())}\n`);
+    return 0;
+  });
 }

@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { classifyVct } from '../profiles/profile.js';
+import { type CommandSpec, runCommand, stringFlag, UsageError } from './args.js';
 
 /** What the adapter said, or why it said nothing usable. */
 export type AdapterOutcome =
@@ -230,40 +231,66 @@ export function formatMatrix(report: ConformanceReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-const USAGE =
-  'usage: vintent conformance --verifier "CMD" [--vectors DIR] [--timeout MS] [--json]\n';
+/** Flags and help of `vintent conformance`. */
+export const CONFORMANCE_COMMAND: CommandSpec = {
+  name: 'conformance',
+  summary:
+    'Run another verifier over the shipped vectors through the adapter protocol and print where it agrees with their verdicts.',
+  flags: {
+    verifier: {
+      type: 'string',
+      value: 'CMD',
+      help: 'required: the adapter command, run once per vector with the bundle on stdin',
+    },
+    vectors: {
+      type: 'string',
+      value: 'DIR',
+      help: 'vector folder (default: the vectors shipped with vintent)',
+    },
+    timeout: {
+      type: 'string',
+      value: 'MS',
+      help: 'per-vector time limit; the adapter and its children are killed after it',
+    },
+    json: {
+      type: 'boolean',
+      help: 'JSON Lines on stdout: one line per matrix row, then {"summary":true,...}',
+    },
+  },
+  example: 'conformance --verifier "node my-adapter.js" --timeout 5000',
+  notes: ['exit status: 0 full agreement, 1 a disagreement or crash, 2 usage or no vectors'],
+};
 
 export async function run(args: string[]): Promise<number> {
-  let verifier: string | undefined;
-  let vectorsDir: string | undefined;
-  let timeoutMs: number | undefined;
-  let json = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--verifier') verifier = args[++i];
-    else if (a === '--vectors') vectorsDir = args[++i];
-    else if (a === '--timeout') timeoutMs = Number(args[++i]);
-    else if (a === '--json') json = true;
-    else {
-      process.stderr.write(USAGE);
-      return 2;
-    }
-  }
-  if (
-    !verifier ||
-    (timeoutMs !== undefined && !(Number.isSafeInteger(timeoutMs) && timeoutMs > 0))
-  ) {
-    process.stderr.write(USAGE);
-    return 2;
-  }
+  return runCommand(CONFORMANCE_COMMAND, args, async (values, positionals) => {
+    if (positionals.length > 0) throw new UsageError('conformance takes no operands');
+    const verifier = stringFlag(values, 'verifier');
+    if (!verifier) throw new UsageError('--verifier CMD is required');
+    const timeoutText = stringFlag(values, 'timeout');
+    const timeoutMs = timeoutText === undefined ? undefined : Number(timeoutText);
+    if (timeoutMs !== undefined && !(Number.isSafeInteger(timeoutMs) && timeoutMs > 0))
+      throw new UsageError('--timeout takes a positive integer of milliseconds');
+    return conformance(verifier, stringFlag(values, 'vectors'), timeoutMs, values.json === true);
+  });
+}
+
+async function conformance(
+  verifier: string,
+  vectorsDir: string | undefined,
+  timeoutMs: number | undefined,
+  json: boolean,
+): Promise<number> {
   const dir = vectorsDir ?? defaultVectorsDir();
   if (!existsSync(dir)) {
     process.stderr.write(`vintent conformance: no vectors at ${dir}\n`);
     return 2;
   }
   const report = await runConformance({ verifier, vectorsDir: dir, timeoutMs });
-  process.stdout.write(
-    json ? `${JSON.stringify({ ...report, runs: undefined })}\n` : formatMatrix(report),
-  );
+  if (json) {
+    for (const row of report.rows) process.stdout.write(`${JSON.stringify(row)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ summary: true, verifier: report.verifier, vectors: report.vectors, ...report.total })}\n`,
+    );
+  } else process.stdout.write(formatMatrix(report));
   return report.total.disagree + report.total.crashed === 0 && report.runs.length > 0 ? 0 : 1;
 }

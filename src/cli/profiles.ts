@@ -3,6 +3,22 @@
  * verifies, read from the profile table (src/profiles/profile.ts).
  */
 import { DEFAULT_PROFILE, PROFILES, type WireProfile } from '../profiles/profile.js';
+import { type CommandSpec, runCommand, UsageError } from './args.js';
+
+/** Flags and help of `vintent profiles`. */
+export const PROFILES_COMMAND: CommandSpec = {
+  name: 'profiles',
+  summary:
+    'List the wire vocabularies vintent issues and verifies: their mandate VCTs, constraint names and differences.',
+  flags: {
+    json: {
+      type: 'boolean',
+      help: 'JSON Lines on stdout: one profile per line, then {"summary":true,...}',
+    },
+  },
+  example: 'profiles --json',
+  notes: ['exit status: 0, 2 usage'],
+};
 
 /** The facts a reader needs to tell two profiles apart. */
 export function describeProfile(p: WireProfile): Record<string, unknown> {
@@ -23,14 +39,18 @@ export function describeProfile(p: WireProfile): Record<string, unknown> {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const json = args.includes('--json');
-  const unknown = args.filter((a) => a !== '--json');
-  if (unknown.length > 0) {
-    process.stderr.write('usage: vintent profiles [--json]\n');
-    return 2;
-  }
+  return runCommand(PROFILES_COMMAND, args, async (values, positionals) =>
+    list(values.json === true, positionals),
+  );
+}
+
+async function list(json: boolean, positionals: string[]): Promise<number> {
+  if (positionals.length > 0) throw new UsageError('profiles takes no operands');
   if (json) {
-    process.stdout.write(`${JSON.stringify(PROFILES.map(describeProfile))}\n`);
+    for (const p of PROFILES) process.stdout.write(`${JSON.stringify(describeProfile(p))}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ summary: true, profiles: PROFILES.length, default: DEFAULT_PROFILE })}\n`,
+    );
     return 0;
   }
   for (const p of PROFILES) {

@@ -123,8 +123,14 @@ describe('conformance matrix', () => {
           '--json',
         ]),
       ).toBe(1);
-      const json = JSON.parse(out.join(''));
-      expect(json.total).toEqual({ agree: 4, disagree: 4, crashed: 0 });
+      // JSON Lines: one line per matrix row, then the summary.
+      const lines = out
+        .join('')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(lines.at(-1)).toMatchObject({ summary: true, agree: 4, disagree: 4, crashed: 0 });
+      expect(lines.length).toBeGreaterThan(1);
       expect(await run([])).toBe(2);
       expect(await run(['--verifier', 'x', '--bogus'])).toBe(2);
     } finally {

@@ -30,7 +30,17 @@ describe('vintent profiles', () => {
     for (const p of PROFILES) expect(out).toContain(p.vct.paymentOpen);
     expect(out).toContain(`${DEFAULT_PROFILE} (default`);
     const json = await capture(() => profiles(['--json']));
-    const list = JSON.parse(json.out) as { name: string; default: boolean; agent_kid: string }[];
+    // JSON Lines: one profile per line, then the summary.
+    const lines = json.out
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.at(-1)).toEqual({
+      summary: true,
+      profiles: PROFILES.length,
+      default: DEFAULT_PROFILE,
+    });
+    const list = lines.slice(0, -1) as { name: string; default: boolean; agent_kid: string }[];
     expect(list.map((p) => p.name)).toEqual(PROFILES.map((p) => p.name));
     expect(list.filter((p) => p.default).map((p) => p.name)).toEqual([DEFAULT_PROFILE]);
     expect(Object.fromEntries(list.map((p) => [p.name, p.agent_kid]))).toEqual({
