@@ -17,7 +17,7 @@
 import { VIError } from '../errors.js';
 import { remoteJwksResolver } from '../http/jwks-client.js';
 import { statusListResolver } from '../http/status-client.js';
-import { openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
+import { isMissingLedger, openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
 import type { Ledger } from '../ledger/types.js';
 import {
   type AuthorizeAnswer,
@@ -103,7 +103,12 @@ export const NETWORK_REVERSE_COMMAND: CommandSpec = {
   notes: ['exit status: 0 reversed, 1 not reversed, 2 usage'],
 };
 
-async function withLedger<T>(spec: string, fn: (ledger: Ledger) => Promise<T>): Promise<T> {
+/** Open the ledger for one command; `mustExist` (reverse, capture): a missing database is a usage error, never created. */
+async function withLedger<T>(
+  spec: string,
+  fn: (ledger: Ledger) => Promise<T>,
+  mustExist = false,
+): Promise<T> {
   try {
     parseLedgerSpec(spec);
   } catch (e) {
@@ -111,8 +116,13 @@ async function withLedger<T>(spec: string, fn: (ledger: Ledger) => Promise<T>): 
   }
   let ledger: Ledger;
   try {
-    ledger = await openLedger(spec);
+    ledger = await openLedger(spec, { mustExist });
   } catch (e) {
+    // Acting on authorizations in a ledger that is not there: most likely a typo in --ledger.
+    if (isMissingLedger(e))
+      throw new UsageError(
+        `${redactLedgerSpec((e as Error).message)}: check --ledger (it is not created for this command)`,
+      );
     throw new Error(
       `cannot open ledger ${redactLedgerSpec(spec)}: ${redactLedgerSpec((e as Error).message)}`,
     );
@@ -254,13 +264,16 @@ async function capture(args: string[]): Promise<number> {
         })
       : undefined;
     try {
-      const answer = await withLedger(stringFlag(values, 'ledger') ?? DEFAULT_LEDGER, (ledger) =>
-        captureAuthorization(input, {
-          ledger,
-          now,
-          statusResolver,
-          statusUnavailable: values['status-fail-open'] === true ? 'accept' : 'reject',
-        }),
+      const answer = await withLedger(
+        stringFlag(values, 'ledger') ?? DEFAULT_LEDGER,
+        (ledger) =>
+          captureAuthorization(input, {
+            ledger,
+            now,
+            statusResolver,
+            statusUnavailable: values['status-fail-open'] === true ? 'accept' : 'reject',
+          }),
+        true,
       );
       printCapture(answer, values.json === true);
       return answer.captured ? 0 : 1;
@@ -278,8 +291,10 @@ async function reverse(args: string[]): Promise<number> {
     const id = positionals[0]!;
     const reason = stringFlag(values, 'reason');
     try {
-      const r = await withLedger(stringFlag(values, 'ledger') ?? DEFAULT_LEDGER, (ledger) =>
-        ledger.reverse(id, Math.floor(Date.now() / 1000), reason),
+      const r = await withLedger(
+        stringFlag(values, 'ledger') ?? DEFAULT_LEDGER,
+        (ledger) => ledger.reverse(id, Math.floor(Date.now() / 1000), reason),
+        true,
       );
       if (values.json === true)
         process.stdout.write(

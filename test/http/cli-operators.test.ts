@@ -303,6 +303,17 @@ describe('vintent network capture', () => {
     expect((await capture(() => network([...args, '--amount', '1.5']))).code).toBe(2);
     expect((await capture(() => network([...args, '--status-fail-open']))).code).toBe(2);
   });
+
+  it('never creates a ledger for capture or reverse: a mistyped --ledger is a usage error', async () => {
+    const dir = tempDir();
+    for (const cmd of ['capture', 'reverse']) {
+      const typo = join(dir, `typo-${cmd}.db`);
+      const r = await capture(() => network([cmd, 'auth_x', '--ledger', `sqlite:${typo}`]));
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('no ledger database');
+      expect(existsSync(typo)).toBe(false);
+    }
+  });
 });
 
 describe('vintent network revoke', () => {
