@@ -21,7 +21,7 @@ import { makeArrayDisclosure, serializeSdJwt, signJwt } from '../sdjwt/build.js'
 import type { SigningKey } from '../sdjwt/keys.js';
 import { verifyPresentation } from '../verify/index.js';
 import type { PairResult, VerificationResult } from '../verify/types.js';
-import { type CommandSpec, runCommand, stringFlag, UsageError } from './args.js';
+import { type CommandSpec, InputFileError, runCommand, stringFlag, UsageError } from './args.js';
 import { formatMoney } from './format.js';
 import {
   type Actors,
@@ -379,7 +379,16 @@ export async function run(args: string[]): Promise<number> {
 }
 
 async function demo(out: string | undefined, profileName: string): Promise<number> {
-  if (out !== undefined) mkdirSync(out, { recursive: true });
+  if (out !== undefined) {
+    try {
+      mkdirSync(out, { recursive: true });
+    } catch (e) {
+      // Before any flow runs: nothing half-written, exit 2 with the path.
+      throw new InputFileError(
+        `${out}: cannot create the output directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      );
+    }
+  }
   const log: Log = (s) => process.stdout.write(`${s}\n`);
   const at = Math.floor(Date.now() / 1000);
   const actors = newActors();

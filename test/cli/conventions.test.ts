@@ -220,6 +220,15 @@ describe('an input file that cannot be used: exit 2 with its path', () => {
     expect(report.errors.map((e: { code: string }) => e.code)).toEqual(['BUNDLE_TOO_LARGE']);
   });
 
+  it('demo --out where no directory can be made fails at once, before any flow runs', async () => {
+    const file = join(dir, 'not-a-dir.txt');
+    writeFileSync(file, 'x');
+    const r = await cli(['demo', '--out', join(file, 'bundles')]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toContain('ENOTDIR');
+  });
+
   it('keys generate --out under a path whose parent is a file says so', async () => {
     const file = join(dir, 'plain.txt');
     writeFileSync(file, 'x');
