@@ -183,17 +183,25 @@ function fsReason(e: NodeJS.ErrnoException): string {
  * @throws InputFileError naming the path when it is missing, unreadable, not a regular file or over `limit` bytes.
  */
 export function readInputFile(path: string, limit = MAX_INPUT_FILE_BYTES): string {
-  let size: number;
+  const size = fileSize(path);
+  if (size > limit)
+    throw new InputFileError(`${path}: ${size} bytes is over the ${limit}-byte limit`);
+  return readText(path);
+}
+
+/** The size of a regular file, or InputFileError naming the path (missing, a directory, unreadable). */
+function fileSize(path: string): number {
   try {
     const st = statSync(path);
     if (st.isDirectory()) throw new InputFileError(`${path}: is a directory`);
-    size = st.size;
+    return st.size;
   } catch (e) {
     if (e instanceof InputFileError) throw e;
     throw new InputFileError(`${path}: ${fsReason(e as NodeJS.ErrnoException)}`);
   }
-  if (size > limit)
-    throw new InputFileError(`${path}: ${size} bytes is over the ${limit}-byte limit`);
+}
+
+function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
@@ -211,15 +219,7 @@ export function readBundleFile(
   path: string,
   maxBytes = DEFAULT_VERIFY_LIMITS.maxBundleBytes,
 ): BundleTextResult {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw new InputFileError(`${path}: is a directory`);
-    size = st.size;
-  } catch (e) {
-    if (e instanceof InputFileError) throw e;
-    throw new InputFileError(`${path}: ${fsReason(e as NodeJS.ErrnoException)}`);
-  }
+  const size = fileSize(path);
   // Not read at all when too large: the verifier's own refusal, from the size alone.
   if (size > maxBytes) {
     return {
@@ -231,13 +231,7 @@ export function readBundleFile(
       }),
     };
   }
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputFileError(`${path}: ${fsReason(e as NodeJS.ErrnoException)}`);
-  }
-  return parseBundleText(text, { maxBundleBytes: maxBytes });
+  return parseBundleText(readText(path), { maxBundleBytes: maxBytes });
 }
 
 /** {@link readBundleFile}, where a file that is no bundle is an input error (exit 2) naming the path and the code. */

@@ -96,7 +96,7 @@ export function createServiceMetrics(): ServiceMetrics {
   });
   const watched: { signature?: VerifiedSignatureCache; parse?: ParsedJwtCache } = {};
   // The verifier caches count for themselves; their totals are read at each scrape.
-  const verifierCaches = new Counter({
+  new Counter({
     name: 'vintent_verifier_cache_lookups_total',
     help: 'Verified-signature and parse cache lookups, by cache and result',
     labelNames: ['cache', 'result'],
@@ -114,7 +114,6 @@ export function createServiceMetrics(): ServiceMetrics {
       }
     },
   });
-  void verifierCaches;
   return {
     registry,
     request(route, method, status, seconds) {

@@ -4,6 +4,8 @@ import { type AuthorizationRow, storableAmount, storableTime } from './policy.js
 import type {
   AuditEvent,
   AuthorizationRequest,
+  CaptureRequest,
+  CaptureResult,
   Decision,
   RevocationRecord,
   RevocationResult,
@@ -108,6 +110,45 @@ export function captureAuditRow(
     kind: 'capture',
     decision: refusal === null ? 'captured' : 'rejected',
     amount: amount !== null && Number.isSafeInteger(amount) ? amount : null,
+  };
+}
+
+/**
+ * What a capture that settles or refuses answers and records, alike on every
+ * backend: `amount` settled (refusal null), or the refusal with the asked amount.
+ */
+export function captureOutcome(
+  row: AuthorizationRow | undefined,
+  req: CaptureRequest,
+  at: number,
+  settled: { amount: number } | { refusal: { code: ErrorCode; message: string } },
+): { result: CaptureResult; audit: AuditRowValues } {
+  if ('amount' in settled) {
+    // A capture is only planned for a row that exists.
+    const currency = row!.currency;
+    return {
+      result: {
+        ok: true,
+        authorizationId: req.authorizationId,
+        amount: settled.amount,
+        currency,
+        capturedAt: at,
+        replayed: false,
+      },
+      audit: captureAuditRow(
+        row,
+        req.authorizationId,
+        at,
+        null,
+        settled.amount,
+        `captured ${settled.amount} ${currency}`,
+      ),
+    };
+  }
+  const { code, message } = settled.refusal;
+  return {
+    result: { ok: false, code, message, authorizationId: req.authorizationId },
+    audit: captureAuditRow(row, req.authorizationId, at, code, req.amount ?? null, message),
   };
 }
 

@@ -14,7 +14,7 @@ import {
   type AuditRowValues,
   auditValues,
   authorizeAuditRow,
-  captureAuditRow,
+  captureOutcome,
   decisionDetail,
   expiryAuditRow,
   reversalAuditRow,
@@ -455,33 +455,11 @@ class PostgresLedger implements Ledger {
         'UPDATE decisions SET captured_at = $1, captured_amount = $2 WHERE authorization_id = $3',
         [time, plan.amount, req.authorizationId],
       );
-      await appendAudit(
-        client,
-        captureAuditRow(
-          row,
-          req.authorizationId,
-          time,
-          null,
-          plan.amount,
-          `captured ${plan.amount} ${row!.currency}`,
-        ),
-      );
-      return {
-        ok: true,
-        authorizationId: req.authorizationId,
-        amount: plan.amount,
-        currency: row!.currency,
-        capturedAt: time,
-        replayed: false,
-      };
     }
     if (plan.kind === 'expire' && row) await expireRows(client, [row], time);
-    const { code, message } = plan.refusal;
-    await appendAudit(
-      client,
-      captureAuditRow(row, req.authorizationId, time, code, req.amount ?? null, message),
-    );
-    return { ok: false, code, message, authorizationId: req.authorizationId };
+    const { result, audit } = captureOutcome(row, req, time, plan);
+    await appendAudit(client, audit);
+    return result;
   }
 
   private async applyReversal(

@@ -17,7 +17,7 @@ import {
   type AuditRowValues,
   auditValues,
   authorizeAuditRow,
-  captureAuditRow,
+  captureOutcome,
   decisionDetail,
   expiryAuditRow,
   reversalAuditRow,
@@ -485,33 +485,12 @@ class SqliteLedger implements Ledger {
       revoked ? Number(revoked.recorded_at) : null,
     );
     if (plan.kind === 'replay') return plan.result;
-    if (plan.kind === 'capture') {
+    if (plan.kind === 'capture')
       this.statements.markCaptured.run(time, plan.amount, req.authorizationId);
-      this.appendAudit(
-        captureAuditRow(
-          row,
-          req.authorizationId,
-          time,
-          null,
-          plan.amount,
-          `captured ${plan.amount} ${row!.currency}`,
-        ),
-      );
-      return {
-        ok: true,
-        authorizationId: req.authorizationId,
-        amount: plan.amount,
-        currency: row!.currency,
-        capturedAt: time,
-        replayed: false,
-      };
-    }
     if (plan.kind === 'expire' && row) this.expireDue([row], time);
-    const { code, message } = plan.refusal;
-    this.appendAudit(
-      captureAuditRow(row, req.authorizationId, time, code, req.amount ?? null, message),
-    );
-    return { ok: false, code, message, authorizationId: req.authorizationId };
+    const { result, audit } = captureOutcome(row, req, time, plan);
+    this.appendAudit(audit);
+    return result;
   }
 
   private applyReversal(authorizationId: string, at: number, reason: string): ReversalResult {

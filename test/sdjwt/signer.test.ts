@@ -4,7 +4,7 @@
  * issuer's) verifies; a signer with the wrong key, or one that answers in
  * DER, is refused at its first signature with KEY_INVALID.
  */
-import { createSign, generateKeyPairSync, webcrypto } from 'node:crypto';
+import { createSign, generateKeyPairSync, verify, webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createCheckoutJwt, createCheckoutJwtAsync } from '../../src/issue/checkout.js';
 import { issueL1 } from '../../src/issue/l1.js';
@@ -174,8 +174,13 @@ describe('signers', () => {
     };
     const { jwt } = await createCheckoutJwtAsync({ ...input, merchantKey: kms });
     expect(jwt.split('.')).toHaveLength(3);
-    // Many DER signatures (short r or s included) convert to 64 bytes that verify.
-    for (let n = 0; n < 200; n++) expect(derToRawEs256(der(new Uint8Array([n]))).length).toBe(64);
+    // Many DER signatures (short r or s included) convert to the r‖s that verifies.
+    for (let n = 0; n < 200; n++) {
+      const data = new Uint8Array([n]);
+      const raw = derToRawEs256(der(data));
+      expect(raw).toHaveLength(64);
+      expect(verify('sha256', data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, raw)).toBe(true);
+    }
     expect(() => derToRawEs256(new Uint8Array([0x30, 0x02, 0x02, 0x00]))).toThrow(
       expect.objectContaining({ code: 'KEY_INVALID' }),
     );
