@@ -98,7 +98,7 @@ export async function runServeCluster(
     cluster.on('exit', (worker, code, signal) => {
       live.delete(worker);
       answering.delete(worker);
-      pool.announce(answering.size);
+      if (!stopping) pool.announce(answering.size);
       if (stopping) return done();
       if (!printed) {
         // A worker that cannot start (port taken, bad configuration) will not start on a retry either.

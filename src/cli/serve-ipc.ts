@@ -20,6 +20,12 @@ type Message =
   | { vintent: 'metrics-reply'; id: number; text: string }
   | { vintent: 'workers'; configured: number; listening: number };
 
+/**
+ * A send to a process that is going away fails asynchronously; with a callback
+ * the failure comes here instead of an unhandled 'error' event that would end the primary.
+ */
+const ignore = (): void => undefined;
+
 /** How long the primary waits for every worker's snapshot before it sums what came. */
 const COLLECT_TIMEOUT_MS = 1000;
 
