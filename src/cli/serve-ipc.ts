@@ -49,7 +49,12 @@ export function joinWorkerPool(metrics: ServiceMetrics): {
       void metrics.registry
         .getMetricsAsJSON()
         .then((snapshot) =>
-          process.send?.({ vintent: 'metrics-snapshot', id: m.id, snapshot } satisfies Message),
+          process.send?.(
+            { vintent: 'metrics-snapshot', id: m.id, snapshot } satisfies Message,
+            undefined,
+            {},
+            ignore,
+          ),
         );
     } else if (m.vintent === 'metrics-reply') {
       waiting.get(m.id)?.(m.text);
@@ -71,7 +76,7 @@ export function joinWorkerPool(metrics: ServiceMetrics): {
         clearTimeout(timer);
         resolve(text);
       });
-      process.send?.({ vintent: 'metrics-request', id } satisfies Message);
+      process.send?.({ vintent: 'metrics-request', id } satisfies Message, undefined, {}, ignore);
     });
   return { source, workers: () => pool };
 }
@@ -95,7 +100,7 @@ export function leadWorkerPool(
       clearTimeout(timer);
       void sumMetrics(snapshots).then((text) => {
         if (from.isConnected())
-          from.send({ vintent: 'metrics-reply', id: m.id, text } satisfies Message);
+          from.send({ vintent: 'metrics-reply', id: m.id, text } satisfies Message, ignore);
       });
     };
     const collect = (_w: Worker, reply: unknown) => {
@@ -106,13 +111,13 @@ export function leadWorkerPool(
     cluster.on('message', collect);
     const timer = setTimeout(finish, COLLECT_TIMEOUT_MS);
     for (const w of live)
-      if (w.isConnected()) w.send({ vintent: 'metrics-collect', id } satisfies Message);
+      if (w.isConnected()) w.send({ vintent: 'metrics-collect', id } satisfies Message, ignore);
   });
   return {
     announce(listening) {
       for (const w of live)
         if (w.isConnected())
-          w.send({ vintent: 'workers', configured, listening } satisfies Message);
+          w.send({ vintent: 'workers', configured, listening } satisfies Message, ignore);
     },
   };
 }
