@@ -159,6 +159,8 @@ export const ERROR_CODES = [
   'KEY_INVALID',
   /** A caller passed something the API does not take (a request the ledger cannot store, a result that was not verified): a bug in the caller. */
   'ARGUMENT_INVALID',
+  /** Asked of a runtime that cannot do it: an in-process key, or a synchronous signature check, where only WebCrypto is (browsers, workers, Deno). */
+  'RUNTIME_UNSUPPORTED',
   /** A bug in vintent. */
   'INTERNAL',
   // HTTP transport (services)

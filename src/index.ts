@@ -43,8 +43,9 @@ export { bundleSchema } from './profiles/bundle.js';
 export type { Bundle, BundleL3Entry, Expectation, JwkSet, Role, Trust } from './profiles/bundle.js';
 
 // Keys and caches -------------------------------------------------------------
-/** ES256 keys on node:crypto, with a bounded cache of imported public keys. */
+/** ES256 keys through the crypto seam (node:crypto on Node, WebCrypto elsewhere), with a bounded cache of imported public keys. */
 export {
+  CRYPTO_PLATFORM,
   exportPrivateJwk,
   generateSigningKey,
   jwkThumbprint,
@@ -57,8 +58,14 @@ export type { PublicJwk, SigningKey } from './sdjwt/keys.js';
  * Signers: a local key signs synchronously; a WebCrypto key, an HSM or a KMS
  * signs through a {@link RemoteSigner} and the `…Async` issuers.
  */
-export { derToRawEs256, webCryptoSigner } from './sdjwt/signer.js';
-export type { RemoteSigner, Signer, SyncRemoteSigner, SyncSigner } from './sdjwt/signer.js';
+export { derToRawEs256, generateWebCryptoSigner, webCryptoSigner } from './sdjwt/signer.js';
+export type {
+  RemoteSigner,
+  Signer,
+  SyncRemoteSigner,
+  SyncSigner,
+  WebCryptoSigner,
+} from './sdjwt/signer.js';
 /** Opt-in caches for a verifier that sees the same L1/L2 again (a network): a parse of exact JWT text, a verified signature of exact bytes. */
 export { DEFAULT_PARSE_CACHE_SIZE, ParsedJwtCache } from './sdjwt/parse-cache.js';
 export type { ParseCacheStats } from './sdjwt/parse-cache.js';

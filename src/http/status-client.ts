@@ -6,7 +6,7 @@
  * cannot be fetched or verified is `{ok: false, reason}` and the verifier
  * decides (fail closed by default).
  */
-import { type PublicJwk, sharedKeyCache, verifyEs256 } from '../sdjwt/keys.js';
+import { type PublicJwk, sharedKeyCache, verifyEs256Async } from '../sdjwt/keys.js';
 import { parseJwt } from '../sdjwt/parse.js';
 import {
   decompressStatuses,
@@ -137,7 +137,7 @@ export function statusListResolver(options: StatusListResolverOptions): StatusRe
       // security-model §3.2: the list answers for its own issuer's credentials, so its key is the L1's key.
       if (issuer && (kid !== issuer.kid || !sameKey(jwk, issuer.jwk)))
         return "status list token is not signed by the L1's own issuer key";
-      if (!verifyEs256(jwt.signingInput, jwt.signature, sharedKeyCache.import(jwk)))
+      if (!(await verifyEs256Async(jwt.signingInput, jwt.signature, sharedKeyCache.import(jwk))))
         return 'status list token signature does not verify';
       const { sub, iat, exp, ttl, status_list: list } = jwt.payload as Record<string, unknown>;
       // The token must be the list it was fetched as: a valid token of another list would answer for the wrong entries.

@@ -12,6 +12,7 @@ import { isRecord as isObject } from '../internal/guards.js';
 import { PROFILE } from '../profiles/profile.js';
 import { decodeBase64url } from '../sdjwt/base64url.js';
 import { sha256b64u } from '../sdjwt/digest.js';
+import { utf8Decode } from '../sdjwt/text.js';
 
 /** JSON scalar, shown as is. */
 export type Scalar = string | number | boolean | null;
@@ -58,7 +59,7 @@ function jsonOf(b64: string): unknown {
   const bytes = decodeBase64url(b64);
   if (!bytes) return undefined;
   try {
-    return JSON.parse(bytes.toString('utf8'));
+    return JSON.parse(utf8Decode(bytes));
   } catch {
     return undefined;
   }

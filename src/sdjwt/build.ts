@@ -4,13 +4,13 @@
  * Disclosures are base64url(UTF-8(JSON array)), byte for byte what
  * @sd-jwt/utils encodes (test/sdjwt/standard-sd-jwt.test.ts checks it) without
  * its pure-JavaScript base64; salts are 128 bits from
- * node:crypto (a 16-byte request to some salt generators yields 64 bits).
+ * the platform's CSPRNG (a 16-byte request to some salt generators yields 64 bits).
  * L1 is a plain RFC 9901 SD-JWT ({@link standardSdJwtSealing}).
  */
-import { randomFillSync } from 'node:crypto';
 import { encodeBase64url } from './base64url.js';
 import { sha256b64u } from './digest.js';
 import { type SigningKey, signEs256 } from './keys.js';
+import { random128 as platformRandom128 } from './platform.js';
 import { type Sealing, seal } from './sealing.js';
 
 /** A disclosure as issued: its encoded form, digest and value. */
@@ -20,26 +20,9 @@ export interface BuiltDisclosure {
   value: unknown;
 }
 
-/**
- * CSPRNG bytes drawn ahead in one `randomFillSync` and handed out 16 at a
- * time, each slice once: a `randomBytes(16)` call per salt costs about as
- * much as encoding the disclosure it salts. The pool is per process (cluster
- * workers and worker threads each fill their own) and refilled only after
- * every slice of it has been used.
- */
-const RANDOM_POOL_BYTES = 4096;
-const randomPool = Buffer.allocUnsafe(RANDOM_POOL_BYTES);
-let randomPoolOffset = RANDOM_POOL_BYTES;
-
-/** 16 fresh CSPRNG bytes (128 bits), base64url (22 characters). Never the same bytes twice from one pool fill. */
+/** 16 fresh CSPRNG bytes (128 bits), base64url (22 characters): pooled on Node (platform.ts). */
 export function random128(): string {
-  if (randomPoolOffset + 16 > RANDOM_POOL_BYTES) {
-    randomFillSync(randomPool);
-    randomPoolOffset = 0;
-  }
-  const start = randomPoolOffset;
-  randomPoolOffset += 16;
-  return randomPool.toString('base64url', start, start + 16);
+  return platformRandom128();
 }
 
 /** 128-bit random salt, base64url. */
@@ -50,18 +33,9 @@ export function newSalt(): string {
 /** Where disclosure salts come from: 128-bit random unless a caller reproduces fixed vectors. */
 export type SaltSource = () => string;
 
-/**
- * base64url of the UTF-8 of `text`, written through one reused buffer rather
- * than a new Buffer per segment (the write and the encode are synchronous, so
- * nothing can reuse the buffer in between); longer texts get their own.
- */
-const encodeScratch = Buffer.allocUnsafe(32 * 1024);
-
 /** base64url of the UTF-8 bytes of `text`. */
 export function base64urlOfText(text: string): string {
-  // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-  if (text.length * 3 > encodeScratch.length) return encodeBase64url(text);
-  return encodeScratch.toString('base64url', 0, encodeScratch.write(text, 0, 'utf8'));
+  return encodeBase64url(text);
 }
 
 /** An array-element disclosure `[salt, value]`. */
@@ -119,7 +93,7 @@ export function signJwtWithHeader(
   key: SigningKey,
 ): string {
   const signingInput = `${encodedHeader}.${base64urlOfText(JSON.stringify(payload))}`;
-  return `${signingInput}.${signEs256(signingInput, key.privateKey).toString('base64url')}`;
+  return `${signingInput}.${encodeBase64url(signEs256(signingInput, key.privateKey))}`;
 }
 
 /** Sign a compact ES256 JWS over JSON header and payload. */

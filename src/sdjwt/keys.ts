@@ -1,21 +1,35 @@
 /**
- * ES256 keys on node:crypto. Public keys are imported once and cached by JWK
- * thumbprint (RFC 7638) in a bounded LRU: importing a P-256 JWK costs about as
- * much as a signature check, and the same issuer, user and agent keys recur.
+ * ES256 keys, through the crypto seam (platform.ts). Public keys are imported
+ * once and cached by JWK thumbprint (RFC 7638) in a bounded LRU: importing a
+ * P-256 JWK costs about as much as a signature check, and the same issuer,
+ * user and agent keys recur.
  */
-import {
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  type JsonWebKey,
-  type KeyObject,
-  sign,
-  verify,
-} from 'node:crypto';
+// Types only (erased): on Node a local private key is a KeyObject.
+import type { KeyObject } from 'node:crypto';
 import { VIError } from '../errors.js';
 import { PRIVATE_JWK_MEMBERS } from '../internal/guards.js';
 import { decodeBase64url } from './base64url.js';
 import { sha256b64u } from './digest.js';
+import {
+  exportPrivateJwk as exportPlatformPrivateJwk,
+  generateP256,
+  importP256,
+  type P256Coordinates,
+  PLATFORM,
+  type PublicKeyHandle,
+  privateKeyFromJwk,
+  signEs256Now,
+  verifyEs256Now,
+} from './platform.js';
+
+export type { PublicKeyHandle } from './platform.js';
+
+/**
+ * Which crypto seam this runtime loaded: `node` (node:crypto, synchronous
+ * signatures, in-process keys) or `web` (WebCrypto: verification in one
+ * batched async phase, signing through {@link webCryptoSigner}).
+ */
+export const CRYPTO_PLATFORM: 'node' | 'web' = PLATFORM;
 
 /** A public EC P-256 JWK as it travels on the wire. */
 export interface PublicJwk {
@@ -83,15 +97,15 @@ export function jwkThumbprint(jwk: PublicJwk): string {
 const DEFAULT_CACHE_SIZE = 1024;
 
 /** Thumbprints of the KeyObjects a {@link PublicKeyCache} imported: lets a signature cache name a key it is handed. */
-const importedThumbprints = new WeakMap<KeyObject, string>();
+const importedThumbprints = new WeakMap<PublicKeyHandle, string>();
 
 /** The RFC 7638 thumbprint of a public key imported by a {@link PublicKeyCache}; undefined for any other KeyObject. */
-export function importedKeyThumbprint(key: KeyObject): string | undefined {
+export function importedKeyThumbprint(key: PublicKeyHandle): string | undefined {
   return importedThumbprints.get(key);
 }
 
 interface CachedKey {
-  key: KeyObject;
+  key: PublicKeyHandle;
   thumbprint: string;
   /** With the Map key x, the coordinates that identify the key. */
   y: string;
@@ -129,7 +143,7 @@ export class PublicKeyCache {
   }
 
   /** Import (or fetch from cache) a validated public JWK. Throws VIError KEY_INVALID. */
-  import(jwk: unknown): KeyObject {
+  import(jwk: unknown): PublicKeyHandle {
     return this.entry(jwk).key;
   }
 
@@ -166,12 +180,9 @@ export class PublicKeyCache {
     const problem = publicJwkProblem(jwk);
     if (problem) throw new VIError({ code: 'KEY_INVALID', message: problem });
     const pub = jwk as PublicJwk;
-    let key: KeyObject;
+    let key: PublicKeyHandle;
     try {
-      key = createPublicKey({
-        key: { kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y },
-        format: 'jwk',
-      });
+      key = importP256(pub);
     } catch {
       throw new VIError({ code: 'KEY_INVALID', message: 'JWK is not a point on P-256' });
     }
@@ -194,66 +205,48 @@ export class PublicKeyCache {
 /** The process-wide cache verifiers use unless given their own. */
 export const sharedKeyCache = new PublicKeyCache();
 
-/**
- * The bytes of a JWS signing input (ASCII: base64url segments and a dot).
- * Written into one reused buffer rather than a new one per signature: about
- * 0.2 µs instead of 1.2 µs for a 1.5 KB input. Safe because node:crypto's
- * one-shot sign and verify read it synchronously, before anything can write
- * here again; longer inputs get a buffer of their own.
- */
-const signingScratch = Buffer.allocUnsafe(16 * 1024);
-
-function signingBytes(signingInput: string): Buffer {
-  if (signingInput.length > signingScratch.length) return Buffer.from(signingInput, 'latin1');
-  return signingScratch.subarray(0, signingScratch.write(signingInput, 0, 'latin1'));
-}
-
-/** Verify a raw (r||s, 64-byte) ES256 signature. DER or any other length is refused. */
-export function verifyEs256(signingInput: string, signature: Buffer, key: KeyObject): boolean {
-  if (signature.length !== 64) return false;
-  try {
-    return verify(
-      'sha256',
-      signingBytes(signingInput),
-      { key, dsaEncoding: 'ieee-p1363' },
-      signature,
-    );
-  } catch {
-    return false;
+/** Verify a raw (r||s, 64-byte) ES256 signature now. RUNTIME_UNSUPPORTED where only WebCrypto is: use {@link verifyEs256Async} there. */
+export function verifyEs256(
+  signingInput: string,
+  signature: Uint8Array,
+  key: PublicKeyHandle | KeyObject,
+): boolean {
+  // A KeyObject only exists on Node, where it is what a handle is.
+  const ok = verifyEs256Now(signingInput, signature, key as PublicKeyHandle);
+  if (ok === undefined) {
+    throw new VIError({
+      code: 'RUNTIME_UNSUPPORTED',
+      message: `no synchronous ES256 verification on ${PLATFORM} runtimes: use verifyEs256Async`,
+    });
   }
+  return ok;
 }
 
-export function signEs256(signingInput: string, key: KeyObject): Buffer {
-  return sign('sha256', signingBytes(signingInput), { key, dsaEncoding: 'ieee-p1363' });
+export { verifyEs256Async } from './platform.js';
+
+/** Thrown where a local key is asked for on a platform without in-process private keys. */
+function noLocalKeys(what: string): VIError {
+  return new VIError({
+    code: 'RUNTIME_UNSUPPORTED',
+    layer: 'issue',
+    message: `${what} needs node:crypto; on ${PLATFORM} runtimes sign with webCryptoSigner and the …Async issuers`,
+  });
+}
+
+/** Sign with a local key (raw r||s). RUNTIME_UNSUPPORTED where there are no in-process keys (browsers, workers, Deno). */
+export function signEs256(signingInput: string, key: KeyObject): Uint8Array {
+  const signature = signEs256Now(signingInput, key);
+  if (signature === undefined) throw noLocalKeys('a SigningKey');
+  return signature;
 }
 
 /** The public P-256 JWK of an exported or generated key; KEY_INVALID for any other curve. */
-function p256PublicJwk(jwk: JsonWebKey, kid: string): PublicJwk {
-  if (
-    jwk.crv !== 'P-256' ||
-    typeof jwk.x !== 'string' ||
-    typeof jwk.y !== 'string' ||
-    !jwk.x ||
-    !jwk.y
-  ) {
+function p256PublicJwk(jwk: P256Coordinates & { crv?: unknown }, kid: string): PublicJwk {
+  if (jwk.crv !== 'P-256' || !jwk.x || !jwk.y) {
     throw new VIError({ code: 'KEY_INVALID', message: 'signing key must be an EC P-256 key' });
   }
   return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid };
 }
-
-function publicJwkOf(privateKey: KeyObject, kid: string): PublicJwk {
-  return p256PublicJwk(createPublicKey(privateKey).export({ format: 'jwk' }), kid);
-}
-
-type JwkPair = { privateKey: JsonWebKey; publicKey: JsonWebKey };
-
-/** `generateKeyPairSync` with JWK encodings (Node ≥ 16; this @types/node version types only PEM and DER there). */
-const generateJwkPair = (): JwkPair =>
-  (generateKeyPairSync as unknown as (type: 'ec', options: object) => JwkPair)('ec', {
-    namedCurve: 'P-256',
-    publicKeyEncoding: { format: 'jwk' },
-    privateKeyEncoding: { format: 'jwk' },
-  });
 
 /** Generate a fresh ES256 key. The kid defaults to the key's JWK thumbprint.
  *
@@ -262,13 +255,10 @@ const generateJwkPair = (): JwkPair =>
  * const jwks = { keys: [issuer.publicJwk] };   // what verifiers trust
  */
 export function generateSigningKey(kid?: string): SigningKey {
-  // Encoded as JWKs inside the generation job, and the private one imported again: exporting the
-  // job's own KeyObject deadlocks Node 20 now and then (a GC during the export finalizes the job,
-  // whose destructor takes the key's lock, which the export holds; docs/performance.md, "Fourth
-  // round"). PKCS#8 DER would do too, at 1.5 ms per key against 0.34 ms.
-  const { privateKey: jwk, publicKey } = generateJwkPair();
-  const provisional = p256PublicJwk(publicKey, '');
-  const privateKey = createPrivateKey({ key: jwk, format: 'jwk' });
+  const pair = generateP256();
+  if (pair === undefined) throw noLocalKeys('generateSigningKey');
+  const { privateKey } = pair;
+  const provisional = p256PublicJwk({ ...pair.publicKey, crv: 'P-256' }, '');
   const finalKid = kid ?? jwkThumbprint(provisional);
   return consistentKey({ privateKey, publicJwk: { ...provisional, kid: finalKid }, kid: finalKid });
 }
@@ -279,20 +269,22 @@ export function generateSigningKey(kid?: string): SigningKey {
  * const key = signingKeyFromJwk(JSON.parse(readFileSync('secrets/issuer.jwk.json', 'utf8')));
  */
 export function signingKeyFromJwk(jwk: Record<string, unknown>, kid?: string): SigningKey {
-  let privateKey: KeyObject;
+  let imported: ReturnType<typeof privateKeyFromJwk>;
   try {
-    privateKey = createPrivateKey({ key: jwk as never, format: 'jwk' });
+    imported = privateKeyFromJwk(jwk);
   } catch {
     throw new VIError({ code: 'KEY_INVALID', message: 'not a usable private EC JWK' });
   }
-  const provisional = publicJwkOf(privateKey, '');
+  if (imported === undefined) throw noLocalKeys('signingKeyFromJwk');
+  const { privateKey } = imported;
+  const provisional = p256PublicJwk({ ...imported.publicKey, crv: imported.crv }, '');
   const finalKid = kid ?? (typeof jwk.kid === 'string' ? jwk.kid : jwkThumbprint(provisional));
   return consistentKey({ privateKey, publicJwk: { ...provisional, kid: finalKid }, kid: finalKid });
 }
 
 /** Export a signing key as a private JWK (for key files written with owner-only permissions). */
 export function exportPrivateJwk(key: SigningKey): Record<string, unknown> {
-  const jwk = key.privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
+  const jwk = exportPlatformPrivateJwk(key.privateKey);
   return { ...jwk, kid: key.kid };
 }
 

@@ -10,6 +10,7 @@ import { decodeBase64url } from './base64url.js';
 import { sha256b64u } from './digest.js';
 import { isPrivateJwkMember } from './keys.js';
 import type { ParsedJwtCache } from './parse-cache.js';
+import { utf8Decode } from './text.js';
 
 export interface ParsedJwt {
   /** The compact JWS exactly as received. */
@@ -17,7 +18,7 @@ export interface ParsedJwt {
   signingInput: string;
   header: Record<string, unknown>;
   payload: Record<string, unknown>;
-  signature: Buffer;
+  signature: Uint8Array;
   /**
    * Header or payload has, at any depth, a member named like a private JWK
    * member (RFC 7518 §6: d, p, q, ...). Only then can anything echoed from
@@ -315,7 +316,7 @@ function parseJsonObject(
 ): BoundedJson & { value: Record<string, unknown> } {
   const bytes = decodeBase64url(b64);
   if (!bytes) fail('JWT_MALFORMED', layer, `${what} is not base64url`);
-  const parsed = parseBoundedJson(bytes.toString('utf8'), layer, what, limits, 'JWT_MALFORMED');
+  const parsed = parseBoundedJson(utf8Decode(bytes), layer, what, limits, 'JWT_MALFORMED');
   const value = parsed.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     fail('JWT_MALFORMED', layer, `${what} must be a JSON object`);
@@ -373,7 +374,7 @@ export function parseDisclosure(
   const bytes = decodeBase64url(encoded);
   if (!bytes) fail('DISCLOSURE_MALFORMED', layer, 'disclosure is not base64url');
   const parsed = parseBoundedJson(
-    bytes.toString('utf8'),
+    utf8Decode(bytes),
     layer,
     'disclosure',
     limits,

@@ -12,9 +12,9 @@
  * strings (a signing input is a slice of the request body it came in).
  * Failed verifications are never stored.
  */
-import type { KeyObject } from 'node:crypto';
+import { encodeBase64url } from './base64url.js';
 import { sha256b64u } from './digest.js';
-import { importedKeyThumbprint, verifyEs256 } from './keys.js';
+import { type PublicKeyHandle, verifyEs256 } from './keys.js';
 
 /** Default number of remembered signatures: ≈ 1 MB of keys and Map overhead. */
 export const DEFAULT_SIGNATURE_CACHE_SIZE = 8192;
@@ -37,9 +37,9 @@ export interface SignatureCacheStats {
 export function signatureCacheKey(
   thumbprint: string,
   signingInputDigest: string,
-  signature: Buffer,
+  signature: Uint8Array,
 ): string {
-  return sha256b64u(`${thumbprint}\n${signature.toString('base64url')}\n${signingInputDigest}`);
+  return sha256b64u(`${thumbprint}\n${encodeBase64url(signature)}\n${signingInputDigest}`);
 }
 
 /** Bounded LRU of verified ES256 signatures. Map keeps insertion order; a hit moves the entry to the back. */
@@ -67,8 +67,29 @@ export class VerifiedSignatureCache {
   }
 
   /** True when exactly this (thumbprint, signing input, signature) verified before and is still remembered. */
-  has(thumbprint: string, signingInput: string, signature: Buffer): boolean {
+  has(thumbprint: string, signingInput: string, signature: Uint8Array): boolean {
     return this.entries.has(signatureCacheKey(thumbprint, sha256b64u(signingInput), signature));
+  }
+
+  /** Whether the signature with this {@link signatureCacheKey} verified before (counted as a hit or a miss; a hit moves to the back). */
+  hit(id: string): boolean {
+    if (this.entries.has(id)) {
+      this.hitCount++;
+      this.entries.delete(id);
+      this.entries.set(id, true);
+      return true;
+    }
+    this.missCount++;
+    return false;
+  }
+
+  /** Remember that the signature with this {@link signatureCacheKey} verified. */
+  remember(id: string): void {
+    this.entries.set(id, true);
+    if (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
   }
 
   /**
@@ -80,25 +101,15 @@ export class VerifiedSignatureCache {
   verify(
     thumbprint: string,
     signingInput: string,
-    signature: Buffer,
-    key: KeyObject,
+    signature: Uint8Array,
+    key: PublicKeyHandle,
     signingInputDigest = sha256b64u(signingInput),
   ): boolean {
     if (signature.length !== 64) return false;
     const id = signatureCacheKey(thumbprint, signingInputDigest, signature);
-    if (this.entries.has(id)) {
-      this.hitCount++;
-      this.entries.delete(id);
-      this.entries.set(id, true);
-      return true;
-    }
-    this.missCount++;
+    if (this.hit(id)) return true;
     if (!verifyEs256(signingInput, signature, key)) return false;
-    this.entries.set(id, true);
-    if (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
+    this.remember(id);
     return true;
   }
 
@@ -107,29 +118,4 @@ export class VerifiedSignatureCache {
     this.hitCount = 0;
     this.missCount = 0;
   }
-}
-
-/**
- * Verify an ES256 signature, through `cache` when one is given and the key
- * came from a {@link PublicKeyCache} (so its thumbprint is known); a plain
- * verification otherwise. `signingInputDigest`, when the caller has it, is
- * B64U(SHA-256(signingInput)).
- */
-export function verifyEs256Cached(
-  signingInput: string,
-  signature: Buffer,
-  key: KeyObject,
-  cache: VerifiedSignatureCache | undefined,
-  signingInputDigest?: string,
-): boolean {
-  if (cache === undefined) return verifyEs256(signingInput, signature, key);
-  const thumbprint = importedKeyThumbprint(key);
-  if (thumbprint === undefined) return verifyEs256(signingInput, signature, key);
-  return cache.verify(
-    thumbprint,
-    signingInput,
-    signature,
-    key,
-    signingInputDigest ?? sha256b64u(signingInput),
-  );
 }

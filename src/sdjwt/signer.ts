@@ -21,16 +21,18 @@
 // Types only: erased at runtime, so this module runs wherever WebCrypto does.
 import type { webcrypto } from 'node:crypto';
 import { VIError } from '../errors.js';
+import { encodeBase64url } from './base64url.js';
 import { base64urlOfText, type SaltSource, standardSdJwtSealing } from './build.js';
 import {
   isConsistentSigner,
+  jwkThumbprint,
   markConsistentSigner,
   type PublicJwk,
   type SigningKey,
   sharedKeyCache,
   signEs256,
-  verifyEs256,
 } from './keys.js';
+import { PLATFORM, verifyEs256Async, verifyEs256Now } from './platform.js';
 import type { Sealing, SignRequest } from './sealing.js';
 
 /** A signer outside this process's key store: the raw ES256 signature (`r‖s`, 64 bytes) of the ASCII signing input. */
@@ -60,8 +62,8 @@ function asBytes(signingInput: string): Uint8Array {
   return new TextEncoder().encode(signingInput);
 }
 
-/** The signature as base64url, after the once-per-signer consistency check. */
-function accepted(signer: Signer, signingInput: string, signature: unknown): string {
+/** The signature bytes, or KEY_INVALID when the signer returned none or not 64 of them. */
+function signatureBytes(signature: unknown): Uint8Array {
   if (!(signature instanceof Uint8Array)) {
     throw new VIError({
       code: 'KEY_INVALID',
@@ -70,36 +72,77 @@ function accepted(signer: Signer, signingInput: string, signature: unknown): str
       claim: 'kid',
     });
   }
-  const bytes = Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength);
+  if (signature.length !== 64) {
+    const hint = signature[0] === 0x30 ? ' (it looks like DER: convert it with derToRawEs256)' : '';
+    throw new VIError({
+      code: 'KEY_INVALID',
+      layer: 'issue',
+      message: `the signer returned ${signature.length} bytes, not a raw 64-byte ES256 signature${hint}`,
+      claim: 'kid',
+      expected: 64,
+      actual: signature.length,
+    });
+  }
+  return signature;
+}
+
+function inconsistent(signer: Signer): VIError {
+  return new VIError({
+    code: 'KEY_INVALID',
+    layer: 'issue',
+    message: `the signature of signer ${signer.kid} does not verify under its publicJwk: it signs with another key`,
+    claim: 'kid',
+  });
+}
+
+/** Whether the signature verifies under the signer's public JWK now, or undefined where only WebCrypto can tell. */
+function verifiesNow(signer: Signer, signingInput: string, bytes: Uint8Array): boolean | undefined {
+  try {
+    return verifyEs256Now(signingInput, bytes, sharedKeyCache.import(signer.publicJwk));
+  } catch {
+    return false;
+  }
+}
+
+/** The signature as base64url, after the once-per-signer consistency check (synchronous issuers). */
+function accepted(signer: Signer, signingInput: string, signature: unknown): string {
+  const bytes = signatureBytes(signature);
   if (!isConsistentSigner(signer)) {
-    if (bytes.length !== 64) {
-      const hint = bytes[0] === 0x30 ? ' (it looks like DER: convert it with derToRawEs256)' : '';
+    const ok = verifiesNow(signer, signingInput, bytes);
+    if (ok === undefined) {
       throw new VIError({
-        code: 'KEY_INVALID',
+        code: 'RUNTIME_UNSUPPORTED',
         layer: 'issue',
-        message: `the signer returned ${bytes.length} bytes, not a raw 64-byte ES256 signature${hint}`,
-        claim: 'kid',
-        expected: 64,
-        actual: bytes.length,
-      });
-    }
-    let ok = false;
-    try {
-      ok = verifyEs256(signingInput, bytes, sharedKeyCache.import(signer.publicJwk));
-    } catch {
-      ok = false;
-    }
-    if (!ok) {
-      throw new VIError({
-        code: 'KEY_INVALID',
-        layer: 'issue',
-        message: `the signature of signer ${signer.kid} does not verify under its publicJwk: it signs with another key`,
+        message: `a signer's first signature is checked with WebCrypto on ${PLATFORM} runtimes: use the …Async issuer`,
         claim: 'kid',
       });
     }
+    if (!ok) throw inconsistent(signer);
     markConsistentSigner(signer);
   }
-  return bytes.toString('base64url');
+  return encodeBase64url(bytes);
+}
+
+/** {@link accepted} for the …Async issuers: the first signature is checked through WebCrypto where node:crypto is not there. */
+async function acceptedAsync(
+  signer: Signer,
+  signingInput: string,
+  signature: unknown,
+): Promise<string> {
+  const bytes = signatureBytes(signature);
+  if (!isConsistentSigner(signer)) {
+    let ok = verifiesNow(signer, signingInput, bytes);
+    if (ok === undefined) {
+      try {
+        ok = await verifyEs256Async(signingInput, bytes, sharedKeyCache.import(signer.publicJwk));
+      } catch {
+        ok = false;
+      }
+    }
+    if (!ok) throw inconsistent(signer);
+    markConsistentSigner(signer);
+  }
+  return encodeBase64url(bytes);
 }
 
 function signingInputOf(r: SignRequest): string {
@@ -111,7 +154,7 @@ export function signNow(signer: SyncSigner, request: SignRequest): string {
   const signingInput = signingInputOf(request);
   if (isLocalKey(signer)) {
     const signature = signEs256(signingInput, signer.privateKey);
-    return `${signingInput}.${isConsistentSigner(signer) ? signature.toString('base64url') : accepted(signer, signingInput, signature)}`;
+    return `${signingInput}.${isConsistentSigner(signer) ? encodeBase64url(signature) : accepted(signer, signingInput, signature)}`;
   }
   const signature = signer.sign(asBytes(signingInput));
   if (signature instanceof Promise) {
@@ -141,7 +184,7 @@ export async function runSealingAsync<T>(sealing: Sealing<T>, signer: Signer): P
     if (isLocalKey(signer)) jwt = signNow(signer, request);
     else {
       const signingInput = signingInputOf(request);
-      jwt = `${signingInput}.${accepted(signer, signingInput, await signer.sign(asBytes(signingInput)))}`;
+      jwt = `${signingInput}.${await acceptedAsync(signer, signingInput, await signer.sign(asBytes(signingInput)))}`;
     }
     step = sealing.next(jwt);
   }
@@ -181,6 +224,38 @@ export async function webCryptoSigner(
       );
     },
   };
+}
+
+/** A {@link RemoteSigner} over a WebCrypto key pair made here, with the private key to store (IndexedDB keeps a CryptoKey as it is). */
+export interface WebCryptoSigner extends RemoteSigner {
+  readonly privateKey: webcrypto.CryptoKey;
+}
+
+/**
+ * Generate a P-256 key pair with WebCrypto, non-extractable by default (the
+ * private key never leaves the runtime's key store), and a signer over it.
+ * The kid defaults to the key's RFC 7638 thumbprint. Runs on every runtime.
+ *
+ * @example
+ * const wallet = await generateWebCryptoSigner();          // extractable: false
+ * const l2 = await issueL2AutonomousAsync({ userKey: wallet, l1, aud, pairs });
+ */
+export async function generateWebCryptoSigner(
+  kid?: string,
+  options: { extractable?: boolean } = {},
+): Promise<WebCryptoSigner> {
+  const subtle = globalThis.crypto.subtle;
+  const pair = (await subtle.generateKey(
+    { name: 'ECDSA', namedCurve: 'P-256' },
+    options.extractable ?? false,
+    ['sign', 'verify'],
+  )) as webcrypto.CryptoKeyPair;
+  const publicJwk = await subtle.exportKey('jwk', pair.publicKey);
+  const { kty, crv, x, y } = publicJwk;
+  const finalKid =
+    kid ?? jwkThumbprint({ kty: 'EC', crv: 'P-256', x: String(x), y: String(y) } as PublicJwk);
+  const signer = await webCryptoSigner(pair.privateKey, { kty, crv, x, y }, finalKid);
+  return { ...signer, privateKey: pair.privateKey };
 }
 
 /**

@@ -9,6 +9,7 @@ import { type Layer, VIError, type VIErrorInfo } from '../errors.js';
 import { PROFILE } from '../profiles/profile.js';
 import { type PublicKeyCache, sharedKeyCache } from '../sdjwt/keys.js';
 import { DEFAULT_PARSE_LIMITS } from '../sdjwt/parse.js';
+import { SignatureCheck } from '../sdjwt/signature-check.js';
 import type { CheckName } from './checks.js';
 import type { CheckRecord, CheckStatus, Limits, VerifyOptions } from './types.js';
 
@@ -31,6 +32,13 @@ export const DEFAULT_LIMITS: Limits = {
   maxMessageLength: 512,
 };
 
+/** VINTENT_DEBUG set in the environment, where there is one (no `process` in browsers and workers). */
+export function debugging(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  return Boolean(env?.VINTENT_DEBUG);
+}
+
 /** `message` cut to `max` UTF-16 units (a cut never splits a surrogate pair). */
 export function boundedMessage(message: string, max: number): string {
   if (message.length <= max) return message;
@@ -47,6 +55,8 @@ export interface VerifyConfig {
   readonly strictness: Strictness;
   readonly limits: Limits;
   readonly keyCache: PublicKeyCache;
+  /** This verification's signature checks (through VerifyOptions.signatureCache when given). */
+  readonly signatures: SignatureCheck;
 }
 
 /** {@link VerifyConfig} for `options`. */
@@ -57,6 +67,7 @@ export function configOf(options: VerifyOptions): VerifyConfig {
     strictness: options.strictness ?? 'PERMISSIVE',
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     keyCache: options.keyCache ?? sharedKeyCache,
+    signatures: new SignatureCheck(options.signatureCache),
   };
 }
 
@@ -215,7 +226,7 @@ export class CheckLog {
 
 export function toInfo(e: unknown, layer: Layer): VIErrorInfo {
   if (e instanceof VIError) return { ...e.toJSON(), layer: e.layer ?? layer };
-  if (process.env.VINTENT_DEBUG) console.error(e);
+  if (debugging()) console.error(e);
   return { code: 'INTERNAL', layer, message: 'internal error while verifying' };
 }
 

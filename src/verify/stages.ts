@@ -9,11 +9,10 @@
  * profile) → {@link Pairs} → {@link BoundL3s} → checkout_jwt and cart →
  * {@link ConstraintReports} → VerificationResult.
  */
-import type { KeyObject } from 'node:crypto';
 import type { ConstraintReport } from '../constraints/registry.js';
 import type { Bundle, Expectation } from '../profiles/bundle.js';
 import type { MandateKind, Mode, WireProfile } from '../profiles/profile.js';
-import type { PublicJwk } from '../sdjwt/keys.js';
+import type { PublicJwk, PublicKeyHandle } from '../sdjwt/keys.js';
 import type { ParsedJwt, ParsedSdJwt } from '../sdjwt/parse.js';
 import type { Resolved } from '../sdjwt/resolve.js';
 import type { VerifyConfig } from './context.js';
@@ -93,7 +92,7 @@ export interface VerifiedL1 {
   /** Undefined when `l1.disclosures` failed. */
   readonly resolved: Resolved | undefined;
   /** The user key from `cnf.jwk`; undefined when `l1.cnf` failed. */
-  readonly userKey: KeyObject | undefined;
+  readonly userKey: PublicKeyHandle | undefined;
   readonly userThumbprint: string | undefined;
   /** `card_id` when the L1 carries one. */
   readonly cardId: string | undefined;

@@ -163,7 +163,7 @@ describe('status list resolver', () => {
       const payload = { ...JSON.parse(Buffer.from(p!, 'base64url').toString()), ...extra };
       for (const k of Object.keys(extra)) if (extra[k] === undefined) delete payload[k];
       const input = `${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
-      return `${input}.${signEs256(input, issuer.privateKey).toString('base64url')}`;
+      return `${input}.${Buffer.from(signEs256(input, issuer.privateKey)).toString('base64url')}`;
     };
     served.set('/lists/raw', raw(now, { exp: undefined }));
     expect(await resolve({ uri: `${base}/lists/raw`, idx: 0 })).toMatchObject({

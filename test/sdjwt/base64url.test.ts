@@ -48,7 +48,7 @@ function agree(s: string): void {
   const want = roundTrip(s);
   const got = decodeBase64url(s);
   expect(got === undefined, JSON.stringify(s)).toBe(want === undefined);
-  if (want && got) expect(got.equals(want), JSON.stringify(s)).toBe(true);
+  if (want && got) expect(Buffer.from(got).equals(want), JSON.stringify(s)).toBe(true);
 }
 
 describe('decodeBase64url', () => {
@@ -78,7 +78,9 @@ describe('decodeBase64url', () => {
   it('decodes the canonical encoding of any bytes back to them', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 100 }), (bytes) => {
-        expect(decodeBase64url(encodeBase64url(bytes))?.equals(Buffer.from(bytes))).toBe(true);
+        expect(
+          Buffer.from(decodeBase64url(encodeBase64url(bytes)) ?? []).equals(Buffer.from(bytes)),
+        ).toBe(true);
       }),
     );
   });

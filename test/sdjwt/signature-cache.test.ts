@@ -3,6 +3,8 @@
  * verified (key thumbprint, signing input, signature); a one-byte change
  * anywhere misses; failures are never remembered; the LRU stays bounded.
  */
+
+import { createPublicKey } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
@@ -12,11 +14,9 @@ import {
   PublicKeyCache,
   signEs256,
 } from '../../src/sdjwt/keys.js';
-import {
-  signatureCacheKey,
-  VerifiedSignatureCache,
-  verifyEs256Cached,
-} from '../../src/sdjwt/signature-cache.js';
+import type { PublicKeyHandle } from '../../src/sdjwt/platform.js';
+import { signatureCacheKey, VerifiedSignatureCache } from '../../src/sdjwt/signature-cache.js';
+import { SignatureCheck } from '../../src/sdjwt/signature-check.js';
 
 const signer = generateSigningKey('sig-cache-test');
 const keys = new PublicKeyCache();
@@ -130,25 +130,28 @@ describe('VerifiedSignatureCache', () => {
   });
 });
 
-describe('verifyEs256Cached', () => {
+describe('SignatureCheck', () => {
   it('goes through the cache only for keys a PublicKeyCache imported', () => {
     const cache = new VerifiedSignatureCache(8);
     const input = inputOf('{"b":1}');
     const sig = signEs256(input, signer.privateKey);
-    expect(verifyEs256Cached(input, sig, key, cache)).toBe(true);
+    expect(new SignatureCheck(cache).verify(input, sig, key)).toBe(true);
     expect(cache.size).toBe(1);
-    // A KeyObject from elsewhere has no known thumbprint: plain verification, nothing stored.
+    expect(cache.stats().misses).toBe(1);
+    expect(new SignatureCheck(cache).verify(input, sig, key)).toBe(true);
+    expect(cache.stats().hits).toBe(1);
+    // A key from elsewhere has no known thumbprint: plain verification, nothing stored.
     const foreign = generateSigningKey('foreign');
+    const foreignKey = createPublicKey(foreign.privateKey) as unknown as PublicKeyHandle;
     const foreignInput = inputOf('{"b":2}');
+    const check = new SignatureCheck(cache);
     expect(
-      verifyEs256Cached(
-        foreignInput,
-        signEs256(foreignInput, foreign.privateKey),
-        foreign.privateKey,
-        cache,
-      ),
+      check.verify(foreignInput, signEs256(foreignInput, foreign.privateKey), foreignKey),
     ).toBe(true);
     expect(cache.size).toBe(1);
-    expect(verifyEs256Cached(input, sig, key, undefined)).toBe(true);
+    expect(check.verify(foreignInput, sig, foreignKey)).toBe(false);
+    expect(new SignatureCheck().verify(input, sig, key)).toBe(true);
+    // node:crypto answers at once: nothing is ever provisional on Node.
+    expect(check.provisional).toBe(false);
   });
 });

@@ -19,7 +19,7 @@ import { issueStandardSdJwt } from '../../src/sdjwt/signer.js';
 const key = generateSigningKey('std-issuer');
 const pub = new PublicKeyCache().import(key.publicJwk);
 const reference = new SDJwtInstance({
-  signer: (data: string) => signEs256(data, key.privateKey).toString('base64url'),
+  signer: (data: string) => Buffer.from(signEs256(data, key.privateKey)).toString('base64url'),
   verifier: (data: string, sig: string) => verifyEs256(data, Buffer.from(sig, 'base64url'), pub),
   signAlg: 'ES256',
   hasher: (data: string | ArrayBuffer) =>
@@ -97,7 +97,9 @@ describe('disclosure encoding', () => {
       // Non-empty names: the reference drops an empty claim name when it re-encodes.
       fc.property(fc.string({ minLength: 1 }), fc.jsonValue(), (name, value) => {
         for (const d of [makePropertyDisclosure(name, value), makeArrayDisclosure(value)]) {
-          const parts = JSON.parse(decodeBase64url(d.encoded)!.toString('utf8')) as unknown[];
+          const parts = JSON.parse(
+            Buffer.from(decodeBase64url(d.encoded)!).toString('utf8'),
+          ) as unknown[];
           expect(d.encoded).toBe(Disclosure.fromArray(parts as never).encode());
         }
       }),

@@ -112,7 +112,8 @@ function checkoutJwtSignature(
     parsed,
     read.config.keyCache.import(jwk),
     'CHECKOUT_JWT_SIGNATURE_INVALID',
-    read.config.options.signatureCache,
+    read.config.signatures,
+    read.config.options.signatureCache !== undefined,
   );
 }
 

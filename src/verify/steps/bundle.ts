@@ -12,6 +12,7 @@ import {
   type ParseMemo,
   parseSdJwt,
 } from '../../sdjwt/parse.js';
+import { utf8ByteLength, utf8Decode } from '../../sdjwt/text.js';
 import { type CheckLog, DEFAULT_LIMITS, reject } from '../context.js';
 import type { ParsedChain, ParsedL3, ParsedView, ReadBundle } from '../stages.js';
 import type { KeyResolver, Limits } from '../types.js';
@@ -42,13 +43,10 @@ export function parseBundleText(
     ok: false,
     error: new VIError({ code, layer: 'bundle', message }),
   });
-  const bytes = typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : text.byteLength;
+  const bytes = typeof text === 'string' ? utf8ByteLength(text) : text.byteLength;
   if (bytes > l.maxBundleBytes)
     return refuse('BUNDLE_TOO_LARGE', `bundle is ${bytes} bytes, limit ${l.maxBundleBytes}`);
-  const s =
-    typeof text === 'string'
-      ? text
-      : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8');
+  const s = typeof text === 'string' ? text : utf8Decode(text);
   if (jsonDepthExceeds(s, l.maxJsonDepth))
     return refuse('LIMIT_EXCEEDED', `bundle JSON nests deeper than ${l.maxJsonDepth}`);
   try {

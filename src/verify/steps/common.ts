@@ -1,11 +1,11 @@
 /** Checks shared by several layers: headers, times, expectations, key lookup. */
-import type { KeyObject } from 'node:crypto';
 import { type Layer, VIError } from '../../errors.js';
 import type { Expectation } from '../../profiles/bundle.js';
 import { PROFILE } from '../../profiles/profile.js';
+import type { PublicKeyHandle } from '../../sdjwt/keys.js';
 import { type PublicJwk, type PublicKeyCache, publicJwkProblem } from '../../sdjwt/keys.js';
 import { type ParsedJwt, signingInputDigest } from '../../sdjwt/parse.js';
-import { type VerifiedSignatureCache, verifyEs256Cached } from '../../sdjwt/signature-cache.js';
+import type { SignatureCheck } from '../../sdjwt/signature-check.js';
 import { reject } from '../context.js';
 import type { KeyResolver } from '../types.js';
 
@@ -60,20 +60,21 @@ export function requireTyp(jwt: ParsedJwt, allowed: readonly string[]): void {
   }
 }
 
-/** With `cache` (VerifyOptions.signatureCache), exactly these bytes verified before under this key count as verified. */
+/** Through the verification's {@link SignatureCheck}: with VerifyOptions.signatureCache, exactly these bytes verified before under this key count as verified. */
 export function requireSignature(
   jwt: ParsedJwt,
-  key: KeyObject,
+  key: PublicKeyHandle,
   code:
     | 'L1_SIGNATURE_INVALID'
     | 'L2_SIGNATURE_INVALID'
     | 'L3_SIGNATURE_INVALID'
     | 'CHECKOUT_JWT_SIGNATURE_INVALID',
-  cache?: VerifiedSignatureCache,
+  check: SignatureCheck,
+  hasCache: boolean,
 ): void {
   // The digest is only worth computing when the cache is asked (an L2's id reuses it).
-  const digest = cache === undefined ? undefined : signingInputDigest(jwt);
-  if (!verifyEs256Cached(jwt.signingInput, jwt.signature, key, cache, digest))
+  const digest = hasCache ? signingInputDigest(jwt) : undefined;
+  if (!check.verify(jwt.signingInput, jwt.signature, key, digest))
     reject(code, 'ES256 signature does not verify');
 }
 

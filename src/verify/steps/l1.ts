@@ -3,9 +3,8 @@
  * The issuer key is chosen by header `kid` from configured trust only
  * (looked up by the key-resolution stage, steps/keys.ts).
  */
-import type { KeyObject } from 'node:crypto';
 import { PROFILE } from '../../profiles/profile.js';
-import type { PublicJwk } from '../../sdjwt/keys.js';
+import type { PublicJwk, PublicKeyHandle } from '../../sdjwt/keys.js';
 import { type Resolved, resolveDisclosures } from '../../sdjwt/resolve.js';
 import { type Check, type CheckLog, reject, type Skip, skip } from '../context.js';
 import type { ParsedChain, ResolvedKeys, VerifiedL1 } from '../stages.js';
@@ -37,7 +36,7 @@ interface L1Findings {
   issuerJwk?: PublicJwk;
   resolved?: Resolved;
   cardId?: string;
-  userKey?: KeyObject;
+  userKey?: PublicKeyHandle;
   userThumbprint?: string;
 }
 
@@ -57,8 +56,14 @@ function l1Signature({ chain, keys }: L1Input, found: L1Findings): void | Skip {
   const kid = String(jwt.header.kid);
   const jwk = keyFrom(keys.issuer ?? { jwk: undefined }, kid, 'L1_ISSUER_KEY_UNKNOWN');
   if (!jwk) reject('L1_ISSUER_KEY_UNKNOWN', `no trusted issuer key with kid '${kid}'`, 'kid');
-  const { keyCache, options } = chain.read.config;
-  requireSignature(jwt, keyCache.import(jwk), 'L1_SIGNATURE_INVALID', options.signatureCache);
+  const { keyCache, options, signatures } = chain.read.config;
+  requireSignature(
+    jwt,
+    keyCache.import(jwk),
+    'L1_SIGNATURE_INVALID',
+    signatures,
+    options.signatureCache !== undefined,
+  );
   found.issuerJwk = jwk;
 }
 

@@ -57,7 +57,8 @@ function l2Signature({ chain, l1 }: L2Input, found: L2Findings): void | Skip {
     l2Of(chain).jwt,
     l1.userKey,
     'L2_SIGNATURE_INVALID',
-    chain.read.config.options.signatureCache,
+    chain.read.config.signatures,
+    chain.read.config.options.signatureCache !== undefined,
   );
   found.signed = true;
 }

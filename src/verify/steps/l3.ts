@@ -158,8 +158,14 @@ function l3Signature({ rec, chain }: L3Input, found: L3Findings): void | Skip {
       `header kid '${String(jwt.header.kid)}' is not the L2 ${mandate.profile.agentKid} '${String(kid)}'`,
       'kid',
     );
-  const { keyCache, options } = chain.read.config;
-  requireSignature(jwt, keyCache.import(cnf.jwk), 'L3_SIGNATURE_INVALID', options.signatureCache);
+  const { keyCache, options, signatures } = chain.read.config;
+  requireSignature(
+    jwt,
+    keyCache.import(cnf.jwk),
+    'L3_SIGNATURE_INVALID',
+    signatures,
+    options.signatureCache !== undefined,
+  );
   found.signer = keyCache.thumbprint(cnf.jwk);
 }
 
