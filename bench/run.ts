@@ -7,7 +7,7 @@
  *   npm run bench -- --quick       a fast smoke run (fewer loops, 20k verifications for memory)
  *   npm run bench -- --out FILE    also write the JSON to FILE (e.g. bench/results/latest.json)
  *   npm run bench -- --only issue  only the named suites (comma-separated or repeated) and their targets:
- *                                  verify, issue, network, cost, steady, ledger, http, threads, memory
+ *                                  verify, issue, network, cost, steady, ledger, http, threads, memory, web
  *
  * Runs under `node --expose-gc --import tsx` so memory samples follow a full GC.
  */
@@ -37,6 +37,7 @@ import { steadyWorkload } from './steady-chains.js';
 import { runSteadySuite } from './steady-suite.js';
 import { multiName, runVerifySuite } from './verify-suite.js';
 import { runVerifyThreads } from './verify-threads-suite.js';
+import { runWebSuite } from './web-suite.js';
 
 /** The suites `--only` can pick; a run without it runs them all. */
 const SUITES = [
@@ -49,6 +50,7 @@ const SUITES = [
   'http',
   'threads',
   'memory',
+  'web',
 ] as const;
 type Suite = (typeof SUITES)[number];
 
@@ -387,6 +389,7 @@ async function main(): Promise<number> {
   const verify = runs('verify') ? await runVerifySuite(parties, plan, log) : undefined;
   const issue = runs('issue') ? await runIssueSuite(parties, plan.issue, log) : [];
   const network = runs('network') ? [await runNetworkSuite(parties, plan.network, log)] : [];
+  const web = runs('web') ? await runWebSuite(parties, plan.single, log) : [];
   const cost = runs('cost') ? await runCostSuite(args.quick ? 9 : 41, log) : undefined;
 
   const { steady, steadyRows } = await runSteady(parties, plan, runs, log);
@@ -402,7 +405,7 @@ async function main(): Promise<number> {
     });
   }
 
-  const rows = [...(verify?.rows ?? []), ...network, ...steadyRows, ...issue];
+  const rows = [...(verify?.rows ?? []), ...web, ...network, ...steadyRows, ...issue];
   const targetList = [
     ...(verify ? targets(verify.rows) : []),
     ...(steady ? steadyTargets(steady) : []),

@@ -38,7 +38,7 @@ const SECURITY_HEADERS = {
   'cache-control': 'no-store',
 };
 
-/** The assets directory next to this module: src/… under tsx, dist/… once built (scripts/copy-assets.mjs). */
+/** The assets directory next to this module: src/… under tsx, dist/… once built (scripts/post-build.mjs). */
 export { ASSETS_DIR };
 
 /** Read every asset once at startup: the set of servable files is fixed, no path ever comes from a request. */

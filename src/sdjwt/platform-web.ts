@@ -37,8 +37,13 @@ export function sha256(bytes: Uint8Array): Uint8Array {
   return sha256Bytes(bytes);
 }
 
+/** Reused for the UTF-8 of what is hashed (encodeInto writes synchronously; nothing else runs in between). */
+const hashScratch = new Uint8Array(64 * 1024);
+
 export function sha256b64u(s: string): string {
-  return encodeBase64url(sha256Bytes(encoder.encode(s)));
+  if (s.length * 3 > hashScratch.length) return encodeBase64url(sha256Bytes(encoder.encode(s)));
+  const { written } = encoder.encodeInto(s, hashScratch);
+  return encodeBase64url(sha256Bytes(hashScratch.subarray(0, written)));
 }
 
 export function random128(): string {

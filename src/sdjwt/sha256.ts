@@ -18,19 +18,22 @@ const K = new Uint32Array([
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
-const W = new Uint32Array(64);
+const W = new Int32Array(64);
 
-function compress(state: Uint32Array, block: DataView, at: number): void {
-  for (let i = 0; i < 16; i++) W[i] = block.getUint32(at + i * 4, false);
+/** One 64-byte block at `at` of `b`: words read big-endian by hand (no DataView call per word). */
+function compress(state: Int32Array, b: Uint8Array, at: number): void {
+  const w = W;
+  for (let i = 0; i < 16; i++, at += 4)
+    w[i] = (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
   for (let i = 16; i < 64; i++) {
-    const w15 = W[i - 15]!;
-    const w2 = W[i - 2]!;
+    const w15 = w[i - 15]!;
+    const w2 = w[i - 2]!;
     const s0 = ((w15 >>> 7) | (w15 << 25)) ^ ((w15 >>> 18) | (w15 << 14)) ^ (w15 >>> 3);
     const s1 = ((w2 >>> 17) | (w2 << 15)) ^ ((w2 >>> 19) | (w2 << 13)) ^ (w2 >>> 10);
-    W[i] = (W[i - 16]! + s0 + W[i - 7]! + s1) | 0;
+    w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) | 0;
   }
   let a = state[0]!;
-  let b = state[1]!;
+  let bb = state[1]!;
   let c = state[2]!;
   let d = state[3]!;
   let e = state[4]!;
@@ -40,21 +43,21 @@ function compress(state: Uint32Array, block: DataView, at: number): void {
   for (let i = 0; i < 64; i++) {
     const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
     const ch = (e & f) ^ (~e & g);
-    const t1 = (h + S1 + ch + K[i]! + W[i]!) | 0;
+    const t1 = (h + S1 + ch + K[i]! + w[i]!) | 0;
     const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-    const maj = (a & b) ^ (a & c) ^ (b & c);
+    const maj = (a & bb) ^ (a & c) ^ (bb & c);
     const t2 = (S0 + maj) | 0;
     h = g;
     g = f;
     f = e;
     e = (d + t1) | 0;
     d = c;
-    c = b;
-    b = a;
+    c = bb;
+    bb = a;
     a = (t1 + t2) | 0;
   }
   state[0] = (state[0]! + a) | 0;
-  state[1] = (state[1]! + b) | 0;
+  state[1] = (state[1]! + bb) | 0;
   state[2] = (state[2]! + c) | 0;
   state[3] = (state[3]! + d) | 0;
   state[4] = (state[4]! + e) | 0;
@@ -63,25 +66,41 @@ function compress(state: Uint32Array, block: DataView, at: number): void {
   state[7] = (state[7]! + h) | 0;
 }
 
+const IV = [
+  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+];
+const state = new Int32Array(8);
+const tail = new Uint8Array(128);
+
 /** SHA-256 of `bytes`, 32 bytes. */
 export function sha256Bytes(bytes: Uint8Array): Uint8Array {
-  const state = new Uint32Array([
-    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-  ]);
+  state.set(IV);
   const n = bytes.length;
   const whole = n - (n % 64);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let at = 0; at < whole; at += 64) compress(state, view, at);
+  for (let at = 0; at < whole; at += 64) compress(state, bytes, at);
   // The tail, the 0x80 marker and the 64-bit big-endian bit length, in one or two blocks.
-  const tail = new Uint8Array(n % 64 < 56 ? 64 : 128);
+  const blocks = n % 64 < 56 ? 64 : 128;
+  tail.fill(0, 0, blocks);
   tail.set(bytes.subarray(whole));
   tail[n - whole] = 0x80;
-  const tailView = new DataView(tail.buffer);
-  tailView.setUint32(tail.length - 8, Math.floor(n / 0x20000000), false);
-  tailView.setUint32(tail.length - 4, (n << 3) >>> 0, false);
-  for (let at = 0; at < tail.length; at += 64) compress(state, tailView, at);
+  const hi = Math.floor(n / 0x20000000);
+  const lo = (n << 3) >>> 0;
+  tail[blocks - 8] = hi >>> 24;
+  tail[blocks - 7] = hi >>> 16;
+  tail[blocks - 6] = hi >>> 8;
+  tail[blocks - 5] = hi;
+  tail[blocks - 4] = lo >>> 24;
+  tail[blocks - 3] = lo >>> 16;
+  tail[blocks - 2] = lo >>> 8;
+  tail[blocks - 1] = lo;
+  for (let at = 0; at < blocks; at += 64) compress(state, tail, at);
   const out = new Uint8Array(32);
-  const outView = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) outView.setUint32(i * 4, state[i]!, false);
+  for (let i = 0; i < 8; i++) {
+    const v = state[i]!;
+    out[i * 4] = v >>> 24;
+    out[i * 4 + 1] = v >>> 16;
+    out[i * 4 + 2] = v >>> 8;
+    out[i * 4 + 3] = v;
+  }
   return out;
 }

@@ -54,8 +54,13 @@ export type SyncSigner = SigningKey | SyncRemoteSigner;
 
 export { type Sealing, type SignRequest, seal } from './sealing.js';
 
+/** A local key has a private key and no sign function of its own. */
 function isLocalKey(s: Signer): s is SigningKey {
-  return typeof (s as SigningKey).privateKey === 'object' && (s as SigningKey).privateKey !== null;
+  return (
+    typeof (s as RemoteSigner).sign !== 'function' &&
+    typeof (s as SigningKey).privateKey === 'object' &&
+    (s as SigningKey).privateKey !== null
+  );
 }
 
 function asBytes(signingInput: string): Uint8Array {
@@ -228,7 +233,7 @@ export async function webCryptoSigner(
 
 /** A {@link RemoteSigner} over a WebCrypto key pair made here, with the private key to store (IndexedDB keeps a CryptoKey as it is). */
 export interface WebCryptoSigner extends RemoteSigner {
-  readonly privateKey: webcrypto.CryptoKey;
+  readonly cryptoKey: webcrypto.CryptoKey;
 }
 
 /**
@@ -255,7 +260,7 @@ export async function generateWebCryptoSigner(
   const finalKid =
     kid ?? jwkThumbprint({ kty: 'EC', crv: 'P-256', x: String(x), y: String(y) } as PublicJwk);
   const signer = await webCryptoSigner(pair.privateKey, { kty, crv, x, y }, finalKid);
-  return { ...signer, privateKey: pair.privateKey };
+  return { ...signer, cryptoKey: pair.privateKey };
 }
 
 /**
