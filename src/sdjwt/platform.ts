@@ -113,8 +113,13 @@ export function decodeBase64url(s: string): Uint8Array | undefined {
 const encodeScratch = Buffer.allocUnsafe(32 * 1024);
 
 export function encodeBase64url(data: Uint8Array | string): string {
-  if (typeof data !== 'string')
-    return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64url');
+  if (typeof data !== 'string') {
+    // A Buffer (what this module decodes to) encodes as it is; another view gets a Buffer over the same bytes.
+    const b = Buffer.isBuffer(data)
+      ? data
+      : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    return b.toString('base64url');
+  }
   // UTF-8 takes at most 3 bytes per UTF-16 code unit.
   if (data.length * 3 > encodeScratch.length)
     return Buffer.from(data, 'utf8').toString('base64url');
@@ -126,7 +131,10 @@ export function utf8ByteLength(s: string): number {
 }
 
 export function utf8Decode(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const b = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return b.toString('utf8');
 }
 
 export function importP256(c: P256Coordinates): PublicKeyHandle {
