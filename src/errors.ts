@@ -153,6 +153,51 @@ export const ERROR_CODES = [
   /** A status resolver is configured and the L1 withholds a disclosure that may be its `status`. */
   'L1_STATUS_WITHHELD',
   'L1_STATUS_INVALID',
+  // AP2 v0.2 mandate chains (src/verify/ap2/); each maps to an AP2 error code (src/profiles/ap2.ts)
+  /** A bundle names both vocabularies (`vi_bundle` and `ap2_bundle`), or a chain mixes VI and AP2 mandates. */
+  'AP2_MIXED_VOCABULARY',
+  /** The chain string: empty segments, a trailing key-binding JWT, too many hops. */
+  'AP2_CHAIN_MALFORMED',
+  /** The role's chain is missing from the bundle (merchant: checkout; network: payment; dispute: both). */
+  'AP2_CHAIN_MISSING',
+  'AP2_ROOT_KEY_UNKNOWN',
+  /** The root carries `x5c`: accepted only when anchored to configured roots, which this verifier does not take. */
+  'AP2_ROOT_X5C_UNANCHORED',
+  'AP2_SIGNATURE_INVALID',
+  'AP2_HOP_TYP_INVALID',
+  /** `sd_hash` / `issuer_jwt_hash`: neither, both, or not over the previous segment as presented. */
+  'AP2_HOP_BINDING_INVALID',
+  /** A hop's signer key: an intermediate delegate item without a usable `cnf.jwk`, or a terminal one with a `cnf`. */
+  'AP2_HOP_CNF_INVALID',
+  /** A hop discloses other than exactly one `delegate_payload` item. */
+  'AP2_DELEGATE_COUNT',
+  'AP2_FINAL_HOP_NOT_TERMINAL',
+  'AP2_AUD_MISMATCH',
+  'AP2_NONCE_MISMATCH',
+  /** The final hop's `aud` / `nonce` cannot be checked: the verifier was configured with none. */
+  'AP2_EXPECTATION_MISSING',
+  'AP2_EXPIRED',
+  'AP2_NOT_YET_VALID',
+  'AP2_IAT_MISSING',
+  /** A mandate's `vct` is not the open or closed mandate of the chain's kind where it sits. */
+  'AP2_MANDATE_VCT_INVALID',
+  /** A mandate breaks its JSON Schema (required members, integer amounts, the constraints it must contain). */
+  'AP2_MANDATE_SCHEMA',
+  'AP2_CONSTRAINT_UNKNOWN',
+  /** State or an input a constraint needs is not there (mandate context, the open checkout hash). */
+  'AP2_CONSTRAINT_UNRESOLVED',
+  'AP2_CONSTRAINT_VIOLATED',
+  /** A claim the open payment mandate pre-set is different (or missing) in the closed one. */
+  'AP2_PRESET_CHANGED',
+  'AP2_CHECKOUT_HASH_MISMATCH',
+  /** The closed checkout's `checkout_jwt` is not the one the merchant issued, or is no UCP checkout. */
+  'AP2_CHECKOUT_JWT_MISMATCH',
+  'AP2_CHECKOUT_JWT_KEY_UNKNOWN',
+  'AP2_CHECKOUT_JWT_SIGNATURE_INVALID',
+  'AP2_TRANSACTION_ID_MISMATCH',
+  'AP2_RECEIPT_INVALID',
+  /** A receipt's `reference` names no closed mandate of the bundle's chains. */
+  'AP2_RECEIPT_REFERENCE_UNKNOWN',
   // issuance / usage
   'ISSUE_INVALID_INPUT',
   'MONEY_INVALID',
@@ -181,7 +226,18 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Where in the chain an error arose. */
-export type Layer = 'bundle' | 'l1' | 'l2' | 'l3a' | 'l3b' | 'checkout_jwt' | 'ledger' | 'issue';
+export type Layer =
+  | 'bundle'
+  | 'l1'
+  | 'l2'
+  | 'l3a'
+  | 'l3b'
+  | 'checkout_jwt'
+  | 'ledger'
+  | 'issue'
+  | 'checkout_chain'
+  | 'payment_chain'
+  | 'receipt';
 
 /** The plain-data form of a {@link VIError}: its code, message, and where in the chain it arose. */
 export interface VIErrorInfo {
@@ -190,6 +246,8 @@ export interface VIErrorInfo {
   layer?: Layer;
   /** Index of the mandate pair concerned, when one is known. */
   pair?: number;
+  /** AP2 chains: the segment concerned (0 the root, then each hop). */
+  hop?: number;
   /** The claim or constraint concerned, e.g. `payment.amount` or `sd_hash`. */
   claim?: string;
   /** What the check required, when it is one value or range (JSON data), e.g. `{ min: 100, max: 40000 }`. */
@@ -216,6 +274,7 @@ export class VIError extends Error {
   readonly code: ErrorCode;
   readonly layer: Layer | undefined;
   readonly pair: number | undefined;
+  readonly hop: number | undefined;
   readonly claim: string | undefined;
   readonly expected: unknown;
   readonly actual: unknown;
@@ -230,6 +289,7 @@ export class VIError extends Error {
     this.code = info.code;
     this.layer = info.layer;
     this.pair = info.pair;
+    this.hop = info.hop;
     this.claim = info.claim;
     this.expected = info.expected;
     this.actual = info.actual;
@@ -240,6 +300,7 @@ export class VIError extends Error {
     const out: VIErrorInfo = { code: this.code, message: this.message };
     if (this.layer !== undefined) out.layer = this.layer;
     if (this.pair !== undefined) out.pair = this.pair;
+    if (this.hop !== undefined) out.hop = this.hop;
     if (this.claim !== undefined) out.claim = this.claim;
     if (this.expected !== undefined) out.expected = this.expected;
     if (this.actual !== undefined) out.actual = this.actual;

@@ -224,6 +224,25 @@ export class CheckLog {
   }
 }
 
+/**
+ * {@link CheckLog.check} for one segment of an AP2 chain: the record and the
+ * errors it adds carry `hop`.
+ */
+export function checkHop(
+  log: CheckLog,
+  name: CheckName,
+  layer: Layer,
+  hop: number,
+  fn: () => void | Skip,
+): CheckStatus {
+  const errorsBefore = log.errors.length;
+  const status = log.check(name, layer, fn);
+  const record = log.checks[log.checks.length - 1];
+  if (record) record.hop = hop;
+  for (let i = errorsBefore; i < log.errors.length; i++) log.errors[i]!.hop ??= hop;
+  return status;
+}
+
 export function toInfo(e: unknown, layer: Layer): VIErrorInfo {
   if (e instanceof VIError) return { ...e.toJSON(), layer: e.layer ?? layer };
   if (debugging()) console.error(e);

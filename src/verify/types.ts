@@ -129,6 +129,8 @@ export interface CheckRecord {
   status: CheckStatus;
   layer: Layer;
   pair?: number;
+  /** AP2 chains: the segment checked (0 the root, then each hop). */
+  hop?: number;
   /** Why it was skipped (usually: something was not disclosed). */
   reason?: string;
 }

@@ -925,7 +925,9 @@ describe('the table covers CHECK_NAMES', () => {
   it('every check name has a breaking row, or is a record-only name with its reason, or is internal', () => {
     const broken = new Set(ROWS.map((r) => r.check));
     const accounted = new Set<string>([...broken, ...Object.keys(RECORD_ONLY), UNREACHABLE]);
-    expect(CHECK_NAMES.filter((n) => !accounted.has(n))).toEqual([]);
+    // AP2 checks have their own breaking table (test/verify/ap2/check-coverage.test.ts).
+    const vi = CHECK_NAMES.filter((n) => !n.startsWith('ap2.'));
+    expect(vi.filter((n) => !accounted.has(n))).toEqual([]);
     expect([...accounted].filter((n) => !(CHECK_NAMES as readonly string[]).includes(n))).toEqual(
       [],
     );
