@@ -42,7 +42,6 @@ interface WebFloorData {
 
 function floorData(
   w: FloorWork,
-  bundle: PresentationBundle,
   keys: Record<string, { x: string; y: string }>,
 ): WebFloorData {
   // floorWork's signatures carry KeyObjects; match each back to its JWK through the exported coordinates.
@@ -59,7 +58,6 @@ function floorData(
     }),
     digests: w.digests,
   };
-  void bundle;
 }
 
 /** The floor as page code and Node code alike: returns an async function doing one bundle's floor. */
@@ -181,7 +179,7 @@ export async function runWebSuite(
     user: holder.user,
     agent: holder.agent,
   });
-  const data = floorData(work, bundle, {
+  const data = floorData(work, {
     issuer: p.issuer.publicJwk,
     user: holder.user.publicJwk,
     agent: holder.agent.publicJwk,
