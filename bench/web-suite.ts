@@ -40,10 +40,7 @@ interface WebFloorData {
   digests: string[];
 }
 
-function floorData(
-  w: FloorWork,
-  keys: Record<string, { x: string; y: string }>,
-): WebFloorData {
+function floorData(w: FloorWork, keys: Record<string, { x: string; y: string }>): WebFloorData {
   // floorWork's signatures carry KeyObjects; match each back to its JWK through the exported coordinates.
   return {
     signatures: w.signatures.map((s) => {

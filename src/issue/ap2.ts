@@ -1,0 +1,197 @@
+/**
+ * Issuing AP2 v0.2 mandate chains (DIFF §1–4): a root segment (a mandate
+ * inside `delegate_payload`, signed by an agent provider, or a user
+ * credential), hops signed by the previous segment's `cnf` key, bound by
+ * `sd_hash` (or `issuer_jwt_hash`), typed `kb+sd-jwt+kb` while they delegate
+ * further and `kb+sd-jwt` at the end, and the chain joined by `~~` as the
+ * AP2 SDK's `present()` joins it. Every allow-list element
+ * (`allowed`, `acceptable_items`) and a closed checkout's `checkout_jwt` are
+ * selectively disclosable; {@link presentAp2Segment} withholds some.
+ *
+ * Each issuer takes any {@link Signer} (a local key, WebCrypto, an HSM).
+ */
+import { VIError } from '../errors.js';
+import { isRecord } from '../internal/guards.js';
+import { AP2_V0_2 } from '../profiles/ap2.js';
+import { decodeBase64url } from '../sdjwt/base64url.js';
+import {
+  type BuiltDisclosure,
+  encodeJwtHeader,
+  makeArrayDisclosure,
+  makePropertyDisclosure,
+  newSalt,
+  type SaltSource,
+  serializeSdJwt,
+} from '../sdjwt/build.js';
+import { sha256b64u } from '../sdjwt/digest.js';
+import { bareJwk, type PublicJwk } from '../sdjwt/keys.js';
+import { seal } from '../sdjwt/sealing.js';
+import { runSealingAsync, type Signer } from '../sdjwt/signer.js';
+import { utf8Decode } from '../sdjwt/text.js';
+
+/** Arrays whose elements are each a disclosure of their own. */
+const SD_ARRAYS = new Set(['allowed', 'acceptable_items']);
+
+function invalid(message: string, claim?: string): VIError {
+  return new VIError({ code: 'ISSUE_INVALID_INPUT', layer: 'issue', message, claim });
+}
+
+/** A mandate with its allow-list elements and `checkout_jwt` replaced by digests; the disclosures in document order. */
+function packMandate(value: unknown, out: BuiltDisclosure[], salt: SaltSource, depth = 0): unknown {
+  if (depth > 16) throw invalid('mandate nested too deeply');
+  if (Array.isArray(value)) return value.map((v) => packMandate(v, out, salt, depth + 1));
+  if (!isRecord(value)) return value;
+  const packed: Record<string, unknown> = {};
+  const sd: string[] = [];
+  for (const [k, v] of Object.entries(value)) {
+    // A PISP allow-list is not selectively disclosable (schemas/ap2/open_payment_mandate.json:222-244).
+    if (SD_ARRAYS.has(k) && Array.isArray(v) && value.type !== 'payment.allowed_pisps') {
+      packed[k] = v.map((el) => {
+        const d = makeArrayDisclosure(packMandate(el, out, salt, depth + 1), salt);
+        out.push(d);
+        return { '...': d.digest };
+      });
+    } else if (k === 'checkout_jwt' && typeof v === 'string') {
+      const d = makePropertyDisclosure(k, v, salt);
+      out.push(d);
+      sd.push(d.digest);
+    } else packed[k] = packMandate(v, out, salt, depth + 1);
+  }
+  if (sd.length > 0) packed._sd = sd.sort();
+  return packed;
+}
+
+/** `delegate_payload: [ {"...": d} ]` over one mandate, and its disclosures (the mandate's own last). */
+function delegatePayload(
+  mandate: Record<string, unknown>,
+  salt: SaltSource,
+): { claim: unknown[]; disclosures: string[] } {
+  const inner: BuiltDisclosure[] = [];
+  const packed = packMandate(mandate, inner, salt);
+  const item = makeArrayDisclosure(packed, salt);
+  return {
+    claim: [{ '...': item.digest }],
+    disclosures: [...inner.map((d) => d.encoded), item.encoded],
+  };
+}
+
+export interface IssueAp2RootInput {
+  /** The agent provider's key (Trusted Agent Provider model); its kid goes in the header. */
+  signer: Signer;
+  /** An open or closed mandate (`vct` `mandate.*.1` of the profile). */
+  mandate: Record<string, unknown>;
+  /** The root's `typ` (unchecked by verifiers); the SDK's `example+sd-jwt` by default. */
+  typ?: string;
+  salt?: SaltSource;
+}
+
+/**
+ * The root segment of an AP2 chain: `<jwt>~<d1>~…~<dn>~`.
+ *
+ * @example
+ * const root = await issueAp2Root({ signer: provider, mandate: { vct: 'mandate.payment.open.1', constraints, cnf: { jwk: agent.publicJwk } } });
+ */
+export async function issueAp2Root(input: IssueAp2RootInput): Promise<string> {
+  const salt = input.salt ?? newSalt;
+  const { claim, disclosures } = delegatePayload(input.mandate, salt);
+  const header = encodeJwtHeader({
+    alg: AP2_V0_2.alg,
+    typ: input.typ ?? AP2_V0_2.typ.emitRoot,
+    kid: input.signer.kid,
+  });
+  const payload = { [AP2_V0_2.delegateClaim]: claim, _sd_alg: AP2_V0_2.sdAlg };
+  return runSealingAsync(
+    (function* () {
+      return serializeSdJwt(yield* seal(header, payload), disclosures);
+    })(),
+    input.signer,
+  );
+}
+
+export interface IssueAp2HopInput {
+  /** The key the previous segment's delegate item names in `cnf.jwk`. */
+  signer: Signer;
+  /** The previous segment exactly as it will be presented (`<jwt>~<d>~…~`). */
+  previous: string;
+  /** An open mandate that delegates further (with `cnf`), or the closed mandate that ends the chain. */
+  mandate: Record<string, unknown>;
+  aud: string;
+  nonce: string;
+  /** Unix seconds; now by default. */
+  iat?: number;
+  /** `issuer_jwt_hash` lets later parties drop disclosures of the previous segment (DIFF 3.2). */
+  binding?: 'sd_hash' | 'issuer_jwt_hash';
+  salt?: SaltSource;
+}
+
+/**
+ * A hop: a KB-SD-JWT over the previous segment. Terminal (`kb+sd-jwt`) when
+ * the mandate delegates no further, intermediate (`kb+sd-jwt+kb`) when it
+ * carries a `cnf`.
+ */
+export async function issueAp2Hop(input: IssueAp2HopInput): Promise<string> {
+  if (typeof input.aud !== 'string' || typeof input.nonce !== 'string')
+    throw invalid('a hop is made for an audience and a nonce', 'aud');
+  if (!input.previous.endsWith('~')) throw invalid('the previous segment ends with "~"');
+  const salt = input.salt ?? newSalt;
+  const { claim, disclosures } = delegatePayload(input.mandate, salt);
+  const terminal = !isRecord(input.mandate.cnf);
+  const header = encodeJwtHeader({
+    alg: AP2_V0_2.alg,
+    typ: terminal ? AP2_V0_2.typ.emitTerminal : AP2_V0_2.typ.emitIntermediate,
+    kid: input.signer.kid,
+  });
+  const iat = input.iat ?? Math.floor(Date.now() / 1000);
+  const bindingClaim =
+    input.binding === 'issuer_jwt_hash'
+      ? { issuer_jwt_hash: sha256b64u(input.previous.slice(0, input.previous.indexOf('~'))) }
+      : { sd_hash: sha256b64u(input.previous) };
+  const payload = {
+    [AP2_V0_2.delegateClaim]: claim,
+    iat,
+    aud: input.aud,
+    nonce: input.nonce,
+    ...bindingClaim,
+    _sd_alg: AP2_V0_2.sdAlg,
+  };
+  return runSealingAsync(
+    (function* () {
+      return serializeSdJwt(yield* seal(header, payload), disclosures);
+    })(),
+    input.signer,
+  );
+}
+
+/** Join segments as the AP2 SDK's `present()` does: each non-final one loses its trailing `~`, then `~~`. */
+export function joinAp2Chain(segments: readonly string[]): string {
+  if (segments.length === 0) throw invalid('a chain has at least its root');
+  return segments
+    .map((s, i) => (i < segments.length - 1 ? s.replace(/~$/, '') : s))
+    .join(AP2_V0_2.chainSeparator);
+}
+
+/**
+ * A segment with some disclosures withheld (an agent reveals only the
+ * allow-list elements a recipient needs). `keep` sees each disclosure's
+ * decoded value; the delegate item itself is always kept.
+ */
+export function presentAp2Segment(segment: string, keep: (value: unknown) => boolean): string {
+  const [jwt, ...rest] = segment.split('~');
+  const disclosures = rest.slice(0, -1);
+  const last = disclosures[disclosures.length - 1];
+  const kept = disclosures.filter((d) => {
+    if (d === last) return true;
+    const decoded = JSON.parse(
+      new TextDecoder().decode(
+        Uint8Array.from(atob(d.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)),
+      ),
+    ) as unknown[];
+    return keep(decoded[decoded.length - 1]);
+  });
+  return serializeSdJwt(jwt!, kept);
+}
+
+/** `cnf` for the next signer: the bare public JWK with its kid (DIFF 2.2). */
+export function ap2Cnf(jwk: PublicJwk): { jwk: Record<string, unknown> } {
+  return { jwk: { ...bareJwk(jwk), ...(jwk.kid ? { kid: jwk.kid } : {}) } };
+}
