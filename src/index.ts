@@ -171,6 +171,28 @@ export type {
   VerifyOptions,
 } from './verify/types.js';
 
+// AP2 v0.2 --------------------------------------------------------------------
+/** AP2 v0.2 delegate chains (`~~`-joined SD-JWT segments): issue, present, verify (spec/ap2.md). */
+export { ap2ErrorOf, AP2_V0_2 } from './profiles/ap2.js';
+export type { Ap2ErrorCode, Ap2Role } from './profiles/ap2.js';
+export {
+  ap2Cnf,
+  issueAp2Hop,
+  issueAp2Receipt,
+  issueAp2Root,
+  joinAp2Chain,
+  presentAp2Segment,
+} from './issue/ap2.js';
+export type { IssueAp2HopInput, IssueAp2ReceiptInput, IssueAp2RootInput } from './issue/ap2.js';
+export { verifyAp2Presentation } from './verify/ap2/index.js';
+export type {
+  Ap2ChainResult,
+  Ap2Expectation,
+  Ap2MandateContext,
+  Ap2VerificationResult,
+  Ap2VerifyOptions,
+} from './verify/ap2/index.js';
+
 // Network ledger --------------------------------------------------------------
 // The ledger (better-sqlite3, pg), the network's decisions and the HTTP
 // services live behind `vintent/ledger`, `vintent/network` and `vintent/http`,

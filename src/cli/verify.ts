@@ -12,10 +12,12 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPublicKeySet } from '../network/key-files.js';
+import { AP2_V0_2 } from '../profiles/ap2.js';
 import type { JwkSet } from '../profiles/bundle.js';
 import { findProfile, PROFILES } from '../profiles/profile.js';
+import { type Ap2VerifyOptions, verifyAp2Presentation } from '../verify/ap2/index.js';
 import { verifyPresentation } from '../verify/index.js';
-import { type BundleReport, reportOf } from '../verify/report.js';
+import { type BundleReport, reportOf, reportOfAp2 } from '../verify/report.js';
 import type { VerifyOptions } from '../verify/types.js';
 import {
   type CommandSpec,
@@ -80,7 +82,45 @@ export async function verifyFile(file: string, options: VerifyOptions): Promise<
     unreadable.add(report);
     return report;
   }
+  if (isAp2Bundle(read.value) && options.profiles && !options.profiles.includes(AP2_V0_2.name))
+    return {
+      file,
+      name: null,
+      valid: false,
+      mode: null,
+      profile: AP2_V0_2.name,
+      errors: [
+        {
+          code: 'PROFILE_NOT_ACCEPTED',
+          layer: 'bundle',
+          pair: null,
+          message: `an AP2 bundle; this verifier accepts ${options.profiles.join(', ') || 'none'}`,
+        },
+      ],
+      verdict_match: null,
+    };
+  if (isAp2Bundle(read.value))
+    return reportOfAp2(
+      file,
+      read.value,
+      await verifyAp2Presentation(read.value, ap2OptionsOf(options)),
+    );
   return reportOf(file, read.value, await verifyPresentation(read.value, options));
+}
+
+function isAp2Bundle(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && 'ap2_bundle' in v && !('vi_bundle' in v);
+}
+
+/** The same configuration for an AP2 bundle: --trust names root keys, --merchant-keys the merchants'. */
+function ap2OptionsOf(o: VerifyOptions): Ap2VerifyOptions {
+  const out: Ap2VerifyOptions = {};
+  if (o.issuerKeys) out.issuerKeys = o.issuerKeys;
+  if (o.merchantKeys) out.merchantKeys = o.merchantKeys;
+  if (o.now !== undefined) out.now = o.now;
+  if (o.trustFromBundle) out.trustFromBundle = true;
+  if (o.limits) out.limits = o.limits;
+  return out;
 }
 
 /** Reports of files that were not a bundle at all (too large, not JSON): the run exits 2, as for any input it cannot read. */
@@ -108,7 +148,7 @@ export function readJwks(path: string): JwkSet {
 export const VERIFY_COMMAND: CommandSpec = {
   name: 'verify',
   summary:
-    'Verify VI bundles (files, or directories searched for *.json) and compare each with its recorded verdict.',
+    'Verify VI and AP2 v0.2 bundles (files, or directories searched for *.json) and compare each with its recorded verdict.',
   operands: 'PATH...',
   operandsHelp: 'bundle files or directories',
   flags: {
@@ -158,9 +198,9 @@ function acceptedProfiles(list: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (names.length === 0 || names.some((n) => !findProfile(n))) {
+  if (names.length === 0 || names.some((n) => !findProfile(n) && n !== AP2_V0_2.name)) {
     throw new UsageError(
-      `--profiles takes known profile names (${PROFILES.map((p) => p.name).join(', ')}), got '${list}'`,
+      `--profiles takes known profile names (${[...PROFILES.map((p) => p.name), AP2_V0_2.name].join(', ')}), got '${list}'`,
     );
   }
   return names;

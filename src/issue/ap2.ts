@@ -75,6 +75,7 @@ function delegatePayload(
   };
 }
 
+/** A root segment: the provider's (or user credential issuer's) signer and the mandate it delegates. */
 export interface IssueAp2RootInput {
   /** The agent provider's key (Trusted Agent Provider model); its kid goes in the header. */
   signer: Signer;
@@ -108,6 +109,7 @@ export async function issueAp2Root(input: IssueAp2RootInput): Promise<string> {
   );
 }
 
+/** A hop: the signer the previous segment names, what it binds, and its audience. */
 export interface IssueAp2HopInput {
   /** The key the previous segment's delegate item names in `cnf.jwk`. */
   signer: Signer;
@@ -181,14 +183,67 @@ export function presentAp2Segment(segment: string, keep: (value: unknown) => boo
   const last = disclosures[disclosures.length - 1];
   const kept = disclosures.filter((d) => {
     if (d === last) return true;
-    const decoded = JSON.parse(
-      new TextDecoder().decode(
-        Uint8Array.from(atob(d.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)),
-      ),
-    ) as unknown[];
+    const bytes = decodeBase64url(d);
+    if (!bytes) throw invalid('a disclosure is not base64url');
+    const decoded = JSON.parse(utf8Decode(bytes)) as unknown[];
     return keep(decoded[decoded.length - 1]);
   });
   return serializeSdJwt(jwt!, kept);
+}
+
+/** A checkout or payment receipt over a closed segment. */
+export interface IssueAp2ReceiptInput {
+  /** The merchant's key (checkout receipts) or the payment processor's (payment receipts). */
+  signer: Signer;
+  kind: 'checkout' | 'payment';
+  /** The closed segment this receipt answers, exactly as presented (its hash is the `reference`). */
+  closedSegment: string;
+  iss: string;
+  /** Success bodies carry `order_id` (checkout) or `psp_confirmation_id` and `network_confirmation_id` (payment); Error bodies `error` and `error_description`. */
+  body: Record<string, unknown> & { status: 'Success' | 'Error' };
+  /** Payment receipts: the processor's payment id. */
+  payment_id?: string;
+  iat?: number;
+}
+
+const RECEIPT_BODY: Record<IssueAp2ReceiptInput['kind'], readonly string[]> = {
+  checkout: ['order_id'],
+  payment: ['psp_confirmation_id', 'network_confirmation_id'],
+};
+
+/**
+ * A checkout or payment receipt (DIFF §7): an ES256 JWT whose `reference`
+ * is the hash of the closed segment as presented, the way `sd_hash` hashes.
+ *
+ * @example
+ * const receipt = await issueAp2Receipt({ signer: merchant, kind: 'checkout', closedSegment, iss: 'https://shop.example', body: { status: 'Success', order_id: 'o-1' } });
+ */
+export async function issueAp2Receipt(input: IssueAp2ReceiptInput): Promise<string> {
+  const { body, kind } = input;
+  if (body.status !== 'Success' && body.status !== 'Error')
+    throw invalid('status is Success or Error', 'status');
+  const needs = body.status === 'Success' ? RECEIPT_BODY[kind] : ['error', 'error_description'];
+  for (const k of needs)
+    if (typeof body[k] !== 'string')
+      throw invalid(`a ${body.status} ${kind} receipt carries ${k}`, k);
+  if (kind === 'payment' && typeof input.payment_id !== 'string')
+    throw invalid('a payment receipt carries payment_id', 'payment_id');
+  if (!input.closedSegment.endsWith('~') && input.closedSegment.split('~').length < 2)
+    throw invalid('closedSegment is an SD-JWT segment (<jwt>~…)');
+  const header = encodeJwtHeader({ alg: AP2_V0_2.alg, typ: 'JWT', kid: input.signer.kid });
+  const payload: Record<string, unknown> = {
+    ...body,
+    iss: input.iss,
+    iat: input.iat ?? Math.floor(Date.now() / 1000),
+    reference: sha256b64u(input.closedSegment),
+    ...(input.payment_id === undefined ? {} : { payment_id: input.payment_id }),
+  };
+  return runSealingAsync(
+    (function* () {
+      return yield* seal(header, payload);
+    })(),
+    input.signer,
+  );
 }
 
 /** `cnf` for the next signer: the bare public JWK with its kid (DIFF 2.2). */

@@ -26,6 +26,7 @@ export type Ap2Role =
   | 'merchant_payment_processor'
   | 'dispute';
 
+/** The AP2 v0.2 vocabulary: every VCT, typ, constraint name and structural rule vintent reads AP2 through. */
 export const AP2_V0_2 = {
   name: 'ap2-0.2',
   title: 'AP2 v0.2 (2026-04-28): delegate SD-JWT mandate chains joined by ~~, any depth',

@@ -4,6 +4,8 @@
  * matches the verdict a test vector records.
  */
 import type { VIErrorInfo } from '../errors.js';
+import type { Ap2ErrorCode } from '../profiles/ap2.js';
+import type { Ap2VerificationResult } from './ap2/types.js';
 import type { VerificationResult } from './types.js';
 
 export interface BundleReport {
@@ -19,6 +21,8 @@ export interface BundleReport {
     pair: number | null;
     message: string;
   }[];
+  /** AP2 bundles: the AP2 error code of the verdict (null when valid). */
+  ap2_error?: Ap2ErrorCode | null;
   /** Whether `valid` equals the bundle's recorded verdict; null when it has none. */
   verdict_match: boolean | null;
 }
@@ -43,5 +47,42 @@ export function reportOf(file: string, bundle: unknown, result: VerificationResu
       message: e.message,
     })),
     verdict_match: verdict === undefined ? null : verdict === result.valid,
+  };
+}
+
+/**
+ * The report of an AP2 verification: a recorded verdict matches when the
+ * validity does and, for an invalid bundle with a recorded `error`, the AP2
+ * error code does too.
+ */
+export function reportOfAp2(
+  file: string,
+  bundle: unknown,
+  result: Ap2VerificationResult,
+): BundleReport {
+  const b = (typeof bundle === 'object' && bundle !== null ? bundle : {}) as {
+    name?: unknown;
+    verdict?: { valid?: unknown; error?: unknown };
+  };
+  const verdict = typeof b.verdict?.valid === 'boolean' ? b.verdict.valid : undefined;
+  const error = typeof b.verdict?.error === 'string' ? b.verdict.error : undefined;
+  return {
+    file,
+    name: typeof b.name === 'string' ? b.name : null,
+    valid: result.valid,
+    mode: null,
+    profile: result.profile,
+    errors: result.errors.map((e) => ({
+      code: e.code,
+      layer: e.layer ?? null,
+      pair: e.pair ?? null,
+      message: e.message,
+    })),
+    ap2_error: result.ap2_error,
+    verdict_match:
+      verdict === undefined
+        ? null
+        : verdict === result.valid &&
+          (result.valid || error === undefined || error === result.ap2_error),
   };
 }

@@ -14,6 +14,26 @@ const ENTRY_POINTS: Record<string, { file: string; names: string[] }> = {
   vintent: {
     file: 'src/index.ts',
     names: [
+      // AP2 v0.2
+      'AP2_V0_2',
+      'ap2ErrorOf',
+      'Ap2ErrorCode',
+      'Ap2Role',
+      'ap2Cnf',
+      'issueAp2Root',
+      'issueAp2Hop',
+      'issueAp2Receipt',
+      'joinAp2Chain',
+      'presentAp2Segment',
+      'IssueAp2RootInput',
+      'IssueAp2HopInput',
+      'IssueAp2ReceiptInput',
+      'verifyAp2Presentation',
+      'Ap2VerifyOptions',
+      'Ap2VerificationResult',
+      'Ap2ChainResult',
+      'Ap2Expectation',
+      'Ap2MandateContext',
       // verification
       'verifyPresentation',
       'parseBundleText',

@@ -53,6 +53,17 @@ export const upstreamVectors: Requirement = existsSync(join(UPSTREAM_DIR, 'vecto
       reason: `no upstream vectors at ${UPSTREAM_DIR} (put the shared folder beside the checkout or set VINTENT_SHARED_DIR)`,
     };
 
+/** The AP2 v0.2 docs, schemas and vector bundles. */
+export const AP2_DIR = join(SHARED_DIR, 'ap2-v0.2');
+
+export const ap2Vectors: Requirement =
+  jsonFilesIn(join(AP2_DIR, 'bundles')).length > 0
+    ? { available: true, reason: '' }
+    : {
+        available: false,
+        reason: `no AP2 vector bundles at ${join(AP2_DIR, 'bundles')} (put the shared folder beside the checkout or set VINTENT_SHARED_DIR)`,
+      };
+
 /** The PostgreSQL URL the PG suites use, if any. */
 export const PG_URL = process.env.VINTENT_PG_URL || undefined;
 

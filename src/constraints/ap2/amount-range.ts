@@ -22,7 +22,13 @@ export const amountRange: Ap2ConstraintType = {
         expected: c.currency,
         actual: amount?.currency,
       });
-    const value = amount.amount as number;
+    const value = amount.amount;
+    if (!isCount(value))
+      throw constraintError(
+        'AP2_CONSTRAINT_VIOLATED',
+        this.type,
+        'amount is not integer minor units',
+      );
     const min = (c.min as number | undefined) ?? 0;
     if (value > c.max || value < min)
       throw constraintError(

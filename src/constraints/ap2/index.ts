@@ -13,7 +13,12 @@ import { lineItems } from './line-items.js';
 import { reference } from './reference.js';
 import type { Ap2ConstraintType } from './types.js';
 
-export type { Ap2ConstraintInput, Ap2ConstraintType, Ap2MandateContext } from './types.js';
+export type {
+  Ap2ConstraintInput,
+  Ap2ConstraintLimits,
+  Ap2ConstraintType,
+  Ap2MandateContext,
+} from './types.js';
 
 const ALL: readonly Ap2ConstraintType[] = [
   allowedMerchants,

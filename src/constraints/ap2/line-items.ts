@@ -8,7 +8,12 @@
 import { type Ap2ConstraintType, constraintError } from './types.js';
 import { isCount, isRecord, revealed } from './values.js';
 
-/** Maximum flow source → cart lines → requirements → sink (Edmonds–Karp; sizes are bounded by the parse limits). */
+/**
+ * Maximum flow source → cart item ids → requirements → sink, by Dinic's
+ * algorithm on adjacency lists: the limits bound the graph (distinct ids ×
+ * requirements), and level graphs keep hostile quantities from costing more
+ * augmentations than the graph has paths.
+ */
 function maxFlow(
   supply: number[],
   demand: number[],
@@ -17,47 +22,82 @@ function maxFlow(
   const n = supply.length + demand.length + 2;
   const s = 0;
   const t = n - 1;
-  const cap = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  const to: number[] = [];
+  const cap: number[] = [];
+  const adj: number[][] = Array.from({ length: n }, () => []);
+  const add = (u: number, v: number, c: number) => {
+    adj[u]!.push(to.length);
+    to.push(v);
+    cap.push(c);
+    adj[v]!.push(to.length);
+    to.push(u);
+    cap.push(0);
+  };
   supply.forEach((q, i) => {
-    cap[s]![1 + i] = q;
+    add(s, 1 + i, q);
     demand.forEach((_, j) => {
-      if (edge(i, j)) cap[1 + i]![1 + supply.length + j] = Number.MAX_SAFE_INTEGER;
+      if (edge(i, j)) add(1 + i, 1 + supply.length + j, Number.MAX_SAFE_INTEGER);
     });
   });
   demand.forEach((q, j) => {
-    cap[1 + supply.length + j]![t] = q;
+    add(1 + supply.length + j, t, q);
   });
-  let flow = 0;
-  for (;;) {
-    const prev = new Array<number>(n).fill(-1);
-    prev[s] = s;
+  const level = new Int32Array(n);
+  const next = new Int32Array(n);
+  const bfs = (): boolean => {
+    level.fill(-1);
+    level[s] = 0;
     const queue = [s];
-    while (queue.length > 0 && prev[t] === -1) {
-      const u = queue.shift()!;
-      for (let v = 0; v < n; v++)
-        if (prev[v] === -1 && cap[u]![v]! > 0) {
-          prev[v] = u;
-          queue.push(v);
+    for (let h = 0; h < queue.length; h++) {
+      const u = queue[h]!;
+      for (const e of adj[u]!)
+        if (cap[e]! > 0 && level[to[e]!] === -1) {
+          level[to[e]!] = level[u]! + 1;
+          queue.push(to[e]!);
         }
     }
-    if (prev[t] === -1) return flow;
-    let push = Number.MAX_SAFE_INTEGER;
-    for (let v = t; v !== s; v = prev[v]!) push = Math.min(push, cap[prev[v]!]![v]!);
-    for (let v = t; v !== s; v = prev[v]!) {
-      cap[prev[v]!]![v]! -= push;
-      cap[v]![prev[v]!]! += push;
+    return level[t] !== -1;
+  };
+  // Recursion depth is a level, at most the node count (bounded by the limits).
+  const dfs = (u: number, pushed: number): number => {
+    if (u === t) return pushed;
+    const edges = adj[u]!;
+    for (; next[u]! < edges.length; next[u]!++) {
+      const e = edges[next[u]!]!;
+      const v = to[e]!;
+      if (cap[e]! <= 0 || level[v] !== level[u]! + 1) continue;
+      const got = dfs(v, Math.min(pushed, cap[e]!));
+      if (got > 0) {
+        cap[e]! -= got;
+        cap[e ^ 1]! += got;
+        return got;
+      }
     }
-    flow += push;
+    return 0;
+  };
+  let flow = 0;
+  while (bfs()) {
+    next.fill(0);
+    for (let f = dfs(s, Number.MAX_SAFE_INTEGER); f > 0; f = dfs(s, Number.MAX_SAFE_INTEGER))
+      flow += f;
   }
+  return flow;
 }
 
 export const lineItems: Ap2ConstraintType = {
   type: 'checkout.line_items',
   kind: 'checkout',
-  evaluate(c, { checkout }) {
+  evaluate(c, { checkout, limits }) {
     const items = c.items;
     if (!Array.isArray(items) || items.length === 0)
       throw constraintError('AP2_MANDATE_SCHEMA', this.type, '`items` must be a non-empty array');
+    if (items.length > limits.maxLineItemEntries)
+      throw constraintError(
+        'LIMIT_EXCEEDED',
+        this.type,
+        `${items.length} items, limit ${limits.maxLineItemEntries}`,
+      );
+    let acceptable = 0;
     const required: { ids: Set<string>; quantity: number }[] = [];
     for (const r of items) {
       if (
@@ -71,6 +111,13 @@ export const lineItems: Ap2ConstraintType = {
           this.type,
           'each item needs acceptable_items and a positive integer quantity',
         );
+      acceptable += r.acceptable_items.length;
+      if (acceptable > limits.maxAcceptableItems)
+        throw constraintError(
+          'LIMIT_EXCEEDED',
+          this.type,
+          `more than ${limits.maxAcceptableItems} acceptable items`,
+        );
       const ids = new Set(
         revealed(r.acceptable_items).flatMap((a) => (typeof a.id === 'string' ? [a.id] : [])),
       );
@@ -79,7 +126,14 @@ export const lineItems: Ap2ConstraintType = {
     const lines = checkout?.line_items;
     if (!Array.isArray(lines))
       throw constraintError('AP2_CONSTRAINT_VIOLATED', this.type, 'the checkout has no line_items');
-    const cart: { id: string; quantity: number }[] = [];
+    if (lines.length > limits.maxCartLines)
+      throw constraintError(
+        'LIMIT_EXCEEDED',
+        this.type,
+        `${lines.length} checkout lines, limit ${limits.maxCartLines}`,
+      );
+    // Lines of one item id are one supply node: the graph is bounded by distinct ids × requirements.
+    const byId = new Map<string, number>();
     for (const l of lines) {
       const id = isRecord(l) && isRecord(l.item) ? l.item.id : undefined;
       if (typeof id !== 'string' || !isCount(l.quantity) || l.quantity < 1)
@@ -88,10 +142,18 @@ export const lineItems: Ap2ConstraintType = {
           this.type,
           'a checkout line has no item id or no positive quantity',
         );
-      cart.push({ id, quantity: l.quantity });
+      byId.set(id, (byId.get(id) ?? 0) + l.quantity);
     }
+    const cart = [...byId].map(([id, quantity]) => ({ id, quantity }));
     const wanted = required.reduce((n, r) => n + r.quantity, 0);
     const bought = cart.reduce((n, l) => n + l.quantity, 0);
+    // Beyond 2^53 sums round, and an exact match could be faked.
+    if (!Number.isSafeInteger(wanted) || !Number.isSafeInteger(bought))
+      throw constraintError(
+        'AP2_CONSTRAINT_VIOLATED',
+        this.type,
+        'quantities too large to add exactly',
+      );
     const flow = maxFlow(
       cart.map((l) => l.quantity),
       required.map((r) => r.quantity),

@@ -30,6 +30,15 @@ export interface Ap2ConstraintInput {
   context?: Ap2MandateContext;
   /** Payment chains: the digest of the open checkout mandate a `payment.reference` must name. */
   openCheckoutHash?: string;
+  /** Size bounds (the verifier's limits): an evaluator's cost stays bounded by them. */
+  limits: Ap2ConstraintLimits;
+}
+
+/** The subset of the verifier's limits the AP2 evaluators read. */
+export interface Ap2ConstraintLimits {
+  maxCartLines: number;
+  maxLineItemEntries: number;
+  maxAcceptableItems: number;
 }
 
 export interface Ap2ConstraintType {
@@ -41,7 +50,10 @@ export interface Ap2ConstraintType {
 export function constraintError(
   code: Extract<
     ErrorCode,
-    'AP2_CONSTRAINT_VIOLATED' | 'AP2_CONSTRAINT_UNRESOLVED' | 'AP2_MANDATE_SCHEMA'
+    | 'AP2_CONSTRAINT_VIOLATED'
+    | 'AP2_CONSTRAINT_UNRESOLVED'
+    | 'AP2_MANDATE_SCHEMA'
+    | 'LIMIT_EXCEEDED'
   >,
   type: string,
   message: string,

@@ -264,6 +264,17 @@ export async function walkChain(
       if (
         checkHop(log, 'ap2.hop.cnf', layer, seg.index, () => {
           jwk = hopKey(prev.effective, seg.index);
+          // An off-curve point is the delegating segment's fault, not the hop's signature.
+          try {
+            ctx.config.keyCache.import(jwk);
+          } catch (cause) {
+            throw new VIError({
+              code: 'AP2_HOP_CNF_INVALID',
+              message: `segment ${seg.index - 1} delegates to a key that does not import`,
+              claim: 'cnf.jwk',
+              cause,
+            });
+          }
         }) !== 'passed'
       )
         return out;

@@ -50,8 +50,10 @@ function jwkSet(v: unknown): KeyResolver | undefined {
 
 function readBundle(bundle: unknown, options: Ap2VerifyOptions, maxLength: number): ReadBundle {
   if (!isRecord(bundle)) reject('BUNDLE_MALFORMED', 'an AP2 bundle is a JSON object');
-  if (bundle.vi_bundle !== undefined)
+  if (bundle.vi_bundle !== undefined && bundle.ap2_bundle !== undefined)
     reject('AP2_MIXED_VOCABULARY', 'a bundle is either vi_bundle or ap2_bundle, not both');
+  if (bundle.vi_bundle !== undefined)
+    reject('PROFILE_NOT_ACCEPTED', 'a VI bundle (vi_bundle): verify it with verifyPresentation');
   if (bundle.ap2_bundle !== 1) reject('BUNDLE_MALFORMED', 'ap2_bundle must be 1');
   const role = options.role ?? bundle.role;
   if (!ROLES.includes(role as Ap2Role))

@@ -207,6 +207,7 @@ export async function judgeMandates(
       at: ctx.at,
       context: ctx.context,
       openCheckoutHash: ctx.openCheckoutHash,
+      limits: ctx.config.limits,
     };
     let count = 0;
     for (const open of m.open)

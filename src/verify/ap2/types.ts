@@ -21,6 +21,7 @@ export interface Ap2Expectation {
   open_checkout_hash?: string;
 }
 
+/** How to verify an AP2 bundle: trust, expectations and state from configuration. */
 export interface Ap2VerifyOptions {
   /** Root keys: agent providers and user-credential issuers, by `kid`. */
   issuerKeys?: KeyResolver;
@@ -72,6 +73,7 @@ export interface Ap2ChainResult {
   transaction_id?: string;
 }
 
+/** The verdict of {@link verifyAp2Presentation}: never thrown, always returned. */
 export interface Ap2VerificationResult {
   valid: boolean;
   profile: 'ap2-0.2';

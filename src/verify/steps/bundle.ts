@@ -4,6 +4,7 @@
  * ({@link ParsedChain}).
  */
 import { VIError } from '../../errors.js';
+import { isRecord } from '../../internal/guards.js';
 import { type Bundle, bundleSchema } from '../../profiles/bundle.js';
 import {
   jsonDepthExceeds,
@@ -100,6 +101,14 @@ interface BundleFindings {
 
 /** Shape, then trust and time from configuration (the bundle's own only for test vectors), then limits. */
 function bundleSchemaCheck({ input, log }: BundleInput, found: BundleFindings): void {
+  if (isRecord(input) && input.ap2_bundle !== undefined) {
+    if (input.vi_bundle !== undefined)
+      reject('AP2_MIXED_VOCABULARY', 'a bundle is either vi_bundle or ap2_bundle, not both');
+    reject(
+      'PROFILE_NOT_ACCEPTED',
+      'an AP2 bundle (ap2_bundle): verify it with verifyAp2Presentation',
+    );
+  }
   const b = plainBundle(input) ?? schemaChecked(input);
   const options = log.config.options;
   // Trust and time come from configuration. The bundle's own are read only
