@@ -12,6 +12,9 @@
  *   The pairs of one Immediate L2 all carry that L2's nonce, so there the nonce
  *   belongs to the L2 (each pair is its own presentation); any other L2 or L3a
  *   from the same signer reusing it is LEDGER_NONCE_REPLAY.
+ * - AP2 (`reuse`): an open payment mandate with `payment.agent_recurrence`
+ *   is reused up to its occurrences, one period apart (the latest live
+ *   approval counts); without it, it is used once, like a VI pair.
  * - Budgets are per mandate pair and per currency (constraints.md §4.5: spend
  *   "under this mandate pair"); one pair's purchases never use another's budget.
  * - A revoked L2 declines every new presentation (LEDGER_MANDATE_REVOKED);
@@ -41,6 +44,7 @@ import type {
   CaptureRequest,
   CaptureResult,
   Decision,
+  MandateUsage,
 } from './types.js';
 
 /** A decision already stored for a presentationId (the idempotency record). */
@@ -66,6 +70,8 @@ export interface LedgerState {
   nonceOwner: string | null;
   /** Approved, non-reversed authorizations for (l2Id, pairId). */
   pairActiveCount: number;
+  /** Decision time of the latest approved, non-reversed authorization of (l2Id, pairId), if any. */
+  lastApprovedAt: number | null;
   /** Approved, non-reversed spend of this mandate pair, per currency, minor units. */
   pairSpentByCurrency: ReadonlyMap<string, bigint>;
   /** The L2 was revoked by its user (Unix seconds the revocation was recorded), if so. */
@@ -125,7 +131,25 @@ function judge(req: AuthorizationRequest, state: LedgerState): Verdict {
   if (amountProblem) return decline('LEDGER_BUDGET_EXCEEDED', amountProblem);
 
   const day = utcDate(req.at);
-  if (req.agentRecurrence) {
+  if (req.reuse) {
+    const { maxOccurrences, minSpacingSeconds } = req.reuse;
+    if (
+      maxOccurrences !== undefined &&
+      (!Number.isSafeInteger(maxOccurrences) || state.pairActiveCount >= maxOccurrences)
+    )
+      return decline(
+        'LEDGER_OCCURRENCES_EXCEEDED',
+        `maximum occurrences exceeded: ${state.pairActiveCount} >= ${String(maxOccurrences)}`,
+      );
+    if (
+      !Number.isSafeInteger(minSpacingSeconds) ||
+      (state.lastApprovedAt !== null && req.at < state.lastApprovedAt + minSpacingSeconds)
+    )
+      return decline(
+        'LEDGER_RECURRENCE_OUT_OF_WINDOW',
+        `next use not before ${(state.lastApprovedAt ?? 0) + minSpacingSeconds} (one period after the last)`,
+      );
+  } else if (req.agentRecurrence) {
     const { startDate, endDate, maxOccurrences } = req.agentRecurrence;
     if (
       day === null ||
@@ -483,3 +507,16 @@ export function storableHold(holdUntil: number | undefined): number | null {
 
 /** Default number of holds one {@link Ledger.expireHolds} sweep releases. */
 export const EXPIRY_SWEEP_LIMIT = 1000;
+
+/** The usage a verifier may read ({@link Ledger.usage}) from the state a backend loaded. */
+export function usageOf(state: LedgerState): MandateUsage {
+  const spentByCurrency: Record<string, number> = {};
+  for (const [currency, total] of state.pairSpentByCurrency)
+    spentByCurrency[currency] = Number(total);
+  return {
+    uses: state.pairActiveCount,
+    lastApprovedAt: state.lastApprovedAt,
+    spentByCurrency,
+    revokedAt: state.revokedAt,
+  };
+}

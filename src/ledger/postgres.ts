@@ -40,6 +40,7 @@ import {
   storableAmount,
   storableHold,
   storableTime,
+  usageOf,
 } from './policy.js';
 import type {
   AuditEvent,
@@ -49,6 +50,7 @@ import type {
   CaptureResult,
   Decision,
   Ledger,
+  MandateUsage,
   MerchantMemoryResult,
   MerchantPresentation,
   ReversalResult,
@@ -270,6 +272,29 @@ class PostgresLedger implements Ledger {
     return decision;
   }
 
+  async usage(l2Id: string, pairId: string, at: number): Promise<MandateUsage> {
+    return withRetry('usage', () =>
+      inTransaction(this.pool, async (client) => {
+        await lockL2(client, l2Id);
+        const time = storableTime(at);
+        const due = await client.query<AuthorizationRow>(
+          `SELECT ${AUTHORIZATION_COLUMNS} FROM decisions WHERE l2_id = $1 AND pair_id = $2 AND ${HELD} AND hold_until <= $3`,
+          [l2Id, pairId, time],
+        );
+        await expireRows(client, due.rows, time);
+        return usageOf(
+          await readState(client, {
+            presentationId: '',
+            signerThumbprint: '',
+            nonce: '',
+            l2Id,
+            pairId,
+          }),
+        );
+      }),
+    );
+  }
+
   async reverse(authorizationId: string, at: number, reason = ''): Promise<ReversalResult> {
     return withRetry('reverse', () =>
       inTransaction(this.pool, (client) => this.applyReversal(client, authorizationId, at, reason)),
@@ -393,7 +418,7 @@ class PostgresLedger implements Ledger {
         req.nonce,
         req.transactionId,
         req.mode,
-        Boolean(req.agentRecurrence),
+        Boolean(req.agentRecurrence || req.reuse),
         decision.decision,
         decision.decision === 'declined' ? decision.code : null,
         detail,
@@ -580,7 +605,13 @@ async function expireRows(
   return released;
 }
 
-async function readState(client: pg.PoolClient, req: AuthorizationRequest): Promise<LedgerState> {
+async function readState(
+  client: pg.PoolClient,
+  req: Pick<
+    AuthorizationRequest,
+    'presentationId' | 'signerThumbprint' | 'nonce' | 'l2Id' | 'pairId'
+  >,
+): Promise<LedgerState> {
   const active = ACTIVE;
   const prior = await client.query<RecordedDecision>(
     `SELECT decision, code, message, authorization_id AS "authorizationId", reversed_at IS NOT NULL AS reversed, released_by AS "releasedBy"
@@ -592,8 +623,8 @@ async function readState(client: pg.PoolClient, req: AuthorizationRequest): Prom
     [req.signerThumbprint, req.nonce],
   );
   // COUNT and SUM come back as strings (bigint / numeric): parse exactly with BigInt.
-  const pair = await client.query<{ n: string }>(
-    `SELECT COUNT(*) AS n FROM decisions WHERE l2_id = $1 AND pair_id = $2 AND ${active}`,
+  const pair = await client.query<{ n: string; last: string | null }>(
+    `SELECT COUNT(*) AS n, MAX(decided_at) AS last FROM decisions WHERE l2_id = $1 AND pair_id = $2 AND ${active}`,
     [req.l2Id, req.pairId],
   );
   const spent = await client.query<{ currency: string; total: string }>(
@@ -608,6 +639,7 @@ async function readState(client: pg.PoolClient, req: AuthorizationRequest): Prom
     prior: prior.rows[0] ?? null,
     nonceOwner: nonce.rows[0]?.owner ?? null,
     pairActiveCount: Number(pair.rows[0]?.n ?? 0),
+    lastApprovedAt: pair.rows[0]?.last == null ? null : Number(pair.rows[0].last),
     pairSpentByCurrency: new Map(spent.rows.map((row) => [row.currency, BigInt(row.total)])),
     revokedAt: revoked.rows[0] ? Number(revoked.rows[0].recorded_at) : null,
   };

@@ -45,6 +45,7 @@ import {
   storableAmount,
   storableHold,
   storableTime,
+  usageOf,
 } from './policy.js';
 import type {
   AuditEvent,
@@ -54,6 +55,7 @@ import type {
   CaptureResult,
   Decision,
   Ledger,
+  MandateUsage,
   MerchantMemoryResult,
   MerchantPresentation,
   ReversalResult,
@@ -372,7 +374,7 @@ class SqliteLedger implements Ledger {
       nonce: req.nonce,
       transaction_id: req.transactionId,
       mode: req.mode,
-      multi_transaction: req.agentRecurrence ? 1 : 0,
+      multi_transaction: req.agentRecurrence || req.reuse ? 1 : 0,
       decision: decision.decision,
       code: decision.decision === 'declined' ? decision.code : null,
       message: detail,
@@ -390,14 +392,44 @@ class SqliteLedger implements Ledger {
     return decision;
   }
 
-  private readState(req: AuthorizationRequest): LedgerState {
+  async usage(l2Id: string, pairId: string, at: number): Promise<MandateUsage> {
+    return storageCall(() => {
+      const time = storableTime(at);
+      this.db
+        .transaction(() =>
+          this.expireDue(
+            this.statements.pairHoldsDue.all(l2Id, pairId, time) as AuthorizationRow[],
+            time,
+          ),
+        )
+        .immediate();
+      const s = this.readState({
+        presentationId: '',
+        signerThumbprint: '',
+        nonce: '',
+        l2Id,
+        pairId,
+      });
+      return usageOf(s);
+    }, 'usage');
+  }
+
+  private readState(
+    req: Pick<
+      AuthorizationRequest,
+      'presentationId' | 'signerThumbprint' | 'nonce' | 'l2Id' | 'pairId'
+    >,
+  ): LedgerState {
     const prior = this.statements.priorDecision.get(req.presentationId) as
       | (Omit<RecordedDecision, 'reversed'> & { reversed: bigint; releasedBy: ReleaseKind | null })
       | undefined;
     const nonce = this.statements.nonceOwner.get(req.signerThumbprint, req.nonce) as
       | { owner: string }
       | undefined;
-    const pair = this.statements.pairActiveCount.get(req.l2Id, req.pairId) as { n: bigint };
+    const pair = this.statements.pairActiveCount.get(req.l2Id, req.pairId) as {
+      n: bigint;
+      last: bigint | null;
+    };
     const spent = this.statements.pairSpent.all(req.l2Id, req.pairId) as {
       currency: string;
       total: bigint;
@@ -407,6 +439,7 @@ class SqliteLedger implements Ledger {
       prior: prior ? { ...prior, reversed: prior.reversed !== 0n } : null,
       nonceOwner: nonce?.owner ?? null,
       pairActiveCount: Number(pair.n),
+      lastApprovedAt: pair.last === null ? null : Number(pair.last),
       pairSpentByCurrency: new Map(spent.map((row) => [row.currency, BigInt(row.total)])),
       revokedAt: revoked ? Number(revoked.recorded_at) : null,
     };
@@ -529,7 +562,9 @@ function prepareStatements(db: Database.Database) {
       `SELECT owner FROM nonce_owners WHERE signer_thumbprint = ? AND nonce = ?`,
     ),
     pairActiveCount: db
-      .prepare(`SELECT COUNT(*) AS n FROM decisions WHERE l2_id = ? AND pair_id = ? AND ${active}`)
+      .prepare(
+        `SELECT COUNT(*) AS n, MAX(decided_at) AS last FROM decisions WHERE l2_id = ? AND pair_id = ? AND ${active}`,
+      )
       .safeIntegers(true),
     l2ActiveCount: db
       .prepare(`SELECT COUNT(*) AS n FROM decisions WHERE l2_id = ? AND ${active}`)

@@ -25,6 +25,17 @@ export interface AgentRecurrenceTerms {
   maxOccurrences?: number;
 }
 
+/**
+ * AP2 `payment.agent_recurrence` (DIFF 5.6) as the ledger enforces it: an
+ * open payment mandate reused at most `maxOccurrences` times, each use at
+ * least `minSpacingSeconds` after the previous approved one.
+ */
+export interface AgentReuseTerms {
+  maxOccurrences?: number;
+  /** One `frequency` period (0 for ON_DEMAND). */
+  minSpacingSeconds: number;
+}
+
 /** A one-time recurrence setup's terms as the ledger enforces them. */
 export interface RecurrenceTerms {
   frequency: string;
@@ -54,6 +65,8 @@ export interface AuthorizationRequest {
   budget?: BudgetTerms[];
   recurrence?: RecurrenceTerms;
   agentRecurrence?: AgentRecurrenceTerms;
+  /** AP2: the open payment mandate may be reused under these terms; absent, it is used once. */
+  reuse?: AgentReuseTerms;
   /** Decision time, Unix seconds. */
   at: number;
   /**
@@ -195,6 +208,17 @@ export interface AuditEvent {
   detail: string;
 }
 
+/** What a mandate pair has used so far (live approvals: held or captured). */
+export interface MandateUsage {
+  uses: number;
+  /** Decision time of the latest live approval, Unix seconds; null when none. */
+  lastApprovedAt: number | null;
+  /** Spend per currency, integer minor units (captured amounts where captured). */
+  spentByCurrency: Record<string, number>;
+  /** Unix seconds the mandate was revoked, if it was. */
+  revokedAt: number | null;
+}
+
 /** The network ledger: atomic authorization decisions, reversals, revocations and the audit trail. */
 export interface Ledger {
   /** Atomically decide and record. Never throws for a business decline; throws VIError('LEDGER_UNAVAILABLE') on storage failure. */
@@ -207,6 +231,12 @@ export interface Ledger {
    * (LEDGER_MANDATE_REVOKED), or the caller's own `refusal`.
    */
   capture(req: CaptureRequest): Promise<CaptureResult>;
+  /**
+   * What (l2Id, pairId) has used as of `at` (holds past their time released
+   * first, as `authorize` does): a read for verifiers that need
+   * the state (AP2 `mandate_context`); `authorize` re-checks it atomically.
+   */
+  usage(l2Id: string, pairId: string, at: number): Promise<MandateUsage>;
   /** One approved authorization, or null when no approval has this id. */
   authorization(authorizationId: string): Promise<AuthorizationRecord | null>;
   /**

@@ -108,6 +108,11 @@ export function ap2ErrorOf(code: ErrorCode): Ap2ErrorCode {
       return 'unresolved_constraint';
     case 'AP2_CONSTRAINT_VIOLATED':
     case 'AP2_PRESET_CHANGED':
+    // The network's state refuses what the mandate's constraints allow no more.
+    case 'LEDGER_BUDGET_EXCEEDED':
+    case 'LEDGER_OCCURRENCES_EXCEEDED':
+    case 'LEDGER_RECURRENCE_OUT_OF_WINDOW':
+    case 'LEDGER_PAIR_ALREADY_FULFILLED':
     case 'AP2_CHECKOUT_JWT_MISMATCH':
     case 'AP2_TRANSACTION_ID_MISMATCH':
       return 'invalid_mandate';

@@ -17,6 +17,7 @@ const EMPTY: LedgerState = {
   prior: null,
   nonceOwner: null,
   pairActiveCount: 0,
+  lastApprovedAt: null,
   pairSpentByCurrency: new Map(),
   revokedAt: null,
 };

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/index.js';
 import { openPostgresLedger } from '../../src/ledger/postgres.js';
 import { describeIf, PG_URL, postgres } from '../support/environment.js';
+import { defineAp2LedgerBehaviour } from './ap2.js';
 import { defineLedgerBehaviour } from './behaviour.js';
 import { defineCaptureBehaviour } from './capture.js';
 import { request } from './fixtures.js';
@@ -39,6 +40,13 @@ describeIf(postgres)('postgres ledger', () => {
 
   describe('behaviour', () => {
     defineLedgerBehaviour(async () => {
+      const schema = freshSchema();
+      return () => openPostgresLedger(pgUrl, { schema });
+    });
+  });
+
+  describe('AP2 mandates', () => {
+    defineAp2LedgerBehaviour(async () => {
       const schema = freshSchema();
       return () => openPostgresLedger(pgUrl, { schema });
     });

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/index.js';
 import { openSqliteLedger } from '../../src/ledger/sqlite.js';
+import { defineAp2LedgerBehaviour } from './ap2.js';
 import { defineLedgerBehaviour } from './behaviour.js';
 import { defineCaptureBehaviour } from './capture.js';
 import { request } from './fixtures.js';
@@ -20,6 +21,13 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('sqlite ledger: behaviour', () => {
   defineLedgerBehaviour(async () => {
+    const path = freshPath();
+    return () => openSqliteLedger(path);
+  });
+});
+
+describe('sqlite ledger: AP2 mandates', () => {
+  defineAp2LedgerBehaviour(async () => {
     const path = freshPath();
     return () => openSqliteLedger(path);
   });

@@ -26,18 +26,21 @@ export const budget: Ap2ConstraintType = {
         this.type,
         `currency is not ${String(c.currency)}`,
       );
-    if (!context || !isCount(context.total_amount))
+    const spent = context?.spent_by_currency
+      ? (context.spent_by_currency[c.currency as string] ?? 0)
+      : context?.total_amount;
+    if (!context || !isCount(spent))
       throw constraintError(
         'AP2_CONSTRAINT_UNRESOLVED',
         this.type,
         'no spend state (mandate_context.total_amount) for this open mandate',
       );
-    const total = context.total_amount + (amount?.amount as number);
+    const total = spent + (amount?.amount as number);
     if (total > cap)
       throw constraintError(
         'AP2_CONSTRAINT_VIOLATED',
         this.type,
-        `spent ${context.total_amount} + ${String(amount?.amount)} exceeds ${cap}`,
+        `spent ${spent} + ${String(amount?.amount)} exceeds ${cap}`,
         {
           expected: { max: cap },
           actual: total,

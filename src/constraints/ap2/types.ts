@@ -17,6 +17,8 @@ export interface Ap2MandateContext {
   total_uses: number;
   /** Unix seconds of the last one. */
   last_used_date?: number;
+  /** A ledger's spend per currency (minor units); when given, a budget reads its own currency here instead of `total_amount`. */
+  spent_by_currency?: Record<string, number>;
 }
 
 export interface Ap2ConstraintInput {

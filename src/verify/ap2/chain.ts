@@ -335,10 +335,27 @@ function expectOf(seg: Segment, expect: Ap2Expectation | undefined): void {
     const want = expect?.[claim];
     if (want === undefined)
       reject('AP2_EXPECTATION_MISSING', `no expected ${claim} configured for the final hop`, claim);
-    if (p[claim] !== want)
+    const ok =
+      typeof want === 'function'
+        ? typeof p[claim] === 'string' && want(p[claim] as string)
+        : p[claim] === want;
+    if (!ok)
       reject(code, `final hop ${claim} is not the expected one`, claim, {
-        expected: want,
+        expected: typeof want === 'function' ? 'accepted by the configured check' : want,
         actual: p[claim],
       });
   }
+}
+
+/**
+ * The id of a chain's root mandate, B64U(SHA-256(root JWT header.payload)),
+ * read from the chain text before verification (a network looks up the
+ * mandate's usage with it); undefined when the text has no root JWT.
+ */
+export function ap2RootId(chainText: string): string | undefined {
+  const end = chainText.indexOf('~');
+  const jwt = end < 0 ? chainText : chainText.slice(0, end);
+  const dot = jwt.lastIndexOf('.');
+  if (dot <= 0 || jwt.indexOf('.') === dot) return undefined;
+  return sha256b64u(jwt.slice(0, dot));
 }

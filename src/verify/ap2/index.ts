@@ -27,6 +27,7 @@ import type {
   Ap2VerifyOptions,
 } from './types.js';
 
+export { ap2RootId } from './chain.js';
 export type * from './types.js';
 
 const ROLES = Object.keys(AP2_V0_2.roleChains) as Ap2Role[];
@@ -201,10 +202,13 @@ function chainResult(kind: MandateKind, w: WalkedChain, m: Mandates | undefined)
   if (w.rootKid !== undefined) r.root_kid = w.rootKid;
   if (m) {
     r.closed = m.closed;
-    if (root) r.root_id = sha256b64u(root.text);
+    if (root) r.root_id = sha256b64u(root.sd.jwt.signingInput);
     if (final) r.closed_reference = sha256b64u(final.text);
     if (typeof m.closed.checkout_hash === 'string') r.checkout_hash = m.closed.checkout_hash;
     if (typeof m.closed.transaction_id === 'string') r.transaction_id = m.closed.transaction_id;
+    const hop = w.segments.length > 1 ? final?.sd.jwt.payload : undefined;
+    if (hop)
+      r.final_hop = { aud: hop.aud as string, nonce: hop.nonce as string, iat: hop.iat as number };
   }
   return r;
 }

@@ -12,7 +12,11 @@ export type { Ap2MandateContext };
 /** What the verifier expects of one chain (BUNDLE-AP2.md `expect`): each value given is checked. */
 export interface Ap2Expectation {
   aud?: string;
-  nonce?: string;
+  /**
+   * The nonce the final hop must carry, or a predicate over it (a nonce
+   * store's lookup; a network whose ledger consumes each nonce once).
+   */
+  nonce?: string | ((nonce: string) => boolean);
   /** Checkout chains: the checkout JWT the merchant issued. */
   checkout_jwt?: string;
   /** Payment chains: the checkout hash this payment is for. */
@@ -63,14 +67,17 @@ export interface Ap2ChainResult {
   /** The open mandates of the chain, root first. */
   open: Record<string, unknown>[];
   /**
-   * B64U(SHA-256(root segment as presented)): identifies the open mandate
-   * across presentations (what a network keys budgets and single use on).
+   * B64U(SHA-256(root JWT header.payload)): identifies the root mandate
+   * across presentations, whatever disclosures or signature bytes they carry
+   * (what a network keys budgets and single use on; {@link ap2RootId}).
    */
   root_id?: string;
   /** B64U(SHA-256(final segment as presented)): what a receipt's `reference` names. */
   closed_reference?: string;
   checkout_hash?: string;
   transaction_id?: string;
+  /** The final hop's audience binding, when the chain has hops. */
+  final_hop?: { aud: string; nonce: string; iat: number };
 }
 
 /** The verdict of {@link verifyAp2Presentation}: never thrown, always returned. */
