@@ -198,6 +198,8 @@ export const ERROR_CODES = [
   'AP2_RECEIPT_INVALID',
   /** A receipt's `reference` names no closed mandate of the bundle's chains. */
   'AP2_RECEIPT_REFERENCE_UNKNOWN',
+  /** A merchant was shown this closed checkout hop before (same content, or its nonce from the same key). */
+  'AP2_REPLAY',
   // issuance / usage
   'ISSUE_INVALID_INPUT',
   'MONEY_INVALID',

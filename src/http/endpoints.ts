@@ -11,6 +11,7 @@ import { type ErrorCode, VIError } from '../errors.js';
 import { PRIVATE_JWK_MEMBERS } from '../internal/guards.js';
 import { merchantPresentationsFrom } from '../ledger/merchant.js';
 import type { Ledger } from '../ledger/types.js';
+import { acceptAp2Checkout, authorizeAp2Presentation } from '../network/ap2.js';
 import {
   authorizePresentation,
   type DecisionError,
@@ -19,8 +20,9 @@ import {
 } from '../network/authorize.js';
 import { captureAuthorization } from '../network/capture.js';
 import { revokeMandate } from '../network/revoke.js';
+import { ap2ErrorOf } from '../profiles/ap2.js';
 import { bundleSchema, type JwkSet } from '../profiles/bundle.js';
-import { reportOf } from '../verify/report.js';
+import { reportOf, reportOfAp2 } from '../verify/report.js';
 import { readJsonBody } from './body.js';
 import { sendError } from './respond.js';
 import { annotate, type Route, sendJson } from './router.js';
@@ -77,6 +79,18 @@ async function validBody<T>(
   schema: z.ZodType<T>,
   invalid: ErrorCode = 'HTTP_REQUEST_INVALID',
 ): Promise<T | undefined> {
+  const body = await jsonBody(req, res, ctx);
+  return body === NO_BODY ? undefined : validated(res, body, schema, invalid);
+}
+
+const NO_BODY: unique symbol = Symbol('no body');
+
+/** The request's JSON, or NO_BODY with the transport error answered. */
+async function jsonBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: EndpointContext,
+): Promise<unknown> {
   const body = await readJsonBody(req, ctx.maxBodyBytes);
   if (!body.ok) {
     sendError(
@@ -86,9 +100,23 @@ async function validBody<T>(
       body.message,
       body.status === 413 || body.status === 415 ? { connection: 'close' } : {},
     );
-    return undefined;
+    return NO_BODY;
   }
-  const parsed = schema.safeParse(body.value);
+  return body.value;
+}
+
+/** An AP2 bundle (BUNDLE-AP2.md) rather than a VI one: dispatched by its version key. */
+function isAp2Body(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && 'ap2_bundle' in v && !('vi_bundle' in v);
+}
+
+function validated<T>(
+  res: ServerResponse,
+  value: unknown,
+  schema: z.ZodType<T>,
+  invalid: ErrorCode,
+): T | undefined {
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
@@ -109,7 +137,10 @@ async function merchantVerify(
   res: ServerResponse,
   ctx: EndpointContext,
 ): Promise<void> {
-  const bundle = await validBody(req, res, ctx, bundleSchema, 'BUNDLE_MALFORMED');
+  const body = await jsonBody(req, res, ctx);
+  if (body === NO_BODY) return;
+  if (isAp2Body(body)) return merchantVerifyAp2(res, body, ctx);
+  const bundle = validated(res, body, bundleSchema, 'BUNDLE_MALFORMED');
   if (bundle === undefined) return;
   const result = await verifyWithConfiguredTrust(bundle, merchantTrust(ctx), ctx.now(), 'merchant');
   const report = reportOf('-', bundle, result);
@@ -147,9 +178,82 @@ async function networkAuthorize(
   res: ServerResponse,
   ctx: EndpointContext,
 ): Promise<void> {
-  const bundle = await validBody(req, res, ctx, bundleSchema, 'BUNDLE_MALFORMED');
+  const body = await jsonBody(req, res, ctx);
+  if (body === NO_BODY) return;
+  if (isAp2Body(body)) return networkAuthorizeAp2(res, body, ctx);
+  const bundle = validated(res, body, bundleSchema, 'BUNDLE_MALFORMED');
   if (bundle === undefined) return;
   const answer = await authorizePresentation(bundle, ctx, ctx.now());
+  annotate(res, {
+    decision: answer.decision,
+    codes: answer.errors.map((e) => e.code),
+    replayed: answer.replayed ?? false,
+  });
+  sendJson(res, 200, answer);
+}
+
+/**
+ * AP2 at the merchant endpoint: the checkout chain verified with the
+ * merchant's keys and audience, its closing hop remembered against replay.
+ */
+async function merchantVerifyAp2(
+  res: ServerResponse,
+  body: unknown,
+  ctx: EndpointContext,
+): Promise<void> {
+  const { result, replay } = await acceptAp2Checkout(
+    body,
+    {
+      ledger: ctx.ledger,
+      issuerKeys: ctx.issuerKeys,
+      merchantKeys: ctx.merchantKeys ?? { keys: [] },
+      aud: ctx.merchantAud ?? ctx.expect?.l3b?.aud ?? '',
+      skewSeconds: ctx.skewSeconds,
+      ...(ctx.signatureCache ? { signatureCache: ctx.signatureCache } : {}),
+    },
+    ctx.now(),
+  );
+  const { file: _file, verdict_match: _match, ...report } = reportOfAp2('-', body, result);
+  if (replay) {
+    report.valid = false;
+    report.errors.push(replay);
+    report.ap2_error = ap2ErrorOf(replay.code);
+  }
+  annotate(res, { valid: report.valid, codes: report.errors.map((e) => e.code) });
+  sendJson(res, 200, { ...report, checks: result.checks });
+}
+
+/** What the network's caller (the acquirer side) asserts about the payment, beside the AP2 bundle. */
+const ap2TransactionSchema = z.object({
+  transaction_id: z.string().min(1).max(200),
+  open_checkout_hash: z.string().min(1).max(200).optional(),
+});
+
+/** AP2 at the network endpoint: the payment chain decided against the ledger (network/ap2.ts). */
+async function networkAuthorizeAp2(
+  res: ServerResponse,
+  body: unknown,
+  ctx: EndpointContext,
+): Promise<void> {
+  const transaction = validated(
+    res,
+    (body as { transaction?: unknown }).transaction,
+    ap2TransactionSchema,
+    'HTTP_REQUEST_INVALID',
+  );
+  if (transaction === undefined) return;
+  const answer = await authorizeAp2Presentation(
+    body,
+    {
+      ledger: ctx.ledger,
+      issuerKeys: ctx.issuerKeys,
+      aud: networkAudienceOf(ctx)!,
+      ...(ctx.holdSeconds === undefined ? {} : { holdSeconds: ctx.holdSeconds }),
+      ...(ctx.signatureCache ? { signatureCache: ctx.signatureCache } : {}),
+    },
+    transaction,
+    ctx.now(),
+  );
   annotate(res, {
     decision: answer.decision,
     codes: answer.errors.map((e) => e.code),

@@ -21,6 +21,7 @@ export {
 export { openSqliteLedger } from './sqlite.js';
 export type {
   AgentRecurrenceTerms,
+  AgentReuseTerms,
   AuditEvent,
   AuthorizationRecord,
   AuthorizationRequest,
@@ -30,6 +31,7 @@ export type {
   CaptureResult,
   Decision,
   Ledger,
+  MandateUsage,
   MerchantMemoryResult,
   MerchantPresentation,
   RecurrenceTerms,

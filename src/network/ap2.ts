@@ -219,3 +219,66 @@ export async function authorizeAp2Presentation(
     errors: [{ code: decision.code, layer: 'ledger', pair: null, message: decision.message }],
   };
 }
+
+/** What a merchant verifies AP2 checkouts with: its keys, the roots it trusts, its audience, its replay memory. */
+export interface Ap2MerchantTrust {
+  ledger: Ledger;
+  issuerKeys: KeyResolver;
+  /** The merchant's own keys: its `checkout_jwt` signatures. */
+  merchantKeys: KeyResolver;
+  aud: string;
+  /** Clock skew tolerated; bounds how long a presentation is remembered. */
+  skewSeconds: number;
+  signatureCache?: VerifiedSignatureCache;
+}
+
+/** A merchant's verdict on an AP2 checkout chain: the verification, and whether it was shown before. */
+export interface Ap2CheckoutAnswer {
+  result: Ap2VerificationResult;
+  /** Set when the closed checkout hop was presented before: the presentation is refused. */
+  replay?: DecisionError;
+}
+
+/**
+ * Verify an AP2 checkout chain at the merchant and remember its closing hop:
+ * the same hop (by content) or its nonce from the same key again is
+ * AP2_REPLAY, until the hop could no longer verify.
+ */
+export async function acceptAp2Checkout(
+  bundle: unknown,
+  trust: Ap2MerchantTrust,
+  at: number,
+): Promise<Ap2CheckoutAnswer> {
+  const presented = isRecord(bundle) ? { ...bundle, trust: undefined, role: 'merchant' } : bundle;
+  const result = await verifyAp2Presentation(presented, {
+    issuerKeys: trust.issuerKeys,
+    merchantKeys: trust.merchantKeys,
+    role: 'merchant',
+    now: at,
+    skewSeconds: trust.skewSeconds,
+    expect: { checkout: { aud: trust.aud, nonce: (n: string) => n.length > 0 } },
+    ...(trust.signatureCache ? { signatureCache: trust.signatureCache } : {}),
+  });
+  const c = result.chains.checkout;
+  if (!result.valid || !c?.final_hop || !c.closed_hop_id) return { result };
+  const signer = (c.open[c.open.length - 1]?.cnf as { jwk: PublicJwk } | undefined)?.jwk;
+  if (!signer) return { result };
+  const exp = typeof c.closed?.exp === 'number' ? c.closed.exp : c.final_hop.iat + 3600;
+  const seen = await trust.ledger.rememberMerchantPresentation({
+    contentId: c.closed_hop_id,
+    signerThumbprint: jwkThumbprint(signer),
+    nonce: c.final_hop.nonce,
+    at,
+    forgetAfter: Math.max(exp, at) + trust.skewSeconds,
+  });
+  if (seen.firstSeen) return { result };
+  return {
+    result,
+    replay: {
+      code: 'AP2_REPLAY',
+      layer: 'checkout_chain',
+      pair: null,
+      message: `${seen.matched === 'content' ? 'this closed checkout' : 'its nonce'} was presented before (first at ${seen.firstSeenAt})`,
+    },
+  };
+}

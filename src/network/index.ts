@@ -8,8 +8,19 @@
  * @packageDocumentation
  */
 
-export type { Ap2AuthorizeAnswer, Ap2NetworkTrust, Ap2PaymentContext } from './ap2.js';
-export { AP2_LEDGER_PAIR, ap2LedgerId, authorizeAp2Presentation } from './ap2.js';
+export type {
+  Ap2AuthorizeAnswer,
+  Ap2CheckoutAnswer,
+  Ap2MerchantTrust,
+  Ap2NetworkTrust,
+  Ap2PaymentContext,
+} from './ap2.js';
+export {
+  AP2_LEDGER_PAIR,
+  acceptAp2Checkout,
+  ap2LedgerId,
+  authorizeAp2Presentation,
+} from './ap2.js';
 export type { AuthorizeAnswer, DecisionError, NetworkTrust } from './authorize.js';
 export { authorizePresentation, decisionErrors, verifyWithConfiguredTrust } from './authorize.js';
 export type { CaptureAnswer, CaptureInput, CaptureOptions } from './capture.js';

@@ -207,6 +207,7 @@ function chainResult(kind: MandateKind, w: WalkedChain, m: Mandates | undefined)
     if (typeof m.closed.checkout_hash === 'string') r.checkout_hash = m.closed.checkout_hash;
     if (typeof m.closed.transaction_id === 'string') r.transaction_id = m.closed.transaction_id;
     const hop = w.segments.length > 1 ? final?.sd.jwt.payload : undefined;
+    if (hop) r.closed_hop_id = sha256b64u(final!.sd.jwt.signingInput);
     if (hop)
       r.final_hop = { aud: hop.aud as string, nonce: hop.nonce as string, iat: hop.iat as number };
   }

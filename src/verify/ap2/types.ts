@@ -76,6 +76,8 @@ export interface Ap2ChainResult {
   closed_reference?: string;
   checkout_hash?: string;
   transaction_id?: string;
+  /** B64U(SHA-256(final hop header.payload)), when the chain has hops: the hop's content, whatever its signature bytes. */
+  closed_hop_id?: string;
   /** The final hop's audience binding, when the chain has hops. */
   final_hop?: { aud: string; nonce: string; iat: number };
 }
