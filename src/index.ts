@@ -180,10 +180,16 @@ export {
   issueAp2Hop,
   issueAp2Receipt,
   issueAp2Root,
+  issueAp2UserCredential,
   joinAp2Chain,
   presentAp2Segment,
 } from './issue/ap2.js';
-export type { IssueAp2HopInput, IssueAp2ReceiptInput, IssueAp2RootInput } from './issue/ap2.js';
+export type {
+  IssueAp2HopInput,
+  IssueAp2ReceiptInput,
+  IssueAp2RootInput,
+  IssueAp2UserCredentialInput,
+} from './issue/ap2.js';
 export { verifyAp2Presentation } from './verify/ap2/index.js';
 export type {
   Ap2ChainResult,

@@ -109,6 +109,54 @@ export async function issueAp2Root(input: IssueAp2RootInput): Promise<string> {
   );
 }
 
+/** A user credential root (User Credential model, DIFF 1.3): the holder's key in `cnf`, some claims disclosable. */
+export interface IssueAp2UserCredentialInput {
+  /** The credential issuer's key (a bank's digital payment credential issuer). */
+  signer: Signer;
+  /** The holder's public key: the first hop is signed with it. */
+  holderJwk: PublicJwk;
+  /** Claims in the clear (`iss`, `vct`, `iat`, `exp`, …). */
+  claims: Record<string, unknown>;
+  /** Claims each made a disclosure of its own (`card_last_four`, …). */
+  disclosable?: Record<string, unknown>;
+  /** The credential's `typ`; `dc+sd-jwt` by default. */
+  typ?: string;
+  salt?: SaltSource;
+}
+
+/**
+ * A user credential as an AP2 root: an SD-JWT with a top-level `cnf`; the
+ * user then signs the closed mandates as hops over it.
+ */
+export async function issueAp2UserCredential(input: IssueAp2UserCredentialInput): Promise<string> {
+  if (isRecord(input.claims.cnf) || input.claims.delegate_payload !== undefined)
+    throw invalid('cnf and delegate_payload are set by the issuer, not given as claims', 'cnf');
+  const salt = input.salt ?? newSalt;
+  const disclosures = Object.entries(input.disclosable ?? {}).map(([k, v]) =>
+    makePropertyDisclosure(k, v, salt),
+  );
+  const header = encodeJwtHeader({
+    alg: AP2_V0_2.alg,
+    typ: input.typ ?? 'dc+sd-jwt',
+    kid: input.signer.kid,
+  });
+  const payload: Record<string, unknown> = {
+    ...(disclosures.length ? { _sd: disclosures.map((d) => d.digest).sort() } : {}),
+    ...input.claims,
+    cnf: ap2Cnf(input.holderJwk),
+    _sd_alg: AP2_V0_2.sdAlg,
+  };
+  return runSealingAsync(
+    (function* () {
+      return serializeSdJwt(
+        yield* seal(header, payload),
+        disclosures.map((d) => d.encoded),
+      );
+    })(),
+    input.signer,
+  );
+}
+
 /** A hop: the signer the previous segment names, what it binds, and its audience. */
 export interface IssueAp2HopInput {
   /** The key the previous segment's delegate item names in `cnf.jwk`. */

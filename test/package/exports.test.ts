@@ -23,6 +23,8 @@ const ENTRY_POINTS: Record<string, { file: string; names: string[] }> = {
       'issueAp2Root',
       'issueAp2Hop',
       'issueAp2Receipt',
+      'issueAp2UserCredential',
+      'IssueAp2UserCredentialInput',
       'joinAp2Chain',
       'presentAp2Segment',
       'IssueAp2RootInput',

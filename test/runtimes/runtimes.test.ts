@@ -54,7 +54,8 @@ interface Report {
   vectors: { passed: number; failed: unknown[] };
 }
 
-const SHIPPED_VECTORS = ['valid', 'tampered'].reduce(
+const VECTOR_DIRS = ['valid', 'tampered', 'ap2/valid', 'ap2/tampered'];
+const SHIPPED_VECTORS = VECTOR_DIRS.reduce(
   (n, d) => n + readdirSync(join(ROOT, 'vectors', d)).filter((f) => f.endsWith('.json')).length,
   0,
 );
@@ -101,7 +102,7 @@ function installTarball(): void {
   copyFileSync(join(__dirname, 'smoke.mjs'), join(project, 'smoke.mjs'));
   // The vectors the tarball ships, as data every runtime can import (no file system in a worker or a page).
   const shipped = join(modules, 'vintent', 'vectors');
-  const vectors = ['valid', 'tampered'].flatMap((d) =>
+  const vectors = VECTOR_DIRS.flatMap((d) =>
     readdirSync(join(shipped, d))
       .filter((f) => f.endsWith('.json'))
       .sort()

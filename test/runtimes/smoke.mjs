@@ -5,7 +5,7 @@
 // 1. Issue an Autonomous and an Immediate chain with non-extractable WebCrypto
 //    keys, present each to every role, and verify each presentation.
 // 2. Break one signature and one binding: each refused with its code.
-// 3. Verify every shipped vector (vectors/) against its recorded verdict.
+// 3. Verify every shipped vector (vectors/, VI and AP2) against its recorded verdict.
 
 const shop = { id: 'm-1', name: 'Shop', website: 'https://shop.example' };
 const card = {
@@ -142,9 +142,15 @@ export async function runSmoke(v, vectors) {
   );
 
   for (const { name, bundle } of vectors) {
-    const r = await v.verifyPresentation(bundle, { trustFromBundle: true });
+    const ap2 = bundle.ap2_bundle !== undefined;
+    const r = ap2
+      ? await v.verifyAp2Presentation(bundle, { trustFromBundle: true })
+      : await v.verifyPresentation(bundle, { trustFromBundle: true });
     const want = bundle.verdict;
-    const ok = r.valid === want.valid && (!want.code || codes(r).includes(want.code));
+    const ok =
+      r.valid === want.valid &&
+      (!want.code || codes(r).includes(want.code)) &&
+      (!ap2 || r.ap2_error === want.error);
     if (ok) report.vectors.passed++;
     else report.vectors.failed.push({ name, want, got: { valid: r.valid, codes: codes(r) } });
   }

@@ -95,6 +95,12 @@ const ROWS: Row[] = [
     hooks: { paymentChain: (s) => s.replace('~~', '~~~~') },
   },
   {
+    check: 'ap2.chain.parse',
+    code: 'AP2_CHAIN_MALFORMED',
+    why: 'a key-binding JWT after the final hop',
+    hooks: { paymentChain: (s) => `${s}eyJhbGciOiJFUzI1NiIsInR5cCI6ImtiK2p3dCJ9.e30.AAAA` },
+  },
+  {
     check: 'ap2.root.key',
     code: 'AP2_ROOT_KEY_UNKNOWN',
     why: 'a root kid no configured provider has',
