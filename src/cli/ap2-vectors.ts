@@ -65,10 +65,12 @@ function trustOf(extra: Obj = {}): Obj {
   };
 }
 
-const verdictOf = (error: Ap2ErrorCode | null, why: string) => ({
+/** `error` is AP2's code; `code` vintent's (as in the VI vectors), for implementations that keep their own. */
+const verdictOf = (error: Ap2ErrorCode | null, code: string | null) => ({
   valid: error === null,
-  why,
+  why: code === null ? 'all checks passed' : `refused: ${code}`,
   error,
+  ...(code === null ? {} : { code }),
 });
 
 /** Human present: closed mandates only, in the Trusted Agent Provider model (lone roots) or the User Credential model (credential ~~ user-signed hop). */
@@ -186,7 +188,7 @@ function hnpBundle(
   f: Ap2Fixture,
   role: 'network' | 'merchant' | 'dispute',
   name: string,
-  verdict: Obj,
+  verdict: ReturnType<typeof verdictOf>,
   extra: Obj = {},
 ): Obj {
   const b: Obj = { ap2_bundle: 1, name, role, at: AT, trust: trustOf() };
