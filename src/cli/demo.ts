@@ -16,11 +16,13 @@ import { openSqliteLedger } from '../ledger/sqlite.js';
 import { type AuthorizeAnswer, authorizePresentation } from '../network/authorize.js';
 import type { PresentationBundle } from '../present/index.js';
 import { presentToNetwork } from '../present/index.js';
+import { AP2_V0_2 } from '../profiles/ap2.js';
 import { DEFAULT_PROFILE, findProfile, PROFILES } from '../profiles/profile.js';
 import { makeArrayDisclosure, serializeSdJwt, signJwt } from '../sdjwt/build.js';
 import type { SigningKey } from '../sdjwt/keys.js';
 import { verifyPresentation } from '../verify/index.js';
 import type { PairResult, VerificationResult } from '../verify/types.js';
+import { ap2Demo } from './ap2-demo.js';
 import { type CommandSpec, InputFileError, runCommand, stringFlag, UsageError } from './args.js';
 import { formatMoney } from './format.js';
 import {
@@ -50,7 +52,7 @@ export const DEMO_COMMAND: CommandSpec = {
     profile: {
       type: 'string',
       value: 'NAME',
-      help: 'wire profile of the credentials (vintent profiles lists them)',
+      help: 'wire profile of the credentials (vintent profiles lists them; ap2-0.2 runs the AP2 flows)',
       default: 'vi-2026-04',
     },
   },
@@ -370,25 +372,32 @@ async function refusals(a: Actors, at: number, profile: string, log: Log): Promi
 export async function run(args: string[]): Promise<number> {
   return runCommand(DEMO_COMMAND, args, async (values) => {
     const profileName = stringFlag(values, 'profile') ?? DEFAULT_PROFILE;
+    if (profileName === AP2_V0_2.name) {
+      const out = stringFlag(values, 'out');
+      if (out !== undefined) makeOutDir(out);
+      return ap2Demo(out, (s) => process.stdout.write(`${s}\n`));
+    }
     if (!findProfile(profileName))
       throw new UsageError(
-        `unknown profile '${profileName}' (known: ${PROFILES.map((p) => p.name).join(', ')})`,
+        `unknown profile '${profileName}' (known: ${[...PROFILES.map((p) => p.name), AP2_V0_2.name].join(', ')})`,
       );
     return demo(stringFlag(values, 'out'), profileName);
   });
 }
 
-async function demo(out: string | undefined, profileName: string): Promise<number> {
-  if (out !== undefined) {
-    try {
-      mkdirSync(out, { recursive: true });
-    } catch (e) {
-      // Before any flow runs: nothing half-written, exit 2 with the path.
-      throw new InputFileError(
-        `${out}: cannot create the output directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      );
-    }
+function makeOutDir(out: string): void {
+  try {
+    mkdirSync(out, { recursive: true });
+  } catch (e) {
+    // Before any flow runs: nothing half-written, exit 2 with the path.
+    throw new InputFileError(
+      `${out}: cannot create the output directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
+}
+
+async function demo(out: string | undefined, profileName: string): Promise<number> {
+  if (out !== undefined) makeOutDir(out);
   const log: Log = (s) => process.stdout.write(`${s}\n`);
   const at = Math.floor(Date.now() / 1000);
   const actors = newActors();

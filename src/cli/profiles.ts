@@ -2,6 +2,7 @@
  * `vintent profiles [--json]`: the wire vocabularies vintent issues and
  * verifies, read from the profile table (src/profiles/profile.ts).
  */
+import { AP2_V0_2 } from '../profiles/ap2.js';
 import { DEFAULT_PROFILE, PROFILES, type WireProfile } from '../profiles/profile.js';
 import { type CommandSpec, runCommand, UsageError } from './args.js';
 
@@ -38,6 +39,25 @@ export function describeProfile(p: WireProfile): Record<string, unknown> {
   };
 }
 
+/** The AP2 vocabulary (src/profiles/ap2.ts): verified and issued through its own chain format. */
+export function describeAp2Profile(): Record<string, unknown> {
+  const p = AP2_V0_2;
+  return {
+    name: p.name,
+    default: false,
+    title: p.title,
+    spec: `../shared/${p.specText}/`,
+    vct: p.vct,
+    constraint: p.constraint,
+    hop_typ: { terminal: p.typ.terminal, intermediate: p.typ.intermediate },
+    chain_separator: p.chainSeparator,
+    max_hops: p.maxHops,
+    frequencies: Object.keys(p.frequencies),
+    presets: p.paymentPresets,
+    budget_max: 'major units, ISO 4217 exponent',
+  };
+}
+
 export async function run(args: string[]): Promise<number> {
   return runCommand(PROFILES_COMMAND, args, async (values, positionals) =>
     list(values.json === true, positionals),
@@ -48,8 +68,9 @@ async function list(json: boolean, positionals: string[]): Promise<number> {
   if (positionals.length > 0) throw new UsageError('profiles takes no operands');
   if (json) {
     for (const p of PROFILES) process.stdout.write(`${JSON.stringify(describeProfile(p))}\n`);
+    process.stdout.write(`${JSON.stringify(describeAp2Profile())}\n`);
     process.stdout.write(
-      `${JSON.stringify({ summary: true, profiles: PROFILES.length, default: DEFAULT_PROFILE })}\n`,
+      `${JSON.stringify({ summary: true, profiles: PROFILES.length + 1, default: DEFAULT_PROFILE })}\n`,
     );
     return 0;
   }
@@ -64,5 +85,14 @@ async function list(json: boolean, positionals: string[]): Promise<number> {
         `  April additions  match_mode ${p.lineItemMatchModes ? 'yes' : 'no'}, budget.min ${p.budgetMin ? 'yes' : 'no'}, risk_data ${p.riskDataMembers ? 'yes' : 'no'}\n`,
     );
   }
+  const a = AP2_V0_2;
+  process.stdout.write(
+    `${a.name}\n  ${a.title}\n` +
+      `  mandate VCTs     ${a.vct.checkout.open}, ${a.vct.payment.open} / ${a.vct.checkout.closed}, ${a.vct.payment.closed}\n` +
+      `  constraints      ${[...a.constraint.checkout, ...a.constraint.payment].join(', ')}\n` +
+      `  chains           segments joined by ${a.chainSeparator}, hops ${a.typ.terminal.join('/')} and ${a.typ.intermediate.join('/')}, at most ${a.maxHops}\n` +
+      `  frequencies      ${Object.keys(a.frequencies).join(' ')}\n` +
+      `  budget.max       major units, converted with the ISO 4217 exponent\n`,
+  );
   return 0;
 }

@@ -37,10 +37,13 @@ describe('vintent profiles', () => {
       .map((l) => JSON.parse(l));
     expect(lines.at(-1)).toEqual({
       summary: true,
-      profiles: PROFILES.length,
+      profiles: PROFILES.length + 1,
       default: DEFAULT_PROFILE,
     });
-    const list = lines.slice(0, -1) as { name: string; default: boolean; agent_kid: string }[];
+    const all = lines.slice(0, -1) as { name: string; default: boolean; agent_kid: string }[];
+    expect(all.at(-1)).toMatchObject({ name: 'ap2-0.2', default: false, chain_separator: '~~' });
+    expect(out).toContain('ap2-0.2');
+    const list = all.slice(0, -1);
     expect(list.map((p) => p.name)).toEqual(PROFILES.map((p) => p.name));
     expect(list.filter((p) => p.default).map((p) => p.name)).toEqual([DEFAULT_PROFILE]);
     expect(Object.fromEntries(list.map((p) => [p.name, p.agent_kid]))).toEqual({
@@ -94,5 +97,25 @@ describe('vintent verify and profiles', () => {
       JSON.parse(refused.out.split('\n')[0]!).errors.map((e: { code: string }) => e.code),
     ).toContain('PROFILE_NOT_ACCEPTED');
     expect((await capture(() => verify(['--profiles', 'vi-1999-01', file]))).code).toBe(2);
+  });
+});
+
+describe('vintent demo --profile ap2-0.2', () => {
+  it('writes AP2 bundles, valid and refused, that vintent verify judges as recorded; the ledger keeps the budget', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vintent-demo-ap2-'));
+    const { code, out } = await capture(() => demo(['--out', dir, '--profile', 'ap2-0.2']));
+    expect(code).toBe(0);
+    expect(out).toContain('Profile: ap2-0.2');
+    expect(out).toContain('declined invalid_mandate');
+    const valid = readdirSync(join(dir, 'valid'));
+    const tampered = readdirSync(join(dir, 'tampered'));
+    expect(valid.length).toBeGreaterThanOrEqual(10);
+    expect(tampered.length).toBeGreaterThanOrEqual(30);
+    const b = JSON.parse(readFileSync(join(dir, 'valid', valid[0]!), 'utf8'));
+    expect(b.ap2_bundle).toBe(1);
+    const checked = await capture(() => verify(['--json', dir]));
+    expect(checked.code).toBe(0);
+    const summary = JSON.parse(checked.out.trimEnd().split('\n').at(-1)!);
+    expect(summary).toMatchObject({ bundles: valid.length + tampered.length, verdict_mismatch: 0 });
   });
 });
