@@ -7,7 +7,7 @@
  *   npm run bench -- --quick       a fast smoke run (fewer loops, 20k verifications for memory)
  *   npm run bench -- --out FILE    also write the JSON to FILE (e.g. bench/results/latest.json)
  *   npm run bench -- --only issue  only the named suites (comma-separated or repeated) and their targets:
- *                                  verify, issue, network, cost, steady, ledger, http, threads, memory, web
+ *                                  verify, issue, network, cost, steady, ledger, http, threads, memory, web, ap2
  *
  * Runs under `node --expose-gc --import tsx` so memory samples follow a full GC.
  */
@@ -16,6 +16,7 @@ import { dirname } from 'node:path';
 import type { PresentationBundle } from '../src/present/index.js';
 import { ParsedJwtCache } from '../src/sdjwt/parse-cache.js';
 import { VerifiedSignatureCache } from '../src/sdjwt/signature-cache.js';
+import { runAp2Suite } from './ap2-suite.js';
 import { chainViews, newHolder, type StableParties, stableParties } from './chains.js';
 import { type CostRow, runCostSuite } from './cost-suite.js';
 import { type LoopPlan, opsNeeded } from './harness.js';
@@ -51,6 +52,7 @@ const SUITES = [
   'threads',
   'memory',
   'web',
+  'ap2',
 ] as const;
 type Suite = (typeof SUITES)[number];
 
@@ -390,6 +392,7 @@ async function main(): Promise<number> {
   const issue = runs('issue') ? await runIssueSuite(parties, plan.issue, log) : [];
   const network = runs('network') ? [await runNetworkSuite(parties, plan.network, log)] : [];
   const web = runs('web') ? await runWebSuite(parties, plan.single, log) : [];
+  const ap2 = runs('ap2') ? await runAp2Suite(plan.single, log) : [];
   const cost = runs('cost') ? await runCostSuite(args.quick ? 9 : 41, log) : undefined;
 
   const { steady, steadyRows } = await runSteady(parties, plan, runs, log);
@@ -405,12 +408,13 @@ async function main(): Promise<number> {
     });
   }
 
-  const rows = [...(verify?.rows ?? []), ...web, ...network, ...steadyRows, ...issue];
+  const rows = [...(verify?.rows ?? []), ...web, ...ap2, ...network, ...steadyRows, ...issue];
   const targetList = [
     ...(verify ? targets(verify.rows) : []),
     ...(steady ? steadyTargets(steady) : []),
     ...(issue.length > 0 ? issueTargets(issue) : []),
     ...(cost ? costTargets(cost) : []),
+    ...ap2.map((r) => atMost('AP2 network view, cached keys / floor', r.ratio, 1.3)),
   ];
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
     version: string;

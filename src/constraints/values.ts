@@ -23,6 +23,24 @@ export const isCurrencyCode = isIsoCurrency;
  */
 export function majorToMinorUnits(value: unknown, currency: unknown): number | undefined {
   if (!isIsoCurrency(currency)) return undefined;
+  // A budget recurs with every payment under its mandate: remember the few conversions seen.
+  const key =
+    typeof value === 'number' || (typeof value === 'string' && value.length <= 32)
+      ? `${currency}|${typeof value}|${value}`
+      : undefined;
+  if (key !== undefined && MINOR_MEMO.has(key)) return MINOR_MEMO.get(key);
+  const minor = convertToMinor(value, currency);
+  if (key !== undefined) {
+    if (MINOR_MEMO.size >= MINOR_MEMO_SIZE) MINOR_MEMO.clear();
+    MINOR_MEMO.set(key, minor);
+  }
+  return minor;
+}
+
+const MINOR_MEMO_SIZE = 256;
+const MINOR_MEMO = new Map<string, number | undefined>();
+
+function convertToMinor(value: unknown, currency: string): number | undefined {
   const text =
     typeof value === 'number' && Number.isFinite(value)
       ? String(value)
