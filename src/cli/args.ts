@@ -71,7 +71,8 @@ export function helpText(spec: CommandSpec): string {
       f.default !== undefined && f.default !== false ? ` (default: ${String(f.default)})` : '';
     return [left, `${f.help}${dflt}`] as const;
   });
-  const width = Math.max(...rows.map(([l]) => l.length)) + 2;
+  // The operands' column counts too: a long operand name must not run into its help.
+  const width = Math.max(...rows.map(([l]) => l.length), spec.operands?.length ?? 0) + 2;
   const lines = [`usage: ${synopsis(spec)}`, '', spec.summary, ''];
   if (spec.operands) lines.push(`  ${spec.operands.padEnd(width)}${spec.operandsHelp ?? ''}`);
   for (const [l, r] of rows) lines.push(`  ${l.padEnd(width)}${r}`);

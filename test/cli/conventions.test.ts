@@ -68,6 +68,8 @@ describe('vintent --help, help, --version', () => {
         expect(r.out).toMatch(new RegExp(`--${flag}\\b.*\\S{3,}`));
       expect(r.out).toContain(`example:\n  vintent ${spec.example}`);
       expect(r.out.match(/example:/g)).toHaveLength(1);
+      // Operand and flag names stand apart from their help by at least two spaces.
+      if (spec.operands && spec.operandsHelp) expect(r.out).toContain(`  ${spec.operands}  `);
     },
   );
 
