@@ -65,3 +65,31 @@ if (offenders.length > 0) {
   console.error(`post-build: Node built-ins imported in the web core: ${offenders.join(', ')}`);
   process.exit(1);
 }
+
+// The static inspector (`vintent inspect --static`): the inspection as one
+// classic script for the page, on the web seam, with its dependencies inside
+// (a page opened from file:// can load neither modules nor bare imports).
+const { build } = await import('esbuild');
+await build({
+  entryPoints: [join(dist, 'inspect', 'static-entry.js')],
+  outfile: join(dist, 'inspect', 'assets', 'inspector-core.js'),
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  legalComments: 'eof',
+  logLevel: 'warning',
+  plugins: [
+    {
+      name: 'web-seam',
+      setup(b) {
+        b.onResolve({ filter: /\/platform\.js$/ }, (args) =>
+          args.importer.includes(`${join('dist', 'sdjwt')}`) || args.resolveDir.endsWith('sdjwt')
+            ? { path: join(args.resolveDir, 'platform-web.js') }
+            : undefined,
+        );
+      },
+    },
+  ],
+});

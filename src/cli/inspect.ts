@@ -4,9 +4,15 @@
  * Start the inspector page on 127.0.0.1, print its URL, and keep serving until
  * interrupted. BUNDLE, when given, is shown as soon as the page opens. Without
  * --trust the page verifies against each bundle's own `trust` (and says so).
+ *
+ * `vintent inspect --static DIR [BUNDLE]` writes the page as static files
+ * instead: it verifies in the browser (WebCrypto), from file:// too, so a
+ * bundle is checked without being sent anywhere.
  */
-import { basename } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { startInspector } from '../http/inspect-server.js';
+import { ASSETS_DIR } from '../inspect/index.js';
 import type { InspectorOptions } from '../inspect/service.js';
 import {
   type CommandSpec,
@@ -26,6 +32,11 @@ export const INSPECT_COMMAND: CommandSpec = {
   operandsHelp: 'a bundle file to show as soon as the page opens',
   flags: {
     port: { type: 'string', value: 'PORT', help: 'port to listen on (default: any free one)' },
+    static: {
+      type: 'string',
+      value: 'DIR',
+      help: 'write the inspector as static files into DIR instead of serving it: it verifies in the browser, offline',
+    },
     trust: {
       type: 'string',
       value: 'JWKS',
@@ -38,7 +49,9 @@ export const INSPECT_COMMAND: CommandSpec = {
     },
   },
   example: 'inspect vectors/valid/autonomous-dispute.json --trust issuer-jwks.json',
-  notes: ['runs until Ctrl-C; exit status: 0 after Ctrl-C, 2 usage, an unreadable file or no port'],
+  notes: [
+    'runs until Ctrl-C; exit status: 0 after Ctrl-C (or once --static has written its files), 2 usage, an unreadable file or no port',
+  ],
 };
 
 export async function run(args: string[]): Promise<number> {
@@ -59,8 +72,58 @@ export async function run(args: string[]): Promise<number> {
     if (file !== undefined) {
       options.preload = { name: basename(file), bundle: readBundleFileOrFail(file) };
     }
+    const out = stringFlag(values, 'static');
+    if (out !== undefined) {
+      if (options.port !== undefined)
+        throw new UsageError('--static writes files; it takes no --port');
+      return writeStaticInspector(out, options);
+    }
     return serveInspector(options);
   });
+}
+
+/** Classic scripts only: a page opened from file:// may not load modules. */
+function staticIndex(): string {
+  return readFileSync(join(ASSETS_DIR, 'index.html'), 'utf8')
+    .replaceAll('/inspect/assets/', './')
+    .replace(
+      '<script type="module" src="./inspector.js"></script>',
+      '<script defer src="./inspector-core.js"></script>\n  <script defer src="./config.js"></script>\n  <script defer src="./inspector.js"></script>',
+    );
+}
+
+/** JSON as a script literal: `<` escaped so no string can close the script. */
+const scriptJson = (v: unknown) => JSON.stringify(v).replaceAll('<', '\\u003c');
+
+function writeStaticInspector(dir: string, options: InspectorOptions): number {
+  if (!existsSync(join(ASSETS_DIR, 'inspector-core.js'))) {
+    process.stderr.write(
+      'vintent inspect: the static inspector script is missing (npm run build)\n',
+    );
+    return 2;
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    process.stderr.write(
+      `vintent inspect: ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
+    );
+    return 2;
+  }
+  for (const f of ['inspector.css', 'inspector.js', 'inspector-core.js'])
+    copyFileSync(join(ASSETS_DIR, f), join(dir, f));
+  writeFileSync(join(dir, 'index.html'), staticIndex());
+  const keys: Record<string, unknown> = {};
+  if (options.issuerKeys) keys.issuerKeys = options.issuerKeys;
+  if (options.merchantKeys) keys.merchantKeys = options.merchantKeys;
+  writeFileSync(
+    join(dir, 'config.js'),
+    `globalThis.vintentKeys = ${scriptJson(keys)};\nglobalThis.vintentPreload = ${scriptJson(options.preload ?? {})};\n`,
+  );
+  process.stdout.write(
+    `vintent inspector written to ${dir}: open ${join(dir, 'index.html')} in a browser; it verifies in the page, offline\n(trust: ${options.issuerKeys ? 'issuer keys from --trust' : "each bundle's own trust"})\n`,
+  );
+  return 0;
 }
 
 async function serveInspector(options: InspectorOptions & { port?: number }): Promise<number> {

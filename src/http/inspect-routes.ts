@@ -13,11 +13,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import type { ErrorCode } from '../errors.js';
 import { ASSETS_DIR } from '../inspect/index.js';
 import { isViewRole } from '../inspect/roles.js';
-import { type InspectorOptions, inspectBundle } from '../inspect/service.js';
-import { parseBundleText } from '../verify/index.js';
+import { type InspectorOptions, inspectText } from '../inspect/service.js';
 import { readJsonBody } from './body.js';
 import { sendError } from './respond.js';
 import { type Route, sendJson } from './router.js';
@@ -66,24 +64,6 @@ function parsePair(v: unknown): number {
 }
 
 /**
- * A pasted bundle arrives as text: read it with the verifier's own bundle reader
- * (size, nesting depth, JSON syntax), so the page refuses exactly what the CLI does.
- */
-function bundleOf(
-  v: unknown,
-): { ok: true; bundle: unknown } | { ok: false; status: number; code: ErrorCode; message: string } {
-  if (typeof v !== 'string') return { ok: true, bundle: v };
-  const r = parseBundleText(v);
-  if (r.ok) return { ok: true, bundle: r.value };
-  return {
-    ok: false,
-    status: r.error.code === 'BUNDLE_TOO_LARGE' ? 413 : 400,
-    code: r.error.code,
-    message: r.error.message,
-  };
-}
-
-/**
  * The inspector's routes; mount them on any server built on src/http/router.ts
  * (e.g. `createVintentServer({ ..., extraRoutes: inspectorRoutes(options) })`).
  */
@@ -128,12 +108,12 @@ export function inspectorRoutes(options: InspectorOptions = {}): Route[] {
           pair?: unknown;
         };
         const role = isViewRole(b.role) ? b.role : 'presented';
-        const read = bundleOf(b.bundle);
-        if (!read.ok) {
-          sendError(res, read.status, read.code, read.message);
+        const answer = await inspectText(b.bundle, role, parsePair(b.pair), options);
+        if (!answer.ok) {
+          sendError(res, answer.status, answer.code, answer.message);
           return;
         }
-        sendJson(res, 200, await inspectBundle(read.bundle, role, parsePair(b.pair), options));
+        sendJson(res, 200, answer.view);
       },
     },
   ];

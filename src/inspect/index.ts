@@ -20,7 +20,12 @@ export type {
 } from './model.js';
 export { buildInspectView } from './model.js';
 export { deriveRoleView, type RoleView, VIEW_ROLES, type ViewRole } from './roles.js';
-export { type InspectorOptions, inspectBundle } from './service.js';
+export {
+  type InspectAnswer,
+  type InspectorOptions,
+  inspectBundle,
+  inspectText,
+} from './service.js';
 
 /** The inspector page's files (HTML, CSS, JS): src/… under tsx, dist/… once built. */
 export const ASSETS_DIR: string = fileURLToPath(new URL('./assets/', import.meta.url));

@@ -2,7 +2,8 @@
  * One inspection: pick the party's view, verify it with the library's own
  * {@link verifyPresentation}, and build the page's model.
  */
-import { verifyPresentation } from '../verify/index.js';
+import type { ErrorCode } from '../errors.js';
+import { parseBundleText, verifyPresentation } from '../verify/index.js';
 import type { KeyResolver, VerifyOptions } from '../verify/types.js';
 import { buildInspectView, type InspectView, type TrustSource } from './model.js';
 import { deriveRoleView, type ViewRole } from './roles.js';
@@ -65,4 +66,36 @@ export async function inspectBundle(
       ? 'bundle'
       : 'none';
   return buildInspectView(view.bundle, result, { view, trust });
+}
+
+/** What one inspection request answers: the page's model, or why the input was refused before verification. */
+export type InspectAnswer =
+  | { ok: true; view: InspectView }
+  | { ok: false; status: number; code: ErrorCode; message: string };
+
+/**
+ * One inspection from what the page sends: a bundle as pasted text (read with
+ * the verifier's own bundle reader: size, depth, JSON syntax) or as a value.
+ * The served inspector answers with it, and the static one runs it in the
+ * page: one code path.
+ */
+export async function inspectText(
+  input: unknown,
+  role: ViewRole,
+  pair: number,
+  options: InspectorOptions = {},
+): Promise<InspectAnswer> {
+  let bundle = input;
+  if (typeof input === 'string') {
+    const r = parseBundleText(input);
+    if (!r.ok)
+      return {
+        ok: false,
+        status: r.error.code === 'BUNDLE_TOO_LARGE' ? 413 : 400,
+        code: r.error.code,
+        message: r.error.message,
+      };
+    bundle = r.value;
+  }
+  return { ok: true, view: await inspectBundle(bundle, role, pair, options) };
 }

@@ -180,7 +180,9 @@ export async function authorizeAp2Presentation(
   const p = result.chains.payment!;
   const closed = p.closed!;
   const amount = closed.payment_amount as { amount: number; currency: string };
-  const signer = (p.open[p.open.length - 1]?.cnf as { jwk: PublicJwk }).jwk;
+  // The closing hop's key; a lone closed root (human present) has none but the root's.
+  const delegated = (p.open[p.open.length - 1]?.cnf as { jwk?: PublicJwk } | undefined)?.jwk;
+  const signerThumbprint = delegated ? jwkThumbprint(delegated) : `root:${String(p.root_kid)}`;
   // A lone root (human present, no hop) has no nonce: its single use is the presentation id's.
   const nonce = p.final_hop?.nonce ?? `root:${rootId}`;
   const request: AuthorizationRequest = {
@@ -188,7 +190,7 @@ export async function authorizeAp2Presentation(
     pairId: AP2_LEDGER_PAIR,
     // One closed mandate per checkout under this root: any copy of it is the same presentation.
     presentationId: sha256b64u(`ap2|${rootId}|${String(closed.transaction_id)}`),
-    signerThumbprint: jwkThumbprint(signer),
+    signerThumbprint,
     nonce,
     amount: amount.amount,
     currency: amount.currency,

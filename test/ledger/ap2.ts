@@ -6,6 +6,7 @@
  * issued with vintent's AP2 issuer and decided by `authorizeAp2Presentation`.
  */
 import { afterEach, expect, it } from 'vitest';
+import { issueAp2Root } from '../../src/issue/ap2.js';
 import type { Ledger } from '../../src/ledger/types.js';
 import {
   type Ap2AuthorizeAnswer,
@@ -81,6 +82,37 @@ export function defineAp2LedgerBehaviour(freshStorage: FreshStorage): void {
     const usage = await trust.ledger.usage(first.mandate_id!, 'ap2:payment', AT + 10);
     expect(usage.uses).toBe(1);
     expect(usage.spentByCurrency).toEqual({ EUR: 2998 });
+  });
+
+  it('a human-present closed payment root (no hop, no nonce) is used once', async () => {
+    const trust = await network();
+    const checkout = 'chk-human-present';
+    const root = await issueAp2Root({
+      signer: keys.provider,
+      mandate: {
+        vct: 'mandate.payment.1',
+        transaction_id: sha256b64u(checkout),
+        payee: { id: 'm-shop', name: 'Shop' },
+        payment_amount: { amount: 2400, currency: 'EUR' },
+        payment_instrument: { id: 'pi-card-1', type: 'card' },
+        iat: AT - 60,
+        exp: AT + 840,
+      },
+    });
+    const ask = () =>
+      authorizeAp2Presentation(
+        { ap2_bundle: 1, role: 'network', payment_chain: root },
+        trust,
+        { transaction_id: sha256b64u(checkout) },
+        AT,
+      );
+    const first = await ask();
+    expect(first).toMatchObject({ decision: 'approved', replayed: false });
+    expect(await ask()).toMatchObject({
+      decision: 'approved',
+      replayed: true,
+      authorization_id: first.authorization_id,
+    });
   });
 
   it('without agent_recurrence an open payment mandate pays once', async () => {

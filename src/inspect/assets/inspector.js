@@ -40,6 +40,28 @@ const STATUS_TEXT = { ok: '✓', failed: '✗', skipped: '–', 'not-checked': '
 
 const state = { role: 'presented', pair: 0, text: '', pairs: 0, request: 0 };
 
+/**
+ * The static inspector (vintent inspect --static) carries the inspection in
+ * the page (inspector-core.js sets vintentInspector); the served one asks
+ * its server. Both answer with the same model.
+ */
+async function inspectRequest() {
+  const local = globalThis.vintentInspector;
+  if (local) {
+    const keys = globalThis.vintentKeys ?? {};
+    const answer = await local.inspectText(state.text, state.role, state.pair, keys);
+    return answer.ok
+      ? { res: { ok: true }, body: answer.view }
+      : { res: { ok: false, status: answer.status }, body: { error: answer } };
+  }
+  const res = await fetch('/inspect/api/verify', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ bundle: state.text, role: state.role, pair: state.pair }),
+  });
+  return { res, body: await res.json() };
+}
+
 async function verify() {
   state.text = $('bundle-text').value;
   if (state.text.trim() === '') {
@@ -51,12 +73,7 @@ async function verify() {
   const request = ++state.request;
   const latest = () => request === state.request;
   try {
-    const res = await fetch('/inspect/api/verify', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ bundle: state.text, role: state.role, pair: state.pair }),
-    });
-    const body = await res.json();
+    const { res, body } = await inspectRequest();
     if (!latest()) return;
     if (!res.ok) {
       // Refused before verification (not JSON, too large, too deep): no chain to draw.
@@ -600,8 +617,9 @@ function wire() {
 
 async function preload() {
   try {
-    const res = await fetch('/inspect/api/preload');
-    const body = await res.json();
+    const body = globalThis.vintentInspector
+      ? (globalThis.vintentPreload ?? {})
+      : await (await fetch('/inspect/api/preload')).json();
     if (body.bundle) {
       $('input-details').open = false;
       $('status').textContent = `preloaded ${body.name}`;
