@@ -37,7 +37,7 @@ function documents(): string[] {
 }
 
 /** entry → names the documents import from it. */
-export function documentedNames(texts: string[]): Map<string, Set<string>> {
+function documentedNames(texts: string[]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   const add = (entry: string, name: string) => {
     if (!/^[A-Za-z_$][\w$]*$/.test(name)) return;
