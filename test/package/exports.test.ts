@@ -288,6 +288,8 @@ const ENTRY_POINTS: Record<string, { file: string; names: string[] }> = {
     file: 'src/inspect/index.ts',
     names: [
       'ASSETS_DIR',
+      'inspectText',
+      'InspectAnswer',
       'buildInspectView',
       'inspectBundle',
       'InspectorOptions',
