@@ -7,9 +7,18 @@
  * on an embedded SQLite ledger. With --out, every role view is written as a
  * bundle file.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { IssuedL3Pair } from '../issue/index.js';
 import { createCheckoutJwt, issueL2Autonomous, issueL3Pair } from '../issue/index.js';
 import { openSqliteLedger } from '../ledger/sqlite.js';
@@ -387,13 +396,34 @@ export async function run(args: string[]): Promise<number> {
 
 function makeOutDir(out: string): void {
   try {
-    mkdirSync(out, { recursive: true });
+    makeDirectories(resolve(out));
   } catch (e) {
     // Before any flow runs: nothing half-written, exit 2 with the path.
     throw new InputFileError(
       `${out}: cannot create the output directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
     );
   }
+}
+
+/**
+ * `mkdir -p`, one level at a time: Node 20's recursive mkdirSync spins forever
+ * under /proc (ENOENT from a parent that exists), so each missing level is made
+ * by itself and the first failure is the answer.
+ */
+function makeDirectories(path: string): void {
+  const missing: string[] = [];
+  let at = path;
+  while (!existsSync(at)) {
+    missing.unshift(at);
+    const up = dirname(at);
+    if (up === at) break;
+    at = up;
+  }
+  if (!statSync(at).isDirectory()) {
+    throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+  }
+  for (const dir of missing) mkdirSync(dir);
+  if (missing.length === 0) accessSync(path, constants.W_OK);
 }
 
 async function demo(out: string | undefined, profileName: string): Promise<number> {

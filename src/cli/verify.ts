@@ -253,8 +253,10 @@ export async function run(args: string[]): Promise<number> {
         );
       } else {
         const mark = r.verdict_match === false ? 'MISMATCH' : r.valid ? 'VALID   ' : 'INVALID ';
+        // A file that is no bundle says why (where the JSON breaks, the size and its limit).
+        const why = isUnreadable(r) && r.errors[0] ? `: ${r.errors[0].message}` : '';
         const codes = r.errors.length
-          ? `  ${[...new Set(r.errors.map((e) => e.code))].join(', ')}`
+          ? `  ${[...new Set(r.errors.map((e) => e.code))].join(', ')}${why}`
           : '';
         process.stdout.write(
           `${mark} ${file}${r.mode ? ` (${r.mode}${r.profile ? `, ${r.profile}` : ''})` : ''}${codes}${tag}\n`,

@@ -1,5 +1,5 @@
 /** `vintent demo --out DIR` writes every flow's role views, and every one verifies. */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -83,5 +83,26 @@ describe('vintent demo', () => {
     const headings = text.split('\n').filter((l) => l.startsWith('== '));
     expect(new Set(headings).size).toBe(headings.length);
     for (const h of headings) expect(h).not.toMatch(/\((immediate|autonomous)\)/);
+  });
+
+  it('fails at once, exit 2, on an --out it cannot create, before any flow runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vintent-demo-'));
+    writeFileSync(join(dir, 'a-file'), 'x');
+    const cases = [join(dir, 'a-file', 'sub')];
+    // Node's own recursive mkdir never returns here; ours must answer.
+    if (process.platform === 'linux') cases.push('/proc/vintent-demo-out');
+    for (const out of cases) {
+      let text = '';
+      const write = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+        text += String(s);
+        return true;
+      });
+      const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      const code = await run(['--out', out]);
+      write.mockRestore();
+      err.mockRestore();
+      expect({ out, code }).toEqual({ out, code: 2 });
+      expect(text).toBe('');
+    }
   });
 });

@@ -63,6 +63,9 @@ describe('vintent verify', () => {
       message: expect.stringMatching(/\(line \d+, column \d+\)$/),
     });
     expect(JSON.parse(out[1]!).valid).toBe(true);
+    const human = await capture([broken]);
+    expect(human.code).toBe(2);
+    expect(human.out[0]).toMatch(/BUNDLE_MALFORMED: .*\(line \d+, column \d+\)/);
   });
 
   it('directories are expanded to their *.json files', async () => {
