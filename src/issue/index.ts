@@ -39,7 +39,9 @@ export type {
   IssuedL2,
   IssuedL2Autonomous,
   IssuedL2Immediate,
+  L2Layout,
 } from './l2-types.js';
+export { L2_LAYOUTS } from './l2-types.js';
 export type { IssuedL3Pair, IssueL3PairInput, L3LineItemInput } from './l3.js';
 export { issueL3Pair, issueL3PairAsync } from './l3.js';
 export { currencyExponent, fromMinorUnits, toMinorUnits } from './money.js';

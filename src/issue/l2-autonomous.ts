@@ -48,7 +48,12 @@ import {
   requireString,
 } from './common.js';
 import { readBoundL1 } from './l1-binding.js';
-import type { IssuedAutonomousPair, IssuedL2Autonomous, IssueL2Common } from './l2-types.js';
+import {
+  type IssuedAutonomousPair,
+  type IssuedL2Autonomous,
+  type IssueL2Common,
+  layoutOf,
+} from './l2-types.js';
 import { toMinorUnits } from './money.js';
 
 /** An item an agent may buy for a line: its id and title. */
@@ -203,9 +208,17 @@ function payeeDisclosures(
   pair: number,
   profile: WireProfile,
   salt: SaltSource | undefined,
+  unique: boolean,
 ): BuiltDisclosure[] {
   const payeesInput = input.payees ?? 'merchants';
-  if (payeesInput === 'merchants') return merchants;
+  // The unique layout gives a merchant that is also a payee a disclosure of its own in each allowlist.
+  const reuse = (m: BuiltDisclosure) => (unique ? makeArrayDisclosure(m.value, salt) : m);
+  if (payeesInput === 'merchants') {
+    if (!unique) return merchants;
+    const own: BuiltDisclosure[] = [];
+    for (const m of merchants) own.push(reuse(m));
+    return own;
+  }
   if (!Array.isArray(payeesInput) || payeesInput.length === 0) {
     throw new VIError({
       code: 'CONSTRAINT_ALLOWLIST_EMPTY',
@@ -225,7 +238,7 @@ function payeeDisclosures(
           `payees[${i}].merchantIndex names no merchant`,
           profile.constraint.allowedPayee,
         );
-      payees.push(m);
+      payees.push(reuse(m));
     } else payees.push(makeArrayDisclosure(party(p, `payees[${i}]`), salt));
   }
   return payees;
@@ -401,6 +414,7 @@ function buildPair(
   pair: number,
   profile: WireProfile,
   salt: SaltSource | undefined,
+  unique: boolean,
 ): IssuedAutonomousPair {
   if (!isRecord(input)) throw invalidInput(`pairs[${pair}] must be an object`);
   const agent = agentKey(input.agentKey, pair, profile);
@@ -409,7 +423,7 @@ function buildPair(
   const instrument = paymentInstrument(input.paymentInstrument);
   // Disclosures are made in this order (merchants, payees, items, checkout, payment): a deterministic salt source relies on it.
   const merchants = merchantDisclosures(input, pair, profile, salt);
-  const payees = payeeDisclosures(input, merchants, pair, profile, salt);
+  const payees = payeeDisclosures(input, merchants, pair, profile, salt, unique);
   const { items, lineEntries } = lineItemDisclosures(input, pair, profile, salt);
   const extra = extraConstraintsByMandate(input, profile);
 
@@ -524,9 +538,10 @@ function* issueL2AutonomousSealing(
   }
 
   const profile = profileOf(input.profile);
+  const unique = layoutOf(input.layout) === 'unique';
   const pairs: IssuedAutonomousPair[] = [];
   for (let i = 0; i < input.pairs.length; i++)
-    pairs.push(buildPair(input.pairs[i]!, i, profile, input.salt));
+    pairs.push(buildPair(input.pairs[i]!, i, profile, input.salt, unique));
   // L3 verifiers resolve the agent key by kid: one kid must mean one key across the whole L2.
   const keyByKid = new Map<string, PublicJwk>();
   pairs.forEach((p, i) => {
@@ -563,8 +578,9 @@ function* issueL2AutonomousSealing(
     sd_hash: sha256b64u(l1.serialized),
     delegate_payload: delegatePayload,
     _sd_alg: COMMON.sdAlg,
-    _sd: sd,
   };
+  // The unique layout: every digest already has its one place (delegate_payload, an allowlist, a line entry).
+  if (!unique) payload._sd = sd;
   if (input.iss !== undefined) payload.iss = input.iss;
   payload.exp = exp;
   const jwt = yield* seal(l2Header(profile, COMMON.typ.l2Autonomous, input.userKey.kid), payload);

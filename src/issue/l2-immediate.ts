@@ -30,7 +30,12 @@ import {
   requireString,
 } from './common.js';
 import { boundL1 } from './l1-binding.js';
-import type { IssuedImmediatePair, IssuedL2Immediate, IssueL2Common } from './l2-types.js';
+import {
+  type IssuedImmediatePair,
+  type IssuedL2Immediate,
+  type IssueL2Common,
+  layoutOf,
+} from './l2-types.js';
 import { amountMatchingCart, toMinorUnits } from './money.js';
 
 /** One Immediate mandate pair: the merchant's checkout JWT, the payment instrument and the payee. */
@@ -170,7 +175,8 @@ function* issueL2ImmediateSealing(
   };
   if (input.iss !== undefined) payload.iss = input.iss;
   payload.exp = exp;
-  payload._sd = digests;
+  // The unique layout references each mandate from delegate_payload alone.
+  if (layoutOf(input.layout) === 'reference') payload._sd = digests;
   const jwt = yield* seal(l2Header(profile, COMMON.typ.l2Immediate, input.userKey.kid), payload);
   const serialized = serializeSdJwt(jwt, encoded);
   return { mode: 'immediate', profile, serialized, jwt, payload, pairs };

@@ -4,6 +4,7 @@
  * without re-deriving anything. {@link readL2} rebuilds the same from a string.
  */
 
+import { invalidInput } from '../errors.js';
 import type { WireProfile } from '../profiles/profile.js';
 import type { BuiltDisclosure, SaltSource } from '../sdjwt/build.js';
 import type { PublicJwk } from '../sdjwt/keys.js';
@@ -26,6 +27,28 @@ export interface IssueL2Common<S extends Signer = SyncSigner> {
   profile?: string | WireProfile;
   /** Disclosure salts, consumed in serialization order; random 128-bit by default (fixed only to reproduce vectors). */
   salt?: SaltSource;
+  /**
+   * Where digests sit (spec/wire-format.md, "Two L2 layouts"). `'reference'`
+   * (default) is the upstream layout: every disclosure digest also listed in
+   * the top-level `_sd`, and a merchant that is also a payee one disclosure
+   * referenced from both allowlists. `'unique'` references each digest exactly
+   * once (RFC 9901 §7.1), as generic SD-JWT verifiers such as `@sd-jwt/core`
+   * require: no top-level `_sd`, and each allowlist entry a disclosure of its own.
+   */
+  layout?: L2Layout;
+}
+
+/** The L2 digest layouts vintent issues; it verifies both. */
+export const L2_LAYOUTS = ['reference', 'unique'] as const;
+/** One of {@link L2_LAYOUTS}. */
+export type L2Layout = (typeof L2_LAYOUTS)[number];
+
+/** The layout asked for, `'reference'` when none; anything else is a typed input error. */
+export function layoutOf(layout: unknown): L2Layout {
+  if (layout === undefined) return 'reference';
+  if (!(L2_LAYOUTS as readonly unknown[]).includes(layout))
+    throw invalidInput(`layout must be one of ${L2_LAYOUTS.join(', ')}`, 'layout');
+  return layout as L2Layout;
 }
 
 /** An issued Immediate pair: its checkout and payment mandate disclosures. */

@@ -4,7 +4,7 @@ import { type ErrorCode, VIError } from '../../src/errors.js';
 import { createCheckoutJwt } from '../../src/issue/checkout.js';
 import { issueL1 } from '../../src/issue/l1.js';
 import { type AutonomousPairInput, issueL2Autonomous } from '../../src/issue/l2-autonomous.js';
-import type { IssuedL2Autonomous } from '../../src/issue/l2-types.js';
+import type { IssuedL2Autonomous, L2Layout } from '../../src/issue/l2-types.js';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
 import { generateSigningKey } from '../../src/sdjwt/keys.js';
 
@@ -137,10 +137,15 @@ export function autonomousPair(
  * default pair (Tennis Warehouse, a racket) and a Decathlon pair for one shoe
  * up to 200 USD without recurrence.
  */
-export function twoPairAutonomousL2(l1: string, nonce?: string): IssuedL2Autonomous {
+export function twoPairAutonomousL2(
+  l1: string,
+  nonce?: string,
+  layout?: L2Layout,
+): IssuedL2Autonomous {
   return issueL2Autonomous({
     userKey,
     l1,
+    ...(layout === undefined ? {} : { layout }),
     aud: 'https://agent.example.com',
     ...(nonce === undefined ? {} : { nonce }),
     iat: T0,

@@ -145,6 +145,8 @@ const ENTRY_POINTS: Record<string, { file: string; names: string[] }> = {
       'createCheckoutJwtAsync',
       'issueL2AutonomousAsync',
       'issueL2ImmediateAsync',
+      'L2_LAYOUTS',
+      'L2Layout',
       'issueL3PairAsync',
       'issueRevocationAsync',
       'derToRawEs256',

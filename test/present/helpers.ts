@@ -1,6 +1,7 @@
 /** Everything a presenter test needs: a whole chain in both modes, and a leak detector. */
 import { createCheckoutJwt } from '../../src/issue/checkout.js';
 import { issueL2Immediate } from '../../src/issue/l2-immediate.js';
+import type { L2Layout } from '../../src/issue/l2-types.js';
 import { issueL3Pair } from '../../src/issue/l3.js';
 import type { PresentOptions } from '../../src/present/views.js';
 import {
@@ -30,7 +31,7 @@ export const options: PresentOptions = {
   at: AT,
 };
 
-export async function immediateChain() {
+export async function immediateChain(layout?: L2Layout) {
   const l1 = await makeL1();
   const coA = checkoutFor();
   const coB = checkoutFor(babolat, head, '249.99', 'co-b');
@@ -45,6 +46,7 @@ export async function immediateChain() {
     aud: 'https://agent.example.com',
     nonce: 'n-imm',
     iat: T0,
+    ...(layout === undefined ? {} : { layout }),
     pairs: [
       { checkoutJwt: coA.jwt, paymentInstrument: instrument, payee: tennis },
       { checkoutJwt: coB.jwt, paymentInstrument: otherInstrument, payee: babolat },
@@ -53,9 +55,9 @@ export async function immediateChain() {
   return { l1, l2, coA, coB, otherInstrument };
 }
 
-export async function autonomousChain() {
+export async function autonomousChain(layout?: L2Layout) {
   const l1 = await makeL1();
-  const l2 = twoPairAutonomousL2(l1, 'n-auto');
+  const l2 = twoPairAutonomousL2(l1, 'n-auto', layout);
   const coA = checkoutFor();
   const coB = createCheckoutJwt({
     merchantKey,
