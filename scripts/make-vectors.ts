@@ -44,6 +44,18 @@ const KIDS = {
 };
 type KeyName = (typeof NAMES)[number];
 
+/**
+ * vectors/keys/: the public issuer and merchant keys of the vectors, so a
+ * package user can check them with configured keys (`--trust`,
+ * `--merchant-keys`) instead of each bundle's own trust.
+ */
+function writeVectorJwks(outDir: string, k: Record<KeyName, SigningKey>): void {
+  mkdirSync(join(outDir, 'keys'), { recursive: true });
+  const jwks = (keys: SigningKey[]) => `${JSON.stringify({ keys: keys.map((x) => x.publicJwk) }, null, 2)}\n`;
+  writeFileSync(join(outDir, 'keys', 'issuer.jwks'), jwks([k.issuer]));
+  writeFileSync(join(outDir, 'keys', 'merchant.jwks'), jwks([k.merchant1, k.merchant2]));
+}
+
 function loadKeys(): Record<KeyName, SigningKey> {
   if (!existsSync(KEYS_FILE)) {
     const fresh = Object.fromEntries(
@@ -889,6 +901,7 @@ export async function makeVectors(outDir: string): Promise<{ valid: number; tamp
       `${JSON.stringify(out, null, 2)}\n`,
     );
   }
+  writeVectorJwks(outDir, k);
   const round3 = round3Vectors(outDir);
   valid += configuredTrustVectors(outDir, k);
   const april = await profileVectors(outDir, actors, 'vi-2026-04');
