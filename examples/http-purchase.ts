@@ -13,13 +13,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createVintentServer } from '../src/http/server.js';
-import { createCheckoutJwt } from '../src/issue/checkout.js';
-import { issueL1 } from '../src/issue/l1.js';
-import { issueL2Autonomous } from '../src/issue/l2-autonomous.js';
-import { issueL3Pair } from '../src/issue/l3.js';
-import { openLedger } from '../src/ledger/index.js';
-import { generateSigningKey } from '../src/sdjwt/keys.js';
+import {
+  createCheckoutJwt,
+  generateSigningKey,
+  issueL1,
+  issueL2Autonomous,
+  issueL3Pair,
+} from 'vintent';
+import { createVintentServer } from 'vintent/http';
+import { openLedger } from 'vintent/ledger';
 
 const NETWORK_AUD = 'https://network.example/v1/network/authorize';
 const MERCHANT_AUD = 'https://tennis-warehouse.example';

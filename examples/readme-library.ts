@@ -8,7 +8,7 @@ import {
   presentToMerchant,
   presentToNetwork,
   verifyPresentation,
-} from '../src/index.js';
+} from 'vintent';
 
 const issuer = generateSigningKey('issuer-2026'),
   user = generateSigningKey('user-1');

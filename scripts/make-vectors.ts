@@ -51,7 +51,8 @@ type KeyName = (typeof NAMES)[number];
  */
 function writeVectorJwks(outDir: string, k: Record<KeyName, SigningKey>): void {
   mkdirSync(join(outDir, 'keys'), { recursive: true });
-  const jwks = (keys: SigningKey[]) => `${JSON.stringify({ keys: keys.map((x) => x.publicJwk) }, null, 2)}\n`;
+  const jwks = (keys: SigningKey[]) =>
+    `${JSON.stringify({ keys: keys.map((x) => x.publicJwk) }, null, 2)}\n`;
   writeFileSync(join(outDir, 'keys', 'issuer.jwks'), jwks([k.issuer]));
   writeFileSync(join(outDir, 'keys', 'merchant.jwks'), jwks([k.merchant1, k.merchant2]));
 }

@@ -144,7 +144,11 @@ export {
 export type { IssueRevocationInput } from './issue/revocation.js';
 /** An issuer's Token Status List and the `status` claim an L1 carries to reference it. */
 export { IssuerStatusList, statusClaim } from './issue/status-list.js';
-export type { IssuerStatusListInput, StatusName } from './issue/status-list.js';
+export type {
+  IssuerStatusListInput,
+  StatusListPublishOptions,
+  StatusName,
+} from './issue/status-list.js';
 
 // Presentation ----------------------------------------------------------------
 /** Role presenters: merchant, network, dispute. They emit a {@link Bundle}. */

@@ -11,18 +11,27 @@
  * const token = list.publish({ issuerKey, ttl: 300 });   // exp defaults to iat + 24 h; serve it at ref.uri
  */
 import { invalidInput } from '../errors.js';
-import type { SyncSigner } from '../sdjwt/signer.js';
+import type { Signer, SyncSigner } from '../sdjwt/signer.js';
 import {
   type BitsPerStatus,
   isBitsPerStatus,
   type StatusListReference,
   signStatusListToken,
+  signStatusListTokenAsync,
   TOKEN_STATUS,
 } from '../sdjwt/status-list.js';
 import { issuedAt } from './common.js';
 
 /** A status by name: `valid`, `invalid` (revoked) or `suspended`. */
 export type StatusName = keyof typeof TOKEN_STATUS;
+
+/** How a token is published: the issuer's signer, and its times (`exp` defaults to `iat` + 24 h). */
+export interface StatusListPublishOptions<S extends Signer = SyncSigner> {
+  issuerKey: S;
+  iat?: number;
+  ttl?: number;
+  exp?: number;
+}
 
 /** A new list: where it is served, how many entries, how many bits each. */
 export interface IssuerStatusListInput {
@@ -84,16 +93,28 @@ export class IssuerStatusList {
   }
 
   /** The signed Status List Token for the list as it stands. */
-  publish(options: { issuerKey: SyncSigner; iat?: number; ttl?: number; exp?: number }): string {
-    const iat = issuedAt(options.iat);
-    return signStatusListToken({
+  publish(options: StatusListPublishOptions<SyncSigner>): string {
+    return signStatusListToken(this.tokenInput(options));
+  }
+
+  /**
+   * {@link IssuerStatusList.publish} with any {@link Signer}: the key that signs
+   * the L1s must sign their status list, and it may live in an HSM or a KMS.
+   */
+  publishAsync(options: StatusListPublishOptions<Signer>): Promise<string> {
+    return signStatusListTokenAsync(this.tokenInput(options));
+  }
+
+  private tokenInput<S extends Signer>(options: StatusListPublishOptions<S>) {
+    return {
       issuerKey: options.issuerKey,
       uri: this.uri,
-      statuses: this.statuses,
+      // A copy: a later set() must not change a token still being signed.
+      statuses: [...this.statuses],
       bits: this.bits,
-      iat,
+      iat: issuedAt(options.iat),
       ttl: options.ttl,
       exp: options.exp,
-    });
+    };
   }
 }

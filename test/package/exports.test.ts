@@ -116,6 +116,7 @@ const ENTRY_POINTS: Record<string, { file: string; names: string[] }> = {
       'IssueRevocationInput',
       'IssuerStatusList',
       'IssuerStatusListInput',
+      'StatusListPublishOptions',
       'statusClaim',
       'StatusName',
       'presentToMerchant',
