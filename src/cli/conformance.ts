@@ -6,7 +6,7 @@
  * wire profile, how many verdicts agree, disagree or crashed.
  * Exit 0 only on full agreement, 1 otherwise, 2 on a usage error.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,9 +114,26 @@ export function parseVerdictLine(stdout: string): AdapterOutcome {
   };
 }
 
+/** SIGKILL the child's process group (the shell and all it started); the child alone where groups do not exist. */
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid !== undefined && process.platform !== 'win32')
+      process.kill(-child.pid, 'SIGKILL');
+    else child.kill('SIGKILL');
+  } catch {
+    child.kill('SIGKILL'); // the group is already gone
+  }
+}
+
 function runAdapter(command: string, input: string, timeoutMs: number): Promise<AdapterOutcome> {
   return new Promise((done) => {
-    const child = spawn(command, { shell: true, stdio: ['pipe', 'pipe', 'ignore'] });
+    // Its own process group: on a timeout the whole group goes, not only the shell (the adapter
+    // it started would otherwise be left running, holding the pipe open).
+    const child = spawn(command, {
+      shell: true,
+      detached: process.platform !== 'win32',
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
     let stdout = '';
     let settled = false;
     const finish = (o: AdapterOutcome) => {
@@ -126,7 +143,7 @@ function runAdapter(command: string, input: string, timeoutMs: number): Promise<
       done(o);
     };
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      killGroup(child);
       finish({ kind: 'crashed', reason: `no verdict within ${timeoutMs} ms` });
     }, timeoutMs);
     child.stdout.setEncoding('utf8');

@@ -389,10 +389,13 @@ async function serve(opts: ServeOptions, args: string[]): Promise<number> {
   });
   const pool =
     cluster.isWorker && opts.config.metrics ? joinWorkerPool(opts.config.metrics) : undefined;
+  // With workers, the first one says the configuration; the others share it.
+  const announce = !cluster.isWorker || cluster.worker?.id === 1;
   const service = createVintentServer({
     ...opts.config,
     ledger,
     extraRoutes,
+    announceConfig: announce,
     ...(pool ? { metricsSource: pool.source, workers: pool.workers } : {}),
   });
   let url: string;
@@ -403,7 +406,7 @@ async function serve(opts: ServeOptions, args: string[]): Promise<number> {
     await ledger.close();
     return 1;
   }
-  log(logLine('info', 'start', { url, config: opts.effective }));
+  if (announce) log(logLine('info', 'start', { url, config: opts.effective }));
   const stopped = shutdownSignal();
   if (!cluster.isWorker) process.stdout.write(`${url}\n`); // with workers, the primary prints it
   const sig = await stopped;

@@ -104,6 +104,11 @@ export interface VintentServerConfig {
   now?: () => number;
   /** One JSON line per request and per notable event. Default: stderr. */
   log?: (line: string) => void;
+  /**
+   * Log the configuration warnings when listening (default true). Workers of
+   * one `serve` share one configuration: only one of them says it.
+   */
+  announceConfig?: boolean;
 }
 
 /** A created service: start it with `listen()`, stop it with `close()`. */
@@ -406,6 +411,23 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
     sweep.unref();
   }
 
+  /** What the configuration leaves unchecked, said once when listening. */
+  const warnAboutConfig = () => {
+    if (config.merchantAud === undefined)
+      emit('warn', 'config', {
+        message: 'no merchant audience configured: /v1/merchant/verify does not check the L3b aud',
+      });
+    if (networkAudienceOf(ctx) === undefined)
+      emit('warn', 'config', {
+        message: 'no network audience configured: the /v1/network endpoints are not served',
+      });
+    if (networkAudienceOf(ctx) !== undefined && !config.operatorToken)
+      emit('warn', 'config', {
+        message:
+          'no operator credential configured: /v1/network/capture and /v1/network/reverse answer 401',
+      });
+  };
+
   return {
     server,
     listen() {
@@ -415,20 +437,7 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
           server.off('error', reject);
           const addr = server.address() as AddressInfo;
           const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-          if (config.merchantAud === undefined)
-            emit('warn', 'config', {
-              message:
-                'no merchant audience configured: /v1/merchant/verify does not check the L3b aud',
-            });
-          if (networkAudienceOf(ctx) === undefined)
-            emit('warn', 'config', {
-              message: 'no network audience configured: the /v1/network endpoints are not served',
-            });
-          if (networkAudienceOf(ctx) !== undefined && !config.operatorToken)
-            emit('warn', 'config', {
-              message:
-                'no operator credential configured: /v1/network/capture and /v1/network/reverse answer 401',
-            });
+          if (config.announceConfig !== false) warnAboutConfig();
           startSweep();
           resolve({ url: `http://${host}:${addr.port}` });
         });

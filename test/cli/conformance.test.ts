@@ -3,7 +3,15 @@
  * line on stdout) driven over vector folders, with vintent's own verifier as
  * the adapter, and adapters that lie, crash or babble.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -105,6 +113,34 @@ describe('conformance matrix', () => {
       expect(report.total).toEqual({ agree: 0, disagree: 0, crashed: 8 });
       expect(report.rows.flatMap((r) => r.crashed_names)).toHaveLength(8);
     }
+  });
+
+  it('a timeout kills the adapter and everything it started (its process group)', async () => {
+    const pids = join(dir, 'grandchildren');
+    writeFileSync(pids, '');
+    // A shell that starts a long-lived verifier in the background and waits for it.
+    const script = `sleep 60 & echo $! >> ${pids}; wait`;
+    const report = await runConformance({
+      verifier: script,
+      vectorsDir: dir,
+      timeoutMs: 800,
+      concurrency: 2,
+    });
+    expect(report.total.crashed).toBe(8);
+    const started = readFileSync(pids, 'utf8').trim().split('\n').map(Number);
+    expect(started).toHaveLength(8);
+    await new Promise((r) => setTimeout(r, 200));
+    // Alive: signalable and not a zombie waiting for a reaper (PID 1 in a container may never reap it).
+    const alive = started.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        return false;
+      }
+      const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+      return !/^\d+ \(.*\) Z/.test(stat);
+    });
+    expect(alive).toEqual([]);
   });
 
   it('exit 0 only on full agreement; 1 otherwise; 2 on a usage error', async () => {

@@ -44,6 +44,16 @@ function workersSuite(ledgerSpec: () => string): void {
     // Every line serve writes to stderr is JSON: primary and workers alike.
     for (const line of svc.stderr().split('\n').filter(Boolean))
       expect(() => JSON.parse(line)).not.toThrow();
+    // The configuration is said once for the service, not once per worker.
+    const events = svc
+      .stderr()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { event: string; message?: string });
+    expect(events.filter((e) => e.event === 'start')).toHaveLength(1);
+    const warnings = events.filter((e) => e.event === 'config').map((e) => e.message);
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(new Set(warnings).size).toBe(warnings.length);
   });
 
   it('answers /metrics from any worker with every worker summed, and /healthz shows both workers listening', async () => {
