@@ -32,7 +32,8 @@ import type { RoleView, ViewRole } from './roles.js';
 
 /** Where the L1 issuer keys came from. */
 export type TrustSource = 'server' | 'bundle' | 'none';
-export type CardLayer = 'l1' | 'l2' | 'l3a' | 'l3b';
+/** A VI layer, or `ap2` for a segment of an AP2 chain. */
+export type CardLayer = 'l1' | 'l2' | 'l3a' | 'l3b' | 'ap2';
 export type CardStatus = 'verified' | 'failed' | 'unverified';
 export type BindingStatus = 'ok' | 'failed' | 'skipped' | 'not-checked';
 
@@ -148,6 +149,8 @@ export interface InspectView {
   }[];
   constraints: ConstraintRow[];
   l2_id?: string;
+  /** AP2 bundles: the chains, each as its card ids root first (src/inspect/ap2.ts). */
+  ap2?: { chains: { kind: 'checkout' | 'payment'; cards: string[] }[] };
 }
 
 type Rec = Record<string, unknown>;

@@ -3,8 +3,12 @@
  * {@link verifyPresentation}, and build the page's model.
  */
 import type { ErrorCode } from '../errors.js';
+import { isRecord } from '../internal/guards.js';
+import { verifyAp2Presentation } from '../verify/ap2/index.js';
+import type { Ap2VerifyOptions } from '../verify/ap2/types.js';
 import { parseBundleText, verifyPresentation } from '../verify/index.js';
 import type { KeyResolver, VerifyOptions } from '../verify/types.js';
+import { buildAp2InspectView } from './ap2.js';
 import { buildInspectView, type InspectView, type TrustSource } from './model.js';
 import { deriveRoleView, type ViewRole } from './roles.js';
 
@@ -48,6 +52,7 @@ export async function inspectBundle(
   pair: number,
   options: InspectorOptions = {},
 ): Promise<InspectView> {
+  if (isRecord(bundle) && bundle.ap2_bundle !== undefined) return inspectAp2(bundle, options);
   const view = deriveRoleView(bundle, role, pair);
   const verifyOptions: VerifyOptions = {};
   if (options.issuerKeys) verifyOptions.issuerKeys = options.issuerKeys;
@@ -66,6 +71,26 @@ export async function inspectBundle(
       ? 'bundle'
       : 'none';
   return buildInspectView(view.bundle, result, { view, trust });
+}
+
+/** An AP2 bundle: drawn as presented (it carries the chains of its role), verified with the AP2 verifier. */
+async function inspectAp2(
+  bundle: Record<string, unknown>,
+  options: InspectorOptions,
+): Promise<InspectView> {
+  const o: Ap2VerifyOptions = {};
+  if (options.issuerKeys) o.issuerKeys = options.issuerKeys;
+  if (options.merchantKeys) o.merchantKeys = options.merchantKeys;
+  if (!options.issuerKeys) o.trustFromBundle = true;
+  if (typeof bundle.at === 'number') o.now = bundle.at;
+  else if (options.now) o.now = options.now();
+  const result = await verifyAp2Presentation(bundle, o);
+  const trust: TrustSource = options.issuerKeys
+    ? 'server'
+    : isRecord(bundle.trust)
+      ? 'bundle'
+      : 'none';
+  return buildAp2InspectView(bundle, result, trust);
 }
 
 /** What one inspection request answers: the page's model, or why the input was refused before verification. */

@@ -80,5 +80,22 @@ describeIf(built, chromium)(
       expect(verdictClass(dom)).toBe('invalid');
       expect(dom).toContain(code);
     });
+
+    it('an AP2 chain is drawn hop by hop, and a broken hop carries its code', () => {
+      const valid = join(ROOT, 'vectors', 'ap2', 'valid', 'hnp-network-valid-4-hop.json');
+      const dom = render(writeStatic(valid));
+      expect(verdictClass(dom)).toBe('valid');
+      for (const hop of [0, 1, 2, 3]) expect(dom).toContain(`id="card-payment-${hop}"`);
+      const broken = join(
+        ROOT,
+        'vectors',
+        'ap2',
+        'tampered',
+        'hnp-network-tamper-hop-signature.json',
+      );
+      const bad = render(writeStatic(broken));
+      expect(verdictClass(bad)).toBe('invalid');
+      expect(bad).toContain('AP2_SIGNATURE_INVALID');
+    });
   },
 );

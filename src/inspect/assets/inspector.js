@@ -217,6 +217,7 @@ function connector(bindings, caption) {
 // Three columns on a wide window (L1 | L2 | L3s), one on a narrow one. Each
 // binding strip sits on top of the card it leads to.
 function chainParts(m) {
+  if (m.ap2) return ap2ChainParts(m);
   const byId = (id) => m.cards.find((c) => c.id === id);
   const between = (from, to) =>
     m.bindings.filter((b) => b.from === from && b.to === to && from !== to);
@@ -276,6 +277,37 @@ function chainParts(m) {
     ),
     l3s.length ? el('div', { class: 'col col-l3' }, l3s) : null,
   ].filter(Boolean);
+}
+
+// AP2: one column per chain (checkout, payment), its segments top to bottom,
+// root first, each hop under the binding that ties it to the segment above.
+function ap2ChainParts(m) {
+  const byId = (id) => m.cards.find((c) => c.id === id);
+  const cols = m.ap2.chains.map((chain) => {
+    const parts = [
+      el(
+        'div',
+        { class: 'connector start' },
+        el('div', { class: 'caption' }, `trust → ${chain.kind} root`),
+        el('span', { class: `trust trust-${m.trust.source}` }, `root keys: ${m.trust.source}`),
+      ),
+    ];
+    chain.cards.forEach((id, hop) => {
+      const c = byId(id);
+      if (!c) return;
+      if (hop > 0)
+        parts.push(
+          connector(
+            m.bindings.filter((b) => b.to === id),
+            `segment ${hop - 1} → hop ${hop}`,
+          ),
+        );
+      parts.push(card(c, m));
+    });
+    return el('div', { class: 'col col-ap2', dataset: { chain: chain.kind } }, parts);
+  });
+  if (!cols.length) cols.push(el('p', { class: 'muted none' }, 'No AP2 chain in this bundle.'));
+  return cols;
 }
 
 function keyRef(k) {
@@ -394,7 +426,7 @@ function checksList(checks) {
         el(
           'li',
           { class: c.status },
-          `${STATUS_TEXT[c.status === 'passed' ? 'ok' : c.status]} ${c.name}${c.pair !== undefined ? ` (pair ${c.pair})` : ''}${c.reason ? ` — ${c.reason}` : ''}`,
+          `${STATUS_TEXT[c.status === 'passed' ? 'ok' : c.status]} ${c.name}${c.pair !== undefined ? ` (pair ${c.pair})` : ''}${c.hop !== undefined ? ` (hop ${c.hop})` : ''}${c.reason ? ` — ${c.reason}` : ''}`,
         ),
       ),
     ),
