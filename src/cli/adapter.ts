@@ -1,10 +1,12 @@
 /**
  * `vintent adapter`: vintent's verifier behind the conformance adapter
- * protocol (spec/conformance.md): one bundle JSON on stdin, one verdict line
+ * protocol (spec/conformance.md): one bundle JSON on stdin (VI or AP2), one verdict line
  * `{"valid": boolean, "code"?: string}` on stdout. The verdict is the
  * verifier's, judged with the bundle's own trust and time (these are test
  * vectors); an unreadable bundle is an invalid presentation, never a crash.
  */
+import { isRecord } from '../internal/guards.js';
+import { verifyAp2Presentation } from '../verify/ap2/index.js';
 import { parseBundleText, verifyPresentation } from '../verify/index.js';
 import { type CommandSpec, runCommand, UsageError } from './args.js';
 
@@ -18,8 +20,12 @@ async function readStdin(): Promise<string> {
 export async function verdictLine(text: string): Promise<string> {
   const parsed = parseBundleText(text);
   if (!parsed.ok) return JSON.stringify({ valid: false, code: parsed.error.code });
-  // The protocol hands over test vectors, each carrying the trust and time it is judged by.
-  const result = await verifyPresentation(parsed.value, { trustFromBundle: true });
+  // The protocol hands over test vectors, each carrying the trust and time it is judged by;
+  // an AP2 bundle (its version key) goes to the AP2 verifier.
+  const result =
+    isRecord(parsed.value) && parsed.value.ap2_bundle !== undefined
+      ? await verifyAp2Presentation(parsed.value, { trustFromBundle: true })
+      : await verifyPresentation(parsed.value, { trustFromBundle: true });
   const code = result.errors[0]?.code;
   return JSON.stringify(
     result.valid ? { valid: true } : { valid: false, ...(code ? { code } : {}) },

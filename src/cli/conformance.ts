@@ -10,6 +10,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AP2_V0_2 } from '../profiles/ap2.js';
 import { classifyVct } from '../profiles/profile.js';
 import { type CommandSpec, runCommand, stringFlag, UsageError } from './args.js';
 
@@ -71,8 +72,17 @@ function bundleFiles(dir: string): string[] {
   return out;
 }
 
+/** A vector's category: the nearest `valid` / `tampered` directory above it (vectors/ap2/valid → valid). */
+export function categoryOf(relativePath: string): string {
+  const dirs = relativePath.split(/[\\/]/).slice(0, -1);
+  const known = dirs.filter((d) => d === 'valid' || d === 'tampered').at(-1);
+  return known ?? dirs[0] ?? 'vectors';
+}
+
 /** The profile a bundle's L2 speaks, from the first mandate VCT among its disclosures. */
 export function profileOfBundle(bundle: unknown): string {
+  // AP2 bundles name their vocabulary by their version key.
+  if (typeof bundle === 'object' && bundle !== null && 'ap2_bundle' in bundle) return AP2_V0_2.name;
   const l2 =
     typeof bundle === 'object' && bundle !== null ? (bundle as { l2?: unknown }).l2 : undefined;
   if (typeof l2 !== 'string') return 'unknown';
@@ -177,7 +187,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
       const text = readFileSync(file, 'utf8');
       const bundle = JSON.parse(text) as { verdict?: { valid?: unknown; code?: unknown } };
       const rel = relative(dir, file);
-      const category = rel.includes('/') ? rel.split('/')[0]! : 'vectors';
+      const category = categoryOf(rel);
       const expected = {
         valid: bundle.verdict?.valid === true,
         ...(typeof bundle.verdict?.code === 'string' ? { code: bundle.verdict.code } : {}),

@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { verdictLine } from '../../src/cli/adapter.js';
 import {
+  categoryOf,
   defaultVectorsDir,
   parseVerdictLine,
   profileOfBundle,
@@ -34,7 +35,7 @@ const builtCli = {
 };
 
 /** A small vector folder: the first two vectors of each category and profile of vectors/. */
-function sampleVectors(): string {
+function sampleVectors(withAp2 = false): string {
   const src = defaultVectorsDir();
   const out = mkdtempSync(join(tmpdir(), 'vintent-conformance-'));
   for (const category of ['valid', 'tampered']) {
@@ -44,6 +45,13 @@ function sampleVectors(): string {
     const feb = files.filter((f) => !f.startsWith('vi-2026-')).slice(0, 2);
     for (const f of [...april, ...feb])
       copyFileSync(join(src, category, f), join(out, category, f));
+    if (!withAp2) continue;
+    // The shipped layout: vectors/ap2/{valid,tampered}.
+    mkdirSync(join(out, 'ap2', category), { recursive: true });
+    for (const f of readdirSync(join(src, 'ap2', category))
+      .sort()
+      .slice(0, 2))
+      copyFileSync(join(src, 'ap2', category, f), join(out, 'ap2', category, f));
   }
   return out;
 }
@@ -180,14 +188,26 @@ describeIf(builtCli)("vintent's own verifier through the protocol", () => {
   it('agrees with every vector of every category and profile', { timeout: 120_000 }, async () => {
     const report = await runConformance({
       verifier: `"${process.execPath}" "${BIN}" adapter`,
-      vectorsDir: sampleVectors(),
+      vectorsDir: sampleVectors(true),
     });
-    expect(report.total).toEqual({ agree: 8, disagree: 0, crashed: 0 });
+    expect(report.total).toEqual({ agree: 12, disagree: 0, crashed: 0 });
     expect(report.rows.map((r) => `${r.category}/${r.profile}`).sort()).toEqual([
+      'tampered/ap2-0.2',
       'tampered/vi-2026-02',
       'tampered/vi-2026-04',
+      'valid/ap2-0.2',
       'valid/vi-2026-02',
       'valid/vi-2026-04',
     ]);
+  });
+});
+
+describe('where a vector sits', () => {
+  it('its category is the nearest valid/tampered directory; an AP2 bundle speaks ap2-0.2', () => {
+    expect(categoryOf('valid/a.json')).toBe('valid');
+    expect(categoryOf('ap2/tampered/b.json')).toBe('tampered');
+    expect(categoryOf('other/c.json')).toBe('other');
+    expect(categoryOf('d.json')).toBe('vectors');
+    expect(profileOfBundle({ ap2_bundle: 1, payment_chain: 'x' })).toBe('ap2-0.2');
   });
 });
