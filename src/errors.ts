@@ -161,7 +161,7 @@ export const ERROR_CODES = [
   /** The role's chain is missing from the bundle (merchant: checkout; network: payment; dispute: both). */
   'AP2_CHAIN_MISSING',
   'AP2_ROOT_KEY_UNKNOWN',
-  /** The root carries `x5c`: accepted only when anchored to configured roots, which this verifier does not take. */
+  /** The root names its key by `x5c`, and the chain does not run to a configured root (`x5cRoots`) at the verification time. */
   'AP2_ROOT_X5C_UNANCHORED',
   'AP2_SIGNATURE_INVALID',
   'AP2_HOP_TYP_INVALID',

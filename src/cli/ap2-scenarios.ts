@@ -39,6 +39,8 @@ export interface Ap2Hooks {
   checkoutRootSigner?: SigningKey;
   /** Sign the open payment mandate (the root) with this key instead of the provider's. */
   paymentRootSigner?: SigningKey;
+  /** The payment root's x5c header (its signer's certificate chain). */
+  paymentRootX5c?: string[];
   /** The open checkout root as the agent shows it, before the closing hop binds it. */
   presentCheckoutRoot?: (root: string) => string;
   /** The open payment root as shown after the closing hop was signed over the full one. */
@@ -140,6 +142,7 @@ export async function buildAp2(h: Ap2Hooks = {}): Promise<Ap2Fixture> {
 
   const openPayment = await issueAp2Root({
     signer: h.paymentRootSigner ?? keys.provider,
+    ...(h.paymentRootX5c && { x5c: h.paymentRootX5c }),
     mandate: (h.openPayment ?? id)({
       vct: 'mandate.payment.open.1',
       constraints: [

@@ -83,6 +83,8 @@ export interface IssueAp2RootInput {
   mandate: Record<string, unknown>;
   /** The root's `typ` (unchecked by verifiers); the SDK's `example+sd-jwt` by default. */
   typ?: string;
+  /** The provider's certificate chain (standard base64 DER, leaf first) for verifiers that anchor roots by x5c. */
+  x5c?: readonly string[];
   salt?: SaltSource;
 }
 
@@ -99,6 +101,7 @@ export async function issueAp2Root(input: IssueAp2RootInput): Promise<string> {
     alg: AP2_V0_2.alg,
     typ: input.typ ?? AP2_V0_2.typ.emitRoot,
     kid: input.signer.kid,
+    ...(input.x5c !== undefined && { x5c: [...input.x5c] }),
   });
   const payload = { [AP2_V0_2.delegateClaim]: claim, _sd_alg: AP2_V0_2.sdAlg };
   return runSealingAsync(

@@ -68,4 +68,15 @@ export interface PlatformApi {
   ): { privateKey: PrivateKeyHandle; publicKey: P256Coordinates; crv: unknown } | undefined;
   /** Export a private key as a JWK. */
   exportPrivateJwk(key: PrivateKeyHandle): Record<string, unknown>;
+  /**
+   * The P-256 key of an X.509 chain's leaf when the chain (DER, leaf first)
+   * runs, certificate by certificate, to one of `anchors` and every
+   * certificate is valid at `at` (Unix seconds); otherwise why not. Node only:
+   * elsewhere the answer is that this platform does not check x5c chains.
+   */
+  x5cLeafKey(
+    chain: readonly Uint8Array[],
+    anchors: readonly Uint8Array[],
+    at: number,
+  ): { key: P256Coordinates } | { problem: string };
 }

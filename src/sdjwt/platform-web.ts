@@ -211,3 +211,8 @@ export function privateKeyFromJwk(_jwk: Record<string, unknown>): undefined {
 export function exportPrivateJwk(_key: PrivateKeyHandle): Record<string, unknown> {
   throw new Error('no in-process private keys on this platform');
 }
+
+/** WebCrypto parses no certificates: an x5c root cannot be anchored here (the verifier refuses it). */
+export function x5cLeafKey(): { problem: string } {
+  return { problem: 'x5c chains are checked on Node only (this runtime has no X.509 parser)' };
+}

@@ -16,6 +16,7 @@ import {
   randomFillSync,
   sign,
   verify,
+  X509Certificate,
 } from 'node:crypto';
 import type {
   P256Coordinates,
@@ -226,4 +227,54 @@ export function privateKeyFromJwk(jwk: Record<string, unknown>): {
 
 export function exportPrivateJwk(key: PrivateKeyHandle): Record<string, unknown> {
   return key.export({ format: 'jwk' }) as Record<string, unknown>;
+}
+
+/** At most this many certificates in a chain, each at most this many bytes: bounded work for any header. */
+const X5C_MAX_CERTS = 8;
+const X5C_MAX_CERT_BYTES = 16 * 1024;
+
+/**
+ * RFC 7515 §4.1.6 / RFC 5280 path checks with node:crypto's X509Certificate:
+ * each certificate issued and signed by the next, every issuer a CA, the last
+ * one an anchor or issued by one, all valid at `at`, the leaf key P-256.
+ */
+export function x5cLeafKey(
+  chain: readonly Uint8Array[],
+  anchors: readonly Uint8Array[],
+  at: number,
+): { key: P256Coordinates } | { problem: string } {
+  if (chain.length === 0 || chain.length > X5C_MAX_CERTS)
+    return { problem: `x5c must hold 1 to ${X5C_MAX_CERTS} certificates` };
+  if ([...chain, ...anchors].some((c) => c.length > X5C_MAX_CERT_BYTES))
+    return { problem: `a certificate is over ${X5C_MAX_CERT_BYTES} bytes` };
+  let certs: X509Certificate[];
+  let roots: X509Certificate[];
+  try {
+    certs = chain.map((c) => new X509Certificate(c));
+    roots = anchors.map((c) => new X509Certificate(c));
+  } catch {
+    return { problem: 'a certificate is not DER X.509' };
+  }
+  const when = new Date(at * 1000);
+  const current = (c: X509Certificate) =>
+    new Date(c.validFrom) <= when && when <= new Date(c.validTo);
+  const signedBy = (child: X509Certificate, issuer: X509Certificate) =>
+    issuer.ca && child.checkIssued(issuer) && child.verify(issuer.publicKey);
+  for (let i = 0; i < certs.length; i++) {
+    const c = certs[i]!;
+    if (!current(c)) return { problem: `certificate ${i} is not valid at ${when.toISOString()}` };
+    const next = certs[i + 1];
+    if (next && !signedBy(c, next))
+      return {
+        problem: `certificate ${i} is not issued and signed by certificate ${i + 1} (a CA)`,
+      };
+  }
+  const last = certs[certs.length - 1]!;
+  const anchored = roots.some((r) => current(r) && (r.raw.equals(last.raw) || signedBy(last, r)));
+  if (!anchored) return { problem: 'the chain reaches no configured root' };
+  const leaf = certs[0]!.publicKey;
+  if (leaf.asymmetricKeyType !== 'ec' || leaf.asymmetricKeyDetails?.namedCurve !== 'prime256v1')
+    return { problem: 'the leaf key is not P-256' };
+  const jwk = leaf.export({ format: 'jwk' }) as JsonWebKey;
+  return { key: { x: String(jwk.x), y: String(jwk.y) } };
 }

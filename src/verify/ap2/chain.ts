@@ -12,9 +12,10 @@ import { isRecord } from '../../internal/guards.js';
 import { AP2_V0_2 } from '../../profiles/ap2.js';
 import type { MandateKind } from '../../profiles/profile.js';
 import { sha256b64u } from '../../sdjwt/digest.js';
-import { type PublicJwk, publicJwkProblem } from '../../sdjwt/keys.js';
+import { jwkThumbprint, type PublicJwk, publicJwkProblem } from '../../sdjwt/keys.js';
 import { type ParsedSdJwt, parseSdJwt } from '../../sdjwt/parse.js';
 import { disclosedElements, type ResolveOptions, resolveDisclosures } from '../../sdjwt/resolve.js';
+import { anchoredX5cKey } from '../../sdjwt/x5c.js';
 import { type CheckLog, checkHop, reject, type VerifyConfig } from '../context.js';
 import { lookupKey } from '../steps/common.js';
 import type { KeyResolver } from '../types.js';
@@ -53,6 +54,8 @@ export interface ChainContext {
   config: VerifyConfig;
   at: number;
   issuerKeys: KeyResolver | undefined;
+  /** Trust anchors for `x5c` roots (configuration; the bundle's only in test-vector mode). */
+  x5cRoots?: readonly string[];
   expect: Ap2Expectation | undefined;
 }
 
@@ -218,6 +221,16 @@ export async function walkChain(
   if (
     checkHop(log, 'ap2.root.key', layer, 0, () => {
       requireEs256(header);
+      const anchors = ctx.x5cRoots ?? [];
+      // A root known by kid on the trust list wins; else an x5c chain to a configured anchor.
+      if (!found && header.x5c !== undefined && anchors.length > 0) {
+        const r = anchoredX5cKey(header.x5c, anchors, ctx.at);
+        if ('problem' in r)
+          reject('AP2_ROOT_X5C_UNANCHORED', `the root's x5c: ${r.problem}`, 'x5c');
+        rootJwk = r.jwk;
+        out.rootKid = typeof kid === 'string' ? kid : `x5c:${jwkThumbprint(r.jwk)}`;
+        return;
+      }
       if (!ctx.issuerKeys) reject('TRUST_NOT_CONFIGURED', 'no root keys configured (issuerKeys)');
       if (lookupError !== undefined) {
         if (lookupError instanceof VIError) throw lookupError;
@@ -231,7 +244,7 @@ export async function walkChain(
       if (header.x5c !== undefined)
         reject(
           'AP2_ROOT_X5C_UNANCHORED',
-          'the root names its key by x5c, and no configured root anchors it',
+          'the root names its key by x5c, and no x5c roots are configured to anchor it',
           'x5c',
         );
       reject('AP2_ROOT_KEY_UNKNOWN', `no trusted root key with kid '${String(kid)}'`, 'kid');

@@ -38,6 +38,7 @@ interface ReadBundle {
   at: number;
   chains: Partial<Record<MandateKind, string>>;
   issuerKeys?: KeyResolver;
+  x5cRoots: readonly string[];
   merchantKeys?: KeyResolver;
   receiptKeys?: KeyResolver;
   expect: Partial<Record<MandateKind, Ap2Expectation>>;
@@ -103,6 +104,11 @@ function readBundle(bundle: unknown, options: Ap2VerifyOptions, maxLength: numbe
     at,
     chains,
     issuerKeys: options.issuerKeys ?? (fromBundle ? jwkSet(trust.issuer_jwks) : undefined),
+    x5cRoots:
+      options.x5cRoots ??
+      (fromBundle && Array.isArray(trust.x5c_roots)
+        ? trust.x5c_roots.filter((r): r is string => typeof r === 'string').slice(0, 16)
+        : []),
     merchantKeys: options.merchantKeys ?? (fromBundle ? jwkSet(trust.merchant_jwks) : undefined),
     receiptKeys: options.receiptKeys ?? (fromBundle ? jwkSet(trust.receipt_jwks) : undefined),
     expect,
@@ -153,7 +159,7 @@ async function runPipeline(
     const walked = await walkChain(
       kind,
       text,
-      { config, at: b.at, issuerKeys: b.issuerKeys, expect: b.expect[kind] },
+      { config, at: b.at, issuerKeys: b.issuerKeys, x5cRoots: b.x5cRoots, expect: b.expect[kind] },
       log,
     );
     out.walked[kind] = walked;

@@ -29,6 +29,12 @@ export interface Ap2Expectation {
 export interface Ap2VerifyOptions {
   /** Root keys: agent providers and user-credential issuers, by `kid`. */
   issuerKeys?: KeyResolver;
+  /**
+   * Trust anchors for roots that name their key by `x5c` (standard base64 DER,
+   * BUNDLE-AP2.md `trust.x5c_roots`): such a root counts only when its chain
+   * runs to one of these. Checked on Node; elsewhere an x5c root is refused.
+   */
+  x5cRoots?: readonly string[];
   /** Merchant keys: `checkout_jwt` signatures and checkout receipts. */
   merchantKeys?: KeyResolver;
   /** Payment-receipt signers (merchant payment processors, PSPs). */
