@@ -210,6 +210,7 @@ async function merchantVerifyAp2(
       aud: ctx.merchantAud ?? ctx.expect?.l3b?.aud ?? '',
       skewSeconds: ctx.skewSeconds,
       ...(ctx.signatureCache ? { signatureCache: ctx.signatureCache } : {}),
+      ...(ctx.parseCache ? { parseCache: ctx.parseCache } : {}),
     },
     ctx.now(),
   );
@@ -250,6 +251,7 @@ async function networkAuthorizeAp2(
       aud: networkAudienceOf(ctx)!,
       ...(ctx.holdSeconds === undefined ? {} : { holdSeconds: ctx.holdSeconds }),
       ...(ctx.signatureCache ? { signatureCache: ctx.signatureCache } : {}),
+      ...(ctx.parseCache ? { parseCache: ctx.parseCache } : {}),
     },
     transaction,
     ctx.now(),

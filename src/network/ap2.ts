@@ -25,6 +25,7 @@ import type {
 import { AP2_V0_2, type Ap2ErrorCode, ap2ErrorOf } from '../profiles/ap2.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import { jwkThumbprint, type PublicJwk } from '../sdjwt/keys.js';
+import type { ParsedJwtCache } from '../sdjwt/parse-cache.js';
 import type { VerifiedSignatureCache } from '../sdjwt/signature-cache.js';
 import { ap2RootId, verifyAp2Presentation } from '../verify/ap2/index.js';
 import type { Ap2VerificationResult } from '../verify/ap2/types.js';
@@ -54,6 +55,8 @@ export interface Ap2NetworkTrust {
   nonce?: string | ((nonce: string) => boolean);
   holdSeconds?: number;
   signatureCache?: VerifiedSignatureCache;
+  /** Remembers the parse of recurring roots (an open mandate's) across presentations. */
+  parseCache?: ParsedJwtCache;
 }
 
 /** What the network knows of this payment from outside the chain (the acquirer's message). */
@@ -174,6 +177,7 @@ export async function authorizeAp2Presentation(
         }
       : {}),
     ...(trust.signatureCache ? { signatureCache: trust.signatureCache } : {}),
+    ...(trust.parseCache ? { parseCache: trust.parseCache } : {}),
   });
   if (!result.valid)
     return { ...declinedBy(result), ...(mandateId ? { mandate_id: mandateId } : {}) };
@@ -232,6 +236,7 @@ export interface Ap2MerchantTrust {
   /** Clock skew tolerated; bounds how long a presentation is remembered. */
   skewSeconds: number;
   signatureCache?: VerifiedSignatureCache;
+  parseCache?: ParsedJwtCache;
 }
 
 /** A merchant's verdict on an AP2 checkout chain: the verification, and whether it was shown before. */
@@ -260,6 +265,7 @@ export async function acceptAp2Checkout(
     skewSeconds: trust.skewSeconds,
     expect: { checkout: { aud: trust.aud, nonce: (n: string) => n.length > 0 } },
     ...(trust.signatureCache ? { signatureCache: trust.signatureCache } : {}),
+    ...(trust.parseCache ? { parseCache: trust.parseCache } : {}),
   });
   const c = result.chains.checkout;
   if (!result.valid || !c?.final_hop || !c.closed_hop_id) return { result };

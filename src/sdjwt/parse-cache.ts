@@ -6,15 +6,29 @@
  * and decoding and parsing it again is most of what a repeat presentation
  * costs once its signature is remembered (src/sdjwt/signature-cache.ts).
  *
- * Only a parse is remembered: the signature, times, bindings, disclosures
- * and every other check still run on every presentation. An entry is used
- * only for exactly the same text under the same parse limits, and is deeply
- * frozen, so no verification can change what another one reads.
+ * The disclosures that recur with them (an L2's mandates and allowlists, an
+ * AP2 open mandate's root) are remembered the same way, up to
+ * {@link MAX_CACHED_DISCLOSURE_LENGTH} characters each and four per JWT slot.
+ *
+ * Only a parse is remembered: the signature, times, bindings, references,
+ * constraints and every other check still run on every presentation. An
+ * entry is used only for exactly the same text under the same parse limits,
+ * and is deeply frozen, so no verification can change what another one reads.
  */
-import { DEFAULT_PARSE_LIMITS, type ParsedJwt, type ParseLimits } from './parse.js';
+import {
+  DEFAULT_PARSE_LIMITS,
+  type ParsedDisclosure,
+  type ParsedJwt,
+  type ParseLimits,
+} from './parse.js';
 
 /** Default number of remembered JWTs: an L2 of 16 pairs is ≈ 7 kB of text and ≈ 20 kB parsed. */
 export const DEFAULT_PARSE_CACHE_SIZE = 512;
+
+/** Disclosures longer than this are parsed every time (they are rare, and would hold the most memory). */
+export const MAX_CACHED_DISCLOSURE_LENGTH = 4096;
+/** Remembered disclosures per remembered JWT. */
+const DISCLOSURES_PER_JWT = 4;
 
 /** Counters a service can expose; reset with {@link ParsedJwtCache.clear}. */
 export interface ParseCacheStats {
@@ -22,6 +36,9 @@ export interface ParseCacheStats {
   misses: number;
   size: number;
   capacity: number;
+  /** Disclosure lookups that found a parse, and that did not. */
+  disclosureHits: number;
+  disclosureMisses: number;
 }
 
 function deepFreeze(value: unknown): void {
@@ -44,8 +61,11 @@ function sameLimits(a: ParseLimits, b: ParseLimits): boolean {
 /** Bounded LRU of parsed JWTs. Map keeps insertion order; a hit moves the entry to the back. */
 export class ParsedJwtCache {
   private readonly entries = new Map<string, ParsedJwt>();
+  private readonly disclosureEntries = new Map<string, ParsedDisclosure>();
   private hitCount = 0;
   private missCount = 0;
+  private disclosureHitCount = 0;
+  private disclosureMissCount = 0;
 
   /** `limits`: the parse limits its entries were parsed under; a lookup under others bypasses the cache. */
   constructor(
@@ -66,6 +86,8 @@ export class ParsedJwtCache {
       misses: this.missCount,
       size: this.entries.size,
       capacity: this.capacity,
+      disclosureHits: this.disclosureHitCount,
+      disclosureMisses: this.disclosureMissCount,
     };
   }
 
@@ -99,9 +121,38 @@ export class ParsedJwtCache {
     }
   }
 
+  /** The parse of exactly the disclosure `encoded`, when remembered (the caller checked {@link serves}). */
+  disclosure(encoded: string): ParsedDisclosure | undefined {
+    if (encoded.length > MAX_CACHED_DISCLOSURE_LENGTH) return undefined;
+    const hit = this.disclosureEntries.get(encoded);
+    if (hit === undefined) {
+      this.disclosureMissCount++;
+      return undefined;
+    }
+    this.disclosureHitCount++;
+    this.disclosureEntries.delete(encoded);
+    this.disclosureEntries.set(encoded, hit);
+    return hit;
+  }
+
+  /** Remember a successful disclosure parse (frozen, value included); long ones are not kept. */
+  setDisclosure(d: ParsedDisclosure): void {
+    if (d.encoded.length > MAX_CACHED_DISCLOSURE_LENGTH) return;
+    deepFreeze(d.value);
+    Object.freeze(d);
+    this.disclosureEntries.set(d.encoded, d);
+    if (this.disclosureEntries.size > this.capacity * DISCLOSURES_PER_JWT) {
+      const oldest = this.disclosureEntries.keys().next().value;
+      if (oldest !== undefined) this.disclosureEntries.delete(oldest);
+    }
+  }
+
   clear(): void {
     this.entries.clear();
+    this.disclosureEntries.clear();
     this.hitCount = 0;
     this.missCount = 0;
+    this.disclosureHitCount = 0;
+    this.disclosureMissCount = 0;
   }
 }

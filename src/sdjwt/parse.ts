@@ -505,9 +505,9 @@ export function parseSdJwt(
     );
   }
   const compact = parts[0] as string;
+  const cache = recurring?.serves(limits) ? recurring : undefined;
   let jwt = memo?.jwt(compact);
   if (!jwt) {
-    const cache = recurring?.serves(limits) ? recurring : undefined;
     jwt = cache?.get(compact);
     if (!jwt) {
       jwt = parseJwt(compact, layer, limits);
@@ -519,7 +519,11 @@ export function parseSdJwt(
     if (d === '') fail('SDJWT_MALFORMED', layer, 'empty disclosure between "~"');
     let parsed = memo?.disclosure(d);
     if (!parsed) {
-      parsed = parseDisclosure(d, layer, limits);
+      parsed = cache?.disclosure(d);
+      if (!parsed) {
+        parsed = parseDisclosure(d, layer, limits);
+        cache?.setDisclosure(parsed);
+      }
       memo?.setDisclosure(parsed);
     }
     return parsed;

@@ -7,10 +7,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { signJwt } from '../../src/sdjwt/build.js';
+import { makeArrayDisclosure, signJwt } from '../../src/sdjwt/build.js';
 import { generateSigningKey } from '../../src/sdjwt/keys.js';
 import { DEFAULT_PARSE_LIMITS, parseJwt, parseSdJwt } from '../../src/sdjwt/parse.js';
-import { ParsedJwtCache } from '../../src/sdjwt/parse-cache.js';
+import { MAX_CACHED_DISCLOSURE_LENGTH, ParsedJwtCache } from '../../src/sdjwt/parse-cache.js';
+import { verifyAp2Presentation } from '../../src/verify/ap2/index.js';
 import { verifyPresentation } from '../../src/verify/index.js';
 
 const key = generateSigningKey('parse-cache-test');
@@ -41,6 +42,45 @@ describe('ParsedJwtCache', () => {
       list[0]!.id = 'b';
     }).toThrow(TypeError);
     expect(() => list.push({ id: 'c' })).toThrow(TypeError);
+  });
+
+  it('remembers recurring disclosures too, frozen, and never one over the length it keeps', () => {
+    const cache = new ParsedJwtCache(8);
+    const small = makeArrayDisclosure({ id: 'm-1', name: 'Shop' });
+    const large = makeArrayDisclosure({ blob: 'x'.repeat(MAX_CACHED_DISCLOSURE_LENGTH) });
+    const text = `${compact}~${small.encoded}~${large.encoded}~`;
+    const first = parseSdJwt(text, 'l2', DEFAULT_PARSE_LIMITS, undefined, cache);
+    const again = parseSdJwt(text, 'l2', DEFAULT_PARSE_LIMITS, undefined, cache);
+    expect(again.disclosures[0]).toBe(first.disclosures[0]);
+    expect(again.disclosures[1]).not.toBe(first.disclosures[1]);
+    expect(again.disclosures[1]).toEqual(first.disclosures[1]);
+    expect(cache.stats()).toMatchObject({ disclosureHits: 1, disclosureMisses: 1 });
+    const kept = again.disclosures[0]!;
+    expect(Object.isFrozen(kept) && Object.isFrozen(kept.value)).toBe(true);
+    expect(() => {
+      (kept.value as { id: string }).id = 'm-2';
+    }).toThrow(TypeError);
+  });
+
+  it('keeps at most four disclosures per JWT slot, the least recently used going first', () => {
+    const cache = new ParsedJwtCache(1);
+    const ds = Array.from({ length: 6 }, (_, i) => makeArrayDisclosure({ i }));
+    parseSdJwt(
+      `${compact}~${ds.map((d) => d.encoded).join('~')}~`,
+      'l2',
+      DEFAULT_PARSE_LIMITS,
+      undefined,
+      cache,
+    );
+    const again = parseSdJwt(
+      `${compact}~${ds[5]!.encoded}~${ds[0]!.encoded}~`,
+      'l2',
+      DEFAULT_PARSE_LIMITS,
+      undefined,
+      cache,
+    );
+    expect(cache.stats()).toMatchObject({ disclosureHits: 1 }); // the newest stayed, the oldest went
+    expect(again.disclosures.map((d) => d.value)).toEqual([{ i: 5 }, { i: 0 }]);
   });
 
   it('misses on a one-character change anywhere in the JWT', () => {
@@ -124,5 +164,29 @@ describe('verifyPresentation with a parse cache', () => {
       }
     }
     expect(cache.stats().hits).toBeGreaterThan(vectors.length);
+  });
+});
+
+describe('verifyAp2Presentation with a parse cache', () => {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '../../vectors/ap2');
+  const vectors = ['valid', 'tampered'].flatMap((kind) =>
+    readdirSync(join(root, kind))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => [`${kind}/${f}`, JSON.parse(readFileSync(join(root, kind, f), 'utf8'))] as const),
+  );
+
+  it('gives every AP2 vector, seen once and again, exactly the verdict it gets without one', async () => {
+    const cache = new ParsedJwtCache();
+    for (const [name, bundle] of vectors) {
+      const plain = await verifyAp2Presentation(bundle, { trustFromBundle: true });
+      for (let round = 0; round < 2; round++) {
+        const cached = await verifyAp2Presentation(bundle, {
+          trustFromBundle: true,
+          parseCache: cache,
+        });
+        expect({ name, result: cached }).toEqual({ name, result: plain });
+      }
+    }
+    expect(cache.stats().disclosureHits).toBeGreaterThan(vectors.length);
   });
 });

@@ -21,5 +21,6 @@ export const {
   importP256,
   verifyEs256Now,
   verifyEs256Async,
+  x5cLeafKey,
 } = web;
 export const { signEs256Now, generateP256, privateKeyFromJwk, exportPrivateJwk } = node;

@@ -189,7 +189,8 @@ export async function walkChain(
         out.segments.push({
           index,
           text: t,
-          sd: parseSdJwt(t, layer, limits),
+          // An open mandate's root recurs with every payment under it: a network's parse cache keeps it.
+          sd: parseSdJwt(t, layer, limits, undefined, ctx.config.options.parseCache),
           credentialRoot: false,
         });
       } catch (e) {

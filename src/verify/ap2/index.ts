@@ -241,6 +241,7 @@ export async function verifyAp2Presentation(
     limits: options.limits,
     keyCache: options.keyCache,
     signatureCache: options.signatureCache,
+    parseCache: options.parseCache,
     skewSeconds: options.skewSeconds ?? AP2_V0_2.skewSeconds,
   };
   const config = configOf(viOptions);

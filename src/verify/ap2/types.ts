@@ -4,6 +4,7 @@ import type { VIErrorInfo } from '../../errors.js';
 import type { Ap2ErrorCode, Ap2Role } from '../../profiles/ap2.js';
 import type { MandateKind } from '../../profiles/profile.js';
 import type { PublicKeyCache } from '../../sdjwt/keys.js';
+import type { ParsedJwtCache } from '../../sdjwt/parse-cache.js';
 import type { VerifiedSignatureCache } from '../../sdjwt/signature-cache.js';
 import type { CheckRecord, KeyResolver, Limits } from '../types.js';
 
@@ -59,6 +60,8 @@ export interface Ap2VerifyOptions {
   limits?: Partial<Limits>;
   keyCache?: PublicKeyCache;
   signatureCache?: VerifiedSignatureCache;
+  /** Remembers the parse of recurring segments (an open mandate's root) across presentations; every check still runs. */
+  parseCache?: ParsedJwtCache;
 }
 
 /** One verified chain, as far as it got. */
