@@ -183,6 +183,7 @@ export { ap2ErrorOf, AP2_V0_2 } from './profiles/ap2.js';
 export type { Ap2ErrorCode, Ap2Role } from './profiles/ap2.js';
 export {
   ap2Cnf,
+  createAp2CheckoutJwt,
   issueAp2Hop,
   issueAp2Receipt,
   issueAp2Root,
@@ -191,6 +192,8 @@ export {
   presentAp2Segment,
 } from './issue/ap2.js';
 export type {
+  Ap2CheckoutLine,
+  CreateAp2CheckoutInput,
   IssueAp2HopInput,
   IssueAp2ReceiptInput,
   IssueAp2RootInput,

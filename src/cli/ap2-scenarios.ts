@@ -5,7 +5,13 @@
  * optionally through a second agent (3 hops). `Ap2Hooks` let a test change
  * one input so exactly one check breaks.
  */
-import { ap2Cnf, issueAp2Hop, issueAp2Root, joinAp2Chain } from '../issue/ap2.js';
+import {
+  ap2Cnf,
+  createAp2CheckoutJwt,
+  issueAp2Hop,
+  issueAp2Root,
+  joinAp2Chain,
+} from '../issue/ap2.js';
 import { signJwt } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import { generateSigningKey, type SigningKey } from '../sdjwt/keys.js';
@@ -14,6 +20,11 @@ export const AT = 1_806_760_500;
 export const NETWORK = { aud: 'https://network.example/ap2', nonce: 'n-network-1' };
 export const MERCHANT_AUD = { aud: 'https://shop.example/ap2', nonce: 'n-merchant-1' };
 export const SHOP = { id: 'm-shop', name: 'Shop', website: 'https://shop.example' };
+/** UCP `links` every checkout carries (the schema requires the member). */
+const SHOP_LINKS = [
+  { type: 'terms_of_service', url: 'https://shop.example/terms' },
+  { type: 'privacy_policy', url: 'https://shop.example/privacy' },
+];
 export const OTHER_SHOP = { id: 'm-other', name: 'Other', website: 'https://other.example' };
 export const CARD = { id: 'pi-card-1', type: 'card', description: 'Card 4242' };
 export const PISP = { legal_name: 'Pay GmbH', brand_name: 'Pay', domain_name: 'pay.example' };
@@ -80,21 +91,24 @@ export interface Ap2Fixture {
 const id = <T>(x: T) => x;
 
 export async function buildAp2(h: Ap2Hooks = {}): Promise<Ap2Fixture> {
-  const checkoutJwt = signJwt(
-    { alg: 'ES256', typ: 'JWT', kid: keys.merchant.kid },
-    (h.checkoutPayload ?? id)({
-      id: 'chk-1',
-      merchant: SHOP,
-      line_items: [
-        { id: 'li-1', item: { id: 'SKU-1', title: 'Coffee', price: 2400 }, quantity: 1 },
-        { id: 'li-2', item: { id: 'SKU-2', title: 'Milk', price: 299 }, quantity: 2 },
-      ],
-      status: 'ready_for_complete',
-      currency: 'EUR',
-      totals: [{ type: 'total', amount: 2998 }],
-    }),
-    h.checkoutJwtSigner ?? keys.merchant,
-  );
+  const checkout = await createAp2CheckoutJwt({
+    merchantKey: keys.merchant,
+    id: 'chk-1',
+    merchant: SHOP,
+    currency: 'EUR',
+    lines: [
+      { id: 'li-1', item: { id: 'SKU-1', title: 'Coffee', price: 2400 }, quantity: 1 },
+      { id: 'li-2', item: { id: 'SKU-2', title: 'Milk', price: 299 }, quantity: 2 },
+    ],
+    links: SHOP_LINKS,
+  });
+  // A hook that changes the payload or the signer re-signs it (tampered vectors).
+  const checkoutJwt =
+    h.checkoutPayload || h.checkoutJwtSigner
+      ? resign(checkout.jwt, h.checkoutJwtSigner ?? keys.merchant, {
+          payload: h.checkoutPayload ?? id,
+        })
+      : checkout.jwt;
   const checkoutHash = sha256b64u(checkoutJwt);
   const issuedCheckoutRoot = await issueAp2Root({
     signer: h.checkoutRootSigner ?? keys.provider,
@@ -297,24 +311,15 @@ export async function anotherPayment(
   o: { at: number; amount?: number; payee?: typeof SHOP; nonce?: string; orderId?: string },
 ): Promise<{ paymentChain: string; checkoutJwt: string }> {
   const payee = o.payee ?? SHOP;
-  const checkoutJwt = signJwt(
-    { alg: 'ES256', typ: 'JWT', kid: keys.merchant.kid },
-    {
-      id: o.orderId ?? `chk-${o.at}-${Math.random()}`,
-      merchant: payee,
-      line_items: [
-        {
-          id: 'li-1',
-          item: { id: 'SKU-1', title: 'Coffee', price: o.amount ?? 2998 },
-          quantity: 1,
-        },
-      ],
-      status: 'ready_for_complete',
-      currency: 'EUR',
-      totals: [{ type: 'total', amount: o.amount ?? 2998 }],
-    },
-    keys.merchant,
-  );
+  const amount = o.amount ?? 2998;
+  const { jwt: checkoutJwt } = await createAp2CheckoutJwt({
+    merchantKey: keys.merchant,
+    id: o.orderId ?? `chk-${o.at}-${Math.random()}`,
+    merchant: payee,
+    currency: 'EUR',
+    lines: [{ id: 'li-1', item: { id: 'SKU-1', title: 'Coffee', price: amount }, quantity: 1 }],
+    links: SHOP_LINKS,
+  });
   const hop = await issueAp2Hop({
     signer: f.closingSigner,
     previous: f.openPaymentSegments[f.openPaymentSegments.length - 1]!,

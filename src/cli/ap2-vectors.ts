@@ -8,6 +8,7 @@
  * SDK's procedure in BUNDLE-AP2.md included) can judge it.
  */
 import {
+  createAp2CheckoutJwt,
   issueAp2Hop,
   issueAp2Receipt,
   issueAp2Root,
@@ -47,15 +48,6 @@ const credentialIssuer = generateSigningKey('dpc-issuer-1');
 const user = generateSigningKey('user-device-1');
 const receiptSigner = generateSigningKey('mpp-receipts-1');
 
-const CHECKOUT_PAYLOAD = {
-  id: 'chk-hp-1',
-  merchant: SHOP,
-  line_items: [{ id: 'li-1', item: { id: 'SKU-1', title: 'Coffee', price: 2400 }, quantity: 1 }],
-  status: 'ready_for_complete',
-  currency: 'EUR',
-  totals: [{ type: 'total', amount: 2400 }],
-};
-
 function trustOf(extra: Obj = {}): Obj {
   return {
     issuer_jwks: { keys: [keys.provider.publicJwk, credentialIssuer.publicJwk] },
@@ -75,11 +67,14 @@ const verdictOf = (error: Ap2ErrorCode | null, code: string | null) => ({
 
 /** Human present: closed mandates only, in the Trusted Agent Provider model (lone roots) or the User Credential model (credential ~~ user-signed hop). */
 async function humanPresent(model: 'tap' | 'uc'): Promise<Ap2Vector[]> {
-  const checkoutJwt = signJwt(
-    { alg: 'ES256', typ: 'JWT', kid: keys.merchant.kid },
-    CHECKOUT_PAYLOAD,
-    keys.merchant,
-  );
+  const { jwt: checkoutJwt } = await createAp2CheckoutJwt({
+    merchantKey: keys.merchant,
+    id: 'chk-hp-1',
+    merchant: SHOP,
+    currency: 'EUR',
+    lines: [{ id: 'li-1', item: { id: 'SKU-1', title: 'Coffee', price: 2400 }, quantity: 1 }],
+    links: [{ type: 'terms_of_service', url: 'https://shop.example/terms' }],
+  });
   const closedCheckout = {
     vct: 'mandate.checkout.1',
     checkout_jwt: checkoutJwt,
@@ -217,6 +212,8 @@ function hnpBundle(
 
 interface Refusal {
   slug: string;
+  /** Where the AP2 SDK departs from the text and accepts this bundle: why (its `reference_verdict`). */
+  sdk?: string;
   role?: 'network' | 'merchant' | 'dispute';
   hooks?: Ap2Hooks;
   edit?: (b: Obj, f: Ap2Fixture) => Obj;
@@ -300,6 +297,7 @@ const REFUSALS: Refusal[] = [
     slug: 'final-hop-delegates',
     hooks: { closedPayment: (m) => ({ ...m, cnf: { jwk: keys.cpAgent.publicJwk } }) },
     tamper: 'the closed mandate names a further key',
+    sdk: "the closing hop's mandate may still name a further key (cnf) under a terminal typ",
     error: 'invalid_credential',
     code: 'AP2_FINAL_HOP_NOT_TERMINAL',
   },
@@ -314,6 +312,7 @@ const REFUSALS: Refusal[] = [
     slug: 'trailing-kb-jwt',
     hooks: { paymentChain: (s) => `${s}eyJhbGciOiJFUzI1NiIsInR5cCI6ImtiK2p3dCJ9.e30.AAAA` },
     tamper: 'a plain KB-JWT after the closing hop',
+    sdk: 'a trailing KB-JWT after the closing hop is ignored',
     error: 'invalid_credential',
     code: 'AP2_CHAIN_MALFORMED',
   },
@@ -347,6 +346,7 @@ const REFUSALS: Refusal[] = [
       closedPayment: (m) => ({ ...m, payment_amount: { amount: '2998', currency: 'EUR' } }),
     },
     tamper: 'amount as a numeric string',
+    sdk: 'its models coerce a numeric string to an integer amount',
     error: 'invalid_credential',
     code: 'AP2_MANDATE_SCHEMA',
   },
@@ -428,6 +428,7 @@ const REFUSALS: Refusal[] = [
       },
     }),
     tamper: 'a WEEKLY mandate used again after six days',
+    sdk: 'agent_recurrence counts max_occurrences only, not the spacing its frequency sets',
     error: 'invalid_mandate',
     code: 'AP2_CONSTRAINT_VIOLATED',
   },
@@ -493,10 +494,24 @@ const REFUSALS: Refusal[] = [
     code: 'AP2_CONSTRAINT_VIOLATED',
   },
   {
+    slug: 'checkout-not-ucp',
+    role: 'merchant',
+    hooks: {
+      checkoutPayload: ({ links: _links, ...p }) => ({
+        ...p,
+        line_items: (p.line_items as Obj[]).map(({ totals: _t, ...l }) => l),
+      }),
+    },
+    tamper: 'a checkout JWT without the links and line totals a UCP Checkout requires',
+    error: 'invalid_credential',
+    code: 'AP2_MANDATE_SCHEMA',
+  },
+  {
     slug: 'line-items-under-filled',
     role: 'merchant',
     hooks: { checkoutPayload: (p) => ({ ...p, line_items: (p.line_items as Obj[]).slice(0, 1) }) },
     tamper: 'the cart lacks a required item',
+    sdk: 'the line-items check fits the cart into the requirements, and does not require each requirement filled',
     error: 'invalid_mandate',
     code: 'AP2_CONSTRAINT_VIOLATED',
   },
@@ -568,6 +583,16 @@ async function receipts(f: Ap2Fixture): Promise<{ valid: Obj[]; foreign: Obj[] }
   };
 }
 
+/**
+ * BUNDLE-AP2.md `reference_verdict`: what the AP2 Python SDK (e1ea56d, its
+ * own verification functions, run by scripts/ap2-sdk-judge.py) concludes
+ * where it departs from the AP2 text that `verdict` follows.
+ */
+const sdkVerdict = (valid: boolean, why: string) => ({ valid, why: `AP2 SDK e1ea56d: ${why}` });
+
+const SDK_BUDGET_X100 =
+  'payment.budget.max is multiplied by 100 for every currency, not by the ISO 4217 exponent';
+
 /** Every AP2 vector vintent ships. */
 export async function ap2Vectors(): Promise<Ap2Vector[]> {
   const out: Ap2Vector[] = [...(await humanPresent('tap')), ...(await humanPresent('uc'))];
@@ -638,7 +663,11 @@ export async function ap2Vectors(): Promise<Ap2Vector[]> {
     out.push({
       category: 'valid',
       file: `hnp-network-valid-budget-${currency.toLowerCase()}.json`,
-      bundle: within,
+      // KWD 3.5 is 3500 fils; the SDK's 350 refuses 2998 after 500.
+      bundle:
+        currency === 'KWD'
+          ? { ...within, reference_verdict: sdkVerdict(false, SDK_BUDGET_X100) }
+          : within,
     });
     out.push({
       category: 'tampered',
@@ -657,6 +686,8 @@ export async function ap2Vectors(): Promise<Ap2Vector[]> {
         },
         tamper: `one minor unit over the ${max} ${currency} budget (exponent ${currency === 'JPY' ? 0 : 3})`,
         verdict: verdictOf('invalid_mandate', 'AP2_CONSTRAINT_VIOLATED'),
+        // JPY 5000 is 5000 yen; the SDK's 500000 lets 5001 through.
+        ...(currency === 'JPY' ? { reference_verdict: sdkVerdict(true, SDK_BUDGET_X100) } : {}),
       },
     });
   }
@@ -664,7 +695,13 @@ export async function ap2Vectors(): Promise<Ap2Vector[]> {
   out.push({
     category: 'valid',
     file: 'receipt-dispute-valid.json',
-    bundle: hnpBundle(base, 'dispute', 'receipt/dispute/valid', ok, { receipts: r.valid }),
+    bundle: hnpBundle(base, 'dispute', 'receipt/dispute/valid', ok, {
+      receipts: r.valid,
+      reference_verdict: sdkVerdict(
+        false,
+        "its receipt store is keyed by the hash of the closing hop's JWT alone; the text's reference hashes the hop as sd_hash does, with its disclosures",
+      ),
+    }),
   });
   out.push({
     category: 'tampered',
@@ -691,7 +728,10 @@ export async function ap2Vectors(): Promise<Ap2Vector[]> {
       role,
       `hnp/${role}/tamper/${refusal.slug}`,
       verdictOf(refusal.error, refusal.code),
-      { tamper: refusal.tamper },
+      {
+        tamper: refusal.tamper,
+        ...(refusal.sdk === undefined ? {} : { reference_verdict: sdkVerdict(true, refusal.sdk) }),
+      },
     );
     out.push({
       category: 'tampered',

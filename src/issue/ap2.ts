@@ -242,6 +242,96 @@ export function presentAp2Segment(segment: string, keep: (value: unknown) => boo
   return serializeSdJwt(jwt!, kept);
 }
 
+/** One line of a merchant's UCP checkout: the item, its unit price in minor units, how many. */
+export interface Ap2CheckoutLine {
+  id: string;
+  item: { id: string; title: string; price: number } & Record<string, unknown>;
+  quantity: number;
+}
+
+/** The merchant's signed checkout (a UCP Checkout) that a closed checkout mandate carries as `checkout_jwt`. */
+export interface CreateAp2CheckoutInput {
+  /** The merchant's key; its kid names it to verifiers (`merchant_jwks`). */
+  merchantKey: Signer;
+  id: string;
+  merchant: { id?: string; name: string; website: string };
+  /** ISO 4217 code; every amount is an integer in its minor units. */
+  currency: string;
+  lines: Ap2CheckoutLine[];
+  /** UCP `links` (terms of service, privacy policy, …): required by the schema. */
+  links: { type: string; url: string; title?: string }[];
+  /** Default `ready_for_complete`. */
+  status?: string;
+  /** Further UCP members (`buyer`, `expires_at`, `continue_url`, `messages`). */
+  extra?: Record<string, unknown>;
+}
+
+const safeAmount = (n: unknown, claim: string): number => {
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)
+    throw invalid(`${claim} is a non-negative integer in minor units`, claim);
+  return n;
+};
+
+/**
+ * A merchant's checkout JWT in the shape the AP2 SDK validates (UCP Checkout:
+ * `id`, `line_items[]` each with `totals`, `status`, `currency`, `totals` with
+ * one subtotal and one total, `links`), the totals computed here in integers.
+ * Its hash is the closed checkout mandate's `checkout_hash` and the payment's
+ * `transaction_id`.
+ *
+ * @example
+ * const { jwt, checkoutHash } = await createAp2CheckoutJwt({ merchantKey, id: 'chk-1', merchant, currency: 'EUR',
+ *   lines: [{ id: 'li-1', item: { id: 'SKU-1', title: 'Coffee', price: 2400 }, quantity: 1 }],
+ *   links: [{ type: 'terms_of_service', url: 'https://shop.example/terms' }] });
+ */
+export async function createAp2CheckoutJwt(
+  input: CreateAp2CheckoutInput,
+): Promise<{ jwt: string; checkoutHash: string; total: number }> {
+  if (!/^[A-Z]{3}$/.test(input.currency)) throw invalid('currency is an ISO 4217 code', 'currency');
+  if (!Array.isArray(input.lines) || input.lines.length === 0)
+    throw invalid('a checkout has at least one line', 'line_items');
+  if (!Array.isArray(input.links)) throw invalid('links is an array (UCP requires it)', 'links');
+  let total = 0;
+  const lineItems = input.lines.map((l, i) => {
+    const price = safeAmount(l.item?.price, `line_items[${i}].item.price`);
+    if (!Number.isSafeInteger(l.quantity) || l.quantity < 1)
+      throw invalid('quantity is a positive integer', `line_items[${i}].quantity`);
+    const amount = price * l.quantity;
+    total += amount;
+    if (!Number.isSafeInteger(total)) throw invalid('the checkout total overflows', 'totals');
+    return {
+      id: l.id,
+      item: l.item,
+      quantity: l.quantity,
+      totals: [
+        { type: 'subtotal', amount },
+        { type: 'total', amount },
+      ],
+    };
+  });
+  const payload: Record<string, unknown> = {
+    id: input.id,
+    merchant: input.merchant,
+    line_items: lineItems,
+    status: input.status ?? 'ready_for_complete',
+    currency: input.currency,
+    totals: [
+      { type: 'subtotal', amount: total },
+      { type: 'total', amount: total },
+    ],
+    links: input.links,
+    ...input.extra,
+  };
+  const header = encodeJwtHeader({ alg: AP2_V0_2.alg, typ: 'JWT', kid: input.merchantKey.kid });
+  const jwt = await runSealingAsync(
+    (function* () {
+      return yield* seal(header, payload);
+    })(),
+    input.merchantKey,
+  );
+  return { jwt, checkoutHash: sha256b64u(jwt), total };
+}
+
 /** A checkout or payment receipt over a closed segment. */
 export interface IssueAp2ReceiptInput {
   /** The merchant's key (checkout receipts) or the payment processor's (payment receipts). */

@@ -27,7 +27,7 @@ export interface Mandates {
 }
 
 const isInt = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v);
-const isStr = (v: unknown) => typeof v === 'string' && v.length > 0;
+const isStr = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
 function need(ok: boolean, what: string): void {
   if (!ok) reject('AP2_MANDATE_SCHEMA', what);
@@ -107,13 +107,55 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /** The UCP Checkout a `checkout_jwt` must carry (schemas/ucp/types/checkout.json), as far as the constraints read it. */
+const UCP_STATUSES = new Set([
+  'incomplete',
+  'requires_escalation',
+  'ready_for_complete',
+  'complete_in_progress',
+  'completed',
+  'canceled',
+]);
+const ucpProblem = (why: string, claim: string): never =>
+  reject('AP2_MANDATE_SCHEMA', `checkout_jwt is no UCP Checkout: ${why}`, claim);
+
+/** UCP `totals`: an array of {type, amount (integer minor units)}. */
+function ucpTotals(v: unknown, claim: string): void {
+  if (!Array.isArray(v)) ucpProblem(`${claim} must be an array`, claim);
+  (v as unknown[]).forEach((t, i) => {
+    if (!isRecord(t) || !isStr(t.type) || !isInt(t.amount))
+      ucpProblem(`${claim}[${i}] needs a type and an integer amount`, claim);
+  });
+}
+
+/**
+ * The checkout JWT's payload against what the UCP Checkout schema requires
+ * (schemas/ucp/types: checkout, line_item, item, total, link), as the AP2 SDK
+ * validates it: a checkout it would refuse is refused here too.
+ */
 function ucpCheckout(payload: Record<string, unknown>): void {
-  if (!isStr(payload.id) || !Array.isArray(payload.line_items) || !isStr(payload.currency))
-    reject(
-      'AP2_CHECKOUT_JWT_MISMATCH',
-      'checkout_jwt is no UCP Checkout (id, line_items, currency)',
-      'checkout_jwt',
-    );
+  if (!isStr(payload.id)) ucpProblem('id must be a string', 'checkout_jwt.id');
+  if (!isStr(payload.currency)) ucpProblem('currency must be a string', 'checkout_jwt.currency');
+  if (!isStr(payload.status) || !UCP_STATUSES.has(payload.status))
+    ucpProblem('status must be a UCP checkout status', 'checkout_jwt.status');
+  if (!Array.isArray(payload.line_items))
+    ucpProblem('line_items must be an array', 'checkout_jwt.line_items');
+  (payload.line_items as unknown[]).forEach((l, i) => {
+    const at = `checkout_jwt.line_items[${i}]`;
+    if (!isRecord(l) || !isStr(l.id)) ucpProblem(`${at} needs an id`, at);
+    const li = l as Record<string, unknown>;
+    if (!isInt(li.quantity) || (li.quantity as number) < 1)
+      ucpProblem(`${at}.quantity must be a positive integer`, `${at}.quantity`);
+    const item = li.item;
+    if (!isRecord(item) || !isStr(item.id) || !isStr(item.title) || !isInt(item.price))
+      ucpProblem(`${at}.item needs an id, a title and an integer price`, `${at}.item`);
+    ucpTotals(li.totals, `${at}.totals`);
+  });
+  ucpTotals(payload.totals, 'checkout_jwt.totals');
+  if (!Array.isArray(payload.links)) ucpProblem('links must be an array', 'checkout_jwt.links');
+  (payload.links as unknown[]).forEach((k, i) => {
+    if (!isRecord(k) || !isStr(k.type) || !isStr(k.url))
+      ucpProblem(`links[${i}] needs a type and a url`, 'checkout_jwt.links');
+  });
 }
 
 export interface JudgeContext {
