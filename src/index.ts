@@ -153,7 +153,20 @@ export type {
 // Presentation ----------------------------------------------------------------
 /** Role presenters: merchant, network, dispute. They emit a {@link Bundle}. */
 export { presentForDispute, presentToMerchant, presentToNetwork } from './present/index.js';
+/** AP2 presenters: an `ap2_bundle` with exactly the chains each role is shown. */
+export {
+  presentAp2,
+  presentAp2ForDispute,
+  presentAp2ToCredentialProvider,
+  presentAp2ToMerchant,
+  presentAp2ToNetwork,
+  presentAp2ToPaymentProcessor,
+} from './present/index.js';
 export type {
+  Ap2Chains,
+  Ap2JwkSet,
+  Ap2PresentationBundle,
+  Ap2PresentOptions,
   DisputePresentationInput,
   PairPresentationInput,
   PresentOptions,
