@@ -1,7 +1,7 @@
 /** constraints.md §4.4 `payment.amount` / April `mandate.payment.amount_range`: per-transaction range, integers in minor units. */
 import type { WireProfile } from '../profiles/profile.js';
 import { type ConstraintType, failed, passed, type Violation } from './types.js';
-import { isCurrencyCode, isMinorUnits, paymentToCheck } from './values.js';
+import { isCurrencyCode, isMinorUnits, moneyText, paymentToCheck } from './values.js';
 
 export function amount(profile: WireProfile): ConstraintType {
   const type = profile.constraint.amount;
@@ -36,14 +36,14 @@ export function amount(profile: WireProfile): ConstraintType {
       if (isMinorUnits(c.max) && value > c.max)
         v.push({
           code: 'CONSTRAINT_AMOUNT_ABOVE_MAX',
-          message: `amount ${value} exceeds maximum ${c.max} ${String(c.currency)}`,
+          message: `amount ${moneyText(value, currency)} exceeds maximum ${moneyText(c.max, c.currency)}`,
           expected: { max: c.max },
           actual: value,
         });
       if (isMinorUnits(c.min) && value < c.min)
         v.push({
           code: 'CONSTRAINT_AMOUNT_BELOW_MIN',
-          message: `amount ${value} below minimum ${c.min} ${String(c.currency)}`,
+          message: `amount ${moneyText(value, currency)} below minimum ${moneyText(c.min, c.currency)}`,
           expected: { min: c.min },
           actual: value,
         });

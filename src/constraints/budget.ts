@@ -6,7 +6,7 @@
  */
 import type { WireProfile } from '../profiles/profile.js';
 import { type ConstraintType, failed, passed, type Violation } from './types.js';
-import { isCurrencyCode, isMinorUnits, paymentToCheck } from './values.js';
+import { isCurrencyCode, isMinorUnits, moneyText, paymentToCheck } from './values.js';
 
 export function budget(profile: WireProfile): ConstraintType {
   const type = profile.constraint.budget;
@@ -53,13 +53,13 @@ export function budget(profile: WireProfile): ConstraintType {
       if (profile.budgetMin && isMinorUnits(c.min) && value < c.min) {
         v.push({
           code: 'CONSTRAINT_AMOUNT_BELOW_MIN',
-          message: `amount ${value} below budget minimum ${c.min} ${String(c.currency)}`,
+          message: `amount ${moneyText(value, currency)} below budget minimum ${moneyText(c.min, c.currency)}`,
         });
       }
       if (value > (c.max as number))
         v.push({
           code: 'CONSTRAINT_AMOUNT_ABOVE_MAX',
-          message: `amount ${value} alone exceeds budget ${String(c.max)}`,
+          message: `amount ${moneyText(value, currency)} alone exceeds budget ${moneyText(c.max, c.currency)}`,
           expected: { max: c.max },
           actual: value,
         });

@@ -55,6 +55,23 @@ function convertToMinor(value: unknown, currency: string): number | undefined {
   return minor.toNumber();
 }
 
+/**
+ * Money for a message a person reads: integer minor units in major units with
+ * the currency (`27999, USD` → `279.99 USD`, `2500, JPY` → `2500 JPY`,
+ * `1250, KWD` → `1.250 KWD`), through decimal.js. A value that is no amount of
+ * a known currency is shown as it came. Codes and `expected`/`actual` keep the
+ * integers.
+ */
+export function moneyText(minor: unknown, currency: unknown): string {
+  const code = String(currency);
+  const isAmount =
+    (typeof minor === 'number' && Number.isSafeInteger(minor) && minor >= 0) ||
+    (typeof minor === 'bigint' && minor >= 0n);
+  if (!isAmount || !isIsoCurrency(currency)) return `${String(minor)} ${code}`;
+  const exponent = CURRENCY_EXPONENT[currency]!;
+  return `${new Decimal(String(minor)).dividedBy(new Decimal(10).pow(exponent)).toFixed(exponent)} ${code}`;
+}
+
 /** Strict YYYY-MM-DD that names a real day, so string comparison orders dates correctly. */
 export function isIsoDate(v: unknown): v is string {
   if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;

@@ -7,6 +7,7 @@
  * over the one before; the open mandates' constraints sit in the table with
  * the closed mandate's values. The same {@link InspectView} as VI, plus `ap2`.
  */
+import { moneyText } from '../constraints/values.js';
 import { isRecord } from '../internal/guards.js';
 import { AP2_V0_2 } from '../profiles/ap2.js';
 import type { MandateKind } from '../profiles/profile.js';
@@ -255,6 +256,15 @@ export function buildAp2InspectView(
   }
 
   const verdictField = isRecord(b.verdict) ? b.verdict : undefined;
+  // In one line, what a valid payment chain approves (money in major units).
+  const closed = result.valid ? result.chains.payment?.closed : undefined;
+  const paid = isRecord(closed?.payment_amount) ? closed.payment_amount : undefined;
+  const payee = isRecord(closed?.payee)
+    ? (str(closed.payee.name) ?? str(closed.payee.id))
+    : undefined;
+  const summary = paid
+    ? `pays ${moneyText(paid.amount, paid.currency)}${payee ? ` to ${payee}` : ''}`
+    : undefined;
   const view: InspectView & { ap2: { chains: Ap2ChainDrawing[] } } = {
     view: {
       role: 'presented',
@@ -269,6 +279,7 @@ export function buildAp2InspectView(
       codes: [...new Set(result.errors.map((e) => e.code))],
       ...(typeof verdictField?.valid === 'boolean' && { expected: verdictField.valid }),
       ...(typeof verdictField?.why === 'string' && { why: verdictField.why }),
+      ...(summary !== undefined && { summary }),
     },
     errors: placed,
     cards,

@@ -10,6 +10,7 @@
  */
 import { constraintRegistryFor } from '../constraints/registry.js';
 import type { ConstraintType } from '../constraints/types.js';
+import { moneyText } from '../constraints/values.js';
 import type { VIErrorInfo } from '../errors.js';
 import { isRecord } from '../internal/guards.js';
 import {
@@ -86,7 +87,7 @@ export interface CardView {
   /** L3 only: the L2 view its `sd_hash` covers. */
   boundView?: { source: string; disclosures: number };
   /** Decoded `checkout_jwt`s this layer carries. */
-  checkouts: { kid?: string; merchant?: unknown; cart?: unknown }[];
+  checkouts: { kid?: string; merchant?: unknown; cart?: unknown; total_text?: string }[];
   checks: CheckRecord[];
   errors: PlacedError[];
 }
@@ -136,6 +137,8 @@ export interface InspectView {
     codes: string[];
     expected?: boolean;
     why?: string;
+    /** In one line, what is approved: `pays 279.99 USD to Racket House` (money in major units). */
+    summary?: string;
   };
   errors: PlacedError[];
   cards: CardView[];
@@ -191,6 +194,8 @@ function checkoutsIn(mandates: { value: Rec }[]): CardView['checkouts'] {
     };
     const kid = str(jws.header.kid);
     if (kid !== undefined) c.kid = kid;
+    const cart = isRec(jws.payload.cart) ? jws.payload.cart : undefined;
+    if (cart && num(cart.total) !== undefined) c.total_text = moneyText(cart.total, cart.currency);
     out.push(c);
   }
   return out;
@@ -697,6 +702,17 @@ function trustDetail(source: TrustSource): string {
   }
 }
 
+/** What a valid view approves, in one line: each payment with its payee, money in major units. */
+function summaryOf(result: VerificationResult): string | undefined {
+  if (!result.valid) return undefined;
+  const paid = result.pairs.flatMap((p) => (p.payment_values ? [p.payment_values] : []));
+  if (!paid.length) return undefined;
+  const to = (payee: unknown) => (isRec(payee) ? (str(payee.name) ?? str(payee.id)) : undefined);
+  return `pays ${paid
+    .map((v) => `${moneyText(v.amount, v.currency)}${to(v.payee) ? ` to ${to(v.payee)}` : ''}`)
+    .join(', ')}`;
+}
+
 /**
  * Build the page's model of one verified bundle. Never throws: whatever the
  * bundle holds, the result is drawable (missing parts are simply absent).
@@ -721,6 +737,8 @@ export function buildInspectView(
   if (result.mode) verdict.mode = result.mode;
   if (typeof verdictField?.valid === 'boolean') verdict.expected = verdictField.valid;
   if (typeof verdictField?.why === 'string') verdict.why = verdictField.why;
+  const summary = summaryOf(result);
+  if (summary) verdict.summary = summary;
   const view: InspectView = {
     view: {
       role: ctx.view.role,

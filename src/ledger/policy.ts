@@ -36,7 +36,7 @@
  *   hold stays until it expires or is reversed.
  */
 import { randomBytes } from 'node:crypto';
-import { isIsoDate, utcDate } from '../constraints/values.js';
+import { isIsoDate, moneyText, utcDate } from '../constraints/values.js';
 import type { ErrorCode } from '../errors.js';
 import type {
   AuthorizationRecord,
@@ -216,7 +216,7 @@ function budgetProblem(
   const spent = state.pairSpentByCurrency.get(currency) ?? 0n;
   const next = spent + BigInt(req.amount);
   if (next > BigInt(max))
-    return `budget of this mandate pair exceeded: ${next} > ${max} ${currency}`;
+    return `budget of this mandate pair exceeded: ${moneyText(next, currency)} > ${moneyText(max, currency)}`;
   return null;
 }
 

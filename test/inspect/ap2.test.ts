@@ -32,6 +32,7 @@ describe('inspecting an AP2 bundle', () => {
       expect(m.cards[hop]!.signer.thumbprint).toBe(above.thumbprint);
     }
     expect(m.cards[3]!.delegatesTo).toEqual([]); // the final hop delegates to no one
+    expect(m.verdict.summary).toMatch(/^pays \d+\.\d{2} EUR to Shop$/);
     expect(m.constraints.length).toBeGreaterThan(0);
     for (const r of m.constraints) expect(r.status).toBe('passed');
   });
@@ -64,5 +65,23 @@ describe('inspecting an AP2 bundle', () => {
     const m = await inspectBundle(vector('valid', 'hnp-dispute-valid'), 'presented', 0);
     expect(m.ap2?.chains.map((c) => c.kind)).toEqual(['checkout', 'payment']);
     expect(m.verdict.valid).toBe(true);
+  });
+});
+
+describe('the one line a person reads', () => {
+  it('says what a valid network view pays, in major units, to whom; nothing when invalid', async () => {
+    const { readFileSync: read } = await import('node:fs');
+    const file = join(ROOT, 'vectors', 'valid', 'vi-2026-04-autonomous-network.json');
+    const bundle = JSON.parse(read(file, 'utf8'));
+    const m = await inspectBundle(bundle, 'presented', 0);
+    expect(m.verdict.valid).toBe(true);
+    expect(m.verdict.summary).toMatch(/^pays \d+\.\d{2} USD to \S/);
+    expect(m.verdict.summary).not.toMatch(/minor units/);
+    const bad = await inspectBundle(
+      vector('tampered', 'hnp-network-tamper-amount-above-max'),
+      'presented',
+      0,
+    );
+    expect(bad.verdict.summary).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@
  * 4217 exponent (JPY 0, USD 2, KWD 3; the SDK multiplies by 100 for all).
  * What was spent comes from the verifier's state, never from the request.
  */
-import { majorToMinorUnits } from '../values.js';
+import { majorToMinorUnits, moneyText } from '../values.js';
 import { type Ap2ConstraintType, constraintError } from './types.js';
 import { isCount, isRecord } from './values.js';
 
@@ -40,7 +40,7 @@ export const budget: Ap2ConstraintType = {
       throw constraintError(
         'AP2_CONSTRAINT_VIOLATED',
         this.type,
-        `spent ${spent} + ${String(amount?.amount)} exceeds ${cap}`,
+        `spent ${moneyText(spent, c.currency)} + ${moneyText(amount?.amount, c.currency)} exceeds ${moneyText(cap, c.currency)}`,
         {
           expected: { max: cap },
           actual: total,

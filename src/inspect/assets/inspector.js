@@ -22,9 +22,7 @@ function el(tag, attrs = {}, ...children) {
 
 const short = (s, n = 12) => (typeof s === 'string' && s.length > n + 3 ? `${s.slice(0, n)}…` : s);
 const when = (t) =>
-  typeof t === 'number'
-    ? new Date(t * 1000).toISOString().replace('.000Z', 'Z').replace('T', ' ')
-    : '—';
+  typeof t === 'number' ? new Date(t * 1000).toISOString().replace('.000Z', 'Z') : '—';
 
 function duration(seconds) {
   const s = Math.abs(seconds);
@@ -132,6 +130,7 @@ function verdictParts(m) {
       el('span', {}, `judged at ${when(v.at)}`),
       m.name && el('span', { class: 'name' }, m.name),
     ),
+    v.summary && el('div', { class: 'verdict-summary', id: 'verdict-summary' }, v.summary),
     el(
       'div',
       { class: 'verdict-meta' },
@@ -507,9 +506,7 @@ function checkoutLine(co) {
       : undefined;
   const cart = co.cart && typeof co.cart === 'object' ? co.cart : undefined;
   const total =
-    cart && typeof cart.total === 'number'
-      ? `${cart.total} ${cart.currency ?? ''} (minor units)`
-      : undefined;
+    co.total_text ?? (cart && typeof cart.total === 'number' ? String(cart.total) : undefined);
   return el(
     'span',
     { class: 'checkout' },

@@ -9,6 +9,7 @@ import {
   isMinorUnits,
   isRecord,
   majorToMinorUnits,
+  moneyText,
   sameParty,
 } from '../../constraints/values.js';
 import { VIError } from '../../errors.js';
@@ -197,7 +198,7 @@ function requireAmountIsCart(paymentAmount: unknown, cart: CartTotal): void {
   if (pa.amount !== cart.amount || (cart.currency !== undefined && pa.currency !== cart.currency)) {
     reject(
       'PAYMENT_CART_MISMATCH',
-      `payment ${String(pa.amount)} ${String(pa.currency)} differs from the signed cart total ${cart.amount} ${String(cart.currency)}`,
+      `payment ${moneyText(pa.amount, pa.currency)} differs from the signed cart total ${moneyText(cart.amount, cart.currency)}`,
       'payment_amount',
     );
   }
