@@ -11,7 +11,7 @@ import { type ErrorCode, VIError } from '../errors.js';
 import { PRIVATE_JWK_MEMBERS } from '../internal/guards.js';
 import { merchantPresentationsFrom } from '../ledger/merchant.js';
 import type { Ledger } from '../ledger/types.js';
-import { acceptAp2Checkout, authorizeAp2Presentation } from '../network/ap2.js';
+import { acceptAp2Checkout, authorizeAp2Presentation, revokeAp2Mandate } from '../network/ap2.js';
 import {
   authorizePresentation,
   type DecisionError,
@@ -370,13 +370,33 @@ const revocationSchema = z.object({
   l2: z.string().min(1),
 });
 
+/** An operator's revocation of an AP2 open mandate: any chain from its root, or the root alone. */
+const ap2RevocationSchema = z.object({
+  ap2_chain: z
+    .string()
+    .min(1)
+    .max(1024 * 1024),
+});
+
 async function networkRevoke(
   req: IncomingMessage,
   res: ServerResponse,
   ctx: EndpointContext,
 ): Promise<void> {
-  const body = await validBody(req, res, ctx, revocationSchema);
+  const body = await validBody(req, res, ctx, z.union([revocationSchema, ap2RevocationSchema]));
   if (body === undefined) return;
+  if ('ap2_chain' in body) {
+    // AP2 chains carry no user key a revocation could be checked against: the operator's call.
+    if (!operatorOnly(req, res, ctx, 'an AP2 revocation')) return;
+    const r = await revokeAp2Mandate(body.ap2_chain, { ledger: ctx.ledger, now: ctx.now() });
+    if (r instanceof VIError) {
+      sendError(res, 400, r.code, r.message);
+      return;
+    }
+    annotate(res, { revoked: r.l2_id, newly_revoked: r.newly_revoked });
+    sendJson(res, 200, r);
+    return;
+  }
   const answer = await revokeMandate(body, {
     ledger: ctx.ledger,
     issuerKeys: ctx.issuerKeys,

@@ -32,6 +32,7 @@ import type { Ap2VerificationResult } from '../verify/ap2/types.js';
 import type { KeyResolver } from '../verify/types.js';
 import type { DecisionError } from './authorize.js';
 import { DEFAULT_HOLD_SECONDS } from './capture.js';
+import { type RevokeAnswer, recordRevocation } from './revoke.js';
 
 /** Every AP2 payment root shares one ledger pair: its uses and spend are the root's. */
 export const AP2_LEDGER_PAIR = 'ap2:payment';
@@ -289,4 +290,45 @@ export async function acceptAp2Checkout(
       message: `${seen.matched === 'content' ? 'this closed checkout' : 'its nonce'} was presented before (first at ${seen.firstSeenAt})`,
     },
   };
+}
+
+/** What an operator's AP2 revocation needs: the ledger and the network's clock. */
+export interface Ap2RevokeOptions {
+  ledger: Ledger;
+  /** Unix seconds: the network's clock. */
+  now: number;
+}
+
+/**
+ * Revoke an AP2 open mandate at the network, by its root (an operator action,
+ * e.g. on the user's request through their bank): every later payment under
+ * it is `LEDGER_MANDATE_REVOKED`; earlier authorizations stay, and the answer
+ * counts them. The mandate is named by any chain that starts at its root, or
+ * the root segment alone; only the root's signed content counts, so any
+ * presentation of it revokes the same mandate. Idempotent.
+ *
+ * @example
+ * const r = await revokeAp2Mandate(paymentChain, { ledger, now: Math.floor(Date.now() / 1000) });
+ * if (!(r instanceof VIError)) console.log(r.l2_id, r.newly_revoked);
+ */
+export async function revokeAp2Mandate(
+  chain: unknown,
+  options: Ap2RevokeOptions,
+): Promise<RevokeAnswer | VIError> {
+  const rootId = typeof chain === 'string' && chain.length > 0 ? ap2RootId(chain) : undefined;
+  if (rootId === undefined)
+    return new VIError({
+      code: 'BUNDLE_MALFORMED',
+      layer: 'payment_chain',
+      message: 'an AP2 revocation names its mandate by a chain or root segment (<jwt>~…)',
+      claim: 'ap2_chain',
+    });
+  return recordRevocation(options.ledger, {
+    l2Id: ap2LedgerId(rootId),
+    // No user signature: the operator's authority, recorded as such in the audit trail.
+    signerThumbprint: 'operator',
+    issuedAt: options.now,
+    revocationId: sha256b64u(`ap2-operator-revocation|${rootId}|${options.now}`),
+    at: options.now,
+  });
 }

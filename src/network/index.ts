@@ -14,12 +14,14 @@ export type {
   Ap2MerchantTrust,
   Ap2NetworkTrust,
   Ap2PaymentContext,
+  Ap2RevokeOptions,
 } from './ap2.js';
 export {
   AP2_LEDGER_PAIR,
   acceptAp2Checkout,
   ap2LedgerId,
   authorizeAp2Presentation,
+  revokeAp2Mandate,
 } from './ap2.js';
 export type { AuthorizeAnswer, DecisionError, NetworkTrust } from './authorize.js';
 export { authorizePresentation, decisionErrors, verifyWithConfiguredTrust } from './authorize.js';

@@ -16,7 +16,7 @@ import {
   MERCHANT_AUD,
   NETWORK,
 } from '../fixtures/ap2-chain.js';
-import { post, type Running, sqliteSpec, startService } from './harness.js';
+import { OPERATOR_TOKEN, post, type Running, sqliteSpec, startService } from './harness.js';
 
 describe('AP2 over HTTP', () => {
   let svc: Running;
@@ -103,5 +103,64 @@ describe('AP2 over HTTP', () => {
     expect(wrong.body.errors.map((e: { code: string }) => e.code)).toContain(
       'AP2_TRANSACTION_ID_MISMATCH',
     );
+  });
+
+  it('network: an operator revokes an open mandate by its root; later payments under it are declined, earlier ones stay', async () => {
+    const g = await buildAp2({
+      ...longLived({ frequency: 'ON_DEMAND' }),
+      paymentHop: { nonce: 'n-revoke-1' },
+    });
+    const first = await post(svc.url, '/v1/network/authorize', {
+      ...bundleOf(g, 'network'),
+      transaction: {
+        transaction_id: sha256b64u(g.checkoutJwt),
+        open_checkout_hash: sha256b64u(g.openCheckoutRoot),
+      },
+    });
+    expect({ decision: first.body.decision, errors: first.body.errors }).toEqual({
+      decision: 'approved',
+      errors: [],
+    });
+    const body = { ap2_chain: g.paymentChain };
+    const anonymous = await post(svc.url, '/v1/network/revoke', body);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.error.code).toBe('OPERATOR_UNAUTHORIZED');
+    const auth = { authorization: `Bearer ${OPERATOR_TOKEN}` };
+    const revoked = await post(svc.url, '/v1/network/revoke', body, auth);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body).toMatchObject({
+      revoked: true,
+      newly_revoked: true,
+      authorizations_kept: 1,
+    });
+    // Any presentation of the same root names the same mandate: the open root segment alone too.
+    const again = await post(
+      svc.url,
+      '/v1/network/revoke',
+      { ap2_chain: `${g.paymentChain.split('~~')[0]}~` },
+      auth,
+    );
+    expect(again.body).toMatchObject({
+      revoked: true,
+      newly_revoked: false,
+      l2_id: revoked.body.l2_id,
+    });
+    const next = await anotherPayment(g, { at: AT });
+    const late = await post(svc.url, '/v1/network/authorize', {
+      ap2_bundle: 1,
+      role: 'network',
+      payment_chain: next.paymentChain,
+      transaction: {
+        transaction_id: sha256b64u(next.checkoutJwt),
+        open_checkout_hash: sha256b64u(g.openCheckoutRoot),
+      },
+    });
+    expect(late.body.decision).toBe('declined');
+    expect(late.body.errors.map((e: { code: string }) => e.code)).toEqual([
+      'LEDGER_MANDATE_REVOKED',
+    ]);
+    const junk = await post(svc.url, '/v1/network/revoke', { ap2_chain: 'not a chain' }, auth);
+    expect(junk.status).toBe(400);
+    expect(junk.body.error.code).toBe('BUNDLE_MALFORMED');
   });
 });

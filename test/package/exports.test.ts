@@ -269,6 +269,8 @@ const ENTRY_POINTS: Record<string, { file: string; names: string[] }> = {
     file: 'src/network/index.ts',
     names: [
       'authorizeAp2Presentation',
+      'revokeAp2Mandate',
+      'Ap2RevokeOptions',
       'acceptAp2Checkout',
       'ap2LedgerId',
       'AP2_LEDGER_PAIR',
