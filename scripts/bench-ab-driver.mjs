@@ -6,8 +6,8 @@
  *   node scripts/bench-ab-driver.mjs summary A_DIR B_DIR       medians of the runs saved there
  *
  * `run` imports DIR/bench/verify-suite.js and DIR/bench/chains.js (a tsc
- * output of the tree) and runs the verify suite with the plan of a full
- * `npm run bench`. `summary` reads every `*.jsonl` in the two directories.
+ * output of the tree) and runs the verify suite, then the issue suite where
+ * the tree has one, with the plans of a full `npm run bench`. `summary` reads every `*.jsonl` in the two directories.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -27,6 +27,13 @@ async function run(dir) {
   );
   for (const r of rows) {
     console.log(JSON.stringify({ name: r.name, keys: r.keys, ratio: r.ratio }));
+  }
+  // The issue rows too, where the tree has them (the same plan as a full `npm run bench`).
+  const issue = await import(`${root}bench/issue-suite.js`).catch(() => undefined);
+  if (issue?.runIssueSuite) {
+    const issued = await issue.runIssueSuite(stableParties(), plan(100, 7, 100), () => {});
+    for (const r of issued)
+      console.log(JSON.stringify({ name: `issue: ${r.name}`, keys: r.keys, ratio: r.ratio }));
   }
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compare the verify rows of `npm run bench` between two trees, run by run.
+# Compare the verify and issue rows of `npm run bench` between two trees, run by run.
 #
 #   scripts/bench-ab.sh BASE_REF [RUNS]          BASE_REF against the working tree
 #   scripts/bench-ab.sh BASE_REF OTHER_REF [RUNS]
