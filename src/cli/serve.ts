@@ -50,7 +50,7 @@ import type { KeyResolver } from '../verify/types.js';
 import { type CommandSpec, type ParsedValues, runCommand, stringFlag, UsageError } from './args.js';
 import { runServeCluster } from './serve-cluster.js';
 import { joinWorkerPool } from './serve-ipc.js';
-import { readJwks } from './verify.js';
+import { readJwks, readX5cRootsFile } from './verify.js';
 
 export const DEFAULT_LEDGER = 'sqlite:.vintent/ledger.db';
 
@@ -90,6 +90,11 @@ export const SERVE_COMMAND: CommandSpec = {
       type: 'string',
       value: 'JWKS',
       help: 'merchant public keys for checkout_jwt signatures',
+    },
+    'x5c-roots': {
+      type: 'string',
+      value: 'CERTS',
+      help: 'AP2: root certificates an x5c root must chain to (PEM, or a JSON array of base64 DER)',
     },
     jwks: {
       type: 'string',
@@ -231,6 +236,8 @@ function parse(values: ParsedValues): ServeOptions {
   }
   const merchantKeys = stringFlag(values, 'merchant-keys');
   const merchantKeySet = merchantKeys !== undefined ? readJwks(merchantKeys) : undefined;
+  const x5cRootsFile = stringFlag(values, 'x5c-roots');
+  const x5cRoots = x5cRootsFile !== undefined ? readX5cRootsFile(x5cRootsFile) : undefined;
   // Checked after the key files are read, so an unreadable file is reported with its path first.
   const networkAud = stringFlag(values, 'network-aud');
   if (networkAud === undefined || networkAud === '') {
@@ -271,6 +278,7 @@ function parse(values: ParsedValues): ServeOptions {
   if (merchantAud !== undefined) config.merchantAud = merchantAud;
   if (token !== undefined) config.operatorToken = token;
   if (merchantKeySet !== undefined) config.merchantKeys = merchantKeySet;
+  if (x5cRoots !== undefined) config.x5cRoots = x5cRoots;
   const jwks = stringFlag(values, 'jwks');
   if (jwks !== undefined) config.jwks = readJwks(jwks);
   const signatureCache = values['no-signature-cache'] !== true;
@@ -329,6 +337,7 @@ function parse(values: ParsedValues): ServeOptions {
     network_aud: networkAud,
     merchant_aud: merchantAud ?? null,
     merchant_keys: merchantKeys ?? null,
+    x5c_roots: x5cRootsFile ?? null,
     operator_credential:
       token !== undefined ? 'configured (redacted)' : 'absent: capture and reversal disabled',
     hold_seconds: config.holdSeconds ?? DEFAULT_HOLD_SECONDS,

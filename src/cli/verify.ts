@@ -11,7 +11,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readPublicKeySet } from '../network/key-files.js';
+import { readPublicKeySet, readX5cRoots } from '../network/key-files.js';
 import { AP2_V0_2 } from '../profiles/ap2.js';
 import type { JwkSet } from '../profiles/bundle.js';
 import { findProfile, PROFILES } from '../profiles/profile.js';
@@ -67,7 +67,7 @@ export function collectBundleFiles(paths: string[]): string[] {
  * Verify one bundle file. A file over the verifier's bundle limit is not read
  * at all: its report carries BUNDLE_TOO_LARGE, as the verifier would give.
  */
-export async function verifyFile(file: string, options: VerifyOptions): Promise<BundleReport> {
+export async function verifyFile(file: string, options: CliVerifyOptions): Promise<BundleReport> {
   const read = readBundleFile(file, options.limits?.maxBundleBytes);
   if (!read.ok) {
     const report: BundleReport = {
@@ -112,9 +112,13 @@ function isAp2Bundle(v: unknown): boolean {
   return typeof v === 'object' && v !== null && 'ap2_bundle' in v && !('vi_bundle' in v);
 }
 
+/** What `vintent verify` configures: the verifier's options, and the AP2 x5c anchors (--x5c-roots). */
+export type CliVerifyOptions = VerifyOptions & { x5cRoots?: readonly string[] };
+
 /** The same configuration for an AP2 bundle: --trust names root keys, --merchant-keys the merchants'. */
-function ap2OptionsOf(o: VerifyOptions): Ap2VerifyOptions {
+function ap2OptionsOf(o: CliVerifyOptions): Ap2VerifyOptions {
   const out: Ap2VerifyOptions = {};
+  if (o.x5cRoots) out.x5cRoots = o.x5cRoots;
   if (o.issuerKeys) out.issuerKeys = o.issuerKeys;
   if (o.merchantKeys) out.merchantKeys = o.merchantKeys;
   if (o.now !== undefined) out.now = o.now;
@@ -139,6 +143,16 @@ export function readJwks(path: string): JwkSet {
   readInputFile(path); // missing / unreadable / oversized, with the path
   try {
     return readPublicKeySet(path);
+  } catch (e) {
+    throw new InputFileError((e as Error).message);
+  }
+}
+
+/** Read an `--x5c-roots` file (PEM certificates or a JSON array of base64 DER). @throws InputFileError with the path. */
+export function readX5cRootsFile(path: string): string[] {
+  readInputFile(path);
+  try {
+    return readX5cRoots(path);
   } catch (e) {
     throw new InputFileError((e as Error).message);
   }
@@ -169,6 +183,11 @@ export const VERIFY_COMMAND: CommandSpec = {
       type: 'string',
       value: 'JWKS',
       help: 'merchant public keys for checkout_jwt signatures (JWK Set file)',
+    },
+    'x5c-roots': {
+      type: 'string',
+      value: 'CERTS',
+      help: 'AP2: root certificates an x5c root must chain to (PEM, or a JSON array of base64 DER)',
     },
     now: {
       type: 'string',
@@ -209,7 +228,7 @@ function acceptedProfiles(list: string): string[] {
 export async function run(args: string[]): Promise<number> {
   return runCommand(VERIFY_COMMAND, args, async (values, paths) => {
     const json = values.json === true;
-    const options: VerifyOptions = {};
+    const options: CliVerifyOptions = {};
     if (values.strict === true) options.strictness = 'STRICT';
     const trust = stringFlag(values, 'trust');
     const merchantKeys = stringFlag(values, 'merchant-keys');
@@ -220,6 +239,8 @@ export async function run(args: string[]): Promise<number> {
     if (paths.length === 0) throw new UsageError('no bundle paths given');
     if (trust !== undefined) options.issuerKeys = readJwks(trust);
     if (merchantKeys !== undefined) options.merchantKeys = readJwks(merchantKeys);
+    const x5cRoots = stringFlag(values, 'x5c-roots');
+    if (x5cRoots !== undefined) options.x5cRoots = readX5cRootsFile(x5cRoots);
     // Without --trust each bundle is checked as a test vector: against its own trust and time, and it says so.
     if (!options.issuerKeys) options.trustFromBundle = true;
     const tag = options.trustFromBundle ? '  [trust and time from the bundle]' : '';

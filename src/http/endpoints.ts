@@ -37,6 +37,8 @@ export interface HealthCheck {
 export interface EndpointContext extends NetworkTrust {
   ledger: Ledger;
   maxBodyBytes: number;
+  /** Trust anchors for AP2 `x5c` roots. */
+  x5cRoots?: readonly string[];
   /** Unix seconds: the only clock decisions are judged by. */
   now: () => number;
   jwks: JwkSet;
@@ -211,6 +213,7 @@ async function merchantVerifyAp2(
       skewSeconds: ctx.skewSeconds,
       ...(ctx.signatureCache ? { signatureCache: ctx.signatureCache } : {}),
       ...(ctx.parseCache ? { parseCache: ctx.parseCache } : {}),
+      ...(ctx.x5cRoots ? { x5cRoots: ctx.x5cRoots } : {}),
     },
     ctx.now(),
   );
@@ -252,6 +255,7 @@ async function networkAuthorizeAp2(
       ...(ctx.holdSeconds === undefined ? {} : { holdSeconds: ctx.holdSeconds }),
       ...(ctx.signatureCache ? { signatureCache: ctx.signatureCache } : {}),
       ...(ctx.parseCache ? { parseCache: ctx.parseCache } : {}),
+      ...(ctx.x5cRoots ? { x5cRoots: ctx.x5cRoots } : {}),
     },
     transaction,
     ctx.now(),

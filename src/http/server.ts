@@ -97,6 +97,8 @@ export interface VintentServerConfig {
   signatureCache?: VerifiedSignatureCache;
   /** Parse cache of recurring L1/L2 issuer JWTs shared by every request (`vintent serve` turns one on). Default: none. */
   parseCache?: ParsedJwtCache;
+  /** Trust anchors for AP2 roots that name their key by `x5c` (base64 DER certificates). */
+  x5cRoots?: readonly string[];
   limits?: Partial<ServerLimits>;
   /** More routes, e.g. the inspector's `/inspect`. */
   extraRoutes?: Route[];
@@ -220,6 +222,7 @@ export function createVintentServer(config: VintentServerConfig): VintentServer 
     skewSeconds: COMMON.defaultSkewSeconds,
     signatureCache: config.signatureCache,
     parseCache: config.parseCache,
+    x5cRoots: config.x5cRoots,
     maxBodyBytes: limits.maxBodyBytes,
     now: config.now ?? nowSeconds,
     jwks: config.jwks ?? { keys: [] },

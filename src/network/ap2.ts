@@ -58,6 +58,8 @@ export interface Ap2NetworkTrust {
   signatureCache?: VerifiedSignatureCache;
   /** Remembers the parse of recurring roots (an open mandate's) across presentations. */
   parseCache?: ParsedJwtCache;
+  /** Trust anchors for roots that name their key by `x5c` (base64 DER). */
+  x5cRoots?: readonly string[];
 }
 
 /** What the network knows of this payment from outside the chain (the acquirer's message). */
@@ -179,6 +181,7 @@ export async function authorizeAp2Presentation(
       : {}),
     ...(trust.signatureCache ? { signatureCache: trust.signatureCache } : {}),
     ...(trust.parseCache ? { parseCache: trust.parseCache } : {}),
+    ...(trust.x5cRoots ? { x5cRoots: trust.x5cRoots } : {}),
   });
   if (!result.valid)
     return { ...declinedBy(result), ...(mandateId ? { mandate_id: mandateId } : {}) };
@@ -238,6 +241,7 @@ export interface Ap2MerchantTrust {
   skewSeconds: number;
   signatureCache?: VerifiedSignatureCache;
   parseCache?: ParsedJwtCache;
+  x5cRoots?: readonly string[];
 }
 
 /** A merchant's verdict on an AP2 checkout chain: the verification, and whether it was shown before. */
@@ -267,6 +271,7 @@ export async function acceptAp2Checkout(
     expect: { checkout: { aud: trust.aud, nonce: (n: string) => n.length > 0 } },
     ...(trust.signatureCache ? { signatureCache: trust.signatureCache } : {}),
     ...(trust.parseCache ? { parseCache: trust.parseCache } : {}),
+    ...(trust.x5cRoots ? { x5cRoots: trust.x5cRoots } : {}),
   });
   const c = result.chains.checkout;
   if (!result.valid || !c?.final_hop || !c.closed_hop_id) return { result };

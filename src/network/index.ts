@@ -27,6 +27,6 @@ export type { AuthorizeAnswer, DecisionError, NetworkTrust } from './authorize.j
 export { authorizePresentation, decisionErrors, verifyWithConfiguredTrust } from './authorize.js';
 export type { CaptureAnswer, CaptureInput, CaptureOptions } from './capture.js';
 export { captureAuthorization, DEFAULT_HOLD_SECONDS } from './capture.js';
-export { readPublicKeySet } from './key-files.js';
+export { readPublicKeySet, readX5cRoots } from './key-files.js';
 export type { RevokeAnswer, RevokeOptions } from './revoke.js';
 export { checkRevocationRequest, recordRevocation, revokeMandate } from './revoke.js';

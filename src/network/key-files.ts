@@ -32,3 +32,36 @@ function toSet(v: unknown): JwkSet | undefined {
   if (typeof o.kty === 'string') return { keys: [o] };
   return undefined;
 }
+
+/**
+ * Trust anchors for AP2 `x5c` roots from a file: PEM (one or more
+ * `-----BEGIN CERTIFICATE-----` blocks) or a JSON array of standard base64
+ * DER certificates. Returns the base64 DER of each, as `x5cRoots` takes them.
+ * Throws Error with a readable message on anything else.
+ */
+export function readX5cRoots(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  }
+  if (text.includes('-----BEGIN')) {
+    if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text))
+      throw new Error(`${path} contains a private key; give the root certificates`);
+    const certs = [
+      ...text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g),
+    ].map((m) => m[1]!.replace(/\s+/g, ''));
+    if (certs.length === 0) throw new Error(`${path} holds no PEM certificate`);
+    return certs;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error(`${path} is neither PEM certificates nor a JSON array of base64 certificates`);
+  }
+  if (!Array.isArray(value) || value.length === 0 || !value.every((c) => typeof c === 'string'))
+    throw new Error(`${path} must be a non-empty JSON array of base64 DER certificates`);
+  return value as string[];
+}

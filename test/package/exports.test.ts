@@ -286,6 +286,7 @@ const ENTRY_POINTS: Record<string, { file: string; names: string[] }> = {
       'DecisionError',
       'NetworkTrust',
       'readPublicKeySet',
+      'readX5cRoots',
       'revokeMandate',
       'checkRevocationRequest',
       'recordRevocation',

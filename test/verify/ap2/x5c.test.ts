@@ -8,7 +8,7 @@ import { createPrivateKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it, vi } from 'vitest';
 import { AT, buildAp2, bundleOf, networkOptions } from '../../../src/cli/ap2-scenarios.js';
 import { CRYPTO_PLATFORM, signingKeyFromJwk } from '../../../src/sdjwt/keys.js';
 import { verifyAp2Presentation } from '../../../src/verify/ap2/index.js';
@@ -165,5 +165,61 @@ describeIf(openssl)('x5c roots', () => {
       expect((await verdict('provider', x5c, [der('root-ca.pem')])).codes).toEqual([
         'AP2_ROOT_X5C_UNANCHORED',
       ]);
+  });
+});
+
+describeIf(openssl)('x5c roots from configuration files', () => {
+  it('readX5cRoots takes PEM certificates or a JSON array; a private key or nothing usable is refused', async () => {
+    const { readX5cRoots } = await import('../../../src/network/key-files.js');
+    ca('file-ca');
+    const pem = join(dir, 'file-ca.pem');
+    expect(readX5cRoots(pem)).toEqual([der('file-ca.pem')]);
+    const both = join(dir, 'both.pem');
+    writeFileSync(
+      both,
+      `${readFileSync(pem, 'utf8')}\n${readFileSync(join(dir, 'root-ca.pem'), 'utf8')}`,
+    );
+    expect(readX5cRoots(both)).toHaveLength(2);
+    const json = join(dir, 'roots.json');
+    writeFileSync(json, JSON.stringify([der('file-ca.pem')]));
+    expect(readX5cRoots(json)).toEqual([der('file-ca.pem')]);
+    expect(() => readX5cRoots(join(dir, 'file-ca.key'))).toThrow(/private key/);
+    writeFileSync(join(dir, 'empty.json'), '[]');
+    expect(() => readX5cRoots(join(dir, 'empty.json'))).toThrow();
+  });
+
+  it('vintent verify --x5c-roots anchors an x5c root', async () => {
+    if (!anchors) return; // the web seam refuses x5c roots whatever is configured (see above)
+    ca('cli-ca');
+    issued('cli-provider', 'cli-ca', 3650);
+    const f = await buildAp2({
+      paymentRootSigner: signer('cli-provider'),
+      paymentRootX5c: [der('cli-provider.pem')],
+    });
+    const o = networkOptions(f);
+    const bundle = {
+      ...bundleOf(f, 'network'),
+      at: o.now,
+      expect: o.expect,
+      inputs: { payment: { mandate_context: o.mandateContext } },
+      trust: { issuer_jwks: { keys: [] } },
+    };
+    const file = join(dir, 'x5c-bundle.json');
+    writeFileSync(file, JSON.stringify(bundle));
+    const { run } = await import('../../../src/cli/verify.js');
+    const out: string[] = [];
+    const w = vi
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((s) => (out.push(String(s)), true));
+    try {
+      expect(await run(['--json', '--x5c-roots', join(dir, 'cli-ca.pem'), file])).toBe(0);
+      expect(await run(['--json', file])).toBe(1); // unanchored: invalid, and the run says so
+    } finally {
+      w.mockRestore();
+    }
+    const [withRoots, without] = out.filter((l) => l.includes('"file"')).map((l) => JSON.parse(l));
+    expect(withRoots.valid).toBe(true);
+    expect(without.valid).toBe(false);
+    expect(without.errors[0].code).toBe('AP2_ROOT_X5C_UNANCHORED');
   });
 });
