@@ -17,8 +17,14 @@
 import { VIError } from '../errors.js';
 import { remoteJwksResolver } from '../http/jwks-client.js';
 import { statusListResolver } from '../http/status-client.js';
+import { isRecord } from '../internal/guards.js';
 import { isMissingLedger, openLedger, parseLedgerSpec, redactLedgerSpec } from '../ledger/index.js';
 import type { Ledger } from '../ledger/types.js';
+import {
+  type Ap2AuthorizeAnswer,
+  type Ap2PaymentContext,
+  authorizeAp2Presentation,
+} from '../network/ap2.js';
 import {
   type AuthorizeAnswer,
   authorizePresentation,
@@ -28,6 +34,7 @@ import { type CaptureAnswer, captureAuthorization } from '../network/capture.js'
 import { checkRevocationRequest, recordRevocation } from '../network/revoke.js';
 import {
   type CommandSpec,
+  type ParsedValues,
   readBundleFileOrFail,
   readInputFile,
   runCommand,
@@ -38,7 +45,7 @@ import {
   unixSeconds,
 } from './args.js';
 import { DEFAULT_LEDGER } from './serve.js';
-import { readJwks } from './verify.js';
+import { readJwks, readX5cRootsFile } from './verify.js';
 
 const LEDGER_FLAG = {
   type: 'string',
@@ -74,7 +81,22 @@ export const NETWORK_AUTHORIZE_COMMAND: CommandSpec = {
     'network-aud': {
       type: 'string',
       value: 'AUD',
-      help: 'the audience L3a must name (your network)',
+      help: 'the audience L3a (or an AP2 closing hop) must name (your network)',
+    },
+    'transaction-id': {
+      type: 'string',
+      value: 'HASH',
+      help: "AP2: the checkout hash the acquirer asks to be paid (else the bundle's transaction member)",
+    },
+    'open-checkout-hash': {
+      type: 'string',
+      value: 'HASH',
+      help: 'AP2: the open checkout mandate digest a payment.reference must name',
+    },
+    'x5c-roots': {
+      type: 'string',
+      value: 'CERTS',
+      help: 'AP2: root certificates an x5c root must chain to (PEM, or a JSON array of base64 DER)',
     },
     now: {
       type: 'string',
@@ -134,7 +156,34 @@ async function withLedger<T>(
   }
 }
 
-function printAnswer(a: AuthorizeAnswer, json: boolean): void {
+/**
+ * An AP2 payment needs what only the acquirer's message says: the checkout
+ * hash to be paid (--transaction-id, or the bundle's `transaction` member as
+ * the HTTP endpoint takes it) and the network's audience.
+ */
+function ap2Payment(
+  bundle: Record<string, unknown>,
+  values: ParsedValues,
+  aud: string | undefined,
+): Ap2PaymentContext {
+  if (aud === undefined)
+    throw new UsageError(
+      'an AP2 bundle needs --network-aud (the audience its closing hop must name)',
+    );
+  const t = isRecord(bundle.transaction) ? bundle.transaction : {};
+  const transactionId = stringFlag(values, 'transaction-id') ?? t.transaction_id;
+  if (typeof transactionId !== 'string' || transactionId === '')
+    throw new UsageError(
+      'an AP2 bundle needs --transaction-id (or a transaction.transaction_id member): the checkout hash to be paid',
+    );
+  const open = stringFlag(values, 'open-checkout-hash') ?? t.open_checkout_hash;
+  return {
+    transaction_id: transactionId,
+    ...(typeof open === 'string' ? { open_checkout_hash: open } : {}),
+  };
+}
+
+function printAnswer(a: AuthorizeAnswer | Ap2AuthorizeAnswer, json: boolean): void {
   if (json) {
     process.stdout.write(`${JSON.stringify(a)}\n`);
     return;
@@ -170,9 +219,28 @@ async function authorize(args: string[]): Promise<number> {
     const aud = stringFlag(values, 'network-aud');
     if (aud !== undefined) trust.expect = { l3a: { aud } };
     const json = values.json === true;
+    const payment =
+      isRecord(bundle) && bundle.ap2_bundle !== undefined
+        ? ap2Payment(bundle, values, aud)
+        : undefined;
+    const x5cRootsFile = stringFlag(values, 'x5c-roots');
+    const x5cRoots = x5cRootsFile !== undefined ? readX5cRootsFile(x5cRootsFile) : undefined;
     try {
       const answer = await withLedger(stringFlag(values, 'ledger') ?? DEFAULT_LEDGER, (ledger) =>
-        authorizePresentation(bundle, { ...trust, ledger }, at),
+        payment
+          ? authorizeAp2Presentation(
+              bundle,
+              {
+                ledger,
+                issuerKeys: trust.issuerKeys,
+                aud: aud!,
+                ...(trust.merchantKeys ? { merchantKeys: trust.merchantKeys } : {}),
+                ...(x5cRoots ? { x5cRoots } : {}),
+              },
+              payment,
+              at,
+            )
+          : authorizePresentation(bundle, { ...trust, ledger }, at),
       );
       printAnswer(answer, json);
       if (json)

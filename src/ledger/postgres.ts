@@ -272,7 +272,7 @@ class PostgresLedger implements Ledger {
     return decision;
   }
 
-  async usage(l2Id: string, pairId: string, at: number): Promise<MandateUsage> {
+  async usage(l2Id: string, pairId: string, at: number, excluding = ''): Promise<MandateUsage> {
     return withRetry('usage', () =>
       inTransaction(this.pool, async (client) => {
         await lockL2(client, l2Id);
@@ -284,7 +284,7 @@ class PostgresLedger implements Ledger {
         await expireRows(client, due.rows, time);
         return usageOf(
           await readState(client, {
-            presentationId: '',
+            presentationId: excluding,
             signerThumbprint: '',
             nonce: '',
             l2Id,
@@ -624,12 +624,12 @@ async function readState(
   );
   // COUNT and SUM come back as strings (bigint / numeric): parse exactly with BigInt.
   const pair = await client.query<{ n: string; last: string | null }>(
-    `SELECT COUNT(*) AS n, MAX(decided_at) AS last FROM decisions WHERE l2_id = $1 AND pair_id = $2 AND ${active}`,
-    [req.l2Id, req.pairId],
+    `SELECT COUNT(*) AS n, MAX(decided_at) AS last FROM decisions WHERE l2_id = $1 AND pair_id = $2 AND presentation_id <> $3 AND ${active}`,
+    [req.l2Id, req.pairId, req.presentationId],
   );
   const spent = await client.query<{ currency: string; total: string }>(
-    `SELECT currency, SUM(COALESCE(captured_amount, amount)) AS total FROM decisions WHERE l2_id = $1 AND pair_id = $2 AND ${active} GROUP BY currency`,
-    [req.l2Id, req.pairId],
+    `SELECT currency, SUM(COALESCE(captured_amount, amount)) AS total FROM decisions WHERE l2_id = $1 AND pair_id = $2 AND presentation_id <> $3 AND ${active} GROUP BY currency`,
+    [req.l2Id, req.pairId, req.presentationId],
   );
   const revoked = await client.query<{ recorded_at: string }>(
     'SELECT recorded_at FROM revocations WHERE l2_id = $1',

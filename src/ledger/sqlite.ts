@@ -392,7 +392,7 @@ class SqliteLedger implements Ledger {
     return decision;
   }
 
-  async usage(l2Id: string, pairId: string, at: number): Promise<MandateUsage> {
+  async usage(l2Id: string, pairId: string, at: number, excluding = ''): Promise<MandateUsage> {
     return storageCall(() => {
       const time = storableTime(at);
       this.db
@@ -404,7 +404,7 @@ class SqliteLedger implements Ledger {
         )
         .immediate();
       const s = this.readState({
-        presentationId: '',
+        presentationId: excluding,
         signerThumbprint: '',
         nonce: '',
         l2Id,
@@ -426,11 +426,12 @@ class SqliteLedger implements Ledger {
     const nonce = this.statements.nonceOwner.get(req.signerThumbprint, req.nonce) as
       | { owner: string }
       | undefined;
-    const pair = this.statements.pairActiveCount.get(req.l2Id, req.pairId) as {
+    // The state around this presentation: what it decided before, if anything, is its own (prior).
+    const pair = this.statements.pairActiveCount.get(req.l2Id, req.pairId, req.presentationId) as {
       n: bigint;
       last: bigint | null;
     };
-    const spent = this.statements.pairSpent.all(req.l2Id, req.pairId) as {
+    const spent = this.statements.pairSpent.all(req.l2Id, req.pairId, req.presentationId) as {
       currency: string;
       total: bigint;
     }[];
@@ -563,7 +564,7 @@ function prepareStatements(db: Database.Database) {
     ),
     pairActiveCount: db
       .prepare(
-        `SELECT COUNT(*) AS n, MAX(decided_at) AS last FROM decisions WHERE l2_id = ? AND pair_id = ? AND ${active}`,
+        `SELECT COUNT(*) AS n, MAX(decided_at) AS last FROM decisions WHERE l2_id = ? AND pair_id = ? AND presentation_id <> ? AND ${active}`,
       )
       .safeIntegers(true),
     l2ActiveCount: db
@@ -572,7 +573,7 @@ function prepareStatements(db: Database.Database) {
     // safeIntegers: totals come back as exact BigInt, never a rounded double.
     pairSpent: db
       .prepare(
-        `SELECT currency, SUM(COALESCE(captured_amount, amount)) AS total FROM decisions WHERE l2_id = ? AND pair_id = ? AND ${active} GROUP BY currency`,
+        `SELECT currency, SUM(COALESCE(captured_amount, amount)) AS total FROM decisions WHERE l2_id = ? AND pair_id = ? AND presentation_id <> ? AND ${active} GROUP BY currency`,
       )
       .safeIntegers(true),
     revocation: db

@@ -235,8 +235,10 @@ export interface Ledger {
    * What (l2Id, pairId) has used as of `at` (holds past their time released
    * first, as `authorize` does): a read for verifiers that need
    * the state (AP2 `mandate_context`); `authorize` re-checks it atomically.
+   * `excluding` leaves out one presentation's own decision, so a replay is
+   * judged against the state it was first judged against.
    */
-  usage(l2Id: string, pairId: string, at: number): Promise<MandateUsage>;
+  usage(l2Id: string, pairId: string, at: number, excluding?: string): Promise<MandateUsage>;
   /** One approved authorization, or null when no approval has this id. */
   authorization(authorizationId: string): Promise<AuthorizationRecord | null>;
   /**

@@ -152,8 +152,14 @@ export async function authorizeAp2Presentation(
     isRecord(bundle) && typeof bundle.payment_chain === 'string' ? bundle.payment_chain : undefined;
   const rootId = chain === undefined ? undefined : ap2RootId(chain);
   const mandateId = rootId === undefined ? undefined : ap2LedgerId(rootId);
+  // The state this payment is judged against leaves out its own earlier decision: the same payment
+  // presented again verifies as it did the first time, and the ledger then answers with that decision.
+  const presentationId =
+    rootId === undefined ? undefined : sha256b64u(`ap2|${rootId}|${payment.transaction_id}`);
   const usage =
-    mandateId === undefined ? undefined : await trust.ledger.usage(mandateId, AP2_LEDGER_PAIR, at);
+    mandateId === undefined
+      ? undefined
+      : await trust.ledger.usage(mandateId, AP2_LEDGER_PAIR, at, presentationId);
   const presented = isRecord(bundle) ? { ...bundle, trust: undefined, role: 'network' } : bundle;
   const result = await verifyAp2Presentation(presented, {
     issuerKeys: trust.issuerKeys,

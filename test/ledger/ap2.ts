@@ -9,6 +9,7 @@ import { afterEach, expect, it } from 'vitest';
 import { issueAp2Root } from '../../src/issue/ap2.js';
 import type { Ledger } from '../../src/ledger/types.js';
 import {
+  AP2_LEDGER_PAIR,
   type Ap2AuthorizeAnswer,
   type Ap2NetworkTrust,
   authorizeAp2Presentation,
@@ -166,6 +167,27 @@ export function defineAp2LedgerBehaviour(freshStorage: FreshStorage): void {
     });
     const third = await anotherPayment(f, { at: AT + 30 * DAY });
     const refused = await pay(trust, f, third.paymentChain, third.checkoutJwt, AT + 30 * DAY);
+    expect(refused.decision).toBe('declined');
+  });
+
+  it('a payment presented again under a budget and a recurrence it has used up gets its first decision back', async () => {
+    const trust = await network();
+    const f = await buildAp2(longLived({ frequency: 'WEEKLY', max_occurrences: 1 }));
+    const first = await pay(trust, f, f.paymentChain, f.checkoutJwt, AT);
+    expect(first.decision).toBe('approved');
+    // Judged against the state without itself: the recurrence it used is not held against it.
+    const again = await pay(trust, f, f.paymentChain, f.checkoutJwt, AT + 60);
+    expect(again).toMatchObject({
+      decision: 'approved',
+      replayed: true,
+      authorization_id: first.authorization_id,
+    });
+    const usage = await trust.ledger.usage(first.mandate_id!, AP2_LEDGER_PAIR, AT + 60);
+    expect(usage.uses).toBe(1);
+    // Another payment is judged against everything: the one occurrence is spent (captured, so it stays spent).
+    await trust.ledger.capture({ authorizationId: first.authorization_id!, at: AT + 120 });
+    const other = await anotherPayment(f, { at: AT + 8 * DAY });
+    const refused = await pay(trust, f, other.paymentChain, other.checkoutJwt, AT + 8 * DAY);
     expect(refused.decision).toBe('declined');
   });
 
