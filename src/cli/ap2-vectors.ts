@@ -16,7 +16,6 @@ import {
   joinAp2Chain,
 } from '../issue/ap2.js';
 import type { Ap2ErrorCode } from '../profiles/ap2.js';
-import { signJwt } from '../sdjwt/build.js';
 import { sha256b64u } from '../sdjwt/digest.js';
 import { generateSigningKey } from '../sdjwt/keys.js';
 import {

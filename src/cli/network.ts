@@ -60,7 +60,8 @@ export const NETWORK_AUTHORIZE_COMMAND: CommandSpec = {
   summary:
     "The payment network's decision on one network-view bundle, offline: verify the chain with your issuer keys, then decide on the ledger.",
   operands: 'BUNDLE',
-  operandsHelp: 'the network-view bundle file: VI (L1, L2 payment view, L3a) or AP2 (payment_chain)',
+  operandsHelp:
+    'the network-view bundle file: VI (L1, L2 payment view, L3a) or AP2 (payment_chain)',
   flags: {
     ledger: LEDGER_FLAG,
     trust: {
