@@ -54,7 +54,7 @@ const autonomous = await issueL2AutonomousAsync({
   userKey: wallet,
   l1,
   aud: 'https://agent.example',
-  layout: 'unique', // every digest once: generic SD-JWT verifiers accept it too
+  // The April default layout: every digest once, so generic SD-JWT verifiers accept it too.
   pairs: [
     {
       agentKey: keys.agent.publicJwk,

@@ -36,6 +36,7 @@ export function describeProfile(p: WireProfile): Record<string, unknown> {
     line_items_match_mode: p.lineItemMatchModes ?? null,
     budget_min: p.budgetMin,
     risk_data: p.riskDataMembers ?? null,
+    default_l2_layout: p.defaultL2Layout,
   };
 }
 
@@ -82,7 +83,8 @@ async function list(json: boolean, positionals: string[]): Promise<number> {
         `  constraints      ${Object.values(p.constraint).join(', ')}\n` +
         `  allowlists in    ${p.allowlistField.allowedMerchant} / ${p.allowlistField.allowedPayee}; agent key id in ${p.agentKid}\n` +
         `  frequencies      ${p.frequencies.recurrence.join(' ')}\n` +
-        `  April additions  match_mode ${p.lineItemMatchModes ? 'yes' : 'no'}, budget.min ${p.budgetMin ? 'yes' : 'no'}, risk_data ${p.riskDataMembers ? 'yes' : 'no'}\n`,
+        `  April additions  match_mode ${p.lineItemMatchModes ? 'yes' : 'no'}, budget.min ${p.budgetMin ? 'yes' : 'no'}, risk_data ${p.riskDataMembers ? 'yes' : 'no'}\n` +
+        `  L2 layout        ${p.defaultL2Layout} by default (spec/wire-format.md)\n`,
     );
   }
   const a = AP2_V0_2;

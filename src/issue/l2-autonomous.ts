@@ -538,7 +538,7 @@ function* issueL2AutonomousSealing(
   }
 
   const profile = profileOf(input.profile);
-  const unique = layoutOf(input.layout) === 'unique';
+  const unique = layoutOf(input.layout, profile) === 'unique';
   const pairs: IssuedAutonomousPair[] = [];
   for (let i = 0; i < input.pairs.length; i++)
     pairs.push(buildPair(input.pairs[i]!, i, profile, input.salt, unique));

@@ -176,7 +176,7 @@ function* issueL2ImmediateSealing(
   if (input.iss !== undefined) payload.iss = input.iss;
   payload.exp = exp;
   // The unique layout references each mandate from delegate_payload alone.
-  if (layoutOf(input.layout) === 'reference') payload._sd = digests;
+  if (layoutOf(input.layout, profile) === 'reference') payload._sd = digests;
   const jwt = yield* seal(l2Header(profile, COMMON.typ.l2Immediate, input.userKey.kid), payload);
   const serialized = serializeSdJwt(jwt, encoded);
   return { mode: 'immediate', profile, serialized, jwt, payload, pairs };

@@ -28,12 +28,13 @@ export interface IssueL2Common<S extends Signer = SyncSigner> {
   /** Disclosure salts, consumed in serialization order; random 128-bit by default (fixed only to reproduce vectors). */
   salt?: SaltSource;
   /**
-   * Where digests sit (spec/wire-format.md, "Two L2 layouts"). `'reference'`
-   * (default) is the upstream layout: every disclosure digest also listed in
-   * the top-level `_sd`, and a merchant that is also a payee one disclosure
-   * referenced from both allowlists. `'unique'` references each digest exactly
-   * once (RFC 9901 §7.1), as generic SD-JWT verifiers such as `@sd-jwt/core`
-   * require: no top-level `_sd`, and each allowlist entry a disclosure of its own.
+   * Where digests sit (spec/wire-format.md, "Two L2 layouts"). `'unique'`
+   * (the `vi-2026-04` default) references each digest exactly once (RFC 9901
+   * §7.1), as generic SD-JWT verifiers require: no top-level `_sd`, and each
+   * allowlist entry a disclosure of its own. `'reference'` (the `vi-2026-02`
+   * default) is the upstream reference output: every disclosure digest also
+   * listed in the top-level `_sd`, and a merchant that is also a payee one
+   * disclosure referenced from both allowlists.
    */
   layout?: L2Layout;
 }
@@ -43,9 +44,9 @@ export const L2_LAYOUTS = ['reference', 'unique'] as const;
 /** One of {@link L2_LAYOUTS}. */
 export type L2Layout = (typeof L2_LAYOUTS)[number];
 
-/** The layout asked for, `'reference'` when none; anything else is a typed input error. */
-export function layoutOf(layout: unknown): L2Layout {
-  if (layout === undefined) return 'reference';
+/** The layout asked for, the profile's default when none; anything else is a typed input error. */
+export function layoutOf(layout: unknown, profile: WireProfile): L2Layout {
+  if (layout === undefined) return profile.defaultL2Layout;
   if (!(L2_LAYOUTS as readonly unknown[]).includes(layout))
     throw invalidInput(`layout must be one of ${L2_LAYOUTS.join(', ')}`, 'layout');
   return layout as L2Layout;

@@ -75,6 +75,12 @@ export interface WireProfile {
   /** Whether the text defines an optional L2 `iss` (a URI when present). */
   readonly l2Iss: boolean;
   /**
+   * The L2 digest layout issuers write when the caller names none
+   * (spec/wire-format.md "Two L2 layouts"): `unique` where the upstream
+   * references were shown to accept it, `reference` otherwise.
+   */
+  readonly defaultL2Layout: 'reference' | 'unique';
+  /**
    * Array claims whose elements may reference one disclosure between them
    * (one merchant disclosure is both an allowed merchant and an allowed payee).
    */
@@ -148,6 +154,8 @@ export const VI_2026_02: WireProfile = {
   agentKid: 'cnf.kid',
   l2HeaderKid: true,
   l2Iss: true,
+  // The February Python reference bundles are all the reference layout; nothing ran the unique one against it.
+  defaultL2Layout: 'reference',
   sharedReferenceArrays: ['allowed_merchants', 'allowed_payees', 'acceptable_items'],
   frequencies: { recurrence: FEB_FREQUENCIES, agentRecurrence: ['ON_DEMAND', ...FEB_FREQUENCIES] },
   lineItemMatchModes: undefined,
@@ -183,6 +191,8 @@ export const VI_2026_04: WireProfile = {
   agentKid: 'cnf.jwk.kid',
   l2HeaderKid: true,
   l2Iss: true,
+  // RFC 9901 §7.1, and the upstream TypeScript reference verifies it in every mode and view (spec/wire-format.md).
+  defaultL2Layout: 'unique',
   sharedReferenceArrays: ['allowed', 'acceptable_items'],
   frequencies: {
     recurrence: ISO20022_FREQUENCIES,

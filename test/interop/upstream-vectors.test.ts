@@ -167,6 +167,7 @@ describeIf(upstreamVectors)('upstream golden vectors (vi-2026-04)', () => {
     const pm = inp.payment_mandate;
     const l2 = issueL2Immediate({
       profile: 'vi-2026-04',
+      layout: 'reference', // the upstream output, byte for byte
       userKey,
       l1: V.shared.l1_serialized,
       aud: inp.aud,
@@ -200,6 +201,7 @@ describeIf(upstreamVectors)('upstream golden vectors (vi-2026-04)', () => {
     const amount = payment.constraints.find((c: Json) => c.type === VI_2026_04.constraint.amount);
     const l2 = issueL2Autonomous({
       profile: 'vi-2026-04',
+      layout: 'reference', // the upstream output, byte for byte
       userKey,
       l1: V.shared.l1_serialized,
       aud: inp.aud,

@@ -32,7 +32,8 @@ let l2: IssuedL2Autonomous;
 const AT = T0 + 200;
 beforeAll(async () => {
   l1 = await makeL1();
-  l2 = twoPairAutonomousL2(l1);
+  // The reference layout: these views name the merchant disclosure the payee allowlist shares.
+  l2 = twoPairAutonomousL2(l1, undefined, 'reference');
 });
 
 const ref = (digest: string) => ({ '...': digest });

@@ -191,6 +191,7 @@ export async function issueCorpus(reparse: boolean): Promise<CorpusRun> {
 
     const imm = issueL2Immediate({
       profile,
+      layout: 'reference', // pinned before the unique layout became the April default
       userKey: k.user,
       l1: pass(l1),
       aud: 'https://network.example',
@@ -270,6 +271,7 @@ export async function issueCorpus(reparse: boolean): Promise<CorpusRun> {
     const autonomous = (name: string, pairs: AutonomousPairInput[]): IssuedL2Autonomous => {
       const l2 = issueL2Autonomous({
         profile,
+        layout: 'reference',
         userKey: k.user,
         l1: pass(l1),
         aud: 'https://agent.example',

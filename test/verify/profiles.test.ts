@@ -205,14 +205,20 @@ describe('April structure, each rule broken alone', () => {
 
   it("one disclosure in two allowlists is shared only between the arrays of the chain's profile", async () => {
     // April VCTs with the February member names: the merchant disclosure sits in allowed_merchants and allowed_payees.
-    const febMembers: WireProfile = { ...VI_2026_04, allowlistField: VI_2026_02.allowlistField };
+    // The reference layout: that is the one that shares a merchant disclosure between the two allowlists.
+    const febMembers: WireProfile = {
+      ...VI_2026_04,
+      allowlistField: VI_2026_02.allowlistField,
+      defaultL2Layout: 'reference',
+    };
     const bundle = (await autonomousFlow(actors, AT, 1, febMembers)).bundles.dispute!;
     const r = await verifyPresentation(bundle);
     expect(r.errors.map((e) => e.code)).toContain('DISCLOSURE_DUPLICATE_REFERENCE');
     expect(r.checks.find((c) => c.name === 'mandates.shared_references')?.status).toBe('failed');
     // the same sharing in April's own member (`allowed`) passes that check
     const own = await verifyPresentation(
-      (await autonomousFlow(actors, AT, 1, 'vi-2026-04')).bundles.dispute!,
+      (await autonomousFlow(actors, AT, 1, { ...VI_2026_04, defaultL2Layout: 'reference' })).bundles
+        .dispute!,
     );
     expect(own.checks.find((c) => c.name === 'mandates.shared_references')?.status).toBe('passed');
   });
