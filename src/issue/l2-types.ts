@@ -46,7 +46,8 @@ export type L2Layout = (typeof L2_LAYOUTS)[number];
 
 /** The layout asked for, the profile's default when none; anything else is a typed input error. */
 export function layoutOf(layout: unknown, profile: WireProfile): L2Layout {
-  if (layout === undefined) return profile.defaultL2Layout;
+  // A profile table from before the field (a caller's own) issues the reference layout.
+  if (layout === undefined) return profile.defaultL2Layout ?? 'reference';
   if (!(L2_LAYOUTS as readonly unknown[]).includes(layout))
     throw invalidInput(`layout must be one of ${L2_LAYOUTS.join(', ')}`, 'layout');
   return layout as L2Layout;
