@@ -164,7 +164,6 @@ export {
 } from './present/index.js';
 export type {
   Ap2Chains,
-  Ap2JwkSet,
   Ap2PresentationBundle,
   Ap2PresentOptions,
   DisputePresentationInput,

@@ -45,7 +45,7 @@ import {
   unixSeconds,
 } from './args.js';
 import { DEFAULT_LEDGER } from './serve.js';
-import { readJwks, readX5cRootsFile } from './verify.js';
+import { readJwks, readX5cRootsFile, X5C_ROOTS_FLAG } from './verify.js';
 
 const LEDGER_FLAG = {
   type: 'string',
@@ -94,11 +94,7 @@ export const NETWORK_AUTHORIZE_COMMAND: CommandSpec = {
       value: 'HASH',
       help: 'AP2: the open checkout mandate digest a payment.reference must name',
     },
-    'x5c-roots': {
-      type: 'string',
-      value: 'CERTS',
-      help: 'AP2: root certificates an x5c root must chain to (PEM, or a JSON array of base64 DER)',
-    },
+    'x5c-roots': X5C_ROOTS_FLAG,
     now: {
       type: 'string',
       value: 'SECONDS',

@@ -50,7 +50,7 @@ import type { KeyResolver } from '../verify/types.js';
 import { type CommandSpec, type ParsedValues, runCommand, stringFlag, UsageError } from './args.js';
 import { runServeCluster } from './serve-cluster.js';
 import { joinWorkerPool } from './serve-ipc.js';
-import { readJwks, readX5cRootsFile } from './verify.js';
+import { readJwks, readX5cRootsFile, X5C_ROOTS_FLAG } from './verify.js';
 
 export const DEFAULT_LEDGER = 'sqlite:.vintent/ledger.db';
 
@@ -91,11 +91,7 @@ export const SERVE_COMMAND: CommandSpec = {
       value: 'JWKS',
       help: 'merchant public keys for checkout_jwt signatures',
     },
-    'x5c-roots': {
-      type: 'string',
-      value: 'CERTS',
-      help: 'AP2: root certificates an x5c root must chain to (PEM, or a JSON array of base64 DER)',
-    },
+    'x5c-roots': X5C_ROOTS_FLAG,
     jwks: {
       type: 'string',
       value: 'PUBLIC_JWKS',

@@ -21,6 +21,7 @@ import { type BundleReport, reportOf, reportOfAp2 } from '../verify/report.js';
 import type { VerifyOptions } from '../verify/types.js';
 import {
   type CommandSpec,
+  type FlagSpec,
   InputFileError,
   readBundleFile,
   readInputFile,
@@ -158,6 +159,13 @@ export function readX5cRootsFile(path: string): string[] {
   }
 }
 
+/** `--x5c-roots`, as verify, serve and network authorize take it. */
+export const X5C_ROOTS_FLAG: FlagSpec = {
+  type: 'string',
+  value: 'CERTS',
+  help: 'AP2: root certificates an x5c root must chain to (PEM, or a JSON array of base64 DER)',
+};
+
 /** Flags and help of `vintent verify`. */
 export const VERIFY_COMMAND: CommandSpec = {
   name: 'verify',
@@ -184,11 +192,7 @@ export const VERIFY_COMMAND: CommandSpec = {
       value: 'JWKS',
       help: 'merchant public keys for checkout_jwt signatures (JWK Set file)',
     },
-    'x5c-roots': {
-      type: 'string',
-      value: 'CERTS',
-      help: 'AP2: root certificates an x5c root must chain to (PEM, or a JSON array of base64 DER)',
-    },
+    'x5c-roots': X5C_ROOTS_FLAG,
     now: {
       type: 'string',
       value: 'SECONDS',

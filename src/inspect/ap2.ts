@@ -11,19 +11,21 @@ import { moneyText } from '../constraints/values.js';
 import { isRecord } from '../internal/guards.js';
 import { AP2_V0_2 } from '../profiles/ap2.js';
 import type { MandateKind } from '../profiles/profile.js';
-import { jwkThumbprint, type PublicJwk, publicJwkProblem } from '../sdjwt/keys.js';
+import { splitChain } from '../verify/ap2/chain.js';
 import type { Ap2VerificationResult } from '../verify/ap2/types.js';
-import type { CheckRecord } from '../verify/types.js';
 import { type ClaimNode, decodeSdJwt } from './claims.js';
-import type {
-  BindingStatus,
-  BindingView,
-  CardView,
-  ConstraintRow,
-  InspectView,
-  KeyRef,
-  PlacedError,
-  TrustSource,
+import {
+  type BindingView,
+  bindingOf,
+  type CardView,
+  type ConstraintRow,
+  type InspectView,
+  type KeyRef,
+  lifetimeOf,
+  type PlacedError,
+  type TrustSource,
+  thumbprintOf,
+  trustDetail,
 } from './model.js';
 
 type Rec = Record<string, unknown>;
@@ -41,21 +43,6 @@ const CHAINS: { kind: MandateKind; field: string; layer: string }[] = [
   { kind: 'checkout', field: 'checkout_chain', layer: 'checkout_chain' },
   { kind: 'payment', field: 'payment_chain', layer: 'payment_chain' },
 ];
-
-/** Segments of a `~~`-joined chain, each a complete SD-JWT (the separator's first `~` ends the one before). */
-function segmentsOf(chain: string): string[] {
-  const parts = chain.split(AP2_V0_2.chainSeparator);
-  return parts.map((p, i) => (i < parts.length - 1 ? `${p}~` : p));
-}
-
-function thumbprintOf(jwk: unknown): string | undefined {
-  if (!isRecord(jwk) || publicJwkProblem(jwk) !== undefined) return undefined;
-  try {
-    return jwkThumbprint(jwk as unknown as PublicJwk);
-  } catch {
-    return undefined;
-  }
-}
 
 /** The delegate items of a segment as disclosed: `delegate_payload` elements that are objects. */
 function delegatesOf(claims: ClaimNode[]): Rec[] {
@@ -82,41 +69,6 @@ function jsonOfNode(node: ClaimNode): unknown {
   return node.value;
 }
 
-function bindingStatus(checks: CheckRecord[]): BindingStatus {
-  const s = checks.map((c) => c.status);
-  return s.includes('failed')
-    ? 'failed'
-    : s.includes('passed')
-      ? 'ok'
-      : s.length
-        ? 'skipped'
-        : 'not-checked';
-}
-
-function lifetimeOf(payload: Rec, at: number): CardView['lifetime'] {
-  const iat = num(payload.iat);
-  const exp = num(payload.exp);
-  const l: NonNullable<CardView['lifetime']> = { at, state: 'unknown' };
-  if (iat !== undefined) l.iat = iat;
-  if (exp !== undefined) l.exp = exp;
-  if (iat === undefined || exp === undefined || exp <= iat) return l;
-  l.state = at > exp ? 'expired' : at < iat ? 'not-yet' : 'current';
-  l.position = Math.min(1, Math.max(0, (at - iat) / (exp - iat)));
-  return l;
-}
-
-/** How the page should say where the root keys came from. */
-function trustDetail(source: TrustSource): string {
-  switch (source) {
-    case 'server':
-      return "root keys configured on this server (the bundle's trust is ignored)";
-    case 'bundle':
-      return "the bundle's own trust: fine for debugging, never for deciding";
-    default:
-      return 'no root keys: neither configured nor in the bundle';
-  }
-}
-
 /**
  * Build the page's model of one verified AP2 bundle. Never throws: what cannot
  * be decoded is drawn as a card saying why.
@@ -137,7 +89,7 @@ export function buildAp2InspectView(
     const chain = str(b[field]);
     if (chain === undefined) continue;
     const drawing: Ap2ChainDrawing = { kind, cards: [] };
-    const segments = segmentsOf(chain);
+    const segments = splitChain(chain);
     let delegatedTo: KeyRef | undefined;
     const checksOf = (hop: number | undefined) =>
       result.checks.filter((c) => c.layer === layer && c.hop === hop);
@@ -201,19 +153,17 @@ export function buildAp2InspectView(
       cards.push(card);
       drawing.cards.push(id);
       if (hop > 0) {
-        const binding = own.filter((c) => c.name === 'ap2.hop.binding');
         const by = str(payload.sd_hash) !== undefined ? 'sd_hash' : 'issuer_jwt_hash';
-        bindings.push({
-          id: `${kind}#${hop}:binding`,
-          from: `${kind}#${hop - 1}`,
-          to: id,
-          label: by,
-          detail: `hop ${hop}'s ${by} is the digest of segment ${hop - 1} as presented`,
-          status: bindingStatus(binding),
-          reasons: binding.flatMap((c) => (c.status === 'skipped' && c.reason ? [c.reason] : [])),
-          checks: binding,
-          errors: [],
-        });
+        bindings.push(
+          bindingOf({
+            id: `${kind}#${hop}:binding`,
+            from: `${kind}#${hop - 1}`,
+            to: id,
+            label: by,
+            detail: `hop ${hop}'s ${by} is the digest of segment ${hop - 1} as presented`,
+            checks: own.filter((c) => c.name === 'ap2.hop.binding'),
+          }),
+        );
       }
     });
     chains.push(drawing);
@@ -270,7 +220,7 @@ export function buildAp2InspectView(
       role: 'presented',
       how: 'as presented: an AP2 bundle carries the chains its role is shown',
     },
-    trust: { source: trust, detail: trustDetail(trust) },
+    trust: { source: trust, detail: trustDetail(trust, 'root keys') },
     verdict: {
       valid: result.valid,
       mode: 'ap2',

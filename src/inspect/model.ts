@@ -162,7 +162,8 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 const num = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 
-function thumbprintOf(jwk: unknown): string | undefined {
+/** RFC 7638 thumbprint of a public JWK, or undefined when it is none. */
+export function thumbprintOf(jwk: unknown): string | undefined {
   if (!isRec(jwk) || publicJwkProblem(jwk) !== undefined) return undefined;
   try {
     return jwkThumbprint(jwk as unknown as PublicJwk);
@@ -171,7 +172,8 @@ function thumbprintOf(jwk: unknown): string | undefined {
   }
 }
 
-function lifetimeOf(payload: Rec, at: number): Lifetime {
+/** A credential's `iat`/`exp` against the verification time. */
+export function lifetimeOf(payload: Rec, at: number): Lifetime {
   const iat = num(payload.iat);
   const exp = num(payload.exp);
   const l: Lifetime = { at, state: 'unknown' };
@@ -209,6 +211,20 @@ interface Source {
   entry?: number;
   /** L3: the L2 view under it. */
   view?: { serialized: unknown; source: string };
+}
+
+/** A binding drawn from the checks behind it: failed if one failed, ok if one passed, else skipped (with why). */
+export function bindingOf(b: Omit<BindingView, 'status' | 'reasons' | 'errors'>): BindingView {
+  const statuses = b.checks.map((c) => c.status);
+  const status: BindingStatus = statuses.includes('failed')
+    ? 'failed'
+    : statuses.includes('passed')
+      ? 'ok'
+      : statuses.length
+        ? 'skipped'
+        : 'not-checked';
+  const reasons = b.checks.flatMap((c) => (c.status === 'skipped' && c.reason ? [c.reason] : []));
+  return { ...b, status, reasons: [...new Set(reasons)], errors: [] };
 }
 
 /** The cards' raw material, in drawing order. */
@@ -305,16 +321,7 @@ class Builder {
   }
 
   addBinding(b: Omit<BindingView, 'status' | 'reasons' | 'errors'>): void {
-    const statuses = b.checks.map((c) => c.status);
-    const status: BindingStatus = statuses.includes('failed')
-      ? 'failed'
-      : statuses.includes('passed')
-        ? 'ok'
-        : statuses.length
-          ? 'skipped'
-          : 'not-checked';
-    const reasons = b.checks.flatMap((c) => (c.status === 'skipped' && c.reason ? [c.reason] : []));
-    this.bindings.push({ ...b, status, reasons: [...new Set(reasons)], errors: [] });
+    this.bindings.push(bindingOf(b));
   }
 
   buildCards(): void {
@@ -690,15 +697,15 @@ export interface ModelContext {
   trust: TrustSource;
 }
 
-/** Where trust came from, in words for the page. */
-function trustDetail(source: TrustSource): string {
+/** Where trust came from, in words for the page; `keys` names them (`root keys` for AP2). */
+export function trustDetail(source: TrustSource, keys = 'issuer keys'): string {
   switch (source) {
     case 'server':
-      return "issuer keys configured on this server (the bundle's trust is ignored)";
+      return `${keys} configured on this server (the bundle's trust is ignored)`;
     case 'bundle':
       return "the bundle's own trust.issuer_jwks: fine for debugging, never for deciding";
     default:
-      return 'no issuer keys: neither configured nor in the bundle';
+      return `no ${keys}: neither configured nor in the bundle`;
   }
 }
 

@@ -203,7 +203,8 @@ export async function authorizeAp2Presentation(
     l2Id: mandateId!,
     pairId: AP2_LEDGER_PAIR,
     // One closed mandate per checkout under this root: any copy of it is the same presentation.
-    presentationId: sha256b64u(`ap2|${rootId}|${String(closed.transaction_id)}`),
+    // The verifier held transaction_id to the acquirer's, so the id computed before verifying holds.
+    presentationId: presentationId!,
     signerThumbprint,
     nonce,
     amount: amount.amount,

@@ -10,8 +10,8 @@
  */
 import { invalidInput } from '../errors.js';
 import { AP2_V0_2, type Ap2Role } from '../profiles/ap2.js';
+import type { JwkSet } from '../profiles/bundle.js';
 import type { MandateKind } from '../profiles/profile.js';
-import type { PublicJwk } from '../sdjwt/keys.js';
 
 /** The chains an agent holds for one purchase, `~~`-joined as issued. */
 export interface Ap2Chains {
@@ -19,18 +19,13 @@ export interface Ap2Chains {
   payment?: string;
 }
 
-/** A JWK Set as bundles carry it. */
-export interface Ap2JwkSet {
-  keys: PublicJwk[];
-}
-
 /** What a presentation may carry besides its chains (BUNDLE-AP2.md members). */
 export interface Ap2PresentOptions {
   /** For test vectors and debugging only: verifiers take trust from their own configuration. */
   trust?: {
-    issuer_jwks?: Ap2JwkSet;
-    merchant_jwks?: Ap2JwkSet;
-    receipt_jwks?: Ap2JwkSet;
+    issuer_jwks?: JwkSet;
+    merchant_jwks?: JwkSet;
+    receipt_jwks?: JwkSet;
     x5c_roots?: string[];
   };
   /** Receipts, for a dispute: `{ kind, jwt }` as issued by `issueAp2Receipt`. */

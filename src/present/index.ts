@@ -13,7 +13,6 @@
 
 export type {
   Ap2Chains,
-  Ap2JwkSet,
   Ap2PresentationBundle,
   Ap2PresentOptions,
 } from './ap2.js';

@@ -6,24 +6,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/network.js';
+import { captureRun } from '../support/capture.js';
 
 const ROOT = resolve(__dirname, '../..');
 
-async function capture(args: string[]): Promise<{ code: number; out: string[] }> {
-  const out: string[] = [];
-  const w = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((s) => (out.push(String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return { code: await run(args), out: out.join('').trimEnd().split('\n') };
-  } finally {
-    w.mockRestore();
-    e.mockRestore();
-  }
-}
+const capture = (args: string[]) => captureRun(run, args);
 
 describe('vintent network authorize (AP2)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vintent-net-ap2-'));

@@ -2,24 +2,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/verify.js';
 import { sha256b64u } from '../../src/sdjwt/digest.js';
 import { AT, buildAp2, bundleOf, MERCHANT_AUD, NETWORK } from '../fixtures/ap2-chain.js';
+import { captureRun } from '../support/capture.js';
 
-async function capture(args: string[]): Promise<{ code: number; out: string[] }> {
-  const out: string[] = [];
-  const w = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((s) => (out.push(String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return { code: await run(args), out: out.join('').trimEnd().split('\n') };
-  } finally {
-    w.mockRestore();
-    e.mockRestore();
-  }
-}
+const capture = (args: string[]) => captureRun(run, args);
 
 /** A test-vector bundle as BUNDLE-AP2.md lays it out: trust, at, expect and inputs inside. */
 async function vector(

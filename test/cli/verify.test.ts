@@ -2,23 +2,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/verify.js';
 import { AT, autonomousBundle, immediateBundle } from '../fixtures/raw-chain.js';
+import { captureRun } from '../support/capture.js';
 
-async function capture(args: string[]): Promise<{ code: number; out: string[] }> {
-  const out: string[] = [];
-  const w = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((s) => (out.push(String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return { code: await run(args), out: out.join('').trimEnd().split('\n') };
-  } finally {
-    w.mockRestore();
-    e.mockRestore();
-  }
-}
+const capture = (args: string[]) => captureRun(run, args);
 
 describe('vintent verify', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vintent-verify-'));

@@ -33,9 +33,9 @@ describe('AP2 over HTTP', () => {
   });
   afterAll(() => svc.stop());
 
-  const transaction = (checkoutJwt: string) => ({
+  const transaction = (checkoutJwt: string, fixture = f) => ({
     transaction_id: sha256b64u(checkoutJwt),
-    open_checkout_hash: sha256b64u(f.openCheckoutRoot),
+    open_checkout_hash: sha256b64u(fixture.openCheckoutRoot),
   });
 
   it('merchant: a valid checkout chain, then the same one again is AP2_REPLAY', async () => {
@@ -112,10 +112,7 @@ describe('AP2 over HTTP', () => {
     });
     const first = await post(svc.url, '/v1/network/authorize', {
       ...bundleOf(g, 'network'),
-      transaction: {
-        transaction_id: sha256b64u(g.checkoutJwt),
-        open_checkout_hash: sha256b64u(g.openCheckoutRoot),
-      },
+      transaction: transaction(g.checkoutJwt, g),
     });
     expect({ decision: first.body.decision, errors: first.body.errors }).toEqual({
       decision: 'approved',
@@ -150,10 +147,7 @@ describe('AP2 over HTTP', () => {
       ap2_bundle: 1,
       role: 'network',
       payment_chain: next.paymentChain,
-      transaction: {
-        transaction_id: sha256b64u(next.checkoutJwt),
-        open_checkout_hash: sha256b64u(g.openCheckoutRoot),
-      },
+      transaction: transaction(next.checkoutJwt, g),
     });
     expect(late.body.decision).toBe('declined');
     expect(late.body.errors.map((e: { code: string }) => e.code)).toEqual([

@@ -31,7 +31,6 @@ const ENTRY_POINTS: Record<string, { file: string; names: string[] }> = {
       'presentAp2ToNetwork',
       'presentAp2ToPaymentProcessor',
       'Ap2Chains',
-      'Ap2JwkSet',
       'Ap2PresentationBundle',
       'Ap2PresentOptions',
       'Ap2CheckoutLine',

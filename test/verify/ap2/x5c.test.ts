@@ -188,8 +188,8 @@ describeIf(openssl)('x5c roots from configuration files', () => {
     expect(() => readX5cRoots(join(dir, 'empty.json'))).toThrow();
   });
 
-  it('vintent verify --x5c-roots anchors an x5c root', async () => {
-    if (!anchors) return; // the web seam refuses x5c roots whatever is configured (see above)
+  // Node only: the web seam refuses x5c roots whatever is configured (see above).
+  it.skipIf(!anchors)('vintent verify --x5c-roots anchors an x5c root', async () => {
     ca('cli-ca');
     issued('cli-provider', 'cli-ca', 3650);
     const f = await buildAp2({
